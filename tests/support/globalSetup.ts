@@ -1,1 +1,57 @@
-export default async function globalSetup(): Promise<void> {}
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { startEmbeddedPostgres, type RunningPostgres } from '../../runtime/embeddedPostgres';
+import { createLogger } from '../../runtime/logger';
+import { freePort } from '../../runtime/ports';
+import { findOrBuildTemporalCli } from '../../runtime/temporalCli';
+import { startTemporalDevServer, type RunningTemporal } from '../../runtime/temporalDevServer';
+
+/**
+ * Starts the real services one test run shares: PostgreSQL (or DATABASE_URL's), a Temporal dev server with
+ * an in-memory store (or TEMPORAL_ADDRESS's), and the workflow bundle. Each test file then makes its own
+ * database, task queue and SMTP server on top (tests/support/testProduct.ts).
+ */
+export interface SharedTestServices {
+  postgres: RunningPostgres | null;
+  temporal: RunningTemporal | null;
+  workDir: string;
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __sharedTestServices: SharedTestServices | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'warn', pretty: false });
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-test-'));
+  fs.chmodSync(workDir, 0o755);
+  const shared: SharedTestServices = { postgres: null, temporal: null, workDir };
+  globalThis.__sharedTestServices = shared;
+
+  const [postgresUrl, temporalAddress, bundlePath] = await Promise.all([
+    (async () => {
+      if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
+      shared.postgres = await startEmbeddedPostgres({ dataDir: path.join(workDir, 'postgres'), port: await freePort(), logger });
+      return shared.postgres.adminUrl;
+    })(),
+    (async () => {
+      if (process.env.TEMPORAL_ADDRESS) return process.env.TEMPORAL_ADDRESS;
+      const cliPath = await findOrBuildTemporalCli(process.env.TEMPORAL_CLI_PATH, logger);
+      shared.temporal = await startTemporalDevServer({ cliPath, port: await freePort(), uiPort: null, dbFile: null, logger });
+      return shared.temporal.address;
+    })(),
+    (async () => {
+      const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => logger.error(m), log() {} } });
+      const file = path.join(workDir, 'workflow-bundle.js');
+      fs.writeFileSync(file, code);
+      return file;
+    })(),
+  ]);
+
+  process.env.TEST_POSTGRES_ADMIN_URL = postgresUrl;
+  process.env.TEST_TEMPORAL_ADDRESS = temporalAddress;
+  process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
+}

@@ -1,0 +1,53 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { DataSource } from 'typeorm';
+import { AuditEvent, OutboundEmail } from '../entities';
+import { isPermanentSmtpFailure, type Mailer } from './mailer';
+
+/**
+ * Sends one outbox row. A row already sent (or given up on) is not sent again; a rejected address is
+ * recorded as failed, on the item's audit trail, instead of being retried forever; other failures retry.
+ */
+export function sendOutboundEmailActivity(dataSource: DataSource, mailer: Mailer, messageIdDomain: string) {
+  return async function sendOutboundEmail(outboxId: string): Promise<void> {
+    const row = await dataSource.manager.findOneBy(OutboundEmail, { id: outboxId });
+    if (!row || row.status !== 'pending') return;
+    try {
+      await mailer.send({ to: row.toAddress, subject: row.subject, text: row.bodyText, html: row.bodyHtml, messageId: `<${row.id}@${messageIdDomain}>` });
+    } catch (error) {
+      const message = (error as Error).message;
+      if (isPermanentSmtpFailure(error)) {
+        await markFinished(dataSource, row, 'failed', `Email to ${row.toAddress} was refused: ${message}`, message);
+        return;
+      }
+      await dataSource.manager.update(OutboundEmail, { id: row.id }, { attempts: () => 'attempts + 1', lastError: message });
+      Context.current().log.warn('email not sent yet; will retry', { outboxId, error: message });
+      throw ApplicationFailure.retryable(`Email ${outboxId} not sent: ${message}`, 'SmtpUnavailable');
+    }
+    await markFinished(dataSource, row, 'sent', `Email sent to ${row.toAddress}: ${row.subject}`, null);
+  };
+}
+
+async function markFinished(dataSource: DataSource, row: OutboundEmail, status: 'sent' | 'failed', summary: string, error: string | null) {
+  await dataSource.transaction(async (tx) => {
+    await tx.update(OutboundEmail, { id: row.id }, { status, attempts: () => 'attempts + 1', lastError: error, sentAt: status === 'sent' ? new Date() : null });
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(AuditEvent)
+      .values({
+        occurredAt: new Date(),
+        actorId: null,
+        actorLabel: 'Recommendation tracker',
+        entityType: 'email',
+        entityId: row.id,
+        recommendationId: row.recommendationId,
+        type: status === 'sent' ? 'email_sent' : 'email_failed',
+        summary,
+        before: null,
+        after: { template: row.template, to: row.toAddress, status },
+        idempotencyKey: `email:${row.id}`,
+      })
+      .orIgnore()
+      .execute();
+  });
+}

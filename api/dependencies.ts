@@ -1,0 +1,22 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from '../runtime/logger';
+import type { SmtpSink } from '../runtime/smtpSink';
+import type { ReportService } from './reports/service';
+import type { RecommendationService } from './recommendations/service';
+
+export interface ReadinessCheck {
+  ready: boolean;
+  checks: Record<string, { ok: boolean; detail?: string }>;
+}
+
+/** Everything the HTTP layer needs, passed in so tests build the app with real services and no port. */
+export interface ApiDependencies {
+  dataSource: DataSource;
+  reports: ReportService;
+  recommendations: RecommendationService;
+  logger: Logger;
+  readiness(): Promise<ReadinessCheck>;
+  forceName: string;
+  /** The local SMTP sink, when the product runs on embedded defaults: enables the development mailbox. */
+  mailbox?: Pick<SmtpSink, 'list' | 'get'>;
+}

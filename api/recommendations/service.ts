@@ -1,0 +1,115 @@
+import type { DataSource } from 'typeorm';
+import { lifecycleStatusLabels, type LifecycleCommand, type RecommendationState } from '../../domain/lifecycle';
+import type { Role } from '../../domain/vocabulary';
+import { AuditEvent, Person, Recommendation } from '../../entities';
+import type { ActingPerson } from '../actor';
+import { ApiProblem, type FieldProblem } from '../problem';
+import type { AssignInput } from './schemas';
+import type { RecommendationWorkflows } from './workflowGateway';
+
+export interface PersonSummary {
+  id: string;
+  name: string;
+  email: string;
+  jobTitle: string;
+}
+
+export interface HistoryEntry {
+  occurredAt: string;
+  actor: string;
+  type: string;
+  summary: string;
+  before: object | null;
+  after: object | null;
+}
+
+export interface RecommendationView {
+  id: string;
+  reference: string;
+  kind: string;
+  text: string;
+  addressedTo: string;
+  forTheForce: boolean;
+  category: number | null;
+  department: string | null;
+  status: RecommendationState['status'];
+  statusLabel: string;
+  dueDate: string | null;
+  version: number;
+  report: { id: string; title: string; originator: string; kind: string; publishedOn: string };
+  owner: PersonSummary | null;
+  lead: PersonSummary | null;
+  history: HistoryEntry[];
+}
+
+const personSummary = (p: Person | null): PersonSummary | null => (p ? { id: p.id, name: p.name, email: p.email, jobTitle: p.jobTitle } : null);
+
+/** Reads come from PostgreSQL; every command goes to the recommendation's workflow. */
+export class RecommendationService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly workflows: RecommendationWorkflows,
+  ) {}
+
+  async get(id: string): Promise<RecommendationView | null> {
+    const row = await this.dataSource.manager.findOne(Recommendation, { where: { id }, relations: { report: true, owner: true, lead: true } });
+    if (!row) return null;
+    const events = await this.dataSource.manager.find(AuditEvent, { where: { recommendationId: id }, order: { occurredAt: 'ASC', id: 'ASC' } });
+    return {
+      id: row.id,
+      reference: row.reference,
+      kind: row.kind,
+      text: row.text,
+      addressedTo: row.addressedTo,
+      forTheForce: row.forTheForce,
+      category: row.category,
+      department: row.department,
+      status: row.status,
+      statusLabel: lifecycleStatusLabels[row.status] ?? row.status,
+      dueDate: row.dueDate,
+      version: row.version,
+      report: { id: row.report.id, title: row.report.title, originator: row.report.originator, kind: row.report.kind, publishedOn: row.report.publishedOn },
+      owner: personSummary(row.owner),
+      lead: personSummary(row.lead),
+      history: events.map((e) => ({
+        occurredAt: e.occurredAt.toISOString(),
+        actor: e.actorLabel,
+        type: e.type,
+        summary: e.summary,
+        before: e.before,
+        after: e.after,
+      })),
+    };
+  }
+
+  async list(): Promise<Recommendation[]> {
+    return this.dataSource.manager.find(Recommendation, {
+      relations: { report: true, owner: true },
+      order: { report: { publishedOn: 'DESC' }, reference: 'ASC' },
+    });
+  }
+
+  async assign(id: string, input: AssignInput, by: ActingPerson): Promise<RecommendationView> {
+    const problems: FieldProblem[] = [];
+    await this.requirePerson(input.ownerId, 'body.ownerId', 'action_owner', problems);
+    await this.requirePerson(input.leadId, 'body.leadId', 'lead', problems);
+    if (input.ownerId === input.leadId) problems.push({ field: 'body.leadId', message: 'the lead must be someone other than the owner' });
+    if (problems.length) throw ApiProblem.invalid(problems);
+    return this.command(id, { type: 'assign', ...input }, by);
+  }
+
+  async command(id: string, command: LifecycleCommand, by: ActingPerson): Promise<RecommendationView> {
+    const row = await this.dataSource.manager.findOneBy(Recommendation, { id });
+    if (!row) throw ApiProblem.notFound('The recommendation');
+    await this.workflows.command(id, row.state, { command, actor: by.actor, actorLabel: by.label });
+    const view = await this.get(id);
+    if (!view) throw ApiProblem.notFound('The recommendation');
+    return view;
+  }
+
+  private async requirePerson(id: string, field: string, role: Role, problems: FieldProblem[]): Promise<void> {
+    const person = await this.dataSource.manager.findOneBy(Person, { id });
+    if (!person || !person.active) problems.push({ field, message: 'no active person has this id' });
+    else if (!person.roles.includes(role)) problems.push({ field, message: `${person.name} does not have the role "${role.replace(/_/g, ' ')}"` });
+  }
+}

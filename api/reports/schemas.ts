@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { closureCategories, isIsoDate, itemKinds, sourceKinds, sourceScopes } from '../../domain/vocabulary';
+
+export const isoDate = z.string().refine(isIsoDate, { message: 'must be a real date written YYYY-MM-DD' });
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+export const newRecommendationSchema = z
+  .object({
+    reference: text(40),
+    kind: z.enum(itemKinds),
+    text: text(20_000),
+    addressedTo: z.string().trim().max(500).default(''),
+    forTheForce: z.boolean().default(true),
+    category: z
+      .number()
+      .refine((n): n is (typeof closureCategories)[number] => (closureCategories as readonly number[]).includes(n), { message: 'must be 1, 2, 3 or 4' })
+      .nullable()
+      .default(null),
+    department: z.string().trim().max(200).nullable().default(null),
+  })
+  .strict();
+
+export const newReportSchema = z
+  .object({
+    title: text(500),
+    originator: text(200),
+    kind: z.enum(sourceKinds),
+    scope: z.enum(sourceScopes),
+    publishedOn: isoDate,
+    recommendations: z.array(newRecommendationSchema).max(500, 'a report may list at most 500 items').default([]),
+  })
+  .strict()
+  .superRefine((report, ctx) => {
+    const seen = new Set<string>();
+    report.recommendations.forEach((item, index) => {
+      if (seen.has(item.reference)) {
+        ctx.addIssue({ code: 'custom', path: ['recommendations', index, 'reference'], message: `reference "${item.reference}" is used twice in this report` });
+      }
+      seen.add(item.reference);
+    });
+  });
+
+export type NewReport = z.output<typeof newReportSchema>;
+export type NewRecommendation = z.output<typeof newRecommendationSchema>;

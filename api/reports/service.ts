@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { initialState } from '../../domain/lifecycle';
+import { AuditEvent, Recommendation, SourceReport } from '../../entities';
+import { recommendationWorkflowId } from '../../workflows/messages';
+import type { ActingPerson } from '../actor';
+import type { RecommendationWorkflows } from '../recommendations/workflowGateway';
+import type { NewReport } from './schemas';
+
+export interface ReportSummary {
+  id: string;
+  title: string;
+  originator: string;
+  kind: string;
+  scope: string;
+  publishedOn: string;
+  recommendationIds: string[];
+}
+
+export class ReportService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly workflows: RecommendationWorkflows,
+    private readonly log: { error(obj: object, msg: string): void },
+  ) {}
+
+  /**
+   * Logs a source report and its items in one transaction (rows and audit events), then starts one workflow
+   * per item. A workflow that fails to start here is started by the next command sent to its item.
+   */
+  async create(input: NewReport, by: ActingPerson): Promise<ReportSummary> {
+    const reportId = randomUUID();
+    const now = new Date();
+    const items = input.recommendations.map((item) => {
+      const id = randomUUID();
+      return { id, item, state: initialState(id, item.category) };
+    });
+    await this.dataSource.transaction(async (tx) => {
+      await tx.insert(SourceReport, {
+        id: reportId,
+        title: input.title,
+        originator: input.originator,
+        kind: input.kind,
+        scope: input.scope,
+        publishedOn: input.publishedOn,
+      });
+      if (items.length > 0) {
+        await tx.insert(
+          Recommendation,
+          items.map(({ id, item, state }) => ({
+            id,
+            reportId,
+            reference: item.reference,
+            kind: item.kind,
+            text: item.text,
+            addressedTo: item.addressedTo,
+            forTheForce: item.forTheForce,
+            category: item.category,
+            department: item.department,
+            status: state.status,
+            state,
+            workflowId: recommendationWorkflowId(id),
+          })),
+        );
+      }
+      const audit = { occurredAt: now, actorId: by.actor.personId, actorLabel: by.label, before: null };
+      await tx.insert(AuditEvent, [
+        {
+          ...audit,
+          entityType: 'source_report' as const,
+          entityId: reportId,
+          recommendationId: null,
+          type: 'report_logged',
+          summary: `Logged ${input.originator} report "${input.title}" with ${items.length} item(s)`,
+          after: { title: input.title, originator: input.originator, kind: input.kind, scope: input.scope, publishedOn: input.publishedOn },
+        },
+        ...items.map(({ id, item, state }) => ({
+          ...audit,
+          entityType: 'recommendation' as const,
+          entityId: id,
+          recommendationId: id,
+          type: 'recommendation_logged',
+          summary: `Logged ${item.kind.replace(/_/g, ' ')} ${item.reference}`,
+          after: { reportId, ...item, status: state.status },
+        })),
+      ]);
+    });
+    await Promise.all(
+      items.map(({ id, state }) =>
+        this.workflows.ensureStarted(id, state).catch((error: unknown) => {
+          this.log.error({ err: error, recommendationId: id }, 'workflow not started yet; the next command to this item starts it');
+        }),
+      ),
+    );
+    return { id: reportId, ...input, recommendationIds: items.map((i) => i.id) };
+  }
+
+  async list(): Promise<SourceReport[]> {
+    return this.dataSource.manager.find(SourceReport, { order: { publishedOn: 'DESC', title: 'ASC' } });
+  }
+
+  async get(id: string): Promise<SourceReport | null> {
+    return this.dataSource.manager.findOne(SourceReport, {
+      where: { id },
+      relations: { recommendations: true },
+      order: { recommendations: { reference: 'ASC' } },
+    });
+  }
+}

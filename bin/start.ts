@@ -1,0 +1,71 @@
+import { loadDemoData } from '../demo/loadDemoData';
+import { startApplication, type RunningApplication } from '../runtime/application';
+import { startInfrastructure, type Infrastructure } from '../runtime/infrastructure';
+import { acquireInstanceLock } from '../runtime/instanceLock';
+import { configureOrExit, exitWith, onShutdownSignal } from './configure';
+
+/** `npm start`: the whole product in one process, on embedded PostgreSQL, Temporal and SMTP unless configured otherwise. */
+async function main(): Promise<void> {
+  const { config, logger } = configureOrExit('start');
+  let lock: ReturnType<typeof acquireInstanceLock>;
+  try {
+    lock = acquireInstanceLock(config.dataDir);
+  } catch (error) {
+    exitWith(logger, error);
+  }
+
+  let infrastructure: Infrastructure | null = null;
+  let app: RunningApplication | null = null;
+  const stop = async () => {
+    await app?.stop();
+    await infrastructure?.stop();
+    lock.release();
+    logger.info('stopped; all data is kept in the data folder');
+  };
+  onShutdownSignal(logger, stop);
+
+  try {
+    logger.info('starting PostgreSQL, Temporal and SMTP');
+    infrastructure = await startInfrastructure(config, logger);
+    app = await startApplication({
+      databaseUrl: infrastructure.databaseUrl,
+      temporalAddress: infrastructure.temporalAddress,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      smtpUrl: infrastructure.smtpUrl,
+      mailFrom: config.MAIL_FROM,
+      publicUrl: config.publicUrl,
+      forceName: config.FORCE_NAME,
+      logger,
+      runApi: true,
+      runWorker: true,
+      http: { host: config.HTTP_HOST, port: config.HTTP_PORT },
+      mailbox: infrastructure.sink ?? undefined,
+    });
+    if (config.DEMO_DATA) await loadDemoData({ dataSource: app.dataSource, ...app.services, logger });
+  } catch (error) {
+    await stop().catch(() => undefined);
+    exitWith(logger, error);
+  }
+
+  const lines = [
+    '',
+    `  ${config.FORCE_NAME} recommendation tracker is running.`,
+    '',
+    `  Open the product          ${config.publicUrl}/`,
+    ...(infrastructure.sink ? [`  Development mailbox       ${config.publicUrl}/dev/mailbox   (every email the product sends)`] : []),
+    ...(infrastructure.temporalUiUrl ? [`  Temporal Web UI           ${infrastructure.temporalUiUrl}   (one workflow per recommendation)`] : []),
+    `  API                       ${config.publicUrl}/api/recommendations`,
+    `  Health                    ${config.publicUrl}/healthz   ${config.publicUrl}/readyz`,
+    '',
+    `  PostgreSQL                ${infrastructure.embedded.postgres ? `embedded, data in ${config.dataDir}/postgres` : 'DATABASE_URL'}`,
+    `  Temporal                  ${infrastructure.embedded.temporal ? `dev server on ${infrastructure.temporalAddress}, state in ${config.dataDir}/temporal.sqlite` : infrastructure.temporalAddress}`,
+    `  SMTP                      ${infrastructure.embedded.smtp ? `local sink on ${infrastructure.smtpUrl}, mail kept in ${config.dataDir}/mail` : 'SMTP_URL'}`,
+    '',
+    '  Press Ctrl-C to stop. Starting again keeps all data.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+void main();

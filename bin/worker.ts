@@ -1,0 +1,3 @@
+import { runProcess } from './processEntry';
+
+void runProcess('worker');

@@ -1,0 +1,49 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * The append-only history of everything that happened: the source of truth for "as at" reports.
+ * The database refuses UPDATE and DELETE on this table (see the migration's trigger).
+ */
+@Entity({ name: 'audit_events' })
+@Index(['recommendationId', 'occurredAt'])
+@Index(['entityType', 'entityId', 'occurredAt'])
+export class AuditEvent {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  @Column({ type: 'timestamptz', name: 'occurred_at' })
+  occurredAt: Date;
+
+  /** Null when the product itself acted (a timer, an import, the demo loader). */
+  @Column({ type: 'uuid', name: 'actor_id', nullable: true })
+  actorId: string | null;
+
+  /** Who acted, as they were named at the time. */
+  @Column({ type: 'text', name: 'actor_label' })
+  actorLabel: string;
+
+  @Column({ type: 'text', name: 'entity_type' })
+  entityType: 'recommendation' | 'source_report' | 'person' | 'email';
+
+  @Column({ type: 'uuid', name: 'entity_id' })
+  entityId: string;
+
+  @Column({ type: 'uuid', name: 'recommendation_id', nullable: true })
+  recommendationId: string | null;
+
+  @Column({ type: 'text' })
+  type: string;
+
+  @Column({ type: 'text' })
+  summary: string;
+
+  @Column({ type: 'jsonb', nullable: true })
+  before: object | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  after: object | null;
+
+  /** Makes a retried write a no-op: one key per event of one transition. */
+  @Column({ type: 'text', name: 'idempotency_key', nullable: true, unique: true })
+  idempotencyKey: string | null;
+}

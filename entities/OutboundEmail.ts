@@ -1,0 +1,53 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export type OutboundEmailStatus = 'pending' | 'sent' | 'failed';
+
+/**
+ * The outbox: an email is written here in the same transaction as the event that causes it, then sent
+ * by an activity that marks it sent once the SMTP server accepted it. The row id is the Message-ID.
+ */
+@Entity({ name: 'outbound_emails' })
+@Index(['transitionId', 'template', 'recipientId'], { unique: true })
+export class OutboundEmail {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text', name: 'transition_id' })
+  transitionId: string;
+
+  @Column({ type: 'text' })
+  template: string;
+
+  @Column({ type: 'uuid', name: 'recipient_id' })
+  recipientId: string;
+
+  @Column({ type: 'text', name: 'to_address' })
+  toAddress: string;
+
+  @Column({ type: 'uuid', name: 'recommendation_id', nullable: true })
+  recommendationId: string | null;
+
+  @Column({ type: 'text' })
+  subject: string;
+
+  @Column({ type: 'text', name: 'body_text' })
+  bodyText: string;
+
+  @Column({ type: 'text', name: 'body_html' })
+  bodyHtml: string;
+
+  @Column({ type: 'text', default: 'pending' })
+  status: OutboundEmailStatus;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts: number;
+
+  @Column({ type: 'text', name: 'last_error', nullable: true })
+  lastError: string | null;
+
+  @Column({ type: 'timestamptz', name: 'sent_at', nullable: true })
+  sentAt: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
+  createdAt: Date;
+}

@@ -1,0 +1,32 @@
+import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import type { SourceKind, SourceScope } from '../domain/vocabulary';
+import type { Recommendation } from './Recommendation';
+
+/** An inspection, super-complaint or audit whose items the force tracks. */
+@Entity({ name: 'source_reports' })
+export class SourceReport {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text' })
+  title: string;
+
+  /** Who published it, as printed: HMICFRS, HMIC, HMI Probation, Mazars… */
+  @Column({ type: 'text' })
+  originator: string;
+
+  @Column({ type: 'text' })
+  kind: SourceKind;
+
+  @Column({ type: 'text' })
+  scope: SourceScope;
+
+  @Column({ type: 'date', name: 'published_on' })
+  publishedOn: string;
+
+  @OneToMany('Recommendation', 'report')
+  recommendations: Recommendation[];
+
+  @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
+  createdAt: Date;
+}

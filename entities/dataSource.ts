@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { entities } from './index';
+import { InitialSchema1763900000000 } from './migrations/1763900000000-InitialSchema';
+
+/** Every migration, in order. Listed explicitly so the same list works from TypeScript sources and from dist/. */
+export const migrations = [InitialSchema1763900000000];
+
+/** One DataSource per process. Schema changes only through migrations: `synchronize` stays off. */
+export function createDataSource(url: string, options: { poolSize?: number } = {}): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTransactionMode: 'each',
+    poolSize: options.poolSize ?? 10,
+    logging: ['error'],
+  });
+}
+
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  return applied.map((m) => m.name);
+}
+
+export async function pendingMigrations(dataSource: DataSource): Promise<boolean> {
+  return dataSource.showMigrations();
+}

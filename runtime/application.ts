@@ -1,0 +1,131 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { DataSource } from 'typeorm';
+import { createActivities } from '../activities';
+import { createMailer, type Mailer } from '../activities/mailer';
+import type { SmtpSink } from './smtpSink';
+import { RecommendationService } from '../api/recommendations/service';
+import { RecommendationWorkflows } from '../api/recommendations/workflowGateway';
+import { ReportService } from '../api/reports/service';
+import { buildApp } from '../api/server';
+import { createDataSource, runMigrations } from '../entities/dataSource';
+import type { Logger } from './logger';
+import { readinessProbe } from './readiness';
+import { installTemporalRuntime } from './temporalRuntime';
+
+export interface ApplicationOptions {
+  databaseUrl: string;
+  temporalAddress: string;
+  namespace: string;
+  taskQueue: string;
+  smtpUrl: string;
+  mailFrom: string;
+  publicUrl: string;
+  forceName: string;
+  logger: Logger;
+  /** Which parts run in this process: `npm start` runs both, the container images one each. */
+  runApi: boolean;
+  runWorker: boolean;
+  http?: { host: string; port: number };
+  migrate?: boolean;
+  mailbox?: SmtpSink;
+  /** A pre-built workflow bundle (tests build it once per run); otherwise the worker bundles workflows/ itself. */
+  workflowBundle?: { code: string };
+}
+
+export interface RunningApplication {
+  dataSource: DataSource;
+  client: Client;
+  services: { reports: ReportService; recommendations: RecommendationService };
+  httpUrl: string | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * The product's processes on top of running infrastructure: migrations, the Temporal worker and the
+ * HTTP server. Stopping drains in order: HTTP first, then the worker finishes in-flight activities,
+ * then connections close.
+ */
+export async function startApplication(options: ApplicationOptions): Promise<RunningApplication> {
+  const { logger } = options;
+  installTemporalRuntime(logger);
+  const dataSource = createDataSource(options.databaseUrl);
+  await dataSource.initialize();
+  const cleanups: (() => Promise<void>)[] = [() => dataSource.destroy()];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((error: unknown) => logger.error({ err: error }, 'error while stopping'));
+    }
+  };
+
+  try {
+    if (options.migrate ?? true) {
+      const applied = await runMigrations(dataSource);
+      if (applied.length) logger.info({ applied }, 'database migrations applied');
+    }
+
+    const connection = await Connection.connect({ address: options.temporalAddress });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection, namespace: options.namespace });
+    const workflows = new RecommendationWorkflows(client, options.taskQueue);
+    const services = {
+      reports: new ReportService(dataSource, workflows, logger),
+      recommendations: new RecommendationService(dataSource, workflows),
+    };
+
+    if (options.runWorker) {
+      const mailer: Mailer = createMailer(options.smtpUrl, options.mailFrom);
+      cleanups.push(async () => mailer.close());
+      const workerConnection = await NativeConnection.connect({ address: options.temporalAddress });
+      cleanups.push(() => workerConnection.close());
+      const worker = await Worker.create({
+        connection: workerConnection,
+        namespace: options.namespace,
+        taskQueue: options.taskQueue,
+        ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+        activities: createActivities({ dataSource, mailer, links: { publicUrl: options.publicUrl, forceName: options.forceName } }),
+        shutdownGraceTime: '20 seconds',
+      });
+      const running = worker.run();
+      cleanups.push(async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+      });
+      running.catch((error: unknown) => logger.fatal({ err: error }, 'the Temporal worker stopped unexpectedly'));
+    }
+
+    let httpUrl: string | null = null;
+    if (options.runApi && options.http) {
+      const app = buildApp({
+        dataSource,
+        ...services,
+        logger,
+        readiness: readinessProbe(dataSource, connection, options.namespace),
+        forceName: options.forceName,
+        mailbox: options.mailbox,
+      });
+      const server = http.createServer(app);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.http!.port, options.http!.host, () => resolve());
+      });
+      const address = server.address() as AddressInfo;
+      httpUrl = `http://${address.address === '0.0.0.0' ? 'localhost' : address.address}:${address.port}`;
+      cleanups.push(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+            setTimeout(() => server.closeAllConnections(), 10_000).unref();
+          }),
+      );
+    }
+
+    return { dataSource, client, services, httpUrl, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

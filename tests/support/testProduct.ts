@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client as PgClient } from 'pg';
+import { startApplication, type RunningApplication } from '../../runtime/application';
+import { createLogger } from '../../runtime/logger';
+import { startSmtpSink, type SmtpSink } from '../../runtime/smtpSink';
+
+export interface TestProduct {
+  app: RunningApplication;
+  baseUrl: string;
+  sink: SmtpSink;
+  databaseUrl: string;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run integration tests through jest, whose globalSetup starts the shared services`);
+  return value;
+}
+
+function databaseUrlFor(adminUrl: string, database: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function admin<T>(adminUrl: string, work: (client: PgClient) => Promise<T>): Promise<T> {
+  const client = new PgClient({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The whole product for one test file: its own database, task queue and SMTP server, on the run's shared
+ * PostgreSQL and Temporal. Everything it starts, `stop()` stops and drops.
+ */
+export async function startTestProduct(): Promise<TestProduct> {
+  const adminUrl = required('TEST_POSTGRES_ADMIN_URL');
+  const suffix = randomBytes(6).toString('hex');
+  const database = `rt_test_${suffix}`;
+  const taskQueue = `test-${suffix}`;
+  await admin(adminUrl, (c) => c.query(`CREATE DATABASE ${database}`));
+  const databaseUrl = databaseUrlFor(adminUrl, database);
+  const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-mail-'));
+  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'warn', pretty: false });
+  const sink = await startSmtpSink({ port: 0, storeDir: mailDir });
+  let app: RunningApplication;
+  try {
+    app = await startApplication({
+      databaseUrl,
+      temporalAddress: required('TEST_TEMPORAL_ADDRESS'),
+      namespace: 'default',
+      taskQueue,
+      smtpUrl: sink.url,
+      mailFrom: 'Recommendation Tracker <no-reply@tracker.test>',
+      publicUrl: 'http://tracker.test',
+      forceName: 'Test Constabulary',
+      logger,
+      runApi: true,
+      runWorker: true,
+      http: { host: '127.0.0.1', port: 0 },
+      mailbox: sink,
+      workflowBundle: { code: fs.readFileSync(required('TEST_WORKFLOW_BUNDLE'), 'utf8') },
+    });
+  } catch (error) {
+    await sink.stop();
+    throw error;
+  }
+  return {
+    app,
+    baseUrl: app.httpUrl!,
+    sink,
+    databaseUrl,
+    taskQueue,
+    async stop() {
+      await app.stop();
+      await sink.stop();
+      await admin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+      fs.rmSync(mailDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,252 @@
+/**
+ * The development mailbox, mounted at /dev/mailbox when the tracker runs on embedded defaults (no SMTP_URL).
+ * It shows what the local SMTP sink has kept, so a person can read the emails the tracker sent and follow their links.
+ *
+ * The HTML part of a message is untrusted markup: it is only ever served from its own route, inside a sandboxed
+ * iframe, with a Content-Security-Policy that runs no scripts and loads nothing from the network.
+ */
+import express from 'express';
+import type { Request, Response } from 'express';
+import { html, page, type SafeHtml } from './html';
+import { isMessageId, type SmtpSink, type StoredMessage } from '../runtime/smtpSink';
+
+const MOUNT = '/dev/mailbox';
+const TITLE = 'Development mailbox';
+
+export const MAILBOX_HTML_CSP =
+  "sandbox allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation; default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+const IFRAME_SANDBOX = 'allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation';
+
+const londonTime = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+function formatReceived(iso: string): SafeHtml {
+  const date = new Date(iso);
+  const label = Number.isNaN(date.getTime()) ? iso : londonTime.format(date);
+  return html`<time datetime="${iso}">${label}</time>`;
+}
+
+function messageHref(id: string): string {
+  return `${MOUNT}/${encodeURIComponent(id)}`;
+}
+
+function subjectOf(message: StoredMessage): string {
+  return message.subject.trim() === '' ? '(no subject)' : message.subject;
+}
+
+function recipientsOf(message: StoredMessage): string {
+  return message.to.length === 0 ? '(no recipients)' : message.to.join(', ');
+}
+
+export interface MessageLink {
+  url: string;
+  /** The words the link shows in the email, or the address itself when it has none. */
+  text: string;
+}
+
+const namedEntities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, body: string) => {
+    if (body[0] === '#') {
+      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }
+    return namedEntities[body.toLowerCase()] ?? whole;
+  });
+}
+
+/** Only ordinary web and email links are offered; javascript:, data: and the like are never turned into links. */
+function followable(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return ['http:', 'https:', 'mailto:'].includes(parsed.protocol) ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The links in a message: those in the HTML part (with their text) then any others in the plain-text part. */
+export function extractLinks(message: Pick<StoredMessage, 'html' | 'text'>): MessageLink[] {
+  const found = new Map<string, MessageLink>();
+  if (message.html) {
+    const anchor = /<a\b([^>]*)>([\s\S]*?)<\/a\s*>/gi;
+    for (const match of message.html.matchAll(anchor)) {
+      const attributes = match[1] ?? '';
+      const href = /\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i.exec(attributes);
+      if (!href) continue;
+      const url = followable(decodeEntities((href[1] ?? href[2] ?? href[3] ?? '').trim()));
+      if (!url) continue;
+      const text = decodeEntities((match[2] ?? '').replace(/<[^>]*>/g, ' '))
+        .replace(/\s+/g, ' ')
+        .trim();
+      const existing = found.get(url);
+      if (!existing) found.set(url, { url, text: text || url });
+      else if (existing.text === url && text) existing.text = text;
+    }
+  }
+  for (const match of message.text.matchAll(/\b(?:https?:\/\/|mailto:)[^\s<>"'\]]+/gi)) {
+    const raw = match[0].replace(/[.,;:!?)]+$/, '');
+    const url = followable(raw);
+    if (url && !found.has(url)) found.set(url, { url, text: url });
+  }
+  return [...found.values()];
+}
+
+/** Lets links in the HTML part open in the whole browser tab rather than inside the sandboxed frame. */
+function withTopLevelLinks(markup: string): string {
+  const base = '<base target="_top">';
+  for (const opening of [/<head\b[^>]*>/i, /<html\b[^>]*>/i]) {
+    const match = opening.exec(markup);
+    if (match) {
+      const end = match.index + match[0].length;
+      return markup.slice(0, end) + base + markup.slice(end);
+    }
+  }
+  const doctype = /^\s*<!doctype[^>]*>/i.exec(markup);
+  if (doctype) return doctype[0] + base + markup.slice(doctype[0].length);
+  return base + markup;
+}
+
+function withoutHeaders(message: StoredMessage): Omit<StoredMessage, 'headers'> {
+  const { headers: _headers, ...rest } = message;
+  return rest;
+}
+
+const devNote = html`<p class="hint">This is the development mailbox. While the tracker runs on its built-in settings,
+every email it sends is kept here instead. Mail is not delivered to anyone.</p>`;
+
+function listPage(messages: StoredMessage[]): string {
+  const body =
+    messages.length === 0
+      ? html`<p>No messages yet.</p>`
+      : html`<table>
+<caption>Emails received, newest first (${messages.length})</caption>
+<thead><tr><th scope="col">Received</th><th scope="col">To</th><th scope="col">Subject</th></tr></thead>
+<tbody>
+${messages.map(
+  (m) => html`<tr><td>${formatReceived(m.receivedAt)}</td><td>${recipientsOf(m)}</td><td><a href="${messageHref(m.id)}">${subjectOf(m)}</a></td></tr>
+`,
+)}</tbody>
+</table>`;
+  return page({
+    title: TITLE,
+    body: html`<h1>${TITLE}</h1>
+${devNote}
+${body}`,
+  });
+}
+
+function messagePage(message: StoredMessage): string {
+  const links = extractLinks(message);
+  const linksSection =
+    links.length === 0
+      ? html`<p>This email has no links.</p>`
+      : html`<ul>
+${links.map(
+  (link) =>
+    html`<li><a href="${link.url}">${link.text}</a>${link.text === link.url ? '' : html` <span class="hint">(goes to ${link.url})</span>`}</li>
+`,
+)}</ul>`;
+  const textSection =
+    message.text.trim() === '' ? html`<p>This email has no plain text version.</p>` : html`<pre>${message.text}</pre>`;
+  const htmlSection =
+    message.html === null
+      ? html`<p>This email has no HTML version.</p>`
+      : html`<p class="hint">Shown as the recipient would see it. Scripts are switched off and nothing is loaded from the internet.</p>
+<iframe title="HTML version of the message" sandbox="${IFRAME_SANDBOX}" src="${messageHref(message.id)}/html" style="width: 100%; height: 480px; border: 1px solid #b1b4b6;"></iframe>`;
+  return page({
+    title: `${subjectOf(message)} – ${TITLE}`,
+    body: html`<p><a href="${MOUNT}">Back to all messages in the development mailbox</a></p>
+<h1>${subjectOf(message)}</h1>
+<dl>
+<dt>From</dt><dd>${message.from || '(unknown sender)'}</dd>
+<dt>To</dt><dd>${recipientsOf(message)}</dd>
+<dt>Received</dt><dd>${formatReceived(message.receivedAt)}</dd>
+</dl>
+<h2>Links in this email</h2>
+${linksSection}
+<h2>Plain text version</h2>
+${textSection}
+<h2>HTML version</h2>
+${htmlSection}`,
+  });
+}
+
+function notFoundPage(heading = 'Message not found', explanation = 'There is no message at this address in the development mailbox. It may have been removed, or the link may be wrong.'): string {
+  return page({
+    title: `${heading} – ${TITLE}`,
+    body: html`<h1>${heading}</h1>
+<p>${explanation}</p>
+<p><a href="${MOUNT}">Go to all messages in the development mailbox</a></p>`,
+  });
+}
+
+function sendPage(res: Response, status: number, markup: string): void {
+  res.status(status).set('Cache-Control', 'no-store').type('html').send(markup);
+}
+
+function idParam(req: Request): string {
+  const id = req.params['id'];
+  return typeof id === 'string' ? id : '';
+}
+
+export function createMailboxRouter(sink: Pick<SmtpSink, 'list' | 'get'>): express.Router {
+  const router = express.Router();
+
+  async function find(id: string): Promise<StoredMessage | null> {
+    return isMessageId(id) ? sink.get(id) : null;
+  }
+
+  router.get('/api/messages', async (_req, res) => {
+    const messages = await sink.list();
+    res.set('Cache-Control', 'no-store').json(messages.map(withoutHeaders));
+  });
+
+  router.get('/api/messages/:id', async (req, res) => {
+    const message = await find(idParam(req));
+    res.set('Cache-Control', 'no-store');
+    if (!message) {
+      res.status(404).json({ error: 'Message not found' });
+      return;
+    }
+    res.json(withoutHeaders(message));
+  });
+
+  router.get('/', async (_req, res) => {
+    sendPage(res, 200, listPage(await sink.list()));
+  });
+
+  router.get('/:id', async (req, res) => {
+    const message = await find(idParam(req));
+    if (!message) return sendPage(res, 404, notFoundPage());
+    sendPage(res, 200, messagePage(message));
+  });
+
+  router.get('/:id/html', async (req, res) => {
+    const message = await find(idParam(req));
+    if (!message) return sendPage(res, 404, notFoundPage());
+    if (message.html === null) {
+      return sendPage(res, 404, notFoundPage('No HTML version', 'This email was sent as plain text only, so it has no HTML version.'));
+    }
+    res
+      .status(200)
+      .set({
+        'Content-Security-Policy': MAILBOX_HTML_CSP,
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+        'Cache-Control': 'no-store',
+      })
+      .type('html')
+      .send(withTopLevelLinks(message.html));
+  });
+
+  return router;
+}

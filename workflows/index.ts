@@ -1,0 +1,1 @@
+export { recommendationWorkflow } from './recommendationWorkflow';

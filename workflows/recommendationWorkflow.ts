@@ -1,0 +1,99 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { calendarDateInLondon } from '../domain/calendar';
+import { decide, type CommandContext, type Decision, type RecommendationState } from '../domain/lifecycle';
+import type { Activities } from '../activities';
+import {
+  COMMAND_REFUSED,
+  commandUpdate,
+  stateQuery,
+  type CommandRequest,
+  type CommandResult,
+  type RecommendationWorkflowInput,
+} from './messages';
+
+const { recordTransition } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+const { sendOutboundEmail } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+const refusal = (reason: string) => ApplicationFailure.create({ type: COMMAND_REFUSED, message: reason, nonRetryable: true });
+
+/**
+ * One recommendation, for its whole life. Every command arrives as an update: the validator refuses what
+ * the lifecycle does not allow before it enters history; the handler records the transition (row, audit
+ * events and outbox in one transaction) and only then moves the state on. Emails go out from the main loop.
+ */
+export async function recommendationWorkflow(input: RecommendationWorkflowInput): Promise<void> {
+  let state: RecommendationState = input.state;
+  const unsentEmailIds: string[] = [...(input.unsentEmailIds ?? [])];
+  let applying = false;
+
+  const decideNow = (request: CommandRequest): Decision => {
+    const context: CommandContext = { actor: request.actor, today: calendarDateInLondon(Date.now()) };
+    return decide(state, request.command, context);
+  };
+
+  setHandler(stateQuery, () => state);
+
+  setHandler(
+    commandUpdate,
+    async (request): Promise<CommandResult> => {
+      // Commands apply one at a time, each against the state the previous one left.
+      await condition(() => !applying);
+      applying = true;
+      try {
+        const decision = decideNow(request);
+        if (!decision.accepted) throw refusal(decision.reason);
+        const transitionId = uuid4();
+        const recorded = await recordTransition({
+          transitionId,
+          recommendationId: state.recommendationId,
+          actor: request.actor,
+          actorLabel: request.actorLabel,
+          occurredAt: new Date(Date.now()).toISOString(),
+          command: request.command.type,
+          before: state,
+          after: decision.state,
+          events: decision.events,
+        });
+        state = decision.state;
+        unsentEmailIds.push(...recorded.outboxIds);
+        return { state, transitionId };
+      } finally {
+        applying = false;
+      }
+    },
+    {
+      validator: (request) => {
+        const decision = decideNow(request);
+        if (!decision.accepted) throw refusal(decision.reason);
+      },
+    },
+  );
+
+  for (;;) {
+    await condition(() => unsentEmailIds.length > 0 || workflowInfo().continueAsNewSuggested);
+    while (unsentEmailIds.length > 0) {
+      await sendOutboundEmail(unsentEmailIds[0]!);
+      unsentEmailIds.shift();
+    }
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(() => allHandlersFinished() && !applying);
+      await continueAsNew<typeof recommendationWorkflow>({ state, unsentEmailIds });
+    }
+  }
+}
