@@ -5,8 +5,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  * The database refuses UPDATE and DELETE on this table (see the migration's trigger).
  */
 @Entity({ name: 'audit_events' })
-@Index(['recommendationId', 'occurredAt'])
-@Index(['entityType', 'entityId', 'occurredAt'])
+@Index('IDX_audit_events_recommendation', ['recommendationId', 'occurredAt'])
+@Index('IDX_audit_events_entity', ['entityType', 'entityId', 'occurredAt'])
 export class AuditEvent {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;

@@ -7,7 +7,7 @@ export type OutboundEmailStatus = 'pending' | 'sent' | 'failed';
  * by an activity that marks it sent once the SMTP server accepted it. The row id is the Message-ID.
  */
 @Entity({ name: 'outbound_emails' })
-@Index(['transitionId', 'template', 'recipientId'], { unique: true })
+@Index('IDX_outbound_emails_transition', ['transitionId', 'template', 'recipientId'], { unique: true })
 export class OutboundEmail {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -10,7 +10,7 @@ import type { SourceReport } from './SourceReport';
  * into columns so lists can filter and sort on them.
  */
 @Entity({ name: 'recommendations' })
-@Index(['reportId', 'reference'], { unique: true })
+@Index('IDX_recommendations_report_reference', ['reportId', 'reference'], { unique: true })
 export class Recommendation {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -19,7 +19,7 @@ export class Recommendation {
   reportId: string;
 
   @ManyToOne('SourceReport', 'recommendations', { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'report_id' })
+  @JoinColumn({ name: 'report_id', foreignKeyConstraintName: 'FK_recommendations_report' })
   report: SourceReport;
 
   /** As printed: "4", "4a", "11.1", "AFI 2". */
@@ -51,14 +51,14 @@ export class Recommendation {
   ownerId: string | null;
 
   @ManyToOne('Person', { nullable: true })
-  @JoinColumn({ name: 'owner_id' })
+  @JoinColumn({ name: 'owner_id', foreignKeyConstraintName: 'FK_recommendations_owner' })
   owner: Person | null;
 
   @Column({ type: 'uuid', name: 'lead_id', nullable: true })
   leadId: string | null;
 
   @ManyToOne('Person', { nullable: true })
-  @JoinColumn({ name: 'lead_id' })
+  @JoinColumn({ name: 'lead_id', foreignKeyConstraintName: 'FK_recommendations_lead' })
   lead: Person | null;
 
   @Column({ type: 'date', name: 'due_date', nullable: true })

@@ -17,7 +17,8 @@ export function createDataSource(url: string, options: { poolSize?: number } = {
     migrationsRun: false,
     migrationsTransactionMode: 'each',
     poolSize: options.poolSize ?? 10,
-    logging: ['error'],
+    // Failed queries surface as errors to the caller, which logs them with its request id.
+    logging: false,
   });
 }
 
