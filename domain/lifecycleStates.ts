@@ -64,6 +64,16 @@ export const closureHowLabels: Record<ClosureHow, string> = {
   business_as_usual: 'Now business as usual',
 };
 
+/** The same, inside a sentence: "closed (signed off by HMICFRS)". */
+export const closureHowPhrases: Record<ClosureHow, string> = {
+  no_action_required: 'no action required',
+  self_certified: 'self-certified',
+  signed_off_by_hmicfrs: 'signed off by HMICFRS',
+  superseded: 'superseded',
+  no_longer_relevant: 'no longer relevant',
+  business_as_usual: 'now business as usual',
+};
+
 export const partStatuses = ['not_started', 'in_progress', 'complete'] as const;
 export type PartStatus = (typeof partStatuses)[number];
 
@@ -289,7 +299,7 @@ export function describeStatus(state: RecommendationState): string {
     if (step) return `${label} (step ${chain.current + 1} of ${chain.steps.length}: ${describeStep(step.step)})`;
   }
   if (state.status === 'closed' && state.closure) {
-    return `${label} (${closureHowLabels[state.closure.how].toLowerCase()})`;
+    return `${label} (${closureHowPhrases[state.closure.how]})`;
   }
   return label;
 }
@@ -322,7 +332,7 @@ export function statusClause(state: RecommendationState): string {
     case 'verification_visit_held':
       return 'it is awaiting the outcome of the HMICFRS verification visit';
     case 'closed':
-      return state.closure ? `it is closed (${closureHowLabels[state.closure.how].toLowerCase()})` : 'it is closed';
+      return state.closure ? `it is closed (${closureHowPhrases[state.closure.how]})` : 'it is closed';
     case 'reopened':
       return 'it has been reopened and is waiting for its owner to pick it up again';
   }
