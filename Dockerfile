@@ -20,7 +20,7 @@ WORKDIR /app
 # ---- build: every dependency, then TypeScript -> dist/ (dist mirrors the source tree).
 FROM base AS build
 COPY package.json package-lock.json ./
-RUN --mount=type=cache,target=/root/.npm npm ci
+RUN --mount=type=cache,target=/root/.npm npm install --no-audit --no-fund
 COPY . .
 RUN npm run build
 
@@ -28,7 +28,7 @@ RUN npm run build
 # which the worker needs at run time to bundle dist/workflows.
 FROM base AS prod-deps
 COPY package.json package-lock.json ./
-RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev
+RUN --mount=type=cache,target=/root/.npm npm install --omit=dev --no-audit --no-fund
 
 # ---- runtime: compiled code + production node_modules, run as the image's unprivileged "node" user.
 FROM ${NODE_IMAGE} AS runtime

@@ -509,7 +509,7 @@ describe('Dockerfile', () => {
 
   it('installs production dependencies without dev dependencies, and builds with npm run build', () => {
     const problems: string[] = [];
-    if (!/npm ci --omit=dev/.test(dockerfile)) problems.push('no `npm ci --omit=dev` for the runtime node_modules');
+    if (!/npm install --omit=dev/.test(dockerfile)) problems.push('no `npm install --omit=dev` for the runtime node_modules');
     if (!/RUN\s+npm run build/.test(dockerfile)) problems.push('no `RUN npm run build`');
     if (!/COPY\s+--from=\S+\s+\S*dist\s/.test(finalStage)) problems.push('final stage does not copy dist/ from the build stage');
     expect(problems).toEqual([]);
