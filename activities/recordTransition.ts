@@ -1,9 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Actor, LifecycleEvent, RecommendationState } from '../domain/lifecycle';
-import { notificationsFor, type Notification } from '../domain/notifications';
+import type { Actor, LifecycleEvent, LifecycleNotification, RecommendationState } from '../domain/lifecycle';
 import { AuditEvent, OutboundEmail, Person, Recommendation } from '../entities';
-import { renderAssignmentEmail } from './emails/assignmentEmail';
+import { renderNotificationEmail } from './emails/notificationEmail';
 import type { RenderedEmail } from './emails/renderedEmail';
+import { projectTransition } from './projectTransition';
 
 export interface RecordTransitionInput {
   transitionId: string;
@@ -55,6 +55,7 @@ async function writeTransition(tx: EntityManager, input: RecordTransitionInput, 
     version: () => 'version + 1',
   });
   const occurredAt = new Date(input.occurredAt);
+  const summaries = await Promise.all(input.events.map((event) => namePeople(tx, event.summary)));
   await tx.insert(
     AuditEvent,
     input.events.map((event, index) => ({
@@ -65,15 +66,16 @@ async function writeTransition(tx: EntityManager, input: RecordTransitionInput, 
       entityId: input.recommendationId,
       recommendationId: input.recommendationId,
       type: event.type,
-      summary: event.summary,
+      summary: summaries[index]!,
       before: event.before,
       after: event.after,
       idempotencyKey: `${input.transitionId}:${index}`,
     })),
   );
+  await projectTransition(tx, input);
   for (const event of input.events) {
-    for (const notification of notificationsFor(event, after)) {
-      const email = await renderNotification(tx, notification, input.recommendationId, links);
+    for (const notification of event.notify ?? []) {
+      const email = await renderNotification(tx, notification, event, input.recommendationId, links);
       if (!email) continue;
       await tx
         .createQueryBuilder()
@@ -82,7 +84,7 @@ async function writeTransition(tx: EntityManager, input: RecordTransitionInput, 
         .values({
           transitionId: input.transitionId,
           template: notification.template,
-          recipientId: notification.recipientId,
+          recipientId: notification.personId,
           toAddress: email.to,
           recommendationId: input.recommendationId,
           subject: email.subject,
@@ -97,30 +99,40 @@ async function writeTransition(tx: EntityManager, input: RecordTransitionInput, 
 
 async function renderNotification(
   tx: EntityManager,
-  notification: Notification,
+  notification: LifecycleNotification,
+  event: LifecycleEvent,
   recommendationId: string,
   links: EmailLinks,
 ): Promise<(RenderedEmail & { to: string }) | null> {
-  const recipient = await tx.findOneBy(Person, { id: notification.recipientId });
-  if (!recipient) return null;
-  const recommendation = await tx.findOneOrFail(Recommendation, { where: { id: recommendationId }, relations: { report: true, lead: true } });
-  const link = `${links.publicUrl}/recommendations/${recommendationId}`;
-  switch (notification.template) {
-    case 'assignment':
-      return {
-        to: recipient.email,
-        ...renderAssignmentEmail({
-          forceName: links.forceName,
-          ownerName: recipient.name,
-          leadName: recommendation.lead?.name ?? 'not yet named',
-          reportTitle: recommendation.report.title,
-          originator: recommendation.report.originator,
-          reference: recommendation.reference,
-          kind: recommendation.kind,
-          text: recommendation.text,
-          dueDate: recommendation.dueDate ?? '',
-          link,
-        }),
-      };
-  }
+  const recipient = await tx.findOneBy(Person, { id: notification.personId });
+  if (!recipient || !recipient.active) return null;
+  const recommendation = await tx.findOneOrFail(Recommendation, { where: { id: recommendationId }, relations: { report: true, owner: true, lead: true } });
+  return {
+    to: recipient.email,
+    ...renderNotificationEmail(notification.template, {
+      forceName: links.forceName,
+      recipientName: recipient.name,
+      ownerName: recommendation.owner?.name ?? null,
+      leadName: recommendation.lead?.name ?? null,
+      reportTitle: recommendation.report.title,
+      originator: recommendation.report.originator,
+      reference: recommendation.reference,
+      kind: recommendation.kind,
+      text: recommendation.state.text ?? recommendation.text,
+      dueDate: recommendation.dueDate,
+      whatHappened: await namePeople(tx, event.summary),
+      link: `${links.publicUrl}/recommendations/${recommendationId}`,
+    }),
+  };
+}
+
+const uuidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/** The lifecycle speaks of people by id; people reading an email want names. */
+export async function namePeople(tx: EntityManager, sentence: string): Promise<string> {
+  const ids = [...new Set(sentence.match(uuidPattern) ?? [])];
+  if (ids.length === 0) return sentence;
+  const people = await tx.findBy(Person, ids.map((id) => ({ id })));
+  const names = new Map(people.map((p) => [p.id, p.name]));
+  return sentence.replace(uuidPattern, (id) => names.get(id) ?? id);
 }

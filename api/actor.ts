@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import type { Actor } from '../domain/lifecycle';
+import type { Role } from '../domain/vocabulary';
 import { Person } from '../entities';
 import { ApiProblem } from './problem';
 
@@ -26,4 +27,11 @@ export async function actingPerson(req: Request, dataSource: DataSource): Promis
   const person = await dataSource.manager.findOneBy(Person, { id: header, active: true });
   if (!person) throw ApiProblem.invalid([{ field: 'header.X-Person-Id', message: 'no active person has this id' }]);
   return { actor: { personId: person.id, roles: person.roles }, label: person.name };
+}
+
+/** Until the permission table of sign-in arrives, administration needs this role; refusals say what was tried. */
+export function requireRole(by: ActingPerson, role: Role, toDo: string): void {
+  if (!by.actor.roles.includes(role)) {
+    throw new ApiProblem(403, 'Not allowed', `Only someone with the role "${role.replace(/_/g, ' ')}" can ${toDo}`);
+  }
 }

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../runtime/logger';
 import type { SmtpSink } from '../runtime/smtpSink';
+import type { EvidenceService } from './evidence/service';
 import type { ReportService } from './reports/service';
 import type { RecommendationService } from './recommendations/service';
 
@@ -14,6 +15,9 @@ export interface ApiDependencies {
   dataSource: DataSource;
   reports: ReportService;
   recommendations: RecommendationService;
+  evidence: EvidenceService;
+  /** Largest evidence file accepted, in bytes. */
+  evidenceMaxBytes: number;
   logger: Logger;
   readiness(): Promise<ReadinessCheck>;
   forceName: string;

@@ -49,6 +49,10 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, base:
   );
 }
 
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`;
+}
+
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new ApiProblem(404, 'Not found', `There is no ${req.method} ${req.path}`));
 };
@@ -61,7 +65,8 @@ export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
   } else if ((error as { type?: string }).type === 'entity.parse.failed') {
     problem = new ApiProblem(400, 'The request body is not valid JSON', (error as Error).message);
   } else if ((error as { type?: string }).type === 'entity.too.large') {
-    problem = new ApiProblem(413, 'The request body is too large');
+    const limit = (error as { limit?: number }).limit;
+    problem = new ApiProblem(413, 'The request is too large', limit ? `The most that can be sent at once is ${formatBytes(limit)}. Nothing was saved.` : 'Nothing was saved.');
   } else {
     req.log?.error({ err: error }, 'unexpected error');
     problem = new ApiProblem(500, 'Something went wrong', `Nothing was changed. Quote request id ${String(req.id ?? '')} if you report this.`);

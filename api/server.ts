@@ -3,6 +3,10 @@ import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import { pageRoutes } from '../web/pages';
 import type { ApiDependencies } from './dependencies';
+import { delegationRoutes } from './administration/delegations';
+import { departmentRoutes } from './administration/departments';
+import { routingRuleRoutes } from './administration/routingRules';
+import { evidenceRoutes } from './evidence/routes';
 import { healthRoutes } from './health';
 import { peopleRoutes } from './people/routes';
 import { notFoundHandler, problemHandler } from './problem';
@@ -30,7 +34,11 @@ export function buildApp(deps: ApiDependencies): Express {
 
   app.use(healthRoutes(deps));
   app.use('/api/reports', reportRoutes(deps));
+  app.use('/api/recommendations/:id/evidence', evidenceRoutes(deps));
   app.use('/api/recommendations', recommendationRoutes(deps));
+  app.use('/api/routing-rules', routingRuleRoutes(deps));
+  app.use('/api/delegations', delegationRoutes(deps));
+  app.use('/api/departments', departmentRoutes(deps));
   app.use('/api/people', peopleRoutes(deps));
   if (deps.mailbox) {
     // Loaded only when the local sink runs, so production never serves it.

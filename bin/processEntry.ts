@@ -19,6 +19,7 @@ export async function runProcess(role: 'api' | 'worker'): Promise<void> {
       mailFrom: config.MAIL_FROM,
       publicUrl: config.publicUrl,
       forceName: config.FORCE_NAME,
+      evidenceMaxMb: config.EVIDENCE_MAX_MB,
       logger,
       runApi: role === 'api',
       runWorker: role === 'worker',

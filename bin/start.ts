@@ -36,6 +36,7 @@ async function main(): Promise<void> {
       mailFrom: config.MAIL_FROM,
       publicUrl: config.publicUrl,
       forceName: config.FORCE_NAME,
+      evidenceMaxMb: config.EVIDENCE_MAX_MB,
       logger,
       runApi: true,
       runWorker: true,

@@ -53,6 +53,7 @@ export const configSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Recommendation Tracker <no-reply@recommendations.localhost>'),
 
   FORCE_NAME: z.string().min(1).default('Demo Constabulary'),
+  EVIDENCE_MAX_MB: z.coerce.number({ error: 'must be a number of megabytes' }).positive('must be more than 0').max(500, 'must be at most 500').default(20),
   DEMO_DATA: booleanFlag.default(true),
 });
 

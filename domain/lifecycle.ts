@@ -715,7 +715,7 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
     case 'assign': {
       const problem = assignmentProblem(command, today);
       if (problem) return no(problem);
-      assignment(change, command, context, 'owner_assigned', `Assigned to an owner, due ${command.dueDate}`, 'Due date set when assigned');
+      assignment(change, command, context, 'owner_assigned', `Assigned to ${command.ownerId} with ${command.leadId} as lead, due ${command.dueDate}`, 'Due date set when assigned');
       return change.done();
     }
 

@@ -23,9 +23,10 @@ export class AuditEvent {
   actorLabel: string;
 
   @Column({ type: 'text', name: 'entity_type' })
-  entityType: 'recommendation' | 'source_report' | 'person' | 'email';
+  entityType: 'recommendation' | 'source_report' | 'person' | 'email' | 'routing_rule' | 'delegation' | 'department' | 'evidence_file';
 
-  @Column({ type: 'uuid', name: 'entity_id' })
+  /** A UUID, or a routing rule's own id. */
+  @Column({ type: 'text', name: 'entity_id' })
   entityId: string;
 
   @Column({ type: 'uuid', name: 'recommendation_id', nullable: true })

@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { createActivities } from '../activities';
 import { createMailer, type Mailer } from '../activities/mailer';
 import type { SmtpSink } from './smtpSink';
+import { EvidenceService } from '../api/evidence/service';
 import { RecommendationService } from '../api/recommendations/service';
 import { RecommendationWorkflows } from '../api/recommendations/workflowGateway';
 import { ReportService } from '../api/reports/service';
@@ -24,6 +25,7 @@ export interface ApplicationOptions {
   mailFrom: string;
   publicUrl: string;
   forceName: string;
+  evidenceMaxMb?: number;
   logger: Logger;
   /** Which parts run in this process: `npm start` runs both, the container images one each. */
   runApi: boolean;
@@ -33,12 +35,14 @@ export interface ApplicationOptions {
   mailbox?: SmtpSink;
   /** A pre-built workflow bundle (tests build it once per run); otherwise the worker bundles workflows/ itself. */
   workflowBundle?: { code: string };
+  /** Tests only: continue workflows as new after this many history events. */
+  workflowHistoryLimit?: number;
 }
 
 export interface RunningApplication {
   dataSource: DataSource;
   client: Client;
-  services: { reports: ReportService; recommendations: RecommendationService };
+  services: { reports: ReportService; recommendations: RecommendationService; evidence: EvidenceService };
   httpUrl: string | null;
   stop(): Promise<void>;
 }
@@ -69,10 +73,11 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
     const connection = await Connection.connect({ address: options.temporalAddress });
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace: options.namespace });
-    const workflows = new RecommendationWorkflows(client, options.taskQueue);
+    const workflows = new RecommendationWorkflows(client, options.taskQueue, options.workflowHistoryLimit);
     const services = {
       reports: new ReportService(dataSource, workflows, logger),
       recommendations: new RecommendationService(dataSource, workflows),
+      evidence: new EvidenceService(dataSource),
     };
 
     if (options.runWorker) {
@@ -104,6 +109,7 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
         logger,
         readiness: readinessProbe(dataSource, connection, options.namespace),
         forceName: options.forceName,
+        evidenceMaxBytes: Math.round((options.evidenceMaxMb ?? 20) * 1024 * 1024),
         mailbox: options.mailbox,
       });
       const server = http.createServer(app);

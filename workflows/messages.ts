@@ -1,5 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, LifecycleCommand, RecommendationState } from '../domain/lifecycle';
+import type { Actor, Directory, LifecycleCommand, RecommendationState, RoutingItem, RoutingRule } from '../domain/lifecycle';
 
 /** The messages of a recommendation's workflow, defined once for the workflow and the api alike. */
 
@@ -13,6 +13,11 @@ export interface RecommendationWorkflowInput {
   state: RecommendationState;
   /** Outbox rows recorded but not yet sent, carried across continue-as-new. */
   unsentEmailIds?: string[];
+  /**
+   * Continue as new once the history is this long. Unset, the server's suggestion decides (thousands of
+   * events); tests set a small number to exercise continue-as-new.
+   */
+  historyLimit?: number;
 }
 
 export interface CommandRequest {
@@ -20,6 +25,13 @@ export interface CommandRequest {
   actor: Actor;
   /** The actor's name at the time, for the audit trail. */
   actorLabel: string;
+  /**
+   * What the lifecycle needs to know of the world to open approval steps: the people and delegations and the
+   * force's routing rules as they are now, read by the caller. Carried in the update so that deciding stays
+   * deterministic and replays exactly.
+   */
+  directory?: Directory;
+  routing?: { rules: RoutingRule[]; item: Omit<RoutingItem, 'category'> };
 }
 
 export interface CommandResult {

@@ -43,7 +43,14 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
   let applying = false;
 
   const decideNow = (request: CommandRequest): Decision => {
-    const context: CommandContext = { actor: request.actor, today: calendarDateInLondon(Date.now()) };
+    const now = Date.now();
+    const context: CommandContext = {
+      actor: request.actor,
+      today: calendarDateInLondon(now),
+      now: new Date(now).toISOString(),
+      directory: request.directory,
+      routing: request.routing,
+    };
     return decide(state, request.command, context);
   };
 
@@ -85,15 +92,23 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
     },
   );
 
+  const historyIsLong = () => {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || (input.historyLimit !== undefined && info.historyLength >= input.historyLimit);
+  };
+
   for (;;) {
-    await condition(() => unsentEmailIds.length > 0 || workflowInfo().continueAsNewSuggested);
+    await condition(() => unsentEmailIds.length > 0 || historyIsLong());
     while (unsentEmailIds.length > 0) {
       await sendOutboundEmail(unsentEmailIds[0]!);
       unsentEmailIds.shift();
     }
-    if (workflowInfo().continueAsNewSuggested) {
+    if (historyIsLong()) {
+      // A fresh run carries only the state and unsent mail; in-flight commands finish first.
       await condition(() => allHandlersFinished() && !applying);
-      await continueAsNew<typeof recommendationWorkflow>({ state, unsentEmailIds });
+      if (unsentEmailIds.length === 0) {
+        await continueAsNew<typeof recommendationWorkflow>({ state, unsentEmailIds, historyLimit: input.historyLimit });
+      }
     }
   }
 }

@@ -2,6 +2,8 @@ import { Router } from 'express';
 import { actingPerson } from '../actor';
 import type { ApiDependencies } from '../dependencies';
 import { ApiProblem, parseInput } from '../problem';
+import type { LifecycleCommand } from '../../domain/lifecycle';
+import { lifecycleCommandSchema } from './commandSchemas';
 import { assignSchema, recommendationIdParams } from './schemas';
 
 export function recommendationRoutes({ dataSource, recommendations }: ApiDependencies): Router {
@@ -24,7 +26,7 @@ export function recommendationRoutes({ dataSource, recommendations }: ApiDepende
 
   router.get('/:id', async (req, res) => {
     const { id } = parseInput(recommendationIdParams, req.params, 'params');
-    const view = await recommendations.get(id);
+    const view = await recommendations.get(id, await actingPerson(req, dataSource));
     if (!view) throw ApiProblem.notFound('The recommendation');
     res.set('ETag', `"${view.version}"`).json(view);
   });
@@ -34,6 +36,15 @@ export function recommendationRoutes({ dataSource, recommendations }: ApiDepende
     const input = parseInput(assignSchema, req.body);
     const by = await actingPerson(req, dataSource);
     const view = await recommendations.assign(id, input, by);
+    res.set('ETag', `"${view.version}"`).json(view);
+  });
+
+  /** Every lifecycle command: `{ "type": "accept" }`, `{ "type": "approve", "comment": "…" }`… (see commandSchemas). */
+  router.post('/:id/commands', async (req, res) => {
+    const { id } = parseInput(recommendationIdParams, req.params, 'params');
+    const command = parseInput(lifecycleCommandSchema, req.body) as LifecycleCommand;
+    const by = await actingPerson(req, dataSource);
+    const view = await recommendations.command(id, command, by);
     res.set('ETag', `"${view.version}"`).json(view);
   });
 

@@ -1,10 +1,12 @@
 import type { DataSource } from 'typeorm';
-import { lifecycleStatusLabels, type LifecycleCommand, type RecommendationState } from '../../domain/lifecycle';
+import { calendarDateInLondon } from '../../domain/calendar';
+import { availableCommands, describeStatus, type LifecycleCommand, type LifecycleCommandType, type RecommendationState } from '../../domain/lifecycle';
 import type { Role } from '../../domain/vocabulary';
 import { AuditEvent, Person, Recommendation } from '../../entities';
 import type { ActingPerson } from '../actor';
 import { ApiProblem, type FieldProblem } from '../problem';
 import type { AssignInput } from './schemas';
+import { loadDecisionContext } from './decisionContext';
 import type { RecommendationWorkflows } from './workflowGateway';
 
 export interface PersonSummary {
@@ -39,6 +41,9 @@ export interface RecommendationView {
   report: { id: string; title: string; originator: string; kind: string; publishedOn: string };
   owner: PersonSummary | null;
   lead: PersonSummary | null;
+  /** The lifecycle state in full: parts, due-date history, approval chain, evidence, closure… */
+  state: RecommendationState;
+  availableCommands: LifecycleCommandType[];
   history: HistoryEntry[];
 }
 
@@ -51,7 +56,8 @@ export class RecommendationService {
     private readonly workflows: RecommendationWorkflows,
   ) {}
 
-  async get(id: string): Promise<RecommendationView | null> {
+  /** `viewer` decides `availableCommands`: what this person may do now. */
+  async get(id: string, viewer?: ActingPerson): Promise<RecommendationView | null> {
     const row = await this.dataSource.manager.findOne(Recommendation, { where: { id }, relations: { report: true, owner: true, lead: true } });
     if (!row) return null;
     const events = await this.dataSource.manager.find(AuditEvent, { where: { recommendationId: id }, order: { occurredAt: 'ASC', id: 'ASC' } });
@@ -65,12 +71,14 @@ export class RecommendationService {
       category: row.category,
       department: row.department,
       status: row.status,
-      statusLabel: lifecycleStatusLabels[row.status] ?? row.status,
+      statusLabel: describeStatus(row.state),
       dueDate: row.dueDate,
       version: row.version,
       report: { id: row.report.id, title: row.report.title, originator: row.report.originator, kind: row.report.kind, publishedOn: row.report.publishedOn },
       owner: personSummary(row.owner),
       lead: personSummary(row.lead),
+      state: row.state,
+      availableCommands: viewer ? availableCommands(row.state, viewer.actor) : [],
       history: events.map((e) => ({
         occurredAt: e.occurredAt.toISOString(),
         actor: e.actorLabel,
@@ -90,19 +98,39 @@ export class RecommendationService {
   }
 
   async assign(id: string, input: AssignInput, by: ActingPerson): Promise<RecommendationView> {
-    const problems: FieldProblem[] = [];
-    await this.requirePerson(input.ownerId, 'body.ownerId', 'action_owner', problems);
-    await this.requirePerson(input.leadId, 'body.leadId', 'lead', problems);
-    if (input.ownerId === input.leadId) problems.push({ field: 'body.leadId', message: 'the lead must be someone other than the owner' });
-    if (problems.length) throw ApiProblem.invalid(problems);
     return this.command(id, { type: 'assign', ...input }, by);
   }
 
+  /**
+   * Checks the people and items a command names (400 naming the field), then sends it to the item's workflow
+   * with what the lifecycle needs to know of the world; the lifecycle may still refuse it (409).
+   */
   async command(id: string, command: LifecycleCommand, by: ActingPerson): Promise<RecommendationView> {
-    const row = await this.dataSource.manager.findOneBy(Recommendation, { id });
+    const row = await this.dataSource.manager.findOne(Recommendation, { where: { id }, relations: { report: true } });
     if (!row) throw ApiProblem.notFound('The recommendation');
-    await this.workflows.command(id, row.state, { command, actor: by.actor, actorLabel: by.label });
-    const view = await this.get(id);
+    const problems: FieldProblem[] = [];
+    if ('ownerId' in command && command.ownerId) await this.requirePerson(command.ownerId, 'body.ownerId', 'action_owner', problems);
+    if ('leadId' in command && command.leadId) await this.requirePerson(command.leadId, 'body.leadId', 'lead', problems);
+    if ('ownerId' in command && 'leadId' in command && command.ownerId && command.ownerId === command.leadId) {
+      problems.push({ field: 'body.leadId', message: 'the lead must be someone other than the owner' });
+    }
+    if (command.type === 'markSuperseded') {
+      if (command.supersededBy === id) problems.push({ field: 'body.supersededBy', message: 'an item cannot supersede itself' });
+      else if (!(await this.dataSource.manager.existsBy(Recommendation, { id: command.supersededBy }))) {
+        problems.push({ field: 'body.supersededBy', message: 'no recommendation has this id' });
+      }
+    }
+    if (problems.length) throw ApiProblem.invalid(problems);
+
+    const context = await loadDecisionContext(this.dataSource, row, by.actor.personId, calendarDateInLondon(Date.now()));
+    await this.workflows.command(id, row.state, {
+      command,
+      actor: { ...by.actor, delegatesFor: context.delegatesFor },
+      actorLabel: by.label,
+      directory: context.directory,
+      routing: context.routing,
+    });
+    const view = await this.get(id, by);
     if (!view) throw ApiProblem.notFound('The recommendation');
     return view;
   }

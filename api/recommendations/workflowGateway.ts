@@ -17,13 +17,15 @@ export class RecommendationWorkflows {
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
+    /** Passed to new workflows; see RecommendationWorkflowInput.historyLimit. */
+    private readonly historyLimit?: number,
   ) {}
 
   private startOptions(recommendationId: string, state: RecommendationState) {
     return {
       workflowId: recommendationWorkflowId(recommendationId),
       taskQueue: this.taskQueue,
-      args: [{ state } satisfies RecommendationWorkflowInput] as [RecommendationWorkflowInput],
+      args: [{ state, historyLimit: this.historyLimit } satisfies RecommendationWorkflowInput] as [RecommendationWorkflowInput],
       workflowIdConflictPolicy: 'USE_EXISTING' as const,
     };
   }

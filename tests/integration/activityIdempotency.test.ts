@@ -60,19 +60,19 @@ describe('activities are idempotent', () => {
     const first = (await env.run(activities.recordTransition, input)) as RecordTransitionResult;
     const retried = await env.run(activities.recordTransition, input);
     expect(retried).toEqual(first);
-    expect(first.outboxIds).toHaveLength(1);
+    expect(first.outboxIds).toHaveLength(2); // the owner's task and the lead's notice
 
     const manager = product.app.dataSource.manager;
     expect(await manager.countBy(AuditEvent, { recommendationId: id, type: 'owner_assigned' })).toBe(1);
-    expect(await manager.countBy(OutboundEmail, { recommendationId: id })).toBe(1);
+    expect(await manager.countBy(OutboundEmail, { recommendationId: id })).toBe(2);
     expect((await manager.findOneByOrFail(Recommendation, { id })).version).toBe(1);
 
-    await env.run(activities.sendOutboundEmail, first.outboxIds[0]!);
-    await env.run(activities.sendOutboundEmail, first.outboxIds[0]!);
+    for (const outboxId of [...first.outboxIds, ...first.outboxIds]) await env.run(activities.sendOutboundEmail, outboxId);
     await product.sink.waitFor((m) => m.to.includes('ruth.adebayo@test.police.uk'));
     await new Promise((r) => setTimeout(r, 300));
     expect((await product.sink.list()).filter((m) => m.to.includes('ruth.adebayo@test.police.uk'))).toHaveLength(1);
-    expect(await manager.countBy(AuditEvent, { recommendationId: id, type: 'email_sent' })).toBe(1);
+    expect((await product.sink.list()).filter((m) => m.to.includes('graham.osei@test.police.uk'))).toHaveLength(1);
+    expect(await manager.countBy(AuditEvent, { recommendationId: id, type: 'email_sent' })).toBe(2);
   });
 
   it('records a refused address as failed, on the audit trail, without retrying', async () => {

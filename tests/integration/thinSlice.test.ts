@@ -75,18 +75,22 @@ describe('thin slice: log a report, assign an owner, the owner gets an email tas
     expect(email.html).toContain(`href="http://tracker.test/recommendations/${recommendationId}"`);
 
     // The email is an audit event too, once the outbox row is marked sent.
+    const leadEmail = await product.sink.waitFor((m) => m.to.includes(lead.email), { timeoutMs: 20_000 });
+    expect(leadEmail.subject).toContain('You are the lead');
+
     const outbox = await eventually(
-      () => product.app.dataSource.manager.findOneByOrFail(OutboundEmail, { recommendationId }),
-      (row) => row.status === 'sent',
-      { what: 'the outbox row to be marked sent' },
+      () => product.app.dataSource.manager.findBy(OutboundEmail, { recommendationId }),
+      (rows) => rows.length === 2 && rows.every((row) => row.status === 'sent'),
+      { what: 'both outbox rows to be marked sent' },
     );
-    expect(email.messageId).toBe(`<${outbox.id}@tracker.test>`);
+    expect(email.messageId).toBe(`<${outbox.find((row) => row.recipientId === owner.id)!.id}@tracker.test>`);
 
     const fetched = await fetch(`${product.baseUrl}/api/recommendations/${recommendationId}`);
     expect(fetched.status).toBe(200);
-    const full = (await fetched.json()) as { status: string; owner: { name: string }; history: { type: string; actor: string }[] };
+    const full = (await fetched.json()) as { status: string; owner: { name: string }; history: { type: string; actor: string; summary: string }[] };
     expect(full.status).toBe('assigned');
     expect(full.owner.name).toBe('Tom Ellery');
-    expect(full.history.map((h) => h.type)).toEqual(['recommendation_logged', 'owner_assigned', 'email_sent']);
+    expect(full.history.map((h) => h.type)).toEqual(['recommendation_logged', 'owner_assigned', 'email_sent', 'email_sent']);
+    expect(full.history[1]!.summary).toContain('Tom Ellery');
   });
 });

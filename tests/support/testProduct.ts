@@ -42,7 +42,7 @@ async function admin<T>(adminUrl: string, work: (client: PgClient) => Promise<T>
  * The whole product for one test file: its own database, task queue and SMTP server, on the run's shared
  * PostgreSQL and Temporal. Everything it starts, `stop()` stops and drops.
  */
-export async function startTestProduct(): Promise<TestProduct> {
+export async function startTestProduct(options: { workflowHistoryLimit?: number } = {}): Promise<TestProduct> {
   const adminUrl = required('TEST_POSTGRES_ADMIN_URL');
   const suffix = randomBytes(6).toString('hex');
   const database = `rt_test_${suffix}`;
@@ -69,6 +69,7 @@ export async function startTestProduct(): Promise<TestProduct> {
       http: { host: '127.0.0.1', port: 0 },
       mailbox: sink,
       workflowBundle: { code: fs.readFileSync(required('TEST_WORKFLOW_BUNDLE'), 'utf8') },
+      workflowHistoryLimit: options.workflowHistoryLimit,
     });
   } catch (error) {
     await sink.stop();
