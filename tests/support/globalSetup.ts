@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { startEmbeddedPostgres, type RunningPostgres } from '../../runtime/embeddedPostgres';
+import type { RunningPostgres } from '../../runtime/embeddedPostgres';
 import { createLogger } from '../../runtime/logger';
-import { freePort } from '../../runtime/ports';
-import { findOrBuildTemporalCli } from '../../runtime/temporalCli';
-import { startTemporalDevServer, type RunningTemporal } from '../../runtime/temporalDevServer';
+import type { RunningTemporal } from '../../runtime/temporalDevServer';
+import { startSharedServices } from './sharedServices';
 
 /**
  * Starts the real services one test run shares: PostgreSQL (or DATABASE_URL's), a Temporal dev server with
@@ -31,18 +30,8 @@ export default async function globalSetup(): Promise<void> {
   const shared: SharedTestServices = { postgres: null, temporal: null, workDir };
   globalThis.__sharedTestServices = shared;
 
-  const [postgresUrl, temporalAddress, bundlePath] = await Promise.all([
-    (async () => {
-      if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-      shared.postgres = await startEmbeddedPostgres({ dataDir: path.join(workDir, 'postgres'), port: await freePort(), logger });
-      return shared.postgres.adminUrl;
-    })(),
-    (async () => {
-      if (process.env.TEMPORAL_ADDRESS) return process.env.TEMPORAL_ADDRESS;
-      const cliPath = await findOrBuildTemporalCli(process.env.TEMPORAL_CLI_PATH, logger);
-      shared.temporal = await startTemporalDevServer({ cliPath, port: await freePort(), uiPort: null, dbFile: null, logger });
-      return shared.temporal.address;
-    })(),
+  const [{ postgresUrl, temporalAddress }, bundlePath] = await Promise.all([
+    startSharedServices({ workDir, logger }, shared),
     (async () => {
       const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => logger.error(m), log() {} } });
       const file = path.join(workDir, 'workflow-bundle.js');
