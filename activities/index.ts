@@ -12,7 +12,7 @@ export interface ActivityDependencies {
 export function createActivities({ dataSource, mailer, links }: ActivityDependencies) {
   return {
     recordTransition: recordTransitionActivity(dataSource, links),
-    sendOutboundEmail: sendOutboundEmailActivity(dataSource, mailer, new URL(links.publicUrl).hostname),
+    ...sendOutboundEmailActivity(dataSource, mailer, new URL(links.publicUrl).hostname),
   };
 }
 

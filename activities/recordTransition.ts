@@ -1,8 +1,7 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import type { Actor, LifecycleEvent, LifecycleNotification, RecommendationState } from '../domain/lifecycle';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { Actor, LifecycleEvent, RecommendationState } from '../domain/lifecycle';
 import { AuditEvent, OutboundEmail, Person, Recommendation } from '../entities';
 import { renderNotificationEmail } from './emails/notificationEmail';
-import type { RenderedEmail } from './emails/renderedEmail';
 import { projectTransition } from './projectTransition';
 
 export interface RecordTransitionInput {
@@ -55,7 +54,7 @@ async function writeTransition(tx: EntityManager, input: RecordTransitionInput, 
     version: () => 'version + 1',
   });
   const occurredAt = new Date(input.occurredAt);
-  const summaries = await Promise.all(input.events.map((event) => namePeople(tx, event.summary)));
+  const names = await namesOf(tx, input.events.map((event) => event.summary));
   await tx.insert(
     AuditEvent,
     input.events.map((event, index) => ({
@@ -66,50 +65,29 @@ async function writeTransition(tx: EntityManager, input: RecordTransitionInput, 
       entityId: input.recommendationId,
       recommendationId: input.recommendationId,
       type: event.type,
-      summary: summaries[index]!,
+      summary: withNames(event.summary, names),
       before: event.before,
       after: event.after,
       idempotencyKey: `${input.transitionId}:${index}`,
     })),
   );
   await projectTransition(tx, input);
-  for (const event of input.events) {
-    for (const notification of event.notify ?? []) {
-      const email = await renderNotification(tx, notification, event, input.recommendationId, links);
-      if (!email) continue;
-      await tx
-        .createQueryBuilder()
-        .insert()
-        .into(OutboundEmail)
-        .values({
-          transitionId: input.transitionId,
-          template: notification.template,
-          recipientId: notification.personId,
-          toAddress: email.to,
-          recommendationId: input.recommendationId,
-          subject: email.subject,
-          bodyText: email.text,
-          bodyHtml: email.html,
-        })
-        .orIgnore()
-        .execute();
-    }
-  }
+  await queueNotifications(tx, input, names, links);
 }
 
-async function renderNotification(
-  tx: EntityManager,
-  notification: LifecycleNotification,
-  event: LifecycleEvent,
-  recommendationId: string,
-  links: EmailLinks,
-): Promise<(RenderedEmail & { to: string }) | null> {
-  const recipient = await tx.findOneBy(Person, { id: notification.personId });
-  if (!recipient || !recipient.active) return null;
-  const recommendation = await tx.findOneOrFail(Recommendation, { where: { id: recommendationId }, relations: { report: true, owner: true, lead: true } });
-  return {
-    to: recipient.email,
-    ...renderNotificationEmail(notification.template, {
+/** Renders and queues every email the transition's events ask for, reading the item and the recipients once. */
+async function queueNotifications(tx: EntityManager, input: RecordTransitionInput, names: Map<string, string>, links: EmailLinks): Promise<void> {
+  const notifications = input.events.flatMap((event) => (event.notify ?? []).map((notification) => ({ event, notification })));
+  if (notifications.length === 0) return;
+  const [recommendation, recipients] = await Promise.all([
+    tx.findOneOrFail(Recommendation, { where: { id: input.recommendationId }, relations: { report: true, owner: true, lead: true } }),
+    tx.findBy(Person, { id: In([...new Set(notifications.map((n) => n.notification.personId))]), active: true }),
+  ]);
+  const recipientsById = new Map(recipients.map((person) => [person.id, person]));
+  const rows = notifications.flatMap(({ event, notification }) => {
+    const recipient = recipientsById.get(notification.personId);
+    if (!recipient) return [];
+    const email = renderNotificationEmail(notification.template, {
       forceName: links.forceName,
       recipientName: recipient.name,
       ownerName: recommendation.owner?.name ?? null,
@@ -120,19 +98,33 @@ async function renderNotification(
       kind: recommendation.kind,
       text: recommendation.state.text ?? recommendation.text,
       dueDate: recommendation.dueDate,
-      whatHappened: await namePeople(tx, event.summary),
-      link: `${links.publicUrl}/recommendations/${recommendationId}`,
-    }),
-  };
+      whatHappened: withNames(event.summary, names),
+      link: `${links.publicUrl}/recommendations/${input.recommendationId}`,
+    });
+    return [
+      {
+        transitionId: input.transitionId,
+        template: notification.template,
+        recipientId: recipient.id,
+        toAddress: recipient.email,
+        recommendationId: input.recommendationId,
+        subject: email.subject,
+        bodyText: email.text,
+        bodyHtml: email.html,
+      },
+    ];
+  });
+  if (rows.length > 0) await tx.createQueryBuilder().insert().into(OutboundEmail).values(rows).orIgnore().execute();
 }
 
 const uuidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
-/** The lifecycle speaks of people by id; people reading an email want names. */
-export async function namePeople(tx: EntityManager, sentence: string): Promise<string> {
-  const ids = [...new Set(sentence.match(uuidPattern) ?? [])];
-  if (ids.length === 0) return sentence;
-  const people = await tx.findBy(Person, ids.map((id) => ({ id })));
-  const names = new Map(people.map((p) => [p.id, p.name]));
-  return sentence.replace(uuidPattern, (id) => names.get(id) ?? id);
+/** The lifecycle speaks of people by id; people reading the trail or an email want names, as they were then. */
+async function namesOf(tx: EntityManager, sentences: string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(sentences.flatMap((sentence) => sentence.match(uuidPattern) ?? []))];
+  if (ids.length === 0) return new Map();
+  const people = await tx.findBy(Person, { id: In(ids) });
+  return new Map(people.map((p) => [p.id, p.name]));
 }
+
+const withNames = (sentence: string, names: Map<string, string>): string => sentence.replace(uuidPattern, (id) => names.get(id) ?? id);

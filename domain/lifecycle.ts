@@ -129,6 +129,23 @@ const commandPhrases: Record<LifecycleCommandType, string> = {
   reassign: 'the recommendation cannot be handed over',
 };
 
+/**
+ * Commands whose outcome never depends on the directory or the routing rules, so callers need not read them
+ * (the property tests check it). Everything else may open an approval step or tell the people holding a role.
+ */
+export const commandsIndependentOfDirectory: ReadonlySet<LifecycleCommandType> = new Set<LifecycleCommandType>([
+  'accept',
+  'postUpdate',
+  'flagAtRisk',
+  'clearAtRisk',
+  'markNotForTheForce',
+  'setCategory',
+  'closeNoActionRequired',
+  'addPart',
+  'updatePart',
+  'assign',
+]);
+
 /** Every command type, in the order buttons are offered. */
 export const lifecycleCommandTypes = Object.keys(commandPhrases) as LifecycleCommandType[];
 

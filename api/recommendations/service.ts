@@ -1,11 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { calendarDateInLondon } from '../../domain/calendar';
-import { availableCommands, describeStatus, type LifecycleCommand, type LifecycleCommandType, type RecommendationState } from '../../domain/lifecycle';
+import { availableCommands, commandsIndependentOfDirectory, describeStatus, type LifecycleCommand, type LifecycleCommandType, type RecommendationState } from '../../domain/lifecycle';
 import type { Role } from '../../domain/vocabulary';
 import { AuditEvent, Person, Recommendation } from '../../entities';
 import type { ActingPerson } from '../actor';
 import { ApiProblem, type FieldProblem } from '../problem';
 import type { AssignInput } from './schemas';
+import type { CommandRequest } from '../../workflows/messages';
 import { loadDecisionContext } from './decisionContext';
 import type { RecommendationWorkflows } from './workflowGateway';
 
@@ -122,14 +123,12 @@ export class RecommendationService {
     }
     if (problems.length) throw ApiProblem.invalid(problems);
 
-    const context = await loadDecisionContext(this.dataSource, row, by.actor.personId, calendarDateInLondon(Date.now()));
-    await this.workflows.command(id, row.state, {
-      command,
-      actor: { ...by.actor, delegatesFor: context.delegatesFor },
-      actorLabel: by.label,
-      directory: context.directory,
-      routing: context.routing,
-    });
+    const request: CommandRequest = { command, actor: by.actor, actorLabel: by.label };
+    if (!commandsIndependentOfDirectory.has(command.type)) {
+      const context = await loadDecisionContext(this.dataSource, row, by.actor.personId, calendarDateInLondon(Date.now()));
+      Object.assign(request, { actor: { ...by.actor, delegatesFor: context.delegatesFor }, directory: context.directory, routing: context.routing });
+    }
+    await this.workflows.command(id, row.state, request);
     const view = await this.get(id, by);
     if (!view) throw ApiProblem.notFound('The recommendation');
     return view;
