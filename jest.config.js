@@ -4,6 +4,8 @@ const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 /** @type {import('jest').Config} */
 module.exports = {
   reporters: ['default', '<rootDir>/tests/support/summaryReporter.js'],
+  // Integration tests wait for real timers, emails and workflows; project configs cannot set this.
+  testTimeout: 60_000,
   projects: [
     {
       displayName: 'unit',
@@ -18,7 +20,6 @@ module.exports = {
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/support/globalSetup.ts',
       globalTeardown: '<rootDir>/tests/support/globalTeardown.ts',
-      testTimeout: 60_000,
     },
   ],
 };

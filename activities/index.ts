@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { Mailer } from './mailer';
 import { recordTransitionActivity, type EmailLinks } from './recordTransition';
+import { sendDigestsActivity } from './sendDigests';
+import { sendNudgeActivity } from './sendNudge';
 import { sendOutboundEmailActivity } from './sendOutboundEmail';
 
 export interface ActivityDependencies {
@@ -13,6 +15,8 @@ export function createActivities({ dataSource, mailer, links }: ActivityDependen
   return {
     recordTransition: recordTransitionActivity(dataSource, links),
     ...sendOutboundEmailActivity(dataSource, mailer, new URL(links.publicUrl).hostname),
+    sendNudge: sendNudgeActivity(dataSource, links),
+    ...sendDigestsActivity(dataSource, links),
   };
 }
 

@@ -7,6 +7,8 @@ export interface OutgoingEmail {
   html: string;
   /** Stable per outbox row, so a receiving system can drop a copy resent after a crash. */
   messageId: string;
+  /** An iCalendar event (a due date) the mail client offers to add to the calendar. */
+  calendarEvent?: string | null;
 }
 
 export interface Mailer {
@@ -20,7 +22,15 @@ export function createMailer(smtpUrl: string, from: string): Mailer {
   const transport = nodemailer.createTransport(smtpUrl);
   return {
     async send(email) {
-      await transport.sendMail({ from, to: email.to, subject: email.subject, text: email.text, html: email.html, messageId: email.messageId });
+      await transport.sendMail({
+        from,
+        to: email.to,
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
+        messageId: email.messageId,
+        ...(email.calendarEvent ? { icalEvent: { filename: 'due-date.ics', method: 'PUBLISH', content: email.calendarEvent } } : {}),
+      });
     },
     async verify() {
       await transport.verify();

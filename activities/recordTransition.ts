@@ -1,6 +1,7 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Actor, LifecycleEvent, RecommendationState } from '../domain/lifecycle';
 import { AuditEvent, OutboundEmail, Person, Recommendation } from '../entities';
+import { dueDateCalendarEvent } from './emails/dueDateCalendar';
 import { renderNotificationEmail } from './emails/notificationEmail';
 import { projectTransition } from './projectTransition';
 
@@ -75,6 +76,9 @@ async function writeTransition(tx: EntityManager, input: RecordTransitionInput, 
   await queueNotifications(tx, input, names, links);
 }
 
+/** Emails that set a due date carry it as a calendar entry. */
+const datedTemplates = new Set<string>(['assigned_to_you', 'extension_approved']);
+
 /** Renders and queues every email the transition's events ask for, reading the item and the recipients once. */
 async function queueNotifications(tx: EntityManager, input: RecordTransitionInput, names: Map<string, string>, links: EmailLinks): Promise<void> {
   const notifications = input.events.flatMap((event) => (event.notify ?? []).map((notification) => ({ event, notification })));
@@ -111,6 +115,10 @@ async function queueNotifications(tx: EntityManager, input: RecordTransitionInpu
         subject: email.subject,
         bodyText: email.text,
         bodyHtml: email.html,
+        calendarEvent:
+          datedTemplates.has(notification.template) && recommendation.dueDate
+            ? dueDateCalendarEvent({ recommendationId: recommendation.id, dueDate: recommendation.dueDate, summary: `Due: ${email.subject.split(': ').slice(1).join(': ')}`, description: recommendation.reference, link: `${links.publicUrl}/recommendations/${input.recommendationId}`, stampedAt: new Date(input.occurredAt) })
+            : null,
       },
     ];
   });

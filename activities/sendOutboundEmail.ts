@@ -13,7 +13,7 @@ export function sendOutboundEmailActivity(dataSource: DataSource, mailer: Mailer
     const row = await dataSource.manager.findOneBy(OutboundEmail, { id: outboxId });
     if (!row || row.status !== 'pending') return null;
     try {
-      await mailer.send({ to: row.toAddress, subject: row.subject, text: row.bodyText, html: row.bodyHtml, messageId: `<${row.id}@${messageIdDomain}>` });
+      await mailer.send({ to: row.toAddress, subject: row.subject, text: row.bodyText, html: row.bodyHtml, messageId: `<${row.id}@${messageIdDomain}>`, calendarEvent: row.calendarEvent });
     } catch (error) {
       const message = (error as Error).message;
       if (isPermanentSmtpFailure(error)) {

@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../runtime/logger';
 import type { SmtpSink } from '../runtime/smtpSink';
+import type { AuthService } from './auth/service';
+import type { ReminderSettingsService } from './administration/reminderSettings';
 import type { EvidenceService } from './evidence/service';
 import type { ReportService } from './reports/service';
 import type { RecommendationService } from './recommendations/service';
@@ -16,6 +18,9 @@ export interface ApiDependencies {
   reports: ReportService;
   recommendations: RecommendationService;
   evidence: EvidenceService;
+  reminderSettings: ReminderSettingsService;
+  /** Sign-in, sessions, API tokens, and the settings of sign-in and email links. */
+  auth: AuthService;
   /** Largest evidence file accepted, in bytes. */
   evidenceMaxBytes: number;
   logger: Logger;

@@ -32,13 +32,46 @@ export class ApiProblem extends Error {
   }
 }
 
+/**
+ * Checks an If-Match header against the current version: a stale edit gets 412 and nothing is written. `*` and a
+ * weak or quoted tag are accepted forms; a list matches if any entry does.
+ */
+export function requireVersion(ifMatch: string, current: number, what: string): void {
+  const tags = ifMatch.split(',').map((t) => t.trim().replace(/^W\//, '').replace(/^"|"$/g, ''));
+  if (tags.includes('*') || tags.includes(String(current))) return;
+  throw new ApiProblem(412, `Someone else changed this ${what}`, `The ${what} is now at version ${current} (ETag "${current}"), not ${ifMatch}; reload it and make your change again. Nothing was saved.`);
+}
+
 function fieldName(path: PropertyKey[], base: string): string {
   const rest = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
   return `${base}${rest}`.replace(/^\./, '') || base;
 }
 
 /** Parses with a zod schema; a failure becomes a 400 naming each bad field and why. */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Paths of strings PostgreSQL cannot store: NUL characters, and halves of UTF-16 surrogate pairs (not Unicode at
+ * all). They are refused with a 400 naming the field rather than failing in the database with a 500.
+ */
+function unstorable(value: unknown, path: PropertyKey[] = [], found: PropertyKey[][] = []): PropertyKey[][] {
+  if (found.length >= 10) return found;
+  if (typeof value === 'string') {
+    if (value.includes('\u0000') || loneSurrogate.test(value)) found.push(path);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => unstorable(item, [...path, index], found));
+  } else if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes('\u0000') || loneSurrogate.test(key)) found.push([...path, key]);
+      else unstorable(item, [...path, key], found);
+    }
+  }
+  return found;
+}
+
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, base: 'body' | 'query' | 'params' = 'body'): z.output<S> {
+  const nul = unstorable(value);
+  if (nul.length) throw ApiProblem.invalid(nul.map((path) => ({ field: fieldName(path, base), message: 'must be text without NUL characters (\\u0000) or broken Unicode' })));
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw ApiProblem.invalid(
@@ -51,6 +84,12 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, base:
 
 function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`;
+}
+
+/** An error as logged: message, name, code and stack, never the SQL parameters (which may hold hashes or tokens). */
+function loggable(error: unknown): object {
+  if (!(error instanceof Error)) return { message: String(error) };
+  return { name: error.name, message: error.message, code: (error as { code?: unknown }).code, stack: error.stack };
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
@@ -67,8 +106,12 @@ export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
   } else if ((error as { type?: string }).type === 'entity.too.large') {
     const limit = (error as { limit?: number }).limit;
     problem = new ApiProblem(413, 'The request is too large', limit ? `The most that can be sent at once is ${formatBytes(limit)}. Nothing was saved.` : 'Nothing was saved.');
+  } else if ((error as { type?: string }).type === 'parameters.too.many') {
+    problem = new ApiProblem(413, 'The form has too many fields', 'Nothing was saved.');
+  } else if ((error as { type?: string }).type === 'encoding.unsupported' || (error as { type?: string }).type === 'charset.unsupported') {
+    problem = new ApiProblem(415, 'The body is in an encoding this api does not read', 'Send UTF-8 JSON. Nothing was saved.');
   } else {
-    req.log?.error({ err: error }, 'unexpected error');
+    req.log?.error({ err: loggable(error) }, 'unexpected error');
     problem = new ApiProblem(500, 'Something went wrong', `Nothing was changed. Quote request id ${String(req.id ?? '')} if you report this.`);
   }
   res

@@ -1,17 +1,77 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { pageRoutes } from '../web/pages';
+import { signInRoutes } from '../web/signIn';
+import { actionLinkRoutes } from './actionLinks/routes';
+import { delegationsFeature } from './administration/delegations';
+import { departmentsFeature } from './administration/departments';
+import { reminderSettingsFeature } from './administration/reminderSettings';
+import { routingRulesFeature } from './administration/routingRules';
+import { approvalsFeature } from './approvals/routes';
+import { auditFeature } from './audit/routes';
+import { authenticate } from './auth/authenticate';
+import { apiTokensFeature, sessionFeature } from './auth/routes';
 import type { ApiDependencies } from './dependencies';
-import { delegationRoutes } from './administration/delegations';
-import { departmentRoutes } from './administration/departments';
-import { routingRuleRoutes } from './administration/routingRules';
-import { evidenceRoutes } from './evidence/routes';
-import { healthRoutes } from './health';
-import { peopleRoutes } from './people/routes';
-import { notFoundHandler, problemHandler } from './problem';
-import { recommendationRoutes } from './recommendations/routes';
-import { reportRoutes } from './reports/routes';
+import { featureRouter, fullPath, type Feature } from './endpoint';
+import { evidenceFeature } from './evidence/routes';
+import { healthFeature } from './health';
+import { docsFeature } from './openapi/routes';
+import { peopleFeature } from './people/routes';
+import { papersFeature } from './papers/routes';
+import { ApiProblem, notFoundHandler, problemHandler } from './problem';
+import { recommendationsFeature } from './recommendations/routes';
+import { auditRefusals } from './refusals';
+import { reportsFeature } from './reports/routes';
+
+/** Every feature of the api, in mount order; the OpenAPI document and the authorization matrix are built from these. */
+export function apiFeatures(deps: ApiDependencies): Feature[] {
+  const features = [
+    healthFeature(deps),
+    sessionFeature(deps),
+    apiTokensFeature(deps),
+    reportsFeature(deps),
+    evidenceFeature(deps),
+    recommendationsFeature(deps),
+    approvalsFeature(deps),
+    peopleFeature(deps),
+    routingRulesFeature(deps),
+    delegationsFeature(deps),
+    departmentsFeature(deps),
+    reminderSettingsFeature(deps),
+    auditFeature(deps),
+    papersFeature(deps),
+  ];
+  return [...features, docsFeature(() => features, `${deps.forceName} recommendation tracker`)];
+}
+
+/** Request URLs as logged: email-link tokens and sign-in codes never reach the logs. */
+export function redactUrl(url: string): string {
+  const [path, query] = url.split('?', 2) as [string, string | undefined];
+  const safePath = path.replace(/^\/action-links\/[^/?]+/, '/action-links/[redacted]');
+  if (query === undefined) return safePath;
+  if (safePath.startsWith('/sign-in/oidc')) return `${safePath}?[redacted]`;
+  const params = new URLSearchParams(query);
+  for (const key of [...params.keys()]) if (/token|code|state|password|secret|cursor/i.test(key)) params.set(key, '[redacted]');
+  return `${safePath}?${params.toString()}`;
+}
+
+/** /api needs a signed-in person except for its public endpoints (documentation, signing in). */
+function apiGate(features: Feature[]): RequestHandler {
+  const open = new Set(features.flatMap((f) => f.endpoints.filter((e) => e.access === 'public').map((e) => `${e.method.toUpperCase()} ${fullPath(f, e)}`)));
+  return (req, _res, next) => {
+    if (req.identity || !req.path.startsWith('/api/') || open.has(`${req.method === 'HEAD' ? 'GET' : req.method} ${req.path.replace(/\/$/, '')}`) || open.has(`${req.method} ${req.path}`)) return next();
+    next(new ApiProblem(401, 'Sign in first', 'This needs a signed-in session or an API token (Authorization: Bearer …).'));
+  };
+}
+
+/** Pages need sign-in: a browser is sent to the sign-in page and back. */
+const pageGate: RequestHandler = (req, res, next) => {
+  if (req.identity) return next();
+  if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+  next(new ApiProblem(401, 'Sign in first'));
+};
 
 /** Builds the whole HTTP app from its dependencies; `bin/` decides where it listens. */
 export function buildApp(deps: ApiDependencies): Express {
@@ -27,28 +87,58 @@ export function buildApp(deps: ApiDependencies): Express {
         res.setHeader('X-Request-Id', id);
         return id;
       },
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string; headers?: Record<string, string> }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
+          remoteAddress: req.remoteAddress,
+          userAgent: req.headers?.['user-agent'],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
-  app.use(express.json({ limit: '1mb' }));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'default-src': ["'self'"],
+          'script-src': ["'self'"],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+          'form-action': ["'self'"],
+          'frame-ancestors': ["'none'"],
+          'object-src': ["'none'"],
+          'base-uri': ["'none'"],
+          // Only when served over TLS: on plain http (development) it would send forms to an https that is not there.
+          'upgrade-insecure-requests': deps.auth.settings.publicUrl.startsWith('https:') ? [] : null,
+        },
+      },
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 50 }));
+  app.use(authenticate(deps.auth));
 
-  app.use(healthRoutes(deps));
-  app.use('/api/reports', reportRoutes(deps));
-  app.use('/api/recommendations/:id/evidence', evidenceRoutes(deps));
-  app.use('/api/recommendations', recommendationRoutes(deps));
-  app.use('/api/routing-rules', routingRuleRoutes(deps));
-  app.use('/api/delegations', delegationRoutes(deps));
-  app.use('/api/departments', departmentRoutes(deps));
-  app.use('/api/people', peopleRoutes(deps));
+  const features = apiFeatures(deps);
+  app.use(apiGate(features));
+  for (const feature of features) app.use(feature.mountPath || '/', featureRouter(feature));
+  app.use(signInRoutes(deps));
+  app.use('/action-links', actionLinkRoutes(deps));
   if (deps.mailbox) {
     // Loaded only when the local sink runs, so production never serves it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { createMailboxRouter } = require('../web/mailbox') as typeof import('../web/mailbox');
     app.use('/dev/mailbox', createMailboxRouter(deps.mailbox));
   }
+  app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : pageGate(req, res, next)));
   app.use(pageRoutes(deps));
 
   app.use(notFoundHandler);
+  app.use(auditRefusals(deps.dataSource));
   app.use(problemHandler);
   return app;
 }

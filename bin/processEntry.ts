@@ -1,3 +1,4 @@
+import { authSettingsFromConfig } from '../api/auth/settings';
 import { startApplication } from '../runtime/application';
 import { configureOrExit, exitWith, onShutdownSignal } from './configure';
 
@@ -25,6 +26,7 @@ export async function runProcess(role: 'api' | 'worker'): Promise<void> {
       runWorker: role === 'worker',
       http: { host: config.HTTP_HOST, port: config.HTTP_PORT },
       migrate: false,
+      auth: authSettingsFromConfig(config),
     });
     onShutdownSignal(logger, app.stop);
     logger.info({ role, http: app.httpUrl }, `${role} started`);

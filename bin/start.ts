@@ -1,4 +1,5 @@
-import { loadDemoData } from '../demo/loadDemoData';
+import { authSettingsFromConfig } from '../api/auth/settings';
+import { DEMO_PASSWORD, demoAccounts, loadDemoData } from '../demo/loadDemoData';
 import { startApplication, type RunningApplication } from '../runtime/application';
 import { startInfrastructure, type Infrastructure } from '../runtime/infrastructure';
 import { acquireInstanceLock } from '../runtime/instanceLock';
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
       runWorker: true,
       http: { host: config.HTTP_HOST, port: config.HTTP_PORT },
       mailbox: infrastructure.sink ?? undefined,
+      auth: authSettingsFromConfig(config, config.DEMO_DATA ? { accounts: demoAccounts(), password: DEMO_PASSWORD } : null),
     });
     if (config.DEMO_DATA) await loadDemoData({ dataSource: app.dataSource, ...app.services, logger });
   } catch (error) {
@@ -56,7 +58,10 @@ async function main(): Promise<void> {
     `  Open the product          ${config.publicUrl}/`,
     ...(infrastructure.sink ? [`  Development mailbox       ${config.publicUrl}/dev/mailbox   (every email the product sends)`] : []),
     ...(infrastructure.temporalUiUrl ? [`  Temporal Web UI           ${infrastructure.temporalUiUrl}   (one workflow per recommendation)`] : []),
-    `  API                       ${config.publicUrl}/api/recommendations`,
+    `  API                       ${config.publicUrl}/api/recommendations   (reference: ${config.publicUrl}/api/docs)`,
+    ...(config.DEMO_DATA
+      ? ['', `  Demo accounts (password ${DEMO_PASSWORD}), at ${config.publicUrl}/sign-in:`, ...demoAccounts().map((a) => `    ${a.email.padEnd(48)} ${a.roles.join(', ')}`)]
+      : []),
     `  Health                    ${config.publicUrl}/healthz   ${config.publicUrl}/readyz`,
     '',
     `  PostgreSQL                ${infrastructure.embedded.postgres ? `embedded, data in ${config.dataDir}/postgres` : 'DATABASE_URL'}`,

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -55,6 +57,18 @@ export const configSchema = z.object({
   FORCE_NAME: z.string().min(1).default('Demo Constabulary'),
   EVIDENCE_MAX_MB: z.coerce.number({ error: 'must be a number of megabytes' }).positive('must be more than 0').max(500, 'must be at most 500').default(20),
   DEMO_DATA: booleanFlag.default(true),
+
+  /** Signs email action links and sign-in form tokens. Required in production; generated into DATA_DIR otherwise. */
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (for example the output of `openssl rand -hex 32`)').optional(),
+  SESSION_HOURS: z.coerce.number({ error: 'must be a number of hours' }).int('must be a whole number of hours').min(1, 'must be at least 1').max(168, 'must be at most 168 (a week)').default(12),
+  SESSION_IDLE_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int('must be a whole number of minutes').min(5, 'must be at least 5').max(1440, 'must be at most 1440 (a day)').default(120),
+  SIGN_IN_MAX_FAILURES: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(3, 'must be at least 3').max(20, 'must be at most 20').default(5),
+  SIGN_IN_LOCKOUT_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int('must be a whole number of minutes').min(1, 'must be at least 1').max(1440, 'must be at most 1440').default(15),
+  OIDC_ISSUER_URL: url(['https:', 'http:']).optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_PROVIDER_NAME: z.string().min(1).max(100).default('your force account'),
+  ACTION_LINK_DAYS: z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number of days').min(1, 'must be at least 1').max(60, 'must be at most 60').default(14),
 });
 
 export type Config = z.output<typeof configSchema> & {
@@ -90,9 +104,53 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     );
   }
   const values = parsed.data;
+  const problems: string[] = [];
+  if (values.NODE_ENV === 'production' && !values.SESSION_SECRET) {
+    problems.push('SESSION_SECRET: must be set in production: at least 32 random characters, for example the output of `openssl rand -hex 32`');
+  }
+  const oidc = (['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const).filter((name) => values[name] !== undefined);
+  if (oidc.length > 0 && oidc.length < 3) {
+    problems.push(`OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: set all three to sign in through the identity provider, or none (only ${oidc.join(', ')} set)`);
+  }
+  if (values.NODE_ENV === 'production' && values.OIDC_ISSUER_URL?.startsWith('http:')) {
+    problems.push('OIDC_ISSUER_URL: must start with https:// in production');
+  }
+  if (problems.length) throw new ConfigError(problems);
   return {
     ...values,
     publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.HTTP_PORT}`).replace(/\/+$/, ''),
     dataDir: path.resolve(cwd, values.DATA_DIR),
   };
+}
+
+/** The identity provider's settings when all three OIDC variables are set. */
+export function oidcSettings(config: Config): { issuerUrl: string; clientId: string; clientSecret: string; providerName: string; redirectUri: string } | null {
+  if (!config.OIDC_ISSUER_URL || !config.OIDC_CLIENT_ID || !config.OIDC_CLIENT_SECRET) return null;
+  return {
+    issuerUrl: config.OIDC_ISSUER_URL,
+    clientId: config.OIDC_CLIENT_ID,
+    clientSecret: config.OIDC_CLIENT_SECRET,
+    providerName: config.OIDC_PROVIDER_NAME,
+    redirectUri: `${config.publicUrl}/sign-in/oidc/callback`,
+  };
+}
+
+/**
+ * SESSION_SECRET, or (outside production) a random one generated once and kept in DATA_DIR/session-secret, readable
+ * by this user only, so email links keep working across restarts.
+ */
+export function sessionSecret(config: Pick<Config, 'SESSION_SECRET' | 'NODE_ENV' | 'dataDir'>): string {
+  if (config.SESSION_SECRET) return config.SESSION_SECRET;
+  if (config.NODE_ENV === 'production') throw new ConfigError(['SESSION_SECRET: must be set in production']);
+  const file = path.join(config.dataDir, 'session-secret');
+  try {
+    const existing = fs.readFileSync(file, 'utf8').trim();
+    if (existing.length >= 32) return existing;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const generated = randomBytes(32).toString('hex');
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  fs.writeFileSync(file, `${generated}\n`, { mode: 0o600 });
+  return generated;
 }

@@ -1,13 +1,22 @@
 import type { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '../api/actor';
+import type { AuthService } from '../api/auth/service';
 import type { RecommendationService } from '../api/recommendations/service';
 import type { ReportService } from '../api/reports/service';
 import { calendarDateInLondon } from '../domain/calendar';
-import { AuditEvent, Person, Recommendation, SourceReport } from '../entities';
+import { AuditEvent, LocalAccount, Person, Recommendation, SourceReport } from '../entities';
 import type { Logger } from '../runtime/logger';
 import { demoPeople, demoReports } from './demoData';
 
 const DEMO_ACTOR = { ...SYSTEM_ACTOR, label: 'Demo data loader' };
+
+/** Every demo person signs in with this password (the demo force is fictional; never load it in production). */
+export const DEMO_PASSWORD = 'demo-constabulary-2026';
+
+/** The demo people's accounts, as the sign-in page and `npm start` list them. */
+export function demoAccounts(): { name: string; email: string; roles: string[] }[] {
+  return demoPeople.map((p) => ({ name: p.name, email: p.email.toLowerCase(), roles: [...p.roles] }));
+}
 
 /** The demo's due dates are written as seen on this day; they move with the calendar so they stay in the future. */
 const DEMO_WRITTEN_ON = '2026-11-23';
@@ -27,8 +36,8 @@ export function shiftDemoDate(date: string, today: string): string {
  * Loads the demo force on first start. Each step skips what is already there, so a start interrupted
  * half-way finishes the job next time and a second start changes nothing.
  */
-export async function loadDemoData(deps: { dataSource: DataSource; reports: ReportService; recommendations: RecommendationService; logger: Logger }): Promise<void> {
-  const { dataSource, reports, recommendations, logger } = deps;
+export async function loadDemoData(deps: { dataSource: DataSource; reports: ReportService; recommendations: RecommendationService; auth: AuthService; logger: Logger }): Promise<void> {
+  const { dataSource, reports, recommendations, auth, logger } = deps;
   const peopleByKey = new Map<string, Person>();
   for (const person of demoPeople) {
     const email = person.email.toLowerCase();
@@ -52,6 +61,9 @@ export async function loadDemoData(deps: { dataSource: DataSource; reports: Repo
       });
     }
     peopleByKey.set(person.key, row);
+    if (!(await dataSource.manager.existsBy(LocalAccount, { personId: row.id }))) {
+      await auth.setPassword(row.id, DEMO_PASSWORD, { id: null, label: DEMO_ACTOR.label });
+    }
   }
 
   const today = calendarDateInLondon(Date.now());

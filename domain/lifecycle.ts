@@ -13,6 +13,7 @@ import type {
 } from './lifecycleStates';
 import {
   closureHowPhrases,
+  openStatuses,
   ownedStatuses,
   partStatuses,
   partStatusLabels,
@@ -446,21 +447,7 @@ function outdateApprovals(change: Change, context: CommandContext, why: string):
 const onlyAdministrator = 'only an administrator (corporate development) can do this';
 const onlyOwnerOrAdministrator = 'only the owner or an administrator can do this';
 
-const closableOtherwise: readonly LifecycleStatus[] = [
-  'logged',
-  'not_for_the_force',
-  'assigned',
-  'in_progress',
-  'evidence_submitted',
-  'awaiting_approval',
-  'awaiting_self_certification',
-  'self_certified',
-  'awaiting_hmicfrs_sign_off',
-  'reality_test_at_next_inspection',
-  'awaiting_verification_visit',
-  'verification_visit_held',
-  'reopened',
-];
+const closableOtherwise = openStatuses;
 
 /** Statuses before the self-certification letter, while the category can still change. */
 const beforeSelfCertification: readonly LifecycleStatus[] = [

@@ -266,16 +266,6 @@ export const ownedStatuses: readonly LifecycleStatus[] = [
   'verification_visit_held',
 ];
 
-/** Statuses in which the force has finished the work and its approvers have approved it. */
-export const approvedStatuses: readonly LifecycleStatus[] = [
-  'awaiting_self_certification',
-  'self_certified',
-  'awaiting_hmicfrs_sign_off',
-  'reality_test_at_next_inspection',
-  'awaiting_verification_visit',
-  'verification_visit_held',
-];
-
 /** Statuses after the self-certification letter and before closure. */
 export const selfCertifiedStatuses: readonly LifecycleStatus[] = [
   'self_certified',
@@ -284,6 +274,15 @@ export const selfCertifiedStatuses: readonly LifecycleStatus[] = [
   'awaiting_verification_visit',
   'verification_visit_held',
 ];
+
+/** Statuses in which the force has finished the work and its approvers have approved it. */
+export const approvedStatuses: readonly LifecycleStatus[] = ['awaiting_self_certification', ...selfCertifiedStatuses];
+
+/** Statuses in which evidence is in and the force or HMICFRS is deciding ("proposed for closure" in committee papers). */
+export const proposedForClosureStatuses: readonly LifecycleStatus[] = ['evidence_submitted', 'awaiting_approval', ...approvedStatuses];
+
+/** Every status an item can leave by one of the other exits (superseded, no longer relevant…): all but closed. */
+export const openStatuses: readonly LifecycleStatus[] = lifecycleStatuses.filter((status) => status !== 'closed');
 
 /** Statuses in which work has not yet been evidenced (the at-risk flag only means something here). */
 export const workingStatuses: readonly LifecycleStatus[] = ['assigned', 'in_progress', 'reopened'];

@@ -23,7 +23,22 @@ export class AuditEvent {
   actorLabel: string;
 
   @Column({ type: 'text', name: 'entity_type' })
-  entityType: 'recommendation' | 'source_report' | 'person' | 'email' | 'routing_rule' | 'delegation' | 'department' | 'evidence_file';
+  entityType:
+    | 'recommendation'
+    | 'source_report'
+    | 'person'
+    | 'email'
+    | 'routing_rule'
+    | 'delegation'
+    | 'department'
+    | 'evidence_file'
+    | 'force_setting'
+    /** Sign-ins, failed sign-ins, lockouts and sign-outs (entity id: the person's, or the email typed). */
+    | 'account'
+    | 'api_token'
+    | 'action_link'
+    /** A request the permission table refused (entity id: "METHOD /path"). */
+    | 'authorization';
 
   /** A UUID, or a routing rule's own id. */
   @Column({ type: 'text', name: 'entity_id' })

@@ -36,6 +36,10 @@ export class OutboundEmail {
   @Column({ type: 'text', name: 'body_html' })
   bodyHtml: string;
 
+  /** An iCalendar event sent with the email (a due date), or null. */
+  @Column({ type: 'text', name: 'calendar_event', nullable: true })
+  calendarEvent: string | null;
+
   @Column({ type: 'text', default: 'pending' })
   status: OutboundEmailStatus;
 

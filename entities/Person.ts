@@ -25,6 +25,10 @@ export class Person {
   @Column({ type: 'boolean', default: true })
   active: boolean;
 
+  /** How routine reminders reach this person: each on its own, or gathered into a daily or weekly digest. */
+  @Column({ type: 'text', name: 'digest_preference', default: 'daily' })
+  digestPreference: 'immediate' | 'daily' | 'weekly';
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
 }

@@ -4,9 +4,11 @@ import { entities } from './index';
 import { InitialSchema1763900000000 } from './migrations/1763900000000-InitialSchema';
 import { LifecycleRecords1763900100000 } from './migrations/1763900100000-LifecycleRecords';
 import { EvidenceItems1763900200000 } from './migrations/1763900200000-EvidenceItems';
+import { Identity1763900400000 } from './migrations/1763900400000-Identity';
+import { Reminders1763900500000 } from './migrations/1763900500000-Reminders';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript sources and from dist/. */
-export const migrations = [InitialSchema1763900000000, LifecycleRecords1763900100000, EvidenceItems1763900200000];
+export const migrations = [InitialSchema1763900000000, LifecycleRecords1763900100000, EvidenceItems1763900200000, Identity1763900400000, Reminders1763900500000];
 
 /** One DataSource per process. Schema changes only through migrations: `synchronize` stays off. */
 export function createDataSource(url: string, options: { poolSize?: number } = {}): DataSource {

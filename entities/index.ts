@@ -1,14 +1,20 @@
+import { ActionLink } from './ActionLink';
+import { ApiToken } from './ApiToken';
 import { ApprovalRequest } from './ApprovalRequest';
 import { ApprovalStep } from './ApprovalStep';
 import { AuditEvent } from './AuditEvent';
 import { Delegation } from './Delegation';
 import { Department } from './Department';
+import { DigestEntry } from './DigestEntry';
 import { EvidenceItem } from './EvidenceItem';
 import { EvidenceSubmission } from './EvidenceSubmission';
+import { ExternalIdentity } from './ExternalIdentity';
 import { ExtensionRequest } from './ExtensionRequest';
+import { ForceSetting } from './ForceSetting';
 import { HmicfrsResponse } from './HmicfrsResponse';
 import { HmicfrsSubmission } from './HmicfrsSubmission';
 import { ItemLink } from './ItemLink';
+import { LocalAccount } from './LocalAccount';
 import { OutboundEmail } from './OutboundEmail';
 import { Person } from './Person';
 import { ProgressUpdate } from './ProgressUpdate';
@@ -16,20 +22,28 @@ import { Recommendation } from './Recommendation';
 import { RecommendationPart } from './RecommendationPart';
 import { RoutingRule } from './RoutingRule';
 import { SelfCertificationLetter } from './SelfCertificationLetter';
+import { Session } from './Session';
+import { SignInAttempt } from './SignInAttempt';
 import { SourceReport } from './SourceReport';
 
 export {
+  ActionLink,
+  ApiToken,
   ApprovalRequest,
   ApprovalStep,
   AuditEvent,
   Delegation,
   Department,
+  DigestEntry,
   EvidenceItem,
   EvidenceSubmission,
   ExtensionRequest,
+  ForceSetting,
+  ExternalIdentity,
   HmicfrsResponse,
   HmicfrsSubmission,
   ItemLink,
+  LocalAccount,
   OutboundEmail,
   Person,
   ProgressUpdate,
@@ -37,6 +51,8 @@ export {
   RecommendationPart,
   RoutingRule,
   SelfCertificationLetter,
+  Session,
+  SignInAttempt,
   SourceReport,
 };
 
@@ -60,4 +76,12 @@ export const entities = [
   HmicfrsResponse,
   ItemLink,
   EvidenceItem,
+  LocalAccount,
+  Session,
+  ExternalIdentity,
+  SignInAttempt,
+  ApiToken,
+  ActionLink,
+  DigestEntry,
+  ForceSetting,
 ];

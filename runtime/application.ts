@@ -5,7 +5,12 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { createActivities } from '../activities';
 import { createMailer, type Mailer } from '../activities/mailer';
+import { loadReminderSettings } from '../activities/reminderSettings';
+import { reminderDigestWorkflowId } from '../workflows/reminderDigestWorkflow';
 import type { SmtpSink } from './smtpSink';
+import { AuthService, type AuthSettings } from '../api/auth/service';
+import { randomToken } from '../api/auth/secrets';
+import { ReminderSettingsService } from '../api/administration/reminderSettings';
 import { EvidenceService } from '../api/evidence/service';
 import { RecommendationService } from '../api/recommendations/service';
 import { RecommendationWorkflows } from '../api/recommendations/workflowGateway';
@@ -37,12 +42,16 @@ export interface ApplicationOptions {
   workflowBundle?: { code: string };
   /** Tests only: continue workflows as new after this many history events. */
   workflowHistoryLimit?: number;
+  /** Tests only: send reminder digests this often instead of at the daily send time. */
+  digestEveryMs?: number;
+  /** Sign-in and email-link settings (config SESSION_*, SIGN_IN_*, OIDC_*, ACTION_LINK_DAYS); a missing secret is random per process. */
+  auth?: Partial<AuthSettings>;
 }
 
 export interface RunningApplication {
   dataSource: DataSource;
   client: Client;
-  services: { reports: ReportService; recommendations: RecommendationService; evidence: EvidenceService };
+  services: { reports: ReportService; recommendations: RecommendationService; evidence: EvidenceService; auth: AuthService; reminderSettings: ReminderSettingsService };
   httpUrl: string | null;
   stop(): Promise<void>;
 }
@@ -73,11 +82,25 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
     const connection = await Connection.connect({ address: options.temporalAddress });
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace: options.namespace });
-    const workflows = new RecommendationWorkflows(client, options.taskQueue, options.workflowHistoryLimit);
+    const workflows = new RecommendationWorkflows(client, options.taskQueue, () => loadReminderSettings(dataSource.manager), options.workflowHistoryLimit);
     const services = {
       reports: new ReportService(dataSource, workflows, logger),
       recommendations: new RecommendationService(dataSource, workflows),
       evidence: new EvidenceService(dataSource),
+      reminderSettings: new ReminderSettingsService(dataSource, workflows, logger),
+      auth: new AuthService(dataSource, {
+        sessionSecret: randomToken(),
+        publicUrl: options.publicUrl,
+        sessionHours: 12,
+        sessionIdleMinutes: 120,
+        maxFailures: 5,
+        lockoutMinutes: 15,
+        actionLinkDays: 14,
+        oidc: null,
+        demoAccounts: null,
+        demoPassword: null,
+        ...options.auth,
+      }),
     };
 
     if (options.runWorker) {
@@ -99,6 +122,13 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
         await running;
       });
       running.catch((error: unknown) => logger.fatal({ err: error }, 'the Temporal worker stopped unexpectedly'));
+      // One digest dispatcher per task queue; starting it again finds the one already running.
+      await client.workflow.start('reminderDigestWorkflow', {
+        workflowId: reminderDigestWorkflowId(options.taskQueue),
+        taskQueue: options.taskQueue,
+        args: [{ everyMs: options.digestEveryMs }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
     }
 
     let httpUrl: string | null = null;

@@ -1,1 +1,2 @@
 export { recommendationWorkflow } from './recommendationWorkflow';
+export { reminderDigestWorkflow } from './reminderDigestWorkflow';

@@ -1,5 +1,7 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, Directory, LifecycleCommand, RecommendationState, RoutingItem, RoutingRule } from '../domain/lifecycle';
+import type { ReminderPolicy } from '../domain/reminderPolicy';
+import type { IsoDate } from '../domain/vocabulary';
 
 /** The messages of a recommendation's workflow, defined once for the workflow and the api alike. */
 
@@ -18,6 +20,21 @@ export interface RecommendationWorkflowInput {
    * events); tests set a small number to exercise continue-as-new.
    */
   historyLimit?: number;
+  /** The force's reminder settings; without them (workflows started before reminders existed) nothing is scheduled. */
+  reminders?: ReminderSettings;
+  /** Keys of the nudges already sent, carried across continue-as-new so none is sent twice. */
+  sentNudgeKeys?: string[];
+  /** Exact instants the state keeps only as dates (when the current approval step opened…), for second-level policies. */
+  anchors?: { approvalStepOpenedAt?: string; extensionStepOpenedAt?: string; hmicfrsSubmittedAt?: string };
+}
+
+/** What the reminder schedule of every item depends on, edited by administrators. */
+export interface ReminderSettings {
+  policy: ReminderPolicy;
+  /** Force-specific closure days, on top of England and Wales bank holidays. */
+  closedDays: IsoDate[];
+  /** The force's committee meetings: owners are asked for an update before each. */
+  committeeMeetings: IsoDate[];
 }
 
 export interface CommandRequest {
@@ -44,3 +61,7 @@ export const COMMAND_REFUSED = 'CommandRefused';
 
 export const commandUpdate = defineUpdate<CommandResult, [CommandRequest]>('command');
 export const stateQuery = defineQuery<RecommendationState>('state');
+/** The next reminder or escalation the item's workflow is sleeping until, if any. */
+export const nextNudgeQuery = defineQuery<{ at: string; kind: string; key: string } | null>('nextNudge');
+/** New reminder settings: the workflow reschedules at once. A signal, as nobody waits for an answer. */
+export const remindersChangedSignal = defineSignal<[ReminderSettings]>('remindersChanged');

@@ -13,10 +13,14 @@ import {
 } from '@temporalio/workflow';
 import { calendarDateInLondon } from '../domain/calendar';
 import { decide, type CommandContext, type Decision, type RecommendationState } from '../domain/lifecycle';
+import { plannedNudges, type Nudge } from '../domain/reminderPolicy';
+import { createWorkingCalendar } from '../domain/workingDays';
 import type { Activities } from '../activities';
 import {
   COMMAND_REFUSED,
   commandUpdate,
+  nextNudgeQuery,
+  remindersChangedSignal,
   stateQuery,
   type CommandRequest,
   type CommandResult,
@@ -42,6 +46,9 @@ const emailRetry: RetryPolicy = { initialInterval: '5 seconds', backoffCoefficie
  */
 const { sendOutboundEmail, sendOutboundEmails } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: emailRetry });
 
+/** Queues a reminder or escalation (rendered, on the audit trail, into the outbox or the recipient's digest). */
+const { sendNudge } = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: recordTransitionRetry });
+
 const refusal = (reason: string) => ApplicationFailure.create({ type: COMMAND_REFUSED, message: reason, nonRetryable: true });
 
 /**
@@ -53,6 +60,27 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
   let state: RecommendationState = input.state;
   const unsentEmailIds: string[] = [...(input.unsentEmailIds ?? [])];
   let applying = false;
+  let transitions = 0;
+  let reminders = input.reminders;
+  let scheduleChanges = 0;
+  let anchors = input.anchors ?? {};
+  const sentNudgeKeys: string[] = [...(input.sentNudgeKeys ?? [])];
+  let upcoming: Nudge | null = null;
+
+  /** The next reminder or escalation the policy gives for the state as it is now, skipping any already sent. */
+  const planNextNudge = (): Nudge | null => {
+    if (!reminders) return null;
+    const calendar = createWorkingCalendar({ extraClosedDays: reminders.closedDays });
+    const now = new Date(Date.now()).toISOString();
+    const nudges = plannedNudges(state, reminders.policy, calendar, now, { anchors, committeeMeetings: reminders.committeeMeetings });
+    return nudges.find((nudge) => !sentNudgeKeys.includes(nudge.key)) ?? null;
+  };
+
+  setHandler(remindersChangedSignal, (settings) => {
+    reminders = settings;
+    scheduleChanges++;
+  });
+  setHandler(nextNudgeQuery, () => (upcoming ? { at: upcoming.at, kind: upcoming.kind, key: upcoming.key } : null));
 
   const decideNow = (request: CommandRequest): Decision => {
     const now = Date.now();
@@ -90,7 +118,9 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
           after: decision.state,
           events: decision.events,
         });
+        anchors = anchorsAfter(anchors, state, decision.state, new Date(Date.now()).toISOString());
         state = decision.state;
+        transitions++;
         unsentEmailIds.push(...recorded.outboxIds);
         return { state, transitionId };
       } finally {
@@ -111,10 +141,23 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
   };
 
   for (;;) {
-    await condition(() => unsentEmailIds.length > 0 || historyIsLong());
+    const seen = { transitions, scheduleChanges };
+    upcoming = planNextNudge();
+    const sleepMs = upcoming ? Math.max(1, Date.parse(upcoming.at) - Date.now()) : undefined;
+    const wake = () => unsentEmailIds.length > 0 || historyIsLong() || transitions !== seen.transitions || scheduleChanges !== seen.scheduleChanges;
+    // Without a nudge to wait for, this is the plain wait of workflows started before reminders existed (replay-safe).
+    const woke = sleepMs === undefined ? (await condition(wake), true) : await condition(wake, sleepMs);
+    if (!woke && upcoming) {
+      // Nothing changed while sleeping, so the nudge is still due.
+      const nudge = upcoming;
+      const sent = await sendNudge({ recommendationId: state.recommendationId, nudge, occurredAt: new Date(Date.now()).toISOString() });
+      sentNudgeKeys.push(nudge.key);
+      unsentEmailIds.push(...sent.outboxIds);
+      continue;
+    }
     if (patched('send-emails-together')) {
       const batch = [...unsentEmailIds];
-      await sendOutboundEmails(batch);
+      if (batch.length) await sendOutboundEmails(batch);
       unsentEmailIds.splice(0, batch.length);
     } else {
       while (unsentEmailIds.length > 0) {
@@ -123,11 +166,33 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
       }
     }
     if (historyIsLong()) {
-      // A fresh run carries only the state and unsent mail; in-flight commands finish first.
+      // A fresh run carries only the state, unsent mail and what the reminders need; in-flight commands finish first.
       await condition(() => allHandlersFinished() && !applying);
       if (unsentEmailIds.length === 0) {
-        await continueAsNew<typeof recommendationWorkflow>({ state, unsentEmailIds, historyLimit: input.historyLimit });
+        await continueAsNew<typeof recommendationWorkflow>({
+          state,
+          unsentEmailIds,
+          historyLimit: input.historyLimit,
+          reminders,
+          sentNudgeKeys: sentNudgeKeys.slice(-500),
+          anchors,
+        });
       }
     }
   }
+}
+
+/** Exact instants of the moments reminders are measured from, for policies in seconds (the state keeps dates). */
+function anchorsAfter(
+  anchors: NonNullable<RecommendationWorkflowInput['anchors']>,
+  before: RecommendationState,
+  after: RecommendationState,
+  now: string,
+): NonNullable<RecommendationWorkflowInput['anchors']> {
+  const step = (chain: RecommendationState['approval']) => (chain ? `${chain.current}:${chain.steps[chain.current]?.approverId ?? ''}:${chain.startedOn}` : '');
+  return {
+    approvalStepOpenedAt: step(before.approval) !== step(after.approval) ? now : anchors.approvalStepOpenedAt,
+    extensionStepOpenedAt: step(before.pendingExtension?.chain ?? null) !== step(after.pendingExtension?.chain ?? null) ? now : anchors.extensionStepOpenedAt,
+    hmicfrsSubmittedAt: before.hmicfrs?.submittedOn !== after.hmicfrs?.submittedOn ? now : anchors.hmicfrsSubmittedAt,
+  };
 }

@@ -1,10 +1,10 @@
-import { Router } from 'express';
 import { z } from 'zod';
 import { Delegation, Person } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
-import { actingPerson, requireRole } from '../actor';
 import type { ApiDependencies } from '../dependencies';
-import { ApiProblem, parseInput, type FieldProblem } from '../problem';
+import { endpoint, type Feature } from '../endpoint';
+import { delegationSchema as delegationResponse, listOf } from '../openapi/schemas';
+import { ApiProblem, type FieldProblem } from '../problem';
 import { isoDate } from '../reports/schemas';
 
 const delegationSchema = z
@@ -22,58 +22,82 @@ const delegationSchema = z
   });
 
 /** Who approves for whom while someone is away. Approvers set their own; administrators set anyone's. */
-export function delegationRoutes({ dataSource }: ApiDependencies): Router {
-  const router = Router();
-
-  router.get('/', async (_req, res) => {
-    res.json({ items: await dataSource.manager.find(Delegation, { order: { startsOn: 'DESC' } }) });
-  });
-
-  router.post('/', async (req, res) => {
-    const input = parseInput(delegationSchema, req.body);
-    const by = await actingPerson(req, dataSource);
-    if (by.actor.personId !== input.fromPersonId) requireRole(by, 'administrator', "set up someone else's delegation");
-    const problems: FieldProblem[] = [];
-    const [from, to] = await Promise.all([dataSource.manager.findOneBy(Person, { id: input.fromPersonId }), dataSource.manager.findOneBy(Person, { id: input.toPersonId })]);
-    if (!from?.active) problems.push({ field: 'body.fromPersonId', message: 'no active person has this id' });
-    if (!to?.active) problems.push({ field: 'body.toPersonId', message: 'no active person has this id' });
-    if (problems.length) throw ApiProblem.invalid(problems);
-    const saved = await dataSource.transaction(async (tx) => {
-      const row = await tx.save(tx.create(Delegation, input));
-      await recordAudit(tx, {
-        actorId: by.actor.personId,
-        actorLabel: by.label,
-        entityType: 'delegation',
-        entityId: row.id,
-        type: 'delegation_added',
-        summary: `${to!.name} approves for ${from!.name} from ${input.startsOn} to ${input.endsOn}`,
-        after: input,
-      });
-      return row;
-    });
-    res.status(201).json(saved);
-  });
-
-  router.delete('/:delegationId', async (req, res) => {
-    const { delegationId } = parseInput(z.object({ delegationId: z.uuid({ message: 'must be a delegation id (a UUID)' }) }), req.params, 'params');
-    const by = await actingPerson(req, dataSource);
-    await dataSource.transaction(async (tx) => {
-      const row = await tx.findOneBy(Delegation, { id: delegationId });
-      if (!row) throw ApiProblem.notFound('The delegation');
-      if (by.actor.personId !== row.fromPersonId) requireRole(by, 'administrator', "cancel someone else's delegation");
-      await tx.delete(Delegation, { id: delegationId });
-      await recordAudit(tx, {
-        actorId: by.actor.personId,
-        actorLabel: by.label,
-        entityType: 'delegation',
-        entityId: delegationId,
-        type: 'delegation_cancelled',
-        summary: `Cancelled a delegation (${row.startsOn} to ${row.endsOn})`,
-        before: { fromPersonId: row.fromPersonId, toPersonId: row.toPersonId, startsOn: row.startsOn, endsOn: row.endsOn, reason: row.reason },
-      });
-    });
-    res.status(204).end();
-  });
-
-  return router;
+export function delegationsFeature({ dataSource }: ApiDependencies): Feature {
+  return {
+    mountPath: '/api/delegations',
+    tag: 'Delegations',
+    description: 'Who approves for whom while someone is away.',
+    endpoints: [
+      endpoint({
+        method: 'get',
+        path: '/',
+        summary: 'All delegations, latest first',
+        access: 'delegations.read',
+        responses: { 200: { description: 'Delegations', schema: listOf(delegationResponse, 'DelegationList') } },
+        async handle({ res }) {
+          res.json({ items: await dataSource.manager.find(Delegation, { order: { startsOn: 'DESC' } }) });
+        },
+      }),
+      endpoint({
+        method: 'post',
+        path: '/',
+        summary: 'Set up a delegation',
+        access: 'delegations.manage',
+        relation: async ({ req, identity }) => ({ self: (req.body as { fromPersonId?: unknown } | undefined)?.fromPersonId === identity.person.id }),
+        body: delegationSchema,
+        responses: { 201: { description: 'Set up', schema: delegationResponse } },
+        async handle({ res, body: input, by }) {
+          const problems: FieldProblem[] = [];
+          const [from, to] = await Promise.all([dataSource.manager.findOneBy(Person, { id: input.fromPersonId }), dataSource.manager.findOneBy(Person, { id: input.toPersonId })]);
+          if (!from?.active) problems.push({ field: 'body.fromPersonId', message: 'no active person has this id' });
+          if (!to?.active) problems.push({ field: 'body.toPersonId', message: 'no active person has this id' });
+          if (problems.length) throw ApiProblem.invalid(problems);
+          const saved = await dataSource.transaction(async (tx) => {
+            const row = await tx.save(tx.create(Delegation, input));
+            await recordAudit(tx, {
+              actorId: by.actor.personId,
+              actorLabel: by.label,
+              entityType: 'delegation',
+              entityId: row.id,
+              type: 'delegation_added',
+              summary: `${to!.name} approves for ${from!.name} from ${input.startsOn} to ${input.endsOn}`,
+              after: input,
+            });
+            return row;
+          });
+          res.status(201).json(saved);
+        },
+      }),
+      endpoint({
+        method: 'delete',
+        path: '/:delegationId',
+        summary: 'Cancel a delegation',
+        access: 'delegations.manage',
+        params: z.object({ delegationId: z.uuid({ message: 'must be a delegation id (a UUID)' }) }),
+        relation: async ({ params, identity }) => {
+          const row = await dataSource.manager.findOneBy(Delegation, { id: params.delegationId });
+          if (!row) throw ApiProblem.notFound('The delegation');
+          return { self: row.fromPersonId === identity.person.id };
+        },
+        responses: { 204: { description: 'Cancelled' } },
+        async handle({ res, params, by }) {
+          await dataSource.transaction(async (tx) => {
+            const row = await tx.findOneBy(Delegation, { id: params.delegationId });
+            if (!row) throw ApiProblem.notFound('The delegation');
+            await tx.delete(Delegation, { id: params.delegationId });
+            await recordAudit(tx, {
+              actorId: by.actor.personId,
+              actorLabel: by.label,
+              entityType: 'delegation',
+              entityId: params.delegationId,
+              type: 'delegation_cancelled',
+              summary: `Cancelled a delegation (${row.startsOn} to ${row.endsOn})`,
+              before: { fromPersonId: row.fromPersonId, toPersonId: row.toPersonId, startsOn: row.startsOn, endsOn: row.endsOn, reason: row.reason },
+            });
+          });
+          res.status(204).end();
+        },
+      }),
+    ],
+  };
 }

@@ -1,12 +1,12 @@
-import { Router } from 'express';
 import { z } from 'zod';
 import { defaultRoutingRules, routingRuleProblems, type RoutingRule as RoutingRuleData } from '../../domain/approvalRouting';
 import { closureCategories, itemKinds, roles, sourceKinds } from '../../domain/vocabulary';
 import { Person, RoutingRule } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
-import { actingPerson, requireRole } from '../actor';
 import type { ApiDependencies } from '../dependencies';
-import { ApiProblem, parseInput } from '../problem';
+import { endpoint, type Feature } from '../endpoint';
+import { routingRuleSchema as routingRuleResponse, routingRulesSchema } from '../openapi/schemas';
+import { ApiProblem, requireVersion } from '../problem';
 
 const ruleId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1 to 63 lower-case letters, digits or hyphens');
 const names = z.array(z.string().trim().min(1).max(200)).max(50).optional();
@@ -44,52 +44,67 @@ const toData = (rule: Pick<RoutingRule, 'id' | 'priority' | 'match' | 'steps'>):
  * The force's approval routing rules: data an administrator edits. While none are stored, the defaults of
  * DOMAIN.md apply; the first rule saved replaces them, so the list must keep a catch-all rule.
  */
-export function routingRuleRoutes({ dataSource }: ApiDependencies): Router {
-  const router = Router();
-
-  router.get('/', async (_req, res) => {
-    const stored = await dataSource.manager.find(RoutingRule, { order: { priority: 'DESC', id: 'ASC' } });
-    res.json({ usingDefaults: !stored.some((r) => r.active), items: stored, defaults: defaultRoutingRules });
-  });
-
-  router.put('/:ruleId', async (req, res) => {
-    const id = parseInput(z.object({ ruleId: ruleId }), req.params, 'params').ruleId;
-    const input = parseInput(routingRuleSchema, req.body);
-    const by = await actingPerson(req, dataSource);
-    requireRole(by, 'administrator', 'change routing rules');
-    const saved = await dataSource.transaction(async (tx) => {
-      const existing = await tx.findOne(RoutingRule, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      const ifMatch = req.get('if-match');
-      if (existing && ifMatch && ifMatch.replace(/"/g, '') !== String(existing.version)) {
-        throw new ApiProblem(412, 'Someone else changed this rule', `The rule is at version ${existing.version}; reload it and make your change again. Nothing was saved.`);
-      }
-      for (const [index, step] of input.steps.entries()) {
-        if (step.kind === 'person' && !(await tx.existsBy(Person, { id: step.personId, active: true }))) {
-          throw ApiProblem.invalid([{ field: `body.steps[${index}].personId`, message: 'no active person has this id' }]);
-        }
-      }
-      const others = (await tx.find(RoutingRule, { where: { active: true } })).filter((r) => r.id !== id).map(toData);
-      const candidate = { id, priority: input.priority, match: input.match, steps: input.steps };
-      const problems = routingRuleProblems(input.active ? [...others, candidate] : others.length ? others : defaultRoutingRules);
-      if (problems.length) throw new ApiProblem(409, 'The routing rules would not work', problems.join('; '));
-      const row = existing ?? tx.create(RoutingRule, { id });
-      const before = existing ? { ...toData(existing), description: existing.description, active: existing.active } : null;
-      Object.assign(row, input);
-      const result = await tx.save(row);
-      await recordAudit(tx, {
-        actorId: by.actor.personId,
-        actorLabel: by.label,
-        entityType: 'routing_rule',
-        entityId: id,
-        type: existing ? 'routing_rule_changed' : 'routing_rule_added',
-        summary: `${existing ? 'Changed' : 'Added'} routing rule "${id}"`,
-        before,
-        after: { ...candidate, description: input.description, active: input.active },
-      });
-      return result;
-    });
-    res.status(200).set('ETag', `"${saved.version}"`).json(saved);
-  });
-
-  return router;
+export function routingRulesFeature({ dataSource }: ApiDependencies): Feature {
+  return {
+    mountPath: '/api/routing-rules',
+    tag: 'Routing rules',
+    description: 'Who must approve a closure: rules matching items by source, category, department and kind.',
+    endpoints: [
+      endpoint({
+        method: 'get',
+        path: '/',
+        summary: 'The routing rules (and the defaults that apply while none are stored)',
+        access: 'routingRules.read',
+        responses: { 200: { description: 'Stored rules, highest priority first', schema: routingRulesSchema } },
+        async handle({ res }) {
+          const stored = await dataSource.manager.find(RoutingRule, { order: { priority: 'DESC', id: 'ASC' } });
+          res.json({ usingDefaults: !stored.some((r) => r.active), items: stored, defaults: defaultRoutingRules });
+        },
+      }),
+      endpoint({
+        method: 'put',
+        path: '/:ruleId',
+        summary: 'Add or change a routing rule',
+        description: 'Refused (409) when the rules would leave some items with nobody to approve them.',
+        access: 'routingRules.manage',
+        params: z.object({ ruleId }),
+        body: routingRuleSchema,
+        conditional: true,
+        responses: { 200: { description: 'Saved', schema: routingRuleResponse, headers: { ETag: 'its version' } }, 409: { description: 'The rule set would not work' } },
+        async handle({ req, res, params, body: input, by }) {
+          const id = params.ruleId;
+          const saved = await dataSource.transaction(async (tx) => {
+            const existing = await tx.findOne(RoutingRule, { where: { id }, lock: { mode: 'pessimistic_write' } });
+            const ifMatch = req.get('if-match');
+            if (existing && ifMatch) requireVersion(ifMatch, existing.version, 'rule');
+            for (const [index, step] of input.steps.entries()) {
+              if (step.kind === 'person' && !(await tx.existsBy(Person, { id: step.personId, active: true }))) {
+                throw ApiProblem.invalid([{ field: `body.steps[${index}].personId`, message: 'no active person has this id' }]);
+              }
+            }
+            const others = (await tx.find(RoutingRule, { where: { active: true } })).filter((r) => r.id !== id).map(toData);
+            const candidate = { id, priority: input.priority, match: input.match, steps: input.steps };
+            const problems = routingRuleProblems(input.active ? [...others, candidate] : others.length ? others : defaultRoutingRules);
+            if (problems.length) throw new ApiProblem(409, 'The routing rules would not work', problems.join('; '));
+            const row = existing ?? tx.create(RoutingRule, { id });
+            const before = existing ? { ...toData(existing), description: existing.description, active: existing.active } : null;
+            Object.assign(row, input);
+            const result = await tx.save(row);
+            await recordAudit(tx, {
+              actorId: by.actor.personId,
+              actorLabel: by.label,
+              entityType: 'routing_rule',
+              entityId: id,
+              type: existing ? 'routing_rule_changed' : 'routing_rule_added',
+              summary: `${existing ? 'Changed' : 'Added'} routing rule "${id}"`,
+              before,
+              after: { ...candidate, description: input.description, active: input.active },
+            });
+            return result;
+          });
+          res.status(200).set('ETag', `"${saved.version}"`).json(saved);
+        },
+      }),
+    ],
+  };
 }

@@ -1,8 +1,9 @@
-import express, { Router } from 'express';
 import { z } from 'zod';
-import { actingPerson } from '../actor';
+import { Recommendation } from '../../entities';
+import { endpoint, type Feature } from '../endpoint';
+import { evidenceItemSchema, listOf } from '../openapi/schemas';
+import { ApiProblem } from '../problem';
 import type { ApiDependencies } from '../dependencies';
-import { ApiProblem, parseInput } from '../problem';
 import { recommendationIdParams } from '../recommendations/schemas';
 
 /** File types a force keeps as evidence: documents, spreadsheets, presentations, images, text and email. */
@@ -32,54 +33,99 @@ const linkSchema = z
 const noteSchema = z.object({ title, note: z.string().trim().min(1, 'must not be empty').max(20_000, 'must be at most 20000 characters') }).strict();
 const fileQuery = z.object({ title }).strict();
 
-export function evidenceRoutes({ dataSource, evidence, evidenceMaxBytes }: ApiDependencies): Router {
-  const router = Router({ mergeParams: true });
-
-  router.get('/', async (req, res) => {
-    const { id } = parseInput(recommendationIdParams, req.params, 'params');
-    res.json({ items: await evidence.list(id) });
-  });
-
-  router.post('/links', async (req, res) => {
-    const { id } = parseInput(recommendationIdParams, req.params, 'params');
-    const input = parseInput(linkSchema, req.body);
-    res.status(201).json(await evidence.add(id, { kind: 'link', ...input }, await actingPerson(req, dataSource)));
-  });
-
-  router.post('/notes', async (req, res) => {
-    const { id } = parseInput(recommendationIdParams, req.params, 'params');
-    const input = parseInput(noteSchema, req.body);
-    res.status(201).json(await evidence.add(id, { kind: 'note', ...input }, await actingPerson(req, dataSource)));
-  });
-
-  /** The file is the request body; its type is the Content-Type header and its name the `title` query. */
-  router.post('/files', express.raw({ type: () => true, limit: evidenceMaxBytes }), async (req, res) => {
-    const { id } = parseInput(recommendationIdParams, req.params, 'params');
-    const { title: fileTitle } = parseInput(fileQuery, req.query, 'query');
-    const contentType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (!evidenceContentTypes[contentType]) {
-      throw new ApiProblem(415, 'This type of file cannot be kept as evidence', `Files of type "${contentType || 'unknown'}" are not accepted. Accepted: ${Object.values(evidenceContentTypes).join(', ')}.`, [
-        { field: 'header.Content-Type', message: 'is not an accepted type of evidence file' },
-      ]);
-    }
-    const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (content.length === 0) throw ApiProblem.invalid([{ field: 'body', message: 'the file is empty' }]);
-    res.status(201).json(await evidence.add(id, { kind: 'file', title: fileTitle, file: { contentType, content } }, await actingPerson(req, dataSource)));
-  });
-
-  router.get('/:itemId/content', async (req, res) => {
-    const { id, itemId } = parseInput(itemParams, req.params, 'params');
-    const { item, content } = await evidence.content(id, itemId);
-    res
-      .set({
-        'Content-Type': item.contentType ?? 'application/octet-stream',
-        'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(item.title)}`,
-        'X-Content-Type-Options': 'nosniff',
-        'Content-Security-Policy': "default-src 'none'; sandbox",
-        ETag: `"${item.sha256}"`,
-      })
-      .send(content);
-  });
-
-  return router;
+export function evidenceFeature({ dataSource, evidence, evidenceMaxBytes }: ApiDependencies): Feature {
+  /** Evidence is added by the item's owner (or an administrator): the relation the permission table asks about. */
+  const ownerOfItem = async ({ params, identity }: { params: { id: string }; identity: { person: { id: string } } }) => {
+    const row = await dataSource.manager.findOne(Recommendation, { where: { id: params.id }, select: { id: true, ownerId: true } });
+    if (!row) throw ApiProblem.notFound('The recommendation');
+    return { owner: row.ownerId === identity.person.id };
+  };
+  const added = { 201: { description: 'Added', schema: evidenceItemSchema }, 409: { description: 'Evidence cannot be added in the item’s current state' } };
+  return {
+    mountPath: '/api/recommendations/:id/evidence',
+    tag: 'Evidence',
+    description: 'Evidence an owner gathers before submitting it for approval: files, links and notes.',
+    endpoints: [
+      endpoint({
+        method: 'get',
+        path: '/',
+        summary: 'List the evidence of an item',
+        access: 'evidence.read',
+        params: recommendationIdParams,
+        responses: { 200: { description: 'Evidence, oldest first', schema: listOf(evidenceItemSchema, 'EvidenceList') } },
+        async handle({ res, params }) {
+          res.json({ items: await evidence.list(params.id) });
+        },
+      }),
+      endpoint({
+        method: 'post',
+        path: '/links',
+        summary: 'Add a link as evidence',
+        access: 'evidence.add',
+        relation: ownerOfItem,
+        params: recommendationIdParams,
+        body: linkSchema,
+        responses: added,
+        async handle({ res, params, body, by }) {
+          res.status(201).json(await evidence.add(params.id, { kind: 'link', ...body }, by));
+        },
+      }),
+      endpoint({
+        method: 'post',
+        path: '/notes',
+        summary: 'Add a note as evidence',
+        access: 'evidence.add',
+        relation: ownerOfItem,
+        params: recommendationIdParams,
+        body: noteSchema,
+        responses: added,
+        async handle({ res, params, body, by }) {
+          res.status(201).json(await evidence.add(params.id, { kind: 'note', ...body }, by));
+        },
+      }),
+      endpoint({
+        method: 'post',
+        path: '/files',
+        summary: 'Upload a file as evidence',
+        description: `The file is the request body; its type is the Content-Type header and its name the \`title\` query. Accepted: ${Object.values(evidenceContentTypes).join(', ')}.`,
+        access: 'evidence.add',
+        relation: ownerOfItem,
+        params: recommendationIdParams,
+        query: fileQuery,
+        rawBody: { contentTypes: Object.keys(evidenceContentTypes), maxBytes: () => evidenceMaxBytes },
+        responses: added,
+        async handle({ req, res, params, query, by }) {
+          const contentType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+          if (!evidenceContentTypes[contentType]) {
+            throw new ApiProblem(415, 'This type of file cannot be kept as evidence', `Files of type "${contentType || 'unknown'}" are not accepted. Accepted: ${Object.values(evidenceContentTypes).join(', ')}.`, [
+              { field: 'header.Content-Type', message: 'is not an accepted type of evidence file' },
+            ]);
+          }
+          const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+          if (content.length === 0) throw ApiProblem.invalid([{ field: 'body', message: 'the file is empty' }]);
+          res.status(201).json(await evidence.add(params.id, { kind: 'file', title: query.title, file: { contentType, content } }, by));
+        },
+      }),
+      endpoint({
+        method: 'get',
+        path: '/:itemId/content',
+        summary: 'Download an evidence file',
+        access: 'evidence.read',
+        params: itemParams,
+        responses: { 200: { description: 'The file, as an attachment', contentType: 'application/octet-stream' } },
+        async handle({ res, params }) {
+          const { item, content } = await evidence.content(params.id, params.itemId);
+          res
+            .set({
+              'Content-Type': item.contentType ?? 'application/octet-stream',
+              'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(item.title)}`,
+              'X-Content-Type-Options': 'nosniff',
+              'Content-Security-Policy': "default-src 'none'; sandbox",
+              ETag: `"${item.sha256}"`,
+            })
+            .send(content);
+        },
+      }),
+    ],
+  };
 }

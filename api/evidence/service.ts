@@ -26,11 +26,8 @@ export class EvidenceService {
   }
 
   async add(recommendationId: string, evidence: NewEvidence, by: ActingPerson): Promise<EvidenceSummary> {
+    // Who may add evidence is the permission table's `evidence.add` (the owner, or an administrator), checked by the route.
     const recommendation = await this.recommendation(recommendationId);
-    const isOwner = by.actor.personId !== null && by.actor.personId === recommendation.ownerId;
-    if (!isOwner && !by.actor.roles.includes('administrator')) {
-      throw new ApiProblem(403, 'Not allowed', 'Only the action owner or an administrator can add evidence');
-    }
     if (!workingStatuses.includes(recommendation.status)) {
       throw ApiProblem.refused(
         `evidence cannot be added while the recommendation is "${recommendation.status.replace(/_/g, ' ')}": add it while the work is in progress, or amend the submitted evidence`,

@@ -1,12 +1,64 @@
-import { Router } from 'express';
-import type { ApiDependencies } from '../dependencies';
+import { z } from 'zod';
+import { roles } from '../../domain/vocabulary';
 import { Person } from '../../entities';
+import type { ApiDependencies } from '../dependencies';
+import { endpoint, type Feature } from '../endpoint';
+import { page, personSchema } from '../openapi/schemas';
+import { keysetPage, pageQuery } from '../pagination';
+import { ApiProblem } from '../problem';
 
-export function peopleRoutes({ dataSource }: ApiDependencies): Router {
-  const router = Router();
-  router.get('/', async (_req, res) => {
-    const people = await dataSource.manager.find(Person, { where: { active: true }, order: { name: 'ASC' } });
-    res.json({ items: people.map((p) => ({ id: p.id, name: p.name, email: p.email, roles: p.roles, jobTitle: p.jobTitle, department: p.department })) });
-  });
-  return router;
+const personView = (p: Person) => ({ id: p.id, name: p.name, email: p.email, roles: p.roles, jobTitle: p.jobTitle, department: p.department });
+
+export const peopleQuery = z
+  .object({
+    ...pageQuery,
+    role: z.enum(roles).optional(),
+    department: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+
+export function peopleFeature({ dataSource }: ApiDependencies): Feature {
+  return {
+    mountPath: '/api/people',
+    tag: 'People',
+    description: 'The people of the force who use the product, with their roles.',
+    endpoints: [
+      endpoint({
+        method: 'get',
+        path: '/',
+        summary: 'Active people by name, a page at a time',
+        access: 'people.read',
+        query: peopleQuery,
+        responses: { 200: { description: 'A page of people', schema: page(personSchema, 'PersonPage') } },
+        async handle({ res, query }) {
+          const qb = dataSource.getRepository(Person).createQueryBuilder('p').where('p.active');
+          if (query.role) qb.andWhere(':role = ANY(p.roles)', { role: query.role });
+          if (query.department) qb.andWhere('lower(p.department) = lower(:department)', { department: query.department });
+          const result = await keysetPage(qb, {
+            sort: 'name',
+            keys: [
+              { expr: 'p.name', dir: 'ASC', type: 'text' },
+              { expr: 'p.id', dir: 'ASC', type: 'uuid' },
+            ],
+            limit: query.limit,
+            cursor: query.cursor,
+          });
+          res.json({ items: result.items.map(personView), nextCursor: result.nextCursor });
+        },
+      }),
+      endpoint({
+        method: 'get',
+        path: '/:personId',
+        summary: 'One person',
+        access: 'people.read',
+        params: z.object({ personId: z.uuid({ message: 'must be the id of a person (a UUID)' }) }),
+        responses: { 200: { description: 'The person', schema: personSchema } },
+        async handle({ res, params }) {
+          const person = await dataSource.manager.findOneBy(Person, { id: params.personId });
+          if (!person) throw ApiProblem.notFound('The person');
+          res.json(personView(person));
+        },
+      }),
+    ],
+  };
 }

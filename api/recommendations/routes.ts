@@ -1,52 +1,78 @@
-import { Router } from 'express';
-import { actingPerson } from '../actor';
-import type { ApiDependencies } from '../dependencies';
-import { ApiProblem, parseInput } from '../problem';
 import type { LifecycleCommand } from '../../domain/lifecycle';
+import { endpoint, type Feature } from '../endpoint';
+import { page, recommendationListItemSchema, recommendationSchema } from '../openapi/schemas';
+import { ApiProblem } from '../problem';
+import type { ApiDependencies } from '../dependencies';
 import { lifecycleCommandSchema } from './commandSchemas';
+import { recommendationListQuery, recommendationSorts } from './listQuery';
 import { assignSchema, recommendationIdParams } from './schemas';
 
-export function recommendationRoutes({ dataSource, recommendations }: ApiDependencies): Router {
-  const router = Router();
+const view = { description: 'The recommendation after the change', schema: recommendationSchema, headers: { ETag: 'its version' } };
 
-  router.get('/', async (_req, res) => {
-    const rows = await recommendations.list();
-    res.json({
-      items: rows.map((r) => ({
-        id: r.id,
-        reference: r.reference,
-        kind: r.kind,
-        status: r.status,
-        dueDate: r.dueDate,
-        report: { id: r.report.id, title: r.report.title, originator: r.report.originator },
-        owner: r.owner ? { id: r.owner.id, name: r.owner.name } : null,
-      })),
-    });
-  });
-
-  router.get('/:id', async (req, res) => {
-    const { id } = parseInput(recommendationIdParams, req.params, 'params');
-    const view = await recommendations.get(id, await actingPerson(req, dataSource));
-    if (!view) throw ApiProblem.notFound('The recommendation');
-    res.set('ETag', `"${view.version}"`).json(view);
-  });
-
-  router.post('/:id/assign', async (req, res) => {
-    const { id } = parseInput(recommendationIdParams, req.params, 'params');
-    const input = parseInput(assignSchema, req.body);
-    const by = await actingPerson(req, dataSource);
-    const view = await recommendations.assign(id, input, by);
-    res.set('ETag', `"${view.version}"`).json(view);
-  });
-
-  /** Every lifecycle command: `{ "type": "accept" }`, `{ "type": "approve", "comment": "…" }`… (see commandSchemas). */
-  router.post('/:id/commands', async (req, res) => {
-    const { id } = parseInput(recommendationIdParams, req.params, 'params');
-    const command = parseInput(lifecycleCommandSchema, req.body) as LifecycleCommand;
-    const by = await actingPerson(req, dataSource);
-    const view = await recommendations.command(id, command, by);
-    res.set('ETag', `"${view.version}"`).json(view);
-  });
-
-  return router;
+export function recommendationsFeature({ recommendations }: ApiDependencies): Feature {
+  return {
+    mountPath: '/api/recommendations',
+    tag: 'Recommendations',
+    description: 'Items of source reports (recommendations, areas for improvement, actions…): lists, one item with its history, and lifecycle commands.',
+    endpoints: [
+      endpoint({
+        method: 'get',
+        path: '/',
+        summary: 'List recommendations: filtered, sorted, a page at a time',
+        description: `Filters combine (all must hold). Sort orders: ${Object.entries(recommendationSorts)
+          .map(([k, v]) => `\`${k}\` ${v}`)
+          .join('; ')}.`,
+        access: 'recommendations.read',
+        query: recommendationListQuery,
+        responses: { 200: { description: 'A page of recommendations', schema: page(recommendationListItemSchema, 'RecommendationPage') } },
+        async handle({ res, query, by }) {
+          res.json(await recommendations.search(query, by));
+        },
+      }),
+      endpoint({
+        method: 'get',
+        path: '/:id',
+        summary: 'One recommendation: its state, history, and the commands the caller may send now',
+        access: 'recommendations.read',
+        params: recommendationIdParams,
+        responses: { 200: { description: 'The recommendation', schema: recommendationSchema, headers: { ETag: 'its version, for If-Match' } } },
+        async handle({ res, params, by }) {
+          const found = await recommendations.get(params.id, by);
+          if (!found) throw ApiProblem.notFound('The recommendation');
+          res.set('ETag', `"${found.version}"`).json(found);
+        },
+      }),
+      endpoint({
+        method: 'post',
+        path: '/:id/assign',
+        summary: 'Assign an owner, a lead and a due date',
+        description: 'The same as the `assign` command. The owner and lead are emailed.',
+        access: 'recommendations.command',
+        params: recommendationIdParams,
+        body: assignSchema,
+        conditional: true,
+        responses: { 200: view, 409: { description: 'The lifecycle refuses it now; `detail` says why. Nothing was recorded.' } },
+        async handle({ req, res, params, body, by }) {
+          const result = await recommendations.assign(params.id, body, by, { ifMatch: req.get('if-match') });
+          res.set('ETag', `"${result.version}"`).json(result);
+        },
+      }),
+      endpoint({
+        method: 'post',
+        path: '/:id/commands',
+        summary: 'Send a lifecycle command to the item’s workflow',
+        description:
+          'Every command of the lifecycle: `{ "type": "accept" }`, `{ "type": "approve", "comment": "…" }`, `{ "type": "reject", "reasons": "…" }`… The body is checked first (400); then the lifecycle decides whether this person may issue it now (409 with the reason, e.g. separation of duties).',
+        access: 'recommendations.command',
+        params: recommendationIdParams,
+        body: lifecycleCommandSchema,
+        conditional: true,
+        responses: { 200: view, 409: { description: 'The lifecycle refuses it now; `detail` says why. Nothing was recorded.' } },
+        async handle({ req, res, params, body, by }) {
+          const result = await recommendations.command(params.id, body as LifecycleCommand, by, { ifMatch: req.get('if-match') });
+          res.set('ETag', `"${result.version}"`).json(result);
+        },
+      }),
+    ],
+  };
 }

@@ -4,8 +4,10 @@ import { availableCommands, commandsIndependentOfDirectory, describeStatus, type
 import type { Role } from '../../domain/vocabulary';
 import { AuditEvent, Person, Recommendation } from '../../entities';
 import type { ActingPerson } from '../actor';
-import { ApiProblem, type FieldProblem } from '../problem';
+import { ApiProblem, requireVersion, type FieldProblem } from '../problem';
 import type { AssignInput } from './schemas';
+import { sortKeys, working, type RecommendationListQuery } from './listQuery';
+import { keysetPage } from '../pagination';
 import type { CommandRequest } from '../../workflows/messages';
 import { loadDecisionContext } from './decisionContext';
 import type { RecommendationWorkflows } from './workflowGateway';
@@ -47,6 +49,40 @@ export interface RecommendationView {
   availableCommands: LifecycleCommandType[];
   history: HistoryEntry[];
 }
+
+export interface RecommendationListItem {
+  id: string;
+  reference: string;
+  kind: string;
+  status: RecommendationState['status'];
+  statusLabel: string;
+  category: number | null;
+  department: string | null;
+  dueDate: string | null;
+  atRisk: boolean;
+  version: number;
+  updatedAt: string;
+  report: { id: string; title: string; originator: string; kind: string };
+  owner: { id: string; name: string } | null;
+  lead: { id: string; name: string } | null;
+}
+
+export const listItem = (r: Recommendation): RecommendationListItem => ({
+  id: r.id,
+  reference: r.reference,
+  kind: r.kind,
+  status: r.status,
+  statusLabel: describeStatus(r.state),
+  category: r.category,
+  department: r.department,
+  dueDate: r.dueDate,
+  atRisk: !!r.state.atRisk,
+  version: r.version,
+  updatedAt: r.updatedAt.toISOString(),
+  report: { id: r.report.id, title: r.report.title, originator: r.report.originator, kind: r.report.kind },
+  owner: r.owner ? { id: r.owner.id, name: r.owner.name } : null,
+  lead: r.lead ? { id: r.lead.id, name: r.lead.name } : null,
+});
 
 const personSummary = (p: Person | null): PersonSummary | null => (p ? { id: p.id, name: p.name, email: p.email, jobTitle: p.jobTitle } : null);
 
@@ -91,6 +127,50 @@ export class RecommendationService {
     };
   }
 
+  /** A page of items matching the filters, in the order asked for (see listQuery.ts). */
+  async search(query: RecommendationListQuery, viewer: ActingPerson): Promise<{ items: RecommendationListItem[]; nextCursor: string | null }> {
+    const today = calendarDateInLondon(Date.now());
+    const me = viewer.actor.personId;
+    const qb = this.dataSource
+      .getRepository(Recommendation)
+      .createQueryBuilder('r')
+      .innerJoinAndSelect('r.report', 'report')
+      .leftJoinAndSelect('r.owner', 'owner')
+      .leftJoinAndSelect('r.lead', 'lead');
+    const person = (value: string) => (value === 'me' ? (me ?? '00000000-0000-0000-0000-000000000000') : value);
+    if (query.state) qb.andWhere('r.status IN (:...states)', { states: query.state });
+    if (query.owner) qb.andWhere('r.owner_id = :owner', { owner: person(query.owner) });
+    if (query.lead) qb.andWhere('r.lead_id = :lead', { lead: person(query.lead) });
+    if (query.department) qb.andWhere('lower(r.department) = lower(:department)', { department: query.department });
+    if (query.source) qb.andWhere('report.kind IN (:...sources)', { sources: query.source });
+    if (query.originator) qb.andWhere('lower(report.originator) = lower(:originator)', { originator: query.originator });
+    if (query.report) qb.andWhere('r.report_id = :report', { report: query.report });
+    if (query.category) qb.andWhere('r.category IN (:...categories)', { categories: query.category });
+    if (query.dueBefore) qb.andWhere('r.due_date < CAST(:dueBefore AS date)', { dueBefore: query.dueBefore });
+    if (query.dueAfter) qb.andWhere('r.due_date > CAST(:dueAfter AS date)', { dueAfter: query.dueAfter });
+    const overdue = `(r.status IN (:...working) AND r.due_date < CAST(:today AS date))`;
+    const atRisk = `(r.status IN (:...working) AND r.due_date >= CAST(:today AS date) AND (jsonb_typeof(r.state->'atRisk') = 'object' OR r.due_date <= (CAST(:today AS date) + interval '3 months')::date))`;
+    const when = (condition: string, wanted: boolean) => (wanted ? `COALESCE(${condition}, false)` : `NOT COALESCE(${condition}, false)`);
+    if (query.overdue !== undefined) qb.andWhere(when(overdue, query.overdue), { working, today });
+    if (query.atRisk !== undefined) qb.andWhere(when(atRisk, query.atRisk), { working, today });
+    if (query.awaitingMyDecision !== undefined) {
+      const deciders = await this.decidersFor(me, today);
+      const stepOf = (chain: string) => `r.state #> (ARRAY[${chain}, 'steps'] || ARRAY[r.state #>> ARRAY[${chain}, 'current']])`;
+      const decidedBy = (chain: string) => `(${stepOf(chain)}->>'approverId' = ANY(CAST(:deciders AS text[])) OR ${stepOf(chain)}->>'onBehalfOf' = ANY(CAST(:deciders AS text[])))`;
+      const waiting = `((r.status = 'awaiting_approval' AND ${decidedBy("'approval'")}) OR (jsonb_typeof(r.state->'pendingExtension') = 'object' AND ${decidedBy("'pendingExtension', 'chain'")}))`;
+      qb.andWhere(when(waiting, query.awaitingMyDecision), { deciders });
+    }
+    const result = await keysetPage(qb, { sort: query.sort, keys: sortKeys[query.sort], limit: query.limit, cursor: query.cursor });
+    return { items: result.items.map(listItem), nextCursor: result.nextCursor };
+  }
+
+  /** The person and everyone they stand in for today through a delegation: whose approval steps they may decide. */
+  async decidersFor(personId: string | null, today = calendarDateInLondon(Date.now())): Promise<string[]> {
+    if (!personId) return [];
+    const rows = (await this.dataSource.query(`SELECT from_person_id AS id FROM delegations WHERE to_person_id = $1 AND starts_on <= $2 AND ends_on >= $2`, [personId, today])) as { id: string }[];
+    return [personId, ...rows.map((r) => r.id)];
+  }
+
   async list(): Promise<Recommendation[]> {
     return this.dataSource.manager.find(Recommendation, {
       relations: { report: true, owner: true },
@@ -98,17 +178,18 @@ export class RecommendationService {
     });
   }
 
-  async assign(id: string, input: AssignInput, by: ActingPerson): Promise<RecommendationView> {
-    return this.command(id, { type: 'assign', ...input }, by);
+  async assign(id: string, input: AssignInput, by: ActingPerson, options: { ifMatch?: string } = {}): Promise<RecommendationView> {
+    return this.command(id, { type: 'assign', ...input }, by, options);
   }
 
   /**
    * Checks the people and items a command names (400 naming the field), then sends it to the item's workflow
    * with what the lifecycle needs to know of the world; the lifecycle may still refuse it (409).
    */
-  async command(id: string, command: LifecycleCommand, by: ActingPerson): Promise<RecommendationView> {
+  async command(id: string, command: LifecycleCommand, by: ActingPerson, options: { ifMatch?: string } = {}): Promise<RecommendationView> {
     const row = await this.dataSource.manager.findOne(Recommendation, { where: { id }, relations: { report: true } });
     if (!row) throw ApiProblem.notFound('The recommendation');
+    if (options.ifMatch !== undefined) requireVersion(options.ifMatch, row.version, 'recommendation');
     const problems: FieldProblem[] = [];
     if ('ownerId' in command && command.ownerId) await this.requirePerson(command.ownerId, 'body.ownerId', 'action_owner', problems);
     if ('leadId' in command && command.leadId) await this.requirePerson(command.leadId, 'body.leadId', 'lead', problems);

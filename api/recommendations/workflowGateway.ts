@@ -5,8 +5,10 @@ import {
   commandUpdate,
   recommendationWorkflowId,
   recommendationWorkflowType,
+  remindersChangedSignal,
   stateQuery,
   type CommandRequest,
+  type ReminderSettings,
   type CommandResult,
   type RecommendationWorkflowInput,
 } from '../../workflows/messages';
@@ -17,22 +19,34 @@ export class RecommendationWorkflows {
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
+    /** The force's reminder settings as they are now, handed to each workflow when it starts. */
+    private readonly reminderSettings: () => Promise<ReminderSettings>,
     /** Passed to new workflows; see RecommendationWorkflowInput.historyLimit. */
     private readonly historyLimit?: number,
   ) {}
 
-  private startOptions(recommendationId: string, state: RecommendationState) {
+  private async startOptions(recommendationId: string, state: RecommendationState) {
+    const input: RecommendationWorkflowInput = { state, historyLimit: this.historyLimit, reminders: await this.reminderSettings() };
     return {
       workflowId: recommendationWorkflowId(recommendationId),
       taskQueue: this.taskQueue,
-      args: [{ state, historyLimit: this.historyLimit } satisfies RecommendationWorkflowInput] as [RecommendationWorkflowInput],
+      args: [input] as [RecommendationWorkflowInput],
       workflowIdConflictPolicy: 'USE_EXISTING' as const,
     };
   }
 
+  /** Tells a running workflow the reminder settings changed, so it reschedules at once. */
+  async remindersChanged(recommendationId: string, settings: ReminderSettings): Promise<void> {
+    try {
+      await this.client.workflow.getHandle(recommendationWorkflowId(recommendationId)).signal(remindersChangedSignal, settings);
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+  }
+
   /** Starting twice is a no-op: the workflow id is the recommendation's. */
   async ensureStarted(recommendationId: string, state: RecommendationState): Promise<void> {
-    await this.client.workflow.start(recommendationWorkflowType, this.startOptions(recommendationId, state));
+    await this.client.workflow.start(recommendationWorkflowType, await this.startOptions(recommendationId, state));
   }
 
   /**
@@ -43,7 +57,7 @@ export class RecommendationWorkflows {
     try {
       return await this.client.workflow.executeUpdateWithStart(commandUpdate, {
         args: [request],
-        startWorkflowOperation: new WithStartWorkflowOperation(recommendationWorkflowType, this.startOptions(recommendationId, currentState)),
+        startWorkflowOperation: new WithStartWorkflowOperation(recommendationWorkflowType, await this.startOptions(recommendationId, currentState)),
       });
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === COMMAND_REFUSED) {

@@ -4,6 +4,7 @@ import { initialState } from '../../domain/lifecycle';
 import { AuditEvent, Recommendation, SourceReport } from '../../entities';
 import { recommendationWorkflowId } from '../../workflows/messages';
 import type { ActingPerson } from '../actor';
+import { keysetPage } from '../pagination';
 import type { RecommendationWorkflows } from '../recommendations/workflowGateway';
 import type { NewReport } from './schemas';
 
@@ -97,6 +98,23 @@ export class ReportService {
 
   async list(): Promise<SourceReport[]> {
     return this.dataSource.manager.find(SourceReport, { order: { publishedOn: 'DESC', title: 'ASC' } });
+  }
+
+  /** A page of reports, newest first, optionally of one originator or kind. */
+  async page(query: { limit: number; cursor?: string; originator?: string; kind?: SourceReport['kind'] }): Promise<{ items: SourceReport[]; nextCursor: string | null }> {
+    const qb = this.dataSource.getRepository(SourceReport).createQueryBuilder('s');
+    if (query.originator) qb.andWhere('lower(s.originator) = lower(:originator)', { originator: query.originator });
+    if (query.kind) qb.andWhere('s.kind = :kind', { kind: query.kind });
+    return keysetPage(qb, {
+      sort: 'published',
+      keys: [
+        { expr: 's.published_on', dir: 'DESC', type: 'date' },
+        { expr: 's.title', dir: 'ASC', type: 'text' },
+        { expr: 's.id', dir: 'ASC', type: 'uuid' },
+      ],
+      limit: query.limit,
+      cursor: query.cursor,
+    });
   }
 
   async get(id: string): Promise<SourceReport | null> {

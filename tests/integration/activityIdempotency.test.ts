@@ -5,6 +5,7 @@ import { createMailer } from '../../activities/mailer';
 import type { RecordTransitionResult } from '../../activities/recordTransition';
 import { decide, type RecommendationState } from '../../domain/lifecycle';
 import { AuditEvent, OutboundEmail, Person, Recommendation } from '../../entities';
+import { tokenFor } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 /** A retried activity must not write a second row nor send a second email. */
@@ -29,9 +30,10 @@ describe('activities are idempotent', () => {
     const people = product.app.dataSource.getRepository(Person);
     const owner = await people.save(people.create({ name: 'Ruth Adebayo', email: 'ruth.adebayo@test.police.uk', roles: ['action_owner'] }));
     const lead = await people.save(people.create({ name: 'Graham Osei', email: 'graham.osei@test.police.uk', roles: ['lead'] }));
+    const admin = await people.save(people.create({ name: 'Priya Natarajan', email: 'priya.natarajan@test.police.uk', roles: ['administrator'] }));
     const created = await fetch(`${product.baseUrl}/api/reports`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(product, admin.id)}` },
       body: JSON.stringify({
         title: 'Shining a light on betrayal',
         originator: 'HMICFRS',

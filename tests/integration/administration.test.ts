@@ -1,5 +1,5 @@
 import { AuditEvent, EvidenceItem } from '../../entities';
-import { addPeople, apiClient, type ApiClient } from '../support/apiClient';
+import { addPeople, apiClient, tokenFor, type ApiClient } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 /** Routing rules, delegations, departments and evidence: each change validated, audited, and used by the lifecycle. */
@@ -19,8 +19,9 @@ describe('administration and evidence', () => {
 
   beforeAll(async () => {
     product = await startTestProduct();
-    api = apiClient(product.baseUrl);
+    api = apiClient(product);
     p = await people(product);
+    api.actingAs(p.admin.id);
   });
   afterAll(async () => {
     await product?.stop();
@@ -48,7 +49,7 @@ describe('administration and evidence', () => {
 
     const stale = await fetch(`${product.baseUrl}/api/routing-rules/everything`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json', 'x-person-id': p.admin.id, 'if-match': `"${catchAll.body.version - 1}"` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(product, p.admin.id)}`, 'if-match': `"${catchAll.body.version - 1}"` },
       body: JSON.stringify({ priority: 1, match: {}, steps: [{ kind: 'lead' }] }),
     });
     expect(stale.status).toBe(412);
@@ -86,16 +87,16 @@ describe('administration and evidence', () => {
     const [id] = await api.createReport({ title: 'Evidence report', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '7', category: 2 }] });
     const early = await fetch(`${product.baseUrl}/api/recommendations/${id}/evidence/notes`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-person-id': p.admin.id },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(product, p.admin.id)}` },
       body: JSON.stringify({ title: 'Too early', note: 'x' }),
     });
     expect(early.status).toBe(409);
 
     await api.command(id!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-02-26' }, p.admin.id);
-    const upload = (body: Buffer, type: string, as = p.owner.id) =>
+    const upload = async (body: Buffer, type: string, as = p.owner.id) =>
       fetch(`${product.baseUrl}/api/recommendations/${id}/evidence/files?title=${encodeURIComponent('Training record.pdf')}`, {
         method: 'POST',
-        headers: { 'content-type': type, 'x-person-id': as },
+        headers: { 'content-type': type, authorization: `Bearer ${await tokenFor(product, as)}` },
         body,
       });
     const pdf = Buffer.from('%PDF-1.4 training attendance 2026');
@@ -116,7 +117,7 @@ describe('administration and evidence', () => {
     const badLink = await api.call<{ errors: { field: string }[] }>('POST', `/api/recommendations/${id}/evidence/links`, { title: 'x', url: 'javascript:alert(1)' }, p.owner.id);
     expect(badLink.body.errors[0]!.field).toBe('body.url');
 
-    const download = await fetch(`${product.baseUrl}/api/recommendations/${id}/evidence/${file.id}/content`);
+    const download = await fetch(`${product.baseUrl}/api/recommendations/${id}/evidence/${file.id}/content`, { headers: { authorization: `Bearer ${await tokenFor(product, p.auditor.id)}` } });
     expect(download.headers.get('content-type')).toBe('application/pdf');
     expect(download.headers.get('content-disposition')).toContain('Training%20record.pdf');
     expect(Buffer.from(await download.arrayBuffer())).toEqual(pdf);

@@ -1,4 +1,5 @@
 import { AuditEvent, Person, Recommendation, SourceReport } from '../../entities';
+import { tokenFor } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 interface Problem {
@@ -13,21 +14,25 @@ describe('api errors', () => {
   let product: TestProduct;
   let owner: Person;
   let lead: Person;
+  let admin: Person;
 
   beforeAll(async () => {
     product = await startTestProduct();
     const people = product.app.dataSource.getRepository(Person);
     owner = await people.save(people.create({ name: 'Ian Carrow', email: 'ian.carrow@test.police.uk', roles: ['action_owner'] }));
     lead = await people.save(people.create({ name: 'Joanna Merrick', email: 'joanna.merrick@test.police.uk', roles: ['lead'] }));
+    admin = await people.save(people.create({ name: 'Hannah Whitcombe', email: 'hannah.whitcombe@test.police.uk', roles: ['administrator'] }));
+    await tokenFor(product, admin.id); // issued (and audited) before any test counts rows
   });
   afterAll(async () => {
     await product?.stop();
   });
 
+  /** As the administrator (an API token) unless `headers` says otherwise. */
   const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${product.baseUrl}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(product, admin.id)}`, ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     return { status: response.status, type: response.headers.get('content-type') ?? '', body: (await response.json()) as Problem & Record<string, unknown>, headers: response.headers };
@@ -117,17 +122,27 @@ describe('api errors', () => {
     expect(row.version).toBe(0);
   });
 
-  it('checks the X-Person-Id header', async () => {
-    const response = await request('POST', '/api/reports', validReport, { 'x-person-id': 'someone' });
-    expect(response.status).toBe(400);
-    expect(response.body.errors).toEqual([{ field: 'header.X-Person-Id', message: 'must be the id of a person (a UUID)' }]);
+  it('refuses a request without a working API token, and writes nothing', async () => {
+    const before = await counts();
+    for (const authorization of ['Bearer someone', 'Bearer rt_notarealtoken', 'Basic aGFubmFoOnBhc3N3b3Jk', 'Bearer ']) {
+      const response = await request('POST', '/api/reports', validReport, { authorization });
+      expect(response.status).toBe(401);
+      expect(response.type).toContain('application/problem+json');
+      expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    }
+    const anonymous = await fetch(`${product.baseUrl}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validReport) });
+    expect(anonymous.status).toBe(401);
+    // The header that named the caller before sign-in existed is no longer believed.
+    const named = await fetch(`${product.baseUrl}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-person-id': admin.id }, body: JSON.stringify(validReport) });
+    expect(named.status).toBe(401);
+    expect(await counts()).toEqual(before);
   });
 
-  it('records the named person as the actor', async () => {
-    const response = await request('POST', '/api/reports', { ...validReport, title: 'Actor check' }, { 'x-person-id': owner.id });
+  it("records the token's person as the actor", async () => {
+    const response = await request('POST', '/api/reports', { ...validReport, title: 'Actor check' });
     expect(response.status).toBe(201);
     const event = await product.app.dataSource.manager.findOneByOrFail(AuditEvent, { entityId: response.body.id as string });
-    expect(event).toMatchObject({ actorId: owner.id, actorLabel: 'Ian Carrow', type: 'report_logged' });
+    expect(event).toMatchObject({ actorId: admin.id, actorLabel: 'Hannah Whitcombe', type: 'report_logged' });
   });
 
   it('serves health and readiness, and echoes a request id', async () => {

@@ -14,12 +14,13 @@ describe('long histories continue as new', () => {
   });
 
   it('starts a fresh run with the same state, and later commands carry on', async () => {
-    const api = apiClient(product.baseUrl);
+    const api = apiClient(product);
     const p = await addPeople(product.app.dataSource, {
       admin: { name: 'Hannah Whitcombe', roles: ['administrator'] },
       owner: { name: 'Ian Carrow', roles: ['action_owner'] },
       lead: { name: 'Joanna Merrick', roles: ['lead'] },
     });
+    api.actingAs(p.admin.id);
     const [id] = await api.createReport({ title: 'Roads Policing: Not optional', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '3', category: 2 }] });
     const handle = product.app.client.workflow.getHandle(recommendationWorkflowId(id!));
     const firstRun = (await handle.describe()).runId;

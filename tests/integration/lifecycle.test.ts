@@ -15,7 +15,7 @@ describe('the recommendation lifecycle, end to end', () => {
 
   beforeAll(async () => {
     product = await startTestProduct();
-    api = apiClient(product.baseUrl);
+    api = apiClient(product);
     p = await addPeople(product.app.dataSource, {
       admin: { name: 'Hannah Whitcombe', roles: ['administrator'] },
       owner: { name: 'Tom Ellery', roles: ['action_owner'] },
@@ -27,6 +27,7 @@ describe('the recommendation lifecycle, end to end', () => {
       finance: { name: 'Andrew Pemberton', roles: ['finance_director'] },
       liaison: { name: 'Rachel Okafor', roles: ['liaison_lead'] },
     });
+    api.actingAs(p.admin.id);
   });
   afterAll(async () => {
     await product?.stop();

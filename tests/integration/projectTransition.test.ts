@@ -21,6 +21,7 @@ import {
   RecommendationPart,
   SelfCertificationLetter,
 } from '../../entities';
+import { tokenFor } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 /**
@@ -95,7 +96,7 @@ describe('projections of lifecycle transitions', () => {
   async function logReport(report: { title: string; originator: string; kind: string; items: { reference: string; text: string; category: number }[] }): Promise<string[]> {
     const response = await fetch(`${product.baseUrl}/api/reports`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-person-id': admin.id },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(product, admin.id)}` },
       body: JSON.stringify({
         title: report.title,
         originator: report.originator,

@@ -25,7 +25,7 @@ const folder = path.join(__dirname, '..', 'replay', 'histories');
   });
 
   it('drives the main paths and saves their histories', async () => {
-    const api = apiClient(product.baseUrl);
+    const api = apiClient(product);
     const p = await addPeople(product.app.dataSource, {
       admin: { name: 'Hannah Whitcombe', roles: ['administrator'] },
       owner: { name: 'Tom Ellery', roles: ['action_owner'] },
@@ -33,6 +33,7 @@ const folder = path.join(__dirname, '..', 'replay', 'histories');
       dcc: { name: 'Simon Hartley', roles: ['dcc'] },
       liaison: { name: 'Rachel Okafor', roles: ['liaison_lead'] },
     });
+    api.actingAs(p.admin.id);
     const [cat3, rejected, national] = await api.createReport({
       title: 'Stalking and harassment',
       originator: 'HMICFRS',

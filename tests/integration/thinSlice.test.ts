@@ -1,6 +1,7 @@
 import { Person, Recommendation, AuditEvent, OutboundEmail } from '../../entities';
 import { stateQuery, recommendationWorkflowId } from '../../workflows/messages';
 import { eventually } from '../support/eventually';
+import { tokenFor } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 /** The walking skeleton end to end: HTTP → PostgreSQL → Temporal workflow → activity → SMTP. */
@@ -8,20 +9,23 @@ describe('thin slice: log a report, assign an owner, the owner gets an email tas
   let product: TestProduct;
   let owner: Person;
   let lead: Person;
+  let admin: Person;
 
   beforeAll(async () => {
     product = await startTestProduct();
     const people = product.app.dataSource.getRepository(Person);
     owner = await people.save(people.create({ name: 'Tom Ellery', email: 'tom.ellery@test.police.uk', roles: ['action_owner'], jobTitle: 'Detective Chief Inspector', department: 'Public Protection' }));
     lead = await people.save(people.create({ name: 'Nadia Haskins', email: 'nadia.haskins@test.police.uk', roles: ['lead'], jobTitle: 'Detective Superintendent', department: 'Public Protection' }));
+    admin = await people.save(people.create({ name: 'Priya Natarajan', email: 'priya.natarajan@test.police.uk', roles: ['administrator'], jobTitle: 'Strategic Development Officer' }));
   });
 
   afterAll(async () => {
     await product?.stop();
   });
 
-  const post = (path: string, body: unknown) =>
-    fetch(`${product.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  /** As the administrator, with an API token. */
+  const post = async (path: string, body: unknown) =>
+    fetch(`${product.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(product, admin.id)}` }, body: JSON.stringify(body) });
 
   it('creates the rows, starts one workflow per recommendation, assigns, emails and shows the history', async () => {
     const created = await post('/api/reports', {
@@ -85,7 +89,7 @@ describe('thin slice: log a report, assign an owner, the owner gets an email tas
     );
     expect(email.messageId).toBe(`<${outbox.find((row) => row.recipientId === owner.id)!.id}@tracker.test>`);
 
-    const fetched = await fetch(`${product.baseUrl}/api/recommendations/${recommendationId}`);
+    const fetched = await fetch(`${product.baseUrl}/api/recommendations/${recommendationId}`, { headers: { authorization: `Bearer ${await tokenFor(product, owner.id)}` } });
     expect(fetched.status).toBe(200);
     const full = (await fetched.json()) as { status: string; owner: { name: string }; history: { type: string; actor: string; summary: string }[] };
     expect(full.status).toBe('assigned');

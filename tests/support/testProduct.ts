@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
+import type { AuthSettings } from '../../api/auth/service';
 import { startApplication, type RunningApplication } from '../../runtime/application';
 import { createLogger } from '../../runtime/logger';
 import { startSmtpSink, type SmtpSink } from '../../runtime/smtpSink';
@@ -42,7 +43,7 @@ async function admin<T>(adminUrl: string, work: (client: PgClient) => Promise<T>
  * The whole product for one test file: its own database, task queue and SMTP server, on the run's shared
  * PostgreSQL and Temporal. Everything it starts, `stop()` stops and drops.
  */
-export async function startTestProduct(options: { workflowHistoryLimit?: number } = {}): Promise<TestProduct> {
+export async function startTestProduct(options: { workflowHistoryLimit?: number; digestEveryMs?: number; auth?: Partial<AuthSettings> } = {}): Promise<TestProduct> {
   const adminUrl = required('TEST_POSTGRES_ADMIN_URL');
   const suffix = randomBytes(6).toString('hex');
   const database = `rt_test_${suffix}`;
@@ -70,6 +71,8 @@ export async function startTestProduct(options: { workflowHistoryLimit?: number 
       mailbox: sink,
       workflowBundle: { code: fs.readFileSync(required('TEST_WORKFLOW_BUNDLE'), 'utf8') },
       workflowHistoryLimit: options.workflowHistoryLimit,
+      digestEveryMs: options.digestEveryMs,
+      auth: { sessionSecret: randomBytes(32).toString('hex'), ...options.auth },
     });
   } catch (error) {
     await sink.stop();

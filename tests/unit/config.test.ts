@@ -1,4 +1,7 @@
-import { ConfigError, loadConfig } from '../../config/config';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig, oidcSettings, sessionSecret } from '../../config/config';
 
 describe('loadConfig', () => {
   it('gives embedded defaults when nothing is set', () => {
@@ -27,5 +30,45 @@ describe('loadConfig', () => {
     const config = loadConfig({ SMTP_URL: '', PUBLIC_URL: 'https://actions.example.police.uk/' });
     expect(config.SMTP_URL).toBeUndefined();
     expect(config.publicUrl).toBe('https://actions.example.police.uk');
+  });
+
+  it('requires SESSION_SECRET in production, and at least 32 characters of it', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET: must be set in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'short' })).toThrow(/SESSION_SECRET: must be at least 32 characters/);
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) }).SESSION_SECRET).toBe('x'.repeat(40));
+  });
+
+  it('generates the session secret once into DATA_DIR outside production, readable by its owner only', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-config-'));
+    try {
+      const config = loadConfig({ DATA_DIR: dir });
+      const first = sessionSecret(config);
+      expect(first).toMatch(/^[0-9a-f]{64}$/);
+      expect(sessionSecret(config)).toBe(first);
+      expect(fs.statSync(path.join(dir, 'session-secret')).mode & 0o777).toBe(0o600);
+      expect(sessionSecret({ ...config, SESSION_SECRET: 'y'.repeat(32) })).toBe('y'.repeat(32));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes the identity provider as all three OIDC variables or none', () => {
+    expect(oidcSettings(loadConfig({}))).toBeNull();
+    expect(() => loadConfig({ OIDC_ISSUER_URL: 'https://login.microsoftonline.com/tenant/v2.0' })).toThrow(/set all three/);
+    const config = loadConfig({ OIDC_ISSUER_URL: 'https://login.microsoftonline.com/tenant/v2.0', OIDC_CLIENT_ID: 'app', OIDC_CLIENT_SECRET: 's3cret', PUBLIC_URL: 'https://actions.example.police.uk' });
+    expect(oidcSettings(config)).toEqual({
+      issuerUrl: 'https://login.microsoftonline.com/tenant/v2.0',
+      clientId: 'app',
+      clientSecret: 's3cret',
+      providerName: 'your force account',
+      redirectUri: 'https://actions.example.police.uk/sign-in/oidc/callback',
+    });
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), OIDC_ISSUER_URL: 'http://idp.local', OIDC_CLIENT_ID: 'a', OIDC_CLIENT_SECRET: 'b' })).toThrow(/must start with https/);
+  });
+
+  it('defaults sign-in and email-link settings, and names bad values', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ SESSION_HOURS: 12, SESSION_IDLE_MINUTES: 120, SIGN_IN_MAX_FAILURES: 5, SIGN_IN_LOCKOUT_MINUTES: 15, ACTION_LINK_DAYS: 14 });
+    expect(() => loadConfig({ ACTION_LINK_DAYS: '0' })).toThrow(/ACTION_LINK_DAYS: must be at least 1/);
   });
 });

@@ -1,0 +1,234 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { ApiToken, LocalAccount, Person, Session, SignInAttempt } from '../../entities';
+import type { SignInMethod } from '../../entities/Session';
+import { recordAudit } from '../../entities/auditTrail';
+import type { OidcSettings } from './oidc';
+import { hashPassword, needsRehash, passwordProblem, verifyAgainstNothing, verifyPassword } from './passwords';
+import { randomToken, sha256Hex } from './secrets';
+import type { Identity } from './identity';
+
+export interface AuthSettings {
+  /** Signs action links and sign-in form tokens (SESSION_SECRET). */
+  sessionSecret: string;
+  publicUrl: string;
+  sessionHours: number;
+  sessionIdleMinutes: number;
+  maxFailures: number;
+  lockoutMinutes: number;
+  actionLinkDays: number;
+  oidc: OidcSettings | null;
+  /** Listed on the sign-in page when the demo force is loaded. */
+  demoAccounts: { name: string; email: string; roles: string[] }[] | null;
+  demoPassword: string | null;
+}
+
+/** Failed sign-ins from one address within the window before it must wait. */
+export const ADDRESS_LIMIT = { failures: 30, windowMinutes: 15 };
+
+export type SignInOutcome =
+  | { ok: true; person: Person }
+  | { ok: false; reason: 'invalid' | 'locked' | 'rate_limited'; retryAfterSeconds?: number };
+
+const personLabel = (p: Pick<Person, 'name'>) => p.name;
+
+/**
+ * Local accounts, sessions and API tokens. Passwords are argon2id hashes; session cookies and API tokens are
+ * random and stored only as SHA-256, so neither a database copy nor a log line can be replayed.
+ */
+export class AuthService {
+  constructor(
+    private readonly dataSource: DataSource,
+    readonly settings: AuthSettings,
+  ) {}
+
+  // --- local accounts -------------------------------------------------------------------------------------------
+
+  /** Sets (or replaces) a person's password; `by` is who did it, for the audit trail. */
+  async setPassword(personId: string, password: string, by: { id: string | null; label: string }, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    const person = await manager.findOneByOrFail(Person, { id: personId });
+    const problem = passwordProblem(password, person.email);
+    if (problem) throw new Error(`password ${problem}`);
+    const passwordHash = await hashPassword(password);
+    await manager.transaction(async (tx) => {
+      await tx.upsert(LocalAccount, { personId, passwordHash, failedAttempts: 0, lockedUntil: null, passwordChangedAt: new Date() }, ['personId']);
+      await recordAudit(tx, {
+        actorId: by.id,
+        actorLabel: by.label,
+        entityType: 'account',
+        entityId: personId,
+        type: 'password_set',
+        summary: `Set the password of ${person.name}'s account`,
+      });
+    });
+  }
+
+  /**
+   * One password sign-in: refused while the address has failed too often lately, or the account is locked; a wrong
+   * password counts towards the account's lockout. Every attempt is recorded and audited.
+   */
+  async signIn(emailTyped: string, password: string, ipAddress: string): Promise<SignInOutcome> {
+    const email = emailTyped.trim().toLowerCase();
+    const now = new Date();
+    const since = new Date(now.getTime() - ADDRESS_LIMIT.windowMinutes * 60_000);
+    const recentFailures = await this.dataSource
+      .getRepository(SignInAttempt)
+      .createQueryBuilder('a')
+      .where('a.ip_address = :ipAddress AND a.attempted_at > :since AND NOT a.succeeded', { ipAddress, since })
+      .getCount();
+    if (recentFailures >= ADDRESS_LIMIT.failures) {
+      await recordAudit(this.dataSource.manager, {
+        actorId: null,
+        actorLabel: `Sign-in from ${ipAddress}`,
+        entityType: 'account',
+        entityId: email.slice(0, 320),
+        type: 'sign_in_rate_limited',
+        summary: `Refused a sign-in as ${email.slice(0, 320)} from ${ipAddress}: ${recentFailures} failed sign-ins from this address in ${ADDRESS_LIMIT.windowMinutes} minutes`,
+      });
+      return { ok: false, reason: 'rate_limited', retryAfterSeconds: ADDRESS_LIMIT.windowMinutes * 60 };
+    }
+
+    const person = email.length <= 320 ? await this.dataSource.manager.findOneBy(Person, { email, active: true }) : null;
+    const account = person
+      ? await this.dataSource.getRepository(LocalAccount).createQueryBuilder('a').addSelect('a.passwordHash').where('a.person_id = :id', { id: person.id }).getOne()
+      : null;
+    const verified = account ? await verifyPassword(account.passwordHash, password) : await verifyAgainstNothing(password);
+    const locked = !!account?.lockedUntil && account.lockedUntil > now;
+
+    return this.dataSource.transaction(async (tx) => {
+      await tx.insert(SignInAttempt, { email: email.slice(0, 320), ipAddress, succeeded: verified && !locked, attemptedAt: now });
+      const actor = { actorId: person?.id ?? null, actorLabel: person ? personLabel(person) : `Sign-in from ${ipAddress}`, entityType: 'account' as const, entityId: person?.id ?? email.slice(0, 320) };
+      if (locked) {
+        await recordAudit(tx, { ...actor, type: 'sign_in_failed', summary: `Refused a sign-in from ${ipAddress}: the account is locked until ${account!.lockedUntil!.toISOString()}`, after: { reason: 'locked', ipAddress } });
+        return { ok: false, reason: 'locked', retryAfterSeconds: Math.ceil((account!.lockedUntil!.getTime() - now.getTime()) / 1000) } as const;
+      }
+      if (!verified || !person || !account) {
+        await recordAudit(tx, {
+          ...actor,
+          type: 'sign_in_failed',
+          summary: person ? `Failed sign-in from ${ipAddress}: wrong password` : `Failed sign-in from ${ipAddress}: no active account has this email`,
+          after: { reason: person ? (account ? 'wrong_password' : 'no_local_account') : 'unknown_email', ipAddress },
+        });
+        if (account) {
+          const failures = account.failedAttempts + 1;
+          if (failures >= this.settings.maxFailures) {
+            const lockedUntil = new Date(now.getTime() + this.settings.lockoutMinutes * 60_000);
+            await tx.update(LocalAccount, { personId: account.personId }, { failedAttempts: 0, lockedUntil });
+            await recordAudit(tx, { ...actor, type: 'account_locked', summary: `Locked the account for ${this.settings.lockoutMinutes} minutes after ${failures} failed sign-ins`, after: { lockedUntil: lockedUntil.toISOString() } });
+          } else {
+            await tx.update(LocalAccount, { personId: account.personId }, { failedAttempts: failures });
+          }
+        }
+        return { ok: false, reason: 'invalid' } as const;
+      }
+      await tx.update(LocalAccount, { personId: account.personId }, { failedAttempts: 0, lockedUntil: null });
+      if (needsRehash(account.passwordHash)) await tx.update(LocalAccount, { personId: account.personId }, { passwordHash: await hashPassword(password) });
+      return { ok: true, person } as const;
+    });
+  }
+
+  // --- sessions ------------------------------------------------------------------------------------------------
+
+  /** Starts a session for a person who has just proved who they are; returns the cookie's token. */
+  async startSession(person: Person, method: SignInMethod, request: { ipAddress: string; userAgent: string | null }): Promise<{ token: string; session: Session }> {
+    const token = randomToken();
+    const now = new Date();
+    const session = await this.dataSource.transaction(async (tx) => {
+      const row = await tx.save(
+        tx.create(Session, {
+          id: sha256Hex(token),
+          personId: person.id,
+          csrfToken: randomToken(),
+          method,
+          lastSeenAt: now,
+          expiresAt: new Date(now.getTime() + this.settings.sessionHours * 3_600_000),
+          revokedAt: null,
+          ipAddress: request.ipAddress,
+          userAgent: request.userAgent?.slice(0, 500) ?? null,
+        }),
+      );
+      await recordAudit(tx, {
+        actorId: person.id,
+        actorLabel: personLabel(person),
+        entityType: 'account',
+        entityId: person.id,
+        type: 'signed_in',
+        summary: `Signed in ${method === 'oidc' ? 'through the identity provider' : 'with a password'} from ${request.ipAddress}`,
+        after: { method, ipAddress: request.ipAddress },
+      });
+      return row;
+    });
+    return { token, session };
+  }
+
+  /** The identity behind a session cookie, or null when it is unknown, ended, idle too long, or its person left. */
+  async sessionIdentity(token: string): Promise<Identity | null> {
+    if (!token || token.length > 200) return null;
+    const id = sha256Hex(token);
+    const session = await this.dataSource.manager.findOne(Session, { where: { id }, relations: { person: true } });
+    const now = Date.now();
+    if (!session || session.revokedAt || session.expiresAt.getTime() <= now || !session.person.active) return null;
+    if (session.lastSeenAt.getTime() + this.settings.sessionIdleMinutes * 60_000 <= now) return null;
+    if (now - session.lastSeenAt.getTime() > 60_000) await this.dataSource.manager.update(Session, { id }, { lastSeenAt: new Date(now) });
+    const { person } = session;
+    return { person: { id: person.id, name: person.name, email: person.email, roles: person.roles }, via: 'session', session: { id, csrfToken: session.csrfToken } };
+  }
+
+  async endSession(identity: Identity): Promise<void> {
+    if (!identity.session) return;
+    await this.dataSource.transaction(async (tx) => {
+      await tx.update(Session, { id: identity.session!.id }, { revokedAt: new Date() });
+      await recordAudit(tx, { actorId: identity.person.id, actorLabel: identity.person.name, entityType: 'account', entityId: identity.person.id, type: 'signed_out', summary: 'Signed out' });
+    });
+  }
+
+  // --- API tokens ----------------------------------------------------------------------------------------------
+
+  /** Issues a token for `personId`; the token is returned once and never again. */
+  async issueApiToken(input: { personId: string; name: string; expiresAt: Date | null }, by: { id: string | null; label: string }): Promise<{ token: string; row: ApiToken }> {
+    const token = `rt_${randomToken()}`;
+    const row = await this.dataSource.transaction(async (tx) => {
+      const person = await tx.findOneBy(Person, { id: input.personId });
+      if (!person) throw new Error('no person has this id');
+      const saved = await tx.save(
+        tx.create(ApiToken, { personId: input.personId, name: input.name, tokenHash: sha256Hex(token), prefix: token.slice(0, 10), createdBy: by.id, expiresAt: input.expiresAt, lastUsedAt: null, revokedAt: null }),
+      );
+      await recordAudit(tx, {
+        actorId: by.id,
+        actorLabel: by.label,
+        entityType: 'api_token',
+        entityId: saved.id,
+        type: 'api_token_issued',
+        summary: `Issued API token "${input.name}" (${saved.prefix}…) acting as ${person.name}`,
+        after: { personId: input.personId, name: input.name, prefix: saved.prefix, expiresAt: input.expiresAt?.toISOString() ?? null },
+      });
+      const { tokenHash: _hash, ...rest } = saved;
+      return rest as ApiToken;
+    });
+    return { token, row };
+  }
+
+  async apiTokenIdentity(token: string): Promise<Identity | null> {
+    if (!token.startsWith('rt_') || token.length > 200) return null;
+    const row = await this.dataSource.getRepository(ApiToken).findOne({ where: { tokenHash: sha256Hex(token) }, relations: { person: true } });
+    const now = Date.now();
+    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now) || !row.person.active) return null;
+    if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > 60_000) await this.dataSource.manager.update(ApiToken, { id: row.id }, { lastUsedAt: new Date(now) });
+    const { person } = row;
+    return { person: { id: person.id, name: person.name, email: person.email, roles: person.roles }, via: 'api_token', tokenId: row.id };
+  }
+
+  async listApiTokens(personId: string | null): Promise<ApiToken[]> {
+    return this.dataSource.manager.find(ApiToken, { where: personId ? { personId } : {}, order: { createdAt: 'DESC', id: 'ASC' } });
+  }
+
+  async findApiToken(id: string): Promise<ApiToken | null> {
+    return this.dataSource.manager.findOneBy(ApiToken, { id });
+  }
+
+  async revokeApiToken(row: ApiToken, by: { id: string | null; label: string }): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      await tx.update(ApiToken, { id: row.id }, { revokedAt: new Date() });
+      await recordAudit(tx, { actorId: by.id, actorLabel: by.label, entityType: 'api_token', entityId: row.id, type: 'api_token_revoked', summary: `Revoked API token "${row.name}" (${row.prefix}…)` });
+    });
+  }
+}

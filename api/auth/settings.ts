@@ -1,0 +1,18 @@
+import { oidcSettings, sessionSecret, type Config } from '../../config/config';
+import type { AuthSettings } from './service';
+
+/** Sign-in and email-link settings from the configuration (bin/ passes them to startApplication). */
+export function authSettingsFromConfig(config: Config, demo: { accounts: AuthSettings['demoAccounts']; password: string } | null = null): AuthSettings {
+  return {
+    sessionSecret: sessionSecret(config),
+    publicUrl: config.publicUrl,
+    sessionHours: config.SESSION_HOURS,
+    sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
+    maxFailures: config.SIGN_IN_MAX_FAILURES,
+    lockoutMinutes: config.SIGN_IN_LOCKOUT_MINUTES,
+    actionLinkDays: config.ACTION_LINK_DAYS,
+    oidc: oidcSettings(config),
+    demoAccounts: demo?.accounts ?? null,
+    demoPassword: demo?.password ?? null,
+  };
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { lifecycleStatuses, workingStatuses } from '../../domain/lifecycle';
+import { closureCategories, isIsoDate, sourceKinds } from '../../domain/vocabulary';
+import { pageQuery, type SortKey } from '../pagination';
+
+/** A query value given once ("a"), comma-separated ("a,b") or repeated (?x=a&x=b): always a list. */
+const list = <T extends z.ZodType>(item: T, max = 20) =>
+  z.preprocess(
+    (value) => (value === undefined ? undefined : (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v])).map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== '')),
+    z.array(item).min(1, 'must name at least one value').max(max, `may name at most ${max} values`),
+  );
+
+const personFilter = z.union([z.literal('me'), z.uuid()], { error: 'must be a person id (a UUID) or "me"' });
+const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
+const queryDate = z.string().refine(isIsoDate, { message: 'must be a real date written YYYY-MM-DD' });
+
+export const recommendationSorts = {
+  report: 'newest report first, then by reference (the default)',
+  dueDate: 'soonest due first; items without a due date last',
+  '-dueDate': 'latest due first; items without a due date last',
+  updatedAt: 'least recently changed first',
+  '-updatedAt': 'most recently changed first',
+  reference: 'by reference as printed',
+  status: 'by lifecycle status',
+} as const;
+export type RecommendationSort = keyof typeof recommendationSorts;
+
+export const recommendationListQuery = z
+  .object({
+    ...pageQuery,
+    state: list(z.enum(lifecycleStatuses)).optional().describe('lifecycle statuses, comma-separated'),
+    owner: personFilter.optional().describe('the owner: a person id or "me"'),
+    lead: personFilter.optional().describe('the lead: a person id or "me"'),
+    department: z.string().trim().min(1).max(200).optional(),
+    source: list(z.enum(sourceKinds)).optional().describe('kinds of source report, comma-separated'),
+    originator: z.string().trim().min(1).max(200).optional().describe('who published the report, e.g. HMICFRS or Mazars'),
+    report: z.uuid({ message: 'must be a report id (a UUID)' }).optional(),
+    category: list(z.coerce.number().pipe(z.union(closureCategories.map((c) => z.literal(c)) as unknown as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<3>, z.ZodLiteral<4>], { error: 'must be 1, 2, 3 or 4' }))).optional(),
+    dueBefore: queryDate.optional().describe('due strictly before this date'),
+    dueAfter: queryDate.optional().describe('due strictly after this date'),
+    overdue: flag.optional().describe('off target: the work is still with the owner and the due date has passed'),
+    atRisk: flag.optional().describe('at risk: the work is still with the owner, not overdue, and flagged at risk or due within three months'),
+    awaitingMyDecision: flag.optional().describe('an approval or extension decision is waiting for me (or someone I stand in for)'),
+    sort: z.enum(Object.keys(recommendationSorts) as [RecommendationSort, ...RecommendationSort[]]).default('report'),
+  })
+  .strict();
+
+export type RecommendationListQuery = z.output<typeof recommendationListQuery>;
+
+export const sortKeys: Record<RecommendationSort, SortKey[]> = {
+  report: [
+    { expr: 'report.published_on', dir: 'DESC', type: 'date' },
+    { expr: 'report.id', dir: 'ASC', type: 'uuid' },
+    { expr: 'r.reference', dir: 'ASC', type: 'text' },
+    { expr: 'r.id', dir: 'ASC', type: 'uuid' },
+  ],
+  dueDate: [
+    { expr: "COALESCE(r.due_date, DATE '9999-12-31')", dir: 'ASC', type: 'date' },
+    { expr: 'r.id', dir: 'ASC', type: 'uuid' },
+  ],
+  '-dueDate': [
+    { expr: "COALESCE(r.due_date, DATE '0001-01-01')", dir: 'DESC', type: 'date' },
+    { expr: 'r.id', dir: 'DESC', type: 'uuid' },
+  ],
+  updatedAt: [
+    { expr: 'r.updated_at', dir: 'ASC', type: 'timestamptz' },
+    { expr: 'r.id', dir: 'ASC', type: 'uuid' },
+  ],
+  '-updatedAt': [
+    { expr: 'r.updated_at', dir: 'DESC', type: 'timestamptz' },
+    { expr: 'r.id', dir: 'DESC', type: 'uuid' },
+  ],
+  reference: [
+    { expr: 'r.reference', dir: 'ASC', type: 'text' },
+    { expr: 'r.id', dir: 'ASC', type: 'uuid' },
+  ],
+  status: [
+    { expr: 'r.status', dir: 'ASC', type: 'text' },
+    { expr: 'r.id', dir: 'ASC', type: 'uuid' },
+  ],
+};
+
+export const working = [...workingStatuses];

@@ -1,0 +1,288 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client as PgClient } from 'pg';
+import pino from 'pino';
+import type { DataSource } from 'typeorm';
+import { selfCertifiedStatuses } from '../domain/lifecycleStates';
+import { createDataSource, runMigrations } from '../entities/dataSource';
+import { dataSourceDatabase, SNAPSHOT_SETTINGS } from '../papers/asAt';
+import { endOfAsAtDay } from '../papers/dates';
+import type { CategoryRow, OverviewPaper } from '../papers/overview';
+import { buildPaper, renderPaper } from '../papers/service';
+import { startEmbeddedPostgres, type RunningPostgres } from '../runtime/embeddedPostgres';
+import { freePort } from '../runtime/ports';
+import { generateTrail } from './papersData';
+
+/**
+ * The committee overview as at a past date, from 100,000 items with 1,000,000 audit events, against one
+ * hand-written SQL query computing the same category table, on the same database in the same run.
+ * Target: the paper takes no longer than 1.5 × the query, and under 1 second.
+ *
+ *   node .bench-build/bench/papers.js [--items N] [--events M] [--as-at YYYY-MM-DD] [--runs R]
+ *   (or PAPERS_BENCH_ITEMS, PAPERS_BENCH_EVENTS, PAPERS_BENCH_AS_AT, PAPERS_BENCH_RUNS)
+ *
+ * PostgreSQL: an embedded one in a temporary folder, unless DATABASE_URL names a server (a database is created on
+ * it and dropped afterwards). PAPERS_BENCH_DATA_DIR keeps the embedded PostgreSQL and its generated data in that
+ * folder, so a second run skips generating. Prints only; writes nothing into the repository.
+ */
+
+export interface PapersBenchOptions {
+  items: number;
+  events: number;
+  asAt: string;
+  runs: number;
+  say: (line: string) => void;
+}
+
+export interface PapersBenchResult {
+  items: number;
+  events: number;
+  asAt: string;
+  paperMs: number;
+  queryMs: number;
+  ratio: number;
+  /** The paper's category table equals the query's. */
+  same: boolean;
+  met: boolean;
+}
+
+const TARGET_RATIO = 1.5;
+const TARGET_MS = 1000;
+
+/** The reference: one hand-written query for the overview's category table (inspections and joint inspections). */
+export const REFERENCE_CATEGORY_TABLE_SQL = `
+WITH status AS (
+  SELECT DISTINCT ON (e.recommendation_id) e.recommendation_id, e.after->>'status' AS status, e.after->'closure'->>'how' AS how
+  FROM audit_events e
+  WHERE e.entity_type = 'recommendation' AND e.occurred_at < $1 AND e.after ? 'status'
+  ORDER BY e.recommendation_id, e.occurred_at DESC, e.id DESC),
+category AS (
+  SELECT DISTINCT ON (e.recommendation_id) e.recommendation_id, (e.after->>'category')::int AS category
+  FROM audit_events e
+  WHERE e.entity_type = 'recommendation' AND e.occurred_at < $1 AND e.after ? 'category'
+  ORDER BY e.recommendation_id, e.occurred_at DESC, e.id DESC),
+logged AS (
+  SELECT e.recommendation_id, e.after->>'reportId' AS report_id, COALESCE((e.after->>'forTheForce')::boolean, true) AS for_the_force
+  FROM audit_events e
+  WHERE e.entity_type = 'recommendation' AND e.type = 'recommendation_logged' AND e.occurred_at < $1),
+inspections AS (
+  SELECT e.entity_id AS report_id
+  FROM audit_events e
+  WHERE e.entity_type = 'source_report' AND e.type = 'report_logged' AND e.occurred_at < $1 AND e.after->>'kind' IN ('inspection', 'joint_inspection'))
+SELECT category.category,
+  count(*) FILTER (WHERE status.status <> 'closed' AND status.status <> ALL ($2::text[])) AS outstanding,
+  count(*) FILTER (WHERE status.status = ANY ($2::text[])) AS awaiting_sign_off,
+  count(*) FILTER (WHERE status.status = 'closed' AND status.how = 'self_certified') AS closed_self_certified,
+  count(*) FILTER (WHERE status.status = 'closed' AND status.how = 'signed_off_by_hmicfrs') AS closed_signed_off,
+  count(*) FILTER (WHERE status.status = 'closed' AND status.how IS DISTINCT FROM 'self_certified' AND status.how IS DISTINCT FROM 'signed_off_by_hmicfrs') AS closed_otherwise,
+  count(*) AS total
+FROM logged
+JOIN inspections USING (report_id)
+JOIN status USING (recommendation_id)
+LEFT JOIN category USING (recommendation_id)
+WHERE logged.for_the_force AND status.status <> 'not_for_the_force'
+GROUP BY category.category
+ORDER BY category.category NULLS LAST`;
+
+interface ReferenceRow {
+  category: number | null;
+  outstanding: number;
+  awaitingSignOff: number;
+  closedSelfCertified: number;
+  closedSignedOff: number;
+  closedOtherwise: number;
+  total: number;
+}
+
+async function referenceQuery(dataSource: DataSource, asAt: string): Promise<ReferenceRow[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.startTransaction();
+    for (const setting of SNAPSHOT_SETTINGS) await runner.query(setting);
+    const rows = (await runner.query(REFERENCE_CATEGORY_TABLE_SQL, [endOfAsAtDay(asAt), selfCertifiedStatuses])) as Record<string, string | number | null>[];
+    await runner.commitTransaction();
+    return rows.map((row) => ({
+      category: row.category === null ? null : Number(row.category),
+      outstanding: Number(row.outstanding),
+      awaitingSignOff: Number(row.awaiting_sign_off),
+      closedSelfCertified: Number(row.closed_self_certified),
+      closedSignedOff: Number(row.closed_signed_off),
+      closedOtherwise: Number(row.closed_otherwise),
+      total: Number(row.total),
+    }));
+  } finally {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    await runner.release();
+  }
+}
+
+function sameTable(paperRows: CategoryRow[], reference: ReferenceRow[]): boolean {
+  const fields = ['outstanding', 'awaitingSignOff', 'closedSelfCertified', 'closedSignedOff', 'closedOtherwise', 'total'] as const;
+  const byCategory = new Map(reference.map((row) => [row.category, row]));
+  const shown = paperRows.filter((row) => row.total > 0);
+  if (shown.length !== reference.length) return false;
+  return shown.every((row) => {
+    const other = byCategory.get(row.category);
+    return other !== undefined && fields.every((field) => row[field] === other[field]);
+  });
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+const count = (value: number) => value.toLocaleString('en-GB');
+
+/** Times the paper and the query alternately on one database; the database must hold the generated trail. */
+export async function timeOverview(dataSource: DataSource, asAt: string, runs: number): Promise<{ paperMs: number; queryMs: number; same: boolean; paper: OverviewPaper }> {
+  const database = dataSourceDatabase(dataSource);
+  const request = { kind: 'overview' as const, asAt, scheme: 'B' as const };
+  // Warm both (plans, caches), then alternate so neither gains from the other's leftovers.
+  let paper = (await buildPaper(database, request)) as OverviewPaper;
+  let reference = await referenceQuery(dataSource, asAt);
+  const paperTimes: number[] = [];
+  const queryTimes: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const order = run % 2 === 0 ? ['paper', 'query'] : ['query', 'paper'];
+    for (const which of order) {
+      const started = performance.now();
+      if (which === 'paper') {
+        paper = (await buildPaper(database, request)) as OverviewPaper;
+        paperTimes.push(performance.now() - started);
+      } else {
+        reference = await referenceQuery(dataSource, asAt);
+        queryTimes.push(performance.now() - started);
+      }
+    }
+  }
+  return { paperMs: median(paperTimes), queryMs: median(queryTimes), same: sameTable(paper.main.categoryTable, reference), paper };
+}
+
+async function openServer(say: (line: string) => void): Promise<{ adminUrl: string; keep: boolean; stop(): Promise<void> }> {
+  if (process.env.DATABASE_URL) return { adminUrl: process.env.DATABASE_URL, keep: false, stop: async () => undefined };
+  const kept = process.env.PAPERS_BENCH_DATA_DIR;
+  const workDir = kept ? path.resolve(kept) : fs.mkdtempSync(path.join(os.tmpdir(), 'rt-papers-bench-'));
+  fs.mkdirSync(workDir, { recursive: true });
+  fs.chmodSync(workDir, 0o755);
+  const logger = pino({ level: 'warn' });
+  say(`  embedded PostgreSQL in ${workDir}${kept ? ' (kept)' : ''}`);
+  const postgres: RunningPostgres = await startEmbeddedPostgres({ dataDir: path.join(workDir, 'postgres'), port: await freePort(), logger });
+  return {
+    adminUrl: postgres.adminUrl,
+    keep: Boolean(kept),
+    stop: async () => {
+      await postgres.stop();
+      if (!kept) fs.rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function databaseUrl(adminUrl: string, database: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** The whole benchmark: generate (or reuse) the trail, time, compare, print. Returns the figures. */
+export async function runPapersBench(partial: Partial<PapersBenchOptions> = {}): Promise<PapersBenchResult> {
+  const options: PapersBenchOptions = {
+    items: partial.items ?? Number(process.env.PAPERS_BENCH_ITEMS ?? 100_000),
+    events: partial.events ?? Number(process.env.PAPERS_BENCH_EVENTS ?? 1_000_000),
+    asAt: partial.asAt ?? process.env.PAPERS_BENCH_AS_AT ?? '2021-06-30',
+    runs: partial.runs ?? Number(process.env.PAPERS_BENCH_RUNS ?? 5),
+    say: partial.say ?? ((line) => process.stdout.write(`${line}\n`)),
+  };
+  const { say } = options;
+  say(`Papers benchmark: the committee overview as at ${options.asAt} from ${count(options.items)} items and ${count(options.events)} audit events`);
+  const server = await openServer(say);
+  const database = `papers_bench_${options.items}_${options.events}`;
+  const admin = new PgClient({ connectionString: server.adminUrl });
+  await admin.connect();
+  let dataSource: DataSource | null = null;
+  try {
+    const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rowCount === 1;
+    let ready = false;
+    if (exists && server.keep) {
+      const probe = new PgClient({ connectionString: databaseUrl(server.adminUrl, database) });
+      await probe.connect();
+      try {
+        const rows = await probe.query("SELECT count(*)::int AS n FROM audit_events WHERE entity_type IN ('recommendation', 'source_report')").catch(() => ({ rows: [{ n: -1 }] }));
+        ready = rows.rows[0]!.n === options.events;
+      } finally {
+        await probe.end();
+      }
+    }
+    if (!ready) {
+      if (exists) await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${database}`);
+    }
+    dataSource = createDataSource(databaseUrl(server.adminUrl, database), { poolSize: 2 });
+    await dataSource.initialize();
+    await runMigrations(dataSource);
+    if (ready) {
+      say('  reusing the generated trail');
+    } else {
+      const started = performance.now();
+      const client = new PgClient({ connectionString: databaseUrl(server.adminUrl, database) });
+      await client.connect();
+      try {
+        const made = await generateTrail(client, { items: options.items, events: options.events, progress: (line) => say(line) });
+        await client.query('VACUUM ANALYZE audit_events');
+        const size = await client.query("SELECT pg_size_pretty(pg_total_relation_size('audit_events')) AS size");
+        say(`  generated ${count(made.reports)} reports, ${count(made.items)} items, ${count(made.events)} audit events (${size.rows[0].size}) in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      } finally {
+        await client.end();
+      }
+    }
+
+    const timed = await timeOverview(dataSource, options.asAt, options.runs);
+    const ratio = timed.paperMs / timed.queryMs;
+    const met = timed.same && ratio <= TARGET_RATIO && timed.paperMs < TARGET_MS;
+    const listed = timed.paper.main.reports.reduce((sum, report) => sum + report.groups.reduce((n, group) => n + group.items.length, 0), 0);
+    const renderStarted = performance.now();
+    const html = await renderPaper(timed.paper, 'html', 'Bench Constabulary');
+    const renderMs = performance.now() - renderStarted;
+    say('');
+    say(`  as at ${options.asAt}: ${count(timed.paper.main.totals.total)} inspection items for the force, ${count(timed.paper.main.reports.length)} reports and ${count(listed)} items listed`);
+    say(`  | what | median of ${options.runs} |`);
+    say('  |---|---|');
+    say(`  | committee overview (audit trail → paper model) | ${ms(timed.paperMs)} |`);
+    say(`  | hand-written SQL for the category table alone | ${ms(timed.queryMs)} |`);
+    say(`  | ratio | ${ratio.toFixed(2)} × (target ≤ ${TARGET_RATIO} ×, and under ${TARGET_MS} ms) |`);
+    say(`  | rendering that paper as HTML (not timed against the query) | ${ms(renderMs)}, ${(html.length / 1024 / 1024).toFixed(1)} MB |`);
+    say(`  category tables ${timed.same ? 'agree' : 'DIFFER'}: ${timed.paper.main.categoryTable.map((row) => `${row.category ?? '-'}: ${row.outstanding}/${row.awaitingSignOff}/${row.closed}`).join(', ')}`);
+    say(`  ${met ? 'PASS' : 'MISS'}: ${timed.same ? '' : 'the tables differ; '}paper ${ms(timed.paperMs)} = ${ratio.toFixed(2)} × the query`);
+    return { items: options.items, events: options.events, asAt: options.asAt, paperMs: timed.paperMs, queryMs: timed.queryMs, ratio, same: timed.same, met };
+  } finally {
+    await dataSource?.destroy().catch(() => undefined);
+    if (!server.keep) await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+    await server.stop();
+  }
+}
+
+function flag(argv: string[], name: string): string | undefined {
+  const index = argv.findIndex((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
+  if (index < 0) return undefined;
+  const arg = argv[index]!;
+  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[index + 1];
+}
+
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  const number = (name: string) => (flag(argv, name) === undefined ? undefined : Number(flag(argv, name)));
+  runPapersBench({ items: number('items'), events: number('events'), asAt: flag(argv, 'as-at'), runs: number('runs') }).then(
+    (result) => {
+      process.exitCode = result.met ? 0 : 1;
+    },
+    (error: unknown) => {
+      process.stderr.write(`Papers benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,141 @@
+import type { IsoDate } from './vocabulary';
+import { addCalendarDays, addCalendarMonths, epochDayOf } from './calendar';
+import type { RecommendationState } from './lifecycleStates';
+import { proposedForClosureStatuses, workingStatuses } from './lifecycleStates';
+import type { ReminderPolicy } from './reminderPolicy';
+import { applyOffset, defaultReminderPolicy, parseIsoDuration } from './reminderPolicy';
+import type { WorkingCalendar } from './workingDays';
+import { englandAndWalesCalendar } from './workingDays';
+
+/**
+ * One canonical status per item for committee lists (../shared/DOMAIN.md, "Status colours (RAG) differ by force"),
+ * and its mapping to each force's scheme.
+ */
+export const ragStatuses = ['closed', 'proposed_for_closure', 'off_target', 'at_risk', 'on_target', 'not_for_the_force'] as const;
+export type RagStatus = (typeof ragStatuses)[number];
+
+export const ragStatusLabels: Record<RagStatus, string> = {
+  closed: 'Closed',
+  proposed_for_closure: 'Proposed for closure',
+  off_target: 'Off target',
+  at_risk: 'At risk',
+  on_target: 'On target',
+  not_for_the_force: 'Not for the force',
+};
+
+/** Evidence is in and the force or HMICFRS is deciding: approval, self-certification, or HMICFRS sign-off or visit. */
+const proposedStatuses = new Set<RecommendationState['status']>(proposedForClosureStatuses);
+
+/**
+ * The last due date that counts as "due within" the policy's at-risk window of `today` (three months by default:
+ * 4 January to 4 April). A window in calendar terms is not moved onto a working day; it is a span, not a send date.
+ */
+export function atRiskHorizon(today: IsoDate, policy: ReminderPolicy = defaultReminderPolicy, calendar: WorkingCalendar = englandAndWalesCalendar): IsoDate {
+  const window = policy.atRiskWithin;
+  if ('duration' in window) {
+    const duration = parseIsoDuration(window.duration);
+    if (duration.hours === 0 && duration.minutes === 0 && duration.seconds === 0) {
+      return addCalendarDays(addCalendarMonths(today, duration.years * 12 + duration.months), duration.weeks * 7 + duration.days);
+    }
+  }
+  return applyOffset({ date: today }, window, 1, policy, calendar).date;
+}
+
+/**
+ * The canonical status of an item on `today`:
+ *  - closed, not for the force: as the lifecycle says;
+ *  - proposed for closure: evidence submitted and awaiting approval, self-certification or HMICFRS, even when the
+ *    due date has passed (the owner has done the work; what remains is sign-off);
+ *  - off target: the work is still with the owner and the due date has passed (today is after it);
+ *  - at risk: the work is still with the owner and the due date is within the at-risk window, or the owner has
+ *    flagged it at risk;
+ *  - on target: otherwise, including an item logged but not yet assigned (nothing is late yet).
+ */
+export function ragStatus(
+  state: RecommendationState,
+  today: IsoDate,
+  policy: ReminderPolicy = defaultReminderPolicy,
+  calendar: WorkingCalendar = englandAndWalesCalendar,
+): RagStatus {
+  epochDayOf(today);
+  if (state.status === 'closed') return 'closed';
+  if (state.status === 'not_for_the_force') return 'not_for_the_force';
+  if (proposedStatuses.has(state.status)) return 'proposed_for_closure';
+  if (!workingStatuses.includes(state.status) || state.dueDate === null) return 'on_target';
+  if (state.dueDate < today) return 'off_target';
+  if (state.atRisk || state.dueDate <= atRiskHorizon(today, policy, calendar)) return 'at_risk';
+  return 'on_target';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scheme A (City of London style)
+
+export const schemeAColours = ['GREEN', 'NEW GREEN', 'AMBER', 'RED', 'WHITE', 'PURPLE'] as const;
+export type SchemeAColour = (typeof schemeAColours)[number];
+
+/** The legend printed above a Scheme A tracker. */
+export const schemeADefinitions: Record<SchemeAColour, string> = {
+  GREEN: 'The recommendation is implemented',
+  'NEW GREEN': 'The recommendation has been implemented since the last report',
+  AMBER: 'The recommendation is subject to ongoing work and monitoring but is anticipated will be implemented',
+  RED: 'The recommendation is beyond its deadline, or cannot or will not be implemented (rationale required)',
+  WHITE: "The recommendation is not the force's responsibility to deliver, or is no longer relevant",
+  PURPLE: 'The recommendation is implemented, but after the agreed deadline',
+};
+
+/**
+ * Scheme A's colour for an item whose canonical status is `rag`:
+ *  - WHITE: not for the force; or closed as no longer relevant, superseded, or no action required (nothing for the
+ *    force to implement);
+ *  - PURPLE: closed as implemented (self-certified, signed off, business as usual) after the due date; this wins
+ *    over NEW GREEN, because lateness is what the colour exists to show;
+ *  - NEW GREEN: closed as implemented on time, after `lastReportDate` (only when one is given);
+ *  - GREEN: closed as implemented on time, before then;
+ *  - RED: off target. ("Cannot or will not be implemented" has no state in the lifecycle; such items are closed as
+ *    no longer relevant with a reason, and show WHITE.)
+ *  - AMBER: on target, at risk, or proposed for closure (the work is done but not yet signed off).
+ */
+export function toSchemeA(rag: RagStatus, state: RecommendationState, lastReportDate?: IsoDate): SchemeAColour {
+  switch (rag) {
+    case 'not_for_the_force':
+      return 'WHITE';
+    case 'off_target':
+      return 'RED';
+    case 'on_target':
+    case 'at_risk':
+    case 'proposed_for_closure':
+      return 'AMBER';
+    case 'closed': {
+      const closure = state.closure;
+      if (!closure) return 'GREEN';
+      if (closure.how === 'no_longer_relevant' || closure.how === 'superseded' || closure.how === 'no_action_required') return 'WHITE';
+      if (closure.afterDueDate) return 'PURPLE';
+      if (lastReportDate !== undefined && closure.on > lastReportDate) return 'NEW GREEN';
+      return 'GREEN';
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scheme B (Nottinghamshire style)
+
+export const schemeBStatuses = ['On target', 'At risk', 'Off target', 'Proposed for closure', 'Closed'] as const;
+export type SchemeBStatus = (typeof schemeBStatuses)[number];
+
+/** Scheme B's status; null for items not for the force, which Scheme B papers do not list. */
+export function toSchemeB(rag: RagStatus): SchemeBStatus | null {
+  switch (rag) {
+    case 'on_target':
+      return 'On target';
+    case 'at_risk':
+      return 'At risk';
+    case 'off_target':
+      return 'Off target';
+    case 'proposed_for_closure':
+      return 'Proposed for closure';
+    case 'closed':
+      return 'Closed';
+    case 'not_for_the_force':
+      return null;
+  }
+}

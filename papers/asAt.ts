@@ -1,0 +1,228 @@
+import type { DataSource } from 'typeorm';
+import type { AtRiskFlag, Closure, DueDateEntry, LifecycleStatus, ProgressUpdate } from '../domain/lifecycleStates';
+import type { ClosureCategory, IsoDate, ItemKind, SourceKind, SourceScope } from '../domain/vocabulary';
+import { endOfAsAtDay } from './dates';
+import type { ItemAsAt, PaperData, ReportAsAt } from './model';
+
+/**
+ * Reconstructs reports and items as they stood at the end of a day, from the append-only audit trail alone (never
+ * from the current rows). Every lifecycle event stores in `after` the fields of the item's state it changed, and
+ * 'recommendation_logged' stores the item's facts with status 'logged'; so the value of a field as at an instant is
+ * the `after` of the latest event before that instant that carries the field. PostgreSQL does that folding (one
+ * pass, see `itemsAsAtSql`) and returns one row per item; the papers are then computed in TypeScript.
+ *
+ * Events are ordered by (occurred_at, id), so two events recorded in the same transition keep their order.
+ * Only events of entity type 'recommendation' count: email and evidence-file events also carry a recommendation
+ * id, and an email's `after` has a `status` of its own.
+ */
+
+/** Runs SQL with positional parameters ($1, $2…) and returns the rows. */
+export type Sql = (text: string, parameters: unknown[]) => Promise<Record<string, unknown>[]>;
+
+/** Somewhere to read from in one consistent snapshot. */
+export interface PaperDatabase {
+  snapshot<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Settings for every reading transaction, for the paper and the benchmark's reference query alike: a read-only
+ * snapshot (several reads of one paper see the same data); enough sort memory for the per-field folding; and no
+ * nested-loop joins. The planner cannot estimate how many rows a condition on jsonb keeps, guesses one, and then
+ * joins two folded sets of tens of thousands of items pair by pair (seconds to minutes instead of milliseconds);
+ * these reads join whole sets, which hash and merge joins do in one pass.
+ */
+export const SNAPSHOT_SETTINGS = [
+  'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY',
+  "SET LOCAL work_mem = '64MB'",
+  'SET LOCAL enable_nestloop = off',
+];
+
+export function dataSourceDatabase(dataSource: DataSource): PaperDatabase {
+  return {
+    snapshot: async (work) => {
+      const runner = dataSource.createQueryRunner();
+      await runner.connect();
+      try {
+        await runner.startTransaction();
+        for (const setting of SNAPSHOT_SETTINGS) await runner.query(setting);
+        const result = await work((text, parameters) => runner.query(text, parameters) as Promise<Record<string, unknown>[]>);
+        await runner.commitTransaction();
+        return result;
+      } catch (error) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        throw error;
+      } finally {
+        await runner.release();
+      }
+    },
+  };
+}
+
+/** Fields of RecommendationState a paper can ask for besides status, category and text, which every paper reads. */
+export const optionalFields = ['dueDateHistory', 'latestUpdate', 'atRisk', 'ownerId', 'leadId', 'notForTheForceReason'] as const;
+export type OptionalField = (typeof optionalFields)[number];
+
+const LONDON_DATE = (column: string) => `to_char(${column} AT TIME ZONE 'Europe/London', 'YYYY-MM-DD')`;
+
+/** The column each optional field comes back in. */
+const optionalColumns: Record<OptionalField, string> = {
+  dueDateHistory: 'due_date_history',
+  latestUpdate: 'latest_update',
+  atRisk: 'at_risk',
+  ownerId: 'owner_id',
+  leadId: 'lead_id',
+  notForTheForceReason: 'not_for_the_force_reason',
+};
+
+const NEWEST_FIRST = 'e.occurred_at DESC, e.id DESC';
+
+/**
+ * The value of `expression` in the item's latest event that has one. `e.after->'key'` is SQL NULL exactly when the
+ * event lacks the key (a field set to null is JSON null, and is kept), so dropping the SQL NULLs from the item's
+ * values, newest first, and taking the first is "the latest value as at the date".
+ */
+const latest = (expression: string) => `(array_remove(array_agg(${expression} ORDER BY ${NEWEST_FIRST}), NULL))[1]`;
+
+/** A fact from the item's 'recommendation_logged' event (it is the only event that carries it). */
+const logged = (expression: string, aggregate = 'min') => `${aggregate}(${expression}) FILTER (WHERE e.type = 'recommendation_logged')`;
+
+/**
+ * One row per item logged before $1, with each field's value as at $1, in one pass over the trail: only the item's
+ * own events up to the end of the day that carry one of the wanted keys, sorted once by item and newest first, and
+ * folded per item. Every aggregate shares that one ORDER BY (and none has a FILTER clause), so PostgreSQL sorts the
+ * rows once instead of once per item. The closure travels with the status: every event that changes the closure
+ * also changes the status. Instants become London dates after the folding, once per item.
+ */
+export function itemsAsAtSql(fields: readonly OptionalField[], texts: TextOptions = {}, reportKinds: readonly SourceKind[] | null = null): string {
+  const keys = ['status', 'reportId', 'category', 'text', ...fields];
+  const optional = fields.map((field) => {
+    const operator = field === 'ownerId' || field === 'leadId' || field === 'notForTheForceReason' ? '->>' : '->';
+    return `,\n      ${latest(`e.after${operator}'${field}'`)} AS ${optionalColumns[field]}`;
+  });
+  const textWanted = [
+    texts.forTheForceOnly ? "folded.for_the_force IS NOT FALSE AND folded.status IS DISTINCT FROM 'not_for_the_force'" : null,
+    texts.closedBefore ? "(folded.status IS DISTINCT FROM 'closed' OR folded.status_at >= $2)" : null,
+  ].filter((condition): condition is string => condition !== null);
+  const text = textWanted.length > 0 ? `CASE WHEN ${textWanted.join(' AND ')} THEN folded.text END` : 'folded.text';
+  const columns = ['recommendation_id', 'report_id', 'reference', 'kind', 'addressed_to', 'for_the_force', 'department', 'status', 'closure', 'category']
+    .concat(fields.map((field) => optionalColumns[field]))
+    .map((column) => `folded.${column}`);
+  return `SELECT ${columns.join(', ')}, ${text} AS text,
+    ${LONDON_DATE('folded.logged_at')} AS logged_on, ${LONDON_DATE('folded.status_at')} AS status_since
+  FROM (
+    SELECT e.recommendation_id,
+      ${logged('e.occurred_at')} AS logged_at,
+      ${logged("e.after->>'reportId'")} AS report_id,
+      ${logged("e.after->>'reference'")} AS reference,
+      ${logged("e.after->>'kind'")} AS kind,
+      ${logged("e.after->>'addressedTo'")} AS addressed_to,
+      ${logged("(e.after->>'forTheForce')::boolean", 'bool_and')} AS for_the_force,
+      ${logged("e.after->>'department'")} AS department,
+      ${latest("e.after->>'status'")} AS status,
+      ${latest("CASE WHEN e.after ? 'status' THEN e.occurred_at END")} AS status_at,
+      ${latest("e.after->'closure'")} AS closure,
+      ${latest("e.after->'category'")} AS category,
+      ${latest("e.after->>'text'")} AS text${optional.join('')}
+    FROM audit_events e
+    WHERE e.entity_type = 'recommendation' AND e.occurred_at < $1 AND e.after ?| ARRAY[${keys.map((key) => `'${key}'`).join(', ')}]
+    GROUP BY e.recommendation_id
+  ) folded
+  WHERE folded.logged_at IS NOT NULL${
+    reportKinds
+      ? `
+    AND folded.report_id IN (SELECT r.entity_id FROM audit_events r
+      WHERE r.entity_type = 'source_report' AND r.type = 'report_logged' AND r.occurred_at < $1 AND r.after->>'kind' = ANY($${texts.closedBefore ? 3 : 2}::text[]))`
+      : ''
+  }`;
+}
+
+/**
+ * Which texts a paper prints, so the others are not sent: an item's text can be long, and at 100,000 items the
+ * texts are most of what the database would send.
+ */
+export interface TextOptions {
+  /** Only the texts of the force's own items (the overview lists no others). */
+  forTheForceOnly?: boolean;
+  /** Not the texts of items closed before the end of this day (reported complete to an earlier committee). */
+  closedBefore?: IsoDate | null;
+}
+
+export const REPORTS_AS_AT_SQL = `SELECT e.entity_id AS id, e.after, ${LONDON_DATE('e.occurred_at')} AS logged_on
+  FROM audit_events e
+  WHERE e.entity_type = 'source_report' AND e.type = 'report_logged' AND e.occurred_at < $1
+  ORDER BY e.occurred_at, e.id`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+
+function toItem(row: Record<string, unknown>): ItemAsAt {
+  const history = (row.due_date_history as DueDateEntry[] | null | undefined) ?? [];
+  const category = row.category === null || row.category === undefined ? null : (Number(row.category) as ClosureCategory);
+  return {
+    id: String(row.recommendation_id),
+    reportId: String(row.report_id),
+    reference: String(row.reference ?? ''),
+    kind: String(row.kind) as ItemKind,
+    text: String(row.text ?? ''),
+    addressedTo: String(row.addressed_to ?? ''),
+    forTheForce: row.for_the_force !== false,
+    department: text(row.department),
+    loggedOn: String(row.logged_on),
+    status: String(row.status ?? 'logged') as LifecycleStatus,
+    statusSince: String(row.status_since ?? row.logged_on),
+    closure: (row.closure as Closure | null | undefined) ?? null,
+    category,
+    dueDateHistory: history,
+    dueDate: history.length > 0 ? history[history.length - 1]!.dueDate : null,
+    latestUpdate: (row.latest_update as ProgressUpdate | null | undefined) ?? null,
+    atRisk: (row.at_risk as AtRiskFlag | null | undefined) ?? null,
+    ownerId: text(row.owner_id),
+    leadId: text(row.lead_id),
+    notForTheForceReason: text(row.not_for_the_force_reason),
+  };
+}
+
+function toReport(row: Record<string, unknown>): ReportAsAt {
+  const after = (row.after ?? {}) as Record<string, unknown>;
+  return {
+    id: String(row.id),
+    title: String(after.title ?? ''),
+    originator: String(after.originator ?? ''),
+    kind: String(after.kind) as SourceKind,
+    scope: String(after.scope ?? 'national') as SourceScope,
+    publishedOn: String(after.publishedOn ?? ''),
+    loggedOn: String(row.logged_on),
+  };
+}
+
+export interface LoadOptions {
+  /** Fields beyond status, category and text (the overview needs no more). */
+  fields?: readonly OptionalField[];
+  /** Texts the paper will not print (they come back empty). */
+  texts?: TextOptions;
+  /** Only the items (and reports) of these kinds of source: the overview has no audits. */
+  reportKinds?: readonly SourceKind[];
+}
+
+/** Everything a paper needs as at the end of `asAt`, read inside the caller's snapshot. */
+export async function loadAsAt(sql: Sql, asAt: IsoDate, options: LoadOptions = {}): Promise<PaperData> {
+  const before = endOfAsAtDay(asAt);
+  const texts = options.texts ?? {};
+  const kinds = options.reportKinds ?? null;
+  const itemParameters: unknown[] = [before, ...(texts.closedBefore ? [endOfAsAtDay(texts.closedBefore)] : []), ...(kinds ? [kinds] : [])];
+  const reportRows = (await sql(REPORTS_AS_AT_SQL, [before])).filter((row) => !kinds || kinds.includes((row.after as { kind?: SourceKind } | null)?.kind as SourceKind));
+  const itemRows = await sql(itemsAsAtSql(options.fields ?? [], texts, kinds), itemParameters);
+  const items = itemRows.map(toItem);
+  const ids = new Set<string>();
+  for (const item of items) {
+    for (const id of [item.ownerId, item.leadId, item.latestUpdate?.by]) if (id && UUID.test(id)) ids.add(id);
+  }
+  const people: Record<string, string> = {};
+  if (ids.size > 0) {
+    const rows = await sql('SELECT id, name FROM people WHERE id = ANY($1::uuid[])', [[...ids]]);
+    for (const row of rows) people[String(row.id)] = String(row.name);
+  }
+  return { asAt, reports: reportRows.map(toReport), items, people };
+}
+

@@ -1,0 +1,328 @@
+import { randomUUID } from 'node:crypto';
+import { buildApp } from '../../api/server';
+import type { Role } from '../../domain/vocabulary';
+import { Delegation, type Person } from '../../entities';
+import { createLogger } from '../../runtime/logger';
+import { addPeople, apiClient, signIn, type ApiClient } from '../support/apiClient';
+import { listRoutes } from '../support/routes';
+import { databaseFingerprint, emailsSettled, refusalCount } from '../support/snapshot';
+import { startTestProduct, type TestProduct } from '../support/testProduct';
+
+/**
+ * Every route × every role, and the owner of the item versus another action owner, generated from one table. A route
+ * the app serves without a row here fails the first test, so adding a route means deciding who may use it.
+ */
+
+const personaRoles = {
+  administrator: ['administrator'],
+  action_owner: ['action_owner'],
+  owner: ['action_owner'],
+  lead: ['lead'],
+  dcc: ['dcc'],
+  finance_director: ['finance_director'],
+  liaison_lead: ['liaison_lead'],
+  viewer: ['viewer'],
+} satisfies Record<string, Role[]>;
+type Persona = keyof typeof personaRoles;
+const personas = Object.keys(personaRoles) as Persona[];
+
+const ALL = personas;
+const ACTORS = personas.filter((p) => p !== 'viewer');
+const ADMIN: Persona[] = ['administrator'];
+const APPROVERS: Persona[] = ['administrator', 'lead', 'dcc', 'finance_director', 'liaison_lead'];
+const PASSWORD = 'matrix-password-2026';
+
+interface Session {
+  cookie: string;
+  csrfToken: string;
+}
+
+interface Ctx {
+  product: TestProduct;
+  admin: ApiClient;
+  people: Record<Persona, Person>;
+  /** In progress, owned by the `owner` persona. */
+  itemId: string;
+  reportId: string;
+  fileId: string;
+}
+
+interface Request {
+  path: string;
+  /** Sent as an HTML form rather than JSON. */
+  form?: Record<string, string>;
+  /** Cookies to send besides the session's. */
+  cookies?: string[];
+  body?: unknown;
+  raw?: { type: string; data: Buffer };
+  /** Another session of the persona than the one the matrix holds (for requests that end it). */
+  session?: Session;
+}
+
+interface Row {
+  /** 'public': anyone, signed in or not; 'signedIn': every persona; otherwise the personas allowed. */
+  allowed: 'public' | 'signedIn' | Persona[];
+  /** A server-rendered page: anonymous visitors are sent to sign in rather than refused. */
+  page?: true;
+  request(ctx: Ctx, persona: Persona | null): Promise<Request> | Request;
+}
+
+/** A page's form token and the cookie it belongs to, as a browser gets them by opening the page. */
+async function formFrom(ctx: Ctx, path: string): Promise<{ cookie: string; token: string }> {
+  const response = await fetch(`${ctx.product.baseUrl}${path}`, { redirect: 'manual' });
+  const cookie = (response.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]!).find((c) => c.startsWith('rt_form=')) ?? '';
+  const token = /name="_csrf" value="([^"]+)"/.exec(await response.text())?.[1] ?? '';
+  return { cookie, token };
+}
+
+const freshSession = async (ctx: Ctx, persona: Persona | null): Promise<Session | undefined> =>
+  persona ? signIn(ctx.product.baseUrl, ctx.people[persona].email, PASSWORD) : undefined;
+
+let unique = 0;
+const next = () => `${Date.now().toString(36)}-${++unique}`;
+
+const table: Record<string, Row> = {
+  'GET /healthz': { allowed: 'public', request: () => ({ path: '/healthz' }) },
+  'GET /readyz': { allowed: 'public', request: () => ({ path: '/readyz' }) },
+  'GET /api/openapi.json': { allowed: 'public', request: () => ({ path: '/api/openapi.json' }) },
+  'GET /api/docs': { allowed: 'public', request: () => ({ path: '/api/docs' }) },
+
+  'GET /api/session': { allowed: 'signedIn', request: () => ({ path: '/api/session' }) },
+  'POST /api/session': { allowed: 'public', request: (ctx, p) => ({ path: '/api/session', body: { email: ctx.people[p ?? 'viewer'].email, password: PASSWORD } }) },
+  'DELETE /api/session': { allowed: 'signedIn', request: async (ctx, p) => ({ path: '/api/session', session: await freshSession(ctx, p) }) },
+
+  'GET /api/api-tokens': { allowed: ALL, request: () => ({ path: '/api/api-tokens' }) },
+  'POST /api/api-tokens': { allowed: ALL, request: () => ({ path: '/api/api-tokens', body: { name: `matrix ${next()}` } }) },
+  'DELETE /api/api-tokens/:tokenId': {
+    allowed: ALL,
+    request: async (ctx, p) => {
+      const { row } = await ctx.product.app.services.auth.issueApiToken({ personId: ctx.people[p ?? 'viewer'].id, name: 'to revoke', expiresAt: null }, { id: null, label: 'matrix' });
+      return { path: `/api/api-tokens/${row.id}` };
+    },
+  },
+
+  'POST /api/reports': {
+    allowed: ADMIN,
+    request: () => ({ path: '/api/reports', body: { title: `Matrix report ${next()}`, originator: 'HMICFRS', kind: 'inspection', scope: 'force', publishedOn: '2025-01-15', recommendations: [] } }),
+  },
+  'GET /api/reports': { allowed: ALL, request: () => ({ path: '/api/reports' }) },
+  'GET /api/reports/:id': { allowed: ALL, request: (ctx) => ({ path: `/api/reports/${ctx.reportId}` }) },
+
+  'GET /api/recommendations': { allowed: ALL, request: () => ({ path: '/api/recommendations?owner=me&sort=dueDate' }) },
+  'GET /api/recommendations/:id': { allowed: ALL, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}` }) },
+  'POST /api/recommendations/:id/assign': {
+    allowed: ACTORS,
+    request: async (ctx) => {
+      const [id] = await ctx.admin.createReport({ title: `Assign ${next()}`, originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1', category: 2 }] });
+      return { path: `/api/recommendations/${id}/assign`, body: { ownerId: ctx.people.owner.id, leadId: ctx.people.lead.id, dueDate: '2028-01-31' } };
+    },
+  },
+  'POST /api/recommendations/:id/commands': { allowed: ACTORS, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/commands`, body: { type: 'postUpdate', text: `Matrix update ${next()}` } }) },
+
+  'GET /api/recommendations/:id/evidence': { allowed: ALL, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/evidence` }) },
+  'GET /api/recommendations/:id/evidence/:itemId/content': { allowed: ALL, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/evidence/${ctx.fileId}/content` }) },
+  'POST /api/recommendations/:id/evidence/links': {
+    allowed: ['administrator', 'owner'],
+    request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/evidence/links`, body: { title: `Policy ${next()}`, url: 'https://intranet.example.police.uk/policy' } }),
+  },
+  'POST /api/recommendations/:id/evidence/notes': {
+    allowed: ['administrator', 'owner'],
+    request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/evidence/notes`, body: { title: `Note ${next()}`, note: 'Training delivered to 40 officers' } }),
+  },
+  'POST /api/recommendations/:id/evidence/files': {
+    allowed: ['administrator', 'owner'],
+    request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/evidence/files?title=record-${next()}.txt`, raw: { type: 'text/plain', data: Buffer.from('attendance') } }),
+  },
+
+  'GET /api/approvals': { allowed: ALL, request: () => ({ path: '/api/approvals' }) },
+  'GET /api/people': { allowed: ALL, request: () => ({ path: '/api/people?limit=5' }) },
+  'GET /api/people/:personId': { allowed: ALL, request: (ctx) => ({ path: `/api/people/${ctx.people.lead.id}` }) },
+
+  'GET /api/routing-rules': { allowed: ALL, request: () => ({ path: '/api/routing-rules' }) },
+  'PUT /api/routing-rules/:ruleId': {
+    allowed: ADMIN,
+    request: () => ({ path: `/api/routing-rules/catch-all-${next()}`, body: { priority: 0, match: {}, steps: [{ kind: 'lead' }, { kind: 'role', role: 'dcc' }] } }),
+  },
+
+  'GET /api/delegations': { allowed: ALL, request: () => ({ path: '/api/delegations' }) },
+  'POST /api/delegations': {
+    allowed: APPROVERS,
+    request: (ctx, p) => {
+      const from = p && APPROVERS.includes(p) ? ctx.people[p] : ctx.people.dcc;
+      const to = from.id === ctx.people.lead.id ? ctx.people.dcc : ctx.people.lead;
+      return { path: '/api/delegations', body: { fromPersonId: from.id, toPersonId: to.id, startsOn: '2027-08-01', endsOn: '2027-08-14' } };
+    },
+  },
+  'DELETE /api/delegations/:delegationId': {
+    allowed: APPROVERS,
+    request: async (ctx, p) => {
+      const from = p && APPROVERS.includes(p) ? ctx.people[p] : ctx.people.dcc;
+      const to = from.id === ctx.people.lead.id ? ctx.people.dcc : ctx.people.lead;
+      const row = await ctx.product.app.dataSource.manager.save(Delegation, { fromPersonId: from.id, toPersonId: to.id, startsOn: '2027-09-01', endsOn: '2027-09-14', reason: '' });
+      return { path: `/api/delegations/${row.id}` };
+    },
+  },
+
+  'GET /api/departments': { allowed: ALL, request: () => ({ path: '/api/departments' }) },
+  'POST /api/departments': { allowed: ADMIN, request: () => ({ path: '/api/departments', body: { name: `Department ${next()}` } }) },
+  'GET /api/audit': { allowed: ['administrator', 'dcc'], request: () => ({ path: '/api/audit?limit=5' }) },
+  'GET /api/papers/:kind': { allowed: ALL, request: () => ({ path: '/api/papers/overview' }) },
+  'GET /api/settings/reminders': { allowed: ALL, request: () => ({ path: '/api/settings/reminders' }) },
+  'PUT /api/settings/reminders': { allowed: ADMIN, request: () => ({ path: '/api/settings/reminders', body: { closedDays: ['2027-12-29'] } }) },
+
+  'GET /': { allowed: 'signedIn', page: true, request: () => ({ path: '/' }) },
+  'GET /recommendations/:id': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}` }) },
+  'GET /sign-in': { allowed: 'public', page: true, request: () => ({ path: '/sign-in' }) },
+  'POST /sign-in': {
+    allowed: 'public',
+    page: true,
+    request: async (ctx, p) => {
+      const form = await formFrom(ctx, '/sign-in');
+      return { path: '/sign-in', cookies: [form.cookie], form: { _csrf: form.token, email: ctx.people[p ?? 'viewer'].email, password: PASSWORD } };
+    },
+  },
+  'POST /sign-out': { allowed: 'public', page: true, request: async (ctx, p) => ({ path: '/sign-out', session: await freshSession(ctx, p) }) },
+  'GET /sign-in/oidc': { allowed: 'public', page: true, request: () => ({ path: '/sign-in/oidc' }) },
+  'GET /sign-in/oidc/callback': { allowed: 'public', page: true, request: () => ({ path: '/sign-in/oidc/callback?code=x&state=y' }) },
+  'GET /action-links/:token': { allowed: 'public', page: true, request: () => ({ path: '/action-links/not-a-link' }) },
+  'POST /action-links/:token': {
+    allowed: 'public',
+    page: true,
+    request: async (ctx) => {
+      const form = await formFrom(ctx, '/sign-in');
+      return { path: '/action-links/not-a-link', cookies: [form.cookie], form: { _csrf: form.token } };
+    },
+  },
+  'ALL /dev/mailbox/*': { allowed: 'public', page: true, request: () => ({ path: '/dev/mailbox/' }) },
+};
+
+const allowedFor = (row: Row, persona: Persona): boolean => row.allowed === 'public' || row.allowed === 'signedIn' || row.allowed.includes(persona);
+
+describe('authorization matrix', () => {
+  let ctx: Ctx;
+  const sessions = new Map<Persona, Session>();
+
+  beforeAll(async () => {
+    const product = await startTestProduct();
+    const people = await addPeople(
+      product.app.dataSource,
+      Object.fromEntries(personas.map((p) => [p, { name: `Matrix ${p.replace(/_/g, ' ')}`, roles: personaRoles[p] }])) as Record<Persona, { name: string; roles: Role[] }>,
+    );
+    for (const persona of personas) {
+      await product.app.services.auth.setPassword(people[persona].id, PASSWORD, { id: null, label: 'matrix' });
+      const session = await signIn(product.baseUrl, people[persona].email, PASSWORD);
+      expect(session.status).toBe(201);
+      sessions.set(persona, session);
+    }
+    const admin = apiClient(product);
+    admin.actingAs(people.administrator.id);
+    const reportResponse = await admin.call<{ id: string; recommendations: { id: string }[] }>('POST', '/api/reports', {
+      title: 'Matrix inspection',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      scope: 'force',
+      publishedOn: '2025-01-15',
+      recommendations: [{ reference: '1', kind: 'recommendation', text: 'Forces should…', category: 2 }],
+    });
+    const itemId = reportResponse.body.recommendations[0]!.id;
+    await admin.command(itemId, { type: 'assign', ownerId: people.owner.id, leadId: people.lead.id, dueDate: '2028-01-31' });
+    await admin.command(itemId, { type: 'accept' }, people.owner.id);
+    const file = await admin.call<{ id: string }>('POST', `/api/recommendations/${itemId}/evidence/notes`, { title: 'Seed', note: 'x' });
+    expect(file.status).toBe(201);
+    const upload = await fetch(`${product.baseUrl}/api/recommendations/${itemId}/evidence/files?title=seed.txt`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', cookie: sessions.get('owner')!.cookie, 'x-csrf-token': sessions.get('owner')!.csrfToken },
+      body: 'seed file',
+    });
+    expect(upload.status).toBe(201);
+    ctx = { product, admin, people, itemId, reportId: reportResponse.body.id, fileId: ((await upload.json()) as { id: string }).id };
+  });
+  afterAll(async () => {
+    await ctx?.product.stop();
+  });
+
+  it('has one row for every route the app serves, and no row for a route it does not', () => {
+    const app = buildApp({
+      dataSource: ctx.product.app.dataSource,
+      ...ctx.product.app.services,
+      logger: createLogger({ level: 'silent' }),
+      readiness: async () => ({ ready: true, checks: {} }),
+      forceName: 'Matrix',
+      evidenceMaxBytes: 1024,
+      mailbox: ctx.product.sink,
+    });
+    expect(listRoutes(app, ['/dev/mailbox'])).toEqual(Object.keys(table).sort());
+  });
+
+  async function send(method: string, request: Request, session: Session | undefined) {
+    const headers: Record<string, string> = {};
+    if (session) Object.assign(headers, { 'x-csrf-token': session.csrfToken });
+    const cookies = [...(session ? [session.cookie] : []), ...(request.cookies ?? [])].filter(Boolean);
+    if (cookies.length) headers.cookie = cookies.join('; ');
+    let body: string | Buffer | undefined;
+    if (request.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(request.form).toString();
+    } else if (request.raw) {
+      headers['content-type'] = request.raw.type;
+      body = request.raw.data;
+    } else if (request.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(request.body);
+    }
+    const response = await fetch(`${ctx.product.baseUrl}${request.path}`, { method, headers, body, redirect: 'manual' });
+    await response.arrayBuffer();
+    return response;
+  }
+
+  const cases = Object.entries(table).flatMap(([route, row]) => {
+    const method = route.split(' ')[0] === 'ALL' ? 'GET' : route.split(' ')[0]!;
+    // Refusals first, so an allowed request never changes what a refused one would find.
+    const ordered = [...personas].sort((a, b) => Number(allowedFor(row, a)) - Number(allowedFor(row, b)));
+    return [
+      ...ordered.map((persona) => ({ route, row, method, persona: persona as Persona | null, allowed: allowedFor(row, persona) })),
+      { route, row, method, persona: null as Persona | null, allowed: row.allowed === 'public' },
+    ];
+  });
+
+  it.each(cases.map((c) => [`${c.route} as ${c.persona ?? 'anonymous'}: ${c.allowed ? 'allowed' : 'refused'}`, c] as const))('%s', async (_name, c) => {
+    const request = await c.row.request(ctx, c.persona);
+    const session = request.session ?? (c.persona ? sessions.get(c.persona) : undefined);
+    if (c.allowed) {
+      const response = await send(c.method, request, session);
+      expect([401, 403]).not.toContain(response.status);
+      expect(response.status).toBeLessThan(500);
+      return;
+    }
+    await emailsSettled(ctx.product.app.dataSource);
+    const before = await databaseFingerprint(ctx.product.app.dataSource);
+    const refusals = await refusalCount(ctx.product.app.dataSource);
+    const response = await send(c.method, request, session);
+    if (!c.persona) {
+      if (c.row.page) {
+        expect(response.status).toBe(303);
+        expect(response.headers.get('location')).toMatch(/^\/sign-in\?next=/);
+      } else {
+        expect(response.status).toBe(401);
+      }
+    } else {
+      expect(response.status).toBe(403);
+      expect(await refusalCount(ctx.product.app.dataSource)).toBe(refusals + 1);
+    }
+    expect(await databaseFingerprint(ctx.product.app.dataSource)).toEqual(before);
+  });
+
+  it('records who was refused what', async () => {
+    const viewer = sessions.get('viewer')!;
+    const response = await send('POST', { path: '/api/departments', body: { name: `Refused ${randomUUID()}` } }, viewer);
+    expect(response.status).toBe(403);
+    const [event] = (await ctx.product.app.dataSource.query(`SELECT actor_id, entity_type, entity_id, summary FROM audit_events WHERE type = 'permission_refused' ORDER BY id DESC LIMIT 1`)) as {
+      actor_id: string;
+      entity_type: string;
+      entity_id: string;
+      summary: string;
+    }[];
+    expect(event).toMatchObject({ actor_id: ctx.people.viewer.id, entity_type: 'authorization', entity_id: 'POST /api/departments' });
+    expect(event!.summary).toContain('departments.manage');
+  });
+});

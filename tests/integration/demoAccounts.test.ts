@@ -1,0 +1,33 @@
+import { DEMO_PASSWORD, demoAccounts, loadDemoData } from '../../demo/loadDemoData';
+import { LocalAccount } from '../../entities';
+import { createLogger } from '../../runtime/logger';
+import { signIn } from '../support/apiClient';
+import { startTestProduct, type TestProduct } from '../support/testProduct';
+
+/** The demo force: every demo person can sign in with the demo password, and loading twice changes no account. */
+describe('demo accounts', () => {
+  let product: TestProduct;
+  beforeAll(async () => {
+    product = await startTestProduct();
+    await loadDemoData({ dataSource: product.app.dataSource, ...product.app.services, logger: createLogger({ level: 'silent' }) });
+  }, 120_000);
+  afterAll(async () => {
+    await product?.stop();
+  });
+
+  it('gives every demo person a local account that signs in with the demo password', async () => {
+    const accounts = demoAccounts();
+    expect(accounts.length).toBeGreaterThanOrEqual(14);
+    for (const account of accounts) {
+      const session = await signIn(product.baseUrl, account.email, DEMO_PASSWORD);
+      expect([account.email, session.status]).toEqual([account.email, 201]);
+    }
+    expect(await product.app.dataSource.manager.count(LocalAccount)).toBe(accounts.length);
+  });
+
+  it('leaves existing accounts alone when loaded again', async () => {
+    const before = (await product.app.dataSource.query(`SELECT person_id, password_hash FROM local_accounts ORDER BY person_id`)) as unknown[];
+    await loadDemoData({ dataSource: product.app.dataSource, ...product.app.services, logger: createLogger({ level: 'silent' }) });
+    expect(await product.app.dataSource.query(`SELECT person_id, password_hash FROM local_accounts ORDER BY person_id`)).toEqual(before);
+  });
+});

@@ -1,0 +1,171 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { createActionLink } from '../../api/actionLinks/tokens';
+import { buildApp, redactUrl } from '../../api/server';
+import type { Person } from '../../entities';
+import { addPeople, apiClient, signIn, tokenFor, type ApiClient } from '../support/apiClient';
+import { databaseFingerprint, emailsSettled } from '../support/snapshot';
+import { startTestProduct, type TestProduct } from '../support/testProduct';
+
+interface Problem {
+  status: number;
+  title: string;
+  detail?: string;
+  errors?: { field: string; message: string }[];
+}
+
+const validReport = {
+  title: 'Police response to violence against women and girls',
+  originator: 'HMICFRS',
+  kind: 'inspection',
+  scope: 'national',
+  publishedOn: '2021-09-17',
+  recommendations: [{ reference: '1', kind: 'recommendation', text: 'Chief constables should…' }],
+};
+
+/** Hostile input gets a clear 4xx naming what is wrong, never a 500, a stack trace or SQL, and nothing is written. */
+describe('hostile input', () => {
+  let product: TestProduct;
+  let api: ApiClient;
+  let p: Record<'admin' | 'owner' | 'lead', Person>;
+  let itemId: string;
+  const PASSWORD = 'hostile-input-password';
+
+  beforeAll(async () => {
+    product = await startTestProduct();
+    api = apiClient(product);
+    p = await addPeople(product.app.dataSource, {
+      admin: { name: 'Hannah Whitcombe', roles: ['administrator'] },
+      owner: { name: 'Tom Ellery', roles: ['action_owner'] },
+      lead: { name: 'Nadia Haskins', roles: ['lead'] },
+    });
+    api.actingAs(p.admin.id);
+    await tokenFor(product, p.owner.id);
+    await product.app.services.auth.setPassword(p.admin.id, PASSWORD, { id: null, label: 'test' });
+    [itemId] = (await api.createReport({ title: 'Target', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1', category: 2 }] })) as [string];
+    await api.command(itemId, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-06-30' });
+    await api.command(itemId, { type: 'accept' }, p.owner.id);
+  });
+  afterAll(async () => {
+    await product?.stop();
+  });
+
+  /** Sends raw bytes as the administrator (unless told otherwise) and checks the answer is a clean 4xx that wrote nothing. */
+  async function refused(method: string, path: string, body: string | Buffer | undefined, headers: Record<string, string> = {}, status?: number): Promise<Problem> {
+    await emailsSettled(product.app.dataSource);
+    const before = await databaseFingerprint(product.app.dataSource);
+    const response = await fetch(`${product.baseUrl}${path}`, {
+      method,
+      body,
+      headers: { authorization: `Bearer ${await tokenFor(product, p.admin.id)}`, 'content-type': 'application/json', ...headers },
+    });
+    const text = await response.text();
+    expect([path, response.status >= 400 && response.status < 500]).toEqual([path, true]);
+    if (status) expect([path, response.status]).toEqual([path, status]);
+    expect(text).not.toMatch(/\bat .+\.(ts|js):\d+|QueryFailedError|SELECT |INSERT INTO|node_modules/);
+    expect(await databaseFingerprint(product.app.dataSource)).toEqual(before);
+    return text.startsWith('{') ? (JSON.parse(text) as Problem) : { status: response.status, title: text };
+  }
+  const json = (value: unknown) => JSON.stringify(value);
+  const fields = (problem: Problem) => Object.fromEntries((problem.errors ?? []).map((e) => [e.field, e.message]));
+
+  it('wrong types, missing and extra fields are named one by one', async () => {
+    const problem = await refused('POST', '/api/reports', json({ title: 42, originator: null, kind: ['inspection'], publishedOn: true, recommendations: 'all of them', isAdmin: true }), {}, 400);
+    expect(Object.keys(fields(problem)).sort()).toEqual(['body', 'body.kind', 'body.originator', 'body.publishedOn', 'body.recommendations', 'body.scope', 'body.title']);
+    expect(fields(problem).body).toBe('unknown field(s): isAdmin');
+    const command = await refused('POST', `/api/recommendations/${itemId}/commands`, json({ type: 'postUpdate', text: 7, extra: 1 }), {}, 400);
+    expect(command.errors!.map((e) => e.field).sort()).toEqual(['body', 'body.text']);
+    expect(fields(await refused('POST', `/api/recommendations/${itemId}/commands`, json({ type: 'launchMissiles' }), {}, 400))['body.type']).toContain('must be one of');
+    expect(fields(await refused('POST', '/api/reports', json({ ...validReport, __proto__: { admin: true }, constructor: { prototype: {} } }).replace('"recommendations"', '"__proto__":{"x":1},"recommendations"'), {}, 400)).body).toContain('unknown field');
+  });
+
+  it('bodies that are not JSON, of the wrong type, or too large', async () => {
+    expect((await refused('POST', '/api/reports', '{"title": "unterminated', {}, 400)).title).toBe('The request body is not valid JSON');
+    expect((await refused('POST', '/api/reports', 'title=x', { 'content-type': 'text/plain' }, 415)).errors).toEqual([{ field: 'header.Content-Type', message: 'must be application/json' }]);
+    expect((await refused('POST', '/api/reports', json({ ...validReport, title: 'x'.repeat(1_100_000) }), {}, 413)).detail).toBe('The most that can be sent at once is 1 MB. Nothing was saved.');
+    await refused('POST', '/sign-in', `email=${'a'.repeat(120_000)}`, { 'content-type': 'application/x-www-form-urlencoded', authorization: '' }, 413);
+    await refused('POST', '/api/reports', json(validReport), { 'content-type': 'application/json; charset=klingon' }, 415);
+  });
+
+  it('very long and odd Unicode strings are refused by length, NUL is refused, and the rest is kept exactly', async () => {
+    expect(fields(await refused('POST', '/api/reports', json({ ...validReport, title: 'é'.repeat(501) }), {}, 400))['body.title']).toBe('must be at most 500 characters');
+    expect(fields(await refused('POST', '/api/reports', json({ ...validReport, recommendations: [{ ...validReport.recommendations[0], reference: '1'.repeat(100_000) }] }), {}, 400))['body.recommendations[0].reference']).toBe(
+      'must be at most 40 characters',
+    );
+    expect(fields(await refused('POST', '/api/reports', json({ ...validReport, title: 'null\u0000byte' }), {}, 400))['body.title']).toContain('NUL');
+    expect(fields(await refused('GET', '/api/recommendations?originator=%00', undefined, {}, 400))['query.originator']).toContain('NUL');
+    expect(fields(await refused('POST', '/api/reports', json({ ...validReport, title: 'half a pair \uD800 here' }), {}, 400))['body.title']).toContain('broken Unicode');
+    const odd = 'Ré\u0301sumé \u202Eevil\u202C 👮🏽‍♀️ \u200B\uFEFF 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 中文 العربية';
+    const created = await api.call<{ id: string; title: string }>('POST', '/api/reports', { ...validReport, title: odd });
+    expect(created.status).toBe(201);
+    const back = await api.call<{ title: string }>('GET', `/api/reports/${created.body.id}`);
+    expect(back.body.title).toBe(odd);
+  });
+
+  it('HTML and script in text fields are stored as text and rendered escaped', async () => {
+    const script = '<script>alert("x")</script><img src=x onerror=alert(1)>';
+    const [id] = await api.createReport({ title: script, originator: `<b>HMICFRS</b>`, kind: 'inspection', recommendations: [{ reference: '<i>1</i>', text: script, category: 2 }] });
+    const view = await api.get(id!);
+    expect([view.text, view.reference, view.report.title]).toEqual([script, '<i>1</i>', script]);
+    const session = await signIn(product.baseUrl, p.admin.email, PASSWORD);
+    for (const path of [`/recommendations/${id}`, '/']) {
+      const html = await (await fetch(`${product.baseUrl}${path}`, { headers: { cookie: session.cookie } })).text();
+      expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+      expect(html).not.toContain('<script>alert');
+      expect(html).not.toContain('<img src=x');
+    }
+  });
+
+  it('SQL-looking strings are only text', async () => {
+    const sql = "'; DROP TABLE recommendations; -- \" OR 1=1 /*";
+    const [id] = await api.createReport({ title: sql, originator: "HMICFRS' OR '1'='1", kind: 'inspection', recommendations: [{ reference: "1'--", text: sql, category: 2 }] });
+    expect((await api.get(id!)).report.title).toBe(sql);
+    const filtered = await api.call<{ items: unknown[] }>('GET', `/api/recommendations?originator=${encodeURIComponent("x' OR '1'='1")}&department=${encodeURIComponent("'; DELETE FROM people; --")}`);
+    expect(filtered.body.items).toEqual([]);
+    await refused('GET', `/api/recommendations/${encodeURIComponent("1' OR '1'='1")}`, undefined, {}, 400);
+    await refused('GET', `/api/recommendations?sort=${encodeURIComponent('due_date; DROP TABLE people')}`, undefined, {}, 400);
+    const cursor = Buffer.from(JSON.stringify({ s: 'dueDate', v: ["2027-01-01'); DROP TABLE people; --", 'x'] })).toString('base64url');
+    await refused('GET', `/api/recommendations?sort=dueDate&cursor=${cursor}`, undefined, {}, 400);
+    expect((await product.app.dataSource.query(`SELECT count(*)::int AS n FROM people`))[0].n).toBe(3);
+  });
+
+  it('a cookie request without its CSRF token, an unknown token, and a header that tries to name the caller', async () => {
+    const session = await signIn(product.baseUrl, p.admin.email, PASSWORD);
+    await refused('POST', '/api/departments', json({ name: 'Forged' }), { authorization: '', cookie: session.cookie }, 403);
+    await refused('POST', '/api/departments', json({ name: 'Forged' }), { authorization: '', cookie: session.cookie, 'x-csrf-token': `${session.csrfToken}x` }, 403);
+    await refused('POST', '/api/departments', json({ name: 'Forged' }), { authorization: 'Bearer rt_forged', 'x-person-id': p.admin.id }, 401);
+    await refused('POST', '/api/departments', json({ name: 'Forged' }), { authorization: '', 'x-person-id': p.admin.id }, 401);
+  });
+
+  it('a request id that tries to inject into headers or logs is replaced', async () => {
+    const response = await fetch(`${product.baseUrl}/healthz`, { headers: { 'x-request-id': 'abc\tdef<script>' } });
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('logs requests with their ids, and never a token, a cookie or an email link', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const app = buildApp({ dataSource: product.app.dataSource, ...product.app.services, logger, readiness: async () => ({ ready: true, checks: {} }), forceName: 'Test', evidenceMaxBytes: 1024 });
+    const server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const token = await tokenFor(product, p.admin.id);
+      const session = await signIn(product.baseUrl, p.admin.email, PASSWORD);
+      const link = await createActionLink(product.app.dataSource.manager, { personId: p.lead.id, recommendationId: itemId, action: 'approve', expiresAt: new Date(Date.now() + 86_400_000) }, product.app.services.auth.settings.sessionSecret);
+      await fetch(`${base}/api/recommendations?cursor=abc`, { headers: { authorization: `Bearer ${token}`, 'x-request-id': 'trace-42' } });
+      await fetch(`${base}/api/session`, { headers: { cookie: session.cookie } });
+      await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: p.admin.email, password: PASSWORD }) });
+      await fetch(`${base}${link.path}`);
+      await fetch(`${base}/sign-in/oidc/callback?code=secret-code&state=secret-state`);
+      const all = lines.join('\n');
+      expect(all).toContain('"id":"trace-42"');
+      for (const secret of [token, session.cookie.split('=')[1]!, link.token, PASSWORD, 'secret-code', 'secret-state', session.csrfToken]) expect(all).not.toContain(secret);
+      expect(all).toContain('/action-links/[redacted]');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    expect(redactUrl('/api/x?limit=2&token=abc&state=s')).toBe('/api/x?limit=2&token=%5Bredacted%5D&state=%5Bredacted%5D');
+  });
+});
