@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
+import { actionLinkExpiry, createActionLink } from '../api/actionLinks/tokens';
+import type { ActionLinkAction } from '../entities/ActionLink';
 import type { Actor, LifecycleEvent, RecommendationState } from '../domain/lifecycle';
 import { AuditEvent, OutboundEmail, Person, Recommendation } from '../entities';
 import { dueDateCalendarEvent } from './emails/dueDateCalendar';
@@ -24,6 +27,30 @@ export interface RecordTransitionResult {
 export interface EmailLinks {
   publicUrl: string;
   forceName: string;
+  /** Signs one-click approve/reject links for approval emails; without it, emails link to the item only. */
+  actionLinks?: { secret: string; days: number };
+}
+
+/** Emails that ask someone to decide carry one-click links for the decision (each works once, for that person). */
+const decisionLinks: Partial<Record<string, { action: ActionLinkAction; label: string }[]>> = {
+  approval_requested: [
+    { action: 'approve', label: 'Approve' },
+    { action: 'reject', label: 'Reject, with reasons' },
+  ],
+  approval_outdated: [
+    { action: 'approve', label: 'Approve again' },
+    { action: 'reject', label: 'Reject, with reasons' },
+  ],
+  extension_requested: [
+    { action: 'approveExtension', label: 'Approve the extension' },
+    { action: 'refuseExtension', label: 'Refuse the extension' },
+  ],
+};
+
+/** The same transition, person and action always give the same link id, so a retried activity makes no second link. */
+function stableUuid(seed: string): string {
+  const hex = createHash('sha256').update(seed).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /**
@@ -88,9 +115,27 @@ async function queueNotifications(tx: EntityManager, input: RecordTransitionInpu
     tx.findBy(Person, { id: In([...new Set(notifications.map((n) => n.notification.personId))]), active: true }),
   ]);
   const recipientsById = new Map(recipients.map((person) => [person.id, person]));
-  const rows = notifications.flatMap(({ event, notification }) => {
+  const rows = [];
+  for (const { event, notification } of notifications) {
     const recipient = recipientsById.get(notification.personId);
-    if (!recipient) return [];
+    if (!recipient) continue;
+    const decisions = [];
+    if (links.actionLinks) {
+      for (const { action, label } of decisionLinks[notification.template] ?? []) {
+        const link = await createActionLink(
+          tx,
+          {
+            id: stableUuid(`${input.transitionId}:${recipient.id}:${action}`),
+            personId: recipient.id,
+            recommendationId: input.recommendationId,
+            action,
+            expiresAt: actionLinkExpiry(new Date(input.occurredAt), links.actionLinks.days),
+          },
+          links.actionLinks.secret,
+        );
+        decisions.push({ label, url: `${links.publicUrl}${link.path}` });
+      }
+    }
     const email = renderNotificationEmail(notification.template, {
       forceName: links.forceName,
       recipientName: recipient.name,
@@ -104,8 +149,9 @@ async function queueNotifications(tx: EntityManager, input: RecordTransitionInpu
       dueDate: recommendation.dueDate,
       whatHappened: withNames(event.summary, names),
       link: `${links.publicUrl}/recommendations/${input.recommendationId}`,
+      decisions,
     });
-    return [
+    rows.push(
       {
         transitionId: input.transitionId,
         template: notification.template,
@@ -120,8 +166,8 @@ async function queueNotifications(tx: EntityManager, input: RecordTransitionInpu
             ? dueDateCalendarEvent({ recommendationId: recommendation.id, dueDate: recommendation.dueDate, summary: `Due: ${email.subject.split(': ').slice(1).join(': ')}`, description: recommendation.reference, link: `${links.publicUrl}/recommendations/${input.recommendationId}`, stampedAt: new Date(input.occurredAt) })
             : null,
       },
-    ];
-  });
+    );
+  }
   if (rows.length > 0) await tx.createQueryBuilder().insert().into(OutboundEmail).values(rows).orIgnore().execute();
 }
 

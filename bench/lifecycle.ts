@@ -114,7 +114,7 @@ interface Step {
   name: string;
   path: 'assign' | 'commands';
   body: Record<string, unknown>;
-  /** X-Person-Id; none means the API client acting as administrator (who alone may assign). */
+  /** Who acts (a person id); none means the benchmark's administrator, who alone may assign. */
   as?: string;
   /** The status the item must be in afterwards. */
   expect: string;
@@ -141,10 +141,15 @@ interface Timed {
   ms: number;
 }
 
+/** API tokens by person id, issued once the people exist; the empty key is the administrator's. */
+const bearerTokens = new Map<string, string>();
+
 async function send(baseUrl: string, method: string, urlPath: string, body: unknown, as?: string): Promise<{ status: number; json: unknown }> {
+  const token = bearerTokens.get(as ?? '');
+  if (!token) throw new Error(`no API token for ${as ?? 'the administrator'}`);
   const response = await fetch(`${baseUrl}${urlPath}`, {
     method,
-    headers: { 'content-type': 'application/json', ...(as ? { 'x-person-id': as } : {}) },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -409,6 +414,11 @@ async function main(): Promise<void> {
       lead: await person('Leonard Marsh', 'lead'),
       dcc: await person('Dorothy Keane', 'dcc'),
     };
+    const administrator = await person('Alan Whitlock', 'administrator');
+    const issue = async (personId: string) =>
+      (await app.services.auth.issueApiToken({ personId, name: 'benchmark', expiresAt: null }, { id: null, label: 'Benchmark setup' })).token;
+    bearerTokens.set('', await issue(administrator.id));
+    for (const someone of [people.owner, people.lead, people.dcc]) bearerTokens.set(someone.id, await issue(someone.id));
     const steps = lifecycleSteps(people);
     if (steps.length !== stepsPerItem) throw new Error('the step count printed above is wrong');
     const recommendationIds = await createRecommendations(baseUrl, options.warmup + options.items);

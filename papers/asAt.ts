@@ -101,14 +101,14 @@ export function itemsAsAtSql(fields: readonly OptionalField[], texts: TextOption
   });
   const textWanted = [
     texts.forTheForceOnly ? "folded.for_the_force IS NOT FALSE AND folded.status IS DISTINCT FROM 'not_for_the_force'" : null,
-    texts.closedBefore ? "(folded.status IS DISTINCT FROM 'closed' OR folded.status_at >= $2)" : null,
+    texts.closedBefore ? "(folded.status IS DISTINCT FROM 'closed' OR folded.closure->>'on' > $2)" : null,
   ].filter((condition): condition is string => condition !== null);
   const text = textWanted.length > 0 ? `CASE WHEN ${textWanted.join(' AND ')} THEN folded.text END` : 'folded.text';
   const columns = ['recommendation_id', 'report_id', 'reference', 'kind', 'addressed_to', 'for_the_force', 'department', 'status', 'closure', 'category']
     .concat(fields.map((field) => optionalColumns[field]))
     .map((column) => `folded.${column}`);
   return `SELECT ${columns.join(', ')}, ${text} AS text,
-    ${LONDON_DATE('folded.logged_at')} AS logged_on, ${LONDON_DATE('folded.status_at')} AS status_since
+    ${LONDON_DATE('folded.logged_at')} AS logged_on
   FROM (
     SELECT e.recommendation_id,
       ${logged('e.occurred_at')} AS logged_at,
@@ -119,7 +119,6 @@ export function itemsAsAtSql(fields: readonly OptionalField[], texts: TextOption
       ${logged("(e.after->>'forTheForce')::boolean", 'bool_and')} AS for_the_force,
       ${logged("e.after->>'department'")} AS department,
       ${latest("e.after->>'status'")} AS status,
-      ${latest("CASE WHEN e.after ? 'status' THEN e.occurred_at END")} AS status_at,
       ${latest("e.after->'closure'")} AS closure,
       ${latest("e.after->'category'")} AS category,
       ${latest("e.after->>'text'")} AS text${optional.join('')}
@@ -170,7 +169,6 @@ function toItem(row: Record<string, unknown>): ItemAsAt {
     department: text(row.department),
     loggedOn: String(row.logged_on),
     status: String(row.status ?? 'logged') as LifecycleStatus,
-    statusSince: String(row.status_since ?? row.logged_on),
     closure: (row.closure as Closure | null | undefined) ?? null,
     category,
     dueDateHistory: history,
@@ -210,7 +208,7 @@ export async function loadAsAt(sql: Sql, asAt: IsoDate, options: LoadOptions = {
   const before = endOfAsAtDay(asAt);
   const texts = options.texts ?? {};
   const kinds = options.reportKinds ?? null;
-  const itemParameters: unknown[] = [before, ...(texts.closedBefore ? [endOfAsAtDay(texts.closedBefore)] : []), ...(kinds ? [kinds] : [])];
+  const itemParameters: unknown[] = [before, ...(texts.closedBefore ? [texts.closedBefore] : []), ...(kinds ? [kinds] : [])];
   const reportRows = (await sql(REPORTS_AS_AT_SQL, [before])).filter((row) => !kinds || kinds.includes((row.after as { kind?: SourceKind } | null)?.kind as SourceKind));
   const itemRows = await sql(itemsAsAtSql(options.fields ?? [], texts, kinds), itemParameters);
   const items = itemRows.map(toItem);

@@ -1,5 +1,5 @@
 import { closureHowPhrases, lifecycleStatusLabels, selfCertifiedStatuses } from '../domain/lifecycleStates';
-import type { ItemKind } from '../domain/vocabulary';
+import type { IsoDate, ItemKind } from '../domain/vocabulary';
 import type { ItemAsAt } from './model';
 
 /** Helpers the three papers share. */
@@ -11,6 +11,9 @@ export const isForTheForce = (item: Pick<ItemAsAt, 'forTheForce' | 'status'>): b
 export const isAwaitingSignOff = (item: Pick<ItemAsAt, 'status'>): boolean => selfCertifiedStatuses.includes(item.status);
 
 const referenceCollator = new Intl.Collator('en-GB', { numeric: true, sensitivity: 'base' });
+
+/** The London date a closed item closed (the lifecycle's `closure.on`); '' when it is not closed. */
+export const closedOn = (item: Pick<ItemAsAt, 'closure'>): IsoDate => item.closure?.on ?? '';
 
 /** "4" before "4a" before "10" before "11.1"; text compared case-insensitively within runs. */
 export function compareReferences(a: string, b: string): number {

@@ -33,8 +33,7 @@ export interface ItemAsAt {
   /** The London date the item was logged. */
   loggedOn: IsoDate;
   status: LifecycleStatus;
-  /** The London date of the event that set the current status (for a closed item: the day it closed). */
-  statusSince: IsoDate;
+  /** How it closed, while it is closed (the lifecycle sets it with the status 'closed' and clears it on reopening). */
   closure: Closure | null;
   category: ClosureCategory | null;
   dueDate: IsoDate | null;

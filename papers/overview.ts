@@ -1,6 +1,6 @@
 import type { ClosureCategory, IsoDate, SourceKind } from '../domain/vocabulary';
 import { closureCategories, closureCategoryLabels } from '../domain/vocabulary';
-import { byReference, compareCodes, compareTitles, isAwaitingSignOff, isForTheForce, itemsByReport, reportCounts, stateWords, statusLine } from './common';
+import { byReference, closedOn, compareCodes, compareTitles, isAwaitingSignOff, isForTheForce, itemsByReport, reportCounts, stateWords, statusLine } from './common';
 import { shortMonthYear } from './dates';
 import type { ItemAsAt, PaperData, ReportAsAt } from './model';
 import type { Scheme } from './rag';
@@ -148,7 +148,7 @@ export function categoryTable(items: readonly ItemAsAt[]): { rows: CategoryRow[]
 
 function section(reports: readonly ReportAsAt[], itemsOf: Map<string, ItemAsAt[]>, options: OverviewOptions): OverviewSection {
   const previous = options.previousCommittee ?? null;
-  const alreadyReported = (item: ItemAsAt) => previous !== null && item.status === 'closed' && item.statusSince <= previous;
+  const alreadyReported = (item: ItemAsAt) => previous !== null && item.status === 'closed' && closedOn(item) <= previous;
   const allItems = reports.flatMap((report) => itemsOf.get(report.id) ?? []);
   const { rows, totals } = categoryTable(allItems);
   const shown: OverviewReport[] = [];

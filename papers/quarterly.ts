@@ -1,6 +1,6 @@
 import type { IsoDate } from '../domain/vocabulary';
 import { itemKindLabels } from '../domain/vocabulary';
-import { compareCodes, compareReferences, compareTitles, isForTheForce, nameOf } from './common';
+import { closedOn, compareCodes, compareReferences, compareTitles, isForTheForce, nameOf } from './common';
 import { dayMonthYear } from './dates';
 import type { ItemAsAt, PaperData, ReportAsAt } from './model';
 import type { RagPosition, Scheme } from './rag';
@@ -87,7 +87,7 @@ export interface QuarterlyPaper {
 /** Which group an item is in as at `asAt`, for a quarter that began after `quarterStart`; null when not in the paper. */
 export function quarterlyGroupOf(item: ItemAsAt, asAt: IsoDate, quarterStart: IsoDate): QuarterlyGroup | null {
   if (!isForTheForce(item)) return null;
-  if (item.status === 'closed') return item.statusSince > quarterStart ? 'closed' : null;
+  if (item.status === 'closed') return closedOn(item) > quarterStart ? 'closed' : null;
   const position: RagPosition = ragPosition({ ...item, atRisk: item.atRisk !== null }, asAt);
   if (position === 'proposed_for_closure' || position === 'awaiting_sign_off') return 'proposed_for_closure';
   if (position === 'off_target') return 'off_target';

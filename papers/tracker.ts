@@ -1,6 +1,6 @@
 import type { IsoDate } from '../domain/vocabulary';
 import { itemKindLabels, sourceKindLabels } from '../domain/vocabulary';
-import { byReference, compareCodes, compareTitles, isForTheForce, itemsByReport, nameOf, stateWords, statusLine } from './common';
+import { byReference, closedOn, compareCodes, compareTitles, isForTheForce, itemsByReport, nameOf, stateWords, statusLine } from './common';
 import { dayMonthYear, dueDateHistoryWords, longDate } from './dates';
 import type { ItemAsAt, PaperData, ReportAsAt } from './model';
 import type { Colour, Scheme } from './rag';
@@ -71,7 +71,7 @@ export function trackerComment(item: ItemAsAt, people: Record<string, string>): 
 function trackerItem(item: ItemAsAt, data: PaperData, options: TrackerOptions): TrackerItem {
   const previous = options.previousReport ?? null;
   const position = ragPosition({ ...item, atRisk: item.atRisk !== null }, data.asAt);
-  const closedSincePrevious = previous !== null && item.status === 'closed' && item.statusSince > previous;
+  const closedSincePrevious = previous !== null && item.status === 'closed' && closedOn(item) > previous;
   return {
     id: item.id,
     reference: item.reference,

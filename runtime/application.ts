@@ -113,7 +113,15 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
         namespace: options.namespace,
         taskQueue: options.taskQueue,
         ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-        activities: createActivities({ dataSource, mailer, links: { publicUrl: options.publicUrl, forceName: options.forceName } }),
+        activities: createActivities({
+          dataSource,
+          mailer,
+          links: {
+            publicUrl: options.publicUrl,
+            forceName: options.forceName,
+            actionLinks: { secret: services.auth.settings.sessionSecret, days: services.auth.settings.actionLinkDays },
+          },
+        }),
         shutdownGraceTime: '20 seconds',
       });
       const running = worker.run();

@@ -19,6 +19,8 @@ export interface NotificationFacts {
   /** The audit trail's sentence for what happened, e.g. "Rejected by the DCC: the evidence does not show …". */
   whatHappened: string;
   link: string;
+  /** One-click decisions (signed, single-use links), for emails that ask the recipient to decide. */
+  decisions?: { label: string; url: string }[];
 }
 
 interface TemplateWords {
@@ -103,6 +105,7 @@ export function renderNotificationEmail(template: NotificationTemplate, facts: N
     '',
     ...(w.next ? [`What to do next: ${w.next}`] : []),
     facts.link,
+    ...(facts.decisions ?? []).flatMap((d) => ['', `${d.label} (works once, for you only):`, d.url]),
     '',
     `${facts.forceName} corporate development`,
   ].join('\n');
@@ -115,6 +118,7 @@ export function renderNotificationEmail(template: NotificationTemplate, facts: N
 <blockquote style="border-left: 5px solid #b1b4b6; margin: 0; padding: 0 16px">${facts.text}</blockquote>
 ${w.next ? html`<p><strong>What to do next:</strong> ${w.next}</p>` : ''}
 <p><a href="${facts.link}">Open ${kind} ${facts.reference}</a></p>
+${(facts.decisions ?? []).length ? html`<p>Or decide from here (each link works once, for you only, and asks you to confirm): ${(facts.decisions ?? []).map((d, i) => html`${i ? ' · ' : ''}<a href="${d.url}">${d.label}</a>`)}</p>` : ''}
 <p>${facts.forceName} corporate development</p>
 </body></html>`;
   return { subject, text, html: body.value };

@@ -63,7 +63,22 @@ describe('the recommendation lifecycle, end to end', () => {
     expect(view.state.approval!.steps.map((s) => s.approverId)).toEqual([p.lead.id, null]);
     await mailTo(p.lead, /^Approval needed/);
 
-    await api.command(id, { type: 'approve', comment: 'Content with this' }, p.lead.id);
+    // The lead decides from the email: the link shows what will happen, and only submitting the page acts.
+    const request = await mailTo(p.lead, /^Approval needed/);
+    const approveUrl = /Approve \(works once, for you only\):\n(\S+)/.exec(request.text)![1]!;
+    expect(request.html).toContain('Reject, with reasons');
+    const page = await fetch(approveUrl.replace('http://tracker.test', product.baseUrl), { redirect: 'manual' });
+    const pageHtml = await page.text();
+    expect(page.status).toBe(200);
+    expect((await api.get(id)).state.approval!.current).toBe(0);
+    const formCookie = (page.headers.getSetCookie() ?? []).map((c) => c.split(';')[0]!).find((c) => c.startsWith('rt_form='))!;
+    const submitted = await fetch(approveUrl.replace('http://tracker.test', product.baseUrl), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: formCookie },
+      body: new URLSearchParams({ _csrf: /name="_csrf" value="([^"]+)"/.exec(pageHtml)![1]!, comment: 'Content with this' }).toString(),
+    });
+    expect(submitted.status).toBe(200);
     view = await api.get(id);
     expect(view.state.approval!.steps.map((s) => s.approverId)).toEqual([p.lead.id, p.dcc.id]);
     await mailTo(p.dcc, /^Approval needed/);

@@ -25,7 +25,6 @@ function item(overrides: Partial<ItemAsAt>): ItemAsAt {
     department: null,
     loggedOn: '2020-01-01',
     status: 'in_progress',
-    statusSince: '2020-01-02',
     closure: null,
     category: 3,
     dueDate: null,
@@ -38,6 +37,8 @@ function item(overrides: Partial<ItemAsAt>): ItemAsAt {
     ...overrides,
   };
 }
+
+const closedOn = (on: string): ItemAsAt['closure'] => ({ how: 'self_certified', on, by: null, reason: 'r', supersededBy: null, afterDueDate: false });
 
 describe('dates as the papers use them', () => {
   it('ends an "as at" day at midnight in London, in winter and in summer', () => {
@@ -207,8 +208,8 @@ describe('the quarterly action update', () => {
 
   it('puts each item in one group, in the order closed, proposed, off target, new, at risk, on target', () => {
     const quarterStart = '2021-01-01';
-    expect(quarterlyGroupOf(item({ status: 'closed', statusSince: '2021-02-01', loggedOn: '2021-01-15' }), '2021-03-31', quarterStart)).toBe('closed');
-    expect(quarterlyGroupOf(item({ status: 'closed', statusSince: '2020-12-01' }), '2021-03-31', quarterStart)).toBeNull();
+    expect(quarterlyGroupOf(item({ status: 'closed', closure: closedOn('2021-02-01'), loggedOn: '2021-01-15' }), '2021-03-31', quarterStart)).toBe('closed');
+    expect(quarterlyGroupOf(item({ status: 'closed', closure: closedOn('2020-12-01') }), '2021-03-31', quarterStart)).toBeNull();
     expect(quarterlyGroupOf(item({ status: 'awaiting_approval', dueDate: '2021-01-02', loggedOn: '2021-02-01' }), '2021-03-31', quarterStart)).toBe('proposed_for_closure');
     expect(quarterlyGroupOf(item({ dueDate: '2021-03-01', loggedOn: '2021-02-01' }), '2021-03-31', quarterStart)).toBe('off_target');
     expect(quarterlyGroupOf(item({ dueDate: '2021-04-01', loggedOn: '2021-02-01' }), '2021-03-31', quarterStart)).toBe('new');
