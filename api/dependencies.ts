@@ -26,6 +26,8 @@ export interface ApiDependencies {
   logger: Logger;
   readiness(): Promise<ReadinessCheck>;
   forceName: string;
+  /** Proxies whose X-Forwarded-For is believed (express 'trust proxy'); default loopback. */
+  trustProxy?: string;
   /** The local SMTP sink, when the product runs on embedded defaults: enables the development mailbox. */
   mailbox?: Pick<SmtpSink, 'list' | 'get'>;
 }

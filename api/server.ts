@@ -77,7 +77,7 @@ const pageGate: RequestHandler = (req, res, next) => {
 export function buildApp(deps: ApiDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', /^\d+$/.test(deps.trustProxy ?? '') ? Number(deps.trustProxy) : (deps.trustProxy ?? 'loopback'));
   app.use(
     pinoHttp({
       logger: deps.logger,

@@ -20,6 +20,7 @@ export async function runProcess(role: 'api' | 'worker'): Promise<void> {
       mailFrom: config.MAIL_FROM,
       publicUrl: config.publicUrl,
       forceName: config.FORCE_NAME,
+      trustProxy: config.TRUST_PROXY,
       evidenceMaxMb: config.EVIDENCE_MAX_MB,
       logger,
       runApi: role === 'api',

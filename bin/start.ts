@@ -37,6 +37,7 @@ async function main(): Promise<void> {
       mailFrom: config.MAIL_FROM,
       publicUrl: config.publicUrl,
       forceName: config.FORCE_NAME,
+      trustProxy: config.TRUST_PROXY,
       evidenceMaxMb: config.EVIDENCE_MAX_MB,
       logger,
       runApi: true,

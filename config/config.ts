@@ -68,6 +68,14 @@ export const configSchema = z.object({
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_PROVIDER_NAME: z.string().min(1).max(100).default('your force account'),
+  /**
+   * Which proxies' X-Forwarded-For to believe, as express reads it: "loopback" (the default), a subnet such as
+   * "10.0.0.0/8", several separated by commas, or a number of hops. Sign-in rate limits count per client address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(loopback|linklocal|uniquelocal|\d{1,2}|[\d.:/a-f]+)(,\s*(loopback|linklocal|uniquelocal|[\d.:/a-f]+))*$/i, 'must be loopback, a subnet such as 10.0.0.0/8 (several separated by commas), or a number of proxy hops')
+    .default('loopback'),
   ACTION_LINK_DAYS: z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number of days').min(1, 'must be at least 1').max(60, 'must be at most 60').default(14),
 });
 

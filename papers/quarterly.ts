@@ -3,8 +3,9 @@ import { itemKindLabels } from '../domain/vocabulary';
 import { closedOn, compareCodes, compareReferences, compareTitles, isForTheForce, nameOf } from './common';
 import { dayMonthYear } from './dates';
 import type { ItemAsAt, PaperData, ReportAsAt } from './model';
-import type { RagPosition, Scheme } from './rag';
-import { ragPosition, schemeColour, type Colour } from './rag';
+import type { RagStatus } from '../domain/rag';
+import type { Scheme } from './rag';
+import { itemRag, schemeColour, type Colour } from './rag';
 
 /**
  * The quarterly action update (DOMAIN.md paper 2, seed 004): a summary table for this quarter and last quarter with
@@ -14,7 +15,7 @@ import { ragPosition, schemeColour, type Colour } from './rag';
  * A quarter runs from the day after the previous quarter's date to the "as at" date. Every one of the force's items,
  * from any source (inspections, super-complaints, audits), falls in exactly one group, decided in this order:
  *  1. closed: closed during the quarter (items closed in an earlier quarter were reported then and are left out);
- *  2. proposed for closure: evidence submitted and in the force's approval chain, or self-certified and with HMICFRS;
+ *  2. proposed for closure: evidence submitted, awaiting approval, self-certification or HMICFRS (domain/rag.ts);
  *  3. off target: past its target date;
  *  4. new: logged during the quarter;
  *  5. at risk: due within three months, or flagged at risk by its owner;
@@ -88,8 +89,8 @@ export interface QuarterlyPaper {
 export function quarterlyGroupOf(item: ItemAsAt, asAt: IsoDate, quarterStart: IsoDate): QuarterlyGroup | null {
   if (!isForTheForce(item)) return null;
   if (item.status === 'closed') return closedOn(item) > quarterStart ? 'closed' : null;
-  const position: RagPosition = ragPosition({ ...item, atRisk: item.atRisk !== null }, asAt);
-  if (position === 'proposed_for_closure' || position === 'awaiting_sign_off') return 'proposed_for_closure';
+  const position: RagStatus = itemRag(item, asAt);
+  if (position === 'proposed_for_closure') return 'proposed_for_closure';
   if (position === 'off_target') return 'off_target';
   if (item.loggedOn > quarterStart) return 'new';
   if (position === 'at_risk') return 'at_risk';
@@ -139,7 +140,7 @@ export function buildQuarterly(current: PaperData, previous: PaperData, options:
     const group = quarterlyGroupOf(item, current.asAt, options.previousQuarter);
     if (!group) continue;
     const report = reports.get(item.reportId);
-    const position = ragPosition({ ...item, atRisk: item.atRisk !== null }, current.asAt);
+    const position = itemRag(item, current.asAt);
     byGroup.get(group)!.push({
       id: item.id,
       group,
@@ -150,7 +151,7 @@ export function buildQuarterly(current: PaperData, previous: PaperData, options:
       managerResponsible: nameOf(current.people, item.leadId),
       sourceOriginator: report?.originator ?? '',
       sourceTitle: report?.title ?? '',
-      status: schemeColour(options.scheme, position, item, { closedSincePrevious: group === 'closed' }),
+      status: schemeColour(options.scheme, position, item, options.previousQuarter),
       latestUpdate: latestUpdateWords(item, current.people),
     });
   }

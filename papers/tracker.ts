@@ -1,10 +1,10 @@
 import type { IsoDate } from '../domain/vocabulary';
 import { itemKindLabels, sourceKindLabels } from '../domain/vocabulary';
-import { byReference, closedOn, compareCodes, compareTitles, isForTheForce, itemsByReport, nameOf, stateWords, statusLine } from './common';
+import { byReference, compareCodes, compareTitles, isForTheForce, itemsByReport, nameOf, stateWords, statusLine } from './common';
 import { dayMonthYear, dueDateHistoryWords, longDate } from './dates';
 import type { ItemAsAt, PaperData, ReportAsAt } from './model';
 import type { Colour, Scheme } from './rag';
-import { ragPosition, schemeColour, schemeKey } from './rag';
+import { itemRag, schemeColour, schemeKey } from './rag';
 
 /**
  * The per-report tracker (DOMAIN.md paper 3, seeds 002 and 003): per report its summary line and a table of every
@@ -69,15 +69,13 @@ export function trackerComment(item: ItemAsAt, people: Record<string, string>): 
 }
 
 function trackerItem(item: ItemAsAt, data: PaperData, options: TrackerOptions): TrackerItem {
-  const previous = options.previousReport ?? null;
-  const position = ragPosition({ ...item, atRisk: item.atRisk !== null }, data.asAt);
-  const closedSincePrevious = previous !== null && item.status === 'closed' && closedOn(item) > previous;
+  const position = itemRag(item, data.asAt);
   return {
     id: item.id,
     reference: item.reference,
     kind: itemKindLabels[item.kind] ?? item.kind,
     text: item.text,
-    colour: schemeColour(options.scheme, position, item, { closedSincePrevious }),
+    colour: schemeColour(options.scheme, position, item, options.previousReport ?? null),
     dueDates: !isForTheForce(item) && item.dueDateHistory.length === 0 ? '' : dueDateHistoryWords(item.dueDateHistory),
     comment: trackerComment(item, data.people),
   };

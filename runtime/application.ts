@@ -30,6 +30,8 @@ export interface ApplicationOptions {
   mailFrom: string;
   publicUrl: string;
   forceName: string;
+  /** Express 'trust proxy' (TRUST_PROXY). */
+  trustProxy?: string;
   evidenceMaxMb?: number;
   logger: Logger;
   /** Which parts run in this process: `npm start` runs both, the container images one each. */
@@ -146,6 +148,7 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
         ...services,
         logger,
         readiness: readinessProbe(dataSource, connection, options.namespace),
+        trustProxy: options.trustProxy,
         forceName: options.forceName,
         evidenceMaxBytes: Math.round((options.evidenceMaxMb ?? 20) * 1024 * 1024),
         mailbox: options.mailbox,

@@ -72,3 +72,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ACTION_LINK_DAYS: '0' })).toThrow(/ACTION_LINK_DAYS: must be at least 1/);
   });
 });
+
+describe('TRUST_PROXY', () => {
+  it('accepts loopback, subnets and hop counts, and names the variable otherwise', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe('loopback');
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 172.16.0.0/12' }).TRUST_PROXY).toBe('10.0.0.0/8, 172.16.0.0/12');
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe('2');
+    expect(() => loadConfig({ TRUST_PROXY: 'everyone!' })).toThrow(/TRUST_PROXY: must be loopback, a subnet/);
+  });
+});

@@ -3,7 +3,8 @@ import { statusLine } from '../../papers/common';
 import { addMonths, dueDateHistoryWords, endOfAsAtDay, londonDate, shortMonthYear } from '../../papers/dates';
 import { buildOverview, categoryTable } from '../../papers/overview';
 import { buildQuarterly, quarterlyGroupOf, summaryTable } from '../../papers/quarterly';
-import { ragPosition, schemeColour, type RagPosition } from '../../papers/rag';
+import type { RagStatus } from '../../domain/rag';
+import { itemRag, schemeColour } from '../../papers/rag';
 import { renderCsv } from '../../papers/render/csv';
 import { pdfSafe } from '../../papers/render/pdf';
 import { paperFilename, paperRequestProblem } from '../../papers/service';
@@ -69,15 +70,24 @@ describe('dates as the papers use them', () => {
   });
 });
 
-describe('status colours', () => {
+describe('status colours (domain/rag.ts, as the papers print them)', () => {
   const asAt = '2021-03-31';
-  const cases: [string, Partial<ItemAsAt>, RagPosition, string, string][] = [
+  const closure = (how: 'superseded' | 'self_certified' | 'signed_off_by_hmicfrs' | 'no_action_required', afterDueDate: boolean, on = '2020-06-01') => ({
+    how,
+    on,
+    by: null,
+    reason: 'r',
+    supersededBy: how === 'superseded' ? 'x' : null,
+    afterDueDate,
+  });
+  const cases: [string, Partial<ItemAsAt>, RagStatus, string, string][] = [
     ['addressed to a national body', { forTheForce: false, status: 'logged' }, 'not_for_the_force', 'WHITE', 'Not for the force'],
     ['marked not for the force', { status: 'not_for_the_force' }, 'not_for_the_force', 'WHITE', 'Not for the force'],
-    ['superseded', { status: 'closed', closure: { how: 'superseded', on: '2021-01-01', by: null, reason: 'r', supersededBy: 'x', afterDueDate: false } }, 'withdrawn', 'WHITE', 'Closed'],
-    ['closed on time', { status: 'closed', closure: { how: 'self_certified', on: '2020-06-01', by: null, reason: 'r', supersededBy: null, afterDueDate: false } }, 'closed', 'GREEN', 'Closed'],
-    ['closed late', { status: 'closed', closure: { how: 'signed_off_by_hmicfrs', on: '2020-06-01', by: null, reason: 'r', supersededBy: null, afterDueDate: true } }, 'closed', 'PURPLE', 'Closed'],
-    ['with HMICFRS', { status: 'awaiting_hmicfrs_sign_off', dueDate: '2020-01-01' }, 'awaiting_sign_off', 'GREEN', 'Proposed for closure'],
+    ['superseded', { status: 'closed', closure: closure('superseded', false) }, 'closed', 'WHITE', 'Closed'],
+    ['closed, no action required', { status: 'closed', closure: closure('no_action_required', false) }, 'closed', 'WHITE', 'Closed'],
+    ['closed on time', { status: 'closed', closure: closure('self_certified', false) }, 'closed', 'GREEN', 'Closed'],
+    ['closed late', { status: 'closed', closure: closure('signed_off_by_hmicfrs', true) }, 'closed', 'PURPLE', 'Closed'],
+    ['with HMICFRS', { status: 'awaiting_hmicfrs_sign_off', dueDate: '2020-01-01' }, 'proposed_for_closure', 'AMBER', 'Proposed for closure'],
     ['in the approval chain', { status: 'awaiting_approval', dueDate: '2020-01-01' }, 'proposed_for_closure', 'AMBER', 'Proposed for closure'],
     ['past its due date', { dueDate: '2021-03-30' }, 'off_target', 'RED', 'Off target'],
     ['due on the day', { dueDate: '2021-03-31' }, 'at_risk', 'AMBER', 'At risk'],
@@ -87,17 +97,17 @@ describe('status colours', () => {
     ['logged, no date yet', { status: 'logged' }, 'on_target', 'AMBER', 'On target'],
   ];
 
-  it.each(cases)('%s', (_name, overrides, position, colourA, labelB) => {
+  it.each(cases)('%s', (_name, overrides, rag, colourA, labelB) => {
     const subject = item(overrides);
-    const computed = ragPosition({ ...subject, atRisk: subject.atRisk !== null }, asAt);
-    expect(computed).toBe(position);
-    expect(schemeColour('A', computed, subject, { closedSincePrevious: false }).label).toBe(colourA);
-    expect(schemeColour('B', computed, subject, { closedSincePrevious: false }).label).toBe(labelB);
+    expect(itemRag(subject, asAt)).toBe(rag);
+    expect(schemeColour('A', rag, subject, null).label).toBe(colourA);
+    expect(schemeColour('B', rag, subject, null).label).toBe(labelB);
   });
 
   it('shows an item implemented on time since the last report as NEW GREEN in scheme A', () => {
-    const closed = item({ status: 'closed', closure: { how: 'self_certified', on: '2021-02-01', by: null, reason: 'r', supersededBy: null, afterDueDate: false } });
-    expect(schemeColour('A', 'closed', closed, { closedSincePrevious: true }).label).toBe('NEW GREEN');
+    const closed = item({ status: 'closed', closure: closure('self_certified', false, '2021-02-01') });
+    expect(schemeColour('A', 'closed', closed, '2020-12-31').label).toBe('NEW GREEN');
+    expect(schemeColour('A', 'closed', closed, '2021-02-01').label).toBe('GREEN');
   });
 });
 
