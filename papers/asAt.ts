@@ -26,10 +26,10 @@ export interface PaperDatabase {
 
 /**
  * Settings for every reading transaction, for the paper and the benchmark's reference query alike: a read-only
- * snapshot (several reads of one paper see the same data); enough sort memory for the per-field folding; and no
- * nested-loop joins. The planner cannot estimate how many rows a condition on jsonb keeps, guesses one, and then
- * joins two folded sets of tens of thousands of items pair by pair (seconds to minutes instead of milliseconds);
- * these reads join whole sets, which hash and merge joins do in one pass.
+ * snapshot (the several reads of one paper see the same data); enough memory to sort the trail in one go; and no
+ * nested-loop joins. The planner cannot estimate how many rows a condition on jsonb keeps, guesses one, and may then
+ * join two sets of tens of thousands of items pair by pair: the benchmark's reference query (one DISTINCT ON per
+ * field, joined) took over a minute that way at 100,000 items, and 0.6 s with hash and merge joins.
  */
 export const SNAPSHOT_SETTINGS = [
   'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY',
@@ -89,16 +89,15 @@ const logged = (expression: string, aggregate = 'min') => `${aggregate}(${expres
 /**
  * One row per item logged before $1, with each field's value as at $1, in one pass over the trail: only the item's
  * own events up to the end of the day that carry one of the wanted keys, sorted once by item and newest first, and
- * folded per item. Every aggregate shares that one ORDER BY (and none has a FILTER clause), so PostgreSQL sorts the
- * rows once instead of once per item. The closure travels with the status: every event that changes the closure
+ * folded per item. Every ordered aggregate shares that one ORDER BY (and none of them has a FILTER clause), so
+ * PostgreSQL sorts the rows once instead of once per item. The closure travels with the status: every event that changes the closure
  * also changes the status. Instants become London dates after the folding, once per item.
  */
 export function itemsAsAtSql(fields: readonly OptionalField[], texts: TextOptions = {}, reportKinds: readonly SourceKind[] | null = null): string {
   const keys = ['status', 'reportId', 'category', 'text', ...fields];
-  const optional = fields.map((field) => {
-    const operator = field === 'ownerId' || field === 'leadId' || field === 'notForTheForceReason' ? '->>' : '->';
-    return `,\n      ${latest(`e.after${operator}'${field}'`)} AS ${optionalColumns[field]}`;
-  });
+  // As jsonb, never as text: `->>` turns JSON null into SQL NULL, which would bring back a value later cleared
+  // (a not-for-the-force reason cleared on reactivation).
+  const optional = fields.map((field) => `,\n      ${latest(`e.after->'${field}'`)} AS ${optionalColumns[field]}`);
   const textWanted = [
     texts.forTheForceOnly ? "folded.for_the_force IS NOT FALSE AND folded.status IS DISTINCT FROM 'not_for_the_force'" : null,
     texts.closedBefore ? "(folded.status IS DISTINCT FROM 'closed' OR folded.closure->>'on' > $2)" : null,

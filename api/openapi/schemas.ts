@@ -25,7 +25,7 @@ export const problemSchema = z
 export const personSummarySchema = z.object({ id: uuid, name: z.string(), email: z.string(), jobTitle: z.string() }).meta({ id: 'PersonSummary' });
 
 export const personSchema = z
-  .object({ id: uuid, name: z.string(), email: z.string(), roles: z.array(z.enum(roles)), jobTitle: z.string(), department: z.string() })
+  .object({ id: uuid, name: z.string(), email: z.string(), roles: z.array(z.enum(roles)), jobTitle: z.string(), department: z.string(), digestPreference: z.enum(['immediate', 'daily', 'weekly']) })
   .meta({ id: 'Person' });
 
 export const page = <T extends z.ZodType>(item: T, id: string) =>

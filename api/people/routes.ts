@@ -5,9 +5,15 @@ import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../endpoint';
 import { page, personSchema } from '../openapi/schemas';
 import { keysetPage, pageQuery } from '../pagination';
+import { recordAudit } from '../../entities/auditTrail';
 import { ApiProblem } from '../problem';
 
-const personView = (p: Person) => ({ id: p.id, name: p.name, email: p.email, roles: p.roles, jobTitle: p.jobTitle, department: p.department });
+const personView = (p: Person) => ({ id: p.id, name: p.name, email: p.email, roles: p.roles, jobTitle: p.jobTitle, department: p.department, digestPreference: p.digestPreference });
+
+const personIdParams = z.object({ personId: z.uuid({ message: 'must be the id of a person (a UUID)' }) });
+const digestPreferenceSchema = z
+  .object({ digestPreference: z.enum(['immediate', 'daily', 'weekly'], { message: 'must be immediate, daily or weekly' }) })
+  .strict();
 
 export const peopleQuery = z
   .object({
@@ -18,6 +24,11 @@ export const peopleQuery = z
   .strict();
 
 export function peopleFeature({ dataSource }: ApiDependencies): Feature {
+  const findPerson = async (id: string) => {
+    const person = await dataSource.manager.findOneBy(Person, { id });
+    if (!person) throw ApiProblem.notFound('The person');
+    return person;
+  };
   return {
     mountPath: '/api/people',
     tag: 'People',
@@ -54,9 +65,38 @@ export function peopleFeature({ dataSource }: ApiDependencies): Feature {
         params: z.object({ personId: z.uuid({ message: 'must be the id of a person (a UUID)' }) }),
         responses: { 200: { description: 'The person', schema: personSchema } },
         async handle({ res, params }) {
-          const person = await dataSource.manager.findOneBy(Person, { id: params.personId });
-          if (!person) throw ApiProblem.notFound('The person');
-          res.json(personView(person));
+          res.json(personView(await findPerson(params.personId)));
+        },
+      }),
+      endpoint({
+        method: 'put',
+        path: '/:personId/digest-preference',
+        summary: 'Choose how routine reminders arrive: each at once, or in a daily or weekly digest (escalations always come at once)',
+        access: 'people.preferences',
+        params: personIdParams,
+        relation: async ({ params, identity }) => ({ self: params.personId === identity.person.id }),
+        body: digestPreferenceSchema,
+        responses: { 200: { description: 'The person, with the new preference', schema: personSchema } },
+        async handle({ res, params, body, by }) {
+          const saved = await dataSource.transaction(async (tx) => {
+            const person = await tx.findOneBy(Person, { id: params.personId });
+            if (!person) throw ApiProblem.notFound('The person');
+            const before = person.digestPreference;
+            person.digestPreference = body.digestPreference;
+            await tx.save(person);
+            await recordAudit(tx, {
+              actorId: by.actor.personId,
+              actorLabel: by.label,
+              entityType: 'person',
+              entityId: person.id,
+              type: 'digest_preference_changed',
+              summary: `${person.name} now receives routine reminders ${body.digestPreference === 'immediate' ? 'as they come' : `in a ${body.digestPreference} digest`}`,
+              before: { digestPreference: before },
+              after: { digestPreference: body.digestPreference },
+            });
+            return person;
+          });
+          res.json(personView(saved));
         },
       }),
     ],

@@ -137,6 +137,11 @@ const table: Record<string, Row> = {
   'GET /api/approvals': { allowed: ALL, request: () => ({ path: '/api/approvals' }) },
   'GET /api/people': { allowed: ALL, request: () => ({ path: '/api/people?limit=5' }) },
   'GET /api/people/:personId': { allowed: ALL, request: (ctx) => ({ path: `/api/people/${ctx.people.lead.id}` }) },
+  'PUT /api/people/:personId/digest-preference': {
+    // Everyone may set their own; the matrix asks each persona about themselves (anonymous: about the viewer).
+    allowed: ALL,
+    request: (ctx, p) => ({ path: `/api/people/${ctx.people[p ?? 'viewer'].id}/digest-preference`, body: { digestPreference: 'weekly' } }),
+  },
 
   'GET /api/routing-rules': { allowed: ALL, request: () => ({ path: '/api/routing-rules' }) },
   'PUT /api/routing-rules/:ruleId': {

@@ -117,6 +117,17 @@ describe('reminders and escalations', () => {
     expect(await mails(owner.email)).toHaveLength(3); // two assignment emails and one digest
   });
 
+  it('lets each person choose daily, weekly or immediate reminders for themselves, and nobody else', async () => {
+    const mine = await api.call<{ digestPreference: string }>('PUT', `/api/people/${p.owner.id}/digest-preference`, { digestPreference: 'immediate' }, p.owner.id);
+    expect(mine.status).toBe(200);
+    expect(mine.body.digestPreference).toBe('immediate');
+    const someoneElse = await api.call('PUT', `/api/people/${p.lead.id}/digest-preference`, { digestPreference: 'weekly' }, p.owner.id);
+    expect(someoneElse.status).toBe(403);
+    const nonsense = await api.call<{ errors: { field: string; message: string }[] }>('PUT', `/api/people/${p.owner.id}/digest-preference`, { digestPreference: 'hourly' }, p.owner.id);
+    expect(nonsense.body.errors).toEqual([{ field: 'body.digestPreference', message: 'must be immediate, daily or weekly' }]);
+    expect(await product.app.dataSource.manager.countBy(AuditEvent, { entityId: p.owner.id, type: 'digest_preference_changed' })).toBe(1);
+  });
+
   it('refuses reminder settings that would not work, naming the problem', async () => {
     const bad = await api.call<{ detail: string }>('PUT', '/api/settings/reminders', { policy: { ...defaultReminderPolicy, sendTime: '25:00' } });
     expect(bad.status).toBe(400);

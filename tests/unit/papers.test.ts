@@ -244,7 +244,8 @@ describe('the per-report tracker', () => {
       ['6', 'Recommendation', 'AMBER', 'September 2020, extended to January 2021, now April 2021', 'Awaiting dates for the regional meetings. (Tom Ellery, 10/02/2021)'],
       ['8', 'Recommendation', 'WHITE', '', 'This action is for the Department for Transport'],
       ['11', 'Recommendation', 'PURPLE', 'December 2020', 'Training booked for November. (Tom Ellery, 01/10/2020)'],
-      ['14', 'Area for improvement', 'GREEN', 'October 2020', 'Submitted to HMICFRS, awaiting sign-off'],
+      // Self-certified and with HMICFRS: proposed for closure, AMBER until HMICFRS signs it off (domain/rag.ts).
+      ['14', 'Area for improvement', 'AMBER', 'October 2020', 'Submitted to HMICFRS, awaiting sign-off'],
       ['15', 'Area for improvement', 'RED', 'November 2020', 'Data-sharing agreement still with the partners. (Tom Ellery, 20/11/2020)'],
     ]);
   });
