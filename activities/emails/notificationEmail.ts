@@ -2,7 +2,7 @@ import { formatLongDate } from '../../domain/calendar';
 import type { NotificationTemplate } from '../../domain/lifecycle';
 import { itemKindLabels, type ItemKind } from '../../domain/vocabulary';
 import { html } from '../../web/html';
-import type { RenderedEmail } from './renderedEmail';
+import { framedEmail, quoted, type RenderedEmail } from './renderedEmail';
 
 /** What every email about one recommendation says about it. */
 export interface NotificationFacts {
@@ -94,32 +94,27 @@ export function renderNotificationEmail(template: NotificationTemplate, facts: N
     `What happened: ${facts.whatHappened}`,
   ].filter((line): line is string => line !== null);
 
-  const text = [
-    `Dear ${facts.recipientName},`,
-    '',
-    introSentence,
-    ...details,
-    '',
-    `${itemKindLabels[facts.kind]} ${facts.reference}:`,
-    facts.text,
-    '',
-    ...(w.next ? [`What to do next: ${w.next}`] : []),
-    facts.link,
-    ...(facts.decisions ?? []).flatMap((d) => ['', `${d.label} (works once, for you only):`, d.url]),
-    '',
-    `${facts.forceName} corporate development`,
-  ].join('\n');
-
-  const body = html`<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${subject}</title></head>
-<body style="font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; line-height: 1.4">
-<p>Dear ${facts.recipientName},</p>
-<p>${introSentence}</p>
+  const decisions = facts.decisions ?? [];
+  return framedEmail({
+    subject,
+    forceName: facts.forceName,
+    recipientName: facts.recipientName,
+    text: [
+      introSentence,
+      ...details,
+      '',
+      `${itemKindLabels[facts.kind]} ${facts.reference}:`,
+      facts.text,
+      '',
+      ...(w.next ? [`What to do next: ${w.next}`] : []),
+      facts.link,
+      ...decisions.flatMap((d) => ['', `${d.label} (works once, for you only):`, d.url]),
+    ],
+    html: html`<p>${introSentence}</p>
 <ul>${details.map((line) => html`<li>${line}</li>`)}</ul>
-<blockquote style="border-left: 5px solid #b1b4b6; margin: 0; padding: 0 16px">${facts.text}</blockquote>
+${quoted(facts.text)}
 ${w.next ? html`<p><strong>What to do next:</strong> ${w.next}</p>` : ''}
 <p><a href="${facts.link}">Open ${kind} ${facts.reference}</a></p>
-${(facts.decisions ?? []).length ? html`<p>Or decide from here (each link works once, for you only, and asks you to confirm): ${(facts.decisions ?? []).map((d, i) => html`${i ? ' · ' : ''}<a href="${d.url}">${d.label}</a>`)}</p>` : ''}
-<p>${facts.forceName} corporate development</p>
-</body></html>`;
-  return { subject, text, html: body.value };
+${decisions.length ? html`<p>Or decide from here (each link works once, for you only, and asks you to confirm): ${decisions.map((d, i) => html`${i ? ' · ' : ''}<a href="${d.url}">${d.label}</a>`)}</p>` : ''}`,
+  });
 }

@@ -2,7 +2,7 @@ import { formatLongDate } from '../../domain/calendar';
 import type { NudgeKind } from '../../domain/reminderPolicy';
 import { itemKindLabels, type ItemKind } from '../../domain/vocabulary';
 import { html } from '../../web/html';
-import type { RenderedEmail } from './renderedEmail';
+import { framedEmail, quoted, type RenderedEmail } from './renderedEmail';
 
 export interface NudgeFacts {
   forceName: string;
@@ -75,51 +75,29 @@ export function renderNudgeEmail(kind: NudgeKind, facts: NudgeFacts): RenderedEm
     facts.dueDate ? `Due: ${formatLongDate(facts.dueDate)}` : null,
     facts.ownerName ? `Action owner: ${facts.ownerName}` : null,
   ].filter((line): line is string => line !== null);
-  const text = [
-    `Dear ${facts.recipientName},`,
-    '',
-    `${headline}: ${itemWords(facts)}.`,
-    ...lines,
-    '',
-    facts.text,
-    '',
-    `What to do next: ${nextStep[kind]}`,
-    facts.link,
-    '',
-    `${facts.forceName} corporate development`,
-  ].join('\n');
-  const body = html`<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${subject}</title></head>
-<body style="font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; line-height: 1.4">
-<p>Dear ${facts.recipientName},</p>
-<p><strong>${headline}</strong>: ${itemWords(facts)}.</p>
+  return framedEmail({
+    subject,
+    forceName: facts.forceName,
+    recipientName: facts.recipientName,
+    text: [`${headline}: ${itemWords(facts)}.`, ...lines, '', facts.text, '', `What to do next: ${nextStep[kind]}`, facts.link],
+    html: html`<p><strong>${headline}</strong>: ${itemWords(facts)}.</p>
 <ul>${lines.map((line) => html`<li>${line}</li>`)}</ul>
-<blockquote style="border-left: 5px solid #b1b4b6; margin: 0; padding: 0 16px">${facts.text}</blockquote>
+${quoted(facts.text)}
 <p><strong>What to do next:</strong> ${nextStep[kind]}</p>
-<p><a href="${facts.link}">Open ${itemKindLabels[facts.kind].toLowerCase()} ${facts.reference}</a></p>
-<p>${facts.forceName} corporate development</p>
-</body></html>`;
-  return { subject, text, html: body.value };
+<p><a href="${facts.link}">Open ${itemKindLabels[facts.kind].toLowerCase()} ${facts.reference}</a></p>`,
+  });
 }
 
 /** A person's routine reminders, all their items in one message. */
 export function renderDigestEmail(input: { forceName: string; recipientName: string; entries: { line: string; link: string }[]; period: 'daily' | 'weekly' }): RenderedEmail {
   const count = input.entries.length;
   const subject = `Your ${input.period === 'weekly' ? 'weekly' : 'daily'} reminders: ${count} action${count === 1 ? '' : 's'} need${count === 1 ? 's' : ''} your attention`;
-  const text = [
-    `Dear ${input.recipientName},`,
-    '',
-    `These actions need your attention:`,
-    '',
-    ...input.entries.flatMap((entry) => [`- ${entry.line}`, `  ${entry.link}`]),
-    '',
-    `${input.forceName} corporate development`,
-  ].join('\n');
-  const body = html`<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${subject}</title></head>
-<body style="font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; line-height: 1.4">
-<p>Dear ${input.recipientName},</p>
-<p>These actions need your attention:</p>
-<ul>${input.entries.map((entry) => html`<li><a href="${entry.link}">${entry.line}</a></li>`)}</ul>
-<p>${input.forceName} corporate development</p>
-</body></html>`;
-  return { subject, text, html: body.value };
+  return framedEmail({
+    subject,
+    forceName: input.forceName,
+    recipientName: input.recipientName,
+    text: ['These actions need your attention:', '', ...input.entries.flatMap((entry) => [`- ${entry.line}`, `  ${entry.link}`])],
+    html: html`<p>These actions need your attention:</p>
+<ul>${input.entries.map((entry) => html`<li><a href="${entry.link}">${entry.line}</a></li>`)}</ul>`,
+  });
 }

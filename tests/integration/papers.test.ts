@@ -6,7 +6,7 @@ import type { Person } from '../../entities';
 import { addPeople, apiClient, tokenFor, type ApiClient, type Problem } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 import { docxText, htmlText, pdfText, xlsxText } from '../fixtures/papers/extractText';
-import { insertFixture, materialise, paperDataAsAt } from '../fixtures/papers/fixture';
+import { insertFixture, markNotForTheForce, materialise, paperDataAsAt, reactivate, type Fixture } from '../fixtures/papers/fixture';
 import { SAMPLE_AS_AT, SAMPLE_PREVIOUS, sample } from '../fixtures/papers/sample';
 
 /**
@@ -217,5 +217,41 @@ describe('committee papers', () => {
       expect(file.disposition).toMatch(new RegExp(`^(attachment|inline); filename="[a-z-]+-${SAMPLE_AS_AT}-scheme-b\\.${format}"$`));
       expect(file.body.length).toBeGreaterThan(100);
     }
+  });
+
+  it('reads a field cleared later as cleared (a reactivated item has no not-for-the-force reason)', async () => {
+    const owner = { id: '0f4d7a58-1c1e-4c59-9d0e-4b0d3c1a0009', name: 'Reactivated Owner' };
+    const reactivated: Fixture = {
+      people: [owner],
+      reports: [
+        {
+          title: 'Reactivated report',
+          originator: 'HMICFRS',
+          kind: 'inspection',
+          scope: 'national',
+          publishedOn: '2022-01-10',
+          loggedOn: '2022-01-12',
+          items: [
+            {
+              reference: '1',
+              kind: 'recommendation',
+              category: 2,
+              text: 'First thought to be for the Home Office.',
+              steps: [markNotForTheForce('2022-01-13', 'Addressed to the Home Office'), reactivate('2022-02-01', owner.id, p.lead.id, '2022-09-30')],
+            },
+          ],
+        },
+      ],
+    };
+    await insertFixture(product.app.dataSource, reactivated);
+    const database = dataSourceDatabase(product.app.dataSource);
+    const [before, after] = await database.snapshot(async (sql) => [
+      await loadAsAt(sql, '2022-01-20', { fields: optionalFields }),
+      await loadAsAt(sql, '2022-02-15', { fields: optionalFields }),
+    ]);
+    const id = materialise(reactivated).items[0]!.id;
+    expect(before.items.find((item) => item.id === id)).toMatchObject({ status: 'not_for_the_force', notForTheForceReason: 'Addressed to the Home Office', ownerId: null });
+    expect(after.items.find((item) => item.id === id)).toMatchObject({ status: 'assigned', notForTheForceReason: null, ownerId: owner.id, dueDate: '2022-09-30' });
+    expect(after.items.find((item) => item.id === id)).toEqual(paperDataAsAt(reactivated, '2022-02-15').items[0]);
   });
 });
