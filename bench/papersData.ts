@@ -294,7 +294,7 @@ export async function generateTrail(
   const directory: Directory = { people: people.map((p) => ({ id: p.id, roles: p.roles, active: true, name: p.name })), delegations: [] };
   await client.query(
     'INSERT INTO people (id, name, email) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])',
-    [people.map((p) => p.id), people.map((p) => p.name), people.map((p, i) => `bench.${i}@bench.police.uk`)],
+    [people.map((p) => p.id), people.map((p) => p.name), people.map((_person, i) => `bench.${i}@bench.police.uk`)],
   );
   const reportCount = Math.ceil(options.items / itemsPerReport);
   const span = END - START - 400 * DAY;

@@ -14,6 +14,8 @@ export interface TestProduct {
   sink: SmtpSink;
   databaseUrl: string;
   taskQueue: string;
+  /** A second api + worker on the same database and task queue, mailing to the sink (a restarted worker). */
+  startAnotherInstance(): Promise<RunningApplication>;
   stop(): Promise<void>;
 }
 
@@ -43,7 +45,9 @@ async function admin<T>(adminUrl: string, work: (client: PgClient) => Promise<T>
  * The whole product for one test file: its own database, task queue and SMTP server, on the run's shared
  * PostgreSQL and Temporal. Everything it starts, `stop()` stops and drops.
  */
-export async function startTestProduct(options: { workflowHistoryLimit?: number; digestEveryMs?: number; auth?: Partial<AuthSettings> } = {}): Promise<TestProduct> {
+export async function startTestProduct(
+  options: { workflowHistoryLimit?: number; digestEveryMs?: number; auth?: Partial<AuthSettings>; smtpUrl?: string } = {},
+): Promise<TestProduct> {
   const adminUrl = required('TEST_POSTGRES_ADMIN_URL');
   const suffix = randomBytes(6).toString('hex');
   const database = `rt_test_${suffix}`;
@@ -53,14 +57,15 @@ export async function startTestProduct(options: { workflowHistoryLimit?: number;
   const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-mail-'));
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'warn', pretty: false });
   const sink = await startSmtpSink({ port: 0, storeDir: mailDir });
-  let app: RunningApplication;
-  try {
-    app = await startApplication({
+  const sessionSecret = randomBytes(32).toString('hex');
+  /** Every instance of this product shares its database, task queue and secrets; only where mail goes may differ. */
+  const instance = (smtpUrl: string) =>
+    startApplication({
       databaseUrl,
       temporalAddress: required('TEST_TEMPORAL_ADDRESS'),
       namespace: 'default',
       taskQueue,
-      smtpUrl: sink.url,
+      smtpUrl,
       mailFrom: 'Recommendation Tracker <no-reply@tracker.test>',
       publicUrl: 'http://tracker.test',
       forceName: 'Test Constabulary',
@@ -72,19 +77,29 @@ export async function startTestProduct(options: { workflowHistoryLimit?: number;
       workflowBundle: { code: fs.readFileSync(required('TEST_WORKFLOW_BUNDLE'), 'utf8') },
       workflowHistoryLimit: options.workflowHistoryLimit,
       digestEveryMs: options.digestEveryMs,
-      auth: { sessionSecret: randomBytes(32).toString('hex'), ...options.auth },
+      auth: { sessionSecret, ...options.auth },
     });
+  let app: RunningApplication;
+  try {
+    app = await instance(options.smtpUrl ?? sink.url);
   } catch (error) {
     await sink.stop();
     throw error;
   }
+  const others: RunningApplication[] = [];
   return {
     app,
     baseUrl: app.httpUrl!,
     sink,
     databaseUrl,
     taskQueue,
+    async startAnotherInstance() {
+      const another = await instance(sink.url);
+      others.push(another);
+      return another;
+    },
     async stop() {
+      for (const another of others) await another.stop();
       await app.stop();
       await sink.stop();
       await admin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
