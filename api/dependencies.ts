@@ -4,6 +4,7 @@ import type { SmtpSink } from '../runtime/smtpSink';
 import type { AuthService } from './auth/service';
 import type { ReminderSettingsService } from './administration/reminderSettings';
 import type { EvidenceService } from './evidence/service';
+import type { ImportService } from './imports/service';
 import type { ReportService } from './reports/service';
 import type { RecommendationService } from './recommendations/service';
 
@@ -19,6 +20,7 @@ export interface ApiDependencies {
   recommendations: RecommendationService;
   evidence: EvidenceService;
   reminderSettings: ReminderSettingsService;
+  imports: ImportService;
   /** Sign-in, sessions, API tokens, and the settings of sign-in and email links. */
   auth: AuthService;
   /** Largest evidence file accepted, in bytes. */

@@ -35,6 +35,7 @@ export const permissionTable = {
   },
   'evidence.read': { description: 'See and download evidence', roles: everyone },
   'evidence.add': { description: 'Add evidence to an item: its owner (unless now read-only), or an administrator', roles: ['administrator'], relations: { owner: actors } },
+  'imports.manage': { description: 'Check and import existing trackers (CSV or Excel)', roles: ['administrator'] },
   'people.read': { description: 'See the people of the force and their roles', roles: everyone },
   'people.preferences': { description: 'Choose how routine reminders arrive: oneself, or anyone for an administrator', roles: ['administrator'], relations: { self: everyone } },
   'routingRules.read': { description: 'See the approval routing rules', roles: everyone },

@@ -12,6 +12,7 @@ import { AuthService, type AuthSettings } from '../api/auth/service';
 import { randomToken } from '../api/auth/secrets';
 import { ReminderSettingsService } from '../api/administration/reminderSettings';
 import { EvidenceService } from '../api/evidence/service';
+import { ImportService } from '../api/imports/service';
 import { RecommendationService } from '../api/recommendations/service';
 import { RecommendationWorkflows } from '../api/recommendations/workflowGateway';
 import { ReportService } from '../api/reports/service';
@@ -53,7 +54,7 @@ export interface ApplicationOptions {
 export interface RunningApplication {
   dataSource: DataSource;
   client: Client;
-  services: { reports: ReportService; recommendations: RecommendationService; evidence: EvidenceService; auth: AuthService; reminderSettings: ReminderSettingsService };
+  services: { reports: ReportService; recommendations: RecommendationService; evidence: EvidenceService; auth: AuthService; reminderSettings: ReminderSettingsService; imports: ImportService };
   httpUrl: string | null;
   stop(): Promise<void>;
 }
@@ -90,6 +91,7 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
       recommendations: new RecommendationService(dataSource, workflows),
       evidence: new EvidenceService(dataSource),
       reminderSettings: new ReminderSettingsService(dataSource, workflows, logger),
+      imports: new ImportService(dataSource, workflows, logger),
       auth: new AuthService(dataSource, {
         sessionSecret: randomToken(),
         publicUrl: options.publicUrl,

@@ -1,0 +1,73 @@
+import { importedState, mapHeaders, readDate, readImportRow } from '../../domain/trackerImport';
+
+describe('tracker import rules', () => {
+  it("maps the template's columns and the seeds' usual headers, and reports unknown ones", () => {
+    const { columns, problems } = mapHeaders(['Source title', 'Source originator.', 'Reference', 'Action', 'Target date', 'Manager Responsible', 'Colour of the sky']);
+    expect(columns).toEqual(['Report title', 'Originator', 'Reference', 'Text', 'Due date', 'Lead email', null]);
+    expect(problems).toEqual([{ row: 1, column: null, message: 'the column "Colour of the sky" is not one the import knows; rename it to one of the template\'s columns' }]);
+    expect(mapHeaders(['Reference']).problems.map((p) => p.column)).toEqual(['Report title', 'Originator', 'Text']);
+  });
+
+  it('reads UK and ISO dates, and refuses impossible ones', () => {
+    expect(readDate('31/07/2016')).toBe('2016-07-31');
+    expect(readDate('7/4/2016')).toBe('2016-04-07');
+    expect(readDate('2027-03-31')).toBe('2027-03-31');
+    expect(readDate('31/02/2027')).toBeNull();
+    expect(readDate('next spring')).toBeNull();
+  });
+
+  const row = {
+    'Report title': 'Core Financials February 2016',
+    Originator: 'Mazars',
+    'Source kind': 'internal audit',
+    Reference: 'Action 1',
+    'Item kind': 'action',
+    Text: 'Review and update map and desk instructions.',
+    'Owner email': 'Sarah.Lindqvist@example.police.uk',
+    'Lead email': 'andrew.pemberton@example.police.uk',
+    'Due date': '31/07/2027',
+    'Earlier due dates': '30/04/2027; 31/05/2027',
+    Status: 'At risk',
+    Category: '2',
+  } as const;
+
+  it('reads a row of a quarterly update into an item in progress with its due-date history', () => {
+    const { item, problems } = readImportRow(5, row);
+    expect(problems).toEqual([]);
+    expect(item).toMatchObject({ status: 'in_progress', kind: 'action', category: 2, ownerEmail: 'sarah.lindqvist@example.police.uk', dueDate: '2027-07-31', earlierDueDates: ['2027-04-30', '2027-05-31'] });
+    expect(item!.report).toMatchObject({ kind: 'internal_audit', originator: 'Mazars' });
+    const { state } = importedState('rec-1', item!, { ownerId: 'owner', leadId: 'lead' }, '2026-11-23');
+    expect(state!.dueDateHistory.map((d) => [d.dueDate, d.kind])).toEqual([
+      ['2027-04-30', 'set'],
+      ['2027-05-31', 'extension'],
+      ['2027-07-31', 'extension'],
+    ]);
+  });
+
+  it('names every bad cell by row and column', () => {
+    const { item, problems } = readImportRow(7, { ...row, 'Due date': '31/02/2027', Status: 'Sort of done', Category: 'five', 'Owner email': 'sarah at example' });
+    expect(item).toBeNull();
+    expect(problems).toEqual([
+      { row: 7, column: 'Category', message: '"five" is not a closure category (1, 2, 3 or 4)' },
+      expect.objectContaining({ row: 7, column: 'Status', message: expect.stringContaining('"Sort of done" is not a status the import knows') }),
+      { row: 7, column: 'Owner email', message: '"sarah at example" is not an email address' },
+      { row: 7, column: 'Due date', message: '"31/02/2027" is not a date (write 31/03/2027 or 2027-03-31)' },
+    ]);
+  });
+
+  it('needs an owner, a lead and a due date for work in progress', () => {
+    const { problems } = readImportRow(3, { 'Report title': 'T', Originator: 'HMICFRS', Reference: '1', Text: 'x', Status: 'in progress' });
+    expect(problems.map((p) => p.column)).toEqual(['Owner email', 'Lead email', 'Due date']);
+  });
+
+  it('starts closed and not-for-the-force items in sound states', () => {
+    const closed = readImportRow(2, { 'Report title': 'T', Originator: 'HMICFRS', Reference: '1', Text: 'x', Status: 'Closed', Category: '2' }).item!;
+    expect(importedState('r', closed, { ownerId: null, leadId: null }, '2026-11-23').state!.closure).toMatchObject({ how: 'self_certified' });
+    const signedOff = readImportRow(2, { 'Report title': 'T', Originator: 'HMICFRS', Reference: '1', Text: 'x', Status: 'Complete', Category: '3' }).item!;
+    expect(importedState('r', signedOff, { ownerId: null, leadId: null }, '2026-11-23').state!.closure).toMatchObject({ how: 'signed_off_by_hmicfrs' });
+    const unknown = readImportRow(2, { 'Report title': 'T', Originator: 'HMICFRS', Reference: '1', Text: 'x', Status: 'Closed' }).item!;
+    expect(importedState('r', unknown, { ownerId: null, leadId: null }, '2026-11-23').problems[0]).toMatch(/needs its closure category/);
+    const national = readImportRow(2, { 'Report title': 'T', Originator: 'HMICFRS', Reference: '2', Text: 'x', 'For the force': 'no', 'Addressed to': 'NPCC' }).item!;
+    expect(importedState('r', national, { ownerId: null, leadId: null }, '2026-11-23').state).toMatchObject({ status: 'not_for_the_force', notForTheForceReason: 'Addressed to NPCC' });
+  });
+});
