@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { pageRoutes } from '../web/pages';
+import { govukAssets, pageRoutes } from '../web/pages';
 import { signInRoutes } from '../web/signIn';
 import { actionLinkRoutes } from './actionLinks/routes';
 import { delegationsFeature } from './administration/delegations';
@@ -17,6 +17,7 @@ import type { ApiDependencies } from './dependencies';
 import { featureRouter, fullPath, type Feature } from './endpoint';
 import { evidenceFeature } from './evidence/routes';
 import { healthFeature } from './health';
+import { importsFeature } from './imports/routes';
 import { docsFeature } from './openapi/routes';
 import { peopleFeature } from './people/routes';
 import { papersFeature } from './papers/routes';
@@ -32,6 +33,7 @@ export function apiFeatures(deps: ApiDependencies): Feature[] {
     sessionFeature(deps),
     apiTokensFeature(deps),
     reportsFeature(deps),
+    importsFeature(deps),
     evidenceFeature(deps),
     recommendationsFeature(deps),
     approvalsFeature(deps),
@@ -126,6 +128,7 @@ export function buildApp(deps: ApiDependencies): Express {
   const features = apiFeatures(deps);
   app.use(apiGate(features));
   for (const feature of features) app.use(feature.mountPath || '/', featureRouter(feature));
+  app.use(govukAssets());
   app.use(signInRoutes(deps));
   app.use('/action-links', actionLinkRoutes(deps));
   if (deps.mailbox) {

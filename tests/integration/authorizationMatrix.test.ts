@@ -106,6 +106,11 @@ const table: Record<string, Row> = {
     request: () => ({ path: '/api/reports', body: { title: `Matrix report ${next()}`, originator: 'HMICFRS', kind: 'inspection', scope: 'force', publishedOn: '2025-01-15', recommendations: [] } }),
   },
   'GET /api/reports': { allowed: ALL, request: () => ({ path: '/api/reports' }) },
+  'GET /api/imports/template.csv': { allowed: ADMIN, request: () => ({ path: '/api/imports/template.csv' }) },
+  'POST /api/imports': {
+    allowed: ADMIN,
+    request: () => ({ path: '/api/imports?dryRun=true', raw: { type: 'text/csv', data: Buffer.from('Report title,Originator,Reference,Text\r\nMatrix report,HMICFRS,1,Text\r\n') } }),
+  },
   'GET /api/reports/:id': { allowed: ALL, request: (ctx) => ({ path: `/api/reports/${ctx.reportId}` }) },
 
   'GET /api/recommendations': { allowed: ALL, request: () => ({ path: '/api/recommendations?owner=me&sort=dueDate' }) },
@@ -177,6 +182,14 @@ const table: Record<string, Row> = {
 
   'GET /': { allowed: 'signedIn', page: true, request: () => ({ path: '/' }) },
   'GET /recommendations/:id': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}` }) },
+  'GET /recommendations': { allowed: 'signedIn', page: true, request: () => ({ path: '/recommendations?overdue=false' }) },
+  'GET /recommendations.csv': { allowed: 'signedIn', page: true, request: () => ({ path: '/recommendations.csv' }) },
+  'GET /dashboard': { allowed: 'signedIn', page: true, request: () => ({ path: '/dashboard' }) },
+  // A page's form: anonymous posts are refused (401) rather than redirected, as every change is.
+  'POST /recommendations/:id/commands/:type': {
+    allowed: ACTORS,
+    request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/commands/postUpdate`, form: { text: `Matrix page update ${next()}` } }),
+  },
   'GET /sign-in': { allowed: 'public', page: true, request: () => ({ path: '/sign-in' }) },
   'POST /sign-in': {
     allowed: 'public',

@@ -109,7 +109,7 @@ describe('hostile input', () => {
     const view = await api.get(id!);
     expect([view.text, view.reference, view.report.title]).toEqual([script, '<i>1</i>', script]);
     const session = await signIn(product.baseUrl, p.admin.email, PASSWORD);
-    for (const path of [`/recommendations/${id}`, '/']) {
+    for (const path of [`/recommendations/${id}`, '/recommendations']) {
       const html = await (await fetch(`${product.baseUrl}${path}`, { headers: { cookie: session.cookie } })).text();
       expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
       expect(html).not.toContain('<script>alert');

@@ -13,11 +13,12 @@ describe('the permission table', () => {
     }
   });
 
-  it('lets viewers read (all but the raw audit trail) but never change anything', () => {
+  it('lets viewers read (all but the raw audit trail) and change nothing but their own tokens and reminder preference', () => {
     const viewer = as('viewer');
     for (const name of permissionNames) {
       const reads = name.endsWith('.read') && name !== 'audit.read';
-      expect([name, isAllowed(viewer, name, { owner: true, self: true })]).toEqual([name, reads || name === 'apiTokens.manage']);
+      // Their own API tokens and their own reminder preference are the only things a viewer sets.
+      expect([name, isAllowed(viewer, name, { owner: true, self: true })]).toEqual([name, reads || name === 'apiTokens.manage' || name === 'people.preferences']);
     }
   });
 

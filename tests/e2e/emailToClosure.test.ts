@@ -1,0 +1,171 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Person } from '../../entities';
+import { addPeople, apiClient, type ApiClient } from '../support/apiClient';
+import { startTestProduct, type TestProduct } from '../support/testProduct';
+
+const PASSWORD = 'correct horse battery staple';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.join(__dirname, '..', '..', 'artifacts', 'e2e');
+
+/**
+ * From email to closure in a real browser (Debian's Chromium): the owner follows the assignment email and submits
+ * evidence, the lead and the DCC approve from their email links, the DCC records the letter, and a manager sees the
+ * item leave the overdue list. Every page visited is screenshotted and checked with axe.
+ */
+describe('email to closure in a browser', () => {
+  let product: TestProduct;
+  let api: ApiClient;
+  let browser: Browser;
+  let p: Record<'admin' | 'owner' | 'lead' | 'dcc', Person>;
+  let shot = 0;
+
+  beforeAll(async () => {
+    fs.rmSync(SHOTS, { recursive: true, force: true });
+    fs.mkdirSync(SHOTS, { recursive: true });
+    product = await startTestProduct();
+    api = apiClient(product);
+    p = await addPeople(product.app.dataSource, {
+      admin: { name: 'Hannah Whitcombe', roles: ['administrator'] },
+      owner: { name: 'Tom Ellery', roles: ['action_owner'] },
+      lead: { name: 'Nadia Haskins', roles: ['lead'] },
+      dcc: { name: 'Simon Hartley', roles: ['dcc'] },
+    });
+    for (const person of Object.values(p)) await product.app.services.auth.setPassword(person.id, PASSWORD, { id: null, label: 'test' });
+    api.actingAs(p.admin.id);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await product?.stop();
+  });
+
+  /** Links in emails start with the product's public address; the browser reaches the test server instead. */
+  const local = (url: string) => url.replace('http://tracker.test', product.baseUrl);
+  const mailTo = (person: Person, subject: RegExp) => product.sink.waitFor((m) => m.to.includes(person.email) && subject.test(m.subject), { timeoutMs: 30_000 });
+
+  /** Screenshots the page and fails on any axe violation. */
+  async function visited(page: Page, name: string): Promise<void> {
+    shot += 1;
+    await page.screenshot({ path: path.join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations.map((v) => `${name}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  }
+
+  async function signInIfAsked(page: Page, person: Person): Promise<void> {
+    if (!new URL(page.url()).pathname.startsWith('/sign-in')) return;
+    await visited(page, `sign-in-${person.name.split(' ')[0]!.toLowerCase()}`);
+    await page.fill('#email', person.email);
+    await page.fill('#password', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForLoadState();
+  }
+
+  async function approveFromEmail(person: Person, name: string): Promise<void> {
+    const request = await mailTo(person, /^Approval needed/);
+    const approveUrl = /Approve \(works once, for you only\):\n(\S+)/.exec(request.text)![1]!;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    if (name === 'lead') {
+      // The lead opens the reject link first and submits without reasons: the error summary names the field. Nothing happens.
+      const rejectUrl = /Reject[^\n]*\(works once, for you only\):\n(\S+)/.exec(request.text)![1]!;
+      await page.goto(local(rejectUrl));
+      await page.click('button[type=submit]');
+      await page.waitForLoadState();
+      expect(await page.locator('.govuk-error-summary a[href="#reasons"]').count()).toBe(1);
+      await visited(page, 'reject-link-error');
+    }
+    await page.goto(local(approveUrl));
+    await visited(page, `approve-link-${name}`);
+    await page.fill('#comment', `Approved by ${person.name}`);
+    await page.click('button[type=submit]');
+    await page.waitForLoadState();
+    expect(await page.textContent('body')).toContain('Done');
+    await visited(page, `approved-${name}`);
+    await context.close();
+  }
+
+  it('takes an overdue item from the assignment email to self-certified', async () => {
+    const [id] = await api.createReport({ title: 'Stalking and harassment', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '4a', category: 3 }] });
+    await api.command(id!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-06-30' });
+    // Due dates are set in the future; move this one back as the calendar would, so it is overdue.
+    await product.app.dataSource.query(`UPDATE recommendations SET due_date = DATE '2020-01-31' WHERE id = $1`, [id]);
+
+    // A manager sees it on the overdue list.
+    const managerContext = await browser.newContext();
+    const manager = await managerContext.newPage();
+    await manager.goto(`${product.baseUrl}/dashboard`);
+    // A wrong password first: the error summary names the problem.
+    await manager.fill('#email', p.admin.email);
+    await manager.fill('#password', 'not the password');
+    await manager.click('button[type=submit]');
+    await manager.waitForLoadState();
+    expect(await manager.locator('.govuk-error-summary').textContent()).toContain('There is a problem');
+    await visited(manager, 'sign-in-error');
+    await signInIfAsked(manager, p.admin);
+    await visited(manager, 'dashboard-before');
+    await manager.goto(`${product.baseUrl}/recommendations?overdue=true`);
+    expect(await manager.locator(`a[href="/recommendations/${id}"]`).count()).toBe(1);
+    await visited(manager, 'overdue-list-before');
+
+    // The owner follows the link in the assignment email, signs in, accepts and submits evidence.
+    const assignment = await mailTo(p.owner, /./);
+    const itemUrl = new RegExp(`(http://tracker\\.test/recommendations/${id})`).exec(assignment.text)![1]!;
+    const ownerContext = await browser.newContext();
+    const owner = await ownerContext.newPage();
+    await owner.goto(local(itemUrl));
+    await signInIfAsked(owner, p.owner);
+    expect(new URL(owner.url()).pathname).toBe(`/recommendations/${id}`);
+    await visited(owner, 'item-owner-assigned');
+    await owner.click('#accept-submit');
+    await owner.waitForLoadState();
+    await visited(owner, 'item-owner-accepted');
+    // A mistake first: the error summary names the field.
+    await owner.click('#submitEvidence-submit');
+    await owner.waitForLoadState();
+    expect(await owner.locator('.govuk-error-summary').textContent()).toContain('summary of the evidence');
+    await visited(owner, 'item-owner-evidence-error');
+    await owner.fill('#submitEvidence-summary', 'Stalking policy published; all response officers trained (register attached).');
+    await owner.click('#submitEvidence-submit');
+    await owner.waitForLoadState();
+    expect(await owner.textContent('body')).toContain('Awaiting approval');
+    await visited(owner, 'item-owner-evidence-submitted');
+    await owner.goto(`${product.baseUrl}/`);
+    await visited(owner, 'my-tasks-owner');
+    await ownerContext.close();
+
+    // The lead and then the DCC approve from their email links.
+    await approveFromEmail(p.lead, 'lead');
+    await approveFromEmail(p.dcc, 'dcc');
+
+    // The DCC signs in on the item and records the self-certification letter.
+    const dccContext = await browser.newContext();
+    const dcc = await dccContext.newPage();
+    await dcc.goto(`${product.baseUrl}/recommendations/${id}`);
+    await signInIfAsked(dcc, p.dcc);
+    expect(await dcc.textContent('body')).toContain('Approved, awaiting self-certification');
+    await visited(dcc, 'item-dcc-awaiting-self-certification');
+    await dcc.fill('#selfCertify-signatory', 'Chief Constable Jo Farrell');
+    await dcc.fill('#selfCertify-letterReference', 'CC/2026/114');
+    await dcc.click('#selfCertify-submit');
+    await dcc.waitForLoadState();
+    expect(await dcc.textContent('body')).toContain('Self-certified, awaiting submission to HMICFRS');
+    await visited(dcc, 'item-dcc-self-certified');
+    await dccContext.close();
+
+    // The manager sees it leave the overdue list.
+    await manager.goto(`${product.baseUrl}/recommendations?overdue=true`);
+    expect(await manager.locator(`a[href="/recommendations/${id}"]`).count()).toBe(0);
+    await visited(manager, 'overdue-list-after');
+    await manager.goto(`${product.baseUrl}/dashboard`);
+    await visited(manager, 'dashboard-after');
+    await manager.goto(`${product.baseUrl}/recommendations?overdue=maybe`);
+    await visited(manager, 'list-filter-error');
+    await managerContext.close();
+  }, 180_000);
+});

@@ -1,0 +1,157 @@
+import type { Person } from '../../entities';
+import { addPeople, apiClient, signIn, type ApiClient } from '../support/apiClient';
+import { startTestProduct, type TestProduct } from '../support/testProduct';
+
+const PASSWORD = 'correct horse battery staple';
+
+/** The GOV.UK pages: my tasks, the list, one recommendation with its forms, the dashboard; forms act through the lifecycle. */
+describe('pages', () => {
+  let product: TestProduct;
+  let api: ApiClient;
+  let p: Record<'admin' | 'owner' | 'lead' | 'dcc', Person>;
+  const sessions: Record<string, { cookie: string; csrfToken: string }> = {};
+
+  beforeAll(async () => {
+    product = await startTestProduct();
+    api = apiClient(product);
+    p = await addPeople(product.app.dataSource, {
+      admin: { name: 'Hannah Whitcombe', roles: ['administrator'] },
+      owner: { name: 'Tom Ellery', roles: ['action_owner'] },
+      lead: { name: 'Nadia Haskins', roles: ['lead'] },
+      dcc: { name: 'Simon Hartley', roles: ['dcc'] },
+    });
+    api.actingAs(p.admin.id);
+    for (const [key, person] of Object.entries(p)) {
+      await product.app.services.auth.setPassword(person.id, PASSWORD, { id: null, label: 'test' });
+      sessions[key] = await signIn(product.baseUrl, person.email, PASSWORD);
+    }
+  });
+  afterAll(async () => {
+    await product?.stop();
+  });
+
+  const get = async (who: keyof typeof p, path: string) => {
+    const response = await fetch(`${product.baseUrl}${path}`, { headers: { cookie: sessions[who]!.cookie }, redirect: 'manual' });
+    return { status: response.status, html: await response.text(), headers: response.headers };
+  };
+  const post = async (who: keyof typeof p, path: string, fields: Record<string, string>) => {
+    const response = await fetch(`${product.baseUrl}${path}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: sessions[who]!.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: sessions[who]!.csrfToken, ...fields }).toString(),
+    });
+    return { status: response.status, html: await response.text(), location: response.headers.get('location') };
+  };
+
+  async function assigned(title: string, dueDate = '2027-06-30'): Promise<string> {
+    const [id] = await api.createReport({ title, originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '4a', category: 2 }] });
+    await api.command(id!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate });
+    return id!;
+  }
+
+  it('serves GOV.UK Frontend styles and fonts with a long cache, without sign-in', async () => {
+    const css = await fetch(`${product.baseUrl}/govuk/govuk-frontend.min.css`);
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toContain('text/css');
+    expect(css.headers.get('cache-control')).toContain('max-age=31536000');
+    const fonts = (await css.text()).match(/\/assets\/fonts\/[\w.-]+\.woff2/g)!;
+    const font = await fetch(`${product.baseUrl}${fonts[0]}`);
+    expect(font.status).toBe(200);
+    expect((await fetch(`${product.baseUrl}/assets/nothing-here.css`)).status).toBe(404);
+  });
+
+  it('sends a signed-out browser to sign in first', async () => {
+    const response = await fetch(`${product.baseUrl}/dashboard`, { redirect: 'manual' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/sign-in?next=%2Fdashboard');
+  });
+
+  it('shows the owner their task, and takes them through accepting, an update with an error, and evidence', async () => {
+    const id = await assigned('Stalking and harassment');
+    const home = await get('owner', '/');
+    expect(home.status).toBe(200);
+    expect(home.html).toContain('govuk-header');
+    expect(home.html).toContain('Test Constabulary recommendation tracker');
+    expect(home.html).toContain('href="#main-content"');
+    expect(home.html).toContain(`/recommendations/${id}`);
+    expect(home.html).toContain('Accept the task');
+
+    let item = await get('owner', `/recommendations/${id}`);
+    expect(item.html).toContain('Accept this task');
+    expect(item.html).toContain('Due-date history');
+    const accepted = await post('owner', `/recommendations/${id}/commands/accept`, {});
+    expect(accepted.status).toBe(303);
+    expect(accepted.location).toBe(`/recommendations/${id}?done=accept`);
+
+    const empty = await post('owner', `/recommendations/${id}/commands/postUpdate`, { text: '  ' });
+    expect(empty.status).toBe(400);
+    expect(empty.html).toContain('govuk-error-summary');
+    expect(empty.html).toContain('href="#postUpdate-text"');
+    expect(empty.html).toContain('id="postUpdate-text"');
+    expect(empty.html).toContain('<title>Error: ');
+
+    const badDate = await post('owner', `/recommendations/${id}/commands/requestExtension`, { newDueDate: '2027-02-30', reason: 'More <b>time</b>' });
+    expect(badDate.status).toBe(400);
+    expect(badDate.html).toContain('href="#requestExtension-newDueDate"');
+    expect(badDate.html).toContain('More &lt;b&gt;time&lt;/b&gt;');
+
+    expect((await post('owner', `/recommendations/${id}/commands/postUpdate`, { text: 'Training <planned>' })).status).toBe(303);
+    expect((await post('owner', `/recommendations/${id}/commands/submitEvidence`, { summary: 'Policy published' })).status).toBe(303);
+    item = await get('owner', `/recommendations/${id}`);
+    expect(item.html).toContain('Training &lt;planned&gt;');
+    expect(item.html).toContain('Policy published');
+
+    // The lead sees the decision waiting, oldest first, and approves from the page; the owner may not approve (409).
+    const leadHome = await get('lead', '/');
+    expect(leadHome.html).toContain(`/recommendations/${id}#decide`);
+    const leadItem = await get('lead', `/recommendations/${id}`);
+    expect(leadItem.html).toContain('Approve the evidence');
+    expect(leadItem.html).toContain('Reject the evidence');
+    const refused = await post('owner', `/recommendations/${id}/commands/approve`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.html).toContain('govuk-error-summary');
+    expect(refused.html).toContain('href="#approve-submit"');
+    const noReasons = await post('lead', `/recommendations/${id}/commands/reject`, { reasons: '' });
+    expect(noReasons.status).toBe(400);
+    expect(noReasons.html).toContain('href="#reject-reasons"');
+    expect((await post('lead', `/recommendations/${id}/commands/approve`, { comment: 'Good' })).status).toBe(303);
+    const dccItem = await get('dcc', `/recommendations/${id}`);
+    expect(dccItem.html).toContain('Nadia Haskins');
+    expect(dccItem.html).toContain('Good');
+  });
+
+  it('refuses a form without the session CSRF token', async () => {
+    const id = await assigned('CSRF');
+    const response = await fetch(`${product.baseUrl}/recommendations/${id}/commands/accept`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: sessions.owner!.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it('lists with filters, sorting and a CSV of the current list; the dashboard links each number to its list', async () => {
+    const late = await assigned('Overdue work');
+    // Due dates are set in the future, so move this one back as the calendar would.
+    await product.app.dataSource.query(`UPDATE recommendations SET due_date = DATE '2020-01-31' WHERE id = $1`, [late]);
+    const list = await get('admin', '/recommendations?overdue=true&sort=dueDate');
+    expect(list.status).toBe(200);
+    expect(list.html).toContain(`/recommendations/${late}`);
+    expect(list.html).not.toContain('Stalking and harassment');
+    const csv = await get('admin', '/recommendations.csv?overdue=true');
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(csv.html.split('\r\n')[0]).toBe('Report,Reference,Kind,Status,Owner,Lead,Department,Due date,At risk');
+    expect(csv.html).toContain('HMICFRS: Overdue work,4a');
+    const bad = await get('admin', '/recommendations?overdue=maybe');
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('href="#filter-overdue"');
+
+    const dashboard = await get('admin', '/dashboard');
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.html).toContain('<svg');
+    expect(dashboard.html).toContain(`/recommendations?overdue=true&amp;lead=${p.lead.id}`);
+    expect(dashboard.html).toContain('Nadia Haskins');
+  });
+});

@@ -1,0 +1,227 @@
+import { hmicfrsOutcomes, partStatuses, type LifecycleCommandType } from '../domain/lifecycle';
+import { closureCategoryLabels, type ClosureCategory } from '../domain/vocabulary';
+import { html, type FormError, type SafeHtml } from './html';
+
+/** How one field of a lifecycle command is asked for on a page. */
+export type FieldSpec =
+  | { name: string; label: string; kind: 'text' | 'textarea' | 'date'; optional?: boolean; hint?: string }
+  | { name: string; label: string; kind: 'person'; role: string; optional?: boolean }
+  | { name: string; label: string; kind: 'choice'; options: { value: string; text: string }[]; optional?: boolean; number?: boolean; boolean?: boolean };
+
+export interface CommandSpec {
+  title: string;
+  button: string;
+  fields: FieldSpec[];
+  warning?: boolean;
+}
+
+const reasonField = (label = 'Reason'): FieldSpec => ({ name: 'reason', label, kind: 'textarea' });
+const dateHint = 'For example, 2027-03-31 (year-month-day)';
+
+/** Every lifecycle command a person may send from a page, with the words people see. */
+export const commandSpecs: Record<LifecycleCommandType, CommandSpec> = {
+  accept: { title: 'Accept this task', button: 'Accept', fields: [] },
+  postUpdate: { title: 'Post a progress update', button: 'Post update', fields: [{ name: 'text', label: 'Progress update', kind: 'textarea' }] },
+  flagAtRisk: { title: 'Flag at risk', button: 'Flag at risk', fields: [reasonField('Why the due date is at risk')] },
+  clearAtRisk: { title: 'Clear the at-risk flag', button: 'Clear at-risk flag', fields: [{ name: 'reason', label: 'Reason (optional)', kind: 'textarea', optional: true }] },
+  requestExtension: {
+    title: 'Request an extension',
+    button: 'Request extension',
+    fields: [
+      { name: 'newDueDate', label: 'New due date', kind: 'date', hint: dateHint },
+      reasonField('Why more time is needed'),
+    ],
+  },
+  decideExtension: {
+    title: 'Decide the extension',
+    button: 'Record decision',
+    fields: [
+      { name: 'approved', label: 'Do you approve the new due date?', kind: 'choice', boolean: true, options: [{ value: 'true', text: 'Yes, approve it' }, { value: 'false', text: 'No, refuse it' }] },
+      { name: 'reason', label: 'Comment (optional)', kind: 'textarea', optional: true },
+    ],
+  },
+  submitEvidence: { title: 'Submit evidence', button: 'Submit evidence', fields: [{ name: 'summary', label: 'Summary of the evidence that the work is done', kind: 'textarea' }] },
+  amendEvidence: { title: 'Change the evidence', button: 'Change evidence', fields: [{ name: 'summary', label: 'Summary of the evidence', kind: 'textarea' }] },
+  approve: { title: 'Approve the evidence', button: 'Approve', fields: [{ name: 'comment', label: 'Comment (optional)', kind: 'textarea', optional: true }] },
+  reject: { title: 'Reject the evidence', button: 'Reject', warning: true, fields: [{ name: 'reasons', label: 'Why the evidence is not enough (the owner will see this)', kind: 'textarea' }] },
+  rerouteApproval: { title: 'Re-route the approval', button: 'Re-route approval', fields: [] },
+  selfCertify: {
+    title: 'Record the self-certification letter',
+    button: 'Record letter',
+    fields: [
+      { name: 'signatory', label: 'Who signed the letter', kind: 'text' },
+      { name: 'signatoryRole', label: 'Their role (optional)', kind: 'text', optional: true },
+      { name: 'letterReference', label: 'Letter reference (optional)', kind: 'text', optional: true },
+      { name: 'signedOn', label: 'Signed on (optional)', kind: 'date', optional: true, hint: dateHint },
+    ],
+  },
+  submitToHmicfrs: { title: 'Record submission to HMICFRS', button: 'Record submission', fields: [{ name: 'reference', label: 'Submission reference (optional)', kind: 'text', optional: true }] },
+  recordVerificationVisit: {
+    title: 'Record the HMICFRS verification visit',
+    button: 'Record visit',
+    fields: [
+      { name: 'visitedOn', label: 'Date of the visit', kind: 'date', hint: dateHint },
+      { name: 'notes', label: 'Notes (optional)', kind: 'textarea', optional: true },
+    ],
+  },
+  recordHmicfrsResponse: {
+    title: "Record HMICFRS's response",
+    button: 'Record response',
+    fields: [
+      {
+        name: 'outcome',
+        label: 'What did HMICFRS say?',
+        kind: 'choice',
+        options: hmicfrsOutcomes.map((o) => ({ value: o, text: { signed_off: 'Signed off', not_accepted: 'Not accepted', reality_test: 'Will be reality-tested at the next inspection' }[o] })),
+      },
+      { name: 'reasons', label: 'Reasons (optional)', kind: 'textarea', optional: true },
+    ],
+  },
+  reassign: {
+    title: 'Hand over to someone else',
+    button: 'Reassign',
+    fields: [
+      { name: 'ownerId', label: 'New owner (optional)', kind: 'person', role: 'action_owner', optional: true },
+      { name: 'leadId', label: 'New lead (optional)', kind: 'person', role: 'lead', optional: true },
+      reasonField(),
+    ],
+  },
+  assign: {
+    title: 'Assign an owner',
+    button: 'Assign',
+    fields: [
+      { name: 'ownerId', label: 'Owner', kind: 'person', role: 'action_owner' },
+      { name: 'leadId', label: 'Lead', kind: 'person', role: 'lead' },
+      { name: 'dueDate', label: 'Due date', kind: 'date', hint: dateHint },
+    ],
+  },
+  reactivate: {
+    title: 'Reactivate for the force',
+    button: 'Reactivate',
+    fields: [
+      reasonField(),
+      { name: 'ownerId', label: 'Owner', kind: 'person', role: 'action_owner' },
+      { name: 'leadId', label: 'Lead', kind: 'person', role: 'lead' },
+      { name: 'dueDate', label: 'Due date', kind: 'date', hint: dateHint },
+    ],
+  },
+  setCategory: {
+    title: 'Set the closure category',
+    button: 'Set category',
+    fields: [{ name: 'category', label: 'Closure category', kind: 'choice', number: true, options: ([1, 2, 3, 4] as ClosureCategory[]).map((c) => ({ value: String(c), text: closureCategoryLabels[c] })) }],
+  },
+  markNotForTheForce: { title: 'Mark not for the force', button: 'Mark not for the force', fields: [reasonField()] },
+  closeNoActionRequired: { title: 'Close: no action required', button: 'Close', warning: true, fields: [reasonField()] },
+  addPart: {
+    title: 'Add a part',
+    button: 'Add part',
+    fields: [
+      { name: 'reference', label: 'Part reference', kind: 'text' },
+      { name: 'text', label: 'Text of the part', kind: 'textarea' },
+    ],
+  },
+  updatePart: {
+    title: 'Update a part',
+    button: 'Update part',
+    fields: [
+      { name: 'reference', label: 'Part reference', kind: 'text' },
+      { name: 'status', label: 'Status', kind: 'choice', options: partStatuses.map((s) => ({ value: s, text: s.replace(/_/g, ' ') })) },
+    ],
+  },
+  amendText: {
+    title: 'Change the text',
+    button: 'Change text',
+    fields: [
+      { name: 'text', label: 'New text', kind: 'textarea' },
+      reasonField(),
+    ],
+  },
+  markSuperseded: {
+    title: 'Mark superseded',
+    button: 'Mark superseded',
+    warning: true,
+    fields: [
+      { name: 'supersededBy', label: 'Id of the recommendation that supersedes it', kind: 'text' },
+      { name: 'reason', label: 'Reason (optional)', kind: 'textarea', optional: true },
+    ],
+  },
+  markNoLongerRelevant: { title: 'Close: no longer relevant', button: 'Close as no longer relevant', warning: true, fields: [reasonField()] },
+  markBusinessAsUsual: { title: 'Close: now business as usual', button: 'Close as business as usual', warning: true, fields: [reasonField()] },
+  reopen: { title: 'Reopen', button: 'Reopen', warning: true, fields: [reasonField('Why it is reopened')] },
+};
+
+/** The id of a field on the page: unique across the several forms of one page. */
+export const fieldId = (type: string, field: string) => `${type}-${field}`;
+
+/** Turns a submitted form into a command body for the api's schema: empty optional fields are left out. */
+export function commandFromForm(type: LifecycleCommandType, body: Record<string, unknown>): Record<string, unknown> {
+  const command: Record<string, unknown> = { type };
+  for (const field of commandSpecs[type].fields) {
+    const raw = typeof body[field.name] === 'string' ? (body[field.name] as string).trim() : undefined;
+    if (raw === undefined || raw === '') {
+      if (!field.optional) command[field.name] = field.kind === 'choice' && (field.boolean || field.number) ? undefined : (raw ?? '');
+      continue;
+    }
+    if (field.kind === 'choice' && field.boolean) command[field.name] = raw === 'true';
+    else if (field.kind === 'choice' && field.number) command[field.name] = Number(raw);
+    else command[field.name] = raw;
+  }
+  return command;
+}
+
+export interface Person {
+  id: string;
+  name: string;
+  roles: string[];
+}
+
+/** One command as a GOV.UK form that POSTs back to the page. */
+export function commandForm(options: {
+  recommendationId: string;
+  type: LifecycleCommandType;
+  csrfToken: string;
+  people: Person[];
+  values?: Record<string, string>;
+  errors?: FormError[];
+}): SafeHtml {
+  const spec = commandSpecs[options.type];
+  const errorFor = (name: string) => options.errors?.find((e) => e.field === fieldId(options.type, name));
+  const value = (name: string) => options.values?.[name] ?? '';
+  const field = (f: FieldSpec) => {
+    const id = fieldId(options.type, f.name);
+    const error = errorFor(f.name);
+    const hint = 'hint' in f && f.hint ? f.hint : undefined;
+    const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+    const errorHtml = error ? html`<p id="${id}-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> ${error.message}</p>` : '';
+    const hintHtml = hint ? html`<div id="${id}-hint" class="govuk-hint">${hint}</div>` : '';
+    const group = (inner: SafeHtml) => html`<div class="govuk-form-group${error ? ' govuk-form-group--error' : ''}">${inner}</div>`;
+    const aria = describedBy ? html` aria-describedby="${describedBy}"` : '';
+    if (f.kind === 'choice') {
+      return group(html`<fieldset class="govuk-fieldset"${aria}><legend class="govuk-fieldset__legend govuk-fieldset__legend--s">${f.label}</legend>${hintHtml}${errorHtml}
+<div class="govuk-radios govuk-radios--small">${f.options.map(
+        (o, i) => html`<div class="govuk-radios__item"><input class="govuk-radios__input" id="${i === 0 ? id : `${id}-${i}`}" name="${f.name}" type="radio" value="${o.value}"${value(f.name) === o.value ? html` checked` : ''}><label class="govuk-label govuk-radios__label" for="${i === 0 ? id : `${id}-${i}`}">${o.text}</label></div>`,
+      )}</div></fieldset>`);
+    }
+    const label = html`<label class="govuk-label govuk-label--s" for="${id}">${f.label}</label>`;
+    if (f.kind === 'person') {
+      const choices = options.people.filter((p) => p.roles.includes(f.role));
+      return group(html`${label}${hintHtml}${errorHtml}<select class="govuk-select${error ? ' govuk-select--error' : ''}" id="${id}" name="${f.name}"${aria}><option value="">${f.optional ? 'No change' : 'Choose someone'}</option>${choices.map(
+        (p) => html`<option value="${p.id}"${value(f.name) === p.id ? html` selected` : ''}>${p.name}</option>`,
+      )}</select>`);
+    }
+    if (f.kind === 'textarea') {
+      return group(html`${label}${hintHtml}${errorHtml}<textarea class="govuk-textarea${error ? ' govuk-textarea--error' : ''}" id="${id}" name="${f.name}" rows="4"${aria}>${value(f.name)}</textarea>`);
+    }
+    return group(
+      html`${label}${hintHtml}${errorHtml}<input class="govuk-input${f.kind === 'date' ? ' govuk-input--width-10' : ''}${error ? ' govuk-input--error' : ''}" id="${id}" name="${f.name}" type="text" value="${value(f.name)}"${aria}${f.kind === 'date' ? html` inputmode="numeric"` : ''}>`,
+    );
+  };
+  const generalError = errorFor('submit');
+  return html`<form method="post" action="/recommendations/${options.recommendationId}/commands/${options.type}" class="app-command" novalidate>
+<h3 class="govuk-heading-s" id="${fieldId(options.type, 'heading')}">${spec.title}</h3>
+<input type="hidden" name="_csrf" value="${options.csrfToken}">
+${spec.fields.map(field)}
+${generalError ? html`<p id="${fieldId(options.type, 'submit-error')}" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> ${generalError.message}</p>` : ''}
+<button type="submit" id="${fieldId(options.type, 'submit')}" class="govuk-button${spec.warning ? ' govuk-button--warning' : ' govuk-button--secondary'}" data-module="govuk-button">${spec.button}</button>
+</form>`;
+}
