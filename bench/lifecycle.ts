@@ -6,7 +6,6 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import { Client as PgClient } from 'pg';
 import type { Role } from '../domain/vocabulary';
 import { OutboundEmail, Person, Recommendation } from '../entities';
 import { startApplication, type RunningApplication } from '../runtime/application';
@@ -16,6 +15,7 @@ import { startSmtpSink } from '../runtime/smtpSink';
 import { findTemporalCli } from '../runtime/temporalCli';
 import { recommendationWorkflowId } from '../workflows/messages';
 import { startSharedServices, type StartedServices } from '../tests/support/sharedServices';
+import { databaseUrlFor, elapsed, isoDateInDays, pool, quietWebpack, say, seconds, withPg } from './common';
 import { incrementUpdate, rawWorkflowType } from './rawWorkflow';
 import { formatMs, phaseTable, summarise, table, type PhaseResult } from './stats';
 import { historyCounts, updateTimelines, type HistoryCounts, type UpdateTimeline } from './timeSplit';
@@ -75,31 +75,8 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   return { items, concurrency, warmup, sample: Math.min(20, items) };
 }
 
-/** Runs `work` for every item with at most `concurrency` in flight; the first failure stops new work and rejects. */
-async function pool<T>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const runner = async () => {
-    while (!failed && next < items.length) {
-      const index = next++;
-      try {
-        await work(items[index]!, index);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, runner));
-}
 
-const elapsed = (since: number) => performance.now() - since;
-const say = (line: string) => process.stdout.write(`${line}\n`);
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-function isoDateInDays(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The lifecycle through the API
@@ -277,23 +254,8 @@ function temporalCliVersion(): string | null {
   }
 }
 
-const quietWebpack = (logger: Logger) => ({ trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => logger.error(m), log() {} });
 
-async function withPg<T>(url: string, work: (client: PgClient) => Promise<T>): Promise<T> {
-  const client = new PgClient({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
-function databaseUrlFor(adminUrl: string, database: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);

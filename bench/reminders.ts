@@ -6,7 +6,6 @@ import { performance } from 'node:perf_hooks';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { simpleParser } from 'mailparser';
 import pino from 'pino';
-import { Client as PgClient } from 'pg';
 import { reminderPolicyWith, sendInstant, type ReminderPolicy } from '../domain/reminderPolicy';
 import type { Role } from '../domain/vocabulary';
 import { OutboundEmail, Person } from '../entities';
@@ -15,6 +14,7 @@ import type { Logger } from '../runtime/logger';
 import { startSmtpSink } from '../runtime/smtpSink';
 import { nextNudgeQuery, recommendationWorkflowId } from '../workflows/messages';
 import { startSharedServices, type StartedServices } from '../tests/support/sharedServices';
+import { databaseUrlFor, elapsed, isoDateInDays, pool, quietWebpack, say, seconds, withPg } from './common';
 import { table } from './stats';
 
 /**
@@ -81,51 +81,13 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   };
 }
 
-/** Runs `work` for every item with at most `concurrency` in flight; the first failure stops new work and rejects. */
-async function pool<T>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const runner = async () => {
-    while (!failed && next < items.length) {
-      const index = next++;
-      try {
-        await work(items[index]!, index);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, runner));
-}
 
-const elapsed = (since: number) => performance.now() - since;
-const say = (line: string) => process.stdout.write(`${line}\n`);
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function isoDateInDays(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
 
-async function withPg<T>(url: string, work: (client: PgClient) => Promise<T>): Promise<T> {
-  const client = new PgClient({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
-function databaseUrlFor(adminUrl: string, database: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
 
-const quietWebpack = (logger: Logger) => ({ trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => logger.error(m), log() {} });
 
 /** Peak and latest memory of this process, sampled every second. */
 function memorySampler() {

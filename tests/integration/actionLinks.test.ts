@@ -1,6 +1,6 @@
 import { actionLinkExpiry, createActionLink, signActionLink } from '../../api/actionLinks/tokens';
 import { ActionLink, AuditEvent, type Person } from '../../entities';
-import { addPeople, apiClient, type ApiClient } from '../support/apiClient';
+import { addCast, apiClient, type ApiClient } from '../support/apiClient';
 import { eventually } from '../support/eventually';
 import { databaseFingerprint } from '../support/snapshot';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
@@ -15,12 +15,7 @@ describe('email action links', () => {
   beforeAll(async () => {
     product = await startTestProduct();
     api = apiClient(product);
-    p = await addPeople(product.app.dataSource, {
-      admin: { name: 'Hannah Whitcombe', roles: ['administrator'] },
-      owner: { name: 'Tom Ellery', roles: ['action_owner'] },
-      lead: { name: 'Nadia Haskins', roles: ['lead'] },
-      dcc: { name: 'Simon Hartley', roles: ['dcc'] },
-    });
+    p = await addCast(product.app.dataSource, 'admin', 'owner', 'lead', 'dcc');
     api.actingAs(p.admin.id);
     secret = product.app.services.auth.settings.sessionSecret;
   });

@@ -1,6 +1,6 @@
 import { AuditEvent, type Person } from '../../entities';
 import { stateQuery, recommendationWorkflowId } from '../../workflows/messages';
-import { addPeople, apiClient, type ApiClient } from '../support/apiClient';
+import { addCast, apiClient, type ApiClient } from '../support/apiClient';
 import { eventually } from '../support/eventually';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
@@ -16,17 +16,7 @@ describe('the recommendation lifecycle, end to end', () => {
   beforeAll(async () => {
     product = await startTestProduct();
     api = apiClient(product);
-    p = await addPeople(product.app.dataSource, {
-      admin: { name: 'Hannah Whitcombe', roles: ['administrator'] },
-      owner: { name: 'Tom Ellery', roles: ['action_owner'] },
-      owner2: { name: 'Lucy Brannigan', roles: ['action_owner'] },
-      lead: { name: 'Nadia Haskins', roles: ['lead'] },
-      lead2: { name: 'Graham Osei', roles: ['lead'] },
-      dcc: { name: 'Simon Hartley', roles: ['dcc'] },
-      acc: { name: 'Joanna Merrick', roles: ['lead'] },
-      finance: { name: 'Andrew Pemberton', roles: ['finance_director'] },
-      liaison: { name: 'Rachel Okafor', roles: ['liaison_lead'] },
-    });
+    p = await addCast(product.app.dataSource, 'admin', 'owner', 'owner2', 'lead', 'lead2', 'dcc', 'acc', 'finance', 'liaison');
     api.actingAs(p.admin.id);
   });
   afterAll(async () => {

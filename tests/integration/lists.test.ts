@@ -1,5 +1,5 @@
 import type { Person } from '../../entities';
-import { addPeople, apiClient, type ApiClient } from '../support/apiClient';
+import { addCast, apiClient, type ApiClient } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 interface Item {
@@ -29,14 +29,7 @@ describe('recommendation lists and versioned edits', () => {
   beforeAll(async () => {
     product = await startTestProduct();
     api = apiClient(product);
-    p = await addPeople(product.app.dataSource, {
-      admin: { name: 'Hannah Whitcombe', roles: ['administrator'] },
-      owner: { name: 'Tom Ellery', roles: ['action_owner'] },
-      owner2: { name: 'Lucy Brannigan', roles: ['action_owner'] },
-      lead: { name: 'Nadia Haskins', roles: ['lead'] },
-      lead2: { name: 'Graham Osei', roles: ['lead'] },
-      dcc: { name: 'Simon Hartley', roles: ['dcc'] },
-    });
+    p = await addCast(product.app.dataSource, 'admin', 'owner', 'owner2', 'lead', 'lead2', 'dcc');
     api.actingAs(p.admin.id);
     const [soon, later, evidenced, logged] = await api.createReport({
       title: 'Stalking and harassment',

@@ -1,5 +1,5 @@
 import type { Person } from '../../entities';
-import { addPeople, apiClient, signIn, type ApiClient } from '../support/apiClient';
+import { addCast, apiClient, signIn, type ApiClient } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 const PASSWORD = 'correct horse battery staple';
@@ -14,12 +14,7 @@ describe('pages', () => {
   beforeAll(async () => {
     product = await startTestProduct();
     api = apiClient(product);
-    p = await addPeople(product.app.dataSource, {
-      admin: { name: 'Hannah Whitcombe', roles: ['administrator'] },
-      owner: { name: 'Tom Ellery', roles: ['action_owner'] },
-      lead: { name: 'Nadia Haskins', roles: ['lead'] },
-      dcc: { name: 'Simon Hartley', roles: ['dcc'] },
-    });
+    p = await addCast(product.app.dataSource, 'admin', 'owner', 'lead', 'dcc');
     api.actingAs(p.admin.id);
     for (const [key, person] of Object.entries(p)) {
       await product.app.services.auth.setPassword(person.id, PASSWORD, { id: null, label: 'test' });

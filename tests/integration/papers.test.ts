@@ -3,7 +3,7 @@ import { dataSourceDatabase, loadAsAt } from '../../papers/asAt';
 import { addDays } from '../../papers/dates';
 import { optionalFields } from '../../papers/asAt';
 import type { Person } from '../../entities';
-import { addPeople, apiClient, tokenFor, type ApiClient, type Problem } from '../support/apiClient';
+import { addCast, apiClient, tokenFor, type ApiClient, type Problem } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 import { docxText, htmlText, pdfText, xlsxText } from '../fixtures/papers/extractText';
 import { insertFixture, markNotForTheForce, materialise, paperDataAsAt, reactivate, type Fixture } from '../fixtures/papers/fixture';
@@ -53,13 +53,7 @@ describe('committee papers', () => {
   beforeAll(async () => {
     product = await startTestProduct();
     api = apiClient(product);
-    p = await addPeople(product.app.dataSource, {
-      admin: { name: 'Hannah Whitcombe', roles: ['administrator'] },
-      owner: { name: 'Tom Ellery', roles: ['action_owner'] },
-      lead: { name: 'Nadia Haskins', roles: ['lead'] },
-      dcc: { name: 'Simon Hartley', roles: ['dcc'] },
-      viewer: { name: 'Margaret Holloway', roles: ['viewer'] },
-    });
+    p = await addCast(product.app.dataSource, 'admin', 'owner', 'lead', 'dcc', 'viewer');
     api.actingAs(p.admin.id);
     await insertFixture(product.app.dataSource, sample);
 

@@ -130,3 +130,24 @@ export async function addPeople<K extends string>(dataSource: DataSource, people
   }
   return saved;
 }
+
+/** The test force: the same people, by the same names, in every test file that needs them. */
+export const cast = {
+  admin: { name: 'Hannah Whitcombe', roles: ['administrator'] },
+  owner: { name: 'Tom Ellery', roles: ['action_owner'] },
+  owner2: { name: 'Lucy Brannigan', roles: ['action_owner'] },
+  lead: { name: 'Nadia Haskins', roles: ['lead'] },
+  lead2: { name: 'Graham Osei', roles: ['lead'] },
+  dcc: { name: 'Simon Hartley', roles: ['dcc'] },
+  acc: { name: 'Joanna Merrick', roles: ['lead'] },
+  finance: { name: 'Andrew Pemberton', roles: ['finance_director'] },
+  liaison: { name: 'Rachel Okafor', roles: ['liaison_lead'] },
+  viewer: { name: 'Margaret Holloway', roles: ['viewer'] },
+} as const satisfies Record<string, { name: string; roles: readonly Role[] }>;
+
+export type CastMember = keyof typeof cast;
+
+/** Adds these members of the cast to the product's people. */
+export function addCast<K extends CastMember>(dataSource: DataSource, ...members: K[]): Promise<Record<K, Person>> {
+  return addPeople(dataSource, Object.fromEntries(members.map((m) => [m, { name: cast[m].name, roles: [...cast[m].roles] }])) as Record<K, { name: string; roles: Role[] }>);
+}
