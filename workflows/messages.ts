@@ -24,6 +24,8 @@ export interface RecommendationWorkflowInput {
   reminders?: ReminderSettings;
   /** Keys of the nudges already sent, carried across continue-as-new so none is sent twice. */
   sentNudgeKeys?: string[];
+  /** Every nudge due up to this instant has been sent (ISO timestamp), carried across continue-as-new. */
+  checkedUntil?: string;
   /** Exact instants the state keeps only as dates (when the current approval step opened…), for second-level policies. */
   anchors?: { approvalStepOpenedAt?: string; extensionStepOpenedAt?: string; hmicfrsSubmittedAt?: string };
 }

@@ -66,13 +66,17 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
   let anchors = input.anchors ?? {};
   const sentNudgeKeys: string[] = [...(input.sentNudgeKeys ?? [])];
   let upcoming: Nudge | null = null;
+  /**
+   * Every nudge due up to this instant has been sent. Planning starts here rather than now, so a nudge whose time
+   * passed while the worker was down, or before a change of settings reached this workflow, is sent late, not lost.
+   */
+  let checkedUntil = input.checkedUntil ?? new Date(Date.now()).toISOString();
 
   /** The next reminder or escalation the policy gives for the state as it is now, skipping any already sent. */
   const planNextNudge = (): Nudge | null => {
     if (!reminders) return null;
     const calendar = createWorkingCalendar({ extraClosedDays: reminders.closedDays });
-    const now = new Date(Date.now()).toISOString();
-    const nudges = plannedNudges(state, reminders.policy, calendar, now, { anchors, committeeMeetings: reminders.committeeMeetings });
+    const nudges = plannedNudges(state, reminders.policy, calendar, checkedUntil, { anchors, committeeMeetings: reminders.committeeMeetings });
     return nudges.find((nudge) => !sentNudgeKeys.includes(nudge.key)) ?? null;
   };
 
@@ -143,12 +147,14 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
   for (;;) {
     const seen = { transitions, scheduleChanges };
     upcoming = planNextNudge();
-    const sleepMs = upcoming ? Math.max(1, Date.parse(upcoming.at) - Date.now()) : undefined;
+    const overdue = upcoming !== null && Date.parse(upcoming.at) <= Date.now();
+    if (!overdue && reminders) checkedUntil = new Date(Date.now()).toISOString();
+    const sleepMs = upcoming && !overdue ? Math.max(1, Date.parse(upcoming.at) - Date.now()) : undefined;
     const wake = () => unsentEmailIds.length > 0 || historyIsLong() || transitions !== seen.transitions || scheduleChanges !== seen.scheduleChanges;
     // Without a nudge to wait for, this is the plain wait of workflows started before reminders existed (replay-safe).
-    const woke = sleepMs === undefined ? (await condition(wake), true) : await condition(wake, sleepMs);
+    const woke = overdue ? false : sleepMs === undefined ? (await condition(wake), true) : await condition(wake, sleepMs);
     if (!woke && upcoming) {
-      // Nothing changed while sleeping, so the nudge is still due.
+      // Its time has come (or passed while nobody was looking), and nothing changed meanwhile: send it.
       const nudge = upcoming;
       const sent = await sendNudge({ recommendationId: state.recommendationId, nudge, occurredAt: new Date(Date.now()).toISOString() });
       sentNudgeKeys.push(nudge.key);
@@ -175,6 +181,7 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
           historyLimit: input.historyLimit,
           reminders,
           sentNudgeKeys: sentNudgeKeys.slice(-500),
+          checkedUntil,
           anchors,
         });
       }
