@@ -1,3 +1,4 @@
+import { describeStep } from '../domain/approvalRouting';
 import path from 'node:path';
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -212,6 +213,7 @@ ${result.nextCursor ? html`<nav class="govuk-pagination" aria-label="Pages"><div
     }
     const s = view.state;
     const everyone = await people();
+    const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
     const nameOf = (personId: string | null | undefined) => (personId ? (everyone.find((p) => p.id === personId)?.name ?? 'Someone no longer active') : 'The system');
     const csrfToken = req.identity!.session?.csrfToken ?? '';
     const decisions: LifecycleCommandType[] = ['approve', 'reject', 'decideExtension'];
@@ -253,7 +255,7 @@ ${
     ? table(
         'Approval chain',
         ['Step', 'Approver', 'Decision', 'Comment'],
-        approvals.map((st, i) => [String(i + 1), nameOf(st.approverId), st.approval ? `Approved on ${date(st.approval.on)}` : i === s.approval!.current ? 'Waiting' : 'Not yet', st.approval?.comment ?? '']),
+        approvals.map((st, i) => [String(i + 1), st.approverId ? nameOf(st.approverId) : `${capitalise(describeStep(st.step))} (named when the step opens)`, st.approval ? `Approved on ${date(st.approval.on)}` : i === s.approval!.current ? 'Waiting' : 'Not yet', st.approval?.comment ?? '']),
       )
     : ''
 }
