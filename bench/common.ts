@@ -1,5 +1,8 @@
 import { performance } from 'node:perf_hooks';
+import path from 'node:path';
 import { Client as PgClient } from 'pg';
+import { startApplication, type RunningApplication } from '../runtime/application';
+import { startSmtpSink, type SmtpSink } from '../runtime/smtpSink';
 import type { Logger } from '../runtime/logger';
 
 /** Small things every benchmark here needs: bounded concurrency, timing, printing, a database of its own. */
@@ -48,3 +51,66 @@ export function databaseUrlFor(adminUrl: string, database: string): string {
 
 /** Webpack's bundling chatter is not what a benchmark measures; its errors still show. */
 export const quietWebpack = (logger: Logger) => ({ trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => logger.error(m), log() {} });
+
+/**
+ * What a benchmark started, to stop in reverse order once: at the end, on failure, or on Ctrl-C / SIGTERM
+ * (then the process exits), so no PostgreSQL, Temporal or worker is left behind.
+ */
+export function stopEverythingOnExit(): { cleanups: { what: string; run: () => Promise<unknown> }[]; stopAll: () => Promise<void> } {
+  const cleanups: { what: string; run: () => Promise<unknown> }[] = [];
+  let stopping: Promise<void> | null = null;
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      for (const { what, run } of cleanups.splice(0).reverse()) {
+        try {
+          await run();
+        } catch (error) {
+          process.stderr.write(`while stopping ${what}: ${(error as Error).message}\n`);
+        }
+      }
+    })());
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\n${signal}: stopping everything\n`);
+    void stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return { cleanups, stopAll };
+}
+
+/** The whole product on a fresh database of the shared PostgreSQL, with its own SMTP sink; all stopped by `cleanups`. */
+export async function startBenchProduct(input: {
+  postgresUrl: string;
+  temporalAddress: string;
+  workDir: string;
+  name: string;
+  taskQueue: string;
+  logger: Logger;
+  bundle: { code: string };
+  cleanups: { what: string; run: () => Promise<unknown> }[];
+}): Promise<{ app: RunningApplication; sink: SmtpSink; mailDir: string }> {
+  const { postgresUrl, cleanups } = input;
+  await withPg(postgresUrl, (c) => c.query(`CREATE DATABASE ${input.name}`));
+  cleanups.push({ what: `database ${input.name}`, run: () => withPg(postgresUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${input.name} WITH (FORCE)`)) });
+  const mailDir = path.join(input.workDir, 'mail');
+  const sink = await startSmtpSink({ port: 0, storeDir: mailDir });
+  cleanups.push({ what: 'the SMTP sink', run: () => sink.stop() });
+  const app = await startApplication({
+    databaseUrl: databaseUrlFor(postgresUrl, input.name),
+    temporalAddress: input.temporalAddress,
+    namespace: 'default',
+    taskQueue: input.taskQueue,
+    smtpUrl: sink.url,
+    mailFrom: 'Recommendation Tracker <no-reply@tracker.bench>',
+    publicUrl: 'http://tracker.bench',
+    forceName: 'Benchmark Constabulary',
+    logger: input.logger,
+    runApi: true,
+    runWorker: true,
+    http: { host: '127.0.0.1', port: 0 },
+    mailbox: sink,
+    workflowBundle: input.bundle,
+  });
+  cleanups.push({ what: 'the product', run: () => app.stop() });
+  return { app, sink, mailDir };
+}

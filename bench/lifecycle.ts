@@ -8,14 +8,12 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import type { Role } from '../domain/vocabulary';
 import { OutboundEmail, Person, Recommendation } from '../entities';
-import { startApplication, type RunningApplication } from '../runtime/application';
 import pino from 'pino';
 import type { Logger } from '../runtime/logger';
-import { startSmtpSink } from '../runtime/smtpSink';
 import { findTemporalCli } from '../runtime/temporalCli';
 import { recommendationWorkflowId } from '../workflows/messages';
 import { startSharedServices, type StartedServices } from '../tests/support/sharedServices';
-import { databaseUrlFor, elapsed, isoDateInDays, pool, quietWebpack, say, seconds, withPg } from './common';
+import { elapsed, startBenchProduct, stopEverythingOnExit, isoDateInDays, pool, quietWebpack, say, seconds, withPg } from './common';
 import { incrementUpdate, rawWorkflowType } from './rawWorkflow';
 import { formatMs, phaseTable, summarise, table, type PhaseResult } from './stats';
 import { historyCounts, updateTimelines, type HistoryCounts, type UpdateTimeline } from './timeSplit';
@@ -271,24 +269,7 @@ async function main(): Promise<void> {
   });
   const suffix = randomBytes(4).toString('hex');
 
-  const cleanups: { what: string; run: () => Promise<unknown> }[] = [];
-  let stopping: Promise<void> | null = null;
-  const stopAll = () =>
-    (stopping ??= (async () => {
-      for (const { what, run } of cleanups.splice(0).reverse()) {
-        try {
-          await run();
-        } catch (error) {
-          process.stderr.write(`while stopping ${what}: ${(error as Error).message}\n`);
-        }
-      }
-    })());
-  const onSignal = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\n${signal}: stopping everything\n`);
-    void stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const { cleanups, stopAll } = stopEverythingOnExit();
 
   // What else the machine is doing (another build or test run makes the figures noisy): one idle second.
   const idleMark = cpuMark();
@@ -324,28 +305,7 @@ async function main(): Promise<void> {
 
     // -- the product on a fresh database ------------------------------------------------------------------------
     t = performance.now();
-    const database = `rt_bench_${suffix}`;
-    await withPg(postgresUrl, (c) => c.query(`CREATE DATABASE ${database}`));
-    cleanups.push({ what: `database ${database}`, run: () => withPg(postgresUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)) });
-    const sink = await startSmtpSink({ port: 0, storeDir: path.join(workDir, 'mail') });
-    cleanups.push({ what: 'the SMTP sink', run: () => sink.stop() });
-    const app: RunningApplication = await startApplication({
-      databaseUrl: databaseUrlFor(postgresUrl, database),
-      temporalAddress,
-      namespace: 'default',
-      taskQueue: `bench-lifecycle-${suffix}`,
-      smtpUrl: sink.url,
-      mailFrom: 'Recommendation Tracker <no-reply@tracker.bench>',
-      publicUrl: 'http://tracker.bench',
-      forceName: 'Benchmark Constabulary',
-      logger,
-      runApi: true,
-      runWorker: true,
-      http: { host: '127.0.0.1', port: 0 },
-      mailbox: sink,
-      workflowBundle: productBundle,
-    });
-    cleanups.push({ what: 'the product', run: () => app.stop() });
+    const { app } = await startBenchProduct({ postgresUrl, temporalAddress, workDir, name: `rt_bench_${suffix}`, taskQueue: `bench-lifecycle-${suffix}`, logger, bundle: productBundle, cleanups });
     const baseUrl = app.httpUrl!;
 
     // -- the raw workflow's worker and client, in this process ---------------------------------------------------

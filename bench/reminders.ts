@@ -9,12 +9,10 @@ import pino from 'pino';
 import { reminderPolicyWith, sendInstant, type ReminderPolicy } from '../domain/reminderPolicy';
 import type { Role } from '../domain/vocabulary';
 import { OutboundEmail, Person } from '../entities';
-import { startApplication, type RunningApplication } from '../runtime/application';
 import type { Logger } from '../runtime/logger';
-import { startSmtpSink } from '../runtime/smtpSink';
 import { nextNudgeQuery, recommendationWorkflowId } from '../workflows/messages';
 import { startSharedServices, type StartedServices } from '../tests/support/sharedServices';
-import { databaseUrlFor, elapsed, isoDateInDays, pool, quietWebpack, say, seconds, withPg } from './common';
+import { elapsed, startBenchProduct, stopEverythingOnExit, isoDateInDays, pool, quietWebpack, say, seconds } from './common';
 import { table } from './stats';
 
 /**
@@ -127,24 +125,7 @@ async function main(): Promise<void> {
   const logger: Logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'warn' });
   const suffix = randomBytes(4).toString('hex');
 
-  const cleanups: { what: string; run: () => Promise<unknown> }[] = [];
-  let stopping: Promise<void> | null = null;
-  const stopAll = () =>
-    (stopping ??= (async () => {
-      for (const { what, run } of cleanups.splice(0).reverse()) {
-        try {
-          await run();
-        } catch (error) {
-          process.stderr.write(`while stopping ${what}: ${(error as Error).message}\n`);
-        }
-      }
-    })());
-  const onSignal = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\n${signal}: stopping everything\n`);
-    void stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const { cleanups, stopAll } = stopEverythingOnExit();
 
   const runStarted = performance.now();
   const cpus = os.cpus();
@@ -169,29 +150,7 @@ async function main(): Promise<void> {
       startSharedServices({ workDir, logger }, started),
       bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietWebpack(logger) }),
     ]);
-    const database = `rt_bench_reminders_${suffix}`;
-    await withPg(postgresUrl, (c) => c.query(`CREATE DATABASE ${database}`));
-    cleanups.push({ what: `database ${database}`, run: () => withPg(postgresUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)) });
-    const mailDir = path.join(workDir, 'mail');
-    const sink = await startSmtpSink({ port: 0, storeDir: mailDir });
-    cleanups.push({ what: 'the SMTP sink', run: () => sink.stop() });
-    const app: RunningApplication = await startApplication({
-      databaseUrl: databaseUrlFor(postgresUrl, database),
-      temporalAddress,
-      namespace: 'default',
-      taskQueue: `bench-reminders-${suffix}`,
-      smtpUrl: sink.url,
-      mailFrom: 'Recommendation Tracker <no-reply@tracker.bench>',
-      publicUrl: 'http://tracker.bench',
-      forceName: 'Benchmark Constabulary',
-      logger,
-      runApi: true,
-      runWorker: true,
-      http: { host: '127.0.0.1', port: 0 },
-      mailbox: sink,
-      workflowBundle: bundle,
-    });
-    cleanups.push({ what: 'the product', run: () => app.stop() });
+    const { app, mailDir } = await startBenchProduct({ postgresUrl, temporalAddress, workDir, name: `rt_bench_reminders_${suffix}`, taskQueue: `bench-reminders-${suffix}`, logger, bundle, cleanups });
     const baseUrl = app.httpUrl!;
     phases.push(['services, bundle and product started', seconds(elapsed(t))]);
     say(`  services, bundle and product ready in ${seconds(elapsed(t))}`);
