@@ -332,6 +332,20 @@ function askedWords(step: ApprovalStep): string {
 }
 
 /** Opens the closure chain's step `index` and records who was asked (or that nobody could be found). */
+/** The chain with its current step approved by `actor` (in person or standing in), recording what was approved. */
+function withApproval(chain: ApprovalChain, state: RecommendationState, actor: Actor, today: IsoDate, comment: string | undefined): ApprovalChain {
+  const acting = actingOnStep(chain.steps[chain.current]!, actor)!;
+  const given: GivenApproval = {
+    by: actor.personId!,
+    onBehalfOf: acting.onBehalfOf,
+    on: today,
+    evidenceVersion: state.evidence?.version ?? 0,
+    textVersion: state.textVersion,
+    comment: comment?.trim() || null,
+  };
+  return { ...chain, current: chain.current + 1, steps: chain.steps.map((existing, index) => (index === chain.current ? { ...existing, approval: given } : existing)) };
+}
+
 function openClosureStep(change: Change, chain: ApprovalChain, index: number, context: CommandContext): void {
   const opened = openStep(chain, index, change.state, context);
   const step = opened.steps[index]!;
@@ -771,7 +785,6 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
     case 'decideExtension': {
       const extension = state.pendingExtension!;
       const chain = extension.chain;
-      const step = chain.steps[chain.current]!;
       if (!command.approved) {
         if (blank(command.reason)) return no('a reason is needed to refuse an extension');
         change.record(
@@ -782,20 +795,7 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
         );
         return change.done();
       }
-      const acting = actingOnStep(step, actor)!;
-      const given: GivenApproval = {
-        by: actor.personId!,
-        onBehalfOf: acting.onBehalfOf,
-        on: today,
-        evidenceVersion: state.evidence?.version ?? 0,
-        textVersion: state.textVersion,
-        comment: command.reason?.trim() || null,
-      };
-      const approvedChain: ApprovalChain = {
-        ...chain,
-        current: chain.current + 1,
-        steps: chain.steps.map((existing, index) => (index === chain.current ? { ...existing, approval: given } : existing)),
-      };
+      const approvedChain = withApproval(chain, state, actor, today, command.reason);
       if (approvedChain.current < approvedChain.steps.length) {
         change.record('extension_step_approved', `Extension to ${extension.requestedDueDate} approved by ${actor.personId} (${stepWords(chain, chain.current)})`, {
           pendingExtension: { ...extension, chain: approvedChain },
@@ -891,24 +891,11 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
 
     case 'approve': {
       const chain = state.approval!;
-      const step = chain.steps[chain.current]!;
-      const acting = actingOnStep(step, actor)!;
-      const given: GivenApproval = {
-        by: actor.personId!,
-        onBehalfOf: acting.onBehalfOf,
-        on: today,
-        evidenceVersion: state.evidence?.version ?? 0,
-        textVersion: state.textVersion,
-        comment: command.comment?.trim() || null,
-      };
-      const approvedChain: ApprovalChain = {
-        ...chain,
-        current: chain.current + 1,
-        steps: chain.steps.map((existing, index) => (index === chain.current ? { ...existing, approval: given } : existing)),
-      };
+      const approvedChain = withApproval(chain, state, actor, today, command.comment);
+      const given = approvedChain.steps[chain.current]!.approval!;
       change.record(
         'approval_given',
-        `Approved by ${actor.personId}${acting.onBehalfOf ? ` for ${acting.onBehalfOf}` : ''} (${stepWords(chain, chain.current)})${given.comment ? `: ${given.comment}` : ''}`,
+        `Approved by ${actor.personId}${given.onBehalfOf ? ` for ${given.onBehalfOf}` : ''} (${stepWords(chain, chain.current)})${given.comment ? `: ${given.comment}` : ''}`,
         { approval: approvedChain },
       );
       if (approvedChain.current < approvedChain.steps.length) {
