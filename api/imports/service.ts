@@ -45,19 +45,12 @@ export class ImportService {
   ) {}
 
   async preview(file: Buffer, contentType: string): Promise<ImportPreview> {
-    const { plan, problems, notes } = await this.plan(file, contentType);
-    const counts: Record<RowAction, number> = { create: 0, update: 0, unchanged: 0 };
-    for (const row of plan) counts[row.action]++;
-    return {
-      rows: plan.map((p) => ({ row: p.item.row, report: p.item.report.title, reference: p.item.reference, action: p.action, changes: Object.keys(p.changes) })),
-      problems,
-      notes,
-      counts,
-    };
+    return summarise(await this.plan(file, contentType));
   }
 
   async import(file: Buffer, contentType: string, by: ActingPerson): Promise<ImportPreview> {
-    const preview = await this.preview(file, contentType);
+    const planned = await this.plan(file, contentType);
+    const preview = summarise(planned);
     if (preview.problems.length) {
       throw new ApiProblem(
         422,
@@ -66,7 +59,7 @@ export class ImportService {
         preview.problems.map((p) => ({ field: `row ${p.row}${p.column ? `: ${p.column}` : ''}`, message: p.message })),
       );
     }
-    const { plan } = await this.plan(file, contentType);
+    const { plan } = planned;
     const today = calendarDateInLondon(Date.now());
     const started: { id: string; state: RecommendationState }[] = [];
     await this.dataSource.transaction(async (tx) => {
@@ -186,4 +179,15 @@ export class ImportService {
     }
     return { plan, problems: problems.sort((a, b) => a.row - b.row), notes };
   }
+}
+
+function summarise({ plan, problems, notes }: { plan: PlannedRow[]; problems: ImportProblem[]; notes: string[] }): ImportPreview {
+  const counts: Record<RowAction, number> = { create: 0, update: 0, unchanged: 0 };
+  for (const row of plan) counts[row.action]++;
+  return {
+    rows: plan.map((p) => ({ row: p.item.row, report: p.item.report.title, reference: p.item.reference, action: p.action, changes: Object.keys(p.changes) })),
+    problems,
+    notes,
+    counts,
+  };
 }
