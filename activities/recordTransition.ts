@@ -4,6 +4,7 @@ import { actionLinkExpiry, createActionLink } from '../api/actionLinks/tokens';
 import type { ActionLinkAction } from '../entities/ActionLink';
 import type { Actor, LifecycleEvent, RecommendationState } from '../domain/lifecycle';
 import { AuditEvent, OutboundEmail, Person, Recommendation } from '../entities';
+import { recordAudit } from '../entities/auditTrail';
 import { dueDateCalendarEvent } from './emails/dueDateCalendar';
 import { renderNotificationEmail } from './emails/notificationEmail';
 import { projectTransition } from './projectTransition';
@@ -83,9 +84,9 @@ async function writeTransition(tx: EntityManager, input: RecordTransitionInput, 
   });
   const occurredAt = new Date(input.occurredAt);
   const names = await namesOf(tx, input.events.map((event) => event.summary));
-  await tx.insert(
-    AuditEvent,
-    input.events.map((event, index) => ({
+  await recordAudit(
+    tx,
+    ...input.events.map((event, index) => ({
       occurredAt,
       actorId: input.actor.personId,
       actorLabel: input.actorLabel,

@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
-import { AuditEvent, OutboundEmail } from '../entities';
+import { OutboundEmail } from '../entities';
+import { recordAudit } from '../entities/auditTrail';
 import { isPermanentSmtpFailure, type Mailer } from './mailer';
 
 /**
@@ -48,24 +49,16 @@ export function sendOutboundEmailActivity(dataSource: DataSource, mailer: Mailer
 async function markFinished(dataSource: DataSource, row: OutboundEmail, status: 'sent' | 'failed', summary: string, error: string | null) {
   await dataSource.transaction(async (tx) => {
     await tx.update(OutboundEmail, { id: row.id }, { status, attempts: () => 'attempts + 1', lastError: error, sentAt: status === 'sent' ? new Date() : null });
-    await tx
-      .createQueryBuilder()
-      .insert()
-      .into(AuditEvent)
-      .values({
-        occurredAt: new Date(),
-        actorId: null,
-        actorLabel: 'Recommendation tracker',
-        entityType: 'email',
-        entityId: row.id,
-        recommendationId: row.recommendationId,
-        type: status === 'sent' ? 'email_sent' : 'email_failed',
-        summary,
-        before: null,
-        after: { template: row.template, to: row.toAddress, status },
-        idempotencyKey: `email:${row.id}`,
-      })
-      .orIgnore()
-      .execute();
+    await recordAudit(tx, {
+      actorId: null,
+      actorLabel: 'Recommendation tracker',
+      entityType: 'email',
+      entityId: row.id,
+      recommendationId: row.recommendationId,
+      type: status === 'sent' ? 'email_sent' : 'email_failed',
+      summary,
+      after: { template: row.template, to: row.toAddress, status },
+      idempotencyKey: `email:${row.id}`,
+    });
   });
 }

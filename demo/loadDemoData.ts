@@ -4,7 +4,8 @@ import type { AuthService } from '../api/auth/service';
 import type { RecommendationService } from '../api/recommendations/service';
 import type { ReportService } from '../api/reports/service';
 import { calendarDateInLondon } from '../domain/calendar';
-import { AuditEvent, LocalAccount, Person, Recommendation, SourceReport } from '../entities';
+import { LocalAccount, Person, Recommendation, SourceReport } from '../entities';
+import { recordAudit } from '../entities/auditTrail';
 import type { Logger } from '../runtime/logger';
 import { demoPeople, demoReports } from './demoData';
 
@@ -45,16 +46,13 @@ export async function loadDemoData(deps: { dataSource: DataSource; reports: Repo
     if (!row) {
       row = await dataSource.transaction(async (tx) => {
         const saved = await tx.save(tx.create(Person, { name: person.name, email, roles: person.roles, jobTitle: person.jobTitle, department: person.department }));
-        await tx.insert(AuditEvent, {
-          occurredAt: new Date(),
+        await recordAudit(tx, {
           actorId: null,
           actorLabel: DEMO_ACTOR.label,
           entityType: 'person',
           entityId: saved.id,
-          recommendationId: null,
           type: 'person_added',
           summary: `Added ${person.name} (${person.roles.join(', ')})`,
-          before: null,
           after: { name: person.name, email, roles: person.roles },
         });
         return saved;

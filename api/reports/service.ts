@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { initialState } from '../../domain/lifecycle';
-import { AuditEvent, Recommendation, SourceReport } from '../../entities';
+import { Recommendation, SourceReport } from '../../entities';
+import { recordAudit } from '../../entities/auditTrail';
 import { recommendationWorkflowId } from '../../workflows/messages';
 import type { ActingPerson } from '../actor';
 import { keysetPage } from '../pagination';
@@ -64,13 +65,13 @@ export class ReportService {
           })),
         );
       }
-      const audit = { occurredAt: now, actorId: by.actor.personId, actorLabel: by.label, before: null };
-      await tx.insert(AuditEvent, [
+      const audit = { occurredAt: now, actorId: by.actor.personId, actorLabel: by.label };
+      await recordAudit(
+        tx,
         {
           ...audit,
           entityType: 'source_report' as const,
           entityId: reportId,
-          recommendationId: null,
           type: 'report_logged',
           summary: `Logged ${input.originator} report "${input.title}" with ${items.length} item(s)`,
           after: { title: input.title, originator: input.originator, kind: input.kind, scope: input.scope, publishedOn: input.publishedOn },
@@ -84,7 +85,7 @@ export class ReportService {
           summary: `Logged ${item.kind.replace(/_/g, ' ')} ${item.reference}`,
           after: { reportId, ...item, status: state.status },
         })),
-      ]);
+      );
     });
     await Promise.all(
       items.map(({ id, state }) =>
