@@ -2,8 +2,8 @@ import type { DataSource } from 'typeorm';
 import type { Mailer } from './mailer';
 import { recordTransitionActivity, type EmailLinks } from './recordTransition';
 import { sendDigestsActivity } from './sendDigests';
-import { sendNudgeActivity } from './sendNudge';
-import { sendOutboundEmailActivity } from './sendOutboundEmail';
+import { nudgeQueue, sendNudgeActivity, sendNudgeNowActivity } from './sendNudge';
+import { outboxSender, sendOutboundEmailActivity } from './sendOutboundEmail';
 
 export interface ActivityDependencies {
   dataSource: DataSource;
@@ -12,10 +12,13 @@ export interface ActivityDependencies {
 }
 
 export function createActivities({ dataSource, mailer, links }: ActivityDependencies) {
+  const send = outboxSender(dataSource, mailer, new URL(links.publicUrl).hostname);
+  const queueNudge = nudgeQueue(dataSource, links);
   return {
     recordTransition: recordTransitionActivity(dataSource, links),
-    ...sendOutboundEmailActivity(dataSource, mailer, new URL(links.publicUrl).hostname),
-    sendNudge: sendNudgeActivity(dataSource, links),
+    ...sendOutboundEmailActivity(send),
+    sendNudge: sendNudgeActivity(queueNudge),
+    sendNudgeNow: sendNudgeNowActivity(queueNudge, send),
     ...sendDigestsActivity(dataSource, links),
   };
 }

@@ -17,9 +17,24 @@ export interface Mailer {
   close(): void;
 }
 
-/** SMTP delivery, to the force's relay (SMTP_URL) or the local sink. */
+/** SMTP connections kept open and used in parallel; a burst of reminders is not one connection per email. */
+export const SMTP_CONNECTIONS = 8;
+
+/**
+ * SMTP delivery, to the force's relay (SMTP_URL) or the local sink, over a pool of connections that stay open
+ * (the URL may still say otherwise, e.g. `?pool=false` or `?maxConnections=2`).
+ */
 export function createMailer(smtpUrl: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  const transport = nodemailer.createTransport({
+    url: smtpUrl,
+    pool: true,
+    maxConnections: SMTP_CONNECTIONS,
+    maxMessages: Infinity,
+    // Well inside the sending activities' one-minute limit, so a stalled server fails a send rather than hanging it.
+    connectionTimeout: 20_000,
+    greetingTimeout: 20_000,
+    socketTimeout: 30_000,
+  });
   return {
     async send(email) {
       await transport.sendMail({

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { startApplication, type RunningApplication } from '../runtime/application';
@@ -88,19 +89,22 @@ export async function startBenchProduct(input: {
   logger: Logger;
   bundle: { code: string };
   cleanups: { what: string; run: () => Promise<unknown> }[];
-}): Promise<{ app: RunningApplication; sink: SmtpSink; mailDir: string }> {
+  /** Run the SMTP sink in a process of its own (the product then has no development mailbox); default: in this one. */
+  sinkProcess?: boolean;
+}): Promise<{ app: RunningApplication; sink: SmtpSink | null; mailDir: string }> {
   const { postgresUrl, cleanups } = input;
   await withPg(postgresUrl, (c) => c.query(`CREATE DATABASE ${input.name}`));
   cleanups.push({ what: `database ${input.name}`, run: () => withPg(postgresUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${input.name} WITH (FORCE)`)) });
   const mailDir = path.join(input.workDir, 'mail');
-  const sink = await startSmtpSink({ port: 0, storeDir: mailDir });
-  cleanups.push({ what: 'the SMTP sink', run: () => sink.stop() });
+  const sink = input.sinkProcess ? null : await startSmtpSink({ port: 0, storeDir: mailDir });
+  const smtpUrl = sink ? sink.url : `smtp://127.0.0.1:${await startSinkProcess(mailDir, cleanups)}`;
+  if (sink) cleanups.push({ what: 'the SMTP sink', run: () => sink.stop() });
   const app = await startApplication({
     databaseUrl: databaseUrlFor(postgresUrl, input.name),
     temporalAddress: input.temporalAddress,
     namespace: 'default',
     taskQueue: input.taskQueue,
-    smtpUrl: sink.url,
+    smtpUrl,
     mailFrom: 'Recommendation Tracker <no-reply@tracker.bench>',
     publicUrl: 'http://tracker.bench',
     forceName: 'Benchmark Constabulary',
@@ -108,9 +112,31 @@ export async function startBenchProduct(input: {
     runApi: true,
     runWorker: true,
     http: { host: '127.0.0.1', port: 0 },
-    mailbox: sink,
+    mailbox: sink ?? undefined,
     workflowBundle: input.bundle,
   });
   cleanups.push({ what: 'the product', run: () => app.stop() });
   return { app, sink, mailDir };
+}
+
+/** Starts bench/smtpSinkProcess.ts (compiled next to this file) storing into `mailDir`; resolves with its port. */
+async function startSinkProcess(mailDir: string, cleanups: { what: string; run: () => Promise<unknown> }[]): Promise<number> {
+  const child = spawn(process.execPath, [path.join(__dirname, 'smtpSinkProcess.js'), mailDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  cleanups.push({
+    what: 'the SMTP sink process',
+    run: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  });
+  return new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening (\d+)/.exec(out);
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`the SMTP sink process exited (${code}) before listening`)));
+  });
 }

@@ -60,6 +60,19 @@ export interface RunningApplication {
 }
 
 /**
+ * How much the worker takes on at once. Thousands of reminders can fall due in the same second (issue 5's benchmark:
+ * 10,000): each holds a workflow task while its local activity runs, and the more run together the larger the
+ * batches their database writes are grouped into (activities/batching.ts). Every open item's workflow stays in the
+ * cache, because one evicted is replayed from its whole history on its next task.
+ */
+const WORKER_CAPACITY = {
+  maxCachedWorkflows: 15_000,
+  // Not too many either: a workflow task the worker holds longer than its 10 s timeout is lost and runs again.
+  maxConcurrentWorkflowTaskExecutions: 100,
+  maxConcurrentLocalActivityExecutions: 200,
+} as const;
+
+/**
  * The product's processes on top of running infrastructure: migrations, the Temporal worker and the
  * HTTP server. Stopping drains in order: HTTP first, then the worker finishes in-flight activities,
  * then connections close.
@@ -127,6 +140,7 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
           },
         }),
         shutdownGraceTime: '20 seconds',
+        ...WORKER_CAPACITY,
       });
       const running = worker.run();
       cleanups.push(async () => {

@@ -49,6 +49,13 @@ const { sendOutboundEmail, sendOutboundEmails } = proxyActivities<Activities>({ 
 /** Queues a reminder or escalation (rendered, on the audit trail, into the outbox or the recipient's digest). */
 const { sendNudge } = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: recordTransitionRetry });
 
+/**
+ * From the `send-nudges-now` patch: queues it and sends its emails in one local activity in the worker whose timer
+ * fired (one workflow task per reminder instead of three and two activity tasks, for when thousands fall due at
+ * once). The emails the SMTP server did not take come back, and go out with `sendOutboundEmails` and its retries.
+ */
+const { sendNudgeNow } = proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute', retry: recordTransitionRetry });
+
 const refusal = (reason: string) => ApplicationFailure.create({ type: COMMAND_REFUSED, message: reason, nonRetryable: true });
 
 /**
@@ -156,7 +163,8 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
     if (!woke && upcoming) {
       // Its time has come (or passed while nobody was looking), and nothing changed meanwhile: send it.
       const nudge = upcoming;
-      const sent = await sendNudge({ recommendationId: state.recommendationId, nudge, occurredAt: new Date(Date.now()).toISOString() });
+      const nudgeInput = { recommendationId: state.recommendationId, nudge, occurredAt: new Date(Date.now()).toISOString() };
+      const sent = patched('send-nudges-now') ? await sendNudgeNow(nudgeInput) : await sendNudge(nudgeInput);
       sentNudgeKeys.push(nudge.key);
       unsentEmailIds.push(...sent.outboxIds);
       continue;
