@@ -79,10 +79,13 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
    */
   let checkedUntil = input.checkedUntil ?? new Date(Date.now()).toISOString();
 
+  // One working calendar while the closure days stay the same: it works out each year's bank holidays once.
+  let calendarFor: { closedDays: readonly string[]; calendar: ReturnType<typeof createWorkingCalendar> } | null = null;
   /** The next reminder or escalation the policy gives for the state as it is now, skipping any already sent. */
   const planNextNudge = (): Nudge | null => {
     if (!reminders) return null;
-    const calendar = createWorkingCalendar({ extraClosedDays: reminders.closedDays });
+    if (calendarFor?.closedDays !== reminders.closedDays) calendarFor = { closedDays: reminders.closedDays, calendar: createWorkingCalendar({ extraClosedDays: reminders.closedDays }) };
+    const { calendar } = calendarFor;
     const nudges = plannedNudges(state, reminders.policy, calendar, checkedUntil, { anchors, committeeMeetings: reminders.committeeMeetings });
     return nudges.find((nudge) => !sentNudgeKeys.includes(nudge.key)) ?? null;
   };
