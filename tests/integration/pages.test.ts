@@ -99,7 +99,7 @@ describe('pages', () => {
 
     // The lead sees the decision waiting, oldest first, and approves from the page; the owner may not approve (409).
     const leadHome = await get('lead', '/');
-    expect(leadHome.html).toContain(`/recommendations/${id}#decide`);
+    expect(leadHome.html).toContain(`href="/approvals/${id}"`);
     const leadItem = await get('lead', `/recommendations/${id}`);
     expect(leadItem.html).toContain('Approve the evidence');
     expect(leadItem.html).toContain('Reject the evidence');
