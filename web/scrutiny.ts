@@ -32,6 +32,8 @@ export interface EarlierRejection {
   by: string;
   on: string;
   reasons: string;
+  /** What the approvers before the rejection said in that round: "Nadia Haskins approved on 3 March 2027: Good". */
+  approvals: string[];
 }
 
 export interface ScrutinyView {
@@ -84,12 +86,15 @@ export function progressUpdates(view: RecommendationView, nameOf: (id: string | 
     .reverse();
 }
 
-/** Every rejection of the evidence (by an approver or HMICFRS), newest first, from the audit trail. */
+/** Every rejection of the evidence (by an approver or HMICFRS), newest first, with that round's approvals, from the audit trail. */
 export function earlierRejections(view: RecommendationView, nameOf: (id: string | null) => string): EarlierRejection[] {
   return view.history
     .flatMap((h) => {
       const rejection = (h.after as { lastRejection?: Rejection | null } | null)?.lastRejection;
-      return rejection ? [{ by: rejection.source === 'hmicfrs' ? 'HMICFRS' : nameOf(rejection.by), on: date(rejection.on), reasons: rejection.reasons }] : [];
+      if (!rejection) return [];
+      const round = (h.before as { approval?: ApprovalChain | null } | null)?.approval;
+      const approvals = (round?.steps ?? []).flatMap((st) => (st.approval ? [`${nameOf(st.approval.by)} approved on ${date(st.approval.on)}${st.approval.comment ? `: ${st.approval.comment}` : ''}`] : []));
+      return [{ by: rejection.source === 'hmicfrs' ? 'HMICFRS' : nameOf(rejection.by), on: date(rejection.on), reasons: rejection.reasons, approvals }];
     })
     .reverse();
 }
