@@ -51,7 +51,7 @@ export function apiFeatures(deps: ApiDependencies): Feature[] {
 /** Request URLs as logged: email-link tokens and sign-in codes never reach the logs. */
 export function redactUrl(url: string): string {
   const [path, query] = url.split('?', 2) as [string, string | undefined];
-  const safePath = path.replace(/^\/action-links\/[^/?]+/, '/action-links/[redacted]');
+  const safePath = path.replace(/^\/action-links\/[^/?]+/, '/action-links/[redacted]').replace(/^\/set-password\/[^/?]+/, '/set-password/[redacted]');
   if (query === undefined) return safePath;
   if (safePath.startsWith('/sign-in/oidc')) return `${safePath}?[redacted]`;
   const params = new URLSearchParams(query);

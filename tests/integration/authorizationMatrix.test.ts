@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { buildApp } from '../../api/server';
 import type { Role } from '../../domain/vocabulary';
-import { Delegation, type Person } from '../../entities';
+import { Delegation, Person as PersonEntity, type Person } from '../../entities';
 import { createLogger } from '../../runtime/logger';
 import { addPeople, apiClient, signIn, type ApiClient } from '../support/apiClient';
 import { listRoutes } from '../support/routes';
@@ -75,6 +75,10 @@ async function formFrom(ctx: Ctx, path: string): Promise<{ cookie: string; token
   return { cookie, token };
 }
 
+/** A person for an administrator to act on, active or not. */
+const someone = (ctx: Ctx, active = true): Promise<Person> =>
+  ctx.product.app.dataSource.manager.save(PersonEntity, { name: `Matrix person ${next()}`, email: `person-${next()}@test.police.uk`, roles: ['action_owner' as const], active });
+
 const freshSession = async (ctx: Ctx, persona: Persona | null): Promise<Session | undefined> =>
   persona ? signIn(ctx.product.baseUrl, ctx.people[persona].email, PASSWORD) : undefined;
 
@@ -142,6 +146,14 @@ const table: Record<string, Row> = {
   'GET /api/approvals': { allowed: ALL, request: () => ({ path: '/api/approvals' }) },
   'GET /api/people': { allowed: ALL, request: () => ({ path: '/api/people?limit=5' }) },
   'GET /api/people/:personId': { allowed: ALL, request: (ctx) => ({ path: `/api/people/${ctx.people.lead.id}` }) },
+  'POST /api/people': { allowed: ADMIN, request: () => ({ path: '/api/people', body: { name: 'Matrix newcomer', email: `newcomer-${next()}@test.police.uk`, roles: ['viewer'] } }) },
+  'PATCH /api/people/:personId': { allowed: ADMIN, request: async (ctx) => ({ path: `/api/people/${(await someone(ctx)).id}`, body: { jobTitle: 'Sergeant' } }) },
+  'POST /api/people/:personId/deactivate': { allowed: ADMIN, request: async (ctx) => ({ path: `/api/people/${(await someone(ctx)).id}/deactivate`, body: { reason: 'Left' } }) },
+  'POST /api/people/:personId/reactivate': { allowed: ADMIN, request: async (ctx) => ({ path: `/api/people/${(await someone(ctx, false)).id}/reactivate` }) },
+  'PUT /api/people/:personId/password': { allowed: ADMIN, request: async (ctx) => ({ path: `/api/people/${(await someone(ctx)).id}/password`, body: { password: 'a-matrix-password-2026' } }) },
+  'POST /api/people/:personId/password-link': { allowed: ADMIN, request: async (ctx) => ({ path: `/api/people/${(await someone(ctx)).id}/password-link` }) },
+  // Each persona about their own password; the current one is wrong, so the answer is 400 and nothing changes.
+  'PUT /api/session/password': { allowed: 'signedIn', request: () => ({ path: '/api/session/password', body: { currentPassword: 'not-the-password', newPassword: 'a-new-matrix-password' } }) },
   'PUT /api/people/:personId/digest-preference': {
     // Everyone may set their own; the matrix asks each persona about themselves (anonymous: about the viewer).
     allowed: ALL,
