@@ -14,7 +14,8 @@ import { lifecycleStatuses, lifecycleStatusLabels, workingStatuses, type Lifecyc
 import { closureCategoryLabels, itemKindLabels, type ClosureCategory, type ItemKind } from '../domain/vocabulary';
 import { Person } from '../entities';
 import { commandForm, commandFromForm, commandSpecs, fieldId, type Person as PersonChoice } from './commandForms';
-import { html, page, type FormError, type NavItem, type SafeHtml } from './html';
+import { html, page, type FormError, type SafeHtml } from './html';
+import { pageNavigation } from './navigation';
 
 const idParams = z.object({ id: z.uuid() });
 const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
@@ -82,16 +83,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
     return recommendations.search(parsed, actingPersonOf(req.identity!));
   };
 
-  /** Navigation with the counts people act on. */
-  async function nav(req: Request, current: string): Promise<NavItem[]> {
-    const [mine, decisions] = await Promise.all([search(req, { owner: 'me', state: workingStatuses.join(',') }), search(req, { awaitingMyDecision: 'true' })]);
-    return [
-      { href: '/', text: 'My tasks', count: mine.items.length + decisions.items.length, current: current === '/' },
-      { href: '/recommendations', text: 'Recommendations', current: current === '/recommendations' },
-      { href: '/dashboard', text: 'Dashboard', current: current === '/dashboard' },
-      ...(mailbox ? [{ href: '/dev/mailbox', text: 'Mailbox (development)' }] : []),
-    ];
-  }
+  const nav = pageNavigation(deps);
 
   const send = async (req: Request, res: Response, current: string, options: { title: string; body: SafeHtml; errors?: FormError[]; status?: number }) => {
     res
