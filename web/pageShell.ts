@@ -2,13 +2,13 @@ import type { Request, Response } from 'express';
 import type { ApiDependencies } from '../api/dependencies';
 import { actingPersonOf } from '../api/actor';
 import { recommendationListQuery } from '../api/recommendations/listQuery';
-import { workingStatuses } from '../domain/lifecycle';
-import type { FormError, NavItem } from './html';
+import type { FormError } from './html';
+import { pageNavigation } from './navigation';
 import { renderView } from './views';
 
 /** What every signed-in page shares: the service name, the navigation with its counts, and sending a rendered template. */
 export function pageShell(deps: ApiDependencies) {
-  const { recommendations, forceName, mailbox } = deps;
+  const { recommendations, forceName } = deps;
   const serviceName = `${forceName} recommendation tracker`;
 
   const search = (req: Request, query: Partial<Record<string, unknown>>) => {
@@ -16,16 +16,7 @@ export function pageShell(deps: ApiDependencies) {
     return recommendations.search(parsed, actingPersonOf(req.identity!));
   };
 
-  /** Navigation with the counts people act on. */
-  async function nav(req: Request, current: string): Promise<NavItem[]> {
-    const [mine, decisions] = await Promise.all([search(req, { owner: 'me', state: workingStatuses.join(',') }), search(req, { awaitingMyDecision: 'true' })]);
-    return [
-      { href: '/', text: 'My tasks', count: mine.items.length + decisions.items.length, current: current === '/' },
-      { href: '/recommendations', text: 'Recommendations', current: current === '/recommendations' },
-      { href: '/dashboard', text: 'Dashboard', current: current === '/dashboard' },
-      ...(mailbox ? [{ href: '/dev/mailbox', text: 'Mailbox (development)' }] : []),
-    ];
-  }
+  const nav = pageNavigation(deps);
 
   /** Renders `template` inside the shell; `current` is the navigation item to mark. */
   async function send(req: Request, res: Response, template: string, context: { title: string; errors?: FormError[]; [key: string]: unknown }, options: { current?: string; status?: number } = {}): Promise<void> {

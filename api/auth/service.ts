@@ -1,5 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { IsNull, Not } from 'typeorm';
 import { ApiToken, LocalAccount, Person, Session, SignInAttempt } from '../../entities';
+import { ApiProblem } from '../problem';
 import type { SignInMethod } from '../../entities/Session';
 import { recordAudit } from '../../entities/auditTrail';
 import type { OidcSettings } from './oidc';
@@ -124,6 +126,72 @@ export class AuthService {
       if (needsRehash(account.passwordHash)) await tx.update(LocalAccount, { personId: account.personId }, { passwordHash: await hashPassword(password) });
       return { ok: true, person } as const;
     });
+  }
+
+  /**
+   * An administrator sets a person's first password or resets a forgotten one (told to them in person, never
+   * emailed). The person's sessions end, since whoever knew the old password may be signed in with it; a lockout
+   * ends too.
+   */
+  async resetPassword(personId: string, password: string, by: { id: string | null; label: string; sessionId?: string }, field = 'body.password'): Promise<{ endedSessions: number }> {
+    const person = await this.dataSource.manager.findOneBy(Person, { id: personId });
+    if (!person) throw ApiProblem.notFound('The person');
+    const problem = passwordProblem(password, person.email);
+    if (problem) throw ApiProblem.invalid([{ field, message: problem }]);
+    const passwordHash = await hashPassword(password);
+    return this.dataSource.transaction(async (tx) => {
+      const existed = await tx.existsBy(LocalAccount, { personId });
+      await tx.upsert(LocalAccount, { personId, passwordHash, failedAttempts: 0, lockedUntil: null, passwordChangedAt: new Date() }, ['personId']);
+      const endedSessions = await this.endSessions(tx, personId, by.sessionId);
+      await recordAudit(tx, {
+        actorId: by.id,
+        actorLabel: by.label,
+        entityType: 'account',
+        entityId: personId,
+        type: existed ? 'password_reset' : 'password_set',
+        summary: `${existed ? 'Reset' : 'Set'} the password of ${person.name}'s account${endedSessions ? ` and ended ${endedSessions} session(s)` : ''}`,
+        after: { endedSessions },
+      });
+      return { endedSessions };
+    });
+  }
+
+  /** A signed-in person changes their own password: the current one first; every other session of theirs ends. */
+  async changeOwnPassword(identity: Identity, currentPassword: string, newPassword: string): Promise<{ endedSessions: number }> {
+    const personId = identity.person.id;
+    const account = await this.dataSource.getRepository(LocalAccount).createQueryBuilder('a').addSelect('a.passwordHash').where('a.person_id = :id', { id: personId }).getOne();
+    if (!account) throw ApiProblem.invalid([{ field: 'body.currentPassword', message: 'you have no password here (you sign in through the identity provider): ask an administrator' }]);
+    if (!(await verifyPassword(account.passwordHash, currentPassword))) throw ApiProblem.invalid([{ field: 'body.currentPassword', message: 'is not your current password' }]);
+    if (currentPassword === newPassword) throw ApiProblem.invalid([{ field: 'body.newPassword', message: 'must differ from the current password' }]);
+    const problem = passwordProblem(newPassword, identity.person.email);
+    if (problem) throw ApiProblem.invalid([{ field: 'body.newPassword', message: problem }]);
+    const passwordHash = await hashPassword(newPassword);
+    return this.dataSource.transaction(async (tx) => {
+      await tx.update(LocalAccount, { personId }, { passwordHash, failedAttempts: 0, lockedUntil: null, passwordChangedAt: new Date() });
+      const endedSessions = await this.endSessions(tx, personId, identity.session?.id);
+      await recordAudit(tx, {
+        actorId: personId,
+        actorLabel: identity.person.name,
+        entityType: 'account',
+        entityId: personId,
+        type: 'password_changed',
+        summary: `Changed their password${endedSessions ? ` and ended ${endedSessions} other session(s)` : ''}`,
+        after: { endedSessions },
+      });
+      return { endedSessions };
+    });
+  }
+
+  /** Ends every live session of a person but `exceptSessionId`; returns how many ended. */
+  async endSessions(manager: EntityManager, personId: string, exceptSessionId?: string): Promise<number> {
+    const result = await manager.update(Session, { personId, revokedAt: IsNull(), ...(exceptSessionId ? { id: Not(exceptSessionId) } : {}) }, { revokedAt: new Date() });
+    return result.affected ?? 0;
+  }
+
+  /** Revokes every live API token of a person; returns how many. */
+  async revokeApiTokens(manager: EntityManager, personId: string): Promise<number> {
+    const result = await manager.update(ApiToken, { personId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    return result.affected ?? 0;
   }
 
   // --- sessions ------------------------------------------------------------------------------------------------
