@@ -43,7 +43,7 @@ export function approvalPageRoutes(deps: ApiDependencies, shell: PageShell): Rou
       return shell.message(
         req,
         res,
-        403,
+        200,
         'You cannot decide on this item now',
         [`${itemName(view)} (${view.report.originator}: ${view.report.title}) is ${view.statusLabel.toLowerCase()}.`, `You cannot approve or reject it: ${refusal ?? 'there is nothing waiting for your decision'}.`],
         { href: `/recommendations/${view.id}`, text: 'Open the recommendation page', after: ' to see the item and what you may do with it.' },

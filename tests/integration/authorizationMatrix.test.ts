@@ -185,6 +185,13 @@ const table: Record<string, Row> = {
   'GET /recommendations': { allowed: 'signedIn', page: true, request: () => ({ path: '/recommendations?overdue=false' }) },
   'GET /recommendations.csv': { allowed: 'signedIn', page: true, request: () => ({ path: '/recommendations.csv' }) },
   'GET /dashboard': { allowed: 'signedIn', page: true, request: () => ({ path: '/dashboard' }) },
+  // The approval page: anyone signed in may look; whoever may not decide is told why (200), not shown the form.
+  'GET /approvals/:id': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/approvals/${ctx.itemId}` }) },
+  'GET /recommendations/:id/updates': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/updates` }) },
+  'GET /recommendations/:id/evidence': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence` }) },
+  'GET /recommendations/:id/evidence/:itemId/download': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/${ctx.fileId}/download` }) },
+  // The approval page's decisions: the lifecycle refuses them on an item not awaiting approval (409), but only a viewer is refused the permission.
+  'POST /approvals/:id/commands/:type': { allowed: ACTORS, request: (ctx) => ({ path: `/approvals/${ctx.itemId}/commands/approve`, form: { comment: 'Matrix' } }) },
   // A page's form: anonymous posts are refused (401) rather than redirected, as every change is.
   'POST /recommendations/:id/commands/:type': {
     allowed: ACTORS,
