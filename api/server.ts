@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { govukAssets, pageRoutes } from '../web/pages';
 import { signInRoutes } from '../web/signIn';
+import { evidenceUploadForms } from '../web/evidenceForms';
 import { actionLinkRoutes } from './actionLinks/routes';
 import { delegationsFeature } from './administration/delegations';
 import { departmentsFeature } from './administration/departments';
@@ -123,6 +124,7 @@ export function buildApp(deps: ApiDependencies): Express {
   );
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 50 }));
+  app.use(evidenceUploadForms(deps)); // a page's file upload carries its CSRF field inside the multipart body
   app.use(authenticate(deps.auth));
 
   const features = apiFeatures(deps);

@@ -51,7 +51,9 @@ export function approvalPageRoutes(deps: ApiDependencies, shell: PageShell): Rou
     }
     const item = await loadScrutiny(deps, view, { signedIn: true });
     const csrfToken = req.identity!.session?.csrfToken ?? '';
-    const shown = form && !commands.includes(form.type) ? [form.type, ...commands] : commands;
+    // A refused decision is shown again (with its error) even when it is no longer one this person may take.
+    const sent = form && decisionCommands.find((c) => c === form.type);
+    const shown = sent && !commands.includes(sent) ? [sent, ...commands] : commands;
     const extension = shown.includes('decideExtension');
     await shell.send(
       req,

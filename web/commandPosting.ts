@@ -14,7 +14,8 @@ export const decisionCommands: LifecycleCommandType[] = ['approve', 'reject', 'd
 
 /** A form sent back with its values and what is wrong with it, and the status of that answer. */
 export interface CommandFormState {
-  type: LifecycleCommandType;
+  /** The form's name: a lifecycle command, or another form of the page (evidence). */
+  type: string;
   values: Record<string, string>;
   errors: FormError[];
   status: number;

@@ -23,15 +23,15 @@ export const evidenceContentTypes: Record<string, string> = {
 };
 
 const itemParams = recommendationIdParams.extend({ itemId: z.uuid({ message: 'must be an evidence id (a UUID)' }) });
-const title = z.string().trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters');
-const linkSchema = z
+export const evidenceTitle = z.string().trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters');
+export const evidenceLinkSchema = z
   .object({
-    title,
+    title: evidenceTitle,
     url: z.url({ protocol: /^https?$/, message: 'must be a web address starting with http:// or https://' }).max(2000),
   })
   .strict();
-const noteSchema = z.object({ title, note: z.string().trim().min(1, 'must not be empty').max(20_000, 'must be at most 20000 characters') }).strict();
-const fileQuery = z.object({ title }).strict();
+export const evidenceNoteSchema = z.object({ title: evidenceTitle, note: z.string().trim().min(1, 'must not be empty').max(20_000, 'must be at most 20000 characters') }).strict();
+const fileQuery = z.object({ title: evidenceTitle }).strict();
 
 export function evidenceFeature({ dataSource, evidence, evidenceMaxBytes }: ApiDependencies): Feature {
   /** Evidence is added by the item's owner (or an administrator): the relation the permission table asks about. */
@@ -64,7 +64,7 @@ export function evidenceFeature({ dataSource, evidence, evidenceMaxBytes }: ApiD
         access: 'evidence.add',
         relation: ownerOfItem,
         params: recommendationIdParams,
-        body: linkSchema,
+        body: evidenceLinkSchema,
         responses: added,
         async handle({ res, params, body, by }) {
           res.status(201).json(await evidence.add(params.id, { kind: 'link', ...body }, by));
@@ -77,7 +77,7 @@ export function evidenceFeature({ dataSource, evidence, evidenceMaxBytes }: ApiD
         access: 'evidence.add',
         relation: ownerOfItem,
         params: recommendationIdParams,
-        body: noteSchema,
+        body: evidenceNoteSchema,
         responses: added,
         async handle({ res, params, body, by }) {
           res.status(201).json(await evidence.add(params.id, { kind: 'note', ...body }, by));

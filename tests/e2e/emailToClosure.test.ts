@@ -3,7 +3,7 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Person } from '../../entities';
-import { addPeople, apiClient, tokenFor, type ApiClient } from '../support/apiClient';
+import { addPeople, apiClient, type ApiClient } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 const PASSWORD = 'correct horse battery staple';
@@ -44,16 +44,6 @@ describe('email to closure in a browser', () => {
     await browser?.close();
     await product?.stop();
   });
-
-  /** Adds a file to an item's evidence as its owner, through the api. */
-  async function attachEvidence(id: string, title: string, content: string): Promise<void> {
-    const response = await fetch(`${product.baseUrl}/api/recommendations/${id}/evidence/files?title=${encodeURIComponent(title)}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${await tokenFor(product, p.owner.id)}`, 'content-type': 'text/csv' },
-      body: content,
-    });
-    expect(response.status).toBe(201);
-  }
 
   /** Links in emails start with the product's public address; the browser reaches the test server instead. */
   const local = (url: string) => url.replace('http://tracker.test', product.baseUrl);
@@ -155,7 +145,12 @@ describe('email to closure in a browser', () => {
     await owner.waitForLoadState();
     expect(await owner.locator('.govuk-error-summary').textContent()).toContain('summary of the evidence');
     await visited(owner, 'item-owner-evidence-error');
-    await attachEvidence(id!, 'Training register.csv', 'officer,trained\nPC 101,yes\n');
+    // The register goes up as a file, through the page's upload form.
+    await owner.setInputFiles('#evidenceFile-file', { name: 'Training register.csv', mimeType: 'text/csv', buffer: Buffer.from('officer,trained\nPC 101,yes\n') });
+    await owner.click('#evidenceFile-submit');
+    await owner.waitForLoadState();
+    expect(await owner.textContent('.govuk-notification-banner')).toContain('Evidence added: Training register.csv');
+    await visited(owner, 'item-owner-evidence-added');
     await owner.fill('#submitEvidence-summary', 'Stalking policy published; all response officers trained (register attached).');
     await owner.click('#submitEvidence-submit');
     await owner.waitForLoadState();

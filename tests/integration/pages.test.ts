@@ -207,6 +207,59 @@ describe('pages', () => {
     expect((await get('lead', `/recommendations/${id}/evidence/00000000-0000-4000-8000-000000000000/download`)).status).toBe(404);
   });
 
+  it('lets the owner add evidence from the page: a file upload (multipart, no JavaScript), a link and a note, with errors named', async () => {
+    const id = await assigned('Evidence forms');
+    await api.command(id, { type: 'accept' }, p.owner.id);
+    const item = await get('owner', `/recommendations/${id}`);
+    expect(item.html).toContain('enctype="multipart/form-data"');
+    expect((await get('lead', `/recommendations/${id}`)).html).not.toContain('Add evidence');
+
+    const upload = async (who: keyof typeof p, file: Blob | null, name: string, fields: Record<string, string> = {}, csrf = true) => {
+      const form = new FormData();
+      if (csrf) form.set('_csrf', sessions[who]!.csrfToken);
+      for (const [k, v] of Object.entries(fields)) form.set(k, v);
+      if (file) form.set('file', file, name);
+      const response = await fetch(`${product.baseUrl}/recommendations/${id}/evidence/files`, { method: 'POST', redirect: 'manual', headers: { cookie: sessions[who]!.cookie }, body: form });
+      return { status: response.status, html: await response.text(), location: response.headers.get('location') };
+    };
+    const pdf = new Blob([Buffer.from('%PDF-1.4 policy')], { type: 'application/pdf' });
+    const added = await upload('owner', pdf, 'Stalking policy.pdf');
+    expect(added.status).toBe(303);
+    expect(added.location).toBe(`/recommendations/${id}?added=${encodeURIComponent('Stalking policy.pdf')}#evidence`);
+    const [stored] = await product.app.services.evidence.list(id);
+    expect(stored).toMatchObject({ kind: 'file', title: 'Stalking policy.pdf', contentType: 'application/pdf', sizeBytes: 15, addedBy: p.owner.id });
+
+    const none = await upload('owner', null, '');
+    expect(none.status).toBe(400);
+    expect(none.html).toContain('href="#evidenceFile-file"');
+    expect(none.html).toContain('Choose a file to upload');
+    const wrongType = await upload('owner', new Blob(['MZ'], { type: 'application/x-msdownload' }), 'tool.exe');
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.html).toContain('This type of file cannot be kept as evidence');
+    expect((await upload('owner', pdf, 'x.pdf', {}, false)).status).toBe(403);
+    expect((await upload('lead', pdf, 'x.pdf')).status).toBe(403);
+
+    const badLink = await post('owner', `/recommendations/${id}/evidence/links`, { title: 'Intranet page', url: 'javascript:alert(1)' });
+    expect(badLink.status).toBe(400);
+    expect(badLink.html).toContain('href="#evidenceLink-url"');
+    expect(badLink.html).toContain('value="Intranet page"');
+    expect((await post('owner', `/recommendations/${id}/evidence/links`, { title: 'Intranet page', url: 'https://intranet.example/policy' })).status).toBe(303);
+    const emptyNote = await post('owner', `/recommendations/${id}/evidence/notes`, { title: '', note: 'Seen by the chief' });
+    expect(emptyNote.html).toContain('href="#evidenceNote-title"');
+    expect((await post('owner', `/recommendations/${id}/evidence/notes`, { title: 'Briefing', note: 'Seen by the <chief>' })).status).toBe(303);
+    const evidence = await get('owner', `/recommendations/${id}/evidence`);
+    expect(evidence.html).toContain('Stalking policy.pdf');
+    expect(evidence.html).toContain('href="https://intranet.example/policy"');
+    expect(evidence.html).toContain('Note: Seen by the &lt;chief&gt;');
+
+    // Once submitted, evidence is no longer added here: the lifecycle's reason would be given, and the forms are gone.
+    await api.command(id, { type: 'submitEvidence', summary: 'All attached' }, p.owner.id);
+    expect((await get('owner', `/recommendations/${id}`)).html).not.toContain('Add evidence');
+    const late = await post('owner', `/recommendations/${id}/evidence/notes`, { title: 'Late', note: 'x' });
+    expect(late.status).toBe(409);
+    expect(late.html).toContain('href="#evidenceNote-submit"');
+  });
+
   it('refuses a form without the session CSRF token', async () => {
     const id = await assigned('CSRF');
     const response = await fetch(`${product.baseUrl}/recommendations/${id}/commands/accept`, {
