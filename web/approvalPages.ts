@@ -54,7 +54,7 @@ export function approvalPageRoutes(deps: ApiDependencies, shell: PageShell): Rou
     // A refused decision is shown again (with its error) even when it is no longer one this person may take.
     const sent = form && decisionCommands.find((c) => c === form.type);
     const shown = sent && !commands.includes(sent) ? [sent, ...commands] : commands;
-    const extension = shown.includes('decideExtension');
+    const extension = !shown.includes('approve') && !shown.includes('reject');
     await shell.send(
       req,
       res,

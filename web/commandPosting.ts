@@ -6,7 +6,7 @@ import { authorize } from '../api/permissions';
 import { ApiProblem } from '../api/problem';
 import { commandSchemas } from '../api/recommendations/commandSchemas';
 import type { LifecycleCommand, LifecycleCommandType } from '../domain/lifecycle';
-import { commandFromForm, commandSpecs, fieldId } from './commandForms';
+import { commandFromForm, commandSpecs, errorTarget, fieldId, formValues } from './commandForms';
 import type { FormError } from './html';
 
 /** The commands an approver decides with: the approval page holds them. */
@@ -41,14 +41,14 @@ export function commandFormHandler({ recommendations }: ApiDependencies) {
     authorize(req.identity!, 'recommendations.command');
     const spec = commandSpecs[commandType];
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const values = Object.fromEntries(spec.fields.map((f) => [f.name, typeof body[f.name] === 'string' ? (body[f.name] as string) : '']));
+    const values = formValues(commandType, body);
     const known = (name: string) => spec.fields.some((f) => f.name === name);
     const labelOf = (name: string) => spec.fields.find((f) => f.name === name)?.label.replace(/ \(optional\)$/, '') ?? 'The form';
     const friendly = (name: string, message: string) => {
       const label = known(name) ? labelOf(name) : 'The form';
       return /must not be empty|must be named/.test(message) ? `Enter ${label.charAt(0).toLowerCase()}${label.slice(1)}` : `${label}: ${message}`;
     };
-    const fieldOf = (name: string) => fieldId(commandType, known(name) ? name : 'submit');
+    const fieldOf = (name: string) => (known(name) ? errorTarget(commandType, name) : fieldId(commandType, 'submit'));
     const checked = commandSchemas[commandType].safeParse(commandFromForm(commandType, body));
     if (!checked.success) {
       const errors = checked.error.issues.map((i) => {

@@ -86,10 +86,15 @@ describe('pages', () => {
     expect(empty.html).toContain('id="postUpdate-text"');
     expect(empty.html).toContain('<title>Error: ');
 
-    const badDate = await post('owner', `/recommendations/${id}/commands/requestExtension`, { newDueDate: '2027-02-30', reason: 'More <b>time</b>' });
+    const badDate = await post('owner', `/recommendations/${id}/commands/requestExtension`, { 'newDueDate-day': '30', 'newDueDate-month': '2', 'newDueDate-year': '2027', reason: 'More <b>time</b>' });
     expect(badDate.status).toBe(400);
-    expect(badDate.html).toContain('href="#requestExtension-newDueDate"');
+    expect(badDate.html).toContain('href="#requestExtension-newDueDate-day"');
+    expect(badDate.html).toContain('name="newDueDate-month" type="text" value="2"');
     expect(badDate.html).toContain('More &lt;b&gt;time&lt;/b&gt;');
+    // A real date in three boxes is accepted: the extension is asked for.
+    const extension = await post('owner', `/recommendations/${id}/commands/requestExtension`, { 'newDueDate-day': '31', 'newDueDate-month': '12', 'newDueDate-year': '2027', reason: 'Training slipped' });
+    expect(extension.status).toBe(303);
+    expect((await api.get(id)).state.pendingExtension?.requestedDueDate).toBe('2027-12-31');
 
     expect((await post('owner', `/recommendations/${id}/commands/postUpdate`, { text: 'Training <planned>' })).status).toBe(303);
     expect((await post('owner', `/recommendations/${id}/commands/submitEvidence`, { summary: 'Policy published' })).status).toBe(303);
