@@ -8,6 +8,7 @@ import { commandSchemas } from '../api/recommendations/commandSchemas';
 import type { LifecycleCommand, LifecycleCommandType } from '../domain/lifecycle';
 import { commandFromForm, commandSpecs, errorTarget, fieldId, formValues } from './commandForms';
 import type { FormError } from './html';
+import { withNames } from './scrutiny';
 
 /** The commands an approver decides with: the approval page holds them. */
 export const decisionCommands: LifecycleCommandType[] = ['approve', 'reject', 'decideExtension'];
@@ -36,7 +37,7 @@ export function commandTarget(req: Request): { id: string; type: LifecycleComman
  * through the same service the api uses; the lifecycle may refuse it (409 → the form again, its reason in the error
  * summary). Success redirects to `done`.
  */
-export function commandFormHandler({ recommendations }: ApiDependencies) {
+export function commandFormHandler({ recommendations, dataSource }: ApiDependencies) {
   return async (req: Request, res: Response, id: string, commandType: LifecycleCommandType, then: { rerender: (form: CommandFormState) => Promise<void>; done: string }): Promise<void> => {
     authorize(req.identity!, 'recommendations.command');
     const spec = commandSpecs[commandType];
@@ -68,7 +69,7 @@ export function commandFormHandler({ recommendations }: ApiDependencies) {
                 const name = e.field.replace(/^body\./, '');
                 return { field: fieldOf(name), message: friendly(name, e.message) };
               })
-            : [{ field: fieldId(commandType, 'submit'), message: error.detail ?? error.title }];
+            : [{ field: fieldId(commandType, 'submit'), message: await withNames(dataSource, error.detail ?? error.title) }];
         return then.rerender({ type: commandType, values, errors, status: error.status });
       }
       throw error;

@@ -139,6 +139,9 @@ describe('pages', () => {
     expect(ownerView.status).toBe(200);
     expect(ownerView.html).toContain('You cannot decide on this item now');
     expect(ownerView.html).not.toContain('/commands/approve');
+    // The lifecycle's reason names the person asked, by name rather than by id.
+    expect(ownerView.html).toContain(p.lead.name);
+    expect(ownerView.html).not.toContain(p.lead.id);
 
     let page = await get('lead', `/approvals/${id}`);
     expect(page.status).toBe(200);
@@ -160,7 +163,7 @@ describe('pages', () => {
     const rejected = await post('lead', `/approvals/${id}/commands/reject`, { reasons: 'Attach the <signed> register' });
     expect(rejected.status).toBe(303);
     expect(rejected.location).toBe(`/approvals/${id}?done=reject`);
-    expect((await get('lead', rejected.location!)).html).toContain('Decision recorded');
+    expect((await get('lead', rejected.location!)).html).toContain('You rejected the evidence for Recommendation 4a');
 
     // Resubmitted: the lead sees the earlier rejection; after the lead approves, the DCC sees it and the lead's comment.
     await api.command(id, { type: 'submitEvidence', summary: 'Signed register attached' }, p.owner.id);
