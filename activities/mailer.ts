@@ -17,9 +17,12 @@ export interface Mailer {
   close(): void;
 }
 
-/** SMTP delivery, to the force's relay (SMTP_URL) or the local sink. */
+/**
+ * SMTP delivery, to the force's relay (SMTP_URL) or the local sink. Connections are pooled and reused rather than
+ * opened and greeted once per email (SMTP_URL may still say `?pool=false`).
+ */
 export function createMailer(smtpUrl: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  const transport = nodemailer.createTransport({ pool: true, url: smtpUrl });
   return {
     async send(email) {
       await transport.sendMail({

@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
-import { OutboundEmail } from '../entities';
+import type { OutboundEmail } from '../entities';
 import { recordAudit } from '../entities/auditTrail';
 import { isPermanentSmtpFailure, type Mailer } from './mailer';
 
@@ -9,10 +9,19 @@ import { isPermanentSmtpFailure, type Mailer } from './mailer';
  * failed, on the item's audit trail, instead of being retried forever; other failures retry.
  */
 export function sendOutboundEmailActivity(dataSource: DataSource, mailer: Mailer, messageIdDomain: string) {
+  /** The rows still to send, of those asked for (one plain read for a command's emails together). */
+  async function pendingRows(outboxIds: string[]): Promise<Map<string, PendingEmail>> {
+    const rows = (await dataSource.query(
+      `SELECT id, template, to_address AS "toAddress", recommendation_id AS "recommendationId", subject, body_text AS "bodyText", body_html AS "bodyHtml", calendar_event AS "calendarEvent"
+         FROM outbound_emails WHERE id = ANY($1::uuid[]) AND status = 'pending'`,
+      [outboxIds],
+    )) as PendingEmail[];
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
   /** Sends one row; returns the reason it must be tried again, or null when it is done with. */
-  async function sendOne(outboxId: string): Promise<string | null> {
-    const row = await dataSource.manager.findOneBy(OutboundEmail, { id: outboxId });
-    if (!row || row.status !== 'pending') return null;
+  async function sendOne(outboxId: string, row: PendingEmail | undefined): Promise<string | null> {
+    if (!row) return null;
     try {
       await mailer.send({ to: row.toAddress, subject: row.subject, text: row.bodyText, html: row.bodyHtml, messageId: `<${row.id}@${messageIdDomain}>`, calendarEvent: row.calendarEvent });
     } catch (error) {
@@ -21,7 +30,7 @@ export function sendOutboundEmailActivity(dataSource: DataSource, mailer: Mailer
         await markFinished(dataSource, row, 'failed', `Email to ${row.toAddress} was refused: ${message}`, message);
         return null;
       }
-      await dataSource.manager.update(OutboundEmail, { id: row.id }, { attempts: () => 'attempts + 1', lastError: message });
+      await dataSource.query(`UPDATE outbound_emails SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [row.id, message]);
       Context.current().log.warn('email not sent yet; will retry', { outboxId, error: message });
       return message;
     }
@@ -31,14 +40,15 @@ export function sendOutboundEmailActivity(dataSource: DataSource, mailer: Mailer
 
   return {
     async sendOutboundEmail(outboxId: string): Promise<void> {
-      const retry = await sendOne(outboxId);
+      const retry = await sendOne(outboxId, (await pendingRows([outboxId])).get(outboxId));
       if (retry) throw ApplicationFailure.retryable(`Email ${outboxId} not sent: ${retry}`, 'SmtpUnavailable');
     },
     /** Every row in turn; one that must wait does not hold back the others, and a retry skips those already sent. */
     async sendOutboundEmails(outboxIds: string[]): Promise<void> {
       const waiting: string[] = [];
+      const rows = await pendingRows(outboxIds);
       for (const outboxId of outboxIds) {
-        const retry = await sendOne(outboxId);
+        const retry = await sendOne(outboxId, rows.get(outboxId));
         if (retry) waiting.push(`${outboxId}: ${retry}`);
       }
       if (waiting.length) throw ApplicationFailure.retryable(`${waiting.length} email(s) not sent: ${waiting.join('; ')}`, 'SmtpUnavailable');
@@ -46,9 +56,11 @@ export function sendOutboundEmailActivity(dataSource: DataSource, mailer: Mailer
   };
 }
 
-async function markFinished(dataSource: DataSource, row: OutboundEmail, status: 'sent' | 'failed', summary: string, error: string | null) {
+type PendingEmail = Pick<OutboundEmail, 'id' | 'template' | 'toAddress' | 'recommendationId' | 'subject' | 'bodyText' | 'bodyHtml' | 'calendarEvent'>;
+
+async function markFinished(dataSource: DataSource, row: PendingEmail, status: 'sent' | 'failed', summary: string, error: string | null) {
   await dataSource.transaction(async (tx) => {
-    await tx.update(OutboundEmail, { id: row.id }, { status, attempts: () => 'attempts + 1', lastError: error, sentAt: status === 'sent' ? new Date() : null });
+    await tx.query(`UPDATE outbound_emails SET status = $2, attempts = attempts + 1, last_error = $3, sent_at = $4 WHERE id = $1`, [row.id, status, error, status === 'sent' ? new Date() : null]);
     await recordAudit(tx, {
       actorId: null,
       actorLabel: 'Recommendation tracker',
