@@ -8,6 +8,9 @@ import { recordAudit } from '../entities/auditTrail';
 import { dueDateCalendarEvent } from './emails/dueDateCalendar';
 import { renderNotificationEmail } from './emails/notificationEmail';
 import { projectTransition } from './projectTransition';
+import type { outboxSender } from './sendOutboundEmail';
+
+type OutboxSender = ReturnType<typeof outboxSender>;
 
 export interface RecordTransitionInput {
   transitionId: string;
@@ -22,7 +25,13 @@ export interface RecordTransitionInput {
 }
 
 export interface RecordTransitionResult {
+  /** The transition's emails. */
   outboxIds: string[];
+  /**
+   * Those of them already dealt with (sent, or refused for good) when the activity answered: the workflow sends the
+   * rest. Absent from results recorded before emails went out with their transition.
+   */
+  finished?: string[];
 }
 
 export interface EmailLinks {
@@ -60,19 +69,36 @@ function stableUuid(seed: string): string {
  *
  * Every command waits for this, so it takes few round trips and maps no entities: one read of everything the
  * writes need, then one statement per table (the projections add theirs).
+ *
+ * Once committed, the emails go out at once, through the outbox like any other: that spares each command an
+ * activity and a workflow task. An email that cannot go now (the mail server is down, or does not answer within
+ * seconds) is left to the workflow's email activity, which retries; after such a failure, emails skip this step for
+ * a while, so commands are not held up by a mail server that is not answering.
  */
-export function recordTransitionActivity(dataSource: DataSource, links: EmailLinks) {
+export function recordTransitionActivity(dataSource: DataSource, links: EmailLinks, sender?: OutboxSender) {
+  let sendInlineAfter = 0;
   return async function recordTransition(input: RecordTransitionInput): Promise<RecordTransitionResult> {
-    return dataSource.transaction(async (tx) => {
+    const emails = await dataSource.transaction(async (tx) => {
       const facts = await readFacts(tx, input);
-      if (facts.alreadyRecorded) {
-        const pending = (await tx.query(`SELECT id FROM outbound_emails WHERE transition_id = $1 AND status = 'pending'`, [input.transitionId])) as { id: string }[];
-        return { outboxIds: pending.map((row) => row.id).sort(byOutboxOrder) };
-      }
-      return { outboxIds: await writeTransition(tx, input, facts, links) };
+      if (!facts.alreadyRecorded) return (await writeTransition(tx, input, facts, links)).map((id) => ({ id, pending: true }));
+      const rows = (await tx.query(`SELECT id, status = 'pending' AS pending FROM outbound_emails WHERE transition_id = $1`, [input.transitionId])) as { id: string; pending: boolean }[];
+      return rows.sort((a, b) => byOutboxOrder(a.id, b.id));
     });
+    const outboxIds = emails.map((email) => email.id);
+    let unsent = emails.filter((email) => email.pending).map((email) => email.id);
+    if (sender && unsent.length > 0 && Date.now() >= sendInlineAfter) {
+      const waiting = await sender.sendPending(unsent, { quick: { until: Date.now() + INLINE_EMAIL_BUDGET_MS } });
+      if (waiting.length > 0) sendInlineAfter = Date.now() + INLINE_EMAIL_PAUSE_MS;
+      unsent = waiting.map((w) => w.id);
+    }
+    return { outboxIds, finished: outboxIds.filter((id) => !unsent.includes(id)) };
   };
 }
+
+/** After an email could not go out with its transition, how long the next ones leave it to the email activity. */
+const INLINE_EMAIL_PAUSE_MS = 60_000;
+/** No email is begun with its transition after this long; with the quick send's timeouts (mailer.ts), it bounds the wait. */
+const INLINE_EMAIL_BUDGET_MS = 3_000;
 
 /** A transition's emails share one instant, so a retry can only give them back in the same order by id. */
 const byOutboxOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

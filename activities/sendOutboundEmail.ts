@@ -9,6 +9,22 @@ import { isPermanentSmtpFailure, type Mailer } from './mailer';
  * failed, on the item's audit trail, instead of being retried forever; other failures retry.
  */
 export function sendOutboundEmailActivity(dataSource: DataSource, mailer: Mailer, messageIdDomain: string) {
+  const { sendPending } = outboxSender(dataSource, mailer, messageIdDomain);
+  return {
+    async sendOutboundEmail(outboxId: string): Promise<void> {
+      const [waiting] = await sendPending([outboxId]);
+      if (waiting) throw ApplicationFailure.retryable(`Email ${outboxId} not sent: ${waiting.reason}`, 'SmtpUnavailable');
+    },
+    /** Every row in turn; one that must wait does not hold back the others, and a retry skips those already sent. */
+    async sendOutboundEmails(outboxIds: string[]): Promise<void> {
+      const waiting = await sendPending(outboxIds);
+      if (waiting.length) throw ApplicationFailure.retryable(`${waiting.length} email(s) not sent: ${waiting.map((w) => `${w.id}: ${w.reason}`).join('; ')}`, 'SmtpUnavailable');
+    },
+  };
+}
+
+/** Sends outbox rows from inside an activity (the email activities, and recordTransition for a command's own emails). */
+export function outboxSender(dataSource: DataSource, mailer: Mailer, messageIdDomain: string) {
   /** The rows still to send, of those asked for (one plain read for a command's emails together). */
   async function pendingRows(outboxIds: string[]): Promise<Map<string, PendingEmail>> {
     const rows = (await dataSource.query(
@@ -20,10 +36,10 @@ export function sendOutboundEmailActivity(dataSource: DataSource, mailer: Mailer
   }
 
   /** Sends one row; returns the reason it must be tried again, or null when it is done with. */
-  async function sendOne(outboxId: string, row: PendingEmail | undefined): Promise<string | null> {
+  async function sendOne(outboxId: string, row: PendingEmail | undefined, quick: boolean): Promise<string | null> {
     if (!row) return null;
     try {
-      await mailer.send({ to: row.toAddress, subject: row.subject, text: row.bodyText, html: row.bodyHtml, messageId: `<${row.id}@${messageIdDomain}>`, calendarEvent: row.calendarEvent });
+      await mailer.send({ to: row.toAddress, subject: row.subject, text: row.bodyText, html: row.bodyHtml, messageId: `<${row.id}@${messageIdDomain}>`, calendarEvent: row.calendarEvent }, { quick });
     } catch (error) {
       const message = (error as Error).message;
       if (isPermanentSmtpFailure(error)) {
@@ -38,22 +54,25 @@ export function sendOutboundEmailActivity(dataSource: DataSource, mailer: Mailer
     return null;
   }
 
-  return {
-    async sendOutboundEmail(outboxId: string): Promise<void> {
-      const retry = await sendOne(outboxId, (await pendingRows([outboxId])).get(outboxId));
-      if (retry) throw ApplicationFailure.retryable(`Email ${outboxId} not sent: ${retry}`, 'SmtpUnavailable');
-    },
-    /** Every row in turn; one that must wait does not hold back the others, and a retry skips those already sent. */
-    async sendOutboundEmails(outboxIds: string[]): Promise<void> {
-      const waiting: string[] = [];
-      const rows = await pendingRows(outboxIds);
-      for (const outboxId of outboxIds) {
-        const retry = await sendOne(outboxId, rows.get(outboxId));
-        if (retry) waiting.push(`${outboxId}: ${retry}`);
+  /**
+   * Sends each row still pending, in turn; returns those that must be tried again, and why. `quick` (someone is
+   * waiting): the mail server must answer within seconds (see Mailer.send), and none is begun after `until`.
+   */
+  async function sendPending(outboxIds: string[], options: { quick?: { until: number } } = {}): Promise<{ id: string; reason: string }[]> {
+    const waiting: { id: string; reason: string }[] = [];
+    const rows = await pendingRows(outboxIds);
+    for (const outboxId of outboxIds) {
+      if (options.quick && Date.now() > options.quick.until) {
+        waiting.push({ id: outboxId, reason: 'out of time' });
+        continue;
       }
-      if (waiting.length) throw ApplicationFailure.retryable(`${waiting.length} email(s) not sent: ${waiting.join('; ')}`, 'SmtpUnavailable');
-    },
-  };
+      const reason = await sendOne(outboxId, rows.get(outboxId), !!options.quick);
+      if (reason) waiting.push({ id: outboxId, reason });
+    }
+    return waiting;
+  }
+
+  return { sendPending };
 }
 
 type PendingEmail = Pick<OutboundEmail, 'id' | 'template' | 'toAddress' | 'recommendationId' | 'subject' | 'bodyText' | 'bodyHtml' | 'calendarEvent'>;
