@@ -8,7 +8,7 @@ import { recordAudit } from '../entities/auditTrail';
 import { dueDateCalendarEvent } from './emails/dueDateCalendar';
 import { renderNotificationEmail } from './emails/notificationEmail';
 import { projectTransition } from './projectTransition';
-import type { outboxSender } from './sendOutboundEmail';
+import type { outboxSender, PendingEmail } from './sendOutboundEmail';
 
 type OutboxSender = ReturnType<typeof outboxSender>;
 
@@ -78,16 +78,19 @@ function stableUuid(seed: string): string {
 export function recordTransitionActivity(dataSource: DataSource, links: EmailLinks, sender?: OutboxSender) {
   let sendInlineAfter = 0;
   return async function recordTransition(input: RecordTransitionInput): Promise<RecordTransitionResult> {
-    const emails = await dataSource.transaction(async (tx) => {
+    const { emails, justQueued } = await dataSource.transaction(async (tx) => {
       const facts = await readFacts(tx, input);
-      if (!facts.alreadyRecorded) return (await writeTransition(tx, input, facts, links)).map((id) => ({ id, pending: true }));
+      if (!facts.alreadyRecorded) {
+        const queued = await writeTransition(tx, input, facts, links);
+        return { emails: queued.map((row) => ({ id: row.id, pending: true })), justQueued: queued };
+      }
       const rows = (await tx.query(`SELECT id, status = 'pending' AS pending FROM outbound_emails WHERE transition_id = $1`, [input.transitionId])) as { id: string; pending: boolean }[];
-      return rows.sort((a, b) => byOutboxOrder(a.id, b.id));
+      return { emails: rows, justQueued: undefined };
     });
-    const outboxIds = emails.map((email) => email.id);
-    let unsent = emails.filter((email) => email.pending).map((email) => email.id);
+    const outboxIds = emails.map((email) => email.id).sort(byOutboxOrder);
+    let unsent = emails.filter((email) => email.pending).map((email) => email.id).sort(byOutboxOrder);
     if (sender && unsent.length > 0 && Date.now() >= sendInlineAfter) {
-      const waiting = await sender.sendPending(unsent, { quick: { until: Date.now() + INLINE_EMAIL_BUDGET_MS } });
+      const waiting = await sender.sendPending(unsent, { quick: { until: Date.now() + INLINE_EMAIL_BUDGET_MS }, justQueued });
       if (waiting.length > 0) sendInlineAfter = Date.now() + INLINE_EMAIL_PAUSE_MS;
       unsent = waiting.map((w) => w.id);
     }
@@ -128,8 +131,8 @@ async function readFacts(tx: EntityManager, input: RecordTransitionInput): Promi
   return { alreadyRecorded: row!.alreadyRecorded, item: row!.item, people: new Map(row!.people.map((p) => [p.id, p])) };
 }
 
-/** Writes the transition; returns the ids of the emails it queued. */
-async function writeTransition(tx: EntityManager, input: RecordTransitionInput, facts: TransitionFacts, links: EmailLinks): Promise<string[]> {
+/** Writes the transition; returns the emails it queued. */
+async function writeTransition(tx: EntityManager, input: RecordTransitionInput, facts: TransitionFacts, links: EmailLinks): Promise<PendingEmail[]> {
   const { after } = input;
   await tx.query(
     `UPDATE recommendations SET state = $2, status = $3, owner_id = $4, lead_id = $5, due_date = $6, category = $7, version = version + 1, updated_at = CURRENT_TIMESTAMP WHERE id = $1`,
@@ -163,7 +166,7 @@ const datedTemplates = new Set<string>(['assigned_to_you', 'extension_approved']
 const outboxColumns = ['transition_id', 'template', 'recipient_id', 'to_address', 'recommendation_id', 'subject', 'body_text', 'body_html', 'calendar_event'];
 
 /** Renders and queues every email the transition's events ask for; the decision links of them all go in one statement. */
-async function queueNotifications(tx: EntityManager, input: RecordTransitionInput, facts: TransitionFacts, names: Map<string, string>, links: EmailLinks): Promise<string[]> {
+async function queueNotifications(tx: EntityManager, input: RecordTransitionInput, facts: TransitionFacts, names: Map<string, string>, links: EmailLinks): Promise<PendingEmail[]> {
   const { after } = input;
   const itemLink = `${links.publicUrl}/recommendations/${input.recommendationId}`;
   const emails = notificationsOf(input).flatMap(({ event, notification }) => {
@@ -210,8 +213,11 @@ async function queueNotifications(tx: EntityManager, input: RecordTransitionInpu
     const row = [input.transitionId, notification.template, recipient.id, recipient.email, input.recommendationId, email.subject, email.text, email.html, calendarEvent];
     return `(${row.map((value) => `$${values.push(value)}`).join(', ')})`;
   });
-  const inserted = (await tx.query(`INSERT INTO outbound_emails (${outboxColumns.join(', ')}) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING RETURNING id`, values)) as { id: string }[];
-  return inserted.map((row) => row.id).sort(byOutboxOrder);
+  return (await tx.query(
+    `INSERT INTO outbound_emails (${outboxColumns.join(', ')}) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING
+     RETURNING id, template, to_address AS "toAddress", recommendation_id AS "recommendationId", subject, body_text AS "bodyText", body_html AS "bodyHtml", calendar_event AS "calendarEvent"`,
+    values,
+  )) as PendingEmail[];
 }
 
 const uuidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;

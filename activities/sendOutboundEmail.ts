@@ -57,10 +57,11 @@ export function outboxSender(dataSource: DataSource, mailer: Mailer, messageIdDo
   /**
    * Sends each row still pending, in turn; returns those that must be tried again, and why. `quick` (someone is
    * waiting): the mail server must answer within seconds (see Mailer.send), and none is begun after `until`.
+   * `justQueued`: the rows as the caller has just committed them, so they need not be read again.
    */
-  async function sendPending(outboxIds: string[], options: { quick?: { until: number } } = {}): Promise<{ id: string; reason: string }[]> {
+  async function sendPending(outboxIds: string[], options: { quick?: { until: number }; justQueued?: PendingEmail[] } = {}): Promise<{ id: string; reason: string }[]> {
     const waiting: { id: string; reason: string }[] = [];
-    const rows = await pendingRows(outboxIds);
+    const rows = options.justQueued ? new Map(options.justQueued.map((row) => [row.id, row])) : await pendingRows(outboxIds);
     for (const outboxId of outboxIds) {
       if (options.quick && Date.now() > options.quick.until) {
         waiting.push({ id: outboxId, reason: 'out of time' });
@@ -75,7 +76,8 @@ export function outboxSender(dataSource: DataSource, mailer: Mailer, messageIdDo
   return { sendPending };
 }
 
-type PendingEmail = Pick<OutboundEmail, 'id' | 'template' | 'toAddress' | 'recommendationId' | 'subject' | 'bodyText' | 'bodyHtml' | 'calendarEvent'>;
+/** An outbox row as sending needs it. */
+export type PendingEmail = Pick<OutboundEmail, 'id' | 'template' | 'toAddress' | 'recommendationId' | 'subject' | 'bodyText' | 'bodyHtml' | 'calendarEvent'>;
 
 async function markFinished(dataSource: DataSource, row: PendingEmail, status: 'sent' | 'failed', summary: string, error: string | null) {
   await dataSource.transaction(async (tx) => {

@@ -98,25 +98,24 @@ export class RecommendationService {
    * command answers with this view, so it is read once per command.
    */
   async get(id: string, viewer?: ActingPerson): Promise<RecommendationView | null> {
-    const [[row], events] = (await Promise.all([
-      this.dataSource.query(
-        `SELECT r.id, r.reference, r.kind, r.text, r.addressed_to AS "addressedTo", r.for_the_force AS "forTheForce", r.category, r.department,
-                r.status, r.due_date::text AS "dueDate", r.version, r.state,
-                json_build_object('id', s.id, 'title', s.title, 'originator', s.originator, 'kind', s.kind, 'publishedOn', s.published_on::text) AS report,
-                CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object('id', o.id, 'name', o.name, 'email', o.email, 'jobTitle', o.job_title) END AS owner,
-                CASE WHEN l.id IS NULL THEN NULL ELSE json_build_object('id', l.id, 'name', l.name, 'email', l.email, 'jobTitle', l.job_title) END AS lead
-           FROM recommendations r
-           JOIN source_reports s ON s.id = r.report_id
-           LEFT JOIN people o ON o.id = r.owner_id
-           LEFT JOIN people l ON l.id = r.lead_id
-          WHERE r.id = $1`,
-        [id],
-      ),
-      this.dataSource.query(
-        `SELECT occurred_at AS "occurredAt", actor_label AS actor, type, summary, before, after FROM audit_events WHERE recommendation_id = $1 ORDER BY occurred_at, id`,
-        [id],
-      ),
-    ])) as [Array<Omit<RecommendationView, 'statusLabel' | 'availableCommands' | 'history'>>, Array<Omit<HistoryEntry, 'occurredAt'> & { occurredAt: Date }>];
+    // Timestamps as Date.prototype.toISOString writes them (PostgreSQL's MS truncates, as pg's Date does).
+    const [row] = (await this.dataSource.query(
+      `SELECT r.id, r.reference, r.kind, r.text, r.addressed_to AS "addressedTo", r.for_the_force AS "forTheForce", r.category, r.department,
+              r.status, r.due_date::text AS "dueDate", r.version, r.state,
+              json_build_object('id', s.id, 'title', s.title, 'originator', s.originator, 'kind', s.kind, 'publishedOn', s.published_on::text) AS report,
+              CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object('id', o.id, 'name', o.name, 'email', o.email, 'jobTitle', o.job_title) END AS owner,
+              CASE WHEN l.id IS NULL THEN NULL ELSE json_build_object('id', l.id, 'name', l.name, 'email', l.email, 'jobTitle', l.job_title) END AS lead,
+              (SELECT coalesce(json_agg(json_build_object(
+                        'occurredAt', to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                        'actor', e.actor_label, 'type', e.type, 'summary', e.summary, 'before', e.before, 'after', e.after) ORDER BY e.occurred_at, e.id), '[]')
+                 FROM audit_events e WHERE e.recommendation_id = r.id) AS history
+         FROM recommendations r
+         JOIN source_reports s ON s.id = r.report_id
+         LEFT JOIN people o ON o.id = r.owner_id
+         LEFT JOIN people l ON l.id = r.lead_id
+        WHERE r.id = $1`,
+      [id],
+    )) as Array<Omit<RecommendationView, 'statusLabel' | 'availableCommands'>>;
     if (!row) return null;
     return {
       id: row.id,
@@ -136,7 +135,7 @@ export class RecommendationService {
       lead: row.lead,
       state: row.state,
       availableCommands: viewer ? availableCommands(row.state, viewer.actor) : [],
-      history: events.map((e) => ({ occurredAt: e.occurredAt.toISOString(), actor: e.actor, type: e.type, summary: e.summary, before: e.before, after: e.after })),
+      history: row.history,
     };
   }
 
