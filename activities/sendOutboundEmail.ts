@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
 import type { OutboundEmail } from '../entities';
-import { recordAudit } from '../entities/auditTrail';
+import { auditInsert } from '../entities/auditTrail';
 import { isPermanentSmtpFailure, type Mailer } from './mailer';
 
 /**
@@ -79,19 +79,24 @@ export function outboxSender(dataSource: DataSource, mailer: Mailer, messageIdDo
 /** An outbox row as sending needs it. */
 export type PendingEmail = Pick<OutboundEmail, 'id' | 'template' | 'toAddress' | 'recommendationId' | 'subject' | 'bodyText' | 'bodyHtml' | 'calendarEvent'>;
 
+/** The row's outcome and its audit entry, in one statement (so both or neither are written). */
 async function markFinished(dataSource: DataSource, row: PendingEmail, status: 'sent' | 'failed', summary: string, error: string | null) {
-  await dataSource.transaction(async (tx) => {
-    await tx.query(`UPDATE outbound_emails SET status = $2, attempts = attempts + 1, last_error = $3, sent_at = $4 WHERE id = $1`, [row.id, status, error, status === 'sent' ? new Date() : null]);
-    await recordAudit(tx, {
-      actorId: null,
-      actorLabel: 'Recommendation tracker',
-      entityType: 'email',
-      entityId: row.id,
-      recommendationId: row.recommendationId,
-      type: status === 'sent' ? 'email_sent' : 'email_failed',
-      summary,
-      after: { template: row.template, to: row.toAddress, status },
-      idempotencyKey: `email:${row.id}`,
-    });
-  });
+  const values: unknown[] = [row.id, status, error, status === 'sent' ? new Date() : null];
+  const audit = auditInsert(
+    [
+      {
+        actorId: null,
+        actorLabel: 'Recommendation tracker',
+        entityType: 'email',
+        entityId: row.id,
+        recommendationId: row.recommendationId,
+        type: status === 'sent' ? 'email_sent' : 'email_failed',
+        summary,
+        after: { template: row.template, to: row.toAddress, status },
+        idempotencyKey: `email:${row.id}`,
+      },
+    ],
+    values,
+  );
+  await dataSource.query(`WITH finished AS (UPDATE outbound_emails SET status = $2, attempts = attempts + 1, last_error = $3, sent_at = $4 WHERE id = $1) ${audit}`, values);
 }

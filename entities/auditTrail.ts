@@ -25,6 +25,15 @@ const auditColumns = ['occurred_at', 'actor_id', 'actor_label', 'entity_type', '
 export async function recordAudit(tx: EntityManager, ...entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const values: unknown[] = [];
+  await tx.query(auditInsert(entries, values), values);
+}
+
+/**
+ * The statement recordAudit runs, for a caller that makes it part of a larger one (a change and its audit entry in a
+ * single statement, e.g. `WITH changed AS (UPDATE …) INSERT INTO audit_events …`): its parameters are appended to
+ * `values`, numbered after those already there.
+ */
+export function auditInsert(entries: AuditEntry[], values: unknown[]): string {
   const rows = entries.map((e) => {
     const row = [
       e.occurredAt ?? new Date(),
@@ -42,5 +51,5 @@ export async function recordAudit(tx: EntityManager, ...entries: AuditEntry[]): 
     const placeholders = row.map((value) => `$${values.push(value)}`);
     return `(${placeholders.join(', ')})`;
   });
-  await tx.query(`INSERT INTO audit_events (${auditColumns.join(', ')}) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING`, values);
+  return `INSERT INTO audit_events (${auditColumns.join(', ')}) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING`;
 }
