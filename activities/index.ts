@@ -3,7 +3,7 @@ import type { Mailer } from './mailer';
 import { recordTransitionActivity, type EmailLinks } from './recordTransition';
 import { sendDigestsActivity } from './sendDigests';
 import { sendNudgeActivity } from './sendNudge';
-import { sendOutboundEmailActivity } from './sendOutboundEmail';
+import { outboxSender, sendOutboundEmailActivity } from './sendOutboundEmail';
 
 export interface ActivityDependencies {
   dataSource: DataSource;
@@ -12,9 +12,10 @@ export interface ActivityDependencies {
 }
 
 export function createActivities({ dataSource, mailer, links }: ActivityDependencies) {
+  const messageIdDomain = new URL(links.publicUrl).hostname;
   return {
-    recordTransition: recordTransitionActivity(dataSource, links),
-    ...sendOutboundEmailActivity(dataSource, mailer, new URL(links.publicUrl).hostname),
+    recordTransition: recordTransitionActivity(dataSource, links, outboxSender(dataSource, mailer, messageIdDomain)),
+    ...sendOutboundEmailActivity(dataSource, mailer, messageIdDomain),
     sendNudge: sendNudgeActivity(dataSource, links),
     ...sendDigestsActivity(dataSource, links),
   };

@@ -12,17 +12,29 @@ export interface OutgoingEmail {
 }
 
 export interface Mailer {
-  send(email: OutgoingEmail): Promise<void>;
+  /**
+   * `quick`: for an email sent while someone waits (a command's own emails): a mail server that does not answer
+   * within seconds fails it, to be retried later by the email activity, which waits as long as SMTP allows.
+   */
+  send(email: OutgoingEmail, options?: { quick?: boolean }): Promise<void>;
   verify(): Promise<void>;
   close(): void;
 }
 
-/** SMTP delivery, to the force's relay (SMTP_URL) or the local sink. */
+/** How long a quick send waits to connect, to be greeted, and for any answer. */
+const quickTimeouts = { connectionTimeout: 3_000, greetingTimeout: 3_000, socketTimeout: 5_000 };
+
+/**
+ * SMTP delivery, to the force's relay (SMTP_URL) or the local sink. Connections are pooled and reused rather than
+ * opened and greeted once per email (SMTP_URL may still say `?pool=false`).
+ */
 export function createMailer(smtpUrl: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  const transport = nodemailer.createTransport({ pool: true, url: smtpUrl });
+  let quickTransport: ReturnType<typeof nodemailer.createTransport> | null = null;
   return {
-    async send(email) {
-      await transport.sendMail({
+    async send(email, options = {}) {
+      const through = options.quick ? (quickTransport ??= nodemailer.createTransport({ pool: true, ...quickTimeouts, url: smtpUrl })) : transport;
+      await through.sendMail({
         from,
         to: email.to,
         subject: email.subject,
@@ -37,6 +49,7 @@ export function createMailer(smtpUrl: string, from: string): Mailer {
     },
     close() {
       transport.close();
+      quickTransport?.close();
     },
   };
 }

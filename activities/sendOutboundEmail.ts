@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
-import { OutboundEmail } from '../entities';
-import { recordAudit } from '../entities/auditTrail';
+import type { OutboundEmail } from '../entities';
+import { auditInsert } from '../entities/auditTrail';
 import { isPermanentSmtpFailure, type Mailer } from './mailer';
 
 /**
@@ -9,19 +9,44 @@ import { isPermanentSmtpFailure, type Mailer } from './mailer';
  * failed, on the item's audit trail, instead of being retried forever; other failures retry.
  */
 export function sendOutboundEmailActivity(dataSource: DataSource, mailer: Mailer, messageIdDomain: string) {
+  const { sendPending } = outboxSender(dataSource, mailer, messageIdDomain);
+  return {
+    async sendOutboundEmail(outboxId: string): Promise<void> {
+      const [waiting] = await sendPending([outboxId]);
+      if (waiting) throw ApplicationFailure.retryable(`Email ${outboxId} not sent: ${waiting.reason}`, 'SmtpUnavailable');
+    },
+    /** Every row in turn; one that must wait does not hold back the others, and a retry skips those already sent. */
+    async sendOutboundEmails(outboxIds: string[]): Promise<void> {
+      const waiting = await sendPending(outboxIds);
+      if (waiting.length) throw ApplicationFailure.retryable(`${waiting.length} email(s) not sent: ${waiting.map((w) => `${w.id}: ${w.reason}`).join('; ')}`, 'SmtpUnavailable');
+    },
+  };
+}
+
+/** Sends outbox rows from inside an activity (the email activities, and recordTransition for a command's own emails). */
+export function outboxSender(dataSource: DataSource, mailer: Mailer, messageIdDomain: string) {
+  /** The rows still to send, of those asked for (one plain read for a command's emails together). */
+  async function pendingRows(outboxIds: string[]): Promise<Map<string, PendingEmail>> {
+    const rows = (await dataSource.query(
+      `SELECT id, template, to_address AS "toAddress", recommendation_id AS "recommendationId", subject, body_text AS "bodyText", body_html AS "bodyHtml", calendar_event AS "calendarEvent"
+         FROM outbound_emails WHERE id = ANY($1::uuid[]) AND status = 'pending'`,
+      [outboxIds],
+    )) as PendingEmail[];
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
   /** Sends one row; returns the reason it must be tried again, or null when it is done with. */
-  async function sendOne(outboxId: string): Promise<string | null> {
-    const row = await dataSource.manager.findOneBy(OutboundEmail, { id: outboxId });
-    if (!row || row.status !== 'pending') return null;
+  async function sendOne(outboxId: string, row: PendingEmail | undefined, quick: boolean): Promise<string | null> {
+    if (!row) return null;
     try {
-      await mailer.send({ to: row.toAddress, subject: row.subject, text: row.bodyText, html: row.bodyHtml, messageId: `<${row.id}@${messageIdDomain}>`, calendarEvent: row.calendarEvent });
+      await mailer.send({ to: row.toAddress, subject: row.subject, text: row.bodyText, html: row.bodyHtml, messageId: `<${row.id}@${messageIdDomain}>`, calendarEvent: row.calendarEvent }, { quick });
     } catch (error) {
       const message = (error as Error).message;
       if (isPermanentSmtpFailure(error)) {
         await markFinished(dataSource, row, 'failed', `Email to ${row.toAddress} was refused: ${message}`, message);
         return null;
       }
-      await dataSource.manager.update(OutboundEmail, { id: row.id }, { attempts: () => 'attempts + 1', lastError: message });
+      await dataSource.query(`UPDATE outbound_emails SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [row.id, message]);
       Context.current().log.warn('email not sent yet; will retry', { outboxId, error: message });
       return message;
     }
@@ -29,36 +54,49 @@ export function sendOutboundEmailActivity(dataSource: DataSource, mailer: Mailer
     return null;
   }
 
-  return {
-    async sendOutboundEmail(outboxId: string): Promise<void> {
-      const retry = await sendOne(outboxId);
-      if (retry) throw ApplicationFailure.retryable(`Email ${outboxId} not sent: ${retry}`, 'SmtpUnavailable');
-    },
-    /** Every row in turn; one that must wait does not hold back the others, and a retry skips those already sent. */
-    async sendOutboundEmails(outboxIds: string[]): Promise<void> {
-      const waiting: string[] = [];
-      for (const outboxId of outboxIds) {
-        const retry = await sendOne(outboxId);
-        if (retry) waiting.push(`${outboxId}: ${retry}`);
+  /**
+   * Sends each row still pending, in turn; returns those that must be tried again, and why. `quick` (someone is
+   * waiting): the mail server must answer within seconds (see Mailer.send), and none is begun after `until`.
+   * `justQueued`: the rows as the caller has just committed them, so they need not be read again.
+   */
+  async function sendPending(outboxIds: string[], options: { quick?: { until: number }; justQueued?: PendingEmail[] } = {}): Promise<{ id: string; reason: string }[]> {
+    const waiting: { id: string; reason: string }[] = [];
+    const rows = options.justQueued ? new Map(options.justQueued.map((row) => [row.id, row])) : await pendingRows(outboxIds);
+    for (const outboxId of outboxIds) {
+      if (options.quick && Date.now() > options.quick.until) {
+        waiting.push({ id: outboxId, reason: 'out of time' });
+        continue;
       }
-      if (waiting.length) throw ApplicationFailure.retryable(`${waiting.length} email(s) not sent: ${waiting.join('; ')}`, 'SmtpUnavailable');
-    },
-  };
+      const reason = await sendOne(outboxId, rows.get(outboxId), !!options.quick);
+      if (reason) waiting.push({ id: outboxId, reason });
+    }
+    return waiting;
+  }
+
+  return { sendPending };
 }
 
-async function markFinished(dataSource: DataSource, row: OutboundEmail, status: 'sent' | 'failed', summary: string, error: string | null) {
-  await dataSource.transaction(async (tx) => {
-    await tx.update(OutboundEmail, { id: row.id }, { status, attempts: () => 'attempts + 1', lastError: error, sentAt: status === 'sent' ? new Date() : null });
-    await recordAudit(tx, {
-      actorId: null,
-      actorLabel: 'Recommendation tracker',
-      entityType: 'email',
-      entityId: row.id,
-      recommendationId: row.recommendationId,
-      type: status === 'sent' ? 'email_sent' : 'email_failed',
-      summary,
-      after: { template: row.template, to: row.toAddress, status },
-      idempotencyKey: `email:${row.id}`,
-    });
-  });
+/** An outbox row as sending needs it. */
+export type PendingEmail = Pick<OutboundEmail, 'id' | 'template' | 'toAddress' | 'recommendationId' | 'subject' | 'bodyText' | 'bodyHtml' | 'calendarEvent'>;
+
+/** The row's outcome and its audit entry, in one statement (so both or neither are written). */
+async function markFinished(dataSource: DataSource, row: PendingEmail, status: 'sent' | 'failed', summary: string, error: string | null) {
+  const values: unknown[] = [row.id, status, error, status === 'sent' ? new Date() : null];
+  const audit = auditInsert(
+    [
+      {
+        actorId: null,
+        actorLabel: 'Recommendation tracker',
+        entityType: 'email',
+        entityId: row.id,
+        recommendationId: row.recommendationId,
+        type: status === 'sent' ? 'email_sent' : 'email_failed',
+        summary,
+        after: { template: row.template, to: row.toAddress, status },
+        idempotencyKey: `email:${row.id}`,
+      },
+    ],
+    values,
+  );
+  await dataSource.query(`WITH finished AS (UPDATE outbound_emails SET status = $2, attempts = attempts + 1, last_error = $3, sent_at = $4 WHERE id = $1) ${audit}`, values);
 }

@@ -8,6 +8,7 @@ import type { OidcSettings } from './oidc';
 import { hashPassword, needsRehash, passwordProblem, verifyAgainstNothing, verifyPassword } from './passwords';
 import { randomToken, sha256Hex } from './secrets';
 import type { Identity } from './identity';
+import type { Role } from '../../domain/vocabulary';
 
 export interface AuthSettings {
   /** Signs action links and sign-in form tokens (SESSION_SECRET). */
@@ -277,12 +278,18 @@ export class AuthService {
 
   async apiTokenIdentity(token: string): Promise<Identity | null> {
     if (!token.startsWith('rt_') || token.length > 200) return null;
-    const row = await this.dataSource.getRepository(ApiToken).findOne({ where: { tokenHash: sha256Hex(token) }, relations: { person: true } });
+    // Every API request comes through here: one plain query, no entity mapping.
+    const [row] = (await this.dataSource.query(
+      `SELECT t.id, t.revoked_at AS "revokedAt", t.expires_at AS "expiresAt", t.last_used_at AS "lastUsedAt",
+              p.id AS "personId", p.name, p.email, p.roles, p.active
+         FROM api_tokens t JOIN people p ON p.id = t.person_id
+        WHERE t.token_hash = $1`,
+      [sha256Hex(token)],
+    )) as { id: string; revokedAt: Date | null; expiresAt: Date | null; lastUsedAt: Date | null; personId: string; name: string; email: string; roles: Role[]; active: boolean }[];
     const now = Date.now();
-    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now) || !row.person.active) return null;
-    if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > 60_000) await this.dataSource.manager.update(ApiToken, { id: row.id }, { lastUsedAt: new Date(now) });
-    const { person } = row;
-    return { person: { id: person.id, name: person.name, email: person.email, roles: person.roles }, via: 'api_token', tokenId: row.id };
+    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now) || !row.active) return null;
+    if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > 60_000) await this.dataSource.query(`UPDATE api_tokens SET last_used_at = $2 WHERE id = $1`, [row.id, new Date(now)]);
+    return { person: { id: row.personId, name: row.name, email: row.email, roles: row.roles }, via: 'api_token', tokenId: row.id };
   }
 
   async listApiTokens(personId: string | null): Promise<ApiToken[]> {
