@@ -169,6 +169,8 @@ const outboxColumns = ['transition_id', 'template', 'recipient_id', 'to_address'
 async function queueNotifications(tx: EntityManager, input: RecordTransitionInput, facts: TransitionFacts, names: Map<string, string>, links: EmailLinks): Promise<PendingEmail[]> {
   const { after } = input;
   const itemLink = `${links.publicUrl}/recommendations/${input.recommendationId}`;
+  // Someone asked to decide lands on the approval page, which puts everything to scrutinise on one screen.
+  const decisionPage = `${links.publicUrl}/approvals/${input.recommendationId}`;
   const emails = notificationsOf(input).flatMap(({ event, notification }) => {
     const recipient = facts.people.get(notification.personId);
     return recipient?.active ? [{ event, notification, recipient }] : [];
@@ -203,7 +205,7 @@ async function queueNotifications(tx: EntityManager, input: RecordTransitionInpu
       text: after.text ?? facts.item.text,
       dueDate: after.dueDate,
       whatHappened: withNames(event.summary, names),
-      link: itemLink,
+      link: decisionLinks[notification.template] ? decisionPage : itemLink,
       decisions,
     });
     const calendarEvent =
