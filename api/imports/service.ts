@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { In } from 'typeorm';
-import { defaultRoutingRules, type Delegation, type RoutingRule } from '../../domain/approvalRouting';
 import { calendarDateInLondon, londonWallClockToEpochMs } from '../../domain/calendar';
 import type { RecommendationState } from '../../domain/lifecycle';
-import type { IsoDate, Role } from '../../domain/vocabulary';
+import type { IsoDate } from '../../domain/vocabulary';
 import { importedHistory, mapHeaders, readImportRow, type ImportColumn, type ImportedItem, type ImportProblem, type ImportRouting } from '../../domain/trackerImport';
 import { Person, Recommendation, SourceReport } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
@@ -12,6 +11,7 @@ import { recommendationWorkflowId } from '../../workflows/messages';
 import type { ActingPerson } from '../actor';
 import { ApiProblem } from '../problem';
 import type { RecommendationWorkflows } from '../recommendations/workflowGateway';
+import { loadApprovalDirectory } from '../recommendations/decisionContext';
 import { readSpreadsheet } from './spreadsheet';
 
 export type RowAction = 'create' | 'update' | 'unchanged';
@@ -32,9 +32,6 @@ interface PlannedRow {
   ownerId: string | null;
   leadId: string | null;
 }
-
-/** Roles that can stand on an approval chain. */
-const approvingRoles: Role[] = ['lead', 'dcc', 'finance_director', 'administrator', 'liaison_lead'];
 
 /**
  * When an imported event happened: `hour` o'clock London time on its day (steps of one item a millisecond apart, so
@@ -142,16 +139,9 @@ export class ImportService {
     return preview;
   }
 
-  /** Who can approve, the delegations not yet ended and the force's routing rules, for items imported mid-approval. */
-  private async routing(): Promise<ImportRouting> {
-    const [rules, people, delegations] = await Promise.all([
-      this.dataSource.query(`SELECT id, priority, match, steps FROM routing_rules WHERE active ORDER BY priority DESC, id`) as Promise<RoutingRule[]>,
-      this.dataSource.query(`SELECT id, name, roles, active FROM people WHERE roles && $1::text[] ORDER BY id`, [approvingRoles]) as Promise<ImportRouting['people']>,
-      this.dataSource.query(
-        `SELECT from_person_id AS "fromId", to_person_id AS "toId", to_char(starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(ends_on, 'YYYY-MM-DD') AS "endsOn" FROM delegations`,
-      ) as Promise<Delegation[]>,
-    ]);
-    return { rules: rules.length > 0 ? rules : defaultRoutingRules, people, delegations };
+  /** Who can approve, every delegation (imported steps may be dated in the past) and the force's routing rules. */
+  private routing(): Promise<ImportRouting> {
+    return loadApprovalDirectory(this.dataSource, { delegationsEndingFrom: null, alsoPeople: [] });
   }
 
   private async plan(file: Buffer, contentType: string): Promise<{ plan: PlannedRow[]; problems: ImportProblem[]; notes: string[]; routing: ImportRouting }> {
