@@ -1,7 +1,5 @@
-import { renderView } from './views';
-
 /**
- * HTML built in TypeScript, for emails and the parts of pages not yet in templates: `html` escapes every
+ * HTML built in TypeScript, for emails and the few table cells pages prepare with markup: `html` escapes every
  * interpolated value unless it is already `SafeHtml` (the result of another `html` call), so user text can never
  * become markup. Pages render through nunjucks templates (web/views.ts, web/templates/).
  */
@@ -47,9 +45,4 @@ export interface NavItem {
 export interface FormError {
   field: string;
   message: string;
-}
-
-/** The shell every page shares (web/templates/layout.njk) around a body still built with `html`. */
-export function page(options: { title: string; serviceName?: string; body: SafeHtml; nav?: NavItem[]; errors?: FormError[]; account?: { name: string; csrfToken: string } }): string {
-  return renderView('htmlBody.njk', { ...options, body: options.body.value });
 }

@@ -9,7 +9,7 @@ import { deriveKey, sameSecret } from '../api/auth/secrets';
 import { ExternalIdentity, Person } from '../entities';
 import { recordAudit } from '../entities/auditTrail';
 import { roleLabels, type Role } from '../domain/vocabulary';
-import { escapeHtml, html, page } from './html';
+import { escapeHtml } from './html';
 import { renderView } from './views';
 
 const OIDC_COOKIE = 'rt_oidc';
@@ -48,7 +48,7 @@ export function signInPage(o: SignInPageOptions): string {
 }
 
 function messagePage(serviceName: string, title: string, text: string): string {
-  return page({ title, serviceName, body: html`<h1 class="govuk-heading-l">${title}</h1><p class="govuk-body">${text}</p><p class="govuk-body"><a class="govuk-link" href="/sign-in">Back to sign in</a></p>` });
+  return renderView('message.njk', { title, serviceName, paragraphs: [text], link: { href: '/sign-in', text: 'Back to sign in' } });
 }
 
 /** Sign-in and sign-out pages: local accounts, and the force's identity provider (OpenID Connect) when configured. */

@@ -6,6 +6,7 @@ import { ActionLink, Person } from '../../entities';
 import type { ActionLinkAction } from '../../entities/ActionLink';
 import { recordAudit } from '../../entities/auditTrail';
 import { confirmPage, donePage, linkProblemPage } from '../../web/actionLinks';
+import { loadScrutiny } from '../../web/scrutiny';
 import type { ActingPerson } from '../actor';
 import { formToken, formTokenIsValid } from '../auth/authenticate';
 import type { ApiDependencies } from '../dependencies';
@@ -47,7 +48,7 @@ type Checked = { ok: true; claims: ActionLinkClaims; person: Person; by: ActingP
  * form token, claims the link (single use), sends the one command as the link's person, and releases the claim if
  * the command is refused. Forged, altered, expired and reused links get a page saying so, and an audit event.
  */
-export function actionLinkRoutes({ dataSource, recommendations, auth, forceName }: ApiDependencies): Router {
+export function actionLinkRoutes({ dataSource, recommendations, evidence, auth, forceName }: ApiDependencies): Router {
   const router = Router();
   const serviceName = `${forceName} recommendation tracker`;
   const secret = auth.settings.sessionSecret;
@@ -116,7 +117,7 @@ export function actionLinkRoutes({ dataSource, recommendations, auth, forceName 
     res
       .set('Cache-Control', 'no-store')
       .type('html')
-      .send(confirmPage({ serviceName, personName: checked.person.name, action: checked.claims.action, view, formToken: formToken(req, res, auth), expiresAt: checked.claims.expiresAt }));
+      .send(confirmPage({ serviceName, personName: checked.person.name, action: checked.claims.action, item: await loadScrutiny({ dataSource, evidence }, view, { signedIn: false }), formToken: formToken(req, res, auth), expiresAt: checked.claims.expiresAt }));
   });
 
   router.post('/:token', async (req, res) => {
@@ -137,7 +138,7 @@ export function actionLinkRoutes({ dataSource, recommendations, auth, forceName 
       res
         .status(400)
         .type('html')
-        .send(confirmPage({ serviceName, personName: checked.person.name, action: checked.claims.action, view, formToken: formToken(req, res, auth), expiresAt: checked.claims.expiresAt, error: formError ?? 'The form is not valid', values: { comment: typeof req.body?.comment === 'string' ? req.body.comment.slice(0, 5000) : '', reasons: typeof req.body?.reasons === 'string' ? req.body.reasons.slice(0, 5000) : '' } }));
+        .send(confirmPage({ serviceName, personName: checked.person.name, action: checked.claims.action, item: await loadScrutiny({ dataSource, evidence }, view, { signedIn: false }), formToken: formToken(req, res, auth), expiresAt: checked.claims.expiresAt, error: formError ?? 'The form is not valid', values: { comment: typeof req.body?.comment === 'string' ? req.body.comment.slice(0, 5000) : '', reasons: typeof req.body?.reasons === 'string' ? req.body.reasons.slice(0, 5000) : '' } }));
       return;
     }
     const claimed = await dataSource

@@ -2,8 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { ApiDependencies } from '../../api/dependencies';
 import { authorize, type Permission } from '../../api/permissions';
 import type { FormError } from '../html';
-import { pageNavigation } from '../navigation';
-import { renderView } from '../views';
+import { pageShell } from '../pageShell';
 import { delegationPages } from './delegations';
 import { departmentPages } from './departments';
 import { peoplePages } from './people';
@@ -26,20 +25,12 @@ export interface AdminContext {
  */
 export function adminRoutes(deps: ApiDependencies): Router {
   const router = Router();
-  const nav = pageNavigation(deps);
-  const serviceName = `${deps.forceName} recommendation tracker`;
+  const shell = pageShell(deps);
   const context: AdminContext = {
     deps,
     async render(req, res, template, view, status = 200) {
-      const page = renderView(`admin/${template}`, {
-        ...view,
-        fieldErrors: Object.fromEntries((view.errors ?? []).map((e) => [e.field, { text: e.message }])),
-        serviceName,
-        nav: await nav(req, '/admin'),
-        account: { name: req.identity!.person.name, csrfToken: req.identity!.session?.csrfToken ?? '' },
-        csrfToken: req.identity!.session?.csrfToken ?? '',
-      });
-      res.status(status).type('html').send(page);
+      const fieldErrors = Object.fromEntries((view.errors ?? []).map((e) => [e.field, { text: e.message }]));
+      await shell.send(req, res, `admin/${template}`, { ...view, fieldErrors, csrfToken: req.identity!.session?.csrfToken ?? '' }, { current: '/admin', status });
     },
     guard: (permission) => (req, _res, next) => {
       authorize(req.identity!, permission);
