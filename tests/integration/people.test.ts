@@ -138,6 +138,13 @@ describe('people and accounts', () => {
     expect((await signIn(product.baseUrl, dan.email, 'dans-old-password')).status).toBe(401);
     expect((await signIn(product.baseUrl, dan.email, 'dans-new-password')).status).toBe(201);
     expect(await auditTypes(dan.id)).toContain('password_changed');
+
+    // Wrong current passwords count towards the lockout, as wrong passwords at sign-in do.
+    for (let i = 0; i < 5; i++) expect((await change({ currentPassword: `wrong-${i}`, newPassword: 'dans-third-password' })).status).toBe(400);
+    const locked = await change({ currentPassword: 'dans-new-password', newPassword: 'dans-third-password' });
+    expect(((await locked.json()) as Problem).errors![0]!.message).toContain('locked');
+    expect((await signIn(product.baseUrl, dan.email, 'dans-new-password')).status).toBe(423);
+    expect(await auditTypes(dan.id)).toEqual(expect.arrayContaining(['password_change_failed', 'account_locked']));
   });
 
   it('emails a signed, single-use, expiring set-password link, never a password', async () => {
