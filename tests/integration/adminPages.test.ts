@@ -192,6 +192,12 @@ describe('administration pages', () => {
       'items-0-text',
       'items-2-reference',
     ]);
+    const before = await databaseFingerprint(product.app.dataSource);
+    const more = await post('/admin/reports/new', { ...report, 'items-0-reference': '7', more: 'true' });
+    expect(more.status).toBe(200);
+    expect(more.html).toContain('id="items-7-reference"');
+    expect(more.html).toMatch(/id="items-0-reference" name="items-0-reference" type="text" value="7"/);
+    expect(await databaseFingerprint(product.app.dataSource)).toEqual(before);
     const saved = await post('/admin/reports/new', {
       ...report,
       'items-0-reference': '1',
