@@ -6,6 +6,7 @@ import { govukAssets, pageRoutes } from '../web/pages';
 import { changePasswordRoutes, setPasswordRoutes } from '../web/account';
 import { adminRoutes } from '../web/admin/routes';
 import { signInRoutes } from '../web/signIn';
+import { evidenceUploadForms } from '../web/evidenceForms';
 import { actionLinkRoutes } from './actionLinks/routes';
 import { delegationsFeature } from './administration/delegations';
 import { departmentsFeature } from './administration/departments';
@@ -125,6 +126,7 @@ export function buildApp(deps: ApiDependencies): Express {
   );
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 50 }));
+  app.use(evidenceUploadForms(deps)); // a page's file upload carries its CSRF field inside the multipart body
   app.use(authenticate(deps.auth));
 
   const features = apiFeatures(deps);

@@ -233,9 +233,27 @@ export async function loadAsAt(sql: Sql, asAt: IsoDate, options: LoadOptions = {
   }
   const people: Record<string, string> = {};
   if (ids.size > 0) {
-    const rows = await sql('SELECT id, name FROM people WHERE id = ANY($1::uuid[])', [[...ids]]);
+    const rows = await sql(PEOPLE_AS_AT_SQL, [[...ids], before]);
     for (const row of rows) people[String(row.id)] = String(row.name);
   }
   return { asAt, reports: reportRows.map(toReport), items, people };
 }
+
+/**
+ * People's names as at $2, from their audit events (a person added or edited carries \`name\` in \`after\`, and a
+ * change of name the old one in \`before\`): the name last set before $2; else, for someone whose first recorded
+ * event came later, the name a later change replaced; else the name as it is now. So a paper as at an earlier date
+ * prints who people were then (a renamed officer keeps their old name there); who owned or led an item then comes
+ * from the item's own events.
+ */
+export const PEOPLE_AS_AT_SQL = `SELECT p.id, COALESCE(
+    (SELECT e.after->>'name' FROM audit_events e
+      WHERE e.entity_type = 'person' AND e.entity_id = p.id::text AND e.occurred_at < $2 AND e.after ? 'name'
+      ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1),
+    (SELECT e.before->>'name' FROM audit_events e
+      WHERE e.entity_type = 'person' AND e.entity_id = p.id::text AND e.occurred_at >= $2 AND e.before ? 'name'
+      ORDER BY e.occurred_at, e.id LIMIT 1),
+    p.name) AS name
+  FROM people p
+  WHERE p.id = ANY($1::uuid[])`;
 

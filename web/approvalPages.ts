@@ -4,12 +4,13 @@ import type { ApiDependencies } from '../api/dependencies';
 import { actingPersonOf } from '../api/actor';
 import { calendarDateInLondon } from '../domain/calendar';
 import { commandRefusal, type LifecycleCommandType } from '../domain/lifecycle';
-import { commandFormView, commandSpecs } from './commandForms';
+import { commandFormView } from './commandForms';
 import { commandFormHandler, commandTarget, decisionCommands, type CommandFormState } from './commandPosting';
 import type { PageShell } from './pageShell';
-import { itemName, loadScrutiny } from './scrutiny';
+import { itemName, loadScrutiny, withNames } from './scrutiny';
 
 const idParams = z.object({ id: z.uuid() });
+const decidedWords: Record<string, string> = { approve: 'You approved the evidence for', reject: 'You rejected the evidence for', decideExtension: 'You decided the extension of' };
 
 /**
  * The approval page (/approvals/:id): everything an approver needs to scrutinise an item on one screen, then approve or
@@ -34,25 +35,27 @@ export function approvalPageRoutes(deps: ApiDependencies, shell: PageShell): Rou
   async function approvalPage(req: Request, res: Response, id: string, form?: CommandFormState): Promise<void> {
     const view = await recommendations.get(id, actingPersonOf(req.identity!));
     if (!view) return shell.notFound(req, res);
-    const done = typeof req.query.done === 'string' && req.query.done in commandSpecs ? commandSpecs[req.query.done as LifecycleCommandType] : null;
+    const done = typeof req.query.done === 'string' ? decidedWords[req.query.done] : undefined;
     if (done && !form) {
-      return shell.send(req, res, 'decided.njk', { title: 'Decision recorded', done: `${done.title}: done`, name: itemName(view), statusLabel: view.statusLabel, id: view.id });
+      return shell.send(req, res, 'decided.njk', { title: 'Decision recorded', done: `${done} ${itemName(view)}`, statusLabel: view.statusLabel, id: view.id });
     }
     const { commands, refusal } = await decisionsFor(req, view);
     if (!commands.length && !form) {
       return shell.message(
         req,
         res,
-        403,
+        200,
         'You cannot decide on this item now',
-        [`${itemName(view)} (${view.report.originator}: ${view.report.title}) is ${view.statusLabel.toLowerCase()}.`, `You cannot approve or reject it: ${refusal ?? 'there is nothing waiting for your decision'}.`],
+        [`${itemName(view)} (${view.report.originator}: ${view.report.title}) is ${view.statusLabel.toLowerCase()}.`, `You cannot approve or reject it: ${await withNames(deps.dataSource, refusal ?? 'there is nothing waiting for your decision')}.`],
         { href: `/recommendations/${view.id}`, text: 'Open the recommendation page', after: ' to see the item and what you may do with it.' },
       );
     }
     const item = await loadScrutiny(deps, view, { signedIn: true });
     const csrfToken = req.identity!.session?.csrfToken ?? '';
-    const shown = form && !commands.includes(form.type) ? [form.type, ...commands] : commands;
-    const extension = shown.includes('decideExtension');
+    // A refused decision is shown again (with its error) even when it is no longer one this person may take.
+    const sent = form && decisionCommands.find((c) => c === form.type);
+    const shown = sent && !commands.includes(sent) ? [sent, ...commands] : commands;
+    const extension = !shown.includes('approve') && !shown.includes('reject');
     await shell.send(
       req,
       res,

@@ -16,7 +16,7 @@ export interface CommandSpec {
 }
 
 const reasonField = (label = 'Reason'): FieldSpec => ({ name: 'reason', label, kind: 'textarea' });
-const dateHint = 'For example, 2027-03-31 (year-month-day)';
+const dateHint = 'For example, 31 3 2027';
 
 /** Every lifecycle command a person may send from a page, with the words people see. */
 export const commandSpecs: Record<LifecycleCommandType, CommandSpec> = {
@@ -153,11 +153,36 @@ export const commandSpecs: Record<LifecycleCommandType, CommandSpec> = {
 /** The id of a field on the page: unique across the several forms of one page. */
 export const fieldId = (type: string, field: string) => `${type}-${field}`;
 
+const dateParts = ['day', 'month', 'year'] as const;
+
+/** The id the error summary links to for a field of a command: a date's first box (its day), else the field itself. */
+export function errorTarget(type: LifecycleCommandType, field: string): string {
+  const spec = commandSpecs[type].fields.find((f) => f.name === field);
+  return spec?.kind === 'date' ? `${fieldId(type, field)}-day` : fieldId(type, field);
+}
+
+/** What a person typed into one field, as text: a date's three boxes become YYYY-MM-DD (the schema then checks it is a real date). */
+export function fieldText(field: FieldSpec, body: Record<string, unknown>): string | undefined {
+  if (field.kind === 'date') {
+    const parts = dateParts.map((p) => (typeof body[`${field.name}-${p}`] === 'string' ? (body[`${field.name}-${p}`] as string).trim() : ''));
+    if (parts.every((p) => p === '')) return '';
+    const [day, month, year] = parts as [string, string, string];
+    return `${year.padStart(4, '0')}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+  }
+  return typeof body[field.name] === 'string' ? (body[field.name] as string) : undefined;
+}
+
+/** The values a form was sent with, to show it again: a date keeps its three boxes. */
+export function formValues(type: LifecycleCommandType, body: Record<string, unknown>): Record<string, string> {
+  const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
+  return Object.fromEntries(commandSpecs[type].fields.flatMap((f) => (f.kind === 'date' ? dateParts.map((p) => [`${f.name}-${p}`, text(`${f.name}-${p}`)]) : [[f.name, text(f.name)]])));
+}
+
 /** Turns a submitted form into a command body for the api's schema: empty optional fields are left out. */
 export function commandFromForm(type: LifecycleCommandType, body: Record<string, unknown>): Record<string, unknown> {
   const command: Record<string, unknown> = { type };
   for (const field of commandSpecs[type].fields) {
-    const raw = typeof body[field.name] === 'string' ? (body[field.name] as string).trim() : undefined;
+    const raw = fieldText(field, body)?.trim();
     if (raw === undefined || raw === '') {
       if (!field.optional) command[field.name] = field.kind === 'choice' && (field.boolean || field.number) ? undefined : (raw ?? '');
       continue;
@@ -185,6 +210,8 @@ export interface CommandFieldView {
   value: string;
   error?: string;
   items?: { value: string; text: string; checked?: boolean; selected?: boolean }[];
+  /** A date's three boxes. */
+  dateItems?: { name: string; value: string; classes?: string }[];
 }
 
 export interface CommandFormView {
@@ -209,10 +236,11 @@ export function commandFormView(options: {
   action?: string;
 }): CommandFormView {
   const spec = commandSpecs[options.type];
-  const errorFor = (name: string) => options.errors?.find((e) => e.field === fieldId(options.type, name))?.message;
+  const errorFor = (name: string) => options.errors?.find((e) => e.field === fieldId(options.type, name) || e.field === `${fieldId(options.type, name)}-day`)?.message;
   const value = (name: string) => options.values?.[name] ?? '';
   const fields = spec.fields.map((f): CommandFieldView => {
     const base = { kind: f.kind, id: fieldId(options.type, f.name), name: f.name, label: f.label, hint: 'hint' in f ? f.hint : undefined, value: value(f.name), error: errorFor(f.name) };
+    if (f.kind === 'date') return { ...base, dateItems: dateParts.map((p) => ({ name: p, value: value(`${f.name}-${p}`), ...(base.error ? { classes: 'govuk-input--error' } : {}) })) };
     if (f.kind === 'choice') return { ...base, items: f.options.map((o) => ({ value: o.value, text: o.text, checked: value(f.name) === o.value })) };
     if (f.kind === 'person') {
       const choices = options.people.filter((p) => p.roles.includes(f.role));

@@ -6,15 +6,17 @@ import { authorize } from '../api/permissions';
 import { ApiProblem } from '../api/problem';
 import { commandSchemas } from '../api/recommendations/commandSchemas';
 import type { LifecycleCommand, LifecycleCommandType } from '../domain/lifecycle';
-import { commandFromForm, commandSpecs, fieldId } from './commandForms';
+import { commandFromForm, commandSpecs, errorTarget, fieldId, formValues } from './commandForms';
 import type { FormError } from './html';
+import { withNames } from './scrutiny';
 
 /** The commands an approver decides with: the approval page holds them. */
 export const decisionCommands: LifecycleCommandType[] = ['approve', 'reject', 'decideExtension'];
 
 /** A form sent back with its values and what is wrong with it, and the status of that answer. */
 export interface CommandFormState {
-  type: LifecycleCommandType;
+  /** The form's name: a lifecycle command, or another form of the page (evidence). */
+  type: string;
   values: Record<string, string>;
   errors: FormError[];
   status: number;
@@ -35,19 +37,19 @@ export function commandTarget(req: Request): { id: string; type: LifecycleComman
  * through the same service the api uses; the lifecycle may refuse it (409 → the form again, its reason in the error
  * summary). Success redirects to `done`.
  */
-export function commandFormHandler({ recommendations }: ApiDependencies) {
+export function commandFormHandler({ recommendations, dataSource }: ApiDependencies) {
   return async (req: Request, res: Response, id: string, commandType: LifecycleCommandType, then: { rerender: (form: CommandFormState) => Promise<void>; done: string }): Promise<void> => {
     authorize(req.identity!, 'recommendations.command');
     const spec = commandSpecs[commandType];
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const values = Object.fromEntries(spec.fields.map((f) => [f.name, typeof body[f.name] === 'string' ? (body[f.name] as string) : '']));
+    const values = formValues(commandType, body);
     const known = (name: string) => spec.fields.some((f) => f.name === name);
     const labelOf = (name: string) => spec.fields.find((f) => f.name === name)?.label.replace(/ \(optional\)$/, '') ?? 'The form';
     const friendly = (name: string, message: string) => {
       const label = known(name) ? labelOf(name) : 'The form';
       return /must not be empty|must be named/.test(message) ? `Enter ${label.charAt(0).toLowerCase()}${label.slice(1)}` : `${label}: ${message}`;
     };
-    const fieldOf = (name: string) => fieldId(commandType, known(name) ? name : 'submit');
+    const fieldOf = (name: string) => (known(name) ? errorTarget(commandType, name) : fieldId(commandType, 'submit'));
     const checked = commandSchemas[commandType].safeParse(commandFromForm(commandType, body));
     if (!checked.success) {
       const errors = checked.error.issues.map((i) => {
@@ -67,7 +69,7 @@ export function commandFormHandler({ recommendations }: ApiDependencies) {
                 const name = e.field.replace(/^body\./, '');
                 return { field: fieldOf(name), message: friendly(name, e.message) };
               })
-            : [{ field: fieldId(commandType, 'submit'), message: error.detail ?? error.title }];
+            : [{ field: fieldId(commandType, 'submit'), message: await withNames(dataSource, error.detail ?? error.title) }];
         return then.rerender({ type: commandType, values, errors, status: error.status });
       }
       throw error;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ApiDependencies } from '../api/dependencies';
 import { actingPersonOf } from '../api/actor';
 import { authorize } from '../api/permissions';
+import { sendEvidenceFile } from '../api/evidence/routes';
 import { ApiProblem } from '../api/problem';
 import type { PageShell } from './pageShell';
 import { evidenceRows, itemName, nameLookup, progressUpdates } from './scrutiny';
@@ -39,22 +40,12 @@ export function itemPageRoutes(deps: ApiDependencies, shell: PageShell): Router 
     });
   });
 
-  // The file itself, as an attachment that never renders in the page's origin (the api's download sends the same headers).
   router.get('/recommendations/:id/evidence/:itemId/download', async (req, res) => {
     authorize(req.identity!, 'evidence.read');
     const parsed = fileParams.safeParse(req.params);
     if (!parsed.success) return shell.notFound(req, res);
     try {
-      const { item, content } = await evidence.content(parsed.data.id, parsed.data.itemId);
-      res
-        .set({
-          'Content-Type': item.contentType ?? 'application/octet-stream',
-          'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(item.title)}`,
-          'X-Content-Type-Options': 'nosniff',
-          'Content-Security-Policy': "default-src 'none'; sandbox",
-          ETag: `"${item.sha256}"`,
-        })
-        .send(content);
+      sendEvidenceFile(res, await evidence.content(parsed.data.id, parsed.data.itemId));
     } catch (error) {
       if (error instanceof ApiProblem && error.status === 404) return shell.message(req, res, 404, 'File not found', ['There is no evidence file at this address.'], { href: `/recommendations/${parsed.data.id}/evidence`, text: 'See the evidence of this item' });
       throw error;

@@ -11,6 +11,7 @@ import { Person } from '../entities';
 import { approvalPageRoutes } from './approvalPages';
 import { commandFormView, commandSpecs, type Person as PersonChoice } from './commandForms';
 import { commandFormHandler, commandTarget, decisionCommands, type CommandFormState } from './commandPosting';
+import { evidenceFormRoutes, evidenceFormsView } from './evidenceForms';
 import { escapeHtml, type FormError } from './html';
 import { itemPageRoutes } from './itemPages';
 import { pageShell } from './pageShell';
@@ -187,7 +188,12 @@ export function pageRoutes(deps: ApiDependencies): Router {
     const csrfToken = req.identity!.session?.csrfToken ?? '';
     const available = view.availableCommands.filter((c) => c in commandSpecs);
     const ordered = [...available.filter((c) => decisionCommands.includes(c)), ...available.filter((c) => !decisionCommands.includes(c))];
-    const done = typeof req.query.done === 'string' && req.query.done in commandSpecs ? commandSpecs[req.query.done as LifecycleCommandType].title.toLowerCase() : null;
+    const done =
+      typeof req.query.done === 'string' && req.query.done in commandSpecs
+        ? `Done: ${commandSpecs[req.query.done as LifecycleCommandType].title.toLowerCase()}.`
+        : typeof req.query.added === 'string'
+          ? `Evidence added: ${req.query.added.slice(0, 300)}.`
+          : null;
     await send(
       req,
       res,
@@ -199,6 +205,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
         item,
         approvalHref: available.some((c) => decisionCommands.includes(c)) ? `/approvals/${view.id}` : null,
         dueDateRows: view.state.dueDateHistory.map((d) => [{ text: date(d.dueDate) }, { text: date(d.decidedOn) }, { text: d.kind === 'extension' ? 'Extension' : 'Set' }, { text: nameOf(d.approvedBy) }, { text: d.reason ?? '' }]),
+        evidenceForms: evidenceFormsView(req, view, deps.evidenceMaxBytes, form),
         forms: ordered.map((type) => commandFormView({ recommendationId: view.id, type, csrfToken, people: everyone, values: form?.type === type ? form.values : undefined, errors: form?.type === type ? form.errors : undefined })),
         timeline: view.history.map((h) => [{ text: londonTime.format(new Date(h.occurredAt)) }, { text: h.actor }, { text: h.summary }]),
       },
@@ -213,6 +220,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
   });
 
   const sendCommand = commandFormHandler(deps);
+  router.use(evidenceFormRoutes(deps, recommendationPage, shell.notFound));
 
   // A form's command: checked by the api's schema (400 → error summary), then sent through the same service the api
   // uses; the lifecycle may refuse it (409 → error summary with its reason). Success goes back to the page.

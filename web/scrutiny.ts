@@ -166,3 +166,14 @@ export async function loadScrutiny(deps: { dataSource: DataSource; evidence: { l
   const [evidence, nameOf] = await Promise.all([deps.evidence.list(view.id), nameLookup(deps.dataSource, view)]);
   return scrutinyView(view, evidence, nameOf, options);
 }
+
+const uuidInText = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+
+/** A message for people: the ids of people in it (the lifecycle's refusals name the person by id) become names. */
+export async function withNames(dataSource: DataSource, text: string): Promise<string> {
+  const ids = [...new Set(text.match(uuidInText) ?? [])];
+  if (!ids.length) return text;
+  const people = await dataSource.manager.find(Person, { where: { id: In(ids) }, select: { id: true, name: true } });
+  const names = new Map(people.map((p) => [p.id, p.name]));
+  return text.replace(uuidInText, (id) => names.get(id) ?? id);
+}

@@ -6,7 +6,7 @@ import { ActionLink, Person } from '../../entities';
 import type { ActionLinkAction } from '../../entities/ActionLink';
 import { recordAudit } from '../../entities/auditTrail';
 import { confirmPage, donePage, linkProblemPage } from '../../web/actionLinks';
-import { loadScrutiny } from '../../web/scrutiny';
+import { loadScrutiny, withNames } from '../../web/scrutiny';
 import type { ActingPerson } from '../actor';
 import { formToken, formTokenIsValid } from '../auth/authenticate';
 import type { ApiDependencies } from '../dependencies';
@@ -113,7 +113,7 @@ export function actionLinkRoutes({ dataSource, recommendations, evidence, auth, 
     const checked = await check(req, req.params.token);
     if (!checked.ok) return problem(res, checked.status, checked.title, checked.explanation);
     const { reason, view } = await lifecycleRefusal(checked);
-    if (reason || !view) return problem(res, 409, 'This can no longer be done', `${reason ?? 'The item no longer exists'}. The link has not been used up.`);
+    if (reason || !view) return problem(res, 409, 'This can no longer be done', `${await withNames(dataSource, reason ?? 'The item no longer exists')}. The link has not been used up.`);
     res
       .set('Cache-Control', 'no-store')
       .type('html')
@@ -128,7 +128,7 @@ export function actionLinkRoutes({ dataSource, recommendations, evidence, auth, 
     if (!checked.ok) return problem(res, checked.status, checked.title, checked.explanation);
     const parsed = formSchema.safeParse(req.body ?? {});
     const { reason, view } = await lifecycleRefusal(checked);
-    if (reason || !view) return problem(res, 409, 'This can no longer be done', `${reason ?? 'The item no longer exists'}. The link has not been used up.`);
+    if (reason || !view) return problem(res, 409, 'This can no longer be done', `${await withNames(dataSource, reason ?? 'The item no longer exists')}. The link has not been used up.`);
     const formError = !parsed.success
       ? parsed.error.issues.map((i) => i.message).join('; ')
       : checked.claims.action === 'reject' && !parsed.data.reasons

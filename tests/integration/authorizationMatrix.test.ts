@@ -37,6 +37,13 @@ interface Session {
   csrfToken: string;
 }
 
+/** A page form uploading one file, as a browser sends it (multipart/form-data). */
+function multipartFile(name: string, type: string, content: string): { type: string; data: Buffer } {
+  const boundary = `matrix-${randomUUID()}`;
+  const data = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n${content}\r\n--${boundary}--\r\n`);
+  return { type: `multipart/form-data; boundary=${boundary}`, data };
+}
+
 interface Ctx {
   product: TestProduct;
   admin: ApiClient;
@@ -201,6 +208,20 @@ const table: Record<string, Row> = {
   'GET /recommendations': { allowed: 'signedIn', page: true, request: () => ({ path: '/recommendations?overdue=false' }) },
   'GET /recommendations.csv': { allowed: 'signedIn', page: true, request: () => ({ path: '/recommendations.csv' }) },
   'GET /dashboard': { allowed: 'signedIn', page: true, request: () => ({ path: '/dashboard' }) },
+  // The approval page: anyone signed in may look; whoever may not decide is told why (200), not shown the form.
+  'GET /approvals/:id': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/approvals/${ctx.itemId}` }) },
+  'GET /recommendations/:id/updates': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/updates` }) },
+  'GET /recommendations/:id/evidence': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence` }) },
+  'GET /recommendations/:id/evidence/:itemId/download': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/${ctx.fileId}/download` }) },
+  // The approval page's decisions: the lifecycle refuses them on an item not awaiting approval (409), but only a viewer is refused the permission.
+  // The recommendation page's evidence forms: the owner, or an administrator.
+  'POST /recommendations/:id/evidence/files': { allowed: ['administrator', 'owner'], request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/files`, raw: multipartFile(`record-${next()}.txt`, 'text/plain', 'attendance') }) },
+  'POST /recommendations/:id/evidence/links': {
+    allowed: ['administrator', 'owner'],
+    request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/links`, form: { title: `Policy ${next()}`, url: 'https://intranet.example.police.uk/policy' } }),
+  },
+  'POST /recommendations/:id/evidence/notes': { allowed: ['administrator', 'owner'], request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/notes`, form: { title: `Note ${next()}`, note: 'Seen' } }) },
+  'POST /approvals/:id/commands/:type': { allowed: ACTORS, request: (ctx) => ({ path: `/approvals/${ctx.itemId}/commands/approve`, form: { comment: 'Matrix' } }) },
   // A page's form: anonymous posts are refused (401) rather than redirected, as every change is.
   'POST /recommendations/:id/commands/:type': {
     allowed: ACTORS,

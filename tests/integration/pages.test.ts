@@ -86,10 +86,15 @@ describe('pages', () => {
     expect(empty.html).toContain('id="postUpdate-text"');
     expect(empty.html).toContain('<title>Error: ');
 
-    const badDate = await post('owner', `/recommendations/${id}/commands/requestExtension`, { newDueDate: '2027-02-30', reason: 'More <b>time</b>' });
+    const badDate = await post('owner', `/recommendations/${id}/commands/requestExtension`, { 'newDueDate-day': '30', 'newDueDate-month': '2', 'newDueDate-year': '2027', reason: 'More <b>time</b>' });
     expect(badDate.status).toBe(400);
-    expect(badDate.html).toContain('href="#requestExtension-newDueDate"');
+    expect(badDate.html).toContain('href="#requestExtension-newDueDate-day"');
+    expect(badDate.html).toContain('name="newDueDate-month" type="text" value="2"');
     expect(badDate.html).toContain('More &lt;b&gt;time&lt;/b&gt;');
+    // A real date in three boxes is accepted: the extension is asked for.
+    const extension = await post('owner', `/recommendations/${id}/commands/requestExtension`, { 'newDueDate-day': '31', 'newDueDate-month': '12', 'newDueDate-year': '2027', reason: 'Training slipped' });
+    expect(extension.status).toBe(303);
+    expect((await api.get(id)).state.pendingExtension?.requestedDueDate).toBe('2027-12-31');
 
     expect((await post('owner', `/recommendations/${id}/commands/postUpdate`, { text: 'Training <planned>' })).status).toBe(303);
     expect((await post('owner', `/recommendations/${id}/commands/submitEvidence`, { summary: 'Policy published' })).status).toBe(303);
@@ -131,9 +136,12 @@ describe('pages', () => {
 
     // The owner may not decide: a page saying why, not the form.
     const ownerView = await get('owner', `/approvals/${id}`);
-    expect(ownerView.status).toBe(403);
+    expect(ownerView.status).toBe(200);
     expect(ownerView.html).toContain('You cannot decide on this item now');
     expect(ownerView.html).not.toContain('/commands/approve');
+    // The lifecycle's reason names the person asked, by name rather than by id.
+    expect(ownerView.html).toContain(p.lead.name);
+    expect(ownerView.html).not.toContain(p.lead.id);
 
     let page = await get('lead', `/approvals/${id}`);
     expect(page.status).toBe(200);
@@ -155,7 +163,7 @@ describe('pages', () => {
     const rejected = await post('lead', `/approvals/${id}/commands/reject`, { reasons: 'Attach the <signed> register' });
     expect(rejected.status).toBe(303);
     expect(rejected.location).toBe(`/approvals/${id}?done=reject`);
-    expect((await get('lead', rejected.location!)).html).toContain('Decision recorded');
+    expect((await get('lead', rejected.location!)).html).toContain('You rejected the evidence for Recommendation 4a');
 
     // Resubmitted: the lead sees the earlier rejection; after the lead approves, the DCC sees it and the lead's comment.
     await api.command(id, { type: 'submitEvidence', summary: 'Signed register attached' }, p.owner.id);
@@ -205,6 +213,59 @@ describe('pages', () => {
     expect(download.headers.get('content-disposition')).toBe("attachment; filename*=UTF-8''trained.csv");
     expect(Buffer.from(await download.arrayBuffer())).toEqual(content);
     expect((await get('lead', `/recommendations/${id}/evidence/00000000-0000-4000-8000-000000000000/download`)).status).toBe(404);
+  });
+
+  it('lets the owner add evidence from the page: a file upload (multipart, no JavaScript), a link and a note, with errors named', async () => {
+    const id = await assigned('Evidence forms');
+    await api.command(id, { type: 'accept' }, p.owner.id);
+    const item = await get('owner', `/recommendations/${id}`);
+    expect(item.html).toContain('enctype="multipart/form-data"');
+    expect((await get('lead', `/recommendations/${id}`)).html).not.toContain('Add evidence');
+
+    const upload = async (who: keyof typeof p, file: Blob | null, name: string, fields: Record<string, string> = {}, csrf = true) => {
+      const form = new FormData();
+      if (csrf) form.set('_csrf', sessions[who]!.csrfToken);
+      for (const [k, v] of Object.entries(fields)) form.set(k, v);
+      if (file) form.set('file', file, name);
+      const response = await fetch(`${product.baseUrl}/recommendations/${id}/evidence/files`, { method: 'POST', redirect: 'manual', headers: { cookie: sessions[who]!.cookie }, body: form });
+      return { status: response.status, html: await response.text(), location: response.headers.get('location') };
+    };
+    const pdf = new Blob([Buffer.from('%PDF-1.4 policy')], { type: 'application/pdf' });
+    const added = await upload('owner', pdf, 'Stalking policy.pdf');
+    expect(added.status).toBe(303);
+    expect(added.location).toBe(`/recommendations/${id}?added=${encodeURIComponent('Stalking policy.pdf')}#evidence`);
+    const [stored] = await product.app.services.evidence.list(id);
+    expect(stored).toMatchObject({ kind: 'file', title: 'Stalking policy.pdf', contentType: 'application/pdf', sizeBytes: 15, addedBy: p.owner.id });
+
+    const none = await upload('owner', null, '');
+    expect(none.status).toBe(400);
+    expect(none.html).toContain('href="#evidenceFile-file"');
+    expect(none.html).toContain('Choose a file to upload');
+    const wrongType = await upload('owner', new Blob(['MZ'], { type: 'application/x-msdownload' }), 'tool.exe');
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.html).toContain('This type of file cannot be kept as evidence');
+    expect((await upload('owner', pdf, 'x.pdf', {}, false)).status).toBe(403);
+    expect((await upload('lead', pdf, 'x.pdf')).status).toBe(403);
+
+    const badLink = await post('owner', `/recommendations/${id}/evidence/links`, { title: 'Intranet page', url: 'javascript:alert(1)' });
+    expect(badLink.status).toBe(400);
+    expect(badLink.html).toContain('href="#evidenceLink-url"');
+    expect(badLink.html).toContain('value="Intranet page"');
+    expect((await post('owner', `/recommendations/${id}/evidence/links`, { title: 'Intranet page', url: 'https://intranet.example/policy' })).status).toBe(303);
+    const emptyNote = await post('owner', `/recommendations/${id}/evidence/notes`, { title: '', note: 'Seen by the chief' });
+    expect(emptyNote.html).toContain('href="#evidenceNote-title"');
+    expect((await post('owner', `/recommendations/${id}/evidence/notes`, { title: 'Briefing', note: 'Seen by the <chief>' })).status).toBe(303);
+    const evidence = await get('owner', `/recommendations/${id}/evidence`);
+    expect(evidence.html).toContain('Stalking policy.pdf');
+    expect(evidence.html).toContain('href="https://intranet.example/policy"');
+    expect(evidence.html).toContain('Note: Seen by the &lt;chief&gt;');
+
+    // Once submitted, evidence is no longer added here: the lifecycle's reason would be given, and the forms are gone.
+    await api.command(id, { type: 'submitEvidence', summary: 'All attached' }, p.owner.id);
+    expect((await get('owner', `/recommendations/${id}`)).html).not.toContain('Add evidence');
+    const late = await post('owner', `/recommendations/${id}/evidence/notes`, { title: 'Late', note: 'x' });
+    expect(late.status).toBe(409);
+    expect(late.html).toContain('href="#evidenceNote-submit"');
   });
 
   it('refuses a form without the session CSRF token', async () => {

@@ -167,6 +167,12 @@ describe.each([
     }
   });
 
+  it('gives the reports typed in full the numbers of their printed summary line', () => {
+    const full = reports.filter((report) => report.summary);
+    expect(full.length).toBeGreaterThan(0);
+    for (const report of full) expect(paper.reports.find((r) => r.title === report.title)!.summary).toBe(report.summary!.product);
+  });
+
   it('serves the same due-date histories in the CSV', async () => {
     const csv = (await download(product, viewer, `/api/papers/tracker?asAt=${asAt}&scheme=A&format=csv`)).toString('utf8');
     const dated = reports.flatMap((report) => report.items).filter((i) => i.dueDates.length > 0);
