@@ -50,6 +50,8 @@ export interface ApplicationOptions {
   workflowHistoryLimit?: number;
   /** Tests only: send reminder digests this often instead of at the daily send time. */
   digestEveryMs?: number;
+  /** How often expired sign-in records are removed (api/auth/housekeeping.ts); default hourly, 0 never (tests that compare the database before and after). */
+  housekeepingEveryMs?: number;
   /** Sign-in and email-link settings (config SESSION_*, SIGN_IN_*, OIDC_*, ACTION_LINK_DAYS); a missing secret is random per process. */
   auth?: Partial<AuthSettings>;
 }
@@ -171,7 +173,7 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
         evidenceMaxBytes: Math.round((options.evidenceMaxMb ?? 20) * 1024 * 1024),
         mailbox: options.mailbox,
       });
-      cleanups.push(startHousekeeping(dataSource, logger));
+      if (options.housekeepingEveryMs !== 0) cleanups.push(startHousekeeping(dataSource, logger, options.housekeepingEveryMs));
       const server = http.createServer(app);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

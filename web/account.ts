@@ -7,7 +7,7 @@ import { changeOwnPasswordSchema, newPassword } from '../api/people/schemas';
 import { ApiProblem, parseInput } from '../api/problem';
 import { attempt, formBody, formErrors, text } from './admin/forms';
 import type { FormError } from './html';
-import { pageNavigation } from './navigation';
+import { pageShell } from './pageShell';
 import { renderView } from './views';
 
 /**
@@ -47,26 +47,12 @@ export function setPasswordRoutes({ passwordLinks, forceName, auth }: ApiDepende
 /** A signed-in person changes their own password (the current one first); their other sessions end. */
 export function changePasswordRoutes(deps: ApiDependencies): Router {
   const router = Router();
-  const nav = pageNavigation(deps);
-  const serviceName = `${deps.forceName} recommendation tracker`;
+  const shell = pageShell(deps);
   const labels = { currentPassword: 'Your current password', newPassword: 'The new password' };
 
   async function page(req: Request, res: Response, errors?: FormError[], status = 200) {
-    res
-      .status(status)
-      .type('html')
-      .send(
-        renderView('changePassword.njk', {
-          title: 'Change your password',
-          serviceName,
-          nav: await nav(req, '/account/password'),
-          account: { name: req.identity!.person.name, csrfToken: req.identity!.session?.csrfToken ?? '' },
-          csrfToken: req.identity!.session?.csrfToken ?? '',
-          errors,
-          fieldErrors: Object.fromEntries((errors ?? []).map((e) => [e.field, { text: e.message }])),
-          done: req.query.done,
-        }),
-      );
+    const fieldErrors = Object.fromEntries((errors ?? []).map((e) => [e.field, { text: e.message }]));
+    await shell.send(req, res, 'changePassword.njk', { title: 'Change your password', errors, fieldErrors, csrfToken: req.identity!.session?.csrfToken ?? '', done: req.query.done }, { current: '/account/password', status });
   }
 
   router.get('/account/password', (req, res) => page(req, res));

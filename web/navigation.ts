@@ -6,7 +6,7 @@ import { recommendationListQuery } from '../api/recommendations/listQuery';
 import { workingStatuses } from '../domain/lifecycle';
 import type { NavItem } from './html';
 
-/** The navigation of every signed-in page, with the counts people act on; Administration for administrators only. */
+/** The navigation of every signed-in page, with the counts people act on; Administration for administrators only; changing one's password. */
 export function pageNavigation({ recommendations, mailbox }: Pick<ApiDependencies, 'recommendations' | 'mailbox'>) {
   const search = (req: Request, query: Partial<Record<string, unknown>>) => recommendations.search(recommendationListQuery.parse({ limit: '200', ...query }), actingPersonOf(req.identity!));
   return async function nav(req: Request, current: string): Promise<NavItem[]> {
@@ -16,6 +16,7 @@ export function pageNavigation({ recommendations, mailbox }: Pick<ApiDependencie
       { href: '/recommendations', text: 'Recommendations', current: current === '/recommendations' },
       { href: '/dashboard', text: 'Dashboard', current: current === '/dashboard' },
       ...(isAllowed(req.identity!, 'people.manage') ? [{ href: '/admin', text: 'Administration', current: current === '/admin' }] : []),
+      ...(req.identity!.via === 'session' ? [{ href: '/account/password', text: 'Your password', current: current === '/account/password' }] : []),
       ...(mailbox ? [{ href: '/dev/mailbox', text: 'Mailbox (development)' }] : []),
     ];
   };

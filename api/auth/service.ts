@@ -111,16 +111,7 @@ export class AuthService {
           summary: person ? `Failed sign-in from ${ipAddress}: wrong password` : `Failed sign-in from ${ipAddress}: no active account has this email`,
           after: { reason: person ? (account ? 'wrong_password' : 'no_local_account') : 'unknown_email', ipAddress },
         });
-        if (account) {
-          const failures = account.failedAttempts + 1;
-          if (failures >= this.settings.maxFailures) {
-            const lockedUntil = new Date(now.getTime() + this.settings.lockoutMinutes * 60_000);
-            await tx.update(LocalAccount, { personId: account.personId }, { failedAttempts: 0, lockedUntil });
-            await recordAudit(tx, { ...actor, type: 'account_locked', summary: `Locked the account for ${this.settings.lockoutMinutes} minutes after ${failures} failed sign-ins`, after: { lockedUntil: lockedUntil.toISOString() } });
-          } else {
-            await tx.update(LocalAccount, { personId: account.personId }, { failedAttempts: failures });
-          }
-        }
+        if (account) await this.countWrongPassword(tx, account, actor, now);
         return { ok: false, reason: 'invalid' } as const;
       }
       await tx.update(LocalAccount, { personId: account.personId }, { failedAttempts: 0, lockedUntil: null });
@@ -162,7 +153,16 @@ export class AuthService {
     const personId = identity.person.id;
     const account = await this.dataSource.getRepository(LocalAccount).createQueryBuilder('a').addSelect('a.passwordHash').where('a.person_id = :id', { id: personId }).getOne();
     if (!account) throw ApiProblem.invalid([{ field: 'body.currentPassword', message: 'you have no password here (you sign in through the identity provider): ask an administrator' }]);
-    if (!(await verifyPassword(account.passwordHash, currentPassword))) throw ApiProblem.invalid([{ field: 'body.currentPassword', message: 'is not your current password' }]);
+    const now = new Date();
+    if (account.lockedUntil && account.lockedUntil > now) throw ApiProblem.invalid([{ field: 'body.currentPassword', message: 'cannot be checked: the account is locked after too many wrong passwords, try again later' }]);
+    if (!(await verifyPassword(account.passwordHash, currentPassword))) {
+      await this.dataSource.transaction(async (tx) => {
+        const actor = { actorId: personId, actorLabel: identity.person.name, entityType: 'account' as const, entityId: personId };
+        await recordAudit(tx, { ...actor, type: 'password_change_failed', summary: 'Tried to change their password with a wrong current password' });
+        await this.countWrongPassword(tx, account, actor, now);
+      });
+      throw ApiProblem.invalid([{ field: 'body.currentPassword', message: 'is not your current password' }]);
+    }
     if (currentPassword === newPassword) throw ApiProblem.invalid([{ field: 'body.newPassword', message: 'must differ from the current password' }]);
     const problem = passwordProblem(newPassword, identity.person.email);
     if (problem) throw ApiProblem.invalid([{ field: 'body.newPassword', message: problem }]);
@@ -193,6 +193,18 @@ export class AuthService {
   async revokeApiTokens(manager: EntityManager, personId: string): Promise<number> {
     const result = await manager.update(ApiToken, { personId, revokedAt: IsNull() }, { revokedAt: new Date() });
     return result.affected ?? 0;
+  }
+
+  /** A wrong password counts towards the account's lockout, whether typed to sign in or to change it. */
+  private async countWrongPassword(tx: EntityManager, account: LocalAccount, actor: { actorId: string | null; actorLabel: string; entityType: 'account'; entityId: string }, now: Date): Promise<void> {
+    const failures = account.failedAttempts + 1;
+    if (failures >= this.settings.maxFailures) {
+      const lockedUntil = new Date(now.getTime() + this.settings.lockoutMinutes * 60_000);
+      await tx.update(LocalAccount, { personId: account.personId }, { failedAttempts: 0, lockedUntil });
+      await recordAudit(tx, { ...actor, type: 'account_locked', summary: `Locked the account for ${this.settings.lockoutMinutes} minutes after ${failures} wrong passwords`, after: { lockedUntil: lockedUntil.toISOString() } });
+    } else {
+      await tx.update(LocalAccount, { personId: account.personId }, { failedAttempts: failures });
+    }
   }
 
   // --- sessions ------------------------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
-import { removeExpiredSignInRecords } from '../../api/auth/housekeeping';
+import { removeExpiredSignInRecords, startHousekeeping } from '../../api/auth/housekeeping';
+import { createLogger } from '../../runtime/logger';
+import { eventually } from '../support/eventually';
 import type { Person } from '../../entities';
 import { addCast, apiClient, signIn, type ApiClient, type Problem } from '../support/apiClient';
 import { databaseFingerprint } from '../support/snapshot';
@@ -136,6 +138,13 @@ describe('people and accounts', () => {
     expect((await signIn(product.baseUrl, dan.email, 'dans-old-password')).status).toBe(401);
     expect((await signIn(product.baseUrl, dan.email, 'dans-new-password')).status).toBe(201);
     expect(await auditTypes(dan.id)).toContain('password_changed');
+
+    // Wrong current passwords count towards the lockout, as wrong passwords at sign-in do.
+    for (let i = 0; i < 5; i++) expect((await change({ currentPassword: `wrong-${i}`, newPassword: 'dans-third-password' })).status).toBe(400);
+    const locked = await change({ currentPassword: 'dans-new-password', newPassword: 'dans-third-password' });
+    expect(((await locked.json()) as Problem).errors![0]!.message).toContain('locked');
+    expect((await signIn(product.baseUrl, dan.email, 'dans-new-password')).status).toBe(423);
+    expect(await auditTypes(dan.id)).toEqual(expect.arrayContaining(['password_change_failed', 'account_locked']));
   });
 
   it('emails a signed, single-use, expiring set-password link, never a password', async () => {
@@ -187,5 +196,20 @@ describe('people and accounts', () => {
     expect(await count(`SELECT count(*)::int AS n FROM sign_in_attempts WHERE email = 'recent@test.police.uk'`)).toBe(1);
     expect(await count(`SELECT count(*)::int AS n FROM audit_events WHERE type = 'sign_in_records_removed'`)).toBe(1);
     expect(await removeExpiredSignInRecords(product.app.dataSource)).toEqual({ sessions: 0, passwordLinks: 0, signInAttempts: 0 });
+  });
+
+  it('the API process runs housekeeping on an interval', async () => {
+    await product.app.dataSource.query(`INSERT INTO sign_in_attempts (email, ip_address, succeeded, attempted_at) VALUES ('ancient@test.police.uk', '10.0.0.2', false, now() - interval '90 days')`);
+    const stop = startHousekeeping(product.app.dataSource, createLogger({ level: 'silent' }), 100);
+    try {
+      const left = await eventually(
+        async () => ((await product.app.dataSource.query(`SELECT count(*)::int AS n FROM sign_in_attempts WHERE email = 'ancient@test.police.uk'`)) as { n: number }[])[0]!.n,
+        (n) => n === 0,
+        { what: 'the interval to remove the old sign-in attempt' },
+      );
+      expect(left).toBe(0);
+    } finally {
+      await stop();
+    }
   });
 });

@@ -49,7 +49,7 @@ export function reportPages({ deps, render, guard }: AdminContext): Router {
         values,
         errors,
         rows: values.items.length,
-        moreRows: Math.min(MAX_ROWS, values.items.length + 5),
+        canAddRows: values.items.length < MAX_ROWS,
         sourceKindChoices: sourceKinds.map((k) => ({ value: k, text: sourceKindLabels[k] })),
         itemKindChoices: itemKinds.map((k) => ({ value: k, text: itemKindLabels[k] })),
         categoryChoices: closureCategories.map((c) => ({ value: String(c), text: closureCategoryLabels[c] })),
@@ -67,6 +67,8 @@ export function reportPages({ deps, render, guard }: AdminContext): Router {
     const body = formBody(req);
     const report = Object.fromEntries(['title', 'originator', 'kind', 'scope', 'publishedOn'].map((f) => [f, text(body, f).trim()]));
     const items = Array.from({ length: rowCount(req, body) }, (_, i) => Object.fromEntries(itemFields.map((f) => [f, text(body, `items-${i}-${f}`)])));
+    // "Add more item rows" keeps what was typed and writes nothing.
+    if (text(body, 'more')) return formPage(req, res, { report, items: [...items, ...Array.from({ length: Math.min(5, MAX_ROWS - items.length) }, () => ({ kind: 'recommendation' }))] });
     const entered = items.map((item, row) => ({ item, row })).filter(({ item }) => item.reference!.trim() || item.text!.trim());
     const outcome = await attempt(
       async () => {
