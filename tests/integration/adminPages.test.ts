@@ -193,6 +193,9 @@ describe('administration pages', () => {
       'items-2-reference',
     ]);
     const before = await databaseFingerprint(product.app.dataSource);
+    // A bad part refuses the whole report: nothing is saved half-way.
+    await refused('/admin/reports/new', { ...report, 'items-0-reference': '1', 'items-0-kind': 'recommendation', 'items-0-text': 'Text', 'items-0-parts': 'a: One\na: Again' }, ['items-0-parts']);
+    expect(await databaseFingerprint(product.app.dataSource)).toEqual(before);
     const more = await post('/admin/reports/new', { ...report, 'items-0-reference': '7', more: 'true' });
     expect(more.status).toBe(200);
     expect(more.html).toContain('id="items-7-reference"');
@@ -228,5 +231,9 @@ describe('administration pages', () => {
     expect(triage.html).toContain(`/recommendations/${rows[0]!.id}`);
     const view = await api.get(rows[0]!.id);
     expect(view.state.parts?.map((part: { reference: string }) => part.reference)).toEqual(['a', 'b']);
+    expect(await product.app.dataSource.query(`SELECT reference, status FROM recommendation_parts WHERE recommendation_id = $1 ORDER BY position`, [rows[0]!.id])).toEqual([
+      { reference: 'a', status: 'not_started' },
+      { reference: 'b', status: 'not_started' },
+    ]);
   });
 });

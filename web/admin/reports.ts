@@ -1,7 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { actingPersonOf } from '../../api/actor';
-import { ApiProblem, parseInput, type FieldProblem } from '../../api/problem';
-import { commandSchemas } from '../../api/recommendations/commandSchemas';
+import { ApiProblem, parseInput } from '../../api/problem';
 import { recommendationListQuery } from '../../api/recommendations/listQuery';
 import { newReportSchema } from '../../api/reports/schemas';
 import { closureCategories, closureCategoryLabels, itemKindLabels, itemKinds, sourceKindLabels, sourceKinds } from '../../domain/vocabulary';
@@ -82,31 +81,19 @@ export function reportPages({ deps, render, guard }: AdminContext): Router {
             forTheForce: item.notForTheForce !== 'true',
             category: item.category ? Number(item.category) : null,
             department: item.department || null,
+            parts: partsOf(item.parts!),
           })),
         });
-        const parts = entered.map(({ item }) => partsOf(item.parts!));
-        const problems: FieldProblem[] = [];
-        parts.forEach((list, index) =>
-          list.forEach((part) => {
-            const checked = commandSchemas.addPart.safeParse({ type: 'addPart', ...part });
-            if (!checked.success) problems.push({ field: `body.recommendations[${index}].parts`, message: `part "${part.reference}": ${checked.error.issues[0]!.message}` });
-          }),
-        );
-        if (problems.length) throw ApiProblem.invalid(problems);
-        const by = actingPersonOf(req.identity!);
-        const created = await reports.create(input, by);
-        for (const [index, list] of parts.entries()) {
-          for (const part of list) await recommendations.command(created.recommendationIds[index]!, { type: 'addPart', ...part }, by);
-        }
-        return created;
+        return reports.create(input, actingPersonOf(req.identity!));
       },
       (problem) =>
         problem.errors.length
           ? problem.errors.map((e) => {
-              const match = /^body\.recommendations\[(\d+)\]\.?(\w*)/.exec(e.field);
+              const match = /^body\.recommendations\[(\d+)\]\.?(\w*)(?:\[(\d+)\]\.(\w+))?/.exec(e.field);
               if (!match) return formErrors(new ApiProblem(400, problem.title, undefined, [e]), 'title', {}, reportLabels)[0]!;
               const row = entered[Number(match[1])]?.row ?? 0;
               const field = match[2] || 'reference';
+              if (match[3] !== undefined) return { field: `items-${row}-parts`, message: `Item ${row + 1}: part ${Number(match[3]) + 1}: the ${match[4]} ${e.message}` };
               return { field: `items-${row}-${field}`, message: `Item ${row + 1}: the ${itemLabels[field] ?? field} ${e.message}` };
             })
           : formErrors(problem, 'title'),
