@@ -1,14 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Person } from '../../entities';
 import { addCast, apiClient } from '../support/apiClient';
+import { launchChromium, pageChecks } from '../support/browser';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 const PASSWORD = 'correct horse battery staple';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.join(__dirname, '..', '..', 'artifacts', 'e2e-admin');
 
 /**
  * The administration pages in a real browser: every page, and each form's error state, screenshotted and checked
@@ -19,11 +15,8 @@ describe('administration pages in a browser', () => {
   let browser: Browser;
   let page: Page;
   let p: Record<'admin' | 'owner' | 'lead' | 'dcc', Person>;
-  let shot = 0;
 
   beforeAll(async () => {
-    fs.rmSync(SHOTS, { recursive: true, force: true });
-    fs.mkdirSync(SHOTS, { recursive: true });
     product = await startTestProduct();
     p = await addCast(product.app.dataSource, 'admin', 'owner', 'lead', 'dcc');
     await product.app.services.auth.setPassword(p.admin.id, PASSWORD, { id: null, label: 'test' });
@@ -31,10 +24,7 @@ describe('administration pages in a browser', () => {
     api.actingAs(p.admin.id);
     await api.call('POST', '/api/departments', { name: 'Public Protection' });
     await api.createReport({ title: 'PEEL 2025', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1', category: 3 }] });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await (await browser.newContext()).newPage();
     await page.goto(`${product.baseUrl}/sign-in?next=/admin`);
     await page.fill('#email', p.admin.email);
@@ -47,12 +37,8 @@ describe('administration pages in a browser', () => {
   });
 
   /** Screenshots the page and fails on any axe violation. */
-  async function visited(name: string): Promise<void> {
-    shot += 1;
-    await page.screenshot({ path: path.join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
-    expect(results.violations.map((v) => `${name}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-  }
+  const checks = pageChecks('e2e-admin');
+  const visited = (name: string) => checks.visited(page, name);
 
   /** Submits the form holding `selector` by pressing Enter in it (or Space on its button), as a keyboard user would. */
   async function submitFrom(selector: string): Promise<void> {

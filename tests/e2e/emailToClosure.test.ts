@@ -1,14 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Person } from '../../entities';
 import { addPeople, apiClient, type ApiClient } from '../support/apiClient';
+import { launchChromium, pageChecks } from '../support/browser';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 const PASSWORD = 'correct horse battery staple';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.join(__dirname, '..', '..', 'artifacts', 'e2e');
 
 /**
  * From email to closure in a real browser (Debian's Chromium): the owner follows the assignment email and submits
@@ -20,11 +16,8 @@ describe('email to closure in a browser', () => {
   let api: ApiClient;
   let browser: Browser;
   let p: Record<'admin' | 'owner' | 'lead' | 'dcc', Person>;
-  let shot = 0;
 
   beforeAll(async () => {
-    fs.rmSync(SHOTS, { recursive: true, force: true });
-    fs.mkdirSync(SHOTS, { recursive: true });
     product = await startTestProduct();
     api = apiClient(product);
     p = await addPeople(product.app.dataSource, {
@@ -35,10 +28,7 @@ describe('email to closure in a browser', () => {
     });
     for (const person of Object.values(p)) await product.app.services.auth.setPassword(person.id, PASSWORD, { id: null, label: 'test' });
     api.actingAs(p.admin.id);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -64,12 +54,7 @@ describe('email to closure in a browser', () => {
   }
 
   /** Screenshots the page and fails on any axe violation. */
-  async function visited(page: Page, name: string): Promise<void> {
-    shot += 1;
-    await page.screenshot({ path: path.join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
-    const results = await new AxeBuilder({ page }).analyze();
-    expect(results.violations.map((v) => `${name}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-  }
+  const { visited } = pageChecks('e2e');
 
   async function signInIfAsked(page: Page, person: Person): Promise<void> {
     if (!new URL(page.url()).pathname.startsWith('/sign-in')) return;
