@@ -66,7 +66,9 @@ export function stopEverythingOnExit(): { cleanups: { what: string; run: () => P
   let stopping: Promise<void> | null = null;
   const stopAll = () =>
     (stopping ??= (async () => {
-      for (const { what, run } of cleanups.splice(0).reverse()) {
+      // Popped one at a time, so whatever the run starts while stopping (after Ctrl-C during setup) is stopped too.
+      for (let next = cleanups.pop(); next; next = cleanups.pop()) {
+        const { what, run } = next;
         try {
           await run();
         } catch (error) {
