@@ -292,7 +292,15 @@ async function main(): Promise<void> {
     let t = performance.now();
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-bench-'));
     fs.chmodSync(workDir, 0o755);
-    cleanups.push({ what: 'the work folder', run: async () => (process.exitCode ? say(`  logs kept in ${workDir}`) : fs.rmSync(workDir, { recursive: true, force: true })) });
+    cleanups.push({
+      what: 'the work folder',
+      run: async () => {
+        // After a failure the processes' logs stay (and nothing else: the database files are large).
+        for (const name of fs.readdirSync(workDir)) if (!(process.exitCode && name.endsWith('.log'))) fs.rmSync(path.join(workDir, name), { recursive: true, force: true });
+        if (process.exitCode) say(`  logs kept in ${workDir}`);
+        else fs.rmdirSync(workDir);
+      },
+    });
     const started: StartedServices = { postgres: null, temporal: null };
     cleanups.push({ what: 'PostgreSQL and Temporal', run: () => Promise.allSettled([started.temporal?.stop(), started.postgres?.stop()]) });
     const { postgresUrl, temporalAddress } = await startSharedServices({ workDir, logger }, started);
@@ -497,6 +505,9 @@ async function main(): Promise<void> {
 
     say('');
     say(`total run time ${seconds(elapsed(runStarted))} (before stopping)`);
+  } catch (error) {
+    process.exitCode = 1; // keeps the work folder with the processes' logs
+    throw error;
   } finally {
     await stopAll();
   }
