@@ -15,7 +15,7 @@ export function createActivities({ dataSource, mailer, links }: ActivityDependen
   const send = outboxSender(dataSource, mailer, new URL(links.publicUrl).hostname);
   const queueNudge = nudgeQueue(dataSource, links);
   return {
-    recordTransition: recordTransitionActivity(dataSource, links),
+    recordTransition: recordTransitionActivity(dataSource, links, send),
     ...sendOutboundEmailActivity(send),
     sendNudge: sendNudgeActivity(queueNudge),
     sendNudgeNow: sendNudgeNowActivity(queueNudge, send),

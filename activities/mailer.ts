@@ -12,13 +12,20 @@ export interface OutgoingEmail {
 }
 
 export interface Mailer {
-  send(email: OutgoingEmail): Promise<void>;
+  /**
+   * `quick`: for an email sent while someone waits (a command's own emails): a mail server that does not answer
+   * within seconds fails it, to be retried later by the email activity, which waits as long as SMTP allows.
+   */
+  send(email: OutgoingEmail, options?: { quick?: boolean }): Promise<void>;
   verify(): Promise<void>;
   close(): void;
 }
 
 /** SMTP connections kept open and used in parallel; a burst of reminders is not one connection per email. */
 export const SMTP_CONNECTIONS = 8;
+
+/** How long a quick send waits to connect, to be greeted, and for any answer. */
+const quickTimeouts = { connectionTimeout: 3_000, greetingTimeout: 3_000, socketTimeout: 5_000 };
 
 /**
  * SMTP delivery, to the force's relay (SMTP_URL) or the local sink, over a pool of connections that stay open
@@ -35,9 +42,11 @@ export function createMailer(smtpUrl: string, from: string): Mailer {
     greetingTimeout: 20_000,
     socketTimeout: 30_000,
   });
+  let quickTransport: ReturnType<typeof nodemailer.createTransport> | null = null;
   return {
-    async send(email) {
-      await transport.sendMail({
+    async send(email, options = {}) {
+      const through = options.quick ? (quickTransport ??= nodemailer.createTransport({ pool: true, ...quickTimeouts, url: smtpUrl })) : transport;
+      await through.sendMail({
         from,
         to: email.to,
         subject: email.subject,
@@ -52,6 +61,7 @@ export function createMailer(smtpUrl: string, from: string): Mailer {
     },
     close() {
       transport.close();
+      quickTransport?.close();
     },
   };
 }

@@ -253,25 +253,25 @@ const sameChain = (a: ApprovalChain | null, b: ApprovalChain | null): boolean =>
 
 const complete = (chain: ApprovalChain): boolean => chain.current >= chain.steps.length;
 
-async function findApprovalRequest(tx: EntityManager, t: Transition, kind: ApprovalRequestKind, chain: ApprovalChain): Promise<ApprovalRequest | null> {
-  return tx.findOne(ApprovalRequest, {
-    where: { recommendationId: t.recommendationId, kind, routeId: chain.routeId, startedOn: chain.startedOn },
-    order: { createdAt: 'DESC' },
-  });
+/** The latest request for this chain (a chain is known by its route and the day it started). Plain queries: every approval runs these. */
+async function findApprovalRequest(tx: EntityManager, t: Transition, kind: ApprovalRequestKind, chain: ApprovalChain): Promise<{ id: string } | null> {
+  const [row] = (await tx.query(
+    `SELECT id FROM approval_requests WHERE recommendation_id = $1 AND kind = $2 AND route_id = $3 AND started_on = $4 ORDER BY created_at DESC LIMIT 1`,
+    [t.recommendationId, kind, chain.routeId, chain.startedOn],
+  )) as { id: string }[];
+  return row ?? null;
 }
 
-async function openApprovalRequest(tx: EntityManager, t: Transition, kind: ApprovalRequestKind, chain: ApprovalChain, state: RecommendationState, openedTransitionId: string): Promise<ApprovalRequest> {
+async function openApprovalRequest(tx: EntityManager, t: Transition, kind: ApprovalRequestKind, chain: ApprovalChain, state: RecommendationState, openedTransitionId: string): Promise<{ id: string }> {
   const extension = kind === 'extension' && state.pendingExtension ? await findExtensionRequest(tx, t.recommendationId, state.pendingExtension) : null;
-  await insertOnce(tx, ApprovalRequest, {
-    recommendationId: t.recommendationId,
-    kind,
-    extensionRequestId: extension?.id ?? null,
-    routeId: chain.routeId,
-    startedOn: chain.startedOn,
-    status: 'open',
-    openedTransitionId,
-  });
-  return tx.findOneByOrFail(ApprovalRequest, { openedTransitionId, kind });
+  const [row] = (await tx.query(
+    `WITH opened AS (
+       INSERT INTO approval_requests (recommendation_id, kind, extension_request_id, route_id, started_on, status, opened_transition_id)
+       VALUES ($1, $2, $3, $4, $5, 'open', $6) ON CONFLICT DO NOTHING RETURNING id)
+     SELECT id FROM opened UNION ALL SELECT id FROM approval_requests WHERE opened_transition_id = $6 AND kind = $2 LIMIT 1`,
+    [t.recommendationId, kind, extension?.id ?? null, chain.routeId, chain.startedOn, openedTransitionId],
+  )) as { id: string }[];
+  return row!;
 }
 
 /** How a chain that is no longer in the state ended; null when its request already says so. */

@@ -45,8 +45,9 @@ export function sendNudgeActivity(queue: ReturnType<typeof nudgeQueue>) {
  */
 export function sendNudgeNowActivity(queue: ReturnType<typeof nudgeQueue>, send: OutboxSender) {
   return async function sendNudgeNow(input: SendNudgeInput): Promise<{ outboxIds: string[] }> {
-    const waiting = await send.rows(await queue(input));
-    return { outboxIds: waiting.map((w) => w.outboxId) };
+    const queued = await queue(input);
+    const waiting = await send.sendPending(queued.map((row) => row.id), { justQueued: queued });
+    return { outboxIds: waiting.map((w) => w.id) };
   };
 }
 

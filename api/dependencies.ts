@@ -1,7 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../runtime/logger';
 import type { SmtpSink } from '../runtime/smtpSink';
+import type { PasswordLinkService } from './auth/passwordLinks';
 import type { AuthService } from './auth/service';
+import type { PeopleService } from './people/service';
 import type { ReminderSettingsService } from './administration/reminderSettings';
 import type { EvidenceService } from './evidence/service';
 import type { ImportService } from './imports/service';
@@ -23,6 +25,10 @@ export interface ApiDependencies {
   imports: ImportService;
   /** Sign-in, sessions, API tokens, and the settings of sign-in and email links. */
   auth: AuthService;
+  /** Administrators adding, editing and deactivating people. */
+  people: PeopleService;
+  /** Emailed links with which people choose their own password. */
+  passwordLinks: PasswordLinkService;
   /** Largest evidence file accepted, in bytes. */
   evidenceMaxBytes: number;
   logger: Logger;

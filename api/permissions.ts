@@ -37,6 +37,7 @@ export const permissionTable = {
   'evidence.add': { description: 'Add evidence to an item: its owner (unless now read-only), or an administrator', roles: ['administrator'], relations: { owner: actors } },
   'imports.manage': { description: 'Check and import existing trackers (CSV or Excel)', roles: ['administrator'] },
   'people.read': { description: 'See the people of the force and their roles', roles: everyone },
+  'people.manage': { description: 'Add people, change their details and roles, deactivate them, and set or reset their passwords', roles: ['administrator'] },
   'people.preferences': { description: 'Choose how routine reminders arrive: oneself, or anyone for an administrator', roles: ['administrator'], relations: { self: everyone } },
   'routingRules.read': { description: 'See the approval routing rules', roles: everyone },
   'routingRules.manage': { description: 'Add or change approval routing rules', roles: ['administrator'] },

@@ -3,7 +3,10 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { govukAssets, pageRoutes } from '../web/pages';
+import { changePasswordRoutes, setPasswordRoutes } from '../web/account';
+import { adminRoutes } from '../web/admin/routes';
 import { signInRoutes } from '../web/signIn';
+import { evidenceUploadForms } from '../web/evidenceForms';
 import { actionLinkRoutes } from './actionLinks/routes';
 import { delegationsFeature } from './administration/delegations';
 import { departmentsFeature } from './administration/departments';
@@ -51,7 +54,7 @@ export function apiFeatures(deps: ApiDependencies): Feature[] {
 /** Request URLs as logged: email-link tokens and sign-in codes never reach the logs. */
 export function redactUrl(url: string): string {
   const [path, query] = url.split('?', 2) as [string, string | undefined];
-  const safePath = path.replace(/^\/action-links\/[^/?]+/, '/action-links/[redacted]');
+  const safePath = path.replace(/^\/action-links\/[^/?]+/, '/action-links/[redacted]').replace(/^\/set-password\/[^/?]+/, '/set-password/[redacted]');
   if (query === undefined) return safePath;
   if (safePath.startsWith('/sign-in/oidc')) return `${safePath}?[redacted]`;
   const params = new URLSearchParams(query);
@@ -123,6 +126,7 @@ export function buildApp(deps: ApiDependencies): Express {
   );
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 50 }));
+  app.use(evidenceUploadForms(deps)); // a page's file upload carries its CSRF field inside the multipart body
   app.use(authenticate(deps.auth));
 
   const features = apiFeatures(deps);
@@ -130,6 +134,7 @@ export function buildApp(deps: ApiDependencies): Express {
   for (const feature of features) app.use(feature.mountPath || '/', featureRouter(feature));
   app.use(govukAssets());
   app.use(signInRoutes(deps));
+  app.use(setPasswordRoutes(deps));
   app.use('/action-links', actionLinkRoutes(deps));
   if (deps.mailbox) {
     // Loaded only when the local sink runs, so production never serves it.
@@ -139,6 +144,8 @@ export function buildApp(deps: ApiDependencies): Express {
   }
   app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : pageGate(req, res, next)));
   app.use(pageRoutes(deps));
+  app.use(adminRoutes(deps));
+  app.use(changePasswordRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(auditRefusals(deps.dataSource));

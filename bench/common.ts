@@ -1,10 +1,15 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import type { Connection } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { startApplication, type RunningApplication } from '../runtime/application';
-import { startSmtpSink, type SmtpSink } from '../runtime/smtpSink';
+import { isMessageId, startSmtpSink, type SmtpSink } from '../runtime/smtpSink';
+import { freePort } from '../runtime/ports';
 import type { Logger } from '../runtime/logger';
+import { hasWorkflowPoller, runToCompletion, startNodeChild, waitUntilReady, type ChildHandle } from './processes';
 
 /** Small things every benchmark here needs: bounded concurrency, timing, printing, a database of its own. */
 
@@ -62,7 +67,9 @@ export function stopEverythingOnExit(): { cleanups: { what: string; run: () => P
   let stopping: Promise<void> | null = null;
   const stopAll = () =>
     (stopping ??= (async () => {
-      for (const { what, run } of cleanups.splice(0).reverse()) {
+      // Popped one at a time, so whatever the run starts while stopping (after Ctrl-C during setup) is stopped too.
+      for (let next = cleanups.pop(); next; next = cleanups.pop()) {
+        const { what, run } = next;
         try {
           await run();
         } catch (error) {
@@ -119,7 +126,7 @@ export async function startBenchProduct(input: {
   return { app, sink, mailDir };
 }
 
-/** Starts bench/smtpSinkProcess.ts (compiled next to this file) storing into `mailDir`; resolves with its port. */
+/** Starts bench/smtpSinkProcess.ts (compiled next to this file) storing into `mailDir`; resolves with its port once it listens. */
 async function startSinkProcess(mailDir: string, cleanups: { what: string; run: () => Promise<unknown> }[]): Promise<number> {
   const child = spawn(process.execPath, [path.join(__dirname, 'smtpSinkProcess.js'), mailDir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -134,9 +141,92 @@ async function startSinkProcess(mailDir: string, cleanups: { what: string; run: 
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /listening (\d+)/.exec(out);
-      if (match) resolve(Number(match[1]));
+      const line = out.split('\n').slice(0, -1).find((l) => l.startsWith('{'));
+      if (line) resolve(Number(new URL((JSON.parse(line) as { url: string }).url).port));
     });
     child.once('exit', (code) => reject(new Error(`the SMTP sink process exited (${code}) before listening`)));
   });
+}
+
+export interface DeployedProduct {
+  baseUrl: string;
+  databaseUrl: string;
+  mailDir: string;
+  /** The API, worker and SMTP sink processes by name, for CPU accounting. */
+  processes: ChildHandle[];
+}
+
+/**
+ * The product as docker-compose.yml runs it, from the compiled code next to this file: a fresh database, the
+ * migrate job, then the API and the worker as processes of their own configured by environment variables, and an
+ * SMTP catcher in a third process. Resolves once /readyz answers 200 and the worker polls its task queue; every
+ * process is stopped by `cleanups`. Logs go to files in `workDir` (named in any failure).
+ */
+export async function startDeployedProduct(input: {
+  postgresUrl: string;
+  temporalAddress: string;
+  temporalConnection: Connection;
+  workDir: string;
+  name: string;
+  taskQueue: string;
+  logLevel: string;
+  cleanups: { what: string; run: () => Promise<unknown> }[];
+}): Promise<DeployedProduct> {
+  const { postgresUrl, cleanups, workDir } = input;
+  const built = path.resolve(__dirname, '..');
+  const script = (relative: string) => path.join(built, relative);
+  const logFile = (name: string) => path.join(workDir, `${name}.log`);
+
+  await withPg(postgresUrl, (c) => c.query(`CREATE DATABASE ${input.name}`));
+  cleanups.push({ what: `database ${input.name}`, run: () => withPg(postgresUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${input.name} WITH (FORCE)`)) });
+  const databaseUrl = databaseUrlFor(postgresUrl, input.name);
+
+  const mailDir = path.join(workDir, 'mail');
+  const sink = startNodeChild({ name: 'SMTP sink', script: script('bench/smtpSinkProcess.js'), args: [mailDir], env: {}, logFile: logFile('smtp-sink'), cwd: process.cwd() });
+  cleanups.push({ what: 'the SMTP sink process', run: () => sink.stop() });
+  let smtpUrl = '';
+  await waitUntilReady(sink, 'readiness line', async () => {
+    const line = fs.readFileSync(sink.logFile, 'utf8').split('\n').find((l) => l.startsWith('{"ready":true'));
+    if (line) smtpUrl = (JSON.parse(line) as { url: string }).url;
+    return Boolean(line);
+  });
+
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: input.logLevel,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: input.temporalAddress,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: input.taskQueue,
+    SMTP_URL: smtpUrl,
+    MAIL_FROM: 'Recommendation Tracker <no-reply@tracker.bench>',
+    PUBLIC_URL: 'http://tracker.bench',
+    FORCE_NAME: 'Benchmark Constabulary',
+    DEMO_DATA: 'false',
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    DATA_DIR: path.join(workDir, 'data'),
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(await freePort()),
+  };
+  await runToCompletion({ name: 'migrate', script: script('bin/migrate.js'), env, logFile: logFile('migrate'), cwd: process.cwd() });
+
+  const api = startNodeChild({ name: 'API', script: script('bin/api.js'), env, logFile: logFile('api'), cwd: process.cwd() });
+  cleanups.push({ what: 'the API process', run: () => api.stop() });
+  const worker = startNodeChild({ name: 'worker', script: script('bin/worker.js'), env, logFile: logFile('worker'), cwd: process.cwd() });
+  cleanups.push({ what: 'the worker process', run: () => worker.stop() });
+  const baseUrl = `http://127.0.0.1:${env.HTTP_PORT}`;
+  await Promise.all([
+    waitUntilReady(api, 'answer 200 from /readyz', async () => (await fetch(`${baseUrl}/readyz`)).status === 200),
+    waitUntilReady(worker, `poller on task queue ${input.taskQueue}`, () => hasWorkflowPoller(input.temporalConnection, 'default', input.taskQueue)),
+  ]);
+  return { baseUrl, databaseUrl, mailDir, processes: [api, worker, sink] };
+}
+
+/** Messages the SMTP sink has accepted: it keeps each as `<id>.eml` in its store folder. */
+export function sinkMessageCount(mailDir: string): number {
+  try {
+    return fs.readdirSync(mailDir).filter((name) => name.endsWith('.eml') && isMessageId(name.slice(0, -4))).length;
+  } catch {
+    return 0;
+  }
 }

@@ -5,15 +5,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { In } from 'typeorm';
+import { AuthService } from '../api/auth/service';
 import type { Role } from '../domain/vocabulary';
+import { createDataSource } from '../entities/dataSource';
 import { OutboundEmail, Person, Recommendation } from '../entities';
 import pino from 'pino';
 import type { Logger } from '../runtime/logger';
 import { findTemporalCli } from '../runtime/temporalCli';
 import { recommendationWorkflowId } from '../workflows/messages';
 import { startSharedServices, type StartedServices } from '../tests/support/sharedServices';
-import { elapsed, startBenchProduct, stopEverythingOnExit, isoDateInDays, pool, quietWebpack, say, seconds, withPg } from './common';
+import { elapsed, startDeployedProduct, sinkMessageCount, stopEverythingOnExit, isoDateInDays, pool, say, seconds, withPg } from './common';
+import { cpuByGroup, cpuDelta, hasWorkflowPoller, startNodeChild, waitUntilReady } from './processes';
 import { incrementUpdate, rawWorkflowType } from './rawWorkflow';
 import { formatMs, phaseTable, summarise, table, type PhaseResult } from './stats';
 import { historyCounts, updateTimelines, type HistoryCounts, type UpdateTimeline } from './timeSplit';
@@ -26,8 +29,13 @@ import { historyCounts, updateTimelines, type HistoryCounts, type UpdateTimeline
  *   npm run bench -- --items 200 --concurrency 16      (or BENCH_ITEMS, BENCH_CONCURRENCY)
  *
  * Services start the way the integration tests start them (tests/support/sharedServices.ts): embedded
- * PostgreSQL unless DATABASE_URL, a Temporal CLI dev server unless TEMPORAL_ADDRESS. The product runs on a
- * fresh database with its own task queue; the raw workflow has its own worker and task queue in this process.
+ * PostgreSQL unless DATABASE_URL, a Temporal CLI dev server unless TEMPORAL_ADDRESS. The product runs as
+ * docker-compose.yml runs it, from the compiled code: the migrate job on a fresh database, then the API
+ * (bin/api.js) and the worker (bin/worker.js) as processes of their own, configured by environment variables
+ * (NODE_ENV=production, LOG_LEVEL from BENCH_PRODUCT_LOG_LEVEL, default info as in compose), and an SMTP sink in a
+ * third process. The raw workflow's worker is a process of its own too, so both sides are arranged alike: the
+ * client here, the worker elsewhere. This process only sends the load, measures, and reads /proc for the CPU
+ * each process used; the processes' logs go to files in the work folder (kept when the run fails).
  */
 
 const TARGET_RATIO = 0.5;
@@ -38,6 +46,8 @@ interface Options {
   concurrency: number;
   warmup: number;
   sample: number;
+  /** LOG_LEVEL of the API and worker processes. */
+  productLogLevel: string;
 }
 
 function usage(problem: string): never {
@@ -45,7 +55,8 @@ function usage(problem: string): never {
     `${problem}\nusage: npm run bench -- [--items N] [--concurrency C] [--warmup W]\n` +
       '  --items N        recommendations driven through the lifecycle, and raw workflows (default 200, or BENCH_ITEMS)\n' +
       '  --concurrency C  requests in flight at once in both phases (default 16, or BENCH_CONCURRENCY)\n' +
-      '  --warmup W       items/workflows run first and not counted (default min(10, N), or BENCH_WARMUP)\n',
+      '  --warmup W       items/workflows run first and not counted (default min(10, N), or BENCH_WARMUP)\n' +
+      '  BENCH_PRODUCT_LOG_LEVEL  LOG_LEVEL of the API and worker processes (default info, as docker-compose.yml)\n',
   );
   process.exit(2);
 }
@@ -70,7 +81,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   const items = positiveInt(flags.items ?? env.BENCH_ITEMS, '--items', 200);
   const concurrency = positiveInt(flags.concurrency ?? env.BENCH_CONCURRENCY, '--concurrency', 16);
   const warmup = positiveInt(flags.warmup ?? env.BENCH_WARMUP, '--warmup', Math.min(10, items), true);
-  return { items, concurrency, warmup, sample: Math.min(20, items) };
+  return { items, concurrency, warmup, sample: Math.min(20, items), productLogLevel: env.BENCH_PRODUCT_LOG_LEVEL || 'info' };
 }
 
 
@@ -257,16 +268,8 @@ function temporalCliVersion(): string | null {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);
-  // JSON logs at warn, as the tests have them, less the raw worker's notice that it has no activities (it needs none).
-  const logger: Logger = pino({
-    level: process.env.BENCH_LOG_LEVEL ?? 'warn',
-    hooks: {
-      logMethod(args, method) {
-        if (args.some((arg) => typeof arg === 'string' && arg.startsWith('No activities registered'))) return;
-        method.apply(this, args);
-      },
-    },
-  });
+  // JSON logs at warn, as the tests have them (this process's own: starting PostgreSQL and Temporal).
+  const logger: Logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'warn' });
   const suffix = randomBytes(4).toString('hex');
 
   const { cleanups, stopAll } = stopEverythingOnExit();
@@ -285,50 +288,58 @@ async function main(): Promise<void> {
   say('');
 
   try {
-    // -- services, bundles ------------------------------------------------------------------------------------
+    // -- services --------------------------------------------------------------------------------------------------
     let t = performance.now();
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-bench-'));
     fs.chmodSync(workDir, 0o755);
-    cleanups.push({ what: 'the work folder', run: async () => fs.rmSync(workDir, { recursive: true, force: true }) });
+    cleanups.push({
+      what: 'the work folder',
+      run: async () => {
+        // After a failure the processes' logs stay (and nothing else: the database files are large).
+        for (const name of fs.readdirSync(workDir)) if (!(process.exitCode && name.endsWith('.log'))) fs.rmSync(path.join(workDir, name), { recursive: true, force: true });
+        if (process.exitCode) say(`  logs kept in ${workDir}`);
+        else fs.rmdirSync(workDir);
+      },
+    });
     const started: StartedServices = { postgres: null, temporal: null };
     cleanups.push({ what: 'PostgreSQL and Temporal', run: () => Promise.allSettled([started.temporal?.stop(), started.postgres?.stop()]) });
-
-    const [{ postgresUrl, temporalAddress }, productBundle, rawBundle] = await Promise.all([
-      startSharedServices({ workDir, logger }, started),
-      bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietWebpack(logger) }),
-      bundleWorkflowCode({ workflowsPath: require.resolve('./rawWorkflow'), logger: quietWebpack(logger) }),
-    ]);
+    const { postgresUrl, temporalAddress } = await startSharedServices({ workDir, logger }, started);
     const pgVersion = await withPg(postgresUrl, async (c) => (await c.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]!.v);
     say(`  PostgreSQL ${pgVersion} (${started.postgres ? 'embedded' : 'DATABASE_URL'});` +
       ` Temporal ${started.temporal ? `CLI dev server, in memory (${temporalCliVersion() ?? 'version unknown'})` : `at ${temporalAddress}`}`);
-    say(`  services and workflow bundles ready in ${seconds(elapsed(t))}`);
+    say(`  services ready in ${seconds(elapsed(t))}`);
 
-    // -- the product on a fresh database ------------------------------------------------------------------------
+    // -- the product as deployed, and the raw workflow's worker, each in a process of its own ---------------------
     t = performance.now();
-    const { app } = await startBenchProduct({ postgresUrl, temporalAddress, workDir, name: `rt_bench_${suffix}`, taskQueue: `bench-lifecycle-${suffix}`, logger, bundle: productBundle, cleanups });
-    const baseUrl = app.httpUrl!;
-
-    // -- the raw workflow's worker and client, in this process ---------------------------------------------------
+    const temporalConnection = await Connection.connect({ address: temporalAddress });
+    cleanups.push({ what: 'the Temporal client connection', run: () => temporalConnection.close() });
+    const temporalClient = new Client({ connection: temporalConnection, namespace: 'default' });
     const rawTaskQueue = `bench-raw-${suffix}`;
-    const rawWorkerConnection = await NativeConnection.connect({ address: temporalAddress });
-    cleanups.push({ what: 'the raw worker connection', run: () => rawWorkerConnection.close() });
-    const rawWorker = await Worker.create({ connection: rawWorkerConnection, namespace: 'default', taskQueue: rawTaskQueue, workflowBundle: rawBundle });
-    const rawRunning = rawWorker.run();
-    cleanups.push({
-      what: 'the raw worker',
-      run: async () => {
-        if (rawWorker.getState() === 'RUNNING') rawWorker.shutdown();
-        await rawRunning;
-      },
+    const rawWorker = startNodeChild({
+      name: 'raw worker',
+      script: path.join(__dirname, 'rawWorkerProcess.js'),
+      env: { TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: rawTaskQueue },
+      logFile: path.join(workDir, 'raw-worker.log'),
+      cwd: process.cwd(),
     });
-    const rawConnection = await Connection.connect({ address: temporalAddress });
-    cleanups.push({ what: 'the raw client connection', run: () => rawConnection.close() });
-    const rawClient = new Client({ connection: rawConnection, namespace: 'default' });
-    say(`  product (migrations, worker, HTTP on ${baseUrl}) and raw worker started in ${seconds(elapsed(t))}`);
+    cleanups.push({ what: 'the raw worker process', run: () => rawWorker.stop() });
+    const [product] = await Promise.all([
+      startDeployedProduct({ postgresUrl, temporalAddress, temporalConnection, workDir, name: `rt_bench_${suffix}`, taskQueue: `bench-lifecycle-${suffix}`, logLevel: options.productLogLevel, cleanups }),
+      waitUntilReady(rawWorker, `poller on task queue ${rawTaskQueue}`, () => hasWorkflowPoller(temporalConnection, 'default', rawTaskQueue)),
+    ]);
+    const baseUrl = product.baseUrl;
+    const [apiProcess, workerProcess, sinkProcess] = product.processes;
+    const cpuRoots = { API: apiProcess!.pid, worker: workerProcess!.pid, 'SMTP sink': sinkProcess!.pid, 'raw worker': rawWorker.pid };
+    const cpuServers = { Temporal: 'temporal', PostgreSQL: 'postgres' };
+    say(`  product (migrate job; API pid ${apiProcess!.pid} on ${baseUrl}, LOG_LEVEL=${options.productLogLevel}; worker pid ${workerProcess!.pid}; SMTP sink pid ${sinkProcess!.pid})` +
+      ` and raw worker (pid ${rawWorker.pid}) started in ${seconds(elapsed(t))}`);
 
-    // -- people and recommendations ------------------------------------------------------------------------------
+    // -- people and their API tokens, straight into the database (setup, not measured) ----------------------------
     t = performance.now();
-    const repo = app.dataSource.getRepository(Person);
+    const dataSource = createDataSource(product.databaseUrl, { poolSize: 2 });
+    await dataSource.initialize();
+    cleanups.push({ what: 'the setup database connection', run: () => dataSource.destroy() });
+    const repo = dataSource.getRepository(Person);
     const person = (name: string, role: Role) =>
       repo.save(repo.create({ name, email: `${name.toLowerCase().replace(/[^a-z]+/g, '.')}@bench.police.uk`, roles: [role], jobTitle: role, department: 'Public Protection' }));
     const people: BenchPeople = {
@@ -337,8 +348,20 @@ async function main(): Promise<void> {
       dcc: await person('Dorothy Keane', 'dcc'),
     };
     const administrator = await person('Alan Whitlock', 'administrator');
-    const issue = async (personId: string) =>
-      (await app.services.auth.issueApiToken({ personId, name: 'benchmark', expiresAt: null }, { id: null, label: 'Benchmark setup' })).token;
+    // Tokens are stored as hashes, so any AuthService on the same database issues ones the API process accepts.
+    const auth = new AuthService(dataSource, {
+      sessionSecret: randomBytes(32).toString('hex'),
+      publicUrl: 'http://tracker.bench',
+      sessionHours: 12,
+      sessionIdleMinutes: 120,
+      maxFailures: 5,
+      lockoutMinutes: 15,
+      actionLinkDays: 14,
+      oidc: null,
+      demoAccounts: null,
+      demoPassword: null,
+    });
+    const issue = async (personId: string) => (await auth.issueApiToken({ personId, name: 'benchmark', expiresAt: null }, { id: null, label: 'Benchmark setup' })).token;
     bearerTokens.set('', await issue(administrator.id));
     for (const someone of [people.owner, people.lead, people.dcc]) bearerTokens.set(someone.id, await issue(someone.id));
     const steps = lifecycleSteps(people);
@@ -346,28 +369,40 @@ async function main(): Promise<void> {
     const recommendationIds = await createRecommendations(baseUrl, options.warmup + options.items);
     const warmupIds = recommendationIds.slice(0, options.warmup);
     const measuredIds = recommendationIds.slice(options.warmup);
-    const rawWarmupIds = await startRawWorkflows(rawClient, rawTaskQueue, `bench-raw-${suffix}-warmup`, options.warmup, stepsPerItem, options.concurrency);
-    const rawIds = await startRawWorkflows(rawClient, rawTaskQueue, `bench-raw-${suffix}`, options.items, stepsPerItem, options.concurrency);
+    const rawWarmupIds = await startRawWorkflows(temporalClient, rawTaskQueue, `bench-raw-${suffix}-warmup`, options.warmup, stepsPerItem, options.concurrency);
+    const rawIds = await startRawWorkflows(temporalClient, rawTaskQueue, `bench-raw-${suffix}`, options.items, stepsPerItem, options.concurrency);
     say(`  ${recommendationIds.length} recommendations in ${Math.ceil(recommendationIds.length / ITEMS_PER_REPORT)} report(s) and ${rawWarmupIds.length + rawIds.length} raw workflows started in ${seconds(elapsed(t))}`);
 
     // -- warm-up, then the measured phases: raw first, so the product's trailing emails cannot slow it ----------
     t = performance.now();
-    await driveRaw(rawClient, rawWarmupIds, stepsPerItem, options.concurrency, 'warm-up');
+    await driveRaw(temporalClient, rawWarmupIds, stepsPerItem, options.concurrency, 'warm-up');
     await driveLifecycle(baseUrl, warmupIds, steps, options.concurrency, 'warm-up');
     say(`  warm-up done in ${seconds(elapsed(t))}`);
 
     say('  measuring raw executeUpdate…');
     let mark = cpuMark();
-    const raw = await driveRaw(rawClient, rawIds, stepsPerItem, options.concurrency, 'raw executeUpdate');
+    let groups = cpuByGroup(cpuRoots, cpuServers);
+    const raw = await driveRaw(temporalClient, rawIds, stepsPerItem, options.concurrency, 'raw executeUpdate');
     const rawCpu = cpuSince(mark);
+    const rawGroups = cpuDelta(groups, cpuByGroup(cpuRoots, cpuServers));
     say('  measuring lifecycle commands through the API…');
     mark = cpuMark();
+    groups = cpuByGroup(cpuRoots, cpuServers);
     const api = await driveLifecycle(baseUrl, measuredIds, steps, options.concurrency, 'API lifecycle commands');
     const apiCpu = cpuSince(mark);
-    const emails = app.dataSource.getRepository(OutboundEmail);
+    const apiGroups = cpuDelta(groups, cpuByGroup(cpuRoots, cpuServers));
+    const emails = dataSource.getRepository(OutboundEmail);
     const [emailsTotal, emailsPendingAtEnd] = await Promise.all([emails.count(), emails.countBy({ status: 'pending' })]);
 
-    const finished = await app.dataSource.getRepository(Recommendation).countBy({ status: 'awaiting_self_certification' });
+    // Every email the commands queued reaches the SMTP sink (the worker sends the rest after the clock stopped).
+    const mailDeadline = Date.now() + 120_000;
+    while ((await emails.countBy({ status: 'pending' })) > 0 && Date.now() < mailDeadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    const [emailsSent, emailsUnsent] = await Promise.all([emails.countBy({ status: 'sent' }), emails.countBy({ status: In(['pending', 'failed']) })]);
+    const accepted = sinkMessageCount(product.mailDir);
+    if (emailsUnsent > 0 || emailsSent !== emailsTotal) throw new Error(`${emailsUnsent} of ${emailsTotal} emails were not sent within 2 minutes of the last command`);
+    if (accepted !== emailsSent) throw new Error(`the SMTP sink accepted ${accepted} messages, but the product recorded ${emailsSent} as sent`);
+
+    const finished = await dataSource.getRepository(Recommendation).countBy({ status: 'awaiting_self_certification' });
     if (finished !== recommendationIds.length) throw new Error(`${finished} of ${recommendationIds.length} items reached awaiting_self_certification`);
 
     // -- where an API command's time goes, from a sample of the recommendations' workflow histories -----------
@@ -375,11 +410,11 @@ async function main(): Promise<void> {
     const timelines: UpdateTimeline[] = [];
     const counts: HistoryCounts[] = [];
     for (const index of sampleIndexes) {
-      const history = await app.client.workflow.getHandle(recommendationWorkflowId(measuredIds[index]!)).fetchHistory();
+      const history = await temporalClient.workflow.getHandle(recommendationWorkflowId(measuredIds[index]!)).fetchHistory();
       timelines.push(...updateTimelines(history.events ?? []));
       counts.push(historyCounts(history.events ?? []));
     }
-    const rawCounts = historyCounts((await rawClient.workflow.getHandle(rawIds[0]!).fetchHistory()).events ?? []);
+    const rawCounts = historyCounts((await temporalClient.workflow.getHandle(rawIds[0]!).fetchHistory()).events ?? []);
     const sampledHttp = api.timed.filter((x) => sampleIndexes.includes(x.item)).map((x) => x.ms);
 
     // -- report ----------------------------------------------------------------------------------------------------
@@ -406,22 +441,23 @@ async function main(): Promise<void> {
     );
 
     say('');
-    say(`CPU during the measured phases (${os.cpus().length} cores; this process runs the HTTP API, both workers, the SMTP sink and the load):`);
-    const cpuRow = (name: string, cpu: ReturnType<typeof cpuSince>, result: PhaseResult) => [
-      name,
-      `${cpu.processS.toFixed(1)} s`,
-      `${(cpu.machineS - cpu.processS).toFixed(1)} s`,
-      `${(cpu.machineBusy * 100).toFixed(0)} %`,
-      `${((cpu.processS * 1000) / result.operations).toFixed(1)} ms`,
-      `${((cpu.machineS * 1000) / result.operations).toFixed(1)} ms`,
-    ];
+    say(`CPU during the measured phases, per process (${os.cpus().length} cores; from /proc, each process with its children):`);
+    const cpuCells = (cpuS: number | undefined, result: PhaseResult) =>
+      cpuS === undefined ? ['not started here', '—'] : [`${cpuS.toFixed(1)} s`, `${((cpuS * 1000) / result.operations).toFixed(2)} ms`];
+    const groupNames = [...Object.keys(cpuRoots), ...Object.keys(cpuServers), 'bench (this process)'];
+    const accounted = (g: Record<string, number>) => Object.values(g).reduce((sum, x) => sum + x, 0);
     say(
       table(
-        ['', 'this process', 'other processes*', 'machine busy', 'process CPU/op', 'machine CPU/op'],
-        [cpuRow(api.result.name, apiCpu, api.result), cpuRow(raw.name, rawCpu, raw)],
+        ['process', 'raw: CPU', 'raw: CPU/op', 'API: CPU', 'API: CPU/op'],
+        [
+          ...groupNames.map((name) => [name, ...cpuCells(rawGroups[name], raw), ...cpuCells(apiGroups[name], api.result)]),
+          ['everything else on the machine*', ...cpuCells(Math.max(0, rawCpu.machineS - accounted(rawGroups)), raw), ...cpuCells(Math.max(0, apiCpu.machineS - accounted(apiGroups)), api.result)],
+          ['whole machine', ...cpuCells(rawCpu.machineS, raw), ...cpuCells(apiCpu.machineS, api.result)],
+        ],
       ),
     );
-    say('* the Temporal server and PostgreSQL, and anything else running on the machine');
+    say(`machine busy: raw ${(rawCpu.machineBusy * 100).toFixed(0)} %, API ${(apiCpu.machineBusy * 100).toFixed(0)} % of all cores`);
+    say('* other programs on the machine (other builds and test runs make every figure noisy)');
 
     if (timelines.length > 0) {
       const mean = (pick: (x: UpdateTimeline) => number) => timelines.reduce((s, x) => s + pick(x), 0) / timelines.length;
@@ -462,12 +498,16 @@ async function main(): Promise<void> {
       );
       say(
         `emails: ${emailsTotal} queued for ${recommendationIds.length} items (${(emailsTotal / (recommendationIds.length * stepsPerItem)).toFixed(2)} per command); ` +
-          `${emailsPendingAtEnd} still unsent when the last command answered (sent in the background, after the clock stopped)`,
+          `${emailsPendingAtEnd} still unsent when the last command answered (sent in the background, after the clock stopped); ` +
+          `all ${accepted} accepted by the SMTP sink process`,
       );
     }
 
     say('');
     say(`total run time ${seconds(elapsed(runStarted))} (before stopping)`);
+  } catch (error) {
+    process.exitCode = 1; // keeps the work folder with the processes' logs
+    throw error;
   } finally {
     await stopAll();
   }

@@ -84,6 +84,7 @@ export async function loadDemoData(deps: { dataSource: DataSource; reports: Repo
             forTheForce,
             category: forTheForce ? category : null,
             department,
+            parts: [],
           })),
         },
         DEMO_ACTOR,

@@ -66,6 +66,9 @@ export interface ResolutionInput {
 /** `onBehalfOf` is set when the approver is standing in for someone else through a delegation. */
 export type ApproverResolution = { ok: true; approverId: string; onBehalfOf: string | null } | { ok: false; reason: string };
 
+/** Roles that can stand on an approval chain, or fix one; other people only matter as an item's owner or lead. */
+export const approvingRoles: readonly Role[] = ['lead', 'dcc', 'finance_director', 'administrator', 'liaison_lead'];
+
 export const defaultRoutingRules: RoutingRule[] = [
   {
     id: 'hmicfrs-inspection',

@@ -1,4 +1,17 @@
-import { initialState, invariantViolations, type ClosureHow, type DueDateEntry, type LifecycleStatus, type RecommendationState } from './lifecycleStates';
+import { chooseRoute, resolveApprover, type Delegation, type Person, type RoutingRule } from './approvalRouting';
+import {
+  initialState,
+  invariantViolations,
+  ownedStatuses,
+  selfCertifiedStatuses,
+  workingStatuses,
+  type ApprovalChain,
+  type ApprovalStep,
+  type ClosureHow,
+  type DueDateEntry,
+  type LifecycleStatus,
+  type RecommendationState,
+} from './lifecycleStates';
 import { closureCategories, isIsoDate, itemKinds, sourceKinds, sourceScopes, type ClosureCategory, type IsoDate, type ItemKind, type SourceKind, type SourceScope } from './vocabulary';
 
 /**
@@ -26,6 +39,10 @@ export const importColumns = [
   'Earlier due dates',
   'Status',
   'Latest update',
+  'Logged on',
+  'Status since',
+  'Approval step',
+  'Updated on',
 ] as const;
 export type ImportColumn = (typeof importColumns)[number];
 
@@ -51,10 +68,19 @@ export const importColumnAliases: Record<string, ImportColumn> = {
   'action update': 'Latest update',
   comment: 'Latest update',
   'latest comment': 'Latest update',
+  'date logged': 'Logged on',
+  'status date': 'Status since',
+  'date closed': 'Status since',
+  'closed on': 'Status since',
+  'update date': 'Updated on',
 };
 
-/** The statuses an import can start an item in, by the words trackers use. */
-export const importStatuses: Record<string, { status: LifecycleStatus; closure?: ClosureHow }> = {
+/**
+ * The statuses an import can start an item in, by the words trackers use. "Self-certified" depends on the category
+ * (`selfCertified`): a category 2 item closes on its letter, a category 3 item then goes to HMICFRS, a category 4
+ * item waits for HMICFRS's visit.
+ */
+export const importStatuses: Record<string, { status: LifecycleStatus; closure?: ClosureHow; atRisk?: true; selfCertified?: true }> = {
   'logged': { status: 'logged' },
   'new': { status: 'logged' },
   'not for the force': { status: 'not_for_the_force' },
@@ -62,14 +88,23 @@ export const importStatuses: Record<string, { status: LifecycleStatus; closure?:
   'assigned': { status: 'assigned' },
   'in progress': { status: 'in_progress' },
   'on target': { status: 'in_progress' },
-  'at risk': { status: 'in_progress' },
+  'at risk': { status: 'in_progress', atRisk: true },
   'off target': { status: 'in_progress' },
   'amber': { status: 'in_progress' },
+  'awaiting approval': { status: 'awaiting_approval' },
+  'proposed for closure': { status: 'awaiting_approval' },
+  'approved': { status: 'awaiting_self_certification' },
+  'awaiting self-certification': { status: 'awaiting_self_certification' },
+  'submitted to hmicfrs': { status: 'awaiting_hmicfrs_sign_off' },
+  'awaiting hmicfrs sign-off': { status: 'awaiting_hmicfrs_sign_off' },
+  'with hmicfrs': { status: 'awaiting_hmicfrs_sign_off' },
+  'reality test at next inspection': { status: 'reality_test_at_next_inspection' },
+  'awaiting verification visit': { status: 'awaiting_verification_visit' },
   // How these closed follows from the category (see closureFor).
   'closed': { status: 'closed' },
   'complete': { status: 'closed' },
   'green': { status: 'closed' },
-  'self-certified': { status: 'closed', closure: 'self_certified' },
+  'self-certified': { status: 'closed', selfCertified: true },
   'signed off': { status: 'closed', closure: 'signed_off_by_hmicfrs' },
   'no action required': { status: 'closed', closure: 'no_action_required' },
   'business as usual': { status: 'closed', closure: 'business_as_usual' },
@@ -98,7 +133,16 @@ export interface ImportedItem {
   earlierDueDates: IsoDate[];
   status: LifecycleStatus;
   closure: ClosureHow | null;
+  atRisk: boolean;
   latestUpdate: string | null;
+  /** The day the item was logged (default: the day of the import). */
+  loggedOn: IsoDate | null;
+  /** The day the item reached its status: accepted, evidence submitted, sent to HMICFRS, closed… (default: the day of the import). */
+  statusSince: IsoDate | null;
+  /** For an item awaiting approval: the step of the approval chain it waits at (1 = the first). */
+  approvalStep: number | null;
+  /** The day of the latest update (default: the status date). */
+  updatedOn: IsoDate | null;
 }
 
 /** Maps a file's header row to template columns; unknown headers are reported, not guessed. */
@@ -176,7 +220,7 @@ export function readImportRow(row: number, cells: Partial<Record<ImportColumn, s
   const category = categoryCell ? (closureCategories.find((c) => String(c) === categoryCell.replace(/^category\s*/i, '')) ?? null) : null;
   if (categoryCell && category === null) problems.push({ row, column: 'Category', message: `"${categoryCell}" is not a closure category (1, 2, 3 or 4)` });
   const statusCell = cell('Status');
-  const mapped = statusCell ? importStatuses[words(statusCell).replace(/\.$/, '')] : { status: (forTheForce ? 'logged' : 'not_for_the_force') as LifecycleStatus };
+  const mapped: (typeof importStatuses)[string] | undefined = statusCell ? importStatuses[words(statusCell).replace(/\.$/, '')] : { status: (forTheForce ? 'logged' : 'not_for_the_force') as LifecycleStatus };
   if (!mapped) problems.push({ row, column: 'Status', message: `"${statusCell}" is not a status the import knows (${Object.keys(importStatuses).join(', ')})` });
   const ownerEmail = email('Owner email');
   const leadEmail = email('Lead email');
@@ -190,8 +234,16 @@ export function readImportRow(row: number, cells: Partial<Record<ImportColumn, s
       if (!parsed) problems.push({ row, column: 'Earlier due dates', message: `"${part}" is not a date (separate dates with ;)` });
       return parsed ? [parsed] : [];
     });
-  const status = mapped?.status ?? 'logged';
-  if (['assigned', 'in_progress'].includes(status)) {
+  const status: LifecycleStatus = mapped?.selfCertified ? (category === 3 ? 'self_certified' : category === 4 ? 'awaiting_verification_visit' : 'closed') : (mapped?.status ?? 'logged');
+  const loggedOn = date('Logged on');
+  const statusSince = date('Status since');
+  const updatedOn = date('Updated on');
+  if (loggedOn && statusSince && statusSince < loggedOn) problems.push({ row, column: 'Status since', message: `is before the day the item was logged (${loggedOn})` });
+  const stepCell = cell('Approval step');
+  const approvalStep = stepCell ? Number(stepCell) : null;
+  if (approvalStep !== null && !(Number.isInteger(approvalStep) && approvalStep >= 1)) problems.push({ row, column: 'Approval step', message: `"${stepCell}" is not a step number (1 for the first approver, 2 for the second…)` });
+  else if (approvalStep !== null && status !== 'awaiting_approval') problems.push({ row, column: 'Approval step', message: 'only an item awaiting approval waits at an approval step' });
+  if (ownedStatuses.includes(status)) {
     if (!ownerEmail) problems.push({ row, column: 'Owner email', message: `an item that is ${status.replace(/_/g, ' ')} needs its owner` });
     if (!leadEmail) problems.push({ row, column: 'Lead email', message: `an item that is ${status.replace(/_/g, ' ')} needs its lead` });
     if (!dueDate) problems.push({ row, column: 'Due date', message: `an item that is ${status.replace(/_/g, ' ')} needs its due date` });
@@ -215,7 +267,12 @@ export function readImportRow(row: number, cells: Partial<Record<ImportColumn, s
       earlierDueDates,
       status,
       closure: mapped?.closure ?? null,
+      atRisk: mapped?.atRisk === true,
       latestUpdate: cell('Latest update') || null,
+      loggedOn,
+      statusSince,
+      approvalStep,
+      updatedOn,
     },
     problems,
   };
@@ -237,39 +294,156 @@ function closureFor(item: ImportedItem): ClosureHow | null {
   }
 }
 
+/** What routing needs to build an approval chain for an item imported part-way through approval. */
+export interface ImportRouting {
+  rules: readonly RoutingRule[];
+  people: Person[];
+  delegations: Delegation[];
+}
+
+/** One dated step of an imported item's history: the fields of its state that change that day. */
+export interface ImportStep {
+  on: IsoDate;
+  type: 'recommendation_imported' | 'imported_extension' | 'imported_update' | 'imported_status';
+  summary: string;
+  change: Partial<RecommendationState>;
+}
+
+const statusWords = (status: LifecycleStatus) => status.replace(/_/g, ' ');
+
 /**
- * The lifecycle state an imported item starts in, with its original dates: the first due date and each later one
- * as an extension, the latest update, the closure. Null with reasons when the result would not be a sound state.
+ * The approval chain of an item imported while awaiting approval (open at `openStep`, 0-based) or approved (every
+ * step approved, `openStep` = the number of steps): the force's route for the item, each step's approver resolved
+ * as the lifecycle resolves them, on the day the item reached its status. Earlier steps' approvals are recorded as
+ * given that day, since the tracker does not say when.
  */
+function importedChain(
+  state: RecommendationState,
+  item: ImportedItem,
+  routing: ImportRouting | undefined,
+  on: IsoDate,
+  openStep: number | 'all',
+): { chain: ApprovalChain | null; problem: string | null } {
+  if (!routing) return { chain: null, problem: 'nobody can approve it: the list of people was not available' };
+  const route = chooseRoute(routing.rules, { originator: item.report.originator, sourceKind: item.report.kind, category: item.category, department: item.department, itemKind: item.kind });
+  if (!route) return { chain: null, problem: 'no approval route matches the item' };
+  const open = openStep === 'all' ? route.steps.length : openStep;
+  if (open >= route.steps.length && openStep !== 'all') return { chain: null, problem: `its approval route has ${route.steps.length} step${route.steps.length === 1 ? '' : 's'}, so it cannot wait at step ${open + 1}` };
+  const taken: string[] = [];
+  const steps: ApprovalStep[] = [];
+  for (const [index, step] of route.steps.entries()) {
+    if (index > open) {
+      steps.push({ step, approverId: null, onBehalfOf: null, openedOn: null, waitingReason: null, approval: null, outdated: [] });
+      continue;
+    }
+    const outcome = resolveApprover(step, { item: { ownerId: state.ownerId, leadId: state.leadId }, people: routing.people, delegations: routing.delegations, today: on, exclude: taken });
+    if (!outcome.ok) return { chain: null, problem: `step ${index + 1} of its approval route: ${outcome.reason}` };
+    taken.push(outcome.approverId, ...(outcome.onBehalfOf ? [outcome.onBehalfOf] : []));
+    const approval =
+      index < open ? { by: outcome.approverId, onBehalfOf: outcome.onBehalfOf, on, evidenceVersion: 1, textVersion: state.textVersion, comment: 'Approved before the import (recorded in the imported tracker)' } : null;
+    steps.push({ step, approverId: outcome.approverId, onBehalfOf: outcome.onBehalfOf, openedOn: on, waitingReason: null, approval, outdated: [] });
+  }
+  return { chain: { routeId: route.id, startedOn: on, current: open, steps }, problem: null };
+}
+
+/**
+ * The history an imported item starts with, as dated steps from its original dates, and the state it ends in:
+ *  - the day it was logged: its owner, lead and first due date, in progress (or assigned, not for the force…);
+ *  - each extension: on the day the earlier date fell due (the tracker does not say when it was agreed), never
+ *    after the day it reached its status;
+ *  - its latest update, on its date;
+ *  - the day it reached its status: evidence, approval chain (open at its step), self-certification letter,
+ *    submission to HMICFRS, at-risk flag or closure, each dated that day, so reminders and chases count from it.
+ * Dates the tracker leaves out are the import's day. Papers as at an earlier date show the item as it stood then.
+ * Null state with reasons when the result would not be a sound state.
+ */
+export function importedHistory(
+  recommendationId: string,
+  item: ImportedItem,
+  people: { ownerId: string | null; leadId: string | null },
+  today: IsoDate,
+  routing?: ImportRouting,
+): { steps: ImportStep[]; state: RecommendationState | null; problems: string[] } {
+  const loggedOn = item.loggedOn ?? today;
+  const statusSince = item.statusSince ?? (item.loggedOn && item.loggedOn > today ? item.loggedOn : today);
+  const updatedOn = item.updatedOn ?? statusSince;
+  const future = [loggedOn, statusSince, updatedOn].filter((date) => date > today);
+  if (future.length) return { steps: [], state: null, problems: [`its dates must not be after today (${future[0]})`] };
+
+  const initial = initialState(recommendationId, item.category);
+  const owned = item.ownerEmail || item.leadEmail || item.dueDate;
+  const dates = [...item.earlierDueDates, ...(item.dueDate ? [item.dueDate] : [])];
+  const first: Partial<RecommendationState> = { category: item.category };
+  if (owned) {
+    Object.assign(first, { ownerId: people.ownerId, leadId: people.leadId, dueDate: dates[0] ?? null });
+    first.dueDateHistory = dates.slice(0, 1).map((dueDate): DueDateEntry => ({ dueDate, reason: 'Due date from the imported tracker', approvedBy: null, decidedOn: loggedOn, kind: 'set' }));
+    first.status = item.status === 'assigned' ? 'assigned' : 'in_progress';
+  }
+  if (item.status === 'not_for_the_force') {
+    first.status = 'not_for_the_force';
+    first.notForTheForceReason = item.addressedTo ? `Addressed to ${item.addressedTo}` : 'Marked not for the force in the imported tracker';
+  }
+  const steps: ImportStep[] = [{ on: loggedOn, type: 'recommendation_imported', summary: `Imported as ${statusWords(first.status ?? 'logged')}`, change: first }];
+
+  let history = first.dueDateHistory ?? [];
+  for (let index = 1; index < dates.length; index++) {
+    const earlier = dates[index - 1]!;
+    const fellDue = earlier < statusSince ? earlier : statusSince;
+    const on = fellDue < loggedOn ? loggedOn : fellDue;
+    history = [...history, { dueDate: dates[index]!, reason: 'Extension recorded in the imported tracker', approvedBy: null, decidedOn: on, kind: 'extension' }];
+    steps.push({ on, type: 'imported_extension', summary: `Due date extended to ${dates[index]} (imported tracker)`, change: { dueDate: dates[index]!, dueDateHistory: history } });
+  }
+  if (item.latestUpdate) {
+    steps.push({ on: updatedOn, type: 'imported_update', summary: item.latestUpdate, change: { latestUpdate: { text: item.latestUpdate, by: null, on: updatedOn }, updateCount: 1 } });
+  }
+
+  // The state so far, for what the last step depends on (owner, lead, due date).
+  let state: RecommendationState = initial;
+  const fold = () => {
+    state = initial;
+    for (const step of steps) state = { ...state, ...step.change };
+  };
+  fold();
+  const last: Partial<RecommendationState> = {};
+  const status = item.status;
+  if (status !== (first.status ?? 'logged')) last.status = status;
+  if (item.atRisk && workingStatuses.includes(status)) last.atRisk = { reason: 'At risk in the imported tracker', flaggedBy: null, flaggedOn: statusSince };
+  const evidenced = ['evidence_submitted', 'awaiting_approval', 'awaiting_self_certification', ...selfCertifiedStatuses].includes(status);
+  if (evidenced) {
+    last.evidence = { summary: 'Evidence recorded in the imported tracker', version: 1, submittedBy: state.ownerId, submittedOn: statusSince };
+    const { chain, problem } = importedChain(state, item, routing, statusSince, status === 'awaiting_approval' ? (item.approvalStep ?? 1) - 1 : 'all');
+    if (problem) return { steps: [], state: null, problems: [problem] };
+    last.approval = chain;
+  }
+  const closure = status === 'closed' ? closureFor(item) : null;
+  if (selfCertifiedStatuses.includes(status) || closure === 'self_certified') {
+    last.selfCertification = { signatory: 'Recorded in the imported tracker', signatoryRole: null, letterReference: null, signedOn: statusSince, recordedBy: null };
+  }
+  if (status === 'awaiting_hmicfrs_sign_off' || status === 'reality_test_at_next_inspection') {
+    last.hmicfrs = { submittedOn: statusSince, submittedBy: null, reference: null, realityTestAtNextInspection: status === 'reality_test_at_next_inspection', visitedOn: null, visitNotes: null };
+  }
+  if (status === 'closed') {
+    if (!closure) return { steps: [], state: null, problems: ['a closed item needs its closure category (1 to 4), or a status that says how it closed (no longer relevant, business as usual)'] };
+    last.closure = { how: closure, on: statusSince, by: null, reason: 'Closed in the imported tracker', supersededBy: null, afterDueDate: state.dueDate !== null && statusSince > state.dueDate };
+  }
+  if (Object.keys(last).length) steps.push({ on: statusSince, type: 'imported_status', summary: `${statusWords(status)} since ${statusSince} (imported tracker)`, change: last });
+
+  // Steps in date order; on one day, in the order above.
+  const ordered = steps.map((step, index) => ({ step, index })).sort((a, b) => (a.step.on === b.step.on ? a.index - b.index : a.step.on < b.step.on ? -1 : 1)).map(({ step }) => step);
+  steps.splice(0, steps.length, ...ordered);
+  fold();
+  const problems = invariantViolations(state);
+  return problems.length ? { steps: [], state: null, problems } : { steps, state, problems: [] };
+}
+
+/** The state an imported item starts in (the end of its imported history). */
 export function importedState(
   recommendationId: string,
   item: ImportedItem,
   people: { ownerId: string | null; leadId: string | null },
   today: IsoDate,
+  routing?: ImportRouting,
 ): { state: RecommendationState | null; problems: string[] } {
-  const state: RecommendationState = { ...initialState(recommendationId, item.category), status: item.status };
-  if (item.ownerEmail || item.leadEmail || item.dueDate) {
-    state.ownerId = people.ownerId;
-    state.leadId = people.leadId;
-    state.dueDate = item.dueDate;
-    const dates = [...item.earlierDueDates, ...(item.dueDate ? [item.dueDate] : [])];
-    state.dueDateHistory = dates.map(
-      (dueDate, index): DueDateEntry => ({ dueDate, reason: index === 0 ? 'Due date from the imported tracker' : 'Extension recorded in the imported tracker', approvedBy: null, decidedOn: today, kind: index === 0 ? 'set' : 'extension' }),
-    );
-  }
-  if (item.status === 'not_for_the_force') state.notForTheForceReason = item.addressedTo ? `Addressed to ${item.addressedTo}` : 'Marked not for the force in the imported tracker';
-  if (item.latestUpdate) {
-    state.latestUpdate = { text: item.latestUpdate, by: null, on: today };
-    state.updateCount = 1;
-  }
-  if (item.status === 'closed') {
-    const how = closureFor(item);
-    if (!how) return { state: null, problems: ['a closed item needs its closure category (1 to 4), or a status that says how it closed (no longer relevant, business as usual)'] };
-    if (how === 'self_certified') {
-      state.selfCertification = { signatory: 'Recorded in the imported tracker', signatoryRole: null, letterReference: null, signedOn: today, recordedBy: null };
-    }
-    state.closure = { how, on: today, by: null, reason: 'Closed in the imported tracker', supersededBy: null, afterDueDate: false };
-  }
-  const problems = invariantViolations(state);
-  return problems.length ? { state: null, problems } : { state, problems: [] };
+  const { state, problems } = importedHistory(recommendationId, item, people, today, routing);
+  return { state, problems };
 }

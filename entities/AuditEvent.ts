@@ -37,6 +37,10 @@ export class AuditEvent {
     | 'account'
     | 'api_token'
     | 'action_link'
+    /** A set-password link emailed to a person. */
+    | 'password_link'
+    /** Removal of expired sessions, used set-password links and old sign-in attempts. */
+    | 'housekeeping'
     /** A request the permission table refused (entity id: "METHOD /path"). */
     | 'authorization';
 

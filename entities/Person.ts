@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
 import type { Role } from '../domain/vocabulary';
 
 @Entity({ name: 'people' })
@@ -31,4 +31,8 @@ export class Person {
 
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
+
+  /** Bumped by every save, so an administrator's edit made on a stale copy is refused (If-Match). */
+  @VersionColumn({ type: 'integer', default: 1 })
+  version: number;
 }

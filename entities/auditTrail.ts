@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { AuditEvent } from './AuditEvent';
+import type { AuditEvent } from './AuditEvent';
 
 export interface AuditEntry {
   actorId: string | null;
@@ -16,28 +16,40 @@ export interface AuditEntry {
   idempotencyKey?: string;
 }
 
-/** Appends to the audit trail inside the caller's transaction, so the change and its record commit together. */
+const auditColumns = ['occurred_at', 'actor_id', 'actor_label', 'entity_type', 'entity_id', 'recommendation_id', 'type', 'summary', 'before', 'after', 'idempotency_key'];
+
+/**
+ * Appends to the audit trail inside the caller's transaction, so the change and its record commit together. All the
+ * entries go in one statement; an entry whose idempotency key is already on the trail is skipped.
+ */
 export async function recordAudit(tx: EntityManager, ...entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await tx
-    .createQueryBuilder()
-    .insert()
-    .into(AuditEvent)
-    .values(
-      entries.map((e) => ({
-        occurredAt: e.occurredAt ?? new Date(),
-        actorId: e.actorId,
-        actorLabel: e.actorLabel,
-        entityType: e.entityType,
-        entityId: e.entityId,
-        recommendationId: e.recommendationId ?? null,
-        type: e.type,
-        summary: e.summary,
-        before: e.before ?? null,
-        after: e.after ?? null,
-        idempotencyKey: e.idempotencyKey ?? null,
-      })),
-    )
-    .orIgnore()
-    .execute();
+  const values: unknown[] = [];
+  await tx.query(auditInsert(entries, values), values);
+}
+
+/**
+ * The statement recordAudit runs, for a caller that makes it part of a larger one (a change and its audit entry in a
+ * single statement, e.g. `WITH changed AS (UPDATE …) INSERT INTO audit_events …`): its parameters are appended to
+ * `values`, numbered after those already there.
+ */
+export function auditInsert(entries: AuditEntry[], values: unknown[]): string {
+  const rows = entries.map((e) => {
+    const row = [
+      e.occurredAt ?? new Date(),
+      e.actorId,
+      e.actorLabel,
+      e.entityType,
+      e.entityId,
+      e.recommendationId ?? null,
+      e.type,
+      e.summary,
+      e.before == null ? null : JSON.stringify(e.before),
+      e.after == null ? null : JSON.stringify(e.after),
+      e.idempotencyKey ?? null,
+    ];
+    const placeholders = row.map((value) => `$${values.push(value)}`);
+    return `(${placeholders.join(', ')})`;
+  });
+  return `INSERT INTO audit_events (${auditColumns.join(', ')}) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING`;
 }

@@ -16,6 +16,7 @@ import { HmicfrsSubmission } from './HmicfrsSubmission';
 import { ItemLink } from './ItemLink';
 import { LocalAccount } from './LocalAccount';
 import { OutboundEmail } from './OutboundEmail';
+import { PasswordLink } from './PasswordLink';
 import { Person } from './Person';
 import { ProgressUpdate } from './ProgressUpdate';
 import { Recommendation } from './Recommendation';
@@ -45,6 +46,7 @@ export {
   ItemLink,
   LocalAccount,
   OutboundEmail,
+  PasswordLink,
   Person,
   ProgressUpdate,
   Recommendation,
@@ -84,4 +86,5 @@ export const entities = [
   ActionLink,
   DigestEntry,
   ForceSetting,
+  PasswordLink,
 ];

@@ -8,7 +8,10 @@ import { createMailer, type Mailer } from '../activities/mailer';
 import { loadReminderSettings } from '../activities/reminderSettings';
 import { reminderDigestWorkflowId } from '../workflows/reminderDigestWorkflow';
 import type { SmtpSink } from './smtpSink';
+import { startHousekeeping } from '../api/auth/housekeeping';
+import { PasswordLinkService } from '../api/auth/passwordLinks';
 import { AuthService, type AuthSettings } from '../api/auth/service';
+import { PeopleService } from '../api/people/service';
 import { randomToken } from '../api/auth/secrets';
 import { ReminderSettingsService } from '../api/administration/reminderSettings';
 import { EvidenceService } from '../api/evidence/service';
@@ -47,6 +50,8 @@ export interface ApplicationOptions {
   workflowHistoryLimit?: number;
   /** Tests only: send reminder digests this often instead of at the daily send time. */
   digestEveryMs?: number;
+  /** How often expired sign-in records are removed (api/auth/housekeeping.ts); default hourly, 0 never (tests that compare the database before and after). */
+  housekeepingEveryMs?: number;
   /** Sign-in and email-link settings (config SESSION_*, SIGN_IN_*, OIDC_*, ACTION_LINK_DAYS); a missing secret is random per process. */
   auth?: Partial<AuthSettings>;
 }
@@ -54,7 +59,16 @@ export interface ApplicationOptions {
 export interface RunningApplication {
   dataSource: DataSource;
   client: Client;
-  services: { reports: ReportService; recommendations: RecommendationService; evidence: EvidenceService; auth: AuthService; reminderSettings: ReminderSettingsService; imports: ImportService };
+  services: {
+    reports: ReportService;
+    recommendations: RecommendationService;
+    evidence: EvidenceService;
+    auth: AuthService;
+    reminderSettings: ReminderSettingsService;
+    imports: ImportService;
+    people: PeopleService;
+    passwordLinks: PasswordLinkService;
+  };
   httpUrl: string | null;
   stop(): Promise<void>;
 }
@@ -98,30 +112,34 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace: options.namespace });
     const workflows = new RecommendationWorkflows(client, options.taskQueue, () => loadReminderSettings(dataSource.manager), options.workflowHistoryLimit);
+    const auth = new AuthService(dataSource, {
+      sessionSecret: randomToken(),
+      publicUrl: options.publicUrl,
+      sessionHours: 12,
+      sessionIdleMinutes: 120,
+      maxFailures: 5,
+      lockoutMinutes: 15,
+      actionLinkDays: 14,
+      oidc: null,
+      demoAccounts: null,
+      demoPassword: null,
+      ...options.auth,
+    });
+    // Both processes send mail: the worker the lifecycle's outbox, the api set-password links while an administrator waits.
+    const mailer: Mailer = createMailer(options.smtpUrl, options.mailFrom);
+    cleanups.push(async () => mailer.close());
     const services = {
       reports: new ReportService(dataSource, workflows, logger),
       recommendations: new RecommendationService(dataSource, workflows),
       evidence: new EvidenceService(dataSource),
       reminderSettings: new ReminderSettingsService(dataSource, workflows, logger),
       imports: new ImportService(dataSource, workflows, logger),
-      auth: new AuthService(dataSource, {
-        sessionSecret: randomToken(),
-        publicUrl: options.publicUrl,
-        sessionHours: 12,
-        sessionIdleMinutes: 120,
-        maxFailures: 5,
-        lockoutMinutes: 15,
-        actionLinkDays: 14,
-        oidc: null,
-        demoAccounts: null,
-        demoPassword: null,
-        ...options.auth,
-      }),
+      auth,
+      people: new PeopleService(dataSource, auth),
+      passwordLinks: new PasswordLinkService(dataSource, auth, mailer, options.forceName),
     };
 
     if (options.runWorker) {
-      const mailer: Mailer = createMailer(options.smtpUrl, options.mailFrom);
-      cleanups.push(async () => mailer.close());
       const workerConnection = await NativeConnection.connect({ address: options.temporalAddress });
       cleanups.push(() => workerConnection.close());
       const worker = await Worker.create({
@@ -168,6 +186,7 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
         evidenceMaxBytes: Math.round((options.evidenceMaxMb ?? 20) * 1024 * 1024),
         mailbox: options.mailbox,
       });
+      if (options.housekeepingEveryMs !== 0) cleanups.push(startHousekeeping(dataSource, logger, options.housekeepingEveryMs));
       const server = http.createServer(app);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

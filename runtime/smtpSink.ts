@@ -224,37 +224,21 @@ export async function startSmtpSink(options: StartSmtpSinkOptions): Promise<Smtp
     const rcptTo = session.envelope.rcptTo.map((r) => oneLine(r.address)).filter((a) => a.length > 0);
     const trace = `X-Envelope-From: <${mailFrom}>\r\nX-Envelope-To: ${rcptTo.join(', ')}\r\n`;
 
-    // The data stream is always read to its end, even after a write failure or once it is too large, so the SMTP
-    // conversation stays in step and the client gets a proper reply.
+    // The data stream is always read to its end, even once it is too large, so the SMTP conversation stays in step
+    // and the client gets a proper reply. The message (at most MAX_MESSAGE_BYTES) is gathered, then written in one go.
+    const chunks: Buffer[] = [Buffer.from(trace)];
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (!stream.sizeExceeded) chunks.push(chunk);
+    }
+    if (stream.sizeExceeded) {
+      throw new SmtpError(`Error: message is too large; the development mailbox accepts messages up to ${MAX_MESSAGE_BYTES} bytes (10 MB)`, 552);
+    }
     let written = false;
-    let writeError: unknown = null;
-    const file = await fs.open(tempPath, 'wx');
     try {
-      try {
-        await file.write(trace);
-      } catch (error) {
-        writeError = error;
-      }
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        if (writeError !== null || stream.sizeExceeded) continue;
-        try {
-          await file.write(chunk);
-        } catch (error) {
-          writeError = error;
-        }
-      }
-      await file.close();
-      if (stream.sizeExceeded) {
-        throw new SmtpError(
-          `Error: message is too large; the development mailbox accepts messages up to ${MAX_MESSAGE_BYTES} bytes (10 MB)`,
-          552,
-        );
-      }
-      if (writeError !== null) throw writeError;
+      await fs.writeFile(tempPath, Buffer.concat(chunks), { flag: 'wx' });
       await fs.rename(tempPath, finalPath);
       written = true;
     } finally {
-      await file.close().catch(() => undefined);
       if (!written) await fs.rm(tempPath, { force: true });
     }
     logger.info({ id, from: mailFrom, to: rcptTo, bytes: stream.byteLength }, 'SMTP sink stored a message');

@@ -1,6 +1,6 @@
 import { hmicfrsOutcomes, partStatuses, type LifecycleCommandType } from '../domain/lifecycle';
 import { closureCategoryLabels, type ClosureCategory } from '../domain/vocabulary';
-import { html, type FormError, type SafeHtml } from './html';
+import type { FormError } from './html';
 
 /** How one field of a lifecycle command is asked for on a page. */
 export type FieldSpec =
@@ -16,7 +16,7 @@ export interface CommandSpec {
 }
 
 const reasonField = (label = 'Reason'): FieldSpec => ({ name: 'reason', label, kind: 'textarea' });
-const dateHint = 'For example, 2027-03-31 (year-month-day)';
+const dateHint = 'For example, 31 3 2027';
 
 /** Every lifecycle command a person may send from a page, with the words people see. */
 export const commandSpecs: Record<LifecycleCommandType, CommandSpec> = {
@@ -153,11 +153,36 @@ export const commandSpecs: Record<LifecycleCommandType, CommandSpec> = {
 /** The id of a field on the page: unique across the several forms of one page. */
 export const fieldId = (type: string, field: string) => `${type}-${field}`;
 
+const dateParts = ['day', 'month', 'year'] as const;
+
+/** The id the error summary links to for a field of a command: a date's first box (its day), else the field itself. */
+export function errorTarget(type: LifecycleCommandType, field: string): string {
+  const spec = commandSpecs[type].fields.find((f) => f.name === field);
+  return spec?.kind === 'date' ? `${fieldId(type, field)}-day` : fieldId(type, field);
+}
+
+/** What a person typed into one field, as text: a date's three boxes become YYYY-MM-DD (the schema then checks it is a real date). */
+export function fieldText(field: FieldSpec, body: Record<string, unknown>): string | undefined {
+  if (field.kind === 'date') {
+    const parts = dateParts.map((p) => (typeof body[`${field.name}-${p}`] === 'string' ? (body[`${field.name}-${p}`] as string).trim() : ''));
+    if (parts.every((p) => p === '')) return '';
+    const [day, month, year] = parts as [string, string, string];
+    return `${year.padStart(4, '0')}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+  }
+  return typeof body[field.name] === 'string' ? (body[field.name] as string) : undefined;
+}
+
+/** The values a form was sent with, to show it again: a date keeps its three boxes. */
+export function formValues(type: LifecycleCommandType, body: Record<string, unknown>): Record<string, string> {
+  const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
+  return Object.fromEntries(commandSpecs[type].fields.flatMap((f) => (f.kind === 'date' ? dateParts.map((p) => [`${f.name}-${p}`, text(`${f.name}-${p}`)]) : [[f.name, text(f.name)]])));
+}
+
 /** Turns a submitted form into a command body for the api's schema: empty optional fields are left out. */
 export function commandFromForm(type: LifecycleCommandType, body: Record<string, unknown>): Record<string, unknown> {
   const command: Record<string, unknown> = { type };
   for (const field of commandSpecs[type].fields) {
-    const raw = typeof body[field.name] === 'string' ? (body[field.name] as string).trim() : undefined;
+    const raw = fieldText(field, body)?.trim();
     if (raw === undefined || raw === '') {
       if (!field.optional) command[field.name] = field.kind === 'choice' && (field.boolean || field.number) ? undefined : (raw ?? '');
       continue;
@@ -175,53 +200,62 @@ export interface Person {
   roles: string[];
 }
 
-/** One command as a GOV.UK form that POSTs back to the page. */
-export function commandForm(options: {
+/** One field of a command form, ready for the GOV.UK macros (web/templates/partials/commandForm.njk). */
+export interface CommandFieldView {
+  kind: FieldSpec['kind'];
+  id: string;
+  name: string;
+  label: string;
+  hint?: string;
+  value: string;
+  error?: string;
+  items?: { value: string; text: string; checked?: boolean; selected?: boolean }[];
+  /** A date's three boxes. */
+  dateItems?: { name: string; value: string; classes?: string }[];
+}
+
+export interface CommandFormView {
+  action: string;
+  type: LifecycleCommandType;
+  title: string;
+  button: string;
+  warning: boolean;
+  csrfToken: string;
+  fields: CommandFieldView[];
+  generalError?: string;
+}
+
+/** One command as the view model of a GOV.UK form that POSTs back to `action` (the recommendation page by default). */
+export function commandFormView(options: {
   recommendationId: string;
   type: LifecycleCommandType;
   csrfToken: string;
   people: Person[];
   values?: Record<string, string>;
   errors?: FormError[];
-}): SafeHtml {
+  action?: string;
+}): CommandFormView {
   const spec = commandSpecs[options.type];
-  const errorFor = (name: string) => options.errors?.find((e) => e.field === fieldId(options.type, name));
+  const errorFor = (name: string) => options.errors?.find((e) => e.field === fieldId(options.type, name) || e.field === `${fieldId(options.type, name)}-day`)?.message;
   const value = (name: string) => options.values?.[name] ?? '';
-  const field = (f: FieldSpec) => {
-    const id = fieldId(options.type, f.name);
-    const error = errorFor(f.name);
-    const hint = 'hint' in f && f.hint ? f.hint : undefined;
-    const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
-    const errorHtml = error ? html`<p id="${id}-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> ${error.message}</p>` : '';
-    const hintHtml = hint ? html`<div id="${id}-hint" class="govuk-hint">${hint}</div>` : '';
-    const group = (inner: SafeHtml) => html`<div class="govuk-form-group${error ? ' govuk-form-group--error' : ''}">${inner}</div>`;
-    const aria = describedBy ? html` aria-describedby="${describedBy}"` : '';
-    if (f.kind === 'choice') {
-      return group(html`<fieldset class="govuk-fieldset"${aria}><legend class="govuk-fieldset__legend govuk-fieldset__legend--s">${f.label}</legend>${hintHtml}${errorHtml}
-<div class="govuk-radios govuk-radios--small">${f.options.map(
-        (o, i) => html`<div class="govuk-radios__item"><input class="govuk-radios__input" id="${i === 0 ? id : `${id}-${i}`}" name="${f.name}" type="radio" value="${o.value}"${value(f.name) === o.value ? html` checked` : ''}><label class="govuk-label govuk-radios__label" for="${i === 0 ? id : `${id}-${i}`}">${o.text}</label></div>`,
-      )}</div></fieldset>`);
-    }
-    const label = html`<label class="govuk-label govuk-label--s" for="${id}">${f.label}</label>`;
+  const fields = spec.fields.map((f): CommandFieldView => {
+    const base = { kind: f.kind, id: fieldId(options.type, f.name), name: f.name, label: f.label, hint: 'hint' in f ? f.hint : undefined, value: value(f.name), error: errorFor(f.name) };
+    if (f.kind === 'date') return { ...base, dateItems: dateParts.map((p) => ({ name: p, value: value(`${f.name}-${p}`), ...(base.error ? { classes: 'govuk-input--error' } : {}) })) };
+    if (f.kind === 'choice') return { ...base, items: f.options.map((o) => ({ value: o.value, text: o.text, checked: value(f.name) === o.value })) };
     if (f.kind === 'person') {
       const choices = options.people.filter((p) => p.roles.includes(f.role));
-      return group(html`${label}${hintHtml}${errorHtml}<select class="govuk-select${error ? ' govuk-select--error' : ''}" id="${id}" name="${f.name}"${aria}><option value="">${f.optional ? 'No change' : 'Choose someone'}</option>${choices.map(
-        (p) => html`<option value="${p.id}"${value(f.name) === p.id ? html` selected` : ''}>${p.name}</option>`,
-      )}</select>`);
+      return { ...base, items: [{ value: '', text: f.optional ? 'No change' : 'Choose someone' }, ...choices.map((p) => ({ value: p.id, text: p.name, selected: value(f.name) === p.id }))] };
     }
-    if (f.kind === 'textarea') {
-      return group(html`${label}${hintHtml}${errorHtml}<textarea class="govuk-textarea${error ? ' govuk-textarea--error' : ''}" id="${id}" name="${f.name}" rows="4"${aria}>${value(f.name)}</textarea>`);
-    }
-    return group(
-      html`${label}${hintHtml}${errorHtml}<input class="govuk-input${f.kind === 'date' ? ' govuk-input--width-10' : ''}${error ? ' govuk-input--error' : ''}" id="${id}" name="${f.name}" type="text" value="${value(f.name)}"${aria}${f.kind === 'date' ? html` inputmode="numeric"` : ''}>`,
-    );
+    return base;
+  });
+  return {
+    action: options.action ?? `/recommendations/${options.recommendationId}/commands/${options.type}`,
+    type: options.type,
+    title: spec.title,
+    button: spec.button,
+    warning: !!spec.warning,
+    csrfToken: options.csrfToken,
+    fields,
+    generalError: errorFor('submit'),
   };
-  const generalError = errorFor('submit');
-  return html`<form method="post" action="/recommendations/${options.recommendationId}/commands/${options.type}" class="app-command" novalidate>
-<h3 class="govuk-heading-s" id="${fieldId(options.type, 'heading')}">${spec.title}</h3>
-<input type="hidden" name="_csrf" value="${options.csrfToken}">
-${spec.fields.map(field)}
-${generalError ? html`<p id="${fieldId(options.type, 'submit-error')}" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> ${generalError.message}</p>` : ''}
-<button type="submit" id="${fieldId(options.type, 'submit')}" class="govuk-button${spec.warning ? ' govuk-button--warning' : ' govuk-button--secondary'}" data-module="govuk-button">${spec.button}</button>
-</form>`;
 }

@@ -7,7 +7,8 @@
  */
 import express from 'express';
 import type { Request, Response } from 'express';
-import { html, page, type SafeHtml } from './html';
+import { html, type SafeHtml } from './html';
+import { renderView } from './views';
 import { isMessageId, type SmtpSink, type StoredMessage } from '../runtime/smtpSink';
 
 const MOUNT = '/dev/mailbox';
@@ -120,73 +121,29 @@ function withoutHeaders(message: StoredMessage): Omit<StoredMessage, 'headers'> 
   return rest;
 }
 
-const devNote = html`<p class="hint">This is the development mailbox. While the tracker runs on its built-in settings,
-every email it sends is kept here instead. Mail is not delivered to anyone.</p>`;
-
 function listPage(messages: StoredMessage[]): string {
-  const body =
-    messages.length === 0
-      ? html`<p>No messages yet.</p>`
-      : html`<table>
-<caption>Emails received, newest first (${messages.length})</caption>
-<thead><tr><th scope="col">Received</th><th scope="col">To</th><th scope="col">Subject</th></tr></thead>
-<tbody>
-${messages.map(
-  (m) => html`<tr><td>${formatReceived(m.receivedAt)}</td><td>${recipientsOf(m)}</td><td><a href="${messageHref(m.id)}">${subjectOf(m)}</a></td></tr>
-`,
-)}</tbody>
-</table>`;
-  return page({
+  return renderView('mailbox/list.njk', {
     title: TITLE,
-    body: html`<h1>${TITLE}</h1>
-${devNote}
-${body}`,
+    rows: messages.map((m) => [{ html: formatReceived(m.receivedAt).value }, { text: recipientsOf(m) }, { html: html`<a class="govuk-link" href="${messageHref(m.id)}">${subjectOf(m)}</a>`.value }]),
   });
 }
 
 function messagePage(message: StoredMessage): string {
-  const links = extractLinks(message);
-  const linksSection =
-    links.length === 0
-      ? html`<p>This email has no links.</p>`
-      : html`<ul>
-${links.map(
-  (link) =>
-    html`<li><a href="${link.url}">${link.text}</a>${link.text === link.url ? '' : html` <span class="hint">(goes to ${link.url})</span>`}</li>
-`,
-)}</ul>`;
-  const textSection =
-    message.text.trim() === '' ? html`<p>This email has no plain text version.</p>` : html`<pre>${message.text}</pre>`;
-  const htmlSection =
-    message.html === null
-      ? html`<p>This email has no HTML version.</p>`
-      : html`<p class="hint">Shown as the recipient would see it. Scripts are switched off and nothing is loaded from the internet.</p>
-<iframe title="HTML version of the message" sandbox="${IFRAME_SANDBOX}" src="${messageHref(message.id)}/html" style="width: 100%; height: 480px; border: 1px solid #b1b4b6;"></iframe>`;
-  return page({
+  return renderView('mailbox/message.njk', {
     title: `${subjectOf(message)} – ${TITLE}`,
-    body: html`<p><a href="${MOUNT}">Back to all messages in the development mailbox</a></p>
-<h1>${subjectOf(message)}</h1>
-<dl>
-<dt>From</dt><dd>${message.from || '(unknown sender)'}</dd>
-<dt>To</dt><dd>${recipientsOf(message)}</dd>
-<dt>Received</dt><dd>${formatReceived(message.receivedAt)}</dd>
-</dl>
-<h2>Links in this email</h2>
-${linksSection}
-<h2>Plain text version</h2>
-${textSection}
-<h2>HTML version</h2>
-${htmlSection}`,
+    subject: subjectOf(message),
+    from: message.from || '(unknown sender)',
+    to: recipientsOf(message),
+    received: formatReceived(message.receivedAt).value,
+    links: extractLinks(message),
+    text: message.text,
+    htmlSrc: message.html === null ? null : `${messageHref(message.id)}/html`,
+    sandbox: IFRAME_SANDBOX,
   });
 }
 
 function notFoundPage(heading = 'Message not found', explanation = 'There is no message at this address in the development mailbox. It may have been removed, or the link may be wrong.'): string {
-  return page({
-    title: `${heading} – ${TITLE}`,
-    body: html`<h1>${heading}</h1>
-<p>${explanation}</p>
-<p><a href="${MOUNT}">Go to all messages in the development mailbox</a></p>`,
-  });
+  return renderView('message.njk', { title: `${heading} – ${TITLE}`, heading, paragraphs: [explanation], link: { href: MOUNT, text: 'Go to all messages in the development mailbox' } });
 }
 
 function sendPage(res: Response, status: number, markup: string): void {

@@ -9,7 +9,8 @@ import { deriveKey, sameSecret } from '../api/auth/secrets';
 import { ExternalIdentity, Person } from '../entities';
 import { recordAudit } from '../entities/auditTrail';
 import { roleLabels, type Role } from '../domain/vocabulary';
-import { html, page } from './html';
+import { escapeHtml } from './html';
+import { renderView } from './views';
 
 const OIDC_COOKIE = 'rt_oidc';
 
@@ -38,37 +39,16 @@ interface SignInPageOptions {
 }
 
 export function signInPage(o: SignInPageOptions): string {
-  const field = /password/i.test(o.error ?? '') && !/email/i.test(o.error ?? '') ? 'password' : 'email';
-  const body = html`<h1 class="govuk-heading-l">Sign in</h1>
-${o.oidcName ? html`<p class="govuk-body"><a class="govuk-button" href="/sign-in/oidc?next=${encodeURIComponent(o.next)}">Sign in with ${o.oidcName}</a></p><p class="govuk-body">Or with a local account:</p>` : ''}
-<form method="post" action="/sign-in" novalidate>
-<input type="hidden" name="_csrf" value="${o.formToken}">
-<input type="hidden" name="next" value="${o.next}">
-<div class="govuk-form-group${o.error ? ' govuk-form-group--error' : ''}">
-<label class="govuk-label" for="email">Email address</label>
-${o.error && field === 'email' ? html`<p id="email-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> ${o.error}</p>` : ''}
-<input class="govuk-input govuk-!-width-two-thirds${o.error && field === 'email' ? ' govuk-input--error' : ''}" id="email" name="email" type="email" autocomplete="username" spellcheck="false" value="${o.email ?? ''}" maxlength="320"${o.error && field === 'email' ? html` aria-describedby="email-error"` : ''}>
-</div>
-<div class="govuk-form-group${o.error && field === 'password' ? ' govuk-form-group--error' : ''}">
-<label class="govuk-label" for="password">Password</label>
-${o.error && field === 'password' ? html`<p id="password-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> ${o.error}</p>` : ''}
-<input class="govuk-input govuk-!-width-one-third${o.error && field === 'password' ? ' govuk-input--error' : ''}" id="password" name="password" type="password" autocomplete="current-password" maxlength="1024"${o.error && field === 'password' ? html` aria-describedby="password-error"` : ''}>
-</div>
-<button type="submit" class="govuk-button">Sign in</button>
-</form>
-${
-  o.demo
-    ? html`<h2 class="govuk-heading-m">Demo accounts</h2>
-<p class="govuk-body">This is the demo force. Every demo account's password is <code>${o.demo.password}</code>.</p>
-<table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--s">Demo accounts</caption><thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">Name</th><th scope="col" class="govuk-table__header">Email</th><th scope="col" class="govuk-table__header">Roles</th></tr></thead>
-<tbody class="govuk-table__body">${o.demo.accounts.map((a) => html`<tr class="govuk-table__row"><td class="govuk-table__cell">${a.name}</td><td class="govuk-table__cell"><code>${a.email}</code></td><td class="govuk-table__cell">${a.roles.map((r) => roleLabels[r as Role] ?? r).join(', ')}</td></tr>`)}</tbody></table>`
-    : ''
-}`;
-  return page({ title: 'Sign in', serviceName: o.serviceName, body, errors: o.error ? [{ field, message: o.error }] : undefined });
+  const errorField = /password/i.test(o.error ?? '') && !/email/i.test(o.error ?? '') ? 'password' : 'email';
+  const demo = o.demo && {
+    password: o.demo.password,
+    rows: o.demo.accounts.map((a) => [{ text: a.name }, { html: `<code>${escapeHtml(a.email)}</code>` }, { text: a.roles.map((r) => roleLabels[r as Role] ?? r).join(', ') }]),
+  };
+  return renderView('signIn.njk', { ...o, title: 'Sign in', demo, errorField, errors: o.error ? [{ field: errorField, message: o.error }] : undefined });
 }
 
 function messagePage(serviceName: string, title: string, text: string): string {
-  return page({ title, serviceName, body: html`<h1 class="govuk-heading-l">${title}</h1><p class="govuk-body">${text}</p><p class="govuk-body"><a class="govuk-link" href="/sign-in">Back to sign in</a></p>` });
+  return renderView('message.njk', { title, serviceName, paragraphs: [text], link: { href: '/sign-in', text: 'Back to sign in' } });
 }
 
 /** Sign-in and sign-out pages: local accounts, and the force's identity provider (OpenID Connect) when configured. */

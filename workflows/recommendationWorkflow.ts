@@ -41,8 +41,9 @@ const { recordTransition: recordTransitionLocally } = proxyLocalActivities<Activ
 const emailRetry: RetryPolicy = { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' };
 
 /**
- * The emails a command causes go out together in one activity (before the `send-emails-together` patch, one
- * activity each). Not a local activity: that would hold the command's answer until the mail server replied.
+ * The emails a command causes go out with its transition (recordTransition, since the `emails-sent-with-transition`
+ * patch); those that could not go then, and nudges, go out here, together in one activity with retries (before the
+ * `send-emails-together` patch, one activity each).
  */
 const { sendOutboundEmail, sendOutboundEmails } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: emailRetry });
 
@@ -135,7 +136,9 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
         anchors = anchorsAfter(anchors, state, decision.state, new Date(Date.now()).toISOString());
         state = decision.state;
         transitions++;
-        unsentEmailIds.push(...recorded.outboxIds);
+        // Emails the activity already sent with the transition are not sent again from the main loop.
+        const finished = patched('emails-sent-with-transition') ? new Set(recorded.finished ?? []) : new Set<string>();
+        unsentEmailIds.push(...recorded.outboxIds.filter((id) => !finished.has(id)));
         return { state, transitionId };
       } finally {
         applying = false;

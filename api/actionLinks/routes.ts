@@ -6,6 +6,7 @@ import { ActionLink, Person } from '../../entities';
 import type { ActionLinkAction } from '../../entities/ActionLink';
 import { recordAudit } from '../../entities/auditTrail';
 import { confirmPage, donePage, linkProblemPage } from '../../web/actionLinks';
+import { loadScrutiny, withNames } from '../../web/scrutiny';
 import type { ActingPerson } from '../actor';
 import { formToken, formTokenIsValid } from '../auth/authenticate';
 import type { ApiDependencies } from '../dependencies';
@@ -47,7 +48,7 @@ type Checked = { ok: true; claims: ActionLinkClaims; person: Person; by: ActingP
  * form token, claims the link (single use), sends the one command as the link's person, and releases the claim if
  * the command is refused. Forged, altered, expired and reused links get a page saying so, and an audit event.
  */
-export function actionLinkRoutes({ dataSource, recommendations, auth, forceName }: ApiDependencies): Router {
+export function actionLinkRoutes({ dataSource, recommendations, evidence, auth, forceName }: ApiDependencies): Router {
   const router = Router();
   const serviceName = `${forceName} recommendation tracker`;
   const secret = auth.settings.sessionSecret;
@@ -112,11 +113,11 @@ export function actionLinkRoutes({ dataSource, recommendations, auth, forceName 
     const checked = await check(req, req.params.token);
     if (!checked.ok) return problem(res, checked.status, checked.title, checked.explanation);
     const { reason, view } = await lifecycleRefusal(checked);
-    if (reason || !view) return problem(res, 409, 'This can no longer be done', `${reason ?? 'The item no longer exists'}. The link has not been used up.`);
+    if (reason || !view) return problem(res, 409, 'This can no longer be done', `${await withNames(dataSource, reason ?? 'The item no longer exists')}. The link has not been used up.`);
     res
       .set('Cache-Control', 'no-store')
       .type('html')
-      .send(confirmPage({ serviceName, personName: checked.person.name, action: checked.claims.action, view, formToken: formToken(req, res, auth), expiresAt: checked.claims.expiresAt }));
+      .send(confirmPage({ serviceName, personName: checked.person.name, action: checked.claims.action, item: await loadScrutiny({ dataSource, evidence }, view, { signedIn: false }), formToken: formToken(req, res, auth), expiresAt: checked.claims.expiresAt }));
   });
 
   router.post('/:token', async (req, res) => {
@@ -127,7 +128,7 @@ export function actionLinkRoutes({ dataSource, recommendations, auth, forceName 
     if (!checked.ok) return problem(res, checked.status, checked.title, checked.explanation);
     const parsed = formSchema.safeParse(req.body ?? {});
     const { reason, view } = await lifecycleRefusal(checked);
-    if (reason || !view) return problem(res, 409, 'This can no longer be done', `${reason ?? 'The item no longer exists'}. The link has not been used up.`);
+    if (reason || !view) return problem(res, 409, 'This can no longer be done', `${await withNames(dataSource, reason ?? 'The item no longer exists')}. The link has not been used up.`);
     const formError = !parsed.success
       ? parsed.error.issues.map((i) => i.message).join('; ')
       : checked.claims.action === 'reject' && !parsed.data.reasons
@@ -137,7 +138,7 @@ export function actionLinkRoutes({ dataSource, recommendations, auth, forceName 
       res
         .status(400)
         .type('html')
-        .send(confirmPage({ serviceName, personName: checked.person.name, action: checked.claims.action, view, formToken: formToken(req, res, auth), expiresAt: checked.claims.expiresAt, error: formError ?? 'The form is not valid', values: { comment: typeof req.body?.comment === 'string' ? req.body.comment.slice(0, 5000) : '', reasons: typeof req.body?.reasons === 'string' ? req.body.reasons.slice(0, 5000) : '' } }));
+        .send(confirmPage({ serviceName, personName: checked.person.name, action: checked.claims.action, item: await loadScrutiny({ dataSource, evidence }, view, { signedIn: false }), formToken: formToken(req, res, auth), expiresAt: checked.claims.expiresAt, error: formError ?? 'The form is not valid', values: { comment: typeof req.body?.comment === 'string' ? req.body.comment.slice(0, 5000) : '', reasons: typeof req.body?.reasons === 'string' ? req.body.reasons.slice(0, 5000) : '' } }));
       return;
     }
     const claimed = await dataSource

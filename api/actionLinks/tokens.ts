@@ -60,16 +60,21 @@ export function signActionLink(claims: ActionLinkClaims, secret: string): string
 
 /** Stores the link (single use) and returns its path, `/action-links/<token>`; `manager` may be a transaction. */
 export async function createActionLink(manager: EntityManager, request: ActionLinkRequest, secret: string): Promise<{ id: string; token: string; path: string }> {
-  const claims: ActionLinkClaims = { ...request, id: request.id ?? randomUUID(), expiresAt: new Date(Math.floor(request.expiresAt.getTime() / 1000) * 1000) };
-  await manager
-    .createQueryBuilder()
-    .insert()
-    .into(ActionLink)
-    .values({ id: claims.id, personId: claims.personId, recommendationId: claims.recommendationId, action: claims.action, expiresAt: claims.expiresAt, usedAt: null })
-    .orIgnore()
-    .execute();
-  const token = signActionLink(claims, secret);
-  return { id: claims.id, token, path: `/action-links/${token}` };
+  const [link] = await createActionLinks(manager, [request], secret);
+  return link!;
+}
+
+/** Stores several links in one statement (an email may offer more than one decision), in the order asked. */
+export async function createActionLinks(manager: EntityManager, requests: ActionLinkRequest[], secret: string): Promise<{ id: string; token: string; path: string }[]> {
+  if (requests.length === 0) return [];
+  const claims: ActionLinkClaims[] = requests.map((request) => ({ ...request, id: request.id ?? randomUUID(), expiresAt: new Date(Math.floor(request.expiresAt.getTime() / 1000) * 1000) }));
+  const values: unknown[] = [];
+  const rows = claims.map((c) => `(${[c.id, c.personId, c.recommendationId, c.action, c.expiresAt].map((value) => `$${values.push(value)}`).join(', ')})`);
+  await manager.query(`INSERT INTO action_links (id, person_id, recommendation_id, action, expires_at) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING`, values);
+  return claims.map((c) => {
+    const token = signActionLink(c, secret);
+    return { id: c.id, token, path: `/action-links/${token}` };
+  });
 }
 
 export type TokenReading = { ok: true; claims: ActionLinkClaims } | { ok: false; reason: 'malformed' | 'forged' };

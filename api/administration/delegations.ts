@@ -1,4 +1,6 @@
+import type { DataSource } from 'typeorm';
 import { z } from 'zod';
+import type { ActingPerson } from '../actor';
 import { Delegation, Person } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import type { ApiDependencies } from '../dependencies';
@@ -7,7 +9,7 @@ import { delegationSchema as delegationResponse, listOf } from '../openapi/schem
 import { ApiProblem, type FieldProblem } from '../problem';
 import { isoDate } from '../reports/schemas';
 
-const delegationSchema = z
+export const delegationSchema = z
   .object({
     fromPersonId: z.uuid({ message: 'must be the id of a person (a UUID)' }),
     toPersonId: z.uuid({ message: 'must be the id of a person (a UUID)' }),
@@ -20,6 +22,46 @@ const delegationSchema = z
     if (d.endsOn < d.startsOn) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'must be on or after startsOn' });
     if (d.fromPersonId === d.toPersonId) ctx.addIssue({ code: 'custom', path: ['toPersonId'], message: 'a person cannot stand in for themselves' });
   });
+
+/** Sets up a delegation between two active people. */
+export async function addDelegation(dataSource: DataSource, input: z.output<typeof delegationSchema>, by: ActingPerson): Promise<Delegation> {
+  const problems: FieldProblem[] = [];
+  const [from, to] = await Promise.all([dataSource.manager.findOneBy(Person, { id: input.fromPersonId }), dataSource.manager.findOneBy(Person, { id: input.toPersonId })]);
+  if (!from?.active) problems.push({ field: 'body.fromPersonId', message: 'no active person has this id' });
+  if (!to?.active) problems.push({ field: 'body.toPersonId', message: 'no active person has this id' });
+  if (problems.length) throw ApiProblem.invalid(problems);
+  return dataSource.transaction(async (tx) => {
+    const row = await tx.save(tx.create(Delegation, input));
+    await recordAudit(tx, {
+      actorId: by.actor.personId,
+      actorLabel: by.label,
+      entityType: 'delegation',
+      entityId: row.id,
+      type: 'delegation_added',
+      summary: `${to!.name} approves for ${from!.name} from ${input.startsOn} to ${input.endsOn}`,
+      after: input,
+    });
+    return row;
+  });
+}
+
+/** Cancels a delegation. */
+export async function cancelDelegation(dataSource: DataSource, delegationId: string, by: ActingPerson): Promise<void> {
+  await dataSource.transaction(async (tx) => {
+    const row = await tx.findOneBy(Delegation, { id: delegationId });
+    if (!row) throw ApiProblem.notFound('The delegation');
+    await tx.delete(Delegation, { id: delegationId });
+    await recordAudit(tx, {
+      actorId: by.actor.personId,
+      actorLabel: by.label,
+      entityType: 'delegation',
+      entityId: delegationId,
+      type: 'delegation_cancelled',
+      summary: `Cancelled a delegation (${row.startsOn} to ${row.endsOn})`,
+      before: { fromPersonId: row.fromPersonId, toPersonId: row.toPersonId, startsOn: row.startsOn, endsOn: row.endsOn, reason: row.reason },
+    });
+  });
+}
 
 /** Who approves for whom while someone is away. Approvers set their own; administrators set anyone's. */
 export function delegationsFeature({ dataSource }: ApiDependencies): Feature {
@@ -47,24 +89,7 @@ export function delegationsFeature({ dataSource }: ApiDependencies): Feature {
         body: delegationSchema,
         responses: { 201: { description: 'Set up', schema: delegationResponse } },
         async handle({ res, body: input, by }) {
-          const problems: FieldProblem[] = [];
-          const [from, to] = await Promise.all([dataSource.manager.findOneBy(Person, { id: input.fromPersonId }), dataSource.manager.findOneBy(Person, { id: input.toPersonId })]);
-          if (!from?.active) problems.push({ field: 'body.fromPersonId', message: 'no active person has this id' });
-          if (!to?.active) problems.push({ field: 'body.toPersonId', message: 'no active person has this id' });
-          if (problems.length) throw ApiProblem.invalid(problems);
-          const saved = await dataSource.transaction(async (tx) => {
-            const row = await tx.save(tx.create(Delegation, input));
-            await recordAudit(tx, {
-              actorId: by.actor.personId,
-              actorLabel: by.label,
-              entityType: 'delegation',
-              entityId: row.id,
-              type: 'delegation_added',
-              summary: `${to!.name} approves for ${from!.name} from ${input.startsOn} to ${input.endsOn}`,
-              after: input,
-            });
-            return row;
-          });
+          const saved = await addDelegation(dataSource, input, by);
           res.status(201).json(saved);
         },
       }),
@@ -81,20 +106,7 @@ export function delegationsFeature({ dataSource }: ApiDependencies): Feature {
         },
         responses: { 204: { description: 'Cancelled' } },
         async handle({ res, params, by }) {
-          await dataSource.transaction(async (tx) => {
-            const row = await tx.findOneBy(Delegation, { id: params.delegationId });
-            if (!row) throw ApiProblem.notFound('The delegation');
-            await tx.delete(Delegation, { id: params.delegationId });
-            await recordAudit(tx, {
-              actorId: by.actor.personId,
-              actorLabel: by.label,
-              entityType: 'delegation',
-              entityId: params.delegationId,
-              type: 'delegation_cancelled',
-              summary: `Cancelled a delegation (${row.startsOn} to ${row.endsOn})`,
-              before: { fromPersonId: row.fromPersonId, toPersonId: row.toPersonId, startsOn: row.startsOn, endsOn: row.endsOn, reason: row.reason },
-            });
-          });
+          await cancelDelegation(dataSource, params.delegationId, by);
           res.status(204).end();
         },
       }),

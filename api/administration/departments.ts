@@ -1,4 +1,6 @@
+import type { DataSource } from 'typeorm';
 import { z } from 'zod';
+import type { ActingPerson } from '../actor';
 import { Department } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import type { ApiDependencies } from '../dependencies';
@@ -6,7 +8,17 @@ import { endpoint, type Feature } from '../endpoint';
 import { departmentSchema as departmentResponse, listOf } from '../openapi/schemas';
 import { ApiProblem } from '../problem';
 
-const departmentSchema = z.object({ name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters') }).strict();
+export const departmentSchema = z.object({ name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters') }).strict();
+
+/** Adds a department; the name must be new. */
+export async function addDepartment(dataSource: DataSource, name: string, by: ActingPerson): Promise<Department> {
+  return dataSource.transaction(async (tx) => {
+    if (await tx.existsBy(Department, { name })) throw ApiProblem.invalid([{ field: 'body.name', message: `"${name}" already exists` }]);
+    const row = await tx.save(tx.create(Department, { name }));
+    await recordAudit(tx, { actorId: by.actor.personId, actorLabel: by.label, entityType: 'department', entityId: row.id, type: 'department_added', summary: `Added department "${name}"`, after: { name } });
+    return row;
+  });
+}
 
 export function departmentsFeature({ dataSource }: ApiDependencies): Feature {
   return {
@@ -32,12 +44,7 @@ export function departmentsFeature({ dataSource }: ApiDependencies): Feature {
         body: departmentSchema,
         responses: { 201: { description: 'Added', schema: departmentResponse } },
         async handle({ res, body: { name }, by }) {
-          const saved = await dataSource.transaction(async (tx) => {
-            if (await tx.existsBy(Department, { name })) throw ApiProblem.invalid([{ field: 'body.name', message: `"${name}" already exists` }]);
-            const row = await tx.save(tx.create(Department, { name }));
-            await recordAudit(tx, { actorId: by.actor.personId, actorLabel: by.label, entityType: 'department', entityId: row.id, type: 'department_added', summary: `Added department "${name}"`, after: { name } });
-            return row;
-          });
+          const saved = await addDepartment(dataSource, name, by);
           res.status(201).json(saved);
         },
       }),

@@ -18,7 +18,7 @@ const offset = z.union([
   z.object({ duration: z.string().min(2).max(40) }).strict(),
 ]);
 
-const reminderSettingsSchema = z
+export const reminderSettingsSchema = z
   .object({
     policy: z
       .object({

@@ -1,4 +1,6 @@
+import type { DataSource } from 'typeorm';
 import { z } from 'zod';
+import type { ActingPerson } from '../actor';
 import { defaultRoutingRules, routingRuleProblems, type RoutingRule as RoutingRuleData } from '../../domain/approvalRouting';
 import { closureCategories, itemKinds, roles, sourceKinds } from '../../domain/vocabulary';
 import { Person, RoutingRule } from '../../entities';
@@ -8,7 +10,7 @@ import { endpoint, type Feature } from '../endpoint';
 import { routingRuleSchema as routingRuleResponse, routingRulesSchema } from '../openapi/schemas';
 import { ApiProblem, requireVersion } from '../problem';
 
-const ruleId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1 to 63 lower-case letters, digits or hyphens');
+export const ruleId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1 to 63 lower-case letters, digits or hyphens');
 const names = z.array(z.string().trim().min(1).max(200)).max(50).optional();
 
 export const routingRuleSchema = z
@@ -39,6 +41,41 @@ export const routingRuleSchema = z
   .strict();
 
 const toData = (rule: Pick<RoutingRule, 'id' | 'priority' | 'match' | 'steps'>): RoutingRuleData => ({ id: rule.id, priority: rule.priority, match: rule.match, steps: rule.steps });
+
+/**
+ * Adds or changes a rule. `ifMatch`, when given, must be the rule's current version (412 otherwise); refused (409)
+ * when the rules would leave some items with nobody to approve them.
+ */
+export async function saveRoutingRule(dataSource: DataSource, id: string, input: z.output<typeof routingRuleSchema>, ifMatch: string | undefined, by: ActingPerson): Promise<RoutingRule> {
+  return dataSource.transaction(async (tx) => {
+    const existing = await tx.findOne(RoutingRule, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (existing && ifMatch) requireVersion(ifMatch, existing.version, 'rule');
+    for (const [index, step] of input.steps.entries()) {
+      if (step.kind === 'person' && !(await tx.existsBy(Person, { id: step.personId, active: true }))) {
+        throw ApiProblem.invalid([{ field: `body.steps[${index}].personId`, message: 'no active person has this id' }]);
+      }
+    }
+    const others = (await tx.find(RoutingRule, { where: { active: true } })).filter((r) => r.id !== id).map(toData);
+    const candidate = { id, priority: input.priority, match: input.match, steps: input.steps };
+    const problems = routingRuleProblems(input.active ? [...others, candidate] : others.length ? others : defaultRoutingRules);
+    if (problems.length) throw new ApiProblem(409, 'The routing rules would not work', problems.join('; '));
+    const row = existing ?? tx.create(RoutingRule, { id });
+    const before = existing ? { ...toData(existing), description: existing.description, active: existing.active } : null;
+    Object.assign(row, input);
+    const result = await tx.save(row);
+    await recordAudit(tx, {
+      actorId: by.actor.personId,
+      actorLabel: by.label,
+      entityType: 'routing_rule',
+      entityId: id,
+      type: existing ? 'routing_rule_changed' : 'routing_rule_added',
+      summary: `${existing ? 'Changed' : 'Added'} routing rule "${id}"`,
+      before,
+      after: { ...candidate, description: input.description, active: input.active },
+    });
+    return result;
+  });
+}
 
 /**
  * The force's approval routing rules: data an administrator edits. While none are stored, the defaults of
@@ -72,36 +109,7 @@ export function routingRulesFeature({ dataSource }: ApiDependencies): Feature {
         conditional: true,
         responses: { 200: { description: 'Saved', schema: routingRuleResponse, headers: { ETag: 'its version' } }, 409: { description: 'The rule set would not work' } },
         async handle({ req, res, params, body: input, by }) {
-          const id = params.ruleId;
-          const saved = await dataSource.transaction(async (tx) => {
-            const existing = await tx.findOne(RoutingRule, { where: { id }, lock: { mode: 'pessimistic_write' } });
-            const ifMatch = req.get('if-match');
-            if (existing && ifMatch) requireVersion(ifMatch, existing.version, 'rule');
-            for (const [index, step] of input.steps.entries()) {
-              if (step.kind === 'person' && !(await tx.existsBy(Person, { id: step.personId, active: true }))) {
-                throw ApiProblem.invalid([{ field: `body.steps[${index}].personId`, message: 'no active person has this id' }]);
-              }
-            }
-            const others = (await tx.find(RoutingRule, { where: { active: true } })).filter((r) => r.id !== id).map(toData);
-            const candidate = { id, priority: input.priority, match: input.match, steps: input.steps };
-            const problems = routingRuleProblems(input.active ? [...others, candidate] : others.length ? others : defaultRoutingRules);
-            if (problems.length) throw new ApiProblem(409, 'The routing rules would not work', problems.join('; '));
-            const row = existing ?? tx.create(RoutingRule, { id });
-            const before = existing ? { ...toData(existing), description: existing.description, active: existing.active } : null;
-            Object.assign(row, input);
-            const result = await tx.save(row);
-            await recordAudit(tx, {
-              actorId: by.actor.personId,
-              actorLabel: by.label,
-              entityType: 'routing_rule',
-              entityId: id,
-              type: existing ? 'routing_rule_changed' : 'routing_rule_added',
-              summary: `${existing ? 'Changed' : 'Added'} routing rule "${id}"`,
-              before,
-              after: { ...candidate, description: input.description, active: input.active },
-            });
-            return result;
-          });
+          const saved = await saveRoutingRule(dataSource, params.ruleId, input, req.get('if-match'), by);
           res.status(200).set('ETag', `"${saved.version}"`).json(saved);
         },
       }),

@@ -3,6 +3,8 @@ import { Person } from '../../entities';
 import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../endpoint';
 import { apiTokenSchema, issuedApiTokenSchema, listOf, sessionSchema } from '../openapi/schemas';
+import { personView } from '../people/routes';
+import { changeOwnPasswordSchema } from '../people/schemas';
 import { ApiProblem } from '../problem';
 import { clearSessionCookie, setSessionCookie } from './authenticate';
 import type { Identity } from './identity';
@@ -22,8 +24,8 @@ const tokenRequestSchema = z
   })
   .strict();
 
-const sessionView = (identity: Identity, person: Pick<Person, 'id' | 'name' | 'email' | 'roles' | 'jobTitle' | 'department'>) => ({
-  person: { id: person.id, name: person.name, email: person.email, roles: person.roles, jobTitle: person.jobTitle, department: person.department },
+const sessionView = (identity: Identity, person: Person) => ({
+  person: personView(person),
   via: identity.via,
   csrfToken: identity.session?.csrfToken ?? null,
 });
@@ -83,6 +85,20 @@ export function sessionFeature({ dataSource, auth }: ApiDependencies): Feature {
           setSessionCookie(req, res, auth, token);
           const identity: Identity = { person: outcome.person, via: 'session', session: { id: session.id, csrfToken: session.csrfToken } };
           res.status(201).json(sessionView(identity, outcome.person));
+        },
+      }),
+      endpoint({
+        method: 'put',
+        path: '/password',
+        summary: 'Change my password',
+        description: 'The current password is required. Every other session of yours ends; this one stays signed in. Only from a signed-in browser session.',
+        access: 'signedIn',
+        body: changeOwnPasswordSchema,
+        responses: { 204: { description: 'Changed' } },
+        async handle({ res, body, identity }) {
+          if (identity!.via !== 'session') throw new ApiProblem(403, 'Not allowed', 'A password is changed from a signed-in browser session, not with an API token.');
+          await auth.changeOwnPassword(identity!, body.currentPassword, body.newPassword);
+          res.status(204).end();
         },
       }),
       endpoint({

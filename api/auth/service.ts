@@ -1,11 +1,14 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { IsNull, Not } from 'typeorm';
 import { ApiToken, LocalAccount, Person, Session, SignInAttempt } from '../../entities';
+import { ApiProblem } from '../problem';
 import type { SignInMethod } from '../../entities/Session';
 import { recordAudit } from '../../entities/auditTrail';
 import type { OidcSettings } from './oidc';
 import { hashPassword, needsRehash, passwordProblem, verifyAgainstNothing, verifyPassword } from './passwords';
 import { randomToken, sha256Hex } from './secrets';
 import type { Identity } from './identity';
+import type { Role } from '../../domain/vocabulary';
 
 export interface AuthSettings {
   /** Signs action links and sign-in form tokens (SESSION_SECRET). */
@@ -108,22 +111,100 @@ export class AuthService {
           summary: person ? `Failed sign-in from ${ipAddress}: wrong password` : `Failed sign-in from ${ipAddress}: no active account has this email`,
           after: { reason: person ? (account ? 'wrong_password' : 'no_local_account') : 'unknown_email', ipAddress },
         });
-        if (account) {
-          const failures = account.failedAttempts + 1;
-          if (failures >= this.settings.maxFailures) {
-            const lockedUntil = new Date(now.getTime() + this.settings.lockoutMinutes * 60_000);
-            await tx.update(LocalAccount, { personId: account.personId }, { failedAttempts: 0, lockedUntil });
-            await recordAudit(tx, { ...actor, type: 'account_locked', summary: `Locked the account for ${this.settings.lockoutMinutes} minutes after ${failures} failed sign-ins`, after: { lockedUntil: lockedUntil.toISOString() } });
-          } else {
-            await tx.update(LocalAccount, { personId: account.personId }, { failedAttempts: failures });
-          }
-        }
+        if (account) await this.countWrongPassword(tx, account, actor, now);
         return { ok: false, reason: 'invalid' } as const;
       }
       await tx.update(LocalAccount, { personId: account.personId }, { failedAttempts: 0, lockedUntil: null });
       if (needsRehash(account.passwordHash)) await tx.update(LocalAccount, { personId: account.personId }, { passwordHash: await hashPassword(password) });
       return { ok: true, person } as const;
     });
+  }
+
+  /**
+   * An administrator sets a person's first password or resets a forgotten one (told to them in person, never
+   * emailed). The person's sessions end, since whoever knew the old password may be signed in with it; a lockout
+   * ends too.
+   */
+  async resetPassword(personId: string, password: string, by: { id: string | null; label: string; sessionId?: string }, field = 'body.password'): Promise<{ endedSessions: number }> {
+    const person = await this.dataSource.manager.findOneBy(Person, { id: personId });
+    if (!person) throw ApiProblem.notFound('The person');
+    const problem = passwordProblem(password, person.email);
+    if (problem) throw ApiProblem.invalid([{ field, message: problem }]);
+    const passwordHash = await hashPassword(password);
+    return this.dataSource.transaction(async (tx) => {
+      const existed = await tx.existsBy(LocalAccount, { personId });
+      await tx.upsert(LocalAccount, { personId, passwordHash, failedAttempts: 0, lockedUntil: null, passwordChangedAt: new Date() }, ['personId']);
+      const endedSessions = await this.endSessions(tx, personId, by.sessionId);
+      await recordAudit(tx, {
+        actorId: by.id,
+        actorLabel: by.label,
+        entityType: 'account',
+        entityId: personId,
+        type: existed ? 'password_reset' : 'password_set',
+        summary: `${existed ? 'Reset' : 'Set'} the password of ${person.name}'s account${endedSessions ? ` and ended ${endedSessions} session(s)` : ''}`,
+        after: { endedSessions },
+      });
+      return { endedSessions };
+    });
+  }
+
+  /** A signed-in person changes their own password: the current one first; every other session of theirs ends. */
+  async changeOwnPassword(identity: Identity, currentPassword: string, newPassword: string): Promise<{ endedSessions: number }> {
+    const personId = identity.person.id;
+    const account = await this.dataSource.getRepository(LocalAccount).createQueryBuilder('a').addSelect('a.passwordHash').where('a.person_id = :id', { id: personId }).getOne();
+    if (!account) throw ApiProblem.invalid([{ field: 'body.currentPassword', message: 'you have no password here (you sign in through the identity provider): ask an administrator' }]);
+    const now = new Date();
+    if (account.lockedUntil && account.lockedUntil > now) throw ApiProblem.invalid([{ field: 'body.currentPassword', message: 'cannot be checked: the account is locked after too many wrong passwords, try again later' }]);
+    if (!(await verifyPassword(account.passwordHash, currentPassword))) {
+      await this.dataSource.transaction(async (tx) => {
+        const actor = { actorId: personId, actorLabel: identity.person.name, entityType: 'account' as const, entityId: personId };
+        await recordAudit(tx, { ...actor, type: 'password_change_failed', summary: 'Tried to change their password with a wrong current password' });
+        await this.countWrongPassword(tx, account, actor, now);
+      });
+      throw ApiProblem.invalid([{ field: 'body.currentPassword', message: 'is not your current password' }]);
+    }
+    if (currentPassword === newPassword) throw ApiProblem.invalid([{ field: 'body.newPassword', message: 'must differ from the current password' }]);
+    const problem = passwordProblem(newPassword, identity.person.email);
+    if (problem) throw ApiProblem.invalid([{ field: 'body.newPassword', message: problem }]);
+    const passwordHash = await hashPassword(newPassword);
+    return this.dataSource.transaction(async (tx) => {
+      await tx.update(LocalAccount, { personId }, { passwordHash, failedAttempts: 0, lockedUntil: null, passwordChangedAt: new Date() });
+      const endedSessions = await this.endSessions(tx, personId, identity.session?.id);
+      await recordAudit(tx, {
+        actorId: personId,
+        actorLabel: identity.person.name,
+        entityType: 'account',
+        entityId: personId,
+        type: 'password_changed',
+        summary: `Changed their password${endedSessions ? ` and ended ${endedSessions} other session(s)` : ''}`,
+        after: { endedSessions },
+      });
+      return { endedSessions };
+    });
+  }
+
+  /** Ends every live session of a person but `exceptSessionId`; returns how many ended. */
+  async endSessions(manager: EntityManager, personId: string, exceptSessionId?: string): Promise<number> {
+    const result = await manager.update(Session, { personId, revokedAt: IsNull(), ...(exceptSessionId ? { id: Not(exceptSessionId) } : {}) }, { revokedAt: new Date() });
+    return result.affected ?? 0;
+  }
+
+  /** Revokes every live API token of a person; returns how many. */
+  async revokeApiTokens(manager: EntityManager, personId: string): Promise<number> {
+    const result = await manager.update(ApiToken, { personId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    return result.affected ?? 0;
+  }
+
+  /** A wrong password counts towards the account's lockout, whether typed to sign in or to change it. */
+  private async countWrongPassword(tx: EntityManager, account: LocalAccount, actor: { actorId: string | null; actorLabel: string; entityType: 'account'; entityId: string }, now: Date): Promise<void> {
+    const failures = account.failedAttempts + 1;
+    if (failures >= this.settings.maxFailures) {
+      const lockedUntil = new Date(now.getTime() + this.settings.lockoutMinutes * 60_000);
+      await tx.update(LocalAccount, { personId: account.personId }, { failedAttempts: 0, lockedUntil });
+      await recordAudit(tx, { ...actor, type: 'account_locked', summary: `Locked the account for ${this.settings.lockoutMinutes} minutes after ${failures} wrong passwords`, after: { lockedUntil: lockedUntil.toISOString() } });
+    } else {
+      await tx.update(LocalAccount, { personId: account.personId }, { failedAttempts: failures });
+    }
   }
 
   // --- sessions ------------------------------------------------------------------------------------------------
@@ -209,12 +290,18 @@ export class AuthService {
 
   async apiTokenIdentity(token: string): Promise<Identity | null> {
     if (!token.startsWith('rt_') || token.length > 200) return null;
-    const row = await this.dataSource.getRepository(ApiToken).findOne({ where: { tokenHash: sha256Hex(token) }, relations: { person: true } });
+    // Every API request comes through here: one plain query, no entity mapping.
+    const [row] = (await this.dataSource.query(
+      `SELECT t.id, t.revoked_at AS "revokedAt", t.expires_at AS "expiresAt", t.last_used_at AS "lastUsedAt",
+              p.id AS "personId", p.name, p.email, p.roles, p.active
+         FROM api_tokens t JOIN people p ON p.id = t.person_id
+        WHERE t.token_hash = $1`,
+      [sha256Hex(token)],
+    )) as { id: string; revokedAt: Date | null; expiresAt: Date | null; lastUsedAt: Date | null; personId: string; name: string; email: string; roles: Role[]; active: boolean }[];
     const now = Date.now();
-    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now) || !row.person.active) return null;
-    if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > 60_000) await this.dataSource.manager.update(ApiToken, { id: row.id }, { lastUsedAt: new Date(now) });
-    const { person } = row;
-    return { person: { id: person.id, name: person.name, email: person.email, roles: person.roles }, via: 'api_token', tokenId: row.id };
+    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now) || !row.active) return null;
+    if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > 60_000) await this.dataSource.query(`UPDATE api_tokens SET last_used_at = $2 WHERE id = $1`, [row.id, new Date(now)]);
+    return { person: { id: row.personId, name: row.name, email: row.email, roles: row.roles }, via: 'api_token', tokenId: row.id };
   }
 
   async listApiTokens(personId: string | null): Promise<ApiToken[]> {

@@ -1,9 +1,11 @@
+import type { Response } from 'express';
 import { z } from 'zod';
 import { Recommendation } from '../../entities';
 import { endpoint, type Feature } from '../endpoint';
 import { evidenceItemSchema, listOf } from '../openapi/schemas';
 import { ApiProblem } from '../problem';
 import type { ApiDependencies } from '../dependencies';
+import type { EvidenceSummary } from './service';
 import { recommendationIdParams } from '../recommendations/schemas';
 
 /** File types a force keeps as evidence: documents, spreadsheets, presentations, images, text and email. */
@@ -23,15 +25,28 @@ export const evidenceContentTypes: Record<string, string> = {
 };
 
 const itemParams = recommendationIdParams.extend({ itemId: z.uuid({ message: 'must be an evidence id (a UUID)' }) });
-const title = z.string().trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters');
-const linkSchema = z
+export const evidenceTitle = z.string().trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters');
+export const evidenceLinkSchema = z
   .object({
-    title,
+    title: evidenceTitle,
     url: z.url({ protocol: /^https?$/, message: 'must be a web address starting with http:// or https://' }).max(2000),
   })
   .strict();
-const noteSchema = z.object({ title, note: z.string().trim().min(1, 'must not be empty').max(20_000, 'must be at most 20000 characters') }).strict();
-const fileQuery = z.object({ title }).strict();
+export const evidenceNoteSchema = z.object({ title: evidenceTitle, note: z.string().trim().min(1, 'must not be empty').max(20_000, 'must be at most 20000 characters') }).strict();
+const fileQuery = z.object({ title: evidenceTitle }).strict();
+
+/** An evidence file as a download that never renders in this site's origin (the api's route and the evidence page's link). */
+export function sendEvidenceFile(res: Response, { item, content }: { item: EvidenceSummary; content: Buffer }): void {
+  res
+    .set({
+      'Content-Type': item.contentType ?? 'application/octet-stream',
+      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(item.title)}`,
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      ETag: `"${item.sha256}"`,
+    })
+    .send(content);
+}
 
 export function evidenceFeature({ dataSource, evidence, evidenceMaxBytes }: ApiDependencies): Feature {
   /** Evidence is added by the item's owner (or an administrator): the relation the permission table asks about. */
@@ -64,7 +79,7 @@ export function evidenceFeature({ dataSource, evidence, evidenceMaxBytes }: ApiD
         access: 'evidence.add',
         relation: ownerOfItem,
         params: recommendationIdParams,
-        body: linkSchema,
+        body: evidenceLinkSchema,
         responses: added,
         async handle({ res, params, body, by }) {
           res.status(201).json(await evidence.add(params.id, { kind: 'link', ...body }, by));
@@ -77,7 +92,7 @@ export function evidenceFeature({ dataSource, evidence, evidenceMaxBytes }: ApiD
         access: 'evidence.add',
         relation: ownerOfItem,
         params: recommendationIdParams,
-        body: noteSchema,
+        body: evidenceNoteSchema,
         responses: added,
         async handle({ res, params, body, by }) {
           res.status(201).json(await evidence.add(params.id, { kind: 'note', ...body }, by));
@@ -114,16 +129,7 @@ export function evidenceFeature({ dataSource, evidence, evidenceMaxBytes }: ApiD
         params: itemParams,
         responses: { 200: { description: 'The file, as an attachment', contentType: 'application/octet-stream' } },
         async handle({ res, params }) {
-          const { item, content } = await evidence.content(params.id, params.itemId);
-          res
-            .set({
-              'Content-Type': item.contentType ?? 'application/octet-stream',
-              'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(item.title)}`,
-              'X-Content-Type-Options': 'nosniff',
-              'Content-Security-Policy': "default-src 'none'; sandbox",
-              ETag: `"${item.sha256}"`,
-            })
-            .send(content);
+          sendEvidenceFile(res, await evidence.content(params.id, params.itemId));
         },
       }),
     ],

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { In } from 'typeorm';
-import { calendarDateInLondon } from '../../domain/calendar';
+import { calendarDateInLondon, londonWallClockToEpochMs } from '../../domain/calendar';
 import type { RecommendationState } from '../../domain/lifecycle';
-import { importedState, mapHeaders, readImportRow, type ImportColumn, type ImportedItem, type ImportProblem } from '../../domain/trackerImport';
+import type { IsoDate } from '../../domain/vocabulary';
+import { importedHistory, mapHeaders, readImportRow, type ImportColumn, type ImportedItem, type ImportProblem, type ImportRouting } from '../../domain/trackerImport';
 import { Person, Recommendation, SourceReport } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import { recommendationWorkflowId } from '../../workflows/messages';
 import type { ActingPerson } from '../actor';
 import { ApiProblem } from '../problem';
 import type { RecommendationWorkflows } from '../recommendations/workflowGateway';
+import { loadApprovalDirectory } from '../recommendations/decisionContext';
 import { readSpreadsheet } from './spreadsheet';
 
 export type RowAction = 'create' | 'update' | 'unchanged';
@@ -29,6 +31,14 @@ interface PlannedRow {
   changes: Partial<Pick<Recommendation, 'text' | 'kind' | 'addressedTo' | 'department' | 'category' | 'forTheForce'>>;
   ownerId: string | null;
   leadId: string | null;
+}
+
+/**
+ * When an imported event happened: `hour` o'clock London time on its day (steps of one item a millisecond apart, so
+ * they keep their order), never later than now (an import dated today).
+ */
+function importedAt(date: IsoDate, hour: number, index: number, now: number): Date {
+  return new Date(Math.min(londonWallClockToEpochMs(date, hour * 3_600_000) + index, now - 1_000 + index));
 }
 
 /**
@@ -59,8 +69,9 @@ export class ImportService {
         preview.problems.map((p) => ({ field: `row ${p.row}${p.column ? `: ${p.column}` : ''}`, message: p.message })),
       );
     }
-    const { plan } = planned;
-    const today = calendarDateInLondon(Date.now());
+    const { plan, routing } = planned;
+    const now = Date.now();
+    const today = calendarDateInLondon(now);
     const started: { id: string; state: RecommendationState }[] = [];
     await this.dataSource.transaction(async (tx) => {
       const reportIds = new Map<string, string>();
@@ -85,12 +96,22 @@ export class ImportService {
         let reportId = reportIds.get(reportKey) ?? (await tx.findOneBy(SourceReport, { title: item.report.title, originator: item.report.originator }))?.id;
         if (!reportId) {
           reportId = randomUUID();
+          // Logged on the day its first item in the file was (the papers count a report from then).
+          const firstLogged = plan.filter((p) => p.action === 'create' && `${p.item.report.originator}\u0000${p.item.report.title}` === reportKey).map((p) => p.item.loggedOn ?? today).sort()[0] ?? today;
           await tx.insert(SourceReport, { id: reportId, ...item.report });
-          await recordAudit(tx, { ...audit, entityType: 'source_report', entityId: reportId, type: 'report_logged', summary: `Imported ${item.report.originator} report "${item.report.title}"`, after: item.report });
+          await recordAudit(tx, {
+            ...audit,
+            occurredAt: importedAt(firstLogged, 8, 0, now),
+            entityType: 'source_report',
+            entityId: reportId,
+            type: 'report_logged',
+            summary: `Imported ${item.report.originator} report "${item.report.title}"`,
+            after: item.report,
+          });
         }
         reportIds.set(reportKey, reportId);
         const id = randomUUID();
-        const { state } = importedState(id, item, { ownerId, leadId }, today);
+        const { state, steps } = importedHistory(id, item, { ownerId, leadId }, today, routing);
         if (!state) throw new Error(`row ${item.row} passed the dry run but gives no sound state`);
         const facts = { reportId, reference: item.reference, kind: item.kind, text: item.text, addressedTo: item.addressedTo, forTheForce: item.forTheForce, category: item.category, department: item.department };
         await tx.insert(Recommendation, {
@@ -103,11 +124,11 @@ export class ImportService {
           state,
           workflowId: recommendationWorkflowId(id),
         });
-        const { recommendationId: _id, ...imported } = state;
+        const onItem = { ...audit, entityType: 'recommendation' as const, entityId: id, recommendationId: id };
         await recordAudit(
           tx,
-          { ...audit, entityType: 'recommendation', entityId: id, recommendationId: id, type: 'recommendation_logged', summary: `Imported ${item.kind.replace(/_/g, ' ')} ${item.reference} (row ${item.row})`, after: { ...facts, status: 'logged' } },
-          { ...audit, entityType: 'recommendation', entityId: id, recommendationId: id, type: 'recommendation_imported', summary: `Imported as ${state.status.replace(/_/g, ' ')}`, after: imported },
+          { ...onItem, occurredAt: importedAt(item.loggedOn ?? today, 9, 0, now), type: 'recommendation_logged', summary: `Imported ${item.kind.replace(/_/g, ' ')} ${item.reference} (row ${item.row})`, after: { ...facts, status: 'logged' } },
+          ...steps.map((step, index) => ({ ...onItem, occurredAt: importedAt(step.on, 10, index, now), type: step.type, summary: step.summary, after: step.change })),
         );
         if (state.status !== 'closed') started.push({ id, state });
       }
@@ -118,7 +139,12 @@ export class ImportService {
     return preview;
   }
 
-  private async plan(file: Buffer, contentType: string): Promise<{ plan: PlannedRow[]; problems: ImportProblem[]; notes: string[] }> {
+  /** Who can approve, every delegation (imported steps may be dated in the past) and the force's routing rules. */
+  private routing(): Promise<ImportRouting> {
+    return loadApprovalDirectory(this.dataSource, { delegationsEndingFrom: null, alsoPeople: [] });
+  }
+
+  private async plan(file: Buffer, contentType: string): Promise<{ plan: PlannedRow[]; problems: ImportProblem[]; notes: string[]; routing: ImportRouting }> {
     let table: string[][];
     try {
       table = await readSpreadsheet(file, contentType);
@@ -153,6 +179,7 @@ export class ImportService {
     const reports = await this.dataSource.manager.find(SourceReport, { relations: { recommendations: true } });
     const plan: PlannedRow[] = [];
     const today = calendarDateInLondon(Date.now());
+    const routing = await this.routing();
     for (const item of items) {
       const owner = item.ownerEmail ? byEmail.get(item.ownerEmail) : undefined;
       const lead = item.leadEmail ? byEmail.get(item.leadEmail) : undefined;
@@ -165,7 +192,7 @@ export class ImportService {
       const peopleUnknown = problems.some((p) => p.row === item.row);
       if (!existing) {
         // A row whose people are unknown has said what is wrong already; its state follows once they are fixed.
-        const check = peopleUnknown ? { problems: [] } : importedState('00000000-0000-4000-8000-000000000000', item, { ownerId: owner?.id ?? null, leadId: lead?.id ?? null }, today);
+        const check = peopleUnknown ? { problems: [] } : importedHistory('00000000-0000-4000-8000-000000000000', item, { ownerId: owner?.id ?? null, leadId: lead?.id ?? null }, today, routing);
         for (const message of check.problems) problems.push({ row: item.row, column: 'Status', message: `the row does not give a sound state: ${message}` });
         plan.push({ item, action: 'create', existing: null, changes: {}, ownerId: owner?.id ?? null, leadId: lead?.id ?? null });
         continue;
@@ -177,7 +204,7 @@ export class ImportService {
       }
       plan.push({ item, action: Object.keys(changes).length ? 'update' : 'unchanged', existing, changes, ownerId: existing.ownerId, leadId: existing.leadId });
     }
-    return { plan, problems: problems.sort((a, b) => a.row - b.row), notes };
+    return { plan, problems: problems.sort((a, b) => a.row - b.row), notes, routing };
   }
 }
 

@@ -80,7 +80,16 @@ export function templateCsv(columns: readonly string[]): string {
     '30/09/2026',
     'in progress',
     'Audit of breach reports under way',
+    '12/04/2019',
+    '15/05/2019',
+    '',
+    '01/10/2026',
   ];
-  const line = (cells: readonly string[]) => cells.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',');
-  return `${line(columns)}\r\n${line(example)}\r\n`;
+  return writeCsv([columns, example]);
+}
+
+/** Rows as CSV (RFC 4180: cells with quotes, commas or line breaks are quoted), the form `parseCsv` reads. */
+export function writeCsv(rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => cells.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',');
+  return rows.map((row) => `${line(row)}\r\n`).join('');
 }

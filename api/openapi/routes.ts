@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { html, page, type SafeHtml } from '../../web/html';
+import { escapeHtml } from '../../web/html';
+import { renderView } from '../../web/views';
 import { endpoint, type Feature } from '../endpoint';
 import { OpenApiBuilder } from './document';
 
@@ -17,25 +18,33 @@ function describeSchema(schema: Json | undefined): string {
   return `${Array.isArray(schema.type) ? schema.type.join(' or ') : String(schema.type ?? 'any')}${format}`;
 }
 
-function fields(schema: Json | undefined, components: Record<string, Json>): SafeHtml {
+/** A body's fields for the page: a table of properties, or (for one of several shapes) one table per shape. */
+type FieldTable = { rows: { text?: string; html?: string }[][] } | { text: string };
+
+function fields(schema: Json | undefined, components: Record<string, Json>): FieldTable[] {
   let resolved = schema;
   if (resolved && typeof resolved.$ref === 'string') resolved = components[resolved.$ref.split('/').pop()!];
-  if (resolved && Array.isArray(resolved.oneOf)) {
-    return html`<ul>${(resolved.oneOf as Json[]).map((variant) => html`<li>${fields(variant, components)}</li>`)}</ul>`;
-  }
+  if (resolved && Array.isArray(resolved.oneOf)) return (resolved.oneOf as Json[]).flatMap((variant) => fields(variant, components));
   const properties = (resolved?.properties ?? null) as Record<string, Json> | null;
-  if (!properties) return html`<span>${describeSchema(schema)}</span>`;
+  if (!properties) return [{ text: describeSchema(schema) }];
   const required = new Set((resolved?.required ?? []) as string[]);
-  return html`<table><thead><tr><th scope="col">Field</th><th scope="col">Type</th><th scope="col">Notes</th></tr></thead><tbody>${Object.entries(properties).map(
-    ([name, property]) =>
-      html`<tr><td><code>${name}</code>${required.has(name) ? '' : html` <span class="hint">(optional)</span>`}</td><td>${describeSchema(property)}</td><td>${[
-        property.description as string | undefined,
-        typeof property.maxLength === 'number' ? `at most ${property.maxLength} characters` : undefined,
-        property.default !== undefined ? `default ${JSON.stringify(property.default)}` : undefined,
-      ]
-        .filter(Boolean)
-        .join('; ')}</td></tr>`,
-  )}</tbody></table>`;
+  return [
+    {
+      rows: Object.entries(properties).map(([name, property]) => [
+        { html: `<code>${escapeHtml(name)}</code>${required.has(name) ? '' : ' <span class="govuk-hint">(optional)</span>'}` },
+        { text: describeSchema(property) },
+        {
+          text: [
+            property.description as string | undefined,
+            typeof property.maxLength === 'number' ? `at most ${property.maxLength} characters` : undefined,
+            property.default !== undefined ? `default ${JSON.stringify(property.default)}` : undefined,
+          ]
+            .filter(Boolean)
+            .join('; '),
+        },
+      ]),
+    },
+  ];
 }
 
 /** The readable reference page: every operation of the OpenAPI document, with who may call it and what it takes. */
@@ -44,40 +53,44 @@ export function referencePage(doc: Json, serviceName: string): string {
   const components = ((doc.components as Json).schemas ?? {}) as Record<string, Json>;
   const tags = doc.tags as { name: string; description: string }[];
   const operations = Object.entries(paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
-  const body = html`<h1>API reference</h1>
-<p>Every route of the api, generated from the same zod schemas that check requests. Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1).</p>
-<p>Authenticate with an API token (<code>Authorization: Bearer rt_…</code>, issued with <code>POST /api/api-tokens</code>) or a session cookie from signing in; with the cookie, every change must also send <code>X-CSRF-Token</code> (from <code>GET /api/session</code>). Errors are <code>application/problem+json</code> naming each bad field and why; a refused request changes nothing.</p>
-<h2>Contents</h2>
-<ul>${tags.map((t) => html`<li><a href="#${t.name.replace(/\W+/g, '-')}">${t.name}</a>: ${t.description}</li>`)}</ul>
-${tags.map(
-  (tag) => html`<h2 id="${tag.name.replace(/\W+/g, '-')}">${tag.name}</h2><p class="hint">${tag.description}</p>
-${operations
-  .filter(({ op }) => (op.tags as string[]).includes(tag.name))
-  .map(({ path, method, op }) => {
-    const parameters = (op.parameters ?? []) as Json[];
-    const requestBody = op.requestBody as { content: Record<string, { schema: Json }> } | undefined;
-    const responses = op.responses as Record<string, { description: string; content?: Record<string, { schema: Json }> }>;
-    return html`<section>
-<h3 id="${String(op.operationId)}"><span class="tag">${method.toUpperCase()}</span> <code>${path}</code></h3>
-<p><strong>${String(op.summary)}</strong></p>
-${String(op.description ?? '')
-  .split('\n\n')
-  .map((paragraph) => html`<p>${paragraph.replace(/\*\*/g, '')}</p>`)}
-${
-  parameters.length
-    ? html`<h4>Parameters</h4><table><thead><tr><th scope="col">Name</th><th scope="col">In</th><th scope="col">Type</th><th scope="col">Notes</th></tr></thead><tbody>${parameters.map(
-        (p) =>
-          html`<tr><td><code>${String(p.name)}</code>${p.required ? '' : html` <span class="hint">(optional)</span>`}</td><td>${String(p.in)}</td><td>${describeSchema(p.schema as Json)}</td><td>${String(p.description ?? '')}</td></tr>`,
-      )}</tbody></table>`
-    : ''
-}
-${requestBody ? html`<h4>Request body</h4>${Object.entries(requestBody.content).map(([type, c]) => html`<p><code>${type}</code></p>${fields(c.schema, components)}`)}` : ''}
-<h4>Responses</h4>
-<dl>${Object.entries(responses).map(([status, r]) => html`<dt>${status}</dt><dd>${r.description}${r.content ? html` <span class="hint">(${Object.entries(r.content).map(([type, c]) => `${type}: ${describeSchema(c.schema)}`).join('; ')})</span>` : ''}</dd>`)}</dl>
-</section>`;
-  })}`,
-)}`;
-  return page({ title: 'API reference', serviceName, body });
+  const anchor = (name: string) => name.replace(/\W+/g, '-');
+  return renderView('apiReference.njk', {
+    title: 'API reference',
+    serviceName,
+    tags: tags.map((tag) => ({
+      id: anchor(tag.name),
+      name: tag.name,
+      description: tag.description,
+      operations: operations
+        .filter(({ op }) => (op.tags as string[]).includes(tag.name))
+        .map(({ path, method, op }) => {
+          const parameters = (op.parameters ?? []) as Json[];
+          const requestBody = op.requestBody as { content: Record<string, { schema: Json }> } | undefined;
+          const responses = op.responses as Record<string, { description: string; content?: Record<string, { schema: Json }> }>;
+          return {
+            id: String(op.operationId),
+            method: method.toUpperCase(),
+            path,
+            summary: String(op.summary),
+            paragraphs: String(op.description ?? '')
+              .split('\n\n')
+              .map((paragraph) => paragraph.replace(/\*\*/g, '')),
+            parameters: parameters.map((p) => [
+              { html: `<code>${escapeHtml(String(p.name))}</code>${p.required ? '' : ' <span class="govuk-hint">(optional)</span>'}` },
+              { text: String(p.in) },
+              { text: describeSchema(p.schema as Json) },
+              { text: String(p.description ?? '') },
+            ]),
+            bodies: requestBody ? Object.entries(requestBody.content).map(([type, c]) => ({ type, tables: fields(c.schema, components) })) : [],
+            responses: Object.entries(responses).map(([status, r]) => ({
+              status,
+              description: r.description,
+              content: r.content ? Object.entries(r.content).map(([type, c]) => `${type}: ${describeSchema(c.schema)}`).join('; ') : null,
+            })),
+          };
+        }),
+    })),
+  });
 }
 
 /** /api/openapi.json and its readable page, built once from every feature's endpoint declarations. */

@@ -25,8 +25,26 @@ export const problemSchema = z
 export const personSummarySchema = z.object({ id: uuid, name: z.string(), email: z.string(), jobTitle: z.string() }).meta({ id: 'PersonSummary' });
 
 export const personSchema = z
-  .object({ id: uuid, name: z.string(), email: z.string(), roles: z.array(z.enum(roles)), jobTitle: z.string(), department: z.string(), digestPreference: z.enum(['immediate', 'daily', 'weekly']) })
+  .object({
+    id: uuid,
+    name: z.string(),
+    email: z.string(),
+    roles: z.array(z.enum(roles)),
+    jobTitle: z.string(),
+    department: z.string(),
+    digestPreference: z.enum(['immediate', 'daily', 'weekly']),
+    active: z.boolean().describe('false once deactivated: cannot sign in'),
+    version: z.number().int().describe('send as If-Match when changing the person'),
+  })
   .meta({ id: 'Person' });
+
+export const deactivatedPersonSchema = z
+  .object({ person: personSchema, openItems: z.number().int().describe('open items this person owns or leads, to reassign') })
+  .meta({ id: 'DeactivatedPerson' });
+
+export const passwordLinkSentSchema = z
+  .object({ sentTo: z.string(), expiresAt: z.string().describe('when the link stops working (ISO 8601)') })
+  .meta({ id: 'PasswordLinkSent' });
 
 export const page = <T extends z.ZodType>(item: T, id: string) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable().describe('pass as ?cursor= for the next page; null on the last page') }).meta({ id });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { hmicfrsOutcomes, partStatuses, type LifecycleCommand, type LifecycleCommandType } from '../../domain/lifecycle';
 import { closureCategories } from '../../domain/vocabulary';
-import { isoDate } from '../reports/schemas';
+import { isoDate, newPartSchema } from '../reports/schemas';
 
 /**
  * The body of every lifecycle command the api accepts, one zod schema per command of `domain/lifecycle.ts`,
@@ -27,7 +27,7 @@ export const commandSchemas = {
   clearAtRisk: z.object({ type: z.literal('clearAtRisk'), reason: optionalText }),
   requestExtension: z.object({ type: z.literal('requestExtension'), newDueDate: isoDate, reason: reason('the reason') }),
   decideExtension: z.object({ type: z.literal('decideExtension'), approved: z.boolean(), reason: optionalText }),
-  addPart: z.object({ type: z.literal('addPart'), reference, text: reason('the text') }),
+  addPart: z.object({ type: z.literal('addPart'), ...newPartSchema.shape }),
   updatePart: z.object({ type: z.literal('updatePart'), reference, status: z.enum(partStatuses) }),
   amendText: z.object({ type: z.literal('amendText'), text: z.string().trim().min(1, 'must not be empty').max(20_000), reason: reason('the reason'), partReference: reference.optional() }),
   submitEvidence: z.object({ type: z.literal('submitEvidence'), summary: reason('the summary of the evidence') }),

@@ -1,11 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { defaultRoutingRules, type Delegation, type RouteStep, type RoutingRule } from '../../domain/approvalRouting';
+import { approvingRoles, defaultRoutingRules, type Delegation, type RouteStep, type RoutingRule } from '../../domain/approvalRouting';
 import type { Directory } from '../../domain/lifecycle';
-import type { Role } from '../../domain/vocabulary';
 import type { Recommendation } from '../../entities';
 
-/** Roles that can stand on an approval chain, or fix one; other people only matter as the item's owner or lead. */
-const approvingRoles: Role[] = ['lead', 'dcc', 'finance_director', 'administrator', 'liaison_lead'];
+/** What the context needs to know of the item a command is for. */
+export type DecisionItem = Pick<Recommendation, 'ownerId' | 'leadId' | 'department' | 'kind'> & { report: Pick<Recommendation['report'], 'originator' | 'kind'> };
 
 export interface DecisionContext {
   directory: Directory;
@@ -14,38 +13,56 @@ export interface DecisionContext {
   delegatesFor: string[];
 }
 
+/** People the default routing rules name (none today, but the defaults may change). */
+const namedInDefaults = defaultRoutingRules.flatMap((rule) => rule.steps.filter((s): s is Extract<RouteStep, { kind: 'person' }> => s.kind === 'person').map((s) => s.personId));
+
+/** The force's routing rules (the defaults of DOMAIN.md while none are stored), the delegations and the people they may name. */
+export interface ApprovalDirectory {
+  rules: RoutingRule[];
+  delegations: Delegation[];
+  people: Directory['people'];
+}
+
+/**
+ * One statement reads what approval routing needs: the active routing rules, the delegations (those not ended by
+ * `delegationsEndingFrom`, or all when null), and the people who could be on a chain: those with an approving role,
+ * the `alsoPeople` given, and anyone a stored rule or a delegation names.
+ */
+export async function loadApprovalDirectory(dataSource: Pick<DataSource, 'query'>, options: { delegationsEndingFrom: string | null; alsoPeople: readonly string[] }): Promise<ApprovalDirectory> {
+  const [row] = (await dataSource.query(
+    `WITH rules AS (SELECT id, priority, match, steps FROM routing_rules WHERE active),
+          current_delegations AS (
+            SELECT from_person_id AS "fromId", to_person_id AS "toId", to_char(starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(ends_on, 'YYYY-MM-DD') AS "endsOn"
+              FROM delegations WHERE $1::date IS NULL OR ends_on >= $1::date)
+     SELECT
+       (SELECT coalesce(json_agg(r ORDER BY r.priority DESC, r.id), '[]') FROM rules r) AS rules,
+       (SELECT coalesce(json_agg(d), '[]') FROM current_delegations d) AS delegations,
+       (SELECT coalesce(json_agg(p ORDER BY p.id), '[]') FROM (
+          SELECT id, name, roles, active FROM people
+           WHERE roles && $2::text[]
+              OR id = ANY($3::uuid[])
+              OR id IN (SELECT "fromId" FROM current_delegations UNION SELECT "toId" FROM current_delegations)
+              OR id::text IN (SELECT step->>'personId' FROM rules, jsonb_array_elements(rules.steps) step WHERE step->>'kind' = 'person')) p) AS people`,
+    [options.delegationsEndingFrom, approvingRoles, [...new Set([...options.alsoPeople, ...namedInDefaults])]],
+  )) as ApprovalDirectory[];
+  const { rules, delegations, people } = row!;
+  return { rules: rules.length > 0 ? rules : defaultRoutingRules, delegations, people };
+}
+
 /**
  * Reads, for one command, what the lifecycle needs to open approval steps: who could approve, the delegations
- * that have not ended, and the force's routing rules (the defaults of DOMAIN.md while none are stored).
+ * that have not ended, and the force's routing rules, with the item's owner and lead and the actor among the people.
+ * One statement, as every command that may open an approval step waits for it.
  */
-export async function loadDecisionContext(
-  dataSource: DataSource,
-  recommendation: Recommendation,
-  actorId: string | null,
-  today: string,
-): Promise<DecisionContext> {
-  const [ruleRows, delegationRows] = await Promise.all([
-    dataSource.query(`SELECT id, priority, match, steps FROM routing_rules WHERE active ORDER BY priority DESC, id`) as Promise<RoutingRule[]>,
-    dataSource.query(
-      `SELECT from_person_id AS "fromId", to_person_id AS "toId", to_char(starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(ends_on, 'YYYY-MM-DD') AS "endsOn"
-         FROM delegations WHERE ends_on >= $1`,
-      [today],
-    ) as Promise<Delegation[]>,
-  ]);
-  const rules = ruleRows.length > 0 ? ruleRows : defaultRoutingRules;
-  const namedInRules = rules.flatMap((rule) => rule.steps.filter((s): s is Extract<RouteStep, { kind: 'person' }> => s.kind === 'person').map((s) => s.personId));
-  const delegationPeople = delegationRows.flatMap((d) => [d.fromId, d.toId]);
-  const wanted = [...new Set([recommendation.ownerId, recommendation.leadId, actorId, ...namedInRules, ...delegationPeople].filter((id): id is string => !!id))];
-  const people = (await dataSource.query(`SELECT id, name, roles, active FROM people WHERE roles && $1::text[] OR id = ANY($2::uuid[]) ORDER BY id`, [
-    approvingRoles,
-    wanted,
-  ])) as Directory['people'];
+export async function loadDecisionContext(dataSource: DataSource, item: DecisionItem, actorId: string | null, today: string): Promise<DecisionContext> {
+  const alsoPeople = [item.ownerId, item.leadId, actorId].filter((id): id is string => !!id);
+  const { rules, delegations, people } = await loadApprovalDirectory(dataSource, { delegationsEndingFrom: today, alsoPeople });
   return {
-    directory: { people, delegations: delegationRows },
+    directory: { people, delegations },
     routing: {
       rules,
-      item: { originator: recommendation.report.originator, sourceKind: recommendation.report.kind, department: recommendation.department, itemKind: recommendation.kind },
+      item: { originator: item.report.originator, sourceKind: item.report.kind, department: item.department, itemKind: item.kind },
     },
-    delegatesFor: delegationRows.filter((d) => d.toId === actorId && d.startsOn <= today && today <= d.endsOn).map((d) => d.fromId),
+    delegatesFor: delegations.filter((d) => d.toId === actorId && d.startsOn <= today && today <= d.endsOn).map((d) => d.fromId),
   };
 }

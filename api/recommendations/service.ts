@@ -9,7 +9,7 @@ import type { AssignInput } from './schemas';
 import { sortKeys, working, type RecommendationListQuery } from './listQuery';
 import { keysetPage } from '../pagination';
 import type { CommandRequest } from '../../workflows/messages';
-import { loadDecisionContext } from './decisionContext';
+import { loadDecisionContext, type DecisionItem } from './decisionContext';
 import type { RecommendationWorkflows } from './workflowGateway';
 
 export interface PersonSummary {
@@ -93,11 +93,30 @@ export class RecommendationService {
     private readonly workflows: RecommendationWorkflows,
   ) {}
 
-  /** `viewer` decides `availableCommands`: what this person may do now. */
+  /**
+   * `viewer` decides `availableCommands`: what this person may do now. Plain queries rather than entity loads: every
+   * command answers with this view, so it is read once per command.
+   */
   async get(id: string, viewer?: ActingPerson): Promise<RecommendationView | null> {
-    const row = await this.dataSource.manager.findOne(Recommendation, { where: { id }, relations: { report: true, owner: true, lead: true } });
+    // Timestamps as Date.prototype.toISOString writes them (PostgreSQL's MS truncates, as pg's Date does).
+    const [row] = (await this.dataSource.query(
+      `SELECT r.id, r.reference, r.kind, r.text, r.addressed_to AS "addressedTo", r.for_the_force AS "forTheForce", r.category, r.department,
+              r.status, r.due_date::text AS "dueDate", r.version, r.state,
+              json_build_object('id', s.id, 'title', s.title, 'originator', s.originator, 'kind', s.kind, 'publishedOn', s.published_on::text) AS report,
+              CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object('id', o.id, 'name', o.name, 'email', o.email, 'jobTitle', o.job_title) END AS owner,
+              CASE WHEN l.id IS NULL THEN NULL ELSE json_build_object('id', l.id, 'name', l.name, 'email', l.email, 'jobTitle', l.job_title) END AS lead,
+              (SELECT coalesce(json_agg(json_build_object(
+                        'occurredAt', to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                        'actor', e.actor_label, 'type', e.type, 'summary', e.summary, 'before', e.before, 'after', e.after) ORDER BY e.occurred_at, e.id), '[]')
+                 FROM audit_events e WHERE e.recommendation_id = r.id) AS history
+         FROM recommendations r
+         JOIN source_reports s ON s.id = r.report_id
+         LEFT JOIN people o ON o.id = r.owner_id
+         LEFT JOIN people l ON l.id = r.lead_id
+        WHERE r.id = $1`,
+      [id],
+    )) as Array<Omit<RecommendationView, 'statusLabel' | 'availableCommands'>>;
     if (!row) return null;
-    const events = await this.dataSource.manager.find(AuditEvent, { where: { recommendationId: id }, order: { occurredAt: 'ASC', id: 'ASC' } });
     return {
       id: row.id,
       reference: row.reference,
@@ -111,19 +130,12 @@ export class RecommendationService {
       statusLabel: describeStatus(row.state),
       dueDate: row.dueDate,
       version: row.version,
-      report: { id: row.report.id, title: row.report.title, originator: row.report.originator, kind: row.report.kind, publishedOn: row.report.publishedOn },
-      owner: personSummary(row.owner),
-      lead: personSummary(row.lead),
+      report: row.report,
+      owner: row.owner,
+      lead: row.lead,
       state: row.state,
       availableCommands: viewer ? availableCommands(row.state, viewer.actor) : [],
-      history: events.map((e) => ({
-        occurredAt: e.occurredAt.toISOString(),
-        actor: e.actorLabel,
-        type: e.type,
-        summary: e.summary,
-        before: e.before,
-        after: e.after,
-      })),
+      history: row.history,
     };
   }
 
@@ -187,12 +199,19 @@ export class RecommendationService {
    * with what the lifecycle needs to know of the world; the lifecycle may still refuse it (409).
    */
   async command(id: string, command: LifecycleCommand, by: ActingPerson, options: { ifMatch?: string } = {}): Promise<RecommendationView> {
-    const row = await this.dataSource.manager.findOne(Recommendation, { where: { id }, relations: { report: true } });
+    const [row] = (await this.dataSource.query(
+      `SELECT r.version, r.state, r.owner_id AS "ownerId", r.lead_id AS "leadId", r.department, r.kind, json_build_object('originator', s.originator, 'kind', s.kind) AS report
+         FROM recommendations r JOIN source_reports s ON s.id = r.report_id WHERE r.id = $1`,
+      [id],
+    )) as (DecisionItem & { version: number; state: RecommendationState })[];
     if (!row) throw ApiProblem.notFound('The recommendation');
     if (options.ifMatch !== undefined) requireVersion(options.ifMatch, row.version, 'recommendation');
     const problems: FieldProblem[] = [];
-    if ('ownerId' in command && command.ownerId) await this.requirePerson(command.ownerId, 'body.ownerId', 'action_owner', problems);
-    if ('leadId' in command && command.leadId) await this.requirePerson(command.leadId, 'body.leadId', 'lead', problems);
+    const named = [
+      ...('ownerId' in command && command.ownerId ? [{ id: command.ownerId, field: 'body.ownerId', role: 'action_owner' as const }] : []),
+      ...('leadId' in command && command.leadId ? [{ id: command.leadId, field: 'body.leadId', role: 'lead' as const }] : []),
+    ];
+    if (named.length) await this.requirePeople(named, problems);
     if ('ownerId' in command && 'leadId' in command && command.ownerId && command.ownerId === command.leadId) {
       problems.push({ field: 'body.leadId', message: 'the lead must be someone other than the owner' });
     }
@@ -215,9 +234,13 @@ export class RecommendationService {
     return view;
   }
 
-  private async requirePerson(id: string, field: string, role: Role, problems: FieldProblem[]): Promise<void> {
-    const person = await this.dataSource.manager.findOneBy(Person, { id });
-    if (!person || !person.active) problems.push({ field, message: 'no active person has this id' });
-    else if (!person.roles.includes(role)) problems.push({ field, message: `${person.name} does not have the role "${role.replace(/_/g, ' ')}"` });
+  /** Each person a command names must be active and have the role its field asks for; one read for them all. */
+  private async requirePeople(named: { id: string; field: string; role: Role }[], problems: FieldProblem[]): Promise<void> {
+    const people = (await this.dataSource.query(`SELECT id, name, roles, active FROM people WHERE id = ANY($1::uuid[])`, [named.map((n) => n.id)])) as Pick<Person, 'id' | 'name' | 'roles' | 'active'>[];
+    for (const { id, field, role } of named) {
+      const person = people.find((p) => p.id === id);
+      if (!person || !person.active) problems.push({ field, message: 'no active person has this id' });
+      else if (!person.roles.includes(role)) problems.push({ field, message: `${person.name} does not have the role "${role.replace(/_/g, ' ')}"` });
+    }
   }
 }

@@ -52,9 +52,17 @@ export class RecommendationWorkflows {
   /**
    * Sends a command; starts the workflow first if it is missing (say, the api crashed between saving the row
    * and starting it). A command the lifecycle refuses becomes a 409 with the lifecycle's reason.
+   *
+   * The workflow almost always runs already, so the plain update goes first: update-with-start would read the
+   * reminder settings for a start that does not happen, and costs the server more than an update.
    */
   async command(recommendationId: string, currentState: RecommendationState, request: CommandRequest): Promise<CommandResult> {
     try {
+      try {
+        return await this.client.workflow.getHandle(recommendationWorkflowId(recommendationId)).executeUpdate(commandUpdate, { args: [request] });
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      }
       return await this.client.workflow.executeUpdateWithStart(commandUpdate, {
         args: [request],
         startWorkflowOperation: new WithStartWorkflowOperation(recommendationWorkflowType, await this.startOptions(recommendationId, currentState)),

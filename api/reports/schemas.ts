@@ -4,6 +4,9 @@ import { closureCategories, isIsoDate, itemKinds, sourceKinds, sourceScopes } fr
 export const isoDate = z.string().refine(isIsoDate, { message: 'must be a real date written YYYY-MM-DD' });
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
+/** A part of an item that progresses separately: given when the item is logged, or added later (addPart). */
+export const newPartSchema = z.object({ reference: text(40), text: text(5000) });
+
 export const newRecommendationSchema = z
   .object({
     reference: text(40),
@@ -17,6 +20,15 @@ export const newRecommendationSchema = z
       .nullable()
       .default(null),
     department: z.string().trim().max(200).nullable().default(null),
+    parts: z
+      .array(newPartSchema.strict())
+      .max(50, 'an item may have at most 50 parts')
+      .default([])
+      .superRefine((parts, ctx) => {
+        parts.forEach((part, index) => {
+          if (parts.findIndex((other) => other.reference === part.reference) < index) ctx.addIssue({ code: 'custom', path: [index, 'reference'], message: `part "${part.reference}" is listed twice` });
+        });
+      }),
   })
   .strict();
 

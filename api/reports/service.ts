@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { initialState } from '../../domain/lifecycle';
-import { Recommendation, SourceReport } from '../../entities';
+import { Recommendation, RecommendationPart, SourceReport } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import { recommendationWorkflowId } from '../../workflows/messages';
 import type { ActingPerson } from '../actor';
@@ -35,7 +35,8 @@ export class ReportService {
     const now = new Date();
     const items = input.recommendations.map((item) => {
       const id = randomUUID();
-      return { id, item, state: initialState(id, item.category) };
+      const parts = item.parts.map((part) => ({ ...part, status: 'not_started' as const }));
+      return { id, item, state: { ...initialState(id, item.category), parts } };
     });
     await this.dataSource.transaction(async (tx) => {
       await tx.insert(SourceReport, {
@@ -64,6 +65,8 @@ export class ReportService {
             workflowId: recommendationWorkflowId(id),
           })),
         );
+        const parts = items.flatMap(({ id, state }) => state.parts.map((part, position) => ({ recommendationId: id, reference: part.reference, text: part.text, status: part.status, position })));
+        if (parts.length > 0) await tx.insert(RecommendationPart, parts);
       }
       const audit = { occurredAt: now, actorId: by.actor.personId, actorLabel: by.label };
       await recordAudit(

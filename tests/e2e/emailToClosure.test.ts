@@ -1,14 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Person } from '../../entities';
 import { addPeople, apiClient, type ApiClient } from '../support/apiClient';
+import { launchChromium, pageChecks } from '../support/browser';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 const PASSWORD = 'correct horse battery staple';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.join(__dirname, '..', '..', 'artifacts', 'e2e');
 
 /**
  * From email to closure in a real browser (Debian's Chromium): the owner follows the assignment email and submits
@@ -20,11 +16,8 @@ describe('email to closure in a browser', () => {
   let api: ApiClient;
   let browser: Browser;
   let p: Record<'admin' | 'owner' | 'lead' | 'dcc', Person>;
-  let shot = 0;
 
   beforeAll(async () => {
-    fs.rmSync(SHOTS, { recursive: true, force: true });
-    fs.mkdirSync(SHOTS, { recursive: true });
     product = await startTestProduct();
     api = apiClient(product);
     p = await addPeople(product.app.dataSource, {
@@ -35,10 +28,7 @@ describe('email to closure in a browser', () => {
     });
     for (const person of Object.values(p)) await product.app.services.auth.setPassword(person.id, PASSWORD, { id: null, label: 'test' });
     api.actingAs(p.admin.id);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -47,15 +37,24 @@ describe('email to closure in a browser', () => {
 
   /** Links in emails start with the product's public address; the browser reaches the test server instead. */
   const local = (url: string) => url.replace('http://tracker.test', product.baseUrl);
-  const mailTo = (person: Person, subject: RegExp) => product.sink.waitFor((m) => m.to.includes(person.email) && subject.test(m.subject), { timeoutMs: 30_000 });
+  /** The first email to this person with this subject that no earlier step has read. */
+  const read = new Set<string>();
+  const mailTo = async (person: Person, subject: RegExp) => {
+    const message = await product.sink.waitFor((m) => !read.has(m.id) && m.to.includes(person.email) && subject.test(m.subject), { timeoutMs: 30_000 });
+    read.add(message.id);
+    return message;
+  };
+  /** Submits the focused form field's form from the keyboard: Tab to the button after it, then Enter. */
+  async function submitByKeyboard(page: Page, buttonId?: string): Promise<void> {
+    await page.keyboard.press('Tab');
+    const focused = (await page.evaluate('({ tag: document.activeElement?.tagName, id: document.activeElement?.id })')) as { tag?: string; id?: string };
+    expect(focused.tag).toBe('BUTTON');
+    if (buttonId) expect(focused.id).toBe(buttonId);
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  }
 
   /** Screenshots the page and fails on any axe violation. */
-  async function visited(page: Page, name: string): Promise<void> {
-    shot += 1;
-    await page.screenshot({ path: path.join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
-    const results = await new AxeBuilder({ page }).analyze();
-    expect(results.violations.map((v) => `${name}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-  }
+  const { visited } = pageChecks('e2e');
 
   async function signInIfAsked(page: Page, person: Person): Promise<void> {
     if (!new URL(page.url()).pathname.startsWith('/sign-in')) return;
@@ -82,9 +81,10 @@ describe('email to closure in a browser', () => {
     }
     await page.goto(local(approveUrl));
     await visited(page, `approve-link-${name}`);
-    await page.fill('#comment', `Approved by ${person.name}`);
-    await page.click('button[type=submit]');
-    await page.waitForLoadState();
+    // By keyboard alone: focus the comment, type it, Tab to the button and press Enter.
+    await page.focus('#comment');
+    await page.keyboard.type(`Approved by ${person.name}`);
+    await submitByKeyboard(page);
     expect(await page.textContent('body')).toContain('Done');
     await visited(page, `approved-${name}`);
     await context.close();
@@ -130,6 +130,12 @@ describe('email to closure in a browser', () => {
     await owner.waitForLoadState();
     expect(await owner.locator('.govuk-error-summary').textContent()).toContain('summary of the evidence');
     await visited(owner, 'item-owner-evidence-error');
+    // The register goes up as a file, through the page's upload form.
+    await owner.setInputFiles('#evidenceFile-file', { name: 'Training register.csv', mimeType: 'text/csv', buffer: Buffer.from('officer,trained\nPC 101,yes\n') });
+    await owner.click('#evidenceFile-submit');
+    await owner.waitForLoadState();
+    expect(await owner.textContent('.govuk-notification-banner')).toContain('Evidence added: Training register.csv');
+    await visited(owner, 'item-owner-evidence-added');
     await owner.fill('#submitEvidence-summary', 'Stalking policy published; all response officers trained (register attached).');
     await owner.click('#submitEvidence-submit');
     await owner.waitForLoadState();
@@ -137,17 +143,64 @@ describe('email to closure in a browser', () => {
     await visited(owner, 'item-owner-evidence-submitted');
     await owner.goto(`${product.baseUrl}/`);
     await visited(owner, 'my-tasks-owner');
-    await ownerContext.close();
+    await owner.goto(`${product.baseUrl}/recommendations/${id}/evidence`);
+    expect(await owner.textContent('main')).toContain('Training register.csv');
+    await visited(owner, 'evidence-page');
+    await owner.goto(`${product.baseUrl}/recommendations/${id}/updates`);
+    await visited(owner, 'updates-page');
+    // The owner may not decide on their own evidence: the approval page says why, without the form.
+    await owner.goto(`${product.baseUrl}/approvals/${id}`);
+    expect(await owner.locator('form[action$="/commands/approve"]').count()).toBe(0);
+    expect(await owner.textContent('h1')).toContain('You cannot decide on this item now');
+    await visited(owner, 'approval-page-not-yours');
 
-    // The lead and then the DCC approve from their email links.
+    // The lead follows My tasks to the approval page, scrutinises, and rejects: first without reasons (the error
+    // summary names the field), then with them, by keyboard alone.
+    await mailTo(p.lead, /^Approval needed/);
+    const leadContext = await browser.newContext();
+    const lead = await leadContext.newPage();
+    await lead.goto(`${product.baseUrl}/`);
+    await signInIfAsked(lead, p.lead);
+    await lead.click(`a[href="/approvals/${id}"]`);
+    await lead.waitForLoadState();
+    expect(await lead.textContent('main')).toContain('Training register.csv');
+    await visited(lead, 'approval-page-lead');
+    await lead.click('#reject-submit');
+    await lead.waitForLoadState();
+    expect(await lead.locator('.govuk-error-summary a[href="#reject-reasons"]').count()).toBe(1);
+    await visited(lead, 'approval-page-reject-error');
+    await lead.focus('#reject-reasons');
+    await lead.keyboard.type('The register is not signed off by the training manager.');
+    await submitByKeyboard(lead, 'reject-submit');
+    expect(await lead.textContent('main')).toContain('Decision recorded');
+    await visited(lead, 'approval-page-rejected');
+    await leadContext.close();
+
+    // The owner is told, and submits again.
+    await mailTo(p.owner, /^Evidence not accepted/);
+    await api.command(id!, { type: 'submitEvidence', summary: 'Register now signed off by the training manager.' }, p.owner.id);
+
+    // The lead approves from the email link this time. The DCC opens the approval page first (it shows the earlier
+    // rejection and the lead's comment), then approves from the email link.
     await approveFromEmail(p.lead, 'lead');
-    await approveFromEmail(p.dcc, 'dcc');
-
-    // The DCC signs in on the item and records the self-certification letter.
     const dccContext = await browser.newContext();
     const dcc = await dccContext.newPage();
-    await dcc.goto(`${product.baseUrl}/recommendations/${id}`);
+    await dcc.goto(`${product.baseUrl}/approvals/${id}`);
     await signInIfAsked(dcc, p.dcc);
+    const scrutiny = await dcc.textContent('main');
+    expect(scrutiny).toContain('The register is not signed off by the training manager.');
+    expect(scrutiny).toContain(`Approved by ${p.lead.name}`);
+    await visited(dcc, 'approval-page-dcc');
+    await approveFromEmail(p.dcc, 'dcc');
+
+    // The approval page was left open: approving there now is refused by the lifecycle, and the page says why.
+    await dcc.click('#approve-submit');
+    await dcc.waitForLoadState();
+    expect(await dcc.locator('.govuk-error-summary a[href="#approve-submit"]').count()).toBe(1);
+    await visited(dcc, 'approval-page-refused');
+
+    // The DCC records the self-certification letter on the item.
+    await dcc.goto(`${product.baseUrl}/recommendations/${id}`);
     expect(await dcc.textContent('body')).toContain('Approved, awaiting self-certification');
     await visited(dcc, 'item-dcc-awaiting-self-certification');
     await dcc.fill('#selfCertify-signatory', 'Chief Constable Jo Farrell');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { buildApp } from '../../api/server';
 import type { Role } from '../../domain/vocabulary';
-import { Delegation, type Person } from '../../entities';
+import { Delegation, Person as PersonEntity, RoutingRule, type Person } from '../../entities';
 import { createLogger } from '../../runtime/logger';
 import { addPeople, apiClient, signIn, type ApiClient } from '../support/apiClient';
 import { listRoutes } from '../support/routes';
@@ -35,6 +35,13 @@ const PASSWORD = 'matrix-password-2026';
 interface Session {
   cookie: string;
   csrfToken: string;
+}
+
+/** A page form uploading one file, as a browser sends it (multipart/form-data). */
+function multipartFile(name: string, type: string, content: string): { type: string; data: Buffer } {
+  const boundary = `matrix-${randomUUID()}`;
+  const data = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n${content}\r\n--${boundary}--\r\n`);
+  return { type: `multipart/form-data; boundary=${boundary}`, data };
 }
 
 interface Ctx {
@@ -74,6 +81,14 @@ async function formFrom(ctx: Ctx, path: string): Promise<{ cookie: string; token
   const token = /name="_csrf" value="([^"]+)"/.exec(await response.text())?.[1] ?? '';
   return { cookie, token };
 }
+
+/** A person for an administrator to act on, active or not. */
+const someone = (ctx: Ctx, active = true): Promise<Person> =>
+  ctx.product.app.dataSource.manager.save(PersonEntity, { name: `Matrix person ${next()}`, email: `person-${next()}@test.police.uk`, roles: ['action_owner' as const], active });
+
+/** A routing rule that is switched off, so changing it never changes who approves. */
+const switchedOffRule = (ctx: Ctx): Promise<RoutingRule> =>
+  ctx.product.app.dataSource.manager.save(ctx.product.app.dataSource.manager.create(RoutingRule, { id: `off-${next()}`, priority: 0, description: '', active: false, match: {}, steps: [{ kind: 'lead' }] }));
 
 const freshSession = async (ctx: Ctx, persona: Persona | null): Promise<Session | undefined> =>
   persona ? signIn(ctx.product.baseUrl, ctx.people[persona].email, PASSWORD) : undefined;
@@ -142,6 +157,14 @@ const table: Record<string, Row> = {
   'GET /api/approvals': { allowed: ALL, request: () => ({ path: '/api/approvals' }) },
   'GET /api/people': { allowed: ALL, request: () => ({ path: '/api/people?limit=5' }) },
   'GET /api/people/:personId': { allowed: ALL, request: (ctx) => ({ path: `/api/people/${ctx.people.lead.id}` }) },
+  'POST /api/people': { allowed: ADMIN, request: () => ({ path: '/api/people', body: { name: 'Matrix newcomer', email: `newcomer-${next()}@test.police.uk`, roles: ['viewer'] } }) },
+  'PATCH /api/people/:personId': { allowed: ADMIN, request: async (ctx) => ({ path: `/api/people/${(await someone(ctx)).id}`, body: { jobTitle: 'Sergeant' } }) },
+  'POST /api/people/:personId/deactivate': { allowed: ADMIN, request: async (ctx) => ({ path: `/api/people/${(await someone(ctx)).id}/deactivate`, body: { reason: 'Left' } }) },
+  'POST /api/people/:personId/reactivate': { allowed: ADMIN, request: async (ctx) => ({ path: `/api/people/${(await someone(ctx, false)).id}/reactivate` }) },
+  'PUT /api/people/:personId/password': { allowed: ADMIN, request: async (ctx) => ({ path: `/api/people/${(await someone(ctx)).id}/password`, body: { password: 'a-matrix-password-2026' } }) },
+  'POST /api/people/:personId/password-link': { allowed: ADMIN, request: async (ctx) => ({ path: `/api/people/${(await someone(ctx)).id}/password-link` }) },
+  // Each persona about their own password; the current one is wrong, so the answer is 400 and nothing changes.
+  'PUT /api/session/password': { allowed: 'signedIn', request: () => ({ path: '/api/session/password', body: { currentPassword: 'not-the-password', newPassword: 'a-new-matrix-password' } }) },
   'PUT /api/people/:personId/digest-preference': {
     // Everyone may set their own; the matrix asks each persona about themselves (anonymous: about the viewer).
     allowed: ALL,
@@ -185,6 +208,20 @@ const table: Record<string, Row> = {
   'GET /recommendations': { allowed: 'signedIn', page: true, request: () => ({ path: '/recommendations?overdue=false' }) },
   'GET /recommendations.csv': { allowed: 'signedIn', page: true, request: () => ({ path: '/recommendations.csv' }) },
   'GET /dashboard': { allowed: 'signedIn', page: true, request: () => ({ path: '/dashboard' }) },
+  // The approval page: anyone signed in may look; whoever may not decide is told why (200), not shown the form.
+  'GET /approvals/:id': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/approvals/${ctx.itemId}` }) },
+  'GET /recommendations/:id/updates': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/updates` }) },
+  'GET /recommendations/:id/evidence': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence` }) },
+  'GET /recommendations/:id/evidence/:itemId/download': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/${ctx.fileId}/download` }) },
+  // The approval page's decisions: the lifecycle refuses them on an item not awaiting approval (409), but only a viewer is refused the permission.
+  // The recommendation page's evidence forms: the owner, or an administrator.
+  'POST /recommendations/:id/evidence/files': { allowed: ['administrator', 'owner'], request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/files`, raw: multipartFile(`record-${next()}.txt`, 'text/plain', 'attendance') }) },
+  'POST /recommendations/:id/evidence/links': {
+    allowed: ['administrator', 'owner'],
+    request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/links`, form: { title: `Policy ${next()}`, url: 'https://intranet.example.police.uk/policy' } }),
+  },
+  'POST /recommendations/:id/evidence/notes': { allowed: ['administrator', 'owner'], request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/notes`, form: { title: `Note ${next()}`, note: 'Seen' } }) },
+  'POST /approvals/:id/commands/:type': { allowed: ACTORS, request: (ctx) => ({ path: `/approvals/${ctx.itemId}/commands/approve`, form: { comment: 'Matrix' } }) },
   // A page's form: anonymous posts are refused (401) rather than redirected, as every change is.
   'POST /recommendations/:id/commands/:type': {
     allowed: ACTORS,
@@ -211,6 +248,63 @@ const table: Record<string, Row> = {
       return { path: '/action-links/not-a-link', cookies: [form.cookie], form: { _csrf: form.token } };
     },
   },
+  'GET /set-password/:token': { allowed: 'public', page: true, request: () => ({ path: '/set-password/not-a-link' }) },
+  'POST /set-password/:token': {
+    allowed: 'public',
+    page: true,
+    request: async (ctx) => {
+      const form = await formFrom(ctx, '/sign-in');
+      return { path: '/set-password/not-a-link', cookies: [form.cookie], form: { _csrf: form.token, password: 'a-long-enough-password', confirm: 'a-long-enough-password' } };
+    },
+  },
+  'GET /account/password': { allowed: 'signedIn', page: true, request: () => ({ path: '/account/password' }) },
+  // Each persona about their own password, with a wrong current one: the form comes back with its error.
+  'POST /account/password': { allowed: 'signedIn', request: () => ({ path: '/account/password', form: { currentPassword: 'not-the-password', newPassword: 'a-new-matrix-password' } }) },
+
+  'GET /admin': { allowed: ADMIN, page: true, request: () => ({ path: '/admin' }) },
+  'GET /admin/people': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/people?status=deactivated' }) },
+  'GET /admin/people/new': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/people/new' }) },
+  'POST /admin/people/new': { allowed: ADMIN, request: () => ({ path: '/admin/people/new', form: { name: 'Matrix page newcomer', email: `page-${next()}@test.police.uk`, roles: 'viewer' } }) },
+  'GET /admin/people/:personId': { allowed: ADMIN, page: true, request: (ctx) => ({ path: `/admin/people/${ctx.people.owner.id}` }) },
+  'POST /admin/people/:personId': {
+    allowed: ADMIN,
+    request: async (ctx) => {
+      const person = await someone(ctx);
+      return { path: `/admin/people/${person.id}`, form: { version: '1', name: person.name, email: person.email, roles: 'lead' } };
+    },
+  },
+  'POST /admin/people/:personId/deactivate': { allowed: ADMIN, request: async (ctx) => ({ path: `/admin/people/${(await someone(ctx)).id}/deactivate`, form: { reason: 'Left' } }) },
+  'POST /admin/people/:personId/reactivate': { allowed: ADMIN, request: async (ctx) => ({ path: `/admin/people/${(await someone(ctx, false)).id}/reactivate`, form: {} }) },
+  'POST /admin/people/:personId/password': { allowed: ADMIN, request: async (ctx) => ({ path: `/admin/people/${(await someone(ctx)).id}/password`, form: { password: 'a-matrix-password-2026' } }) },
+  'POST /admin/people/:personId/password-link': { allowed: ADMIN, request: async (ctx) => ({ path: `/admin/people/${(await someone(ctx)).id}/password-link`, form: {} }) },
+  'GET /admin/departments': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/departments' }) },
+  'POST /admin/departments': { allowed: ADMIN, request: () => ({ path: '/admin/departments', form: { name: `Page department ${next()}` } }) },
+  'GET /admin/delegations': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/delegations' }) },
+  'POST /admin/delegations': {
+    allowed: ADMIN,
+    request: (ctx) => ({ path: '/admin/delegations', form: { fromPersonId: ctx.people.dcc.id, toPersonId: ctx.people.lead.id, startsOn: '2027-10-01', endsOn: '2027-10-14', reason: '' } }),
+  },
+  'POST /admin/delegations/:delegationId/cancel': {
+    allowed: ADMIN,
+    request: async (ctx) => {
+      const row = await ctx.product.app.dataSource.manager.save(Delegation, { fromPersonId: ctx.people.dcc.id, toPersonId: ctx.people.lead.id, startsOn: '2027-11-01', endsOn: '2027-11-14', reason: '' });
+      return { path: `/admin/delegations/${row.id}/cancel`, form: {} };
+    },
+  },
+  'GET /admin/routing-rules': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/routing-rules' }) },
+  'GET /admin/routing-rules/new': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/routing-rules/new' }) },
+  'POST /admin/routing-rules/new': { allowed: ADMIN, request: () => ({ path: '/admin/routing-rules/new', form: { id: `page-rule-${next()}`, priority: '0', active: 'true', step1: 'lead', step2: 'role:dcc' } }) },
+  'GET /admin/routing-rules/:ruleId': { allowed: ADMIN, page: true, request: async (ctx) => ({ path: `/admin/routing-rules/${(await switchedOffRule(ctx)).id}` }) },
+  'POST /admin/routing-rules/:ruleId': { allowed: ADMIN, request: async (ctx) => ({ path: `/admin/routing-rules/${(await switchedOffRule(ctx)).id}`, form: { version: '1', priority: '1', step1: 'lead' } }) },
+  'GET /admin/settings': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/settings' }) },
+  'POST /admin/settings': { allowed: ADMIN, request: () => ({ path: '/admin/settings', form: { sendTime: '08:00', dueReminders: '28, 14, 7, 1', closedDays: '', committeeMeetings: '' } }) },
+  'GET /admin/reports/new': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/reports/new?rows=2' }) },
+  'POST /admin/reports/new': {
+    allowed: ADMIN,
+    request: () => ({ path: '/admin/reports/new', form: { title: `Page report ${next()}`, originator: 'HMICFRS', kind: 'inspection', scope: 'force', publishedOn: '2025-01-15', rows: '1' } }),
+  },
+  'GET /admin/triage': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/triage' }) },
+  'GET /admin/hmicfrs': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/hmicfrs' }) },
   'ALL /dev/mailbox/*': { allowed: 'public', page: true, request: () => ({ path: '/dev/mailbox/' }) },
 };
 

@@ -168,4 +168,29 @@ describe('hostile input', () => {
     }
     expect(redactUrl('/api/x?limit=2&token=abc&state=s')).toBe('/api/x?limit=2&token=%5Bredacted%5D&state=%5Bredacted%5D');
   });
+
+  it('people and passwords: wrong types, extra fields, markup and SQL are refused or kept as text; password changes need the CSRF token', async () => {
+    const person = fields(await refused('POST', '/api/people', json({ name: ['Eve'], email: 'eve@', roles: 'administrator', active: true }), {}, 400));
+    expect(Object.keys(person).sort()).toEqual(['body', 'body.email', 'body.name', 'body.roles']);
+    expect(person.body).toBe('unknown field(s): active');
+    expect(fields(await refused('POST', '/api/people', json({ name: 'x'.repeat(201), email: `${'e'.repeat(400)}@test.police.uk`, roles: ['viewer'] }), {}, 400))).toEqual({
+      'body.name': 'must be at most 200 characters',
+      'body.email': 'must be at most 320 characters',
+    });
+    expect(fields(await refused('PATCH', `/api/people/${p.owner.id}`, json({ roles: ['viewer', "admin'; --"] }), {}, 400))['body.roles[1]']).toContain('must be one of');
+    await refused('PATCH', `/api/people/${encodeURIComponent("1' OR '1'='1")}`, json({ name: 'x' }), {}, 400);
+    expect(fields(await refused('PUT', `/api/people/${p.owner.id}/password`, json({ password: 12345678901234 }), {}, 400))['body.password']).toBe('must be text');
+    expect(fields(await refused('PUT', `/api/people/${p.owner.id}/password`, json({ password: 'x'.repeat(300) }), {}, 400))['body.password']).toBe('must be at most 256 characters');
+
+    const session = await signIn(product.baseUrl, p.admin.email, PASSWORD);
+    await refused('PUT', '/api/session/password', json({ currentPassword: PASSWORD, newPassword: 'a-forged-new-password' }), { authorization: '', cookie: session.cookie }, 403);
+
+    const script = '<script>alert("x")</script>';
+    const added = await api.call<{ id: string; name: string; email: string }>('POST', '/api/people', { name: script, email: "o'brien@test.police.uk", roles: ['viewer'], jobTitle: "'; DROP TABLE people; --" });
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({ name: script, email: "o'brien@test.police.uk" });
+    const deactivated = await api.call<{ person: { active: boolean } }>('POST', `/api/people/${added.body.id}/deactivate`, { reason: script });
+    expect(deactivated.body.person.active).toBe(false);
+    expect(redactUrl('/set-password/abc.def')).toBe('/set-password/[redacted]');
+  });
 });

@@ -1,4 +1,6 @@
 import ExcelJS from 'exceljs';
+import { In } from 'typeorm';
+import { addCalendarDays, calendarDateInLondon } from '../../domain/calendar';
 import { importColumns } from '../../domain/trackerImport';
 import { AuditEvent, Recommendation, SourceReport } from '../../entities';
 import { nextNudgeQuery, recommendationWorkflowId, stateQuery } from '../../workflows/messages';
@@ -11,6 +13,7 @@ describe('importing an existing tracker', () => {
   let product: TestProduct;
   let api: ApiClient;
   let adminToken: string;
+  let people: Record<'admin' | 'owner' | 'lead' | 'dcc' | 'liaison', { id: string; email: string }>;
 
   beforeAll(async () => {
     product = await startTestProduct();
@@ -19,7 +22,10 @@ describe('importing an existing tracker', () => {
       admin: { name: 'Hannah Whitcombe', roles: ['administrator'] },
       owner: { name: 'Sarah Lindqvist', roles: ['action_owner'] },
       lead: { name: 'Andrew Pemberton', roles: ['lead', 'finance_director'] },
+      dcc: { name: 'Simon Hartley', roles: ['dcc'] },
+      liaison: { name: 'Rachel Okafor', roles: ['liaison_lead'] },
     });
+    people = p;
     adminToken = await tokenFor(product, p.admin.id);
     api.actingAs(p.admin.id);
   });
@@ -95,6 +101,59 @@ describe('importing an existing tracker', () => {
     const updated = await product.app.dataSource.manager.findOneByOrFail(Recommendation, { reference: 'Action 2' });
     expect(updated.text).toBe('Reconcile the control accounts every month.');
     expect(await product.app.dataSource.manager.countBy(AuditEvent, { type: 'recommendation_import_updated' })).toBe(1);
+  });
+
+  it('starts items part-way through approval or with HMICFRS in that state, from their original dates, so the chases pick up', async () => {
+    const row = (reference: string, status: string, statusSince: string, step = '') => {
+      const cells = Object.fromEntries(importColumns.map((column) => [column, ''])) as Record<(typeof importColumns)[number], string>;
+      Object.assign(cells, {
+        'Report title': 'Digital Forensics',
+        Originator: 'HMICFRS',
+        'Source kind': 'inspection',
+        'Published on': '01/12/2022',
+        Reference: reference,
+        Text: `Recommendation ${reference}`,
+        Category: '3',
+        'Owner email': people.owner.email,
+        'Lead email': people.lead.email,
+        'Due date': '30/09/2099',
+        'Earlier due dates': '31/03/2023',
+        Status: status,
+        'Logged on': '12/12/2022',
+        'Status since': statusSince,
+        'Approval step': step,
+      });
+      return importColumns.map((column) => cells[column]);
+    };
+    // Dates relative to today, so the chases counted from them are still ahead.
+    const today = calendarDateInLondon(Date.now());
+    const uk = (iso: string) => iso.split('-').reverse().join('/');
+    const [stepOpened, submitted] = [addCalendarDays(today, -1), addCalendarDays(today, -30)];
+    const file = csv([row('1', 'Awaiting approval', uk(stepOpened), '2'), row('2', 'Submitted to HMICFRS', uk(submitted)), row('3', 'Awaiting approval', uk(stepOpened), '3')]);
+    const dry = await send(file, true);
+    expect(dry.body.problems).toEqual([{ row: 4, column: 'Status', message: 'the row does not give a sound state: its approval route has 2 steps, so it cannot wait at step 3' }]);
+    const done = await send(csv([row('1', 'Awaiting approval', uk(stepOpened), '2'), row('2', 'Submitted to HMICFRS', uk(submitted))]), false);
+    expect(done.body).toMatchObject({ problems: [], counts: { create: 2 } });
+    const [approval, hmicfrs] = await product.app.dataSource.manager.find(Recommendation, { where: { reference: In(['1', '2']) }, order: { reference: 'ASC' } });
+    // Step 1 (the lead) approved, step 2 (the DCC) open since the status date.
+    expect(approval!.state.approval).toMatchObject({ current: 1, steps: [{ approverId: people.lead.id, approval: { by: people.lead.id } }, { approverId: people.dcc.id, openedOn: stepOpened, approval: null }] });
+    expect(hmicfrs!.state).toMatchObject({ status: 'awaiting_hmicfrs_sign_off', hmicfrs: { submittedOn: submitted }, selfCertification: { signedOn: submitted } });
+    // Each workflow is in that state, and its next nudge is the chase counted from the original date.
+    const nudge = async (id: string, kind: string) => {
+      const handle = product.app.client.workflow.getHandle(recommendationWorkflowId(id));
+      expect((await handle.query(stateQuery)).status).toBe(id === approval!.id ? 'awaiting_approval' : 'awaiting_hmicfrs_sign_off');
+      return eventually(() => handle.query(nextNudgeQuery), (n) => n?.kind === kind);
+    };
+    expect((await nudge(approval!.id, 'approval_chase'))!.key).toContain(`:s2:${people.dcc.id}:${stepOpened}:chase`);
+    expect((await nudge(hmicfrs!.id, 'hmicfrs_chase'))!.key).toContain(`hmicfrs:awaiting_hmicfrs_sign_off:${submitted}:`);
+    // The trail carries the original dates: logged in 2022, extended when the first date fell due, with HMICFRS since it was sent.
+    const trail = await product.app.dataSource.manager.find(AuditEvent, { where: { recommendationId: hmicfrs!.id, entityType: 'recommendation' }, order: { occurredAt: 'ASC', id: 'ASC' } });
+    expect(trail.slice(0, 4).map((e) => [e.type, e.occurredAt.toISOString().slice(0, 10)])).toEqual([
+      ['recommendation_logged', '2022-12-12'],
+      ['recommendation_imported', '2022-12-12'],
+      ['imported_extension', '2023-03-31'],
+      ['imported_status', submitted],
+    ]);
   });
 
   it('reads Excel workbooks too, and offers the template', async () => {

@@ -57,6 +57,8 @@ describe('the recommendation lifecycle, end to end', () => {
     const request = await mailTo(p.lead, /^Approval needed/);
     const approveUrl = /Approve \(works once, for you only\):\n(\S+)/.exec(request.text)![1]!;
     expect(request.html).toContain('Reject, with reasons');
+    // Its own link opens the approval page, where everything to scrutinise is on one screen.
+    expect(request.html).toContain(`href="http://tracker.test/approvals/${id}"`);
     const page = await fetch(approveUrl.replace('http://tracker.test', product.baseUrl), { redirect: 'manual' });
     const pageHtml = await page.text();
     expect(page.status).toBe(200);

@@ -95,7 +95,8 @@ describe('OpenAPI document', () => {
     const page = await fetch(`${product.baseUrl}/api/docs`);
     expect(page.headers.get('content-type')).toContain('text/html');
     const html = await page.text();
-    for (const { path, method } of operations()) expect(html).toContain(`<span class="tag">${method.toUpperCase()}</span> <code>${path}</code>`);
+    const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    for (const { path, method } of operations()) expect(html).toMatch(new RegExp(`<strong class="govuk-tag govuk-tag--grey">\\s*${method.toUpperCase()}\\s*</strong> <code>${literal(path)}</code>`));
     expect(html).toContain('Who may:');
     expect(html).not.toMatch(/<script/i);
   });

@@ -1,5 +1,5 @@
 import type { Person } from '../../entities';
-import { addCast, apiClient, signIn, type ApiClient } from '../support/apiClient';
+import { addCast, apiClient, signIn, tokenFor, type ApiClient } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 const PASSWORD = 'correct horse battery staple';
@@ -86,10 +86,15 @@ describe('pages', () => {
     expect(empty.html).toContain('id="postUpdate-text"');
     expect(empty.html).toContain('<title>Error: ');
 
-    const badDate = await post('owner', `/recommendations/${id}/commands/requestExtension`, { newDueDate: '2027-02-30', reason: 'More <b>time</b>' });
+    const badDate = await post('owner', `/recommendations/${id}/commands/requestExtension`, { 'newDueDate-day': '30', 'newDueDate-month': '2', 'newDueDate-year': '2027', reason: 'More <b>time</b>' });
     expect(badDate.status).toBe(400);
-    expect(badDate.html).toContain('href="#requestExtension-newDueDate"');
+    expect(badDate.html).toContain('href="#requestExtension-newDueDate-day"');
+    expect(badDate.html).toContain('name="newDueDate-month" type="text" value="2"');
     expect(badDate.html).toContain('More &lt;b&gt;time&lt;/b&gt;');
+    // A real date in three boxes is accepted: the extension is asked for.
+    const extension = await post('owner', `/recommendations/${id}/commands/requestExtension`, { 'newDueDate-day': '31', 'newDueDate-month': '12', 'newDueDate-year': '2027', reason: 'Training slipped' });
+    expect(extension.status).toBe(303);
+    expect((await api.get(id)).state.pendingExtension?.requestedDueDate).toBe('2027-12-31');
 
     expect((await post('owner', `/recommendations/${id}/commands/postUpdate`, { text: 'Training <planned>' })).status).toBe(303);
     expect((await post('owner', `/recommendations/${id}/commands/submitEvidence`, { summary: 'Policy published' })).status).toBe(303);
@@ -99,7 +104,7 @@ describe('pages', () => {
 
     // The lead sees the decision waiting, oldest first, and approves from the page; the owner may not approve (409).
     const leadHome = await get('lead', '/');
-    expect(leadHome.html).toContain(`/recommendations/${id}#decide`);
+    expect(leadHome.html).toContain(`href="/approvals/${id}"`);
     const leadItem = await get('lead', `/recommendations/${id}`);
     expect(leadItem.html).toContain('Approve the evidence');
     expect(leadItem.html).toContain('Reject the evidence');
@@ -114,6 +119,153 @@ describe('pages', () => {
     const dccItem = await get('dcc', `/recommendations/${id}`);
     expect(dccItem.html).toContain('Nadia Haskins');
     expect(dccItem.html).toContain('Good');
+  });
+
+  it('gives approvers one page to scrutinise and decide: evidence, summary, earlier rejections and comments; others are told why not', async () => {
+    const id = await assigned('Approval page');
+    await api.command(id, { type: 'accept' }, p.owner.id);
+    await api.command(id, { type: 'postUpdate', text: 'Register <drafted>' }, p.owner.id);
+    const upload = await fetch(`${product.baseUrl}/api/recommendations/${id}/evidence/files?title=${encodeURIComponent('Training register.pdf')}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await tokenFor(product, p.owner.id)}`, 'content-type': 'application/pdf' },
+      body: Buffer.alloc(3 * 1024, 1),
+    });
+    expect(upload.status).toBe(201);
+    const file = (await upload.json()) as { id: string };
+    await api.command(id, { type: 'submitEvidence', summary: 'Register of everyone trained' }, p.owner.id);
+
+    // The owner may not decide: a page saying why, not the form.
+    const ownerView = await get('owner', `/approvals/${id}`);
+    expect(ownerView.status).toBe(200);
+    expect(ownerView.html).toContain('You cannot decide on this item now');
+    expect(ownerView.html).not.toContain('/commands/approve');
+    // The lifecycle's reason names the person asked, by name rather than by id.
+    expect(ownerView.html).toContain(p.lead.name);
+    expect(ownerView.html).not.toContain(p.lead.id);
+
+    let page = await get('lead', `/approvals/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Register of everyone trained');
+    expect(page.html).toContain('Training register.pdf');
+    expect(page.html).toContain('File, 3 KB');
+    expect(page.html).toContain(`href="/recommendations/${id}/evidence/${file.id}/download"`);
+    expect(page.html).toContain('Register &lt;drafted&gt;');
+    expect(page.html).toContain(`action="/approvals/${id}/commands/approve"`);
+    expect(page.html).toContain(`action="/approvals/${id}/commands/reject"`);
+
+    // Rejecting needs reasons; the error summary names the field and nothing changes.
+    const noReasons = await post('lead', `/approvals/${id}/commands/reject`, { reasons: ' ' });
+    expect(noReasons.status).toBe(400);
+    expect(noReasons.html).toContain('href="#reject-reasons"');
+    expect(noReasons.html).toContain('Register of everyone trained');
+    expect((await api.get(id)).status).toBe('awaiting_approval');
+
+    const rejected = await post('lead', `/approvals/${id}/commands/reject`, { reasons: 'Attach the <signed> register' });
+    expect(rejected.status).toBe(303);
+    expect(rejected.location).toBe(`/approvals/${id}?done=reject`);
+    expect((await get('lead', rejected.location!)).html).toContain('You rejected the evidence for Recommendation 4a');
+
+    // Resubmitted: the lead sees the earlier rejection; after the lead approves, the DCC sees it and the lead's comment.
+    await api.command(id, { type: 'submitEvidence', summary: 'Signed register attached' }, p.owner.id);
+    page = await get('lead', `/approvals/${id}`);
+    expect(page.html).toContain('Earlier rejections');
+    expect(page.html).toContain('Attach the &lt;signed&gt; register');
+    expect((await post('lead', `/approvals/${id}/commands/approve`, { comment: 'Checked the signatures' })).status).toBe(303);
+    page = await get('dcc', `/approvals/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Checked the signatures');
+    expect(page.html).toContain('Attach the &lt;signed&gt; register');
+
+    // A decision the lifecycle refuses (the lead has already approved this step) shows its reason in the error summary.
+    const refused = await post('lead', `/approvals/${id}/commands/approve`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.html).toContain('govuk-error-summary');
+    expect(refused.html).toContain('href="#approve-submit"');
+  });
+
+  it('shows every progress update and the evidence as pages, and downloads an evidence file', async () => {
+    const id = await assigned('Updates and evidence');
+    await api.command(id, { type: 'accept' }, p.owner.id);
+    for (const text of ['First update', 'Second update', 'Third update', 'Fourth update']) await api.command(id, { type: 'postUpdate', text }, p.owner.id);
+    const item = await get('owner', `/recommendations/${id}`);
+    expect(item.html).toContain('Fourth update');
+    expect(item.html).toContain('See all 4 updates');
+    expect(item.html).toContain(`href="/recommendations/${id}/updates"`);
+    const updates = await get('owner', `/recommendations/${id}/updates`);
+    expect(updates.status).toBe(200);
+    expect(updates.html.indexOf('Fourth update')).toBeLessThan(updates.html.indexOf('First update'));
+    expect(updates.html).toContain('4 updates, newest first');
+
+    const content = Buffer.from('name,trained\nA,yes\n');
+    const upload = await fetch(`${product.baseUrl}/api/recommendations/${id}/evidence/files?title=trained.csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await tokenFor(product, p.owner.id)}`, 'content-type': 'text/csv' },
+      body: content,
+    });
+    const file = (await upload.json()) as { id: string };
+    const evidence = await get('lead', `/recommendations/${id}/evidence`);
+    expect(evidence.status).toBe(200);
+    expect(evidence.html).toContain('trained.csv');
+    expect(evidence.html).toContain(`File, ${content.length} bytes`);
+    expect(evidence.html).toContain(p.owner.name);
+    const download = await fetch(`${product.baseUrl}/recommendations/${id}/evidence/${file.id}/download`, { headers: { cookie: sessions.lead!.cookie } });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toBe("attachment; filename*=UTF-8''trained.csv");
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(content);
+    expect((await get('lead', `/recommendations/${id}/evidence/00000000-0000-4000-8000-000000000000/download`)).status).toBe(404);
+  });
+
+  it('lets the owner add evidence from the page: a file upload (multipart, no JavaScript), a link and a note, with errors named', async () => {
+    const id = await assigned('Evidence forms');
+    await api.command(id, { type: 'accept' }, p.owner.id);
+    const item = await get('owner', `/recommendations/${id}`);
+    expect(item.html).toContain('enctype="multipart/form-data"');
+    expect((await get('lead', `/recommendations/${id}`)).html).not.toContain('Add evidence');
+
+    const upload = async (who: keyof typeof p, file: Blob | null, name: string, fields: Record<string, string> = {}, csrf = true) => {
+      const form = new FormData();
+      if (csrf) form.set('_csrf', sessions[who]!.csrfToken);
+      for (const [k, v] of Object.entries(fields)) form.set(k, v);
+      if (file) form.set('file', file, name);
+      const response = await fetch(`${product.baseUrl}/recommendations/${id}/evidence/files`, { method: 'POST', redirect: 'manual', headers: { cookie: sessions[who]!.cookie }, body: form });
+      return { status: response.status, html: await response.text(), location: response.headers.get('location') };
+    };
+    const pdf = new Blob([Buffer.from('%PDF-1.4 policy')], { type: 'application/pdf' });
+    const added = await upload('owner', pdf, 'Stalking policy.pdf');
+    expect(added.status).toBe(303);
+    expect(added.location).toBe(`/recommendations/${id}?added=${encodeURIComponent('Stalking policy.pdf')}#evidence`);
+    const [stored] = await product.app.services.evidence.list(id);
+    expect(stored).toMatchObject({ kind: 'file', title: 'Stalking policy.pdf', contentType: 'application/pdf', sizeBytes: 15, addedBy: p.owner.id });
+
+    const none = await upload('owner', null, '');
+    expect(none.status).toBe(400);
+    expect(none.html).toContain('href="#evidenceFile-file"');
+    expect(none.html).toContain('Choose a file to upload');
+    const wrongType = await upload('owner', new Blob(['MZ'], { type: 'application/x-msdownload' }), 'tool.exe');
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.html).toContain('This type of file cannot be kept as evidence');
+    expect((await upload('owner', pdf, 'x.pdf', {}, false)).status).toBe(403);
+    expect((await upload('lead', pdf, 'x.pdf')).status).toBe(403);
+
+    const badLink = await post('owner', `/recommendations/${id}/evidence/links`, { title: 'Intranet page', url: 'javascript:alert(1)' });
+    expect(badLink.status).toBe(400);
+    expect(badLink.html).toContain('href="#evidenceLink-url"');
+    expect(badLink.html).toContain('value="Intranet page"');
+    expect((await post('owner', `/recommendations/${id}/evidence/links`, { title: 'Intranet page', url: 'https://intranet.example/policy' })).status).toBe(303);
+    const emptyNote = await post('owner', `/recommendations/${id}/evidence/notes`, { title: '', note: 'Seen by the chief' });
+    expect(emptyNote.html).toContain('href="#evidenceNote-title"');
+    expect((await post('owner', `/recommendations/${id}/evidence/notes`, { title: 'Briefing', note: 'Seen by the <chief>' })).status).toBe(303);
+    const evidence = await get('owner', `/recommendations/${id}/evidence`);
+    expect(evidence.html).toContain('Stalking policy.pdf');
+    expect(evidence.html).toContain('href="https://intranet.example/policy"');
+    expect(evidence.html).toContain('Note: Seen by the &lt;chief&gt;');
+
+    // Once submitted, evidence is no longer added here: the lifecycle's reason would be given, and the forms are gone.
+    await api.command(id, { type: 'submitEvidence', summary: 'All attached' }, p.owner.id);
+    expect((await get('owner', `/recommendations/${id}`)).html).not.toContain('Add evidence');
+    const late = await post('owner', `/recommendations/${id}/evidence/notes`, { title: 'Late', note: 'x' });
+    expect(late.status).toBe(409);
+    expect(late.html).toContain('href="#evidenceNote-submit"');
   });
 
   it('refuses a form without the session CSRF token', async () => {

@@ -6,7 +6,11 @@ import type { Person } from '../../entities';
 import { addCast, apiClient, tokenFor, type ApiClient, type Problem } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 import { docxText, htmlText, pdfText, xlsxText } from '../fixtures/papers/extractText';
-import { insertFixture, markNotForTheForce, materialise, paperDataAsAt, reactivate, type Fixture } from '../fixtures/papers/fixture';
+import { inProgress, insertFixture, markNotForTheForce, materialise, paperDataAsAt, reactivate, type Fixture } from '../fixtures/papers/fixture';
+import { Person as PersonEntity } from '../../entities';
+import { recordAudit } from '../../entities/auditTrail';
+import type { QuarterlyPaper } from '../../papers/quarterly';
+import { buildPaper } from '../../papers/service';
 import { SAMPLE_AS_AT, SAMPLE_PREVIOUS, sample } from '../fixtures/papers/sample';
 
 /**
@@ -247,5 +251,52 @@ describe('committee papers', () => {
     expect(before.items.find((item) => item.id === id)).toMatchObject({ status: 'not_for_the_force', notForTheForceReason: 'Addressed to the Home Office', ownerId: null });
     expect(after.items.find((item) => item.id === id)).toMatchObject({ status: 'assigned', notForTheForceReason: null, ownerId: owner.id, dueDate: '2022-09-30' });
     expect(after.items.find((item) => item.id === id)).toEqual(paperDataAsAt(reactivated, '2022-02-15').items[0]);
+  });
+  it("prints people's names as they were at the paper's date: who led each item then, by the name they had then", async () => {
+    const ann = { id: '0a11ce00-0000-4000-8000-000000000001', name: 'Supt Ann Okoro' };
+    const ben = { id: '0a11ce00-0000-4000-8000-000000000002', name: 'Supt Ben Adeyemi' };
+    const owner = { id: '0a11ce00-0000-4000-8000-000000000003', name: 'Sgt Carl Finch' };
+    const handedOver = { on: '2022-06-01', type: 'handed_over', summary: 'Handed over (lead)', change: () => ({ leadId: ben.id }) };
+    const named: Fixture = {
+      people: [ann, ben, owner],
+      reports: [
+        {
+          title: 'Names as at a date',
+          originator: 'Mazars',
+          kind: 'internal_audit',
+          scope: 'force',
+          publishedOn: '2022-02-01',
+          loggedOn: '2022-02-10',
+          items: [
+            { reference: '1', kind: 'action', category: 2, text: 'Led by Ann throughout.', steps: inProgress('2022-03-01', owner.id, ann.id, '2023-06-30') },
+            { reference: '2', kind: 'action', category: 2, text: 'Handed from Ann to Ben in June.', steps: [...inProgress('2022-03-01', owner.id, ann.id, '2023-06-30'), handedOver] },
+          ],
+        },
+      ],
+    };
+    await insertFixture(product.app.dataSource, named);
+    // Ann is promoted and renamed in September, as the people pages record it (the old name in \`before\`).
+    await product.app.dataSource.transaction(async (tx) => {
+      await tx.update(PersonEntity, { id: ann.id }, { name: 'Ch Supt Ann Okoro-Reid' });
+      await recordAudit(tx, {
+        actorId: null,
+        actorLabel: 'Administrator',
+        occurredAt: new Date('2022-09-01T09:00:00Z'),
+        entityType: 'person',
+        entityId: ann.id,
+        type: 'person_changed',
+        summary: 'Renamed',
+        before: { name: ann.name },
+        after: { name: 'Ch Supt Ann Okoro-Reid' },
+      });
+    });
+    const managers = async (asAt: string) => {
+      const paper = (await buildPaper(dataSourceDatabase(product.app.dataSource), { kind: 'quarterly', asAt, scheme: 'B' })) as QuarterlyPaper;
+      const actions = paper.groups.flatMap((group) => group.actions).filter((action) => action.sourceTitle === 'Names as at a date');
+      return Object.fromEntries(actions.map((action) => [action.action.replace(/^Action \d+: /, ''), action.managerResponsible]));
+    };
+    expect(await managers('2022-04-30')).toEqual({ 'Led by Ann throughout.': ann.name, 'Handed from Ann to Ben in June.': ann.name });
+    expect(await managers('2022-07-31')).toEqual({ 'Led by Ann throughout.': ann.name, 'Handed from Ann to Ben in June.': ben.name });
+    expect(await managers('2022-10-31')).toEqual({ 'Led by Ann throughout.': 'Ch Supt Ann Okoro-Reid', 'Handed from Ann to Ben in June.': ben.name });
   });
 });

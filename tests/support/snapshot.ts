@@ -13,6 +13,7 @@ const tables = [
   'local_accounts',
   'api_tokens',
   'action_links',
+  'password_links',
   'external_identities',
 ];
 

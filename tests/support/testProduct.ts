@@ -77,6 +77,8 @@ export async function startTestProduct(
       workflowBundle: { code: fs.readFileSync(required('TEST_WORKFLOW_BUNDLE'), 'utf8') },
       workflowHistoryLimit: options.workflowHistoryLimit,
       digestEveryMs: options.digestEveryMs,
+      // Off, so that tests comparing the database before and after a request never see a run in between.
+      housekeepingEveryMs: 0,
       auth: { sessionSecret, ...options.auth },
     });
   let app: RunningApplication;

@@ -49,6 +49,9 @@ async function send(sink: SmtpSink, message: SendMailOptions): Promise<void> {
   }
 }
 
+/** The page with the whitespace GOV.UK's macros put between tags taken out, so assertions can name exact markup. */
+const squash = (markup: string) => markup.replace(/>\s+/g, '>').replace(/\s+</g, '<');
+
 function count(haystack: string, needle: RegExp): number {
   return haystack.match(new RegExp(needle.source, needle.flags.includes('g') ? needle.flags : `${needle.flags}g`))?.length ?? 0;
 }
@@ -96,20 +99,20 @@ describe('development mailbox pages', () => {
     const body = await response.text();
 
     expect(count(body, /<h1[\s>]/)).toBe(1);
-    expect(body).toContain('<h1>Development mailbox</h1>');
+    expect(body).toContain('<h1 class="govuk-heading-l">Development mailbox</h1>');
     expect(body).toMatch(/This is the development mailbox\./);
     expect(body).toMatch(/Mail is not delivered to anyone\./);
-    expect(body).toContain('<caption>Emails received, newest first (2)</caption>');
-    expect(body).toContain('<th scope="col">Received</th><th scope="col">To</th><th scope="col">Subject</th>');
+    expect(squash(body)).toContain('<caption class="govuk-table__caption govuk-table__caption--s">Emails received, newest first (2)</caption>');
+    expect(squash(body)).toContain('<th scope="col" class="govuk-table__header">Received</th><th scope="col" class="govuk-table__header">To</th><th scope="col" class="govuk-table__header">Subject</th>');
 
     // Subjects are escaped and link to their message.
     expect(body).not.toContain('<script>');
     expect(body).toContain(
-      `<a href="/dev/mailbox/${dangerous.id}">Overdue &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quoted&quot; recommendation</a>`,
+      `<a class="govuk-link" href="/dev/mailbox/${dangerous.id}">Overdue &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quoted&quot; recommendation</a>`,
     );
-    expect(body).toContain(`<a href="/dev/mailbox/${plainOnly.id}">Plain text only</a>`);
+    expect(body).toContain(`<a class="govuk-link" href="/dev/mailbox/${plainOnly.id}">Plain text only</a>`);
     expect(body.indexOf(dangerous.id)).toBeLessThan(body.indexOf(plainOnly.id));
-    expect(body).toContain('<td>inspector@example.police.uk, deputy@example.police.uk</td>');
+    expect(squash(body)).toContain('<td class="govuk-table__cell">inspector@example.police.uk, deputy@example.police.uk</td>');
 
     // Received time in UK local time, with the exact instant in a machine-readable attribute.
     const expectedLocal = new Intl.DateTimeFormat('en-GB', {
@@ -131,12 +134,12 @@ describe('development mailbox pages', () => {
     const body = await response.text();
 
     expect(count(body, /<h1[\s>]/)).toBe(1);
-    expect(body).toContain('<h1>Overdue &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quoted&quot; recommendation</h1>');
+    expect(body).toContain('<h1 class="govuk-heading-l">Overdue &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quoted&quot; recommendation</h1>');
     expect(body).not.toContain('<script>');
-    expect(body).toContain('<a href="/dev/mailbox">Back to all messages in the development mailbox</a>');
-    expect(body).toContain('<dt>From</dt><dd>&quot;Recommendation tracker&quot; &lt;tracker@example.police.uk&gt;</dd>');
-    expect(body).toContain('<dt>To</dt><dd>inspector@example.police.uk, deputy@example.police.uk</dd>');
-    expect(body).toContain(`<dt>Received</dt><dd><time datetime="${dangerous.receivedAt}">`);
+    expect(squash(body)).toContain('<a href="/dev/mailbox" class="govuk-back-link">Back to all messages in the development mailbox</a>');
+    expect(squash(body)).toContain('<dt class="govuk-summary-list__key">From</dt><dd class="govuk-summary-list__value">&quot;Recommendation tracker&quot; &lt;tracker@example.police.uk&gt;</dd>');
+    expect(squash(body)).toContain('<dt class="govuk-summary-list__key">To</dt><dd class="govuk-summary-list__value">inspector@example.police.uk, deputy@example.police.uk</dd>');
+    expect(squash(body)).toContain(`<dt class="govuk-summary-list__key">Received</dt><dd class="govuk-summary-list__value"><time datetime="${dangerous.receivedAt}">`);
 
     expect(body).toContain(
       '<pre>Open the recommendation: http://localhost:3000/recommendations/42?x=1&amp;y=2\nGuidance: https://example.police.uk/guidance.</pre>',
@@ -146,24 +149,24 @@ describe('development mailbox pages', () => {
     );
 
     // The links, with the words the email uses for them, in a list a keyboard user can tab through.
-    expect(body).toContain('<h2>Links in this email</h2>');
+    expect(body).toContain('<h2 class="govuk-heading-m">Links in this email</h2>');
     expect(body).toContain(
-      '<li><a href="http://localhost:3000/recommendations/42?x=1&amp;y=2">Open recommendation 42</a> <span class="hint">(goes to http://localhost:3000/recommendations/42?x=1&amp;y=2)</span></li>',
+      '<li><a class="govuk-link" href="http://localhost:3000/recommendations/42?x=1&amp;y=2">Open recommendation 42</a> <span class="govuk-hint">(goes to http://localhost:3000/recommendations/42?x=1&amp;y=2)</span></li>',
     );
     expect(body).toContain(
-      '<li><a href="mailto:help@example.police.uk">Email the helpdesk</a> <span class="hint">(goes to mailto:help@example.police.uk)</span></li>',
+      '<li><a class="govuk-link" href="mailto:help@example.police.uk">Email the helpdesk</a> <span class="govuk-hint">(goes to mailto:help@example.police.uk)</span></li>',
     );
-    expect(body).toContain('<li><a href="https://example.police.uk/guidance">https://example.police.uk/guidance</a></li>');
+    expect(body).toContain('<li><a class="govuk-link" href="https://example.police.uk/guidance">https://example.police.uk/guidance</a></li>');
     expect(body).not.toContain('javascript:');
-    expect(count(body, /<li><a /)).toBe(3);
+    expect(count(body, /<li><a class="govuk-link" /)).toBe(3);
   });
 
   it('says when a message has no HTML version and lists links from its text', async () => {
     const body = await (await fetch(`${running.base}/dev/mailbox/${plainOnly.id}`)).text();
-    expect(body).toContain('<h1>Plain text only</h1>');
-    expect(body).toContain('<p>This email has no HTML version.</p>');
+    expect(body).toContain('<h1 class="govuk-heading-l">Plain text only</h1>');
+    expect(body).toContain('<p class="govuk-body">This email has no HTML version.</p>');
     expect(body).not.toContain('<iframe');
-    expect(body).toContain('<li><a href="https://example.police.uk/help">https://example.police.uk/help</a></li>');
+    expect(body).toContain('<li><a class="govuk-link" href="https://example.police.uk/help">https://example.police.uk/help</a></li>');
   });
 
   it('serves the HTML part sandboxed, with no scripts and nothing loaded from the network', async () => {
@@ -191,14 +194,14 @@ describe('development mailbox pages', () => {
       const response = await fetch(`${running.base}${url}`);
       expect({ url, status: response.status }).toEqual({ url, status: 404 });
       const body = await response.text();
-      expect(body).toContain('<h1>Message not found</h1>');
-      expect(body).toContain('<a href="/dev/mailbox">Go to all messages in the development mailbox</a>');
+      expect(body).toContain('<h1 class="govuk-heading-l">Message not found</h1>');
+      expect(body).toContain('<a class="govuk-link" href="/dev/mailbox">Go to all messages in the development mailbox</a>');
     }
 
     const noHtml = await fetch(`${running.base}/dev/mailbox/${plainOnly.id}/html`);
     expect(noHtml.status).toBe(404);
     expect(noHtml.headers.get('content-security-policy')).toBeNull();
-    expect(await noHtml.text()).toContain('<h1>No HTML version</h1>');
+    expect(await noHtml.text()).toContain('<h1 class="govuk-heading-l">No HTML version</h1>');
   });
 
   it('offers the messages as JSON for automation', async () => {
@@ -238,7 +241,7 @@ describe('empty development mailbox', () => {
     const response = await fetch(`${running.base}/dev/mailbox/`);
     expect(response.status).toBe(200);
     const body = await response.text();
-    expect(body).toContain('<p>No messages yet.</p>');
+    expect(body).toContain('<p class="govuk-body">No messages yet.</p>');
     expect(body).not.toContain('<table');
     expect(count(body, /<h1[\s>]/)).toBe(1);
     expect(body).toMatch(/Mail is not delivered to anyone\./);

@@ -1,4 +1,5 @@
-import { importedState, mapHeaders, readDate, readImportRow } from '../../domain/trackerImport';
+import { defaultRoutingRules } from '../../domain/approvalRouting';
+import { importedHistory, importedState, mapHeaders, readDate, readImportRow } from '../../domain/trackerImport';
 
 describe('tracker import rules', () => {
   it("maps the template's columns and the seeds' usual headers, and reports unknown ones", () => {
@@ -69,5 +70,59 @@ describe('tracker import rules', () => {
     expect(importedState('r', unknown, { ownerId: null, leadId: null }, '2026-11-23').problems[0]).toMatch(/needs its closure category/);
     const national = readImportRow(2, { 'Report title': 'T', Originator: 'HMICFRS', Reference: '2', Text: 'x', 'For the force': 'no', 'Addressed to': 'NPCC' }).item!;
     expect(importedState('r', national, { ownerId: null, leadId: null }, '2026-11-23').state).toMatchObject({ status: 'not_for_the_force', notForTheForceReason: 'Addressed to NPCC' });
+  });
+  describe('an item imported part-way through its life', () => {
+    const base = {
+      'Report title': 'Digital Forensics',
+      Originator: 'HMICFRS',
+      'Source kind': 'inspection',
+      Reference: '1',
+      Text: 'Develop a governance and oversight framework.',
+      Category: '3',
+      'Owner email': 'owner@example.police.uk',
+      'Lead email': 'lead@example.police.uk',
+      'Due date': '30/09/2023',
+      'Earlier due dates': '31/03/2023',
+      'Logged on': '12/12/2022',
+      'Latest update': 'Framework drafted.',
+      'Updated on': '01/06/2023',
+    };
+    const people = { ownerId: 'owner', leadId: 'lead' };
+    const routing = {
+      rules: defaultRoutingRules,
+      people: [
+        { id: 'lead', roles: ['lead' as const] },
+        { id: 'dcc', roles: ['dcc' as const] },
+      ],
+      delegations: [],
+    };
+    const read = (cells: Record<string, string>) => readImportRow(2, { ...base, ...cells }).item!;
+
+    it('waits at the approval step the tracker gives, the earlier steps approved, opened on its status date', () => {
+      const { state, steps } = importedHistory('r', read({ Status: 'Awaiting approval', 'Approval step': '2', 'Status since': '10/07/2023' }), people, '2026-11-23', routing);
+      expect(state).toMatchObject({ status: 'awaiting_approval', evidence: { submittedOn: '2023-07-10' } });
+      expect(state!.approval).toMatchObject({ routeId: 'hmicfrs-inspection', current: 1, steps: [{ approverId: 'lead', approval: { by: 'lead', on: '2023-07-10' } }, { approverId: 'dcc', openedOn: '2023-07-10', approval: null }] });
+      // Each part of the history on its own day, in date order.
+      expect(steps.map((step) => [step.on, step.type])).toEqual([
+        ['2022-12-12', 'recommendation_imported'],
+        ['2023-03-31', 'imported_extension'],
+        ['2023-06-01', 'imported_update'],
+        ['2023-07-10', 'imported_status'],
+      ]);
+      expect(steps[0]!.change).toMatchObject({ status: 'in_progress', dueDate: '2023-03-31' });
+    });
+
+    it('reads "self-certified" by the category, and dates the letter and the submission to HMICFRS', () => {
+      expect(importedState('r', read({ Status: 'Self-certified', 'Status since': '01/08/2023' }), people, '2026-11-23', routing).state).toMatchObject({ status: 'self_certified', selfCertification: { signedOn: '2023-08-01' } });
+      expect(importedState('r', read({ Status: 'Self-certified', Category: '2', 'Status since': '01/08/2023' }), people, '2026-11-23', routing).state).toMatchObject({ status: 'closed', closure: { how: 'self_certified', on: '2023-08-01' } });
+      expect(importedState('r', read({ Status: 'Submitted to HMICFRS', 'Status since': '01/09/2023' }), people, '2026-11-23', routing).state).toMatchObject({ status: 'awaiting_hmicfrs_sign_off', hmicfrs: { submittedOn: '2023-09-01' }, approval: { current: 2 } });
+    });
+
+    it('says why it cannot be imported as the tracker says', () => {
+      expect(importedState('r', read({ Status: 'Awaiting approval', 'Approval step': '3', 'Status since': '10/07/2023' }), people, '2026-11-23', routing).problems).toEqual(['its approval route has 2 steps, so it cannot wait at step 3']);
+      expect(importedState('r', read({ Status: 'Awaiting approval', 'Status since': '10/07/2023' }), people, '2026-11-23', { ...routing, people: [] }).problems[0]).toMatch(/^step 1 of its approval route: no one can approve/);
+      expect(importedState('r', read({ Status: 'In progress', 'Status since': '10/07/2027' }), people, '2026-11-23', routing).problems).toEqual(['its dates must not be after today (2027-07-10)']);
+      expect(readImportRow(2, { ...base, Status: 'In progress', 'Approval step': '2' }).problems).toEqual([{ row: 2, column: 'Approval step', message: 'only an item awaiting approval waits at an approval step' }]);
+    });
   });
 });

@@ -1,0 +1,58 @@
+import { Router, type Request, type Response } from 'express';
+import { actingPersonOf } from '../../api/actor';
+import { reminderSettingsSchema } from '../../api/administration/reminderSettings';
+import { parseInput } from '../../api/problem';
+import type { Offset } from '../../domain/reminderPolicy';
+import type { FormError } from '../html';
+import { attempt, formBody, formErrors, splitList, text, type FormBody } from './forms';
+import type { AdminContext } from './routes';
+
+const labels: Record<string, string> = { sendTime: 'The send time', dueReminders: 'The due-date reminders', closedDays: 'The closure days', committeeMeetings: 'The committee dates' };
+
+const offsetText = (o: Offset) => ('workingDays' in o ? String(o.workingDays) : o.duration);
+const offsetOf = (value: string): Offset => (/^\d+$/.test(value) ? { workingDays: Number(value) } : { duration: value });
+
+/** The reminder policy's problems name what they are about; this sends each to its field. */
+const fieldOfMessage = (message: string): string =>
+  /send time/i.test(message) ? 'sendTime' : /due-date reminder|reminder/i.test(message) ? 'dueReminders' : /committee/i.test(message) ? 'committeeMeetings' : /clos|holiday|date/i.test(message) ? 'closedDays' : 'sendTime';
+
+/** The reminder policy's everyday settings, the force's own closure days, and committee dates. */
+export function settingsPages({ deps, render, guard }: AdminContext): Router {
+  const router = Router();
+  router.use(guard('settings.manage'));
+
+  async function page(req: Request, res: Response, values?: Record<string, string>, errors?: FormError[], status = 200) {
+    const settings = await deps.reminderSettings.get();
+    const current = {
+      sendTime: settings.policy.sendTime,
+      dueReminders: settings.policy.dueReminders.map(offsetText).join(', '),
+      closedDays: settings.closedDays.join('\n'),
+      committeeMeetings: settings.committeeMeetings.join('\n'),
+    };
+    await render(req, res, 'settings.njk', { title: 'Reminder policy and committee dates', values: values ?? current, policy: settings.policy, done: req.query.done, errors }, status);
+  }
+
+  router.get('/', (req, res) => page(req, res));
+  router.post('/', async (req, res) => {
+    const body: FormBody = formBody(req);
+    const values = Object.fromEntries(['sendTime', 'dueReminders', 'closedDays', 'committeeMeetings'].map((f) => [f, text(body, f)]));
+    const outcome = await attempt(
+      async () => {
+        const { policy } = await deps.reminderSettings.get();
+        const input = parseInput(reminderSettingsSchema, {
+          policy: { ...policy, sendTime: values.sendTime!.trim(), dueReminders: splitList(values.dueReminders!).map(offsetOf) },
+          closedDays: splitList(values.closedDays!),
+          committeeMeetings: splitList(values.committeeMeetings!),
+        });
+        return deps.reminderSettings.update(input, actingPersonOf(req.identity!));
+      },
+      (problem) =>
+        problem.errors.some((e) => e.field !== 'body')
+          ? formErrors(problem, 'sendTime', { 'policy.sendTime': 'sendTime', 'policy.dueReminders': 'dueReminders', closedDays: 'closedDays', committeeMeetings: 'committeeMeetings' }, labels)
+          : problem.errors.map((e) => ({ field: fieldOfMessage(e.message), message: e.message.charAt(0).toUpperCase() + e.message.slice(1) })),
+    );
+    if (!outcome.ok) return page(req, res, values, outcome.errors, outcome.status);
+    res.redirect(303, '/admin/settings?done=saved');
+  });
+  return router;
+}

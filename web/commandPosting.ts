@@ -1,0 +1,79 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import type { ApiDependencies } from '../api/dependencies';
+import { actingPersonOf } from '../api/actor';
+import { authorize } from '../api/permissions';
+import { ApiProblem } from '../api/problem';
+import { commandSchemas } from '../api/recommendations/commandSchemas';
+import type { LifecycleCommand, LifecycleCommandType } from '../domain/lifecycle';
+import { commandFromForm, commandSpecs, errorTarget, fieldId, formValues } from './commandForms';
+import type { FormError } from './html';
+import { withNames } from './scrutiny';
+
+/** The commands an approver decides with: the approval page holds them. */
+export const decisionCommands: LifecycleCommandType[] = ['approve', 'reject', 'decideExtension'];
+
+/** A form sent back with its values and what is wrong with it, and the status of that answer. */
+export interface CommandFormState {
+  /** The form's name: a lifecycle command, or another form of the page (evidence). */
+  type: string;
+  values: Record<string, string>;
+  errors: FormError[];
+  status: number;
+}
+
+const idParams = z.object({ id: z.uuid() });
+
+/** The item and command a `…/:id/commands/:type` form posts to; null when either is not one. */
+export function commandTarget(req: Request): { id: string; type: LifecycleCommandType } | null {
+  const parsed = idParams.safeParse({ id: req.params.id });
+  const type = String(req.params.type);
+  if (!parsed.success || !(type in commandSpecs)) return null;
+  return { id: parsed.data.id, type: type as LifecycleCommandType };
+}
+
+/**
+ * Sends a command form: checked by the api's schema (400 → the form again, the error summary naming each field), then
+ * through the same service the api uses; the lifecycle may refuse it (409 → the form again, its reason in the error
+ * summary). Success redirects to `done`.
+ */
+export function commandFormHandler({ recommendations, dataSource }: ApiDependencies) {
+  return async (req: Request, res: Response, id: string, commandType: LifecycleCommandType, then: { rerender: (form: CommandFormState) => Promise<void>; done: string }): Promise<void> => {
+    authorize(req.identity!, 'recommendations.command');
+    const spec = commandSpecs[commandType];
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values = formValues(commandType, body);
+    const known = (name: string) => spec.fields.some((f) => f.name === name);
+    const labelOf = (name: string) => spec.fields.find((f) => f.name === name)?.label.replace(/ \(optional\)$/, '') ?? 'The form';
+    const friendly = (name: string, message: string) => {
+      const label = known(name) ? labelOf(name) : 'The form';
+      return /must not be empty|must be named/.test(message) ? `Enter ${label.charAt(0).toLowerCase()}${label.slice(1)}` : `${label}: ${message}`;
+    };
+    const fieldOf = (name: string) => (known(name) ? errorTarget(commandType, name) : fieldId(commandType, 'submit'));
+    const checked = commandSchemas[commandType].safeParse(commandFromForm(commandType, body));
+    if (!checked.success) {
+      const errors = checked.error.issues.map((i) => {
+        const name = String(i.path[0] ?? 'submit');
+        if (i.code === 'invalid_type') return { field: fieldOf(name), message: `Choose an answer: ${known(name) ? labelOf(name) : 'the form'}` };
+        return { field: fieldOf(name), message: friendly(name, i.message) };
+      });
+      return then.rerender({ type: commandType, values, errors, status: 400 });
+    }
+    try {
+      await recommendations.command(id, checked.data as LifecycleCommand, actingPersonOf(req.identity!));
+    } catch (error) {
+      if (error instanceof ApiProblem && (error.status === 400 || error.status === 409)) {
+        const errors: FormError[] =
+          error.status === 400 && error.errors.length
+            ? error.errors.map((e) => {
+                const name = e.field.replace(/^body\./, '');
+                return { field: fieldOf(name), message: friendly(name, e.message) };
+              })
+            : [{ field: fieldId(commandType, 'submit'), message: await withNames(dataSource, error.detail ?? error.title) }];
+        return then.rerender({ type: commandType, values, errors, status: error.status });
+      }
+      throw error;
+    }
+    res.redirect(303, then.done);
+  };
+}
