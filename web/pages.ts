@@ -60,6 +60,13 @@ const itemLink = (r: { id: string; kind: string; reference: string }, href = `/r
 const reportOf = (r: RecommendationListItem) => `${r.report.originator}: ${r.report.title}`;
 const head = (...names: string[]) => names.map((text) => ({ text }));
 
+/** The reminders that escalate an item (domain/reminderPolicy.ts), as the dashboard names them. */
+const escalationLabels = {
+  off_target_dcc: 'Overdue: escalated to the DCC',
+  off_target_repeat: 'Overdue: weekly escalation',
+  approval_escalation: 'Approval not decided: escalated to the next level',
+} as const;
+
 /** Server-rendered GOV.UK pages for signed-in people: my tasks, lists, one recommendation with its actions, dashboard. */
 export function pageRoutes(deps: ApiDependencies): Router {
   const { recommendations, dataSource } = deps;
@@ -297,6 +304,17 @@ export function pageRoutes(deps: ApiDependencies): Router {
       return Math.max(0, Math.round((Date.parse(today) - Date.parse(opened)) / 86_400_000));
     };
     const waitingSorted = [...waiting].sort((a, b) => waitingDays(b) - waitingDays(a));
+    // The latest escalation the reminders raised on each item that is still open, oldest first.
+    const open = new Map(all.filter((r) => r.status !== 'closed').map((r) => [r.id, r]));
+    const raised = (await dataSource.query(
+      `SELECT DISTINCT ON (recommendation_id) recommendation_id AS id, type, occurred_at AS "raisedAt"
+         FROM audit_events WHERE type = ANY($1) AND recommendation_id IS NOT NULL ORDER BY recommendation_id, occurred_at DESC`,
+      [Object.keys(escalationLabels)],
+    )) as { id: string; type: keyof typeof escalationLabels; raisedAt: Date }[];
+    const escalations = raised
+      .filter((e) => open.has(e.id) && (e.type !== 'approval_escalation' || open.get(e.id)!.status === 'awaiting_approval'))
+      .sort((a, b) => a.raisedAt.getTime() - b.raisedAt.getTime());
+    const daysSince = (at: Date) => Math.max(0, Math.round((Date.parse(today) - Date.parse(calendarDateInLondon(at.getTime()))) / 86_400_000));
     const reportText = (r: (typeof all)[number]) => ({ text: `${r.report.originator}: ${r.report.title}` });
     await send(
       req,
@@ -319,6 +337,15 @@ export function pageRoutes(deps: ApiDependencies): Router {
             head: head('Item', 'Report', 'Waiting for', 'Days waiting'),
             rows: waitingSorted.map((r) => [itemLink(r), reportText(r), { text: r.state.pendingExtension ? 'Extension decision' : 'Approval' }, { text: String(waitingDays(r)) }]),
             empty: 'No approvals are waiting.',
+          },
+          {
+            caption: 'Escalations raised, oldest first',
+            head: head('Item', 'Report', 'Escalation', 'Raised on', 'Days since'),
+            rows: escalations.map((e) => {
+              const r = open.get(e.id)!;
+              return [itemLink(r), reportText(r), { text: escalationLabels[e.type] }, { text: date(calendarDateInLondon(e.raisedAt.getTime())) }, { text: String(daysSince(e.raisedAt)) }];
+            }),
+            empty: 'No open item has been escalated.',
           },
           {
             caption: 'Closed this quarter',

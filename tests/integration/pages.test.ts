@@ -1,4 +1,5 @@
 import type { Person } from '../../entities';
+import { recordAudit } from '../../entities/auditTrail';
 import { addCast, apiClient, signIn, tokenFor, type ApiClient } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
@@ -295,8 +296,21 @@ describe('pages', () => {
     expect(bad.status).toBe(400);
     expect(bad.html).toContain('href="#filter-overdue"');
 
+    // The reminders escalated it to the DCC ten days ago: the dashboard lists the escalation and its age.
+    await recordAudit(product.app.dataSource.manager, {
+      actorId: null,
+      actorLabel: 'Recommendation tracker',
+      occurredAt: new Date(Date.now() - 10 * 86_400_000),
+      entityType: 'recommendation',
+      entityId: late,
+      recommendationId: late,
+      type: 'off_target_dcc',
+      summary: 'Escalated to the DCC',
+    });
     const dashboard = await get('admin', '/dashboard');
     expect(dashboard.status).toBe(200);
+    expect(dashboard.html).toContain('Escalations raised, oldest first');
+    expect(dashboard.html).toMatch(new RegExp(`/recommendations/${late}[^]*?Overdue: escalated to the DCC[^]*?<td class="govuk-table__cell">(10|11)</td>`));
     expect(dashboard.html).toContain('<svg');
     expect(dashboard.html).toContain(`/recommendations?overdue=true&amp;lead=${p.lead.id}`);
     expect(dashboard.html).toContain('Nadia Haskins');
