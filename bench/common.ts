@@ -230,3 +230,20 @@ export function sinkMessageCount(mailDir: string): number {
     return 0;
   }
 }
+
+/**
+ * Runs a benchmark's main: a failure is printed with its stack and exits 1; an orderly end exits with the code set.
+ * Anything still holding the event loop open after an orderly stop is a leak, not work: leave anyway.
+ */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().then(
+    () => {
+      setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref();
+    },
+    (error: unknown) => {
+      process.stderr.write(`\nbench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+      setTimeout(() => process.exit(1), 2000).unref();
+    },
+  );
+}

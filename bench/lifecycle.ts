@@ -15,7 +15,7 @@ import type { Logger } from '../runtime/logger';
 import { findTemporalCli } from '../runtime/temporalCli';
 import { recommendationWorkflowId } from '../workflows/messages';
 import { startSharedServices, type StartedServices } from '../tests/support/sharedServices';
-import { elapsed, startDeployedProduct, sinkMessageCount, stopEverythingOnExit, isoDateInDays, pool, say, seconds, withPg } from './common';
+import { elapsed, startDeployedProduct, sinkMessageCount, stopEverythingOnExit, isoDateInDays, pool, say, seconds, withPg, runBenchmark } from './common';
 import { cpuByGroup, cpuDelta, hasWorkflowPoller, startNodeChild, waitUntilReady } from './processes';
 import { incrementUpdate, rawWorkflowType } from './rawWorkflow';
 import { formatMs, phaseTable, summarise, table, type PhaseResult } from './stats';
@@ -513,14 +513,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => {
-    // Anything still holding the event loop open after an orderly stop is a leak, not work: leave anyway.
-    setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref();
-  },
-  (error: unknown) => {
-    process.stderr.write(`\nbench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-    setTimeout(() => process.exit(1), 2000).unref();
-  },
-);
+runBenchmark(main);

@@ -17,7 +17,7 @@ import type { ReminderSettings } from '../workflows/messages';
 import type { Logger } from '../runtime/logger';
 import { nextNudgeQuery, recommendationWorkflowId } from '../workflows/messages';
 import { startSharedServices, type StartedServices } from '../tests/support/sharedServices';
-import { elapsed, startBenchProduct, stopEverythingOnExit, isoDateInDays, pool, quietWebpack, say, seconds } from './common';
+import { elapsed, startBenchProduct, stopEverythingOnExit, isoDateInDays, pool, quietWebpack, say, seconds, runBenchmark } from './common';
 import { table } from './stats';
 
 /**
@@ -427,13 +427,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => {
-    setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref();
-  },
-  (error: unknown) => {
-    process.stderr.write(`\nbench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-    setTimeout(() => process.exit(1), 2000).unref();
-  },
-);
+runBenchmark(main);
