@@ -56,8 +56,6 @@ export function databaseUrlFor(adminUrl: string, database: string): string {
 }
 
 /** Webpack's bundling chatter is not what a benchmark measures; its errors still show. */
-export const quietWebpack = (logger: Logger) => ({ trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => logger.error(m), log() {} });
-
 /**
  * What a benchmark started, to stop in reverse order once: at the end, on failure, or on Ctrl-C / SIGTERM
  * (then the process exits), so no PostgreSQL, Temporal or worker is left behind.

@@ -21,11 +21,14 @@ export interface ChildHandle {
 /**
  * Starts `node script` with `env` added to this process's environment, stdout and stderr into `logFile` (a
  * deployment's logs cost the process that writes them, not the benchmark that reads them). An exit before `stop`
- * is reported on stderr with the end of the log.
+ * is reported on stderr with the end of the log. With BENCH_CPU_PROFILE_DIR set, each process writes a V8 CPU profile
+ * there when it exits (open it in Chrome's DevTools).
  */
 export function startNodeChild(input: { name: string; script: string; env: Record<string, string>; logFile: string; cwd: string; args?: string[]; exitExpected?: boolean }): ChildHandle {
   const log = fs.openSync(input.logFile, 'a');
-  const child: ChildProcess = spawn(process.execPath, [input.script, ...(input.args ?? [])], {
+  const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+  const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${input.name.replace(/\W+/g, '-')}.cpuprofile`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, input.script, ...(input.args ?? [])], {
     cwd: input.cwd,
     env: { ...process.env, ...input.env },
     stdio: ['ignore', log, log],

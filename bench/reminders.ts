@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { simpleParser } from 'mailparser';
 import pino from 'pino';
 import { reminderPolicyWith, sendInstant, type ReminderPolicy } from '../domain/reminderPolicy';
@@ -15,9 +14,10 @@ import { ImportService } from '../api/imports/service';
 import { RecommendationWorkflows } from '../api/recommendations/workflowGateway';
 import type { ReminderSettings } from '../workflows/messages';
 import type { Logger } from '../runtime/logger';
+import { buildWorkflowBundle } from '../runtime/workflowBundle';
 import { nextNudgeQuery, recommendationWorkflowId } from '../workflows/messages';
 import { startSharedServices, type StartedServices } from '../tests/support/sharedServices';
-import { elapsed, startBenchProduct, stopEverythingOnExit, isoDateInDays, pool, quietWebpack, say, seconds, runBenchmark } from './common';
+import { elapsed, startBenchProduct, stopEverythingOnExit, isoDateInDays, pool, say, seconds, runBenchmark } from './common';
 import { table } from './stats';
 
 /**
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
     cleanups.push({ what: 'PostgreSQL and Temporal', run: () => Promise.allSettled([started.temporal?.stop(), started.postgres?.stop()]) });
     const [{ postgresUrl, temporalAddress }, bundle] = await Promise.all([
       startSharedServices({ workDir, logger }, started),
-      bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietWebpack(logger) }),
+      buildWorkflowBundle((message) => logger.error(message)),
     ]);
     const taskQueue = `bench-reminders-${suffix}`;
     const { app, mailDir } = await startBenchProduct({ postgresUrl, temporalAddress, workDir, name: `rt_bench_reminders_${suffix}`, taskQueue, logger, bundle, cleanups, sinkProcess: true });

@@ -24,6 +24,7 @@ import { createDataSource, runMigrations } from '../entities/dataSource';
 import type { Logger } from './logger';
 import { readinessProbe } from './readiness';
 import { installTemporalRuntime } from './temporalRuntime';
+import { workflowBundlerOptions, workflowsPath } from './workflowBundle';
 
 export interface ApplicationOptions {
   databaseUrl: string;
@@ -146,7 +147,7 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
         connection: workerConnection,
         namespace: options.namespace,
         taskQueue: options.taskQueue,
-        ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+        ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath, bundlerOptions: workflowBundlerOptions }),
         activities: createActivities({
           dataSource,
           mailer,

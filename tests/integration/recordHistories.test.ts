@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { reminderPolicyWith } from '../../domain/reminderPolicy';
 import { findTemporalCli } from '../../runtime/temporalCli';
 import { recommendationWorkflowId } from '../../workflows/messages';
 import { addPeople, apiClient } from '../support/apiClient';
@@ -9,16 +10,20 @@ import { startTestProduct, type TestProduct } from '../support/testProduct';
 /**
  * Records real workflow histories into tests/replay/histories, for the replay test that guards running workflows
  * against incompatible code changes. Run it when a new path should be guarded, then commit the files:
- *   RECORD_HISTORIES=1 npx jest tests/integration/recordHistories.test.ts
+ *   RECORD_HISTORIES=1 RECORDED_AS=2026-12 npx jest tests/integration/recordHistories.test.ts
+ * Each recording is added beside the earlier ones under its own prefix (RECORDED_AS, default this month), so the
+ * histories of every earlier version of the code stay guarded: workflows started then may still be running.
  * Never re-record to make the replay test pass: that hides exactly the break it exists to catch.
  */
 const recording = process.env.RECORD_HISTORIES === '1';
 const folder = path.join(__dirname, '..', 'replay', 'histories');
+const recordedAs = process.env.RECORDED_AS ?? new Date().toISOString().slice(0, 7);
 
 (recording ? describe : describe.skip)('record workflow histories for the replay test', () => {
   let product: TestProduct;
   beforeAll(async () => {
-    product = await startTestProduct();
+    // A short history limit, so one of the paths below also continues as new.
+    product = await startTestProduct({ workflowHistoryLimit: 60 });
   });
   afterAll(async () => {
     await product?.stop();
@@ -34,7 +39,10 @@ const folder = path.join(__dirname, '..', 'replay', 'histories');
       liaison: { name: 'Rachel Okafor', roles: ['liaison_lead'] },
     });
     api.actingAs(p.admin.id);
-    const [cat3, rejected, national] = await api.createReport({
+    // Approval chases and escalations in seconds, so a reminder is sent inside the recorded history.
+    const policy = reminderPolicyWith({ approvalChase: { duration: 'PT2S' }, approvalEscalation: { duration: 'PT4S' } });
+    expect((await api.call('PUT', '/api/settings/reminders', { policy })).status).toBe(200);
+    const [cat3, rejected, national, chased] = await api.createReport({
       title: 'Stalking and harassment',
       originator: 'HMICFRS',
       kind: 'inspection',
@@ -42,6 +50,7 @@ const folder = path.join(__dirname, '..', 'replay', 'histories');
         { reference: '1', category: 3 },
         { reference: '2', category: 2 },
         { reference: '3', forTheForce: false, addressedTo: 'NPCC' },
+        { reference: '4', category: 2 },
       ],
     });
     const start = async (id: string) => {
@@ -61,16 +70,30 @@ const folder = path.join(__dirname, '..', 'replay', 'histories');
     await api.command(rejected!, { type: 'requestExtension', newDueDate: '2027-09-30', reason: 'Audit takes a quarter' }, p.owner.id);
     await api.command(rejected!, { type: 'decideExtension', approved: true }, p.lead.id);
     await api.command(national!, { type: 'markNotForTheForce', reason: 'For the NPCC' }, p.admin.id);
+    // Waits at the lead until chased and escalated, then the lead approves and updates keep coming past the history limit.
+    await api.command(chased!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-06-30' }, p.admin.id);
+    await api.command(chased!, { type: 'accept' }, p.owner.id);
+    await api.command(chased!, { type: 'submitEvidence', summary: 'Stalking protection orders audited' }, p.owner.id);
+    await product.sink.waitFor((m) => m.to.includes(p.dcc.email) && m.subject.startsWith('Escalated to you'), { timeoutMs: 30_000 });
+    await api.command(chased!, { type: 'approve' }, p.lead.id);
+    await api.command(chased!, { type: 'reject', reasons: 'The audit sample is too small' }, p.dcc.id);
+    for (let update = 1; update <= 12; update++) await api.command(chased!, { type: 'postUpdate', text: `Sample widened, week ${update}` }, p.owner.id);
     await new Promise((r) => setTimeout(r, 2000)); // let the emails go out so their activities are in the histories
 
     fs.mkdirSync(folder, { recursive: true });
-    for (const [name, id] of [['category-3-signed-off', cat3], ['rejected-then-extended', rejected], ['not-for-the-force', national]] as const) {
-      // The CLI writes the JSON form that Temporal's replayer reads back (historyFromJSON).
-      const json = execFileSync(findTemporalCli(process.env.TEMPORAL_CLI_PATH)!, [
-        'workflow', 'show', '--workflow-id', recommendationWorkflowId(id!), '--address', process.env.TEST_TEMPORAL_ADDRESS!, '--output', 'json',
-      ], { encoding: 'utf8' });
-      expect((JSON.parse(json) as { events: unknown[] }).events.length).toBeGreaterThan(5);
-      fs.writeFileSync(path.join(folder, `${name}.json`), json);
+    const paths = [['category-3-signed-off', cat3], ['rejected-then-extended', rejected], ['not-for-the-force', national], ['chased-escalated-continued', chased]] as const;
+    const cli = (args: string[]) => execFileSync(findTemporalCli(process.env.TEMPORAL_CLI_PATH)!, [...args, '--address', process.env.TEST_TEMPORAL_ADDRESS!, '--output', 'json'], { encoding: 'utf8' });
+    for (const [name, id] of paths) {
+      // Every run of the workflow, oldest first: a run that continued as new is a path of its own.
+      const runs = (JSON.parse(cli(['workflow', 'list', '--query', `WorkflowId = '${recommendationWorkflowId(id!)}'`])) as { execution: { runId: string }; startTime: string }[])
+        .sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime));
+      expect(runs.length).toBeGreaterThan(0);
+      runs.forEach((run, index) => {
+        // The CLI writes the JSON form that Temporal's replayer reads back (historyFromJSON).
+        const json = cli(['workflow', 'show', '--workflow-id', recommendationWorkflowId(id!), '--run-id', run.execution.runId]);
+        expect((JSON.parse(json) as { events: unknown[] }).events.length).toBeGreaterThan(2);
+        fs.writeFileSync(path.join(folder, `${recordedAs}-${name}${runs.length > 1 ? `-run${index + 1}` : ''}.json`), json);
+      });
     }
   });
 });

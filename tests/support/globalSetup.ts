@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { buildWorkflowBundle } from '../../runtime/workflowBundle';
 import type { RunningPostgres } from '../../runtime/embeddedPostgres';
 import { createLogger } from '../../runtime/logger';
 import type { RunningTemporal } from '../../runtime/temporalDevServer';
@@ -33,7 +33,7 @@ export default async function globalSetup(): Promise<void> {
   const [{ postgresUrl, temporalAddress }, bundlePath] = await Promise.all([
     startSharedServices({ workDir, logger }, shared),
     (async () => {
-      const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => logger.error(m), log() {} } });
+      const { code } = await buildWorkflowBundle((message) => logger.error(message));
       const file = path.join(workDir, 'workflow-bundle.js');
       fs.writeFileSync(file, code);
       return file;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
+import { workflowBundlerOptions, workflowsPath } from '../../runtime/workflowBundle';
 
 /**
  * Replays histories recorded from real runs (tests/replay/histories) through the current workflow code. A change
@@ -19,7 +20,7 @@ describe('recorded workflow histories replay on the current code', () => {
   it('replays every one without nondeterminism', async () => {
     const histories = files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(folder, file), 'utf8'))) }));
     const failures: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows'), replayName: 'replay-test' }, histories)) {
+    for await (const result of Worker.runReplayHistories({ workflowsPath, bundlerOptions: workflowBundlerOptions, replayName: 'replay-test' }, histories)) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }
     expect(failures).toEqual([]);

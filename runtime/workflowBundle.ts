@@ -1,0 +1,30 @@
+import { bundleWorkflowCode } from '@temporalio/worker';
+
+/**
+ * How the workflow code is bundled, for the worker and for the bundles tests and benchmarks build once.
+ *
+ * With the SDK's reusable V8 context, every workflow evaluates its own copy of each module it imports, unless the
+ * module is preloaded: then one copy, evaluated once and frozen, is shared by all. The domain rules are pure (no
+ * per-workflow state; their only module-level values are constants and deterministic memos), so they are preloaded:
+ * a workflow's start, or its replay after leaving the cache, no longer rebuilds the lifecycle rules and the bank
+ * holiday calendar, and each cached workflow keeps only its own state. The workflow modules themselves and the
+ * SDK's stay per workflow.
+ */
+export const workflowsPath = require.resolve('../workflows');
+
+export const preloadedWorkflowModules: string[] = ['calendar', 'vocabulary', 'approvalRouting', 'lifecycleStates', 'lifecycle', 'bankHolidays', 'workingDays', 'reminderPolicy'].map((name) =>
+  require.resolve(`../domain/${name}`),
+);
+
+export const workflowBundlerOptions = { preloadModules: preloadedWorkflowModules };
+
+/** The bundle tests and benchmarks build once and hand to each worker they start (webpack's own messages are dropped). */
+export async function buildWorkflowBundle(onError: (message: string) => void): Promise<{ code: string }> {
+  const silent = () => undefined;
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    ...workflowBundlerOptions,
+    logger: { trace: silent, debug: silent, info: silent, warn: silent, log: silent, error: onError },
+  });
+  return { code };
+}
