@@ -16,7 +16,7 @@ import { findTemporalCli } from '../runtime/temporalCli';
 import { recommendationWorkflowId } from '../workflows/messages';
 import { startSharedServices, type StartedServices } from '../tests/support/sharedServices';
 import { elapsed, startDeployedProduct, sinkMessageCount, stopEverythingOnExit, isoDateInDays, pool, say, seconds, withPg, runBenchmark } from './common';
-import { cpuByGroup, cpuDelta, hasWorkflowPoller, startNodeChild, waitUntilReady } from './processes';
+import { cpuByGroup, cpuDelta, cpuMark, cpuSince, hasWorkflowPoller, startNodeChild, waitUntilReady } from './processes';
 import { incrementUpdate, rawWorkflowType } from './rawWorkflow';
 import { formatMs, phaseTable, summarise, table, type PhaseResult } from './stats';
 import { historyCounts, updateTimelines, type HistoryCounts, type UpdateTimeline } from './timeSplit';
@@ -215,32 +215,6 @@ async function startRawWorkflows(client: Client, taskQueue: string, prefix: stri
 
 // ---------------------------------------------------------------------------------------------------------------
 // CPU: is the run bound by this process, by the servers it talks to, or by neither?
-
-interface CpuMark {
-  process: NodeJS.CpuUsage;
-  busyMs: number;
-  totalMs: number;
-}
-
-function cpuMark(): CpuMark {
-  let busyMs = 0;
-  let totalMs = 0;
-  for (const { times } of os.cpus()) {
-    const total = times.user + times.nice + times.sys + times.idle + times.irq;
-    totalMs += total;
-    busyMs += total - times.idle;
-  }
-  return { process: process.cpuUsage(), busyMs, totalMs };
-}
-
-/** CPU seconds used since `mark`: by this process, and by the whole machine (every core). */
-function cpuSince(mark: CpuMark): { processS: number; machineS: number; machineBusy: number } {
-  const now = cpuMark();
-  const used = process.cpuUsage(mark.process);
-  const busy = now.busyMs - mark.busyMs;
-  const total = now.totalMs - mark.totalMs;
-  return { processS: (used.user + used.system) / 1e6, machineS: busy / 1000, machineBusy: total > 0 ? busy / total : Number.NaN };
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 

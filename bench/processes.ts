@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 
@@ -164,6 +165,32 @@ export function cpuByGroup(roots: Record<string, number>, byCommand: Record<stri
   for (const c of children.get(process.pid) ?? []) visit(c);
   result['bench (this process)'] = process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
   return result;
+}
+
+export interface CpuMark {
+  process: NodeJS.CpuUsage;
+  busyMs: number;
+  totalMs: number;
+}
+
+export function cpuMark(): CpuMark {
+  let busyMs = 0;
+  let totalMs = 0;
+  for (const { times } of os.cpus()) {
+    const total = times.user + times.nice + times.sys + times.idle + times.irq;
+    totalMs += total;
+    busyMs += total - times.idle;
+  }
+  return { process: process.cpuUsage(), busyMs, totalMs };
+}
+
+/** CPU seconds used since `mark`: by this process, and by the whole machine (every core). */
+export function cpuSince(mark: CpuMark): { processS: number; machineS: number; machineBusy: number } {
+  const now = cpuMark();
+  const used = process.cpuUsage(mark.process);
+  const busy = now.busyMs - mark.busyMs;
+  const total = now.totalMs - mark.totalMs;
+  return { processS: (used.user + used.system) / 1e6, machineS: busy / 1000, machineBusy: total > 0 ? busy / total : Number.NaN };
 }
 
 export function cpuDelta(before: CpuGroups, after: CpuGroups): CpuGroups {

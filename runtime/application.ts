@@ -84,6 +84,13 @@ const WORKER_CAPACITY = {
   // Not too many either: a workflow task the worker holds longer than its 10 s timeout is lost and runs again.
   maxConcurrentWorkflowTaskExecutions: 100,
   maxConcurrentLocalActivityExecutions: 200,
+  /**
+   * A workflow task waits this long for the worker that has the workflow cached before any worker may take it (and
+   * replay the whole history). The SDK's 10 s is less than the queue of thousands of reminders falling due at once
+   * takes to drain, so most of them were replayed twice over. A worker that has gone away stops polling, and the
+   * server then sends its tasks to any worker at once; this wait only holds tasks queued before it went.
+   */
+  stickyQueueScheduleToStartTimeout: '1 minute',
 } as const;
 
 /**
