@@ -93,7 +93,7 @@ const latest = (expression: string) => `(array_remove(array_agg(${expression} OR
  * state as at $1 (once `where` has chosen it); and the condition keeping items logged before $1 (of the report kinds
  * asked for).
  */
-function itemsAsAtSelect(from: string, where: string, fields: readonly OptionalField[], texts: TextOptions, reportKinds: readonly SourceKind[] | null): string {
+function itemsAsAtSelect(from: string, where: string | null, fields: readonly OptionalField[], texts: TextOptions, reportKinds: readonly SourceKind[] | null): string {
   const textWanted = [
     texts.forTheForceOnly ? "folded.for_the_force IS NOT FALSE AND folded.status IS DISTINCT FROM 'not_for_the_force'" : null,
     texts.closedBefore ? "(folded.status IS DISTINCT FROM 'closed' OR folded.closure->>'on' > $2)" : null,
@@ -105,7 +105,7 @@ function itemsAsAtSelect(from: string, where: string, fields: readonly OptionalF
   return `SELECT ${columns.join(', ')}, ${text} AS text,
     ${LONDON_DATE('folded.logged_at')} AS logged_on
   FROM ${from}
-  WHERE ${where}folded.logged_at IS NOT NULL${
+  WHERE ${where ? `${where} AND ` : ''}folded.logged_at IS NOT NULL${
     reportKinds
       ? `
     AND folded.report_id IN (SELECT r.entity_id FROM audit_events r
@@ -120,10 +120,7 @@ function itemsAsAtSelect(from: string, where: string, fields: readonly OptionalF
  * (valid_from, valid_to] containing $1, found with the GiST index on that range.
  */
 export function itemsAsAtSql(fields: readonly OptionalField[], texts: TextOptions = {}, reportKinds: readonly SourceKind[] | null = null): string {
-  return itemsAsAtSelect('recommendation_state_intervals folded', `${intervalAt('folded')} AND `, fields,
-    texts,
-    reportKinds,
-  );
+  return itemsAsAtSelect('recommendation_state_intervals folded', intervalAt('folded'), fields, texts, reportKinds);
 }
 
 /**
@@ -176,7 +173,7 @@ export function itemsAsAtFromTrailSql(fields: readonly OptionalField[], texts: T
     ) e
     GROUP BY e.recommendation_id
   ) folded`,
-    '',
+    null,
     fields,
     texts,
     reportKinds,
