@@ -239,6 +239,8 @@ function toReport(row: Record<string, unknown>): ReportAsAt {
   };
 }
 
+export type ItemSource = 'intervals' | 'trail';
+
 export interface LoadOptions {
   /** Fields beyond status, category and text (the overview needs no more). */
   fields?: readonly OptionalField[];
@@ -247,7 +249,7 @@ export interface LoadOptions {
   /** Only the items (and reports) of these kinds of source: the overview has no audits. */
   reportKinds?: readonly SourceKind[];
   /** Where item states come from: their intervals (the default), or the audit trail folded afresh (the oracle). */
-  source?: 'intervals' | 'trail';
+  source?: ItemSource;
 }
 
 /** Everything a paper needs as at the end of `asAt`, read inside the caller's snapshot. */

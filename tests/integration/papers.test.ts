@@ -360,5 +360,16 @@ describe('committee papers', () => {
     expect(await expectIntervalsToMatchTrail(product.app.dataSource, ['2023-03-15', '2023-03-16'])).toBeGreaterThan(40);
     const inMarch = await dataSourceDatabase(product.app.dataSource).snapshot((sql) => loadAsAt(sql, '2023-03-20', { fields: optionalFields }));
     expect(inMarch.items.find((found) => found.id === item.id)).toMatchObject({ status: 'in_progress', text: 'Amended: forces should record every breach.', latestUpdate: { text: 'Imported March update' } });
+    // And so every paper, built either way.
+    const database = dataSourceDatabase(product.app.dataSource);
+    for (const asAt of ['2020-09-30', SAMPLE_AS_AT, '2023-03-31', '2023-06-30', today]) {
+      for (const request of [
+        { kind: 'overview' as const, asAt, scheme: 'B' as const, previousCommittee: addDays(asAt, -90) },
+        { kind: 'quarterly' as const, asAt, scheme: 'A' as const },
+        { kind: 'tracker' as const, asAt, scheme: 'A' as const, previousCommittee: addDays(asAt, -30) },
+      ]) {
+        expect(await buildPaper(database, request)).toEqual(await buildPaper(database, request, 'trail'));
+      }
+    }
   });
 });
