@@ -106,7 +106,7 @@ ORDER BY category.category NULLS LAST`;
 /** The same table from the items' state intervals (the interval containing $1), as the paper now reads them. */
 export const REFERENCE_CATEGORY_TABLE_FROM_INTERVALS_SQL = `
 WITH items AS (
-  SELECT i.report_id, i.status, i.closure->>'how' AS how, i.category
+  SELECT i.report_id, i.status, i.closure_how AS how, i.category
   FROM recommendation_state_intervals i
   WHERE ${intervalAt('i')} AND i.logged_at IS NOT NULL AND i.for_the_force IS NOT FALSE AND i.status <> 'not_for_the_force'),
 inspections AS (

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { AtRiskFlag, Closure, DueDateEntry, LifecycleStatus, ProgressUpdate } from '../domain/lifecycleStates';
+import type { AtRiskFlag, ClosureHow, DueDateEntry, LifecycleStatus, ProgressUpdate } from '../domain/lifecycleStates';
 import type { ClosureCategory, IsoDate, ItemKind, SourceKind, SourceScope } from '../domain/vocabulary';
 import { endOfAsAtDay } from './dates';
 import type { ItemAsAt, PaperData, ReportAsAt } from './model';
@@ -96,10 +96,10 @@ const latest = (expression: string) => `(array_remove(array_agg(${expression} OR
 function itemsAsAtSelect(from: string, where: string | null, fields: readonly OptionalField[], texts: TextOptions, reportKinds: readonly SourceKind[] | null): string {
   const textWanted = [
     texts.forTheForceOnly ? "folded.for_the_force IS NOT FALSE AND folded.status IS DISTINCT FROM 'not_for_the_force'" : null,
-    texts.closedBefore ? "(folded.status IS DISTINCT FROM 'closed' OR folded.closure->>'on' > $2)" : null,
+    texts.closedBefore ? "(folded.status IS DISTINCT FROM 'closed' OR folded.closed_on > $2)" : null,
   ].filter((condition): condition is string => condition !== null);
   const text = textWanted.length > 0 ? `CASE WHEN ${textWanted.join(' AND ')} THEN folded.text END` : 'folded.text';
-  const columns = ['recommendation_id', 'report_id', 'reference', 'kind', 'addressed_to', 'for_the_force', 'department', 'status', 'closure', 'category']
+  const columns = ['recommendation_id', 'report_id', 'reference', 'kind', 'addressed_to', 'for_the_force', 'department', 'status', 'closure_how', 'closed_on', 'closed_after_due_date', 'closure_reason', 'category']
     .concat(fields.map((field) => optionalColumns[field]))
     .map((column) => `folded.${column}`);
   return `SELECT ${columns.join(', ')}, ${text} AS text,
@@ -143,7 +143,9 @@ export function itemsAsAtFromTrailSql(fields: readonly OptionalField[], texts: T
   // workers then move a few narrow columns per event instead of each whole \`after\`, which at a million events was
   // most of the time. The folding's aggregates share that order, so nothing is sorted twice.
   return itemsAsAtSelect(
-    `(
+    `(SELECT f.*, f.closure->>'how' AS closure_how, f.closure->>'on' AS closed_on, (f.closure->'afterDueDate') = 'true'::jsonb AS closed_after_due_date,
+    f.closure->>'reason' AS closure_reason
+  FROM (
     SELECT e.recommendation_id,
       min(e.logged_at) AS logged_at,
       min(e.report_id) AS report_id,
@@ -172,7 +174,7 @@ export function itemsAsAtFromTrailSql(fields: readonly OptionalField[], texts: T
       OFFSET 0
     ) e
     GROUP BY e.recommendation_id
-  ) folded`,
+  ) f) folded`,
     null,
     fields,
     texts,
@@ -214,7 +216,7 @@ function toItem(row: Record<string, unknown>): ItemAsAt {
     department: text(row.department),
     loggedOn: String(row.logged_on),
     status: String(row.status ?? 'logged') as LifecycleStatus,
-    closure: (row.closure as Closure | null | undefined) ?? null,
+    closure: row.closure_how === null || row.closure_how === undefined ? null : { how: String(row.closure_how) as ClosureHow, on: String(row.closed_on ?? ''), afterDueDate: row.closed_after_due_date === true, reason: String(row.closure_reason ?? '') },
     category,
     dueDateHistory: history,
     dueDate: history.length > 0 ? history[history.length - 1]!.dueDate : null,
