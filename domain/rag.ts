@@ -1,6 +1,6 @@
 import type { IsoDate } from './vocabulary';
 import { addCalendarDays, addCalendarMonths, epochDayOf } from './calendar';
-import type { RecommendationState } from './lifecycleStates';
+import type { Closure, RecommendationState } from './lifecycleStates';
 import { proposedForClosureStatuses, workingStatuses } from './lifecycleStates';
 import type { ReminderPolicy } from './reminderPolicy';
 import { applyOffset, defaultReminderPolicy, parseIsoDuration } from './reminderPolicy';
@@ -95,7 +95,7 @@ export const schemeADefinitions: Record<SchemeAColour, string> = {
  *    no longer relevant with a reason, and show WHITE.)
  *  - AMBER: on target, at risk, or proposed for closure (the work is done but not yet signed off).
  */
-export function toSchemeA(rag: RagStatus, state: RecommendationState, lastReportDate?: IsoDate): SchemeAColour {
+export function toSchemeA(rag: RagStatus, state: { closure: Pick<Closure, 'how' | 'on' | 'afterDueDate'> | null }, lastReportDate?: IsoDate): SchemeAColour {
   switch (rag) {
     case 'not_for_the_force':
       return 'WHITE';

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { AtRiskFlag, Closure, DueDateEntry, LifecycleStatus, ProgressUpdate } from '../domain/lifecycleStates';
+import type { AtRiskFlag, ClosureHow, DueDateEntry, LifecycleStatus, ProgressUpdate } from '../domain/lifecycleStates';
 import type { ClosureCategory, IsoDate, ItemKind, SourceKind, SourceScope } from '../domain/vocabulary';
 import { endOfAsAtDay } from './dates';
 import type { ItemAsAt, PaperData, ReportAsAt } from './model';
@@ -8,8 +8,10 @@ import type { ItemAsAt, PaperData, ReportAsAt } from './model';
  * Reconstructs reports and items as they stood at the end of a day, from the append-only audit trail alone (never
  * from the current rows). Every lifecycle event stores in `after` the fields of the item's state it changed, and
  * 'recommendation_logged' stores the item's facts with status 'logged'; so the value of a field as at an instant is
- * the `after` of the latest event before that instant that carries the field. PostgreSQL does that folding (one
- * pass, see `itemsAsAtSql`) and returns one row per item; the papers are then computed in TypeScript.
+ * the `after` of the latest event before that instant that carries the field. That folding is kept, per item, as
+ * state intervals derived from the trail in the transaction that writes it (a table the trail can always rebuild);
+ * a paper reads the interval of each item containing the instant (`itemsAsAtSql`), one row per item, and is then
+ * computed in TypeScript. `itemsAsAtFromTrailSql` does the folding afresh, in one pass, as the oracle.
  *
  * Events are ordered by (occurred_at, id), so two events recorded in the same transition keep their order.
  * Only events of entity type 'recommendation' count: email and evidence-file events also carry a recommendation
@@ -74,6 +76,9 @@ const optionalColumns: Record<OptionalField, string> = {
   notForTheForceReason: 'not_for_the_force_reason',
 };
 
+/** The condition choosing, of an item's state intervals, the one containing $1; the GiST index is on this range. */
+export const intervalAt = (alias: string) => `tstzrange(${alias}.valid_from, ${alias}.valid_to, '(]') @> $1::timestamptz`;
+
 const NEWEST_FIRST = 'e.occurred_at DESC, e.id DESC';
 
 /**
@@ -84,33 +89,62 @@ const NEWEST_FIRST = 'e.occurred_at DESC, e.id DESC';
 const latest = (expression: string) => `(array_remove(array_agg(${expression} ORDER BY ${NEWEST_FIRST}), NULL))[1]`;
 
 /**
- * One row per item logged before $1, with each field's value as at $1, in one pass over the trail: only the item's
- * own events up to the end of the day that carry one of the wanted keys, sorted once by item and newest first, and
- * folded per item. Every ordered aggregate shares that one ORDER BY (and none of them has a FILTER clause), so
- * PostgreSQL sorts the rows once instead of once per item. The closure travels with the status: every event that changes the closure
- * also changes the status. Instants become London dates after the folding, once per item.
+ * The columns every reading of items returns, from a relation aliased `folded` that has one row per item with its
+ * state as at $1 (once `where` has chosen it); and the condition keeping items logged before $1 (of the report kinds
+ * asked for).
+ */
+function itemsAsAtSelect(from: string, where: string | null, fields: readonly OptionalField[], texts: TextOptions, reportKinds: readonly SourceKind[] | null): string {
+  const textWanted = [
+    texts.forTheForceOnly ? "folded.for_the_force IS NOT FALSE AND folded.status IS DISTINCT FROM 'not_for_the_force'" : null,
+    texts.closedBefore ? "(folded.status IS DISTINCT FROM 'closed' OR folded.closed_on > $2)" : null,
+  ].filter((condition): condition is string => condition !== null);
+  const text = textWanted.length > 0 ? `CASE WHEN ${textWanted.join(' AND ')} THEN folded.text END` : 'folded.text';
+  const columns = ['recommendation_id', 'report_id', 'reference', 'kind', 'addressed_to', 'for_the_force', 'department', 'status', 'closure_how', 'closed_on', 'closed_after_due_date', 'closure_reason', 'category']
+    .concat(fields.map((field) => optionalColumns[field]))
+    .map((column) => `folded.${column}`);
+  return `SELECT ${columns.join(', ')}, ${text} AS text,
+    ${LONDON_DATE('folded.logged_at')} AS logged_on
+  FROM ${from}
+  WHERE ${where ? `${where} AND ` : ''}folded.logged_at IS NOT NULL${
+    reportKinds
+      ? `
+    AND folded.report_id IN (SELECT r.entity_id FROM audit_events r
+      WHERE r.entity_type = 'source_report' AND r.type = 'report_logged' AND r.occurred_at < $1 AND r.after->>'kind' = ANY($${texts.closedBefore ? 3 : 2}::text[]))`
+      : ''
+  }`;
+}
+
+/**
+ * One row per item logged before $1, with each field's value as at $1, from the items' state intervals
+ * (entities/migrations/1763900700000-RecommendationStateIntervals.ts, kept by a trigger on the trail): the interval
+ * (valid_from, valid_to] containing $1, found with the GiST index on that range.
  */
 export function itemsAsAtSql(fields: readonly OptionalField[], texts: TextOptions = {}, reportKinds: readonly SourceKind[] | null = null): string {
+  return itemsAsAtSelect('recommendation_state_intervals folded', intervalAt('folded'), fields, texts, reportKinds);
+}
+
+/**
+ * The same rows folded from the audit trail itself, in one pass: the intervals' source of truth, kept as the oracle
+ * the tests hold the intervals to. Only the item's own events up to the end of the day that carry one of the wanted
+ * keys, sorted once by item and newest first, and folded per item. Every ordered aggregate shares that one ORDER BY
+ * (and none of them has a FILTER clause), so PostgreSQL sorts the rows once instead of once per item. The closure
+ * travels with the status: every event that changes the closure also changes the status. Instants become London
+ * dates after the folding, once per item.
+ */
+export function itemsAsAtFromTrailSql(fields: readonly OptionalField[], texts: TextOptions = {}, reportKinds: readonly SourceKind[] | null = null): string {
   const keys = ['status', 'reportId', 'category', 'text', ...fields];
   // As jsonb, never as text: `->>` turns JSON null into SQL NULL, which would bring back a value later cleared
   // (a not-for-the-force reason cleared on reactivation).
   const optional = fields.map((field) => `,\n      ${latest(`e.${optionalColumns[field]}`)} AS ${optionalColumns[field]}`);
   const optionalProjected = fields.map((field) => `, e.after->'${field}' AS ${optionalColumns[field]}`).join('');
-  const textWanted = [
-    texts.forTheForceOnly ? "folded.for_the_force IS NOT FALSE AND folded.status IS DISTINCT FROM 'not_for_the_force'" : null,
-    texts.closedBefore ? "(folded.status IS DISTINCT FROM 'closed' OR folded.closure->>'on' > $2)" : null,
-  ].filter((condition): condition is string => condition !== null);
-  const text = textWanted.length > 0 ? `CASE WHEN ${textWanted.join(' AND ')} THEN folded.text END` : 'folded.text';
-  const columns = ['recommendation_id', 'report_id', 'reference', 'kind', 'addressed_to', 'for_the_force', 'department', 'status', 'closure', 'category']
-    .concat(fields.map((field) => optionalColumns[field]))
-    .map((column) => `folded.${column}`);
   const fact = (expression: string) => `CASE WHEN e.type = 'recommendation_logged' THEN ${expression} END`;
   // The innermost query keeps, of each event, only the values the folding reads, and sorts them (OFFSET 0 keeps
   // PostgreSQL from merging it into the next, so the projection happens before the sort): the sort and the parallel
   // workers then move a few narrow columns per event instead of each whole \`after\`, which at a million events was
   // most of the time. The folding's aggregates share that order, so nothing is sorted twice.
-  return `SELECT ${columns.join(', ')}, ${text} AS text,
-    ${LONDON_DATE('folded.logged_at')} AS logged_on
+  return itemsAsAtSelect(
+    `(SELECT f.*, f.closure->>'how' AS closure_how, f.closure->>'on' AS closed_on, (f.closure->'afterDueDate') = 'true'::jsonb AS closed_after_due_date,
+    f.closure->>'reason' AS closure_reason
   FROM (
     SELECT e.recommendation_id,
       min(e.logged_at) AS logged_at,
@@ -140,14 +174,12 @@ export function itemsAsAtSql(fields: readonly OptionalField[], texts: TextOption
       OFFSET 0
     ) e
     GROUP BY e.recommendation_id
-  ) folded
-  WHERE folded.logged_at IS NOT NULL${
-    reportKinds
-      ? `
-    AND folded.report_id IN (SELECT r.entity_id FROM audit_events r
-      WHERE r.entity_type = 'source_report' AND r.type = 'report_logged' AND r.occurred_at < $1 AND r.after->>'kind' = ANY($${texts.closedBefore ? 3 : 2}::text[]))`
-      : ''
-  }`;
+  ) f) folded`,
+    null,
+    fields,
+    texts,
+    reportKinds,
+  );
 }
 
 /**
@@ -184,7 +216,7 @@ function toItem(row: Record<string, unknown>): ItemAsAt {
     department: text(row.department),
     loggedOn: String(row.logged_on),
     status: String(row.status ?? 'logged') as LifecycleStatus,
-    closure: (row.closure as Closure | null | undefined) ?? null,
+    closure: row.closure_how === null || row.closure_how === undefined ? null : { how: String(row.closure_how) as ClosureHow, on: String(row.closed_on ?? ''), afterDueDate: row.closed_after_due_date === true, reason: String(row.closure_reason ?? '') },
     category,
     dueDateHistory: history,
     dueDate: history.length > 0 ? history[history.length - 1]!.dueDate : null,
@@ -209,6 +241,8 @@ function toReport(row: Record<string, unknown>): ReportAsAt {
   };
 }
 
+export type ItemSource = 'intervals' | 'trail';
+
 export interface LoadOptions {
   /** Fields beyond status, category and text (the overview needs no more). */
   fields?: readonly OptionalField[];
@@ -216,6 +250,8 @@ export interface LoadOptions {
   texts?: TextOptions;
   /** Only the items (and reports) of these kinds of source: the overview has no audits. */
   reportKinds?: readonly SourceKind[];
+  /** Where item states come from: their intervals (the default), or the audit trail folded afresh (the oracle). */
+  source?: ItemSource;
 }
 
 /** Everything a paper needs as at the end of `asAt`, read inside the caller's snapshot. */
@@ -225,7 +261,8 @@ export async function loadAsAt(sql: Sql, asAt: IsoDate, options: LoadOptions = {
   const kinds = options.reportKinds ?? null;
   const itemParameters: unknown[] = [before, ...(texts.closedBefore ? [texts.closedBefore] : []), ...(kinds ? [kinds] : [])];
   const reportRows = (await sql(REPORTS_AS_AT_SQL, [before])).filter((row) => !kinds || kinds.includes((row.after as { kind?: SourceKind } | null)?.kind as SourceKind));
-  const itemRows = await sql(itemsAsAtSql(options.fields ?? [], texts, kinds), itemParameters);
+  const itemsSql = options.source === 'trail' ? itemsAsAtFromTrailSql : itemsAsAtSql;
+  const itemRows = await sql(itemsSql(options.fields ?? [], texts, kinds), itemParameters);
   const items = itemRows.map(toItem);
   const ids = new Set<string>();
   for (const item of items) {

@@ -18,6 +18,9 @@ export interface ReportAsAt {
   loggedOn: IsoDate;
 }
 
+/** What the papers read of how an item closed (not who closed it, nor what superseded it: no paper prints those). */
+export type ClosureAsAt = Pick<Closure, 'how' | 'on' | 'afterDueDate' | 'reason'>;
+
 export interface ItemAsAt {
   id: string;
   reportId: string;
@@ -34,7 +37,7 @@ export interface ItemAsAt {
   loggedOn: IsoDate;
   status: LifecycleStatus;
   /** How it closed, while it is closed (the lifecycle sets it with the status 'closed' and clears it on reopening). */
-  closure: Closure | null;
+  closure: ClosureAsAt | null;
   category: ClosureCategory | null;
   dueDate: IsoDate | null;
   dueDateHistory: DueDateEntry[];

@@ -45,9 +45,9 @@ const schemeBFills: Record<SchemeBStatus | typeof NOT_FOR_THE_FORCE, [string, st
 
 const colour = (label: string, [fill, ink]: [string, string]): Colour => ({ label, fill, ink });
 
-/** The item as the lifecycle state domain/rag.ts reads (status, due date, at-risk flag, closure). */
-function stateOf(item: Pick<ItemAsAt, 'id' | 'category' | 'status' | 'dueDate' | 'atRisk' | 'closure'>): RecommendationState {
-  return { ...initialState(item.id, item.category), status: item.status, dueDate: item.dueDate, atRisk: item.atRisk, closure: item.closure };
+/** The item as the lifecycle state domain/rag.ts's canonical status reads (status, due date, at-risk flag). */
+function stateOf(item: Pick<ItemAsAt, 'id' | 'category' | 'status' | 'dueDate' | 'atRisk'>): RecommendationState {
+  return { ...initialState(item.id, item.category), status: item.status, dueDate: item.dueDate, atRisk: item.atRisk };
 }
 
 /** The canonical status as at `asAt`; items addressed to national bodies are not the force's, whatever their status. */
@@ -64,7 +64,7 @@ export function schemeColour(
   lastReportDate: IsoDate | null,
 ): Colour {
   if (scheme === 'A') {
-    const name = toSchemeA(rag, stateOf(item), lastReportDate ?? undefined);
+    const name = toSchemeA(rag, item, lastReportDate ?? undefined);
     return colour(name, schemeAFills[name]);
   }
   const label = toSchemeB(rag) ?? NOT_FOR_THE_FORCE;

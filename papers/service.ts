@@ -1,5 +1,5 @@
 import type { IsoDate } from '../domain/vocabulary';
-import type { PaperDatabase } from './asAt';
+import type { ItemSource, PaperDatabase } from './asAt';
 import { loadAsAt } from './asAt';
 import { addMonths } from './dates';
 import { overviewDocument, quarterlyDocument, quarterlySheets, trackerDocument, trackerSheets } from './documents';
@@ -63,25 +63,26 @@ export function paperRequestProblem(request: PaperRequest & { format: PaperForma
   return null;
 }
 
-export async function buildPaper(database: PaperDatabase, request: PaperRequest): Promise<BuiltPaper> {
+/** `source`: where the items' states are read from (the trail folded afresh only to check the intervals against it). */
+export async function buildPaper(database: PaperDatabase, request: PaperRequest, source: ItemSource = 'intervals'): Promise<BuiltPaper> {
   switch (request.kind) {
     case 'overview': {
       // The overview prints the texts of the force's items only, and not of those reported complete already.
       const texts = { forTheForceOnly: true, closedBefore: request.previousCommittee ?? null };
-      const data = await database.snapshot((sql) => loadAsAt(sql, request.asAt, { texts, reportKinds: overviewSourceKinds }));
+      const data = await database.snapshot((sql) => loadAsAt(sql, request.asAt, { texts, reportKinds: overviewSourceKinds, source }));
       return buildOverview(data, { scheme: request.scheme, previousCommittee: request.previousCommittee ?? null });
     }
     case 'quarterly': {
       const previousQuarter = request.previousCommittee ?? addMonths(request.asAt, -3);
       const quarterBeforeThat = addMonths(previousQuarter, -3);
       const [current, previous] = await database.snapshot(async (sql) => [
-        await loadAsAt(sql, request.asAt, { fields: ['dueDateHistory', 'latestUpdate', 'atRisk', 'leadId'] }),
-        await loadAsAt(sql, previousQuarter, { fields: ['dueDateHistory', 'atRisk'] }),
+        await loadAsAt(sql, request.asAt, { fields: ['dueDateHistory', 'latestUpdate', 'atRisk', 'leadId'], source }),
+        await loadAsAt(sql, previousQuarter, { fields: ['dueDateHistory', 'atRisk'], source }),
       ]);
       return buildQuarterly(current, previous, { previousQuarter, quarterBeforeThat, scheme: request.scheme });
     }
     case 'tracker': {
-      const data = await database.snapshot((sql) => loadAsAt(sql, request.asAt, { fields: ['dueDateHistory', 'latestUpdate', 'atRisk', 'notForTheForceReason'] }));
+      const data = await database.snapshot((sql) => loadAsAt(sql, request.asAt, { fields: ['dueDateHistory', 'latestUpdate', 'atRisk', 'notForTheForceReason'], source }));
       return buildTracker(data, { scheme: request.scheme, previousReport: request.previousCommittee ?? null, reportId: request.reportId ?? null });
     }
   }

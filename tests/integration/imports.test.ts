@@ -6,6 +6,7 @@ import { AuditEvent, Recommendation, SourceReport } from '../../entities';
 import { nextNudgeQuery, recommendationWorkflowId, stateQuery } from '../../workflows/messages';
 import { addPeople, apiClient, tokenFor, type ApiClient } from '../support/apiClient';
 import { eventually } from '../support/eventually';
+import { expectIntervalsToMatchTrail } from '../support/stateIntervals';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 /** A force's existing tracker comes in: checked first, then imported in one transaction, and never twice. */
@@ -154,6 +155,10 @@ describe('importing an existing tracker', () => {
       ['imported_extension', '2023-03-31'],
       ['imported_status', submitted],
     ]);
+  });
+
+  it('keeps the items’ state intervals, which papers read, in step with the backdated trail the imports wrote', async () => {
+    expect(await expectIntervalsToMatchTrail(product.app.dataSource, [calendarDateInLondon(Date.now())])).toBeGreaterThan(5);
   });
 
   it('reads Excel workbooks too, and offers the template', async () => {

@@ -6,7 +6,8 @@ import type { Person } from '../../entities';
 import { addCast, apiClient, tokenFor, type ApiClient, type Problem } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 import { docxText, htmlText, pdfText, xlsxText } from '../fixtures/papers/extractText';
-import { inProgress, insertFixture, markNotForTheForce, materialise, paperDataAsAt, reactivate, type Fixture } from '../fixtures/papers/fixture';
+import { closeAs, inProgress, insertFixture, markNotForTheForce, materialise, paperDataAsAt, reactivate, selfCertify, submitEvidence, update, type Fixture, type FixtureStep } from '../fixtures/papers/fixture';
+import { expectIntervalsToMatchTrail } from '../support/stateIntervals';
 import { Person as PersonEntity } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import type { QuarterlyPaper } from '../../papers/quarterly';
@@ -298,5 +299,77 @@ describe('committee papers', () => {
     expect(await managers('2022-04-30')).toEqual({ 'Led by Ann throughout.': ann.name, 'Handed from Ann to Ben in June.': ann.name });
     expect(await managers('2022-07-31')).toEqual({ 'Led by Ann throughout.': ann.name, 'Handed from Ann to Ben in June.': ben.name });
     expect(await managers('2022-10-31')).toEqual({ 'Led by Ann throughout.': 'Ch Supt Ann Okoro-Reid', 'Handed from Ann to Ben in June.': ben.name });
+  });
+  it('reads from the state intervals exactly what folding the trail afresh gives, at every date, also after reopening and backdated events', async () => {
+    const owner = { id: '0b0b0b0b-0000-4000-8000-000000000001', name: 'Insp Dee Marsh' };
+    const reopen = (on: string): FixtureStep => ({
+      on,
+      type: 'reopened',
+      summary: 'Reopened (was self-certified): the audit found gaps',
+      change: (state) => ({ status: 'reopened', closure: null, approval: null, selfCertification: null, hmicfrs: null, reopenCount: state.reopenCount + 1 }),
+    });
+    const amended: FixtureStep = { on: '2023-03-02', type: 'text_amended', summary: 'Text changed', change: (state) => ({ text: 'Amended: forces should record every breach.', textVersion: state.textVersion + 1 }) };
+    const history: Fixture = {
+      people: [owner],
+      reports: [
+        {
+          title: 'Closed, reopened and closed again',
+          originator: 'HMICFRS',
+          kind: 'inspection',
+          scope: 'national',
+          publishedOn: '2023-01-05',
+          loggedOn: '2023-01-09',
+          items: [
+            {
+              reference: '1',
+              kind: 'recommendation',
+              category: 2,
+              text: 'Forces should record breaches.',
+              steps: [...inProgress('2023-01-20', owner.id, p.lead.id, '2023-12-31'), amended, submitEvidence('2023-04-03'), selfCertify('2023-05-10'), reopen('2023-07-01'), update('2023-07-02', 'Gaps being closed', owner.id), submitEvidence('2023-08-01'), selfCertify('2023-09-15')],
+            },
+            { reference: '2', kind: 'recommendation', category: 1, text: 'No action for the force.', steps: [closeAs('2023-02-01', 'no_action_required', 'Nothing to do')] },
+            { reference: '3', kind: 'area_for_improvement', category: null, forTheForce: false, addressedTo: 'the College of Policing', text: 'For the College.', steps: [markNotForTheForce('2023-01-10', 'National')] },
+          ],
+        },
+      ],
+    };
+    await insertFixture(product.app.dataSource, history);
+    expect(await expectIntervalsToMatchTrail(product.app.dataSource, [today, '2016-01-01'])).toBeGreaterThan(40);
+
+    // Events arriving out of order, each in a statement of its own, as an import writes an item's earlier history:
+    // an update back in March, and one at the same instant as the first self-certification.
+    const item = materialise(history).items[0]!;
+    const backdated = (occurredAt: string, text: string) =>
+      recordAudit(product.app.dataSource.manager, {
+        actorId: owner.id,
+        actorLabel: 'Import',
+        occurredAt: new Date(occurredAt),
+        entityType: 'recommendation',
+        entityId: item.id,
+        recommendationId: item.id,
+        type: 'progress_updated',
+        summary: 'Update (imported)',
+        after: { latestUpdate: { on: occurredAt.slice(0, 10), by: owner.id, text }, updateCount: 1 },
+      });
+    await backdated('2023-03-15T10:00:00Z', 'Imported March update');
+    const [{ selfCertifiedAt }] = (await product.app.dataSource.query(
+      "SELECT min(occurred_at) AS \"selfCertifiedAt\" FROM audit_events WHERE recommendation_id = $1 AND after->>'status' = 'closed'",
+      [item.id],
+    )) as { selfCertifiedAt: Date }[];
+    await backdated(selfCertifiedAt.toISOString(), 'Imported on the day of the letter');
+    expect(await expectIntervalsToMatchTrail(product.app.dataSource, ['2023-03-15', '2023-03-16'])).toBeGreaterThan(40);
+    const inMarch = await dataSourceDatabase(product.app.dataSource).snapshot((sql) => loadAsAt(sql, '2023-03-20', { fields: optionalFields }));
+    expect(inMarch.items.find((found) => found.id === item.id)).toMatchObject({ status: 'in_progress', text: 'Amended: forces should record every breach.', latestUpdate: { text: 'Imported March update' } });
+    // And so every paper, built either way.
+    const database = dataSourceDatabase(product.app.dataSource);
+    for (const asAt of ['2020-09-30', SAMPLE_AS_AT, '2023-03-31', '2023-06-30', today]) {
+      for (const request of [
+        { kind: 'overview' as const, asAt, scheme: 'B' as const, previousCommittee: addDays(asAt, -90) },
+        { kind: 'quarterly' as const, asAt, scheme: 'A' as const },
+        { kind: 'tracker' as const, asAt, scheme: 'A' as const, previousCommittee: addDays(asAt, -30) },
+      ]) {
+        expect(await buildPaper(database, request)).toEqual(await buildPaper(database, request, 'trail'));
+      }
+    }
   });
 });

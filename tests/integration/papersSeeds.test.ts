@@ -10,6 +10,7 @@ import { trackerSeedRows } from '../fixtures/papers/trackerSeed';
 import { buildPaper } from '../../papers/service';
 import type { Role } from '../../domain/vocabulary';
 import { tokenFor } from '../support/apiClient';
+import { expectIntervalsToMatchTrail } from '../support/stateIntervals';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 import { htmlText, xlsxText } from '../fixtures/papers/extractText';
 import { SEED_001_AS_AT, SEED_001_PREVIOUS, seed001Reports, seed001Roles, seed001Tracker } from '../fixtures/papers/seed001';
@@ -117,6 +118,10 @@ describe('seed 001: the committee overview', () => {
     expect(html).toContain('Total number outstanding: 29. Total number closed: 0.');
     const pdf = await download(product, viewer, `/api/papers/overview?asAt=${SEED_001_AS_AT}&previousCommittee=${SEED_001_PREVIOUS}&format=pdf`);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('reads the imported history from the state intervals as folding the trail afresh does, at every date', async () => {
+    expect(await expectIntervalsToMatchTrail(product.app.dataSource, [SEED_001_PREVIOUS, SEED_001_AS_AT])).toBeGreaterThan(10);
   });
 });
 
@@ -256,5 +261,9 @@ describe('seed 004: the quarterly action update', () => {
       'Total actions\t51\t31\t↑',
     ]);
     expect(shortMonthYear(SEED_004_AS_AT)).toBe('May 2016');
+  });
+
+  it('reads the imported history from the state intervals as folding the trail afresh does, at every date', async () => {
+    expect(await expectIntervalsToMatchTrail(product.app.dataSource, [SEED_004_PREVIOUS_QUARTER, SEED_004_AS_AT])).toBeGreaterThan(10);
   });
 });
