@@ -7,6 +7,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Entity({ name: 'audit_events' })
 @Index('IDX_audit_events_recommendation', ['recommendationId', 'occurredAt'])
 @Index('IDX_audit_events_entity', ['entityType', 'entityId', 'occurredAt'])
+@Index('IDX_audit_events_recommendation_trail', ['recommendationId', 'occurredAt', 'id'], { where: `"entity_type" = 'recommendation'` })
 export class AuditEvent {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
