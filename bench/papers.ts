@@ -65,6 +65,21 @@ export interface PapersBenchResult {
 const TARGET_RATIO = 1.5;
 const TARGET_MS = 1000;
 
+/** The category table's counts, over rows of `source` with a status and how an item closed ($2: the statuses awaiting sign-off). */
+const categoryCounts = (source: string) => `
+  count(*) FILTER (WHERE ${source}.status <> 'closed' AND ${source}.status <> ALL ($2::text[])) AS outstanding,
+  count(*) FILTER (WHERE ${source}.status = ANY ($2::text[])) AS awaiting_sign_off,
+  count(*) FILTER (WHERE ${source}.status = 'closed' AND ${source}.how = 'self_certified') AS closed_self_certified,
+  count(*) FILTER (WHERE ${source}.status = 'closed' AND ${source}.how = 'signed_off_by_hmicfrs') AS closed_signed_off,
+  count(*) FILTER (WHERE ${source}.status = 'closed' AND ${source}.how IS DISTINCT FROM 'self_certified' AND ${source}.how IS DISTINCT FROM 'signed_off_by_hmicfrs') AS closed_otherwise,
+  count(*) AS total`;
+
+/** The inspection and joint inspection reports logged before $1, as a CTE. */
+const INSPECTION_REPORTS = `inspections AS (
+  SELECT e.entity_id AS report_id
+  FROM audit_events e
+  WHERE e.entity_type = 'source_report' AND e.type = 'report_logged' AND e.occurred_at < $1 AND e.after->>'kind' IN ('inspection', 'joint_inspection'))`;
+
 /**
  * The reference over the raw trail: one hand-written query for the overview's category table (inspections and joint
  * inspections).
@@ -84,17 +99,8 @@ logged AS (
   SELECT e.recommendation_id, e.after->>'reportId' AS report_id, COALESCE((e.after->>'forTheForce')::boolean, true) AS for_the_force
   FROM audit_events e
   WHERE e.entity_type = 'recommendation' AND e.type = 'recommendation_logged' AND e.occurred_at < $1),
-inspections AS (
-  SELECT e.entity_id AS report_id
-  FROM audit_events e
-  WHERE e.entity_type = 'source_report' AND e.type = 'report_logged' AND e.occurred_at < $1 AND e.after->>'kind' IN ('inspection', 'joint_inspection'))
-SELECT category.category,
-  count(*) FILTER (WHERE status.status <> 'closed' AND status.status <> ALL ($2::text[])) AS outstanding,
-  count(*) FILTER (WHERE status.status = ANY ($2::text[])) AS awaiting_sign_off,
-  count(*) FILTER (WHERE status.status = 'closed' AND status.how = 'self_certified') AS closed_self_certified,
-  count(*) FILTER (WHERE status.status = 'closed' AND status.how = 'signed_off_by_hmicfrs') AS closed_signed_off,
-  count(*) FILTER (WHERE status.status = 'closed' AND status.how IS DISTINCT FROM 'self_certified' AND status.how IS DISTINCT FROM 'signed_off_by_hmicfrs') AS closed_otherwise,
-  count(*) AS total
+${INSPECTION_REPORTS}
+SELECT category.category,${categoryCounts('status')}
 FROM logged
 JOIN inspections USING (report_id)
 JOIN status USING (recommendation_id)
@@ -109,17 +115,8 @@ WITH items AS (
   SELECT i.report_id, i.status, i.closure_how AS how, i.category
   FROM recommendation_state_intervals i
   WHERE ${intervalAt('i')} AND i.logged_at IS NOT NULL AND i.for_the_force IS NOT FALSE AND i.status <> 'not_for_the_force'),
-inspections AS (
-  SELECT e.entity_id AS report_id
-  FROM audit_events e
-  WHERE e.entity_type = 'source_report' AND e.type = 'report_logged' AND e.occurred_at < $1 AND e.after->>'kind' IN ('inspection', 'joint_inspection'))
-SELECT items.category,
-  count(*) FILTER (WHERE items.status <> 'closed' AND items.status <> ALL ($2::text[])) AS outstanding,
-  count(*) FILTER (WHERE items.status = ANY ($2::text[])) AS awaiting_sign_off,
-  count(*) FILTER (WHERE items.status = 'closed' AND items.how = 'self_certified') AS closed_self_certified,
-  count(*) FILTER (WHERE items.status = 'closed' AND items.how = 'signed_off_by_hmicfrs') AS closed_signed_off,
-  count(*) FILTER (WHERE items.status = 'closed' AND items.how IS DISTINCT FROM 'self_certified' AND items.how IS DISTINCT FROM 'signed_off_by_hmicfrs') AS closed_otherwise,
-  count(*) AS total
+${INSPECTION_REPORTS}
+SELECT items.category,${categoryCounts('items')}
 FROM items
 JOIN inspections USING (report_id)
 GROUP BY items.category
