@@ -55,7 +55,6 @@ export function databaseUrlFor(adminUrl: string, database: string): string {
   return url.toString();
 }
 
-/** Webpack's bundling chatter is not what a benchmark measures; its errors still show. */
 /**
  * What a benchmark started, to stop in reverse order once: at the end, on failure, or on Ctrl-C / SIGTERM
  * (then the process exits), so no PostgreSQL, Temporal or worker is left behind.

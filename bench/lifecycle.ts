@@ -214,9 +214,6 @@ async function startRawWorkflows(client: Client, taskQueue: string, prefix: stri
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// CPU: is the run bound by this process, by the servers it talks to, or by neither?
-
-// ---------------------------------------------------------------------------------------------------------------
 
 function machineFacts(): string[] {
   const cpus = os.cpus();

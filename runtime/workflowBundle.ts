@@ -5,10 +5,10 @@ import { bundleWorkflowCode } from '@temporalio/worker';
  *
  * With the SDK's reusable V8 context, every workflow evaluates its own copy of each module it imports, unless the
  * module is preloaded: then one copy, evaluated once and frozen, is shared by all. The domain rules are pure (no
- * per-workflow state; their only module-level values are constants and deterministic memos), so they are preloaded:
- * a workflow's start, or its replay after leaving the cache, no longer rebuilds the lifecycle rules and the bank
- * holiday calendar, and each cached workflow keeps only its own state. The workflow modules themselves and the
- * SDK's stay per workflow.
+ * per-workflow state; their only module-level values are constants, and the default calendar's memo of each year's
+ * bank holidays, the same whichever workflow fills it), so they are preloaded: a workflow's start, or its replay
+ * after leaving the cache, no longer rebuilds the lifecycle rules and the bank holiday calendar, and each cached
+ * workflow keeps only its own state. The workflow modules themselves and the SDK's stay per workflow.
  */
 export const workflowsPath = require.resolve('../workflows');
 
