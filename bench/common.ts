@@ -95,6 +95,8 @@ export async function startBenchProduct(input: {
   cleanups: { what: string; run: () => Promise<unknown> }[];
   /** Run the SMTP sink in a process of its own (the product then has no development mailbox); default: in this one. */
   sinkProcess?: boolean;
+  /** The worker's workflow cache (TEMPORAL_WORKER_CACHED_WORKFLOWS); default: the SDK's size. */
+  workerCachedWorkflows?: number;
 }): Promise<{ app: RunningApplication; sink: SmtpSink | null; mailDir: string }> {
   const { postgresUrl, cleanups } = input;
   await withPg(postgresUrl, (c) => c.query(`CREATE DATABASE ${input.name}`));
@@ -118,6 +120,7 @@ export async function startBenchProduct(input: {
     http: { host: '127.0.0.1', port: 0 },
     mailbox: sink ?? undefined,
     workflowBundle: input.bundle,
+    workerCachedWorkflows: input.workerCachedWorkflows,
   });
   cleanups.push({ what: 'the product', run: () => app.stop() });
   return { app, sink, mailDir };

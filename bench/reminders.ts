@@ -53,6 +53,8 @@ const CPU_SERVERS = { Temporal: 'temporal', PostgreSQL: 'postgres', 'SMTP sink':
 
 interface Options {
   items: number;
+  /** The worker's workflow cache; null: the SDK's size. */
+  cachedWorkflows: number | null;
   concurrency: number;
   leadS: number | null;
   timeoutS: number;
@@ -60,8 +62,10 @@ interface Options {
 
 function usage(problem: string): never {
   process.stderr.write(
-    `${problem}\nusage: npm run bench:reminders -- [--items N] [--concurrency C] [--lead S] [--timeout S]\n` +
+    `${problem}\nusage: npm run bench:reminders -- [--items N] [--cached-workflows W|sdk] [--concurrency C] [--lead S] [--timeout S]\n` +
       '  --items N        reminders that fall due at once (default 10000, or BENCH_REMINDER_ITEMS)\n' +
+      '  --cached-workflows W  the worker\'s workflow cache (TEMPORAL_WORKER_CACHED_WORKFLOWS; default N plus a tenth,\n' +
+      '                   so every item stays cached; "sdk": the SDK\'s size, from the heap limit)\n' +
       '  --concurrency C  workflow starts in flight during set-up (default 64, or BENCH_CONCURRENCY)\n' +
       '  --lead S         seconds from the settings change to the instant all fall due (default: 30 + twice the time the\n' +
       '                   worker took to run N workflows\' first tasks; the PUT and the reschedule must finish first)\n' +
@@ -81,15 +85,18 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   const flags: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const match = /^--(items|concurrency|lead|timeout)(?:=(.*))?$/.exec(arg);
+    const match = /^--(items|cached-workflows|concurrency|lead|timeout)(?:=(.*))?$/.exec(arg);
     if (!match) usage(`unknown argument "${arg}"`);
     const value = match[2] ?? argv[++i];
     if (value === undefined) usage(`--${match[1]} needs a value`);
     flags[match[1]!] = value;
   }
   const lead = flags.lead ?? env.BENCH_REMINDER_LEAD;
+  const items = positiveInt(flags.items ?? env.BENCH_REMINDER_ITEMS, '--items', 10_000);
+  const cached = flags['cached-workflows'];
   return {
-    items: positiveInt(flags.items ?? env.BENCH_REMINDER_ITEMS, '--items', 10_000),
+    items,
+    cachedWorkflows: cached === 'sdk' ? null : positiveInt(cached, '--cached-workflows', Math.max(100, Math.ceil(items * 1.1))),
     concurrency: positiveInt(flags.concurrency ?? env.BENCH_CONCURRENCY, '--concurrency', 64),
     leadS: lead === undefined || lead === '' ? null : positiveInt(lead, '--lead', 30),
     timeoutS: positiveInt(flags.timeout, '--timeout', 600),
@@ -201,6 +208,7 @@ async function main(): Promise<void> {
   say(`${N} reminders falling due at the same instant: time until the SMTP sink has them all, duplicates, worker memory`);
   say(`  cpus: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown'}   memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB   node ${process.version}`);
   say(`  owners: one per ${ITEMS_PER_OWNER} items, digest preference "immediate" (each reminder is its own email, no digests)`);
+  say(`  worker's workflow cache: ${options.cachedWorkflows === null ? "the SDK's size, from the heap limit" : `${options.cachedWorkflows} workflows (TEMPORAL_WORKER_CACHED_WORKFLOWS)`}`);
   say('');
 
   const memory = memorySampler();
@@ -220,7 +228,7 @@ async function main(): Promise<void> {
       buildWorkflowBundle((message) => logger.error(message)),
     ]);
     const taskQueue = `bench-reminders-${suffix}`;
-    const { app, mailDir } = await startBenchProduct({ postgresUrl, temporalAddress, workDir, name: `rt_bench_reminders_${suffix}`, taskQueue, logger, bundle, cleanups, sinkProcess: true });
+    const { app, mailDir } = await startBenchProduct({ postgresUrl, temporalAddress, workDir, name: `rt_bench_reminders_${suffix}`, taskQueue, logger, bundle, cleanups, sinkProcess: true, workerCachedWorkflows: options.cachedWorkflows ?? undefined });
     const baseUrl = app.httpUrl!;
     phases.push(['services, bundle and product started', seconds(elapsed(t))]);
     say(`  services, bundle and product ready in ${seconds(elapsed(t))}`);

@@ -22,6 +22,7 @@ export async function runProcess(role: 'api' | 'worker'): Promise<void> {
       forceName: config.FORCE_NAME,
       trustProxy: config.TRUST_PROXY,
       evidenceMaxMb: config.EVIDENCE_MAX_MB,
+      workerCachedWorkflows: config.TEMPORAL_WORKER_CACHED_WORKFLOWS,
       logger,
       runApi: role === 'api',
       runWorker: role === 'worker',

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
       forceName: config.FORCE_NAME,
       trustProxy: config.TRUST_PROXY,
       evidenceMaxMb: config.EVIDENCE_MAX_MB,
+      workerCachedWorkflows: config.TEMPORAL_WORKER_CACHED_WORKFLOWS,
       logger,
       runApi: true,
       runWorker: true,

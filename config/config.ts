@@ -49,6 +49,13 @@ export const configSchema = z.object({
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_UI_URL: url(['http:', 'https:']).optional(),
+  /** Workflows the worker keeps in memory between their tasks; unset: the SDK's size, from the heap limit. */
+  TEMPORAL_WORKER_CACHED_WORKFLOWS: z.coerce
+    .number({ error: 'must be a number of workflows' })
+    .int('must be a whole number of workflows')
+    .min(100, 'must be at least 100')
+    .max(1_000_000, 'must be at most 1000000')
+    .optional(),
 
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   SMTP_SINK_PORT: port.default(2525),

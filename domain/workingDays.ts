@@ -97,7 +97,13 @@ export function createWorkingCalendar(config: WorkingCalendarConfig = {}): Worki
     if (extraClosed.has(epochDay)) return 'force_closure';
     return null;
   };
-  const working = (epochDay: number): boolean => reasonForDay(epochDay) === null;
+  // Remembered per day: reminders count the working days to a due date months away, thousands of times together.
+  const workingByDay = new Map<number, boolean>();
+  const working = (epochDay: number): boolean => {
+    let answer = workingByDay.get(epochDay);
+    if (answer === undefined) workingByDay.set(epochDay, (answer = reasonForDay(epochDay) === null));
+    return answer;
+  };
 
   /** Steps one calendar day at a time; weekends, holidays and closures are never long enough to make that slow. */
   const step = (epochDay: number, direction: 1 | -1): number => {

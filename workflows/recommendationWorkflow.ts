@@ -57,6 +57,9 @@ const { sendNudge } = proxyActivities<Activities>({ startToCloseTimeout: '30 sec
  */
 const { sendNudgeNow } = proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute', retry: recordTransitionRetry });
 
+/** Every patch below, in the order they were made. */
+const WORKFLOW_PATCHES = ['record-transition-locally', 'emails-sent-with-transition', 'send-emails-together', 'send-nudges-now'] as const;
+
 const refusal = (reason: string) => ApplicationFailure.create({ type: COMMAND_REFUSED, message: reason, nonRetryable: true });
 
 /**
@@ -65,6 +68,12 @@ const refusal = (reason: string) => ApplicationFailure.create({ type: COMMAND_RE
  * events and outbox in one transaction) and only then moves the state on. Emails go out from the main loop.
  */
 export async function recommendationWorkflow(input: RecommendationWorkflowInput): Promise<void> {
+  // A patch's first use in a run records a marker and upserts the TemporalChangeVersion search attribute: a write to
+  // the server's visibility store. From the `patches-decided-at-start` patch, a run decides every patch in its first
+  // task, so that write is not part of the moment thousands of reminders fall due together (their first reminder
+  // was each run's first use of `send-nudges-now`). Runs begun without it decide each patch where it is used, as
+  // before: replaying one, this answers false.
+  if (patched('patches-decided-at-start')) for (const patch of WORKFLOW_PATCHES) patched(patch);
   let state: RecommendationState = input.state;
   const unsentEmailIds: string[] = [...(input.unsentEmailIds ?? [])];
   let applying = false;
