@@ -97,7 +97,7 @@ export async function startBenchProduct(input: {
   sinkProcess?: boolean;
   /** The worker's workflow cache (TEMPORAL_WORKER_CACHED_WORKFLOWS); default: the SDK's size. */
   workerCachedWorkflows?: number;
-}): Promise<{ app: RunningApplication; sink: SmtpSink | null; mailDir: string }> {
+}): Promise<{ app: RunningApplication; sink: SmtpSink | null; mailDir: string; databaseUrl: string; smtpUrl: string }> {
   const { postgresUrl, cleanups } = input;
   await withPg(postgresUrl, (c) => c.query(`CREATE DATABASE ${input.name}`));
   cleanups.push({ what: `database ${input.name}`, run: () => withPg(postgresUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${input.name} WITH (FORCE)`)) });
@@ -105,8 +105,9 @@ export async function startBenchProduct(input: {
   const sink = input.sinkProcess ? null : await startSmtpSink({ port: 0, storeDir: mailDir });
   const smtpUrl = sink ? sink.url : `smtp://127.0.0.1:${await startSinkProcess(mailDir, cleanups)}`;
   if (sink) cleanups.push({ what: 'the SMTP sink', run: () => sink.stop() });
+  const databaseUrl = databaseUrlFor(postgresUrl, input.name);
   const app = await startApplication({
-    databaseUrl: databaseUrlFor(postgresUrl, input.name),
+    databaseUrl,
     temporalAddress: input.temporalAddress,
     namespace: 'default',
     taskQueue: input.taskQueue,
@@ -123,7 +124,7 @@ export async function startBenchProduct(input: {
     workerCachedWorkflows: input.workerCachedWorkflows,
   });
   cleanups.push({ what: 'the product', run: () => app.stop() });
-  return { app, sink, mailDir };
+  return { app, sink, mailDir, databaseUrl, smtpUrl };
 }
 
 /** Starts bench/smtpSinkProcess.ts (compiled next to this file) storing into `mailDir`; resolves with its port once it listens. */

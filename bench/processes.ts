@@ -83,12 +83,17 @@ export async function waitUntilReady(child: ChildHandle, what: string, check: ()
 
 /** True once a worker polls `taskQueue` for workflow tasks: the worker is ready to run workflows. */
 export async function hasWorkflowPoller(connection: Connection, namespace: string, taskQueue: string): Promise<boolean> {
+  return (await workflowPollers(connection, namespace, taskQueue)) > 0;
+}
+
+/** How many workers (by identity) poll `taskQueue` for workflow tasks. */
+export async function workflowPollers(connection: Pick<Connection, 'workflowService'>, namespace: string, taskQueue: string): Promise<number> {
   const answer = await connection.workflowService.describeTaskQueue({
     namespace,
     taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
   });
-  return (answer.pollers ?? []).length > 0;
+  return new Set((answer.pollers ?? []).map((poller) => poller.identity)).size;
 }
 
 /** Runs a one-shot process (the compose `migrate` job) to completion; fails, naming its log, unless it exits 0. */

@@ -7,7 +7,7 @@ import { simpleParser } from 'mailparser';
 import pino from 'pino';
 import { reminderPolicyWith, sendInstant, type ReminderPolicy } from '../domain/reminderPolicy';
 import { OutboundEmail, Person, Recommendation } from '../entities';
-import type { Client } from '@temporalio/client';
+import type { Client, Connection } from '@temporalio/client';
 import type { RecommendationState } from '../domain/lifecycle';
 import type { ActingPerson } from '../api/actor';
 import { ImportService } from '../api/imports/service';
@@ -18,7 +18,7 @@ import { buildWorkflowBundle } from '../runtime/workflowBundle';
 import { nextNudgeQuery, recommendationWorkflowId } from '../workflows/messages';
 import { startSharedServices, type StartedServices } from '../tests/support/sharedServices';
 import { elapsed, startBenchProduct, stopEverythingOnExit, isoDateInDays, pool, say, seconds, runBenchmark } from './common';
-import { cpuByGroup, cpuDelta, cpuMark, cpuSince } from './processes';
+import { cpuByGroup, cpuDelta, cpuMark, cpuSince, startNodeChild, waitUntilReady, workflowPollers, type ChildHandle } from './processes';
 import { table } from './stats';
 
 /**
@@ -53,7 +53,9 @@ const CPU_SERVERS = { Temporal: 'temporal', PostgreSQL: 'postgres', 'SMTP sink':
 
 interface Options {
   items: number;
-  /** The worker's workflow cache; null: the SDK's size. */
+  /** Worker processes: this one, and `workers - 1` more (bin/worker.js, as docker compose scales them). */
+  workers: number;
+  /** Each worker's workflow cache; null: the SDK's size. */
   cachedWorkflows: number | null;
   concurrency: number;
   leadS: number | null;
@@ -62,10 +64,11 @@ interface Options {
 
 function usage(problem: string): never {
   process.stderr.write(
-    `${problem}\nusage: npm run bench:reminders -- [--items N] [--cached-workflows W|sdk] [--concurrency C] [--lead S] [--timeout S]\n` +
+    `${problem}\nusage: npm run bench:reminders -- [--items N] [--workers W] [--cached-workflows C|sdk] [--concurrency C] [--lead S] [--timeout S]\n` +
       '  --items N        reminders that fall due at once (default 10000, or BENCH_REMINDER_ITEMS)\n' +
-      '  --cached-workflows W  the worker\'s workflow cache (TEMPORAL_WORKER_CACHED_WORKFLOWS; default N plus a tenth,\n' +
-      '                   so every item stays cached; "sdk": the SDK\'s size, from the heap limit)\n' +
+      '  --workers W      worker processes: this one and W - 1 more running bin/worker.js (default 1, or BENCH_WORKERS)\n' +
+      '  --cached-workflows C  each worker\'s workflow cache (TEMPORAL_WORKER_CACHED_WORKFLOWS; default its share of N\n' +
+      '                   plus a tenth, so every item stays cached; "sdk": the SDK\'s size, from the heap limit)\n' +
       '  --concurrency C  workflow starts in flight during set-up (default 64, or BENCH_CONCURRENCY)\n' +
       '  --lead S         seconds from the settings change to the instant all fall due (default: 30 + twice the time the\n' +
       '                   worker took to run N workflows\' first tasks; the PUT and the reschedule must finish first)\n' +
@@ -85,7 +88,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   const flags: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const match = /^--(items|cached-workflows|concurrency|lead|timeout)(?:=(.*))?$/.exec(arg);
+    const match = /^--(items|workers|cached-workflows|concurrency|lead|timeout)(?:=(.*))?$/.exec(arg);
     if (!match) usage(`unknown argument "${arg}"`);
     const value = match[2] ?? argv[++i];
     if (value === undefined) usage(`--${match[1]} needs a value`);
@@ -93,10 +96,12 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   }
   const lead = flags.lead ?? env.BENCH_REMINDER_LEAD;
   const items = positiveInt(flags.items ?? env.BENCH_REMINDER_ITEMS, '--items', 10_000);
+  const workers = positiveInt(flags.workers ?? env.BENCH_WORKERS, '--workers', 1);
   const cached = flags['cached-workflows'];
   return {
     items,
-    cachedWorkflows: cached === 'sdk' ? null : positiveInt(cached, '--cached-workflows', Math.max(100, Math.ceil(items * 1.1))),
+    workers,
+    cachedWorkflows: cached === 'sdk' ? null : positiveInt(cached, '--cached-workflows', Math.max(100, Math.ceil((items * 1.1) / workers))),
     concurrency: positiveInt(flags.concurrency ?? env.BENCH_CONCURRENCY, '--concurrency', 64),
     leadS: lead === undefined || lead === '' ? null : positiveInt(lead, '--lead', 30),
     timeoutS: positiveInt(flags.timeout, '--timeout', 600),
@@ -192,6 +197,48 @@ function memorySampler() {
   };
 }
 
+/**
+ * The other worker processes (bin/worker.js, as `docker compose up --scale worker=N` runs them), on the same task
+ * queue, database and SMTP sink, started before any workflow so they take their share of first tasks (and then keep
+ * those workflows cached). Resolves once all of them poll the task queue.
+ */
+async function startOtherWorkers(
+  options: Options,
+  input: { workDir: string; databaseUrl: string; smtpUrl: string; temporalAddress: string; taskQueue: string; connection: Pick<Connection, 'workflowService'>; cleanups: { what: string; run: () => Promise<unknown> }[] },
+): Promise<ChildHandle[]> {
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: input.databaseUrl,
+    TEMPORAL_ADDRESS: input.temporalAddress,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: input.taskQueue,
+    SMTP_URL: input.smtpUrl,
+    MAIL_FROM: 'Recommendation Tracker <no-reply@tracker.bench>',
+    PUBLIC_URL: 'http://tracker.bench',
+    FORCE_NAME: 'Benchmark Constabulary',
+    DEMO_DATA: 'false',
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    DATA_DIR: path.join(input.workDir, 'data'),
+    ...(options.cachedWorkflows === null ? {} : { TEMPORAL_WORKER_CACHED_WORKFLOWS: String(options.cachedWorkflows) }),
+  };
+  const workers = Array.from({ length: options.workers - 1 }, (_, i) => {
+    const name = `worker ${i + 2}`;
+    const child = startNodeChild({ name, script: path.join(__dirname, '..', 'bin', 'worker.js'), env, logFile: path.join(input.workDir, `worker-${i + 2}.log`), cwd: process.cwd() });
+    input.cleanups.push({ what: `the ${name} process`, run: () => child.stop() });
+    return child;
+  });
+  // Ready when every worker, this process's among them, polls the task queue.
+  await Promise.all(workers.map((worker) => waitUntilReady(worker, `${options.workers} pollers on task queue ${input.taskQueue}`, async () => (await workflowPollers(input.connection, 'default', input.taskQueue)) >= options.workers)));
+  return workers;
+}
+
+/** A process's peak resident memory over its life (VmHWM). */
+function peakRssOf(pid: number): string {
+  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+  return line ? mib(Number(/(\d+)/.exec(line)![1]) * 1024) : 'unknown';
+}
+
 const MESSAGE_FILE = /^(\d{13})-\d{6}-[0-9a-f]{8}\.eml$/;
 
 async function main(): Promise<void> {
@@ -208,7 +255,9 @@ async function main(): Promise<void> {
   say(`${N} reminders falling due at the same instant: time until the SMTP sink has them all, duplicates, worker memory`);
   say(`  cpus: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown'}   memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB   node ${process.version}`);
   say(`  owners: one per ${ITEMS_PER_OWNER} items, digest preference "immediate" (each reminder is its own email, no digests)`);
-  say(`  worker's workflow cache: ${options.cachedWorkflows === null ? "the SDK's size, from the heap limit" : `${options.cachedWorkflows} workflows (TEMPORAL_WORKER_CACHED_WORKFLOWS)`}`);
+  say(
+    `  ${options.workers === 1 ? 'one worker process' : `${options.workers} worker processes`}, workflow cache ${options.cachedWorkflows === null ? "the SDK's size, from the heap limit" : `${options.cachedWorkflows} workflows${options.workers === 1 ? '' : ' each'} (TEMPORAL_WORKER_CACHED_WORKFLOWS)`}`,
+  );
   say('');
 
   const memory = memorySampler();
@@ -228,9 +277,10 @@ async function main(): Promise<void> {
       buildWorkflowBundle((message) => logger.error(message)),
     ]);
     const taskQueue = `bench-reminders-${suffix}`;
-    const { app, mailDir } = await startBenchProduct({ postgresUrl, temporalAddress, workDir, name: `rt_bench_reminders_${suffix}`, taskQueue, logger, bundle, cleanups, sinkProcess: true, workerCachedWorkflows: options.cachedWorkflows ?? undefined });
+    const { app, mailDir, databaseUrl, smtpUrl } = await startBenchProduct({ postgresUrl, temporalAddress, workDir, name: `rt_bench_reminders_${suffix}`, taskQueue, logger, bundle, cleanups, sinkProcess: true, workerCachedWorkflows: options.cachedWorkflows ?? undefined });
     const baseUrl = app.httpUrl!;
-    phases.push(['services, bundle and product started', seconds(elapsed(t))]);
+    const otherWorkers = await startOtherWorkers(options, { workDir, databaseUrl, smtpUrl, temporalAddress, taskQueue, connection: app.client.connection, cleanups });
+    phases.push([`services, bundle and product started${otherWorkers.length ? ` (and ${otherWorkers.length} more worker process${otherWorkers.length === 1 ? '' : 'es'})` : ''}`, seconds(elapsed(t))]);
     say(`  services, bundle and product ready in ${seconds(elapsed(t))}`);
 
     // -- people and tokens -----------------------------------------------------------------------------------
@@ -355,7 +405,8 @@ async function main(): Promise<void> {
     // -- the measure: from the instant until the sink holds N new messages ------------------------------------
     const waitMs = instant - Date.now();
     if (waitMs > 0) await sleep(waitMs);
-    const cpuAtInstant = { groups: cpuByGroup({}, CPU_SERVERS), machine: cpuMark() };
+    const workerRoots = Object.fromEntries(otherWorkers.map((worker) => [worker.name, worker.pid]));
+    const cpuAtInstant = { groups: cpuByGroup(workerRoots, CPU_SERVERS), machine: cpuMark() };
     say(`  the instant: ${new Date(instant).toISOString()}; waiting for ${N} emails…`);
     const arrivals: number[] = [];
     const seen = new Set<string>();
@@ -385,7 +436,7 @@ async function main(): Promise<void> {
     const sortedOffsets = arrivals.map((a) => a - instant).sort((a, b) => a - b);
     const at = (fraction: number) => sortedOffsets[Math.min(sortedOffsets.length - 1, Math.max(0, Math.ceil(fraction * sortedOffsets.length) - 1))] ?? Number.NaN;
     const mem = memory.read();
-    const cpuGroups = cpuDelta(cpuAtInstant.groups, cpuByGroup({}, CPU_SERVERS));
+    const cpuGroups = cpuDelta(cpuAtInstant.groups, cpuByGroup(workerRoots, CPU_SERVERS));
     const machineCpu = cpuSince(cpuAtInstant.machine);
 
     // Stragglers and duplicates: wait a little more, then read every new message.
@@ -436,6 +487,7 @@ async function main(): Promise<void> {
           ['due-reminder outbox rows / still pending', `${nudgeRows} / ${stillPending}`],
           ['worker process peak RSS (1 s samples, from the PUT)', mib(mem.peakRss)],
           ['worker process peak heap used', mib(mem.peakHeap)],
+          ...otherWorkers.map((worker) => [`${worker.name} process peak RSS (over its life)`, peakRssOf(worker.pid)]),
         ],
       ),
     );
