@@ -26,6 +26,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it("leaves the worker's workflow cache to the SDK unless TEMPORAL_WORKER_CACHED_WORKFLOWS is a whole number from 100", () => {
+    expect(loadConfig({}).TEMPORAL_WORKER_CACHED_WORKFLOWS).toBeUndefined();
+    expect(loadConfig({ TEMPORAL_WORKER_CACHED_WORKFLOWS: '12000' }).TEMPORAL_WORKER_CACHED_WORKFLOWS).toBe(12000);
+    expect(() => loadConfig({ TEMPORAL_WORKER_CACHED_WORKFLOWS: 'lots' })).toThrow(/TEMPORAL_WORKER_CACHED_WORKFLOWS: must be a number of workflows \(got "lots"\)/);
+    expect(() => loadConfig({ TEMPORAL_WORKER_CACHED_WORKFLOWS: '2.5' })).toThrow(/TEMPORAL_WORKER_CACHED_WORKFLOWS: must be a whole number of workflows/);
+    expect(() => loadConfig({ TEMPORAL_WORKER_CACHED_WORKFLOWS: '10' })).toThrow(/TEMPORAL_WORKER_CACHED_WORKFLOWS: must be at least 100/);
+  });
+
   it('treats empty values as unset and strips a trailing slash from PUBLIC_URL', () => {
     const config = loadConfig({ SMTP_URL: '', PUBLIC_URL: 'https://actions.example.police.uk/' });
     expect(config.SMTP_URL).toBeUndefined();
