@@ -158,6 +158,28 @@ export interface DeployedProduct {
 }
 
 /**
+ * The environment of the product's api, worker and migrate processes in a benchmark, as docker-compose.yml sets it:
+ * production mode, the given services, no demo data, a random session secret.
+ */
+export function deployedProcessEnv(input: { logLevel: string; databaseUrl: string; temporalAddress: string; taskQueue: string; smtpUrl: string; workDir: string }): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: input.logLevel,
+    DATABASE_URL: input.databaseUrl,
+    TEMPORAL_ADDRESS: input.temporalAddress,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: input.taskQueue,
+    SMTP_URL: input.smtpUrl,
+    MAIL_FROM: 'Recommendation Tracker <no-reply@tracker.bench>',
+    PUBLIC_URL: 'http://tracker.bench',
+    FORCE_NAME: 'Benchmark Constabulary',
+    DEMO_DATA: 'false',
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    DATA_DIR: path.join(input.workDir, 'data'),
+  };
+}
+
+/**
  * The product as docker-compose.yml runs it, from the compiled code next to this file: a fresh database, the
  * migrate job, then the API and the worker as processes of their own configured by environment variables, and an
  * SMTP catcher in a third process. Resolves once /readyz answers 200 and the worker polls its task queue; every
@@ -193,19 +215,7 @@ export async function startDeployedProduct(input: {
   });
 
   const env: Record<string, string> = {
-    NODE_ENV: 'production',
-    LOG_LEVEL: input.logLevel,
-    DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: input.temporalAddress,
-    TEMPORAL_NAMESPACE: 'default',
-    TEMPORAL_TASK_QUEUE: input.taskQueue,
-    SMTP_URL: smtpUrl,
-    MAIL_FROM: 'Recommendation Tracker <no-reply@tracker.bench>',
-    PUBLIC_URL: 'http://tracker.bench',
-    FORCE_NAME: 'Benchmark Constabulary',
-    DEMO_DATA: 'false',
-    SESSION_SECRET: randomBytes(32).toString('hex'),
-    DATA_DIR: path.join(workDir, 'data'),
+    ...deployedProcessEnv({ logLevel: input.logLevel, databaseUrl, temporalAddress: input.temporalAddress, taskQueue: input.taskQueue, smtpUrl, workDir }),
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(await freePort()),
   };

@@ -17,7 +17,7 @@ import type { Logger } from '../runtime/logger';
 import { buildWorkflowBundle } from '../runtime/workflowBundle';
 import { nextNudgeQuery, recommendationWorkflowId } from '../workflows/messages';
 import { startSharedServices, type StartedServices } from '../tests/support/sharedServices';
-import { elapsed, startBenchProduct, stopEverythingOnExit, isoDateInDays, pool, say, seconds, runBenchmark } from './common';
+import { deployedProcessEnv, elapsed, startBenchProduct, stopEverythingOnExit, isoDateInDays, pool, say, seconds, runBenchmark } from './common';
 import { cpuByGroup, cpuDelta, cpuMark, cpuSince, startNodeChild, waitUntilReady, workflowPollers, type ChildHandle } from './processes';
 import { table } from './stats';
 
@@ -207,19 +207,7 @@ async function startOtherWorkers(
   input: { workDir: string; databaseUrl: string; smtpUrl: string; temporalAddress: string; taskQueue: string; connection: Pick<Connection, 'workflowService'>; cleanups: { what: string; run: () => Promise<unknown> }[] },
 ): Promise<ChildHandle[]> {
   const env: Record<string, string> = {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: input.databaseUrl,
-    TEMPORAL_ADDRESS: input.temporalAddress,
-    TEMPORAL_NAMESPACE: 'default',
-    TEMPORAL_TASK_QUEUE: input.taskQueue,
-    SMTP_URL: input.smtpUrl,
-    MAIL_FROM: 'Recommendation Tracker <no-reply@tracker.bench>',
-    PUBLIC_URL: 'http://tracker.bench',
-    FORCE_NAME: 'Benchmark Constabulary',
-    DEMO_DATA: 'false',
-    SESSION_SECRET: randomBytes(32).toString('hex'),
-    DATA_DIR: path.join(input.workDir, 'data'),
+    ...deployedProcessEnv({ ...input, logLevel: 'warn' }),
     ...(options.cachedWorkflows === null ? {} : { TEMPORAL_WORKER_CACHED_WORKFLOWS: String(options.cachedWorkflows) }),
   };
   const workers = Array.from({ length: options.workers - 1 }, (_, i) => {
