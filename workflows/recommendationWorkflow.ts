@@ -57,8 +57,13 @@ const { sendNudge } = proxyActivities<Activities>({ startToCloseTimeout: '30 sec
  */
 const { sendNudgeNow } = proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute', retry: recordTransitionRetry });
 
-/** Every patch below, in the order they were made. */
-const WORKFLOW_PATCHES = ['record-transition-locally', 'emails-sent-with-transition', 'send-emails-together', 'send-nudges-now'] as const;
+/** Every patch of this workflow's code besides `patches-decided-at-start`, in the order they were made. */
+const PATCH = {
+  recordTransitionLocally: 'record-transition-locally',
+  emailsSentWithTransition: 'emails-sent-with-transition',
+  sendEmailsTogether: 'send-emails-together',
+  sendNudgesNow: 'send-nudges-now',
+} as const;
 
 const refusal = (reason: string) => ApplicationFailure.create({ type: COMMAND_REFUSED, message: reason, nonRetryable: true });
 
@@ -73,7 +78,7 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
   // task, so that write is not part of the moment thousands of reminders fall due together (their first reminder
   // was each run's first use of `send-nudges-now`). Runs begun without it decide each patch where it is used, as
   // before: replaying one, this answers false.
-  if (patched('patches-decided-at-start')) for (const patch of WORKFLOW_PATCHES) patched(patch);
+  if (patched('patches-decided-at-start')) for (const patch of Object.values(PATCH)) patched(patch);
   let state: RecommendationState = input.state;
   const unsentEmailIds: string[] = [...(input.unsentEmailIds ?? [])];
   let applying = false;
@@ -130,7 +135,7 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
         const decision = decideNow(request);
         if (!decision.accepted) throw refusal(decision.reason);
         const transitionId = uuid4();
-        const recordTransition = patched('record-transition-locally') ? recordTransitionLocally : recordTransitionRemotely;
+        const recordTransition = patched(PATCH.recordTransitionLocally) ? recordTransitionLocally : recordTransitionRemotely;
         const recorded = await recordTransition({
           transitionId,
           recommendationId: state.recommendationId,
@@ -146,7 +151,7 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
         state = decision.state;
         transitions++;
         // Emails the activity already sent with the transition are not sent again from the main loop.
-        const finished = patched('emails-sent-with-transition') ? new Set(recorded.finished ?? []) : new Set<string>();
+        const finished = patched(PATCH.emailsSentWithTransition) ? new Set(recorded.finished ?? []) : new Set<string>();
         unsentEmailIds.push(...recorded.outboxIds.filter((id) => !finished.has(id)));
         return { state, transitionId };
       } finally {
@@ -179,12 +184,12 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
       // Its time has come (or passed while nobody was looking), and nothing changed meanwhile: send it.
       const nudge = upcoming;
       const nudgeInput = { recommendationId: state.recommendationId, nudge, occurredAt: new Date(Date.now()).toISOString() };
-      const sent = patched('send-nudges-now') ? await sendNudgeNow(nudgeInput) : await sendNudge(nudgeInput);
+      const sent = patched(PATCH.sendNudgesNow) ? await sendNudgeNow(nudgeInput) : await sendNudge(nudgeInput);
       sentNudgeKeys.push(nudge.key);
       unsentEmailIds.push(...sent.outboxIds);
       continue;
     }
-    if (patched('send-emails-together')) {
+    if (patched(PATCH.sendEmailsTogether)) {
       const batch = [...unsentEmailIds];
       if (batch.length) await sendOutboundEmails(batch);
       unsentEmailIds.splice(0, batch.length);
