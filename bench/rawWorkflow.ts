@@ -1,9 +1,11 @@
-import { condition, defineUpdate, setHandler } from '@temporalio/workflow';
+import { condition, defineUpdate, proxyLocalActivities, setHandler, sleep } from '@temporalio/workflow';
 
 /**
- * The baseline of `npm run bench`: the cheapest workflow that answers updates. Its one update handler bumps a
- * counter and returns it (no activities, no validator), so an update costs one workflow task round trip.
- * The workflow ends by itself once it has answered the updates it was started for.
+ * The baselines of the benchmarks: the cheapest workflows that do what the product's do.
+ *
+ * Lifecycle (`npm run bench`): a workflow that answers updates. Its one update handler bumps a counter and returns it
+ * (no activities, no validator), so an update costs one workflow task round trip. The workflow ends by itself once it
+ * has answered the updates it was started for.
  */
 export const incrementUpdate = defineUpdate<number>('increment');
 
@@ -14,4 +16,25 @@ export async function benchCounterWorkflow(expectedUpdates: number): Promise<num
   setHandler(incrementUpdate, () => ++count);
   await condition(() => count >= expectedUpdates);
   return count;
+}
+
+/** What the reminders floor's local activity does: one short email, over the product's own pooled SMTP mailer. */
+export interface FloorActivities {
+  sendFloorEmail(input: { to: string; messageId: string }): Promise<void>;
+}
+
+const { sendFloorEmail } = proxyLocalActivities<FloorActivities>({ startToCloseTimeout: '1 minute' });
+
+export const floorWorkflowType = 'benchReminderFloorWorkflow';
+
+/**
+ * Reminders (`npm run bench:reminders`): a durable timer until an instant, then one email from a local activity, as
+ * the product's reminder is one (no database, no rendering, no audit trail), then waits for nothing, as an item's
+ * workflow waits after its last reminder (closing a workflow would cost the server more than a reminder does).
+ * Thousands due at once show what this Temporal server and one worker process can do at best on the machine.
+ */
+export async function benchReminderFloorWorkflow(input: { at: number; to: string; messageId: string }): Promise<void> {
+  await sleep(Math.max(1, input.at - Date.now()));
+  await sendFloorEmail({ to: input.to, messageId: input.messageId });
+  await condition(() => false);
 }

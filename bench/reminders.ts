@@ -8,6 +8,7 @@ import pino from 'pino';
 import { reminderPolicyWith, sendInstant, type ReminderPolicy } from '../domain/reminderPolicy';
 import { OutboundEmail, Person, Recommendation } from '../entities';
 import type { Client, Connection } from '@temporalio/client';
+import { floorWorkflowType } from './rawWorkflow';
 import type { RecommendationState } from '../domain/lifecycle';
 import type { ActingPerson } from '../api/actor';
 import { ImportService } from '../api/imports/service';
@@ -37,7 +38,8 @@ import { table } from './stats';
  * signals every open workflow to reschedule (confirmed by query); at X every workflow's timer fires and the
  * reminder is queued and sent. The clock runs from X until the sink holds N new messages (the sink's own time of
  * acceptance, in each file's name). Worker memory is this process's (the worker and the HTTP API run in it; the SMTP
- * sink, like a force's mail relay, runs in a process of its own), sampled every second.
+ * sink, like a force's mail relay, runs in a process of its own), sampled every second. Then the floor (see
+ * runFloor): the same burst on the cheapest workflow that sends a reminder, for the product's time as a multiple of it.
  */
 
 const ITEMS_PER_IMPORT = 2500;
@@ -60,11 +62,13 @@ interface Options {
   concurrency: number;
   leadS: number | null;
   timeoutS: number;
+  /** Also run the floor: the same burst on the cheapest workflow that does it (bench/rawWorkflow.ts). */
+  floor: boolean;
 }
 
 function usage(problem: string): never {
   process.stderr.write(
-    `${problem}\nusage: npm run bench:reminders -- [--items N] [--workers W] [--cached-workflows C|sdk] [--concurrency C] [--lead S] [--timeout S]\n` +
+    `${problem}\nusage: npm run bench:reminders -- [--items N] [--workers W] [--cached-workflows C|sdk] [--concurrency C] [--lead S] [--timeout S] [--no-floor]\n` +
       '  --items N        reminders that fall due at once (default 10000, or BENCH_REMINDER_ITEMS)\n' +
       '  --workers W      worker processes: this one and W - 1 more running bin/worker.js (default 1, or BENCH_WORKERS)\n' +
       '  --cached-workflows C  each worker\'s workflow cache (TEMPORAL_WORKER_CACHED_WORKFLOWS; default its share of N\n' +
@@ -72,7 +76,9 @@ function usage(problem: string): never {
       '  --concurrency C  workflow starts in flight during set-up (default 64, or BENCH_CONCURRENCY)\n' +
       '  --lead S         seconds from the settings change to the instant all fall due (default: 30 + twice the time the\n' +
       '                   worker took to run N workflows\' first tasks; the PUT and the reschedule must finish first)\n' +
-      '  --timeout S      give up waiting for the emails this long after that instant (default 600)\n',
+      '  --timeout S      give up waiting for the emails this long after that instant (default 600)\n' +
+      '  --no-floor       skip the floor: N workflows that only sleep until one instant and send an email from a local\n' +
+      '                   activity, in a worker process of their own (bench/rawWorkflow.ts), after the product\'s burst\n',
   );
   process.exit(2);
 }
@@ -86,8 +92,13 @@ function positiveInt(value: string | undefined, name: string, fallback: number):
 
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   const flags: Record<string, string> = {};
+  let floor = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (arg === '--no-floor') {
+      floor = false;
+      continue;
+    }
     const match = /^--(items|workers|cached-workflows|concurrency|lead|timeout)(?:=(.*))?$/.exec(arg);
     if (!match) usage(`unknown argument "${arg}"`);
     const value = match[2] ?? argv[++i];
@@ -105,6 +116,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     concurrency: positiveInt(flags.concurrency ?? env.BENCH_CONCURRENCY, '--concurrency', 64),
     leadS: lead === undefined || lead === '' ? null : positiveInt(lead, '--lead', 30),
     timeoutS: positiveInt(flags.timeout, '--timeout', 600),
+    floor,
   };
 }
 
@@ -229,6 +241,148 @@ function peakRssOf(pid: number): string {
 
 const MESSAGE_FILE = /^(\d{13})-\d{6}-[0-9a-f]{8}\.eml$/;
 
+/** CPU per process group over a burst, per reminder, and the machine's. */
+function cpuTable(groups: Record<string, number>, machine: { machineS: number; machineBusy: number }, reminders: number, thisProcess: string): string {
+  const perReminder = (cpuS: number) => `${((cpuS * 1000) / Math.max(1, reminders)).toFixed(2)} ms`;
+  const accounted = Object.values(groups).reduce((sum, cpuS) => sum + cpuS, 0);
+  const rest = Math.max(0, machine.machineS - accounted);
+  return `${table(
+    ['process', 'CPU', 'CPU per reminder'],
+    [
+      ...Object.entries(groups).map(([name, cpuS]) => [name === 'bench (this process)' ? thisProcess : name, `${cpuS.toFixed(1)} s`, perReminder(cpuS)]),
+      ['everything else on the machine', `${rest.toFixed(1)} s`, perReminder(rest)],
+      ['whole machine', `${machine.machineS.toFixed(1)} s`, perReminder(machine.machineS)],
+    ],
+  )}\nmachine busy: ${(machine.machineBusy * 100).toFixed(0)} % of all cores`;
+}
+
+/**
+ * The floor: what this Temporal server, one worker process and the SMTP sink can do at best on this machine. N
+ * workflows (bench/rawWorkflow.ts) sleep until one instant, `leadS` after they are started, then each sends one
+ * short email from a local activity, in a worker process of its own with the product worker's capacity and cache.
+ * No database, no rendering, no audit trail: the product's burst cannot be faster than this one.
+ */
+async function runFloor(input: {
+  N: number;
+  options: Options;
+  leadS: number;
+  temporalAddress: string;
+  smtpUrl: string;
+  mailDir: string;
+  workDir: string;
+  connection: Pick<Connection, 'workflowService'>;
+  client: Client;
+  suffix: string;
+  cleanups: { what: string; run: () => Promise<unknown> }[];
+}): Promise<{ complete: boolean; totalMs: number }> {
+  const { N, options, connection, client, mailDir } = input;
+  say(`The floor: ${N} workflows that only sleep until one instant and then send an email from a local activity`);
+  const taskQueue = `bench-floor-${input.suffix}`;
+  const worker = startNodeChild({
+    name: 'floor worker',
+    script: path.join(__dirname, 'rawWorkerProcess.js'),
+    env: {
+      TEMPORAL_ADDRESS: input.temporalAddress,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      SMTP_URL: input.smtpUrl,
+      ...(options.cachedWorkflows === null ? {} : { TEMPORAL_WORKER_CACHED_WORKFLOWS: String(options.cachedWorkflows * options.workers) }),
+    },
+    logFile: path.join(input.workDir, 'floor-worker.log'),
+    cwd: process.cwd(),
+  });
+  input.cleanups.push({ what: 'the floor worker process', run: () => worker.stop() });
+  await waitUntilReady(worker, `poller on task queue ${taskQueue}`, async () => (await workflowPollers(connection, 'default', taskQueue)) >= 1);
+  const instant = Math.ceil((Date.now() + input.leadS * 1000) / 1000) * 1000;
+  let t = performance.now();
+  await pool(
+    Array.from({ length: N }, (_, i) => i),
+    options.concurrency,
+    async (i) => {
+      const id = `floor-${input.suffix}-${i}`;
+      await client.workflow.start(floorWorkflowType, { taskQueue, workflowId: id, args: [{ at: instant, to: `owner.${Math.floor(i / ITEMS_PER_OWNER) + 1}@bench.police.uk`, messageId: `<${id}@bench.police.uk>` }] });
+    },
+  );
+  say(`  ${N} workflows started in ${seconds(elapsed(t))}`);
+  t = performance.now();
+  await backlogEmpty(connection, taskQueue);
+  const inTime = Date.now() < instant;
+  say(`  their first workflow tasks done (task queue backlog empty) after ${seconds(elapsed(t))}; all sleeping until ${new Date(instant).toISOString()}`);
+  if (!inTime) say('  WARNING: not every workflow had started before the instant; the figure below is not valid (use a longer --lead)');
+  const before = new Set(fs.readdirSync(mailDir));
+  const waitMs = instant - Date.now();
+  if (waitMs > 0) await sleep(waitMs);
+  const roots = { 'floor worker': worker.pid };
+  const cpuAtInstant = { groups: cpuByGroup(roots, CPU_SERVERS), machine: cpuMark() };
+  say(`  the instant: ${new Date(instant).toISOString()}; waiting for ${N} emails…`);
+  const burst = await awaitArrivals({ mailDir, before, expected: N, instant, timeoutS: options.timeoutS });
+  const cpuGroups = cpuDelta(cpuAtInstant.groups, cpuByGroup(roots, CPU_SERVERS));
+  const machineCpu = cpuSince(cpuAtInstant.machine);
+  const totalMs = burst.lastArrival - instant;
+  say('');
+  say(
+    table(
+      ['floor', 'value'],
+      [
+        ['emails expected / received in the sink', `${N} / ${burst.newFiles.length}${burst.complete ? '' : `  (gave up after ${options.timeoutS} s)`}`],
+        ['50 % / 90 % / 99 % of emails in', `${seconds(burst.at(0.5))} / ${seconds(burst.at(0.9))} / ${seconds(burst.at(0.99))}`],
+        ['all emails in', burst.complete ? seconds(totalMs) : 'not all arrived'],
+        ['floor worker process peak RSS (over its life)', peakRssOf(worker.pid)],
+      ],
+    ),
+  );
+  say('');
+  say(`CPU from the instant until the last email, per process (the product's worker idle in this process):`);
+  say(cpuTable(cpuGroups, machineCpu, burst.arrivals.length, 'product (idle) and benchmark (this process)'));
+  return { complete: burst.complete && inTime, totalMs };
+}
+
+/** Resolves once the server's backlog of workflow tasks on the task queue has been empty three seconds running. */
+async function backlogEmpty(connection: Pick<Connection, 'workflowService'>, taskQueue: string): Promise<void> {
+  for (let quiet = 0; quiet < 3; ) {
+    const { stats } = await connection.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: TASK_QUEUE_TYPE_WORKFLOW, reportStats: true });
+    quiet = Number(stats?.approximateBacklogCount ?? 0) === 0 ? quiet + 1 : 0;
+    await sleep(1000);
+  }
+}
+
+/** The messages the sink accepted from `instant` on, not in `before`; waits until `expected` of them are in, or the timeout. */
+async function awaitArrivals(input: { mailDir: string; before: Set<string>; expected: number; instant: number; timeoutS: number }) {
+  const { mailDir, before, expected, instant } = input;
+  const arrivals: number[] = [];
+  const seen = new Set<string>();
+  const newFiles: string[] = [];
+  const deadline = instant + input.timeoutS * 1000;
+  let lastSaid = Date.now();
+  for (;;) {
+    for (const name of fs.readdirSync(mailDir)) {
+      if (seen.has(name) || before.has(name)) continue;
+      const match = MESSAGE_FILE.exec(name);
+      if (!match) continue;
+      seen.add(name);
+      newFiles.push(name);
+      arrivals.push(Number(match[1]));
+    }
+    if (arrivals.length >= expected || Date.now() > deadline) break;
+    if (Date.now() - lastSaid > 10_000) {
+      lastSaid = Date.now();
+      say(`    … ${arrivals.length} of ${expected} after ${seconds(Date.now() - instant)}`);
+    }
+    // The time that counts is in each file's name (when the sink accepted it), so polling need not be frequent.
+    await sleep(1000);
+  }
+  const sortedOffsets = arrivals.map((a) => a - instant).sort((a, b) => a - b);
+  return {
+    arrivals,
+    newFiles,
+    seen,
+    complete: arrivals.length >= expected,
+    firstArrival: arrivals.length ? Math.min(...arrivals) : Number.NaN,
+    lastArrival: arrivals.length ? Math.max(...arrivals) : Number.NaN,
+    /** Offset from the instant by which this fraction of the messages were in. */
+    at: (fraction: number) => sortedOffsets[Math.min(sortedOffsets.length - 1, Math.max(0, Math.ceil(fraction * sortedOffsets.length) - 1))] ?? Number.NaN,
+  };
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);
   const N = options.items;
@@ -319,20 +473,8 @@ async function main(): Promise<void> {
     phases.push([`${startedCount} workflows started (Temporal client, ${options.concurrency} at a time; ${((startedCount * 1000) / startMs).toFixed(0)}/s)`, seconds(startMs)]);
     say(`  ${startedCount} workflows started in ${seconds(startMs)}`);
     // Their first workflow tasks: the server's backlog for the task queue falls to nothing once the worker has run them.
-    const backlog = async (): Promise<number> => {
-      const { stats } = await app.client.workflowService.describeTaskQueue({
-        namespace: 'default',
-        taskQueue: { name: taskQueue },
-        taskQueueType: TASK_QUEUE_TYPE_WORKFLOW,
-        reportStats: true,
-      });
-      return Number(stats?.approximateBacklogCount ?? 0);
-    };
     const drained = async (what: string) => {
-      for (let quiet = 0; quiet < 3; ) {
-        quiet = (await backlog()) === 0 ? quiet + 1 : 0;
-        await sleep(1000);
-      }
+      await backlogEmpty(app.client.connection, taskQueue);
       say(`  ${what} after ${seconds(elapsed(t))}`);
     };
     await drained(`their first workflow tasks done (task queue backlog empty)`);
@@ -396,33 +538,7 @@ async function main(): Promise<void> {
     const workerRoots = Object.fromEntries(otherWorkers.map((worker) => [worker.name, worker.pid]));
     const cpuAtInstant = { groups: cpuByGroup(workerRoots, CPU_SERVERS), machine: cpuMark() };
     say(`  the instant: ${new Date(instant).toISOString()}; waiting for ${N} emails…`);
-    const arrivals: number[] = [];
-    const seen = new Set<string>();
-    const newFiles: string[] = [];
-    const deadline = instant + options.timeoutS * 1000;
-    let lastSaid = Date.now();
-    for (;;) {
-      for (const name of fs.readdirSync(mailDir)) {
-        if (seen.has(name) || before.has(name)) continue;
-        const match = MESSAGE_FILE.exec(name);
-        if (!match) continue;
-        seen.add(name);
-        newFiles.push(name);
-        arrivals.push(Number(match[1]));
-      }
-      if (arrivals.length >= N || Date.now() > deadline) break;
-      if (Date.now() - lastSaid > 10_000) {
-        lastSaid = Date.now();
-        say(`    … ${arrivals.length} of ${N} after ${seconds(Date.now() - instant)}`);
-      }
-      // The time that counts is in each file's name (when the sink accepted it), so polling need not be frequent.
-      await sleep(1000);
-    }
-    const complete = arrivals.length >= N;
-    const lastArrival = arrivals.length ? Math.max(...arrivals) : Number.NaN;
-    const firstArrival = arrivals.length ? Math.min(...arrivals) : Number.NaN;
-    const sortedOffsets = arrivals.map((a) => a - instant).sort((a, b) => a - b);
-    const at = (fraction: number) => sortedOffsets[Math.min(sortedOffsets.length - 1, Math.max(0, Math.ceil(fraction * sortedOffsets.length) - 1))] ?? Number.NaN;
+    const { arrivals, newFiles, seen, complete, at, firstArrival, lastArrival } = await awaitArrivals({ mailDir, before, expected: N, instant, timeoutS: options.timeoutS });
     const mem = memory.read();
     const cpuGroups = cpuDelta(cpuAtInstant.groups, cpuByGroup(workerRoots, CPU_SERVERS));
     const machineCpu = cpuSince(cpuAtInstant.machine);
@@ -482,21 +598,16 @@ async function main(): Promise<void> {
     say('(the worker shares this process with the HTTP API and the benchmark itself; the SMTP sink runs in a process of its own)');
     say('');
     say(`CPU from the instant until the last email, per process (${os.cpus().length} cores; from /proc):`);
-    const perReminder = (cpuS: number) => `${((cpuS * 1000) / Math.max(1, arrivals.length)).toFixed(2)} ms`;
-    const accounted = Object.values(cpuGroups).reduce((sum, cpuS) => sum + cpuS, 0);
-    say(
-      table(
-        ['process', 'CPU', 'CPU per reminder'],
-        [
-          ...Object.entries(cpuGroups).map(([name, cpuS]) => [name === 'bench (this process)' ? 'worker, API and benchmark (this process)' : name, `${cpuS.toFixed(1)} s`, perReminder(cpuS)]),
-          ['everything else on the machine', `${Math.max(0, machineCpu.machineS - accounted).toFixed(1)} s`, perReminder(Math.max(0, machineCpu.machineS - accounted))],
-          ['whole machine', `${machineCpu.machineS.toFixed(1)} s`, perReminder(machineCpu.machineS)],
-        ],
-      ),
-    );
-    say(`machine busy: ${(machineCpu.machineBusy * 100).toFixed(0)} % of all cores`);
+    say(cpuTable(cpuGroups, machineCpu, arrivals.length, 'worker, API and benchmark (this process)'));
     const timeMet = complete && confirmedInTime && totalMs < TARGET_MS;
     const dupMet = duplicateIds === 0 && duplicateItems === 0 && newFiles.length === N;
+    say('');
+    if (options.floor) {
+      say('');
+      // The floor's first tasks are cheaper than the product's: its lead is their time and half a minute.
+      const floor = await runFloor({ N, options, leadS: options.leadS ?? Math.ceil(30 + N / workflowTasksPerS), temporalAddress, smtpUrl, mailDir, workDir, connection: app.client.connection, client: app.client, suffix, cleanups });
+      if (floor.complete && complete) say(`the product's burst took ${(totalMs / floor.totalMs).toFixed(2)} times the floor's (${seconds(totalMs)} against ${seconds(floor.totalMs)})`);
+    }
     say('');
     say(`target: all ${N} in under ${TARGET_MS / 1000} s: ${timeMet ? 'MET' : 'NOT MET'} (${complete ? seconds(totalMs) : 'incomplete'}${confirmedInTime ? '' : ', not valid: rescheduling not confirmed before the instant'});   no duplicates: ${dupMet ? 'MET' : 'NOT MET'}`);
     say(`total run time ${seconds(elapsed(runStarted))} (before stopping)`);
