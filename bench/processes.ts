@@ -82,7 +82,7 @@ export async function waitUntilReady(child: ChildHandle, what: string, check: ()
 }
 
 /** True once a worker polls `taskQueue` for workflow tasks: the worker is ready to run workflows. */
-export async function hasWorkflowPoller(connection: Connection, namespace: string, taskQueue: string): Promise<boolean> {
+export async function hasWorkflowPoller(connection: Pick<Connection, 'workflowService'>, namespace: string, taskQueue: string): Promise<boolean> {
   return (await workflowPollers(connection, namespace, taskQueue)) > 0;
 }
 
@@ -94,6 +94,20 @@ export async function workflowPollers(connection: Pick<Connection, 'workflowServ
     taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
   });
   return new Set((answer.pollers ?? []).map((poller) => poller.identity)).size;
+}
+
+/** Resolves once the server's backlog of workflow tasks on `taskQueue` has been empty for three seconds running. */
+export async function workflowBacklogEmpty(connection: Pick<Connection, 'workflowService'>, namespace: string, taskQueue: string): Promise<void> {
+  for (let quiet = 0; quiet < 3; ) {
+    const { stats } = await connection.workflowService.describeTaskQueue({
+      namespace,
+      taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      reportStats: true,
+    });
+    quiet = Number(stats?.approximateBacklogCount ?? 0) === 0 ? quiet + 1 : 0;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
 }
 
 /** Runs a one-shot process (the compose `migrate` job) to completion; fails, naming its log, unless it exits 0. */

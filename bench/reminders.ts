@@ -19,7 +19,7 @@ import { buildWorkflowBundle } from '../runtime/workflowBundle';
 import { nextNudgeQuery, recommendationWorkflowId } from '../workflows/messages';
 import { startSharedServices, type StartedServices } from '../tests/support/sharedServices';
 import { deployedProcessEnv, elapsed, startBenchProduct, stopEverythingOnExit, isoDateInDays, pool, say, seconds, runBenchmark } from './common';
-import { cpuByGroup, cpuDelta, cpuMark, cpuSince, startNodeChild, waitUntilReady, workflowPollers, type ChildHandle } from './processes';
+import { cpuByGroup, cpuDelta, cpuMark, cpuSince, hasWorkflowPoller, startNodeChild, waitUntilReady, workflowBacklogEmpty, workflowPollers, type ChildHandle } from './processes';
 import { table } from './stats';
 
 /**
@@ -45,8 +45,6 @@ import { table } from './stats';
 const ITEMS_PER_IMPORT = 2500;
 const ITEMS_PER_REPORT = 500;
 const ITEMS_PER_OWNER = 100;
-/** temporal.api.enums.v1.TaskQueueType (the client does not re-export the protobuf enums). */
-const TASK_QUEUE_TYPE_WORKFLOW = 1;
 /** Workflows asked, after the settings change, whether they sleep until the instant. */
 const CONFIRM_SAMPLE = 200;
 const TARGET_MS = 60_000;
@@ -291,7 +289,7 @@ async function runFloor(input: {
     cwd: process.cwd(),
   });
   input.cleanups.push({ what: 'the floor worker process', run: () => worker.stop() });
-  await waitUntilReady(worker, `poller on task queue ${taskQueue}`, async () => (await workflowPollers(connection, 'default', taskQueue)) >= 1);
+  await waitUntilReady(worker, `poller on task queue ${taskQueue}`, () => hasWorkflowPoller(connection, 'default', taskQueue));
   const instant = Math.ceil((Date.now() + input.leadS * 1000) / 1000) * 1000;
   let t = performance.now();
   await pool(
@@ -304,7 +302,7 @@ async function runFloor(input: {
   );
   say(`  ${N} workflows started in ${seconds(elapsed(t))}`);
   t = performance.now();
-  await backlogEmpty(connection, taskQueue);
+  await workflowBacklogEmpty(connection, 'default', taskQueue);
   const inTime = Date.now() < instant;
   say(`  their first workflow tasks done (task queue backlog empty) after ${seconds(elapsed(t))}; all sleeping until ${new Date(instant).toISOString()}`);
   if (!inTime) say('  WARNING: not every workflow had started before the instant; the figure below is not valid (use a longer --lead)');
@@ -334,15 +332,6 @@ async function runFloor(input: {
   say(`CPU from the instant until the last email, per process (the product's worker idle in this process):`);
   say(cpuTable(cpuGroups, machineCpu, burst.arrivals.length, 'product (idle) and benchmark (this process)'));
   return { complete: burst.complete && inTime, totalMs };
-}
-
-/** Resolves once the server's backlog of workflow tasks on the task queue has been empty three seconds running. */
-async function backlogEmpty(connection: Pick<Connection, 'workflowService'>, taskQueue: string): Promise<void> {
-  for (let quiet = 0; quiet < 3; ) {
-    const { stats } = await connection.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: TASK_QUEUE_TYPE_WORKFLOW, reportStats: true });
-    quiet = Number(stats?.approximateBacklogCount ?? 0) === 0 ? quiet + 1 : 0;
-    await sleep(1000);
-  }
 }
 
 /** The messages the sink accepted from `instant` on, not in `before`; waits until `expected` of them are in, or the timeout. */
@@ -474,7 +463,7 @@ async function main(): Promise<void> {
     say(`  ${startedCount} workflows started in ${seconds(startMs)}`);
     // Their first workflow tasks: the server's backlog for the task queue falls to nothing once the worker has run them.
     const drained = async (what: string) => {
-      await backlogEmpty(app.client.connection, taskQueue);
+      await workflowBacklogEmpty(app.client.connection, 'default', taskQueue);
       say(`  ${what} after ${seconds(elapsed(t))}`);
     };
     await drained(`their first workflow tasks done (task queue backlog empty)`);
@@ -603,7 +592,6 @@ async function main(): Promise<void> {
     const dupMet = duplicateIds === 0 && duplicateItems === 0 && newFiles.length === N;
     say('');
     if (options.floor) {
-      say('');
       // The floor's first tasks are cheaper than the product's: its lead is their time and half a minute.
       const floor = await runFloor({ N, options, leadS: options.leadS ?? Math.ceil(30 + N / workflowTasksPerS), temporalAddress, smtpUrl, mailDir, workDir, connection: app.client.connection, client: app.client, suffix, cleanups });
       if (floor.complete && complete) say(`the product's burst took ${(totalMs / floor.totalMs).toFixed(2)} times the floor's (${seconds(totalMs)} against ${seconds(floor.totalMs)})`);
