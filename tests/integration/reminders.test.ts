@@ -4,6 +4,7 @@ import { createMailer } from '../../activities/mailer';
 import { defaultReminderPolicy, reminderPolicyWith } from '../../domain/reminderPolicy';
 import { AuditEvent, DigestEntry } from '../../entities';
 import { nextNudgeQuery, recommendationWorkflowId } from '../../workflows/messages';
+import { reminderDigestWorkflowId } from '../../workflows/reminderDigestWorkflow';
 import { addPeople, apiClient, type ApiClient } from '../support/apiClient';
 import { eventually } from '../support/eventually';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
@@ -25,7 +26,8 @@ describe('reminders and escalations', () => {
     });
 
   beforeAll(async () => {
-    product = await startTestProduct({ digestEveryMs: 1500 });
+    // The product's own digest round waits an hour, so that the digest test decides when a round runs.
+    product = await startTestProduct({ digestEveryMs: 60 * 60_000 });
     api = apiClient(product);
     p = await people(product);
     api.actingAs(p.admin.id);
@@ -109,12 +111,22 @@ describe('reminders and escalations', () => {
       await env.run(activities.sendNudge, { recommendationId: id, nudge, occurredAt: '2027-03-24T08:00:00.000Z' }); // a retry queues nothing twice
     }
     expect(await product.app.dataSource.manager.countBy(DigestEntry, { personId: owner.id })).toBe(2);
-    const digest = await product.sink.waitFor((m) => m.to.includes(owner.email) && m.subject.startsWith('Your daily reminders'), { timeoutMs: 20_000 });
-    expect(digest.subject).toBe('Your daily reminders: 2 actions need your attention');
-    expect(digest.text).toContain('Mazars Proceeds of Crime Act, action A1');
-    expect(digest.text).toContain('Mazars Proceeds of Crime Act, action A2');
-    await new Promise((r) => setTimeout(r, 3000));
-    expect(await mails(owner.email)).toHaveLength(3); // two assignment emails and one digest
+    // A round that ran between the two reminders would rightly send them apart; this one starts once both wait.
+    const dispatcher = await product.app.client.workflow.start('reminderDigestWorkflow', {
+      workflowId: `${reminderDigestWorkflowId(product.taskQueue)}-digest-test`,
+      taskQueue: product.taskQueue,
+      args: [{ everyMs: 500 }],
+    });
+    try {
+      const digest = await product.sink.waitFor((m) => m.to.includes(owner.email) && m.subject.startsWith('Your daily reminders'), { timeoutMs: 20_000 });
+      expect(digest.subject).toBe('Your daily reminders: 2 actions need your attention');
+      expect(digest.text).toContain('Mazars Proceeds of Crime Act, action A1');
+      expect(digest.text).toContain('Mazars Proceeds of Crime Act, action A2');
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(await mails(owner.email)).toHaveLength(3); // two assignment emails and one digest
+    } finally {
+      await dispatcher.terminate('the digest test is over');
+    }
   });
 
   it('lets each person choose daily, weekly or immediate reminders for themselves, and nobody else', async () => {
