@@ -153,6 +153,8 @@ export interface DeployedProduct {
   baseUrl: string;
   databaseUrl: string;
   mailDir: string;
+  /** Where the SMTP sink process listens. */
+  smtpUrl: string;
   /** The API, worker and SMTP sink processes by name, for CPU accounting. */
   processes: ChildHandle[];
 }
@@ -230,7 +232,7 @@ export async function startDeployedProduct(input: {
     waitUntilReady(api, 'answer 200 from /readyz', async () => (await fetch(`${baseUrl}/readyz`)).status === 200),
     waitUntilReady(worker, `poller on task queue ${input.taskQueue}`, () => hasWorkflowPoller(input.temporalConnection, 'default', input.taskQueue)),
   ]);
-  return { baseUrl, databaseUrl, mailDir, processes: [api, worker, sink] };
+  return { baseUrl, databaseUrl, mailDir, smtpUrl, processes: [api, worker, sink] };
 }
 
 /** Messages the SMTP sink has accepted: it keeps each as `<id>.eml` in its store folder. */

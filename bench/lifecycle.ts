@@ -15,16 +15,20 @@ import type { Logger } from '../runtime/logger';
 import { findTemporalCli } from '../runtime/temporalCli';
 import { recommendationWorkflowId } from '../workflows/messages';
 import { startSharedServices, type StartedServices } from '../tests/support/sharedServices';
-import { elapsed, startDeployedProduct, sinkMessageCount, stopEverythingOnExit, isoDateInDays, pool, say, seconds, withPg, runBenchmark } from './common';
+import { databaseUrlFor, elapsed, startDeployedProduct, sinkMessageCount, stopEverythingOnExit, isoDateInDays, pool, say, seconds, withPg, runBenchmark } from './common';
 import { cpuByGroup, cpuDelta, cpuMark, cpuSince, hasWorkflowPoller, startNodeChild, waitUntilReady } from './processes';
-import { incrementUpdate, rawWorkflowType } from './rawWorkflow';
+import { commandFloorWorkflowType, incrementUpdate, rawWorkflowType } from './rawWorkflow';
+import { freePort } from '../runtime/ports';
 import { formatMs, phaseTable, summarise, table, type PhaseResult } from './stats';
 import { historyCounts, updateTimelines, type HistoryCounts, type UpdateTimeline } from './timeSplit';
 
 /**
  * `npm run bench`: lifecycle commands through the API against the same number of raw `executeUpdate` calls on a
  * trivial workflow, on the same Temporal server in the same run. Target: the API reaches at least half the raw
- * throughput. Prints only; writes nothing into the repository.
+ * throughput. Then the floor: as many commands again, each the cheapest that does what every lifecycle command must
+ * (an HTTP request answered once an update has run a local activity that writes one PostgreSQL transaction and sends
+ * one email; bench/rawWorkflow.ts and bench/rawWorkerProcess.ts), which no design of the product's commands can beat
+ * on the same machine and server. Prints only; writes nothing into the repository.
  *
  *   npm run bench -- --items 200 --concurrency 16      (or BENCH_ITEMS, BENCH_CONCURRENCY)
  *
@@ -188,29 +192,56 @@ async function driveLifecycle(baseUrl: string, ids: readonly string[], steps: re
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The raw baseline
+// The baselines: raw updates, and the floor's commands
 
-async function driveRaw(client: Client, workflowIds: readonly string[], updatesPerWorkflow: number, concurrency: number, name: string): Promise<PhaseResult> {
+/** Sends each workflow its updates one after another, `concurrency` workflows at a time; each answers its count. */
+async function driveUpdates(workflowIds: readonly string[], updatesPerWorkflow: number, concurrency: number, name: string, update: (workflowId: string) => Promise<number>): Promise<PhaseResult> {
   const latenciesMs: number[] = [];
   const started = performance.now();
   await pool(workflowIds, concurrency, async (workflowId) => {
-    const handle = client.workflow.getHandle(workflowId);
     for (let n = 1; n <= updatesPerWorkflow; n++) {
       const t0 = performance.now();
-      const count = await handle.executeUpdate(incrementUpdate);
+      const count = await update(workflowId);
       latenciesMs.push(elapsed(t0));
-      if (count !== n) throw new Error(`raw workflow ${workflowId} answered ${count} to update ${n}`);
+      if (count !== n) throw new Error(`workflow ${workflowId} answered ${count} to update ${n}`);
     }
   });
   return { name, operations: latenciesMs.length, wallMs: elapsed(started), latenciesMs };
 }
 
-async function startRawWorkflows(client: Client, taskQueue: string, prefix: string, count: number, updatesPerWorkflow: number, concurrency: number): Promise<string[]> {
+const rawUpdate = (client: Client) => (workflowId: string) => client.workflow.getHandle(workflowId).executeUpdate(incrementUpdate);
+
+/** A floor command: a JSON POST to the floor's HTTP endpoint, which sends the update and answers its count. */
+const floorUpdate = (floorUrl: string) => async (workflowId: string) => {
+  const response = await fetch(`${floorUrl}/floor/${encodeURIComponent(workflowId)}/commands`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'approve', comment: 'Evidence is complete.' }),
+  });
+  const body = (await response.json()) as { count?: number; error?: string };
+  if (response.status !== 200) throw new Error(`the floor answered ${response.status}: ${body.error}`);
+  return body.count!;
+};
+
+async function startBaselineWorkflows(client: Client, workflowType: string, taskQueue: string, prefix: string, count: number, updatesPerWorkflow: number, concurrency: number): Promise<string[]> {
   const ids = Array.from({ length: count }, (_, i) => `${prefix}-${i + 1}`);
   await pool(ids, concurrency, async (workflowId) => {
-    await client.workflow.start(rawWorkflowType, { workflowId, taskQueue, args: [updatesPerWorkflow] });
+    await client.workflow.start(workflowType, { workflowId, taskQueue, args: [updatesPerWorkflow] });
   });
   return ids;
+}
+
+/** The floor's own database: the item rows its commands update, and the rows each command adds, once. */
+async function createFloorDatabase(postgresUrl: string, name: string, cleanups: { what: string; run: () => Promise<unknown> }[]): Promise<string> {
+  await withPg(postgresUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+  cleanups.push({ what: `database ${name}`, run: () => withPg(postgresUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) });
+  const url = databaseUrlFor(postgresUrl, name);
+  await withPg(url, (c) =>
+    c.query(`CREATE TABLE floor_items (id text PRIMARY KEY, version integer NOT NULL DEFAULT 0);
+             CREATE TABLE floor_events (id bigserial PRIMARY KEY, item_id text NOT NULL REFERENCES floor_items (id), n integer NOT NULL,
+                                        recorded_at timestamptz NOT NULL DEFAULT now(), UNIQUE (item_id, n))`),
+  );
+  return url;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -285,22 +316,24 @@ async function main(): Promise<void> {
     const temporalConnection = await Connection.connect({ address: temporalAddress });
     cleanups.push({ what: 'the Temporal client connection', run: () => temporalConnection.close() });
     const temporalClient = new Client({ connection: temporalConnection, namespace: 'default' });
+    const product = await startDeployedProduct({ postgresUrl, temporalAddress, temporalConnection, workDir, name: `rt_bench_${suffix}`, taskQueue: `bench-lifecycle-${suffix}`, logLevel: options.productLogLevel, cleanups });
+    // The baselines' worker sends the floor's emails to the product's SMTP sink, and writes into a database of its own.
+    const floorDatabaseUrl = await createFloorDatabase(postgresUrl, `rt_bench_floor_${suffix}`, cleanups);
     const rawTaskQueue = `bench-raw-${suffix}`;
+    const floorPort = await freePort();
+    const floorUrl = `http://127.0.0.1:${floorPort}`;
     const rawWorker = startNodeChild({
       name: 'raw worker',
       script: path.join(__dirname, 'rawWorkerProcess.js'),
-      env: { TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: rawTaskQueue },
+      env: { TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: rawTaskQueue, SMTP_URL: product.smtpUrl, DATABASE_URL: floorDatabaseUrl, FLOOR_HTTP_PORT: String(floorPort) },
       logFile: path.join(workDir, 'raw-worker.log'),
       cwd: process.cwd(),
     });
     cleanups.push({ what: 'the raw worker process', run: () => rawWorker.stop() });
-    const [product] = await Promise.all([
-      startDeployedProduct({ postgresUrl, temporalAddress, temporalConnection, workDir, name: `rt_bench_${suffix}`, taskQueue: `bench-lifecycle-${suffix}`, logLevel: options.productLogLevel, cleanups }),
-      waitUntilReady(rawWorker, `poller on task queue ${rawTaskQueue}`, () => hasWorkflowPoller(temporalConnection, 'default', rawTaskQueue)),
-    ]);
+    await waitUntilReady(rawWorker, `poller on task queue ${rawTaskQueue}`, () => hasWorkflowPoller(temporalConnection, 'default', rawTaskQueue));
     const baseUrl = product.baseUrl;
     const [apiProcess, workerProcess, sinkProcess] = product.processes;
-    const cpuRoots = { API: apiProcess!.pid, worker: workerProcess!.pid, 'SMTP sink': sinkProcess!.pid, 'raw worker': rawWorker.pid };
+    const cpuRoots = { API: apiProcess!.pid, worker: workerProcess!.pid, 'SMTP sink': sinkProcess!.pid, 'raw and floor worker': rawWorker.pid };
     const cpuServers = { Temporal: 'temporal', PostgreSQL: 'postgres' };
     say(`  product (migrate job; API pid ${apiProcess!.pid} on ${baseUrl}, LOG_LEVEL=${options.productLogLevel}; worker pid ${workerProcess!.pid}; SMTP sink pid ${sinkProcess!.pid})` +
       ` and raw worker (pid ${rawWorker.pid}) started in ${seconds(elapsed(t))}`);
@@ -340,20 +373,31 @@ async function main(): Promise<void> {
     const recommendationIds = await createRecommendations(baseUrl, options.warmup + options.items);
     const warmupIds = recommendationIds.slice(0, options.warmup);
     const measuredIds = recommendationIds.slice(options.warmup);
-    const rawWarmupIds = await startRawWorkflows(temporalClient, rawTaskQueue, `bench-raw-${suffix}-warmup`, options.warmup, stepsPerItem, options.concurrency);
-    const rawIds = await startRawWorkflows(temporalClient, rawTaskQueue, `bench-raw-${suffix}`, options.items, stepsPerItem, options.concurrency);
-    say(`  ${recommendationIds.length} recommendations in ${Math.ceil(recommendationIds.length / ITEMS_PER_REPORT)} report(s) and ${rawWarmupIds.length + rawIds.length} raw workflows started in ${seconds(elapsed(t))}`);
+    const baselines = (workflowType: string, prefix: string) => ({
+      warmup: startBaselineWorkflows(temporalClient, workflowType, rawTaskQueue, `${prefix}-warmup`, options.warmup, stepsPerItem, options.concurrency),
+      measured: startBaselineWorkflows(temporalClient, workflowType, rawTaskQueue, prefix, options.items, stepsPerItem, options.concurrency),
+    });
+    const rawStarted = baselines(rawWorkflowType, `bench-raw-${suffix}`);
+    const [rawWarmupIds, rawIds] = [await rawStarted.warmup, await rawStarted.measured];
+    const floorStarted = baselines(commandFloorWorkflowType, `bench-floor-${suffix}`);
+    const [floorWarmupIds, floorIds] = [await floorStarted.warmup, await floorStarted.measured];
+    await withPg(floorDatabaseUrl, (c) => c.query(`INSERT INTO floor_items (id) SELECT unnest($1::text[])`, [[...floorWarmupIds, ...floorIds]]));
+    say(
+      `  ${recommendationIds.length} recommendations in ${Math.ceil(recommendationIds.length / ITEMS_PER_REPORT)} report(s), ` +
+        `${rawWarmupIds.length + rawIds.length} raw and ${floorWarmupIds.length + floorIds.length} floor workflows started in ${seconds(elapsed(t))}`,
+    );
 
     // -- warm-up, then the measured phases: raw first, so the product's trailing emails cannot slow it ----------
     t = performance.now();
-    await driveRaw(temporalClient, rawWarmupIds, stepsPerItem, options.concurrency, 'warm-up');
+    await driveUpdates(rawWarmupIds, stepsPerItem, options.concurrency, 'warm-up', rawUpdate(temporalClient));
     await driveLifecycle(baseUrl, warmupIds, steps, options.concurrency, 'warm-up');
+    await driveUpdates(floorWarmupIds, stepsPerItem, options.concurrency, 'warm-up', floorUpdate(floorUrl));
     say(`  warm-up done in ${seconds(elapsed(t))}`);
 
     say('  measuring raw executeUpdate…');
     let mark = cpuMark();
     let groups = cpuByGroup(cpuRoots, cpuServers);
-    const raw = await driveRaw(temporalClient, rawIds, stepsPerItem, options.concurrency, 'raw executeUpdate');
+    const raw = await driveUpdates(rawIds, stepsPerItem, options.concurrency, 'raw executeUpdate', rawUpdate(temporalClient));
     const rawCpu = cpuSince(mark);
     const rawGroups = cpuDelta(groups, cpuByGroup(cpuRoots, cpuServers));
     say('  measuring lifecycle commands through the API…');
@@ -369,12 +413,27 @@ async function main(): Promise<void> {
     const mailDeadline = Date.now() + 120_000;
     while ((await emails.countBy({ status: 'pending' })) > 0 && Date.now() < mailDeadline) await new Promise((resolve) => setTimeout(resolve, 250));
     const [emailsSent, emailsUnsent] = await Promise.all([emails.countBy({ status: 'sent' }), emails.countBy({ status: In(['pending', 'failed']) })]);
-    const accepted = sinkMessageCount(product.mailDir);
+    // The floor's warm-up emails went to the same sink, each before its update answered.
+    const floorWarmupEmails = floorWarmupIds.length * stepsPerItem;
+    const accepted = sinkMessageCount(product.mailDir) - floorWarmupEmails;
     if (emailsUnsent > 0 || emailsSent !== emailsTotal) throw new Error(`${emailsUnsent} of ${emailsTotal} emails were not sent within 2 minutes of the last command`);
     if (accepted !== emailsSent) throw new Error(`the SMTP sink accepted ${accepted} messages, but the product recorded ${emailsSent} as sent`);
 
     const finished = await dataSource.getRepository(Recommendation).countBy({ status: 'awaiting_self_certification' });
     if (finished !== recommendationIds.length) throw new Error(`${finished} of ${recommendationIds.length} items reached awaiting_self_certification`);
+
+    // -- the floor, once the product's emails are all out: each update is one transaction and one email --------
+    say('  measuring the floor (over HTTP, one update, one PostgreSQL transaction and one email per command)…');
+    mark = cpuMark();
+    groups = cpuByGroup(cpuRoots, cpuServers);
+    const floor = await driveUpdates(floorIds, stepsPerItem, options.concurrency, 'floor over HTTP', floorUpdate(floorUrl));
+    const floorCpu = cpuSince(mark);
+    const floorGroups = cpuDelta(groups, cpuByGroup(cpuRoots, cpuServers));
+    const floorCommands = (floorWarmupIds.length + floorIds.length) * stepsPerItem;
+    const floorRows = await withPg(floorDatabaseUrl, async (c) => Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM floor_events')).rows[0]!.n));
+    if (floorRows !== floorCommands) throw new Error(`the floor recorded ${floorRows} of its ${floorCommands} commands`);
+    const floorEmails = sinkMessageCount(product.mailDir) - accepted;
+    if (floorEmails !== floorCommands) throw new Error(`the SMTP sink accepted ${floorEmails} of the floor's ${floorCommands} emails`);
 
     // -- where an API command's time goes, from a sample of the recommendations' workflow histories -----------
     const sampleIndexes = Array.from({ length: options.sample }, (_, i) => Math.floor((i * measuredIds.length) / options.sample));
@@ -391,12 +450,18 @@ async function main(): Promise<void> {
     // -- report ----------------------------------------------------------------------------------------------------
     const apiSummary = summarise(api.result);
     const rawSummary = summarise(raw);
+    const floorSummary = summarise(floor);
     const ratio = apiSummary.throughput / rawSummary.throughput;
+    const floorRatio = floorSummary.throughput / rawSummary.throughput;
     say('');
-    say(phaseTable([apiSummary, rawSummary]));
+    say(phaseTable([apiSummary, rawSummary, floorSummary]));
     say('');
     say(`throughput ratio API/raw: ${ratio.toFixed(3)}   target ≥ ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'MET' : 'NOT MET'}`);
     say(`latency ratio API/raw: p50 ×${(apiSummary.p50 / rawSummary.p50).toFixed(1)}, p99 ×${(apiSummary.p99 / rawSummary.p99).toFixed(1)}`);
+    say(
+      `floor/raw: ${floorRatio.toFixed(3)} (the best any design of a command over HTTP that writes a transaction and sends an email can reach here` +
+        `${floorRatio < TARGET_RATIO ? `: below the target of ${TARGET_RATIO}` : ''});   API/floor: ${(apiSummary.throughput / floorSummary.throughput).toFixed(3)}`,
+    );
 
     say('');
     say('API commands by type:');
@@ -417,17 +482,22 @@ async function main(): Promise<void> {
       cpuS === undefined ? ['not started here', '—'] : [`${cpuS.toFixed(1)} s`, `${((cpuS * 1000) / result.operations).toFixed(2)} ms`];
     const groupNames = [...Object.keys(cpuRoots), ...Object.keys(cpuServers), 'bench (this process)'];
     const accounted = (g: Record<string, number>) => Object.values(g).reduce((sum, x) => sum + x, 0);
+    const phases = [
+      { groups: rawGroups, cpu: rawCpu, result: raw },
+      { groups: apiGroups, cpu: apiCpu, result: api.result },
+      { groups: floorGroups, cpu: floorCpu, result: floor },
+    ];
     say(
       table(
-        ['process', 'raw: CPU', 'raw: CPU/op', 'API: CPU', 'API: CPU/op'],
+        ['process', 'raw: CPU', 'raw: CPU/op', 'API: CPU', 'API: CPU/op', 'floor: CPU', 'floor: CPU/op'],
         [
-          ...groupNames.map((name) => [name, ...cpuCells(rawGroups[name], raw), ...cpuCells(apiGroups[name], api.result)]),
-          ['everything else on the machine*', ...cpuCells(Math.max(0, rawCpu.machineS - accounted(rawGroups)), raw), ...cpuCells(Math.max(0, apiCpu.machineS - accounted(apiGroups)), api.result)],
-          ['whole machine', ...cpuCells(rawCpu.machineS, raw), ...cpuCells(apiCpu.machineS, api.result)],
+          ...groupNames.map((name) => [name, ...phases.flatMap((p) => cpuCells(p.groups[name], p.result))]),
+          ['everything else on the machine*', ...phases.flatMap((p) => cpuCells(Math.max(0, p.cpu.machineS - accounted(p.groups)), p.result))],
+          ['whole machine', ...phases.flatMap((p) => cpuCells(p.cpu.machineS, p.result))],
         ],
       ),
     );
-    say(`machine busy: raw ${(rawCpu.machineBusy * 100).toFixed(0)} %, API ${(apiCpu.machineBusy * 100).toFixed(0)} % of all cores`);
+    say(`machine busy: raw ${(rawCpu.machineBusy * 100).toFixed(0)} %, API ${(apiCpu.machineBusy * 100).toFixed(0)} %, floor ${(floorCpu.machineBusy * 100).toFixed(0)} % of all cores`);
     say('* other programs on the machine (other builds and test runs make every figure noisy)');
 
     if (timelines.length > 0) {

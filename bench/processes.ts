@@ -150,8 +150,10 @@ function readProcStats(): Map<number, ProcStat> {
     const close = text.lastIndexOf(')');
     const comm = text.slice(text.indexOf('(') + 1, close);
     const fields = text.slice(close + 2).split(' ');
-    // fields[0] is state (field 3); ppid is field 4, utime 14, stime 15.
-    stats.set(Number(entry), { pid: Number(entry), ppid: Number(fields[1]), comm, cpuS: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S });
+    // fields[0] is state (field 3); ppid is field 4, utime 14, stime 15, and cutime 16, cstime 17: the children it has
+    // reaped (a database connection closed mid-phase takes its backend's CPU with it otherwise).
+    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+    stats.set(Number(entry), { pid: Number(entry), ppid: Number(fields[1]), comm, cpuS: ticks / CLOCK_TICKS_PER_S });
   }
   return stats;
 }

@@ -1,4 +1,4 @@
-import { condition, defineUpdate, proxyLocalActivities, setHandler, sleep } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineUpdate, proxyLocalActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 
 /**
  * The baselines of the benchmarks: the cheapest workflows that do what the product's do.
@@ -18,12 +18,35 @@ export async function benchCounterWorkflow(expectedUpdates: number): Promise<num
   return count;
 }
 
-/** What the reminders floor's local activity does: one short email, over the product's own pooled SMTP mailer. */
+/** What the floors' local activities do: one short email, over the product's own pooled SMTP mailer; and for a command, first one PostgreSQL transaction. */
 export interface FloorActivities {
   sendFloorEmail(input: { to: string; messageId: string }): Promise<void>;
+  recordFloorCommand(input: { workflowId: string; n: number; to: string; messageId: string }): Promise<void>;
 }
 
-const { sendFloorEmail } = proxyLocalActivities<FloorActivities>({ startToCloseTimeout: '1 minute' });
+const { sendFloorEmail, recordFloorCommand } = proxyLocalActivities<FloorActivities>({ startToCloseTimeout: '1 minute' });
+
+export const floorCommandUpdate = defineUpdate<number>('command');
+
+export const commandFloorWorkflowType = 'benchCommandFloorWorkflow';
+
+/**
+ * Lifecycle's floor (`npm run bench`): the cheapest workflow that does what every lifecycle command must. Its update
+ * handler runs one local activity that writes the command in one PostgreSQL transaction (the item's row and one audit
+ * row) and then sends one email, as each of the product's commands sends one; then it answers. No HTTP, no sign-in,
+ * no lifecycle rules, no rendering.
+ */
+export async function benchCommandFloorWorkflow(expectedUpdates: number): Promise<number> {
+  let count = 0;
+  setHandler(floorCommandUpdate, async () => {
+    const n = ++count;
+    const { workflowId } = workflowInfo();
+    await recordFloorCommand({ workflowId, n, to: 'owner@bench.police.uk', messageId: `<${workflowId}.${n}@floor.bench>` });
+    return n;
+  });
+  await condition(() => count >= expectedUpdates && allHandlersFinished());
+  return count;
+}
 
 export const floorWorkflowType = 'benchReminderFloorWorkflow';
 
