@@ -55,6 +55,13 @@ export function databaseUrlFor(adminUrl: string, database: string): string {
   return url.toString();
 }
 
+/** A fresh database on the server at `postgresUrl`, dropped by `cleanups`; resolves with its URL. */
+export async function createBenchDatabase(postgresUrl: string, name: string, cleanups: { what: string; run: () => Promise<unknown> }[]): Promise<string> {
+  await withPg(postgresUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+  cleanups.push({ what: `database ${name}`, run: () => withPg(postgresUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) });
+  return databaseUrlFor(postgresUrl, name);
+}
+
 /**
  * What a benchmark started, to stop in reverse order once: at the end, on failure, or on Ctrl-C / SIGTERM
  * (then the process exits), so no PostgreSQL, Temporal or worker is left behind.
@@ -99,13 +106,11 @@ export async function startBenchProduct(input: {
   workerCachedWorkflows?: number;
 }): Promise<{ app: RunningApplication; sink: SmtpSink | null; mailDir: string; databaseUrl: string; smtpUrl: string }> {
   const { postgresUrl, cleanups } = input;
-  await withPg(postgresUrl, (c) => c.query(`CREATE DATABASE ${input.name}`));
-  cleanups.push({ what: `database ${input.name}`, run: () => withPg(postgresUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${input.name} WITH (FORCE)`)) });
+  const databaseUrl = await createBenchDatabase(postgresUrl, input.name, cleanups);
   const mailDir = path.join(input.workDir, 'mail');
   const sink = input.sinkProcess ? null : await startSmtpSink({ port: 0, storeDir: mailDir });
   const smtpUrl = sink ? sink.url : `smtp://127.0.0.1:${await startSinkProcess(mailDir, cleanups)}`;
   if (sink) cleanups.push({ what: 'the SMTP sink', run: () => sink.stop() });
-  const databaseUrl = databaseUrlFor(postgresUrl, input.name);
   const app = await startApplication({
     databaseUrl,
     temporalAddress: input.temporalAddress,
@@ -202,9 +207,7 @@ export async function startDeployedProduct(input: {
   const script = (relative: string) => path.join(built, relative);
   const logFile = (name: string) => path.join(workDir, `${name}.log`);
 
-  await withPg(postgresUrl, (c) => c.query(`CREATE DATABASE ${input.name}`));
-  cleanups.push({ what: `database ${input.name}`, run: () => withPg(postgresUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${input.name} WITH (FORCE)`)) });
-  const databaseUrl = databaseUrlFor(postgresUrl, input.name);
+  const databaseUrl = await createBenchDatabase(postgresUrl, input.name, cleanups);
 
   const mailDir = path.join(workDir, 'mail');
   const sink = startNodeChild({ name: 'SMTP sink', script: script('bench/smtpSinkProcess.js'), args: [mailDir], env: {}, logFile: logFile('smtp-sink'), cwd: process.cwd() });

@@ -214,6 +214,11 @@ export function cpuSince(mark: CpuMark): { processS: number; machineS: number; m
   return { processS: (used.user + used.system) / 1e6, machineS: busy / 1000, machineBusy: total > 0 ? busy / total : Number.NaN };
 }
 
+/** The CPU the machine used beyond these groups': other programs, and processes the groups do not reach. */
+export function cpuElsewhere(groups: CpuGroups, machineS: number): number {
+  return Math.max(0, machineS - Object.values(groups).reduce((sum, cpuS) => sum + cpuS, 0));
+}
+
 export function cpuDelta(before: CpuGroups, after: CpuGroups): CpuGroups {
   return Object.fromEntries(Object.keys(after).map((k) => [k, Math.max(0, after[k]! - (before[k] ?? 0))]));
 }

@@ -19,7 +19,7 @@ import { buildWorkflowBundle } from '../runtime/workflowBundle';
 import { nextNudgeQuery, recommendationWorkflowId } from '../workflows/messages';
 import { startSharedServices, type StartedServices } from '../tests/support/sharedServices';
 import { deployedProcessEnv, elapsed, startBenchProduct, stopEverythingOnExit, isoDateInDays, pool, say, seconds, runBenchmark } from './common';
-import { cpuByGroup, cpuDelta, cpuMark, cpuSince, hasWorkflowPoller, startNodeChild, waitUntilReady, workflowBacklogEmpty, workflowPollers, type ChildHandle } from './processes';
+import { cpuByGroup, cpuDelta, cpuElsewhere, cpuMark, cpuSince, hasWorkflowPoller, startNodeChild, waitUntilReady, workflowBacklogEmpty, workflowPollers, type ChildHandle } from './processes';
 import { table } from './stats';
 
 /**
@@ -242,8 +242,7 @@ const MESSAGE_FILE = /^(\d{13})-\d{6}-[0-9a-f]{8}\.eml$/;
 /** CPU per process group over a burst, per reminder, and the machine's. */
 function cpuTable(groups: Record<string, number>, machine: { machineS: number; machineBusy: number }, reminders: number, thisProcess: string): string {
   const perReminder = (cpuS: number) => `${((cpuS * 1000) / Math.max(1, reminders)).toFixed(2)} ms`;
-  const accounted = Object.values(groups).reduce((sum, cpuS) => sum + cpuS, 0);
-  const rest = Math.max(0, machine.machineS - accounted);
+  const rest = cpuElsewhere(groups, machine.machineS);
   return `${table(
     ['process', 'CPU', 'CPU per reminder'],
     [
