@@ -18,7 +18,10 @@ export async function benchCounterWorkflow(expectedUpdates: number): Promise<num
   return count;
 }
 
-/** What the floors' local activities do: one short email, over the product's own pooled SMTP mailer; and for a command, first one PostgreSQL transaction. */
+/**
+ * What the floors' local activities do: one short email over the product's own pooled SMTP mailer, and for a command
+ * first one PostgreSQL transaction.
+ */
 export interface FloorActivities {
   sendFloorEmail(input: { to: string; messageId: string }): Promise<void>;
   recordFloorCommand(input: { workflowId: string; n: number; to: string; messageId: string }): Promise<void>;
@@ -33,8 +36,8 @@ export const commandFloorWorkflowType = 'benchCommandFloorWorkflow';
 /**
  * Lifecycle's floor (`npm run bench`): the cheapest workflow that does what every lifecycle command must. Its update
  * handler runs one local activity that writes the command in one PostgreSQL transaction (the item's row and one audit
- * row) and then sends one email, as each of the product's commands sends one; then it answers. No HTTP, no sign-in,
- * no lifecycle rules, no rendering.
+ * row) and then sends one email, as each of the product's commands sends one; then it answers. Its commands arrive
+ * over HTTP in the worker's own process (bench/rawWorkerProcess.ts): no sign-in, no lifecycle rules, no rendering.
  */
 export async function benchCommandFloorWorkflow(expectedUpdates: number): Promise<number> {
   let count = 0;
@@ -48,7 +51,7 @@ export async function benchCommandFloorWorkflow(expectedUpdates: number): Promis
   return count;
 }
 
-export const floorWorkflowType = 'benchReminderFloorWorkflow';
+export const reminderFloorWorkflowType = 'benchReminderFloorWorkflow';
 
 /**
  * Reminders (`npm run bench:reminders`): a durable timer until an instant, then one email from a local activity, as

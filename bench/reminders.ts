@@ -8,7 +8,7 @@ import pino from 'pino';
 import { reminderPolicyWith, sendInstant, type ReminderPolicy } from '../domain/reminderPolicy';
 import { OutboundEmail, Person, Recommendation } from '../entities';
 import type { Client, Connection } from '@temporalio/client';
-import { floorWorkflowType } from './rawWorkflow';
+import { reminderFloorWorkflowType } from './rawWorkflow';
 import type { RecommendationState } from '../domain/lifecycle';
 import type { ActingPerson } from '../api/actor';
 import { ImportService } from '../api/imports/service';
@@ -296,7 +296,7 @@ async function runFloor(input: {
     options.concurrency,
     async (i) => {
       const id = `floor-${input.suffix}-${i}`;
-      await client.workflow.start(floorWorkflowType, { taskQueue, workflowId: id, args: [{ at: instant, to: `owner.${Math.floor(i / ITEMS_PER_OWNER) + 1}@bench.police.uk`, messageId: `<${id}@bench.police.uk>` }] });
+      await client.workflow.start(reminderFloorWorkflowType, { taskQueue, workflowId: id, args: [{ at: instant, to: `owner.${Math.floor(i / ITEMS_PER_OWNER) + 1}@bench.police.uk`, messageId: `<${id}@bench.police.uk>` }] });
     },
   );
   say(`  ${N} workflows started in ${seconds(elapsed(t))}`);
