@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Mailer } from './mailer';
-import { recordTransitionActivity, type EmailLinks } from './recordTransition';
+import { readRecordActivity, recordTransitionActivity, type EmailLinks } from './recordTransition';
 import { sendDigestsActivity } from './sendDigests';
 import { nudgeQueue, sendNudgeActivity, sendNudgeNowActivity } from './sendNudge';
 import { outboxSender, sendOutboundEmailActivity } from './sendOutboundEmail';
@@ -16,6 +16,7 @@ export function createActivities({ dataSource, mailer, links }: ActivityDependen
   const queueNudge = nudgeQueue(dataSource, links);
   return {
     recordTransition: recordTransitionActivity(dataSource, links, send),
+    readRecord: readRecordActivity(dataSource),
     ...sendOutboundEmailActivity(send),
     sendNudge: sendNudgeActivity(queueNudge),
     sendNudgeNow: sendNudgeNowActivity(queueNudge, send),

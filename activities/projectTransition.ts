@@ -1,6 +1,6 @@
 import { In, Not, type EntityManager } from 'typeorm';
 import { calendarDateInLondon } from '../domain/calendar';
-import { closureHowPhrases, type ApprovalChain, type PendingExtension, type RecommendationState } from '../domain/lifecycle';
+import { closureHowPhrases, type Actor, type ApprovalChain, type LifecycleEvent, type PendingExtension, type RecommendationState } from '../domain/lifecycle';
 import type { IsoDate } from '../domain/vocabulary';
 import {
   ApprovalRequest,
@@ -17,7 +17,20 @@ import {
 } from '../entities';
 import type { ApprovalRequestKind } from '../entities/ApprovalRequest';
 import type { HmicfrsResponseOutcome } from '../entities/HmicfrsResponse';
-import type { RecordTransitionInput } from './recordTransition';
+
+/** One accepted transition, as the lifecycle tables need it. */
+export interface ProjectedTransition {
+  /** Every row a transition writes carries it, so writing it again changes nothing. */
+  transitionId: string;
+  recommendationId: string;
+  actor: Actor;
+  occurredAt: string;
+  /** The command's type. */
+  command: string;
+  before: RecommendationState;
+  after: RecommendationState;
+  events: LifecycleEvent[];
+}
 
 /**
  * Keeps the lifecycle's queryable tables in step with one accepted transition, inside the transaction that records
@@ -27,13 +40,13 @@ import type { RecordTransitionInput } from './recordTransition';
  * Every write is keyed on the transition id or on a natural key (upsert, or insert that ignores a conflict), so
  * projecting the same transition twice leaves the tables as once.
  */
-export async function projectTransition(tx: EntityManager, input: RecordTransitionInput): Promise<void> {
+export async function projectTransition(tx: EntityManager, input: ProjectedTransition): Promise<void> {
   for (const projection of projections) {
     if (projection.when(input)) await projection.write(tx, input);
   }
 }
 
-type Transition = RecordTransitionInput;
+type Transition = ProjectedTransition;
 
 interface Projection {
   table: string;

@@ -2,36 +2,65 @@ import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { actionLinkExpiry, createActionLinks } from '../api/actionLinks/tokens';
 import type { ActionLinkAction } from '../entities/ActionLink';
-import type { Actor, LifecycleEvent, RecommendationState } from '../domain/lifecycle';
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Actor, LifecycleCommand, LifecycleEvent, RecommendationState } from '../domain/lifecycle';
 import type { ItemKind } from '../domain/vocabulary';
 import { recordAudit } from '../entities/auditTrail';
 import { dueDateCalendarEvent } from './emails/dueDateCalendar';
 import { renderNotificationEmail } from './emails/notificationEmail';
-import { projectTransition } from './projectTransition';
+import { projectTransition, type ProjectedTransition } from './projectTransition';
 import type { outboxSender, PendingEmail } from './sendOutboundEmail';
 
 type OutboxSender = ReturnType<typeof outboxSender>;
 
 export interface RecordTransitionInput {
-  transitionId: string;
+  /** The request's idempotency key: the receipt's key, and (prefixed) the transition's id in every table. */
+  commandId: string;
   recommendationId: string;
+  /** The item's version the transition was decided against: written only if PostgreSQL still has it. */
+  expectedVersion: number;
   actor: Actor;
   actorLabel: string;
   occurredAt: string;
-  command: string;
+  command: LifecycleCommand;
   before: RecommendationState;
   after: RecommendationState;
   events: LifecycleEvent[];
 }
 
-export interface RecordTransitionResult {
-  /** The transition's emails. */
-  outboxIds: string[];
-  /**
-   * Those of them already dealt with (sent, or refused for good) when the activity answered: the workflow sends the
-   * rest. Absent from results recorded before emails went out with their transition.
-   */
-  finished?: string[];
+/** The item as PostgreSQL holds it, with the emails it still owes. */
+export interface RecordedItem {
+  state: RecommendationState;
+  version: number;
+  pendingOutboxIds: string[];
+}
+
+export type RecordTransitionOutcome =
+  /** Written now. `finished`: those of its emails already dealt with (sent, or refused for good); the workflow sends the rest. */
+  | { outcome: 'recorded'; version: number; outboxIds: string[]; finished: string[] }
+  /** This command was recorded before (a retry): nothing written; the record as it is now. */
+  | { outcome: 'already_recorded'; record: RecordedItem }
+  /** PostgreSQL is at another version than the one decided against: nothing written; the record, to decide again. */
+  | { outcome: 'version_moved'; record: RecordedItem }
+  /** The key was recorded for a different command. */
+  | { outcome: 'key_reused'; recordedType: string };
+
+/** The id a command's rows carry in the lifecycle tables, the outbox and the audit trail. */
+export const transitionIdOf = (commandId: string): string => `command:${commandId}`;
+
+/** What a command asked, as a fingerprint: a retry with the same key must ask the same. */
+export function commandFingerprint(recommendationId: string, actorId: string | null, command: LifecycleCommand): string {
+  return createHash('sha256').update(canonicalJson({ recommendationId, actorId, command })).digest('hex');
+}
+
+/** JSON with object keys in a fixed order, so the same command always gives the same text. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 export interface EmailLinks {
@@ -63,12 +92,30 @@ function stableUuid(seed: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** The item's record and the emails it still owes, for a workflow to adopt. */
+export async function readRecordedItem(db: Pick<EntityManager, 'query'>, recommendationId: string): Promise<RecordedItem> {
+  const [row] = (await db.query(
+    `SELECT r.state, r.version,
+            (SELECT coalesce(json_agg(o.id ORDER BY o.id), '[]') FROM outbound_emails o WHERE o.recommendation_id = r.id AND o.status = 'pending') AS "pendingOutboxIds"
+       FROM recommendations r WHERE r.id = $1`,
+    [recommendationId],
+  )) as RecordedItem[];
+  if (!row) throw ApplicationFailure.nonRetryable(`recommendation ${recommendationId} does not exist`, 'RecommendationMissing');
+  return row;
+}
+
+/** The activity a workflow calls to catch up with PostgreSQL. */
+export function readRecordActivity(dataSource: DataSource) {
+  return async function readRecord(input: { recommendationId: string }): Promise<RecordedItem> {
+    return readRecordedItem(dataSource.manager, input.recommendationId);
+  };
+}
+
 /**
- * Writes one accepted transition: the recommendation row, its audit events and the emails it causes, in
- * one transaction. Keyed by the transition id, so a retry after a crash finds its own work and writes nothing twice.
- *
- * Every command waits for this, so it takes few round trips and maps no entities: one read of everything the
- * writes need, then one statement per table (the projections add theirs).
+ * Writes one accepted transition: the recommendation row (compare-and-set on its version), its audit events, the
+ * lifecycle tables, the emails it causes and the command's receipt, in one transaction. Keyed by the command's key:
+ * a retry finds its receipt and writes nothing twice; a transition decided against a version PostgreSQL no longer
+ * has writes nothing and hands back the record, so the workflow decides again on what is really there.
  *
  * Once committed, the emails go out at once, through the outbox like any other: that spares each command an
  * activity and a workflow task. An email that cannot go now (the mail server is down, or does not answer within
@@ -77,25 +124,45 @@ function stableUuid(seed: string): string {
  */
 export function recordTransitionActivity(dataSource: DataSource, links: EmailLinks, sender?: OutboxSender) {
   let sendInlineAfter = 0;
-  return async function recordTransition(input: RecordTransitionInput): Promise<RecordTransitionResult> {
-    const { emails, justQueued } = await dataSource.transaction(async (tx) => {
+  return async function recordTransition(input: RecordTransitionInput): Promise<RecordTransitionOutcome> {
+    const fingerprint = commandFingerprint(input.recommendationId, input.actor.personId, input.command);
+    const written = await dataSource.transaction(async (tx): Promise<RecordTransitionOutcome | { queued: PendingEmail[]; version: number }> => {
       const facts = await readFacts(tx, input);
-      if (!facts.alreadyRecorded) {
-        const queued = await writeTransition(tx, input, facts, links);
-        return { emails: queued.map((row) => ({ id: row.id, pending: true })), justQueued: queued };
+      if (facts.receipt) {
+        if (facts.receipt.fingerprint !== fingerprint) return { outcome: 'key_reused', recordedType: facts.receipt.commandType };
+        return { outcome: 'already_recorded', record: await readRecordedItem(tx, input.recommendationId) };
       }
-      const rows = (await tx.query(`SELECT id, status = 'pending' AS pending FROM outbound_emails WHERE transition_id = $1`, [input.transitionId])) as { id: string; pending: boolean }[];
-      return { emails: rows, justQueued: undefined };
+      const version = await compareAndSet(tx, input);
+      if (version === null) return { outcome: 'version_moved', record: await readRecordedItem(tx, input.recommendationId) };
+      const queued = await writeTransition(tx, input, facts, links);
+      await tx.query(
+        `INSERT INTO command_receipts (key, recommendation_id, command_type, fingerprint, version_after, actor_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [input.commandId, input.recommendationId, input.command.type, fingerprint, version, input.actor.personId, new Date(input.occurredAt)],
+      );
+      return { queued, version };
     });
-    const outboxIds = emails.map((email) => email.id).sort(byOutboxOrder);
-    let unsent = emails.filter((email) => email.pending).map((email) => email.id).sort(byOutboxOrder);
+    if ('outcome' in written) return written;
+    const outboxIds = written.queued.map((email) => email.id).sort(byOutboxOrder);
+    let unsent = outboxIds;
     if (sender && unsent.length > 0 && Date.now() >= sendInlineAfter) {
-      const waiting = await sender.sendPending(unsent, { quick: { until: Date.now() + INLINE_EMAIL_BUDGET_MS }, justQueued });
+      const waiting = await sender.sendPending(unsent, { quick: { until: Date.now() + INLINE_EMAIL_BUDGET_MS }, justQueued: written.queued });
       if (waiting.length > 0) sendInlineAfter = Date.now() + INLINE_EMAIL_PAUSE_MS;
       unsent = waiting.map((w) => w.id);
     }
-    return { outboxIds, finished: outboxIds.filter((id) => !unsent.includes(id)) };
+    return { outcome: 'recorded', version: written.version, outboxIds, finished: outboxIds.filter((id) => !unsent.includes(id)) };
   };
+}
+
+/** Moves the row on only from the version the transition was decided against; the new version, or null if it moved. */
+async function compareAndSet(tx: EntityManager, input: RecordTransitionInput): Promise<number | null> {
+  const { after } = input;
+  const rows = (await tx.query(
+    `UPDATE recommendations SET state = $3, status = $4, owner_id = $5, lead_id = $6, due_date = $7, category = $8, version = version + 1, updated_at = CURRENT_TIMESTAMP
+      WHERE id = $1 AND version = $2 RETURNING version`,
+    [input.recommendationId, input.expectedVersion, JSON.stringify(after), after.status, after.ownerId, after.leadId, after.dueDate, after.category],
+  )) as [{ version: number }[], number] | { version: number }[];
+  const returned = Array.isArray(rows[0]) ? (rows[0] as { version: number }[]) : (rows as { version: number }[]);
+  return returned[0]?.version ?? null;
 }
 
 /** After an email could not go out with its transition, how long the next ones leave it to the email activity. */
@@ -106,9 +173,9 @@ const INLINE_EMAIL_BUDGET_MS = 3_000;
 /** A transition's emails share one instant, so a retry can only give them back in the same order by id. */
 const byOutboxOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** What recording a transition reads: whether it is recorded already, the item as emails describe it, and the people it names. */
+/** What recording a transition reads: its receipt if it was recorded already, the item as emails describe it, and the people it names. */
 interface TransitionFacts {
-  alreadyRecorded: boolean;
+  receipt: { fingerprint: string; commandType: string } | null;
   item: { reference: string; kind: ItemKind; text: string; reportTitle: string; originator: string };
   people: Map<string, { id: string; name: string; email: string; active: boolean }>;
 }
@@ -120,24 +187,32 @@ async function readFacts(tx: EntityManager, input: RecordTransitionInput): Promi
   const recipients = notificationsOf(input).map((n) => n.notification.personId);
   const ids = [...new Set([...named, ...recipients, input.after.ownerId, input.after.leadId].filter((id): id is string => !!id))];
   const [row] = (await tx.query(
-    `SELECT EXISTS (SELECT 1 FROM audit_events WHERE idempotency_key = $1) AS "alreadyRecorded",
+    `SELECT (SELECT json_build_object('fingerprint', c.fingerprint, 'commandType', c.command_type) FROM command_receipts c WHERE c.key = $1) AS receipt,
             (SELECT json_build_object('reference', r.reference, 'kind', r.kind, 'text', r.text, 'reportTitle', s.title, 'originator', s.originator)
                FROM recommendations r JOIN source_reports s ON s.id = r.report_id WHERE r.id = $2) AS item,
             (SELECT coalesce(json_agg(json_build_object('id', p.id, 'name', p.name, 'email', p.email, 'active', p.active)), '[]')
                FROM people p WHERE p.id = ANY($3::uuid[])) AS people`,
-    [`${input.transitionId}:0`, input.recommendationId, ids],
-  )) as { alreadyRecorded: boolean; item: TransitionFacts['item'] | null; people: { id: string; name: string; email: string; active: boolean }[] }[];
-  if (!row!.item) throw new Error(`recommendation ${input.recommendationId} does not exist`);
-  return { alreadyRecorded: row!.alreadyRecorded, item: row!.item, people: new Map(row!.people.map((p) => [p.id, p])) };
+    [input.commandId, input.recommendationId, ids],
+  )) as { receipt: TransitionFacts['receipt']; item: TransitionFacts['item'] | null; people: { id: string; name: string; email: string; active: boolean }[] }[];
+  if (!row!.item) throw ApplicationFailure.nonRetryable(`recommendation ${input.recommendationId} does not exist`, 'RecommendationMissing');
+  return { receipt: row!.receipt, item: row!.item, people: new Map(row!.people.map((p) => [p.id, p])) };
 }
 
-/** Writes the transition; returns the emails it queued. */
+/** The transition as the lifecycle tables record it. */
+export const projectedTransition = (input: RecordTransitionInput): ProjectedTransition => ({
+  transitionId: transitionIdOf(input.commandId),
+  recommendationId: input.recommendationId,
+  actor: input.actor,
+  occurredAt: input.occurredAt,
+  command: input.command.type,
+  before: input.before,
+  after: input.after,
+  events: input.events,
+});
+
+/** Writes the transition's audit events, lifecycle tables and emails (the row itself is already moved on); returns the emails it queued. */
 async function writeTransition(tx: EntityManager, input: RecordTransitionInput, facts: TransitionFacts, links: EmailLinks): Promise<PendingEmail[]> {
-  const { after } = input;
-  await tx.query(
-    `UPDATE recommendations SET state = $2, status = $3, owner_id = $4, lead_id = $5, due_date = $6, category = $7, version = version + 1, updated_at = CURRENT_TIMESTAMP WHERE id = $1`,
-    [input.recommendationId, JSON.stringify(after), after.status, after.ownerId, after.leadId, after.dueDate, after.category],
-  );
+  const transitionId = transitionIdOf(input.commandId);
   const occurredAt = new Date(input.occurredAt);
   const names = new Map([...facts.people.values()].map((p) => [p.id, p.name]));
   await recordAudit(
@@ -153,10 +228,10 @@ async function writeTransition(tx: EntityManager, input: RecordTransitionInput, 
       summary: withNames(event.summary, names),
       before: event.before,
       after: event.after,
-      idempotencyKey: `${input.transitionId}:${index}`,
+      idempotencyKey: `${transitionId}:${index}`,
     })),
   );
-  await projectTransition(tx, input);
+  await projectTransition(tx, projectedTransition(input));
   return queueNotifications(tx, input, facts, names, links);
 }
 
@@ -168,6 +243,7 @@ const outboxColumns = ['transition_id', 'template', 'recipient_id', 'to_address'
 /** Renders and queues every email the transition's events ask for; the decision links of them all go in one statement. */
 async function queueNotifications(tx: EntityManager, input: RecordTransitionInput, facts: TransitionFacts, names: Map<string, string>, links: EmailLinks): Promise<PendingEmail[]> {
   const { after } = input;
+  const transitionId = transitionIdOf(input.commandId);
   const itemLink = `${links.publicUrl}/recommendations/${input.recommendationId}`;
   // Someone asked to decide lands on the approval page, which puts everything to scrutinise on one screen.
   const decisionPage = `${links.publicUrl}/approvals/${input.recommendationId}`;
@@ -181,7 +257,7 @@ async function queueNotifications(tx: EntityManager, input: RecordTransitionInpu
     ? await createActionLinks(
         tx,
         offered.flat().map(({ action, recipient }) => ({
-          id: stableUuid(`${input.transitionId}:${recipient.id}:${action}`),
+          id: stableUuid(`${transitionId}:${recipient.id}:${action}`),
           personId: recipient.id,
           recommendationId: input.recommendationId,
           action,
@@ -212,7 +288,7 @@ async function queueNotifications(tx: EntityManager, input: RecordTransitionInpu
       datedTemplates.has(notification.template) && after.dueDate
         ? dueDateCalendarEvent({ recommendationId: input.recommendationId, dueDate: after.dueDate, summary: `Due: ${email.subject.split(': ').slice(1).join(': ')}`, description: facts.item.reference, link: itemLink, stampedAt: new Date(input.occurredAt) })
         : null;
-    const row = [input.transitionId, notification.template, recipient.id, recipient.email, input.recommendationId, email.subject, email.text, email.html, calendarEvent];
+    const row = [transitionId, notification.template, recipient.id, recipient.email, input.recommendationId, email.subject, email.text, email.html, calendarEvent];
     return `(${row.map((value) => `$${values.push(value)}`).join(', ')})`;
   });
   return (await tx.query(

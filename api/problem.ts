@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type {} from 'pino-http';
 import { z } from 'zod';
@@ -14,6 +15,8 @@ export class ApiProblem extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly errors: FieldProblem[] = [],
+    /** Headers the answer carries (Retry-After…). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail ?? title);
     this.name = 'ApiProblem';
@@ -30,6 +33,17 @@ export class ApiProblem extends Error {
   static refused(reason: string): ApiProblem {
     return new ApiProblem(409, 'Not allowed now', reason.charAt(0).toUpperCase() + reason.slice(1));
   }
+
+  /** The command reached the workflow engine, or may have, and no answer came back: only a retry with the same key can tell. */
+  static outcomeUnknown(idempotencyKey: string): ApiProblem {
+    return new ApiProblem(
+      503,
+      'The outcome is not known yet',
+      `The workflow engine did not answer in time, so the change may or may not have been made. Send the same request again with the header Idempotency-Key: ${idempotencyKey} to find out; it will not be made twice.`,
+      [],
+      { 'Retry-After': '5', 'Idempotency-Key': idempotencyKey },
+    );
+  }
 }
 
 /**
@@ -40,6 +54,26 @@ export function requireVersion(ifMatch: string, current: number, what: string): 
   const tags = ifMatch.split(',').map((t) => t.trim().replace(/^W\//, '').replace(/^"|"$/g, ''));
   if (tags.includes('*') || tags.includes(String(current))) return;
   throw new ApiProblem(412, `Someone else changed this ${what}`, `The ${what} is now at version ${current} (ETag "${current}"), not ${ifMatch}; reload it and make your change again. Nothing was saved.`);
+}
+
+/**
+ * The one version an If-Match names, for a check made where the version can change (a workflow); `*` (any) gives
+ * undefined. Anything else is a 400 naming the header.
+ */
+export function versionFromIfMatch(ifMatch: string): number | undefined {
+  const tags = ifMatch.split(',').map((t) => t.trim().replace(/^W\//, '').replace(/^"|"$/g, ''));
+  if (tags.includes('*')) return undefined;
+  if (tags.length === 1 && /^\d{1,9}$/.test(tags[0]!)) return Number(tags[0]);
+  throw ApiProblem.invalid([{ field: 'header.If-Match', message: 'must be one version, as the ETag gave it (for example "3")' }]);
+}
+
+/** An Idempotency-Key header: the client's own (checked), or a fresh one when it sent none. */
+export function idempotencyKeyFrom(header: string | undefined): string {
+  if (header === undefined) return randomUUID();
+  if (!/^[\x21-\x7e]{8,200}$/.test(header)) {
+    throw ApiProblem.invalid([{ field: 'header.Idempotency-Key', message: 'must be 8 to 200 printable characters without spaces (a UUID is best)' }]);
+  }
+  return header;
 }
 
 function fieldName(path: PropertyKey[], base: string): string {
@@ -112,10 +146,11 @@ export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
     problem = new ApiProblem(415, 'The body is in an encoding this api does not read', 'Send UTF-8 JSON. Nothing was saved.');
   } else {
     req.log?.error({ err: loggable(error) }, 'unexpected error');
-    problem = new ApiProblem(500, 'Something went wrong', `Nothing was changed. Quote request id ${String(req.id ?? '')} if you report this.`);
+    problem = new ApiProblem(500, 'Something went wrong', `The change may not have been made: reload to check before trying again. Quote request id ${String(req.id ?? '')} if you report this.`);
   }
   res
     .status(problem.status)
+    .set(problem.headers)
     .type('application/problem+json')
     .json({
       type: 'about:blank',

@@ -132,20 +132,20 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * time, with the gateway's own start options (state, reminder settings read once).
  */
 class DeferredWorkflowStarts extends RecommendationWorkflows {
-  private readonly waiting: { id: string; state: RecommendationState }[] = [];
+  private readonly waiting: { id: string; state: RecommendationState; version: number }[] = [];
 
   constructor(client: Client, taskQueue: string, reminderSettings: () => Promise<ReminderSettings>) {
     let settings: Promise<ReminderSettings> | null = null;
     super(client, taskQueue, () => (settings ??= reminderSettings()));
   }
 
-  override async ensureStarted(recommendationId: string, state: RecommendationState): Promise<void> {
-    this.waiting.push({ id: recommendationId, state });
+  override async ensureStarted(recommendationId: string, state: RecommendationState, version: number): Promise<void> {
+    this.waiting.push({ id: recommendationId, state, version });
   }
 
   async startAll(concurrency: number): Promise<number> {
     const all = this.waiting.splice(0);
-    await pool(all, concurrency, ({ id, state }) => super.ensureStarted(id, state));
+    await pool(all, concurrency, ({ id, state, version }) => super.ensureStarted(id, state, version));
     return all.length;
   }
 }

@@ -49,6 +49,10 @@ export class OutboundEmail {
   @Column({ type: 'text', name: 'last_error', nullable: true })
   lastError: string | null;
 
+  /** While set and in the future, a sender is (or may still be) handing this row to the SMTP server: nobody else sends it. */
+  @Column({ type: 'timestamptz', name: 'lease_until', nullable: true })
+  leaseUntil: Date | null;
+
   @Column({ type: 'timestamptz', name: 'sent_at', nullable: true })
   sentAt: Date | null;
 

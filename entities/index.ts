@@ -3,6 +3,7 @@ import { ApiToken } from './ApiToken';
 import { ApprovalRequest } from './ApprovalRequest';
 import { ApprovalStep } from './ApprovalStep';
 import { AuditEvent } from './AuditEvent';
+import { CommandReceipt } from './CommandReceipt';
 import { Delegation } from './Delegation';
 import { Department } from './Department';
 import { DigestEntry } from './DigestEntry';
@@ -33,6 +34,7 @@ export {
   ApprovalRequest,
   ApprovalStep,
   AuditEvent,
+  CommandReceipt,
   Delegation,
   Department,
   DigestEntry,
@@ -63,6 +65,7 @@ export const entities = [
   SourceReport,
   Recommendation,
   AuditEvent,
+  CommandReceipt,
   OutboundEmail,
   Department,
   Delegation,

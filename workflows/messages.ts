@@ -13,6 +13,8 @@ export function recommendationWorkflowId(recommendationId: string): string {
 
 export interface RecommendationWorkflowInput {
   state: RecommendationState;
+  /** The item's version in PostgreSQL that `state` was read at (0 for a new item); every recorded command adds one. */
+  version: number;
   /** Outbox rows recorded but not yet sent, carried across continue-as-new. */
   unsentEmailIds?: string[];
   /**
@@ -40,6 +42,15 @@ export interface ReminderSettings {
 }
 
 export interface CommandRequest {
+  /**
+   * The request's idempotency key (its Idempotency-Key header, or one the api minted): the Temporal update id and
+   * the key of the transition's receipt in PostgreSQL, so a retry finds the first outcome instead of acting twice.
+   */
+  commandId: string;
+  /** The item's version the api read from PostgreSQL just before: a workflow behind it catches up before deciding. */
+  recordedVersion: number;
+  /** The version the caller based the command on (If-Match, or the version the page showed): another is refused (412). */
+  expectedVersion?: number;
   command: LifecycleCommand;
   actor: Actor;
   /** The actor's name at the time, for the audit trail. */
@@ -55,14 +66,34 @@ export interface CommandRequest {
 
 export interface CommandResult {
   state: RecommendationState;
-  transitionId: string;
+  /** The item's version once the command is recorded. */
+  version: number;
+  commandId: string;
+}
+
+/** The workflow's view of its item, for the consistency check: PostgreSQL must hold the same. */
+export interface WorkflowRecord {
+  state: RecommendationState;
+  version: number;
+}
+
+export interface ResyncResult {
+  before: WorkflowRecord;
+  after: WorkflowRecord;
+  changed: boolean;
 }
 
 /** Error type of a command the lifecycle refuses; the api answers it with 409 and the reason. */
 export const COMMAND_REFUSED = 'CommandRefused';
+/** Error type of a command based on a version that is no longer current (details: [current version]); the api answers 412. */
+export const VERSION_MISMATCH = 'VersionMismatch';
 
 export const commandUpdate = defineUpdate<CommandResult, [CommandRequest]>('command');
 export const stateQuery = defineQuery<RecommendationState>('state');
+/** The state with the version it was recorded at. */
+export const recordQuery = defineQuery<WorkflowRecord>('record');
+/** Reads the item back from PostgreSQL and adopts it (the consistency check's repair); serialized with commands. */
+export const resyncUpdate = defineUpdate<ResyncResult, []>('resync');
 /** The next reminder or escalation the item's workflow is sleeping until, if any. */
 export const nextNudgeQuery = defineQuery<{ at: string; kind: string; key: string } | null>('nextNudge');
 /** New reminder settings: the workflow reschedules at once. A signal, as nobody waits for an answer. */

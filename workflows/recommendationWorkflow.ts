@@ -1,14 +1,13 @@
+import { Mutex } from 'async-mutex';
 import {
   ApplicationFailure,
   type RetryPolicy,
   allHandlersFinished,
   condition,
   continueAsNew,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
-  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import { calendarDateInLondon } from '../domain/calendar';
@@ -16,72 +15,54 @@ import { decide, type CommandContext, type Decision, type RecommendationState } 
 import { plannedNudges, type Nudge } from '../domain/reminderPolicy';
 import { createWorkingCalendar } from '../domain/workingDays';
 import type { Activities } from '../activities';
+import type { RecordedItem } from '../activities/recordTransition';
 import {
   COMMAND_REFUSED,
+  VERSION_MISMATCH,
   commandUpdate,
   nextNudgeQuery,
+  recordQuery,
   remindersChangedSignal,
+  resyncUpdate,
   stateQuery,
   type CommandRequest,
   type CommandResult,
   type RecommendationWorkflowInput,
+  type WorkflowRecord,
 } from './messages';
 
-const recordTransitionRetry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' };
-
-/** Before the `record-transition-locally` patch, transitions were recorded by a regular activity. */
-const { recordTransition: recordTransitionRemotely } = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: recordTransitionRetry });
+const recordRetry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' };
 
 /**
- * Recording a transition is one short database transaction in the worker that decided it: a local activity
- * saves the round trips through the Temporal server (an activity task and two workflow tasks per command).
+ * Recording a transition (and reading the record back) is one short database transaction in the worker that
+ * decided it: a local activity saves the round trips through the Temporal server.
  */
-const { recordTransition: recordTransitionLocally } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: recordTransitionRetry });
+const { recordTransition, readRecord, sendNudgeNow } = proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute', retry: recordRetry });
 
 const emailRetry: RetryPolicy = { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' };
 
-/**
- * The emails a command causes go out with its transition (recordTransition, since the `emails-sent-with-transition`
- * patch); those that could not go then, and nudges, go out here, together in one activity with retries (before the
- * `send-emails-together` patch, one activity each).
- */
-const { sendOutboundEmail, sendOutboundEmails } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: emailRetry });
-
-/** Queues a reminder or escalation (rendered, on the audit trail, into the outbox or the recipient's digest). */
-const { sendNudge } = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: recordTransitionRetry });
-
-/**
- * From the `send-nudges-now` patch: queues it and sends its emails in one local activity in the worker whose timer
- * fired (one workflow task per reminder instead of three and two activity tasks, for when thousands fall due at
- * once). The emails the SMTP server did not take come back, and go out with `sendOutboundEmails` and its retries.
- */
-const { sendNudgeNow } = proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute', retry: recordTransitionRetry });
-
-/** Every patch of this workflow's code besides `patches-decided-at-start`, in the order they were made. */
-const PATCH = {
-  recordTransitionLocally: 'record-transition-locally',
-  emailsSentWithTransition: 'emails-sent-with-transition',
-  sendEmailsTogether: 'send-emails-together',
-  sendNudgesNow: 'send-nudges-now',
-} as const;
+/** Emails that could not go out with their transition or reminder go out here, together, with retries. */
+const { sendOutboundEmails } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: emailRetry });
 
 const refusal = (reason: string) => ApplicationFailure.create({ type: COMMAND_REFUSED, message: reason, nonRetryable: true });
+const versionMismatch = (expected: number, current: number) =>
+  ApplicationFailure.create({ type: VERSION_MISMATCH, message: `The recommendation is now at version ${current}, not ${expected}.`, details: [current], nonRetryable: true });
+
+/** How often one command re-decides after finding PostgreSQL moved on without this workflow, before giving up. */
+const MAX_CATCH_UPS = 5;
 
 /**
- * One recommendation, for its whole life. Every command arrives as an update: the validator refuses what
- * the lifecycle does not allow before it enters history; the handler records the transition (row, audit
- * events and outbox in one transaction) and only then moves the state on. Emails go out from the main loop.
+ * One recommendation, for its whole life. PostgreSQL is the record; this workflow decides commands and schedules
+ * reminders. Every command arrives as an update whose id is the request's key. Handlers run one at a time under a
+ * mutex, and each decides again inside it against the state it will change. The transition is written with
+ * compare-and-set on the item's version: if PostgreSQL moved on without this workflow (a workflow task lost in a
+ * crash), the workflow adopts the record and decides again, so the two never stay apart.
  */
 export async function recommendationWorkflow(input: RecommendationWorkflowInput): Promise<void> {
-  // A patch's first use in a run records a marker and upserts the TemporalChangeVersion search attribute: a write to
-  // the server's visibility store. From the `patches-decided-at-start` patch, a run decides every patch in its first
-  // task, so that write is not part of the moment thousands of reminders fall due together (their first reminder
-  // was each run's first use of `send-nudges-now`). Runs begun without it decide each patch where it is used, as
-  // before: replaying one, this answers false.
-  if (patched('patches-decided-at-start')) for (const patch of Object.values(PATCH)) patched(patch);
   let state: RecommendationState = input.state;
+  let version = input.version;
   const unsentEmailIds: string[] = [...(input.unsentEmailIds ?? [])];
-  let applying = false;
+  const lock = new Mutex();
   let transitions = 0;
   let reminders = input.reminders;
   let scheduleChanges = 0;
@@ -105,11 +86,25 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
     return nudges.find((nudge) => !sentNudgeKeys.includes(nudge.key)) ?? null;
   };
 
+  /** Moves to a recorded state (one this workflow decided, or PostgreSQL's own), and wakes the main loop to replan. */
+  const moveTo = (next: RecommendationState, nextVersion: number) => {
+    anchors = anchorsAfter(anchors, state, next, new Date(Date.now()).toISOString());
+    state = next;
+    version = nextVersion;
+    transitions++;
+  };
+  const adopt = (recorded: RecordedItem) => {
+    if (recorded.version !== version || JSON.stringify(recorded.state) !== JSON.stringify(state)) moveTo(recorded.state, recorded.version);
+    for (const id of recorded.pendingOutboxIds) if (!unsentEmailIds.includes(id)) unsentEmailIds.push(id);
+  };
+
   setHandler(remindersChangedSignal, (settings) => {
     reminders = settings;
     scheduleChanges++;
   });
   setHandler(nextNudgeQuery, () => (upcoming ? { at: upcoming.at, kind: upcoming.kind, key: upcoming.key } : null));
+  setHandler(stateQuery, () => state);
+  setHandler(recordQuery, (): WorkflowRecord => ({ state, version }));
 
   const decideNow = (request: CommandRequest): Decision => {
     const now = Date.now();
@@ -123,47 +118,64 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
     return decide(state, request.command, context);
   };
 
-  setHandler(stateQuery, () => state);
-
-  setHandler(
-    commandUpdate,
-    async (request): Promise<CommandResult> => {
-      // Commands apply one at a time, each against the state the previous one left.
-      await condition(() => !applying);
-      applying = true;
-      try {
-        const decision = decideNow(request);
-        if (!decision.accepted) throw refusal(decision.reason);
-        const transitionId = uuid4();
-        const recordTransition = patched(PATCH.recordTransitionLocally) ? recordTransitionLocally : recordTransitionRemotely;
-        const recorded = await recordTransition({
-          transitionId,
-          recommendationId: state.recommendationId,
-          actor: request.actor,
-          actorLabel: request.actorLabel,
-          occurredAt: new Date(Date.now()).toISOString(),
-          command: request.command.type,
-          before: state,
-          after: decision.state,
-          events: decision.events,
-        });
-        anchors = anchorsAfter(anchors, state, decision.state, new Date(Date.now()).toISOString());
-        state = decision.state;
-        transitions++;
-        // Emails the activity already sent with the transition are not sent again from the main loop.
-        const finished = patched(PATCH.emailsSentWithTransition) ? new Set(recorded.finished ?? []) : new Set<string>();
-        unsentEmailIds.push(...recorded.outboxIds.filter((id) => !finished.has(id)));
-        return { state, transitionId };
-      } finally {
-        applying = false;
+  /** Decides and records one command; runs under the lock. */
+  const apply = async (request: CommandRequest): Promise<CommandResult> => {
+    // The api read a later version than this workflow knows: catch up with the record before judging anything.
+    if (request.recordedVersion > version) adopt(await readRecord({ recommendationId: state.recommendationId }));
+    for (let attempt = 0; ; attempt++) {
+      if (request.expectedVersion !== undefined && request.expectedVersion !== version) throw versionMismatch(request.expectedVersion, version);
+      const decision = decideNow(request);
+      if (!decision.accepted) throw refusal(decision.reason);
+      const outcome = await recordTransition({
+        commandId: request.commandId,
+        recommendationId: state.recommendationId,
+        expectedVersion: version,
+        actor: request.actor,
+        actorLabel: request.actorLabel,
+        occurredAt: new Date(Date.now()).toISOString(),
+        command: request.command,
+        before: state,
+        after: decision.state,
+        events: decision.events,
+      });
+      switch (outcome.outcome) {
+        case 'recorded': {
+          moveTo(decision.state, outcome.version);
+          // Emails the activity already sent with the transition are not sent again from the main loop.
+          unsentEmailIds.push(...outcome.outboxIds.filter((id) => !outcome.finished.includes(id)));
+          return { state, version, commandId: request.commandId };
+        }
+        case 'already_recorded':
+          // This very command was recorded before (a retry after a lost workflow task): its outcome is the record's.
+          adopt(outcome.record);
+          return { state, version, commandId: request.commandId };
+        case 'version_moved':
+          if (attempt >= MAX_CATCH_UPS) throw ApplicationFailure.create({ message: 'The recommendation keeps changing; try again.', nonRetryable: true });
+          adopt(outcome.record);
+          continue;
+        case 'key_reused':
+          // Never a silent no-op: the same key for another command is a bug upstream. Fails the workflow task loudly.
+          throw new Error(`Command key ${request.commandId} was recorded for a different ${outcome.recordedType} command; refusing ${request.command.type}`);
       }
+    }
+  };
+
+  setHandler(commandUpdate, (request) => lock.runExclusive(() => apply(request)), {
+    validator: (request) => {
+      // A workflow behind the record cannot judge yet: the handler catches up first, then decides.
+      if (request.recordedVersion > version) return;
+      if (request.expectedVersion !== undefined && request.expectedVersion < version) throw versionMismatch(request.expectedVersion, version);
+      const decision = decideNow(request);
+      if (!decision.accepted) throw refusal(decision.reason);
     },
-    {
-      validator: (request) => {
-        const decision = decideNow(request);
-        if (!decision.accepted) throw refusal(decision.reason);
-      },
-    },
+  });
+
+  setHandler(resyncUpdate, () =>
+    lock.runExclusive(async () => {
+      const before: WorkflowRecord = { state, version };
+      adopt(await readRecord({ recommendationId: state.recommendationId }));
+      return { before, after: { state, version }, changed: before.version !== version || before.state !== state };
+    }),
   );
 
   const historyIsLong = () => {
@@ -178,33 +190,25 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
     if (!overdue && reminders) checkedUntil = new Date(Date.now()).toISOString();
     const sleepMs = upcoming && !overdue ? Math.max(1, Date.parse(upcoming.at) - Date.now()) : undefined;
     const wake = () => unsentEmailIds.length > 0 || historyIsLong() || transitions !== seen.transitions || scheduleChanges !== seen.scheduleChanges;
-    // Without a nudge to wait for, this is the plain wait of workflows started before reminders existed (replay-safe).
     const woke = overdue ? false : sleepMs === undefined ? (await condition(wake), true) : await condition(wake, sleepMs);
     if (!woke && upcoming) {
       // Its time has come (or passed while nobody was looking), and nothing changed meanwhile: send it.
       const nudge = upcoming;
-      const nudgeInput = { recommendationId: state.recommendationId, nudge, occurredAt: new Date(Date.now()).toISOString() };
-      const sent = patched(PATCH.sendNudgesNow) ? await sendNudgeNow(nudgeInput) : await sendNudge(nudgeInput);
+      const sent = await sendNudgeNow({ recommendationId: state.recommendationId, nudge, occurredAt: new Date(Date.now()).toISOString() });
       sentNudgeKeys.push(nudge.key);
       unsentEmailIds.push(...sent.outboxIds);
       continue;
     }
-    if (patched(PATCH.sendEmailsTogether)) {
-      const batch = [...unsentEmailIds];
-      if (batch.length) await sendOutboundEmails(batch);
-      unsentEmailIds.splice(0, batch.length);
-    } else {
-      while (unsentEmailIds.length > 0) {
-        await sendOutboundEmail(unsentEmailIds[0]!);
-        unsentEmailIds.shift();
-      }
-    }
+    const batch = [...unsentEmailIds];
+    if (batch.length) await sendOutboundEmails(batch);
+    unsentEmailIds.splice(0, batch.length);
     if (historyIsLong()) {
-      // A fresh run carries only the state, unsent mail and what the reminders need; in-flight commands finish first.
-      await condition(() => allHandlersFinished() && !applying);
+      // A fresh run carries only the record, unsent mail and what the reminders need; in-flight commands finish first.
+      await condition(() => allHandlersFinished() && !lock.isLocked());
       if (unsentEmailIds.length === 0) {
         await continueAsNew<typeof recommendationWorkflow>({
           state,
+          version,
           unsentEmailIds,
           historyLimit: input.historyLimit,
           reminders,

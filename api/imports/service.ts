@@ -134,7 +134,7 @@ export class ImportService {
       }
     });
     for (const { id, state } of started) {
-      await this.workflows.ensureStarted(id, state).catch((error: unknown) => this.log.error({ err: error, recommendationId: id }, 'workflow not started yet; the next command to this item starts it'));
+      await this.workflows.ensureStarted(id, state, 0).catch((error: unknown) => this.log.error({ err: error, recommendationId: id }, 'workflow not started yet; the next command to this item starts it'));
     }
     return preview;
   }

@@ -1,7 +1,7 @@
 import type { LifecycleCommand } from '../../domain/lifecycle';
 import { endpoint, type Feature } from '../endpoint';
 import { page, recommendationListItemSchema, recommendationSchema } from '../openapi/schemas';
-import { ApiProblem } from '../problem';
+import { ApiProblem, idempotencyKeyFrom } from '../problem';
 import type { ApiDependencies } from '../dependencies';
 import { lifecycleCommandSchema } from './commandSchemas';
 import { recommendationListQuery, recommendationSorts } from './listQuery';
@@ -53,7 +53,9 @@ export function recommendationsFeature({ recommendations }: ApiDependencies): Fe
         conditional: true,
         responses: { 200: view, 409: { description: 'The lifecycle refuses it now; `detail` says why. Nothing was recorded.' } },
         async handle({ req, res, params, body, by }) {
-          const result = await recommendations.assign(params.id, body, by, { ifMatch: req.get('if-match') });
+          const idempotencyKey = idempotencyKeyFrom(req.get('idempotency-key'));
+          res.set('Idempotency-Key', idempotencyKey);
+          const result = await recommendations.assign(params.id, body, by, { ifMatch: req.get('if-match'), idempotencyKey });
           res.set('ETag', `"${result.version}"`).json(result);
         },
       }),
@@ -69,7 +71,9 @@ export function recommendationsFeature({ recommendations }: ApiDependencies): Fe
         conditional: true,
         responses: { 200: view, 409: { description: 'The lifecycle refuses it now; `detail` says why. Nothing was recorded.' } },
         async handle({ req, res, params, body, by }) {
-          const result = await recommendations.command(params.id, body as LifecycleCommand, by, { ifMatch: req.get('if-match') });
+          const idempotencyKey = idempotencyKeyFrom(req.get('idempotency-key'));
+          res.set('Idempotency-Key', idempotencyKey);
+          const result = await recommendations.command(params.id, body as LifecycleCommand, by, { ifMatch: req.get('if-match'), idempotencyKey });
           res.set('ETag', `"${result.version}"`).json(result);
         },
       }),

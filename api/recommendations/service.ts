@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { commandFingerprint } from '../../activities/recordTransition';
 import { calendarDateInLondon } from '../../domain/calendar';
 import { availableCommands, commandsIndependentOfDirectory, describeStatus, type LifecycleCommand, type LifecycleCommandType, type RecommendationState } from '../../domain/lifecycle';
 import type { Role } from '../../domain/vocabulary';
 import { AuditEvent, Person, Recommendation } from '../../entities';
 import type { ActingPerson } from '../actor';
-import { ApiProblem, requireVersion, type FieldProblem } from '../problem';
+import { ApiProblem, versionFromIfMatch, type FieldProblem } from '../problem';
 import type { AssignInput } from './schemas';
 import { sortKeys, working, type RecommendationListQuery } from './listQuery';
 import { keysetPage } from '../pagination';
@@ -85,6 +87,13 @@ export const listItem = (r: Recommendation): RecommendationListItem => ({
 });
 
 const personSummary = (p: Person | null): PersonSummary | null => (p ? { id: p.id, name: p.name, email: p.email, jobTitle: p.jobTitle } : null);
+
+export interface CommandOptions {
+  /** The If-Match header (or the version the page showed, quoted or not): the version the command is based on. */
+  ifMatch?: string;
+  /** The request's Idempotency-Key; one is minted when absent. */
+  idempotencyKey?: string;
+}
 
 /** Reads come from PostgreSQL; every command goes to the recommendation's workflow. */
 export class RecommendationService {
@@ -190,22 +199,34 @@ export class RecommendationService {
     });
   }
 
-  async assign(id: string, input: AssignInput, by: ActingPerson, options: { ifMatch?: string } = {}): Promise<RecommendationView> {
+  async assign(id: string, input: AssignInput, by: ActingPerson, options: CommandOptions = {}): Promise<RecommendationView> {
     return this.command(id, { type: 'assign', ...input }, by, options);
   }
 
   /**
    * Checks the people and items a command names (400 naming the field), then sends it to the item's workflow
-   * with what the lifecycle needs to know of the world; the lifecycle may still refuse it (409).
+   * with what the lifecycle needs to know of the world; the lifecycle may still refuse it (409), and the workflow
+   * alone judges `ifMatch` against the version it is about to change (412). A request whose key was recorded
+   * already answers as it did, without acting again.
    */
-  async command(id: string, command: LifecycleCommand, by: ActingPerson, options: { ifMatch?: string } = {}): Promise<RecommendationView> {
+  async command(id: string, command: LifecycleCommand, by: ActingPerson, options: CommandOptions = {}): Promise<RecommendationView> {
+    const commandId = options.idempotencyKey ?? randomUUID();
+    const expectedVersion = options.ifMatch === undefined ? undefined : versionFromIfMatch(options.ifMatch);
     const [row] = (await this.dataSource.query(
-      `SELECT r.version, r.state, r.owner_id AS "ownerId", r.lead_id AS "leadId", r.department, r.kind, json_build_object('originator', s.originator, 'kind', s.kind) AS report
+      `SELECT r.version, r.state, r.owner_id AS "ownerId", r.lead_id AS "leadId", r.department, r.kind, json_build_object('originator', s.originator, 'kind', s.kind) AS report,
+              (SELECT json_build_object('recommendationId', c.recommendation_id, 'fingerprint', c.fingerprint) FROM command_receipts c WHERE c.key = $2) AS receipt
          FROM recommendations r JOIN source_reports s ON s.id = r.report_id WHERE r.id = $1`,
-      [id],
-    )) as (DecisionItem & { version: number; state: RecommendationState })[];
+      [id, commandId],
+    )) as (DecisionItem & { version: number; state: RecommendationState; receipt: { recommendationId: string; fingerprint: string } | null })[];
     if (!row) throw ApiProblem.notFound('The recommendation');
-    if (options.ifMatch !== undefined) requireVersion(options.ifMatch, row.version, 'recommendation');
+    if (row.receipt) {
+      if (row.receipt.recommendationId !== id || row.receipt.fingerprint !== commandFingerprint(id, by.actor.personId, command)) {
+        throw new ApiProblem(422, 'This Idempotency-Key was used for another request', 'Each change needs a key of its own: send this one with a new Idempotency-Key. Nothing was saved.', [
+          { field: 'header.Idempotency-Key', message: 'already used for a different request' },
+        ]);
+      }
+      return this.viewAfter(id, by);
+    }
     const problems: FieldProblem[] = [];
     const named = [
       ...('ownerId' in command && command.ownerId ? [{ id: command.ownerId, field: 'body.ownerId', role: 'action_owner' as const }] : []),
@@ -223,12 +244,16 @@ export class RecommendationService {
     }
     if (problems.length) throw ApiProblem.invalid(problems);
 
-    const request: CommandRequest = { command, actor: by.actor, actorLabel: by.label };
+    const request: CommandRequest = { commandId, recordedVersion: row.version, expectedVersion, command, actor: by.actor, actorLabel: by.label };
     if (!commandsIndependentOfDirectory.has(command.type)) {
       const context = await loadDecisionContext(this.dataSource, row, by.actor.personId, calendarDateInLondon(Date.now()));
       Object.assign(request, { actor: { ...by.actor, delegatesFor: context.delegatesFor }, directory: context.directory, routing: context.routing });
     }
-    await this.workflows.command(id, row.state, request);
+    await this.workflows.command(id, { state: row.state, version: row.version }, request);
+    return this.viewAfter(id, by);
+  }
+
+  private async viewAfter(id: string, by: ActingPerson): Promise<RecommendationView> {
     const view = await this.get(id, by);
     if (!view) throw ApiProblem.notFound('The recommendation');
     return view;

@@ -1,16 +1,30 @@
-import { ApplicationFailure, type Client, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import {
+  ApplicationFailure,
+  type Client,
+  isGrpcServiceError,
+  WithStartWorkflowOperation,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import type { RecommendationState } from '../../domain/lifecycle';
 import {
   COMMAND_REFUSED,
   commandUpdate,
   recommendationWorkflowId,
   recommendationWorkflowType,
+  recordQuery,
   remindersChangedSignal,
+  resyncUpdate,
   stateQuery,
+  VERSION_MISMATCH,
   type CommandRequest,
-  type ReminderSettings,
   type CommandResult,
   type RecommendationWorkflowInput,
+  type ReminderSettings,
+  type ResyncResult,
+  type WorkflowRecord,
 } from '../../workflows/messages';
 import { ApiProblem } from '../problem';
 
@@ -25,8 +39,8 @@ export class RecommendationWorkflows {
     private readonly historyLimit?: number,
   ) {}
 
-  private async startOptions(recommendationId: string, state: RecommendationState) {
-    const input: RecommendationWorkflowInput = { state, historyLimit: this.historyLimit, reminders: await this.reminderSettings() };
+  private async startOptions(recommendationId: string, state: RecommendationState, version: number) {
+    const input: RecommendationWorkflowInput = { state, version, historyLimit: this.historyLimit, reminders: await this.reminderSettings() };
     return {
       workflowId: recommendationWorkflowId(recommendationId),
       taskQueue: this.taskQueue,
@@ -44,43 +58,92 @@ export class RecommendationWorkflows {
     }
   }
 
-  /** Starting twice is a no-op: the workflow id is the recommendation's. */
-  async ensureStarted(recommendationId: string, state: RecommendationState): Promise<void> {
-    await this.client.workflow.start(recommendationWorkflowType, await this.startOptions(recommendationId, state));
+  /** Starting twice is a no-op: the workflow id is the recommendation's. `version`: the row's, as `state` was read. */
+  async ensureStarted(recommendationId: string, state: RecommendationState, version: number): Promise<void> {
+    await this.client.workflow.start(recommendationWorkflowType, await this.startOptions(recommendationId, state, version));
   }
 
   /**
-   * Sends a command; starts the workflow first if it is missing (say, the api crashed between saving the row
-   * and starting it). A command the lifecycle refuses becomes a 409 with the lifecycle's reason.
+   * Sends a command as an update whose id is the request's key, so a retry of the same request (by the client, or by
+   * Temporal's client after a lost connection) joins the first instead of acting twice. Starts the workflow first if it
+   * is missing (say, the api crashed between saving the row and starting it). The lifecycle's refusal becomes 409, a
+   * stale version 412; when Temporal cannot say what happened, 503 asks for a retry with the same key.
    *
    * The workflow almost always runs already, so the plain update goes first: update-with-start would read the
    * reminder settings for a start that does not happen, and costs the server more than an update.
    */
-  async command(recommendationId: string, currentState: RecommendationState, request: CommandRequest): Promise<CommandResult> {
+  async command(recommendationId: string, current: { state: RecommendationState; version: number }, request: CommandRequest): Promise<CommandResult> {
     try {
       try {
-        return await this.client.workflow.getHandle(recommendationWorkflowId(recommendationId)).executeUpdate(commandUpdate, { args: [request] });
+        return await this.client.workflow
+          .getHandle(recommendationWorkflowId(recommendationId))
+          .executeUpdate(commandUpdate, { args: [request], updateId: request.commandId });
       } catch (error) {
         if (!(error instanceof WorkflowNotFoundError)) throw error;
       }
       return await this.client.workflow.executeUpdateWithStart(commandUpdate, {
         args: [request],
-        startWorkflowOperation: new WithStartWorkflowOperation(recommendationWorkflowType, await this.startOptions(recommendationId, currentState)),
+        updateId: request.commandId,
+        startWorkflowOperation: new WithStartWorkflowOperation(recommendationWorkflowType, await this.startOptions(recommendationId, current.state, current.version)),
       });
     } catch (error) {
-      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === COMMAND_REFUSED) {
-        throw ApiProblem.refused(error.cause.message);
-      }
-      throw error;
+      throw commandProblem(error, request.commandId);
     }
   }
 
   async state(recommendationId: string): Promise<RecommendationState | null> {
+    return (await this.record(recommendationId))?.state ?? null;
+  }
+
+  /** The workflow's state and version, or null when the item has no running workflow. */
+  async record(recommendationId: string): Promise<WorkflowRecord | null> {
     try {
-      return await this.client.workflow.getHandle(recommendationWorkflowId(recommendationId)).query(stateQuery);
+      return await this.client.workflow.getHandle(recommendationWorkflowId(recommendationId)).query(recordQuery);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return null;
       throw error;
     }
   }
+
+  /** Makes the workflow read its item back from PostgreSQL and adopt it; starts it from `current` if it is not running. */
+  async resync(recommendationId: string, current: { state: RecommendationState; version: number }): Promise<ResyncResult> {
+    const handle = this.client.workflow.getHandle(recommendationWorkflowId(recommendationId));
+    try {
+      return await handle.executeUpdate(resyncUpdate, { args: [], updateId: `resync-${randomUUID()}` });
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+    await this.ensureStarted(recommendationId, current.state, current.version);
+    const after = { state: current.state, version: current.version };
+    return { before: after, after, changed: true };
+  }
+}
+
+/** What the caller is told when a command did not come back with a result. */
+function commandProblem(error: unknown, commandId: string): unknown {
+  if (error instanceof ApiProblem) return error;
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    if (error.cause.type === COMMAND_REFUSED) return ApiProblem.refused(error.cause.message);
+    if (error.cause.type === VERSION_MISMATCH) {
+      const current = Number(error.cause.details?.[0]);
+      return new ApiProblem(412, 'Someone else changed this recommendation', `${error.cause.message} Reload it and make your change again. Nothing was saved.`, [], { ETag: `"${current}"` });
+    }
+  }
+  if (error instanceof WorkflowUpdateFailedError) return error;
+  // Anything else (Temporal unreachable, a timeout, a server restart): the command may or may not have been recorded.
+  if (isOutcomeUnknown(error)) return ApiProblem.outcomeUnknown(commandId);
+  return error;
+}
+
+const unknownOutcomeCodes = new Set<number>([grpcStatus.UNAVAILABLE, grpcStatus.DEADLINE_EXCEEDED, grpcStatus.CANCELLED, grpcStatus.ABORTED, grpcStatus.INTERNAL, grpcStatus.UNKNOWN, grpcStatus.RESOURCE_EXHAUSTED]);
+
+function isOutcomeUnknown(error: unknown): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    if (isGrpcServiceError(e) && unknownOutcomeCodes.has(e.code)) return true;
+    const name = (e as { name?: string }).name ?? '';
+    if (/Timeout|Unavailable|Connection/i.test(name)) return true;
+    const message = (e as { message?: string }).message ?? '';
+    if (/ECONNREFUSED|ECONNRESET|UNAVAILABLE|deadline|socket hang up|No connection established/i.test(message)) return true;
+  }
+  return false;
 }

@@ -92,7 +92,7 @@ export class ReportService {
     });
     await Promise.all(
       items.map(({ id, state }) =>
-        this.workflows.ensureStarted(id, state).catch((error: unknown) => {
+        this.workflows.ensureStarted(id, state, 0).catch((error: unknown) => {
           this.log.error({ err: error, recommendationId: id }, 'workflow not started yet; the next command to this item starts it');
         }),
       ),

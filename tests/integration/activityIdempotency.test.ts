@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
 import { createMailer } from '../../activities/mailer';
-import type { RecordTransitionResult } from '../../activities/recordTransition';
+import type { RecordTransitionOutcome } from '../../activities/recordTransition';
 import { decide, type RecommendationState } from '../../domain/lifecycle';
 import { AuditEvent, OutboundEmail, Person, Recommendation } from '../../entities';
 import { tokenFor } from '../support/apiClient';
@@ -48,28 +48,39 @@ describe('activities are idempotent', () => {
     const decision = decide(before, { type: 'assign', ownerId: owner.id, leadId: lead.id, dueDate: '2027-06-30' }, { actor: { personId: null, roles: ['administrator'] }, today: '2026-11-23' });
     if (!decision.accepted) throw new Error(decision.reason);
 
+    const command = { type: 'assign' as const, ownerId: owner.id, leadId: lead.id, dueDate: '2027-06-30' };
     const input = {
-      transitionId: randomUUID(),
+      commandId: randomUUID(),
       recommendationId: id,
+      expectedVersion: 0,
       actor: { personId: null, roles: ['administrator' as const] },
       actorLabel: 'Test',
       occurredAt: new Date().toISOString(),
-      command: 'assign',
+      command,
       before,
       after: decision.state,
       events: decision.events,
     };
-    const first = (await env.run(activities.recordTransition, input)) as RecordTransitionResult;
-    const retried = await env.run(activities.recordTransition, input);
-    expect(retried).toEqual(first);
+    const first = (await env.run(activities.recordTransition, input)) as RecordTransitionOutcome;
+    if (first.outcome !== 'recorded') throw new Error(`expected the transition to be recorded, got ${first.outcome}`);
+    expect(first.version).toBe(1);
     expect(first.outboxIds).toHaveLength(2); // the owner's task and the lead's notice
+    // A retry (same key, same command) writes nothing and hands back the record as it is.
+    const retried = (await env.run(activities.recordTransition, input)) as RecordTransitionOutcome;
+    expect(retried).toMatchObject({ outcome: 'already_recorded', record: { version: 1, state: decision.state } });
+    // Another command decided against the old version writes nothing: the record comes back to decide again.
+    const stale = (await env.run(activities.recordTransition, { ...input, commandId: randomUUID() })) as RecordTransitionOutcome;
+    expect(stale).toMatchObject({ outcome: 'version_moved', record: { version: 1, state: decision.state } });
+    // The same key for a different command is never a silent no-op.
+    const reused = (await env.run(activities.recordTransition, { ...input, expectedVersion: 1, command: { ...command, dueDate: '2027-07-31' } })) as RecordTransitionOutcome;
+    expect(reused).toEqual({ outcome: 'key_reused', recordedType: 'assign' });
 
     const manager = product.app.dataSource.manager;
     expect(await manager.countBy(AuditEvent, { recommendationId: id, type: 'owner_assigned' })).toBe(1);
     expect(await manager.countBy(OutboundEmail, { recommendationId: id })).toBe(2);
     expect((await manager.findOneByOrFail(Recommendation, { id })).version).toBe(1);
 
-    for (const outboxId of [...first.outboxIds, ...first.outboxIds]) await env.run(activities.sendOutboundEmail, outboxId);
+    for (const outboxId of [...first.outboxIds, ...first.outboxIds]) await env.run(activities.sendOutboundEmails, [outboxId]);
     await product.sink.waitFor((m) => m.to.includes('ruth.adebayo@test.police.uk'));
     await new Promise((r) => setTimeout(r, 300));
     expect((await product.sink.list()).filter((m) => m.to.includes('ruth.adebayo@test.police.uk'))).toHaveLength(1);
@@ -99,7 +110,7 @@ describe('activities are idempotent', () => {
       },
       links: { publicUrl: 'http://tracker.test', forceName: 'Test Constabulary' },
     });
-    await env.run(refusing.sendOutboundEmail, outbox.id);
+    await env.run(refusing.sendOutboundEmails, [outbox.id]);
     const row = await product.app.dataSource.manager.findOneByOrFail(OutboundEmail, { id: outbox.id });
     expect(row.status).toBe('failed');
     expect(row.lastError).toContain('mailbox unavailable');

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
 import { createMailer } from '../../activities/mailer';
-import { projectTransition } from '../../activities/projectTransition';
-import type { RecordTransitionInput } from '../../activities/recordTransition';
+import { projectTransition, type ProjectedTransition } from '../../activities/projectTransition';
+import { projectedTransition, type RecordTransitionInput } from '../../activities/recordTransition';
 import { defaultRoutingRules } from '../../domain/approvalRouting';
 import { decide, type Actor, type Delegation, type LifecycleCommand, type RecommendationState, type RoutingItem } from '../../domain/lifecycle';
 import type { IsoDate, Role } from '../../domain/vocabulary';
@@ -47,6 +47,7 @@ const projectionTables = [
 interface Item {
   id: string;
   state: RecommendationState;
+  version: number;
   routing: Omit<RoutingItem, 'category'>;
 }
 
@@ -113,7 +114,7 @@ describe('projections of lifecycle transitions', () => {
 
   async function item(id: string, routing: Omit<RoutingItem, 'category'>): Promise<Item> {
     const row = await manager().findOneByOrFail(Recommendation, { id });
-    return { id, state: row.state, routing };
+    return { id, state: row.state, version: row.version, routing };
   }
 
   /** Every row of every projection table, as JSON: what "nothing new was written" is checked against. */
@@ -130,7 +131,7 @@ describe('projections of lifecycle transitions', () => {
    * Decides `command` as `by` on `today`, records it through the activity, and checks that the retried activity and
    * a second run of the projection change nothing.
    */
-  async function act(target: Item, by: Person, command: LifecycleCommand, today: IsoDate): Promise<RecordTransitionInput> {
+  async function act(target: Item, by: Person, command: LifecycleCommand, today: IsoDate): Promise<ProjectedTransition> {
     const actor: Actor = {
       personId: by.id,
       roles: by.roles,
@@ -145,12 +146,13 @@ describe('projections of lifecycle transitions', () => {
     });
     if (!decision.accepted) throw new Error(decision.reason);
     const input: RecordTransitionInput = {
-      transitionId: randomUUID(),
+      commandId: randomUUID(),
       recommendationId: target.id,
+      expectedVersion: target.version,
       actor,
       actorLabel: by.name,
       occurredAt: `${today}T10:00:00.000Z`,
-      command: command.type,
+      command,
       before: target.state,
       after: decision.state,
       events: decision.events,
@@ -159,10 +161,11 @@ describe('projections of lifecycle transitions', () => {
     const once = await snapshot();
     await env.run(activities.recordTransition, input);
     expect(await snapshot()).toEqual(once);
-    await product.app.dataSource.transaction((tx) => projectTransition(tx, input));
+    await product.app.dataSource.transaction((tx) => projectTransition(tx, projectedTransition(input)));
     expect(await snapshot()).toEqual(once);
     target.state = decision.state;
-    return input;
+    target.version++;
+    return projectedTransition(input);
   }
 
   const parts = (recommendationId: string) => manager().find(RecommendationPart, { where: { recommendationId }, order: { position: 'ASC' } });

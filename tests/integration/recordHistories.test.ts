@@ -1,9 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../activities';
+import { createMailer } from '../../activities/mailer';
+import { calendarDateInLondon } from '../../domain/calendar';
+import { decide, type LifecycleCommand } from '../../domain/lifecycle';
 import { reminderPolicyWith } from '../../domain/reminderPolicy';
+import { type Person, Recommendation } from '../../entities';
 import { findTemporalCli } from '../../runtime/temporalCli';
-import { recommendationWorkflowId } from '../../workflows/messages';
+import { commandUpdate, recommendationWorkflowId } from '../../workflows/messages';
 import { addPeople, apiClient } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
@@ -78,10 +85,11 @@ const recordedAs = process.env.RECORDED_AS ?? new Date().toISOString().slice(0, 
     await api.command(chased!, { type: 'approve' }, p.lead.id);
     await api.command(chased!, { type: 'reject', reasons: 'The audit sample is too small' }, p.dcc.id);
     for (let update = 1; update <= 12; update++) await api.command(chased!, { type: 'postUpdate', text: `Sample widened, week ${update}` }, p.owner.id);
+    const caughtUp = await driveCatchUps(product, api, p);
     await new Promise((r) => setTimeout(r, 2000)); // let the emails go out so their activities are in the histories
 
     fs.mkdirSync(folder, { recursive: true });
-    const paths = [['category-3-signed-off', cat3], ['rejected-then-extended', rejected], ['not-for-the-force', national], ['chased-escalated-continued', chased]] as const;
+    const paths = [['category-3-signed-off', cat3], ['rejected-then-extended', rejected], ['not-for-the-force', national], ['chased-escalated-continued', chased], ['caught-up-with-the-record', caughtUp]] as const;
     const cli = (args: string[]) => execFileSync(findTemporalCli(process.env.TEMPORAL_CLI_PATH)!, [...args, '--address', process.env.TEST_TEMPORAL_ADDRESS!, '--output', 'json'], { encoding: 'utf8' });
     for (const [name, id] of paths) {
       // Every run of the workflow, oldest first: a run that continued as new is a path of its own.
@@ -97,3 +105,39 @@ const recordedAs = process.env.RECORDED_AS ?? new Date().toISOString().slice(0, 
     }
   });
 });
+
+/**
+ * The paths a crash leaves behind: transitions recorded in PostgreSQL that the workflow never saw (as after a lost
+ * workflow task), then a command that catches up first, one that finds the version moved while it decided, and a
+ * resync.
+ */
+async function driveCatchUps(product: TestProduct, api: ReturnType<typeof apiClient>, p: Record<'admin' | 'owner' | 'lead', Person>): Promise<string> {
+  const activities = createActivities({
+    dataSource: product.app.dataSource,
+    mailer: createMailer(product.sink.url, 'Tracker <no-reply@tracker.test>'),
+    links: { publicUrl: 'http://tracker.test', forceName: 'Test Constabulary' },
+  });
+  const env = new MockActivityEnvironment();
+  const [id] = await api.createReport({ title: 'Crash recovery', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1', category: 2 }] });
+  await api.command(id!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-06-30' }, p.admin.id);
+  const behindItsBack = async (command: LifecycleCommand) => {
+    const row = await product.app.dataSource.manager.findOneByOrFail(Recommendation, { id: id! });
+    const decision = decide(row.state, command, { actor: { personId: p.owner.id, roles: p.owner.roles }, today: calendarDateInLondon(Date.now()) });
+    if (!decision.accepted) throw new Error(decision.reason);
+    const commandId = randomUUID();
+    const actor = { personId: p.owner.id, roles: p.owner.roles };
+    await env.run(activities.recordTransition, { commandId, recommendationId: id!, expectedVersion: row.version, actor, actorLabel: p.owner.name, occurredAt: new Date().toISOString(), command, before: row.state, after: decision.state, events: decision.events });
+    return row.version;
+  };
+  await behindItsBack({ type: 'accept' });
+  await api.command(id!, { type: 'postUpdate', text: 'Caught up before deciding' }, p.owner.id);
+  const stale = await behindItsBack({ type: 'postUpdate', text: 'Recorded, then the task was lost' });
+  const command: LifecycleCommand = { type: 'postUpdate', text: 'Decided on a stale version, then again' };
+  await product.app.client.workflow.getHandle(recommendationWorkflowId(id!)).executeUpdate(commandUpdate, {
+    updateId: randomUUID(),
+    args: [{ commandId: randomUUID(), recordedVersion: stale, command, actor: { personId: p.owner.id, roles: p.owner.roles }, actorLabel: p.owner.name }],
+  });
+  await behindItsBack({ type: 'postUpdate', text: 'Recorded again behind its back' });
+  await product.app.services.recommendations['workflows'].resync(id!, { state: (await product.app.dataSource.manager.findOneByOrFail(Recommendation, { id: id! })).state, version: 0 });
+  return id!;
+}

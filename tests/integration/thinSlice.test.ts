@@ -61,7 +61,7 @@ describe('thin slice: log a report, assign an owner, the owner gets an email tas
     expect((await handle.query(stateQuery)).status).toBe('logged');
     // Starting twice is a no-op: the same run keeps going.
     const { runId } = await handle.describe();
-    await product.app.services.reports['workflows'].ensureStarted(recommendationId, row.state);
+    await product.app.services.reports['workflows'].ensureStarted(recommendationId, row.state, row.version);
     expect((await handle.describe()).runId).toBe(runId);
 
     const assigned = await post(`/api/recommendations/${recommendationId}/assign`, { ownerId: owner.id, leadId: lead.id, dueDate: '2027-03-31' });
