@@ -167,7 +167,7 @@ async function compareAndSet(tx: EntityManager, input: RecordTransitionInput): P
 
 /** After an email could not go out with its transition, how long the next ones leave it to the email activity. */
 const INLINE_EMAIL_PAUSE_MS = 60_000;
-/** No email is begun with its transition after this long; with the quick send's timeouts (mailer.ts), it bounds the wait. */
+/** No email is begun with its transition after this long: the command's answer waits at most this for its emails, which go on in the background. */
 const INLINE_EMAIL_BUDGET_MS = 3_000;
 
 /** A transition's emails share one instant, so a retry can only give them back in the same order by id. */

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { OutboundEmail } from '../entities';
 import { auditInsert } from '../entities/auditTrail';
 import { batched } from './batching';
-import { isPermanentSmtpFailure, type Mailer } from './mailer';
+import { isCertainlyNotTaken, isPermanentSmtpFailure, type Mailer } from './mailer';
 
 /** An outbox row that must be tried again, and why. */
 export interface UnsentEmail {
@@ -36,66 +36,157 @@ export type OutboxSender = ReturnType<typeof outboxSender>;
 const MARK_SENT_BATCH = { maxBatch: 200, maxInFlight: 3 };
 
 /**
- * Sends outbox rows once each, from inside an activity (the email activities, recordTransition for a command's own
- * emails, sendNudgeNow for a reminder's). A row already sent (or given up on) is not sent again; a rejected address
- * is recorded as failed, on the item's audit trail, instead of being retried forever. A row is marked sent only
- * after the SMTP server accepted it; its id is the Message-ID.
+ * A claim runs out this long after it was last renewed, and its sender renews it for as long as the send lasts: so a
+ * stopped sender's rows, and a row whose send may have reached the server, wait this long before they go again.
+ */
+const LEASE_SECONDS = 30;
+/** Well within the lease, so one late or failed renewal does not free a row still being sent. */
+const RENEW_EVERY_MS = 10_000;
+const LEASE_END = `now() + interval '${LEASE_SECONDS} seconds'`;
+
+const BEING_SENT_ELSEWHERE = 'being sent by another attempt';
+const STILL_SENDING = 'still being sent: the mail server has not answered yet';
+
+/** The columns sending needs, as PendingEmail names them. */
+const PENDING_COLUMNS = `template, to_address AS "toAddress", recommendation_id AS "recommendationId", subject, body_text AS "bodyText", body_html AS "bodyHtml", calendar_event AS "calendarEvent"`;
+
+/**
+ * Sends outbox rows, effectively once each, from inside an activity (the email activities, recordTransition for a
+ * command's own emails, sendNudgeNow for a reminder's). A sender first claims a row (a lease in the row): only the
+ * claimed rows go to the SMTP server, so two attempts never send one row at the same time. A row already sent (or
+ * given up on) is not sent again; a rejected address is recorded as failed, on the item's audit trail, instead of
+ * being retried forever. A row is marked sent only after the SMTP server accepted it; its id is the Message-ID.
  */
 export function outboxSender(dataSource: DataSource, mailer: Mailer, messageIdDomain: string) {
   // Emails accepted together are marked sent together (see ./batching.ts).
   const markSent = batched((rows: PendingEmail[]) => markFinished(dataSource, rows, 'sent', null).then(() => rows.map(() => undefined)), MARK_SENT_BATCH);
+  const leases = leaseRenewal(dataSource);
 
-  /** The rows still to send, of those asked for (one plain read for them all). */
-  async function pendingRows(outboxIds: string[]): Promise<Map<string, PendingEmail>> {
+  /**
+   * Claims the rows still pending that nobody else is sending (one statement); those pending but claimed by another
+   * attempt come back as `elsewhere`. `justQueued` rows are not read again.
+   */
+  async function claim(outboxIds: string[], justQueued?: PendingEmail[]): Promise<{ claimed: PendingEmail[]; elsewhere: string[] }> {
     const rows = (await dataSource.query(
-      `SELECT id, template, to_address AS "toAddress", recommendation_id AS "recommendationId", subject, body_text AS "bodyText", body_html AS "bodyHtml", calendar_event AS "calendarEvent"
+      `WITH claimed AS (
+         UPDATE outbound_emails SET lease_until = ${LEASE_END}, attempts = attempts + 1
+          WHERE id = ANY($1::uuid[]) AND status = 'pending' AND (lease_until IS NULL OR lease_until < now())
+          RETURNING id)
+       SELECT id, id IN (SELECT id FROM claimed) AS claimed${justQueued ? '' : `, ${PENDING_COLUMNS}`}
          FROM outbound_emails WHERE id = ANY($1::uuid[]) AND status = 'pending'`,
       [outboxIds],
-    )) as PendingEmail[];
-    return new Map(rows.map((row) => [row.id, row]));
+    )) as (PendingEmail & { claimed: boolean })[];
+    const queued = new Map(justQueued?.map((row) => [row.id, row]));
+    return {
+      claimed: rows.filter((row) => row.claimed).map((row) => queued.get(row.id) ?? row),
+      elsewhere: rows.filter((row) => !row.claimed).map((row) => row.id),
+    };
   }
 
-  /** Sends one row; returns the reason it must be tried again, or null when it is done with. */
-  async function sendOne(row: PendingEmail | undefined, quick: boolean): Promise<string | null> {
-    if (!row) return null;
+  /** Sends one claimed row; resolves (never rejects) with the reason it must be tried again, or null when done with. */
+  async function sendClaimed(row: PendingEmail): Promise<string | null> {
+    const failed = await deliver(row);
     try {
-      await mailer.send({ to: row.toAddress, subject: row.subject, text: row.bodyText, html: row.bodyHtml, messageId: `<${row.id}@${messageIdDomain}>`, calendarEvent: row.calendarEvent }, { quick });
+      if (failed) return await recordFailure(row, failed.error);
+      await markSent(row);
+      return null;
     } catch (error) {
-      const message = (error as Error).message;
-      if (isPermanentSmtpFailure(error)) {
-        await markFinished(dataSource, [row], 'failed', message);
-        return null;
-      }
-      await dataSource.query(`UPDATE outbound_emails SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [row.id, message]);
-      Context.current().log.warn('email not sent yet; will retry', { outboxId: row.id, error: message });
-      return message;
+      activityLog().warn('the outcome of an email could not be recorded; its claim runs out and it is sent again', { outboxId: row.id, error: (error as Error).message });
+      return `outcome not recorded: ${(error as Error).message}`;
     }
-    await markSent(row);
-    return null;
+  }
+
+  /** Hands the row to the SMTP server, renewing its claim meanwhile; resolves with why it failed, or null. */
+  async function deliver(row: PendingEmail): Promise<{ error: unknown } | null> {
+    leases.renew(row.id);
+    try {
+      // The row's id: a receiver can drop the second copy of a message it took though the row was not marked sent.
+      await mailer.send({ to: row.toAddress, subject: row.subject, text: row.bodyText, html: row.bodyHtml, messageId: `<${row.id}@${messageIdDomain}>`, calendarEvent: row.calendarEvent });
+      return null;
+    } catch (error) {
+      return { error };
+    } finally {
+      leases.stopRenewing(row.id);
+    }
+  }
+
+  /** A refused address fails the row for good; otherwise it is tried again, at once only if the server certainly does not have it. */
+  async function recordFailure(row: PendingEmail, error: unknown): Promise<string | null> {
+    const message = (error as Error).message;
+    if (isPermanentSmtpFailure(error)) {
+      await markFinished(dataSource, [row], 'failed', message);
+      return null;
+    }
+    const release = isCertainlyNotTaken(error);
+    await dataSource.query(`UPDATE outbound_emails SET last_error = $2${release ? ', lease_until = NULL' : ''} WHERE id = $1 AND status = 'pending'`, [row.id, message]);
+    activityLog().warn(release ? 'email not sent yet; will retry' : 'the mail server may have taken the email; it is sent again once its claim runs out', { outboxId: row.id, error: message });
+    return message;
   }
 
   /**
-   * Sends each row still pending; returns those that must be tried again, and why. Rows go out in parallel over the
-   * mailer's pool, except `quick` (someone is waiting): then in turn, the mail server must answer within seconds (see
-   * Mailer.send), and none is begun after `until`. `justQueued`: the rows as the caller has just committed them, so
-   * they need not be read again.
+   * Sends each row still pending and not being sent by another attempt, in parallel over the mailer's pool; returns
+   * those that must be tried again, and why. `quick` (someone is waiting): the answer comes by `until` at the latest;
+   * a send still going then carries on, and records its outcome, without anyone waiting, because abandoning it could
+   * leave the server with a message the row does not know was sent. `justQueued`: the rows as the caller has just
+   * committed them, so they need not be read again.
    */
   async function sendPending(outboxIds: string[], options: { quick?: { until: number }; justQueued?: PendingEmail[] } = {}): Promise<UnsentEmail[]> {
     if (outboxIds.length === 0) return [];
-    const rows = options.justQueued ? new Map(options.justQueued.map((row) => [row.id, row])) : await pendingRows(outboxIds);
-    if (!options.quick) {
-      const reasons = await Promise.all(outboxIds.map((id) => sendOne(rows.get(id), false)));
-      return outboxIds.flatMap((id, i) => (reasons[i] ? [{ id, reason: reasons[i] }] : []));
-    }
-    const waiting: UnsentEmail[] = [];
-    for (const id of outboxIds) {
-      const reason = Date.now() > options.quick.until ? 'out of time' : await sendOne(rows.get(id), true);
-      if (reason) waiting.push({ id, reason });
-    }
-    return waiting;
+    const { claimed, elsewhere } = await claim(outboxIds, options.justQueued);
+    const reasons = new Map<string, string | null>(elsewhere.map((id) => [id, BEING_SENT_ELSEWHERE]));
+    const outcomes = claimed.map(async (row) => {
+      const outcome = sendClaimed(row);
+      mailer.finishBeforeClosing?.(outcome);
+      reasons.set(row.id, await (options.quick ? by(options.quick.until, outcome, STILL_SENDING) : outcome));
+    });
+    await Promise.all(outcomes);
+    return outboxIds.flatMap((id) => {
+      const reason = reasons.get(id);
+      return reason ? [{ id, reason }] : [];
+    });
   }
 
   return { sendPending };
+}
+
+/** Keeps the claims of the rows this sender is sending for as long as their sends last (one statement for them all). */
+function leaseRenewal(dataSource: DataSource) {
+  const sending = new Set<string>();
+  let timer: NodeJS.Timeout | null = null;
+  // A claim given up meanwhile (lease_until NULL) is not taken back.
+  const renewAll = () =>
+    dataSource
+      .query(`UPDATE outbound_emails SET lease_until = ${LEASE_END} WHERE id = ANY($1::uuid[]) AND status = 'pending' AND lease_until IS NOT NULL`, [[...sending]])
+      .catch((error: unknown) => activityLog().warn('could not renew the claim on emails being sent', { error: (error as Error).message }));
+  return {
+    renew(id: string) {
+      sending.add(id);
+      timer ??= setInterval(() => void renewAll(), RENEW_EVERY_MS).unref();
+    },
+    stopRenewing(id: string) {
+      sending.delete(id);
+      if (sending.size === 0 && timer) {
+        clearInterval(timer);
+        timer = null;
+      }
+    },
+  };
+}
+
+/** The work's result if it settles by `deadline`, else `otherwise`; the work carries on regardless. */
+function by<T>(deadline: number, work: Promise<T>, otherwise: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(otherwise), Math.max(0, deadline - Date.now()))));
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/** The calling activity's logger; the console outside one (a test calling the sender directly). */
+function activityLog(): { warn(message: string, meta?: Record<string, unknown>): void } {
+  try {
+    return Context.current().log;
+  } catch {
+    return console;
+  }
 }
 
 /** The rows' outcome and their audit entries, in one statement (so both or neither are written). */
@@ -115,5 +206,5 @@ async function markFinished(dataSource: DataSource, rows: PendingEmail[], status
     })),
     values,
   );
-  await dataSource.query(`WITH finished AS (UPDATE outbound_emails SET status = $2, attempts = attempts + 1, last_error = $3, sent_at = $4 WHERE id = ANY($1::uuid[])) ${audit}`, values);
+  await dataSource.query(`WITH finished AS (UPDATE outbound_emails SET status = $2, last_error = $3, sent_at = $4, lease_until = NULL WHERE id = ANY($1::uuid[])) ${audit}`, values);
 }

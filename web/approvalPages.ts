@@ -5,7 +5,7 @@ import { actingPersonOf } from '../api/actor';
 import { calendarDateInLondon } from '../domain/calendar';
 import { commandRefusal, type LifecycleCommandType } from '../domain/lifecycle';
 import { commandFormView } from './commandForms';
-import { commandFormHandler, commandTarget, decisionCommands, type CommandFormState } from './commandPosting';
+import { commandFormHandler, commandTarget, decisionCommands, formAgain, type CommandFormState } from './commandPosting';
 import type { PageShell } from './pageShell';
 import { itemName, loadScrutiny, withNames } from './scrutiny';
 
@@ -69,7 +69,7 @@ export function approvalPageRoutes(deps: ApiDependencies, shell: PageShell): Rou
           : "Read the owner's summary, the evidence and what earlier approvers said, then approve, or reject with the reasons the owner needs.",
         item,
         forms: shown.map((type) =>
-          commandFormView({ recommendationId: view.id, type, csrfToken, people: [], values: form?.type === type ? form.values : undefined, errors: form?.type === type ? form.errors : undefined, action: `/approvals/${view.id}/commands/${type}` }),
+          commandFormView({ recommendationId: view.id, type, csrfToken, version: view.version, people: [], ...formAgain(form, type), action: `/approvals/${view.id}/commands/${type}` }),
         ),
       },
       { status: form?.status },

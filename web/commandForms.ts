@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hmicfrsOutcomes, partStatuses, type LifecycleCommandType } from '../domain/lifecycle';
 import { closureCategoryLabels, type ClosureCategory } from '../domain/vocabulary';
 import type { FormError } from './html';
@@ -221,6 +222,10 @@ export interface CommandFormView {
   button: string;
   warning: boolean;
   csrfToken: string;
+  /** The item's version the page shows: the command is refused (412) if someone changed the item since. */
+  version: number;
+  /** The submission's idempotency key: sending the same form twice (a double click, a resend) acts once. */
+  submissionKey: string;
   fields: CommandFieldView[];
   generalError?: string;
 }
@@ -230,6 +235,9 @@ export function commandFormView(options: {
   recommendationId: string;
   type: LifecycleCommandType;
   csrfToken: string;
+  version: number;
+  /** Kept when the same submission is offered again (its outcome was unknown); a fresh one otherwise. */
+  submissionKey?: string;
   people: Person[];
   values?: Record<string, string>;
   errors?: FormError[];
@@ -255,6 +263,8 @@ export function commandFormView(options: {
     button: spec.button,
     warning: !!spec.warning,
     csrfToken: options.csrfToken,
+    version: options.version,
+    submissionKey: options.submissionKey ?? randomUUID(),
     fields,
     generalError: errorFor('submit'),
   };

@@ -20,6 +20,20 @@ export interface CommandFormState {
   values: Record<string, string>;
   errors: FormError[];
   status: number;
+  /** The submission's key, when it is to be offered again as it was (its outcome was not known). */
+  submissionKey?: string;
+}
+
+/** What a form shown again after a submission keeps of it: its values, errors and, if unresolved, its key. */
+export function formAgain(form: CommandFormState | undefined, type: string): { values?: Record<string, string>; errors?: FormError[]; submissionKey?: string } {
+  return form?.type === type ? { values: form.values, errors: form.errors, submissionKey: form.submissionKey } : {};
+}
+
+/** The version and idempotency key a command form carries (hidden fields); absent or malformed ones are left out. */
+function submissionOf(body: Record<string, unknown>): { ifMatch?: string; idempotencyKey?: string } {
+  const version = typeof body._version === 'string' && /^\d{1,9}$/.test(body._version) ? body._version : undefined;
+  const key = typeof body._key === 'string' && /^[\x21-\x7e]{8,200}$/.test(body._key) ? body._key : undefined;
+  return { ifMatch: version, idempotencyKey: key };
 }
 
 const idParams = z.object({ id: z.uuid() });
@@ -59,9 +73,18 @@ export function commandFormHandler({ recommendations, dataSource }: ApiDependenc
       });
       return then.rerender({ type: commandType, values, errors, status: 400 });
     }
+    const submission = submissionOf(body);
     try {
-      await recommendations.command(id, checked.data as LifecycleCommand, actingPersonOf(req.identity!));
+      await recommendations.command(id, checked.data as LifecycleCommand, actingPersonOf(req.identity!), submission);
     } catch (error) {
+      if (error instanceof ApiProblem && error.status === 412) {
+        const message = 'Someone else changed this item while you had it open. The page now shows their change: check it, then send yours again if it still applies.';
+        return then.rerender({ type: commandType, values, errors: [{ field: fieldId(commandType, 'submit'), message }], status: 409 });
+      }
+      if (error instanceof ApiProblem && error.status === 503) {
+        const message = 'We could not confirm that this was saved. Send the form again: if it was saved already, it will not be done twice.';
+        return then.rerender({ type: commandType, values, errors: [{ field: fieldId(commandType, 'submit'), message }], status: 503, submissionKey: submission.idempotencyKey });
+      }
       if (error instanceof ApiProblem && (error.status === 400 || error.status === 409)) {
         const errors: FormError[] =
           error.status === 400 && error.errors.length

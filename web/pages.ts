@@ -10,7 +10,7 @@ import { lifecycleStatuses, lifecycleStatusLabels, workingStatuses, type Lifecyc
 import { Person } from '../entities';
 import { approvalPageRoutes } from './approvalPages';
 import { commandFormView, commandSpecs, type Person as PersonChoice } from './commandForms';
-import { commandFormHandler, commandTarget, decisionCommands, type CommandFormState } from './commandPosting';
+import { commandFormHandler, commandTarget, decisionCommands, formAgain, type CommandFormState } from './commandPosting';
 import { evidenceFormRoutes, evidenceFormsView } from './evidenceForms';
 import { escapeHtml, type FormError } from './html';
 import { itemPageRoutes } from './itemPages';
@@ -213,7 +213,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
         approvalHref: available.some((c) => decisionCommands.includes(c)) ? `/approvals/${view.id}` : null,
         dueDateRows: view.state.dueDateHistory.map((d) => [{ text: date(d.dueDate) }, { text: date(d.decidedOn) }, { text: d.kind === 'extension' ? 'Extension' : 'Set' }, { text: nameOf(d.approvedBy) }, { text: d.reason ?? '' }]),
         evidenceForms: evidenceFormsView(req, view, deps.evidenceMaxBytes, form),
-        forms: ordered.map((type) => commandFormView({ recommendationId: view.id, type, csrfToken, people: everyone, values: form?.type === type ? form.values : undefined, errors: form?.type === type ? form.errors : undefined })),
+        forms: ordered.map((type) => commandFormView({ recommendationId: view.id, type, csrfToken, version: view.version, people: everyone, ...formAgain(form, type) })),
         timeline: view.history.map((h) => [{ text: londonTime.format(new Date(h.occurredAt)) }, { text: h.actor }, { text: h.summary }]),
       },
       { status: form?.status },

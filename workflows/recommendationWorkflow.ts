@@ -162,9 +162,13 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
 
   setHandler(commandUpdate, (request) => lock.runExclusive(() => apply(request)), {
     validator: (request) => {
-      // A workflow behind the record cannot judge yet: the handler catches up first, then decides.
+      // A workflow behind the record cannot judge yet: the handler catches up first, then decides. A stale version
+      // is refused before the lifecycle is asked, as HTTP checks preconditions first.
       if (request.recordedVersion > version) return;
-      if (request.expectedVersion !== undefined && request.expectedVersion < version) throw versionMismatch(request.expectedVersion, version);
+      if (request.expectedVersion !== undefined && request.expectedVersion !== version) {
+        if (request.expectedVersion < version) throw versionMismatch(request.expectedVersion, version);
+        return;
+      }
       const decision = decideNow(request);
       if (!decision.accepted) throw refusal(decision.reason);
     },

@@ -149,7 +149,8 @@ export function actionLinkRoutes({ dataSource, recommendations, evidence, auth, 
       .execute();
     if (claimed.affected !== 1) return problem(res, 410, 'This link has already been used', 'Each email link works once, and this one has just been used.');
     try {
-      const after = await recommendations.command(checked.claims.recommendationId, commandFor(checked.claims.action, parsed.data), checked.by);
+      // Keyed by the link, so opening it again after an unknown outcome finds the first decision instead of making another.
+      const after = await recommendations.command(checked.claims.recommendationId, commandFor(checked.claims.action, parsed.data), checked.by, { idempotencyKey: `action-link-${checked.claims.id}` });
       await recordAudit(dataSource.manager, {
         actorId: checked.person.id,
         actorLabel: checked.by.label,
@@ -163,6 +164,9 @@ export function actionLinkRoutes({ dataSource, recommendations, evidence, auth, 
     } catch (error) {
       await dataSource.manager.update(ActionLink, { id: checked.claims.id }, { usedAt: null });
       if (error instanceof ApiProblem && error.status < 500) return problem(res, error.status, 'This could not be done', `${error.detail ?? error.title} The link has not been used up.`);
+      if (error instanceof ApiProblem && error.status === 503) {
+        return problem(res, 503, 'We could not confirm this yet', 'The system did not answer in time. Open the link from your email again in a minute: if your decision was saved already, it will not be made twice.');
+      }
       throw error;
     }
   });

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { status as grpcStatus } from '@grpc/grpc-js';
 import {
   ApplicationFailure,
   type Client,
@@ -135,7 +134,8 @@ function commandProblem(error: unknown, commandId: string): unknown {
   return error;
 }
 
-const unknownOutcomeCodes = new Set<number>([grpcStatus.UNAVAILABLE, grpcStatus.DEADLINE_EXCEEDED, grpcStatus.CANCELLED, grpcStatus.ABORTED, grpcStatus.INTERNAL, grpcStatus.UNKNOWN, grpcStatus.RESOURCE_EXHAUSTED]);
+/** gRPC status codes after which a call may or may not have taken effect: CANCELLED, UNKNOWN, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, INTERNAL, UNAVAILABLE. */
+const unknownOutcomeCodes = new Set<number>([1, 2, 4, 8, 10, 13, 14]);
 
 function isOutcomeUnknown(error: unknown): boolean {
   for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
