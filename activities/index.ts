@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Mailer } from './mailer';
 import { readRecordActivity, recordTransitionActivity, type EmailLinks } from './recordTransition';
 import { sendDigestsActivity } from './sendDigests';
-import { nudgeQueue, sendNudgeActivity, sendNudgeNowActivity } from './sendNudge';
+import { nudgeQueue, sendNudgeNowActivity } from './sendNudge';
 import { outboxSender, sendOutboundEmailActivity } from './sendOutboundEmail';
 
 export interface ActivityDependencies {
@@ -18,7 +18,6 @@ export function createActivities({ dataSource, mailer, links }: ActivityDependen
     recordTransition: recordTransitionActivity(dataSource, links, send),
     readRecord: readRecordActivity(dataSource),
     ...sendOutboundEmailActivity(send),
-    sendNudge: sendNudgeActivity(queueNudge),
     sendNudgeNow: sendNudgeNowActivity(queueNudge, send),
     ...sendDigestsActivity(dataSource, links),
   };

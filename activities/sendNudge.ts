@@ -31,14 +31,8 @@ export function nudgeQueue(dataSource: DataSource, links: EmailLinks): (input: S
   return batched((inputs: SendNudgeInput[]) => queueNudges(dataSource, inputs, links), NUDGE_BATCH);
 }
 
-export function sendNudgeActivity(queue: ReturnType<typeof nudgeQueue>) {
-  return async function sendNudge(input: SendNudgeInput): Promise<{ outboxIds: string[] }> {
-    return { outboxIds: (await queue(input)).map((row) => row.id) };
-  };
-}
-
 /**
- * Queues a nudge (as `sendNudge`) and sends its emails at once, in the worker whose timer fired: one step instead of
+ * Queues a nudge and sends its emails at once, in the worker whose timer fired: one step instead of
  * two activities, for the thousands that can fall due together. Nothing is retried here: the outbox rows the SMTP
  * server did not take are returned, for the workflow to send with `sendOutboundEmails` and its backoff. A retry of
  * this step queues nothing twice and sends only rows still pending.

@@ -18,10 +18,6 @@ export type PendingEmail = Pick<OutboundEmail, 'id' | 'template' | 'toAddress' |
 export function sendOutboundEmailActivity(send: OutboxSender) {
   const fail = (waiting: UnsentEmail[]) => ApplicationFailure.retryable(`${waiting.length} email(s) not sent: ${waiting.map((w) => `${w.id}: ${w.reason}`).join('; ')}`, 'SmtpUnavailable');
   return {
-    async sendOutboundEmail(outboxId: string): Promise<void> {
-      const waiting = await send.sendPending([outboxId]);
-      if (waiting.length) throw fail(waiting);
-    },
     /** Every row at once; one that must wait does not hold back the others, and a retry skips those already sent. */
     async sendOutboundEmails(outboxIds: string[]): Promise<void> {
       const waiting = await send.sendPending(outboxIds);

@@ -4,7 +4,7 @@ import type { RouteStep } from './approvalRouting';
 import { describeStep } from './approvalRouting';
 
 /**
- * The states of one recommendation (../shared/DOMAIN.md, "The lifecycle of one item") and the rules every state
+ * The states of one recommendation (docs/lifecycle.md, "The lifecycle of one item") and the rules every state
  * must obey. The commands that move between them are in ./lifecycle.ts, which re-exports all of this.
  * Everything here is plain JSON data: it travels in Temporal payloads.
  */
@@ -55,14 +55,6 @@ export const closureHows = [
 ] as const;
 export type ClosureHow = (typeof closureHows)[number];
 
-export const closureHowLabels: Record<ClosureHow, string> = {
-  no_action_required: 'No action required',
-  self_certified: 'Self-certified',
-  signed_off_by_hmicfrs: 'Signed off by HMICFRS',
-  superseded: 'Superseded',
-  no_longer_relevant: 'No longer relevant',
-  business_as_usual: 'Now business as usual',
-};
 
 /** The same, inside a sentence: "closed (signed off by HMICFRS)". */
 export const closureHowPhrases: Record<ClosureHow, string> = {
@@ -286,8 +278,6 @@ export const openStatuses: readonly LifecycleStatus[] = lifecycleStatuses.filter
 
 /** Statuses in which work has not yet been evidenced (the at-risk flag only means something here). */
 export const workingStatuses: readonly LifecycleStatus[] = ['assigned', 'in_progress', 'reopened'];
-
-export const isOpen = (state: RecommendationState): boolean => state.status !== 'closed';
 
 /** The status as one phrase for screens and papers, e.g. "Awaiting approval (step 2 of 2: the Deputy Chief Constable)". */
 export function describeStatus(state: RecommendationState): string {

@@ -8,20 +8,12 @@ import type { WorkingCalendar } from './workingDays';
 import { englandAndWalesCalendar } from './workingDays';
 
 /**
- * One canonical status per item for committee lists (../shared/DOMAIN.md, "Status colours (RAG) differ by force"),
+ * One canonical status per item for committee lists (docs/papers.md, "Status colours (RAG) differ by force"),
  * and its mapping to each force's scheme.
  */
 export const ragStatuses = ['closed', 'proposed_for_closure', 'off_target', 'at_risk', 'on_target', 'not_for_the_force'] as const;
 export type RagStatus = (typeof ragStatuses)[number];
 
-export const ragStatusLabels: Record<RagStatus, string> = {
-  closed: 'Closed',
-  proposed_for_closure: 'Proposed for closure',
-  off_target: 'Off target',
-  at_risk: 'At risk',
-  on_target: 'On target',
-  not_for_the_force: 'Not for the force',
-};
 
 /** Evidence is in and the force or HMICFRS is deciding: approval, self-certification, or HMICFRS sign-off or visit. */
 const proposedStatuses = new Set<RecommendationState['status']>(proposedForClosureStatuses);

@@ -106,9 +106,9 @@ describe('reminders and escalations', () => {
     for (const id of ids) await api.command(id, { type: 'assign', ownerId: owner.id, leadId: p.lead.id, dueDate: '2027-03-31' });
     for (const [index, id] of ids.entries()) {
       const nudge = { at: '2027-03-24T08:00:00.000Z', kind: 'due_reminder' as const, recipients: 'owner' as const, key: `due:2027-03-31:-5wd:${index}`, dueDate: '2027-03-31' };
-      const queued = (await env.run(activities.sendNudge, { recommendationId: id, nudge, occurredAt: '2027-03-24T08:00:00.000Z' })) as { outboxIds: string[] };
+      const queued = (await env.run(activities.sendNudgeNow, { recommendationId: id, nudge, occurredAt: '2027-03-24T08:00:00.000Z' })) as { outboxIds: string[] };
       expect(queued.outboxIds).toEqual([]); // routine: it waits for the digest
-      await env.run(activities.sendNudge, { recommendationId: id, nudge, occurredAt: '2027-03-24T08:00:00.000Z' }); // a retry queues nothing twice
+      await env.run(activities.sendNudgeNow, { recommendationId: id, nudge, occurredAt: '2027-03-24T08:00:00.000Z' }); // a retry queues nothing twice
     }
     expect(await product.app.dataSource.manager.countBy(DigestEntry, { personId: owner.id })).toBe(2);
     // A round that ran between the two reminders would rightly send them apart; this one starts once both wait.
