@@ -1,8 +1,5 @@
-import type { Request } from 'express';
-import type { DataSource } from 'typeorm';
 import type { Actor } from '../domain/lifecycle';
 import type { Identity } from './auth/identity';
-import { ApiProblem } from './problem';
 
 export interface ActingPerson {
   actor: Actor;
