@@ -1,0 +1,32 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+/**
+ * The layering that eslint.config.mjs enforces: the tree keeps it, and a file that breaks it is caught. ESLint runs as
+ * `npm run lint` does, in a process of its own (it loads its configuration as an ES module, which jest's VM cannot).
+ */
+describe('import boundaries', () => {
+  const eslintBin = path.join(process.cwd(), 'node_modules', 'eslint', 'bin', 'eslint.js');
+  const eslint = (args: string[], input?: string) => {
+    const run = spawnSync(process.execPath, [eslintBin, '--format', 'json', ...args], { input, encoding: 'utf8' });
+    return (JSON.parse(run.stdout) as { filePath: string; messages: { line: number; message: string }[] }[]).flatMap((r) => r.messages.map((m) => `${path.relative(process.cwd(), r.filePath)}:${m.line} ${m.message}`));
+  };
+  const lintAs = (filePath: string, text: string) => eslint(['--stdin', '--stdin-filename', filePath], text);
+
+  it('hold across the tree', () => {
+    expect(eslint(['domain', 'workflows'])).toEqual([]);
+  }, 60_000);
+
+  it('refuse I/O and feature code in a workflow, but not the types of its activities', () => {
+    const found = lintAs(
+      'workflows/example.ts',
+      "import { DataSource } from 'typeorm';\nimport { readRecordActivity } from '../activities/recordTransition';\nimport type { Activities } from '../activities';\nimport { decide } from '../domain/lifecycle';\nexport const used: unknown[] = [DataSource, readRecordActivity, decide, null as unknown as Activities];\n",
+    );
+    expect(found).toEqual([expect.stringMatching(/^workflows\/example.ts:1 .*Workflows do no I\/O/), expect.stringMatching(/^workflows\/example.ts:2 .*Workflows import only domain\//)]);
+  }, 60_000);
+
+  it('refuse anything above domain/ in domain/', () => {
+    const found = lintAs('domain/example.ts', "import { Recommendation } from '../entities';\nimport { Client } from 'pg';\nexport const used: unknown[] = [Recommendation, Client];\n");
+    expect(found).toEqual([expect.stringMatching(/^domain\/example.ts:1 .*domain\/ imports only domain\//), expect.stringMatching(/^domain\/example.ts:2 .*domain\/ does no I\/O/)]);
+  }, 60_000);
+});
