@@ -39,6 +39,7 @@ export function shiftDemoDate(date: string, today: string): string {
  */
 export async function loadDemoData(deps: { dataSource: DataSource; reports: ReportService; recommendations: RecommendationService; auth: AuthService; logger: Logger }): Promise<void> {
   const { dataSource, reports, recommendations, auth, logger } = deps;
+  await addDemoDepartments(dataSource);
   const peopleByKey = new Map<string, Person>();
   for (const person of demoPeople) {
     const email = person.email.toLowerCase();
@@ -105,4 +106,10 @@ export async function loadDemoData(deps: { dataSource: DataSource; reports: Repo
     }
   }
   if (assigned) logger.info({ assigned }, 'demo data loaded: owners have been emailed their tasks');
+}
+
+/** Every department the demo people and items name is a real department, so forms and routing rules can offer it. */
+async function addDemoDepartments(dataSource: DataSource): Promise<void> {
+  const names = [...new Set([...demoPeople.map((p) => p.department), ...demoReports.flatMap((r) => r.items.map((i) => i.department))].filter((d): d is string => !!d))];
+  await dataSource.query(`INSERT INTO departments (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING`, [names]);
 }

@@ -69,7 +69,7 @@ describe('administration pages', () => {
   it('shows Administration in the navigation of administrators only, and refuses the pages to others', async () => {
     expect((await get('/')).html).toContain('href="/admin"');
     expect((await get('/', 'owner')).html).not.toContain('href="/admin"');
-    for (const path of ['/admin', '/admin/people', '/admin/people/new', '/admin/departments', '/admin/delegations', '/admin/routing-rules', '/admin/routing-rules/new', '/admin/settings', '/admin/reports/new', '/admin/triage', '/admin/hmicfrs']) {
+    for (const path of ['/admin', '/admin/people', '/admin/people/new', '/admin/departments', '/admin/delegations', '/admin/routing-rules', '/admin/routing-rules/new', '/admin/settings', '/admin/reports/new', '/admin/triage', '/admin/hmicfrs', '/admin/consistency']) {
       const page = await get(path);
       expect([path, page.status]).toEqual([path, 200]);
       expect(page.html).toContain('govuk-service-navigation');
@@ -103,6 +103,22 @@ describe('administration pages', () => {
     expect(stale.status).toBe(412);
     expect(summary(stale.html)[0]!.message).toContain('Someone else changed this person');
     expect((await api.call<{ name: string; jobTitle: string }>('GET', `/api/people/${person.id}`)).body).toMatchObject({ name: 'Owen Price', jobTitle: 'Sergeant' });
+  });
+
+  it('keeps a department that is not (yet) one of the listed departments when another field is edited', async () => {
+    const person = (await api.call<{ id: string }>('POST', '/api/people', { name: 'Derek Moorcroft', email: 'derek.moorcroft@test.police.uk', roles: ['lead'] })).body;
+    // As people imported before departments were listed have it: a department name that is no department row.
+    await product.app.dataSource.query(`UPDATE people SET department = 'Crime and Operations' WHERE id = $1`, [person.id]);
+    const page = await get(`/admin/people/${person.id}`);
+    const selected = /<select[^>]*name="department"[\s\S]*?<option value="([^"]*)" selected>/.exec(page.html)?.[1];
+    expect(selected).toBe('Crime and Operations');
+    const version = /name="version" value="(\d+)"/.exec(page.html)![1]!;
+    // The browser sends back what the form shows, with only the job title changed.
+    const saved = await post(`/admin/people/${person.id}`, { version, name: 'Derek Moorcroft', email: 'derek.moorcroft@test.police.uk', roles: ['lead'], jobTitle: 'Chief Superintendent', department: selected! });
+    expect(saved.status).toBe(303);
+    expect((await api.call<{ jobTitle: string; department: string }>('GET', `/api/people/${person.id}`)).body).toMatchObject({ jobTitle: 'Chief Superintendent', department: 'Crime and Operations' });
+    const [audit] = (await product.app.dataSource.query(`SELECT summary FROM audit_events WHERE entity_id = $1 AND type = 'person_changed'`, [person.id])) as { summary: string }[];
+    expect(audit!.summary).toBe('Changed jobTitle of Derek Moorcroft');
   });
 
   it('deactivates and reactivates, sets a password by the rules, and emails a set-password link the person uses once', async () => {

@@ -25,6 +25,15 @@ describe('demo accounts', () => {
     expect(await product.app.dataSource.manager.count(LocalAccount)).toBe(accounts.length);
   });
 
+  it('makes every department the demo people and items name a real department', async () => {
+    const missing = (await product.app.dataSource.query(
+      `SELECT DISTINCT d FROM (SELECT department AS d FROM people UNION SELECT department FROM recommendations) used
+        WHERE d IS NOT NULL AND d <> '' AND NOT EXISTS (SELECT 1 FROM departments WHERE name = d)`,
+    )) as { d: string }[];
+    expect(missing).toEqual([]);
+    expect(Number((await product.app.dataSource.query(`SELECT count(*) AS n FROM departments`))[0].n)).toBeGreaterThan(3);
+  });
+
   it('leaves existing accounts alone when loaded again', async () => {
     const before = (await product.app.dataSource.query(`SELECT person_id, password_hash FROM local_accounts ORDER BY person_id`)) as unknown[];
     await loadDemoData({ dataSource: product.app.dataSource, ...product.app.services, logger: createLogger({ level: 'silent' }) });

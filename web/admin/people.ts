@@ -20,7 +20,11 @@ export function peoplePages({ deps, render, guard }: AdminContext): Router {
   const { dataSource, people, auth, passwordLinks } = deps;
   router.use(guard('people.manage'));
   const by = (req: Request) => ({ id: req.identity!.person.id, label: req.identity!.person.name });
-  const departments = async () => (await dataSource.manager.find(Department, { order: { name: 'ASC' } })).map((d) => d.name);
+  /** The force's departments, and the person's own even if it is not (yet) one of them: saving must not drop it. */
+  const departments = async (current?: string | null) => {
+    const names = (await dataSource.manager.find(Department, { order: { name: 'ASC' } })).map((d) => d.name);
+    return current && !names.includes(current) ? [...names, current].sort((a, b) => a.localeCompare(b)) : names;
+  };
 
   router.get('/', async (req, res) => {
     const status = req.query.status === 'deactivated' ? 'deactivated' : 'active';
@@ -53,7 +57,7 @@ export function peoplePages({ deps, render, guard }: AdminContext): Router {
       req,
       res,
       'person.njk',
-      { title: person.name, person, values, errors: options.errors, form: options.form, roleChoices, roleLabels, departments: await departments(), openItems, hasPassword, done: req.query.done, isSelf: person.id === req.identity!.person.id },
+      { title: person.name, person, values, errors: options.errors, form: options.form, roleChoices, roleLabels, departments: await departments(person.department), openItems, hasPassword, done: req.query.done, isSelf: person.id === req.identity!.person.id },
       options.status,
     );
   }
