@@ -1,6 +1,14 @@
 import { In, Not, type EntityManager } from 'typeorm';
 import { calendarDateInLondon } from '../domain/calendar';
-import { closureHowPhrases, type Actor, type ApprovalChain, type LifecycleEvent, type PendingExtension, type RecommendationState } from '../domain/lifecycle';
+import {
+  closureHowPhrases,
+  type Actor,
+  type ApprovalChain,
+  type LifecycleEvent,
+  type LifecycleEventType,
+  type PendingExtension,
+  type RecommendationState,
+} from '../domain/lifecycle';
 import type { IsoDate } from '../domain/vocabulary';
 import {
   ApprovalRequest,
@@ -63,7 +71,9 @@ const commandIs =
   (...commands: string[]) =>
   (t: Transition): boolean =>
     commands.includes(t.command);
-const hasEvent = (t: Transition, type: string): boolean => t.events.some((event) => event.type === type);
+const hasEvent = (t: Transition, type: LifecycleEventType): boolean => t.events.some((event) => event.type === type);
+const eventOf = <T extends LifecycleEventType>(t: Transition, type: T): Extract<LifecycleEvent, { type: T }> | undefined =>
+  t.events.find((event): event is Extract<LifecycleEvent, { type: T }> => event.type === type);
 
 /** The day the transition happened, as the lifecycle counts days (England and Wales). */
 const today = (t: Transition): IsoDate => calendarDateInLondon(Date.parse(t.occurredAt));
@@ -155,24 +165,29 @@ async function recordHmicfrsSubmission(tx: EntityManager, t: Transition): Promis
 // ---------------------------------------------------------------------------------------------------------------
 // hmicfrs_responses: what HMICFRS said, read from the event the lifecycle recorded.
 
-const realityTestWords = 'HMICFRS will reality-test it at the next inspection: ';
-
-const hmicfrsOutcomes: Array<{ event: string; outcome: HmicfrsResponseOutcome; reasons: (t: Transition, summary: string) => string | null }> = [
-  { event: 'closed', outcome: 'signed_off', reasons: (t) => t.after.closure?.reason ?? null },
-  { event: 'hmicfrs_not_accepted', outcome: 'not_accepted', reasons: (t) => t.after.lastRejection?.reasons ?? null },
-  { event: 'reality_test_at_next_inspection', outcome: 'reality_test', reasons: (_t, summary) => (summary.startsWith(realityTestWords) ? summary.slice(realityTestWords.length) : null) },
-  { event: 'verification_visit_recorded', outcome: 'verification_visit', reasons: (t) => t.after.hmicfrs?.visitNotes ?? null },
-];
+/** The response an event records, with HMICFRS's reasons (or the visit's notes); null when it records none. */
+function hmicfrsResponse(event: LifecycleEvent): { outcome: HmicfrsResponseOutcome; reasons: string | null; visitedOn: IsoDate | null } | null {
+  switch (event.type) {
+    case 'closed':
+      return { outcome: 'signed_off', reasons: event.reason, visitedOn: null };
+    case 'hmicfrs_not_accepted':
+      return { outcome: 'not_accepted', reasons: event.reasons, visitedOn: null };
+    case 'reality_test_at_next_inspection':
+      return { outcome: 'reality_test', reasons: event.reasons, visitedOn: null };
+    case 'verification_visit_recorded':
+      return { outcome: 'verification_visit', reasons: event.notes, visitedOn: event.visitedOn };
+    default:
+      return null;
+  }
+}
 
 async function recordHmicfrsResponse(tx: EntityManager, t: Transition): Promise<void> {
-  for (const { event, outcome, reasons } of hmicfrsOutcomes) {
-    const recorded = t.events.find((candidate) => candidate.type === event);
-    if (!recorded) continue;
+  for (const event of t.events) {
+    const response = hmicfrsResponse(event);
+    if (!response) continue;
     await insertOnce(tx, HmicfrsResponse, {
       recommendationId: t.recommendationId,
-      outcome,
-      reasons: reasons(t, recorded.summary),
-      visitedOn: outcome === 'verification_visit' ? (t.after.hmicfrs?.visitedOn ?? null) : null,
+      ...response,
       recordedOn: today(t),
       recordedBy: t.actor.personId,
       transitionId: t.transitionId,
@@ -195,14 +210,8 @@ function extensionOutcome(t: Transition): ExtensionOutcome {
   return 'lapsed';
 }
 
-/** The refusal's own words, cut out of the lifecycle's sentence ("Extension to … refused by …: <reason>; the due date stays …"). */
-function refusalReason(t: Transition, extension: PendingExtension): string | null {
-  const summary = t.events.find((event) => event.type === 'extension_refused')?.summary;
-  if (!summary) return null;
-  const prefix = `Extension to ${extension.requestedDueDate} refused by ${t.actor.personId}: `;
-  const suffix = `; the due date stays ${t.after.dueDate}`;
-  return summary.startsWith(prefix) && summary.endsWith(suffix) ? summary.slice(prefix.length, summary.length - suffix.length) : summary;
-}
+/** Why the extension was refused, as the refusal gave it. */
+const refusalReason = (t: Transition): string | null => eventOf(t, 'extension_refused')?.reason ?? null;
 
 function lapseReason(t: Transition): string {
   if (t.after.closure) return `Withdrawn: the item was closed (${closureHowPhrases[t.after.closure.how]})`;
@@ -245,7 +254,7 @@ async function syncExtensionRequest(tx: EntityManager, t: Transition): Promise<v
       status: outcome,
       decidedOn: outcome === 'approved' && granted ? granted.decidedOn : today(t),
       decidedBy: outcome === 'approved' && granted ? granted.approvedBy : t.actor.personId,
-      decisionReason: outcome === 'approved' ? null : outcome === 'refused' ? refusalReason(t, before) : lapseReason(t),
+      decisionReason: outcome === 'approved' ? null : outcome === 'refused' ? refusalReason(t) : lapseReason(t),
       closedTransitionId: t.transitionId,
     });
   }
@@ -385,7 +394,7 @@ function lastDecision(t: Transition, kind: ApprovalRequestKind, chain: ApprovalC
     const granted = t.after.dueDateHistory[t.after.dueDateHistory.length - 1];
     return { decision: 'approved', decidedBy: granted?.approvedBy ?? t.actor.personId, decidedOn: granted?.decidedOn ?? today(t), comment: null };
   }
-  if (outcome === 'refused') return { decision: 'rejected', decidedBy: t.actor.personId, decidedOn: today(t), comment: refusalReason(t, t.before.pendingExtension!) };
+  if (outcome === 'refused') return { decision: 'rejected', decidedBy: t.actor.personId, decidedOn: today(t), comment: refusalReason(t) };
   return null;
 }
 

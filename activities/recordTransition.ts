@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { actionLinkExpiry, createActionLinks } from '../api/actionLinks/tokens';
 import type { ActionLinkAction } from '../entities/ActionLink';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Actor, LifecycleCommand, LifecycleEvent, RecommendationState } from '../domain/lifecycle';
+import { describeEvent, peopleNamedIn, type Actor, type LifecycleCommand, type LifecycleEvent, type NameOf, type RecommendationState } from '../domain/lifecycle';
 import type { ItemKind } from '../domain/vocabulary';
 import { recordAudit } from '../entities/auditTrail';
 import { dueDateCalendarEvent } from './emails/dueDateCalendar';
@@ -183,7 +183,7 @@ interface TransitionFacts {
 const notificationsOf = (input: RecordTransitionInput) => input.events.flatMap((event) => (event.notify ?? []).map((notification) => ({ event, notification })));
 
 async function readFacts(tx: EntityManager, input: RecordTransitionInput): Promise<TransitionFacts> {
-  const named = input.events.flatMap((event) => event.summary.match(uuidPattern) ?? []);
+  const named = input.events.flatMap(peopleNamedIn);
   const recipients = notificationsOf(input).map((n) => n.notification.personId);
   const ids = [...new Set([...named, ...recipients, input.after.ownerId, input.after.leadId].filter((id): id is string => !!id))];
   const [row] = (await tx.query(
@@ -215,6 +215,7 @@ async function writeTransition(tx: EntityManager, input: RecordTransitionInput, 
   const transitionId = transitionIdOf(input.commandId);
   const occurredAt = new Date(input.occurredAt);
   const names = new Map([...facts.people.values()].map((p) => [p.id, p.name]));
+  const nameOf = (personId: string): string => names.get(personId) ?? personId;
   await recordAudit(
     tx,
     ...input.events.map((event, index) => ({
@@ -225,14 +226,14 @@ async function writeTransition(tx: EntityManager, input: RecordTransitionInput, 
       entityId: input.recommendationId,
       recommendationId: input.recommendationId,
       type: event.type,
-      summary: withNames(event.summary, names),
+      summary: describeEvent(event, nameOf),
       before: event.before,
       after: event.after,
       idempotencyKey: `${transitionId}:${index}`,
     })),
   );
   await projectTransition(tx, projectedTransition(input));
-  return queueNotifications(tx, input, facts, names, links);
+  return queueNotifications(tx, input, facts, nameOf, links);
 }
 
 /** Emails that set a due date carry it as a calendar entry. */
@@ -241,7 +242,7 @@ const datedTemplates = new Set<string>(['assigned_to_you', 'extension_approved']
 const outboxColumns = ['transition_id', 'template', 'recipient_id', 'to_address', 'recommendation_id', 'subject', 'body_text', 'body_html', 'calendar_event'];
 
 /** Renders and queues every email the transition's events ask for; the decision links of them all go in one statement. */
-async function queueNotifications(tx: EntityManager, input: RecordTransitionInput, facts: TransitionFacts, names: Map<string, string>, links: EmailLinks): Promise<PendingEmail[]> {
+async function queueNotifications(tx: EntityManager, input: RecordTransitionInput, facts: TransitionFacts, nameOf: NameOf, links: EmailLinks): Promise<PendingEmail[]> {
   const { after } = input;
   const transitionId = transitionIdOf(input.commandId);
   const itemLink = `${links.publicUrl}/recommendations/${input.recommendationId}`;
@@ -280,7 +281,7 @@ async function queueNotifications(tx: EntityManager, input: RecordTransitionInpu
       kind: facts.item.kind,
       text: after.text ?? facts.item.text,
       dueDate: after.dueDate,
-      whatHappened: withNames(event.summary, names),
+      whatHappened: describeEvent(event, nameOf),
       link: decisionLinks[notification.template] ? decisionPage : itemLink,
       decisions,
     });
@@ -297,7 +298,3 @@ async function queueNotifications(tx: EntityManager, input: RecordTransitionInpu
     values,
   )) as PendingEmail[];
 }
-
-const uuidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-
-const withNames = (sentence: string, names: Map<string, string>): string => sentence.replace(uuidPattern, (id) => names.get(id) ?? id);

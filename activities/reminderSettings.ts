@@ -5,7 +5,7 @@ import type { ReminderSettings } from '../workflows/messages';
 
 export const REMINDER_SETTINGS_KEY = 'reminders';
 
-/** The force's reminder settings as stored, or the defaults of DOMAIN.md while none are. */
+/** The force's reminder settings as stored, or the defaults of docs/reminders.md while none are. */
 export async function loadReminderSettings(manager: EntityManager): Promise<ReminderSettings> {
   const row = await manager.findOneBy(ForceSetting, { key: REMINDER_SETTINGS_KEY });
   const stored = (row?.value ?? {}) as Partial<ReminderSettings>;

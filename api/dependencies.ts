@@ -3,6 +3,7 @@ import type { Logger } from '../runtime/logger';
 import type { SmtpSink } from '../runtime/smtpSink';
 import type { PasswordLinkService } from './auth/passwordLinks';
 import type { AuthService } from './auth/service';
+import type { ConsistencyCheck } from './consistency/service';
 import type { PeopleService } from './people/service';
 import type { ReminderSettingsService } from './administration/reminderSettings';
 import type { EvidenceService } from './evidence/service';
@@ -11,8 +12,10 @@ import type { ReportService } from './reports/service';
 import type { RecommendationService } from './recommendations/service';
 
 export interface ReadinessCheck {
+  /** Every check that is not `degraded` passed. */
   ready: boolean;
-  checks: Record<string, { ok: boolean; detail?: string }>;
+  /** `degraded`: this check failing slows part of the service (mail waits in the outbox) rather than stopping it. */
+  checks: Record<string, { ok: boolean; detail?: string; degraded?: boolean }>;
 }
 
 /** Everything the HTTP layer needs, passed in so tests build the app with real services and no port. */
@@ -29,6 +32,8 @@ export interface ApiDependencies {
   people: PeopleService;
   /** Emailed links with which people choose their own password. */
   passwordLinks: PasswordLinkService;
+  /** Every open item's workflow against PostgreSQL: the admin page, its API and the metric. */
+  consistency: ConsistencyCheck;
   /** Largest evidence file accepted, in bytes. */
   evidenceMaxBytes: number;
   logger: Logger;

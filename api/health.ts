@@ -2,7 +2,7 @@ import type { ApiDependencies } from './dependencies';
 import { endpoint, type Feature } from './endpoint';
 import { healthSchema, readinessSchema } from './openapi/schemas';
 
-/** For orchestrators: /healthz says the process is alive; /readyz that its dependencies answer. */
+/** For orchestrators: /healthz says the process is alive; /readyz that its dependencies answer (SMTP only degrades). */
 export function healthFeature({ readiness }: ApiDependencies): Feature {
   return {
     mountPath: '',
@@ -22,12 +22,18 @@ export function healthFeature({ readiness }: ApiDependencies): Feature {
       endpoint({
         method: 'get',
         path: '/readyz',
-        summary: 'PostgreSQL, migrations and Temporal answer',
+        summary: 'PostgreSQL, migrations and Temporal answer; the mail server is reported too',
+        description:
+          'Not ready (503) when PostgreSQL, the migrations or Temporal fail. A mail server (SMTP) that does not answer only degrades the service: the answer stays 200 with status "degraded" and names the check, because commands still work and emails wait in the outbox until it answers.',
         access: 'public',
-        responses: { 200: { description: 'Ready', schema: readinessSchema }, 503: { description: 'Not ready', schema: readinessSchema } },
+        responses: { 200: { description: 'Ready, or ready but degraded', schema: readinessSchema }, 503: { description: 'Not ready', schema: readinessSchema } },
         async handle({ res }) {
           const result = await readiness();
-          res.status(result.ready ? 200 : 503).json({ status: result.ready ? 'ready' : 'not ready', checks: result.checks });
+          const degraded = Object.entries(result.checks)
+            .filter(([, check]) => !check.ok && check.degraded)
+            .map(([name]) => name);
+          const status = !result.ready ? 'not ready' : degraded.length ? 'degraded' : 'ready';
+          res.status(result.ready ? 200 : 503).json({ status, checks: result.checks, ...(degraded.length ? { degraded } : {}) });
         },
       }),
     ],

@@ -54,6 +54,8 @@ export const permissionTable = {
   'papers.read': { description: 'Produce committee papers (overview, quarterly update, tracker) as at any date', roles: everyone },
   'approvals.read': { description: 'See the approvals and extension decisions waiting for oneself', roles: everyone },
   'audit.read': { description: 'Read the whole audit trail, including sign-ins and refusals', roles: ['administrator', 'dcc'] },
+  'consistency.manage': { description: "Check that every open item's workflow agrees with PostgreSQL, and repair the differences", roles: ['administrator'] },
+  'mailbox.open': { description: 'Open the development mailbox: the emails caught locally, with their links, when no mail server is configured', roles: ['administrator'] },
   'apiTokens.manage': { description: "Issue, list and revoke API tokens: one's own, or anyone's for an administrator", roles: ['administrator'], relations: { self: everyone } },
 } as const satisfies Record<string, PermissionRule>;
 

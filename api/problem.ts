@@ -88,22 +88,61 @@ const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\
  * Paths of strings PostgreSQL cannot store: NUL characters, and halves of UTF-16 surrogate pairs (not Unicode at
  * all). They are refused with a 400 naming the field rather than failing in the database with a 500.
  */
-function unstorable(value: unknown, path: PropertyKey[] = [], found: PropertyKey[][] = []): PropertyKey[][] {
-  if (found.length >= 10) return found;
-  if (typeof value === 'string') {
-    if (value.includes('\u0000') || loneSurrogate.test(value)) found.push(path);
-  } else if (Array.isArray(value)) {
-    value.forEach((item, index) => unstorable(item, [...path, index], found));
-  } else if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
-    for (const [key, item] of Object.entries(value)) {
-      if (key.includes('\u0000') || loneSurrogate.test(key)) found.push([...path, key]);
-      else unstorable(item, [...path, key], found);
+function unstorable(value: unknown): PropertyKey[][] {
+  const found: PropertyKey[][] = [];
+  const broken = (text: string) => text.includes('\u0000') || loneSurrogate.test(text);
+  // A stack rather than recursion: however deep the value, the walk cannot overflow.
+  const pending: [unknown, PropertyKey[]][] = [[value, []]];
+  while (pending.length && found.length < 10) {
+    const [current, path] = pending.pop()!;
+    if (typeof current === 'string') {
+      if (broken(current)) found.push(path);
+    } else if (current && typeof current === 'object' && !Buffer.isBuffer(current)) {
+      const entries: [PropertyKey, unknown][] = Array.isArray(current) ? current.map((item, index) => [index, item]) : Object.entries(current);
+      const children: [unknown, PropertyKey[]][] = [];
+      for (const [key, item] of entries) {
+        if (typeof key === 'string' && broken(key)) found.push([...path, key]);
+        else children.push([item, [...path, key]]);
+      }
+      // Reversed onto the stack, so fields are reported in the order they were sent.
+      for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]!);
     }
   }
-  return found;
+  return found.slice(0, 10);
 }
 
+/** No request of this api nests deeper than a handful of levels; 64 leaves room and keeps every walk of a body cheap. */
+export const MAX_BODY_DEPTH = 64;
+
+/**
+ * How deeply a value nests (a scalar 0, `[]` or `{}` 1), counted without recursion and giving up as soon as it passes
+ * `limit`: a 100,000-deep array must not overflow the stack of whatever looks at it next.
+ */
+export function nestingDepth(value: unknown, limit = MAX_BODY_DEPTH): number {
+  let deepest = 0;
+  const pending: [unknown, number][] = [[value, 1]];
+  while (pending.length && deepest <= limit) {
+    const [current, depth] = pending.pop()!;
+    if (current === null || typeof current !== 'object' || Buffer.isBuffer(current)) continue;
+    deepest = Math.max(deepest, depth);
+    for (const child of Array.isArray(current) ? current : Object.values(current)) pending.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+function tooDeep(base: string, limit: number): ApiProblem {
+  return new ApiProblem(400, 'The request is nested too deeply', `Arrays and objects may be nested at most ${limit} levels deep. Nothing was saved.`, [
+    { field: base, message: `must not nest arrays or objects more than ${limit} levels deep` },
+  ]);
+}
+
+/** Refuses a parsed JSON body nested deeper than MAX_BODY_DEPTH, before authentication, validation or logging walk it. */
+export const refuseDeepBodies: RequestHandler = (req, _res, next) => {
+  next(nestingDepth(req.body) > MAX_BODY_DEPTH ? tooDeep('body', MAX_BODY_DEPTH) : undefined);
+};
+
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, base: 'body' | 'query' | 'params' = 'body'): z.output<S> {
+  if (nestingDepth(value) > MAX_BODY_DEPTH) throw tooDeep(base, MAX_BODY_DEPTH);
   const nul = unstorable(value);
   if (nul.length) throw ApiProblem.invalid(nul.map((path) => ({ field: fieldName(path, base), message: 'must be text without NUL characters (\\u0000) or broken Unicode' })));
   const result = schema.safeParse(value);
@@ -135,6 +174,11 @@ export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
   let problem: ApiProblem;
   if (error instanceof ApiProblem) {
     problem = error;
+  } else if (error instanceof URIError) {
+    // Express could not decode a percent-encoded part of the path (say %ff): the address is wrong, not the server.
+    problem = new ApiProblem(400, 'The address is not valid', 'Part of the address is not valid percent-encoded UTF-8 (such as %ff). Nothing was done.', [
+      { field: 'path', message: 'must be valid percent-encoded UTF-8' },
+    ]);
   } else if ((error as { type?: string }).type === 'entity.parse.failed') {
     problem = new ApiProblem(400, 'The request body is not valid JSON', (error as Error).message);
   } else if ((error as { type?: string }).type === 'entity.too.large') {

@@ -7,6 +7,7 @@ import { changePasswordRoutes, setPasswordRoutes } from '../web/account';
 import { adminRoutes } from '../web/admin/routes';
 import { signInRoutes } from '../web/signIn';
 import { evidenceUploadForms } from '../web/evidenceForms';
+import { badPageAddress } from '../web/badAddress';
 import { actionLinkRoutes } from './actionLinks/routes';
 import { delegationsFeature } from './administration/delegations';
 import { departmentsFeature } from './administration/departments';
@@ -16,6 +17,8 @@ import { approvalsFeature } from './approvals/routes';
 import { auditFeature } from './audit/routes';
 import { authenticate } from './auth/authenticate';
 import { apiTokensFeature, sessionFeature } from './auth/routes';
+import { metricsRoutes } from './consistency/metrics';
+import { consistencyFeature } from './consistency/routes';
 import type { ApiDependencies } from './dependencies';
 import { featureRouter, fullPath, type Feature } from './endpoint';
 import { evidenceFeature } from './evidence/routes';
@@ -24,7 +27,7 @@ import { importsFeature } from './imports/routes';
 import { docsFeature } from './openapi/routes';
 import { peopleFeature } from './people/routes';
 import { papersFeature } from './papers/routes';
-import { ApiProblem, notFoundHandler, problemHandler } from './problem';
+import { ApiProblem, notFoundHandler, problemHandler, refuseDeepBodies } from './problem';
 import { recommendationsFeature } from './recommendations/routes';
 import { auditRefusals } from './refusals';
 import { reportsFeature } from './reports/routes';
@@ -47,6 +50,7 @@ export function apiFeatures(deps: ApiDependencies): Feature[] {
     reminderSettingsFeature(deps),
     auditFeature(deps),
     papersFeature(deps),
+    consistencyFeature(deps),
   ];
   return [...features, docsFeature(() => features, `${deps.forceName} recommendation tracker`)];
 }
@@ -102,7 +106,7 @@ export function buildApp(deps: ApiDependencies): Express {
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
     }),
   );
   app.use(
@@ -125,8 +129,10 @@ export function buildApp(deps: ApiDependencies): Express {
     }),
   );
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(refuseDeepBodies); // before anything walks the body
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 50 }));
   app.use(evidenceUploadForms(deps)); // a page's file upload carries its CSRF field inside the multipart body
+  app.use(metricsRoutes(deps.consistency));
   app.use(authenticate(deps.auth));
 
   const features = apiFeatures(deps);
@@ -136,8 +142,8 @@ export function buildApp(deps: ApiDependencies): Express {
   app.use(signInRoutes(deps));
   app.use(setPasswordRoutes(deps));
   app.use('/action-links', actionLinkRoutes(deps));
-  if (deps.mailbox) {
-    // Loaded only when the local sink runs, so production never serves it.
+  if (deps.mailbox && process.env.NODE_ENV !== 'production') {
+    // Loaded only when the local sink runs, and never in production: it shows every email's working links.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { createMailboxRouter } = require('../web/mailbox') as typeof import('../web/mailbox');
     app.use('/dev/mailbox', createMailboxRouter(deps.mailbox));
@@ -148,6 +154,7 @@ export function buildApp(deps: ApiDependencies): Express {
   app.use(changePasswordRoutes(deps));
 
   app.use(notFoundHandler);
+  app.use(badPageAddress(deps));
   app.use(auditRefusals(deps.dataSource));
   app.use(problemHandler);
   return app;

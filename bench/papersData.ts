@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client as PgClient } from 'pg';
 import { calendarDateInLondon } from '../domain/calendar';
 import type { CommandContext, Directory, LifecycleCommand, RecommendationState } from '../domain/lifecycle';
-import { decide, initialState } from '../domain/lifecycle';
+import { decide, describeEvent, initialState } from '../domain/lifecycle';
 import type { ClosureCategory, ItemKind, Role, SourceKind } from '../domain/vocabulary';
 
 /**
@@ -215,7 +215,7 @@ function runItem(facts: ItemFacts, sourceKind: SourceKind, plan: Plan[], directo
         entityId: facts.id,
         recommendationId: facts.id,
         type: event.type,
-        summary: event.summary,
+        summary: describeEvent(event, (id) => id),
         before: event.before,
         after: event.after,
       });

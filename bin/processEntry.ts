@@ -23,6 +23,7 @@ export async function runProcess(role: 'api' | 'worker'): Promise<void> {
       trustProxy: config.TRUST_PROXY,
       evidenceMaxMb: config.EVIDENCE_MAX_MB,
       workerCachedWorkflows: config.TEMPORAL_WORKER_CACHED_WORKFLOWS,
+      consistencyCheckEveryMs: config.CONSISTENCY_CHECK_MINUTES * 60_000,
       logger,
       runApi: role === 'api',
       runWorker: role === 'worker',

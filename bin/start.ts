@@ -4,6 +4,7 @@ import { startApplication, type RunningApplication } from '../runtime/applicatio
 import { startInfrastructure, type Infrastructure } from '../runtime/infrastructure';
 import { acquireInstanceLock } from '../runtime/instanceLock';
 import { configureOrExit, exitWith, onShutdownSignal } from './configure';
+import { mailBannerLines, smtpBannerLine, type MailDestination } from './mailBanner';
 
 /** `npm start`: the whole product in one process, on embedded PostgreSQL, Temporal and SMTP unless configured otherwise. */
 async function main(): Promise<void> {
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
       trustProxy: config.TRUST_PROXY,
       evidenceMaxMb: config.EVIDENCE_MAX_MB,
       workerCachedWorkflows: config.TEMPORAL_WORKER_CACHED_WORKFLOWS,
+      consistencyCheckEveryMs: config.CONSISTENCY_CHECK_MINUTES * 60_000,
       logger,
       runApi: true,
       runWorker: true,
@@ -53,12 +55,20 @@ async function main(): Promise<void> {
     exitWith(logger, error);
   }
 
+  const mail: MailDestination = {
+    caught: !!infrastructure.sink,
+    smtpUrl: infrastructure.smtpUrl,
+    publicUrl: config.publicUrl,
+    mailDir: `${config.dataDir}/mail`,
+    production: config.NODE_ENV === 'production',
+  };
+  if (mail.caught) logger.warn({ mailDir: mail.mailDir }, 'SMTP_URL is not set: emails are caught in a local mailbox and not delivered');
   const lines = [
     '',
     `  ${config.FORCE_NAME} recommendation tracker is running.`,
     '',
+    ...mailBannerLines(mail),
     `  Open the product          ${config.publicUrl}/`,
-    ...(infrastructure.sink ? [`  Development mailbox       ${config.publicUrl}/dev/mailbox   (every email the product sends)`] : []),
     ...(infrastructure.temporalUiUrl ? [`  Temporal Web UI           ${infrastructure.temporalUiUrl}   (one workflow per recommendation)`] : []),
     `  API                       ${config.publicUrl}/api/recommendations   (reference: ${config.publicUrl}/api/docs)`,
     ...(config.DEMO_DATA
@@ -68,7 +78,7 @@ async function main(): Promise<void> {
     '',
     `  PostgreSQL                ${infrastructure.embedded.postgres ? `embedded, data in ${config.dataDir}/postgres` : 'DATABASE_URL'}`,
     `  Temporal                  ${infrastructure.embedded.temporal ? `dev server on ${infrastructure.temporalAddress}, state in ${config.dataDir}/temporal.sqlite` : infrastructure.temporalAddress}`,
-    `  SMTP                      ${infrastructure.embedded.smtp ? `local sink on ${infrastructure.smtpUrl}, mail kept in ${config.dataDir}/mail` : 'SMTP_URL'}`,
+    smtpBannerLine(mail),
     '',
     '  Press Ctrl-C to stop. Starting again keeps all data.',
     '',

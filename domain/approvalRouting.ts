@@ -2,7 +2,7 @@ import type { ClosureCategory, IsoDate, ItemKind, Role, SourceKind } from './voc
 import { roleLabels } from './vocabulary';
 
 /**
- * Who must approve a closure (../shared/DOMAIN.md, "Approval routing"), as data and pure functions.
+ * Who must approve a closure (docs/lifecycle.md, "Approval routing"), as data and pure functions.
  *
  * A force's routing rules are plain data (so they can live in configuration): each rule says which items it
  * matches and the ordered steps of its approval chain. `chooseRoute` picks the rule for an item; when a step

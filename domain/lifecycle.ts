@@ -1,5 +1,5 @@
 import type { ClosureCategory, IsoDate, Role } from './vocabulary';
-import { closureCategories, closureCategoryLabels, isIsoDate } from './vocabulary';
+import { closureCategories, isIsoDate } from './vocabulary';
 import type { Delegation, Person, RoutingItem, RoutingRule } from './approvalRouting';
 import { chooseRoute, defaultRoutingRules, describeStep, extensionRoute, resolveApprover } from './approvalRouting';
 import type {
@@ -11,8 +11,8 @@ import type {
   PartStatus,
   RecommendationState,
 } from './lifecycleStates';
+import type { ChangedMaterial, LifecycleEventData, StepRef } from './lifecycleEvents';
 import {
-  closureHowPhrases,
   openStatuses,
   ownedStatuses,
   partStatuses,
@@ -22,10 +22,11 @@ import {
 } from './lifecycleStates';
 
 export * from './lifecycleStates';
+export * from './lifecycleEvents';
 export type { Delegation, Person, RouteStep, RoutingItem, RoutingRule } from './approvalRouting';
 
 /**
- * The lifecycle of one recommendation (../shared/DOMAIN.md, "The lifecycle of one item"), as pure functions.
+ * The lifecycle of one recommendation (docs/lifecycle.md, "The lifecycle of one item"), as pure functions.
  * `decide` is the one place that says whether a command is allowed and what it changes; the workflow's
  * update validators, the workflow's handlers and the api all call it. `availableCommands` says which
  * buttons a person should see. Nothing here reads the clock or does I/O: time comes in `context.today`.
@@ -176,10 +177,8 @@ export interface LifecycleNotification {
   template: NotificationTemplate;
 }
 
-/** What happened, as recorded in the audit trail: before/after hold only the fields that changed. */
-export interface LifecycleEvent {
-  type: string;
-  summary: string;
+/** How an event was recorded: before/after hold only the fields that changed. */
+export interface LifecycleEventRecord {
   before: Partial<RecommendationState>;
   after: Partial<RecommendationState>;
   /** Who must be told (one entry per person and template). */
@@ -187,6 +186,9 @@ export interface LifecycleEvent {
   /** When it happened, if the command's context said (`context.now`). */
   at?: string;
 }
+
+/** What happened (its typed facts) and what it changed; `describeEvent` puts it into words. */
+export type LifecycleEvent = LifecycleEventData & LifecycleEventRecord;
 
 export type Decision =
   | { accepted: true; state: RecommendationState; events: LifecycleEvent[] }
@@ -229,7 +231,7 @@ class Change {
     this.state = start;
   }
 
-  record(type: string, summary: string, patch: Partial<RecommendationState>, notify: Array<LifecycleNotification | null> = []): void {
+  record(data: LifecycleEventData, patch: Partial<RecommendationState>, notify: Array<LifecycleNotification | null> = []): void {
     const next: RecommendationState = { ...this.state, ...patch };
     const before: Record<string, unknown> = {};
     const after: Record<string, unknown> = {};
@@ -243,7 +245,7 @@ class Change {
     for (const entry of notify) {
       if (entry && !recipients.some((known) => known.personId === entry.personId && known.template === entry.template)) recipients.push(entry);
     }
-    const event: LifecycleEvent = { type, summary, before: before as Partial<RecommendationState>, after: after as Partial<RecommendationState> };
+    const event: LifecycleEvent = { ...data, before: before as Partial<RecommendationState>, after: after as Partial<RecommendationState> };
     if (recipients.length > 0) event.notify = recipients;
     if (this.at !== undefined) event.at = this.at;
     this.events.push(event);
@@ -323,13 +325,7 @@ function openStep(chain: ApprovalChain, index: number, state: RecommendationStat
   return { ...chain, current: index, steps: chain.steps.map((existing, stepIndex) => (stepIndex === index ? opened : existing)) };
 }
 
-function stepWords(chain: ApprovalChain, index: number): string {
-  return `step ${index + 1} of ${chain.steps.length}, ${describeStep(chain.steps[index]!.step)}`;
-}
-
-function askedWords(step: ApprovalStep): string {
-  return step.onBehalfOf ? `${step.approverId} (standing in for ${step.onBehalfOf})` : `${step.approverId}`;
-}
+const stepRef = (chain: ApprovalChain, index: number): StepRef => ({ number: index + 1, of: chain.steps.length, step: chain.steps[index]!.step });
 
 /** Opens the closure chain's step `index` and records who was asked (or that nobody could be found). */
 /** The chain with its current step approved by `actor` (in person or standing in), recording what was approved. */
@@ -351,15 +347,13 @@ function openClosureStep(change: Change, chain: ApprovalChain, index: number, co
   const step = opened.steps[index]!;
   if (step.approverId) {
     change.record(
-      'approval_requested',
-      `Approval requested from ${askedWords(step)} (${stepWords(opened, index)})`,
+      { type: 'approval_requested', step: stepRef(opened, index), approverId: step.approverId, onBehalfOf: step.onBehalfOf },
       { approval: opened, status: 'awaiting_approval' },
       [tell(step.approverId, 'approval_requested')],
     );
   } else {
     change.record(
-      'approver_not_found',
-      `Waiting for an approver (${stepWords(opened, index)}): ${step.waitingReason}`,
+      { type: 'approver_not_found', step: stepRef(opened, index), waitingReason: step.waitingReason! },
       { approval: opened, status: 'evidence_submitted' },
       activePeopleWithRole(context, 'administrator').map((id) => tell(id, 'approver_needed')),
     );
@@ -374,15 +368,13 @@ function openExtensionStep(change: Change, index: number, context: CommandContex
   const pendingExtension = { ...extension, chain: opened };
   if (step.approverId) {
     change.record(
-      'extension_approval_requested',
-      `Extension to ${extension.requestedDueDate} put to ${askedWords(step)} (${stepWords(opened, index)})`,
+      { type: 'extension_approval_requested', to: extension.requestedDueDate, step: stepRef(opened, index), approverId: step.approverId, onBehalfOf: step.onBehalfOf },
       { pendingExtension },
       [tell(step.approverId, 'extension_requested')],
     );
   } else {
     change.record(
-      'extension_approver_not_found',
-      `Extension to ${extension.requestedDueDate} is waiting for an approver (${stepWords(opened, index)}): ${step.waitingReason}`,
+      { type: 'extension_approver_not_found', to: extension.requestedDueDate, step: stepRef(opened, index), waitingReason: step.waitingReason! },
       { pendingExtension },
       activePeopleWithRole(context, 'administrator').map((id) => tell(id, 'approver_needed')),
     );
@@ -425,7 +417,7 @@ function stepDeciderRefusal(state: RecommendationState, chain: ApprovalChain, ac
  * Approvals given to evidence or text that has since changed are outdated: they are set aside (kept in the step's
  * `outdated` list) and the chain goes back to the first outdated step, which is asked again.
  */
-function outdateApprovals(change: Change, context: CommandContext, why: string): void {
+function outdateApprovals(change: Change, context: CommandContext, changed: ChangedMaterial): void {
   const chain = change.state.approval;
   if (!chain || (change.state.status !== 'awaiting_approval' && change.state.status !== 'evidence_submitted')) return;
   const evidenceVersion = change.state.evidence?.version ?? 0;
@@ -435,7 +427,9 @@ function outdateApprovals(change: Change, context: CommandContext, why: string):
   );
   if (first < 0) {
     const current = chain.steps[chain.current];
-    if (current?.approverId) change.record('approval_request_refreshed', `${askedWords(current)} is asked to look at the change: ${why}`, {}, [tell(current.approverId, 'evidence_amended')]);
+    if (current?.approverId) {
+      change.record({ type: 'approval_request_refreshed', approverId: current.approverId, onBehalfOf: current.onBehalfOf, changed }, {}, [tell(current.approverId, 'evidence_amended')]);
+    }
     return;
   }
   const setAside: GivenApproval[] = [];
@@ -447,8 +441,7 @@ function outdateApprovals(change: Change, context: CommandContext, why: string):
   });
   const reset: ApprovalChain = { ...chain, current: first, steps };
   change.record(
-    'approvals_outdated',
-    `${setAside.length} approval${setAside.length === 1 ? '' : 's'} outdated because ${why}; step ${first + 1} is asked again`,
+    { type: 'approvals_outdated', count: setAside.length, changed, askedAgainFrom: first + 1 },
     { approval: reset },
     setAside.map((approval) => tell(approval.by, 'approval_outdated')),
   );
@@ -627,8 +620,7 @@ function assignment(
   change: Change,
   command: { ownerId: string; leadId: string; dueDate: IsoDate },
   context: CommandContext,
-  type: string,
-  summary: string,
+  as: { type: 'owner_assigned' } | { type: 'reactivated'; reason: string },
   reason: string,
 ): void {
   const state = change.state;
@@ -637,10 +629,9 @@ function assignment(
       ? state.dueDateHistory
       : [...state.dueDateHistory, { dueDate: command.dueDate, reason, approvedBy: context.actor.personId, decidedOn: context.today, kind: 'set' as const }];
   // A fresh assignment sets its own due date, so an extension asked for under the old one is withdrawn.
-  const withdrawn = state.pendingExtension ? `; the request to extend to ${state.pendingExtension.requestedDueDate} is withdrawn` : '';
+  const withdrawnExtensionTo = state.pendingExtension?.requestedDueDate ?? null;
   change.record(
-    type,
-    `${summary}${withdrawn}`,
+    { ...as, ownerId: command.ownerId, leadId: command.leadId, dueDate: command.dueDate, withdrawnExtensionTo },
     {
       status: 'assigned',
       ownerId: command.ownerId,
@@ -670,8 +661,7 @@ function close(change: Change, how: ClosureHow, reason: string, context: Command
   const state = change.state;
   const approval = state.approval && state.approval.current >= state.approval.steps.length ? state.approval : null;
   change.record(
-    'closed',
-    `Closed: ${closureHowPhrases[how]}${supersededBy ? ` by ${supersededBy}` : ''} (${reason})`,
+    { type: 'closed', how, reason, supersededBy },
     {
       status: 'closed',
       closure: {
@@ -705,7 +695,7 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
   switch (command.type) {
     case 'markNotForTheForce': {
       if (blank(command.reason)) return refuse('a reason is needed to mark a recommendation not for the force');
-      change.record('marked_not_for_the_force', command.reason.trim(), { status: 'not_for_the_force', notForTheForceReason: command.reason.trim() });
+      change.record({ type: 'marked_not_for_the_force', reason: command.reason.trim() }, { status: 'not_for_the_force', notForTheForceReason: command.reason.trim() });
       return change.done();
     }
 
@@ -713,14 +703,14 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
       if (blank(command.reason)) return no('a reason is needed to reactivate it');
       const problem = assignmentProblem(command, today);
       if (problem) return no(problem);
-      assignment(change, command, context, 'reactivated', `Reactivated and assigned, due ${command.dueDate}: ${command.reason.trim()}`, 'Due date set when reactivated');
+      assignment(change, command, context, { type: 'reactivated', reason: command.reason.trim() }, 'Due date set when reactivated');
       return change.done();
     }
 
     case 'setCategory': {
       if (!closureCategories.includes(command.category)) return no('the category must be 1, 2, 3 or 4');
       if (command.category === state.category) return no(`it is already category ${command.category} (${categoryWords[command.category]})`);
-      change.record('category_set', `Closure category set: ${closureCategoryLabels[command.category]}`, { category: command.category });
+      change.record({ type: 'category_set', category: command.category }, { category: command.category });
       return change.done();
     }
 
@@ -733,20 +723,18 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
     case 'assign': {
       const problem = assignmentProblem(command, today);
       if (problem) return no(problem);
-      assignment(change, command, context, 'owner_assigned', `Assigned to ${command.ownerId} with ${command.leadId} as lead, due ${command.dueDate}`, 'Due date set when assigned');
+      assignment(change, command, context, { type: 'owner_assigned' }, 'Due date set when assigned');
       return change.done();
     }
 
     case 'accept': {
-      change.record('owner_accepted', `Accepted by ${state.ownerId}${isOwner(state, actor) ? '' : ` (recorded by ${actor.personId ?? 'the system'})`}`, {
-        status: 'in_progress',
-      });
+      change.record({ type: 'owner_accepted', ownerId: state.ownerId!, by: actor.personId }, { status: 'in_progress' });
       return change.done();
     }
 
     case 'postUpdate': {
       if (blank(command.text)) return no('the update has no text');
-      change.record('progress_updated', command.text.trim(), {
+      change.record({ type: 'progress_updated', text: command.text.trim() }, {
         latestUpdate: { text: command.text.trim(), by: actor.personId, on: today },
         updateCount: state.updateCount + 1,
       });
@@ -755,14 +743,14 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
 
     case 'flagAtRisk': {
       if (blank(command.reason)) return no('a reason is needed');
-      change.record('flagged_at_risk', `Flagged at risk: ${command.reason.trim()}`, {
+      change.record({ type: 'flagged_at_risk', reason: command.reason.trim() }, {
         atRisk: { reason: command.reason.trim(), flaggedBy: actor.personId, flaggedOn: today },
       });
       return change.done();
     }
 
     case 'clearAtRisk': {
-      change.record('at_risk_cleared', command.reason?.trim() ? `No longer at risk: ${command.reason.trim()}` : 'No longer at risk', { atRisk: null });
+      change.record({ type: 'at_risk_cleared', reason: command.reason?.trim() || null }, { atRisk: null });
       return change.done();
     }
 
@@ -775,7 +763,7 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
       const chain: ApprovalChain = { routeId: steps.length > 1 ? 'extension-lead-and-dcc' : 'extension-lead', startedOn: today, current: 0, steps };
       const firstStep = openStep(chain, 0, state, context).steps[0]!;
       if (!firstStep.approverId) return no(firstStep.waitingReason!);
-      change.record('extension_requested', `Extension requested from ${state.dueDate} to ${command.newDueDate}: ${command.reason.trim()}`, {
+      change.record({ type: 'extension_requested', from: state.dueDate, to: command.newDueDate, reason: command.reason.trim() }, {
         pendingExtension: { requestedDueDate: command.newDueDate, reason: command.reason.trim(), requestedBy: actor.personId, requestedOn: today, chain },
       });
       openExtensionStep(change, 0, context);
@@ -788,8 +776,7 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
       if (!command.approved) {
         if (blank(command.reason)) return no('a reason is needed to refuse an extension');
         change.record(
-          'extension_refused',
-          `Extension to ${extension.requestedDueDate} refused by ${actor.personId}: ${command.reason!.trim()}; the due date stays ${state.dueDate}`,
+          { type: 'extension_refused', to: extension.requestedDueDate, by: actor.personId!, reason: command.reason!.trim(), dueDateStays: state.dueDate },
           { pendingExtension: null },
           [tell(state.ownerId, 'extension_refused'), tell(extension.requestedBy, 'extension_refused')],
         );
@@ -797,15 +784,15 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
       }
       const approvedChain = withApproval(chain, state, actor, today, command.reason);
       if (approvedChain.current < approvedChain.steps.length) {
-        change.record('extension_step_approved', `Extension to ${extension.requestedDueDate} approved by ${actor.personId} (${stepWords(chain, chain.current)})`, {
-          pendingExtension: { ...extension, chain: approvedChain },
-        });
+        change.record(
+          { type: 'extension_step_approved', to: extension.requestedDueDate, step: stepRef(chain, chain.current), by: actor.personId! },
+          { pendingExtension: { ...extension, chain: approvedChain } },
+        );
         openExtensionStep(change, approvedChain.current, context);
         return change.done();
       }
       change.record(
-        'extension_approved',
-        `Due date extended from ${state.dueDate} to ${extension.requestedDueDate}, approved by ${actor.personId}: ${extension.reason}`,
+        { type: 'extension_approved', from: state.dueDate, to: extension.requestedDueDate, by: actor.personId!, reason: extension.reason },
         {
           dueDate: extension.requestedDueDate,
           dueDateHistory: [
@@ -824,7 +811,7 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
       if (!reference) return no('the part needs a reference, such as "4a"');
       if (blank(command.text)) return no('the part needs its text');
       if (state.parts.some((part) => part.reference === reference)) return no(`there is already a part ${reference}`);
-      change.record('part_added', `Part ${reference} added`, {
+      change.record({ type: 'part_added', reference }, {
         parts: [...state.parts, { reference, text: command.text.trim(), status: 'not_started' }],
       });
       return change.done();
@@ -835,7 +822,7 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
       if (!part) return no(`there is no part ${command.reference}; its parts are ${state.parts.map((known) => known.reference).join(', ')}`);
       if (!partStatuses.includes(command.status)) return no('a part is not started, in progress or complete');
       if (part.status === command.status) return no(`part ${part.reference} is already ${partStatusLabels[part.status].toLowerCase()}`);
-      change.record('part_progressed', `Part ${part.reference}: ${partStatusLabels[part.status].toLowerCase()} → ${partStatusLabels[command.status].toLowerCase()}`, {
+      change.record({ type: 'part_progressed', reference: part.reference, from: part.status, to: command.status }, {
         parts: state.parts.map((existing) => (existing.reference === part.reference ? { ...existing, status: command.status } : existing)),
       });
       return change.done();
@@ -849,15 +836,15 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
         const part = state.parts.find((candidate) => candidate.reference === command.partReference);
         if (!part) return no(`there is no part ${command.partReference}`);
         if (part.text === text) return no(`part ${part.reference} already has that text`);
-        change.record('text_amended', `Text of part ${part.reference} changed: ${command.reason.trim()}`, {
+        change.record({ type: 'text_amended', partReference: part.reference, reason: command.reason.trim() }, {
           parts: state.parts.map((existing) => (existing.reference === part.reference ? { ...existing, text } : existing)),
           textVersion: state.textVersion + 1,
         });
       } else {
         if (state.text === text) return no('the text is unchanged');
-        change.record('text_amended', `Text changed: ${command.reason.trim()}`, { text, textVersion: state.textVersion + 1 });
+        change.record({ type: 'text_amended', partReference: null, reason: command.reason.trim() }, { text, textVersion: state.textVersion + 1 });
       }
-      outdateApprovals(change, context, 'the text changed');
+      outdateApprovals(change, context, 'text');
       return change.done();
     }
 
@@ -868,8 +855,7 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
       if (!route || route.steps.length === 0) return no('no approval route fits this recommendation; an administrator must check the routing rules');
       const chain: ApprovalChain = { routeId: route.id, startedOn: today, current: 0, steps: route.steps.map(emptyStep) };
       change.record(
-        'evidence_submitted',
-        `Evidence submitted by ${actor.personId ?? 'the system'}: ${command.summary.trim()}`,
+        { type: 'evidence_submitted', by: actor.personId, evidence: command.summary.trim() },
         {
           evidence: { summary: command.summary.trim(), version: (state.evidence?.version ?? 0) + 1, submittedBy: actor.personId, submittedOn: today },
           atRisk: null,
@@ -882,10 +868,10 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
     case 'amendEvidence': {
       if (blank(command.summary)) return no('describe the evidence (documents, links or notes)');
       if (state.evidence && state.evidence.summary === command.summary.trim()) return no('the evidence is unchanged');
-      change.record('evidence_amended', `Evidence changed: ${command.summary.trim()}`, {
+      change.record({ type: 'evidence_amended', evidence: command.summary.trim() }, {
         evidence: { summary: command.summary.trim(), version: (state.evidence?.version ?? 0) + 1, submittedBy: actor.personId, submittedOn: today },
       });
-      outdateApprovals(change, context, 'the evidence changed');
+      outdateApprovals(change, context, 'evidence');
       return change.done();
     }
 
@@ -894,16 +880,14 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
       const approvedChain = withApproval(chain, state, actor, today, command.comment);
       const given = approvedChain.steps[chain.current]!.approval!;
       change.record(
-        'approval_given',
-        `Approved by ${actor.personId}${given.onBehalfOf ? ` for ${given.onBehalfOf}` : ''} (${stepWords(chain, chain.current)})${given.comment ? `: ${given.comment}` : ''}`,
+        { type: 'approval_given', step: stepRef(chain, chain.current), by: given.by, onBehalfOf: given.onBehalfOf, comment: given.comment },
         { approval: approvedChain },
       );
       if (approvedChain.current < approvedChain.steps.length) {
         openClosureStep(change, approvedChain, approvedChain.current, context);
       } else {
         change.record(
-          'approval_chain_completed',
-          'Every approver has approved; the self-certification letter can now be signed',
+          { type: 'approval_chain_completed' },
           { status: 'awaiting_self_certification' },
           [...activePeopleWithRole(context, 'administrator'), ...activePeopleWithRole(context, 'dcc')].map((id) => tell(id, 'ready_for_self_certification')),
         );
@@ -915,8 +899,7 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
       if (blank(command.reasons)) return no('the owner must be told why: give the reasons');
       const chain = state.approval!;
       change.record(
-        'approval_rejected',
-        `Rejected by ${actor.personId} (${stepWords(chain, chain.current)}): ${command.reasons.trim()}`,
+        { type: 'approval_rejected', step: stepRef(chain, chain.current), by: actor.personId!, reasons: command.reasons.trim() },
         {
           status: 'in_progress',
           approval: null,
@@ -949,12 +932,11 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
       const category = state.category!;
       const next: LifecycleStatus = category === 2 ? 'closed' : category === 3 ? 'self_certified' : 'awaiting_verification_visit';
       if (next === 'closed') {
-        change.record('self_certified', `Self-certified: letter signed by ${selfCertification.signatory} on ${signedOn}`, { selfCertification });
+        change.record({ type: 'self_certified', signatory: selfCertification.signatory, signedOn, followUp: 'none' }, { selfCertification });
         close(change, 'self_certified', `Letter signed by ${selfCertification.signatory}`, context);
       } else {
         change.record(
-          'self_certified',
-          `Self-certified: letter signed by ${selfCertification.signatory} on ${signedOn}; ${category === 3 ? 'to be submitted to HMICFRS for sign-off' : 'HMICFRS will visit to verify'}`,
+          { type: 'self_certified', signatory: selfCertification.signatory, signedOn, followUp: category === 3 ? 'hmicfrs_sign_off' : 'verification_visit' },
           { selfCertification, status: next },
           activePeopleWithRole(context, 'liaison_lead').map((id) => tell(id, 'ready_for_hmicfrs_submission')),
         );
@@ -963,7 +945,7 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
     }
 
     case 'submitToHmicfrs': {
-      change.record('submitted_to_hmicfrs', `Submitted to HMICFRS for sign-off${command.reference?.trim() ? ` (${command.reference.trim()})` : ''}`, {
+      change.record({ type: 'submitted_to_hmicfrs', reference: command.reference?.trim() || null }, {
         status: 'awaiting_hmicfrs_sign_off',
         hmicfrs: {
           submittedOn: today,
@@ -981,7 +963,7 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
       if (!isIsoDate(command.visitedOn)) return no('the date of the visit must be a real date (YYYY-MM-DD)');
       if (command.visitedOn > today) return no(`the visit cannot be recorded before it happens (${command.visitedOn})`);
       const hmicfrs = state.hmicfrs ?? { submittedOn: null, submittedBy: null, reference: null, realityTestAtNextInspection: false, visitedOn: null, visitNotes: null };
-      change.record('verification_visit_recorded', `HMICFRS verification visit on ${command.visitedOn}${command.notes?.trim() ? `: ${command.notes.trim()}` : ''}`, {
+      change.record({ type: 'verification_visit_recorded', visitedOn: command.visitedOn, notes: command.notes?.trim() || null }, {
         status: 'verification_visit_held',
         hmicfrs: { ...hmicfrs, visitedOn: command.visitedOn, visitNotes: command.notes?.trim() || null },
       });
@@ -1000,16 +982,14 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
           return change.done();
         case 'reality_test':
           change.record(
-            'reality_test_at_next_inspection',
-            `HMICFRS will reality-test it at the next inspection${command.reasons?.trim() ? `: ${command.reasons.trim()}` : ''}`,
+            { type: 'reality_test_at_next_inspection', reasons: command.reasons?.trim() || null },
             { status: 'reality_test_at_next_inspection', hmicfrs: { ...state.hmicfrs!, realityTestAtNextInspection: true } },
           );
           return change.done();
         case 'not_accepted':
           if (blank(command.reasons)) return no('the owner must be told why HMICFRS did not accept it: give the reasons');
           change.record(
-            'hmicfrs_not_accepted',
-            `HMICFRS did not accept it: ${command.reasons!.trim()}`,
+            { type: 'hmicfrs_not_accepted', reasons: command.reasons!.trim() },
             {
               status: 'in_progress',
               closure: null,
@@ -1048,8 +1028,7 @@ export function decide(state: RecommendationState, command: LifecycleCommand, co
     case 'reopen': {
       if (blank(command.reason)) return no('a reason is needed to reopen a closed recommendation');
       change.record(
-        'reopened',
-        `Reopened (was ${closureHowPhrases[state.closure!.how]}): ${command.reason.trim()}`,
+        { type: 'reopened', was: state.closure!.how, reason: command.reason.trim() },
         { status: 'reopened', closure: null, approval: null, selfCertification: null, hmicfrs: null, reopenCount: state.reopenCount + 1 },
         [tell(state.ownerId, 'item_reopened'), tell(state.leadId, 'item_reopened')],
       );
@@ -1085,11 +1064,9 @@ function reassign(
       if (involved) return no(`${ownerId} is approving it, and an approver may never approve an item they own`);
     }
   }
-  const changes = [
-    ownerId !== state.ownerId ? `owner ${state.ownerId} → ${ownerId}` : null,
-    leadId !== state.leadId ? `lead ${state.leadId} → ${leadId}` : null,
-  ].filter((text): text is string => text !== null);
-  change.record('handed_over', `Handed over (${changes.join(', ')}): ${command.reason.trim()}`, { ownerId, leadId }, [
+  const owner = ownerId !== state.ownerId ? { from: state.ownerId!, to: ownerId } : null;
+  const lead = leadId !== state.leadId ? { from: state.leadId!, to: leadId } : null;
+  change.record({ type: 'handed_over', owner, lead, reason: command.reason.trim() }, { ownerId, leadId }, [
     ownerId !== state.ownerId ? tell(ownerId, 'assigned_to_you') : null,
     ownerId !== state.ownerId ? tell(state.ownerId, 'handed_over') : null,
     leadId !== state.leadId ? tell(leadId, 'lead_for_item') : null,

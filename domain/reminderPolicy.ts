@@ -5,7 +5,7 @@ import { workingStatuses } from './lifecycleStates';
 import type { WorkingCalendar } from './workingDays';
 
 /**
- * When the product nudges people about an item (../shared/DOMAIN.md, "Time: reminders and escalation"), as pure
+ * When the product nudges people about an item (docs/reminders.md, "What people expect"), as pure
  * functions of the item's state, the force's policy, its working calendar and the time now. The workflow asks for
  * the next nudge, sleeps until it, sends it under its key (so a retry or a replay never sends twice), and asks
  * again; any change to the item (an extension, evidence, a closure) changes what is planned.
@@ -444,7 +444,7 @@ export function hmicfrsWaitingSince(state: RecommendationState): IsoDate | null 
  *    evidence is in, the approvers are chased instead. Only reminders after `now` are planned.
  *  - Off target, while the work is with the owner and the due date has passed: owner and lead on the off-target
  *    day, the DCC `offTargetDcc` later, then owner and lead every `offTargetRepeat` (only the next repeat is listed;
- *    the series continues as time passes). DOMAIN.md says "past the due date and not closed"; we deliberately do
+ *    the series continues as time passes). docs/reminders.md says "past the due date and not closed"; we deliberately do
  *    not chase the owner while evidence is with the approvers (they are chased instead, and the item reports as
  *    "proposed for closure"), nor while the item is with HMICFRS. If the evidence is rejected the chase resumes
  *    with the next repeat of the same series (same keys, so nothing already sent is sent again). A pending
@@ -641,7 +641,7 @@ export function committeeUpdateRequests(meetings: readonly IsoDate[], policy: Re
 }
 
 /**
- * Whether the owner of an item is asked for a committee update: every open item with an owner (DOMAIN.md: "every
+ * Whether the owner of an item is asked for a committee update: every open item with an owner (docs/reminders.md: "every
  * owner of an open item"), including those awaiting approval or HMICFRS, because the papers print a latest update
  * for each of them. Not for logged items (no owner yet), items not for the force, or closed items.
  */

@@ -1,4 +1,4 @@
-/** The words of the domain (../shared/DOMAIN.md), as closed sets shared by workflows, api, entities and reports. */
+/** The words of the domain (docs/lifecycle.md), as closed sets shared by workflows, api, entities and reports. */
 
 export const sourceKinds = ['inspection', 'joint_inspection', 'super_complaint', 'internal_audit', 'external_audit'] as const;
 export type SourceKind = (typeof sourceKinds)[number];

@@ -73,7 +73,7 @@ export function reportCounts(items: readonly ItemAsAt[]): ReportCounts {
 }
 
 /**
- * The status line papers print under a report's title (DOMAIN.md): "This report makes 10 recommendations; 2 are for
+ * The status line papers print under a report's title (docs/lifecycle.md): "This report makes 10 recommendations; 2 are for
  * the force; 1 complete, 1 in progress". Items awaiting HMICFRS sign-off are named when there are any.
  */
 export function statusLine(items: readonly ItemAsAt[]): string {

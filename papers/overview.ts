@@ -6,7 +6,7 @@ import type { ItemAsAt, PaperData, ReportAsAt } from './model';
 import type { Scheme } from './rag';
 
 /**
- * The committee overview (DOMAIN.md paper 1, seed 001): a category table at the top, then per inspection report its
+ * The committee overview (docs/papers.md paper 1, seed 001): a category table at the top, then per inspection report its
  * date, title, status line, the items still to report on with their text and state, and the numbers outstanding and
  * closed, grouped by closure category. Super-complaints have their own appendix; audits are not in this paper (they
  * are in the quarterly action update).

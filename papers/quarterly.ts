@@ -8,7 +8,7 @@ import type { Scheme } from './rag';
 import { itemRag, schemeColour, type Colour } from './rag';
 
 /**
- * The quarterly action update (DOMAIN.md paper 2, seed 004): a summary table for this quarter and last quarter with
+ * The quarterly action update (docs/papers.md paper 2, seed 004): a summary table for this quarter and last quarter with
  * the trend, then the actions in groups with target date, action, manager responsible, source originator, source
  * title, status and latest update.
  *

@@ -7,7 +7,7 @@ import type { ItemAsAt } from './model';
 
 /**
  * Status colours on the papers: the canonical status and the scheme mappings are domain/rag.ts's
- * (DOMAIN.md, "Status colours (RAG) differ by force"); this adds what printing needs: the cell colours, the key,
+ * (docs/papers.md, "Status colours (RAG) differ by force"); this adds what printing needs: the cell colours, the key,
  * and items addressed to other bodies, which the papers show as not for the force.
  */
 

@@ -7,7 +7,7 @@ import type { Colour, Scheme } from './rag';
 import { itemRag, schemeColour, schemeKey } from './rag';
 
 /**
- * The per-report tracker (DOMAIN.md paper 3, seeds 002 and 003): per report its summary line and a table of every
+ * The per-report tracker (docs/papers.md paper 3, seeds 002 and 003): per report its summary line and a table of every
  * item (the force's own and those addressed to others) with reference, kind, text, the status colour in the force's
  * scheme, the whole due-date history ("September 2020, extended to January 2021, now April 2021") and the latest
  * comment. Newest reports first, as the seeds print them.

@@ -11,6 +11,8 @@ import type { SmtpSink } from './smtpSink';
 import { startHousekeeping } from '../api/auth/housekeeping';
 import { PasswordLinkService } from '../api/auth/passwordLinks';
 import { AuthService, type AuthSettings } from '../api/auth/service';
+import { createConsistencyCheck, type ConsistencyCheck } from '../api/consistency';
+import { startPeriodicConsistencyCheck } from '../api/consistency/periodic';
 import { PeopleService } from '../api/people/service';
 import { randomToken } from '../api/auth/secrets';
 import { ReminderSettingsService } from '../api/administration/reminderSettings';
@@ -56,6 +58,8 @@ export interface ApplicationOptions {
   digestEveryMs?: number;
   /** How often expired sign-in records are removed (api/auth/housekeeping.ts); default hourly, 0 never (tests that compare the database before and after). */
   housekeepingEveryMs?: number;
+  /** How often the API process runs the consistency check, reporting only (CONSISTENCY_CHECK_MINUTES); default every 15 minutes, 0 never. */
+  consistencyCheckEveryMs?: number;
   /** Sign-in and email-link settings (config SESSION_*, SIGN_IN_*, OIDC_*, ACTION_LINK_DAYS); a missing secret is random per process. */
   auth?: Partial<AuthSettings>;
 }
@@ -72,6 +76,7 @@ export interface RunningApplication {
     imports: ImportService;
     people: PeopleService;
     passwordLinks: PasswordLinkService;
+    consistency: ConsistencyCheck;
   };
   httpUrl: string | null;
   stop(): Promise<void>;
@@ -104,22 +109,26 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace: options.namespace });
     const workflows = new RecommendationWorkflows(client, options.taskQueue, () => loadReminderSettings(dataSource.manager), options.workflowHistoryLimit);
-    const auth = new AuthService(dataSource, {
-      sessionSecret: randomToken(),
-      publicUrl: options.publicUrl,
-      sessionHours: 12,
-      sessionIdleMinutes: 120,
-      maxFailures: 5,
-      lockoutMinutes: 15,
-      actionLinkDays: 14,
-      oidc: null,
-      demoAccounts: null,
-      demoPassword: null,
-      ...options.auth,
-    });
-    // Both processes send mail: the worker the lifecycle's outbox, the api set-password links while an administrator waits.
+    // Both processes send mail: the worker the lifecycle's outbox, the api set-password links and account-locked notices.
     const mailer: Mailer = createMailer(options.smtpUrl, options.mailFrom);
     cleanups.push(async () => mailer.close());
+    const auth = new AuthService(
+      dataSource,
+      {
+        sessionSecret: randomToken(),
+        publicUrl: options.publicUrl,
+        sessionHours: 12,
+        sessionIdleMinutes: 120,
+        maxFailures: 5,
+        lockoutMinutes: 15,
+        actionLinkDays: 14,
+        oidc: null,
+        demoAccounts: null,
+        demoPassword: null,
+        ...options.auth,
+      },
+      { mailer, forceName: options.forceName },
+    );
     const services = {
       reports: new ReportService(dataSource, workflows, logger),
       recommendations: new RecommendationService(dataSource, workflows),
@@ -129,6 +138,14 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
       auth,
       people: new PeopleService(dataSource, auth),
       passwordLinks: new PasswordLinkService(dataSource, auth, mailer, options.forceName),
+      consistency: createConsistencyCheck({
+        dataSource,
+        connection,
+        namespace: options.namespace,
+        taskQueue: options.taskQueue,
+        reminderSettings: () => loadReminderSettings(dataSource.manager),
+        historyLimit: options.workflowHistoryLimit,
+      }),
     };
 
     if (options.runWorker) {
@@ -173,13 +190,14 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
         dataSource,
         ...services,
         logger,
-        readiness: readinessProbe(dataSource, connection, options.namespace),
+        readiness: readinessProbe(dataSource, connection, options.namespace, mailer),
         trustProxy: options.trustProxy,
         forceName: options.forceName,
         evidenceMaxBytes: Math.round((options.evidenceMaxMb ?? 20) * 1024 * 1024),
         mailbox: options.mailbox,
       });
       if (options.housekeepingEveryMs !== 0) cleanups.push(startHousekeeping(dataSource, logger, options.housekeepingEveryMs));
+      if (options.consistencyCheckEveryMs !== 0) cleanups.push(startPeriodicConsistencyCheck(services.consistency, logger, options.consistencyCheckEveryMs));
       const server = http.createServer(app);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

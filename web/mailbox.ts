@@ -2,11 +2,17 @@
  * The development mailbox, mounted at /dev/mailbox when the tracker runs on embedded defaults (no SMTP_URL).
  * It shows what the local SMTP sink has kept, so a person can read the emails the tracker sent and follow their links.
  *
+ * The emails hold working links (approve, set a password), so reading them is taking over their recipients' accounts:
+ * the mailbox answers only a signed-in administrator, only on this machine (a loopback connection that no proxy
+ * relayed), and api/server.ts never mounts it with NODE_ENV=production.
+ *
  * The HTML part of a message is untrusted markup: it is only ever served from its own route, inside a sandboxed
  * iframe, with a Content-Security-Policy that runs no scripts and loads nothing from the network.
  */
 import express from 'express';
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import { authorize } from '../api/permissions';
+import { ApiProblem } from '../api/problem';
 import { html, type SafeHtml } from './html';
 import { renderView } from './views';
 import { isMessageId, type SmtpSink, type StoredMessage } from '../runtime/smtpSink';
@@ -155,8 +161,31 @@ function idParam(req: Request): string {
   return typeof id === 'string' ? id : '';
 }
 
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+/** Headers a reverse proxy adds: a request carrying one was relayed for someone else, whatever its socket says. */
+const RELAYED = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip'];
+
+/** Whether the request came from a browser on this machine: a loopback connection, not relayed by a proxy. */
+export function fromThisMachine(req: Pick<Request, 'socket' | 'headers'>): boolean {
+  return LOOPBACK.has(req.socket.remoteAddress ?? '') && !RELAYED.some((name) => req.headers[name] !== undefined);
+}
+
+/** This machine, then a signed-in person (a browser is sent to sign in), then an administrator; refusals are audited 403s. */
+function mailboxGate(req: Request, res: Response, next: NextFunction): void {
+  if (!fromThisMachine(req)) {
+    return next(new ApiProblem(403, 'The development mailbox is only served to this machine', 'Open it in a browser on the machine running the tracker (http://localhost), not through a network or a proxy.'));
+  }
+  if (!req.identity) {
+    if (!req.path.startsWith('/api/') && (req.method === 'GET' || req.method === 'HEAD')) return res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+    return next(new ApiProblem(401, 'Sign in first', 'The development mailbox needs a signed-in administrator.'));
+  }
+  authorize(req.identity, 'mailbox.open');
+  next();
+}
+
 export function createMailboxRouter(sink: Pick<SmtpSink, 'list' | 'get'>): express.Router {
   const router = express.Router();
+  router.use(mailboxGate);
 
   async function find(id: string): Promise<StoredMessage | null> {
     return isMessageId(id) ? sink.get(id) : null;

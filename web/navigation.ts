@@ -17,7 +17,7 @@ export function pageNavigation({ recommendations, mailbox }: Pick<ApiDependencie
       { href: '/dashboard', text: 'Dashboard', current: current === '/dashboard' },
       ...(isAllowed(req.identity!, 'people.manage') ? [{ href: '/admin', text: 'Administration', current: current === '/admin' }] : []),
       ...(req.identity!.via === 'session' ? [{ href: '/account/password', text: 'Your password', current: current === '/account/password' }] : []),
-      ...(mailbox ? [{ href: '/dev/mailbox', text: 'Mailbox (development)' }] : []),
+      ...(mailbox && process.env.NODE_ENV !== 'production' && isAllowed(req.identity!, 'mailbox.open') ? [{ href: '/dev/mailbox', text: 'Mailbox (development)' }] : []),
     ];
   };
 }

@@ -3,6 +3,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { ApiDependencies } from '../api/dependencies';
 import { actingPersonOf } from '../api/actor';
+import { parseInput } from '../api/problem';
 import { recommendationListQuery, recommendationSorts, type RecommendationListQuery } from '../api/recommendations/listQuery';
 import type { RecommendationListItem } from '../api/recommendations/service';
 import { calendarDateInLondon, formatLongDate } from '../domain/calendar';
@@ -14,6 +15,7 @@ import { commandFormHandler, commandTarget, decisionCommands, formAgain, type Co
 import { evidenceFormRoutes, evidenceFormsView } from './evidenceForms';
 import { escapeHtml, type FormError } from './html';
 import { itemPageRoutes } from './itemPages';
+import { streamRecommendationsCsv } from './listCsv';
 import { pageShell } from './pageShell';
 import { itemName, loadScrutiny } from './scrutiny';
 
@@ -114,20 +116,20 @@ export function pageRoutes(deps: ApiDependencies): Router {
     );
   });
 
-  // The list: the api's filters, sorting, pages (keyset cursor) and a CSV of the current list.
-  router.get(['/recommendations', '/recommendations.csv'], async (req, res) => {
-    const csv = req.path.endsWith('.csv');
+  // Everything the list's filters match, as CSV (not just a page of it); a filter that does not parse is a 400, never everything.
+  router.get('/recommendations.csv', async (req, res) => {
+    const { cursor: _cursor, limit: _limit, ...raw } = Object.fromEntries(Object.entries(req.query as Record<string, unknown>).filter(([, v]) => v !== '' && v !== undefined));
+    const query = parseInput(recommendationListQuery, raw, 'query');
+    await streamRecommendationsCsv(req, res, query, (page) => recommendations.search(page, actingPersonOf(req.identity!)));
+  });
+
+  // The list: the api's filters, sorting and pages (keyset cursor), and a link to the CSV of the whole list.
+  router.get('/recommendations', async (req, res) => {
     const raw = Object.fromEntries(Object.entries(req.query as Record<string, unknown>).filter(([, v]) => v !== '' && v !== undefined));
-    const parsed = recommendationListQuery.safeParse({ limit: csv ? '200' : '25', ...raw });
+    const parsed = recommendationListQuery.safeParse({ limit: '25', ...raw });
     const errors: FormError[] = parsed.success ? [] : parsed.error.issues.map((i) => ({ field: `filter-${String(i.path[0] ?? 'state')}`, message: `${String(i.path[0] ?? 'Filter')}: ${i.message}` }));
     const query: RecommendationListQuery = parsed.success ? parsed.data : recommendationListQuery.parse({ limit: '25' });
     const result = await recommendations.search(query, actingPersonOf(req.identity!));
-    if (csv) {
-      const cell = (v: string) => (/[",\n\r]/.test(v) || /^[=+\-@]/.test(v) ? `"${(/^[=+\-@]/.test(v) ? `'${v}` : v).replace(/"/g, '""')}"` : v);
-      const lines = [['Report', 'Reference', 'Kind', 'Status', 'Owner', 'Lead', 'Department', 'Due date', 'At risk'], ...result.items.map((r) => [reportOf(r), r.reference, r.kind, r.statusLabel, r.owner?.name ?? '', r.lead?.name ?? '', r.department ?? '', r.dueDate ?? '', r.atRisk ? 'yes' : 'no'])];
-      res.type('text/csv').attachment('recommendations.csv').send(lines.map((l) => l.map(cell).join(',')).join('\r\n') + '\r\n');
-      return;
-    }
     const params = new URLSearchParams(Object.entries(raw).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, String(x)]) : [[k, String(v)]])).filter(([k]) => k !== 'cursor') as [string, string][]);
     const withParams = (changes: Record<string, string | undefined>) => {
       const p = new URLSearchParams(params);

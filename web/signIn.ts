@@ -79,15 +79,13 @@ export function signInRoutes({ dataSource, auth, forceName }: ApiDependencies): 
     if (!parsed.success) return render(req, res, 400, { error: parsed.error.issues.map((i) => i.message).join('. '), email: typeof req.body?.email === 'string' ? req.body.email.slice(0, 320) : '' });
     const outcome = await auth.signIn(parsed.data.email, parsed.data.password, req.ip ?? 'unknown');
     if (!outcome.ok) {
-      if (outcome.retryAfterSeconds) res.set('Retry-After', String(outcome.retryAfterSeconds));
-      const minutes = Math.max(1, Math.ceil((outcome.retryAfterSeconds ?? 60) / 60));
-      const messages = {
-        invalid: [401, 'The email address or password is not right.'],
-        locked: [423, `This account is locked for ${minutes} minute(s) after too many failed sign-ins. Try again later, or ask an administrator.`],
-        rate_limited: [429, `Too many failed sign-ins from your address. Try again in ${minutes} minute(s).`],
-      } as const;
-      const [status, error] = messages[outcome.reason];
-      return render(req, res, status, { error, email: parsed.data.email });
+      if (outcome.reason === 'rate_limited') {
+        res.set('Retry-After', String(outcome.retryAfterSeconds));
+        const minutes = Math.max(1, Math.ceil((outcome.retryAfterSeconds ?? 60) / 60));
+        return render(req, res, 429, { error: `Too many failed sign-ins from your address. Try again in ${minutes} minute(s).`, email: parsed.data.email });
+      }
+      // A locked account gets the same page as a wrong password, so the page never tells whether an account exists.
+      return render(req, res, 401, { error: 'The email address or password is not right.', email: parsed.data.email });
     }
     const { token } = await auth.startSession(outcome.person, 'password', { ipAddress: req.ip ?? 'unknown', userAgent: req.get('user-agent') ?? null });
     setSessionCookie(req, res, auth, token);

@@ -150,7 +150,7 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
           adopt(outcome.record);
           return { state, version, commandId: request.commandId };
         case 'version_moved':
-          if (attempt >= MAX_CATCH_UPS) throw ApplicationFailure.create({ message: 'The recommendation keeps changing; try again.', nonRetryable: true });
+          if (attempt >= MAX_CATCH_UPS) throw refusal('the recommendation kept changing while this was being decided, and nothing was recorded: try again');
           adopt(outcome.record);
           continue;
         case 'key_reused':

@@ -79,7 +79,7 @@ export async function saveRoutingRule(dataSource: DataSource, id: string, input:
 
 /**
  * The force's approval routing rules: data an administrator edits. While none are stored, the defaults of
- * DOMAIN.md apply; the first rule saved replaces them, so the list must keep a catch-all rule.
+ * docs/lifecycle.md apply; the first rule saved replaces them, so the list must keep a catch-all rule.
  */
 export function routingRulesFeature({ dataSource }: ApiDependencies): Feature {
   return {

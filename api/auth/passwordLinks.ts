@@ -8,6 +8,7 @@ import { html } from '../../web/html';
 import { ApiProblem } from '../problem';
 import { hashPassword, passwordProblem } from './passwords';
 import { deriveKey, hmac, sameSecret } from './secrets';
+import { sendNow } from './sendNow';
 import type { AuthService } from './service';
 
 /** How long a set-password link works: long enough for a weekend, short enough that an old email is harmless. */
@@ -104,25 +105,8 @@ export class PasswordLinkService {
    * is marked failed and the administrator is told; the link stays unused and expires.
    */
   private async deliver(row: OutboundEmail): Promise<void> {
-    try {
-      await this.mailer.send({ to: row.toAddress, subject: row.subject, text: row.bodyText, html: row.bodyHtml, messageId: `<${row.id}@${new URL(this.auth.settings.publicUrl).hostname}>` });
-    } catch (error) {
-      await this.dataSource.manager.update(OutboundEmail, { id: row.id }, { status: 'failed', attempts: 1, lastError: (error as Error).message });
-      throw new ApiProblem(502, 'The email was not sent', `The mail server did not take the email to ${row.toAddress}; try again later. The link in it will not work.`);
-    }
-    await this.dataSource.transaction(async (tx) => {
-      await tx.update(OutboundEmail, { id: row.id }, { status: 'sent', attempts: 1, sentAt: new Date() });
-      await recordAudit(tx, {
-        actorId: null,
-        actorLabel: 'Recommendation tracker',
-        entityType: 'email',
-        entityId: row.id,
-        type: 'email_sent',
-        summary: `Email sent to ${row.toAddress}: ${row.subject}`,
-        after: { template: row.template, to: row.toAddress, status: 'sent' },
-        idempotencyKey: `email:${row.id}`,
-      });
-    });
+    const failure = await sendNow(this.dataSource, this.mailer, row, new URL(this.auth.settings.publicUrl).hostname);
+    if (failure) throw new ApiProblem(502, 'The email was not sent', `The mail server did not take the email to ${row.toAddress}; try again later. The link in it will not work.`);
   }
 
   /** What a link is, without changing anything (a mail scanner may fetch it). */

@@ -64,22 +64,23 @@ export function sessionFeature({ dataSource, auth }: ApiDependencies): Feature {
         method: 'post',
         path: '/',
         summary: 'Sign in with email and password',
-        description: `Sets the session cookie (HttpOnly, SameSite=Lax, Secure over TLS). After ${auth.settings.maxFailures} wrong passwords the account is locked for ${auth.settings.lockoutMinutes} minutes; an address that fails too often must wait. Every attempt is audited.`,
+        description: `Sets the session cookie (HttpOnly, SameSite=Lax, Secure over TLS). After ${auth.settings.maxFailures} wrong passwords the account is locked for ${auth.settings.lockoutMinutes} minutes and its person is told by email; a locked account is answered exactly as a wrong password (401), so the answer never tells whether an address has an account. An address that fails too often must wait. Every attempt is audited.`,
         access: 'public',
         body: signInSchema,
         responses: {
           201: { description: 'Signed in', schema: sessionSchema, headers: { 'Set-Cookie': 'the session cookie' } },
-          401: { description: 'The email or password is not right' },
-          423: { description: 'The account is locked for a while', headers: { 'Retry-After': 'seconds' } },
+          401: { description: 'The email or password is not right, or the account is locked for a while (the same answer)' },
           429: { description: 'Too many failed sign-ins from this address', headers: { 'Retry-After': 'seconds' } },
         },
         async handle({ req, res, body }) {
           const outcome = await auth.signIn(body.email, body.password, req.ip ?? 'unknown');
           if (!outcome.ok) {
-            if (outcome.retryAfterSeconds) res.set('Retry-After', String(outcome.retryAfterSeconds));
-            if (outcome.reason === 'rate_limited') throw new ApiProblem(429, 'Too many failed sign-ins', 'Too many failed sign-ins from this address: wait a while and try again.');
-            if (outcome.reason === 'locked') throw new ApiProblem(423, 'The account is locked', 'This account is locked after too many failed sign-ins: wait a while and try again, or ask an administrator.');
-            throw new ApiProblem(401, 'The email or password is not right', 'Check them and try again.');
+            if (outcome.reason === 'rate_limited') {
+              res.set('Retry-After', String(outcome.retryAfterSeconds));
+              throw new ApiProblem(429, 'Too many failed sign-ins', 'Too many failed sign-ins from this address: wait a while and try again.');
+            }
+            // A locked account is answered as a wrong password: nothing here may tell whether the address has an account.
+            throw new ApiProblem(401, 'The email or password is not right', 'Check them and try again. After several wrong passwords an account is locked for a while, and its owner is told by email.');
           }
           const { token, session } = await auth.startSession(outcome.person, 'password', { ipAddress: req.ip ?? 'unknown', userAgent: req.get('user-agent') ?? null });
           setSessionCookie(req, res, auth, token);

@@ -1,12 +1,14 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { IsNull, Not } from 'typeorm';
-import { ApiToken, LocalAccount, Person, Session, SignInAttempt } from '../../entities';
+import { ApiToken, LocalAccount, OutboundEmail, Person, Session, SignInAttempt } from '../../entities';
 import { ApiProblem } from '../problem';
 import type { SignInMethod } from '../../entities/Session';
 import { recordAudit } from '../../entities/auditTrail';
+import { queueLockNotice, type LockNotices } from './lockNotice';
 import type { OidcSettings } from './oidc';
 import { hashPassword, needsRehash, passwordProblem, verifyAgainstNothing, verifyPassword } from './passwords';
 import { randomToken, sha256Hex } from './secrets';
+import { sendNow } from './sendNow';
 import type { Identity } from './identity';
 import type { Role } from '../../domain/vocabulary';
 
@@ -42,6 +44,8 @@ export class AuthService {
   constructor(
     private readonly dataSource: DataSource,
     readonly settings: AuthSettings,
+    /** Emails a person whose account has just been locked; without it nobody is told (tests of this class alone). */
+    private readonly lockNotices?: LockNotices,
   ) {}
 
   // --- local accounts -------------------------------------------------------------------------------------------
@@ -67,7 +71,9 @@ export class AuthService {
 
   /**
    * One password sign-in: refused while the address has failed too often lately, or the account is locked; a wrong
-   * password counts towards the account's lockout. Every attempt is recorded and audited.
+   * password counts towards the account's lockout. Every attempt is recorded and audited. Callers must answer
+   * 'locked' exactly as 'invalid', so that nobody learns from the answer which addresses have accounts; the person is
+   * told by email when their account locks.
    */
   async signIn(emailTyped: string, password: string, ipAddress: string): Promise<SignInOutcome> {
     const email = emailTyped.trim().toLowerCase();
@@ -97,7 +103,8 @@ export class AuthService {
     const verified = account ? await verifyPassword(account.passwordHash, password) : await verifyAgainstNothing(password);
     const locked = !!account?.lockedUntil && account.lockedUntil > now;
 
-    return this.dataSource.transaction(async (tx) => {
+    let notice: OutboundEmail | null = null;
+    const outcome = await this.dataSource.transaction(async (tx) => {
       await tx.insert(SignInAttempt, { email: email.slice(0, 320), ipAddress, succeeded: verified && !locked, attemptedAt: now });
       const actor = { actorId: person?.id ?? null, actorLabel: person ? personLabel(person) : `Sign-in from ${ipAddress}`, entityType: 'account' as const, entityId: person?.id ?? email.slice(0, 320) };
       if (locked) {
@@ -111,13 +118,15 @@ export class AuthService {
           summary: person ? `Failed sign-in from ${ipAddress}: wrong password` : `Failed sign-in from ${ipAddress}: no active account has this email`,
           after: { reason: person ? (account ? 'wrong_password' : 'no_local_account') : 'unknown_email', ipAddress },
         });
-        if (account) await this.countWrongPassword(tx, account, actor, now);
+        if (account) notice = await this.countWrongPassword(tx, account, actor, now, ipAddress);
         return { ok: false, reason: 'invalid' } as const;
       }
       await tx.update(LocalAccount, { personId: account.personId }, { failedAttempts: 0, lockedUntil: null });
       if (needsRehash(account.passwordHash)) await tx.update(LocalAccount, { personId: account.personId }, { passwordHash: await hashPassword(password) });
       return { ok: true, person } as const;
     });
+    this.sendLockNotice(notice);
+    return outcome;
   }
 
   /**
@@ -156,11 +165,12 @@ export class AuthService {
     const now = new Date();
     if (account.lockedUntil && account.lockedUntil > now) throw ApiProblem.invalid([{ field: 'body.currentPassword', message: 'cannot be checked: the account is locked after too many wrong passwords, try again later' }]);
     if (!(await verifyPassword(account.passwordHash, currentPassword))) {
-      await this.dataSource.transaction(async (tx) => {
+      const notice = await this.dataSource.transaction(async (tx) => {
         const actor = { actorId: personId, actorLabel: identity.person.name, entityType: 'account' as const, entityId: personId };
         await recordAudit(tx, { ...actor, type: 'password_change_failed', summary: 'Tried to change their password with a wrong current password' });
-        await this.countWrongPassword(tx, account, actor, now);
+        return this.countWrongPassword(tx, account, actor, now, null);
       });
+      this.sendLockNotice(notice);
       throw ApiProblem.invalid([{ field: 'body.currentPassword', message: 'is not your current password' }]);
     }
     if (currentPassword === newPassword) throw ApiProblem.invalid([{ field: 'body.newPassword', message: 'must differ from the current password' }]);
@@ -195,16 +205,44 @@ export class AuthService {
     return result.affected ?? 0;
   }
 
-  /** A wrong password counts towards the account's lockout, whether typed to sign in or to change it. */
-  private async countWrongPassword(tx: EntityManager, account: LocalAccount, actor: { actorId: string | null; actorLabel: string; entityType: 'account'; entityId: string }, now: Date): Promise<void> {
-    const failures = account.failedAttempts + 1;
-    if (failures >= this.settings.maxFailures) {
-      const lockedUntil = new Date(now.getTime() + this.settings.lockoutMinutes * 60_000);
-      await tx.update(LocalAccount, { personId: account.personId }, { failedAttempts: 0, lockedUntil });
-      await recordAudit(tx, { ...actor, type: 'account_locked', summary: `Locked the account for ${this.settings.lockoutMinutes} minutes after ${failures} wrong passwords`, after: { lockedUntil: lockedUntil.toISOString() } });
-    } else {
-      await tx.update(LocalAccount, { personId: account.personId }, { failedAttempts: failures });
-    }
+  /**
+   * A wrong password counts towards the account's lockout, whether typed to sign in or to change it. Returns the
+   * email telling the person, queued in `tx`, when this attempt locked the account.
+   */
+  private async countWrongPassword(
+    tx: EntityManager,
+    account: LocalAccount,
+    actor: { actorId: string | null; actorLabel: string; entityType: 'account'; entityId: string },
+    now: Date,
+    ipAddress: string | null,
+  ): Promise<OutboundEmail | null> {
+    // Counted in the row, so two wrong passwords at the same moment cannot both lock the account (and email twice).
+    const counted = await tx
+      .createQueryBuilder()
+      .update(LocalAccount)
+      .set({ failedAttempts: () => 'failed_attempts + 1' })
+      .where('person_id = :personId', { personId: account.personId })
+      .returning('failed_attempts')
+      .execute();
+    const failures = Number((counted.raw as { failed_attempts: number }[])[0]?.failed_attempts ?? account.failedAttempts + 1);
+    if (failures < this.settings.maxFailures) return null;
+    const lockedUntil = new Date(now.getTime() + this.settings.lockoutMinutes * 60_000);
+    await tx.update(LocalAccount, { personId: account.personId }, { failedAttempts: 0, lockedUntil });
+    await recordAudit(tx, { ...actor, type: 'account_locked', summary: `Locked the account for ${this.settings.lockoutMinutes} minutes after ${failures} wrong passwords`, after: { lockedUntil: lockedUntil.toISOString() } });
+    if (!this.lockNotices) return null;
+    const person = await tx.findOneByOrFail(Person, { id: account.personId });
+    return queueLockNotice(tx, person, { until: lockedUntil, failures, ipAddress }, this.lockNotices.forceName);
+  }
+
+  /**
+   * Sends a lock notice once its transaction has committed, without anyone waiting: how long the mail server takes
+   * must not tell a caller that the address has an account. A refused email is marked failed in the outbox.
+   */
+  private sendLockNotice(row: OutboundEmail | null): void {
+    if (!row || !this.lockNotices) return;
+    const { mailer } = this.lockNotices;
+    const work = sendNow(this.dataSource, mailer, row, new URL(this.settings.publicUrl).hostname).catch(() => null);
+    mailer.finishBeforeClosing?.(work);
   }
 
   // --- sessions ------------------------------------------------------------------------------------------------

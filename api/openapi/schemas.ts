@@ -212,4 +212,15 @@ export const approvalWaitingSchema = z
   .meta({ id: 'ApprovalWaiting' });
 
 export const healthSchema = z.object({ status: z.literal('ok') });
-export const readinessSchema = z.object({ status: z.enum(['ready', 'not ready']), checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })) });
+export const readinessSchema = z.object({
+  status: z.enum(['ready', 'degraded', 'not ready']).describe('degraded: ready, but a check marked degraded failed (the service works with less)'),
+  checks: z.record(
+    z.string(),
+    z.object({
+      ok: z.boolean(),
+      detail: z.string().optional(),
+      degraded: z.boolean().optional().describe('true: this check failing degrades the service rather than stopping it (smtp: commands still work and emails wait in the outbox)'),
+    }),
+  ),
+  degraded: z.array(z.string()).optional().describe('the checks that failed without making the service unready, e.g. ["smtp"]'),
+});

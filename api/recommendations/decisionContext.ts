@@ -16,7 +16,7 @@ export interface DecisionContext {
 /** People the default routing rules name (none today, but the defaults may change). */
 const namedInDefaults = defaultRoutingRules.flatMap((rule) => rule.steps.filter((s): s is Extract<RouteStep, { kind: 'person' }> => s.kind === 'person').map((s) => s.personId));
 
-/** The force's routing rules (the defaults of DOMAIN.md while none are stored), the delegations and the people they may name. */
+/** The force's routing rules (the defaults of docs/lifecycle.md while none are stored), the delegations and the people they may name. */
 export interface ApprovalDirectory {
   rules: RoutingRule[];
   delegations: Delegation[];

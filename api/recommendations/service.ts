@@ -249,8 +249,20 @@ export class RecommendationService {
       const context = await loadDecisionContext(this.dataSource, row, by.actor.personId, calendarDateInLondon(Date.now()));
       Object.assign(request, { actor: { ...by.actor, delegatesFor: context.delegatesFor }, directory: context.directory, routing: context.routing });
     }
-    await this.workflows.command(id, { state: row.state, version: row.version }, request);
+    try {
+      await this.workflows.command(id, { state: row.state, version: row.version }, request);
+    } catch (error) {
+      // Temporal's client re-sends an update whose answer a crash lost; the workflow, already past it, refuses the
+      // copy. The receipt says whether this very request was recorded: if so, that is its answer.
+      if (error instanceof ApiProblem && (error.status === 409 || error.status === 412) && (await this.recordedAlready(id, commandId, command, by))) return this.viewAfter(id, by);
+      throw error;
+    }
     return this.viewAfter(id, by);
+  }
+
+  private async recordedAlready(id: string, commandId: string, command: LifecycleCommand, by: ActingPerson): Promise<boolean> {
+    const [receipt] = (await this.dataSource.query(`SELECT fingerprint FROM command_receipts WHERE key = $1 AND recommendation_id = $2`, [commandId, id])) as { fingerprint: string }[];
+    return receipt?.fingerprint === commandFingerprint(id, by.actor.personId, command);
   }
 
   private async viewAfter(id: string, by: ActingPerson): Promise<RecommendationView> {

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import type { Person } from '../../entities';
+import { recommendationWorkflowId } from '../../workflows/messages';
 import { addCast, apiClient } from '../support/apiClient';
 import { launchChromium, pageChecks } from '../support/browser';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
@@ -60,6 +61,7 @@ describe('administration pages in a browser', () => {
       ['report-new', '/admin/reports/new?rows=2'],
       ['triage', '/admin/triage'],
       ['hmicfrs', '/admin/hmicfrs'],
+      ['consistency', '/admin/consistency'],
       ['change-password', '/account/password'],
     ] as const) {
       const response = await page.goto(`${product.baseUrl}${url}`);
@@ -112,6 +114,18 @@ describe('administration pages in a browser', () => {
     await page.fill('#currentPassword', 'not it');
     await submitFrom('#currentPassword');
     await visited('change-password-errors');
+  });
+
+  it('the consistency page with a difference found, and once repaired', async () => {
+    const [id] = (await product.app.dataSource.query(`SELECT id FROM recommendations LIMIT 1`)) as { id: string }[];
+    await product.app.client.workflow.getHandle(recommendationWorkflowId(id!.id)).terminate('e2e');
+    await page.goto(`${product.baseUrl}/admin/consistency`);
+    await Promise.all([page.waitForURL(/done=checked/), page.click('text=Check now')]);
+    expect(await page.locator('.govuk-table').last().textContent()).toContain('No workflow running');
+    await visited('consistency-differences');
+    await Promise.all([page.waitForURL(/done=repaired/), page.click('text=Repair differences')]);
+    expect(await page.textContent('.govuk-notification-banner')).toContain('Repaired 1 of 1 difference.');
+    await visited('consistency-repaired');
   });
 
   it('the emailed set-password link: its page, its errors, and once used', async () => {

@@ -151,6 +151,6 @@ describe('api errors', () => {
     const ready = await fetch(`${product.baseUrl}/readyz`, { headers: { 'x-request-id': 'trace-123' } });
     expect(ready.status).toBe(200);
     expect(ready.headers.get('x-request-id')).toBe('trace-123');
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: { ok: true }, migrations: { ok: true }, temporal: { ok: true } } });
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: { ok: true }, migrations: { ok: true }, temporal: { ok: true }, smtp: { ok: true } } });
   });
 });

@@ -99,6 +99,7 @@ const next = () => `${Date.now().toString(36)}-${++unique}`;
 const table: Record<string, Row> = {
   'GET /healthz': { allowed: 'public', request: () => ({ path: '/healthz' }) },
   'GET /readyz': { allowed: 'public', request: () => ({ path: '/readyz' }) },
+  'GET /metrics': { allowed: 'public', request: () => ({ path: '/metrics' }) },
   'GET /api/openapi.json': { allowed: 'public', request: () => ({ path: '/api/openapi.json' }) },
   'GET /api/docs': { allowed: 'public', request: () => ({ path: '/api/docs' }) },
 
@@ -202,6 +203,8 @@ const table: Record<string, Row> = {
   'GET /api/papers/:kind': { allowed: ALL, request: () => ({ path: '/api/papers/overview' }) },
   'GET /api/settings/reminders': { allowed: ALL, request: () => ({ path: '/api/settings/reminders' }) },
   'PUT /api/settings/reminders': { allowed: ADMIN, request: () => ({ path: '/api/settings/reminders', body: { closedDays: ['2027-12-29'] } }) },
+  'GET /api/admin/consistency': { allowed: ADMIN, request: () => ({ path: '/api/admin/consistency' }) },
+  'POST /api/admin/consistency/repair': { allowed: ADMIN, request: () => ({ path: '/api/admin/consistency/repair' }) },
 
   'GET /': { allowed: 'signedIn', page: true, request: () => ({ path: '/' }) },
   'GET /recommendations/:id': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}` }) },
@@ -305,7 +308,10 @@ const table: Record<string, Row> = {
   },
   'GET /admin/triage': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/triage' }) },
   'GET /admin/hmicfrs': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/hmicfrs' }) },
-  'ALL /dev/mailbox/*': { allowed: 'public', page: true, request: () => ({ path: '/dev/mailbox/' }) },
+  'GET /admin/consistency': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/consistency' }) },
+  'POST /admin/consistency': { allowed: ADMIN, request: () => ({ path: '/admin/consistency', form: {} }) },
+  'POST /admin/consistency/repair': { allowed: ADMIN, request: () => ({ path: '/admin/consistency/repair', form: {} }) },
+  'ALL /dev/mailbox/*': { allowed: ADMIN, page: true, request: () => ({ path: '/dev/mailbox/' }) },
 };
 
 const allowedFor = (row: Row, persona: Persona): boolean => row.allowed === 'public' || row.allowed === 'signedIn' || row.allowed.includes(persona);

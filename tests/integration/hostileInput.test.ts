@@ -169,6 +169,80 @@ describe('hostile input', () => {
     expect(redactUrl('/api/x?limit=2&token=abc&state=s')).toBe('/api/x?limit=2&token=%5Bredacted%5D&state=%5Bredacted%5D');
   });
 
+  it('JSON nested deeper than 64 levels is refused with 400 naming the body, signed in or not, and nothing overflows', async () => {
+    const deepArray = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const deepObject = `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`;
+    for (const [path, body, headers] of [
+      ['/api/reports', deepArray, {}],
+      ['/api/reports', deepObject, {}],
+      ['/api/session', deepArray, { authorization: '' }],
+      ['/api/session', deepObject, { authorization: '' }],
+      ['/api/reports', json({ ...validReport, recommendations: [{ ...validReport.recommendations[0], text: JSON.parse(`${'['.repeat(65)}"x"${']'.repeat(65)}`) }] }), {}],
+    ] as const) {
+      const problem = await refused('POST', path, body, headers, 400);
+      expect(problem.title).toBe('The request is nested too deeply');
+      expect(problem.errors).toEqual([{ field: 'body', message: 'must not nest arrays or objects more than 64 levels deep' }]);
+    }
+    // 64 levels is still only a body with problems in it, named as such.
+    const atTheLimit = fields(await refused('POST', '/api/reports', json({ ...validReport, title: JSON.parse(`${'['.repeat(63)}"x"${']'.repeat(63)}`) }), {}, 400));
+    expect(Object.keys(atTheLimit)).toEqual(['body.title']);
+    expect((await fetch(`${product.baseUrl}/healthz`)).status).toBe(200);
+  });
+
+  it('an address whose percent-encoding is not UTF-8 is a 400 problem in the api and a 404 page, never a 500', async () => {
+    for (const path of ['/api/recommendations/%ff%fe', '/api/reports/%ff', `/api/recommendations/${itemId}/evidence/%c0%af/content`, '/api/people/%e0%80']) {
+      const problem = await refused('GET', path, undefined, {}, 400);
+      expect(problem.errors).toEqual([{ field: 'path', message: 'must be valid percent-encoded UTF-8' }]);
+    }
+    const session = await signIn(product.baseUrl, p.admin.email, PASSWORD);
+    for (const [path, cookie] of [
+      ['/recommendations/%ff%fe', session.cookie],
+      ['/approvals/%ff', session.cookie],
+      ['/admin/people/%ff%fe', session.cookie],
+      ['/action-links/%ff%fe', ''],
+      ['/set-password/%ff', ''],
+    ] as const) {
+      const response = await fetch(`${product.baseUrl}${path}`, { headers: { cookie }, redirect: 'manual' });
+      const html = await response.text();
+      expect([path, response.status, response.headers.get('content-type')?.split(';')[0]]).toEqual([path, 404, 'text/html']);
+      expect(html).toContain('<h1 class="govuk-heading-l">Page not found</h1>');
+    }
+  });
+
+  it('the development mailbox needs a signed-in administrator on this machine, and is not there at all in production', async () => {
+    const mailbox = (path: string, headers: Record<string, string> = {}, base = product.baseUrl) => fetch(`${base}${path}`, { headers, redirect: 'manual' });
+    const anonymous = await mailbox('/dev/mailbox/api/messages');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toContain('application/problem+json');
+    expect(await anonymous.text()).not.toContain('@');
+    const page = await mailbox('/dev/mailbox');
+    expect([page.status, page.headers.get('location')]).toEqual([303, '/sign-in?next=%2Fdev%2Fmailbox']);
+    const owner = { authorization: `Bearer ${await tokenFor(product, p.owner.id)}` };
+    expect((await mailbox('/dev/mailbox/api/messages', owner)).status).toBe(403);
+    const admin = { authorization: `Bearer ${await tokenFor(product, p.admin.id)}` };
+    expect((await mailbox('/dev/mailbox/api/messages', admin)).status).toBe(200);
+    expect((await mailbox('/dev/mailbox/api/messages', { ...admin, 'x-forwarded-for': '203.0.113.7' })).status).toBe(403);
+
+    const before = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    let app: ReturnType<typeof buildApp>;
+    try {
+      app = buildApp({ dataSource: product.app.dataSource, ...product.app.services, logger: pino({ level: 'silent' }), readiness: async () => ({ ready: true, checks: {} }), forceName: 'Test', evidenceMaxBytes: 1024, mailbox: product.sink });
+    } finally {
+      process.env.NODE_ENV = before;
+    }
+    const server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const production = await mailbox('/dev/mailbox/api/messages', admin, base);
+      expect(production.status).toBe(404);
+      expect(await production.text()).not.toContain(p.owner.email);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('people and passwords: wrong types, extra fields, markup and SQL are refused or kept as text; password changes need the CSRF token', async () => {
     const person = fields(await refused('POST', '/api/people', json({ name: ['Eve'], email: 'eve@', roles: 'administrator', active: true }), {}, 400));
     expect(Object.keys(person).sort()).toEqual(['body', 'body.email', 'body.name', 'body.roles']);

@@ -133,4 +133,25 @@ describe('a workflow task lost after its transition was recorded', () => {
     expect(await product.app.dataSource.manager.countBy(AuditEvent, { recommendationId: id, type: 'self_certified' })).toBe(1);
     expect((await row(id)).version).toBe(before.version + 1);
   });
+
+  it('answers success when Temporal re-sends an update the workflow already recorded and now refuses', async () => {
+    const id = await itemAwaitingSelfCertification(2);
+    const gateway = product.app.services.recommendations['workflows'];
+    const real = gateway.command.bind(gateway);
+    // The first delivery is recorded, but its answer is lost (here: delivered under another update id); the copy
+    // arrives after the workflow has moved on, so the lifecycle refuses it.
+    gateway.command = async (recommendationId, current, request) => {
+      await product.app.client.workflow.getHandle(recommendationWorkflowId(recommendationId)).executeUpdate(commandUpdate, { updateId: randomUUID(), args: [request] });
+      return real(recommendationId, current, request);
+    };
+    try {
+      const answer = await api.call<{ status: string }>('POST', `/api/recommendations/${id}/commands`, { type: 'selfCertify', signatory: 'DCC Simon Hartley' }, p.dcc.id);
+      expect(answer.status).toBe(200);
+      expect(answer.body.status).toBe('closed');
+    } finally {
+      gateway.command = real;
+    }
+    expect(await product.app.dataSource.manager.countBy(AuditEvent, { recommendationId: id, type: 'self_certified' })).toBe(1);
+    await expectOneTruth(id);
+  });
 });

@@ -143,8 +143,10 @@ describe('people and accounts', () => {
     for (let i = 0; i < 5; i++) expect((await change({ currentPassword: `wrong-${i}`, newPassword: 'dans-third-password' })).status).toBe(400);
     const locked = await change({ currentPassword: 'dans-new-password', newPassword: 'dans-third-password' });
     expect(((await locked.json()) as Problem).errors![0]!.message).toContain('locked');
-    expect((await signIn(product.baseUrl, dan.email, 'dans-new-password')).status).toBe(423);
+    // Signing in to a locked account is answered as a wrong password; the person is told by email instead.
+    expect((await signIn(product.baseUrl, dan.email, 'dans-new-password')).status).toBe(401);
     expect(await auditTypes(dan.id)).toEqual(expect.arrayContaining(['password_change_failed', 'account_locked']));
+    expect((await product.sink.waitFor((m) => m.to.includes(dan.email) && /has been locked/.test(m.subject))).text).toContain('5 times in a row');
   });
 
   it('emails a signed, single-use, expiring set-password link, never a password', async () => {

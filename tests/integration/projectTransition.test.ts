@@ -5,6 +5,7 @@ import { createMailer } from '../../activities/mailer';
 import { projectTransition, type ProjectedTransition } from '../../activities/projectTransition';
 import { projectedTransition, type RecordTransitionInput } from '../../activities/recordTransition';
 import { defaultRoutingRules } from '../../domain/approvalRouting';
+import * as lifecycleEvents from '../../domain/lifecycleEvents';
 import { decide, type Actor, type Delegation, type LifecycleCommand, type RecommendationState, type RoutingItem } from '../../domain/lifecycle';
 import type { IsoDate, Role } from '../../domain/vocabulary';
 import {
@@ -478,5 +479,71 @@ describe('projections of lifecycle transitions', () => {
     const [written] = await requests(d.id, 'extension');
     expect(written).toMatchObject({ routeId: 'extension-lead', startedOn: '2026-12-01', status: 'approved', finishedOn: '2026-12-02', extensionRequestId: (await extensions(d.id))[0]!.id });
     expect(await steps(written!.id)).toEqual([expect.objectContaining({ approverId: lead.id, openedOn: '2026-12-01', decision: 'approved', decidedBy: lead.id })]);
+  });
+
+  /** The item's rows in every projection table, less what differs between items (row, item and transition ids, times). */
+  async function rowsOf(recommendationId: string): Promise<Record<string, string[]>> {
+    const owned: Partial<Record<(typeof projectionTables)[number], string>> = {
+      approval_steps: 'approval_request_id IN (SELECT id FROM approval_requests WHERE recommendation_id = $1)',
+      item_links: 'from_recommendation_id = $1',
+    };
+    const perItem = /^(id|created_at|updated_at|recommendation_id|from_recommendation_id|approval_request_id|extension_request_id|.*transition_id)$/;
+    const tables: Record<string, string[]> = {};
+    for (const table of projectionTables) {
+      const rows = (await product.app.dataSource.query(`SELECT to_jsonb(t) AS "row" FROM "${table}" t WHERE ${owned[table] ?? 'recommendation_id = $1'}`, [recommendationId])) as {
+        row: Record<string, unknown>;
+      }[];
+      tables[table] = rows.map(({ row }) => JSON.stringify(Object.fromEntries(Object.entries(row).filter(([key]) => !perItem.test(key))))).sort();
+    }
+    return tables;
+  }
+
+  it('projects the same rows whatever the sentences describing the events say', async () => {
+    const [plainId, rewordedId] = await logReport({
+      title: 'Vetting: an inspection',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      items: [
+        { reference: '7', text: 'The force should vet every officer before they start.', category: 3 },
+        { reference: '8', text: 'The force should vet every officer before they start.', category: 3 },
+      ],
+    });
+    const routing = { originator: 'HMICFRS', sourceKind: 'inspection' } as const;
+    // The two transitions that once had their data cut out of the sentence: a refused extension and a reality test.
+    const journey = async (target: Item) => {
+      await act(target, admin, { type: 'assign', ownerId: owner.id, leadId: lead.id, dueDate: '2027-01-29' }, '2026-11-23');
+      await act(target, owner, { type: 'accept' }, '2026-11-24');
+      await act(target, owner, { type: 'postUpdate', text: 'Vetting backlog cleared' }, '2026-11-25');
+      await act(target, owner, { type: 'requestExtension', newDueDate: '2027-04-30', reason: 'The vetting unit is short of staff' }, '2026-12-01');
+      await act(target, lead, { type: 'decideExtension', approved: false, reason: 'The backlog is already cleared' }, '2026-12-03');
+      await act(target, owner, { type: 'requestExtension', newDueDate: '2027-02-26', reason: 'Four weeks for the last checks' }, '2026-12-10');
+      await act(target, lead, { type: 'decideExtension', approved: true, reason: 'Fair' }, '2026-12-11');
+      await act(target, owner, { type: 'submitEvidence', summary: 'Every officer vetted; audit of 100 files attached' }, '2027-01-05');
+      await act(target, lead, { type: 'approve', comment: 'Files seen' }, '2027-01-06');
+      await act(target, dcc, { type: 'approve' }, '2027-01-07');
+      await act(target, admin, { type: 'selfCertify', signatory: 'Chief Constable Sarah Lyle' }, '2027-01-08');
+      await act(target, liaison, { type: 'submitToHmicfrs', reference: 'HMICFRS/VET/7' }, '2027-01-10');
+      await act(target, liaison, { type: 'recordHmicfrsResponse', outcome: 'reality_test', reasons: 'To be checked at the next vetting inspection' }, '2027-02-01');
+      await act(target, liaison, { type: 'recordHmicfrsResponse', outcome: 'signed_off', reasons: 'Checked' }, '2027-05-03');
+    };
+
+    await journey(await item(plainId!, routing));
+    const reworded = jest.spyOn(lifecycleEvents, 'describeEvent').mockReturnValue('Something happened');
+    try {
+      await journey(await item(rewordedId!, routing));
+    } finally {
+      reworded.mockRestore();
+    }
+
+    const summaries = async (recommendationId: string) =>
+      ((await product.app.dataSource.query(`SELECT DISTINCT summary FROM audit_events WHERE recommendation_id = $1 AND idempotency_key LIKE 'command:%'`, [recommendationId])) as { summary: string }[]).map(
+        (row) => row.summary,
+      );
+    expect(await summaries(rewordedId!)).toEqual(['Something happened']);
+    expect(await summaries(plainId!)).toContain('Extension to 2027-04-30 refused by Nadia Haskins: The backlog is already cleared; the due date stays 2027-01-29');
+    const plain = await rowsOf(plainId!);
+    expect(plain.extension_requests).toHaveLength(2);
+    expect(plain.hmicfrs_responses).toHaveLength(2);
+    expect(await rowsOf(rewordedId!)).toEqual(plain);
   });
 });

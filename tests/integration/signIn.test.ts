@@ -86,11 +86,50 @@ describe('local accounts, sessions and API tokens', () => {
     for (let i = 0; i < 4; i++) expect((await attempt(`wrong ${i}`)).status).toBe(401);
     expect((await attempt('wrong 5')).status).toBe(401);
     const locked = await attempt(PASSWORD);
-    expect(locked.status).toBe(423);
-    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(locked.status).toBe(401);
     expect((await events(product, 'account_locked')).map((e) => e.entityId)).toEqual([p.owner.id]);
+    expect((await events(product, 'sign_in_failed')).at(-1)!.after).toMatchObject({ reason: 'locked' });
     await new Promise((resolve) => setTimeout(resolve, 3200));
     expect((await attempt(PASSWORD)).status).toBe(201);
+  });
+
+  it('answers a locked account exactly as an unknown address, and emails the real person once per lock', async () => {
+    const { locked: person } = await addPeople(product.app.dataSource, { locked: { name: 'Joanna Merrick', roles: ['lead'] } });
+    await product.app.services.auth.setPassword(person.id, PASSWORD, { id: null, label: 'test' });
+    const attempt = (email: string, password: string) => api('/api/session', { method: 'POST', body: JSON.stringify({ email, password }) });
+    for (let i = 0; i < 5; i++) expect((await attempt(person.email, `wrong ${i}`)).status).toBe(401);
+    // This product locks for 3 seconds; this test needs longer than that to look at the lock.
+    await product.app.dataSource.query(`UPDATE local_accounts SET locked_until = now() + interval '10 minutes' WHERE person_id = $1`, [person.id]);
+    const answers = [await attempt(person.email, PASSWORD), await attempt(person.email, 'wrong again'), await attempt('nobody.at.all@test.police.uk', PASSWORD)];
+    const seen = await Promise.all(answers.map(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), type: r.headers.get('content-type'), body: await r.text() })));
+    expect(seen[0]!.status).toBe(401);
+    expect(seen[1]).toEqual(seen[0]);
+    expect(seen[2]).toEqual(seen[0]);
+
+    // The sign-in page says the same for both, too.
+    const page = async (email: string) => {
+      const form = await openForm(product.baseUrl, '/sign-in');
+      const response = await fetch(`${product.baseUrl}/sign-in`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: form.cookie },
+        body: new URLSearchParams({ _csrf: form.token, email, password: PASSWORD, next: '/' }).toString(),
+      });
+      return { status: response.status, retryAfter: response.headers.get('retry-after'), error: /govuk-error-summary__list[\s\S]*?<a[^>]*>([^<]*)</.exec(await response.text())?.[1] };
+    };
+    const [lockedPage, unknownPage] = [await page(person.email), await page('nobody.at.all@test.police.uk')];
+    expect(lockedPage).toEqual({ status: 401, retryAfter: null, error: 'The email address or password is not right.' });
+    expect(unknownPage).toEqual(lockedPage);
+
+    // The person is told by email, once for this lock however many more attempts there were.
+    const notice = await product.sink.waitFor((m) => m.to.includes(person.email) && /has been locked/.test(m.subject));
+    expect(notice.subject).toBe('Your account on the Test Constabulary recommendation tracker has been locked');
+    expect(notice.text).toContain('A wrong password was given for your account 5 times in a row');
+    expect(notice.text).toContain('If it was not you, tell the corporate development team');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await product.sink.list()).filter((m) => m.to.includes(person.email))).toHaveLength(1);
+    const outbox = (await product.app.dataSource.query(`SELECT status FROM outbound_emails WHERE template = 'account_locked' AND recipient_id = $1`, [person.id])) as { status: string }[];
+    expect(outbox).toEqual([{ status: 'sent' }]);
   });
 
   it('refuses a change made with the cookie but without the CSRF token, writing nothing', async () => {

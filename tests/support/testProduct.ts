@@ -79,6 +79,8 @@ export async function startTestProduct(
       digestEveryMs: options.digestEveryMs,
       // Off, so that tests comparing the database before and after a request never see a run in between.
       housekeepingEveryMs: 0,
+      // Off as well: a test that wants a check runs one, and the metric then shows what that one found.
+      consistencyCheckEveryMs: 0,
       auth: { sessionSecret, ...options.auth },
     });
   let app: RunningApplication;

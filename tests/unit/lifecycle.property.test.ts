@@ -3,9 +3,11 @@ import {
   availableCommands,
   commandsIndependentOfDirectory,
   decide,
+  describeEvent,
   hmicfrsOutcomes,
   initialState,
   invariantViolations,
+  lifecycleEventTypes,
   lifecycleStatuses,
   partStatuses,
   type Actor,
@@ -311,7 +313,7 @@ function addDays(isoDate: string, days: number): string {
   return moment.toISOString().slice(0, 10);
 }
 
-/** The lifecycle's edges (DOMAIN.md diagram); staying put is always allowed. */
+/** The lifecycle's edges (docs/lifecycle.md diagram); staying put is always allowed. */
 const edges: Record<LifecycleStatus, readonly LifecycleStatus[]> = {
   logged: ['not_for_the_force', 'assigned', 'closed'],
   not_for_the_force: ['assigned', 'closed'],
@@ -361,6 +363,8 @@ function deepFreeze<T>(value: T): T {
 interface RunResult {
   reached: Set<LifecycleStatus>;
   accepted: number;
+  /** The kinds of event recorded. */
+  recorded: Set<string>;
 }
 
 /** Plays a scenario, checking every property after every command; throws on the first breach. */
@@ -368,6 +372,7 @@ function play(input: { category: ClosureCategory | null; routing: number; steps:
   let state = deepFreeze(initialState('rec-1', input.category));
   let today = '2025-03-10';
   const reached = new Set<LifecycleStatus>([state.status]);
+  const recorded = new Set<string>();
   let accepted = 0;
   for (const { guided, pick, actor: choice, command: randomCommand, daysLater, directory } of input.steps) {
     today = addDays(today, daysLater);
@@ -404,7 +409,9 @@ function play(input: { category: ClosureCategory | null; routing: number; steps:
     if (!offered.includes(issued.type)) throw new Error(`${issued.type} was accepted from ${actor.personId} but not offered to them`);
     if (decision.events.length === 0) throw new Error(`${issued.type} was accepted without an event`);
     for (const event of decision.events) {
-      if (!event.summary.trim() || /undefined|\[object|NaN/.test(event.summary)) throw new Error(`unreadable event summary: ${event.summary}`);
+      recorded.add(event.type);
+      const sentence = describeEvent(event, (id) => `<${id}>`);
+      if (!sentence.trim() || /undefined|\[object|NaN/.test(sentence)) throw new Error(`unreadable event sentence: ${sentence}`);
     }
     // No illegal state is reachable.
     const violations = invariantViolations(next);
@@ -428,7 +435,7 @@ function play(input: { category: ClosureCategory | null; routing: number; steps:
     state = deepFreeze(next);
     reached.add(state.status);
   }
-  return { reached, accepted };
+  return { reached, accepted, recorded };
 }
 
 describe('lifecycle properties over random command sequences', () => {
@@ -447,6 +454,14 @@ describe('lifecycle properties over random command sequences', () => {
       for (const status of play(input).reached) reached.add(status);
     }
     expect([...reached].sort()).toEqual([...lifecycleStatuses].sort());
+  });
+
+  it('records only kinds of event that have a description, and every kind described is recorded', () => {
+    const recorded = new Set<string>();
+    for (const input of fc.sample(scenario, { numRuns: 200, seed: 20250310 })) {
+      for (const type of play(input).recorded) recorded.add(type);
+    }
+    expect([...recorded].sort()).toEqual([...lifecycleEventTypes].sort());
   });
 
   it('accepts exactly what availableCommands offers, as far as the state alone decides', () => {

@@ -2,6 +2,7 @@ import {
   availableCommands,
   commandRefusal,
   decide,
+  describeEvent,
   describeStatus,
   initialState,
   invariantViolations,
@@ -767,7 +768,8 @@ describe('reopen', () => {
     );
     const reopened = accept(closed, { type: 'reopen', reason: 'Audit found the policy not followed' }, context(admin));
     expect(reopened.state).toMatchObject({ status: 'reopened', closure: null, approval: null, selfCertification: null, reopenCount: 1 });
-    expect(reopened.events[0]?.summary).toBe('Reopened (was self-certified): Audit found the policy not followed');
+    expect(reopened.events[0]).toMatchObject({ type: 'reopened', was: 'self_certified', reason: 'Audit found the policy not followed' });
+    expect(describeEvent(reopened.events[0]!, (id) => id)).toBe('Reopened (was self-certified): Audit found the policy not followed');
     expect(notified(reopened)).toEqual(['owen:item_reopened', 'lena:item_reopened']);
     expect(availableCommands(reopened.state, owen)).toEqual(['accept', 'postUpdate', 'flagAtRisk', 'requestExtension']);
     expect(run(reopened.state, { type: 'accept' }, context(owen)).status).toBe('in_progress');
@@ -882,7 +884,7 @@ describe('events', () => {
     const decision = accept(inProgress(), { type: 'postUpdate', text: 'Half done' }, context(owen));
     expect(decision.events[0]).toEqual({
       type: 'progress_updated',
-      summary: 'Half done',
+      text: 'Half done',
       before: { latestUpdate: null, updateCount: 0 },
       after: { latestUpdate: { text: 'Half done', by: 'owen', on: today }, updateCount: 1 },
     });

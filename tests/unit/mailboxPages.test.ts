@@ -5,8 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
+import type { Identity } from '../../api/auth/identity';
+import { problemHandler } from '../../api/problem';
 import { startSmtpSink, type SmtpSink, type StoredMessage } from '../../runtime/smtpSink';
-import { createMailboxRouter, extractLinks, MAILBOX_HTML_CSP } from '../../web/mailbox';
+import { createMailboxRouter, extractLinks, fromThisMachine, MAILBOX_HTML_CSP } from '../../web/mailbox';
 
 jest.setTimeout(30_000);
 
@@ -18,18 +20,31 @@ interface Running {
   server: Server;
   base: string;
   dir: string;
+  /** Who the requests come from: the signed-in person (none: anonymous), and the address their connection is from. */
+  caller: { person: Identity['person'] | null; remoteAddress?: string };
 }
+
+const ADMINISTRATOR: Identity['person'] = { id: 'a', name: 'Hannah Whitcombe', email: 'hannah@example.police.uk', roles: ['administrator'] };
+const VIEWER: Identity['person'] = { id: 'v', name: 'Margaret Holloway', email: 'margaret@example.police.uk', roles: ['viewer'] };
 
 async function startMailbox(): Promise<Running> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mailbox-pages-test-'));
   const sink = await startSmtpSink({ port: 0, storeDir: dir });
+  const caller: Running['caller'] = { person: ADMINISTRATOR };
   const app = express();
+  // Stands in for the app's authentication; a remote address is faked on this request only, never on the shared socket.
+  app.use((req, _res, next) => {
+    if (caller.person) req.identity = { person: caller.person, via: 'session', session: { id: 's', csrfToken: 't' } };
+    if (caller.remoteAddress) Object.defineProperty(req, 'socket', { value: Object.create(req.socket, { remoteAddress: { value: caller.remoteAddress } }) });
+    next();
+  });
   app.use('/dev/mailbox', createMailboxRouter(sink));
+  app.use(problemHandler);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
   });
   const { port } = server.address() as AddressInfo;
-  return { sink, server, base: `http://127.0.0.1:${port}`, dir };
+  return { sink, server, base: `http://127.0.0.1:${port}`, dir, caller };
 }
 
 async function stopMailbox(running: Running | undefined): Promise<void> {
@@ -225,6 +240,76 @@ describe('development mailbox pages', () => {
       expect(missing.status).toBe(404);
       expect(await missing.json()).toEqual({ error: 'Message not found' });
     }
+  });
+});
+
+describe('who may open the development mailbox', () => {
+  let running: Running;
+
+  beforeAll(async () => {
+    running = await startMailbox();
+    await send(running.sink, { from: FROM, to: 'dcc@example.police.uk', subject: 'Choose your password', text: 'Choose it here: http://localhost:3000/set-password/secret-token' });
+    await running.sink.waitFor((m) => m.subject === 'Choose your password');
+  });
+  afterAll(async () => {
+    await stopMailbox(running);
+  });
+  afterEach(() => {
+    Object.assign(running.caller, { person: ADMINISTRATOR, remoteAddress: undefined });
+  });
+
+  const get = (url: string, headers: Record<string, string> = {}) => fetch(`${running.base}${url}`, { redirect: 'manual', headers });
+
+  it('sends an anonymous browser to sign in, and refuses anonymous automation with 401, showing no email', async () => {
+    running.caller.person = null;
+    for (const url of ['/dev/mailbox', '/dev/mailbox/0000000000000-000000-00000000']) {
+      const page = await get(url);
+      expect(page.status).toBe(303);
+      expect(page.headers.get('location')).toBe(`/sign-in?next=${encodeURIComponent(url)}`);
+    }
+    for (const url of ['/dev/mailbox/api/messages', '/dev/mailbox/api/messages/0000000000000-000000-00000000']) {
+      const api = await get(url);
+      expect(api.status).toBe(401);
+      expect(api.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const body = await api.text();
+      expect(body).not.toContain('secret-token');
+      expect(JSON.parse(body)).toMatchObject({ status: 401, title: 'Sign in first' });
+    }
+  });
+
+  it('refuses a signed-in person who is not an administrator with 403', async () => {
+    running.caller.person = VIEWER;
+    for (const url of ['/dev/mailbox', '/dev/mailbox/api/messages']) {
+      const response = await get(url);
+      expect(response.status).toBe(403);
+      expect(await response.text()).not.toContain('secret-token');
+    }
+  });
+
+  it('refuses an administrator connecting from another machine, or through a proxy', async () => {
+    for (const remoteAddress of ['192.0.2.10', '10.0.0.5', '::ffff:192.0.2.10', '2001:db8::1']) {
+      running.caller.remoteAddress = remoteAddress;
+      const response = await get('/dev/mailbox/api/messages');
+      expect({ remoteAddress, status: response.status }).toEqual({ remoteAddress, status: 403 });
+      expect(await response.text()).toContain('only served to this machine');
+    }
+    running.caller.remoteAddress = undefined;
+    for (const header of ['x-forwarded-for', 'forwarded', 'x-real-ip']) {
+      const response = await get('/dev/mailbox/api/messages', { [header]: '192.0.2.10' });
+      expect({ header, status: response.status }).toEqual({ header, status: 403 });
+    }
+  });
+
+  it('shows the mail to an administrator on this machine', async () => {
+    const response = await get('/dev/mailbox/api/messages');
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('secret-token');
+  });
+
+  it('counts only loopback connections, not relayed ones, as this machine', () => {
+    const machine = (remoteAddress: string | undefined, headers: Record<string, string> = {}) => fromThisMachine({ socket: { remoteAddress } as never, headers });
+    expect(['127.0.0.1', '::1', '::ffff:127.0.0.1'].map((a) => machine(a))).toEqual([true, true, true]);
+    expect([machine('192.168.1.2'), machine(undefined), machine('127.0.0.1', { 'x-forwarded-for': '203.0.113.9' })]).toEqual([false, false, false]);
   });
 });
 

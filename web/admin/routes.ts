@@ -3,6 +3,7 @@ import type { ApiDependencies } from '../../api/dependencies';
 import { authorize, type Permission } from '../../api/permissions';
 import type { FormError } from '../html';
 import { pageShell } from '../pageShell';
+import { consistencyPages } from './consistency';
 import { delegationPages } from './delegations';
 import { departmentPages } from './departments';
 import { peoplePages } from './people';
@@ -46,6 +47,7 @@ export function adminRoutes(deps: ApiDependencies): Router {
   router.use('/admin/delegations', delegationPages(context));
   router.use('/admin/routing-rules', routingRulePages(context));
   router.use('/admin/settings', settingsPages(context));
+  router.use('/admin/consistency', consistencyPages(context));
   router.use('/admin', reportPages(context));
   return router;
 }
