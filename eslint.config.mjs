@@ -17,6 +17,13 @@ export default tseslint.config(
     },
   },
   {
+    // The same one folder down (domain/lifecycle/): up to domain/ is fine, above it is not.
+    files: ['domain/*/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../../*'], message: 'domain/ imports only domain/.' }, { group: infrastructure, message: 'domain/ does no I/O.' }] }],
+    },
+  },
+  {
     // Deterministic code: domain/, its own messages and the workflow SDK; types of the activities it calls are fine.
     files: ['workflows/**/*.ts'],
     rules: {

@@ -2,14 +2,14 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import { calendarDateInLondon } from '../domain/calendar';
 import type { Nudge } from '../domain/reminderPolicy';
-import { createWorkingCalendar } from '../domain/workingDays';
+import { figureCutoffs, figuresFrom, type FigureCutoffs } from '../domain/figures';
 import { AuditEvent, Delegation, DigestEntry, OutboundEmail, Person, Recommendation } from '../entities';
 import { recordAudit, type AuditEntry } from '../entities/auditTrail';
 import { batched } from './batching';
 import { dueDateCalendarEvent } from './emails/dueDateCalendar';
 import { itemWords, nudgeHeadline, renderNudgeEmail, routineNudges, type NudgeFacts } from './emails/nudgeEmail';
 import type { EmailLinks } from './recordTransition';
-import { loadReminderSettings } from './reminderSettings';
+import { figureRulesOf, loadReminderSettings } from './reminderSettings';
 import type { OutboxSender } from './sendOutboundEmail';
 
 export interface SendNudgeInput {
@@ -67,7 +67,9 @@ async function queueFresh(tx: EntityManager, nudges: [string, SendNudgeInput][],
     (await tx.find(Recommendation, { where: { id: In([...new Set(nudges.map(([, input]) => input.recommendationId))]) }, relations: { report: true, owner: true } })).map((r) => [r.id, r]),
   );
   const settings = await loadReminderSettings(tx);
-  const calendar = createWorkingCalendar({ extraClosedDays: settings.closedDays });
+  const { policy, calendar } = figureRulesOf(settings);
+  const cutoffs = new Map<string, FigureCutoffs>();
+  const cutoffsOn = (today: string) => cutoffs.get(today) ?? cutoffs.set(today, figureCutoffs(today, policy, calendar)).get(today)!;
   const withRole = memoise((role: string) => tx.query(`SELECT id FROM people WHERE active AND $1 = ANY(roles) ORDER BY name`, [role]) as Promise<{ id: string }[]>);
   const planned = await Promise.all(
     nudges.map(async ([key, input]) => {
@@ -96,6 +98,7 @@ async function queueFresh(tx: EntityManager, nudges: [string, SendNudgeInput][],
       text: recommendation.state.text ?? recommendation.text,
       dueDate,
       workingDaysToDue: dueDate ? calendar.workingDaysBetween(today, dueDate) : null,
+      workingDaysOverdue: figuresFrom({ status: recommendation.status, dueDate, atRisk: recommendation.state.atRisk, forTheForce: recommendation.forTheForce }, cutoffsOn(today), calendar).workingDaysOverdue,
       ownerName: recommendation.owner?.name ?? null,
       meeting: nudge.meeting ?? null,
       link: `${links.publicUrl}/recommendations/${recommendation.id}`,

@@ -5,6 +5,7 @@ import type { PasswordLinkService } from './auth/passwordLinks';
 import type { AuthService } from './auth/service';
 import type { ConsistencyCheck } from './consistency/service';
 import type { PeopleService } from './people/service';
+import type { FirstRun } from './setup/firstRun';
 import type { ReminderSettingsService } from './administration/reminderSettings';
 import type { EvidenceService } from './evidence/service';
 import type { ImportService } from './imports/service';
@@ -32,6 +33,8 @@ export interface ApiDependencies {
   people: PeopleService;
   /** Emailed links with which people choose their own password. */
   passwordLinks: PasswordLinkService;
+  /** The first administrator, while there is none: the set-up code and /setup. */
+  firstRun: FirstRun;
   /** Every open item's workflow against PostgreSQL: the admin page, its API and the metric. */
   consistency: ConsistencyCheck;
   /** Largest evidence file accepted, in bytes. */

@@ -5,7 +5,7 @@ import { ApiProblem } from './problem';
 /**
  * The one permission table: who may reach each kind of action. It decides route-level access only (read, log
  * reports, administer, send commands…). Which lifecycle command a person may send on an item, and separation of
- * duties, stay with the lifecycle (`availableCommands` / `commandRefusal` in domain/lifecycle.ts): the table lets
+ * duties, stay with the lifecycle (`availableCommands` / `commandRefusal` in domain/lifecycle/): the table lets
  * every role that can ever issue a command through, and the lifecycle answers 409 with its reason.
  *
  * A rule allows a person who holds one of `roles`, or who stands in one of `relations` to the thing acted on

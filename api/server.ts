@@ -6,6 +6,7 @@ import { govukAssets, pageRoutes } from '../web/pages';
 import { changePasswordRoutes, setPasswordRoutes } from '../web/account';
 import { adminRoutes } from '../web/admin/routes';
 import { signInRoutes } from '../web/signIn';
+import { firstRunGate, setupRoutes } from '../web/setup';
 import { evidenceUploadForms } from '../web/evidenceForms';
 import { badPageAddress } from '../web/badAddress';
 import { actionLinkRoutes } from './actionLinks/routes';
@@ -148,6 +149,8 @@ export function buildApp(deps: ApiDependencies): Express {
     const { createMailboxRouter } = require('../web/mailbox') as typeof import('../web/mailbox');
     app.use('/dev/mailbox', createMailboxRouter(deps.mailbox));
   }
+  app.use(setupRoutes(deps));
+  app.use(firstRunGate(deps.firstRun));
   app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : pageGate(req, res, next)));
   app.use(pageRoutes(deps));
   app.use(adminRoutes(deps));

@@ -360,6 +360,7 @@ async function main(): Promise<void> {
       lockoutMinutes: 15,
       actionLinkDays: 14,
       oidc: null,
+      adminEmails: [],
       demoAccounts: null,
       demoPassword: null,
     });

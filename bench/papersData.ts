@@ -7,7 +7,7 @@ import type { ClosureCategory, ItemKind, Role, SourceKind } from '../domain/voca
 
 /**
  * Generates a force's audit trail for the papers benchmark: reports published over ten years, each item driven
- * through the real lifecycle rules (domain/lifecycle.ts `decide`) at realistic intervals, so every audit event has
+ * through the real lifecycle rules (domain/lifecycle/ `decide`) at realistic intervals, so every audit event has
  * the shape the product writes. Deterministic for a given seed. The number of events is made exact by adding
  * progress updates while items are in progress.
  */

@@ -1,4 +1,5 @@
 import { authSettingsFromConfig } from '../api/auth/settings';
+import { importLimitsFromConfig } from '../api/imports/limits';
 import { startApplication } from '../runtime/application';
 import { configureOrExit, exitWith, onShutdownSignal } from './configure';
 
@@ -22,6 +23,8 @@ export async function runProcess(role: 'api' | 'worker'): Promise<void> {
       forceName: config.FORCE_NAME,
       trustProxy: config.TRUST_PROXY,
       evidenceMaxMb: config.EVIDENCE_MAX_MB,
+      clamavAddress: config.CLAMAV_ADDRESS,
+      importLimits: importLimitsFromConfig(config),
       workerCachedWorkflows: config.TEMPORAL_WORKER_CACHED_WORKFLOWS,
       consistencyCheckEveryMs: config.CONSISTENCY_CHECK_MINUTES * 60_000,
       logger,

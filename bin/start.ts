@@ -1,10 +1,12 @@
 import { authSettingsFromConfig } from '../api/auth/settings';
+import { importLimitsFromConfig } from '../api/imports/limits';
 import { DEMO_PASSWORD, demoAccounts, loadDemoData } from '../demo/loadDemoData';
 import { startApplication, type RunningApplication } from '../runtime/application';
 import { startInfrastructure, type Infrastructure } from '../runtime/infrastructure';
 import { acquireInstanceLock } from '../runtime/instanceLock';
 import { configureOrExit, exitWith, onShutdownSignal } from './configure';
 import { mailBannerLines, smtpBannerLine, type MailDestination } from './mailBanner';
+import { setupBannerLines } from './setupBanner';
 
 /** `npm start`: the whole product in one process, on embedded PostgreSQL, Temporal and SMTP unless configured otherwise. */
 async function main(): Promise<void> {
@@ -40,6 +42,8 @@ async function main(): Promise<void> {
       forceName: config.FORCE_NAME,
       trustProxy: config.TRUST_PROXY,
       evidenceMaxMb: config.EVIDENCE_MAX_MB,
+      clamavAddress: config.CLAMAV_ADDRESS,
+      importLimits: importLimitsFromConfig(config),
       workerCachedWorkflows: config.TEMPORAL_WORKER_CACHED_WORKFLOWS,
       consistencyCheckEveryMs: config.CONSISTENCY_CHECK_MINUTES * 60_000,
       logger,
@@ -48,6 +52,7 @@ async function main(): Promise<void> {
       http: { host: config.HTTP_HOST, port: config.HTTP_PORT },
       mailbox: infrastructure.sink ?? undefined,
       auth: authSettingsFromConfig(config, config.DEMO_DATA ? { accounts: demoAccounts(), password: DEMO_PASSWORD } : null),
+      setupCode: !config.DEMO_DATA,
     });
     if (config.DEMO_DATA) await loadDemoData({ dataSource: app.dataSource, ...app.services, logger });
   } catch (error) {
@@ -68,6 +73,7 @@ async function main(): Promise<void> {
     `  ${config.FORCE_NAME} recommendation tracker is running.`,
     '',
     ...mailBannerLines(mail),
+    ...setupBannerLines(config.publicUrl, app.services.firstRun.code),
     `  Open the product          ${config.publicUrl}/`,
     ...(infrastructure.temporalUiUrl ? [`  Temporal Web UI           ${infrastructure.temporalUiUrl}   (one workflow per recommendation)`] : []),
     `  API                       ${config.publicUrl}/api/recommendations   (reference: ${config.publicUrl}/api/docs)`,

@@ -63,6 +63,15 @@ export const configSchema = z.object({
 
   FORCE_NAME: z.string().min(1).default('Demo Constabulary'),
   EVIDENCE_MAX_MB: z.coerce.number({ error: 'must be a number of megabytes' }).positive('must be more than 0').max(500, 'must be at most 500').default(20),
+  /** clamd (ClamAV) to scan every evidence file before it is kept: host:port or the path of its socket. Unset: no scanning. */
+  CLAMAV_ADDRESS: z
+    .string()
+    .regex(/^(\/\S+|[^\s:/[\]]+:\d{1,5}|\[[0-9a-fA-F:.]+\]:\d{1,5})$/, 'must be host:port (for example clamav:3310) or the path of clamd’s socket (for example /run/clamav/clamd.ctl)')
+    .optional(),
+  /** An imported tracker's size: rows under the header, columns, characters in a cell. Past them the import answers 413 or 422. */
+  IMPORT_MAX_ROWS: z.coerce.number({ error: 'must be a number of rows' }).int('must be a whole number of rows').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1000000').default(100_000),
+  IMPORT_MAX_COLUMNS: z.coerce.number({ error: 'must be a number of columns' }).int('must be a whole number of columns').min(22, 'must be at least 22 (the template’s columns)').max(16_384, 'must be at most 16384').default(64),
+  IMPORT_MAX_CELL_CHARS: z.coerce.number({ error: 'must be a number of characters' }).int('must be a whole number of characters').min(1_000, 'must be at least 1000').max(1_000_000, 'must be at most 1000000').default(32_768),
   DEMO_DATA: booleanFlag.default(true),
 
   /** Signs email action links and sign-in form tokens. Required in production; generated into DATA_DIR otherwise. */
@@ -75,6 +84,12 @@ export const configSchema = z.object({
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_PROVIDER_NAME: z.string().min(1).max(100).default('your force account'),
+  /** With OIDC: people made administrators on their first sign-in through the identity provider (comma-separated). */
+  ADMIN_EMAILS: z
+    .string()
+    .transform((value) => [...new Set(value.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean))])
+    .pipe(z.array(z.email({ message: 'must be email addresses separated by commas' })).max(50, 'must be at most 50 addresses'))
+    .default([]),
   /**
    * Which proxies' X-Forwarded-For to believe, as express reads it: "loopback" (the default), a subnet such as
    * "10.0.0.0/8", several separated by commas, or a number of hops. Sign-in rate limits count per client address.
@@ -128,6 +143,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const oidc = (['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const).filter((name) => values[name] !== undefined);
   if (oidc.length > 0 && oidc.length < 3) {
     problems.push(`OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: set all three to sign in through the identity provider, or none (only ${oidc.join(', ')} set)`);
+  }
+  if (values.ADMIN_EMAILS.length && oidc.length < 3) {
+    problems.push('ADMIN_EMAILS: only works with sign-in through the identity provider (OIDC_ISSUER_URL, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET); without it, create the first administrator at /setup or with `npm run admin`');
   }
   if (values.NODE_ENV === 'production' && values.OIDC_ISSUER_URL?.startsWith('http:')) {
     problems.push('OIDC_ISSUER_URL: must start with https:// in production');

@@ -1,11 +1,12 @@
 import type { IsoDate } from './vocabulary';
-import { addCalendarDays, addCalendarMonths, epochDayOf } from './calendar';
 import type { Closure, RecommendationState } from './lifecycleStates';
-import { proposedForClosureStatuses, workingStatuses } from './lifecycleStates';
 import type { ReminderPolicy } from './reminderPolicy';
-import { applyOffset, defaultReminderPolicy, parseIsoDuration } from './reminderPolicy';
+import { defaultReminderPolicy } from './reminderPolicy';
 import type { WorkingCalendar } from './workingDays';
 import { englandAndWalesCalendar } from './workingDays';
+import { itemFigures } from './figures';
+
+export { atRiskHorizon } from './figures';
 
 /**
  * One canonical status per item for committee lists (docs/papers.md, "Status colours (RAG) differ by force"),
@@ -14,49 +15,23 @@ import { englandAndWalesCalendar } from './workingDays';
 export const ragStatuses = ['closed', 'proposed_for_closure', 'off_target', 'at_risk', 'on_target', 'not_for_the_force'] as const;
 export type RagStatus = (typeof ragStatuses)[number];
 
-
-/** Evidence is in and the force or HMICFRS is deciding: approval, self-certification, or HMICFRS sign-off or visit. */
-const proposedStatuses = new Set<RecommendationState['status']>(proposedForClosureStatuses);
-
 /**
- * The last due date that counts as "due within" the policy's at-risk window of `today` (three months by default:
- * 4 January to 4 April). A window in calendar terms is not moved onto a working day; it is a span, not a send date.
- */
-export function atRiskHorizon(today: IsoDate, policy: ReminderPolicy = defaultReminderPolicy, calendar: WorkingCalendar = englandAndWalesCalendar): IsoDate {
-  const window = policy.atRiskWithin;
-  if ('duration' in window) {
-    const duration = parseIsoDuration(window.duration);
-    if (duration.hours === 0 && duration.minutes === 0 && duration.seconds === 0) {
-      return addCalendarDays(addCalendarMonths(today, duration.years * 12 + duration.months), duration.weeks * 7 + duration.days);
-    }
-  }
-  return applyOffset({ date: today }, window, 1, policy, calendar).date;
-}
-
-/**
- * The canonical status of an item on `today`:
+ * The canonical status of an item on `today`, as ./figures.ts defines it for every surface:
  *  - closed, not for the force: as the lifecycle says;
  *  - proposed for closure: evidence submitted and awaiting approval, self-certification or HMICFRS, even when the
  *    due date has passed (the owner has done the work; what remains is sign-off);
- *  - off target: the work is still with the owner and the due date has passed (today is after it);
- *  - at risk: the work is still with the owner and the due date is within the at-risk window, or the owner has
- *    flagged it at risk;
+ *  - off target: the work is still with the owner and it is overdue (from the working day after the due date);
+ *  - at risk: the work is still with the owner, it is not overdue, and the due date is within the at-risk window,
+ *    or the owner has flagged it at risk;
  *  - on target: otherwise, including an item logged but not yet assigned (nothing is late yet).
  */
 export function ragStatus(
-  state: RecommendationState,
+  state: Pick<RecommendationState, 'status' | 'dueDate' | 'atRisk'>,
   today: IsoDate,
   policy: ReminderPolicy = defaultReminderPolicy,
   calendar: WorkingCalendar = englandAndWalesCalendar,
 ): RagStatus {
-  epochDayOf(today);
-  if (state.status === 'closed') return 'closed';
-  if (state.status === 'not_for_the_force') return 'not_for_the_force';
-  if (proposedStatuses.has(state.status)) return 'proposed_for_closure';
-  if (!workingStatuses.includes(state.status) || state.dueDate === null) return 'on_target';
-  if (state.dueDate < today) return 'off_target';
-  if (state.atRisk || state.dueDate <= atRiskHorizon(today, policy, calendar)) return 'at_risk';
-  return 'on_target';
+  return itemFigures(state, today, policy, calendar).rag;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -130,4 +105,9 @@ export function toSchemeB(rag: RagStatus): SchemeBStatus | null {
     case 'not_for_the_force':
       return null;
   }
+}
+
+/** The canonical status in words, as pages and the list's CSV print it (Scheme B's words, which name every status). */
+export function ragLabel(rag: RagStatus): string {
+  return toSchemeB(rag) ?? 'Not for the force';
 }

@@ -1,8 +1,9 @@
 import type { IsoDate } from './vocabulary';
-import { addCalendarDays, addCalendarMonths, epochDayOf, londonWallClock, londonWallClockToEpochMs } from './calendar';
+import { addCalendarDays, addCalendarMonths, epochDayOf, formatLongDate, londonWallClock, londonWallClockToEpochMs } from './calendar';
 import type { RecommendationState } from './lifecycleStates';
 import { workingStatuses } from './lifecycleStates';
 import type { WorkingCalendar } from './workingDays';
+import { overdueFrom } from './overdue';
 
 /**
  * When the product nudges people about an item (docs/reminders.md, "What people expect"), as pure
@@ -195,15 +196,50 @@ export function reminderPolicyWith(overrides: ReminderPolicyOverrides, base: Rem
 
 const sendTimePattern = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
+/**
+ * With these, `reminderPolicyProblems` checks on the force's own calendar, anchor day by anchor day, that each
+ * reminder comes before the escalation it leads to (an approval chase before its escalation, the committee request
+ * before its chase). Without them the check compares rough lengths only, which mixed units (working days against
+ * calendar periods, across bank holidays and closure days) can get wrong.
+ */
+export interface PolicyCheckOptions {
+  calendar: WorkingCalendar;
+  /** The first anchor day checked (today): two years of anchors from it, and a margin past the last closure day. */
+  from: IsoDate;
+}
+
+/** The anchor days an ordering is checked on. */
+function anchorDays(options: PolicyCheckOptions): IsoDate[] {
+  const lastClosure = options.calendar.extraClosedDays[options.calendar.extraClosedDays.length - 1];
+  const twoYears = addCalendarMonths(options.from, 24);
+  const end = lastClosure && addCalendarDays(lastClosure, 62) > twoYears ? addCalendarDays(lastClosure, 62) : twoYears;
+  const days: IsoDate[] = [];
+  for (let day = options.from; day <= end; day = addCalendarDays(day, 1)) days.push(day);
+  return days;
+}
+
+/** The first anchor day on which `later` does not come strictly after `earlier`, with both moments; null when none. */
+function firstMisordered(days: readonly IsoDate[], moments: (anchor: IsoDate) => [earlier: Moment, later: Moment]): { anchor: IsoDate; earlier: Moment; later: Moment } | null {
+  for (const anchor of days) {
+    const [earlier, later] = moments(anchor);
+    if (later.atMs <= earlier.atMs) return { anchor, earlier, later };
+  }
+  return null;
+}
+
+const sameOrBefore = (misordered: { earlier: Moment; later: Moment }) => (misordered.later.atMs === misordered.earlier.atMs ? 'at the same time as' : 'before');
+
 /** Everything wrong with a policy, as sentences; empty when it can be used. */
-export function reminderPolicyProblems(policy: ReminderPolicy): string[] {
+export function reminderPolicyProblems(policy: ReminderPolicy, options?: PolicyCheckOptions): string[] {
   const problems: string[] = [];
+  const days = options ? anchorDays(options) : [];
   const check = (offset: unknown, name: string, positive = false): boolean => {
     const problem = offsetProblem(offset, name, positive);
     if (problem) problems.push(problem);
     return problem === null;
   };
-  if (typeof policy.sendTime !== 'string' || !sendTimePattern.test(policy.sendTime)) {
+  const sendTimeOk = typeof policy.sendTime === 'string' && sendTimePattern.test(policy.sendTime);
+  if (!sendTimeOk) {
     problems.push(`the send time must be a 24-hour London time such as "08:00", not ${JSON.stringify(policy.sendTime)}`);
   }
   if (!Array.isArray(policy.dueReminders)) problems.push('the due-date reminders must be a list (it may be empty)');
@@ -222,10 +258,17 @@ export function reminderPolicyProblems(policy: ReminderPolicy): string[] {
   check(policy.offTargetRepeat, 'the off-target repeat interval', true);
   const chaseOk = check(policy.approvalChase, 'the approval chase', true);
   const escalationOk = check(policy.approvalEscalation, 'the approval escalation', true);
-  if (chaseOk && escalationOk && approximateMs(policy.approvalEscalation) <= approximateMs(policy.approvalChase)) {
-    problems.push(
-      `the approval escalation (${describeOffset(policy.approvalEscalation)}) must come after the chase (${describeOffset(policy.approvalChase)})`,
-    );
+  if (chaseOk && escalationOk) {
+    const rule = `the approval escalation (${describeOffset(policy.approvalEscalation)}) must come after the chase (${describeOffset(policy.approvalChase)})`;
+    if (options && sendTimeOk) {
+      const at = (offset: Offset) => (anchor: IsoDate) => applyOffset({ date: anchor }, offset, 1, policy, options.calendar);
+      const misordered = firstMisordered(days, (anchor) => [at(policy.approvalChase)(anchor), at(policy.approvalEscalation)(anchor)]);
+      if (misordered) {
+        problems.push(
+          `${rule}: for a step opened on ${formatLongDate(misordered.anchor)} the escalation would be sent on ${formatLongDate(misordered.later.date)}, ${sameOrBefore(misordered)} the chase (${formatLongDate(misordered.earlier.date)})`,
+        );
+      }
+    } else if (approximateMs(policy.approvalEscalation) <= approximateMs(policy.approvalChase)) problems.push(rule);
   }
   check(policy.hmicfrsChase, 'the HMICFRS chase', true);
   const committee = policy.committee as CommitteePolicy | undefined;
@@ -235,11 +278,23 @@ export function reminderPolicyProblems(policy: ReminderPolicy): string[] {
     const deadlineOk = check(committee.deadlineBefore, 'the committee update deadline');
     const chaseOk2 = check(committee.chaseBeforeDeadline, 'the committee update chase', true);
     if (requestOk && deadlineOk && chaseOk2) {
-      const chaseBeforeMeeting = approximateMs(committee.deadlineBefore) + approximateMs(committee.chaseBeforeDeadline);
-      if (approximateMs(committee.requestBefore) <= chaseBeforeMeeting) {
-        problems.push(
-          `owners must be asked for committee updates (${describeOffset(committee.requestBefore)} before the meeting) before they are chased (${describeOffset(committee.chaseBeforeDeadline)} before a deadline ${describeOffset(committee.deadlineBefore)} before it)`,
-        );
+      const rule = `owners must be asked for committee updates (${describeOffset(committee.requestBefore)} before the meeting) before they are chased (${describeOffset(committee.chaseBeforeDeadline)} before a deadline ${describeOffset(committee.deadlineBefore)} before it)`;
+      if (options && sendTimeOk) {
+        const misordered = firstMisordered(days, (meeting) => {
+          const round = committeeUpdateRequests([meeting], policy, options.calendar)[0]!;
+          return [
+            { date: round.requestOn, atMs: instantOf(round.requestAt) },
+            { date: round.chaseOn, atMs: instantOf(round.chaseAt) },
+          ];
+        });
+        if (misordered) {
+          problems.push(
+            `${rule}: for a meeting on ${formatLongDate(misordered.anchor)} the chase would be sent on ${formatLongDate(misordered.later.date)}, ${sameOrBefore(misordered)} the request (${formatLongDate(misordered.earlier.date)})`,
+          );
+        }
+      } else {
+        const chaseBeforeMeeting = approximateMs(committee.deadlineBefore) + approximateMs(committee.chaseBeforeDeadline);
+        if (approximateMs(committee.requestBefore) <= chaseBeforeMeeting) problems.push(rule);
       }
     }
   }
@@ -438,12 +493,26 @@ export function hmicfrsWaitingSince(state: RecommendationState): IsoDate | null 
 }
 
 /**
+ * When the owner and lead are told an item is off target: `offTarget` after the due date, and not before the send
+ * time on the first day it is overdue. The working-day and calendar-day offsets the policy allows always land there
+ * or later; only a duration with a time part could land on the due date itself.
+ */
+export function offTargetMoment(dueDate: IsoDate, policy: ReminderPolicy, calendar: WorkingCalendar): Moment {
+  const planned = applyOffset({ date: dueDate }, policy.offTarget, 1, policy, calendar);
+  const firstOverdueDay = overdueFrom(dueDate, calendar);
+  const earliest = sendInstant(firstOverdueDay, policy);
+  return planned.atMs >= earliest ? planned : { date: firstOverdueDay, atMs: earliest };
+}
+
+/**
  * The nudges still to come for one item, earliest first. Rules:
  *  - Nothing for an item that is logged, not for the force or closed, or that has no due date.
  *  - Due-date reminders to the owner while the work is with the owner (assigned, in progress, reopened): once
  *    evidence is in, the approvers are chased instead. Only reminders after `now` are planned.
- *  - Off target, while the work is with the owner and the due date has passed: owner and lead on the off-target
- *    day, the DCC `offTargetDcc` later, then owner and lead every `offTargetRepeat` (only the next repeat is listed;
+ *  - Off target, while the work is with the owner and the due date has passed: owner and lead `offTarget` after the
+ *    due date but never before the item is overdue (the working day after the due date, ./overdue.ts), so a duration
+ *    with a time part ("PT5M") cannot call an item overdue on its due date (`offTargetMoment`); the DCC
+ *    `offTargetDcc` later, then owner and lead every `offTargetRepeat` (only the next repeat is listed;
  *    the series continues as time passes). docs/reminders.md says "past the due date and not closed"; we deliberately do
  *    not chase the owner while evidence is with the approvers (they are chased instead, and the item reports as
  *    "proposed for closure"), nor while the item is with HMICFRS. If the evidence is rejected the chase resumes
@@ -483,7 +552,7 @@ export function plannedNudges(
       const moment = applyOffset({ date: due }, offset, -1, policy, calendar);
       plan(moment.atMs, { kind: 'due_reminder', recipients: 'owner', key: `due:${due}:-${offsetLabel(offset)}${reopened}`, dueDate: due });
     }
-    const offTarget = applyOffset({ date: due }, policy.offTarget, 1, policy, calendar);
+    const offTarget = offTargetMoment(due, policy, calendar);
     plan(offTarget.atMs, { kind: 'off_target', recipients: 'owner_and_lead', key: `off_target:${due}${reopened}`, dueDate: due });
     const dcc = applyOffset(offTarget, policy.offTargetDcc, 1, policy, calendar);
     plan(dcc.atMs, { kind: 'off_target_dcc', recipients: 'dcc', key: `off_target_dcc:${due}${reopened}`, dueDate: due });

@@ -40,6 +40,8 @@ export class AuditEvent {
     | 'action_link'
     /** A set-password link emailed to a person. */
     | 'password_link'
+    /** A one-time code for the first-run page (api/setup/firstRun.ts). */
+    | 'setup_code'
     /** Removal of expired sessions, used set-password links and old sign-in attempts. */
     | 'housekeeping'
     /** A request the permission table refused (entity id: "METHOD /path"). */

@@ -25,6 +25,7 @@ import { RecommendationPart } from './RecommendationPart';
 import { RoutingRule } from './RoutingRule';
 import { SelfCertificationLetter } from './SelfCertificationLetter';
 import { Session } from './Session';
+import { SetupCode } from './SetupCode';
 import { SignInAttempt } from './SignInAttempt';
 import { SourceReport } from './SourceReport';
 
@@ -56,6 +57,7 @@ export {
   RoutingRule,
   SelfCertificationLetter,
   Session,
+  SetupCode,
   SignInAttempt,
   SourceReport,
 };
@@ -90,4 +92,5 @@ export const entities = [
   DigestEntry,
   ForceSetting,
   PasswordLink,
+  SetupCode,
 ];

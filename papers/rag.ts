@@ -1,7 +1,8 @@
-import type { RecommendationState } from '../domain/lifecycleStates';
-import { initialState } from '../domain/lifecycleStates';
+import { describePeriod, figureCutoffs, figuresFrom, type FigureCutoffs, type ItemFigures } from '../domain/figures';
 import type { RagStatus, SchemeAColour, SchemeBStatus } from '../domain/rag';
-import { ragStatus, schemeADefinitions, schemeAColours, toSchemeA, toSchemeB } from '../domain/rag';
+import { schemeADefinitions, schemeAColours, toSchemeA, toSchemeB } from '../domain/rag';
+import { defaultReminderPolicy, type ReminderPolicy } from '../domain/reminderPolicy';
+import { englandAndWalesCalendar, type WorkingCalendar } from '../domain/workingDays';
 import type { IsoDate } from '../domain/vocabulary';
 import type { ItemAsAt } from './model';
 
@@ -45,15 +46,23 @@ const schemeBFills: Record<SchemeBStatus | typeof NOT_FOR_THE_FORCE, [string, st
 
 const colour = (label: string, [fill, ink]: [string, string]): Colour => ({ label, fill, ink });
 
-/** The item as the lifecycle state domain/rag.ts's canonical status reads (status, due date, at-risk flag). */
-function stateOf(item: Pick<ItemAsAt, 'id' | 'category' | 'status' | 'dueDate' | 'atRisk'>): RecommendationState {
-  return { ...initialState(item.id, item.category), status: item.status, dueDate: item.dueDate, atRisk: item.atRisk };
+/** What the papers' figures are computed under: the force's reminder policy (its at-risk window) and calendar. */
+export interface PaperRules {
+  policy: ReminderPolicy;
+  calendar: WorkingCalendar;
 }
 
-/** The canonical status as at `asAt`; items addressed to national bodies are not the force's, whatever their status. */
-export function itemRag(item: Pick<ItemAsAt, 'id' | 'category' | 'status' | 'dueDate' | 'atRisk' | 'closure' | 'forTheForce'>, asAt: IsoDate): RagStatus {
-  if (!item.forTheForce) return 'not_for_the_force';
-  return ragStatus(stateOf(item), asAt);
+export const defaultPaperRules: PaperRules = { policy: defaultReminderPolicy, calendar: englandAndWalesCalendar };
+
+/** The figures of a paper's items as at one date: the cut-offs are computed once per paper, not once per item. */
+export function figuresAsAt(asAt: IsoDate, rules: PaperRules = defaultPaperRules): (item: Pick<ItemAsAt, 'status' | 'dueDate' | 'atRisk' | 'forTheForce'>) => ItemFigures {
+  const cutoffs: FigureCutoffs = figureCutoffs(asAt, rules.policy, rules.calendar);
+  return (item) => figuresFrom(item, cutoffs, rules.calendar);
+}
+
+/** The canonical status as at `asAt` (domain/figures.ts); items addressed to national bodies are not the force's, whatever their status. */
+export function itemRag(item: Pick<ItemAsAt, 'status' | 'dueDate' | 'atRisk' | 'forTheForce'>, asAt: IsoDate, rules: PaperRules = defaultPaperRules): RagStatus {
+  return figuresAsAt(asAt, rules)(item).rag;
 }
 
 /** The colour an item shows in the force's scheme; `lastReportDate` makes items closed on time since then NEW GREEN. */
@@ -71,17 +80,19 @@ export function schemeColour(
   return colour(label, schemeBFills[label]);
 }
 
-const schemeBMeanings: Record<SchemeBStatus | typeof NOT_FOR_THE_FORCE, string> = {
+/** What Scheme B's statuses mean under the force's rules (domain/figures.ts): its own at-risk window. */
+const schemeBMeanings = (rules: PaperRules): Record<SchemeBStatus | typeof NOT_FOR_THE_FORCE, string> => ({
   'On target': 'On target to deliver by the target date',
-  'At risk': 'Due within the next three months and not yet evidenced, or flagged at risk by the owner',
+  'At risk': `Due within the next ${describePeriod(rules.policy.atRiskWithin)} and not yet evidenced, or flagged at risk by the owner`,
   'Off target': 'Past the target date and not yet evidenced',
   'Proposed for closure': 'Evidence submitted: awaiting approval, self-certification or HMICFRS',
   Closed: 'Closed',
   [NOT_FOR_THE_FORCE]: 'Addressed to another body: tracked for awareness only',
-};
+});
 
 /** The key printed with a tracker: each colour of the scheme and what it means. */
-export function schemeKey(scheme: Scheme): { colour: Colour; meaning: string }[] {
+export function schemeKey(scheme: Scheme, rules: PaperRules = defaultPaperRules): { colour: Colour; meaning: string }[] {
   if (scheme === 'A') return schemeAColours.map((name) => ({ colour: colour(name, schemeAFills[name]), meaning: schemeADefinitions[name] }));
-  return (Object.keys(schemeBMeanings) as (keyof typeof schemeBMeanings)[]).map((label) => ({ colour: colour(label, schemeBFills[label]), meaning: schemeBMeanings[label] }));
+  const meanings = schemeBMeanings(rules);
+  return (Object.keys(meanings) as (keyof typeof meanings)[]).map((label) => ({ colour: colour(label, schemeBFills[label]), meaning: meanings[label] }));
 }

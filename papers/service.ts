@@ -1,5 +1,6 @@
 import type { IsoDate } from '../domain/vocabulary';
-import type { ItemSource, PaperDatabase } from './asAt';
+import { figureRulesOf, REMINDER_SETTINGS_KEY, reminderSettingsFrom } from '../activities/reminderSettings';
+import type { ItemSource, PaperDatabase, Sql } from './asAt';
 import { loadAsAt } from './asAt';
 import { addMonths } from './dates';
 import { overviewDocument, quarterlyDocument, quarterlySheets, trackerDocument, trackerSheets } from './documents';
@@ -10,7 +11,7 @@ import type { OverviewPaper } from './overview';
 import { buildOverview, overviewSourceKinds } from './overview';
 import type { QuarterlyPaper } from './quarterly';
 import { buildQuarterly } from './quarterly';
-import type { Scheme } from './rag';
+import type { PaperRules, Scheme } from './rag';
 import { renderCsv } from './render/csv';
 import { renderDocx } from './render/docx';
 import { renderHtml } from './render/html';
@@ -63,6 +64,15 @@ export function paperRequestProblem(request: PaperRequest & { format: PaperForma
   return null;
 }
 
+/**
+ * The force's reminder settings (its at-risk window and closure days), read in the paper's snapshot: the papers'
+ * figures follow the same rules as every page (domain/figures.ts). The settings in force now apply to any date.
+ */
+async function paperRules(sql: Sql): Promise<PaperRules> {
+  const [row] = await sql('SELECT value FROM force_settings WHERE key = $1', [REMINDER_SETTINGS_KEY]);
+  return figureRulesOf(reminderSettingsFrom(row?.value));
+}
+
 /** `source`: where the items' states are read from (the trail folded afresh only to check the intervals against it). */
 export async function buildPaper(database: PaperDatabase, request: PaperRequest, source: ItemSource = 'intervals'): Promise<BuiltPaper> {
   switch (request.kind) {
@@ -75,15 +85,18 @@ export async function buildPaper(database: PaperDatabase, request: PaperRequest,
     case 'quarterly': {
       const previousQuarter = request.previousCommittee ?? addMonths(request.asAt, -3);
       const quarterBeforeThat = addMonths(previousQuarter, -3);
-      const [current, previous] = await database.snapshot(async (sql) => [
+      const [current, previous, rules] = await database.snapshot(async (sql) => [
         await loadAsAt(sql, request.asAt, { fields: ['dueDateHistory', 'latestUpdate', 'atRisk', 'leadId'], source }),
         await loadAsAt(sql, previousQuarter, { fields: ['dueDateHistory', 'atRisk'], source }),
-      ]);
-      return buildQuarterly(current, previous, { previousQuarter, quarterBeforeThat, scheme: request.scheme });
+        await paperRules(sql),
+      ] as const);
+      return buildQuarterly(current, previous, { previousQuarter, quarterBeforeThat, scheme: request.scheme, rules });
     }
     case 'tracker': {
-      const data = await database.snapshot((sql) => loadAsAt(sql, request.asAt, { fields: ['dueDateHistory', 'latestUpdate', 'atRisk', 'notForTheForceReason'], source }));
-      return buildTracker(data, { scheme: request.scheme, previousReport: request.previousCommittee ?? null, reportId: request.reportId ?? null });
+      const [data, rules] = await database.snapshot(
+        async (sql) => [await loadAsAt(sql, request.asAt, { fields: ['dueDateHistory', 'latestUpdate', 'atRisk', 'notForTheForceReason'], source }), await paperRules(sql)] as const,
+      );
+      return buildTracker(data, { scheme: request.scheme, previousReport: request.previousCommittee ?? null, reportId: request.reportId ?? null, rules });
     }
   }
 }

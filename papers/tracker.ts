@@ -3,8 +3,8 @@ import { itemKindLabels, sourceKindLabels } from '../domain/vocabulary';
 import { byReference, compareCodes, compareTitles, isForTheForce, itemsByReport, nameOf, stateWords, statusLine } from './common';
 import { dayMonthYear, dueDateHistoryWords, longDate } from './dates';
 import type { ItemAsAt, PaperData, ReportAsAt } from './model';
-import type { Colour, Scheme } from './rag';
-import { itemRag, schemeColour, schemeKey } from './rag';
+import type { Colour, PaperRules, Scheme } from './rag';
+import { defaultPaperRules, figuresAsAt, schemeColour, schemeKey } from './rag';
 
 /**
  * The per-report tracker (docs/papers.md paper 3, seeds 002 and 003): per report its summary line and a table of every
@@ -19,6 +19,8 @@ export interface TrackerOptions {
   previousReport?: IsoDate | null;
   /** Only this report. */
   reportId?: string | null;
+  /** The force's reminder policy and calendar, for the status colours (default: the defaults of docs/reminders.md). */
+  rules?: PaperRules;
 }
 
 export interface TrackerItem {
@@ -68,8 +70,8 @@ export function trackerComment(item: ItemAsAt, people: Record<string, string>): 
   return item.status === 'in_progress' ? '' : stateWords(item);
 }
 
-function trackerItem(item: ItemAsAt, data: PaperData, options: TrackerOptions): TrackerItem {
-  const position = itemRag(item, data.asAt);
+function trackerItem(item: ItemAsAt, data: PaperData, options: TrackerOptions, figuresOf: ReturnType<typeof figuresAsAt>): TrackerItem {
+  const position = figuresOf(item).rag;
   return {
     id: item.id,
     reference: item.reference,
@@ -89,6 +91,8 @@ function sourceWords(report: ReportAsAt): string {
 
 export function buildTracker(data: PaperData, options: TrackerOptions): TrackerPaper {
   const itemsOf = itemsByReport(data.items);
+  const rules = options.rules ?? defaultPaperRules;
+  const figuresOf = figuresAsAt(data.asAt, rules);
   const reports = data.reports
     .filter((report) => !options.reportId || report.id === options.reportId)
     .sort((a, b) => compareCodes(b.publishedOn, a.publishedOn) || compareTitles(a.title, b.title) || compareCodes(a.id, b.id));
@@ -97,7 +101,7 @@ export function buildTracker(data: PaperData, options: TrackerOptions): TrackerP
     asAt: data.asAt,
     scheme: options.scheme,
     previousReport: options.previousReport ?? null,
-    key: schemeKey(options.scheme),
+    key: schemeKey(options.scheme, rules),
     reports: reports.map((report) => {
       const items = itemsOf.get(report.id) ?? [];
       return {
@@ -106,7 +110,7 @@ export function buildTracker(data: PaperData, options: TrackerOptions): TrackerP
         source: sourceWords(report),
         publishedOn: report.publishedOn,
         summary: statusLine(items),
-        items: byReference(items).map((item) => trackerItem(item, data, options)),
+        items: byReference(items).map((item) => trackerItem(item, data, options, figuresOf)),
       };
     }),
   };

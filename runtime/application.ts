@@ -14,10 +14,13 @@ import { AuthService, type AuthSettings } from '../api/auth/service';
 import { createConsistencyCheck, type ConsistencyCheck } from '../api/consistency';
 import { startPeriodicConsistencyCheck } from '../api/consistency/periodic';
 import { PeopleService } from '../api/people/service';
+import { FirstRun } from '../api/setup/firstRun';
 import { randomToken } from '../api/auth/secrets';
 import { ReminderSettingsService } from '../api/administration/reminderSettings';
 import { EvidenceService } from '../api/evidence/service';
 import { ImportService } from '../api/imports/service';
+import type { ImportLimits } from '../api/imports/limits';
+import { clamdScanner } from '../api/evidence/clamav';
 import { RecommendationService } from '../api/recommendations/service';
 import { RecommendationWorkflows } from '../api/recommendations/workflowGateway';
 import { ReportService } from '../api/reports/service';
@@ -41,6 +44,10 @@ export interface ApplicationOptions {
   /** Express 'trust proxy' (TRUST_PROXY). */
   trustProxy?: string;
   evidenceMaxMb?: number;
+  /** clamd's address (CLAMAV_ADDRESS): evidence files are scanned before they are kept. */
+  clamavAddress?: string;
+  /** What an imported tracker may hold (IMPORT_MAX_*). */
+  importLimits?: ImportLimits;
   logger: Logger;
   /** Which parts run in this process: `npm start` runs both, the container images one each. */
   runApi: boolean;
@@ -62,6 +69,8 @@ export interface ApplicationOptions {
   consistencyCheckEveryMs?: number;
   /** Sign-in and email-link settings (config SESSION_*, SIGN_IN_*, OIDC_*, ACTION_LINK_DAYS); a missing secret is random per process. */
   auth?: Partial<AuthSettings>;
+  /** Whether an HTTP process with no administrator in the database makes a set-up code for /setup (default yes; not for the demo force, which brings its own). */
+  setupCode?: boolean;
 }
 
 export interface RunningApplication {
@@ -76,9 +85,12 @@ export interface RunningApplication {
     imports: ImportService;
     people: PeopleService;
     passwordLinks: PasswordLinkService;
+    firstRun: FirstRun;
     consistency: ConsistencyCheck;
   };
   httpUrl: string | null;
+  /** The one-time code for /setup this process printed, when nobody administered the product at start. */
+  setupCode: string | null;
   stop(): Promise<void>;
 }
 
@@ -123,6 +135,7 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
         lockoutMinutes: 15,
         actionLinkDays: 14,
         oidc: null,
+        adminEmails: [],
         demoAccounts: null,
         demoPassword: null,
         ...options.auth,
@@ -132,12 +145,13 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
     const services = {
       reports: new ReportService(dataSource, workflows, logger),
       recommendations: new RecommendationService(dataSource, workflows),
-      evidence: new EvidenceService(dataSource),
+      evidence: new EvidenceService(dataSource, options.clamavAddress ? clamdScanner(options.clamavAddress) : null),
       reminderSettings: new ReminderSettingsService(dataSource, workflows, logger),
-      imports: new ImportService(dataSource, workflows, logger),
+      imports: new ImportService(dataSource, workflows, logger, options.importLimits),
       auth,
       people: new PeopleService(dataSource, auth),
       passwordLinks: new PasswordLinkService(dataSource, auth, mailer, options.forceName),
+      firstRun: new FirstRun(dataSource),
       consistency: createConsistencyCheck({
         dataSource,
         connection,
@@ -185,7 +199,13 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
     }
 
     let httpUrl: string | null = null;
+    let setupCode: string | null = null;
     if (options.runApi && options.http) {
+      if (options.setupCode ?? true) {
+        setupCode = await services.firstRun.start();
+        cleanups.push(() => services.firstRun.stop());
+        if (setupCode) logger.info(`Nobody administers the product yet: open ${options.publicUrl}/setup and enter the set-up code ${setupCode} (or run: npm run admin -- create --email … --name …)`);
+      }
       const app = buildApp({
         dataSource,
         ...services,
@@ -215,7 +235,7 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
       );
     }
 
-    return { dataSource, client, services, httpUrl, stop: stopAll };
+    return { dataSource, client, services, httpUrl, setupCode, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -139,6 +139,10 @@ export function evidenceFormRoutes(deps: ApiDependencies, rerender: (req: Reques
       if (error instanceof ApiProblem && (error.status === 400 || error.status === 409)) {
         return rerender(req, res, id, { type, values, errors: [{ field: `${type}-submit`, message: error.detail ?? error.title }], status: error.status });
       }
+      // A file refused for what it is (415), for a virus (422) or because the scanner is not answering (503).
+      if (error instanceof ApiProblem && type === 'evidenceFile' && [415, 422, 503].includes(error.status)) {
+        return rerender(req, res, id, { type, values, errors: [{ field: 'evidenceFile-file', message: error.detail ?? error.title }], status: error.status });
+      }
       throw error;
     }
   }
@@ -154,7 +158,7 @@ export function evidenceFormRoutes(deps: ApiDependencies, rerender: (req: Reques
         title: evidenceTitle,
       });
       const parsed = schema
-        .transform((f): NewEvidence => ({ kind: 'file', title: f.title, file: { contentType: f.file.type, content: f.file.content } }))
+        .transform((f): NewEvidence => ({ kind: 'file', title: f.title, file: { contentType: f.file.type, content: f.file.content, name: f.file.name } }))
         .safeParse({ file, title: values.title.trim() || file?.name || '' });
       return { values, parsed };
     }),

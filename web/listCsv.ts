@@ -1,11 +1,13 @@
 import type { Request, Response } from 'express';
 import type { RecommendationListQuery } from '../api/recommendations/listQuery';
 import type { RecommendationListItem } from '../api/recommendations/service';
+import { ragLabel } from '../domain/rag';
 
 /** Rows read per query: the most the list query allows, so an export of thousands of items is a few dozen queries. */
 export const CSV_PAGE_SIZE = 200;
 
-const HEADER = ['Report', 'Reference', 'Kind', 'Status', 'Owner', 'Lead', 'Department', 'Due date', 'At risk'];
+/** RAG, at risk and overdue are today's figures (domain/figures.ts), as the list page and the dashboard show them. */
+const HEADER = ['Report', 'Reference', 'Kind', 'Status', 'Owner', 'Lead', 'Department', 'Due date', 'RAG', 'At risk', 'Overdue', 'Working days overdue'];
 
 /** Quotes what CSV needs quoted, and neutralises a leading = + - @ so a spreadsheet never runs a cell as a formula. */
 function cell(value: string): string {
@@ -15,8 +17,23 @@ function cell(value: string): string {
 
 const line = (values: string[]) => `${values.map(cell).join(',')}\r\n`;
 
+const yesNo = (value: boolean) => (value ? 'yes' : 'no');
+
 const row = (r: RecommendationListItem) =>
-  line([`${r.report.originator}: ${r.report.title}`, r.reference, r.kind, r.statusLabel, r.owner?.name ?? '', r.lead?.name ?? '', r.department ?? '', r.dueDate ?? '', r.atRisk ? 'yes' : 'no']);
+  line([
+    `${r.report.originator}: ${r.report.title}`,
+    r.reference,
+    r.kind,
+    r.statusLabel,
+    r.owner?.name ?? '',
+    r.lead?.name ?? '',
+    r.department ?? '',
+    r.dueDate ?? '',
+    ragLabel(r.rag),
+    yesNo(r.atRisk),
+    yesNo(r.overdue),
+    String(r.workingDaysOverdue),
+  ]);
 
 /** Writes a chunk, waiting while the client is slower than the database (or until it has gone). */
 async function write(res: Response, chunk: string): Promise<void> {

@@ -15,6 +15,7 @@ import { commandFormHandler, commandTarget, decisionCommands, formAgain, type Co
 import { evidenceFormRoutes, evidenceFormsView } from './evidenceForms';
 import { escapeHtml, type FormError } from './html';
 import { itemPageRoutes } from './itemPages';
+import { dashboardChart } from './dashboardChart';
 import { streamRecommendationsCsv } from './listCsv';
 import { pageShell } from './pageShell';
 import { itemName, loadScrutiny } from './scrutiny';
@@ -62,6 +63,12 @@ const itemLink = (r: { id: string; kind: string; reference: string }, href = `/r
 const reportOf = (r: RecommendationListItem) => `${r.report.originator}: ${r.report.title}`;
 const head = (...names: string[]) => names.map((text) => ({ text }));
 
+/** The status, with today's figures (domain/figures.ts) as tags: the list filters on exactly these. */
+function statusCell(r: RecommendationListItem): Cell {
+  const tags = [r.overdue ? '<strong class="govuk-tag govuk-tag--red">Overdue</strong>' : '', r.atRisk ? '<strong class="govuk-tag govuk-tag--yellow">At risk</strong>' : ''].filter(Boolean);
+  return tags.length ? { html: `${escapeHtml(r.statusLabel)} ${tags.join(' ')}` } : { text: r.statusLabel };
+}
+
 /** The reminders that escalate an item (domain/reminderPolicy.ts), as the dashboard names them. */
 const escalationLabels = {
   off_target_dcc: 'Overdue: escalated to the DCC',
@@ -80,12 +87,10 @@ export function pageRoutes(deps: ApiDependencies): Router {
 
   // My tasks: the owner's work grouped by urgency, and the decisions waiting for this person, oldest first.
   router.get('/', async (req, res) => {
-    const today = calendarDateInLondon(Date.now());
-    const soon = new Date(Date.parse(today) + 28 * 86_400_000).toISOString().slice(0, 10);
     const [mine, decisions] = await Promise.all([search(req, { owner: 'me', state: [...workingStatuses, 'evidence_submitted', 'awaiting_approval'].join(','), sort: 'dueDate' }), search(req, { awaitingMyDecision: 'true', sort: 'updatedAt' })]);
-    const working = mine.items.filter((r) => (workingStatuses as readonly string[]).includes(r.status));
-    const overdue = working.filter((r) => r.dueDate && r.dueDate < today);
-    const dueSoon = working.filter((r) => r.dueDate && r.dueDate >= today && (r.dueDate <= soon || r.atRisk));
+    // Today's figures of each item (domain/figures.ts), as the list, the dashboard and the papers show them.
+    const overdue = mine.items.filter((r) => r.overdue);
+    const dueSoon = mine.items.filter((r) => !r.overdue && (r.dueSoon || r.atRisk));
     const inProgress = mine.items.filter((r) => !overdue.includes(r) && !dueSoon.includes(r));
     const group = (caption: string, items: RecommendationListItem[], empty: string) => ({
       caption: `${caption} (${items.length})`,
@@ -108,7 +113,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
         },
         groups: [
           group('Overdue', overdue, 'Nothing of yours is overdue.'),
-          group('Due soon', dueSoon, 'Nothing of yours is due in the next four weeks.'),
+          group('Due soon or at risk', dueSoon, 'Nothing of yours is due soon or at risk.'),
           group('Under way or waiting for approval', inProgress, 'Nothing else of yours is under way.'),
         ],
       },
@@ -147,7 +152,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
       { id: 'filter-department', name: 'department', label: 'Department', value: params.get('department') ?? '' },
       { id: 'filter-overdue', name: 'overdue', label: 'Overdue', items: options('overdue', [['', 'Either'], ['true', 'Overdue only'], ['false', 'Not overdue']]) },
       { id: 'filter-atRisk', name: 'atRisk', label: 'At risk', items: options('atRisk', [['', 'Either'], ['true', 'At risk only'], ['false', 'Not at risk']]) },
-      { id: 'filter-owner', name: 'owner', label: 'Owner', items: options('owner', [['', 'Anyone'], ['me', 'Me'], ...(owner && owner !== 'me' ? ([[owner, 'The chosen person']] as [string, string][]) : [])]) },
+      { id: 'filter-owner', name: 'owner', label: 'Owner', items: options('owner', [['', 'Anyone'], ['me', 'Me'], ['none', 'No owner'], ...(owner && owner !== 'me' && owner !== 'none' ? ([[owner, 'The chosen person']] as [string, string][]) : [])]) },
     ].map((f) => ({ ...f, error: errorOf(f.id) }));
     const sortHeader = (label: string, key?: string): Cell => {
       if (!key) return { text: label };
@@ -164,13 +169,14 @@ export function pageRoutes(deps: ApiDependencies): Router {
         title: 'Recommendations',
         errors,
         filters,
-        hidden: [...(params.get('lead') ? [{ name: 'lead', value: params.get('lead') }] : []), { name: 'sort', value: query.sort }],
+        hidden: [...(['lead', 'noDepartment'] as const).flatMap((name) => (params.get(name) ? [{ name, value: params.get(name) }] : [])), { name: 'sort', value: query.sort }],
+        alsoFiltered: await alsoFiltered(query),
         csvHref: `/recommendations.csv${withParams({})}`,
         head: [sortHeader('Item', 'reference'), sortHeader('Report', 'report'), sortHeader('Status', 'status'), sortHeader('Owner'), sortHeader('Due', 'dueDate')],
         rows: result.items.map((r) => [
           itemLink(r),
           { text: reportOf(r) },
-          r.atRisk ? { html: `${escapeHtml(r.statusLabel)} <strong class="govuk-tag govuk-tag--yellow">At risk</strong>` } : { text: r.statusLabel },
+          statusCell(r),
           { text: r.owner?.name ?? 'Not assigned' },
           { text: date(r.dueDate) },
         ]),
@@ -179,6 +185,16 @@ export function pageRoutes(deps: ApiDependencies): Router {
       { current: '/recommendations', status: errors.length ? 400 : 200 },
     );
   });
+
+  /** The filters the form has no field for (the dashboard's links add them), in words, so the list says it is filtered. */
+  async function alsoFiltered(query: RecommendationListQuery): Promise<string[]> {
+    const words: string[] = [];
+    if (query.lead === 'none') words.push('no lead');
+    else if (query.lead === 'me') words.push('led by me');
+    else if (query.lead) words.push(`led by ${(await people()).find((p) => p.id === query.lead)?.name ?? 'the chosen person'}`);
+    if (query.noDepartment !== undefined) words.push(query.noDepartment ? 'no department' : 'with a department');
+    return words;
+  }
 
   let peopleCache: { at: number; people: PersonChoice[] } | null = null;
   const people = async (): Promise<PersonChoice[]> => {
@@ -263,8 +279,11 @@ export function pageRoutes(deps: ApiDependencies): Router {
     const waiting = all.filter((r) => r.status === 'awaiting_approval' || r.state.pendingExtension);
     const closed = all.filter((r) => r.state.closure && r.state.closure.on >= quarterStart);
     const certified = all.filter((r) => r.state.selfCertification && r.state.selfCertification.signedOn >= quarterStart);
-    type Group = { key: string; label: string; overdue: number; atRisk: number };
-    const group = (keyOf: (r: RecommendationListItem) => { key: string; label: string } | null) => {
+    /** A row of a table by lead or department: its figures, and the list filter its links add. */
+    type Group = { key: string; label: string; filter: Record<string, string>; overdue: number; atRisk: number };
+    type GroupKey = Omit<Group, 'overdue' | 'atRisk'>;
+    /** Every item counted once, those without a lead or department in a row of their own, so the rows add up to the headlines. */
+    const group = (keyOf: (r: RecommendationListItem) => GroupKey) => {
       const groups = new Map<string, Group>();
       for (const [list, field] of [
         [overdue, 'overdue'],
@@ -272,34 +291,35 @@ export function pageRoutes(deps: ApiDependencies): Router {
       ] as const) {
         for (const r of list) {
           const k = keyOf(r);
-          if (!k) continue;
           const g = groups.get(k.key) ?? { ...k, overdue: 0, atRisk: 0 };
           g[field] += 1;
           groups.set(k.key, g);
         }
       }
-      return [...groups.values()].sort((a, b) => b.overdue - a.overdue || b.atRisk - a.atRisk || a.label.localeCompare(b.label));
+      const none = (g: Group) => (g.key === '' ? 1 : 0);
+      return [...groups.values()].sort((a, b) => none(a) - none(b) || b.overdue - a.overdue || b.atRisk - a.atRisk || a.label.localeCompare(b.label));
     };
-    const byLead = group((r) => (r.lead ? { key: r.lead.id, label: r.lead.name } : null));
-    const byDepartment = group((r) => (r.department ? { key: r.department, label: r.department } : null));
+    const byLead = group((r): GroupKey => (r.lead ? { key: r.lead.id, label: r.lead.name, filter: { lead: r.lead.id } } : { key: '', label: 'No lead', filter: { lead: 'none' } }));
+    // The list's department filter ignores case, so the rows do too.
+    const byDepartment = group((r): GroupKey =>
+      r.department ? { key: r.department.toLowerCase(), label: r.department, filter: { department: r.department } } : { key: '', label: 'No department', filter: { noDepartment: 'true' } },
+    );
     const count = (n: number, href: string, what: string): Cell => ({ html: `<a class="govuk-link" href="${escapeHtml(href)}">${n}<span class="govuk-visually-hidden"> ${escapeHtml(what)}</span></a>` });
-    const groupTable = (caption: string, groups: Group[], param: 'lead' | 'department') => ({
+    const listHref = (query: Record<string, string>) => `/recommendations?${new URLSearchParams(query).toString()}`;
+    const groupTable = (caption: string, groups: Group[], heading: string) => ({
       caption,
-      head: head(param === 'lead' ? 'Lead' : 'Department', 'Overdue', 'At risk'),
-      rows: groups.map((g) => [
-        { text: g.label },
-        count(g.overdue, `/recommendations?overdue=true&${param}=${encodeURIComponent(g.key)}`, `overdue for ${g.label}`),
-        count(g.atRisk, `/recommendations?atRisk=true&${param}=${encodeURIComponent(g.key)}`, `at risk for ${g.label}`),
-      ]),
+      head: head(heading, 'Overdue', 'At risk'),
+      rows: groups.length === 0 ? [] : [
+        ...groups.map((g) => [
+          { text: g.label },
+          count(g.overdue, listHref({ overdue: 'true', ...g.filter }), `overdue for ${g.label}`),
+          count(g.atRisk, listHref({ atRisk: 'true', ...g.filter }), `at risk for ${g.label}`),
+        ]),
+        [{ html: '<strong>Total</strong>' }, count(overdue.length, listHref({ overdue: 'true' }), 'overdue in all'), count(atRisk.length, listHref({ atRisk: 'true' }), 'at risk in all')],
+      ],
       empty: 'Nothing is overdue or at risk.',
     });
-    const max = Math.max(1, ...byLead.map((g) => g.overdue + g.atRisk));
-    const barHeight = 24;
-    const chart = {
-      barHeight,
-      height: byLead.length * (barHeight + 8) + 30,
-      bars: byLead.map((g, i) => ({ y: i * (barHeight + 8), label: g.label.slice(0, 26), overdue: g.overdue, atRisk: g.atRisk, overdueWidth: Math.round((g.overdue / max) * 380), atRiskWidth: Math.round((g.atRisk / max) * 380) })),
-    };
+    const chart = dashboardChart(byLead);
     const waitingDays = (r: (typeof all)[number]) => {
       const chain = r.state.pendingExtension?.chain ?? r.state.approval;
       const opened = chain?.steps[chain.current]?.openedOn ?? chain?.startedOn ?? today;
@@ -313,8 +333,10 @@ export function pageRoutes(deps: ApiDependencies): Router {
          FROM audit_events WHERE type = ANY($1) AND recommendation_id IS NOT NULL ORDER BY recommendation_id, occurred_at DESC`,
       [Object.keys(escalationLabels)],
     )) as { id: string; type: keyof typeof escalationLabels; raisedAt: Date }[];
+    // An off-target escalation stands while the item is overdue (an extension or evidence ends it): never "Overdue" beside an item the headline does not count.
+    const overdueIds = new Set(overdue.map((r) => r.id));
     const escalations = raised
-      .filter((e) => open.has(e.id) && (e.type !== 'approval_escalation' || open.get(e.id)!.status === 'awaiting_approval'))
+      .filter((e) => open.has(e.id) && (e.type === 'approval_escalation' ? open.get(e.id)!.status === 'awaiting_approval' : overdueIds.has(e.id)))
       .sort((a, b) => a.raisedAt.getTime() - b.raisedAt.getTime());
     const daysSince = (at: Date) => Math.max(0, Math.round((Date.parse(today) - Date.parse(calendarDateInLondon(at.getTime()))) / 86_400_000));
     const reportText = (r: (typeof all)[number]) => ({ text: `${r.report.originator}: ${r.report.title}` });
@@ -332,8 +354,8 @@ export function pageRoutes(deps: ApiDependencies): Router {
         ],
         chart,
         tables: [
-          groupTable('Overdue and at-risk items by lead', byLead, 'lead'),
-          groupTable('Overdue and at-risk items by department', byDepartment, 'department'),
+          groupTable('Overdue and at-risk items by lead', byLead, 'Lead'),
+          groupTable('Overdue and at-risk items by department', byDepartment, 'Department'),
           {
             caption: 'Decisions waiting, longest first',
             head: head('Item', 'Report', 'Waiting for', 'Days waiting'),

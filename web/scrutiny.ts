@@ -42,7 +42,9 @@ export interface ScrutinyView {
   caption: string;
   text: string;
   statusLabel: string;
+  /** Today's figures (domain/figures.ts), shown as tags beside the status. */
   atRisk: boolean;
+  overdue: boolean;
   details: SummaryRow[];
   parts: Cell[][];
   ownerSummary: SummaryRow[] | null;
@@ -134,7 +136,8 @@ export function scrutinyView(view: RecommendationView, evidence: EvidenceSummary
     caption: `${view.report.originator}: ${view.report.title} (published ${date(view.report.publishedOn)})`,
     text: s.text ?? view.text,
     statusLabel: view.statusLabel,
-    atRisk: !!s.atRisk,
+    atRisk: view.figures.atRisk,
+    overdue: view.figures.overdue,
     details: [
       row('Reference', view.reference),
       row('Addressed to', view.addressedTo || 'The force'),
@@ -142,8 +145,8 @@ export function scrutinyView(view: RecommendationView, evidence: EvidenceSummary
       row('Action owner', person(view.owner)),
       row('Lead', person(view.lead)),
       row('Department', view.department ?? 'Not set'),
-      row('Due', view.dueDate ? date(view.dueDate) : 'No due date yet'),
-      ...(s.atRisk ? [row('At risk', `${s.atRisk.reason} (${nameOf(s.atRisk.flaggedBy)}, ${date(s.atRisk.flaggedOn)})`)] : []),
+      row('Due', view.dueDate ? date(view.dueDate) + (view.figures.overdueSince ? ` (overdue since ${date(view.figures.overdueSince)})` : '') : 'No due date yet'),
+      ...(s.atRisk ? [row('Flagged at risk', `${s.atRisk.reason} (${nameOf(s.atRisk.flaggedBy)}, ${date(s.atRisk.flaggedOn)})`)] : []),
       ...(extension ? [row('Extension asked for', `to ${date(extension.requestedDueDate)} by ${nameOf(extension.requestedBy)} on ${date(extension.requestedOn)}: ${extension.reason}`)] : []),
       ...(s.selfCertification
         ? [row('Self-certification letter', `signed by ${s.selfCertification.signatory}${s.selfCertification.signatoryRole ? `, ${s.selfCertification.signatoryRole}` : ''} on ${date(s.selfCertification.signedOn)}`)]

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ApiDependencies } from '../api/dependencies';
 import { clearSessionCookie, formToken, formTokenIsValid, setSessionCookie } from '../api/auth/authenticate';
 import { clearCookie, cookieName, isSecureRequest, readCookies, setCookie } from '../api/auth/cookies';
+import { personForFirstSignIn } from '../api/auth/firstSignIn';
 import { OidcClient, OidcError, type PendingSignIn } from '../api/auth/oidc';
 import { deriveKey, sameSecret } from '../api/auth/secrets';
 import { ExternalIdentity, Person } from '../entities';
@@ -36,6 +37,8 @@ interface SignInPageOptions {
   email?: string;
   oidcName: string | null;
   demo: { accounts: { name: string; email: string; roles: string[] }[]; password: string } | null;
+  /** Nobody administers the product yet: the page points to /setup (and to the identity provider when ADMIN_EMAILS is set). */
+  setupNeeded?: 'setup' | 'setup_or_oidc' | false;
 }
 
 export function signInPage(o: SignInPageOptions): string {
@@ -52,7 +55,7 @@ function messagePage(serviceName: string, title: string, text: string): string {
 }
 
 /** Sign-in and sign-out pages: local accounts, and the force's identity provider (OpenID Connect) when configured. */
-export function signInRoutes({ dataSource, auth, forceName }: ApiDependencies): Router {
+export function signInRoutes({ dataSource, auth, forceName, firstRun }: ApiDependencies): Router {
   const router = Router();
   const serviceName = `${forceName} recommendation tracker`;
   const settings = auth.settings;
@@ -60,17 +63,18 @@ export function signInRoutes({ dataSource, auth, forceName }: ApiDependencies): 
   const demo = settings.demoAccounts && settings.demoPassword ? { accounts: settings.demoAccounts, password: settings.demoPassword } : null;
   const oidcKey = deriveKey(settings.sessionSecret, 'oidc-state');
 
-  const render = (req: Request, res: Response, status: number, extra: Partial<SignInPageOptions> = {}) => {
+  const render = async (req: Request, res: Response, status: number, extra: Partial<SignInPageOptions> = {}) => {
+    const setupNeeded = (await firstRun.administered()) ? false : oidc && settings.adminEmails.length ? 'setup_or_oidc' : 'setup';
     res
       .status(status)
       .set('Cache-Control', 'no-store')
       .type('html')
-      .send(signInPage({ serviceName, formToken: formToken(req, res, auth), next: safeNext(req.query.next ?? (req.body as { next?: string } | undefined)?.next), oidcName: oidc ? settings.oidc!.providerName : null, demo, ...extra }));
+      .send(signInPage({ serviceName, formToken: formToken(req, res, auth), next: safeNext(req.query.next ?? (req.body as { next?: string } | undefined)?.next), oidcName: oidc ? settings.oidc!.providerName : null, demo, setupNeeded, ...extra }));
   };
 
   router.get('/sign-in', (req, res) => {
     if (req.identity) return res.redirect(303, safeNext(req.query.next));
-    render(req, res, 200);
+    return render(req, res, 200);
   });
 
   router.post('/sign-in', async (req, res) => {
@@ -137,8 +141,7 @@ export function signInRoutes({ dataSource, auth, forceName }: ApiDependencies): 
       const linked = await dataSource.manager.findOne(ExternalIdentity, { where: { issuer: claims.issuer, subject: claims.subject }, relations: { person: true } });
       let person: Person | null = linked?.person.active ? linked.person : null;
       if (!linked && claims.email) {
-        person = await dataSource.manager.findOneBy(Person, { email: claims.email, active: true });
-        if (person) await dataSource.manager.insert(ExternalIdentity, { issuer: claims.issuer, subject: claims.subject, personId: person.id, lastSignInAt: new Date() });
+        person = await personForFirstSignIn(dataSource, { ...claims, email: claims.email }, settings.adminEmails);
       } else if (linked && person) {
         await dataSource.manager.update(ExternalIdentity, { issuer: claims.issuer, subject: claims.subject }, { lastSignInAt: new Date() });
       }

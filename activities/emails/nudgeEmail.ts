@@ -15,6 +15,8 @@ export interface NudgeFacts {
   dueDate: string | null;
   /** Working days from today to the due date (negative once it has passed). */
   workingDaysToDue: number | null;
+  /** Working days overdue today (domain/figures.ts: from the working day after the due date); 0 when not overdue. */
+  workingDaysOverdue: number;
   ownerName: string | null;
   meeting: string | null;
   link: string;
@@ -24,20 +26,23 @@ export interface NudgeFacts {
 export const routineNudges: ReadonlySet<NudgeKind> = new Set<NudgeKind>(['due_reminder', 'committee_update_request', 'committee_update_chase']);
 
 const days = (n: number) => `${n} working day${n === 1 ? '' : 's'}`;
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** What the nudge asks, as the start of the subject and one line of a digest. */
-export function nudgeHeadline(kind: NudgeKind, facts: Pick<NudgeFacts, 'workingDaysToDue' | 'dueDate' | 'meeting'>): string {
+export function nudgeHeadline(kind: NudgeKind, facts: Pick<NudgeFacts, 'workingDaysToDue' | 'workingDaysOverdue' | 'dueDate' | 'meeting'>): string {
   const due = facts.dueDate ? formatLongDate(facts.dueDate) : 'no date';
   const left = facts.workingDaysToDue;
+  // Only an item overdue by the one definition is called overdue; an off-target notice is never planned before then.
+  const overdue = facts.workingDaysOverdue > 0 ? `overdue by ${days(facts.workingDaysOverdue)} (due ${due})` : `due ${due}`;
   switch (kind) {
     case 'due_reminder':
       return left !== null && left > 0 ? `Action due in ${days(left)} (${due})` : `Action due ${due}`;
     case 'off_target':
-      return `Overdue since ${due}`;
+      return capitalise(overdue);
     case 'off_target_dcc':
-      return `Escalated to you: overdue since ${due}`;
+      return `Escalated to you: ${overdue}`;
     case 'off_target_repeat':
-      return `Still overdue since ${due}`;
+      return facts.workingDaysOverdue > 0 ? `Still ${overdue}` : capitalise(overdue);
     case 'approval_chase':
       return 'Reminder: your approval is waiting';
     case 'approval_escalation':

@@ -2,7 +2,8 @@ import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { loadReminderSettings, REMINDER_SETTINGS_KEY } from '../../activities/reminderSettings';
 import { defaultReminderPolicy, reminderPolicyProblems, type ReminderPolicy } from '../../domain/reminderPolicy';
-import { workingCalendarProblems } from '../../domain/workingDays';
+import { calendarDateInLondon } from '../../domain/calendar';
+import { createWorkingCalendar, workingCalendarProblems } from '../../domain/workingDays';
 import { ForceSetting, Recommendation } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import type { ReminderSettings } from '../../workflows/messages';
@@ -59,7 +60,10 @@ export class ReminderSettingsService {
       closedDays: input.closedDays ?? current.closedDays,
       committeeMeetings: input.committeeMeetings ?? current.committeeMeetings,
     };
-    const problems = [...reminderPolicyProblems(next.policy), ...workingCalendarProblems({ extraClosedDays: next.closedDays })];
+    const calendarProblems = workingCalendarProblems({ extraClosedDays: next.closedDays });
+    // On the force's own calendar, from today: each reminder must come before the escalation it leads to.
+    const checkOn = calendarProblems.length ? undefined : { calendar: createWorkingCalendar({ extraClosedDays: next.closedDays }), from: calendarDateInLondon(Date.now()) };
+    const problems = [...reminderPolicyProblems(next.policy, checkOn), ...calendarProblems];
     if (problems.length) throw new ApiProblem(400, 'The reminder settings have problems', problems.join('; '), problems.map((message) => ({ field: 'body', message })));
     await this.dataSource.transaction(async (tx) => {
       await tx.save(ForceSetting, { key: REMINDER_SETTINGS_KEY, value: next });

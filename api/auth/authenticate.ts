@@ -21,8 +21,8 @@ function csrfTokenOf(req: Request): string | undefined {
  * not work is refused outright (401); a stale cookie is dropped and the request goes on anonymously. A request that
  * changes something on the strength of a cookie must carry the session's CSRF token, or it is refused (403).
  */
-/** Pages whose forms carry their own pre-session token (formToken below) instead of the session's: sign-in, email action links, set-password links. */
-const ownFormTokens = (req: Request) => req.method === 'POST' && (req.path === '/sign-in' || req.path.startsWith('/action-links/') || req.path.startsWith('/set-password/'));
+/** Pages whose forms carry their own pre-session token (formToken below) instead of the session's: sign-in, email action links, set-password links, first-run set-up. */
+const ownFormTokens = (req: Request) => req.method === 'POST' && (req.path === '/sign-in' || req.path === '/setup' || req.path.startsWith('/action-links/') || req.path.startsWith('/set-password/'));
 
 export function authenticate(auth: AuthService): RequestHandler {
   return async (req, res, next) => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Mailer } from '../../activities/mailer';
 import { framedEmail } from '../../activities/emails/renderedEmail';
 import { LocalAccount, OutboundEmail, PasswordLink, Person } from '../../entities';
@@ -34,7 +34,8 @@ export class PasswordLinkService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly auth: AuthService,
-    private readonly mailer: Pick<Mailer, 'send'>,
+    /** Null where links are only printed (the admin command). */
+    private readonly mailer: Pick<Mailer, 'send'> | null,
     private readonly forceName: string,
   ) {}
 
@@ -60,18 +61,51 @@ export class PasswordLinkService {
     }
   }
 
+  private newLink(personId: string, now: Date): { claims: Claims; url: string } {
+    const claims: Claims = { id: randomUUID(), personId, expiresAt: new Date(Math.floor(now.getTime() / 1000) * 1000 + PASSWORD_LINK_HOURS * 3_600_000) };
+    return { claims, url: `${this.auth.settings.publicUrl}/set-password/${this.token(claims)}` };
+  }
+
+  /** Records a new link for an active person, cancelling their earlier ones. */
+  private async recordLink(tx: EntityManager, claims: Claims, by: { id: string | null }, now: Date): Promise<{ person: Person; hasAccount: boolean }> {
+    const person = await tx.findOneBy(Person, { id: claims.personId });
+    if (!person) throw ApiProblem.notFound('The person');
+    if (!person.active) throw ApiProblem.refused(`${person.name} is deactivated: reactivate them first`);
+    const hasAccount = await tx.existsBy(LocalAccount, { personId: person.id });
+    await tx.createQueryBuilder().update(PasswordLink).set({ usedAt: now }).where('person_id = :personId AND used_at IS NULL', { personId: person.id }).execute();
+    await tx.insert(PasswordLink, { id: claims.id, personId: person.id, expiresAt: claims.expiresAt, usedAt: null, createdBy: by.id });
+    return { person, hasAccount };
+  }
+
+  /**
+   * A link for the person to choose their password, given back rather than emailed: the admin command prints it for
+   * whoever runs it (the first administrator has nobody to send it yet). `tx` joins the caller's transaction.
+   */
+  async issue(personId: string, by: { id: string | null; label: string }, tx?: EntityManager): Promise<{ url: string; expiresAt: Date }> {
+    const now = new Date();
+    const { claims, url } = this.newLink(personId, now);
+    const work = async (manager: EntityManager) => {
+      const { person } = await this.recordLink(manager, claims, by, now);
+      await recordAudit(manager, {
+        actorId: by.id,
+        actorLabel: by.label,
+        entityType: 'password_link',
+        entityId: claims.id,
+        type: 'password_link_issued',
+        summary: `Gave ${by.label} a link for ${person.name} to choose their password (not emailed), working until ${claims.expiresAt.toISOString()}`,
+        after: { personId, expiresAt: claims.expiresAt.toISOString() },
+      });
+    };
+    await (tx ? work(tx) : this.dataSource.transaction(work));
+    return { url, expiresAt: claims.expiresAt };
+  }
+
   /** Emails the person a link to choose their password; returns where it went and until when it works. */
   async send(personId: string, by: { id: string | null; label: string }): Promise<{ sentTo: string; expiresAt: Date }> {
     const now = new Date();
-    const claims: Claims = { id: randomUUID(), personId, expiresAt: new Date(Math.floor(now.getTime() / 1000) * 1000 + PASSWORD_LINK_HOURS * 3_600_000) };
-    const url = `${this.auth.settings.publicUrl}/set-password/${this.token(claims)}`;
+    const { claims, url } = this.newLink(personId, now);
     const outbox = await this.dataSource.transaction(async (tx) => {
-      const person = await tx.findOneBy(Person, { id: personId });
-      if (!person) throw ApiProblem.notFound('The person');
-      if (!person.active) throw ApiProblem.refused(`${person.name} is deactivated: reactivate them first`);
-      const hasAccount = await tx.existsBy(LocalAccount, { personId });
-      await tx.createQueryBuilder().update(PasswordLink).set({ usedAt: now }).where('person_id = :personId AND used_at IS NULL', { personId }).execute();
-      await tx.insert(PasswordLink, { id: claims.id, personId, expiresAt: claims.expiresAt, usedAt: null, createdBy: by.id });
+      const { person, hasAccount } = await this.recordLink(tx, claims, by, now);
       const until = claims.expiresAt.toLocaleString('en-GB', { timeZone: 'Europe/London', dateStyle: 'long', timeStyle: 'short' });
       const subject = hasAccount ? `Choose a new password for the ${this.forceName} recommendation tracker` : `Your account on the ${this.forceName} recommendation tracker`;
       const lead = hasAccount ? 'An administrator has asked for your password to be reset.' : 'An administrator has given you an account on the recommendation tracker.';
@@ -105,6 +139,7 @@ export class PasswordLinkService {
    * is marked failed and the administrator is told; the link stays unused and expires.
    */
   private async deliver(row: OutboundEmail): Promise<void> {
+    if (!this.mailer) throw new Error('this PasswordLinkService has no mailer: it can only issue links');
     const failure = await sendNow(this.dataSource, this.mailer, row, new URL(this.auth.settings.publicUrl).hostname);
     if (failure) throw new ApiProblem(502, 'The email was not sent', `The mail server did not take the email to ${row.toAddress}; try again later. The link in it will not work.`);
   }

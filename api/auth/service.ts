@@ -22,6 +22,8 @@ export interface AuthSettings {
   lockoutMinutes: number;
   actionLinkDays: number;
   oidc: OidcSettings | null;
+  /** With OIDC: made administrators on their first sign-in through the identity provider (ADMIN_EMAILS, lower-case). */
+  adminEmails: string[];
   /** Listed on the sign-in page when the demo force is loaded. */
   demoAccounts: { name: string; email: string; roles: string[] }[] | null;
   demoPassword: string | null;

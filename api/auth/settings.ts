@@ -12,6 +12,7 @@ export function authSettingsFromConfig(config: Config, demo: { accounts: AuthSet
     lockoutMinutes: config.SIGN_IN_LOCKOUT_MINUTES,
     actionLinkDays: config.ACTION_LINK_DAYS,
     oidc: oidcSettings(config),
+    adminEmails: config.ADMIN_EMAILS,
     demoAccounts: demo?.accounts ?? null,
     demoPassword: demo?.password ?? null,
   };

@@ -5,24 +5,11 @@ import { endpoint, type Feature } from '../endpoint';
 import { evidenceItemSchema, listOf } from '../openapi/schemas';
 import { ApiProblem } from '../problem';
 import type { ApiDependencies } from '../dependencies';
+import { evidenceContentTypes } from './fileCheck';
 import type { EvidenceSummary } from './service';
 import { recommendationIdParams } from '../recommendations/schemas';
 
-/** File types a force keeps as evidence: documents, spreadsheets, presentations, images, text and email. */
-export const evidenceContentTypes: Record<string, string> = {
-  'application/pdf': 'PDF',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'Word document',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'Excel workbook',
-  'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'PowerPoint presentation',
-  'application/msword': 'Word 97-2003 document',
-  'application/vnd.ms-excel': 'Excel 97-2003 workbook',
-  'image/png': 'PNG image',
-  'image/jpeg': 'JPEG image',
-  'text/plain': 'text file',
-  'text/csv': 'CSV file',
-  'message/rfc822': 'email message',
-  'application/vnd.ms-outlook': 'Outlook message',
-};
+export { evidenceContentTypes };
 
 const itemParams = recommendationIdParams.extend({ itemId: z.uuid({ message: 'must be an evidence id (a UUID)' }) });
 export const evidenceTitle = z.string().trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters');
@@ -102,13 +89,20 @@ export function evidenceFeature({ dataSource, evidence, evidenceMaxBytes }: ApiD
         method: 'post',
         path: '/files',
         summary: 'Upload a file as evidence',
-        description: `The file is the request body; its type is the Content-Type header and its name the \`title\` query. Accepted: ${Object.values(evidenceContentTypes).join(', ')}.`,
+        description:
+          `The file is the request body; its type is the Content-Type header and its name the \`title\` query. Accepted: ${Object.values(evidenceContentTypes).join(', ')}. ` +
+          'The bytes must be of the declared type (CSV and plain text: UTF-8 text, not a web page or script), and a title ending in a file extension must end in one of that type; when CLAMAV_ADDRESS is set, the file is scanned before it is kept.',
         access: 'evidence.add',
         relation: ownerOfItem,
         params: recommendationIdParams,
         query: fileQuery,
         rawBody: { contentTypes: Object.keys(evidenceContentTypes), maxBytes: () => evidenceMaxBytes },
-        responses: added,
+        responses: {
+          ...added,
+          415: { description: 'The type is not accepted, or the bytes or the title’s extension are not of the type declared (naming what the file looks like). Nothing was added.' },
+          422: { description: 'The virus scanner found something in the file; the refusal is on the item’s audit trail. Nothing was added.' },
+          503: { description: 'The virus scanner did not answer; try again later (Retry-After). Nothing was added.', headers: { 'Retry-After': 'Seconds to wait before trying again' } },
+        },
         async handle({ req, res, params, query, by }) {
           const contentType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
           if (!evidenceContentTypes[contentType]) {
@@ -118,7 +112,7 @@ export function evidenceFeature({ dataSource, evidence, evidenceMaxBytes }: ApiD
           }
           const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
           if (content.length === 0) throw ApiProblem.invalid([{ field: 'body', message: 'the file is empty' }]);
-          res.status(201).json(await evidence.add(params.id, { kind: 'file', title: query.title, file: { contentType, content } }, by));
+          res.status(201).json(await evidence.add(params.id, { kind: 'file', title: query.title, file: { contentType, content, name: query.title } }, by));
         },
       }),
       endpoint({

@@ -1,10 +1,13 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { workingStatuses } from '../../domain/lifecycle';
 import { EvidenceItem, Recommendation } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import type { ActingPerson } from '../actor';
+import { excerpt } from '../files/excerpt';
 import { ApiProblem } from '../problem';
+import { ScannerUnavailableError, type VirusScanner } from './clamav';
+import { checkEvidenceFile } from './fileCheck';
 
 export type EvidenceSummary = Omit<EvidenceItem, 'content' | 'recommendation'>;
 
@@ -13,12 +16,17 @@ export interface NewEvidence {
   title: string;
   url?: string | null;
   note?: string | null;
-  file?: { contentType: string; content: Buffer };
+  /** `name`: the file's own name (a page upload), or its title (the api's); the title is the name it downloads as. */
+  file?: { contentType: string; content: Buffer; name: string };
 }
 
 /** Evidence is gathered by the owner (or an administrator) while the work is under way, before submission. */
 export class EvidenceService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Scans every file before it is kept (CLAMAV_ADDRESS); none: files are not scanned. */
+    private readonly scanner: VirusScanner | null = null,
+  ) {}
 
   async list(recommendationId: string): Promise<EvidenceSummary[]> {
     await this.recommendation(recommendationId);
@@ -33,7 +41,7 @@ export class EvidenceService {
         `evidence cannot be added while the recommendation is "${recommendation.status.replace(/_/g, ' ')}": add it while the work is in progress, or amend the submitted evidence`,
       );
     }
-    const file = evidence.file;
+    const file = evidence.file ? { ...evidence.file, contentType: await this.checked(recommendationId, evidence.file, evidence.title, by) } : undefined;
     return this.dataSource.transaction(async (tx) => {
       const item = tx.create(EvidenceItem, {
         recommendationId,
@@ -62,6 +70,41 @@ export class EvidenceService {
       });
       return summary;
     });
+  }
+
+  /**
+   * The type a file is kept as, once its bytes are found to be of the type it was sent as (415 otherwise) and, when a
+   * scanner is configured, clean (422, recorded on the audit trail, otherwise; 503 when the scanner cannot say).
+   */
+  private async checked(recommendationId: string, file: NonNullable<NewEvidence['file']>, title: string, by: ActingPerson): Promise<string> {
+    const verdict = checkEvidenceFile({ content: file.content, declaredType: file.contentType, names: [...new Set([file.name, title])] });
+    if (!verdict.ok) {
+      const detail = `“${excerpt(file.name, 100)}” ${verdict.message}. Only documents, spreadsheets, presentations, images, text and email files are kept, and each must be what its type and name say. Nothing was added.`;
+      throw new ApiProblem(415, 'The file is not what its type says', detail, [{ field: verdict.field === 'name' ? 'query.title' : 'body', message: verdict.message }]);
+    }
+    if (!this.scanner) return verdict.contentType;
+    let signature: string | null;
+    try {
+      signature = await this.scanner.scan(file.content);
+    } catch (error) {
+      if (!(error instanceof ScannerUnavailableError)) throw error;
+      throw new ApiProblem(503, 'The virus scanner is not answering', `Files are scanned before they are kept, and the scanner could not be asked (${error.message}). Try again in a few minutes. Nothing was added.`, [], { 'Retry-After': '60' });
+    }
+    if (!signature) return verdict.contentType;
+    const sha256 = createHash('sha256').update(file.content).digest('hex');
+    await recordAudit(this.dataSource.manager, {
+      actorId: by.actor.personId,
+      actorLabel: by.label,
+      entityType: 'evidence_file',
+      entityId: randomUUID(),
+      recommendationId,
+      type: 'evidence_refused_infected',
+      summary: `Refused an evidence file: the virus scanner found ${signature} in “${excerpt(file.name, 100)}”`,
+      after: { name: file.name, contentType: file.contentType, sizeBytes: file.content.length, sha256, signature },
+    });
+    throw new ApiProblem(422, 'The file contains a virus', `The virus scanner found ${signature} in “${excerpt(file.name, 100)}”. It was not kept, and the refusal is on the item’s audit trail.`, [
+      { field: 'body', message: `contains ${signature}` },
+    ]);
   }
 
   async content(recommendationId: string, itemId: string): Promise<{ item: EvidenceSummary; content: Buffer }> {

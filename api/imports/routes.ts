@@ -3,6 +3,8 @@ import { importColumns } from '../../domain/trackerImport';
 import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../endpoint';
 import { ApiProblem } from '../problem';
+import { MAX_IMPORT_BYTES } from './limits';
+import { sendPreview } from './sendPreview';
 import { templateCsv } from './spreadsheet';
 
 const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -40,10 +42,11 @@ export function importsFeature({ imports }: ApiDependencies): Feature {
         summary: 'Check a tracker (dryRun=true: nothing is imported), or import it in one transaction when it has no problems',
         access: 'imports.manage',
         query: z.object({ dryRun: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true') }).strict(),
-        rawBody: { contentTypes: acceptedTypes, maxBytes: () => 10 * 1024 * 1024 },
+        rawBody: { contentTypes: acceptedTypes, maxBytes: () => MAX_IMPORT_BYTES },
         responses: {
           200: { description: 'What the file holds and what importing it does (or did)', schema: previewSchema },
-          422: { description: 'The file has problems; nothing was imported' },
+          413: { description: 'The file is larger than 10 MB, or passes a limit (IMPORT_MAX_ROWS rows, IMPORT_MAX_COLUMNS columns, unpacked size, reading time), named with the row or column where it was passed. Nothing was imported.' },
+          422: { description: 'The file has problems (dryRun=false), or a cell is longer than IMPORT_MAX_CELL_CHARS, named by row and column with only the beginning of the cell quoted. Nothing was imported.' },
         },
         async handle({ req, res, query, by }) {
           const contentType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
@@ -54,7 +57,7 @@ export function importsFeature({ imports }: ApiDependencies): Feature {
           }
           const file = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
           if (file.length === 0) throw ApiProblem.invalid([{ field: 'body', message: 'the file is empty' }]);
-          res.json(query.dryRun === 'true' ? await imports.preview(file, contentType) : await imports.import(file, contentType, by));
+          await sendPreview(res, query.dryRun === 'true' ? await imports.preview(file, contentType) : await imports.import(file, contentType, by));
         },
       }),
     ],

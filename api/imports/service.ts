@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { In } from 'typeorm';
 import { calendarDateInLondon, londonWallClockToEpochMs } from '../../domain/calendar';
 import type { RecommendationState } from '../../domain/lifecycle';
 import type { IsoDate } from '../../domain/vocabulary';
@@ -12,7 +11,9 @@ import type { ActingPerson } from '../actor';
 import { ApiProblem } from '../problem';
 import type { RecommendationWorkflows } from '../recommendations/workflowGateway';
 import { loadApprovalDirectory } from '../recommendations/decisionContext';
-import { readSpreadsheet } from './spreadsheet';
+import { excerpt, EXCERPT_CHARS } from '../files/excerpt';
+import { count, defaultImportLimits, ImportLimitError, UnreadableFileError, type ImportLimits, type SheetRow } from './limits';
+import { readRowsInWorker } from './readInWorker';
 
 export type RowAction = 'create' | 'update' | 'unchanged';
 
@@ -33,6 +34,9 @@ interface PlannedRow {
   leadId: string | null;
 }
 
+/** Workflow starts an import keeps in flight. */
+const WORKFLOW_STARTS_IN_FLIGHT = 4;
+
 /**
  * When an imported event happened: `hour` o'clock London time on its day (steps of one item a millisecond apart, so
  * they keep their order), never later than now (an import dated today).
@@ -52,6 +56,7 @@ export class ImportService {
     private readonly dataSource: DataSource,
     private readonly workflows: RecommendationWorkflows,
     private readonly log: { error(obj: object, msg: string): void },
+    private readonly limits: ImportLimits = defaultImportLimits,
   ) {}
 
   async preview(file: Buffer, contentType: string): Promise<ImportPreview> {
@@ -73,6 +78,14 @@ export class ImportService {
     const now = Date.now();
     const today = calendarDateInLondon(now);
     const started: { id: string; state: RecommendationState }[] = [];
+    // Each new report is logged on the day its first item in the file was (the papers count a report from then).
+    const firstLoggedOn = new Map<string, IsoDate>();
+    for (const p of plan) {
+      if (p.action !== 'create') continue;
+      const key = `${p.item.report.originator}\u0000${p.item.report.title}`;
+      const on = p.item.loggedOn ?? today;
+      if (!firstLoggedOn.has(key) || on < firstLoggedOn.get(key)!) firstLoggedOn.set(key, on);
+    }
     await this.dataSource.transaction(async (tx) => {
       const reportIds = new Map<string, string>();
       const audit = { actorId: by.actor.personId, actorLabel: `${by.label} (import)` };
@@ -96,8 +109,7 @@ export class ImportService {
         let reportId = reportIds.get(reportKey) ?? (await tx.findOneBy(SourceReport, { title: item.report.title, originator: item.report.originator }))?.id;
         if (!reportId) {
           reportId = randomUUID();
-          // Logged on the day its first item in the file was (the papers count a report from then).
-          const firstLogged = plan.filter((p) => p.action === 'create' && `${p.item.report.originator}\u0000${p.item.report.title}` === reportKey).map((p) => p.item.loggedOn ?? today).sort()[0] ?? today;
+          const firstLogged = firstLoggedOn.get(reportKey) ?? today;
           await tx.insert(SourceReport, { id: reportId, ...item.report });
           await recordAudit(tx, {
             ...audit,
@@ -133,9 +145,15 @@ export class ImportService {
         if (state.status !== 'closed') started.push({ id, state });
       }
     });
-    for (const { id, state } of started) {
-      await this.workflows.ensureStarted(id, state, 0).catch((error: unknown) => this.log.error({ err: error, recommendationId: id }, 'workflow not started yet; the next command to this item starts it'));
-    }
+    // A few starts in flight at once: one after another, each waits for the server's answer before the next is sent.
+    let next = 0;
+    const starter = async () => {
+      while (next < started.length) {
+        const { id, state } = started[next++]!;
+        await this.workflows.ensureStarted(id, state, 0).catch((error: unknown) => this.log.error({ err: error, recommendationId: id }, 'workflow not started yet; the next command to this item starts it'));
+      }
+    };
+    await Promise.all(Array.from({ length: WORKFLOW_STARTS_IN_FLIGHT }, starter));
     return preview;
   }
 
@@ -144,52 +162,71 @@ export class ImportService {
     return loadApprovalDirectory(this.dataSource, { delegationsEndingFrom: null, alsoPeople: [] });
   }
 
-  private async plan(file: Buffer, contentType: string): Promise<{ plan: PlannedRow[]; problems: ImportProblem[]; notes: string[]; routing: ImportRouting }> {
-    let table: string[][];
+  /** The file's rows, read in a worker thread; a limit passed or a file that cannot be read is the answer. */
+  private async rows(file: Buffer, contentType: string): Promise<SheetRow[]> {
     try {
-      table = await readSpreadsheet(file, contentType);
+      return await readRowsInWorker(file, contentType, this.limits);
     } catch (error) {
-      throw ApiProblem.invalid([{ field: 'body', message: `the file could not be read as ${contentType === 'text/csv' ? 'CSV' : 'an Excel workbook'}: ${(error as Error).message}` }]);
+      if (error instanceof ImportLimitError) throw new ApiProblem(error.status, error.title, error.detail, [{ field: 'body', message: `${error.where}: ${error.title.toLowerCase()}` }]);
+      if (error instanceof UnreadableFileError) {
+        throw ApiProblem.invalid([{ field: 'body', message: `the file could not be read as ${contentType === 'text/csv' ? 'CSV' : 'an Excel workbook'}: ${error.message}` }]);
+      }
+      throw error;
     }
-    const [headers = [], ...body] = table;
-    const { columns, problems } = mapHeaders(headers);
+  }
+
+  private async plan(file: Buffer, contentType: string): Promise<{ plan: PlannedRow[]; problems: ImportProblem[]; notes: string[]; routing: ImportRouting }> {
+    const rows = await this.rows(file, contentType);
+    const pause = breather();
+    const headers = rows[0]?.row === 1 ? rows[0].cells : [];
+    const body = rows[0]?.row === 1 ? rows.slice(1) : rows;
+    const mapped = mapHeaders(headers);
+    const { columns } = mapped;
+    const problems = mapped.problems.map((p) => quoting(p, headers));
     const notes: string[] = [];
     const items: ImportedItem[] = [];
     const seen = new Map<string, number>();
-    body.forEach((cells, index) => {
-      if (cells.every((c) => !c.trim())) return;
-      const row = index + 2;
+    for (const { row, cells } of body) {
+      await pause();
+      if (cells.every((c) => !c.trim())) continue;
       const byColumn: Partial<Record<ImportColumn, string>> = {};
       columns.forEach((column, i) => {
         if (column) byColumn[column] = cells[i] ?? '';
       });
       const read = readImportRow(row, byColumn);
-      problems.push(...read.problems);
-      if (!read.item) return;
+      problems.push(...read.problems.map((p) => quoting(p, cells)));
+      if (!read.item) continue;
       const key = `${read.item.report.originator}\u0000${read.item.report.title}\u0000${read.item.reference}`;
       if (seen.has(key)) problems.push({ row, column: 'Reference', message: `the same report and reference as row ${seen.get(key)}` });
       seen.set(key, row);
       items.push(read.item);
-    });
+    }
     if (body.length === 0) problems.push({ row: 1, column: null, message: 'the file has no rows under its header' });
+    const withProblems = new Set(problems.map((p) => p.row));
 
     const emails = [...new Set(items.flatMap((i) => [i.ownerEmail, i.leadEmail]).filter((e): e is string => !!e))];
-    const people = emails.length ? await this.dataSource.manager.findBy(Person, { email: In(emails), active: true }) : [];
+    // `= ANY($1)`, one parameter, rather than IN with one per value: a file can name more values than a statement may take.
+    const people = emails.length ? await this.dataSource.manager.createQueryBuilder(Person, 'p').where('p.email = ANY(:emails) AND p.active', { emails }).getMany() : [];
     const byEmail = new Map(people.map((p) => [p.email, p]));
-    const reports = await this.dataSource.manager.find(SourceReport, { relations: { recommendations: true } });
+    const titles = [...new Set(items.map((i) => i.report.title))];
+    const reports = titles.length
+      ? await this.dataSource.manager.createQueryBuilder(SourceReport, 'r').leftJoinAndSelect('r.recommendations', 'item').where('r.title = ANY(:titles)', { titles }).getMany()
+      : [];
+    const existingItems = new Map(reports.flatMap((r) => r.recommendations.map((item) => [`${r.originator}\u0000${r.title}\u0000${item.reference}`, item] as const)));
     const plan: PlannedRow[] = [];
     const today = calendarDateInLondon(Date.now());
     const routing = await this.routing();
     for (const item of items) {
+      await pause();
       const owner = item.ownerEmail ? byEmail.get(item.ownerEmail) : undefined;
       const lead = item.leadEmail ? byEmail.get(item.leadEmail) : undefined;
+      const problemsBefore = problems.length;
       if (item.ownerEmail && !owner) problems.push({ row: item.row, column: 'Owner email', message: `nobody active has the email ${item.ownerEmail}` });
       else if (owner && !owner.roles.includes('action_owner')) problems.push({ row: item.row, column: 'Owner email', message: `${owner.name} does not have the role "action owner"` });
       if (item.leadEmail && !lead) problems.push({ row: item.row, column: 'Lead email', message: `nobody active has the email ${item.leadEmail}` });
       else if (lead && !lead.roles.includes('lead')) problems.push({ row: item.row, column: 'Lead email', message: `${lead.name} does not have the role "lead"` });
-      const report = reports.find((r) => r.title === item.report.title && r.originator === item.report.originator);
-      const existing = report?.recommendations.find((r) => r.reference === item.reference) ?? null;
-      const peopleUnknown = problems.some((p) => p.row === item.row);
+      const existing = existingItems.get(`${item.report.originator}\u0000${item.report.title}\u0000${item.reference}`) ?? null;
+      const peopleUnknown = withProblems.has(item.row) || problems.length > problemsBefore;
       if (!existing) {
         // A row whose people are unknown has said what is wrong already; its state follows once they are fixed.
         const check = peopleUnknown ? { problems: [] } : importedHistory('00000000-0000-4000-8000-000000000000', item, { ownerId: owner?.id ?? null, leadId: lead?.id ?? null }, today, routing);
@@ -208,13 +245,43 @@ export class ImportService {
   }
 }
 
+/** The most problems (and notes) an answer lists; it says how many more there are. */
+const MAX_LISTED = 1_000;
+
 function summarise({ plan, problems, notes }: { plan: PlannedRow[]; problems: ImportProblem[]; notes: string[] }): ImportPreview {
   const counts: Record<RowAction, number> = { create: 0, update: 0, unchanged: 0 };
   for (const row of plan) counts[row.action]++;
+  const more = (list: unknown[], what: string) => (list.length > MAX_LISTED ? [`${count(MAX_LISTED)} of the file's ${count(list.length)} ${what} are listed; fix them and check the file again to see the rest`] : []);
   return {
-    rows: plan.map((p) => ({ row: p.item.row, report: p.item.report.title, reference: p.item.reference, action: p.action, changes: Object.keys(p.changes) })),
-    problems,
-    notes,
+    rows: plan.map((p) => ({ row: p.item.row, report: excerpt(p.item.report.title), reference: excerpt(p.item.reference), action: p.action, changes: Object.keys(p.changes) })),
+    problems: problems.slice(0, MAX_LISTED),
+    notes: [...more(problems, 'problems'), ...notes.slice(0, MAX_LISTED), ...more(notes, 'notes')],
     counts,
+  };
+}
+
+/**
+ * A problem as the answer gives it: a message quoting a cell (a bad date, an unknown status) quotes at most an excerpt
+ * of it, so a long cell is never echoed back whole, however many rows repeat it.
+ */
+function quoting(problem: ImportProblem, cells: string[]): ImportProblem {
+  if (problem.message.length <= EXCERPT_CHARS) return problem;
+  let message = problem.message;
+  for (const cell of cells) {
+    if (cell.length <= EXCERPT_CHARS) continue;
+    for (const quoted of [cell, ...cell.split(/[;,]/)].map((c) => c.trim()).filter((c) => c.length > EXCERPT_CHARS)) {
+      for (const form of [quoted, quoted.toLowerCase()]) if (message.includes(form)) message = message.split(form).join(excerpt(form));
+    }
+  }
+  return { ...problem, message: excerpt(message, 2 * EXCERPT_CHARS) };
+}
+
+/** Gives the event loop a turn every few milliseconds of work, so a large file never holds up other requests. */
+function breather(): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < 10) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    since = performance.now();
   };
 }

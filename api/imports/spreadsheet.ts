@@ -1,62 +1,78 @@
-import ExcelJS from 'exceljs';
+import { LimitCheck, type ImportLimits, type SheetRow } from './limits';
+import { readXlsxRows } from './xlsx';
 
-/** The rows of an uploaded tracker: a CSV file (RFC 4180: quotes, commas and line breaks in cells) or the first sheet of an Excel workbook. */
-export async function readSpreadsheet(file: Buffer, contentType: string): Promise<string[][]> {
-  if (contentType === 'text/csv') return parseCsv(file.toString('utf8').replace(/^\uFEFF/, ''));
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(file as unknown as ArrayBuffer);
-  const sheet = workbook.worksheets[0];
-  if (!sheet) return [];
-  const rows: string[][] = [];
-  sheet.eachRow({ includeEmpty: true }, (row) => {
-    const cells: string[] = [];
-    for (let column = 1; column <= sheet.columnCount; column++) cells.push(cellText(row.getCell(column).value));
-    rows.push(cells);
-  });
-  return rows;
+/**
+ * The rows of an uploaded tracker that have something in them: a CSV file (RFC 4180: quotes, commas and line breaks
+ * in cells) or the first sheet of an Excel workbook, checked against the limits as they are read. Runs in a worker
+ * thread (readInWorker.ts), never on the server's event loop.
+ */
+export async function readTrackerRows(file: Buffer, contentType: string, limits: ImportLimits, onRow: (row: SheetRow) => void): Promise<void> {
+  if (contentType === 'text/csv') readCsvRows(file.toString('utf8').replace(/^\uFEFF/, ''), limits, onRow);
+  else await readXlsxRows(file, limits, onRow);
 }
 
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((part) => part.text).join('');
-    if ('text' in value) return String(value.text);
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
-  }
-  return String(value);
-}
+const QUOTE = 34;
+const COMMA = 44;
+const CR = 13;
+const LF = 10;
 
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
+/** CSV records as rows (a quoted line break stays in its cell), numbered from 1 as a spreadsheet shows them. */
+export function readCsvRows(text: string, limits: ImportLimits, onRow: (row: SheetRow) => void): void {
+  const check = new LimitCheck(limits);
+  let row = 1;
+  let column = 1;
+  let cells: string[] = [];
   let cell = '';
   let quoted = false;
+  let start = 0;
+  const endCell = (end: number) => {
+    cell += text.slice(start, end);
+    if (cell) {
+      check.cell(row, column, cell);
+      cells[column - 1] = cell;
+    }
+    cell = '';
+    column++;
+  };
+  const endRow = () => {
+    if (cells.length) {
+      check.row(row);
+      onRow({ row, cells: Array.from(cells, (c) => c ?? '') });
+    }
+    row++;
+    column = 1;
+    cells = [];
+  };
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
+    const c = text.charCodeAt(i);
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
+      if (c !== QUOTE) continue;
+      cell += text.slice(start, i);
+      if (text.charCodeAt(i + 1) === QUOTE) {
         cell += '"';
         i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += c;
+      } else quoted = false;
+      start = i + 1;
+      // A quoted cell can run on for megabytes: stop as soon as it is too long.
+      check.length(row, column, cell.length, () => cell);
+    } else if (c === QUOTE) {
+      cell += text.slice(start, i);
+      quoted = true;
+      start = i + 1;
+    } else if (c === COMMA) {
+      endCell(i);
+      start = i + 1;
+    } else if (c === CR || c === LF) {
+      endCell(i);
+      endRow();
+      if (c === CR && text.charCodeAt(i + 1) === LF) i++;
+      start = i + 1;
+    }
   }
-  if (cell || row.length) {
-    row.push(cell);
-    rows.push(row);
+  if (start < text.length || cell || column > 1) {
+    endCell(text.length);
+    endRow();
   }
-  return rows;
 }
 
 /** The template a force downloads: the columns, and one example row from a real committee paper. */
@@ -88,7 +104,7 @@ export function templateCsv(columns: readonly string[]): string {
   return writeCsv([columns, example]);
 }
 
-/** Rows as CSV (RFC 4180: cells with quotes, commas or line breaks are quoted), the form `parseCsv` reads. */
+/** Rows as CSV (RFC 4180: cells with quotes, commas or line breaks are quoted), the form `readCsvRows` reads. */
 export function writeCsv(rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]) => cells.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',');
   return rows.map((row) => `${line(row)}\r\n`).join('');

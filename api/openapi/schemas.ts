@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { lifecycleCommandTypes, lifecycleStatuses } from '../../domain/lifecycle';
+import { ragStatuses } from '../../domain/rag';
 import { itemKinds, roles, sourceKinds, sourceScopes } from '../../domain/vocabulary';
 
 /**
@@ -81,6 +82,17 @@ export const recommendationSchema = z
     owner: personSummarySchema.nullable(),
     lead: personSummarySchema.nullable(),
     state: stateSchema,
+    figures: z
+      .object({
+        rag: z.enum(ragStatuses),
+        overdue: z.boolean(),
+        overdueSince: date.nullable(),
+        workingDaysOverdue: z.number().int(),
+        atRisk: z.boolean(),
+        flaggedAtRisk: z.boolean(),
+        dueSoon: z.boolean(),
+      })
+      .describe('Overdue, at risk, due soon and the RAG status today, under the force’s reminder settings (as the list, dashboard and papers show them)'),
     availableCommands: z.array(z.enum(lifecycleCommandTypes as [string, ...string[]])),
     history: z.array(
       z.object({ occurredAt: timestamp, actor: z.string(), type: z.string(), summary: z.string(), before: z.looseObject({}).nullable(), after: z.looseObject({}).nullable() }),
@@ -98,7 +110,12 @@ export const recommendationListItemSchema = z
     category: z.number().int().nullable(),
     department: z.string().nullable(),
     dueDate: date.nullable(),
-    atRisk: z.boolean().describe('flagged at risk by the owner'),
+    atRisk: z.boolean().describe('at risk today: the work is with the owner, it is not overdue, and it is due within the force’s at-risk window or flagged at risk by the owner'),
+    flaggedAtRisk: z.boolean().describe('flagged at risk by the owner'),
+    overdue: z.boolean().describe('overdue (off target) today: the work is with the owner and today is on or after the working day after the due date'),
+    workingDaysOverdue: z.number().int().describe('working days overdue, the first overdue day counting 1; 0 when not overdue'),
+    dueSoon: z.boolean().describe('the work is with the owner, it is not overdue, and its first due-date reminder has been sent'),
+    rag: z.enum(ragStatuses).describe('the canonical status today: on_target, at_risk, off_target, proposed_for_closure, closed, not_for_the_force'),
     version: z.number().int(),
     updatedAt: timestamp,
     report: z.object({ id: uuid, title: z.string(), originator: z.string(), kind: z.enum(sourceKinds) }),

@@ -10,7 +10,7 @@ const list = <T extends z.ZodType>(item: T, max = 20) =>
     z.array(item).min(1, 'must name at least one value').max(max, `may name at most ${max} values`),
   );
 
-const personFilter = z.union([z.literal('me'), z.uuid()], { error: 'must be a person id (a UUID) or "me"' });
+const personFilter = z.union([z.literal('me'), z.literal('none'), z.uuid()], { error: 'must be a person id (a UUID), "me" or "none"' });
 const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
 const queryDate = z.string().refine(isIsoDate, { message: 'must be a real date written YYYY-MM-DD' });
 
@@ -29,17 +29,18 @@ export const recommendationListQuery = z
   .object({
     ...pageQuery,
     state: list(z.enum(lifecycleStatuses)).optional().describe('lifecycle statuses, comma-separated'),
-    owner: personFilter.optional().describe('the owner: a person id or "me"'),
-    lead: personFilter.optional().describe('the lead: a person id or "me"'),
+    owner: personFilter.optional().describe('the owner: a person id, "me", or "none" for items with no owner'),
+    lead: personFilter.optional().describe('the lead: a person id, "me", or "none" for items with no lead'),
     department: z.string().trim().min(1).max(200).optional(),
+    noDepartment: flag.optional().describe('true: only items with no department; false: only items with one'),
     source: list(z.enum(sourceKinds)).optional().describe('kinds of source report, comma-separated'),
     originator: z.string().trim().min(1).max(200).optional().describe('who published the report, e.g. HMICFRS or Mazars'),
     report: z.uuid({ message: 'must be a report id (a UUID)' }).optional(),
     category: list(z.coerce.number().pipe(z.union(closureCategories.map((c) => z.literal(c)) as unknown as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<3>, z.ZodLiteral<4>], { error: 'must be 1, 2, 3 or 4' }))).optional(),
     dueBefore: queryDate.optional().describe('due strictly before this date'),
     dueAfter: queryDate.optional().describe('due strictly after this date'),
-    overdue: flag.optional().describe('off target: the work is still with the owner and the due date has passed'),
-    atRisk: flag.optional().describe('at risk: the work is still with the owner, not overdue, and flagged at risk or due within three months'),
+    overdue: flag.optional().describe('overdue (off target): the work is still with the owner and today is on or after the working day after the due date (domain/figures.ts)'),
+    atRisk: flag.optional().describe("at risk: the work is still with the owner, it is not overdue, and it is flagged at risk or due within the force's at-risk window (reminder settings, atRiskWithin)"),
     awaitingMyDecision: flag.optional().describe('an approval or extension decision is waiting for me (or someone I stand in for)'),
     sort: z.enum(Object.keys(recommendationSorts) as [RecommendationSort, ...RecommendationSort[]]).default('report'),
   })

@@ -4,6 +4,10 @@ import { commandFingerprint } from '../../activities/recordTransition';
 import { calendarDateInLondon } from '../../domain/calendar';
 import { availableCommands, commandsIndependentOfDirectory, describeStatus, type LifecycleCommand, type LifecycleCommandType, type RecommendationState } from '../../domain/lifecycle';
 import type { Role } from '../../domain/vocabulary';
+import { figureCutoffs, figuresFrom, type FigureCutoffs, type ItemFigures } from '../../domain/figures';
+import type { RagStatus } from '../../domain/rag';
+import type { WorkingCalendar } from '../../domain/workingDays';
+import { figureRulesOf, loadReminderSettings } from '../../activities/reminderSettings';
 import { AuditEvent, Person, Recommendation } from '../../entities';
 import type { ActingPerson } from '../actor';
 import { ApiProblem, versionFromIfMatch, type FieldProblem } from '../problem';
@@ -48,6 +52,8 @@ export interface RecommendationView {
   lead: PersonSummary | null;
   /** The lifecycle state in full: parts, due-date history, approval chain, evidence, closure… */
   state: RecommendationState;
+  /** Overdue, at risk, due soon and the RAG status today, as every page shows them (domain/figures.ts). */
+  figures: ItemFigures;
   availableCommands: LifecycleCommandType[];
   history: HistoryEntry[];
 }
@@ -61,7 +67,15 @@ export interface RecommendationListItem {
   category: number | null;
   department: string | null;
   dueDate: string | null;
+  /** At risk today (domain/figures.ts): not overdue, and due within the force's at-risk window or flagged by the owner. */
   atRisk: boolean;
+  /** Flagged at risk by the owner (which makes it at risk unless it is overdue). */
+  flaggedAtRisk: boolean;
+  /** Overdue (off target) today: from the working day after the due date, while the work is with the owner. */
+  overdue: boolean;
+  workingDaysOverdue: number;
+  dueSoon: boolean;
+  rag: RagStatus;
   version: number;
   updatedAt: string;
   report: { id: string; title: string; originator: string; kind: string };
@@ -69,7 +83,11 @@ export interface RecommendationListItem {
   lead: { id: string; name: string } | null;
 }
 
-export const listItem = (r: Recommendation): RecommendationListItem => ({
+/** The figures of a stored item on the cut-offs' day: what the list's SQL filters read, and only that. */
+export const figuresOfRow = (r: Pick<Recommendation, 'status' | 'dueDate' | 'forTheForce' | 'state'>, cutoffs: FigureCutoffs, calendar: WorkingCalendar): ItemFigures =>
+  figuresFrom({ status: r.status, dueDate: r.dueDate, atRisk: r.state.atRisk ?? null, forTheForce: r.forTheForce }, cutoffs, calendar);
+
+export const listItem = (r: Recommendation, figures: ItemFigures): RecommendationListItem => ({
   id: r.id,
   reference: r.reference,
   kind: r.kind,
@@ -78,7 +96,12 @@ export const listItem = (r: Recommendation): RecommendationListItem => ({
   category: r.category,
   department: r.department,
   dueDate: r.dueDate,
-  atRisk: !!r.state.atRisk,
+  atRisk: figures.atRisk,
+  flaggedAtRisk: figures.flaggedAtRisk,
+  overdue: figures.overdue,
+  workingDaysOverdue: figures.workingDaysOverdue,
+  dueSoon: figures.dueSoon,
+  rag: figures.rag,
   version: r.version,
   updatedAt: r.updatedAt.toISOString(),
   report: { id: r.report.id, title: r.report.title, originator: r.report.originator, kind: r.report.kind },
@@ -124,8 +147,9 @@ export class RecommendationService {
          LEFT JOIN people l ON l.id = r.lead_id
         WHERE r.id = $1`,
       [id],
-    )) as Array<Omit<RecommendationView, 'statusLabel' | 'availableCommands'>>;
+    )) as Array<Omit<RecommendationView, 'statusLabel' | 'availableCommands' | 'figures'>>;
     if (!row) return null;
+    const { cutoffs, calendar } = await this.figuresToday();
     return {
       id: row.id,
       reference: row.reference,
@@ -143,14 +167,22 @@ export class RecommendationService {
       owner: row.owner,
       lead: row.lead,
       state: row.state,
+      figures: figuresFrom({ status: row.status, dueDate: row.dueDate, atRisk: row.state.atRisk, forTheForce: row.forTheForce }, cutoffs, calendar),
       availableCommands: viewer ? availableCommands(row.state, viewer.actor) : [],
       history: row.history,
     };
   }
 
+  /** Today's cut-offs for the figures, under the force's reminder policy and closure days. */
+  async figuresToday(): Promise<{ cutoffs: FigureCutoffs; calendar: WorkingCalendar }> {
+    const { policy, calendar } = figureRulesOf(await loadReminderSettings(this.dataSource.manager));
+    return { cutoffs: figureCutoffs(calendarDateInLondon(Date.now()), policy, calendar), calendar };
+  }
+
   /** A page of items matching the filters, in the order asked for (see listQuery.ts). */
   async search(query: RecommendationListQuery, viewer: ActingPerson): Promise<{ items: RecommendationListItem[]; nextCursor: string | null }> {
-    const today = calendarDateInLondon(Date.now());
+    const { cutoffs, calendar } = await this.figuresToday();
+    const today = cutoffs.today;
     const me = viewer.actor.personId;
     const qb = this.dataSource
       .getRepository(Recommendation)
@@ -160,20 +192,25 @@ export class RecommendationService {
       .leftJoinAndSelect('r.lead', 'lead');
     const person = (value: string) => (value === 'me' ? (me ?? '00000000-0000-0000-0000-000000000000') : value);
     if (query.state) qb.andWhere('r.status IN (:...states)', { states: query.state });
-    if (query.owner) qb.andWhere('r.owner_id = :owner', { owner: person(query.owner) });
-    if (query.lead) qb.andWhere('r.lead_id = :lead', { lead: person(query.lead) });
+    if (query.owner) qb.andWhere(query.owner === 'none' ? 'r.owner_id IS NULL' : 'r.owner_id = :owner', { owner: person(query.owner) });
+    if (query.lead) qb.andWhere(query.lead === 'none' ? 'r.lead_id IS NULL' : 'r.lead_id = :lead', { lead: person(query.lead) });
     if (query.department) qb.andWhere('lower(r.department) = lower(:department)', { department: query.department });
+    if (query.noDepartment !== undefined) qb.andWhere(query.noDepartment ? 'r.department IS NULL' : 'r.department IS NOT NULL');
     if (query.source) qb.andWhere('report.kind IN (:...sources)', { sources: query.source });
     if (query.originator) qb.andWhere('lower(report.originator) = lower(:originator)', { originator: query.originator });
     if (query.report) qb.andWhere('r.report_id = :report', { report: query.report });
     if (query.category) qb.andWhere('r.category IN (:...categories)', { categories: query.category });
     if (query.dueBefore) qb.andWhere('r.due_date < CAST(:dueBefore AS date)', { dueBefore: query.dueBefore });
     if (query.dueAfter) qb.andWhere('r.due_date > CAST(:dueAfter AS date)', { dueAfter: query.dueAfter });
-    const overdue = `(r.status IN (:...working) AND r.due_date < CAST(:today AS date))`;
-    const atRisk = `(r.status IN (:...working) AND r.due_date >= CAST(:today AS date) AND (jsonb_typeof(r.state->'atRisk') = 'object' OR r.due_date <= (CAST(:today AS date) + interval '3 months')::date))`;
+    // figuresFrom (domain/figures.ts) in SQL, over the same cut-offs: these conditions and that function must say the
+    // same of every item (listItem reports its figures; tests/integration/figures.test.ts compares every surface).
+    const withOwner = `(r.status IN (:...working) AND r.for_the_force AND r.status <> 'not_for_the_force')`;
+    const overdue = `(${withOwner} AND r.due_date <= CAST(:overdueDueBy AS date))`;
+    const atRisk = `(${withOwner} AND NOT COALESCE(r.due_date <= CAST(:overdueDueBy AS date), false) AND (jsonb_typeof(r.state->'atRisk') = 'object' OR r.due_date <= CAST(:atRiskDueBy AS date)))`;
     const when = (condition: string, wanted: boolean) => (wanted ? `COALESCE(${condition}, false)` : `NOT COALESCE(${condition}, false)`);
-    if (query.overdue !== undefined) qb.andWhere(when(overdue, query.overdue), { working, today });
-    if (query.atRisk !== undefined) qb.andWhere(when(atRisk, query.atRisk), { working, today });
+    const dueBy = { working, overdueDueBy: cutoffs.overdueDueBy, atRiskDueBy: cutoffs.atRiskDueBy };
+    if (query.overdue !== undefined) qb.andWhere(when(overdue, query.overdue), dueBy);
+    if (query.atRisk !== undefined) qb.andWhere(when(atRisk, query.atRisk), dueBy);
     if (query.awaitingMyDecision !== undefined) {
       const deciders = await this.decidersFor(me, today);
       const stepOf = (chain: string) => `r.state #> (ARRAY[${chain}, 'steps'] || ARRAY[r.state #>> ARRAY[${chain}, 'current']])`;
@@ -182,7 +219,7 @@ export class RecommendationService {
       qb.andWhere(when(waiting, query.awaitingMyDecision), { deciders });
     }
     const result = await keysetPage(qb, { sort: query.sort, keys: sortKeys[query.sort], limit: query.limit, cursor: query.cursor });
-    return { items: result.items.map(listItem), nextCursor: result.nextCursor };
+    return { items: result.items.map((r) => listItem(r, figuresOfRow(r, cutoffs, calendar))), nextCursor: result.nextCursor };
   }
 
   /** The person and everyone they stand in for today through a delegation: whose approval steps they may decide. */

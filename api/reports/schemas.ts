@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { closureCategories, isIsoDate, itemKinds, sourceKinds, sourceScopes } from '../../domain/vocabulary';
+import { closureCategories, itemKinds, sourceKinds, sourceScopes } from '../../domain/vocabulary';
+import { isoDate, partSchema } from '../../domain/lifecycle/fields';
 
-export const isoDate = z.string().refine(isIsoDate, { message: 'must be a real date written YYYY-MM-DD' });
+export { isoDate };
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 /** A part of an item that progresses separately: given when the item is logged, or added later (addPart). */
-export const newPartSchema = z.object({ reference: text(40), text: text(5000) });
+export const newPartSchema = partSchema;
 
 export const newRecommendationSchema = z
   .object({

@@ -200,6 +200,29 @@ describe('administration pages', () => {
     expect(settings).toMatchObject({ policy: { sendTime: '07:30', dueReminders: [{ workingDays: 20 }, { workingDays: 5 }] }, closedDays: ['2027-12-29'], committeeMeetings: ['2027-03-15', '2027-06-14'] });
   });
 
+  it('says what units the due-date reminders take, and takes only those (issue 18, bug 4)', async () => {
+    const form = await get('/admin/settings');
+    expect(form.html).toContain('A whole number is working days, for example 28, 14, 7, 1. A calendar period is written P2W (2 weeks) or P1M (1 month)');
+    expect(form.html).toContain('An item is overdue from the working day after its due date, and at risk when it is due within 3 months');
+    const fields = { sendTime: '08:00', closedDays: '', committeeMeetings: '' };
+    const [minutes] = await refused('/admin/settings', { ...fields, dueReminders: '28, PT5M' }, ['dueReminders']);
+    expect(minutes!.message).toBe('Enter each reminder in working days (for example 7) or as a calendar period of years, months, weeks or days (for example P2W): “PT5M” is in hours, minutes or seconds');
+    const [words] = await refused('/admin/settings', { ...fields, dueReminders: '7 days' }, ['dueReminders']);
+    expect(words!.message).toBe('Enter each reminder as a whole number of working days (for example 7) or a calendar period such as P2W or P1M: “7 days” is neither');
+    await refused('/admin/settings', { ...fields, dueReminders: '-1' }, ['dueReminders']);
+    expect(await post('/admin/settings', { ...fields, dueReminders: '20, P2W, 5' })).toMatchObject({ status: 303 });
+    expect((await product.app.services.reminderSettings.get()).policy.dueReminders).toEqual([{ workingDays: 20 }, { duration: 'P2W' }, { workingDays: 5 }]);
+  });
+
+  it('refuses a policy whose chase would come after the escalation it leads to on the force’s calendar (issue 18, bug 4)', async () => {
+    const { policy } = await product.app.services.reminderSettings.get();
+    // Four working days, then a week: right in most weeks, wrong across a bank holiday or a closure day.
+    const refusedPolicy = await api.call<{ errors: { message: string }[] }>('PUT', '/api/settings/reminders', { policy: { ...policy, approvalChase: { workingDays: 4 }, approvalEscalation: { duration: 'P7D' } } });
+    expect(refusedPolicy.status).toBe(400);
+    expect(refusedPolicy.body.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^the approval escalation \(P7D\) must come after the chase \(4 working days\): for a step opened on .+ the escalation would be sent on .+ the chase \(.+\)$/)]);
+    expect((await product.app.services.reminderSettings.get()).policy.approvalEscalation).toEqual(policy.approvalEscalation);
+  });
+
   it('enters a source report with items, one not for the force and one with parts, which then wait for triage', async () => {
     const report = { title: 'PEEL 2025: Anyshire', originator: 'HMICFRS', kind: 'inspection', scope: 'force', publishedOn: '2025-03-14', rows: '3' };
     await refused('/admin/reports/new', { ...report, title: '', publishedOn: '2025-02-30', 'items-0-reference': '1', 'items-0-kind': 'recommendation', 'items-0-text': '', 'items-2-reference': '', 'items-2-kind': 'recommendation', 'items-2-text': 'No reference' }, [

@@ -260,6 +260,16 @@ const table: Record<string, Row> = {
       return { path: '/set-password/not-a-link', cookies: [form.cookie], form: { _csrf: form.token, password: 'a-long-enough-password', confirm: 'a-long-enough-password' } };
     },
   },
+  // The first-run page: open to anyone holding the set-up code, and gone (404) once an administrator exists, as here.
+  'GET /setup': { allowed: 'public', page: true, request: () => ({ path: '/setup' }) },
+  'POST /setup': {
+    allowed: 'public',
+    page: true,
+    request: async (ctx) => {
+      const form = await formFrom(ctx, '/sign-in');
+      return { path: '/setup', cookies: [form.cookie], form: { _csrf: form.token, code: 'AAAAA-BBBBB-CCCCC-DDDDD', name: 'Matrix setup', email: `setup-${next()}@test.police.uk`, password: PASSWORD, confirm: PASSWORD } };
+    },
+  },
   'GET /account/password': { allowed: 'signedIn', page: true, request: () => ({ path: '/account/password' }) },
   // Each persona about their own password, with a wrong current one: the form comes back with its error.
   'POST /account/password': { allowed: 'signedIn', request: () => ({ path: '/account/password', form: { currentPassword: 'not-the-password', newPassword: 'a-new-matrix-password' } }) },

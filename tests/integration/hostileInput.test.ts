@@ -267,4 +267,22 @@ describe('hostile input', () => {
     expect(deactivated.body.person.active).toBe(false);
     expect(redactUrl('/set-password/abc.def')).toBe('/set-password/[redacted]');
   });
+
+  it('a tracker past the limits and files that are not what their type says are refused, naming where and what, and nothing is written', async () => {
+    const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    const wide = await refused('POST', '/api/imports?dryRun=false', `Report title,Originator,Reference,Text${',x'.repeat(61)}\n`, { 'content-type': 'text/csv' }, 413);
+    expect(wide.errors).toEqual([{ field: 'body', message: 'row 1, column BM: the file has too many columns' }]);
+    const long = await refused('POST', '/api/imports?dryRun=false', `Report title,Originator,Reference,Text\nT,HMICFRS,1,${'x'.repeat(40_000)}\n`, { 'content-type': 'text/csv' }, 422);
+    expect(JSON.stringify(long).length).toBeLessThan(1_000);
+    await refused('POST', '/api/imports?dryRun=true', Buffer.from('MZ not a workbook'), { 'content-type': xlsx }, 400);
+
+    const exe = Buffer.alloc(256);
+    exe.write('MZ', 0, 'latin1');
+    exe.writeUInt32LE(0x80, 0x3c);
+    exe.write('PE\u0000\u0000', 0x80, 'latin1');
+    const evidence = (title: string) => `/api/recommendations/${itemId}/evidence/files?title=${encodeURIComponent(title)}`;
+    expect((await refused('POST', evidence('invoice.exe'), exe, { 'content-type': 'application/pdf' }, 415)).errors).toEqual([{ field: 'body', message: 'looks like a Windows program, not a PDF' }]);
+    await refused('POST', evidence('photo.png'), '<html><script>alert(1)</script></html>', { 'content-type': 'image/png' }, 415);
+    await refused('POST', evidence('evil.pdf'), exe, { 'content-type': 'application/pdf' }, 415);
+  });
 });

@@ -1,7 +1,7 @@
 import { addPeople, apiClient, tokenFor } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
-const HEADER = 'Report,Reference,Kind,Status,Owner,Lead,Department,Due date,At risk';
+const HEADER = 'Report,Reference,Kind,Status,Owner,Lead,Department,Due date,RAG,At risk,Overdue,Working days overdue';
 
 /** The list's CSV is everything its filters match, however many pages of the list that is. */
 describe('exporting the list as CSV', () => {

@@ -54,7 +54,8 @@ describe('recommendation lists and versioned edits', () => {
     await api.command(audit!, { type: 'accept' }, p.owner2.id);
     await api.command(audit!, { type: 'flagAtRisk', reason: 'Supplier late' }, p.owner2.id);
     // An overdue item: due dates are set in the future, so move one back as the calendar would.
-    await product.app.dataSource.query(`UPDATE recommendations SET due_date = $2 WHERE id = $1`, [later, isoDaysFromNow(-3)]);
+    // Ten days back: overdue from the working day after its due date, whatever the day of the week and bank holidays.
+    await product.app.dataSource.query(`UPDATE recommendations SET due_date = $2 WHERE id = $1`, [later, isoDaysFromNow(-10)]);
   });
   afterAll(async () => {
     await product?.stop();

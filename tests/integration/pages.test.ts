@@ -129,7 +129,7 @@ describe('pages', () => {
     const upload = await fetch(`${product.baseUrl}/api/recommendations/${id}/evidence/files?title=${encodeURIComponent('Training register.pdf')}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${await tokenFor(product, p.owner.id)}`, 'content-type': 'application/pdf' },
-      body: Buffer.alloc(3 * 1024, 1),
+      body: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(3 * 1024 - 9, 1)]),
     });
     expect(upload.status).toBe(201);
     const file = (await upload.json()) as { id: string };
@@ -290,7 +290,7 @@ describe('pages', () => {
     expect(list.html).not.toContain('Stalking and harassment');
     const csv = await get('admin', '/recommendations.csv?overdue=true');
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect(csv.html.split('\r\n')[0]).toBe('Report,Reference,Kind,Status,Owner,Lead,Department,Due date,At risk');
+    expect(csv.html.split('\r\n')[0]).toBe('Report,Reference,Kind,Status,Owner,Lead,Department,Due date,RAG,At risk,Overdue,Working days overdue');
     expect(csv.html).toContain('HMICFRS: Overdue work,4a');
     const bad = await get('admin', '/recommendations?overdue=maybe');
     expect(bad.status).toBe(400);

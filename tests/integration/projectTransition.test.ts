@@ -5,7 +5,7 @@ import { createMailer } from '../../activities/mailer';
 import { projectTransition, type ProjectedTransition } from '../../activities/projectTransition';
 import { projectedTransition, type RecordTransitionInput } from '../../activities/recordTransition';
 import { defaultRoutingRules } from '../../domain/approvalRouting';
-import * as lifecycleEvents from '../../domain/lifecycleEvents';
+import * as lifecycleEvents from '../../domain/lifecycle/events';
 import { decide, type Actor, type Delegation, type LifecycleCommand, type RecommendationState, type RoutingItem } from '../../domain/lifecycle';
 import type { IsoDate, Role } from '../../domain/vocabulary';
 import {

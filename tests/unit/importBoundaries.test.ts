@@ -29,4 +29,12 @@ describe('import boundaries', () => {
     const found = lintAs('domain/example.ts', "import { Recommendation } from '../entities';\nimport { Client } from 'pg';\nexport const used: unknown[] = [Recommendation, Client];\n");
     expect(found).toEqual([expect.stringMatching(/^domain\/example.ts:1 .*domain\/ imports only domain\//), expect.stringMatching(/^domain\/example.ts:2 .*domain\/ does no I\/O/)]);
   }, 60_000);
+
+  it('refuse anything above domain/ in a folder of domain/, but not domain/ itself', () => {
+    const found = lintAs(
+      'domain/lifecycle/example.ts',
+      "import { Recommendation } from '../../entities';\nimport { Client } from 'pg';\nimport { isIsoDate } from '../vocabulary';\nexport const used: unknown[] = [Recommendation, Client, isIsoDate];\n",
+    );
+    expect(found).toEqual([expect.stringMatching(/^domain\/lifecycle\/example.ts:1 .*domain\/ imports only domain\//), expect.stringMatching(/^domain\/lifecycle\/example.ts:2 .*domain\/ does no I\/O/)]);
+  }, 60_000);
 });

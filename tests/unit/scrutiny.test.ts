@@ -23,6 +23,7 @@ function viewWith(history: { type: string; before?: object; after: object }[]): 
     owner: null,
     lead: null,
     state: initialState('7b0c2f0e-0000-4000-8000-000000000001', 3),
+    figures: { rag: 'on_target', overdue: false, overdueSince: null, workingDaysOverdue: 0, atRisk: false, flaggedAtRisk: false, dueSoon: false },
     availableCommands: [],
     history: history.map((h, i) => ({ occurredAt: new Date(Date.UTC(2026, 0, 1 + i)).toISOString(), actor: 'x', type: h.type, summary: h.type, before: h.before ?? null, after: h.after })),
   };
