@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { Connection } from '@temporalio/client';
 import { loadReminderSettings } from '../activities/reminderSettings';
 import { CHECK_ACTOR, createConsistencyCheck } from '../api/consistency';
@@ -7,6 +6,7 @@ import type { Config } from '../config/config';
 import { createDataSource } from '../entities/dataSource';
 import { EMBEDDED_DATABASE } from '../runtime/infrastructure';
 import { configureOrExit } from './configure';
+import { listening } from './database';
 
 /**
  * Compares every open item's workflow with its row in PostgreSQL and prints the differences:
@@ -38,17 +38,6 @@ function parseArguments(argv: string[]): { heal: boolean; json: boolean } {
     }
   }
   return args;
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /** The configured services, or those `npm start` runs embedded (fixed credentials, runtime/embeddedPostgres.ts). */

@@ -6,7 +6,8 @@ import { startEmbeddedPostgres, type RunningPostgres } from '../runtime/embedded
 import { EMBEDDED_DATABASE } from '../runtime/infrastructure';
 import { acquireInstanceLock } from '../runtime/instanceLock';
 
-function listening(port: number): Promise<boolean> {
+/** Whether something listens on this loopback port (the embedded PostgreSQL of a running `npm start`). */
+export function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
     socket.once('connect', () => {

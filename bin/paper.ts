@@ -1,8 +1,6 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import pino from 'pino';
-import type { Config } from '../config/config';
 import { calendarDateInLondon } from '../domain/calendar';
 import { isIsoDate } from '../domain/vocabulary';
 import { createDataSource } from '../entities/dataSource';
@@ -12,10 +10,8 @@ import { paperFormats, paperKinds } from '../papers/model';
 import type { Scheme } from '../papers/rag';
 import { schemes } from '../papers/rag';
 import { producePaper, paperRequestProblem } from '../papers/service';
-import { acquireInstanceLock, type InstanceLock } from '../runtime/instanceLock';
-import { startEmbeddedPostgres, type RunningPostgres } from '../runtime/embeddedPostgres';
-import { EMBEDDED_DATABASE } from '../runtime/infrastructure';
 import { configureOrExit } from './configure';
+import { openDatabase } from './database';
 
 /**
  * Writes a committee paper as at a date, computed from the audit trail:
@@ -75,45 +71,6 @@ export function parseArguments(argv: string[], today: string): Arguments {
   const reportId = flags.report ?? null;
   if (reportId !== null && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(reportId)) fail(`--report must be a report id (a UUID), not "${reportId}"`);
   return { kind: kind as PaperKind, asAt, format: format as PaperFormat, scheme: scheme as Scheme, previousCommittee: previous, reportId, out: flags.out ?? null };
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-/** The database to read: DATABASE_URL, the running product's embedded PostgreSQL, or that PostgreSQL started here. */
-async function openDatabase(config: Config, logger: Parameters<typeof startEmbeddedPostgres>[0]['logger']): Promise<{ url: string; close(): Promise<void> }> {
-  if (config.DATABASE_URL) return { url: config.DATABASE_URL, close: async () => undefined };
-  const dataDir = path.join(config.dataDir, 'postgres');
-  if (await listening(config.EMBEDDED_POSTGRES_PORT)) {
-    // The product is running (`npm start`): read its embedded PostgreSQL, whose credentials are fixed (runtime/embeddedPostgres.ts).
-    return { url: `postgres://postgres:postgres@127.0.0.1:${config.EMBEDDED_POSTGRES_PORT}/${EMBEDDED_DATABASE}`, close: async () => undefined };
-  }
-  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    throw new Error(`There is no data in ${dataDir} yet: run "npm start" once (or set DATABASE_URL).`);
-  }
-  const lock: InstanceLock = acquireInstanceLock(config.dataDir);
-  let postgres: RunningPostgres;
-  try {
-    postgres = await startEmbeddedPostgres({ dataDir, port: config.EMBEDDED_POSTGRES_PORT, logger });
-  } catch (error) {
-    lock.release();
-    throw error;
-  }
-  return {
-    url: postgres.urlFor(EMBEDDED_DATABASE),
-    close: async () => {
-      await postgres.stop();
-      lock.release();
-    },
-  };
 }
 
 async function main(): Promise<void> {
