@@ -5,6 +5,7 @@ import { pinoHttp } from 'pino-http';
 import { govukAssets, pageRoutes } from '../web/pages';
 import { changePasswordRoutes, setPasswordRoutes } from '../web/account';
 import { adminRoutes } from '../web/admin/routes';
+import { refusedPage } from '../web/refusedPage';
 import { signInRoutes } from '../web/signIn';
 import { firstRunGate, setupRoutes } from '../web/setup';
 import { evidenceUploadForms } from '../web/evidenceForms';
@@ -159,6 +160,7 @@ export function buildApp(deps: ApiDependencies): Express {
   app.use(notFoundHandler);
   app.use(badPageAddress(deps));
   app.use(auditRefusals(deps.dataSource));
+  app.use(refusedPage(deps));
   app.use(problemHandler);
   return app;
 }

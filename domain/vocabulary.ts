@@ -26,6 +26,15 @@ export const itemKindLabels: Record<ItemKind, string> = {
   area_for_attention: 'Area for attention',
 };
 
+/**
+ * How an item is named: its kind, then its reference ("Recommendation 3"), unless the reference already begins with
+ * that word ("Action 1" of kind action), which would read "Action Action 1". `kindWord` lets a sentence lower-case it.
+ */
+export function itemLabel(kind: string, reference: string, kindWord: string = itemKindLabels[kind as ItemKind] ?? kind): string {
+  const startsWithKind = reference.toLowerCase().startsWith(`${kindWord.toLowerCase()} `) || reference.toLowerCase() === kindWord.toLowerCase();
+  return startsWithKind ? reference : `${kindWord} ${reference}`;
+}
+
 /** HMICFRS closure categories: how an item is closed once the work is done. */
 export const closureCategories = [1, 2, 3, 4] as const;
 export type ClosureCategory = (typeof closureCategories)[number];

@@ -1,5 +1,5 @@
 import type { IsoDate } from '../domain/vocabulary';
-import { itemKindLabels } from '../domain/vocabulary';
+import { itemKindLabels, itemLabel } from '../domain/vocabulary';
 import { closedOn, compareCodes, compareReferences, compareTitles, isForTheForce, nameOf } from './common';
 import { dayMonthYear } from './dates';
 import type { ItemAsAt, PaperData, ReportAsAt } from './model';
@@ -155,7 +155,7 @@ export function summaryTable(current: Record<QuarterlyGroup, number>, previous: 
 }
 
 function actionWords(item: ItemAsAt): string {
-  return `${itemKindLabels[item.kind] ?? 'Action'} ${item.reference}: ${item.text}`;
+  return `${itemLabel(item.kind, item.reference, itemKindLabels[item.kind] ?? 'Action')}: ${item.text}`;
 }
 
 export function latestUpdateWords(item: Pick<ItemAsAt, 'latestUpdate'>, people: Record<string, string>): string {

@@ -13,6 +13,38 @@ export const actionWords: Record<ActionLinkAction, { verb: string; button: strin
   refuseExtension: { verb: 'refuse the requested extension of', button: 'Refuse the extension', done: 'You refused the extension of' },
 };
 
+/**
+ * The browser is signed in as someone other than the link's person: who the decision will be recorded as, and from
+ * whose session. `acknowledge` is what the confirm form carries (and the POST checks) once they choose to continue.
+ */
+export interface OtherSession {
+  /** The signed-in person's name. */
+  name: string;
+  /** The value the confirm form's hidden `acknowledge` field carries: the signed-in person's id. */
+  acknowledge: string;
+}
+
+export const otherSessionWarning = (signedInName: string, linkPersonName: string) =>
+  `You are signed in as ${signedInName}. This link was sent to ${linkPersonName}. If you continue, the decision is recorded as ${linkPersonName}'s, made from ${signedInName}'s session.`;
+
+/** Shown first (and instead of acting, on a POST without the acknowledgement) when someone else is signed in. */
+export function otherSessionPage(options: { serviceName: string; linkPersonName: string; signedIn: OtherSession; sessionCsrfToken: string; action: ActionLinkAction; view: RecommendationView }): string {
+  const { view } = options;
+  return renderView('actionLinkWarning.njk', {
+    title: 'You are signed in as someone else',
+    serviceName: options.serviceName,
+    itemCaption: `${view.report.originator}: ${view.report.title}`,
+    itemName: itemName(view),
+    itemId: view.id,
+    verb: actionWords[options.action].verb,
+    linkPersonName: options.linkPersonName,
+    signedInName: options.signedIn.name,
+    warningText: otherSessionWarning(options.signedIn.name, options.linkPersonName),
+    acknowledge: options.signedIn.acknowledge,
+    sessionCsrfToken: options.sessionCsrfToken,
+  });
+}
+
 /** The link's landing page: the scrutiny content the approval page shows (web/scrutiny.ts), then this link's one action. */
 export function confirmPage(options: {
   serviceName: string;
@@ -23,6 +55,8 @@ export function confirmPage(options: {
   expiresAt: Date;
   error?: string;
   values?: { comment?: string; reasons?: string };
+  /** Someone else is signed in and chose to continue: the page repeats the warning and the form carries the acknowledgement. */
+  otherSession?: OtherSession;
 }): string {
   const { action, item } = options;
   const words = actionWords[action];
@@ -43,6 +77,7 @@ export function confirmPage(options: {
     value: (needsReasons ? options.values?.reasons : options.values?.comment) ?? '',
     error: options.error,
     errors: options.error ? [{ field: fieldName, message: options.error }] : undefined,
+    otherSession: options.otherSession ? { warningText: otherSessionWarning(options.otherSession.name, options.personName), acknowledge: options.otherSession.acknowledge } : undefined,
   });
 }
 

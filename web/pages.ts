@@ -59,6 +59,8 @@ function nextStep(r: RecommendationListItem): string {
 
 type Cell = { text: string } | { html: string };
 const link = (href: string, text: string): Cell => ({ html: `<a class="govuk-link" href="${escapeHtml(href)}">${escapeHtml(text)}</a>` });
+/** A title as it reads after "Done: ": only its first letter lower-cased, so acronyms (HMICFRS, DCC) keep their capitals. */
+const midSentence = (title: string) => (/^[A-Z]{2,}\b/.test(title) ? title : title.charAt(0).toLowerCase() + title.slice(1));
 const itemLink = (r: { id: string; kind: string; reference: string }, href = `/recommendations/${r.id}`) => link(href, itemName(r));
 const reportOf = (r: RecommendationListItem) => `${r.report.originator}: ${r.report.title}`;
 const head = (...names: string[]) => names.map((text) => ({ text }));
@@ -168,6 +170,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
       {
         title: 'Recommendations',
         errors,
+        searchBox: { value: params.get('q') ?? '', error: errorOf('filter-q') },
         filters,
         hidden: [...(['lead', 'noDepartment'] as const).flatMap((name) => (params.get(name) ? [{ name, value: params.get(name) }] : [])), { name: 'sort', value: query.sort }],
         alsoFiltered: await alsoFiltered(query),
@@ -215,7 +218,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
     const ordered = [...available.filter((c) => decisionCommands.includes(c)), ...available.filter((c) => !decisionCommands.includes(c))];
     const done =
       typeof req.query.done === 'string' && req.query.done in commandSpecs
-        ? `Done: ${commandSpecs[req.query.done as LifecycleCommandType].title.toLowerCase()}.`
+        ? `Done: ${midSentence(commandSpecs[req.query.done as LifecycleCommandType].title)}.`
         : typeof req.query.added === 'string'
           ? `Evidence added: ${req.query.added.slice(0, 300)}.`
           : null;

@@ -2,7 +2,7 @@ import { In, type DataSource } from 'typeorm';
 import { describeStep } from '../domain/approvalRouting';
 import { formatLongDate } from '../domain/calendar';
 import type { ApprovalChain, Rejection } from '../domain/lifecycleStates';
-import { closureCategoryLabels, itemKindLabels, type ClosureCategory, type ItemKind } from '../domain/vocabulary';
+import { closureCategoryLabels, itemLabel, type ClosureCategory } from '../domain/vocabulary';
 import type { EvidenceSummary } from '../api/evidence/service';
 import type { RecommendationView } from '../api/recommendations/service';
 import { Person } from '../entities';
@@ -14,7 +14,7 @@ import { escapeHtml } from './html';
  * each approver's comment. The approval page, the email-link page and the recommendation page all show it.
  */
 
-export const itemName = (r: { kind: string; reference: string }) => `${itemKindLabels[r.kind as ItemKind] ?? r.kind} ${r.reference}`;
+export const itemName = (r: { kind: string; reference: string }) => itemLabel(r.kind, r.reference);
 const date = (d: string | null | undefined) => (d ? formatLongDate(d) : '');
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });

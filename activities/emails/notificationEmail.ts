@@ -1,6 +1,6 @@
 import { formatLongDate } from '../../domain/calendar';
 import type { NotificationTemplate } from '../../domain/lifecycle';
-import { itemKindLabels, type ItemKind } from '../../domain/vocabulary';
+import { itemKindLabels, itemLabel, type ItemKind } from '../../domain/vocabulary';
 import { html } from '../../web/html';
 import { framedEmail, quoted, type RenderedEmail } from './renderedEmail';
 
@@ -82,11 +82,12 @@ const words: Record<NotificationTemplate, TemplateWords> = {
 export function renderNotificationEmail(template: NotificationTemplate, facts: NotificationFacts): RenderedEmail {
   const w = words[template];
   const kind = itemKindLabels[facts.kind].toLowerCase();
-  const itemWords = `${kind} ${facts.reference} of "${facts.reportTitle}" (${facts.originator})`;
+  const named = itemLabel(facts.kind, facts.reference, kind);
+  const itemWords = `${named} of "${facts.reportTitle}" (${facts.originator})`;
   const intro = w.intro.replace('{item}', itemWords);
   const introSentence = intro.charAt(0).toUpperCase() + intro.slice(1);
   const due = facts.dueDate ? formatLongDate(facts.dueDate) : null;
-  const subject = `${w.headline}${due && template === 'assigned_to_you' ? `, due ${due}` : ''}: ${facts.originator} ${facts.reportTitle}, ${kind} ${facts.reference}`;
+  const subject = `${w.headline}${due && template === 'assigned_to_you' ? `, due ${due}` : ''}: ${facts.originator} ${facts.reportTitle}, ${named}`;
   const details = [
     due ? `Due: ${due}` : null,
     facts.ownerName ? `Action owner: ${facts.ownerName}` : null,
@@ -103,7 +104,7 @@ export function renderNotificationEmail(template: NotificationTemplate, facts: N
       introSentence,
       ...details,
       '',
-      `${itemKindLabels[facts.kind]} ${facts.reference}:`,
+      `${itemLabel(facts.kind, facts.reference)}:`,
       facts.text,
       '',
       ...(w.next ? [`What to do next: ${w.next}`] : []),
@@ -114,7 +115,7 @@ export function renderNotificationEmail(template: NotificationTemplate, facts: N
 <ul>${details.map((line) => html`<li>${line}</li>`)}</ul>
 ${quoted(facts.text)}
 ${w.next ? html`<p><strong>What to do next:</strong> ${w.next}</p>` : ''}
-<p><a href="${facts.link}">Open ${kind} ${facts.reference}</a></p>
+<p><a href="${facts.link}">Open ${named}</a></p>
 ${decisions.length ? html`<p>Or decide from here (each link works once, for you only, and asks you to confirm): ${decisions.map((d, i) => html`${i ? ' · ' : ''}<a href="${d.url}">${d.label}</a>`)}</p>` : ''}`,
   });
 }

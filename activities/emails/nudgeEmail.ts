@@ -1,6 +1,6 @@
 import { formatLongDate } from '../../domain/calendar';
 import type { NudgeKind } from '../../domain/reminderPolicy';
-import { itemKindLabels, type ItemKind } from '../../domain/vocabulary';
+import { itemKindLabels, itemLabel, type ItemKind } from '../../domain/vocabulary';
 import { html } from '../../web/html';
 import { framedEmail, quoted, type RenderedEmail } from './renderedEmail';
 
@@ -69,7 +69,7 @@ const nextStep: Record<NudgeKind, string> = {
 };
 
 export function itemWords(facts: Pick<NudgeFacts, 'originator' | 'reportTitle' | 'kind' | 'reference'>): string {
-  return `${facts.originator} ${facts.reportTitle}, ${itemKindLabels[facts.kind].toLowerCase()} ${facts.reference}`;
+  return `${facts.originator} ${facts.reportTitle}, ${itemLabel(facts.kind, facts.reference, itemKindLabels[facts.kind].toLowerCase())}`;
 }
 
 /** One reminder or escalation about one item. */
@@ -89,7 +89,7 @@ export function renderNudgeEmail(kind: NudgeKind, facts: NudgeFacts): RenderedEm
 <ul>${lines.map((line) => html`<li>${line}</li>`)}</ul>
 ${quoted(facts.text)}
 <p><strong>What to do next:</strong> ${nextStep[kind]}</p>
-<p><a href="${facts.link}">Open ${itemKindLabels[facts.kind].toLowerCase()} ${facts.reference}</a></p>`,
+<p><a href="${facts.link}">Open ${itemLabel(facts.kind, facts.reference, itemKindLabels[facts.kind].toLowerCase())}</a></p>`,
   });
 }
 

@@ -5,10 +5,11 @@ import { calendarDateInLondon } from '../../domain/calendar';
 import { ActionLink, Person } from '../../entities';
 import type { ActionLinkAction } from '../../entities/ActionLink';
 import { recordAudit } from '../../entities/auditTrail';
-import { confirmPage, donePage, linkProblemPage } from '../../web/actionLinks';
+import { confirmPage, donePage, linkProblemPage, otherSessionPage, type OtherSession } from '../../web/actionLinks';
 import { loadScrutiny, withNames } from '../../web/scrutiny';
 import type { ActingPerson } from '../actor';
 import { formToken, formTokenIsValid } from '../auth/authenticate';
+import type { Identity } from '../auth/identity';
 import type { ApiDependencies } from '../dependencies';
 import { ApiProblem } from '../problem';
 import { readActionLinkToken, type ActionLinkClaims } from './tokens';
@@ -23,6 +24,7 @@ const commandType: Record<ActionLinkAction, LifecycleCommandType> = {
 const storable = (s: string) => !s.includes('\u0000');
 const formSchema = z.object({
   _csrf: z.string().optional(),
+  acknowledge: z.string().max(100).optional(),
   comment: z.string().trim().max(5000, 'The comment must be at most 5000 characters').refine(storable, 'The comment has a character that cannot be stored').optional(),
   reasons: z.string().trim().max(5000, 'The reasons must be at most 5000 characters').refine(storable, 'The reasons have a character that cannot be stored').optional(),
 });
@@ -41,12 +43,22 @@ function commandFor(action: ActionLinkAction, form: z.output<typeof formSchema>)
   }
 }
 
-type Checked = { ok: true; claims: ActionLinkClaims; person: Person; by: ActingPerson } | { ok: false; status: number; title: string; explanation: string };
+/**
+ * `signedIn` is whoever the browser (or API token) is signed in as, if anyone; `otherSession` is set when that is not the
+ * link's person: the decision is then recorded as the link's person's, made from that session, after a warning.
+ */
+type Checked =
+  | { ok: true; claims: ActionLinkClaims; person: Person; by: ActingPerson; signedIn: Identity | null; otherSession: Identity | null }
+  | { ok: false; status: number; title: string; explanation: string };
+
+const sessionWord = (identity: Identity) => (identity.via === 'session' ? 'session' : 'API token');
 
 /**
  * Email action links (see tokens.ts). GET shows what will happen and changes nothing; POST, from that page with its
  * form token, claims the link (single use), sends the one command as the link's person, and releases the claim if
  * the command is refused. Forged, altered, expired and reused links get a page saying so, and an audit event.
+ * When the browser is signed in as someone else, GET shows a warning first and POST acts only with that session's
+ * acknowledgement (the `acknowledge` field); the audit then names both the link's person and the signed-in one.
  */
 export function actionLinkRoutes({ dataSource, recommendations, evidence, auth, forceName }: ApiDependencies): Router {
   const router = Router();
@@ -94,7 +106,10 @@ export function actionLinkRoutes({ dataSource, recommendations, evidence, auth, 
       await refuse(req, 'action_link_refused', row.id, 'Refused an email link for a person who is no longer active', row.personId);
       return { ok: false, status: 403, title: 'This link no longer works', explanation: 'The person it was sent to can no longer use this product.' };
     }
-    return { ok: true, claims, person, by: { actor: { personId: person.id, roles: person.roles }, label: `${person.name} (email link)` } };
+    const signedIn = req.identity ?? null;
+    const otherSession = signedIn && signedIn.person.id !== person.id ? signedIn : null;
+    const label = otherSession ? `${person.name} (email link, from ${otherSession.person.name}'s ${sessionWord(otherSession)})` : `${person.name} (email link)`;
+    return { ok: true, claims, person, by: { actor: { personId: person.id, roles: person.roles }, label }, signedIn, otherSession };
   }
 
   /** Whether the lifecycle would let this person do this now (delegations included). */
@@ -109,15 +124,38 @@ export function actionLinkRoutes({ dataSource, recommendations, evidence, auth, 
     return { reason: null, view };
   }
 
+  const acknowledgement = (identity: Identity): OtherSession => ({ name: identity.person.name, acknowledge: identity.person.id });
+
+  /** The warning shown first when someone else is signed in; nothing is done and the link is not used up. */
+  const warnOtherSession = (res: Response, status: number, checked: Extract<Checked, { ok: true }>, other: Identity, view: NonNullable<Awaited<ReturnType<typeof recommendations.get>>>) => {
+    res
+      .status(status)
+      .set('Cache-Control', 'no-store')
+      .type('html')
+      .send(otherSessionPage({ serviceName, linkPersonName: checked.person.name, signedIn: acknowledgement(other), sessionCsrfToken: other.session?.csrfToken ?? '', action: checked.claims.action, view }));
+  };
+
   router.get('/:token', async (req, res) => {
     const checked = await check(req, req.params.token);
     if (!checked.ok) return problem(res, checked.status, checked.title, checked.explanation);
     const { reason, view } = await lifecycleRefusal(checked);
     if (reason || !view) return problem(res, 409, 'This can no longer be done', `${await withNames(dataSource, reason ?? 'The item no longer exists')}. The link has not been used up.`);
+    const other = checked.otherSession;
+    if (other && req.query.acknowledge !== other.person.id) return warnOtherSession(res, 200, checked, other, view);
     res
       .set('Cache-Control', 'no-store')
       .type('html')
-      .send(confirmPage({ serviceName, personName: checked.person.name, action: checked.claims.action, item: await loadScrutiny({ dataSource, evidence }, view, { signedIn: false }), formToken: formToken(req, res, auth), expiresAt: checked.claims.expiresAt }));
+      .send(
+        confirmPage({
+          serviceName,
+          personName: checked.person.name,
+          action: checked.claims.action,
+          item: await loadScrutiny({ dataSource, evidence }, view, { signedIn: false }),
+          formToken: formToken(req, res, auth),
+          expiresAt: checked.claims.expiresAt,
+          ...(other ? { otherSession: acknowledgement(other) } : {}),
+        }),
+      );
   });
 
   router.post('/:token', async (req, res) => {
@@ -129,6 +167,9 @@ export function actionLinkRoutes({ dataSource, recommendations, evidence, auth, 
     const parsed = formSchema.safeParse(req.body ?? {});
     const { reason, view } = await lifecycleRefusal(checked);
     if (reason || !view) return problem(res, 409, 'This can no longer be done', `${await withNames(dataSource, reason ?? 'The item no longer exists')}. The link has not been used up.`);
+    // Someone else is signed in and did not choose to go on from the warning (or signed in after it): warn, do nothing.
+    const other = checked.otherSession;
+    if (other && (req.body as { acknowledge?: unknown } | undefined)?.acknowledge !== other.person.id) return warnOtherSession(res, 409, checked, other, view);
     const formError = !parsed.success
       ? parsed.error.issues.map((i) => i.message).join('; ')
       : checked.claims.action === 'reject' && !parsed.data.reasons
@@ -138,7 +179,7 @@ export function actionLinkRoutes({ dataSource, recommendations, evidence, auth, 
       res
         .status(400)
         .type('html')
-        .send(confirmPage({ serviceName, personName: checked.person.name, action: checked.claims.action, item: await loadScrutiny({ dataSource, evidence }, view, { signedIn: false }), formToken: formToken(req, res, auth), expiresAt: checked.claims.expiresAt, error: formError ?? 'The form is not valid', values: { comment: typeof req.body?.comment === 'string' ? req.body.comment.slice(0, 5000) : '', reasons: typeof req.body?.reasons === 'string' ? req.body.reasons.slice(0, 5000) : '' } }));
+        .send(confirmPage({ serviceName, personName: checked.person.name, action: checked.claims.action, item: await loadScrutiny({ dataSource, evidence }, view, { signedIn: false }), formToken: formToken(req, res, auth), expiresAt: checked.claims.expiresAt, ...(other ? { otherSession: acknowledgement(other) } : {}), error: formError ?? 'The form is not valid', values: { comment: typeof req.body?.comment === 'string' ? req.body.comment.slice(0, 5000) : '', reasons: typeof req.body?.reasons === 'string' ? req.body.reasons.slice(0, 5000) : '' } }));
       return;
     }
     const claimed = await dataSource
@@ -158,7 +199,12 @@ export function actionLinkRoutes({ dataSource, recommendations, evidence, auth, 
         entityId: checked.claims.id,
         recommendationId: checked.claims.recommendationId,
         type: 'action_link_used',
-        summary: `Used an email link to ${checked.claims.action} (from ${req.ip ?? 'unknown'})`,
+        summary: `Used an email link to ${checked.claims.action} (from ${req.ip ?? 'unknown'}${other ? `, in ${other.person.name}'s ${sessionWord(other)}` : ''})`,
+        after: {
+          linkPerson: { id: checked.person.id, name: checked.person.name },
+          signedInPerson: checked.signedIn ? { id: checked.signedIn.person.id, name: checked.signedIn.person.name, via: checked.signedIn.via } : null,
+          ipAddress: req.ip ?? null,
+        },
       });
       res.set('Cache-Control', 'no-store').type('html').send(donePage({ serviceName, action: checked.claims.action, view: after }));
     } catch (error) {

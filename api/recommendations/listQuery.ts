@@ -28,6 +28,13 @@ export type RecommendationSort = keyof typeof recommendationSorts;
 export const recommendationListQuery = z
   .object({
     ...pageQuery,
+    q: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(200, 'must be at most 200 characters')
+      .optional()
+      .describe('free-text search, ignoring case: every word must appear in the reference, the report title or the item text (% and _ are matched as themselves)'),
     state: list(z.enum(lifecycleStatuses)).optional().describe('lifecycle statuses, comma-separated'),
     owner: personFilter.optional().describe('the owner: a person id, "me", or "none" for items with no owner'),
     lead: personFilter.optional().describe('the lead: a person id, "me", or "none" for items with no lead'),
@@ -47,6 +54,15 @@ export const recommendationListQuery = z
   .strict();
 
 export type RecommendationListQuery = z.output<typeof recommendationListQuery>;
+
+/** The words of a free-text search (at most ten), each as an ILIKE pattern whose own %, _ and \ match literally. */
+export function searchPatterns(q: string): string[] {
+  return q
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 10)
+    .map((word) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+}
 
 export const sortKeys: Record<RecommendationSort, SortKey[]> = {
   report: [

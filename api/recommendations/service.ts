@@ -12,7 +12,7 @@ import { AuditEvent, Person, Recommendation } from '../../entities';
 import type { ActingPerson } from '../actor';
 import { ApiProblem, versionFromIfMatch, type FieldProblem } from '../problem';
 import type { AssignInput } from './schemas';
-import { sortKeys, working, type RecommendationListQuery } from './listQuery';
+import { searchPatterns, sortKeys, working, type RecommendationListQuery } from './listQuery';
 import { keysetPage } from '../pagination';
 import type { CommandRequest } from '../../workflows/messages';
 import { loadDecisionContext, type DecisionItem } from './decisionContext';
@@ -191,6 +191,9 @@ export class RecommendationService {
       .leftJoinAndSelect('r.owner', 'owner')
       .leftJoinAndSelect('r.lead', 'lead');
     const person = (value: string) => (value === 'me' ? (me ?? '00000000-0000-0000-0000-000000000000') : value);
+    searchPatterns(query.q ?? '').forEach((pattern, i) =>
+      qb.andWhere(`(r.reference ILIKE :q${i} ESCAPE '\\' OR report.title ILIKE :q${i} ESCAPE '\\' OR r.text ILIKE :q${i} ESCAPE '\\')`, { [`q${i}`]: pattern }),
+    );
     if (query.state) qb.andWhere('r.status IN (:...states)', { states: query.state });
     if (query.owner) qb.andWhere(query.owner === 'none' ? 'r.owner_id IS NULL' : 'r.owner_id = :owner', { owner: person(query.owner) });
     if (query.lead) qb.andWhere(query.lead === 'none' ? 'r.lead_id IS NULL' : 'r.lead_id = :lead', { lead: person(query.lead) });

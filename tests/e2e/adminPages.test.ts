@@ -15,12 +15,13 @@ describe('administration pages in a browser', () => {
   let product: TestProduct;
   let browser: Browser;
   let page: Page;
-  let p: Record<'admin' | 'owner' | 'lead' | 'dcc', Person>;
+  let p: Record<'admin' | 'owner' | 'lead' | 'dcc' | 'viewer', Person>;
 
   beforeAll(async () => {
     product = await startTestProduct();
-    p = await addCast(product.app.dataSource, 'admin', 'owner', 'lead', 'dcc');
+    p = await addCast(product.app.dataSource, 'admin', 'owner', 'lead', 'dcc', 'viewer');
     await product.app.services.auth.setPassword(p.admin.id, PASSWORD, { id: null, label: 'test' });
+    await product.app.services.auth.setPassword(p.viewer.id, PASSWORD, { id: null, label: 'test' });
     const api = apiClient(product);
     api.actingAs(p.admin.id);
     await api.call('POST', '/api/departments', { name: 'Public Protection' });
@@ -151,6 +152,31 @@ describe('administration pages in a browser', () => {
       await page.goto(`${product.baseUrl}${link}`);
       await visited('set-password-used');
       expect(await page.textContent('h1')).toBe('This link no longer works');
+    } finally {
+      await visitor.close();
+      page = previous;
+    }
+  });
+  it('a viewer opening /admin gets a GOV.UK page saying what they can do, and the list searches as free text (issue 18)', async () => {
+    const previous = page;
+    const visitor = await browser.newContext();
+    page = await visitor.newPage();
+    try {
+      await page.goto(`${product.baseUrl}/sign-in?next=/`);
+      await page.fill('#email', p.viewer.email);
+      await page.fill('#password', PASSWORD);
+      await Promise.all([page.waitForURL(`${product.baseUrl}/`), page.keyboard.press('Enter')]);
+      const refused = await page.goto(`${product.baseUrl}/admin`);
+      expect(refused?.status()).toBe(403);
+      expect(await page.textContent('h1')).toBe('You cannot open this page');
+      expect(await page.textContent('main')).not.toContain('people.manage');
+      await visited('refused');
+      await page.goto(`${product.baseUrl}/recommendations`);
+      await page.fill('#filter-q', 'peel');
+      await submitFrom('#filter-q');
+      expect(new URL(page.url()).searchParams.get('q')).toBe('peel');
+      expect(await page.inputValue('#filter-q')).toBe('peel');
+      await visited('list-search');
     } finally {
       await visitor.close();
       page = previous;

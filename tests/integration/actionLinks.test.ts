@@ -1,6 +1,6 @@
 import { actionLinkExpiry, createActionLink, signActionLink } from '../../api/actionLinks/tokens';
 import { ActionLink, AuditEvent, type Person } from '../../entities';
-import { addCast, apiClient, type ApiClient } from '../support/apiClient';
+import { addCast, apiClient, signIn, type ApiClient } from '../support/apiClient';
 import { eventually } from '../support/eventually';
 import { databaseFingerprint } from '../support/snapshot';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
@@ -44,8 +44,8 @@ describe('email action links', () => {
   const link = (recommendationId: string, personId: string, action: 'approve' | 'reject', expiresAt = actionLinkExpiry(new Date(), 14)) =>
     createActionLink(product.app.dataSource.manager, { personId, recommendationId, action, expiresAt }, secret);
 
-  const open = async (path: string) => {
-    const response = await fetch(`${product.baseUrl}${path}`, { redirect: 'manual' });
+  const open = async (path: string, cookie?: string) => {
+    const response = await fetch(`${product.baseUrl}${path}`, { redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) });
     const html = await response.text();
     return { status: response.status, html, cookie: (response.headers.getSetCookie() ?? []).map((c) => c.split(';')[0]!).find((c) => c.startsWith('rt_form=')) ?? '', token: /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '', headers: response.headers };
   };
@@ -54,6 +54,14 @@ describe('email action links', () => {
     return { status: response.status, html: await response.text(), headers: response.headers };
   };
   const audits = async (type: string) => product.app.dataSource.manager.countBy(AuditEvent, { type });
+  const usedEvent = (linkId: string) => product.app.dataSource.manager.findOneByOrFail(AuditEvent, { type: 'action_link_used', entityId: linkId });
+  const PASSWORD = 'a-long-test-password';
+  const signedIn = async (person: Person) => {
+    await product.app.services.auth.setPassword(person.id, PASSWORD, { id: null, label: 'test' });
+    const session = await signIn(product.baseUrl, person.email, PASSWORD);
+    expect(session.status).toBe(201);
+    return session;
+  };
 
   it('shows what will happen and changes nothing when followed (as a mail scanner would), then acts once when submitted', async () => {
     const id = await awaitingLead('Approve by email');
@@ -85,6 +93,7 @@ describe('email action links', () => {
     expect(after.history.some((h) => h.actor === 'Nadia Haskins (email link)')).toBe(true);
     expect((await product.app.dataSource.manager.findOneByOrFail(ActionLink, { id: linkId })).usedAt).not.toBeNull();
     expect(await audits('action_link_used')).toBe(1);
+    expect((await usedEvent(linkId)).after).toEqual({ linkPerson: { id: p.lead.id, name: 'Nadia Haskins' }, signedInPerson: null, ipAddress: expect.any(String) });
 
     // Used once: following or submitting it again changes nothing and says so.
     const reused = await open(path);
@@ -151,5 +160,70 @@ describe('email action links', () => {
     const after = await api.get(id);
     expect(after.status).toBe('in_progress');
     expect(after.state.lastRejection).toMatchObject({ by: p.lead.id, reasons: 'The training records do not cover response officers.' });
+  });
+
+  it('warns first when someone else is signed in, acts only once they choose to continue, and records both people', async () => {
+    const id = await awaitingLead('Used from another session');
+    const { id: linkId, path } = await link(id, p.lead.id, 'approve');
+    const dcc = await signedIn(p.dcc);
+    const before = await databaseFingerprint(product.app.dataSource);
+    const warning = `You are signed in as Simon Hartley. This link was sent to Nadia Haskins. If you continue, the decision is recorded as Nadia Haskins&#39;s, made from Simon Hartley&#39;s session.`;
+
+    // Opening it shows the warning, not the form: a way on (as Nadia, acknowledged), a way to sign out, and the item.
+    const first = await open(path, dcc.cookie);
+    expect(first.status).toBe(200);
+    expect(first.html).toContain('You are signed in as someone else');
+    expect(first.html).toContain(warning);
+    expect(first.html).toContain(`name="acknowledge" value="${p.dcc.id}"`);
+    expect(first.html).toContain('action="/sign-out"');
+    expect(first.html).toContain(`href="/recommendations/${id}"`);
+    expect(first.html).not.toContain('name="comment"');
+    expect(first.headers.get('cache-control')).toBe('no-store');
+
+    // A form token from an anonymous visit, submitted in Simon's session without the acknowledgement: warned, nothing done.
+    const anonymous = await open(path);
+    expect(anonymous.html).toContain('name="comment"');
+    const cookies = `${dcc.cookie}; ${anonymous.cookie}`;
+    for (const acknowledge of [undefined, p.lead.id, 'yes']) {
+      const refused = await submit(path, { _csrf: anonymous.token, comment: 'From the wrong session', ...(acknowledge ? { acknowledge } : {}) }, cookies);
+      expect(refused.status).toBe(409);
+      expect(refused.html).toContain(warning);
+    }
+    expect(await databaseFingerprint(product.app.dataSource)).toEqual(before);
+    expect((await product.app.dataSource.manager.findOneByOrFail(ActionLink, { id: linkId })).usedAt).toBeNull();
+
+    // Continuing: the form repeats the warning and carries the acknowledgement; submitting it acts and records both.
+    const confirm = await open(`${path}?acknowledge=${p.dcc.id}`, cookies);
+    expect(confirm.status).toBe(200);
+    expect(confirm.html).toContain('Approve: Recommendation 1?');
+    expect(confirm.html).toContain(warning);
+    expect(confirm.html).toContain(`name="acknowledge" value="${p.dcc.id}"`);
+    expect(confirm.token).not.toBe('');
+    const done = await submit(path, { _csrf: confirm.token, acknowledge: p.dcc.id, comment: 'Approved from Simon\u2019s desk' }, cookies);
+    expect(done.status).toBe(200);
+    expect(done.html).toContain('You approved Recommendation 1');
+    const after = await api.get(id);
+    expect(after.state.approval!.steps[0]!.approval).toMatchObject({ by: p.lead.id });
+    expect(after.history.some((h) => h.actor === "Nadia Haskins (email link, from Simon Hartley's session)")).toBe(true);
+    const used = await usedEvent(linkId);
+    expect(used.actorId).toBe(p.lead.id);
+    expect(used.summary).toContain("in Simon Hartley's session");
+    expect(used.after).toMatchObject({ linkPerson: { id: p.lead.id, name: 'Nadia Haskins' }, signedInPerson: { id: p.dcc.id, name: 'Simon Hartley', via: 'session' } });
+  });
+
+  it('acts as before when the link\'s own person is signed in, and records the session', async () => {
+    const id = await awaitingLead('Used from her own session');
+    const { id: linkId, path } = await link(id, p.lead.id, 'approve');
+    const lead = await signedIn(p.lead);
+    const page = await open(path, lead.cookie);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Approve: Recommendation 1?');
+    expect(page.html).not.toContain('signed in as someone else');
+    expect(page.html).not.toContain('name="acknowledge"');
+    const done = await submit(path, { _csrf: page.token, comment: 'Mine' }, `${lead.cookie}; ${page.cookie}`);
+    expect(done.status).toBe(200);
+    const after = await api.get(id);
+    expect(after.history.some((h) => h.actor === 'Nadia Haskins (email link)')).toBe(true);
+    expect((await usedEvent(linkId)).after).toMatchObject({ linkPerson: { id: p.lead.id, name: 'Nadia Haskins' }, signedInPerson: { id: p.lead.id, name: 'Nadia Haskins', via: 'session' } });
   });
 });

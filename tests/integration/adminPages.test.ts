@@ -21,7 +21,7 @@ describe('administration pages', () => {
     api = apiClient(product);
     p = await addCast(product.app.dataSource, 'admin', 'owner', 'lead', 'dcc', 'viewer');
     api.actingAs(p.admin.id);
-    for (const who of ['admin', 'owner', 'dcc'] as const) {
+    for (const who of ['admin', 'owner', 'dcc', 'viewer'] as const) {
       await product.app.services.auth.setPassword(p[who].id, PASSWORD, { id: null, label: 'test' });
       sessions[who] = await signIn(product.baseUrl, p[who].email, PASSWORD);
     }
@@ -35,6 +35,20 @@ describe('administration pages', () => {
     const response = await fetch(`${product.baseUrl}${path}`, { headers: { cookie: sessions[who]!.cookie }, redirect: 'manual' });
     return { status: response.status, html: await response.text() };
   }
+
+  it('refuses a viewer opening /admin with a GOV.UK page saying what they can do, not a permission name', async () => {
+    const page = await get('/admin', 'viewer');
+    expect(page.status).toBe(403);
+    expect(page.html).toContain('<h1 class="govuk-heading-l">You cannot open this page</h1>');
+    expect(page.html).toContain(p.viewer.name);
+    expect(page.html).toContain('Ask an administrator if you need access');
+    expect(page.html).toMatch(/href="\/recommendations"/);
+    expect(page.html).not.toContain('people.manage');
+    const audited = (await product.app.dataSource.query(`SELECT 1 FROM audit_events WHERE type = 'permission_refused' AND actor_id = $1`, [p.viewer.id])) as unknown[];
+    expect(audited.length).toBeGreaterThan(0);
+    const apiAnswer = await fetch(`${product.baseUrl}/api/people`, { method: 'POST', headers: { cookie: sessions.viewer!.cookie, 'content-type': 'application/json', 'x-csrf-token': sessions.viewer!.csrfToken }, body: '{}' });
+    expect([apiAnswer.status, apiAnswer.headers.get('content-type')]).toEqual([403, expect.stringContaining('application/problem+json')]);
+  });
 
   async function post(path: string, fields: Fields, who = 'admin') {
     const body = new URLSearchParams({ _csrf: sessions[who]!.csrfToken });

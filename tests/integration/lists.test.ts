@@ -84,6 +84,16 @@ describe('recommendation lists and versioned edits', () => {
     expect(refs(await list(`?dueAfter=${isoDaysFromNow(0)}&dueBefore=${isoDaysFromNow(150)}`))).toEqual(['1', 'Action 1']);
   });
 
+  it('searches reference, report title and item text as free text, with % and _ taken literally (issue 18, bug 7)', async () => {
+    expect(refs(await list('?q=STALKING'))).toEqual(['1', '2', '3', '4']);
+    expect(refs(await list('?q=action%201'))).toEqual(['Action 1']);
+    expect(refs(await list('?q=%20recommendation%203%20TEXT'))).toEqual(['3']);
+    expect(refs(await list('?q=core%20stalking'))).toEqual([]);
+    expect(refs(await list('?q=_'))).toEqual([]);
+    expect(refs(await list('?q=%25'))).toEqual([]);
+    expect(refs(await list('?q=financials&state=assigned'))).toEqual([]);
+  });
+
   it('filters overdue, at risk and awaiting my decision', async () => {
     expect(refs(await list('?overdue=true'))).toEqual(['2']);
     expect(refs(await list('?overdue=false'))).toEqual(['1', '3', '4', 'Action 1']);

@@ -69,6 +69,12 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it('documents the list\'s free-text search, q (issue 18, bug 7)', () => {
+    const list = (doc.paths as Record<string, Record<string, Json>>)['/api/recommendations']!.get!;
+    const q = ((list.parameters ?? []) as { name: string; in: string; description?: string }[]).find((param) => param.in === 'query' && param.name === 'q');
+    expect(q?.description).toMatch(/reference, the report title or the item text/);
+  });
+
   it('validates error responses too: 400, 401, 403, 404, 409, 412, 413 and 415 are documented problem+json', async () => {
     const [id] = await api.createReport({ title: 'Errors', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1', category: 2 }] });
     const send = async (method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}) => {

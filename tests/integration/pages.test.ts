@@ -79,6 +79,9 @@ describe('pages', () => {
     const accepted = await post('owner', `/recommendations/${id}/commands/accept`, {});
     expect(accepted.status).toBe(303);
     expect(accepted.location).toBe(`/recommendations/${id}?done=accept`);
+    expect((await get('owner', accepted.location!)).html).toContain('Done: accept this task.');
+    // Issue 18, bug 7: a banner keeps an acronym's capitals.
+    expect((await get('owner', `/recommendations/${id}?done=submitToHmicfrs`)).html).toContain('Done: record submission to HMICFRS.');
 
     const empty = await post('owner', `/recommendations/${id}/commands/postUpdate`, { text: '  ' });
     expect(empty.status).toBe(400);
@@ -295,6 +298,14 @@ describe('pages', () => {
     const bad = await get('admin', '/recommendations?overdue=maybe');
     expect(bad.status).toBe(400);
     expect(bad.html).toContain('href="#filter-overdue"');
+    // Issue 18, bug 7: free-text search from the list's own search box, kept in the address and in the box.
+    const searched = await get('admin', '/recommendations?q=overdue%20WORK');
+    expect(searched.status).toBe(200);
+    expect(searched.html).not.toContain('Unrecognized key');
+    expect(searched.html).toContain(`/recommendations/${late}`);
+    expect(searched.html).not.toContain('Stalking and harassment');
+    expect(searched.html).toMatch(/<input[^>]*id="filter-q" name="q" type="search"[^>]*value="overdue WORK"/);
+    expect(searched.html).toContain('/recommendations.csv?q=overdue+WORK');
 
     // The reminders escalated it to the DCC ten days ago: the dashboard lists the escalation and its age.
     await recordAudit(product.app.dataSource.manager, {
