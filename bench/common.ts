@@ -4,10 +4,10 @@ import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Connection } from '@temporalio/client';
-import { Client as PgClient } from 'pg';
 import { startApplication, type RunningApplication } from '../runtime/application';
 import { isMessageId, startSmtpSink, type SmtpSink } from '../runtime/smtpSink';
 import { freePort } from '../runtime/ports';
+import { databaseUrlFor, withPg } from '../runtime/postgresClient';
 import type { Logger } from '../runtime/logger';
 import { hasWorkflowPoller, runToCompletion, startNodeChild, waitUntilReady, type ChildHandle } from './processes';
 
@@ -39,21 +39,7 @@ export function isoDateInDays(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-export async function withPg<T>(url: string, work: (client: PgClient) => Promise<T>): Promise<T> {
-  const client = new PgClient({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-export function databaseUrlFor(adminUrl: string, database: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
+export { databaseUrlFor, withPg };
 
 /** A fresh database on the server at `postgresUrl`, dropped by `cleanups`; resolves with its URL. */
 export async function createBenchDatabase(postgresUrl: string, name: string, cleanups: { what: string; run: () => Promise<unknown> }[]): Promise<string> {

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { Client as PgClient } from 'pg';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
-import { selfCertifiedStatuses } from '../domain/lifecycleStates';
+import { selfCertifiedStatuses } from '../domain/lifecycle/states';
 import { createDataSource, runMigrations } from '../entities/dataSource';
 import { dataSourceDatabase, intervalAt, SNAPSHOT_SETTINGS } from '../papers/asAt';
 import { endOfAsAtDay } from '../papers/dates';

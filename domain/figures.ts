@@ -1,8 +1,8 @@
 import type { IsoDate } from './vocabulary';
 import { addCalendarDays, addCalendarMonths, epochDayOf } from './calendar';
-import type { LifecycleStatus } from './lifecycleStates';
+import type { LifecycleStatus } from './lifecycle/states';
 import { lastOverdueDueDate, overdueFrom } from './overdue';
-import { proposedForClosureStatuses, workingStatuses } from './lifecycleStates';
+import { proposedForClosureStatuses, workingStatuses } from './lifecycle/states';
 import type { RagStatus } from './rag';
 import type { Offset, ReminderPolicy } from './reminderPolicy';
 import { applyOffset, defaultReminderPolicy, parseIsoDuration } from './reminderPolicy';

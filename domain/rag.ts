@@ -1,5 +1,5 @@
 import type { IsoDate } from './vocabulary';
-import type { Closure, RecommendationState } from './lifecycleStates';
+import type { Closure, RecommendationState } from './lifecycle/states';
 import type { ReminderPolicy } from './reminderPolicy';
 import { defaultReminderPolicy } from './reminderPolicy';
 import type { WorkingCalendar } from './workingDays';

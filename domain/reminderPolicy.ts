@@ -1,7 +1,7 @@
 import type { IsoDate } from './vocabulary';
 import { addCalendarDays, addCalendarMonths, epochDayOf, formatLongDate, londonWallClock, londonWallClockToEpochMs } from './calendar';
-import type { RecommendationState } from './lifecycleStates';
-import { workingStatuses } from './lifecycleStates';
+import type { RecommendationState } from './lifecycle/states';
+import { workingStatuses } from './lifecycle/states';
 import type { WorkingCalendar } from './workingDays';
 import { overdueFrom } from './overdue';
 

@@ -11,7 +11,7 @@ import {
   type DueDateEntry,
   type LifecycleStatus,
   type RecommendationState,
-} from './lifecycleStates';
+} from './lifecycle/states';
 import { closureCategories, isIsoDate, itemKinds, sourceKinds, sourceScopes, type ClosureCategory, type IsoDate, type ItemKind, type SourceKind, type SourceScope } from './vocabulary';
 
 /**

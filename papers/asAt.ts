@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { AtRiskFlag, ClosureHow, DueDateEntry, LifecycleStatus, ProgressUpdate } from '../domain/lifecycleStates';
+import type { AtRiskFlag, ClosureHow, DueDateEntry, LifecycleStatus, ProgressUpdate } from '../domain/lifecycle/states';
 import type { ClosureCategory, IsoDate, ItemKind, SourceKind, SourceScope } from '../domain/vocabulary';
 import { endOfAsAtDay } from './dates';
 import type { ItemAsAt, PaperData, ReportAsAt } from './model';

@@ -1,4 +1,4 @@
-import { closureHowPhrases, lifecycleStatusLabels, selfCertifiedStatuses } from '../domain/lifecycleStates';
+import { closureHowPhrases, lifecycleStatusLabels, selfCertifiedStatuses } from '../domain/lifecycle/states';
 import type { IsoDate, ItemKind } from '../domain/vocabulary';
 import type { ItemAsAt } from './model';
 

@@ -1,4 +1,4 @@
-import type { DueDateEntry } from '../domain/lifecycleStates';
+import type { DueDateEntry } from '../domain/lifecycle/states';
 import type { IsoDate } from '../domain/vocabulary';
 import { isIsoDate } from '../domain/vocabulary';
 

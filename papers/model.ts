@@ -1,4 +1,4 @@
-import type { AtRiskFlag, Closure, DueDateEntry, LifecycleStatus, ProgressUpdate } from '../domain/lifecycleStates';
+import type { AtRiskFlag, Closure, DueDateEntry, LifecycleStatus, ProgressUpdate } from '../domain/lifecycle/states';
 import type { ClosureCategory, IsoDate, ItemKind, SourceKind, SourceScope } from '../domain/vocabulary';
 
 /**

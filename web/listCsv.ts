@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { RecommendationListQuery } from '../api/recommendations/listQuery';
+import { writeChunk } from '../api/streaming';
 import type { RecommendationListItem } from '../api/recommendations/service';
 import { ragLabel } from '../domain/rag';
 
@@ -35,20 +36,6 @@ const row = (r: RecommendationListItem) =>
     String(r.workingDaysOverdue),
   ]);
 
-/** Writes a chunk, waiting while the client is slower than the database (or until it has gone). */
-async function write(res: Response, chunk: string): Promise<void> {
-  if (res.write(chunk)) return;
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
-
 type Search = (query: RecommendationListQuery) => Promise<{ items: RecommendationListItem[]; nextCursor: string | null }>;
 
 /**
@@ -59,11 +46,11 @@ type Search = (query: RecommendationListQuery) => Promise<{ items: Recommendatio
 export async function streamRecommendationsCsv(req: Request, res: Response, query: RecommendationListQuery, search: Search): Promise<void> {
   res.type('text/csv').attachment('recommendations.csv').set('Cache-Control', 'no-store');
   try {
-    await write(res, line(HEADER));
+    await writeChunk(res, line(HEADER));
     let cursor: string | undefined;
     do {
       const page = await search({ ...query, limit: CSV_PAGE_SIZE, cursor });
-      await write(res, page.items.map(row).join(''));
+      await writeChunk(res, page.items.map(row).join(''));
       cursor = page.nextCursor ?? undefined;
     } while (cursor && !res.destroyed);
     res.end();

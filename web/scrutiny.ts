@@ -1,7 +1,7 @@
 import { In, type DataSource } from 'typeorm';
 import { describeStep } from '../domain/approvalRouting';
 import { formatLongDate } from '../domain/calendar';
-import type { ApprovalChain, Rejection } from '../domain/lifecycleStates';
+import type { ApprovalChain, Rejection } from '../domain/lifecycle/states';
 import { closureCategoryLabels, itemLabel, type ClosureCategory } from '../domain/vocabulary';
 import type { EvidenceSummary } from '../api/evidence/service';
 import type { RecommendationView } from '../api/recommendations/service';

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { recordAudit } from '../../entities/auditTrail';
 import type { Logger } from '../../runtime/logger';
+import { runPeriodically } from '../../runtime/periodic';
 
 /** How long sign-in attempts are kept: far beyond the rate-limit window, long enough to look into a run of failures. */
 export const SIGN_IN_ATTEMPT_DAYS = 30;
@@ -45,21 +46,13 @@ export async function removeExpiredSignInRecords(dataSource: DataSource, now = n
  * once, so a durable workflow would add history and a worker dependency for no gain. Returns the stop function.
  */
 export function startHousekeeping(dataSource: DataSource, logger: Logger, everyMs = HOUSEKEEPING_EVERY_MS): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  const run = () => {
-    running = removeExpiredSignInRecords(dataSource)
-      .then((removed) => {
-        if (removed.sessions + removed.passwordLinks + removed.signInAttempts) logger.info({ removed }, 'removed expired sign-in records');
-      })
-      .catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, 'housekeeping failed; will try again'));
-  };
-  const first = setTimeout(run, Math.min(everyMs, 60_000));
-  const timer = setInterval(run, everyMs);
-  first.unref();
-  timer.unref();
-  return async () => {
-    clearTimeout(first);
-    clearInterval(timer);
-    await running;
-  };
+  return runPeriodically(
+    () =>
+      removeExpiredSignInRecords(dataSource)
+        .then((removed) => {
+          if (removed.sessions + removed.passwordLinks + removed.signInAttempts) logger.info({ removed }, 'removed expired sign-in records');
+        })
+        .catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, 'housekeeping failed; will try again')),
+    everyMs,
+  );
 }

@@ -1,4 +1,4 @@
-import { lifecycleStatusLabels, type RecommendationState } from '../../domain/lifecycleStates';
+import { lifecycleStatusLabels, type RecommendationState } from '../../domain/lifecycle/states';
 import type { WorkflowRecord } from '../../workflows/messages';
 
 /** What one open item's workflow holds compared with its row in PostgreSQL. */

@@ -1,4 +1,5 @@
 import type { Logger } from '../../runtime/logger';
+import { runPeriodically } from '../../runtime/periodic';
 import type { ConsistencyCheck } from './service';
 
 export const CONSISTENCY_CHECK_EVERY_MS = 15 * 60 * 1000;
@@ -8,29 +9,21 @@ export const CONSISTENCY_CHECK_EVERY_MS = 15 * 60 * 1000;
  * metric and the admin page show what it found, and repairing stays a person's decision. Returns the stop function.
  */
 export function startPeriodicConsistencyCheck(check: ConsistencyCheck, logger: Logger, everyMs = CONSISTENCY_CHECK_EVERY_MS): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  const run = () => {
-    running = check
-      .check({ heal: false })
-      .then((report) => {
-        if (report.remaining > 0) {
-          logger.warn(
-            { counts: report.counts, differences: report.differences.slice(0, 20).map((d) => ({ id: d.recommendationId, class: d.class })) },
-            `consistency check: ${report.remaining} open item(s) whose workflow differs from PostgreSQL; see /admin/consistency`,
-          );
-        } else {
-          logger.info({ checked: report.checked, durationMs: report.durationMs }, 'consistency check: every open item agrees');
-        }
-      })
-      .catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, 'consistency check failed; will try again'));
-  };
-  const first = setTimeout(run, Math.min(everyMs, 60_000));
-  const timer = setInterval(run, everyMs);
-  first.unref();
-  timer.unref();
-  return async () => {
-    clearTimeout(first);
-    clearInterval(timer);
-    await running;
-  };
+  return runPeriodically(
+    () =>
+      check
+        .check({ heal: false })
+        .then((report) => {
+          if (report.remaining > 0) {
+            logger.warn(
+              { counts: report.counts, differences: report.differences.slice(0, 20).map((d) => ({ id: d.recommendationId, class: d.class })) },
+              `consistency check: ${report.remaining} open item(s) whose workflow differs from PostgreSQL; see /admin/consistency`,
+            );
+          } else {
+            logger.info({ checked: report.checked, durationMs: report.durationMs }, 'consistency check: every open item agrees');
+          }
+        })
+        .catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, 'consistency check failed; will try again')),
+    everyMs,
+  );
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { lifecycleStatuses } from '../../domain/lifecycleStates';
+import { lifecycleStatuses } from '../../domain/lifecycle/states';
 import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../endpoint';
 import { classifications, differenceClasses } from './compare';

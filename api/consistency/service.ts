@@ -1,6 +1,6 @@
 import { QueryRejectedError } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
-import { openStatuses, type LifecycleStatus, type RecommendationState } from '../../domain/lifecycleStates';
+import { openStatuses, type LifecycleStatus, type RecommendationState } from '../../domain/lifecycle/states';
 import { recordAudit } from '../../entities/auditTrail';
 import type { ResyncResult, WorkflowRecord } from '../../workflows/messages';
 import type { ActingPerson } from '../actor';

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { writeChunk } from '../streaming';
 import type { ImportPreview } from './service';
 
 const ROWS_PER_PIECE = 2_000;
@@ -12,17 +13,10 @@ export async function sendPreview(res: Response, preview: ImportPreview): Promis
   res.status(200).type('application/json');
   let closed = false;
   res.once('close', () => (closed = true));
+  // Other requests get a turn before the next piece.
   const write = async (text: string) => {
-    if (res.write(text)) return new Promise<void>((resolve) => setImmediate(resolve));
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        res.off('drain', done);
-        res.off('close', done);
-        resolve();
-      };
-      res.on('drain', done);
-      res.on('close', done);
-    });
+    await writeChunk(res, text);
+    await new Promise<void>((resolve) => setImmediate(resolve));
   };
   await write('{"rows":[');
   for (let at = 0; at < rows.length && !closed; at += ROWS_PER_PIECE) {

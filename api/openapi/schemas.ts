@@ -62,7 +62,7 @@ const stateSchema = z
     dueDate: date.nullable(),
     approval: z.looseObject({ routeId: z.string(), current: z.number().int(), steps: z.array(z.looseObject({ approverId: uuid.nullable() })) }).nullable(),
   })
-  .meta({ id: 'RecommendationState', description: 'The lifecycle state in full (domain/lifecycleStates.ts `RecommendationState`).' });
+  .meta({ id: 'RecommendationState', description: 'The lifecycle state in full (domain/lifecycle/states.ts `RecommendationState`).' });
 
 export const recommendationSchema = z
   .object({

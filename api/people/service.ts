@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { openStatuses } from '../../domain/lifecycleStates';
+import { openStatuses } from '../../domain/lifecycle/states';
 import { Department, Person, Recommendation } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import type { AuthService } from '../auth/service';

@@ -254,13 +254,14 @@ export class RecommendationService {
     const expectedVersion = options.ifMatch === undefined ? undefined : versionFromIfMatch(options.ifMatch);
     const [row] = (await this.dataSource.query(
       `SELECT r.version, r.state, r.owner_id AS "ownerId", r.lead_id AS "leadId", r.department, r.kind, json_build_object('originator', s.originator, 'kind', s.kind) AS report,
-              (SELECT json_build_object('recommendationId', c.recommendation_id, 'fingerprint', c.fingerprint) FROM command_receipts c WHERE c.key = $2) AS receipt
+              (SELECT c.fingerprint FROM command_receipts c WHERE c.key = $2) AS "receiptFingerprint"
          FROM recommendations r JOIN source_reports s ON s.id = r.report_id WHERE r.id = $1`,
       [id, commandId],
-    )) as (DecisionItem & { version: number; state: RecommendationState; receipt: { recommendationId: string; fingerprint: string } | null })[];
+    )) as (DecisionItem & { version: number; state: RecommendationState; receiptFingerprint: string | null })[];
     if (!row) throw ApiProblem.notFound('The recommendation');
-    if (row.receipt) {
-      if (row.receipt.recommendationId !== id || row.receipt.fingerprint !== commandFingerprint(id, by.actor.personId, command)) {
+    // The fingerprint covers the item too, so a key used on another item is "another request" as well.
+    if (row.receiptFingerprint !== null) {
+      if (row.receiptFingerprint !== commandFingerprint(id, by.actor.personId, command)) {
         throw new ApiProblem(422, 'This Idempotency-Key was used for another request', 'Each change needs a key of its own: send this one with a new Idempotency-Key. Nothing was saved.', [
           { field: 'header.Idempotency-Key', message: 'already used for a different request' },
         ]);
@@ -301,7 +302,7 @@ export class RecommendationService {
   }
 
   private async recordedAlready(id: string, commandId: string, command: LifecycleCommand, by: ActingPerson): Promise<boolean> {
-    const [receipt] = (await this.dataSource.query(`SELECT fingerprint FROM command_receipts WHERE key = $1 AND recommendation_id = $2`, [commandId, id])) as { fingerprint: string }[];
+    const [receipt] = (await this.dataSource.query(`SELECT fingerprint FROM command_receipts WHERE key = $1`, [commandId])) as { fingerprint: string }[];
     return receipt?.fingerprint === commandFingerprint(id, by.actor.personId, command);
   }
 

@@ -56,8 +56,7 @@ export const closureHows = [
 ] as const;
 export type ClosureHow = (typeof closureHows)[number];
 
-
-/** The same, inside a sentence: "closed (signed off by HMICFRS)". */
+/** How it was closed, inside a sentence: "closed (signed off by HMICFRS)". */
 export const closureHowPhrases: Record<ClosureHow, string> = {
   no_action_required: 'no action required',
   self_certified: 'self-certified',

@@ -1,6 +1,6 @@
 import { addCalendarDays, calendarDateInLondon } from '../../domain/calendar';
 import { atRiskHorizon, itemFigures, type ItemFigures } from '../../domain/figures';
-import type { RecommendationState } from '../../domain/lifecycleStates';
+import type { RecommendationState } from '../../domain/lifecycle/states';
 import { ragLabel } from '../../domain/rag';
 import { reminderPolicyWith, type ReminderPolicy } from '../../domain/reminderPolicy';
 import { createWorkingCalendar } from '../../domain/workingDays';

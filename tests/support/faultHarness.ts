@@ -6,7 +6,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { Client as PgClient } from 'pg';
+import { databaseUrlFor, withPg } from '../../runtime/postgresClient';
 
 /**
  * Helpers of the randomized crash fault test (tests/integration/crashFaults.test.ts): a seeded PRNG, the product
@@ -298,21 +298,7 @@ export async function runScript(script: string, env: NodeJS.ProcessEnv, cwd: str
 // ---------------------------------------------------------------------------------------------------------------
 // PostgreSQL
 
-export async function withPg<T>(url: string, work: (client: PgClient) => Promise<T>): Promise<T> {
-  const client = new PgClient({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-export function databaseUrlFor(adminUrl: string, database: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
+export { databaseUrlFor, withPg };
 
 export const castRoles = {
   admin: { name: 'Hannah Whitcombe', roles: ['administrator'] },

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client as PgClient } from 'pg';
 import type { AuthSettings } from '../../api/auth/service';
 import { startApplication, type RunningApplication } from '../../runtime/application';
 import { createLogger } from '../../runtime/logger';
 import { startSmtpSink, type SmtpSink } from '../../runtime/smtpSink';
+import { databaseUrlFor, withPg } from '../../runtime/postgresClient';
 
 export interface TestProduct {
   app: RunningApplication;
@@ -25,22 +25,6 @@ function required(name: string): string {
   return value;
 }
 
-function databaseUrlFor(adminUrl: string, database: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function admin<T>(adminUrl: string, work: (client: PgClient) => Promise<T>): Promise<T> {
-  const client = new PgClient({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /**
  * The whole product for one test file: its own database, task queue and SMTP server, on the run's shared
  * PostgreSQL and Temporal. Everything it starts, `stop()` stops and drops.
@@ -52,7 +36,7 @@ export async function startTestProduct(
   const suffix = randomBytes(6).toString('hex');
   const database = `rt_test_${suffix}`;
   const taskQueue = `test-${suffix}`;
-  await admin(adminUrl, (c) => c.query(`CREATE DATABASE ${database}`));
+  await withPg(adminUrl, (c) => c.query(`CREATE DATABASE ${database}`));
   const databaseUrl = databaseUrlFor(adminUrl, database);
   const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-mail-'));
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'warn', pretty: false });
@@ -106,7 +90,7 @@ export async function startTestProduct(
       for (const another of others) await another.stop();
       await app.stop();
       await sink.stop();
-      await admin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+      await withPg(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
       fs.rmSync(mailDir, { recursive: true, force: true });
     },
   };

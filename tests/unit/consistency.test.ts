@@ -6,7 +6,7 @@ import { ConsistencyCheck, type ConsistencyReport } from '../../api/consistency/
 import type { Logger } from '../../runtime/logger';
 import type { WorkflowRecord } from '../../workflows/messages';
 import { reportAsText } from '../../api/consistency/text';
-import { initialState } from '../../domain/lifecycleStates';
+import { initialState } from '../../domain/lifecycle/states';
 
 const state = initialState('00000000-0000-4000-8000-000000000001', 2);
 

@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { nudgeHeadline } from '../../activities/emails/nudgeEmail';
 import { addCalendarDays } from '../../domain/calendar';
 import { atRiskHorizon, describePeriod, figureCutoffs, figuresFrom, firstReminderOn, itemFigures, overdueFrom, type FigureSubject } from '../../domain/figures';
-import { workingStatuses, type LifecycleStatus } from '../../domain/lifecycleStates';
+import { workingStatuses, type LifecycleStatus } from '../../domain/lifecycle/states';
 import { ragStatus } from '../../domain/rag';
 import { defaultReminderPolicy, offTargetMoment, plannedNudges, reminderPolicyProblems, reminderPolicyWith } from '../../domain/reminderPolicy';
-import { initialState, type RecommendationState } from '../../domain/lifecycleStates';
+import { initialState, type RecommendationState } from '../../domain/lifecycle/states';
 import { createWorkingCalendar, englandAndWalesCalendar } from '../../domain/workingDays';
 
 /** Overdue, at risk, due soon and RAG defined once (domain/figures.ts), and the reminders and policy checks that rely on them. */

@@ -1,4 +1,4 @@
-import { describeEvent, peopleNamedIn, type LifecycleEventData } from '../../domain/lifecycleEvents';
+import { describeEvent, peopleNamedIn, type LifecycleEventData } from '../../domain/lifecycle/events';
 
 /** Sentences are written from the typed facts at the edge, naming people through the lookup they are given. */
 

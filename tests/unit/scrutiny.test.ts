@@ -1,5 +1,5 @@
 import type { RecommendationView } from '../../api/recommendations/service';
-import { initialState } from '../../domain/lifecycleStates';
+import { initialState } from '../../domain/lifecycle/states';
 import { earlierRejections, evidenceRows, fileSize, progressUpdates } from '../../web/scrutiny';
 
 const names: Record<string, string> = { lead: 'Nadia Haskins', owner: 'Tom Ellery', dcc: 'Simon Hartley' };

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { actingPersonOf } from '../../api/actor';
 import { classificationLabels, classifications, type ConsistencyReport } from '../../api/consistency';
-import { lifecycleStatusLabels } from '../../domain/lifecycleStates';
+import { lifecycleStatusLabels } from '../../domain/lifecycle/states';
 import type { AdminContext } from './routes';
 
 const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'medium' });
