@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Mailer } from './mailer';
+import type { Mailer } from '../platform/email/mailer';
 import { readRecordActivity, recordTransitionActivity, type EmailLinks } from './recordTransition';
 import { sendDigestsActivity } from './sendDigests';
 import { nudgeQueue, sendNudgeNowActivity } from './sendNudge';

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { actionLinkExpiry, createActionLinks } from '../api/actionLinks/tokens';
+import { actionLinkExpiry, createActionLinks } from '../platform/email/actionLinkTokens';
 import type { ActionLinkAction } from '../entities/ActionLink';
 import { ApplicationFailure } from '@temporalio/activity';
 import { describeEvent, peopleNamedIn, type Actor, type LifecycleCommand, type LifecycleEvent, type NameOf, type RecommendationState } from '../domain/lifecycle';
 import type { ItemKind } from '../domain/vocabulary';
 import { recordAudit } from '../entities/auditTrail';
-import { dueDateCalendarEvent } from './emails/dueDateCalendar';
+import { dueDateCalendarEvent } from '../platform/email/dueDateCalendar';
 import { renderNotificationEmail } from './emails/notificationEmail';
+import { commandFingerprint } from '../entities/commandFingerprint';
 import { projectTransition, type ProjectedTransition } from './projectTransition';
 import type { outboxSender, PendingEmail } from './sendOutboundEmail';
 
@@ -48,20 +49,6 @@ export type RecordTransitionOutcome =
 /** The id a command's rows carry in the lifecycle tables, the outbox and the audit trail. */
 export const transitionIdOf = (commandId: string): string => `command:${commandId}`;
 
-/** What a command asked, as a fingerprint: a retry with the same key must ask the same. */
-export function commandFingerprint(recommendationId: string, actorId: string | null, command: LifecycleCommand): string {
-  return createHash('sha256').update(canonicalJson({ recommendationId, actorId, command })).digest('hex');
-}
-
-/** JSON with object keys in a fixed order, so the same command always gives the same text. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 export interface EmailLinks {
   publicUrl: string;

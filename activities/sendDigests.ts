@@ -7,7 +7,7 @@ import { DigestEntry, OutboundEmail, Person } from '../entities';
 import { recordAudit } from '../entities/auditTrail';
 import { renderDigestEmail } from './emails/nudgeEmail';
 import type { EmailLinks } from './recordTransition';
-import { loadReminderSettings } from './reminderSettings';
+import { loadReminderSettings } from '../entities/reminderSettings';
 
 /**
  * Gathers each person's waiting routine reminders into one email: daily, or on the first working day of the

@@ -6,10 +6,10 @@ import { figureCutoffs, figuresFrom, type FigureCutoffs } from '../domain/figure
 import { AuditEvent, Delegation, DigestEntry, OutboundEmail, Person, Recommendation } from '../entities';
 import { recordAudit, type AuditEntry } from '../entities/auditTrail';
 import { batched } from './batching';
-import { dueDateCalendarEvent } from './emails/dueDateCalendar';
+import { dueDateCalendarEvent } from '../platform/email/dueDateCalendar';
 import { itemWords, nudgeHeadline, renderNudgeEmail, routineNudges, type NudgeFacts } from './emails/nudgeEmail';
 import type { EmailLinks } from './recordTransition';
-import { figureRulesOf, loadReminderSettings } from './reminderSettings';
+import { figureRulesOf, loadReminderSettings } from '../entities/reminderSettings';
 import type { OutboxSender } from './sendOutboundEmail';
 
 export interface SendNudgeInput {

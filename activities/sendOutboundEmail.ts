@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { OutboundEmail } from '../entities';
 import { auditInsert } from '../entities/auditTrail';
 import { batched } from './batching';
-import { isCertainlyNotTaken, isPermanentSmtpFailure, type Mailer } from './mailer';
+import { isCertainlyNotTaken, isPermanentSmtpFailure, type Mailer } from '../platform/email/mailer';
 
 /** An outbox row that must be tried again, and why. */
 export interface UnsentEmail {

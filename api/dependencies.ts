@@ -1,6 +1,7 @@
+import type { Router } from 'express';
 import type { DataSource } from 'typeorm';
-import type { Logger } from '../runtime/logger';
-import type { SmtpSink } from '../runtime/smtpSink';
+import type { Logger } from '../platform/logger';
+import type { ReadinessCheck } from '../platform/readiness';
 import type { PasswordLinkService } from './auth/passwordLinks';
 import type { AuthService } from './auth/service';
 import type { ConsistencyCheck } from './consistency/service';
@@ -11,13 +12,6 @@ import type { EvidenceService } from './evidence/service';
 import type { ImportService } from './imports/service';
 import type { ReportService } from './reports/service';
 import type { RecommendationService } from './recommendations/service';
-
-export interface ReadinessCheck {
-  /** Every check that is not `degraded` passed. */
-  ready: boolean;
-  /** `degraded`: this check failing slows part of the service (mail waits in the outbox) rather than stopping it. */
-  checks: Record<string, { ok: boolean; detail?: string; degraded?: boolean }>;
-}
 
 /** Everything the HTTP layer needs, passed in so tests build the app with real services and no port. */
 export interface ApiDependencies {
@@ -44,6 +38,8 @@ export interface ApiDependencies {
   forceName: string;
   /** Proxies whose X-Forwarded-For is believed (express 'trust proxy'); default loopback. */
   trustProxy?: string;
-  /** The local SMTP sink, when the product runs on embedded defaults: enables the development mailbox. */
-  mailbox?: Pick<SmtpSink, 'list' | 'get'>;
+  /** The development mailbox (dev/mailbox.ts), when the product runs on embedded defaults with the local SMTP sink. */
+  mailbox?: Router;
 }
+
+export type { ReadinessCheck };

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { govukAssets, pageRoutes } from '../web/pages';
-import { changePasswordRoutes, setPasswordRoutes } from '../web/account';
-import { adminRoutes } from '../web/admin/routes';
-import { refusedPage } from '../web/refusedPage';
-import { signInRoutes } from '../web/signIn';
-import { firstRunGate, setupRoutes } from '../web/setup';
-import { evidenceUploadForms } from '../web/evidenceForms';
-import { badPageAddress } from '../web/badAddress';
+import { govukAssets, pageRoutes } from './recommendations/pages';
+import { changePasswordRoutes, setPasswordRoutes } from './auth/accountPages';
+import { adminRoutes } from './administration/pages';
+import { refusedPage } from './shell/refusedPage';
+import { signInRoutes } from './auth/signInPages';
+import { firstRunGate, setupRoutes } from './setup/pages';
+import { evidenceUploadForms } from './evidence/pages';
+import { badPageAddress } from './shell/badAddress';
 import { actionLinkRoutes } from './actionLinks/routes';
 import { delegationsFeature } from './administration/delegations';
 import { departmentsFeature } from './administration/departments';
@@ -22,16 +22,16 @@ import { apiTokensFeature, sessionFeature } from './auth/routes';
 import { metricsRoutes } from './consistency/metrics';
 import { consistencyFeature } from './consistency/routes';
 import type { ApiDependencies } from './dependencies';
-import { featureRouter, fullPath, type Feature } from './endpoint';
+import { featureRouter, fullPath, type Feature } from '../platform/http/endpoint';
 import { evidenceFeature } from './evidence/routes';
-import { healthFeature } from './health';
+import { healthFeature } from './health/routes';
 import { importsFeature } from './imports/routes';
 import { docsFeature } from './openapi/routes';
 import { peopleFeature } from './people/routes';
 import { papersFeature } from './papers/routes';
-import { ApiProblem, notFoundHandler, problemHandler, refuseDeepBodies } from './problem';
+import { ApiProblem, notFoundHandler, problemHandler, refuseDeepBodies } from '../platform/http/problem';
 import { recommendationsFeature } from './recommendations/routes';
-import { auditRefusals } from './refusals';
+import { auditRefusals } from '../platform/http/refusals';
 import { reportsFeature } from './reports/routes';
 
 /** Every feature of the api, in mount order; the OpenAPI document and the authorization matrix are built from these. */
@@ -144,12 +144,8 @@ export function buildApp(deps: ApiDependencies): Express {
   app.use(signInRoutes(deps));
   app.use(setPasswordRoutes(deps));
   app.use('/action-links', actionLinkRoutes(deps));
-  if (deps.mailbox && process.env.NODE_ENV !== 'production') {
-    // Loaded only when the local sink runs, and never in production: it shows every email's working links.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { createMailboxRouter } = require('../web/mailbox') as typeof import('../web/mailbox');
-    app.use('/dev/mailbox', createMailboxRouter(deps.mailbox));
-  }
+  // Never in production: the development mailbox shows every email's working links.
+  if (deps.mailbox && process.env.NODE_ENV !== 'production') app.use('/dev/mailbox', deps.mailbox);
   app.use(setupRoutes(deps));
   app.use(firstRunGate(deps.firstRun));
   app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : pageGate(req, res, next)));

@@ -4,11 +4,11 @@ import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Connection } from '@temporalio/client';
-import { startApplication, type RunningApplication } from '../runtime/application';
-import { isMessageId, startSmtpSink, type SmtpSink } from '../runtime/smtpSink';
-import { freePort } from '../runtime/ports';
-import { databaseUrlFor, withPg } from '../runtime/postgresClient';
-import type { Logger } from '../runtime/logger';
+import { startApplication, type RunningApplication } from '../bin/application';
+import { isMessageId, startSmtpSink, type SmtpSink } from '../dev/smtpSink';
+import { freePort } from '../dev/ports';
+import { databaseUrlFor, withPg } from '../platform/postgresClient';
+import type { Logger } from '../platform/logger';
 import { hasWorkflowPoller, runToCompletion, startNodeChild, waitUntilReady, type ChildHandle } from './processes';
 
 /** Small things every benchmark here needs: bounded concurrency, timing, printing, a database of its own. */

@@ -11,14 +11,14 @@ import type { Role } from '../domain/vocabulary';
 import { createDataSource } from '../entities/dataSource';
 import { OutboundEmail, Person, Recommendation } from '../entities';
 import pino from 'pino';
-import type { Logger } from '../runtime/logger';
-import { findTemporalCli } from '../runtime/temporalCli';
+import type { Logger } from '../platform/logger';
+import { findTemporalCli } from '../dev/temporalCli';
 import { recommendationWorkflowId } from '../workflows/messages';
 import { startSharedServices, type StartedServices } from '../tests/support/sharedServices';
 import { createBenchDatabase, elapsed, startDeployedProduct, sinkMessageCount, stopEverythingOnExit, isoDateInDays, pool, say, seconds, withPg, runBenchmark } from './common';
 import { cpuByGroup, cpuDelta, cpuElsewhere, cpuMark, cpuSince, hasWorkflowPoller, startNodeChild, waitUntilReady } from './processes';
 import { commandFloorWorkflowType, incrementUpdate, rawWorkflowType } from './rawWorkflow';
-import { freePort } from '../runtime/ports';
+import { freePort } from '../dev/ports';
 import { formatMs, phaseTable, summarise, table, type PhaseResult } from './stats';
 import { historyCounts, updateTimelines, type HistoryCounts, type UpdateTimeline } from './timeSplit';
 

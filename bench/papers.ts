@@ -8,12 +8,12 @@ import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { selfCertifiedStatuses } from '../domain/lifecycle/states';
 import { createDataSource, runMigrations } from '../entities/dataSource';
-import { dataSourceDatabase, intervalAt, SNAPSHOT_SETTINGS } from '../papers/asAt';
-import { endOfAsAtDay } from '../papers/dates';
-import type { CategoryRow, OverviewPaper } from '../papers/overview';
-import { buildPaper, renderPaper } from '../papers/service';
-import { startEmbeddedPostgres, type RunningPostgres } from '../runtime/embeddedPostgres';
-import { freePort } from '../runtime/ports';
+import { dataSourceDatabase, intervalAt, SNAPSHOT_SETTINGS } from '../api/papers/asAt';
+import { endOfAsAtDay } from '../api/papers/dates';
+import type { CategoryRow, OverviewPaper } from '../api/papers/overview';
+import { buildPaper, renderPaper } from '../api/papers/service';
+import { startEmbeddedPostgres, type RunningPostgres } from '../dev/embeddedPostgres';
+import { freePort } from '../dev/ports';
 import { generateTrail } from './papersData';
 
 /**

@@ -2,8 +2,8 @@ import http from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { Pool } from 'pg';
-import { createMailer } from '../activities/mailer';
-import { WORKER_CAPACITY } from '../runtime/workerCapacity';
+import { createMailer } from '../platform/email/mailer';
+import { WORKER_CAPACITY } from '../platform/temporal/workerCapacity';
 import { floorCommandUpdate, type FloorActivities } from './rawWorkflow';
 
 /**
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     },
   };
   const cached = process.env.TEMPORAL_WORKER_CACHED_WORKFLOWS;
-  // Warnings and errors only, as the product's worker logs the SDK (runtime/temporalRuntime.ts).
+  // Warnings and errors only, as the product's worker logs the SDK (platform/temporal/runtime.ts).
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const connection = await NativeConnection.connect({ address });
   // The SDK's own signal handling shuts the worker down on SIGTERM / SIGINT.

@@ -1,4 +1,4 @@
-import { startSmtpSink } from '../runtime/smtpSink';
+import { startSmtpSink } from '../dev/smtpSink';
 
 /**
  * The lifecycle benchmark's SMTP catcher in a process of its own, as a deployment's catcher is its own service:

@@ -5,7 +5,7 @@ import { PasswordLinkService } from '../api/auth/passwordLinks';
 import { AuthService } from '../api/auth/service';
 import { authSettingsFromConfig } from '../api/auth/settings';
 import { newPersonSchema } from '../api/people/schemas';
-import { ApiProblem } from '../api/problem';
+import { ApiProblem } from '../platform/http/problem';
 import { AdministratorExists, createFirstAdministrator } from '../api/setup/firstAdministrator';
 import { Person } from '../entities';
 import { createDataSource } from '../entities/dataSource';

@@ -1,10 +1,10 @@
 import { Connection } from '@temporalio/client';
-import { loadReminderSettings } from '../activities/reminderSettings';
+import { loadReminderSettings } from '../entities/reminderSettings';
 import { CHECK_ACTOR, createConsistencyCheck } from '../api/consistency';
 import { reportAsText } from '../api/consistency/text';
 import type { Config } from '../config/config';
 import { createDataSource } from '../entities/dataSource';
-import { EMBEDDED_DATABASE } from '../runtime/infrastructure';
+import { EMBEDDED_DATABASE } from '../dev/infrastructure';
 import { configureOrExit } from './configure';
 import { listening } from './database';
 
@@ -40,7 +40,7 @@ function parseArguments(argv: string[]): { heal: boolean; json: boolean } {
   return args;
 }
 
-/** The configured services, or those `npm start` runs embedded (fixed credentials, runtime/embeddedPostgres.ts). */
+/** The configured services, or those `npm start` runs embedded (fixed credentials, dev/embeddedPostgres.ts). */
 async function services(config: Config): Promise<{ databaseUrl: string; temporalAddress: string }> {
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, type Config } from '../config/config';
-import { createLogger, type Logger } from '../runtime/logger';
+import { createLogger, type Logger } from '../platform/logger';
 
 /** Parses the configuration once at start; a bad value stops the program with what is wrong and where. */
 export function configureOrExit(name: string): { config: Config; logger: Logger } {

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { Config } from '../config/config';
-import { startEmbeddedPostgres, type RunningPostgres } from '../runtime/embeddedPostgres';
-import { EMBEDDED_DATABASE } from '../runtime/infrastructure';
-import { acquireInstanceLock } from '../runtime/instanceLock';
+import { startEmbeddedPostgres, type RunningPostgres } from '../dev/embeddedPostgres';
+import { EMBEDDED_DATABASE } from '../dev/infrastructure';
+import { acquireInstanceLock } from '../dev/instanceLock';
 
 /** Whether something listens on this loopback port (the embedded PostgreSQL of a running `npm start`). */
 export function listening(port: number): Promise<boolean> {
@@ -20,7 +20,7 @@ export function listening(port: number): Promise<boolean> {
 
 /**
  * The product's database for a one-off command: DATABASE_URL; else the embedded PostgreSQL of a running `npm start`
- * (whose credentials are fixed, runtime/embeddedPostgres.ts); else that PostgreSQL started here for the moment the
+ * (whose credentials are fixed, dev/embeddedPostgres.ts); else that PostgreSQL started here for the moment the
  * command takes, holding the instance lock so `npm start` cannot start on the same data meanwhile.
  */
 export async function openDatabase(config: Config, logger: Parameters<typeof startEmbeddedPostgres>[0]['logger']): Promise<{ url: string; close(): Promise<void> }> {

@@ -4,12 +4,12 @@ import pino from 'pino';
 import { calendarDateInLondon } from '../domain/calendar';
 import { isIsoDate } from '../domain/vocabulary';
 import { createDataSource } from '../entities/dataSource';
-import { dataSourceDatabase } from '../papers/asAt';
-import type { PaperFormat, PaperKind } from '../papers/model';
-import { paperFormats, paperKinds } from '../papers/model';
-import type { Scheme } from '../papers/rag';
-import { schemes } from '../papers/rag';
-import { producePaper, paperRequestProblem } from '../papers/service';
+import { dataSourceDatabase } from '../api/papers/asAt';
+import type { PaperFormat, PaperKind } from '../api/papers/model';
+import { paperFormats, paperKinds } from '../api/papers/model';
+import type { Scheme } from '../api/papers/rag';
+import { schemes } from '../api/papers/rag';
+import { producePaper, paperRequestProblem } from '../api/papers/service';
 import { configureOrExit } from './configure';
 import { openDatabase } from './database';
 

@@ -1,6 +1,6 @@
 import { authSettingsFromConfig } from '../api/auth/settings';
 import { importLimitsFromConfig } from '../api/imports/limits';
-import { startApplication } from '../runtime/application';
+import { startApplication } from './application';
 import { configureOrExit, exitWith, onShutdownSignal } from './configure';
 
 /**

@@ -1,9 +1,9 @@
 import { authSettingsFromConfig } from '../api/auth/settings';
 import { importLimitsFromConfig } from '../api/imports/limits';
 import { DEMO_PASSWORD, demoAccounts, loadDemoData } from '../demo/loadDemoData';
-import { startApplication, type RunningApplication } from '../runtime/application';
-import { startInfrastructure, type Infrastructure } from '../runtime/infrastructure';
-import { acquireInstanceLock } from '../runtime/instanceLock';
+import { startApplication, type RunningApplication } from './application';
+import { startInfrastructure, type Infrastructure } from '../dev/infrastructure';
+import { acquireInstanceLock } from '../dev/instanceLock';
 import { configureOrExit, exitWith, onShutdownSignal } from './configure';
 import { mailBannerLines, smtpBannerLine, type MailDestination } from './mailBanner';
 import { setupBannerLines } from './setupBanner';

@@ -1,12 +1,12 @@
 import type { DataSource } from 'typeorm';
-import { SYSTEM_ACTOR } from '../api/actor';
+import { SYSTEM_ACTOR } from '../platform/http/actor';
 import type { AuthService } from '../api/auth/service';
 import type { RecommendationService } from '../api/recommendations/service';
 import type { ReportService } from '../api/reports/service';
 import { calendarDateInLondon } from '../domain/calendar';
 import { LocalAccount, Person, Recommendation, SourceReport } from '../entities';
 import { recordAudit } from '../entities/auditTrail';
-import type { Logger } from '../runtime/logger';
+import type { Logger } from '../platform/logger';
 import { demoPeople, demoReports } from './demoData';
 
 const DEMO_ACTOR = { ...SYSTEM_ACTOR, label: 'Demo data loader' };

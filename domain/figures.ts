@@ -3,7 +3,7 @@ import { addCalendarDays, addCalendarMonths, epochDayOf } from './calendar';
 import type { LifecycleStatus } from './lifecycle/states';
 import { lastOverdueDueDate, overdueFrom } from './overdue';
 import { proposedForClosureStatuses, workingStatuses } from './lifecycle/states';
-import type { RagStatus } from './rag';
+import type { RagStatus } from './vocabulary';
 import type { Offset, ReminderPolicy } from './reminderPolicy';
 import { applyOffset, defaultReminderPolicy, parseIsoDuration } from './reminderPolicy';
 import type { WorkingCalendar } from './workingDays';

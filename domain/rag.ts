@@ -1,4 +1,4 @@
-import type { IsoDate } from './vocabulary';
+import { ragStatuses, type IsoDate, type RagStatus } from './vocabulary';
 import type { Closure, RecommendationState } from './lifecycle/states';
 import type { ReminderPolicy } from './reminderPolicy';
 import { defaultReminderPolicy } from './reminderPolicy';
@@ -12,8 +12,7 @@ export { atRiskHorizon } from './figures';
  * One canonical status per item for committee lists (docs/papers.md, "Status colours (RAG) differ by force"),
  * and its mapping to each force's scheme.
  */
-export const ragStatuses = ['closed', 'proposed_for_closure', 'off_target', 'at_risk', 'on_target', 'not_for_the_force'] as const;
-export type RagStatus = (typeof ragStatuses)[number];
+export { ragStatuses, type RagStatus };
 
 /**
  * The canonical status of an item on `today`, as ./figures.ts defines it for every surface:

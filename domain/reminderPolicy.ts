@@ -723,3 +723,12 @@ export function committeeUpdateOutstanding(state: RecommendationState, round: Co
   if (!isOpenForCommittee(state)) return false;
   return state.latestUpdate === null || state.latestUpdate.on < round.requestOn;
 }
+
+/** What the reminder schedule of every item depends on, edited by administrators. */
+export interface ReminderSettings {
+  policy: ReminderPolicy;
+  /** Force-specific closure days, on top of England and Wales bank holidays. */
+  closedDays: IsoDate[];
+  /** The force's committee meetings: owners are asked for an update before each. */
+  committeeMeetings: IsoDate[];
+}

@@ -67,3 +67,7 @@ export function isIsoDate(value: string): boolean {
   const parsed = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
 }
+
+/** One canonical status per item for committee lists (domain/rag.ts maps it to each force's scheme). */
+export const ragStatuses = ['closed', 'proposed_for_closure', 'off_target', 'at_risk', 'on_target', 'not_for_the_force'] as const;
+export type RagStatus = (typeof ragStatuses)[number];

@@ -7,7 +7,7 @@ export type ActionLinkAction = (typeof actionLinkActions)[number];
 
 /**
  * A link sent in an email that lets one person take one action on one item without signing in. The link itself
- * is signed (api/actionLinks/tokens.ts); this row makes it single use (`used_at`) and expiring.
+ * is signed (platform/email/actionLinkTokens.ts); this row makes it single use (`used_at`) and expiring.
  */
 @Entity({ name: 'action_links' })
 @Index('IDX_action_links_recommendation', ['recommendationId', 'personId'])

@@ -1,6 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { IsoDate } from '../domain/vocabulary';
-import type { ApprovalStep } from './ApprovalStep';
 import type { ExtensionRequest } from './ExtensionRequest';
 import type { Recommendation } from './Recommendation';
 
@@ -62,7 +61,4 @@ export class ApprovalRequest {
 
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
-
-  @OneToMany('ApprovalStep', 'approvalRequest')
-  steps: ApprovalStep[];
 }

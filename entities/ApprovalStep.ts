@@ -21,7 +21,7 @@ export class ApprovalStep {
   @Column({ type: 'uuid', name: 'approval_request_id' })
   approvalRequestId: string;
 
-  @ManyToOne('ApprovalRequest', 'steps', { onDelete: 'CASCADE' })
+  @ManyToOne('ApprovalRequest', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'approval_request_id', foreignKeyConstraintName: 'FK_approval_steps_request' })
   approvalRequest: ApprovalRequest;
 

@@ -18,7 +18,7 @@ export class Recommendation {
   @Column({ type: 'uuid', name: 'report_id' })
   reportId: string;
 
-  @ManyToOne('SourceReport', 'recommendations', { onDelete: 'RESTRICT' })
+  @ManyToOne('SourceReport', { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'report_id', foreignKeyConstraintName: 'FK_recommendations_report' })
   report: SourceReport;
 

@@ -1,6 +1,5 @@
-import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { SourceKind, SourceScope } from '../domain/vocabulary';
-import type { Recommendation } from './Recommendation';
 
 /** An inspection, super-complaint or audit whose items the force tracks. */
 @Entity({ name: 'source_reports' })
@@ -23,9 +22,6 @@ export class SourceReport {
 
   @Column({ type: 'date', name: 'published_on' })
   publishedOn: string;
-
-  @OneToMany('Recommendation', 'report')
-  recommendations: Recommendation[];
 
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;

@@ -1,6 +1,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, Directory, LifecycleCommand, RecommendationState, RoutingItem, RoutingRule } from '../domain/lifecycle';
-import type { ReminderPolicy } from '../domain/reminderPolicy';
+import type { ReminderSettings } from '../domain/reminderPolicy';
+
+export type { ReminderSettings };
 import type { IsoDate } from '../domain/vocabulary';
 
 /** The messages of a recommendation's workflow, defined once for the workflow and the api alike. */
@@ -32,14 +34,6 @@ export interface RecommendationWorkflowInput {
   anchors?: { approvalStepOpenedAt?: string; extensionStepOpenedAt?: string; hmicfrsSubmittedAt?: string };
 }
 
-/** What the reminder schedule of every item depends on, edited by administrators. */
-export interface ReminderSettings {
-  policy: ReminderPolicy;
-  /** Force-specific closure days, on top of England and Wales bank holidays. */
-  closedDays: IsoDate[];
-  /** The force's committee meetings: owners are asked for an update before each. */
-  committeeMeetings: IsoDate[];
-}
 
 export interface CommandRequest {
   /**

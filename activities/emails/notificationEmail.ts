@@ -1,8 +1,8 @@
 import { formatLongDate } from '../../domain/calendar';
 import type { NotificationTemplate } from '../../domain/lifecycle';
 import { itemKindLabels, itemLabel, type ItemKind } from '../../domain/vocabulary';
-import { html } from '../../web/html';
-import { framedEmail, quoted, type RenderedEmail } from './renderedEmail';
+import { html } from '../../platform/web/html';
+import { framedEmail, quoted, type RenderedEmail } from '../../platform/email/renderedEmail';
 
 /** What every email about one recommendation says about it. */
 export interface NotificationFacts {

@@ -5,14 +5,14 @@ import { calendarDateInLondon } from '../../domain/calendar';
 import { ActionLink, Person } from '../../entities';
 import type { ActionLinkAction } from '../../entities/ActionLink';
 import { recordAudit } from '../../entities/auditTrail';
-import { confirmPage, donePage, linkProblemPage, otherSessionPage, type OtherSession } from '../../web/actionLinks';
-import { loadScrutiny, withNames } from '../../web/scrutiny';
-import type { ActingPerson } from '../actor';
+import { confirmPage, donePage, linkProblemPage, otherSessionPage, type OtherSession } from './pages';
+import { loadScrutiny, withNames } from '../recommendations/scrutiny';
+import type { ActingPerson } from '../../platform/http/actor';
 import { formToken, formTokenIsValid } from '../auth/authenticate';
-import type { Identity } from '../auth/identity';
+import type { Identity } from '../../platform/http/identity';
 import type { ApiDependencies } from '../dependencies';
-import { ApiProblem } from '../problem';
-import { readActionLinkToken, type ActionLinkClaims } from './tokens';
+import { ApiProblem } from '../../platform/http/problem';
+import { readActionLinkToken, type ActionLinkClaims } from '../../platform/email/actionLinkTokens';
 
 const commandType: Record<ActionLinkAction, LifecycleCommandType> = {
   approve: 'approve',

@@ -1,12 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import type { ActingPerson } from '../actor';
+import type { ActingPerson } from '../../platform/http/actor';
 import { Delegation, Person } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import type { ApiDependencies } from '../dependencies';
-import { endpoint, type Feature } from '../endpoint';
+import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { delegationSchema as delegationResponse, listOf } from '../openapi/schemas';
-import { ApiProblem, type FieldProblem } from '../problem';
+import { ApiProblem, type FieldProblem } from '../../platform/http/problem';
 import { isoDate } from '../reports/schemas';
 
 export const delegationSchema = z

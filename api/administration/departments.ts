@@ -1,12 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import type { ActingPerson } from '../actor';
+import type { ActingPerson } from '../../platform/http/actor';
 import { Department } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import type { ApiDependencies } from '../dependencies';
-import { endpoint, type Feature } from '../endpoint';
+import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { departmentSchema as departmentResponse, listOf } from '../openapi/schemas';
-import { ApiProblem } from '../problem';
+import { ApiProblem } from '../../platform/http/problem';
 
 export const departmentSchema = z.object({ name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters') }).strict();
 

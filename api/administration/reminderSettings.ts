@@ -1,17 +1,16 @@
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { loadReminderSettings, REMINDER_SETTINGS_KEY } from '../../activities/reminderSettings';
+import { loadReminderSettings, REMINDER_SETTINGS_KEY } from '../../entities/reminderSettings';
 import { defaultReminderPolicy, reminderPolicyProblems, type ReminderPolicy } from '../../domain/reminderPolicy';
 import { calendarDateInLondon } from '../../domain/calendar';
 import { createWorkingCalendar, workingCalendarProblems } from '../../domain/workingDays';
 import { ForceSetting, Recommendation } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import type { ReminderSettings } from '../../workflows/messages';
-import type { ActingPerson } from '../actor';
-import type { ApiDependencies } from '../dependencies';
+import type { ActingPerson } from '../../platform/http/actor';
 import type { RecommendationWorkflows } from '../recommendations/workflowGateway';
-import { endpoint, type Feature } from '../endpoint';
-import { ApiProblem } from '../problem';
+import { endpoint, type Feature } from '../../platform/http/endpoint';
+import { ApiProblem } from '../../platform/http/problem';
 import { isoDate } from '../reports/schemas';
 
 const offset = z.union([
@@ -99,7 +98,7 @@ const settingsResponse = z
   })
   .meta({ id: 'ReminderSettings' });
 
-export function reminderSettingsFeature({ reminderSettings }: ApiDependencies): Feature {
+export function reminderSettingsFeature({ reminderSettings }: { reminderSettings: ReminderSettingsService }): Feature {
   return {
     mountPath: '/api/settings/reminders',
     tag: 'Reminder settings',

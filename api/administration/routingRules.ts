@@ -1,14 +1,14 @@
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import type { ActingPerson } from '../actor';
+import type { ActingPerson } from '../../platform/http/actor';
 import { defaultRoutingRules, routingRuleProblems, type RoutingRule as RoutingRuleData } from '../../domain/approvalRouting';
 import { closureCategories, itemKinds, roles, sourceKinds } from '../../domain/vocabulary';
 import { Person, RoutingRule } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import type { ApiDependencies } from '../dependencies';
-import { endpoint, type Feature } from '../endpoint';
+import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { routingRuleSchema as routingRuleResponse, routingRulesSchema } from '../openapi/schemas';
-import { ApiProblem, requireVersion } from '../problem';
+import { ApiProblem, requireVersion } from '../../platform/http/problem';
 
 export const ruleId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1 to 63 lower-case letters, digits or hyphens');
 const names = z.array(z.string().trim().min(1).max(200)).max(50).optional();

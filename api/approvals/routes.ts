@@ -1,6 +1,6 @@
 import type { ApprovalChain } from '../../domain/lifecycle';
 import type { ApiDependencies } from '../dependencies';
-import { endpoint, type Feature } from '../endpoint';
+import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { approvalWaitingSchema, listOf } from '../openapi/schemas';
 
 /** Approvals and extension decisions waiting for the caller: what an approver's "to do" list shows. */

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { AuditEvent } from '../../entities';
 import type { ApiDependencies } from '../dependencies';
-import { endpoint, type Feature } from '../endpoint';
+import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { auditEventSchema, page } from '../openapi/schemas';
-import { keysetPage, pageQuery } from '../pagination';
+import { keysetPage, pageQuery } from '../../platform/http/pagination';
 
 const auditQuery = z
   .object({

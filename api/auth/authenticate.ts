@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { ApiProblem } from '../problem';
+import { ApiProblem } from '../../platform/http/problem';
 import { clearCookie, cookieName, isSecureRequest, readCookies, setCookie } from './cookies';
-import { deriveKey, hmac, randomToken, sameSecret } from './secrets';
+import { deriveKey, hmac, randomToken, sameSecret } from '../../platform/secrets';
 import type { AuthService } from './service';
 
 export const SESSION_COOKIE = 'rt_session';

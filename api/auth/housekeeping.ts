@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { recordAudit } from '../../entities/auditTrail';
-import type { Logger } from '../../runtime/logger';
-import { runPeriodically } from '../../runtime/periodic';
+import type { Logger } from '../../platform/logger';
+import { runPeriodically } from '../../platform/periodic';
 
 /** How long sign-in attempts are kept: far beyond the rate-limit window, long enough to look into a run of failures. */
 export const SIGN_IN_ATTEMPT_DAYS = 30;

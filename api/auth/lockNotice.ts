@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import type { Mailer } from '../../activities/mailer';
-import { framedEmail } from '../../activities/emails/renderedEmail';
+import type { Mailer } from '../../platform/email/mailer';
+import { framedEmail } from '../../platform/email/renderedEmail';
 import { OutboundEmail, type Person } from '../../entities';
-import { html } from '../../web/html';
+import { html } from '../../platform/web/html';
 
 /** What telling people that their account was locked needs: the mail server, and the force's name to sign with. */
 export interface LockNotices {

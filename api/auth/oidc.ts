@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, verify as verifySignature, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { randomToken, sameSecret } from './secrets';
+import { randomToken, sameSecret } from '../../platform/secrets';
 
 /**
  * Sign-in through the force's identity provider (most forces: Microsoft Entra ID) with OpenID Connect: the

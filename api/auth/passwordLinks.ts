@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Mailer } from '../../activities/mailer';
-import { framedEmail } from '../../activities/emails/renderedEmail';
+import type { Mailer } from '../../platform/email/mailer';
+import { framedEmail } from '../../platform/email/renderedEmail';
 import { LocalAccount, OutboundEmail, PasswordLink, Person } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
-import { html } from '../../web/html';
-import { ApiProblem } from '../problem';
+import { html } from '../../platform/web/html';
+import { ApiProblem } from '../../platform/http/problem';
 import { hashPassword, passwordProblem } from './passwords';
-import { deriveKey, hmac, sameSecret } from './secrets';
+import { deriveKey, hmac, sameSecret } from '../../platform/secrets';
 import { sendNow } from './sendNow';
 import type { AuthService } from './service';
 
@@ -26,7 +26,7 @@ export type PasswordLinkReading = { ok: true; link: PasswordLink; person: Person
 
 /**
  * Set-password links: an administrator asks for one, the person gets it by email and chooses their own password.
- * Like email action links (api/actionLinks/tokens.ts) the link is signed (HMAC under a key derived from
+ * Like email action links (platform/email/actionLinkTokens.ts) the link is signed (HMAC under a key derived from
  * SESSION_SECRET), bound to one person and expiring; its `password_links` row makes it single use. Sending a new
  * link cancels the person's earlier ones.
  */

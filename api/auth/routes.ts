@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { Person } from '../../entities';
 import type { ApiDependencies } from '../dependencies';
-import { endpoint, type Feature } from '../endpoint';
+import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { apiTokenSchema, issuedApiTokenSchema, listOf, sessionSchema } from '../openapi/schemas';
 import { personView } from '../people/routes';
 import { changeOwnPasswordSchema } from '../people/schemas';
-import { ApiProblem } from '../problem';
+import { ApiProblem } from '../../platform/http/problem';
 import { clearSessionCookie, setSessionCookie } from './authenticate';
-import type { Identity } from './identity';
+import type { Identity } from '../../platform/http/identity';
 
 const signInSchema = z
   .object({

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Mailer } from '../../activities/mailer';
+import type { Mailer } from '../../platform/email/mailer';
 import { OutboundEmail } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 

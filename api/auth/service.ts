@@ -1,15 +1,15 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { IsNull, Not } from 'typeorm';
 import { ApiToken, LocalAccount, OutboundEmail, Person, Session, SignInAttempt } from '../../entities';
-import { ApiProblem } from '../problem';
+import { ApiProblem } from '../../platform/http/problem';
 import type { SignInMethod } from '../../entities/Session';
 import { recordAudit } from '../../entities/auditTrail';
 import { queueLockNotice, type LockNotices } from './lockNotice';
 import type { OidcSettings } from './oidc';
 import { hashPassword, needsRehash, passwordProblem, verifyAgainstNothing, verifyPassword } from './passwords';
-import { randomToken, sha256Hex } from './secrets';
+import { randomToken, sha256Hex } from '../../platform/secrets';
 import { sendNow } from './sendNow';
-import type { Identity } from './identity';
+import type { Identity } from '../../platform/http/identity';
 import type { Role } from '../../domain/vocabulary';
 
 export interface AuthSettings {

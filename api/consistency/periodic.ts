@@ -1,5 +1,5 @@
-import type { Logger } from '../../runtime/logger';
-import { runPeriodically } from '../../runtime/periodic';
+import type { Logger } from '../../platform/logger';
+import { runPeriodically } from '../../platform/periodic';
 import type { ConsistencyCheck } from './service';
 
 export const CONSISTENCY_CHECK_EVERY_MS = 15 * 60 * 1000;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { lifecycleStatuses } from '../../domain/lifecycle/states';
 import type { ApiDependencies } from '../dependencies';
-import { endpoint, type Feature } from '../endpoint';
+import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { classifications, differenceClasses } from './compare';
 
 const recordSummary = z.object({ status: z.enum(lifecycleStatuses), version: z.number().int() });

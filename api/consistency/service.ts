@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { openStatuses, type LifecycleStatus, type RecommendationState } from '../../domain/lifecycle/states';
 import { recordAudit } from '../../entities/auditTrail';
 import type { ResyncResult, WorkflowRecord } from '../../workflows/messages';
-import type { ActingPerson } from '../actor';
+import type { ActingPerson } from '../../platform/http/actor';
 import { classify, classifications, describeRecord, differingFields, mapWithConcurrency, type Classification, type DifferenceClass } from './compare';
 
 /** The two things the check asks of an item's workflow (RecommendationWorkflows has both). */

@@ -1,4 +1,4 @@
-import { looksLikeZip, readZipDirectory, ZipError } from '../files/zip';
+import { looksLikeZip, readZipDirectory, ZipError } from '../../platform/files/zip';
 
 /**
  * What an uploaded file really is, from its bytes, checked against the type it was sent as and the name it was given.

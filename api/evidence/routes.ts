@@ -1,9 +1,9 @@
 import type { Response } from 'express';
 import { z } from 'zod';
 import { Recommendation } from '../../entities';
-import { endpoint, type Feature } from '../endpoint';
+import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { evidenceItemSchema, listOf } from '../openapi/schemas';
-import { ApiProblem } from '../problem';
+import { ApiProblem } from '../../platform/http/problem';
 import type { ApiDependencies } from '../dependencies';
 import { evidenceContentTypes } from './fileCheck';
 import type { EvidenceSummary } from './service';

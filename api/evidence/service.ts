@@ -3,9 +3,9 @@ import type { DataSource } from 'typeorm';
 import { workingStatuses } from '../../domain/lifecycle';
 import { EvidenceItem, Recommendation } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
-import type { ActingPerson } from '../actor';
-import { excerpt } from '../files/excerpt';
-import { ApiProblem } from '../problem';
+import type { ActingPerson } from '../../platform/http/actor';
+import { excerpt } from '../../platform/files/excerpt';
+import { ApiProblem } from '../../platform/http/problem';
 import { ScannerUnavailableError, type VirusScanner } from './clamav';
 import { checkEvidenceFile } from './fileCheck';
 

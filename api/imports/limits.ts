@@ -1,4 +1,4 @@
-import { excerpt } from '../files/excerpt';
+import { excerpt } from '../../platform/files/excerpt';
 
 /**
  * What an imported tracker may hold. Rows, columns and cell length are configuration (IMPORT_MAX_*); the rest are

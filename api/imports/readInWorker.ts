@@ -1,5 +1,5 @@
 import { Semaphore } from 'async-mutex';
-import { besideThisModule, startWorker } from '../../runtime/workerThread';
+import { besideThisModule, startWorker } from '../../platform/workerThread';
 import { count, ImportLimitError, READ_DEADLINE_MS, READER_HEAP_MB, UnreadableFileError, type ImportLimits, type SheetRow } from './limits';
 import type { ReadMessage, ReadRequest } from './readWorker';
 

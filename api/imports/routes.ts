@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { importColumns } from '../../domain/trackerImport';
 import type { ApiDependencies } from '../dependencies';
-import { endpoint, type Feature } from '../endpoint';
-import { ApiProblem } from '../problem';
+import { endpoint, type Feature } from '../../platform/http/endpoint';
+import { ApiProblem } from '../../platform/http/problem';
 import { MAX_IMPORT_BYTES } from './limits';
 import { sendPreview } from './sendPreview';
 import { templateCsv } from './spreadsheet';

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { writeChunk } from '../streaming';
+import { writeChunk } from '../../platform/http/streaming';
 import type { ImportPreview } from './service';
 
 const ROWS_PER_PIECE = 2_000;

@@ -7,11 +7,11 @@ import { importedHistory, mapHeaders, readImportRow, type ImportColumn, type Imp
 import { Person, Recommendation, SourceReport } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import { recommendationWorkflowId } from '../../workflows/messages';
-import type { ActingPerson } from '../actor';
-import { ApiProblem } from '../problem';
+import type { ActingPerson } from '../../platform/http/actor';
+import { ApiProblem } from '../../platform/http/problem';
 import type { RecommendationWorkflows } from '../recommendations/workflowGateway';
 import { loadApprovalDirectory } from '../recommendations/decisionContext';
-import { excerpt, EXCERPT_CHARS } from '../files/excerpt';
+import { excerpt, EXCERPT_CHARS } from '../../platform/files/excerpt';
 import { count, defaultImportLimits, ImportLimitError, UnreadableFileError, type ImportLimits, type SheetRow } from './limits';
 import { readRowsInWorker } from './readInWorker';
 
@@ -209,10 +209,10 @@ export class ImportService {
     const people = emails.length ? await this.dataSource.manager.createQueryBuilder(Person, 'p').where('p.email = ANY(:emails) AND p.active', { emails }).getMany() : [];
     const byEmail = new Map(people.map((p) => [p.email, p]));
     const titles = [...new Set(items.map((i) => i.report.title))];
-    const reports = titles.length
-      ? await this.dataSource.manager.createQueryBuilder(SourceReport, 'r').leftJoinAndSelect('r.recommendations', 'item').where('r.title = ANY(:titles)', { titles }).getMany()
+    const known = titles.length
+      ? await this.dataSource.manager.createQueryBuilder(Recommendation, 'item').innerJoinAndSelect('item.report', 'r').where('r.title = ANY(:titles)', { titles }).getMany()
       : [];
-    const existingItems = new Map(reports.flatMap((r) => r.recommendations.map((item) => [`${r.originator}\u0000${r.title}\u0000${item.reference}`, item] as const)));
+    const existingItems = new Map(known.map((item) => [`${item.report.originator}\u0000${item.report.title}\u0000${item.reference}`, item] as const));
     const plan: PlannedRow[] = [];
     const today = calendarDateInLondon(Date.now());
     const routing = await this.routing();

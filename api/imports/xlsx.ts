@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { excerpt } from '../files/excerpt';
-import { entryChunks, looksLikeZip, readZipDirectory, ZipError, type ZipEntry } from '../files/zip';
+import { excerpt } from '../../platform/files/excerpt';
+import { entryChunks, looksLikeZip, readZipDirectory, ZipError, type ZipEntry } from '../../platform/files/zip';
 import { count, ImportLimitError, LimitCheck, MAX_TEXT_CHARS, MAX_UNPACKED_BYTES, UnreadableFileError, type ImportLimits, type SheetRow } from './limits';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { describePermission, permissionTable, type Permission } from '../permissions';
-import { fullPath, type Endpoint, type Feature } from '../endpoint';
+import { describePermission, permissionTable, type Permission } from '../../platform/http/permissions';
+import { fullPath, type Endpoint, type Feature } from '../../platform/http/endpoint';
 import { problemSchema } from './schemas';
 
 type JsonSchema = Record<string, unknown>;

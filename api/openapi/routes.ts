@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { escapeHtml } from '../../web/html';
-import { renderView } from '../../web/views';
-import { endpoint, type Feature } from '../endpoint';
+import { escapeHtml } from '../../platform/web/html';
+import { renderView } from '../../platform/web/views';
+import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { OpenApiBuilder } from './document';
 
 type Json = Record<string, unknown>;

@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import { calendarDateInLondon } from '../../domain/calendar';
-import { dataSourceDatabase } from '../../papers/asAt';
-import { formatsOf, paperFormats, paperKinds } from '../../papers/model';
-import { schemes } from '../../papers/rag';
-import { buildPaper, contentTypes, paperFilename, paperRequestProblem, renderPaper } from '../../papers/service';
+import { dataSourceDatabase } from './asAt';
+import { formatsOf, paperFormats, paperKinds } from './model';
+import { schemes } from './rag';
+import { buildPaper, contentTypes, paperFilename, paperRequestProblem, renderPaper } from './service';
 import type { ApiDependencies } from '../dependencies';
-import { endpoint, type Feature } from '../endpoint';
-import { ApiProblem } from '../problem';
+import { endpoint, type Feature } from '../../platform/http/endpoint';
+import { ApiProblem } from '../../platform/http/problem';
 import { isoDate } from '../reports/schemas';
 
 /**
- * Committee papers as at any date, computed from the audit trail (papers/):
+ * Committee papers as at any date, computed from the audit trail (api/papers/):
  *   GET /api/papers/{overview|quarterly|tracker}?asAt=YYYY-MM-DD&format=html|docx|pdf|xlsx|csv&scheme=A|B
  *       [&previousCommittee=YYYY-MM-DD][&reportId=<uuid>]
  * `asAt` defaults to today, `format` to html, `scheme` to B. Spreadsheets (xlsx, csv) are for the quarterly update

@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { roles } from '../../domain/vocabulary';
 import { Person } from '../../entities';
 import type { ApiDependencies } from '../dependencies';
-import { endpoint, type Feature } from '../endpoint';
+import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { deactivatedPersonSchema, page, passwordLinkSentSchema, personSchema } from '../openapi/schemas';
-import { keysetPage, pageQuery } from '../pagination';
+import { keysetPage, pageQuery } from '../../platform/http/pagination';
 import { recordAudit } from '../../entities/auditTrail';
-import { ApiProblem } from '../problem';
+import { ApiProblem } from '../../platform/http/problem';
 import { deactivationSchema, newPersonSchema, personChangesSchema, setPasswordSchema } from './schemas';
 
 export const personView = (p: Person) => ({

@@ -3,7 +3,7 @@ import { openStatuses } from '../../domain/lifecycle/states';
 import { Department, Person, Recommendation } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import type { AuthService } from '../auth/service';
-import { ApiProblem, requireVersion } from '../problem';
+import { ApiProblem, requireVersion } from '../../platform/http/problem';
 import type { NewPerson, PersonChanges } from './schemas';
 
 export interface Actor {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { lifecycleStatuses, workingStatuses } from '../../domain/lifecycle';
 import { closureCategories, isIsoDate, sourceKinds } from '../../domain/vocabulary';
-import { pageQuery, type SortKey } from '../pagination';
+import { pageQuery, type SortKey } from '../../platform/http/pagination';
 
 /** A query value given once ("a"), comma-separated ("a,b") or repeated (?x=a&x=b): always a list. */
 const list = <T extends z.ZodType>(item: T, max = 20) =>

@@ -1,7 +1,7 @@
 import type { LifecycleCommand } from '../../domain/lifecycle';
-import { endpoint, type Feature } from '../endpoint';
+import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { page, recommendationListItemSchema, recommendationSchema } from '../openapi/schemas';
-import { ApiProblem, idempotencyKeyFrom } from '../problem';
+import { ApiProblem, idempotencyKeyFrom } from '../../platform/http/problem';
 import type { ApiDependencies } from '../dependencies';
 import { lifecycleCommandSchema } from './commandSchemas';
 import { recommendationListQuery, recommendationSorts } from './listQuery';

@@ -25,7 +25,7 @@ import {
   type ResyncResult,
   type WorkflowRecord,
 } from '../../workflows/messages';
-import { ApiProblem } from '../problem';
+import { ApiProblem } from '../../platform/http/problem';
 
 /** The api's only door to Temporal: start a recommendation's workflow, send it commands, ask its state. */
 export class RecommendationWorkflows {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { sourceKinds } from '../../domain/vocabulary';
-import { endpoint, type Feature } from '../endpoint';
+import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { page, reportListItemSchema, reportSchema } from '../openapi/schemas';
-import { pageQuery } from '../pagination';
-import { ApiProblem } from '../problem';
+import { pageQuery } from '../../platform/http/pagination';
+import { ApiProblem } from '../../platform/http/problem';
 import type { ApiDependencies } from '../dependencies';
 import { newReportSchema } from './schemas';
 

@@ -4,8 +4,8 @@ import { initialState } from '../../domain/lifecycle';
 import { Recommendation, RecommendationPart, SourceReport } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import { recommendationWorkflowId } from '../../workflows/messages';
-import type { ActingPerson } from '../actor';
-import { keysetPage } from '../pagination';
+import type { ActingPerson } from '../../platform/http/actor';
+import { keysetPage } from '../../platform/http/pagination';
 import type { RecommendationWorkflows } from '../recommendations/workflowGateway';
 import type { NewReport } from './schemas';
 
@@ -121,11 +121,10 @@ export class ReportService {
     });
   }
 
-  async get(id: string): Promise<SourceReport | null> {
-    return this.dataSource.manager.findOne(SourceReport, {
-      where: { id },
-      relations: { recommendations: true },
-      order: { recommendations: { reference: 'ASC' } },
-    });
+  async get(id: string): Promise<(SourceReport & { recommendations: Recommendation[] }) | null> {
+    const report = await this.dataSource.manager.findOne(SourceReport, { where: { id } });
+    if (!report) return null;
+    const recommendations = await this.dataSource.manager.find(Recommendation, { where: { reportId: id }, order: { reference: 'ASC' } });
+    return Object.assign(report, { recommendations });
   }
 }

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { LocalAccount, Person, SetupCode } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
-import { ApiProblem } from '../problem';
+import { ApiProblem } from '../../platform/http/problem';
 
 /** Who created the first administrator, for the audit trail. */
 export interface FirstAdministratorActor {

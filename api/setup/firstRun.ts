@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { SetupCode, SignInAttempt, type Person } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import { hashPassword, passwordProblem } from '../auth/passwords';
-import { sameSecret } from '../auth/secrets';
+import { sameSecret } from '../../platform/secrets';
 import { newPassword, newPersonSchema } from '../people/schemas';
-import { ApiProblem, parseInput, type FieldProblem } from '../problem';
+import { ApiProblem, parseInput, type FieldProblem } from '../../platform/http/problem';
 import { AdministratorExists, anAdministrator, createFirstAdministrator } from './firstAdministrator';
 import { newSetupCode, setupCodeHash } from './setupCode';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sha256Hex } from '../auth/secrets';
+import { sha256Hex } from '../../platform/secrets';
 
 /** Crockford's base 32: no I, L, O or U, so a code read off a terminal is typed right. 32 symbols: 5 bits each. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

@@ -4,7 +4,7 @@ import type { RecommendationState } from './states';
 import type { Change } from './change';
 import type { Actor, CommandContext } from './context';
 
-/** How one field of a command is asked for on a page (web/commandForms.ts renders it). */
+/** How one field of a command is asked for on a page (api/recommendations/commandForms.ts renders it). */
 export type FormField<Name extends string = string> =
   | { name: Name; label: string; kind: 'text' | 'textarea' | 'date'; optional?: boolean; hint?: string }
   | { name: Name; label: string; kind: 'person'; role: Role; optional?: boolean }

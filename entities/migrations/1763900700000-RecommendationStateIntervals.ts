@@ -8,7 +8,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * gave events to, from the earliest of them on (so events may arrive in any order: a backdated one re-derives the
  * item's history from its date).
  *
- * The state in an interval is the folding papers/asAt.ts `itemsAsAtFromTrailSql` does as at any instant inside it: of the
+ * The state in an interval is the folding api/papers/asAt.ts `itemsAsAtFromTrailSql` does as at any instant inside it: of the
  * item's events (entity type 'recommendation', ordered by occurred_at then id) that carry one of the fields below,
  * each field's value is the `after` of the latest that carries it; JSON null is kept, except for `status` and
  * `text`, which that folding reads as text (a text set back to null means "the text as logged", so the earlier text

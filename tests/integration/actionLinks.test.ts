@@ -1,4 +1,4 @@
-import { actionLinkExpiry, createActionLink, signActionLink } from '../../api/actionLinks/tokens';
+import { actionLinkExpiry, createActionLink, signActionLink } from '../../platform/email/actionLinkTokens';
 import { ActionLink, AuditEvent, type Person } from '../../entities';
 import { addCast, apiClient, signIn, type ApiClient } from '../support/apiClient';
 import { eventually } from '../support/eventually';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
-import { createMailer } from '../../activities/mailer';
+import { createMailer } from '../../platform/email/mailer';
 import type { RecordTransitionOutcome } from '../../activities/recordTransition';
 import { decide, type RecommendationState } from '../../domain/lifecycle';
 import { AuditEvent, OutboundEmail, Person, Recommendation } from '../../entities';

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { buildApp } from '../../api/server';
+import { createMailboxRouter } from '../../dev/mailbox';
 import type { Role } from '../../domain/vocabulary';
 import { Delegation, Person as PersonEntity, RoutingRule, type Person } from '../../entities';
-import { createLogger } from '../../runtime/logger';
+import { createLogger } from '../../platform/logger';
 import { addPeople, apiClient, signIn, type ApiClient } from '../support/apiClient';
 import { listRoutes } from '../support/routes';
 import { databaseFingerprint, emailsSettled, refusalCount } from '../support/snapshot';
@@ -377,7 +378,7 @@ describe('authorization matrix', () => {
       readiness: async () => ({ ready: true, checks: {} }),
       forceName: 'Matrix',
       evidenceMaxBytes: 1024,
-      mailbox: ctx.product.sink,
+      mailbox: createMailboxRouter(ctx.product.sink),
     });
     expect(listRoutes(app, ['/dev/mailbox'])).toEqual(Object.keys(table).sort());
   });

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createLogger } from '../../runtime/logger';
-import { freePort } from '../../runtime/ports';
-import { startSmtpSink, type SmtpSink } from '../../runtime/smtpSink';
-import { findOrBuildTemporalCli } from '../../runtime/temporalCli';
+import { createLogger } from '../../platform/logger';
+import { freePort } from '../../dev/ports';
+import { startSmtpSink, type SmtpSink } from '../../dev/smtpSink';
+import { findOrBuildTemporalCli } from '../../dev/temporalCli';
 import {
   checkInvariants,
   compileProduct,

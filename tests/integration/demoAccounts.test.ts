@@ -1,6 +1,6 @@
 import { DEMO_PASSWORD, demoAccounts, loadDemoData } from '../../demo/loadDemoData';
 import { LocalAccount } from '../../entities';
-import { createLogger } from '../../runtime/logger';
+import { createLogger } from '../../platform/logger';
 import { signIn } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 

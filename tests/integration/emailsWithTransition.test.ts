@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { OutboundEmail } from '../../entities';
-import { startSmtpSink, type SmtpSink } from '../../runtime/smtpSink';
+import { startSmtpSink, type SmtpSink } from '../../dev/smtpSink';
 import { recommendationWorkflowId } from '../../workflows/messages';
 import { addPeople, apiClient } from '../support/apiClient';
 import { eventually } from '../support/eventually';

@@ -6,10 +6,10 @@ import { reminderPolicyWith, type ReminderPolicy } from '../../domain/reminderPo
 import { createWorkingCalendar } from '../../domain/workingDays';
 import type { Person } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
-import { dataSourceDatabase } from '../../papers/asAt';
-import type { QuarterlyPaper } from '../../papers/quarterly';
-import type { TrackerPaper } from '../../papers/tracker';
-import { buildPaper } from '../../papers/service';
+import { dataSourceDatabase } from '../../api/papers/asAt';
+import type { QuarterlyPaper } from '../../api/papers/quarterly';
+import type { TrackerPaper } from '../../api/papers/tracker';
+import { buildPaper } from '../../api/papers/service';
 import { htmlText } from '../fixtures/papers/extractText';
 import { assign, closeAs, flagAtRisk, inProgress, insertFixture, markNotForTheForce, materialise, submitEvidence, type Fixture, type FixtureItem } from '../fixtures/papers/fixture';
 import { addCast, apiClient, signIn, tokenFor, type ApiClient } from '../support/apiClient';

@@ -1,8 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { createActionLink } from '../../api/actionLinks/tokens';
+import { createActionLink } from '../../platform/email/actionLinkTokens';
 import { buildApp, redactUrl } from '../../api/server';
+import { createMailboxRouter } from '../../dev/mailbox';
 import type { Person } from '../../entities';
 import { addPeople, apiClient, signIn, tokenFor, type ApiClient } from '../support/apiClient';
 import { databaseFingerprint, emailsSettled } from '../support/snapshot';
@@ -227,7 +228,7 @@ describe('hostile input', () => {
     process.env.NODE_ENV = 'production';
     let app: ReturnType<typeof buildApp>;
     try {
-      app = buildApp({ dataSource: product.app.dataSource, ...product.app.services, logger: pino({ level: 'silent' }), readiness: async () => ({ ready: true, checks: {} }), forceName: 'Test', evidenceMaxBytes: 1024, mailbox: product.sink });
+      app = buildApp({ dataSource: product.app.dataSource, ...product.app.services, logger: pino({ level: 'silent' }), readiness: async () => ({ ready: true, checks: {} }), forceName: 'Test', evidenceMaxBytes: 1024, mailbox: createMailboxRouter(product.sink) });
     } finally {
       process.env.NODE_ENV = before;
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
-import { createMailer } from '../../activities/mailer';
+import { createMailer } from '../../platform/email/mailer';
 import type { RecordTransitionOutcome } from '../../activities/recordTransition';
 import { calendarDateInLondon } from '../../domain/calendar';
 import { decide, type LifecycleCommand } from '../../domain/lifecycle';

@@ -1,7 +1,7 @@
 import { buildApp } from '../../api/server';
-import { permissionNames } from '../../api/permissions';
+import { permissionNames } from '../../platform/http/permissions';
 import type { Person } from '../../entities';
-import { createLogger } from '../../runtime/logger';
+import { createLogger } from '../../platform/logger';
 import { addPeople, apiClient, tokenFor, type ApiClient } from '../support/apiClient';
 import { OpenApiValidator } from '../support/openApiValidator';
 import { listRoutes } from '../support/routes';

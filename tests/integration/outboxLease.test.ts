@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { Mailer, OutgoingEmail } from '../../activities/mailer';
+import type { Mailer, OutgoingEmail } from '../../platform/email/mailer';
 import { outboxSender, type UnsentEmail } from '../../activities/sendOutboundEmail';
 import { OutboundEmail } from '../../entities';
 import { startTestProduct, type TestProduct } from '../support/testProduct';

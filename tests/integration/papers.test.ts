@@ -1,7 +1,7 @@
 import { calendarDateInLondon } from '../../domain/calendar';
-import { dataSourceDatabase, loadAsAt } from '../../papers/asAt';
-import { addDays } from '../../papers/dates';
-import { optionalFields } from '../../papers/asAt';
+import { dataSourceDatabase, loadAsAt } from '../../api/papers/asAt';
+import { addDays } from '../../api/papers/dates';
+import { optionalFields } from '../../api/papers/asAt';
 import type { Person } from '../../entities';
 import { addCast, apiClient, tokenFor, type ApiClient, type Problem } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
@@ -10,8 +10,8 @@ import { closeAs, inProgress, insertFixture, markNotForTheForce, materialise, pa
 import { expectIntervalsToMatchTrail } from '../support/stateIntervals';
 import { Person as PersonEntity } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
-import type { QuarterlyPaper } from '../../papers/quarterly';
-import { buildPaper } from '../../papers/service';
+import type { QuarterlyPaper } from '../../api/papers/quarterly';
+import { buildPaper } from '../../api/papers/service';
 import { SAMPLE_AS_AT, SAMPLE_PREVIOUS, sample } from '../fixtures/papers/sample';
 
 /**

@@ -1,5 +1,5 @@
 import { removeExpiredSignInRecords, startHousekeeping } from '../../api/auth/housekeeping';
-import { createLogger } from '../../runtime/logger';
+import { createLogger } from '../../platform/logger';
 import { eventually } from '../support/eventually';
 import type { Person } from '../../entities';
 import { addCast, apiClient, signIn, type ApiClient, type Problem } from '../support/apiClient';

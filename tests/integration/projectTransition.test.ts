@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
-import { createMailer } from '../../activities/mailer';
+import { createMailer } from '../../platform/email/mailer';
 import { projectTransition, type ProjectedTransition } from '../../activities/projectTransition';
 import { projectedTransition, type RecordTransitionInput } from '../../activities/recordTransition';
 import { defaultRoutingRules } from '../../domain/approvalRouting';

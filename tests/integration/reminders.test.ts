@@ -1,6 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
-import { createMailer } from '../../activities/mailer';
+import { createMailer } from '../../platform/email/mailer';
 import { defaultReminderPolicy, reminderPolicyWith } from '../../domain/reminderPolicy';
 import { AuditEvent, DigestEntry } from '../../entities';
 import { nextNudgeQuery, recommendationWorkflowId } from '../../workflows/messages';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { SMTPServer } from 'smtp-server';
-import { createMailer } from '../../activities/mailer';
+import { createMailer } from '../../platform/email/mailer';
 import { outboxSender, type UnsentEmail } from '../../activities/sendOutboundEmail';
 import { OutboundEmail } from '../../entities';
 import { addPeople, apiClient } from '../support/apiClient';

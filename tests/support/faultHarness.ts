@@ -6,7 +6,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { databaseUrlFor, withPg } from '../../runtime/postgresClient';
+import { databaseUrlFor, withPg } from '../../platform/postgresClient';
 
 /**
  * Helpers of the randomized crash fault test (tests/integration/crashFaults.test.ts): a seeded PRNG, the product
@@ -86,7 +86,7 @@ export const say = (line: string) => process.stdout.write(`${line}\n`);
 // Building the product once
 
 /**
- * Compiles the product as `npm run build` does (tsconfig.build.json, then web/templates copied next to the compiled
+ * Compiles the product as `npm run build` does (tsconfig.build.json, then platform/web/templates copied next to the compiled
  * web/), but into `outRoot/dist`, and links `outRoot/node_modules` to the repository's, so that the compiled
  * scripts resolve their packages (Node resolves from the script's folder upwards, not from the working directory).
  * Type errors fail the build unless `allowTypeErrors` (tsc still writes the JavaScript).
@@ -105,7 +105,7 @@ export async function compileProduct(root: string, outRoot: string, options: { a
   if (typeErrors && !(options.allowTypeErrors && fs.existsSync(path.join(distDir, 'bin', 'api.js')))) {
     throw new Error(`The product does not compile (set FAULT_ALLOW_TYPE_ERRORS=1 to run the JavaScript tsc wrote anyway):\n${typeErrors}`);
   }
-  fs.cpSync(path.join(root, 'web', 'templates'), path.join(distDir, 'web', 'templates'), { recursive: true });
+  fs.cpSync(path.join(root, 'platform', 'web', 'templates'), path.join(distDir, 'platform', 'web', 'templates'), { recursive: true });
   const link = path.join(outRoot, 'node_modules');
   if (!fs.existsSync(link)) fs.symlinkSync(path.join(root, 'node_modules'), link, 'dir');
   return { distDir, typeErrors };
@@ -246,7 +246,7 @@ export class SupervisedProcess {
   }
 }
 
-/** The arguments runtime/temporalDevServer.ts starts the dev server with (copied: that module keeps no handle to kill -9). */
+/** The arguments dev/temporalDevServer.ts starts the dev server with (copied: that module keeps no handle to kill -9). */
 export function temporalDevServerArgs(port: number, dbFile: string): string[] {
   const dynamicConfig: Record<string, number> = { 'history.hostLevelCacheMaxSize': 128_000, 'history.eventsCacheMaxSizeBytes': 64 * 2 ** 20 };
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn', '--headless', '--db-filename', dbFile];

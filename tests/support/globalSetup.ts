@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildWorkflowBundle } from '../../runtime/workflowBundle';
-import type { RunningPostgres } from '../../runtime/embeddedPostgres';
-import { createLogger } from '../../runtime/logger';
-import type { RunningTemporal } from '../../runtime/temporalDevServer';
+import { buildWorkflowBundle } from '../../bin/workflowBundle';
+import type { RunningPostgres } from '../../dev/embeddedPostgres';
+import { createLogger } from '../../platform/logger';
+import type { RunningTemporal } from '../../dev/temporalDevServer';
 import { startSharedServices } from './sharedServices';
 
 /**
@@ -19,7 +19,6 @@ export interface SharedTestServices {
 }
 
 declare global {
-  // eslint-disable-next-line no-var
   var __sharedTestServices: SharedTestServices | undefined;
 }
 

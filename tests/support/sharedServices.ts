@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { startEmbeddedPostgres, type RunningPostgres } from '../../runtime/embeddedPostgres';
-import type { Logger } from '../../runtime/logger';
-import { freePort } from '../../runtime/ports';
-import { findOrBuildTemporalCli } from '../../runtime/temporalCli';
-import { startTemporalDevServer, type RunningTemporal } from '../../runtime/temporalDevServer';
+import { startEmbeddedPostgres, type RunningPostgres } from '../../dev/embeddedPostgres';
+import type { Logger } from '../../platform/logger';
+import { freePort } from '../../dev/ports';
+import { findOrBuildTemporalCli } from '../../dev/temporalCli';
+import { startTemporalDevServer, type RunningTemporal } from '../../dev/temporalDevServer';
 
 /** What this process started itself (null when an external service was named); the caller stops them. */
 export interface StartedServices {

@@ -1,9 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { IsoDate } from '../../domain/vocabulary';
-import { dataSourceDatabase, loadAsAt, optionalFields, type LoadOptions, type Sql } from '../../papers/asAt';
-import { addDays } from '../../papers/dates';
-import type { ItemAsAt } from '../../papers/model';
-import { overviewSourceKinds } from '../../papers/overview';
+import { dataSourceDatabase, loadAsAt, optionalFields, type LoadOptions, type Sql } from '../../api/papers/asAt';
+import { addDays } from '../../api/papers/dates';
+import type { ItemAsAt } from '../../api/papers/model';
+import { overviewSourceKinds } from '../../api/papers/overview';
 
 const MAX_DATES = 150;
 

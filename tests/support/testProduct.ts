@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AuthSettings } from '../../api/auth/service';
-import { startApplication, type RunningApplication } from '../../runtime/application';
-import { createLogger } from '../../runtime/logger';
-import { startSmtpSink, type SmtpSink } from '../../runtime/smtpSink';
-import { databaseUrlFor, withPg } from '../../runtime/postgresClient';
+import { startApplication, type RunningApplication } from '../../bin/application';
+import { createLogger } from '../../platform/logger';
+import { startSmtpSink, type SmtpSink } from '../../dev/smtpSink';
+import { databaseUrlFor, withPg } from '../../platform/postgresClient';
 
 export interface TestProduct {
   app: RunningApplication;

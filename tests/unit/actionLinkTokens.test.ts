@@ -1,4 +1,4 @@
-import { actionLinkExpiry, readActionLinkToken, signActionLink } from '../../api/actionLinks/tokens';
+import { actionLinkExpiry, readActionLinkToken, signActionLink } from '../../platform/email/actionLinkTokens';
 
 const secret = 'a-test-secret-that-is-long-enough-0123456789';
 const claims = {

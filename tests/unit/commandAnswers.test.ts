@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { RecommendationWorkflows } from '../../api/recommendations/workflowGateway';
-import { ApiProblem } from '../../api/problem';
+import { ApiProblem } from '../../platform/http/problem';
 import type { RecommendationState } from '../../domain/lifecycle';
 import type { CommandRequest } from '../../workflows/messages';
 

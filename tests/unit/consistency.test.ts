@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { classify, describeRecord, differingFields, mapWithConcurrency, stableJson } from '../../api/consistency/compare';
 import { startPeriodicConsistencyCheck } from '../../api/consistency/periodic';
 import { ConsistencyCheck, type ConsistencyReport } from '../../api/consistency/service';
-import type { Logger } from '../../runtime/logger';
+import type { Logger } from '../../platform/logger';
 import type { WorkflowRecord } from '../../workflows/messages';
 import { reportAsText } from '../../api/consistency/text';
 import { initialState } from '../../domain/lifecycle/states';

@@ -1,4 +1,4 @@
-import { CHART_WIDTH, LABEL_ROOM, dashboardChart } from '../../web/dashboardChart';
+import { CHART_WIDTH, LABEL_ROOM, dashboardChart } from '../../api/dashboard/chart';
 
 /** The dashboard's chart: a zero is a bar of no width, every label is whole and inside the chart. */
 describe('the dashboard chart', () => {

@@ -1,4 +1,4 @@
-import { dueDateCalendarEvent } from '../../activities/emails/dueDateCalendar';
+import { dueDateCalendarEvent } from '../../platform/email/dueDateCalendar';
 
 describe('dueDateCalendarEvent', () => {
   const ics = dueDateCalendarEvent({

@@ -14,7 +14,7 @@ describe('import boundaries', () => {
   const lintAs = (filePath: string, text: string) => eslint(['--stdin', '--stdin-filename', filePath], text);
 
   it('hold across the tree', () => {
-    expect(eslint(['domain', 'workflows'])).toEqual([]);
+    expect(eslint(['domain', 'workflows', 'entities', 'platform', 'dev', 'activities', 'api'])).toEqual([]);
   }, 60_000);
 
   it('refuse I/O and feature code in a workflow, but not the types of its activities', () => {
@@ -36,5 +36,10 @@ describe('import boundaries', () => {
       "import { Recommendation } from '../../entities';\nimport { Client } from 'pg';\nimport { isIsoDate } from '../vocabulary';\nexport const used: unknown[] = [Recommendation, Client, isIsoDate];\n",
     );
     expect(found).toEqual([expect.stringMatching(/^domain\/lifecycle\/example.ts:1 .*domain\/ imports only domain\//), expect.stringMatching(/^domain\/lifecycle\/example.ts:2 .*domain\/ does no I\/O/)]);
+  }, 60_000);
+
+  it('refuse a feature or the wiring in platform/, and laptop-only code in a feature', () => {
+    expect(lintAs('platform/http/example.ts', "import { buildApp } from '../../api/server';\nexport const used = buildApp;\n")).toEqual([expect.stringMatching(/^platform\/http\/example.ts:1 .*platform\/ is shared infrastructure/)]);
+    expect(lintAs('api/people/example.ts', "import { startSmtpSink } from '../../dev/smtpSink';\nexport const used = startSmtpSink;\n")).toEqual([expect.stringMatching(/^api\/people\/example.ts:1 .*features know no wiring/)]);
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { acquireInstanceLock } from '../../runtime/instanceLock';
+import { acquireInstanceLock } from '../../dev/instanceLock';
 
 describe('acquireInstanceLock', () => {
   let dir: string;

@@ -1,6 +1,6 @@
 import { itemWords } from '../../activities/emails/nudgeEmail';
 import { itemLabel } from '../../domain/vocabulary';
-import { itemName } from '../../web/scrutiny';
+import { itemName } from '../../api/recommendations/scrutiny';
 
 /** Issue 18, bug 7: a reference that already starts with its kind ("Action 1") must not read "Action Action 1". */
 describe('naming an item by kind and reference', () => {

@@ -5,10 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
-import type { Identity } from '../../api/auth/identity';
-import { problemHandler } from '../../api/problem';
-import { startSmtpSink, type SmtpSink, type StoredMessage } from '../../runtime/smtpSink';
-import { createMailboxRouter, extractLinks, fromThisMachine, MAILBOX_HTML_CSP } from '../../web/mailbox';
+import type { Identity } from '../../platform/http/identity';
+import { problemHandler } from '../../platform/http/problem';
+import { startSmtpSink, type SmtpSink, type StoredMessage } from '../../dev/smtpSink';
+import { createMailboxRouter, extractLinks, fromThisMachine, MAILBOX_HTML_CSP } from '../../dev/mailbox';
 
 jest.setTimeout(30_000);
 

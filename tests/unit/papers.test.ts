@@ -1,14 +1,14 @@
-import type { ItemAsAt } from '../../papers/model';
-import { statusLine } from '../../papers/common';
-import { addMonths, dueDateHistoryWords, endOfAsAtDay, londonDate, shortMonthYear } from '../../papers/dates';
-import { buildOverview, categoryTable } from '../../papers/overview';
-import { buildQuarterly, quarterlyGroupOf, summaryTable } from '../../papers/quarterly';
+import type { ItemAsAt } from '../../api/papers/model';
+import { statusLine } from '../../api/papers/common';
+import { addMonths, dueDateHistoryWords, endOfAsAtDay, londonDate, shortMonthYear } from '../../api/papers/dates';
+import { buildOverview, categoryTable } from '../../api/papers/overview';
+import { buildQuarterly, quarterlyGroupOf, summaryTable } from '../../api/papers/quarterly';
 import type { RagStatus } from '../../domain/rag';
-import { itemRag, schemeColour } from '../../papers/rag';
-import { renderCsv } from '../../papers/render/csv';
-import { pdfSafe } from '../../papers/render/pdf';
-import { paperFilename, paperRequestProblem } from '../../papers/service';
-import { buildTracker } from '../../papers/tracker';
+import { itemRag, schemeColour } from '../../api/papers/rag';
+import { renderCsv } from '../../api/papers/render/csv';
+import { pdfSafe } from '../../api/papers/render/pdf';
+import { paperFilename, paperRequestProblem } from '../../api/papers/service';
+import { buildTracker } from '../../api/papers/tracker';
 import { paperDataAsAt } from '../fixtures/papers/fixture';
 import { people, SAMPLE_AS_AT, SAMPLE_PREVIOUS, sample } from '../fixtures/papers/sample';
 

@@ -1,5 +1,5 @@
 import { roles, type Role } from '../../domain/vocabulary';
-import { authorize, describePermission, isAllowed, mightBeAllowed, permissionNames, permissionTable } from '../../api/permissions';
+import { authorize, describePermission, isAllowed, mightBeAllowed, permissionNames, permissionTable } from '../../platform/http/permissions';
 
 const as = (...held: Role[]) => ({ person: { id: 'p', name: 'P', email: 'p@x', roles: held } });
 

@@ -1,6 +1,6 @@
 import type { RecommendationView } from '../../api/recommendations/service';
 import { initialState } from '../../domain/lifecycle/states';
-import { earlierRejections, evidenceRows, fileSize, progressUpdates } from '../../web/scrutiny';
+import { earlierRejections, evidenceRows, fileSize, progressUpdates } from '../../api/recommendations/scrutiny';
 
 const names: Record<string, string> = { lead: 'Nadia Haskins', owner: 'Tom Ellery', dcc: 'Simon Hartley' };
 const nameOf = (id: string | null) => (id ? (names[id] ?? 'Someone') : 'The system');

@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
-import { MAX_MESSAGE_BYTES, isMessageId, startSmtpSink, type SmtpSink } from '../../runtime/smtpSink';
+import { MAX_MESSAGE_BYTES, isMessageId, startSmtpSink, type SmtpSink } from '../../dev/smtpSink';
 
 jest.setTimeout(30_000);
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findTemporalCli, HOW_TO_INSTALL_TEMPORAL_CLI } from '../../runtime/temporalCli';
+import { findTemporalCli, HOW_TO_INSTALL_TEMPORAL_CLI } from '../../dev/temporalCli';
 
 describe('findTemporalCli', () => {
   let dir: string;

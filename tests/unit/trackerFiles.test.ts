@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { excerpt } from '../../api/files/excerpt';
+import { excerpt } from '../../platform/files/excerpt';
 import { defaultImportLimits, ImportLimitError, UnreadableFileError, type ImportLimits, type SheetRow } from '../../api/imports/limits';
 import { readRowsInWorker } from '../../api/imports/readInWorker';
 import { readTrackerRows } from '../../api/imports/spreadsheet';

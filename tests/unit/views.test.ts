@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { renderView, views } from '../../web/views';
+import { renderView, views } from '../../platform/web/views';
 
 describe('page templates', () => {
   it('compiles every template', () => {
-    const dir = path.join(__dirname, '../../web/templates');
+    const dir = path.join(__dirname, '../../platform/web/templates');
     const names = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.njk'));
     expect(names).toContain('layout.njk');
     for (const name of names) expect(() => views().getTemplate(name, true)).not.toThrow();

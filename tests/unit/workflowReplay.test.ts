@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import { workflowBundlerOptions, workflowsPath } from '../../runtime/workflowBundle';
+import { workflowBundlerOptions, workflowsPath } from '../../bin/workflowBundle';
 
 /**
  * Replays histories recorded from real runs (tests/replay/histories) through the current workflow code. A change

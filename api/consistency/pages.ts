@@ -1,0 +1,66 @@
+import { Router } from 'express';
+import { actingPersonOf } from '../../platform/http/actor';
+import { classificationLabels, classifications, type ConsistencyReport } from './';
+import { lifecycleStatusLabels } from '../../domain/lifecycle/states';
+import type { AdminContext } from '../administration/adminContext';
+
+const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'medium' });
+
+const record = (r: { status: keyof typeof lifecycleStatusLabels; version: number } | null) => (r ? `Version ${r.version}: ${lifecycleStatusLabels[r.status] ?? r.status}` : '—');
+
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** The banner after "Check now" or "Repair differences": success only when nothing is left to look into. */
+function banner(report: ConsistencyReport, done: 'checked' | 'repaired'): { text: string; success: boolean } {
+  const checked = `Checked ${count(report.checked, 'open item', 'open items')}`;
+  if (done === 'repaired' && report.differences.length) {
+    const repaired = report.differences.length - report.remaining;
+    return { text: `Repaired ${repaired} of ${count(report.differences.length, 'difference', 'differences')}.${report.remaining ? ` ${report.remaining} could not be repaired.` : ''}`, success: report.remaining === 0 };
+  }
+  if (report.remaining === 0) return { text: `${checked}: every workflow agrees with PostgreSQL.`, success: true };
+  return { text: `${checked}: ${count(report.remaining, 'differs', 'differ')} from PostgreSQL.`, success: false };
+}
+
+/** The report as the page shows it: labels and times written out, so the template only lays them out. */
+function view(report: ConsistencyReport) {
+  return {
+    checkedAt: londonTime.format(new Date(report.startedAt)),
+    took: report.durationMs < 1000 ? 'less than a second' : `${(report.durationMs / 1000).toFixed(1)} seconds`,
+    heal: report.heal,
+    checked: report.checked,
+    remaining: report.remaining,
+    healed: report.differences.length - report.remaining,
+    counts: classifications.map((c) => ({ label: classificationLabels[c], count: report.counts[c] })),
+    differences: report.differences.map((d) => ({
+      id: d.recommendationId,
+      item: `${d.reportTitle}, ${d.reference}`,
+      found: classificationLabels[d.class],
+      postgres: record(d.postgres),
+      workflow: record(d.workflow),
+      detail: d.detail ?? '',
+      outcome: d.repair === null ? 'Not repaired (report only)' : d.healed ? 'Repaired' : d.repair,
+      healed: d.healed,
+    })),
+  };
+}
+
+/** Whether each open item's workflow agrees with PostgreSQL: the last check, checking again, and repairing. */
+export function consistencyPages({ deps, render, guard }: AdminContext): Router {
+  const router = Router();
+  router.use(guard('consistency.manage'));
+
+  router.get('/', async (req, res) => {
+    const report = deps.consistency.lastReport;
+    const done = req.query.done === 'checked' || req.query.done === 'repaired' ? req.query.done : null;
+    await render(req, res, 'consistency.njk', { title: 'Workflows and PostgreSQL', report: report ? view(report) : null, banner: report && done ? banner(report, done) : null });
+  });
+  router.post('/', async (req, res) => {
+    await deps.consistency.check({ heal: false });
+    res.redirect(303, '/admin/consistency?done=checked');
+  });
+  router.post('/repair', async (req, res) => {
+    await deps.consistency.check({ heal: true, by: actingPersonOf(req.identity!) });
+    res.redirect(303, '/admin/consistency?done=repaired');
+  });
+  return router;
+}

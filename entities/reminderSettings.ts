@@ -1,0 +1,33 @@
+import type { EntityManager } from 'typeorm';
+import { defaultReminderPolicy, reminderPolicyWith, type ReminderPolicy } from '../domain/reminderPolicy';
+import { createWorkingCalendar, type WorkingCalendar } from '../domain/workingDays';
+import { ForceSetting } from './';
+import type { ReminderSettings } from '../domain/reminderPolicy';
+
+export const REMINDER_SETTINGS_KEY = 'reminders';
+
+/** The settings a stored value holds, with the defaults of docs/reminders.md for whatever it does not say. */
+export function reminderSettingsFrom(value: unknown): ReminderSettings {
+  const stored = (value ?? {}) as Partial<ReminderSettings>;
+  return {
+    policy: stored.policy ? reminderPolicyWith(stored.policy as ReminderPolicy) : reminderPolicyWith({}, defaultReminderPolicy),
+    closedDays: stored.closedDays ?? [],
+    committeeMeetings: stored.committeeMeetings ?? [],
+  };
+}
+
+/** The force's reminder settings as stored, or the defaults of docs/reminders.md while none are. */
+export async function loadReminderSettings(manager: EntityManager): Promise<ReminderSettings> {
+  const row = await manager.findOneBy(ForceSetting, { key: REMINDER_SETTINGS_KEY });
+  return reminderSettingsFrom(row?.value);
+}
+
+/** What the figures of an item (domain/figures.ts) are computed under: the force's policy and working calendar. */
+export interface FigureRules {
+  policy: ReminderPolicy;
+  calendar: WorkingCalendar;
+}
+
+export function figureRulesOf(settings: ReminderSettings): FigureRules {
+  return { policy: settings.policy, calendar: createWorkingCalendar({ extraClosedDays: settings.closedDays }) };
+}
