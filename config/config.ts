@@ -98,7 +98,7 @@ export const configSchema = z.object({
     .string()
     .regex(/^(loopback|linklocal|uniquelocal|\d{1,2}|[\d.:/a-f]+)(,\s*(loopback|linklocal|uniquelocal|[\d.:/a-f]+))*$/i, 'must be loopback, a subnet such as 10.0.0.0/8 (several separated by commas), or a number of proxy hops')
     .default('loopback'),
-  /** How often the API process compares every open item's workflow with PostgreSQL (report only); 0: never. */
+  /** How often the API process compares every open item's workflow with PostgreSQL (catching up those behind); 0: never. */
   CONSISTENCY_CHECK_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int('must be a whole number of minutes').min(0, 'must be 0 (off) or more').max(1440, 'must be at most 1440 (a day)').default(15),
   ACTION_LINK_DAYS: z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number of days').min(1, 'must be at least 1').max(60, 'must be at most 60').default(14),
 });

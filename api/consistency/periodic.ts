@@ -5,14 +5,15 @@ import type { ConsistencyCheck } from './service';
 export const CONSISTENCY_CHECK_EVERY_MS = 15 * 60 * 1000;
 
 /**
- * Runs the consistency check in the API process, a minute after start and then every `everyMs`, reporting only: the
- * metric and the admin page show what it found, and repairing stays a person's decision. Returns the stop function.
+ * Runs the consistency check in the API process, a minute after start and then every `everyMs`. A workflow behind
+ * PostgreSQL is made to catch up (it would on its next command anyway); any other difference is only reported, on the
+ * metric and the admin page, and repairing it stays a person's decision. Returns the stop function.
  */
 export function startPeriodicConsistencyCheck(check: ConsistencyCheck, logger: Logger, everyMs = CONSISTENCY_CHECK_EVERY_MS): () => Promise<void> {
   return runPeriodically(
     () =>
       check
-        .check({ heal: false })
+        .check({ heal: false, healBehind: true })
         .then((report) => {
           if (report.remaining > 0) {
             logger.warn(

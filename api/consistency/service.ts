@@ -107,14 +107,18 @@ export class ConsistencyCheck {
    * One check at a time: a caller arriving during a check joins it when it does at least what they asked (a repair
    * run also reports), and otherwise waits for it to end before starting its own.
    */
-  async check(options: { heal: boolean; by?: ActingPerson }): Promise<ConsistencyReport> {
+  /**
+   * `healBehind`: repair only workflows that are behind PostgreSQL (what a workflow does itself on its next command),
+   * as the periodic check does; any other difference waits for a person.
+   */
+  async check(options: { heal: boolean; healBehind?: boolean; by?: ActingPerson }): Promise<ConsistencyReport> {
     for (;;) {
       const running = this.inFlight;
       if (!running) break;
       if (running.heal || !options.heal) return running.report;
       await running.report.catch(() => undefined);
     }
-    const report = this.run(options.heal, options.by ?? CHECK_ACTOR);
+    const report = this.run(options.heal, options.by ?? CHECK_ACTOR, options.healBehind ?? false);
     const entry = { heal: options.heal, report };
     this.inFlight = entry;
     try {
@@ -125,7 +129,7 @@ export class ConsistencyCheck {
     }
   }
 
-  private async run(heal: boolean, by: ActingPerson): Promise<ConsistencyReport> {
+  private async run(heal: boolean, by: ActingPerson, healBehind: boolean): Promise<ConsistencyReport> {
     const started = this.now();
     const counts = Object.fromEntries(classifications.map((c) => [c, 0])) as Record<Classification, number>;
     const differences: ConsistencyDifference[] = [];
@@ -134,7 +138,7 @@ export class ConsistencyCheck {
       const rows = await this.openRows(after);
       if (rows.length === 0) break;
       after = rows[rows.length - 1]!.id;
-      const found = await mapWithConcurrency(rows, this.concurrency, (row) => this.examine(row, heal, by));
+      const found = await mapWithConcurrency(rows, this.concurrency, (row) => this.examine(row, heal, by, healBehind));
       for (const finding of found) {
         if (!finding) continue; // closed since the batch was read
         checked++;
@@ -154,7 +158,7 @@ export class ConsistencyCheck {
     };
   }
 
-  private async examine(listed: Row, heal: boolean, by: ActingPerson): Promise<{ class: Classification; difference: ConsistencyDifference | null } | null> {
+  private async examine(listed: Row, heal: boolean, by: ActingPerson, healBehind: boolean): Promise<{ class: Classification; difference: ConsistencyDifference | null } | null> {
     let row: Row | null = listed;
     let seen = await this.look(row);
     if (seen.class !== 'agrees') {
@@ -176,7 +180,7 @@ export class ConsistencyCheck {
       healed: false,
       repair: null,
     };
-    if (heal) Object.assign(difference, await this.repair(row, seen, by));
+    if (heal || (healBehind && seen.class === 'workflow_behind')) Object.assign(difference, await this.repair(row, seen, by));
     return { class: seen.class, difference };
   }
 

@@ -266,6 +266,7 @@ export class RecommendationService {
           { field: 'header.Idempotency-Key', message: 'already used for a different request' },
         ]);
       }
+      await this.catchUp(id, row, commandId);
       return this.viewAfter(id, by);
     }
     const problems: FieldProblem[] = [];
@@ -295,10 +296,26 @@ export class RecommendationService {
     } catch (error) {
       // Temporal's client re-sends an update whose answer a crash lost; the workflow, already past it, refuses the
       // copy. The receipt says whether this very request was recorded: if so, that is its answer.
-      if (error instanceof ApiProblem && (error.status === 409 || error.status === 412) && (await this.recordedAlready(id, commandId, command, by))) return this.viewAfter(id, by);
+      if (error instanceof ApiProblem && (error.status === 409 || error.status === 412) && (await this.recordedAlready(id, commandId, command, by))) {
+        await this.catchUp(id, row, commandId);
+        return this.viewAfter(id, by);
+      }
       throw error;
     }
     return this.viewAfter(id, by);
+  }
+
+  /**
+   * A receipt can exist while the workflow never heard of it: Temporal lost the update (a server crash before its
+   * workflow task was stored) after the worker had recorded it. The workflow then reads the record back and sends
+   * the transition's emails; until it has, the retry is not answered, so the client tries again.
+   */
+  private async catchUp(id: string, row: { state: RecommendationState; version: number }, commandId: string): Promise<void> {
+    try {
+      await this.workflows.resync(id, { state: row.state, version: row.version });
+    } catch {
+      throw ApiProblem.outcomeUnknown(commandId);
+    }
   }
 
   private async recordedAlready(id: string, commandId: string, command: LifecycleCommand, by: ActingPerson): Promise<boolean> {

@@ -5,7 +5,8 @@ import { createMailer } from '../../platform/email/mailer';
 import type { RecordTransitionOutcome } from '../../activities/recordTransition';
 import { calendarDateInLondon } from '../../domain/calendar';
 import { decide, type LifecycleCommand } from '../../domain/lifecycle';
-import { AuditEvent, Person, Recommendation } from '../../entities';
+import { AuditEvent, OutboundEmail, Person, Recommendation } from '../../entities';
+import { eventually } from '../support/eventually';
 import { commandUpdate, recordQuery, recommendationWorkflowId, type WorkflowRecord } from '../../workflows/messages';
 import { addCast, apiClient, type ApiClient } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
@@ -132,6 +133,30 @@ describe('a workflow task lost after its transition was recorded', () => {
     expect(retried.status).toBe(200);
     expect(await product.app.dataSource.manager.countBy(AuditEvent, { recommendationId: id, type: 'self_certified' })).toBe(1);
     expect((await row(id)).version).toBe(before.version + 1);
+  });
+
+  it('brings the workflow along when only the client retries (Temporal lost the update with its server)', async () => {
+    const id = await itemAwaitingSelfCertification(2);
+    const before = await row(id);
+    const command: LifecycleCommand = { type: 'selfCertify', signatory: 'DCC Simon Hartley' };
+    const key = await recordBehindTheWorkflowsBack(id, command, p.dcc);
+
+    const retried = await api.call<{ status: string }>('POST', `/api/recommendations/${id}/commands`, command, p.dcc.id, { 'idempotency-key': key });
+    expect(retried.status).toBe(200);
+    expect(retried.body.status).toBe('closed');
+    await expectOneTruth(id);
+    // The transition's emails, queued by the lost task, go out once the workflow has caught up.
+    await eventually(() => product.app.dataSource.manager.countBy(OutboundEmail, { recommendationId: id, status: 'pending' }), (pending) => pending === 0, { what: 'the emails of the recorded transition sent' });
+    expect(await product.app.dataSource.manager.countBy(AuditEvent, { recommendationId: id, type: 'self_certified' })).toBe(1);
+    expect((await row(id)).version).toBe(before.version + 1);
+  });
+
+  it('is caught up by the periodic consistency check when nobody retries', async () => {
+    const id = await itemAwaitingSelfCertification(3);
+    await recordBehindTheWorkflowsBack(id, { type: 'selfCertify', signatory: 'DCC Simon Hartley' }, p.dcc);
+    const report = await product.app.services.consistency.check({ heal: false, healBehind: true });
+    expect(report.differences.find((d) => d.recommendationId === id)).toMatchObject({ class: 'workflow_behind', healed: true });
+    await expectOneTruth(id);
   });
 
   it('answers success when Temporal re-sends an update the workflow already recorded and now refuses', async () => {
