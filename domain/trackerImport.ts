@@ -1,4 +1,5 @@
-import { chooseRoute, resolveApprover, type Delegation, type Person, type RoutingRule } from './approvalRouting';
+import { chooseRoute, resolveApprover, type Person, type RoutingRule } from './approvalRouting';
+import type { Delegation } from './delegation';
 import {
   initialState,
   invariantViolations,

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { approvingRoles, defaultRoutingRules, type Delegation, type RouteStep, type RoutingRule } from '../../domain/approvalRouting';
+import { approvingRoles, defaultRoutingRules, type RouteStep, type RoutingRule } from '../../domain/approvalRouting';
+import { standsInFor, type Delegation } from '../../domain/delegation';
 import type { Directory } from '../../domain/lifecycle';
 import type { Recommendation } from '../../entities';
 
@@ -63,6 +64,6 @@ export async function loadDecisionContext(dataSource: DataSource, item: Decision
       rules,
       item: { originator: item.report.originator, sourceKind: item.report.kind, department: item.department, itemKind: item.kind },
     },
-    delegatesFor: delegations.filter((d) => d.toId === actorId && d.startsOn <= today && today <= d.endsOn).map((d) => d.fromId),
+    delegatesFor: actorId ? standsInFor(actorId, delegations, today) : [],
   };
 }
