@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import { calendarDateInLondon } from '../domain/calendar';
 import { standIn, type Delegation } from '../domain/delegation';
-import type { Nudge } from '../domain/reminderPolicy';
+import type { Nudge } from '../domain/reminders/plan';
 import { figureCutoffs, figuresFrom, type FigureCutoffs } from '../domain/figures';
 import { AuditEvent, DigestEntry, OutboundEmail, Person, Recommendation } from '../entities';
 import { recordAudit, type AuditEntry } from '../entities/auditTrail';
