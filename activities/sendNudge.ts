@@ -5,6 +5,7 @@ import { standIn, type Delegation } from '../domain/delegation';
 import type { Nudge } from '../domain/reminders/plan';
 import { figureCutoffs, figuresFrom, type FigureCutoffs } from '../domain/figures';
 import { AuditEvent, DigestEntry, OutboundEmail, Person, Recommendation } from '../entities';
+import { delegationColumns } from '../entities/Delegation';
 import { recordAudit, type AuditEntry } from '../entities/auditTrail';
 import { batched } from './batching';
 import { dueDateCalendarEvent } from '../platform/email/dueDateCalendar';
@@ -190,7 +191,7 @@ async function recipientIds(
   let wanted = [...new Set(ids.filter((id): id is string => !!id))];
   if (followDelegations && wanted.length) {
     const delegations = (await tx.query(
-      `SELECT from_person_id AS "fromId", to_person_id AS "toId", to_char(starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(ends_on, 'YYYY-MM-DD') AS "endsOn" FROM delegations WHERE from_person_id = ANY($1::uuid[])`,
+      `SELECT ${delegationColumns} FROM delegations WHERE from_person_id = ANY($1::uuid[])`,
       [wanted],
     )) as Delegation[];
     wanted = [...new Set(wanted.map((id) => standIn(id, delegations, today)))];

@@ -10,6 +10,7 @@ import type { RagStatus } from '../../domain/rag';
 import type { WorkingCalendar } from '../../domain/workingDays';
 import { figureRulesOf, loadReminderSettings } from '../../entities/reminderSettings';
 import { AuditEvent, Person, Recommendation } from '../../entities';
+import { delegationColumns } from '../../entities/Delegation';
 import type { ActingPerson } from '../../platform/http/actor';
 import { ApiProblem, versionFromIfMatch, type FieldProblem } from '../../platform/http/problem';
 import type { AssignInput } from './schemas';
@@ -230,7 +231,7 @@ export class RecommendationService {
   async decidersFor(personId: string | null, today = calendarDateInLondon(Date.now())): Promise<string[]> {
     if (!personId) return [];
     const delegations = (await this.dataSource.query(
-      `SELECT from_person_id AS "fromId", to_person_id AS "toId", to_char(starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(ends_on, 'YYYY-MM-DD') AS "endsOn" FROM delegations WHERE to_person_id = $1`,
+      `SELECT ${delegationColumns} FROM delegations WHERE to_person_id = $1`,
       [personId],
     )) as Delegation[];
     return [personId, ...standsInFor(personId, delegations, today)];
