@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { IsNull } from 'typeorm';
 import { addCalendarDays, calendarDateInLondon, isoWeekday } from '../domain/calendar';
-import { applyOffset, sendInstant } from '../domain/reminderPolicy';
+import { applyOffset, sendInstant } from '../domain/reminders/offsets';
 import { createWorkingCalendar } from '../domain/workingDays';
 import { DigestEntry, OutboundEmail, Person } from '../entities';
 import { recordAudit } from '../entities/auditTrail';

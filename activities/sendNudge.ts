@@ -1,9 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import { calendarDateInLondon } from '../domain/calendar';
-import type { Nudge } from '../domain/reminderPolicy';
+import { standIn, type Delegation } from '../domain/delegation';
+import type { Nudge } from '../domain/reminders/plan';
 import { figureCutoffs, figuresFrom, type FigureCutoffs } from '../domain/figures';
-import { AuditEvent, Delegation, DigestEntry, OutboundEmail, Person, Recommendation } from '../entities';
+import { AuditEvent, DigestEntry, OutboundEmail, Person, Recommendation } from '../entities';
+import { delegationColumns } from '../entities/Delegation';
 import { recordAudit, type AuditEntry } from '../entities/auditTrail';
 import { batched } from './batching';
 import { dueDateCalendarEvent } from '../platform/email/dueDateCalendar';
@@ -188,11 +190,11 @@ async function recipientIds(
   }
   let wanted = [...new Set(ids.filter((id): id is string => !!id))];
   if (followDelegations && wanted.length) {
-    const active = await tx
-      .createQueryBuilder(Delegation, 'd')
-      .where('d.from_person_id IN (:...ids) AND d.starts_on <= :today AND d.ends_on >= :today', { ids: wanted, today })
-      .getMany();
-    wanted = [...new Set(wanted.map((id) => active.find((d) => d.fromPersonId === id)?.toPersonId ?? id))];
+    const delegations = (await tx.query(
+      `SELECT ${delegationColumns} FROM delegations WHERE from_person_id = ANY($1::uuid[])`,
+      [wanted],
+    )) as Delegation[];
+    wanted = [...new Set(wanted.map((id) => standIn(id, delegations, today)))];
   }
   return wanted;
 }

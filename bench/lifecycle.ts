@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { In } from 'typeorm';
 import { AuthService } from '../api/auth/service';
+import { defaultAuthSettings } from '../api/auth/settings';
 import type { Role } from '../domain/vocabulary';
 import { createDataSource } from '../entities/dataSource';
 import { OutboundEmail, Person, Recommendation } from '../entities';
@@ -351,19 +352,7 @@ async function main(): Promise<void> {
     };
     const administrator = await person('Alan Whitlock', 'administrator');
     // Tokens are stored as hashes, so any AuthService on the same database issues ones the API process accepts.
-    const auth = new AuthService(dataSource, {
-      sessionSecret: randomBytes(32).toString('hex'),
-      publicUrl: 'http://tracker.bench',
-      sessionHours: 12,
-      sessionIdleMinutes: 120,
-      maxFailures: 5,
-      lockoutMinutes: 15,
-      actionLinkDays: 14,
-      oidc: null,
-      adminEmails: [],
-      demoAccounts: null,
-      demoPassword: null,
-    });
+    const auth = new AuthService(dataSource, defaultAuthSettings('http://tracker.bench'));
     const issue = async (personId: string) => (await auth.issueApiToken({ personId, name: 'benchmark', expiresAt: null }, { id: null, label: 'Benchmark setup' })).token;
     bearerTokens.set('', await issue(administrator.id));
     for (const someone of [people.owner, people.lead, people.dcc]) bearerTokens.set(someone.id, await issue(someone.id));

@@ -12,11 +12,11 @@ import type { SmtpSink } from '../dev/smtpSink';
 import { startHousekeeping } from '../api/auth/housekeeping';
 import { PasswordLinkService } from '../api/auth/passwordLinks';
 import { AuthService, type AuthSettings } from '../api/auth/service';
+import { defaultAuthSettings } from '../api/auth/settings';
 import { createConsistencyCheck, type ConsistencyCheck } from '../api/consistency';
 import { startPeriodicConsistencyCheck } from '../api/consistency/periodic';
 import { PeopleService } from '../api/people/service';
 import { FirstRun } from '../api/setup/firstRun';
-import { randomToken } from '../platform/secrets';
 import { ReminderSettingsService } from '../api/administration/reminderSettings';
 import { EvidenceService } from '../api/evidence/service';
 import { ImportService } from '../api/imports/service';
@@ -127,20 +127,7 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
     cleanups.push(async () => mailer.close());
     const auth = new AuthService(
       dataSource,
-      {
-        sessionSecret: randomToken(),
-        publicUrl: options.publicUrl,
-        sessionHours: 12,
-        sessionIdleMinutes: 120,
-        maxFailures: 5,
-        lockoutMinutes: 15,
-        actionLinkDays: 14,
-        oidc: null,
-        adminEmails: [],
-        demoAccounts: null,
-        demoPassword: null,
-        ...options.auth,
-      },
+      { ...defaultAuthSettings(options.publicUrl), ...options.auth },
       { mailer, forceName: options.forceName },
     );
     const services = {

@@ -1,5 +1,6 @@
 import type { ClosureCategory, IsoDate, ItemKind, Role, SourceKind } from './vocabulary';
 import { roleLabels } from './vocabulary';
+import { activeDelegation, type Delegation } from './delegation';
 
 /**
  * Who must approve a closure (docs/lifecycle.md, "Approval routing"), as data and pure functions.
@@ -44,14 +45,6 @@ export interface Person {
   roles: Role[];
   active?: boolean;
   name?: string;
-}
-
-/** While a delegation is active (startsOn ≤ today ≤ endsOn, inclusive), `toId` acts for `fromId`. */
-export interface Delegation {
-  fromId: string;
-  toId: string;
-  startsOn: IsoDate;
-  endsOn: IsoDate;
 }
 
 export interface ResolutionInput {
@@ -181,24 +174,6 @@ export function describeStep(step: RouteStep): string {
     case 'person':
       return 'the named approver';
   }
-}
-
-/** The delegation in force for this person today, if any; when several overlap, the one that started last wins. */
-export function activeDelegation(personId: string, delegations: readonly Delegation[], today: IsoDate): Delegation | null {
-  let chosen: Delegation | null = null;
-  for (const delegation of delegations) {
-    if (delegation.fromId !== personId) continue;
-    if (delegation.startsOn > today || delegation.endsOn < today) continue;
-    if (delegation.toId === personId) continue;
-    if (
-      chosen === null ||
-      delegation.startsOn > chosen.startsOn ||
-      (delegation.startsOn === chosen.startsOn && delegation.toId < chosen.toId)
-    ) {
-      chosen = delegation;
-    }
-  }
-  return chosen;
 }
 
 const nameOf = (people: readonly Person[], id: string): string => people.find((person) => person.id === id)?.name ?? id;

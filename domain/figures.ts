@@ -4,8 +4,11 @@ import type { LifecycleStatus } from './lifecycle/states';
 import { lastOverdueDueDate, overdueFrom } from './overdue';
 import { proposedForClosureStatuses, workingStatuses } from './lifecycle/states';
 import type { RagStatus } from './vocabulary';
-import type { Offset, ReminderPolicy } from './reminderPolicy';
-import { applyOffset, defaultReminderPolicy, parseIsoDuration } from './reminderPolicy';
+import type { Offset } from './reminders/offsets';
+import type { ReminderPolicy } from './reminders/policy';
+import { parseIsoDuration } from './reminders/durations';
+import { applyOffset } from './reminders/offsets';
+import { defaultReminderPolicy } from './reminders/policy';
 import type { WorkingCalendar } from './workingDays';
 import { englandAndWalesCalendar } from './workingDays';
 

@@ -5,7 +5,7 @@ import type { WorkingCalendar } from './workingDays';
 /**
  * When an item becomes overdue (off target): the working day after its due date. Due on a Friday, overdue from the
  * Monday (the Tuesday after a bank-holiday Monday); never on the due date itself. The figures (./figures.ts) and the
- * off-target reminders (./reminderPolicy.ts) both start from here.
+ * off-target reminders (./reminders/plan.ts) both start from here.
  */
 export function overdueFrom(dueDate: IsoDate, calendar: WorkingCalendar): IsoDate {
   return calendar.nextWorkingDay(dueDate);

@@ -1,7 +1,7 @@
 import { ragStatuses, type IsoDate, type RagStatus } from './vocabulary';
 import type { Closure, RecommendationState } from './lifecycle/states';
-import type { ReminderPolicy } from './reminderPolicy';
-import { defaultReminderPolicy } from './reminderPolicy';
+import type { ReminderPolicy } from './reminders/policy';
+import { defaultReminderPolicy } from './reminders/policy';
 import type { WorkingCalendar } from './workingDays';
 import { englandAndWalesCalendar } from './workingDays';
 import { itemFigures } from './figures';

@@ -1,4 +1,5 @@
-import { chooseRoute, resolveApprover, type Delegation, type Person, type RoutingRule } from './approvalRouting';
+import { chooseRoute, resolveApprover, type Person, type RoutingRule } from './approvalRouting';
+import type { Delegation } from './delegation';
 import {
   initialState,
   invariantViolations,
@@ -434,16 +435,4 @@ export function importedHistory(
   fold();
   const problems = invariantViolations(state);
   return problems.length ? { steps: [], state: null, problems } : { steps, state, problems: [] };
-}
-
-/** The state an imported item starts in (the end of its imported history). */
-export function importedState(
-  recommendationId: string,
-  item: ImportedItem,
-  people: { ownerId: string | null; leadId: string | null },
-  today: IsoDate,
-  routing?: ImportRouting,
-): { state: RecommendationState | null; problems: string[] } {
-  const { state, problems } = importedHistory(recommendationId, item, people, today, routing);
-  return { state, problems };
 }

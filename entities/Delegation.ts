@@ -3,8 +3,7 @@ import type { IsoDate } from '../domain/vocabulary';
 import type { Person } from './Person';
 
 /**
- * While a delegation is active (starts_on ≤ today ≤ ends_on, inclusive) `to` approves for `from`; the lifecycle
- * reads these as its directory's delegations (domain/approvalRouting.ts).
+ * While a delegation is active (domain/delegation.ts) `to` approves for `from`; cancelling one deletes its row.
  */
 @Entity({ name: 'delegations' })
 @Index('IDX_delegations_from_person', ['fromPersonId', 'startsOn', 'endsOn'])
@@ -41,3 +40,6 @@ export class Delegation {
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
 }
+
+/** The columns that read a row as domain/delegation.ts's `Delegation`, to which every reader applies the rule. */
+export const delegationColumns = `from_person_id AS "fromId", to_person_id AS "toId", to_char(starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(ends_on, 'YYYY-MM-DD') AS "endsOn"`;

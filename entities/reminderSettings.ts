@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import { defaultReminderPolicy, reminderPolicyWith, type ReminderPolicy } from '../domain/reminderPolicy';
+import { defaultReminderPolicy, reminderPolicyWith, type ReminderPolicy } from '../domain/reminders/policy';
 import { createWorkingCalendar, type WorkingCalendar } from '../domain/workingDays';
 import { ForceSetting } from './';
-import type { ReminderSettings } from '../domain/reminderPolicy';
+import type { ReminderSettings } from '../domain/reminders/policy';
 
 export const REMINDER_SETTINGS_KEY = 'reminders';
 

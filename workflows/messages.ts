@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, Directory, LifecycleCommand, RecommendationState, RoutingItem, RoutingRule } from '../domain/lifecycle';
-import type { ReminderSettings } from '../domain/reminderPolicy';
+import type { ReminderSettings } from '../domain/reminders/policy';
 
 export type { ReminderSettings };
 import type { IsoDate } from '../domain/vocabulary';

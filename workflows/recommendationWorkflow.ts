@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import { calendarDateInLondon } from '../domain/calendar';
 import { decide, type CommandContext, type Decision, type RecommendationState } from '../domain/lifecycle';
-import { plannedNudges, type Nudge } from '../domain/reminderPolicy';
+import { plannedNudges, type Nudge } from '../domain/reminders/plan';
 import { createWorkingCalendar } from '../domain/workingDays';
 import type { Activities } from '../activities';
 import type { RecordedItem } from '../activities/recordTransition';

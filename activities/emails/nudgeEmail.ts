@@ -1,5 +1,5 @@
 import { formatLongDate } from '../../domain/calendar';
-import type { NudgeKind } from '../../domain/reminderPolicy';
+import type { NudgeKind } from '../../domain/reminders/plan';
 import { itemKindLabels, itemLabel, type ItemKind } from '../../domain/vocabulary';
 import { html } from '../../platform/web/html';
 import { framedEmail, quoted, type RenderedEmail } from '../../platform/email/renderedEmail';

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { loadReminderSettings, REMINDER_SETTINGS_KEY } from '../../entities/reminderSettings';
-import { defaultReminderPolicy, reminderPolicyProblems, type ReminderPolicy } from '../../domain/reminderPolicy';
+import { defaultReminderPolicy, reminderPolicyProblems, type ReminderPolicy } from '../../domain/reminders/policy';
 import { calendarDateInLondon } from '../../domain/calendar';
 import { createWorkingCalendar, workingCalendarProblems } from '../../domain/workingDays';
 import { ForceSetting, Recommendation } from '../../entities';

@@ -1,4 +1,5 @@
-import { oidcSettings, sessionSecret, type Config } from '../../config/config';
+import { loadConfig, oidcSettings, sessionSecret, type Config } from '../../config/config';
+import { randomToken } from '../../platform/secrets';
 import type { AuthSettings } from './service';
 
 /** Sign-in and email-link settings from the configuration (bin/ passes them to startApplication). */
@@ -16,4 +17,9 @@ export function authSettingsFromConfig(config: Config, demo: { accounts: AuthSet
     demoAccounts: demo?.accounts ?? null,
     demoPassword: demo?.password ?? null,
   };
+}
+
+/** The configuration's defaults with a fresh session secret and no identity provider: for a product started in code. */
+export function defaultAuthSettings(publicUrl: string): AuthSettings {
+  return { ...authSettingsFromConfig(loadConfig({ SESSION_SECRET: randomToken() })), publicUrl };
 }

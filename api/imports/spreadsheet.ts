@@ -1,5 +1,6 @@
 import { LimitCheck, type ImportLimits, type SheetRow } from './limits';
 import { readXlsxRows } from './xlsx';
+import { csvText } from '../../platform/csv';
 
 /**
  * The rows of an uploaded tracker that have something in them: a CSV file (RFC 4180: quotes, commas and line breaks
@@ -101,11 +102,5 @@ export function templateCsv(columns: readonly string[]): string {
     '',
     '01/10/2026',
   ];
-  return writeCsv([columns, example]);
-}
-
-/** Rows as CSV (RFC 4180: cells with quotes, commas or line breaks are quoted), the form `readCsvRows` reads. */
-export function writeCsv(rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]) => cells.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',');
-  return rows.map((row) => `${line(row)}\r\n`).join('');
+  return csvText([columns, example]);
 }

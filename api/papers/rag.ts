@@ -1,7 +1,7 @@
 import { describePeriod, figureCutoffs, figuresFrom, type FigureCutoffs, type ItemFigures } from '../../domain/figures';
 import type { RagStatus, SchemeAColour, SchemeBStatus } from '../../domain/rag';
 import { schemeADefinitions, schemeAColours, toSchemeA, toSchemeB } from '../../domain/rag';
-import { defaultReminderPolicy, type ReminderPolicy } from '../../domain/reminderPolicy';
+import { defaultReminderPolicy, type ReminderPolicy } from '../../domain/reminders/policy';
 import { englandAndWalesCalendar, type WorkingCalendar } from '../../domain/workingDays';
 import type { IsoDate } from '../../domain/vocabulary';
 import type { ItemAsAt } from './model';

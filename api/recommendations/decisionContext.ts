@@ -1,7 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { approvingRoles, defaultRoutingRules, type Delegation, type RouteStep, type RoutingRule } from '../../domain/approvalRouting';
+import { approvingRoles, defaultRoutingRules, type RouteStep, type RoutingRule } from '../../domain/approvalRouting';
+import { standsInFor, type Delegation } from '../../domain/delegation';
 import type { Directory } from '../../domain/lifecycle';
 import type { Recommendation } from '../../entities';
+import { delegationColumns } from '../../entities/Delegation';
 
 /** What the context needs to know of the item a command is for. */
 export type DecisionItem = Pick<Recommendation, 'ownerId' | 'leadId' | 'department' | 'kind'> & { report: Pick<Recommendation['report'], 'originator' | 'kind'> };
@@ -32,7 +34,7 @@ export async function loadApprovalDirectory(dataSource: Pick<DataSource, 'query'
   const [row] = (await dataSource.query(
     `WITH rules AS (SELECT id, priority, match, steps FROM routing_rules WHERE active),
           current_delegations AS (
-            SELECT from_person_id AS "fromId", to_person_id AS "toId", to_char(starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(ends_on, 'YYYY-MM-DD') AS "endsOn"
+            SELECT ${delegationColumns}
               FROM delegations WHERE $1::date IS NULL OR ends_on >= $1::date)
      SELECT
        (SELECT coalesce(json_agg(r ORDER BY r.priority DESC, r.id), '[]') FROM rules r) AS rules,
@@ -63,6 +65,6 @@ export async function loadDecisionContext(dataSource: DataSource, item: Decision
       rules,
       item: { originator: item.report.originator, sourceKind: item.report.kind, department: item.department, itemKind: item.kind },
     },
-    delegatesFor: delegations.filter((d) => d.toId === actorId && d.startsOn <= today && today <= d.endsOn).map((d) => d.fromId),
+    delegatesFor: actorId ? standsInFor(actorId, delegations, today) : [],
   };
 }

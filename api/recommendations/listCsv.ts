@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { RecommendationListQuery } from './listQuery';
 import { writeChunk } from '../../platform/http/streaming';
+import { csvLine } from '../../platform/csv';
 import type { RecommendationListItem } from './service';
 import { ragLabel } from '../../domain/rag';
 
@@ -10,18 +11,10 @@ export const CSV_PAGE_SIZE = 200;
 /** RAG, at risk and overdue are today's figures (domain/figures.ts), as the list page and the dashboard show them. */
 const HEADER = ['Report', 'Reference', 'Kind', 'Status', 'Owner', 'Lead', 'Department', 'Due date', 'RAG', 'At risk', 'Overdue', 'Working days overdue'];
 
-/** Quotes what CSV needs quoted, and neutralises a leading = + - @ so a spreadsheet never runs a cell as a formula. */
-function cell(value: string): string {
-  const formula = /^[=+\-@]/.test(value);
-  return /[",\n\r]/.test(value) || formula ? `"${(formula ? `'${value}` : value).replace(/"/g, '""')}"` : value;
-}
-
-const line = (values: string[]) => `${values.map(cell).join(',')}\r\n`;
-
 const yesNo = (value: boolean) => (value ? 'yes' : 'no');
 
 const row = (r: RecommendationListItem) =>
-  line([
+  csvLine([
     `${r.report.originator}: ${r.report.title}`,
     r.reference,
     r.kind,
@@ -33,7 +26,7 @@ const row = (r: RecommendationListItem) =>
     ragLabel(r.rag),
     yesNo(r.atRisk),
     yesNo(r.overdue),
-    String(r.workingDaysOverdue),
+    r.workingDaysOverdue,
   ]);
 
 type Search = (query: RecommendationListQuery) => Promise<{ items: RecommendationListItem[]; nextCursor: string | null }>;
@@ -46,7 +39,7 @@ type Search = (query: RecommendationListQuery) => Promise<{ items: Recommendatio
 export async function streamRecommendationsCsv(req: Request, res: Response, query: RecommendationListQuery, search: Search): Promise<void> {
   res.type('text/csv').attachment('recommendations.csv').set('Cache-Control', 'no-store');
   try {
-    await writeChunk(res, line(HEADER));
+    await writeChunk(res, csvLine(HEADER));
     let cursor: string | undefined;
     do {
       const page = await search({ ...query, limit: CSV_PAGE_SIZE, cursor });

@@ -71,7 +71,7 @@ function statusCell(r: RecommendationListItem): Cell {
   return tags.length ? { html: `${escapeHtml(r.statusLabel)} ${tags.join(' ')}` } : { text: r.statusLabel };
 }
 
-/** The reminders that escalate an item (domain/reminderPolicy.ts), as the dashboard names them. */
+/** The reminders that escalate an item (domain/reminders/plan.ts), as the dashboard names them. */
 const escalationLabels = {
   off_target_dcc: 'Overdue: escalated to the DCC',
   off_target_repeat: 'Overdue: weekly escalation',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { commandFingerprint } from '../../entities/commandFingerprint';
 import { calendarDateInLondon } from '../../domain/calendar';
+import { standsInFor, type Delegation } from '../../domain/delegation';
 import { availableCommands, commandsIndependentOfDirectory, describeStatus, type LifecycleCommand, type LifecycleCommandType, type RecommendationState } from '../../domain/lifecycle';
 import type { Role } from '../../domain/vocabulary';
 import { figureCutoffs, figuresFrom, type FigureCutoffs, type ItemFigures } from '../../domain/figures';
@@ -9,6 +10,7 @@ import type { RagStatus } from '../../domain/rag';
 import type { WorkingCalendar } from '../../domain/workingDays';
 import { figureRulesOf, loadReminderSettings } from '../../entities/reminderSettings';
 import { AuditEvent, Person, Recommendation } from '../../entities';
+import { delegationColumns } from '../../entities/Delegation';
 import type { ActingPerson } from '../../platform/http/actor';
 import { ApiProblem, versionFromIfMatch, type FieldProblem } from '../../platform/http/problem';
 import type { AssignInput } from './schemas';
@@ -228,8 +230,11 @@ export class RecommendationService {
   /** The person and everyone they stand in for today through a delegation: whose approval steps they may decide. */
   async decidersFor(personId: string | null, today = calendarDateInLondon(Date.now())): Promise<string[]> {
     if (!personId) return [];
-    const rows = (await this.dataSource.query(`SELECT from_person_id AS id FROM delegations WHERE to_person_id = $1 AND starts_on <= $2 AND ends_on >= $2`, [personId, today])) as { id: string }[];
-    return [personId, ...rows.map((r) => r.id)];
+    const delegations = (await this.dataSource.query(
+      `SELECT ${delegationColumns} FROM delegations WHERE to_person_id = $1`,
+      [personId],
+    )) as Delegation[];
+    return [personId, ...standsInFor(personId, delegations, today)];
   }
 
   async list(): Promise<Recommendation[]> {

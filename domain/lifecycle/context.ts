@@ -1,5 +1,6 @@
 import type { Role, IsoDate } from '../vocabulary';
-import type { Delegation, Person, RoutingItem, RoutingRule } from '../approvalRouting';
+import type { Person, RoutingItem, RoutingRule } from '../approvalRouting';
+import type { Delegation } from '../delegation';
 import type { RecommendationState } from './states';
 import type { LifecycleEventData } from './events';
 

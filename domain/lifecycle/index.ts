@@ -11,7 +11,8 @@ import { accept, addPart, amendEvidence, amendText, clearAtRisk, flagAtRisk, pos
 
 export * from './states';
 export * from './events';
-export type { Delegation, Person, RouteStep, RoutingItem, RoutingRule } from '../approvalRouting';
+export type { Person, RouteStep, RoutingItem, RoutingRule } from '../approvalRouting';
+export type { Delegation } from '../delegation';
 export * from './context';
 export { hmicfrsOutcomes, type HmicfrsOutcome } from './closure';
 export type { CommandForm, FormField } from './command';

@@ -2,7 +2,7 @@ import { addCalendarDays, calendarDateInLondon } from '../../domain/calendar';
 import { atRiskHorizon, itemFigures, type ItemFigures } from '../../domain/figures';
 import type { RecommendationState } from '../../domain/lifecycle/states';
 import { ragLabel } from '../../domain/rag';
-import { reminderPolicyWith, type ReminderPolicy } from '../../domain/reminderPolicy';
+import { reminderPolicyWith, type ReminderPolicy } from '../../domain/reminders/policy';
 import { createWorkingCalendar } from '../../domain/workingDays';
 import type { Person } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';

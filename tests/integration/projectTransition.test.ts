@@ -5,6 +5,7 @@ import { createMailer } from '../../platform/email/mailer';
 import { projectTransition, type ProjectedTransition } from '../../activities/projectTransition';
 import { projectedTransition, type RecordTransitionInput } from '../../activities/recordTransition';
 import { defaultRoutingRules } from '../../domain/approvalRouting';
+import { standsInFor } from '../../domain/delegation';
 import * as lifecycleEvents from '../../domain/lifecycle/events';
 import { decide, type Actor, type Delegation, type LifecycleCommand, type RecommendationState, type RoutingItem } from '../../domain/lifecycle';
 import type { IsoDate, Role } from '../../domain/vocabulary';
@@ -136,7 +137,7 @@ describe('projections of lifecycle transitions', () => {
     const actor: Actor = {
       personId: by.id,
       roles: by.roles,
-      delegatesFor: delegations.filter((d) => d.toId === by.id && d.startsOn <= today && today <= d.endsOn).map((d) => d.fromId),
+      delegatesFor: standsInFor(by.id, delegations, today),
     };
     const decision = decide(target.state, command, {
       actor,

@@ -7,7 +7,7 @@ import { createActivities } from '../../activities';
 import { createMailer } from '../../platform/email/mailer';
 import { calendarDateInLondon } from '../../domain/calendar';
 import { decide, type LifecycleCommand } from '../../domain/lifecycle';
-import { reminderPolicyWith } from '../../domain/reminderPolicy';
+import { reminderPolicyWith } from '../../domain/reminders/policy';
 import { type Person, Recommendation } from '../../entities';
 import { findTemporalCli } from '../../dev/temporalCli';
 import { commandUpdate, recommendationWorkflowId } from '../../workflows/messages';

@@ -1,7 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
 import { createMailer } from '../../platform/email/mailer';
-import { defaultReminderPolicy, reminderPolicyWith } from '../../domain/reminderPolicy';
+import { defaultReminderPolicy, reminderPolicyWith } from '../../domain/reminders/policy';
 import { AuditEvent, DigestEntry } from '../../entities';
 import { nextNudgeQuery, recommendationWorkflowId } from '../../workflows/messages';
 import { reminderDigestWorkflowId } from '../../workflows/reminderDigestWorkflow';

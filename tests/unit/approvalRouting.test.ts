@@ -1,5 +1,5 @@
+import type { Delegation } from '../../domain/delegation';
 import {
-  activeDelegation,
   chooseRoute,
   defaultRoutingRules,
   describeStep,
@@ -8,7 +8,6 @@ import {
   routingRuleProblems,
   ruleMatches,
   ruleSpecificity,
-  type Delegation,
   type Person,
   type ResolutionInput,
   type RoutingRule,
@@ -249,19 +248,6 @@ describe('resolveApprover', () => {
       reason:
         'no one can approve this step: every Deputy Chief Constable is ruled out: DCC Dora Quinn owns this recommendation and cannot approve it; DCC Dylan Fox has already approved another step of this chain',
     });
-  });
-});
-
-describe('activeDelegation', () => {
-  it('picks the delegation that started last when several overlap, and ignores delegations to oneself', () => {
-    const delegations: Delegation[] = [
-      { fromId: 'lena', toId: 'dan', startsOn: '2025-03-01', endsOn: '2025-03-31' },
-      { fromId: 'lena', toId: 'dora', startsOn: '2025-03-05', endsOn: '2025-03-20' },
-      { fromId: 'lena', toId: 'lena', startsOn: '2025-03-09', endsOn: '2025-03-20' },
-    ];
-    expect(activeDelegation('lena', delegations, '2025-03-10')?.toId).toBe('dora');
-    expect(activeDelegation('lena', delegations, '2025-03-25')?.toId).toBe('dan');
-    expect(activeDelegation('dan', delegations, '2025-03-10')).toBeNull();
   });
 });
 

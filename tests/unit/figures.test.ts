@@ -4,7 +4,8 @@ import { addCalendarDays } from '../../domain/calendar';
 import { atRiskHorizon, describePeriod, figureCutoffs, figuresFrom, firstReminderOn, itemFigures, overdueFrom, type FigureSubject } from '../../domain/figures';
 import { workingStatuses, type LifecycleStatus } from '../../domain/lifecycle/states';
 import { ragStatus } from '../../domain/rag';
-import { defaultReminderPolicy, offTargetMoment, plannedNudges, reminderPolicyProblems, reminderPolicyWith } from '../../domain/reminderPolicy';
+import { defaultReminderPolicy, reminderPolicyProblems, reminderPolicyWith } from '../../domain/reminders/policy';
+import { offTargetMoment, plannedNudges } from '../../domain/reminders/plan';
 import { initialState, type RecommendationState } from '../../domain/lifecycle/states';
 import { createWorkingCalendar, englandAndWalesCalendar } from '../../domain/workingDays';
 

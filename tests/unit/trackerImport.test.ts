@@ -1,5 +1,5 @@
 import { defaultRoutingRules } from '../../domain/approvalRouting';
-import { importedHistory, importedState, mapHeaders, readDate, readImportRow } from '../../domain/trackerImport';
+import { importedHistory, mapHeaders, readDate, readImportRow } from '../../domain/trackerImport';
 
 describe('tracker import rules', () => {
   it("maps the template's columns and the seeds' usual headers, and reports unknown ones", () => {
@@ -37,7 +37,7 @@ describe('tracker import rules', () => {
     expect(problems).toEqual([]);
     expect(item).toMatchObject({ status: 'in_progress', kind: 'action', category: 2, ownerEmail: 'sarah.lindqvist@example.police.uk', dueDate: '2027-07-31', earlierDueDates: ['2027-04-30', '2027-05-31'] });
     expect(item!.report).toMatchObject({ kind: 'internal_audit', originator: 'Mazars' });
-    const { state } = importedState('rec-1', item!, { ownerId: 'owner', leadId: 'lead' }, '2026-11-23');
+    const { state } = importedHistory('rec-1', item!, { ownerId: 'owner', leadId: 'lead' }, '2026-11-23');
     expect(state!.dueDateHistory.map((d) => [d.dueDate, d.kind])).toEqual([
       ['2027-04-30', 'set'],
       ['2027-05-31', 'extension'],
@@ -63,13 +63,13 @@ describe('tracker import rules', () => {
 
   it('starts closed and not-for-the-force items in sound states', () => {
     const closed = readImportRow(2, { 'Report title': 'T', Originator: 'HMICFRS', Reference: '1', Text: 'x', Status: 'Closed', Category: '2' }).item!;
-    expect(importedState('r', closed, { ownerId: null, leadId: null }, '2026-11-23').state!.closure).toMatchObject({ how: 'self_certified' });
+    expect(importedHistory('r', closed, { ownerId: null, leadId: null }, '2026-11-23').state!.closure).toMatchObject({ how: 'self_certified' });
     const signedOff = readImportRow(2, { 'Report title': 'T', Originator: 'HMICFRS', Reference: '1', Text: 'x', Status: 'Complete', Category: '3' }).item!;
-    expect(importedState('r', signedOff, { ownerId: null, leadId: null }, '2026-11-23').state!.closure).toMatchObject({ how: 'signed_off_by_hmicfrs' });
+    expect(importedHistory('r', signedOff, { ownerId: null, leadId: null }, '2026-11-23').state!.closure).toMatchObject({ how: 'signed_off_by_hmicfrs' });
     const unknown = readImportRow(2, { 'Report title': 'T', Originator: 'HMICFRS', Reference: '1', Text: 'x', Status: 'Closed' }).item!;
-    expect(importedState('r', unknown, { ownerId: null, leadId: null }, '2026-11-23').problems[0]).toMatch(/needs its closure category/);
+    expect(importedHistory('r', unknown, { ownerId: null, leadId: null }, '2026-11-23').problems[0]).toMatch(/needs its closure category/);
     const national = readImportRow(2, { 'Report title': 'T', Originator: 'HMICFRS', Reference: '2', Text: 'x', 'For the force': 'no', 'Addressed to': 'NPCC' }).item!;
-    expect(importedState('r', national, { ownerId: null, leadId: null }, '2026-11-23').state).toMatchObject({ status: 'not_for_the_force', notForTheForceReason: 'Addressed to NPCC' });
+    expect(importedHistory('r', national, { ownerId: null, leadId: null }, '2026-11-23').state).toMatchObject({ status: 'not_for_the_force', notForTheForceReason: 'Addressed to NPCC' });
   });
   describe('an item imported part-way through its life', () => {
     const base = {
@@ -113,15 +113,15 @@ describe('tracker import rules', () => {
     });
 
     it('reads "self-certified" by the category, and dates the letter and the submission to HMICFRS', () => {
-      expect(importedState('r', read({ Status: 'Self-certified', 'Status since': '01/08/2023' }), people, '2026-11-23', routing).state).toMatchObject({ status: 'self_certified', selfCertification: { signedOn: '2023-08-01' } });
-      expect(importedState('r', read({ Status: 'Self-certified', Category: '2', 'Status since': '01/08/2023' }), people, '2026-11-23', routing).state).toMatchObject({ status: 'closed', closure: { how: 'self_certified', on: '2023-08-01' } });
-      expect(importedState('r', read({ Status: 'Submitted to HMICFRS', 'Status since': '01/09/2023' }), people, '2026-11-23', routing).state).toMatchObject({ status: 'awaiting_hmicfrs_sign_off', hmicfrs: { submittedOn: '2023-09-01' }, approval: { current: 2 } });
+      expect(importedHistory('r', read({ Status: 'Self-certified', 'Status since': '01/08/2023' }), people, '2026-11-23', routing).state).toMatchObject({ status: 'self_certified', selfCertification: { signedOn: '2023-08-01' } });
+      expect(importedHistory('r', read({ Status: 'Self-certified', Category: '2', 'Status since': '01/08/2023' }), people, '2026-11-23', routing).state).toMatchObject({ status: 'closed', closure: { how: 'self_certified', on: '2023-08-01' } });
+      expect(importedHistory('r', read({ Status: 'Submitted to HMICFRS', 'Status since': '01/09/2023' }), people, '2026-11-23', routing).state).toMatchObject({ status: 'awaiting_hmicfrs_sign_off', hmicfrs: { submittedOn: '2023-09-01' }, approval: { current: 2 } });
     });
 
     it('says why it cannot be imported as the tracker says', () => {
-      expect(importedState('r', read({ Status: 'Awaiting approval', 'Approval step': '3', 'Status since': '10/07/2023' }), people, '2026-11-23', routing).problems).toEqual(['its approval route has 2 steps, so it cannot wait at step 3']);
-      expect(importedState('r', read({ Status: 'Awaiting approval', 'Status since': '10/07/2023' }), people, '2026-11-23', { ...routing, people: [] }).problems[0]).toMatch(/^step 1 of its approval route: no one can approve/);
-      expect(importedState('r', read({ Status: 'In progress', 'Status since': '10/07/2027' }), people, '2026-11-23', routing).problems).toEqual(['its dates must not be after today (2027-07-10)']);
+      expect(importedHistory('r', read({ Status: 'Awaiting approval', 'Approval step': '3', 'Status since': '10/07/2023' }), people, '2026-11-23', routing).problems).toEqual(['its approval route has 2 steps, so it cannot wait at step 3']);
+      expect(importedHistory('r', read({ Status: 'Awaiting approval', 'Status since': '10/07/2023' }), people, '2026-11-23', { ...routing, people: [] }).problems[0]).toMatch(/^step 1 of its approval route: no one can approve/);
+      expect(importedHistory('r', read({ Status: 'In progress', 'Status since': '10/07/2027' }), people, '2026-11-23', routing).problems).toEqual(['its dates must not be after today (2027-07-10)']);
       expect(readImportRow(2, { ...base, Status: 'In progress', 'Approval step': '2' }).problems).toEqual([{ row: 2, column: 'Approval step', message: 'only an item awaiting approval waits at an approval step' }]);
     });
   });

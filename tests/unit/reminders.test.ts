@@ -11,24 +11,16 @@ import {
 import type { ClosureCategory } from '../../domain/vocabulary';
 import { calendarDateInLondon } from '../../domain/calendar';
 import { createWorkingCalendar, englandAndWalesCalendar } from '../../domain/workingDays';
-import {
-  committeeUpdateOutstanding,
-  committeeUpdateRequests,
-  defaultReminderPolicy,
-  isOpenForCommittee,
-  isoDurationProblem,
-  nextNudge,
-  overdueHmicfrsSignOffs,
-  parseIsoDuration,
-  plannedNudges,
-  reminderPolicyProblems,
-  reminderPolicyWith,
-  type Nudge,
-  type ReminderPolicy,
-} from '../../domain/reminderPolicy';
+import { isoDurationProblem, parseIsoDuration } from '../../domain/reminders/durations';
+import { defaultReminderPolicy, reminderPolicyProblems, reminderPolicyWith, type ReminderPolicy } from '../../domain/reminders/policy';
+import { hmicfrsWaitingSince, plannedNudges, type Nudge } from '../../domain/reminders/plan';
+import { committeeUpdateRequests, isOpenForCommittee } from '../../domain/reminders/committee';
 import { atRiskHorizon, ragStatus, toSchemeA, toSchemeB } from '../../domain/rag';
 
 const calendar = englandAndWalesCalendar;
+
+/** The earliest nudge still to come, as the workflow takes it from the plan. */
+const firstPlanned = (...args: Parameters<typeof plannedNudges>): Nudge | null => plannedNudges(...args)[0] ?? null;
 const policy = defaultReminderPolicy;
 
 const directory: Directory = {
@@ -160,10 +152,10 @@ describe('due-date reminders and the off-target chain', () => {
   });
 
   it('plans only reminders still to come', () => {
-    expect(nextNudge(item, policy, calendar, '2027-03-10T09:00:00Z')?.key).toBe('due:2027-03-31:-7wd');
+    expect(firstPlanned(item, policy, calendar, '2027-03-10T09:00:00Z')?.key).toBe('due:2027-03-31:-7wd');
     // At the very moment a reminder is due it is no longer "to come": the workflow that slept until it sends it.
-    expect(nextNudge(item, policy, calendar, '2027-03-18T08:00:00.000Z')?.key).toBe('due:2027-03-31:-1wd');
-    expect(nextNudge(item, policy, calendar, '2027-03-18T07:59:59.999Z')?.key).toBe('due:2027-03-31:-7wd');
+    expect(firstPlanned(item, policy, calendar, '2027-03-18T08:00:00.000Z')?.key).toBe('due:2027-03-31:-1wd');
+    expect(firstPlanned(item, policy, calendar, '2027-03-18T07:59:59.999Z')?.key).toBe('due:2027-03-31:-7wd');
   });
 
   it('tells owner and lead the day after, the DCC five working days later, then repeats weekly over bank holidays', () => {
@@ -171,7 +163,7 @@ describe('due-date reminders and the off-target chain', () => {
     const sent: string[] = [];
     let now = '2027-03-31T12:00:00Z';
     for (let index = 0; index < 6; index += 1) {
-      const nudge = nextNudge(item, policy, calendar, now)!;
+      const nudge = firstPlanned(item, policy, calendar, now)!;
       sent.push(`${nudge.at} ${nudge.kind} ${nudge.recipients} ${nudge.key}`);
       now = nudge.at;
     }
@@ -187,12 +179,12 @@ describe('due-date reminders and the off-target chain', () => {
   });
 
   it('finds the next repeat of a chase that has run for years, with the same key whenever it is asked', () => {
-    const later = nextNudge(item, policy, calendar, '2030-06-12T10:00:00Z')!;
+    const later = firstPlanned(item, policy, calendar, '2030-06-12T10:00:00Z')!;
     expect(later.kind).toBe('off_target_repeat');
     expect(later.at > '2030-06-12T10:00:00Z').toBe(true);
     expect(Date.parse(later.at) - Date.parse('2030-06-12T10:00:00Z')).toBeLessThanOrEqual(10 * 86_400_000);
     const justBefore = new Date(Date.parse(later.at) - 1).toISOString();
-    expect(nextNudge(item, policy, calendar, justBefore)).toEqual(later);
+    expect(firstPlanned(item, policy, calendar, justBefore)).toEqual(later);
     const repeat = Number(later.key.split(':').pop());
     // Counted afresh from the DCC's notice on 8 April 2027, the repeat lands on the same day.
     expect(calendar.addWorkingDays('2027-04-08', 5 * repeat)).toBe(later.at.slice(0, 10));
@@ -264,7 +256,7 @@ describe('due-date reminders and the off-target chain', () => {
   it('plans nothing for closed items, items not for the force, logged items, or items waiting for self-certification', () => {
     const closed = run(item, { type: 'markNoLongerRelevant', reason: 'Superseded by national guidance' }, admin, '2027-03-10');
     expect(plannedNudges(closed, policy, calendar, '2027-03-10T12:00:00Z')).toEqual([]);
-    expect(nextNudge(closed, policy, calendar, '2027-03-10T12:00:00Z')).toBeNull();
+    expect(firstPlanned(closed, policy, calendar, '2027-03-10T12:00:00Z')).toBeNull();
     const notForUs = run(initialState('rec-2'), { type: 'markNotForTheForce', reason: 'For the Home Office' }, admin, '2027-03-10');
     expect(plannedNudges(notForUs, policy, calendar, '2027-03-10T12:00:00Z')).toEqual([]);
     expect(plannedNudges(initialState('rec-3'), policy, calendar, '2027-03-10T12:00:00Z')).toEqual([]);
@@ -331,7 +323,7 @@ describe('approval chases', () => {
     ]);
     // An instant from another day belongs to another step and is ignored.
     const stale = { approvalStepOpenedAt: '2027-03-19T14:03:07.250Z' };
-    expect(nextNudge(evidenced, fast, calendar, '2027-03-22T07:00:00Z', { anchors: stale })?.at).toBe('2027-03-22T08:00:05.000Z');
+    expect(firstPlanned(evidenced, fast, calendar, '2027-03-22T07:00:00Z', { anchors: stale })?.at).toBe('2027-03-22T08:00:05.000Z');
   });
 });
 
@@ -339,7 +331,7 @@ describe('durations for due dates and HMICFRS', () => {
   it('counts reminders in seconds before the due date’s send time', () => {
     const fast = reminderPolicyWith({ dueReminders: [{ duration: 'PT5S' }] });
     const due = inProgress('2027-03-31');
-    expect(nextNudge(due, fast, calendar, '2027-03-31T06:00:00Z')).toMatchObject({
+    expect(firstPlanned(due, fast, calendar, '2027-03-31T06:00:00Z')).toMatchObject({
       at: '2027-03-31T06:59:55.000Z',
       kind: 'due_reminder',
       key: 'due:2027-03-31:-PT5S',
@@ -349,7 +341,7 @@ describe('durations for due dates and HMICFRS', () => {
   it('moves a calendar-period reminder back onto a working day', () => {
     // A week before Monday 5 April 2027 is Easter Monday; the reminder goes on the Thursday before Good Friday.
     const weekly = reminderPolicyWith({ dueReminders: [{ duration: 'P1W' }] });
-    expect(nextNudge(inProgress('2027-04-05'), weekly, calendar, '2027-01-04T12:00:00Z')?.at).toBe('2027-03-25T08:00:00.000Z');
+    expect(firstPlanned(inProgress('2027-04-05'), weekly, calendar, '2027-01-04T12:00:00Z')?.at).toBe('2027-03-25T08:00:00.000Z');
   });
 
   function withHmicfrs(submittedOn: string): RecommendationState {
@@ -369,15 +361,15 @@ describe('durations for due dates and HMICFRS', () => {
     expect(ragStatus(submitted, '2027-09-01')).toBe('proposed_for_closure');
   });
 
-  it('lists the items waiting on HMICFRS too long, longest first', () => {
-    const older = { ...withHmicfrs('2027-04-01'), recommendationId: 'rec-old' };
-    const newer = { ...withHmicfrs('2027-05-28'), recommendationId: 'rec-new' };
-    const working = inProgress('2027-12-31');
-    expect(overdueHmicfrsSignOffs([newer, working, older], '2027-08-31', policy, calendar)).toEqual([
-      { recommendationId: 'rec-old', status: 'awaiting_hmicfrs_sign_off', waitingSince: '2027-04-01', overdueFrom: '2027-07-01', workingDaysWaiting: 105 },
-      { recommendationId: 'rec-new', status: 'awaiting_hmicfrs_sign_off', waitingSince: '2027-05-28', overdueFrom: '2027-08-31', workingDaysWaiting: 65 },
+  it('counts the wait from the submission, and not while the work is with the owner', () => {
+    const older = withHmicfrs('2027-04-01');
+    expect(hmicfrsWaitingSince(older)).toBe('2027-04-01');
+    expect(plannedNudges(older, policy, calendar, '2027-04-01T12:00:00Z')).toEqual([
+      { at: '2027-07-01T07:00:00.000Z', kind: 'hmicfrs_chase', recipients: 'liaison_lead', key: 'hmicfrs:awaiting_hmicfrs_sign_off:2027-04-01:P3M' },
     ]);
-    expect(overdueHmicfrsSignOffs([newer], '2027-08-30', policy, calendar)).toEqual([]);
+    const working = inProgress('2027-12-31');
+    expect(hmicfrsWaitingSince(working)).toBeNull();
+    expect(plannedNudges(working, policy, calendar, '2027-08-31T12:00:00Z').some((nudge) => nudge.kind === 'hmicfrs_chase')).toBe(false);
   });
 
   it('does not chase an item HMICFRS will reality-test at the next inspection', () => {
@@ -411,16 +403,13 @@ describe('committee update requests', () => {
   it('asks the owner of every open item, and chases only those who have not answered', () => {
     const item = inProgress('2027-12-31');
     const meetings = ['2027-03-31'];
-    const [round] = committeeUpdateRequests(meetings, policy, calendar);
     const committee = (state: RecommendationState, now: string) =>
       plannedNudges(state, policy, calendar, now, { committeeMeetings: meetings }).filter((nudge) => nudge.meeting);
     expect(summary(committee(item, '2027-03-01T12:00:00Z'))).toEqual([
       '2027-03-08T08:00:00.000Z committee_update_request owner committee:2027-03-31:request',
       '2027-03-18T08:00:00.000Z committee_update_chase owner committee:2027-03-31:chase',
     ]);
-    expect(committeeUpdateOutstanding(item, round!)).toBe(true);
     const answered = run(item, { type: 'postUpdate', text: 'Training plan agreed' }, owen, '2027-03-09');
-    expect(committeeUpdateOutstanding(answered, round!)).toBe(false);
     expect(committee(answered, '2027-03-09T12:00:00Z')).toEqual([]);
     // An update from before the request does not count for this meeting.
     const early = run(item, { type: 'postUpdate', text: 'Started' }, owen, '2027-03-05');
