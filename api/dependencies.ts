@@ -4,6 +4,7 @@ import type { Logger } from '../platform/logger';
 import type { ReadinessCheck } from '../platform/readiness';
 import type { PasswordLinkService } from './auth/passwordLinks';
 import type { AuthService } from './auth/service';
+import type { AuditChainService } from './audit/service';
 import type { ConsistencyCheck } from './consistency/service';
 import type { PeopleService } from './people/service';
 import type { FirstRun } from './setup/firstRun';
@@ -31,6 +32,8 @@ export interface ApiDependencies {
   firstRun: FirstRun;
   /** Every open item's workflow against PostgreSQL: the admin page, its API and the metric. */
   consistency: ConsistencyCheck;
+  /** The audit trail's hash chain: verification and signed checkpoints. */
+  auditChain: AuditChainService;
   /** Largest evidence file accepted, in bytes. */
   evidenceMaxBytes: number;
   logger: Logger;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
+import { AuditChainService, startAuditCheckpoints } from '../api/audit/service';
 import type { Router } from 'express';
 import { createActivities } from '../activities';
 import { createMailer, type Mailer } from '../platform/email/mailer';
@@ -68,6 +69,10 @@ export interface ApplicationOptions {
   housekeepingEveryMs?: number;
   /** How often the API process runs the consistency check, reporting only (CONSISTENCY_CHECK_MINUTES); default every 15 minutes, 0 never. */
   consistencyCheckEveryMs?: number;
+  /** How often the API process checkpoints and verifies the audit trail (AUDIT_CHECKPOINT_MINUTES); default hourly, 0 never. */
+  auditCheckpointEveryMs?: number;
+  /** AUDIT_CHECKPOINT_EMAIL: where checkpoints are also emailed. */
+  auditCheckpointEmail?: string;
   /** Sign-in and email-link settings (config SESSION_*, SIGN_IN_*, OIDC_*, ACTION_LINK_DAYS); a missing secret is random per process. */
   auth?: Partial<AuthSettings>;
   /** Whether an HTTP process with no administrator in the database makes a set-up code for /setup (default yes; not for the demo force, which brings its own). */
@@ -88,6 +93,7 @@ export interface RunningApplication {
     passwordLinks: PasswordLinkService;
     firstRun: FirstRun;
     consistency: ConsistencyCheck;
+    auditChain: AuditChainService;
   };
   httpUrl: string | null;
   /** The one-time code for /setup this process printed, when nobody administered the product at start. */
@@ -140,6 +146,7 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
       people: new PeopleService(dataSource, auth),
       passwordLinks: new PasswordLinkService(dataSource, auth, mailer, options.forceName),
       firstRun: new FirstRun(dataSource),
+      auditChain: new AuditChainService(dataSource, { secret: auth.settings.sessionSecret, email: options.auditCheckpointEmail, mailer, forceName: options.forceName }, logger),
       consistency: createConsistencyCheck({
         dataSource,
         connection,
@@ -206,6 +213,7 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
       });
       if (options.housekeepingEveryMs !== 0) cleanups.push(startHousekeeping(dataSource, logger, options.housekeepingEveryMs));
       if (options.consistencyCheckEveryMs !== 0) cleanups.push(startPeriodicConsistencyCheck(services.consistency, logger, options.consistencyCheckEveryMs));
+      if (options.auditCheckpointEveryMs !== 0) cleanups.push(startAuditCheckpoints(services.auditChain, logger, options.auditCheckpointEveryMs ?? 3_600_000));
       const server = http.createServer(app);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

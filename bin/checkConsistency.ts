@@ -4,7 +4,7 @@ import { CHECK_ACTOR, createConsistencyCheck } from '../api/consistency';
 import { reportAsText } from '../api/consistency/text';
 import type { Config } from '../config/config';
 import { createDataSource } from '../entities/dataSource';
-import { EMBEDDED_DATABASE } from '../dev/infrastructure';
+import { embeddedDatabaseUrl } from '../dev/infrastructure';
 import { configureOrExit } from './configure';
 import { listening } from './database';
 
@@ -45,7 +45,7 @@ async function services(config: Config): Promise<{ databaseUrl: string; temporal
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
     if (!(await listening(config.EMBEDDED_POSTGRES_PORT))) throw new Error('PostgreSQL is not running: start the product ("npm start") or set DATABASE_URL.');
-    databaseUrl = `postgres://postgres:postgres@127.0.0.1:${config.EMBEDDED_POSTGRES_PORT}/${EMBEDDED_DATABASE}`;
+    databaseUrl = embeddedDatabaseUrl(config.EMBEDDED_POSTGRES_PORT);
   }
   let temporalAddress = config.TEMPORAL_ADDRESS;
   if (!temporalAddress) {

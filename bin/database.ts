@@ -3,7 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Config } from '../config/config';
 import { startEmbeddedPostgres, type RunningPostgres } from '../dev/embeddedPostgres';
-import { EMBEDDED_DATABASE } from '../dev/infrastructure';
+import { embeddedDatabaseUrl } from '../dev/infrastructure';
 import { acquireInstanceLock } from '../dev/instanceLock';
 
 /** Whether something listens on this loopback port (the embedded PostgreSQL of a running `npm start`). */
@@ -26,7 +26,7 @@ export function listening(port: number): Promise<boolean> {
 export async function openDatabase(config: Config, logger: Parameters<typeof startEmbeddedPostgres>[0]['logger']): Promise<{ url: string; close(): Promise<void> }> {
   if (config.DATABASE_URL) return { url: config.DATABASE_URL, close: async () => undefined };
   if (await listening(config.EMBEDDED_POSTGRES_PORT)) {
-    return { url: `postgres://postgres:postgres@127.0.0.1:${config.EMBEDDED_POSTGRES_PORT}/${EMBEDDED_DATABASE}`, close: async () => undefined };
+    return { url: embeddedDatabaseUrl(config.EMBEDDED_POSTGRES_PORT), close: async () => undefined };
   }
   const dataDir = path.join(config.dataDir, 'postgres');
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) throw new Error(`There is no data in ${dataDir} yet: run "npm start" once (or set DATABASE_URL).`);
@@ -39,7 +39,7 @@ export async function openDatabase(config: Config, logger: Parameters<typeof sta
     throw error;
   }
   return {
-    url: postgres.urlFor(EMBEDDED_DATABASE),
+    url: embeddedDatabaseUrl(config.EMBEDDED_POSTGRES_PORT),
     close: async () => {
       await postgres.stop();
       lock.release();

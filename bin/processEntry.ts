@@ -27,6 +27,8 @@ export async function runProcess(role: 'api' | 'worker'): Promise<void> {
       importLimits: importLimitsFromConfig(config),
       workerCachedWorkflows: config.TEMPORAL_WORKER_CACHED_WORKFLOWS,
       consistencyCheckEveryMs: config.CONSISTENCY_CHECK_MINUTES * 60_000,
+      auditCheckpointEveryMs: config.AUDIT_CHECKPOINT_MINUTES * 60_000,
+      auditCheckpointEmail: config.AUDIT_CHECKPOINT_EMAIL,
       logger,
       runApi: role === 'api',
       runWorker: role === 'worker',

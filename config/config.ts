@@ -100,6 +100,10 @@ export const configSchema = z.object({
     .default('loopback'),
   /** How often the API process compares every open item's workflow with PostgreSQL (catching up those behind); 0: never. */
   CONSISTENCY_CHECK_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int('must be a whole number of minutes').min(0, 'must be 0 (off) or more').max(1440, 'must be at most 1440 (a day)').default(15),
+  /** How often the API process signs the audit trail's head and verifies the whole trail; 0: never. */
+  AUDIT_CHECKPOINT_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int('must be a whole number of minutes').min(0, 'must be 0 (off) or more').max(1440, 'must be at most 1440 (a day)').default(60),
+  /** Where each signed audit checkpoint is also emailed, out of the database owner's reach (e.g. the force's information assurance mailbox). */
+  AUDIT_CHECKPOINT_EMAIL: z.email({ message: 'must be an email address' }).optional(),
   ACTION_LINK_DAYS: z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number of days').min(1, 'must be at least 1').max(60, 'must be at most 60').default(14),
 });
 

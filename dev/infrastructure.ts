@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Client as PgClient } from 'pg';
+import { withPg } from '../platform/postgresClient';
 import type { Config } from '../config/config';
 import { startEmbeddedPostgres, type RunningPostgres } from './embeddedPostgres';
 import type { Logger } from '../platform/logger';
@@ -9,6 +9,13 @@ import { findOrBuildTemporalCli } from './temporalCli';
 import { startTemporalDevServer, type RunningTemporal } from './temporalDevServer';
 
 export const EMBEDDED_DATABASE = 'recommendations';
+
+/** The product connects as a role of its own, not as the superuser: it owns its database and nothing else. */
+const APP_DATABASE_USER = 'tracker';
+const APP_DATABASE_PASSWORD = 'tracker';
+
+/** The embedded database as the product reaches it (also used by the one-off commands while `npm start` runs). */
+export const embeddedDatabaseUrl = (port: number) => `postgres://${APP_DATABASE_USER}:${APP_DATABASE_PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
 
 export interface Infrastructure {
   databaseUrl: string;
@@ -65,15 +72,30 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
 async function startPostgres(config: Config, logger: Logger, started: { stop(): Promise<void> }[]): Promise<{ url: string }> {
   const postgres: RunningPostgres = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'postgres'), port: config.EMBEDDED_POSTGRES_PORT, logger });
   started.push(postgres);
-  const admin = new PgClient({ connectionString: postgres.adminUrl });
-  await admin.connect();
-  try {
+  await withPg(postgres.adminUrl, async (admin) => {
+    await admin.query(`DO $$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_DATABASE_USER}') THEN
+        CREATE ROLE ${APP_DATABASE_USER} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '${APP_DATABASE_PASSWORD}';
+      END IF; END $$`);
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [EMBEDDED_DATABASE]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${EMBEDDED_DATABASE}`);
-  } finally {
-    await admin.end();
-  }
-  return { url: postgres.urlFor(EMBEDDED_DATABASE) };
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${EMBEDDED_DATABASE} OWNER ${APP_DATABASE_USER}`);
+    else await admin.query(`ALTER DATABASE ${EMBEDDED_DATABASE} OWNER TO ${APP_DATABASE_USER}`);
+  });
+  // A data folder from before the product had its own role: what the superuser created passes to the product's role.
+  await withPg(postgres.urlFor(EMBEDDED_DATABASE), (db) =>
+    db.query(`DO $$ DECLARE o record; BEGIN
+      EXECUTE 'ALTER SCHEMA public OWNER TO ${APP_DATABASE_USER}';
+      FOR o IN SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+               WHERE n.nspname = 'public' AND c.relkind IN ('r', 'S', 'v', 'p') AND pg_get_userbyid(c.relowner) <> '${APP_DATABASE_USER}' LOOP
+        EXECUTE format(CASE o.relkind WHEN 'S' THEN 'ALTER SEQUENCE %I OWNER TO ${APP_DATABASE_USER}' WHEN 'v' THEN 'ALTER VIEW %I OWNER TO ${APP_DATABASE_USER}' ELSE 'ALTER TABLE %I OWNER TO ${APP_DATABASE_USER}' END, o.relname);
+      END LOOP;
+      FOR o IN SELECT p.oid::regprocedure AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+               WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> '${APP_DATABASE_USER}' LOOP
+        EXECUTE format('ALTER FUNCTION %s OWNER TO ${APP_DATABASE_USER}', o.fn);
+      END LOOP;
+    END $$`),
+  );
+  return { url: embeddedDatabaseUrl(config.EMBEDDED_POSTGRES_PORT) };
 }
 
 async function startTemporal(config: Config, logger: Logger, started: { stop(): Promise<void> }[]): Promise<{ address: string; uiUrl: string | null }> {

@@ -2,11 +2,14 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * The append-only history of everything that happened: the source of truth for "as at" reports.
- * The database refuses UPDATE and DELETE on this table (see the migration's trigger).
+ * The database refuses UPDATE and DELETE on this table (see the migration's trigger), and chains every event to the
+ * one before it by hash, so a change behind the product's back is detectable (api/audit/chain.ts).
  */
 @Entity({ name: 'audit_events' })
 @Index('IDX_audit_events_recommendation', ['recommendationId', 'occurredAt'])
 @Index('IDX_audit_events_entity', ['entityType', 'entityId', 'occurredAt'])
+@Index('UQ_audit_events_chain_seq', ['chainSeq'], { unique: true })
+@Index('IDX_audit_events_item_chain', ['recommendationId', 'chainSeq'])
 @Index('IDX_audit_events_recommendation_trail', ['recommendationId', 'occurredAt', 'id'], { where: `"entity_type" = 'recommendation'` })
 export class AuditEvent {
   @PrimaryGeneratedColumn({ type: 'bigint' })
@@ -69,4 +72,17 @@ export class AuditEvent {
   /** Makes a retried write a no-op: one key per event of one transition. */
   @Column({ type: 'text', name: 'idempotency_key', nullable: true, unique: true })
   idempotencyKey: string | null;
+
+  /** The event's place in the hash chain, and the chain's hashes: set by the database as the event is appended. */
+  @Column({ type: 'bigint', name: 'chain_seq', select: false, insert: false, update: false })
+  chainSeq: string;
+
+  @Column({ type: 'bytea', name: 'prev_hash', nullable: true, select: false, insert: false, update: false })
+  prevHash: Buffer | null;
+
+  @Column({ type: 'bytea', name: 'item_prev_hash', nullable: true, select: false, insert: false, update: false })
+  itemPrevHash: Buffer | null;
+
+  @Column({ type: 'bytea', select: false, insert: false, update: false })
+  hash: Buffer;
 }

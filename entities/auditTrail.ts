@@ -51,5 +51,5 @@ export function auditInsert(entries: AuditEntry[], values: unknown[]): string {
     const placeholders = row.map((value) => `$${values.push(value)}`);
     return `(${placeholders.join(', ')})`;
   });
-  return `INSERT INTO audit_events (${auditColumns.join(', ')}) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING`;
+  return `INSERT INTO audit_events (${auditColumns.join(', ')}) VALUES ${rows.join(', ')} ON CONFLICT (idempotency_key) DO NOTHING`;
 }

@@ -2,6 +2,7 @@ import { ActionLink } from './ActionLink';
 import { ApiToken } from './ApiToken';
 import { ApprovalRequest } from './ApprovalRequest';
 import { ApprovalStep } from './ApprovalStep';
+import { AuditCheckpoint } from './AuditCheckpoint';
 import { AuditEvent } from './AuditEvent';
 import { CommandReceipt } from './CommandReceipt';
 import { Delegation } from './Delegation';
@@ -34,6 +35,7 @@ export {
   ApiToken,
   ApprovalRequest,
   ApprovalStep,
+  AuditCheckpoint,
   AuditEvent,
   CommandReceipt,
   Delegation,
@@ -67,6 +69,7 @@ export const entities = [
   SourceReport,
   Recommendation,
   AuditEvent,
+  AuditCheckpoint,
   CommandReceipt,
   OutboundEmail,
   Department,

@@ -3,6 +3,7 @@ import type { ApiDependencies } from '../dependencies';
 import { authorize } from '../../platform/http/permissions';
 import type { AdminContext } from './adminContext';
 import { pageShell } from '../shell/pageShell';
+import { auditTrailPages } from '../audit/pages';
 import { consistencyPages } from '../consistency/pages';
 import { delegationPages } from './delegationPages';
 import { departmentPages } from './departmentPages';
@@ -39,6 +40,7 @@ export function adminRoutes(deps: ApiDependencies): Router {
   router.use('/admin/routing-rules', routingRulePages(context));
   router.use('/admin/settings', settingsPages(context));
   router.use('/admin/consistency', consistencyPages(context));
+  router.use('/admin/audit-trail', auditTrailPages(context));
   router.use('/admin', reportPages(context));
   return router;
 }

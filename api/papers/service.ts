@@ -2,6 +2,7 @@ import type { IsoDate } from '../../domain/vocabulary';
 import { figureRulesOf, REMINDER_SETTINGS_KEY, reminderSettingsFrom } from '../../entities/reminderSettings';
 import type { ItemSource, PaperDatabase, Sql } from './asAt';
 import { loadAsAt } from './asAt';
+import { brokenItemTrailsSql } from '../audit/chain';
 import { addMonths } from './dates';
 import { overviewDocument, quarterlyDocument, quarterlySheets, trackerDocument, trackerSheets } from './documents';
 import type { PaperDocument, PaperSheets } from './layout';
@@ -142,14 +143,14 @@ export function paperFilename(request: Pick<PaperRequest, 'kind' | 'asAt' | 'sch
 }
 
 /** Renders a built paper in one format. */
-export async function renderPaper(paper: BuiltPaper, format: PaperFormat, forceName: string): Promise<Buffer> {
+export async function renderPaper(paper: BuiltPaper, format: PaperFormat, forceName: string, brokenTrails: { reference: string | null; reportTitle: string | null }[] = []): Promise<Buffer> {
   if (format === 'xlsx' || format === 'csv') {
     const sheets = tabulate(paper);
     if (!sheets) throw new Error(`the ${paper.kind} paper has no spreadsheet form`);
     if (format === 'csv') return Buffer.from(renderCsv(sheets.sheets[sheets.csvSheet]!), 'utf8');
     return renderXlsx(sheets, { title: paperTitles[paper.kind], forceName, asAt: paper.asAt });
   }
-  const document = layOut(paper, forceName);
+  const document = withTrailWarning(layOut(paper, forceName), brokenTrails);
   if (format === 'html') return Buffer.from(renderHtml(document), 'utf8');
   if (format === 'docx') return renderDocx(document);
   return renderPdf(document);
@@ -158,11 +159,19 @@ export async function renderPaper(paper: BuiltPaper, format: PaperFormat, forceN
 export async function producePaper(database: PaperDatabase, request: PaperRequest & { format: PaperFormat }, forceName: string): Promise<RenderedPaper> {
   const problem = paperRequestProblem(request);
   if (problem) throw new Error(`${problem.field}: ${problem.message}`);
-  const paper = await buildPaper(database, request);
+  const [paper, broken] = await Promise.all([buildPaper(database, request), database.snapshot((sql) => sql(brokenItemTrailsSql, [null]))]);
   return {
-    body: await renderPaper(paper, request.format, forceName),
+    body: await renderPaper(paper, request.format, forceName, broken as { reference: string | null; reportTitle: string | null }[]),
     contentType: contentTypes[request.format],
     filename: paperFilename(request, request.format),
     disposition: request.format === 'html' ? 'inline' : 'attachment',
   };
+}
+
+/** A paper drawn from a trail altered outside the service says so first, naming the items. */
+function withTrailWarning(document: PaperDocument, broken: { reference: string | null; reportTitle: string | null }[]): PaperDocument {
+  if (broken.length === 0) return document;
+  const named = broken.map((b) => (b.reference ? `${b.reportTitle ?? 'a report'}, ${b.reference}` : 'an item since removed')).join('; ');
+  const text = `Warning: the audit trail of ${broken.length === 1 ? 'one item' : `${broken.length} items`} was altered outside the service, so ${broken.length === 1 ? 'its' : 'their'} figures in this paper may be wrong: ${named}.`;
+  return { ...document, blocks: [{ type: 'paragraph', text, bold: true }, ...document.blocks] };
 }

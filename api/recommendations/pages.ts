@@ -6,6 +6,7 @@ import { actingPersonOf } from '../../platform/http/actor';
 import { parseInput } from '../../platform/http/problem';
 import { recommendationListQuery, recommendationSorts, type RecommendationListQuery } from './listQuery';
 import type { RecommendationListItem } from './service';
+import { itemsWithBrokenTrails } from '../audit/chain';
 import { calendarDateInLondon, formatLongDate } from '../../domain/calendar';
 import { lifecycleStatuses, lifecycleStatusLabels, workingStatuses, type LifecycleCommandType } from '../../domain/lifecycle';
 import { Person } from '../../entities';
@@ -211,7 +212,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
     const by = actingPersonOf(req.identity!);
     const view = await recommendations.get(id, by);
     if (!view) return shell.notFound(req, res);
-    const [item, everyone] = await Promise.all([loadScrutiny(deps, view, { signedIn: true }), people()]);
+    const [item, everyone, broken] = await Promise.all([loadScrutiny(deps, view, { signedIn: true }), people(), itemsWithBrokenTrails(dataSource.manager, [id])]);
     const nameOf = (personId: string | null | undefined) => (personId ? (everyone.find((p) => p.id === personId)?.name ?? 'Someone no longer active') : 'The system');
     const csrfToken = req.identity!.session?.csrfToken ?? '';
     const available = view.availableCommands.filter((c) => c in commandSpecs);
@@ -230,6 +231,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
         title: item.name,
         errors: form?.errors,
         done,
+        trailBroken: broken.has(id),
         item,
         approvalHref: available.some((c) => decisionCommands.includes(c)) ? `/approvals/${view.id}` : null,
         dueDateRows: view.state.dueDateHistory.map((d) => [{ text: date(d.dueDate) }, { text: date(d.decidedOn) }, { text: d.kind === 'extension' ? 'Extension' : 'Set' }, { text: nameOf(d.approvedBy) }, { text: d.reason ?? '' }]),

@@ -322,6 +322,8 @@ const table: Record<string, Row> = {
   'GET /admin/consistency': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/consistency' }) },
   'POST /admin/consistency': { allowed: ADMIN, request: () => ({ path: '/admin/consistency', form: {} }) },
   'POST /admin/consistency/repair': { allowed: ADMIN, request: () => ({ path: '/admin/consistency/repair', form: {} }) },
+  'GET /admin/audit-trail': { allowed: ['administrator', 'dcc'], page: true, request: () => ({ path: '/admin/audit-trail' }) },
+  'POST /admin/audit-trail': { allowed: ['administrator', 'dcc'], request: () => ({ path: '/admin/audit-trail', form: {} }) },
   'ALL /dev/mailbox/*': { allowed: ADMIN, page: true, request: () => ({ path: '/dev/mailbox/' }) },
 };
 

@@ -65,6 +65,7 @@ export async function startTestProduct(
       housekeepingEveryMs: 0,
       // Off as well: a test that wants a check runs one, and the metric then shows what that one found.
       consistencyCheckEveryMs: 0,
+      auditCheckpointEveryMs: 0,
       auth: { sessionSecret, ...options.auth },
     });
   let app: RunningApplication;
