@@ -29,6 +29,7 @@ import { importsFeature } from './imports/routes';
 import { docsFeature } from './openapi/routes';
 import { peopleFeature } from './people/routes';
 import { papersFeature } from './papers/routes';
+import { papersPages } from './papers/pages';
 import { ApiProblem, notFoundHandler, problemHandler, refuseDeepBodies } from '../platform/http/problem';
 import { recommendationsFeature } from './recommendations/routes';
 import { auditRefusals } from '../platform/http/refusals';
@@ -150,6 +151,7 @@ export function buildApp(deps: ApiDependencies): Express {
   app.use(firstRunGate(deps.firstRun));
   app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : pageGate(req, res, next)));
   app.use(pageRoutes(deps));
+  app.use(papersPages(deps));
   app.use(adminRoutes(deps));
   app.use(changePasswordRoutes(deps));
 

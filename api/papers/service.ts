@@ -14,7 +14,7 @@ import { buildQuarterly } from './quarterly';
 import type { PaperRules, Scheme } from './rag';
 import { renderCsv } from './render/csv';
 import { renderDocx } from './render/docx';
-import { renderHtml } from './render/html';
+import { renderHtml, renderHtmlFragment } from './render/html';
 import { renderPdf } from './render/pdf';
 import { renderXlsx } from './render/xlsx';
 import type { TrackerPaper } from './tracker';
@@ -165,4 +165,14 @@ export async function producePaper(database: PaperDatabase, request: PaperReques
     filename: paperFilename(request, request.format),
     disposition: request.format === 'html' ? 'inline' : 'attachment',
   };
+}
+
+/**
+ * The paper as it shows inside a page (the committee papers page): the HTML rendering's content, its headings under
+ * the page's own, every text escaped by the renderer. The same request checks as `producePaper`.
+ */
+export async function previewPaper(database: PaperDatabase, request: PaperRequest, forceName: string, headingOffset = 1): Promise<string> {
+  const problem = paperRequestProblem({ ...request, format: 'html' });
+  if (problem) throw new Error(`${problem.field}: ${problem.message}`);
+  return renderHtmlFragment(layOut(await buildPaper(database, request), forceName), headingOffset);
 }

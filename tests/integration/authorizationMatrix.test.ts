@@ -212,6 +212,8 @@ const table: Record<string, Row> = {
   'GET /recommendations': { allowed: 'signedIn', page: true, request: () => ({ path: '/recommendations?overdue=false' }) },
   'GET /recommendations.csv': { allowed: 'signedIn', page: true, request: () => ({ path: '/recommendations.csv' }) },
   'GET /dashboard': { allowed: 'signedIn', page: true, request: () => ({ path: '/dashboard' }) },
+  'GET /papers': { allowed: ALL, page: true, request: () => ({ path: '/papers?paper=overview&asAt-day=1&asAt-month=10&asAt-year=2026&scheme=B' }) },
+  'GET /papers/download': { allowed: ALL, page: true, request: () => ({ path: '/papers/download?paper=overview&asAt-day=1&asAt-month=10&asAt-year=2026&scheme=B&format=docx' }) },
   // The approval page: anyone signed in may look; whoever may not decide is told why (200), not shown the form.
   'GET /approvals/:id': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/approvals/${ctx.itemId}` }) },
   'GET /recommendations/:id/updates': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/updates` }) },
