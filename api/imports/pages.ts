@@ -44,7 +44,7 @@ const tooLargeError: FormError = { field: 'file', message: `The selected file mu
 function fileErrors(problem: ApiProblem): FormError[] {
   const where = problem.errors.find((e) => e.field === 'body');
   const detail = problem.detail && problem.detail !== problem.title ? ` ${problem.detail}` : '';
-  return [{ field: 'file', message: problem.status === 400 ? `The selected file could not be read: ${where?.message.replace(/^the file could not be read as /, 'it is not ') ?? problem.title}` : `${problem.title}.${detail}` }];
+  return [{ field: 'file', message: problem.status === 400 ? (where?.message.replace(/^the file/, 'The selected file') ?? problem.title) : `${problem.title}.${detail}` }];
 }
 
 export function importPages(deps: ApiDependencies, checked = new CheckedFiles()): Router {
@@ -92,7 +92,9 @@ export function importPages(deps: ApiDependencies, checked = new CheckedFiles())
   router.post('/imports', async (req, res) => {
     authorize(req.identity!, 'imports.manage');
     const upload = formBody(req).file as unknown as UploadedFile | undefined;
-    if (!upload || typeof upload !== 'object' || upload.content.length === 0) return page(req, res, { errors: [{ field: 'file', message: upload ? 'The selected file is empty' : 'Select a tracker file (CSV or Excel)' }] }, 400);
+    if (!upload || typeof upload !== 'object' || upload.content.length === 0) {
+      return page(req, res, { errors: [{ field: 'file', message: upload && typeof upload === 'object' && upload.name ? 'The selected file is empty' : 'Select a tracker file (CSV or Excel)' }] }, 400);
+    }
     const contentType = contentTypeOf(upload);
     if (!contentType) return page(req, res, { errors: [{ field: 'file', message: 'The selected file must be a CSV file or an Excel workbook (.xlsx)' }] }, 415);
     try {

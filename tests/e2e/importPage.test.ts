@@ -76,6 +76,19 @@ describe('the import page in a browser', () => {
     await upload('wide.csv', wide);
     expect(await page.locator('.govuk-error-summary').textContent()).toContain('The file has too many columns');
     expect(await page.locator('#file-error').textContent()).toContain('column BM');
+    await upload('tracker.xlsx', Buffer.from('not a workbook'), 'application/octet-stream');
+    expect(await page.locator('.govuk-error-summary').textContent()).toContain('The selected file could not be read as an Excel workbook');
+    await checks.visited(page, 'import-unreadable');
+
+    // Past 10 MB the form is not read: the page says so.
+    const _csrf = await page.inputValue('input[name="_csrf"]');
+    const big = await page.request
+      .post(`${product.baseUrl}/imports`, { multipart: { _csrf, file: { name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.alloc(11 * 1024 * 1024, 'a') } }, maxRedirects: 0 })
+      .catch(() => null);
+    // The server answers before reading the body and closes the connection; a client may see the answer or the close.
+    if (big) expect([big.status(), big.headers().location]).toEqual([303, '/imports?error=too-large']);
+    await page.goto(`${product.baseUrl}/imports?error=too-large`);
+    expect(await page.locator('.govuk-error-summary').textContent()).toContain('The selected file must be smaller than 10 MB');
   });
 
   it('imports the fixed file, exactly as checked, and lists what was created, updated and unchanged', async () => {
