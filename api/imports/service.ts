@@ -251,10 +251,13 @@ export class ImportService {
 /** The most problems (and notes) an answer lists; it says how many more there are. */
 const MAX_LISTED = 1_000;
 
+/** How much of the cell a problem's `value` quotes: enough to find it, short, as the message may quote it too. */
+const VALUE_CHARS = 60;
+
 /** The problem with the beginning of the cell it is about (none for an empty cell). */
 function valued(problem: ImportProblem, value: string | null | undefined): QuotedProblem {
   const text = (value ?? '').trim();
-  return text ? { ...problem, value: excerpt(text) } : problem;
+  return text ? { ...problem, value: excerpt(text, VALUE_CHARS) } : problem;
 }
 
 function summarise({ plan, problems, notes }: { plan: PlannedRow[]; problems: QuotedProblem[]; notes: string[] }): ImportPreview {
