@@ -124,8 +124,12 @@ export function papersPages(deps: ApiDependencies): Router {
     authorize(req.identity!, 'papers.read');
     const today = calendarDateInLondon(Date.now());
     const query = req.query as Record<string, unknown>;
-    // First visit: nothing chosen yet, so no errors; today and scheme B, as the API defaults.
-    if (!Object.keys(query).length) return page(req, res, { paper: '', scheme: 'B', asAt: partsOf(today), previousCommittee: { day: '', month: '', year: '' } }, {});
+    // First visit: nothing chosen yet, so no errors; today and scheme B, as the API defaults, and the force's last
+    // committee before today (its committee dates are in Administration) as the previous committee.
+    if (!Object.keys(query).length) {
+      const lastCommittee = (await deps.reminderSettings.get()).committeeMeetings.filter((d) => d < today).sort().at(-1);
+      return page(req, res, { paper: '', scheme: 'B', asAt: partsOf(today), previousCommittee: lastCommittee ? partsOf(lastCommittee) : { day: '', month: '', year: '' } }, {});
+    }
     const { form, checked } = checkForm(query, today);
     if (!checked.ok) return page(req, res, form, { errors: checked.errors }, 400);
     const preview = await previewPaper(database, checked.request, deps.forceName, 1);

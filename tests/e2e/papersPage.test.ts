@@ -35,6 +35,7 @@ describe('the committee papers page in a browser', () => {
       ],
     });
     for (const id of ids) await api.command(id, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: isoDaysFromNow(200) });
+    expect((await api.call('PUT', '/api/settings/reminders', { committeeMeetings: ['2026-03-12', '2026-09-17', '2099-01-01'] })).status).toBe(200);
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })).newPage();
     await page.goto(`${product.baseUrl}/sign-in?next=/`);
@@ -58,6 +59,8 @@ describe('the committee papers page in a browser', () => {
   it('is in the navigation, and names each wrong choice in the error summary', async () => {
     await Promise.all([page.waitForNavigation(), page.click('nav a:has-text("Committee papers")')]);
     expect(new URL(page.url()).pathname).toBe('/papers');
+    // The previous committee starts as the force's last committee before today.
+    expect([await page.inputValue('#previousCommittee-day'), await page.inputValue('#previousCommittee-month'), await page.inputValue('#previousCommittee-year')]).toEqual(['17', '9', '2026']);
     await checks.visited(page, 'papers-form');
 
     // Nothing chosen, an "as at" date in the future and an impossible previous committee date.
