@@ -24,6 +24,8 @@ const ROWS_LISTED = 1_000;
 
 const actionWords: Record<RowAction, string> = { create: 'Created', update: 'Updated', unchanged: 'Unchanged' };
 const willWords: Record<RowAction, string> = { create: 'Will be created', update: 'Will be updated', unchanged: 'Unchanged' };
+/** The item's fields an import updates, as the template's columns name them. */
+const fieldWords: Record<string, string> = { text: 'text', kind: 'item kind', addressedTo: 'addressed to', department: 'department', category: 'category', forTheForce: 'for the force' };
 
 /** Reads the import page's upload form before authentication looks for its `_csrf` field; a file past 10 MB is sent back to the page. */
 export function importUploadForms(): RequestHandler {
@@ -73,7 +75,7 @@ export function importPages(deps: ApiDependencies, checked = new CheckedFiles())
         preview: preview && {
           counts: preview.counts,
           notes: preview.notes,
-          rows: rows.map((r) => [{ text: String(r.row) }, { text: r.report }, { text: r.reference }, { text: `${(view.imported ? actionWords : willWords)[r.action]}${r.changes.length ? `: ${r.changes.join(', ')}` : ''}` }]),
+          rows: rows.map((r) => [{ text: String(r.row) }, { text: r.report }, { text: r.reference }, { text: `${(view.imported ? actionWords : willWords)[r.action]}${r.changes.length ? `: ${r.changes.map((c) => fieldWords[c] ?? c).join(', ')}` : ''}` }]),
           more: preview.rows.length > ROWS_LISTED ? `The first ${count(ROWS_LISTED)} of ${count(preview.rows.length)} rows are listed.` : null,
         },
         imported: !!view.imported,
