@@ -29,6 +29,8 @@ import { importsFeature } from './imports/routes';
 import { docsFeature } from './openapi/routes';
 import { peopleFeature } from './people/routes';
 import { papersFeature } from './papers/routes';
+import { papersPages } from './papers/pages';
+import { importPages, importUploadForms } from './imports/pages';
 import { ApiProblem, notFoundHandler, problemHandler, refuseDeepBodies } from '../platform/http/problem';
 import { recommendationsFeature } from './recommendations/routes';
 import { auditRefusals } from '../platform/http/refusals';
@@ -134,6 +136,7 @@ export function buildApp(deps: ApiDependencies): Express {
   app.use(refuseDeepBodies); // before anything walks the body
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 50 }));
   app.use(evidenceUploadForms(deps)); // a page's file upload carries its CSRF field inside the multipart body
+  app.use(importUploadForms());
   app.use(metricsRoutes(deps.consistency));
   app.use(authenticate(deps.auth));
 
@@ -150,6 +153,8 @@ export function buildApp(deps: ApiDependencies): Express {
   app.use(firstRunGate(deps.firstRun));
   app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : pageGate(req, res, next)));
   app.use(pageRoutes(deps));
+  app.use(papersPages(deps));
+  app.use(importPages(deps));
   app.use(adminRoutes(deps));
   app.use(changePasswordRoutes(deps));
 

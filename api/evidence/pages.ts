@@ -1,5 +1,5 @@
-import { Readable, Transform } from 'node:stream';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { multipartForms, type UploadedFile } from '../../platform/web/multipartForm';
 import { z } from 'zod';
 import type { ApiDependencies } from '../dependencies';
 import { actingPersonOf } from '../../platform/http/actor';
@@ -23,66 +23,28 @@ const UPLOAD_PATH = /^\/recommendations\/[0-9a-f-]{36}\/evidence\/files$/i;
 
 export type EvidenceFormType = 'evidenceFile' | 'evidenceLink' | 'evidenceNote';
 
-/** A file sent with a page form. */
-export interface UploadedFile {
-  name: string;
-  type: string;
-  content: Buffer;
-}
-
 /**
  * Reads an evidence upload form into `req.body` (its fields, and `file`) before authentication looks for the form's
  * `_csrf` field. Only for the upload path, and only up to the largest evidence file (plus room for the other fields):
  * a larger request is answered at once and never read.
  */
 export function evidenceUploadForms({ evidenceMaxBytes, forceName }: Pick<ApiDependencies, 'evidenceMaxBytes' | 'forceName'>): RequestHandler {
-  const limit = evidenceMaxBytes + 64 * 1024;
-  const tooLarge = (res: Response) =>
-    res
-      .status(413)
-      .type('html')
-      .send(
-        renderView('message.njk', {
-          title: 'The file is too large',
-          serviceName: `${forceName} recommendation tracker`,
-          paragraphs: [`Evidence files can be at most ${fileSize(evidenceMaxBytes)}. Nothing was added.`],
-          link: { before: 'Go back to the recommendation and choose a smaller file, or ', href: '/', text: 'go to your tasks', after: '.' },
-        }),
-      );
-  return async (req, res, next) => {
-    if (req.method !== 'POST' || !UPLOAD_PATH.test(req.path) || !req.is('multipart/form-data')) return next();
-    if (Number(req.get('content-length') ?? 0) > limit) {
-      res.set('Connection', 'close');
-      return tooLarge(res);
-    }
-    let seen = 0;
-    const counted = req.pipe(
-      new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          seen += chunk.length;
-          done(seen > limit ? new Error('too large') : null, chunk);
-        },
-      }),
-    );
-    try {
-      const form = await new Request('http://form.invalid/', {
-        method: 'POST',
-        headers: { 'content-type': req.get('content-type')! },
-        body: Readable.toWeb(counted) as ReadableStream,
-        duplex: 'half',
-      } as RequestInit).formData();
-      const body: Record<string, unknown> = {};
-      for (const [name, value] of form.entries()) {
-        if (typeof value === 'string') body[name] = value;
-        else if (value.size > 0 || value.name) body[name] = { name: value.name, type: value.type, content: Buffer.from(await value.arrayBuffer()) } satisfies UploadedFile;
-      }
-      req.body = body;
-      next();
-    } catch {
-      if (seen > limit) return tooLarge(res);
-      res.status(400).type('text/plain').send('The form could not be read. Go back and try again.');
-    }
-  };
+  return multipartForms({
+    path: UPLOAD_PATH,
+    maxBytes: evidenceMaxBytes + 64 * 1024,
+    tooLarge: (res) =>
+      res
+        .status(413)
+        .type('html')
+        .send(
+          renderView('message.njk', {
+            title: 'The file is too large',
+            serviceName: `${forceName} recommendation tracker`,
+            paragraphs: [`Evidence files can be at most ${fileSize(evidenceMaxBytes)}. Nothing was added.`],
+            link: { before: 'Go back to the recommendation and choose a smaller file, or ', href: '/', text: 'go to your tasks', after: '.' },
+          }),
+        ),
+  });
 }
 
 /** The values and errors of an evidence form sent back to the recommendation page. */

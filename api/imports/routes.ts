@@ -13,7 +13,7 @@ const acceptedTypes = ['text/csv', xlsx];
 const previewSchema = z
   .object({
     rows: z.array(z.object({ row: z.number(), report: z.string(), reference: z.string(), action: z.enum(['create', 'update', 'unchanged']), changes: z.array(z.string()) })),
-    problems: z.array(z.object({ row: z.number(), column: z.string().nullable(), message: z.string() })),
+    problems: z.array(z.object({ row: z.number(), column: z.string().nullable(), value: z.string().optional().describe('The beginning of the cell the problem is about (at most 60 characters)'), message: z.string() })),
     notes: z.array(z.string()),
     counts: z.object({ create: z.number(), update: z.number(), unchanged: z.number() }),
   })

@@ -17,9 +17,12 @@ import { readRowsInWorker } from './readInWorker';
 
 export type RowAction = 'create' | 'update' | 'unchanged';
 
+/** A problem as answered: with the beginning of the value it is about, when it is about a cell. */
+export type QuotedProblem = ImportProblem & { value?: string };
+
 export interface ImportPreview {
   rows: { row: number; report: string; reference: string; action: RowAction; changes: string[] }[];
-  problems: ImportProblem[];
+  problems: QuotedProblem[];
   /** Things the import leaves as they are, and says so (an item's status already moved on in the product…). */
   notes: string[];
   counts: Record<RowAction, number>;
@@ -175,14 +178,14 @@ export class ImportService {
     }
   }
 
-  private async plan(file: Buffer, contentType: string): Promise<{ plan: PlannedRow[]; problems: ImportProblem[]; notes: string[]; routing: ImportRouting }> {
+  private async plan(file: Buffer, contentType: string): Promise<{ plan: PlannedRow[]; problems: QuotedProblem[]; notes: string[]; routing: ImportRouting }> {
     const rows = await this.rows(file, contentType);
     const pause = breather();
     const headers = rows[0]?.row === 1 ? rows[0].cells : [];
     const body = rows[0]?.row === 1 ? rows.slice(1) : rows;
     const mapped = mapHeaders(headers);
     const { columns } = mapped;
-    const problems = mapped.problems.map((p) => quoting(p, headers));
+    const problems: QuotedProblem[] = mapped.problems.map((p) => quoting(p, headers));
     const notes: string[] = [];
     const items: ImportedItem[] = [];
     const seen = new Map<string, number>();
@@ -194,10 +197,10 @@ export class ImportService {
         if (column) byColumn[column] = cells[i] ?? '';
       });
       const read = readImportRow(row, byColumn);
-      problems.push(...read.problems.map((p) => quoting(p, cells)));
+      problems.push(...read.problems.map((p) => quoting(valued(p, p.column ? byColumn[p.column] : undefined), cells)));
       if (!read.item) continue;
       const key = `${read.item.report.originator}\u0000${read.item.report.title}\u0000${read.item.reference}`;
-      if (seen.has(key)) problems.push({ row, column: 'Reference', message: `the same report and reference as row ${seen.get(key)}` });
+      if (seen.has(key)) problems.push(valued({ row, column: 'Reference', message: `the same report and reference as row ${seen.get(key)}` }, read.item.reference));
       seen.set(key, row);
       items.push(read.item);
     }
@@ -221,10 +224,10 @@ export class ImportService {
       const owner = item.ownerEmail ? byEmail.get(item.ownerEmail) : undefined;
       const lead = item.leadEmail ? byEmail.get(item.leadEmail) : undefined;
       const problemsBefore = problems.length;
-      if (item.ownerEmail && !owner) problems.push({ row: item.row, column: 'Owner email', message: `nobody active has the email ${item.ownerEmail}` });
-      else if (owner && !owner.roles.includes('action_owner')) problems.push({ row: item.row, column: 'Owner email', message: `${owner.name} does not have the role "action owner"` });
-      if (item.leadEmail && !lead) problems.push({ row: item.row, column: 'Lead email', message: `nobody active has the email ${item.leadEmail}` });
-      else if (lead && !lead.roles.includes('lead')) problems.push({ row: item.row, column: 'Lead email', message: `${lead.name} does not have the role "lead"` });
+      if (item.ownerEmail && !owner) problems.push(valued({ row: item.row, column: 'Owner email', message: `nobody active has the email ${item.ownerEmail}` }, item.ownerEmail));
+      else if (owner && !owner.roles.includes('action_owner')) problems.push(valued({ row: item.row, column: 'Owner email', message: `${owner.name} does not have the role "action owner"` }, item.ownerEmail));
+      if (item.leadEmail && !lead) problems.push(valued({ row: item.row, column: 'Lead email', message: `nobody active has the email ${item.leadEmail}` }, item.leadEmail));
+      else if (lead && !lead.roles.includes('lead')) problems.push(valued({ row: item.row, column: 'Lead email', message: `${lead.name} does not have the role "lead"` }, item.leadEmail));
       const existing = existingItems.get(`${item.report.originator}\u0000${item.report.title}\u0000${item.reference}`) ?? null;
       const peopleUnknown = withProblems.has(item.row) || problems.length > problemsBefore;
       if (!existing) {
@@ -248,7 +251,16 @@ export class ImportService {
 /** The most problems (and notes) an answer lists; it says how many more there are. */
 const MAX_LISTED = 1_000;
 
-function summarise({ plan, problems, notes }: { plan: PlannedRow[]; problems: ImportProblem[]; notes: string[] }): ImportPreview {
+/** How much of the cell a problem's `value` quotes: enough to find it, short, as the message may quote it too. */
+const VALUE_CHARS = 60;
+
+/** The problem with the beginning of the cell it is about (none for an empty cell). */
+function valued(problem: ImportProblem, value: string | null | undefined): QuotedProblem {
+  const text = (value ?? '').trim();
+  return text ? { ...problem, value: excerpt(text, VALUE_CHARS) } : problem;
+}
+
+function summarise({ plan, problems, notes }: { plan: PlannedRow[]; problems: QuotedProblem[]; notes: string[] }): ImportPreview {
   const counts: Record<RowAction, number> = { create: 0, update: 0, unchanged: 0 };
   for (const row of plan) counts[row.action]++;
   const more = (list: unknown[], what: string) => (list.length > MAX_LISTED ? [`${count(MAX_LISTED)} of the file's ${count(list.length)} ${what} are listed; fix them and check the file again to see the rest`] : []);
@@ -264,7 +276,7 @@ function summarise({ plan, problems, notes }: { plan: PlannedRow[]; problems: Im
  * A problem as the answer gives it: a message quoting a cell (a bad date, an unknown status) quotes at most an excerpt
  * of it, so a long cell is never echoed back whole, however many rows repeat it.
  */
-function quoting(problem: ImportProblem, cells: string[]): ImportProblem {
+function quoting(problem: QuotedProblem, cells: string[]): QuotedProblem {
   if (problem.message.length <= EXCERPT_CHARS) return problem;
   let message = problem.message;
   for (const cell of cells) {

@@ -24,11 +24,12 @@ export interface Colour {
   ink: string;
 }
 
+/** Black on red, not white: white on #FF0000 is 4:1, under the 4.5:1 WCAG AA asks of text (black is 5.3:1). */
 const schemeAFills: Record<SchemeAColour, [string, string]> = {
   GREEN: ['00B050', '000000'],
   'NEW GREEN': ['92D050', '000000'],
   AMBER: ['FFC000', '000000'],
-  RED: ['FF0000', 'FFFFFF'],
+  RED: ['FF0000', '000000'],
   WHITE: ['FFFFFF', '000000'],
   PURPLE: ['7030A0', 'FFFFFF'],
 };
@@ -38,7 +39,7 @@ const NOT_FOR_THE_FORCE = 'Not for the force';
 const schemeBFills: Record<SchemeBStatus | typeof NOT_FOR_THE_FORCE, [string, string]> = {
   'On target': ['00B050', '000000'],
   'At risk': ['FFC000', '000000'],
-  'Off target': ['FF0000', 'FFFFFF'],
+  'Off target': ['FF0000', '000000'],
   'Proposed for closure': ['9DC3E6', '000000'],
   Closed: ['BFBFBF', '000000'],
   [NOT_FOR_THE_FORCE]: ['FFFFFF', '000000'],

@@ -15,7 +15,7 @@ import { buildQuarterly } from './quarterly';
 import type { PaperRules, Scheme } from './rag';
 import { renderCsv } from './render/csv';
 import { renderDocx } from './render/docx';
-import { renderHtml } from './render/html';
+import { renderHtml, renderHtmlFragment } from './render/html';
 import { renderPdf } from './render/pdf';
 import { renderXlsx } from './render/xlsx';
 import type { TrackerPaper } from './tracker';
@@ -143,7 +143,7 @@ export function paperFilename(request: Pick<PaperRequest, 'kind' | 'asAt' | 'sch
 }
 
 /** Renders a built paper in one format. */
-export async function renderPaper(paper: BuiltPaper, format: PaperFormat, forceName: string, brokenTrails: { reference: string | null; reportTitle: string | null }[] = []): Promise<Buffer> {
+export async function renderPaper(paper: BuiltPaper, format: PaperFormat, forceName: string, brokenTrails: BrokenTrail[] = []): Promise<Buffer> {
   if (format === 'xlsx' || format === 'csv') {
     const sheets = tabulate(paper);
     if (!sheets) throw new Error(`the ${paper.kind} paper has no spreadsheet form`);
@@ -161,17 +161,30 @@ export async function producePaper(database: PaperDatabase, request: PaperReques
   if (problem) throw new Error(`${problem.field}: ${problem.message}`);
   const [paper, broken] = await Promise.all([buildPaper(database, request), database.snapshot((sql) => sql(brokenItemTrailsSql, [null]))]);
   return {
-    body: await renderPaper(paper, request.format, forceName, broken as { reference: string | null; reportTitle: string | null }[]),
+    body: await renderPaper(paper, request.format, forceName, broken as BrokenTrail[]),
     contentType: contentTypes[request.format],
     filename: paperFilename(request, request.format),
     disposition: request.format === 'html' ? 'inline' : 'attachment',
   };
 }
 
+type BrokenTrail = { reference: string | null; reportTitle: string | null };
+
 /** A paper drawn from a trail altered outside the service says so first, naming the items. */
-function withTrailWarning(document: PaperDocument, broken: { reference: string | null; reportTitle: string | null }[]): PaperDocument {
+function withTrailWarning(document: PaperDocument, broken: BrokenTrail[]): PaperDocument {
   if (broken.length === 0) return document;
   const named = broken.map((b) => (b.reference ? `${b.reportTitle ?? 'a report'}, ${b.reference}` : 'an item since removed')).join('; ');
   const text = `Warning: the audit trail of ${broken.length === 1 ? 'one item' : `${broken.length} items`} was altered outside the service, so ${broken.length === 1 ? 'its' : 'their'} figures in this paper may be wrong: ${named}.`;
   return { ...document, blocks: [{ type: 'paragraph', text, bold: true }, ...document.blocks] };
+}
+
+/**
+ * The paper as it shows inside a page (the committee papers page): the HTML rendering's content, its headings under
+ * the page's own, every text escaped by the renderer. The same request checks as `producePaper`.
+ */
+export async function previewPaper(database: PaperDatabase, request: PaperRequest, forceName: string, headingOffset = 1): Promise<string> {
+  const problem = paperRequestProblem({ ...request, format: 'html' });
+  if (problem) throw new Error(`${problem.field}: ${problem.message}`);
+  const [paper, broken] = await Promise.all([buildPaper(database, request), database.snapshot((sql) => sql(brokenItemTrailsSql, [null]))]);
+  return renderHtmlFragment(withTrailWarning(layOut(paper, forceName), broken as BrokenTrail[]), headingOffset);
 }

@@ -15,6 +15,8 @@ export function pageNavigation({ recommendations, mailbox }: Pick<ApiDependencie
       { href: '/', text: 'My tasks', count: mine.items.length + decisions.items.length, current: current === '/' },
       { href: '/recommendations', text: 'Recommendations', current: current === '/recommendations' },
       { href: '/dashboard', text: 'Dashboard', current: current === '/dashboard' },
+      ...(isAllowed(req.identity!, 'papers.read') ? [{ href: '/papers', text: 'Committee papers', current: current === '/papers' }] : []),
+      ...(isAllowed(req.identity!, 'imports.manage') ? [{ href: '/imports', text: 'Import a tracker', current: current === '/imports' }] : []),
       ...(isAllowed(req.identity!, 'people.manage') ? [{ href: '/admin', text: 'Administration', current: current === '/admin' }] : []),
       ...(req.identity!.via === 'session' ? [{ href: '/account/password', text: 'Your password', current: current === '/account/password' }] : []),
       ...(mailbox && process.env.NODE_ENV !== 'production' && isAllowed(req.identity!, 'mailbox.open') ? [{ href: '/dev/mailbox', text: 'Mailbox (development)' }] : []),

@@ -212,6 +212,8 @@ const table: Record<string, Row> = {
   'GET /recommendations': { allowed: 'signedIn', page: true, request: () => ({ path: '/recommendations?overdue=false' }) },
   'GET /recommendations.csv': { allowed: 'signedIn', page: true, request: () => ({ path: '/recommendations.csv' }) },
   'GET /dashboard': { allowed: 'signedIn', page: true, request: () => ({ path: '/dashboard' }) },
+  'GET /papers': { allowed: ALL, page: true, request: () => ({ path: '/papers?paper=overview&asAt-day=1&asAt-month=10&asAt-year=2026&scheme=B' }) },
+  'GET /papers/download': { allowed: ALL, page: true, request: () => ({ path: '/papers/download?paper=overview&asAt-day=1&asAt-month=10&asAt-year=2026&scheme=B&format=docx' }) },
   // The approval page: anyone signed in may look; whoever may not decide is told why (200), not shown the form.
   'GET /approvals/:id': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/approvals/${ctx.itemId}` }) },
   'GET /recommendations/:id/updates': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/updates` }) },
@@ -276,6 +278,10 @@ const table: Record<string, Row> = {
   'POST /account/password': { allowed: 'signedIn', request: () => ({ path: '/account/password', form: { currentPassword: 'not-the-password', newPassword: 'a-new-matrix-password' } }) },
 
   'GET /admin': { allowed: ADMIN, page: true, request: () => ({ path: '/admin' }) },
+  'GET /imports': { allowed: ADMIN, page: true, request: () => ({ path: '/imports' }) },
+  'POST /imports': { allowed: ADMIN, request: () => ({ path: '/imports', raw: multipartFile('tracker.csv', 'text/csv', 'Report title,Originator,Reference,Text\r\nMatrix report,HMICFRS,1,Text\r\n') }) },
+  // Nothing was checked under this hash: the page asks for the file again (409), having imported nothing.
+  'POST /imports/import': { allowed: ADMIN, request: () => ({ path: '/imports/import', form: { file: 'not-a-checked-file' } }) },
   'GET /admin/people': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/people?status=deactivated' }) },
   'GET /admin/people/new': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/people/new' }) },
   'POST /admin/people/new': { allowed: ADMIN, request: () => ({ path: '/admin/people/new', form: { name: 'Matrix page newcomer', email: `page-${next()}@test.police.uk`, roles: 'viewer' } }) },

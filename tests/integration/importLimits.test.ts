@@ -134,7 +134,7 @@ describe('importing a very large or hostile tracker', () => {
     const dry = await send(file, XLSX);
     expect(dry.status).toBe(200);
     expect(dry.body.problems).toHaveLength(1_000);
-    expect(dry.body.problems![0]).toEqual({ row: 2, column: 'Due date', message: `"${notADate.slice(0, 200)}…" is not a date (write 31/03/2027 or 2027-03-31)` });
+    expect(dry.body.problems![0]).toEqual({ row: 2, column: 'Due date', value: `${notADate.slice(0, 60)}…`, message: `"${notADate.slice(0, 200)}…" is not a date (write 31/03/2027 or 2027-03-31)` });
     expect(dry.bytes).toBeLessThan(1_000 * 400);
     const refused = await send(file, XLSX, false);
     expect(refused.status).toBe(422);

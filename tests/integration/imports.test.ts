@@ -56,12 +56,12 @@ describe('importing an existing tracker', () => {
     expect(dry.status).toBe(200);
     expect(dry.body.problems).toEqual([
       expect.objectContaining({ row: 2, column: 'Status' }),
-      { row: 2, column: 'Due date', message: '"31/02/2027" is not a date (write 31/03/2027 or 2027-03-31)' },
+      { row: 2, column: 'Due date', value: '31/02/2027', message: '"31/02/2027" is not a date (write 31/03/2027 or 2027-03-31)' },
     ]);
     const refused = await send(csv(bad), false);
     expect(refused.status).toBe(422);
     const unknownOwner = await send(csv([[...good[0]!.slice(0, 12), 'nobody@test.police.uk', ...good[0]!.slice(13)]]), true);
-    expect(unknownOwner.body.problems).toEqual([{ row: 2, column: 'Owner email', message: 'nobody active has the email nobody@test.police.uk' }]);
+    expect(unknownOwner.body.problems).toEqual([{ row: 2, column: 'Owner email', value: 'nobody@test.police.uk', message: 'nobody active has the email nobody@test.police.uk' }]);
     expect(await product.app.dataSource.manager.count(Recommendation)).toBe(before);
   });
 

@@ -22,10 +22,12 @@ function cellHtml(tag: 'td' | 'th', cell: Cell, numeric: boolean | undefined): s
   return `<${tag}${classes ? ` class="${classes}"` : ''}${colours}>${escapeHtml(cell.text)}</${tag}>`;
 }
 
-function blockHtml(block: Block): string {
+function blockHtml(block: Block, headingOffset: number): string {
   switch (block.type) {
-    case 'heading':
-      return `<h${block.level}>${escapeHtml(block.text)}</h${block.level}>`;
+    case 'heading': {
+      const level = Math.min(block.level + headingOffset, 6);
+      return `<h${level}>${escapeHtml(block.text)}</h${level}>`;
+    }
     case 'paragraph': {
       const text = escapeHtml(block.text);
       const inner = block.bold ? `<strong>${text}</strong>` : text;
@@ -44,6 +46,17 @@ function blockHtml(block: Block): string {
   }
 }
 
+/**
+ * The paper's content without the page around it, for showing inside another page (the committee papers page):
+ * `headingOffset` moves its headings down so they sit under that page's own heading. Every text is escaped here.
+ */
+export function renderHtmlFragment(document: PaperDocument, headingOffset = 0): string {
+  const title = Math.min(1 + headingOffset, 6);
+  return `<p class="force">${escapeHtml(document.forceName)}</p>
+<h${title}>${escapeHtml(document.title)}</h${title}>
+${document.blocks.map((block) => blockHtml(block, headingOffset)).join('\n')}`;
+}
+
 export function renderHtml(document: PaperDocument): string {
   return `<!doctype html>
 <html lang="en-GB">
@@ -54,9 +67,7 @@ export function renderHtml(document: PaperDocument): string {
 <style>${style}</style>
 </head>
 <body>
-<p class="force">${escapeHtml(document.forceName)}</p>
-<h1>${escapeHtml(document.title)}</h1>
-${document.blocks.map(blockHtml).join('\n')}
+${renderHtmlFragment(document)}
 </body>
 </html>
 `;

@@ -1,0 +1,137 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { ApiDependencies } from '../dependencies';
+import { actingPersonOf } from '../../platform/http/actor';
+import { authorize } from '../../platform/http/permissions';
+import { ApiProblem } from '../../platform/http/problem';
+import { formBody, text } from '../../platform/web/forms';
+import type { FormError } from '../../platform/web/html';
+import { multipartForms, type UploadedFile } from '../../platform/web/multipartForm';
+import { pageShell } from '../shell/pageShell';
+import { CheckedFiles, type CheckedFile } from './checkedFiles';
+import { count, MAX_IMPORT_BYTES } from './limits';
+import type { ImportPreview, RowAction } from './service';
+
+/**
+ * The import page (/imports): upload a tracker (CSV or Excel), see the dry run's problems by row and column, fix the
+ * file and check it again, then import exactly the file that was checked (./checkedFiles.ts), through the import
+ * service the API uses (which writes the audit events). Limits and unreadable files come back as an error summary.
+ */
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const CHECK_PATH = /^\/imports$/;
+/** Rows a result page lists; the counts cover the whole file. */
+const ROWS_LISTED = 1_000;
+
+const actionWords: Record<RowAction, string> = { create: 'Created', update: 'Updated', unchanged: 'Unchanged' };
+const willWords: Record<RowAction, string> = { create: 'Will be created', update: 'Will be updated', unchanged: 'Unchanged' };
+/** The item's fields an import updates, as the template's columns name them. */
+const fieldWords: Record<string, string> = { text: 'text', kind: 'item kind', addressedTo: 'addressed to', department: 'department', category: 'category', forTheForce: 'for the force' };
+
+/** Reads the import page's upload form before authentication looks for its `_csrf` field; a file past 10 MB is sent back to the page. */
+export function importUploadForms(): RequestHandler {
+  return multipartForms({ path: CHECK_PATH, maxBytes: MAX_IMPORT_BYTES + 64 * 1024, tooLarge: (res) => res.redirect(303, '/imports?error=too-large') });
+}
+
+/** What the file is, by its name first: browsers send a CSV as text/csv, application/vnd.ms-excel or nothing. */
+function contentTypeOf(file: UploadedFile): string | null {
+  const name = file.name.toLowerCase();
+  if (name.endsWith('.csv')) return 'text/csv';
+  if (name.endsWith('.xlsx')) return XLSX;
+  return file.type === 'text/csv' || file.type === XLSX ? file.type : null;
+}
+
+const tooLargeError: FormError = { field: 'file', message: `The selected file must be smaller than ${count(MAX_IMPORT_BYTES / 1024 / 1024)} MB. Split the tracker and import each part. Nothing was imported.` };
+
+/** A refusal of the whole file (a limit passed, a file that cannot be read) as the page's error on the file field. */
+function fileErrors(problem: ApiProblem): FormError[] {
+  const where = problem.errors.find((e) => e.field === 'body');
+  const detail = problem.detail && problem.detail !== problem.title ? ` ${problem.detail}` : '';
+  return [{ field: 'file', message: problem.status === 400 ? (where?.message.replace(/^the file/, 'The selected file') ?? problem.title) : `${problem.title}.${detail}` }];
+}
+
+export function importPages(deps: ApiDependencies, checked = new CheckedFiles()): Router {
+  const router = Router();
+  const shell = pageShell(deps);
+  const { imports } = deps;
+
+  async function page(req: Request, res: Response, view: { errors?: FormError[]; file?: CheckedFile; preview?: ImportPreview; imported?: ImportPreview; notFoundAgain?: boolean }, status = 200) {
+    const errors = view.errors ?? [];
+    const preview = view.imported ?? view.preview;
+    const rows = (preview?.rows ?? []).slice(0, ROWS_LISTED);
+    await shell.send(
+      req,
+      res,
+      'imports.njk',
+      {
+        title: view.imported ? 'Tracker imported' : 'Import a tracker',
+        errors,
+        csrfToken: req.identity!.session?.csrfToken ?? '',
+        fileError: errors.find((e) => e.field === 'file') ? { text: errors.find((e) => e.field === 'file')!.message } : undefined,
+        file: view.file && { name: view.file.name, hash: view.file.hash },
+        keptFor: `${Math.round(checked.keepForMs / 60_000)} minutes`,
+        problems: preview?.problems.length
+          ? preview.problems.map((p) => [{ text: String(p.row), format: 'numeric' }, { text: p.column ?? (p.row === 1 ? 'Header row' : '') }, { text: p.value ?? '' }, { text: p.message.charAt(0).toUpperCase() + p.message.slice(1) }])
+          : null,
+        preview: preview && {
+          counts: preview.counts,
+          notes: preview.notes,
+          rows: rows.map((r) => [{ text: String(r.row) }, { text: r.report }, { text: r.reference }, { text: `${(view.imported ? actionWords : willWords)[r.action]}${r.changes.length ? `: ${r.changes.map((c) => fieldWords[c] ?? c).join(', ')}` : ''}` }]),
+          more: preview.rows.length > ROWS_LISTED ? `The first ${count(ROWS_LISTED)} of ${count(preview.rows.length)} rows are listed.` : null,
+        },
+        imported: !!view.imported,
+      },
+      { current: '/imports', status },
+    );
+  }
+
+  router.get('/imports', async (req, res) => {
+    authorize(req.identity!, 'imports.manage');
+    if (req.query.error === 'too-large') return page(req, res, { errors: [tooLargeError] }, 413);
+    await page(req, res, {});
+  });
+
+  // The dry run: the file is kept (by its hash, for this person) so that importing it imports these very bytes.
+  router.post('/imports', async (req, res) => {
+    authorize(req.identity!, 'imports.manage');
+    const upload = formBody(req).file as unknown as UploadedFile | undefined;
+    if (!upload || typeof upload !== 'object' || upload.content.length === 0) {
+      return page(req, res, { errors: [{ field: 'file', message: upload && typeof upload === 'object' && upload.name ? 'The selected file is empty' : 'Select a tracker file (CSV or Excel)' }] }, 400);
+    }
+    const contentType = contentTypeOf(upload);
+    if (!contentType) return page(req, res, { errors: [{ field: 'file', message: 'The selected file must be a CSV file or an Excel workbook (.xlsx)' }] }, 415);
+    try {
+      const preview = await imports.preview(upload.content, contentType);
+      const file = checked.keep(req.identity!.person.id, { name: upload.name, contentType, content: upload.content });
+      const errors = preview.problems.length ? [{ field: 'problems', message: `The file has ${count(preview.problems.length)} ${preview.problems.length === 1 ? 'problem' : 'problems'}: fix ${preview.problems.length === 1 ? 'it' : 'them'} in the file and check it again. Nothing was imported.` }] : [];
+      await page(req, res, { errors, file, preview }, preview.problems.length ? 422 : 200);
+    } catch (error) {
+      if (error instanceof ApiProblem && [400, 413, 415, 422].includes(error.status)) return page(req, res, { errors: fileErrors(error) }, error.status);
+      throw error;
+    }
+  });
+
+  router.post('/imports/import', async (req, res) => {
+    authorize(req.identity!, 'imports.manage');
+    const personId = req.identity!.person.id;
+    const file = checked.find(personId, text(formBody(req), 'file'));
+    if (!file) {
+      const message = `Upload the file again: a checked file is kept for ${Math.round(checked.keepForMs / 60_000)} minutes, and this one is no longer here. Nothing was imported.`;
+      return page(req, res, { errors: [{ field: 'file', message }] }, 409);
+    }
+    try {
+      const imported = await imports.import(file.content, file.contentType, actingPersonOf(req.identity!));
+      checked.forget(personId, file.hash);
+      await page(req, res, { imported });
+    } catch (error) {
+      // The force's data moved since the check (someone left, an item was added): the problems as they are now.
+      if (error instanceof ApiProblem && error.status === 422 && error.errors.some((e) => e.field.startsWith('row'))) {
+        const preview = await imports.preview(file.content, file.contentType);
+        return page(req, res, { errors: [{ field: 'problems', message: `The file has problems now; nothing was imported. Fix them in the file and check it again.` }], file, preview }, 422);
+      }
+      if (error instanceof ApiProblem && [400, 413, 415, 422].includes(error.status)) return page(req, res, { errors: fileErrors(error) }, error.status);
+      throw error;
+    }
+  });
+
+  return router;
+}
