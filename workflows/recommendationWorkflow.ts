@@ -22,6 +22,7 @@ import {
   commandUpdate,
   nextNudgeQuery,
   recordQuery,
+  reminderScheduleQuery,
   remindersChangedSignal,
   resyncUpdate,
   stateQuery,
@@ -77,14 +78,14 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
 
   // One working calendar while the closure days stay the same: it works out each year's bank holidays once.
   let calendarFor: { closedDays: readonly string[]; calendar: ReturnType<typeof createWorkingCalendar> } | null = null;
-  /** The next reminder or escalation the policy gives for the state as it is now, skipping any already sent. */
-  const planNextNudge = (): Nudge | null => {
-    if (!reminders) return null;
+  /** The reminders and escalations the policy gives for the state as it is now, earliest first, skipping any already sent. */
+  const planAhead = (): Nudge[] => {
+    if (!reminders) return [];
     if (calendarFor?.closedDays !== reminders.closedDays) calendarFor = { closedDays: reminders.closedDays, calendar: createWorkingCalendar({ extraClosedDays: reminders.closedDays }) };
     const { calendar } = calendarFor;
-    const nudges = plannedNudges(state, reminders.policy, calendar, checkedUntil, { anchors, committeeMeetings: reminders.committeeMeetings });
-    return nudges.find((nudge) => !sentNudgeKeys.includes(nudge.key)) ?? null;
+    return plannedNudges(state, reminders.policy, calendar, checkedUntil, { anchors, committeeMeetings: reminders.committeeMeetings }).filter((nudge) => !sentNudgeKeys.includes(nudge.key));
   };
+  const planNextNudge = (): Nudge | null => planAhead()[0] ?? null;
 
   /** Moves to a recorded state (one this workflow decided, or PostgreSQL's own), and wakes the main loop to replan. */
   const moveTo = (next: RecommendationState, nextVersion: number) => {
@@ -103,6 +104,7 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
     scheduleChanges++;
   });
   setHandler(nextNudgeQuery, () => (upcoming ? { at: upcoming.at, kind: upcoming.kind, key: upcoming.key } : null));
+  setHandler(reminderScheduleQuery, () => ({ settingsRevision: reminders?.revision ?? null, sendTime: reminders?.policy.sendTime ?? null, planned: planAhead().slice(0, 20) }));
   setHandler(stateQuery, () => state);
   setHandler(recordQuery, (): WorkflowRecord => ({ state, version }));
 
