@@ -5,6 +5,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -12,7 +13,7 @@ import {
 } from '@temporalio/workflow';
 import { calendarDateInLondon } from '../domain/calendar';
 import { decide, type CommandContext, type Decision, type RecommendationState } from '../domain/lifecycle';
-import { plannedNudges, type Nudge } from '../domain/reminderPolicy';
+import { plannedNudges, remindersSupersede, type Nudge, type ReminderSettings } from '../domain/reminderPolicy';
 import { createWorkingCalendar } from '../domain/workingDays';
 import type { Activities } from '../activities';
 import type { RecordedItem } from '../activities/recordTransition';
@@ -99,10 +100,16 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
     for (const id of recorded.pendingOutboxIds) if (!unsentEmailIds.includes(id)) unsentEmailIds.push(id);
   };
 
-  setHandler(remindersChangedSignal, (settings) => {
+  /** Takes later reminder settings, from the api's signal or from an activity that found this workflow missed one. */
+  const follow = (settings: ReminderSettings) => {
+    if (!remindersSupersede(reminders, settings)) return;
     reminders = settings;
     scheduleChanges++;
-  });
+  };
+  const followFromActivity = (settings: ReminderSettings | undefined) => {
+    if (settings && patched('reminders-from-activities')) follow(settings);
+  };
+  setHandler(remindersChangedSignal, follow);
   setHandler(nextNudgeQuery, () => (upcoming ? { at: upcoming.at, kind: upcoming.kind, key: upcoming.key } : null));
   setHandler(reminderScheduleQuery, () => ({ settingsRevision: reminders?.revision ?? null, sendTime: reminders?.policy.sendTime ?? null, planned: planAhead().slice(0, 20) }));
   setHandler(stateQuery, () => state);
@@ -123,7 +130,11 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
   /** Decides and records one command; runs under the lock. */
   const apply = async (request: CommandRequest): Promise<CommandResult> => {
     // The api read a later version than this workflow knows: catch up with the record before judging anything.
-    if (request.recordedVersion > version) adopt(await readRecord({ recommendationId: state.recommendationId }));
+    if (request.recordedVersion > version) {
+      const record = await readRecord({ recommendationId: state.recommendationId, remindersRevision: reminders?.revision });
+      adopt(record);
+      followFromActivity(record.reminders);
+    }
     for (let attempt = 0; ; attempt++) {
       if (request.expectedVersion !== undefined && request.expectedVersion !== version) throw versionMismatch(request.expectedVersion, version);
       const decision = decideNow(request);
@@ -139,7 +150,9 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
         before: state,
         after: decision.state,
         events: decision.events,
+        remindersRevision: reminders?.revision,
       });
+      followFromActivity(outcome.reminders);
       switch (outcome.outcome) {
         case 'recorded': {
           moveTo(decision.state, outcome.version);
@@ -179,7 +192,9 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
   setHandler(resyncUpdate, () =>
     lock.runExclusive(async () => {
       const before: WorkflowRecord = { state, version };
-      adopt(await readRecord({ recommendationId: state.recommendationId }));
+      const record = await readRecord({ recommendationId: state.recommendationId, remindersRevision: reminders?.revision });
+      adopt(record);
+      followFromActivity(record.reminders);
       return { before, after: { state, version }, changed: before.version !== version || before.state !== state };
     }),
   );

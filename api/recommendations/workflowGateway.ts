@@ -14,6 +14,8 @@ import {
   recommendationWorkflowId,
   recommendationWorkflowType,
   recordQuery,
+  reminderDigestWorkflowId,
+  reminderSettingsChangedSignal,
   remindersChangedSignal,
   resyncUpdate,
   stateQuery,
@@ -54,6 +56,20 @@ export class RecommendationWorkflows {
       await this.client.workflow.getHandle(recommendationWorkflowId(recommendationId)).signal(remindersChangedSignal, settings);
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+  }
+
+  /**
+   * Tells the digest workflow the reminder settings changed: it hands them to every open item (an activity, retried
+   * and resumed after a crash) and moves its own timer. False when it is not running (no worker has started yet).
+   */
+  async reminderSettingsChanged(revision: number): Promise<boolean> {
+    try {
+      await this.client.workflow.getHandle(reminderDigestWorkflowId(this.taskQueue)).signal(reminderSettingsChangedSignal, { revision });
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
     }
   }
 
