@@ -31,6 +31,7 @@ import { peopleFeature } from './people/routes';
 import { papersFeature } from './papers/routes';
 import { ApiProblem, notFoundHandler, problemHandler, refuseDeepBodies } from '../platform/http/problem';
 import { recommendationsFeature } from './recommendations/routes';
+import { scheduleFeature } from './schedule/routes';
 import { auditRefusals } from '../platform/http/refusals';
 import { reportsFeature } from './reports/routes';
 
@@ -44,6 +45,7 @@ export function apiFeatures(deps: ApiDependencies): Feature[] {
     importsFeature(deps),
     evidenceFeature(deps),
     recommendationsFeature(deps),
+    scheduleFeature(deps),
     approvalsFeature(deps),
     peopleFeature(deps),
     routingRulesFeature(deps),

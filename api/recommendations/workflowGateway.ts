@@ -17,12 +17,14 @@ import {
   reminderDigestWorkflowId,
   reminderSettingsChangedSignal,
   remindersChangedSignal,
+  reminderScheduleQuery,
   resyncUpdate,
   stateQuery,
   VERSION_MISMATCH,
   type CommandRequest,
   type CommandResult,
   type RecommendationWorkflowInput,
+  type ReminderSchedule,
   type ReminderSettings,
   type ResyncResult,
   type WorkflowRecord,
@@ -114,6 +116,16 @@ export class RecommendationWorkflows {
   async record(recommendationId: string): Promise<WorkflowRecord | null> {
     try {
       return await this.client.workflow.getHandle(recommendationWorkflowId(recommendationId)).query(recordQuery);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  /** What the item's workflow plans, by its own query; null when the item has no running workflow. */
+  async reminderSchedule(recommendationId: string): Promise<ReminderSchedule | null> {
+    try {
+      return await this.client.workflow.getHandle(recommendationWorkflowId(recommendationId)).query(reminderScheduleQuery);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return null;
       throw error;
