@@ -109,7 +109,12 @@ export class ReminderSettingsService {
 const offsetDoc = z.union([z.object({ workingDays: z.number() }), z.object({ duration: z.string() })]);
 const settingsResponse = z
   .looseObject({
-    settings: z.looseObject({ policy: z.looseObject({ sendTime: z.string(), dueReminders: z.array(offsetDoc) }), closedDays: z.array(z.string()), committeeMeetings: z.array(z.string()) }),
+    settings: z.looseObject({
+      policy: z.looseObject({ sendTime: z.string(), dueReminders: z.array(offsetDoc) }),
+      closedDays: z.array(z.string()),
+      committeeMeetings: z.array(z.string()),
+      revision: z.number().optional().describe('Raised by one at every change; each item’s workflow says which revision it follows'),
+    }),
   })
   .meta({ id: 'ReminderSettings' });
 
