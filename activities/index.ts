@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Mailer } from '../platform/email/mailer';
 import { readRecordActivity, recordTransitionActivity, type EmailLinks } from './recordTransition';
+import { propagateReminderSettingsActivity } from './propagateReminderSettings';
 import { sendDigestsActivity } from './sendDigests';
 import { nudgeQueue, sendNudgeNowActivity } from './sendNudge';
 import { outboxSender, sendOutboundEmailActivity } from './sendOutboundEmail';
@@ -20,6 +21,7 @@ export function createActivities({ dataSource, mailer, links }: ActivityDependen
     ...sendOutboundEmailActivity(send),
     sendNudgeNow: sendNudgeNowActivity(queueNudge, send),
     ...sendDigestsActivity(dataSource, links),
+    propagateReminderSettings: propagateReminderSettingsActivity(dataSource),
   };
 }
 

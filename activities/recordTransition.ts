@@ -10,6 +10,8 @@ import { dueDateCalendarEvent } from '../platform/email/dueDateCalendar';
 import { renderNotificationEmail } from './emails/notificationEmail';
 import { commandFingerprint } from '../entities/commandFingerprint';
 import { projectTransition, type ProjectedTransition } from './projectTransition';
+import { reminderSettingsNewerThan } from '../entities/reminderSettings';
+import type { ReminderSettings } from '../domain/reminders/policy';
 import type { outboxSender, PendingEmail } from './sendOutboundEmail';
 
 type OutboxSender = ReturnType<typeof outboxSender>;
@@ -27,6 +29,8 @@ export interface RecordTransitionInput {
   before: RecommendationState;
   after: RecommendationState;
   events: LifecycleEvent[];
+  /** The revision of the reminder settings the workflow holds: later settings come back with the outcome. */
+  remindersRevision?: number;
 }
 
 /** The item as PostgreSQL holds it, with the emails it still owes. */
@@ -36,7 +40,13 @@ export interface RecordedItem {
   pendingOutboxIds: string[];
 }
 
-export type RecordTransitionOutcome =
+/** The force's reminder settings, when they are later than those the workflow said it holds (it missed a change). */
+export interface WithLaterReminders {
+  reminders?: ReminderSettings;
+}
+
+export type RecordTransitionOutcome = WithLaterReminders &
+  (
   /** Written now. `finished`: those of its emails already dealt with (sent, or refused for good); the workflow sends the rest. */
   | { outcome: 'recorded'; version: number; outboxIds: string[]; finished: string[] }
   /** This command was recorded before (a retry): nothing written; the record as it is now. */
@@ -44,7 +54,8 @@ export type RecordTransitionOutcome =
   /** PostgreSQL is at another version than the one decided against: nothing written; the record, to decide again. */
   | { outcome: 'version_moved'; record: RecordedItem }
   /** The key was recorded for a different command. */
-  | { outcome: 'key_reused'; recordedType: string };
+  | { outcome: 'key_reused'; recordedType: string }
+  );
 
 /** The id a command's rows carry in the lifecycle tables, the outbox and the audit trail. */
 export const transitionIdOf = (commandId: string): string => `command:${commandId}`;
@@ -93,8 +104,9 @@ export async function readRecordedItem(db: Pick<EntityManager, 'query'>, recomme
 
 /** The activity a workflow calls to catch up with PostgreSQL. */
 export function readRecordActivity(dataSource: DataSource) {
-  return async function readRecord(input: { recommendationId: string }): Promise<RecordedItem> {
-    return readRecordedItem(dataSource.manager, input.recommendationId);
+  return async function readRecord(input: { recommendationId: string; remindersRevision?: number }): Promise<RecordedItem & WithLaterReminders> {
+    const record = await readRecordedItem(dataSource.manager, input.recommendationId);
+    return { ...record, reminders: await reminderSettingsNewerThan(dataSource.manager, input.remindersRevision) };
   };
 }
 
@@ -112,6 +124,10 @@ export function readRecordActivity(dataSource: DataSource) {
 export function recordTransitionActivity(dataSource: DataSource, links: EmailLinks, sender?: OutboxSender) {
   let sendInlineAfter = 0;
   return async function recordTransition(input: RecordTransitionInput): Promise<RecordTransitionOutcome> {
+    const outcome = await record(input);
+    return outcome.outcome === 'key_reused' ? outcome : { ...outcome, reminders: await reminderSettingsNewerThan(dataSource.manager, input.remindersRevision) };
+  };
+  async function record(input: RecordTransitionInput): Promise<RecordTransitionOutcome> {
     const fingerprint = commandFingerprint(input.recommendationId, input.actor.personId, input.command);
     const written = await dataSource.transaction(async (tx): Promise<RecordTransitionOutcome | { queued: PendingEmail[]; version: number }> => {
       const facts = await readFacts(tx, input);
@@ -137,7 +153,7 @@ export function recordTransitionActivity(dataSource: DataSource, links: EmailLin
       unsent = waiting.map((w) => w.id);
     }
     return { outcome: 'recorded', version: written.version, outboxIds, finished: outboxIds.filter((id) => !unsent.includes(id)) };
-  };
+  }
 }
 
 /** Moves the row on only from the version the transition was decided against; the new version, or null if it moved. */

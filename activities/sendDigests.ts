@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { IsNull } from 'typeorm';
 import { addCalendarDays, calendarDateInLondon, isoWeekday } from '../domain/calendar';
 import { applyOffset, sendInstant } from '../domain/reminders/offsets';
+import type { ReminderSettings } from '../domain/reminders/policy';
 import { createWorkingCalendar } from '../domain/workingDays';
 import { DigestEntry, OutboundEmail, Person } from '../entities';
 import { recordAudit } from '../entities/auditTrail';
@@ -59,13 +60,22 @@ export function sendDigestsActivity(dataSource: DataSource, links: EmailLinks) {
 
     /** The next digest slot: the policy's send time on the next working day (tests pass `everyMs` instead). */
     async nextDigestSlot(input: { after: string }): Promise<string> {
+      return slotAfter(await loadReminderSettings(dataSource.manager), input.after);
+    },
+
+    /** The next digest slot, and the revision of the settings it follows. */
+    async nextDigestPlan(input: { after: string }): Promise<{ slot: string; settingsRevision: number }> {
       const settings = await loadReminderSettings(dataSource.manager);
-      const calendar = createWorkingCalendar({ extraClosedDays: settings.closedDays });
-      const afterMs = Date.parse(input.after);
-      const today = calendarDateInLondon(afterMs);
-      const todaySlot = calendar.isWorkingDay(today) ? sendInstant(today, settings.policy) : Number.NaN;
-      const next = todaySlot > afterMs ? todaySlot : applyOffset({ date: today }, { workingDays: 1 }, 1, settings.policy, calendar).atMs;
-      return new Date(next).toISOString();
+      return { slot: slotAfter(settings, input.after), settingsRevision: settings.revision ?? 0 };
     },
   };
+}
+
+function slotAfter(settings: ReminderSettings, after: string): string {
+  const calendar = createWorkingCalendar({ extraClosedDays: settings.closedDays });
+  const afterMs = Date.parse(after);
+  const today = calendarDateInLondon(afterMs);
+  const todaySlot = calendar.isWorkingDay(today) ? sendInstant(today, settings.policy) : Number.NaN;
+  const next = todaySlot > afterMs ? todaySlot : applyOffset({ date: today }, { workingDays: 1 }, 1, settings.policy, calendar).atMs;
+  return new Date(next).toISOString();
 }

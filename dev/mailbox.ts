@@ -210,6 +210,14 @@ export function createMailboxRouter(sink: Pick<SmtpSink, 'list' | 'get'>): expre
     sendPage(res, 200, listPage(await sink.list()));
   });
 
+  // The copy of an outbox row, found by its Message-ID (<outbox id@host>): how pages link to an email they list.
+  router.get('/outbox/:outboxId', async (req, res) => {
+    const outboxId = String(req.params.outboxId);
+    const found = /^[0-9a-f-]{36}$/i.test(outboxId) ? (await sink.list()).find((m) => m.messageId?.startsWith(`<${outboxId}@`)) : undefined;
+    if (!found) return sendPage(res, 404, notFoundPage());
+    res.redirect(303, `/dev/mailbox/${found.id}`);
+  });
+
   router.get('/:id', async (req, res) => {
     const message = await find(idParam(req));
     if (!message) return sendPage(res, 404, notFoundPage());

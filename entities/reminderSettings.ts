@@ -13,6 +13,7 @@ export function reminderSettingsFrom(value: unknown): ReminderSettings {
     policy: stored.policy ? reminderPolicyWith(stored.policy as ReminderPolicy) : reminderPolicyWith({}, defaultReminderPolicy),
     closedDays: stored.closedDays ?? [],
     committeeMeetings: stored.committeeMeetings ?? [],
+    revision: stored.revision ?? 0,
   };
 }
 
@@ -20,6 +21,15 @@ export function reminderSettingsFrom(value: unknown): ReminderSettings {
 export async function loadReminderSettings(manager: EntityManager): Promise<ReminderSettings> {
   const row = await manager.findOneBy(ForceSetting, { key: REMINDER_SETTINGS_KEY });
   return reminderSettingsFrom(row?.value);
+}
+
+/**
+ * The stored settings when they are a later revision than `revision` (what a workflow holds), else undefined: how a
+ * workflow that missed a change picks it up from its next activity.
+ */
+export async function reminderSettingsNewerThan(manager: EntityManager, revision: number | undefined): Promise<ReminderSettings | undefined> {
+  const settings = await loadReminderSettings(manager);
+  return (settings.revision ?? 0) > (revision ?? -1) ? settings : undefined;
 }
 
 /** What the figures of an item (domain/figures.ts) are computed under: the force's policy and working calendar. */

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, Directory, LifecycleCommand, RecommendationState, RoutingItem, RoutingRule } from '../domain/lifecycle';
+import type { Nudge } from '../domain/reminders/plan';
 import type { ReminderSettings } from '../domain/reminders/policy';
 
 export type { ReminderSettings };
@@ -92,3 +93,20 @@ export const resyncUpdate = defineUpdate<ResyncResult, []>('resync');
 export const nextNudgeQuery = defineQuery<{ at: string; kind: string; key: string } | null>('nextNudge');
 /** New reminder settings: the workflow reschedules at once. A signal, as nobody waits for an answer. */
 export const remindersChangedSignal = defineSignal<[ReminderSettings]>('remindersChanged');
+
+/** What the item's workflow plans, from its own settings: the nudges still to come, earliest first. */
+export interface ReminderSchedule {
+  /** The revision of the reminder settings the workflow follows (null: none, or from before revisions). */
+  settingsRevision: number | null;
+  sendTime: string | null;
+  planned: Nudge[];
+}
+export const reminderScheduleQuery = defineQuery<ReminderSchedule>('reminderSchedule');
+
+export function reminderDigestWorkflowId(taskQueue: string): string {
+  return `reminder-digests-${taskQueue}`;
+}
+/** When the digest workflow sends its next round, and the settings revision it last handed to every item. */
+export const nextDigestRunQuery = defineQuery<{ at: string | null; settingsRevision: number | null }>('nextDigestRun');
+/** The reminder settings changed (this revision): the digest workflow hands them to every item and moves its timer. */
+export const reminderSettingsChangedSignal = defineSignal<[{ revision: number }]>('reminderSettingsChanged');

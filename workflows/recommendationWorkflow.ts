@@ -5,6 +5,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -13,6 +14,7 @@ import {
 import { calendarDateInLondon } from '../domain/calendar';
 import { decide, type CommandContext, type Decision, type RecommendationState } from '../domain/lifecycle';
 import { plannedNudges, type Nudge } from '../domain/reminders/plan';
+import { remindersSupersede, type ReminderSettings } from '../domain/reminders/policy';
 import { createWorkingCalendar } from '../domain/workingDays';
 import type { Activities } from '../activities';
 import type { RecordedItem } from '../activities/recordTransition';
@@ -22,6 +24,7 @@ import {
   commandUpdate,
   nextNudgeQuery,
   recordQuery,
+  reminderScheduleQuery,
   remindersChangedSignal,
   resyncUpdate,
   stateQuery,
@@ -77,14 +80,14 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
 
   // One working calendar while the closure days stay the same: it works out each year's bank holidays once.
   let calendarFor: { closedDays: readonly string[]; calendar: ReturnType<typeof createWorkingCalendar> } | null = null;
-  /** The next reminder or escalation the policy gives for the state as it is now, skipping any already sent. */
-  const planNextNudge = (): Nudge | null => {
-    if (!reminders) return null;
+  /** The reminders and escalations the policy gives for the state as it is now, earliest first, skipping any already sent. */
+  const planAhead = (): Nudge[] => {
+    if (!reminders) return [];
     if (calendarFor?.closedDays !== reminders.closedDays) calendarFor = { closedDays: reminders.closedDays, calendar: createWorkingCalendar({ extraClosedDays: reminders.closedDays }) };
     const { calendar } = calendarFor;
-    const nudges = plannedNudges(state, reminders.policy, calendar, checkedUntil, { anchors, committeeMeetings: reminders.committeeMeetings });
-    return nudges.find((nudge) => !sentNudgeKeys.includes(nudge.key)) ?? null;
+    return plannedNudges(state, reminders.policy, calendar, checkedUntil, { anchors, committeeMeetings: reminders.committeeMeetings }).filter((nudge) => !sentNudgeKeys.includes(nudge.key));
   };
+  const planNextNudge = (): Nudge | null => planAhead()[0] ?? null;
 
   /** Moves to a recorded state (one this workflow decided, or PostgreSQL's own), and wakes the main loop to replan. */
   const moveTo = (next: RecommendationState, nextVersion: number) => {
@@ -98,11 +101,18 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
     for (const id of recorded.pendingOutboxIds) if (!unsentEmailIds.includes(id)) unsentEmailIds.push(id);
   };
 
-  setHandler(remindersChangedSignal, (settings) => {
+  /** Takes later reminder settings, from the api's signal or from an activity that found this workflow missed one. */
+  const follow = (settings: ReminderSettings) => {
+    if (!remindersSupersede(reminders, settings)) return;
     reminders = settings;
     scheduleChanges++;
-  });
+  };
+  const followFromActivity = (settings: ReminderSettings | undefined) => {
+    if (settings && patched('reminders-from-activities')) follow(settings);
+  };
+  setHandler(remindersChangedSignal, follow);
   setHandler(nextNudgeQuery, () => (upcoming ? { at: upcoming.at, kind: upcoming.kind, key: upcoming.key } : null));
+  setHandler(reminderScheduleQuery, () => ({ settingsRevision: reminders?.revision ?? null, sendTime: reminders?.policy.sendTime ?? null, planned: planAhead().slice(0, 20) }));
   setHandler(stateQuery, () => state);
   setHandler(recordQuery, (): WorkflowRecord => ({ state, version }));
 
@@ -121,7 +131,11 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
   /** Decides and records one command; runs under the lock. */
   const apply = async (request: CommandRequest): Promise<CommandResult> => {
     // The api read a later version than this workflow knows: catch up with the record before judging anything.
-    if (request.recordedVersion > version) adopt(await readRecord({ recommendationId: state.recommendationId }));
+    if (request.recordedVersion > version) {
+      const record = await readRecord({ recommendationId: state.recommendationId, remindersRevision: reminders?.revision });
+      adopt(record);
+      followFromActivity(record.reminders);
+    }
     for (let attempt = 0; ; attempt++) {
       if (request.expectedVersion !== undefined && request.expectedVersion !== version) throw versionMismatch(request.expectedVersion, version);
       const decision = decideNow(request);
@@ -137,7 +151,9 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
         before: state,
         after: decision.state,
         events: decision.events,
+        remindersRevision: reminders?.revision,
       });
+      followFromActivity(outcome.reminders);
       switch (outcome.outcome) {
         case 'recorded': {
           moveTo(decision.state, outcome.version);
@@ -177,7 +193,9 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
   setHandler(resyncUpdate, () =>
     lock.runExclusive(async () => {
       const before: WorkflowRecord = { state, version };
-      adopt(await readRecord({ recommendationId: state.recommendationId }));
+      const record = await readRecord({ recommendationId: state.recommendationId, remindersRevision: reminders?.revision });
+      adopt(record);
+      followFromActivity(record.reminders);
       return { before, after: { state, version }, changed: before.version !== version || before.state !== state };
     }),
   );

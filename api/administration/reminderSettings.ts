@@ -53,18 +53,21 @@ export class ReminderSettingsService {
   }
 
   async update(input: z.output<typeof reminderSettingsSchema>, by: ActingPerson): Promise<ReminderSettings> {
-    const current = await this.get();
-    const next: ReminderSettings = {
-      policy: (input.policy as ReminderPolicy | undefined) ?? current.policy,
-      closedDays: input.closedDays ?? current.closedDays,
-      committeeMeetings: input.committeeMeetings ?? current.committeeMeetings,
-    };
-    const calendarProblems = workingCalendarProblems({ extraClosedDays: next.closedDays });
-    // On the force's own calendar, from today: each reminder must come before the escalation it leads to.
-    const checkOn = calendarProblems.length ? undefined : { calendar: createWorkingCalendar({ extraClosedDays: next.closedDays }), from: calendarDateInLondon(Date.now()) };
-    const problems = [...reminderPolicyProblems(next.policy, checkOn), ...calendarProblems];
-    if (problems.length) throw new ApiProblem(400, 'The reminder settings have problems', problems.join('; '), problems.map((message) => ({ field: 'body', message })));
-    await this.dataSource.transaction(async (tx) => {
+    const next = await this.dataSource.transaction(async (tx) => {
+      // One change at a time, so each gets its own revision.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('force_settings:${REMINDER_SETTINGS_KEY}'))`);
+      const current = await loadReminderSettings(tx);
+      const next: ReminderSettings = {
+        policy: (input.policy as ReminderPolicy | undefined) ?? current.policy,
+        closedDays: input.closedDays ?? current.closedDays,
+        committeeMeetings: input.committeeMeetings ?? current.committeeMeetings,
+        revision: (current.revision ?? 0) + 1,
+      };
+      const calendarProblems = workingCalendarProblems({ extraClosedDays: next.closedDays });
+      // On the force's own calendar, from today: each reminder must come before the escalation it leads to.
+      const checkOn = calendarProblems.length ? undefined : { calendar: createWorkingCalendar({ extraClosedDays: next.closedDays }), from: calendarDateInLondon(Date.now()) };
+      const problems = [...reminderPolicyProblems(next.policy, checkOn), ...calendarProblems];
+      if (problems.length) throw new ApiProblem(400, 'The reminder settings have problems', problems.join('; '), problems.map((message) => ({ field: 'body', message })));
       await tx.save(ForceSetting, { key: REMINDER_SETTINGS_KEY, value: next });
       await recordAudit(tx, {
         actorId: by.actor.personId,
@@ -76,25 +79,42 @@ export class ReminderSettingsService {
         before: current,
         after: next,
       });
+      return next;
     });
+    // The digest workflow hands the settings to every open item, whatever its state. Should this signal be lost, it
+    // sees the new revision at its next slot; and an item's next command brings it the settings in force anyway.
+    const signalled = await this.workflows.reminderSettingsChanged(next.revision!).catch((error: unknown) => {
+      this.log.warn({ err: error }, 'could not tell the digest workflow that the reminder settings changed');
+      return true;
+    });
+    if (!signalled) await this.signalEveryOpenItem(next);
+    return next;
+  }
+
+  /** Without a digest workflow (no worker has run yet), the api signals each item itself. */
+  private async signalEveryOpenItem(settings: ReminderSettings): Promise<void> {
     const open = await this.dataSource.manager
       .createQueryBuilder(Recommendation, 'r')
       .select('r.id', 'id')
-      .where(`r.status NOT IN ('closed', 'not_for_the_force', 'logged')`)
+      .where(`r.status <> 'closed'`)
       .getRawMany<{ id: string }>();
     for (let i = 0; i < open.length; i += 20) {
       await Promise.all(
-        open.slice(i, i + 20).map(({ id }) => this.workflows.remindersChanged(id, next).catch((error: unknown) => this.log.warn({ err: error, recommendationId: id }, 'could not reschedule reminders'))),
+        open.slice(i, i + 20).map(({ id }) => this.workflows.remindersChanged(id, settings).catch((error: unknown) => this.log.warn({ err: error, recommendationId: id }, 'could not reschedule reminders'))),
       );
     }
-    return next;
   }
 }
 
 const offsetDoc = z.union([z.object({ workingDays: z.number() }), z.object({ duration: z.string() })]);
 const settingsResponse = z
   .looseObject({
-    settings: z.looseObject({ policy: z.looseObject({ sendTime: z.string(), dueReminders: z.array(offsetDoc) }), closedDays: z.array(z.string()), committeeMeetings: z.array(z.string()) }),
+    settings: z.looseObject({
+      policy: z.looseObject({ sendTime: z.string(), dueReminders: z.array(offsetDoc) }),
+      closedDays: z.array(z.string()),
+      committeeMeetings: z.array(z.string()),
+      revision: z.number().optional().describe('Raised by one at every change; each item’s workflow says which revision it follows'),
+    }),
   })
   .meta({ id: 'ReminderSettings' });
 

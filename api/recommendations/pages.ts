@@ -16,6 +16,7 @@ import { commandFormHandler, commandTarget, decisionCommands, formAgain, type Co
 import { evidenceFormRoutes, evidenceFormsView } from '../evidence/pages';
 import { escapeHtml, type FormError } from '../../platform/web/html';
 import { itemPageRoutes } from './itemPages';
+import { schedulePageRoutes } from '../schedule/routes';
 import { dashboardChart } from '../dashboard/chart';
 import { streamRecommendationsCsv } from './listCsv';
 import { pageShell } from '../shell/pageShell';
@@ -87,6 +88,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
   const { search, send } = shell;
   router.use(approvalPageRoutes(deps, shell));
   router.use(itemPageRoutes(deps, shell));
+  router.use(schedulePageRoutes(deps, shell));
 
   // My tasks: the owner's work grouped by urgency, and the decisions waiting for this person, oldest first.
   router.get('/', async (req, res) => {

@@ -16,7 +16,7 @@ import { ApiProblem, versionFromIfMatch, type FieldProblem } from '../../platfor
 import type { AssignInput } from './schemas';
 import { searchPatterns, sortKeys, working, type RecommendationListQuery } from './listQuery';
 import { keysetPage } from '../../platform/http/pagination';
-import type { CommandRequest } from '../../workflows/messages';
+import type { CommandRequest, ReminderSchedule } from '../../workflows/messages';
 import { loadDecisionContext, type DecisionItem } from './decisionContext';
 import type { RecommendationWorkflows } from './workflowGateway';
 
@@ -131,6 +131,11 @@ export class RecommendationService {
    * `viewer` decides `availableCommands`: what this person may do now. Plain queries rather than entity loads: every
    * command answers with this view, so it is read once per command.
    */
+  /** The reminders and escalations the item's workflow plans, as it answers them itself (null: no workflow running). */
+  plannedReminders(id: string): Promise<ReminderSchedule | null> {
+    return this.workflows.reminderSchedule(id);
+  }
+
   async get(id: string, viewer?: ActingPerson): Promise<RecommendationView | null> {
     // Timestamps as Date.prototype.toISOString writes them (PostgreSQL's MS truncates, as pg's Date does).
     const [row] = (await this.dataSource.query(

@@ -14,13 +14,17 @@ import {
   recommendationWorkflowId,
   recommendationWorkflowType,
   recordQuery,
+  reminderDigestWorkflowId,
+  reminderSettingsChangedSignal,
   remindersChangedSignal,
+  reminderScheduleQuery,
   resyncUpdate,
   stateQuery,
   VERSION_MISMATCH,
   type CommandRequest,
   type CommandResult,
   type RecommendationWorkflowInput,
+  type ReminderSchedule,
   type ReminderSettings,
   type ResyncResult,
   type WorkflowRecord,
@@ -54,6 +58,20 @@ export class RecommendationWorkflows {
       await this.client.workflow.getHandle(recommendationWorkflowId(recommendationId)).signal(remindersChangedSignal, settings);
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+  }
+
+  /**
+   * Tells the digest workflow the reminder settings changed: it hands them to every open item (an activity, retried
+   * and resumed after a crash) and moves its own timer. False when it is not running (no worker has started yet).
+   */
+  async reminderSettingsChanged(revision: number): Promise<boolean> {
+    try {
+      await this.client.workflow.getHandle(reminderDigestWorkflowId(this.taskQueue)).signal(reminderSettingsChangedSignal, { revision });
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
     }
   }
 
@@ -98,6 +116,16 @@ export class RecommendationWorkflows {
   async record(recommendationId: string): Promise<WorkflowRecord | null> {
     try {
       return await this.client.workflow.getHandle(recommendationWorkflowId(recommendationId)).query(recordQuery);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  /** What the item's workflow plans, by its own query; null when the item has no running workflow. */
+  async reminderSchedule(recommendationId: string): Promise<ReminderSchedule | null> {
+    try {
+      return await this.client.workflow.getHandle(recommendationWorkflowId(recommendationId)).query(reminderScheduleQuery);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return null;
       throw error;

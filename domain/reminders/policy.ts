@@ -176,4 +176,15 @@ export interface ReminderSettings {
   closedDays: IsoDate[];
   /** The force's committee meetings: owners are asked for an update before each. */
   committeeMeetings: IsoDate[];
+  /** Raised by one at every change, so a workflow can tell newer settings from a late or repeated copy. */
+  revision?: number;
+}
+
+/**
+ * Whether a workflow holding `current` takes `incoming`: only a later revision does, so settings that arrive twice or
+ * out of order change nothing. Settings from before revisions existed are always taken, as they were then.
+ */
+export function remindersSupersede(current: ReminderSettings | undefined, incoming: ReminderSettings): boolean {
+  if (incoming.revision === undefined || current?.revision === undefined) return true;
+  return incoming.revision > current.revision;
 }

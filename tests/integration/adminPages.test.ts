@@ -237,6 +237,33 @@ describe('administration pages', () => {
     expect((await product.app.services.reminderSettings.get()).policy.approvalEscalation).toEqual(policy.approvalEscalation);
   });
 
+  it('shows and edits every offset of the policy, each with its unit, and names the field whose order is wrong', async () => {
+    const form = await get('/admin/settings');
+    for (const field of ['atRiskWithin', 'offTarget', 'offTargetDcc', 'offTargetRepeat', 'approvalChase', 'approvalEscalation', 'hmicfrsChase', 'committeeRequestBefore', 'committeeDeadlineBefore', 'committeeChaseBeforeDeadline']) {
+      expect(form.html).toMatch(new RegExp(`id="${field}" name="${field}" type="text"[^>]* value="[^"]+" aria-describedby="${field}-hint"`));
+    }
+    expect(form.html).toContain('A whole number is working days (weekends, bank holidays and closure days skipped); a calendar period is written P2W (2 weeks)');
+    const fields = { sendTime: '08:00', dueReminders: '28, 14, 7, 1', closedDays: '', committeeMeetings: '', atRiskWithin: 'P3M', offTarget: '1', offTargetDcc: '5', offTargetRepeat: '5', approvalChase: '3', approvalEscalation: '5', hmicfrsChase: 'P3M', committeeRequestBefore: '15', committeeDeadlineBefore: '5', committeeChaseBeforeDeadline: '2' };
+    const [units] = await refused('/admin/settings', { ...fields, approvalChase: '2 days' }, ['approvalChase']);
+    expect(units!.message).toBe('Approver chased, after a step opens: enter a number of working days, like 5, or a calendar period, like P2W (2 weeks) or P3M (3 months). “2 days” is neither.');
+    const [fraction] = await refused('/admin/settings', { ...fields, offTargetRepeat: '2.5' }, ['offTargetRepeat']);
+    expect(fraction!.message).toContain('“2.5” is not a whole number of 0 or more.');
+    const [order] = await refused('/admin/settings', { ...fields, approvalChase: '6', approvalEscalation: '4' }, ['approvalEscalation']);
+    expect(order!.message).toMatch(/^The approval escalation \(4 working days\) must come after the chase \(6 working days\)/);
+    const [committee] = await refused('/admin/settings', { ...fields, committeeRequestBefore: '3' }, ['committeeChaseBeforeDeadline']);
+    expect(committee!.message).toMatch(/^Owners must be asked for committee updates/);
+    expect(await post('/admin/settings', { ...fields, offTarget: '2', offTargetDcc: 'P1W', offTargetRepeat: '10', approvalChase: '4', approvalEscalation: '8', hmicfrsChase: 'P2M', committeeRequestBefore: '20', committeeDeadlineBefore: '6', committeeChaseBeforeDeadline: '3' })).toMatchObject({ status: 303 });
+    expect((await product.app.services.reminderSettings.get()).policy).toMatchObject({
+      offTarget: { workingDays: 2 },
+      offTargetDcc: { duration: 'P1W' },
+      offTargetRepeat: { workingDays: 10 },
+      approvalChase: { workingDays: 4 },
+      approvalEscalation: { workingDays: 8 },
+      hmicfrsChase: { duration: 'P2M' },
+      committee: { requestBefore: { workingDays: 20 }, deadlineBefore: { workingDays: 6 }, chaseBeforeDeadline: { workingDays: 3 } },
+    });
+  });
+
   it('enters a source report with items, one not for the force and one with parts, which then wait for triage', async () => {
     const report = { title: 'PEEL 2025: Anyshire', originator: 'HMICFRS', kind: 'inspection', scope: 'force', publishedOn: '2025-03-14', rows: '3' };
     await refused('/admin/reports/new', { ...report, title: '', publishedOn: '2025-02-30', 'items-0-reference': '1', 'items-0-kind': 'recommendation', 'items-0-text': '', 'items-2-reference': '', 'items-2-kind': 'recommendation', 'items-2-text': 'No reference' }, [

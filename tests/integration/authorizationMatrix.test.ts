@@ -132,6 +132,7 @@ const table: Record<string, Row> = {
 
   'GET /api/recommendations': { allowed: ALL, request: () => ({ path: '/api/recommendations?owner=me&sort=dueDate' }) },
   'GET /api/recommendations/:id': { allowed: ALL, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}` }) },
+  'GET /api/recommendations/:id/schedule': { allowed: ALL, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/schedule` }) },
   'POST /api/recommendations/:id/assign': {
     allowed: ACTORS,
     request: async (ctx) => {
@@ -217,6 +218,7 @@ const table: Record<string, Row> = {
   // The approval page: anyone signed in may look; whoever may not decide is told why (200), not shown the form.
   'GET /approvals/:id': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/approvals/${ctx.itemId}` }) },
   'GET /recommendations/:id/updates': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/updates` }) },
+  'GET /recommendations/:id/schedule': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/schedule` }) },
   'GET /recommendations/:id/evidence': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence` }) },
   'GET /recommendations/:id/evidence/:itemId/download': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/${ctx.fileId}/download` }) },
   // The approval page's decisions: the lifecycle refuses them on an item not awaiting approval (409), but only a viewer is refused the permission.

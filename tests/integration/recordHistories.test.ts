@@ -8,9 +8,10 @@ import { createMailer } from '../../platform/email/mailer';
 import { calendarDateInLondon } from '../../domain/calendar';
 import { decide, type LifecycleCommand } from '../../domain/lifecycle';
 import { reminderPolicyWith } from '../../domain/reminders/policy';
-import { type Person, Recommendation } from '../../entities';
+import { ForceSetting, type Person, Recommendation } from '../../entities';
+import { loadReminderSettings, REMINDER_SETTINGS_KEY } from '../../entities/reminderSettings';
 import { findTemporalCli } from '../../dev/temporalCli';
-import { commandUpdate, recommendationWorkflowId } from '../../workflows/messages';
+import { commandUpdate, recommendationWorkflowId, reminderDigestWorkflowId } from '../../workflows/messages';
 import { addPeople, apiClient } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
@@ -68,6 +69,8 @@ const recordedAs = process.env.RECORDED_AS ?? new Date().toISOString().slice(0, 
       await api.command(id, { type: 'approve' }, p.lead.id);
     };
     await start(cat3!);
+    // A change of settings while items are open: the digest workflow hands it to every one (since 2026-12).
+    expect((await api.call('PUT', '/api/settings/reminders', { policy: { ...policy, sendTime: '07:45' } })).status).toBe(200);
     await api.command(cat3!, { type: 'approve' }, p.dcc.id);
     await api.command(cat3!, { type: 'selfCertify', signatory: 'DCC Simon Hartley' }, p.dcc.id);
     await api.command(cat3!, { type: 'submitToHmicfrs' }, p.liaison.id);
@@ -89,16 +92,23 @@ const recordedAs = process.env.RECORDED_AS ?? new Date().toISOString().slice(0, 
     await new Promise((r) => setTimeout(r, 2000)); // let the emails go out so their activities are in the histories
 
     fs.mkdirSync(folder, { recursive: true });
-    const paths = [['category-3-signed-off', cat3], ['rejected-then-extended', rejected], ['not-for-the-force', national], ['chased-escalated-continued', chased], ['caught-up-with-the-record', caughtUp]] as const;
+    const paths = [
+      ['category-3-signed-off', recommendationWorkflowId(cat3!)],
+      ['rejected-then-extended', recommendationWorkflowId(rejected!)],
+      ['not-for-the-force', recommendationWorkflowId(national!)],
+      ['chased-escalated-continued', recommendationWorkflowId(chased!)],
+      ['caught-up-with-the-record', recommendationWorkflowId(caughtUp)],
+      ['reminder-digests', reminderDigestWorkflowId(product.taskQueue)],
+    ] as const;
     const cli = (args: string[]) => execFileSync(findTemporalCli(process.env.TEMPORAL_CLI_PATH)!, [...args, '--address', process.env.TEST_TEMPORAL_ADDRESS!, '--output', 'json'], { encoding: 'utf8' });
-    for (const [name, id] of paths) {
+    for (const [name, workflowId] of paths) {
       // Every run of the workflow, oldest first: a run that continued as new is a path of its own.
-      const runs = (JSON.parse(cli(['workflow', 'list', '--query', `WorkflowId = '${recommendationWorkflowId(id!)}'`])) as { execution: { runId: string }; startTime: string }[])
+      const runs = (JSON.parse(cli(['workflow', 'list', '--query', `WorkflowId = '${workflowId}'`])) as { execution: { runId: string }; startTime: string }[])
         .sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime));
       expect(runs.length).toBeGreaterThan(0);
       runs.forEach((run, index) => {
         // The CLI writes the JSON form that Temporal's replayer reads back (historyFromJSON).
-        const json = cli(['workflow', 'show', '--workflow-id', recommendationWorkflowId(id!), '--run-id', run.execution.runId]);
+        const json = cli(['workflow', 'show', '--workflow-id', workflowId, '--run-id', run.execution.runId]);
         expect((JSON.parse(json) as { events: unknown[] }).events.length).toBeGreaterThan(2);
         fs.writeFileSync(path.join(folder, `${recordedAs}-${name}${runs.length > 1 ? `-run${index + 1}` : ''}.json`), json);
       });
@@ -130,6 +140,9 @@ async function driveCatchUps(product: TestProduct, api: ReturnType<typeof apiCli
     return row.version;
   };
   await behindItsBack({ type: 'accept' });
+  // A settings change nobody told the workflow of (since 2026-12): the catch-up brings it along.
+  const settings = await loadReminderSettings(product.app.dataSource.manager);
+  await product.app.dataSource.manager.save(ForceSetting, { key: REMINDER_SETTINGS_KEY, value: { ...settings, policy: { ...settings.policy, sendTime: '07:15' }, revision: settings.revision! + 1 } });
   await api.command(id!, { type: 'postUpdate', text: 'Caught up before deciding' }, p.owner.id);
   const stale = await behindItsBack({ type: 'postUpdate', text: 'Recorded, then the task was lost' });
   const command: LifecycleCommand = { type: 'postUpdate', text: 'Decided on a stale version, then again' };
