@@ -5,6 +5,7 @@ import { pinoHttp } from 'pino-http';
 import { govukAssets, pageRoutes } from './recommendations/pages';
 import { changePasswordRoutes, setPasswordRoutes } from './auth/accountPages';
 import { adminRoutes } from './administration/pages';
+import { dashboardPages } from './dashboard/pages';
 import { refusedPage } from './shell/refusedPage';
 import { signInRoutes } from './auth/signInPages';
 import { firstRunGate, setupRoutes } from './setup/pages';
@@ -150,6 +151,7 @@ export function buildApp(deps: ApiDependencies): Express {
   app.use(firstRunGate(deps.firstRun));
   app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : pageGate(req, res, next)));
   app.use(pageRoutes(deps));
+  app.use(dashboardPages(deps));
   app.use(adminRoutes(deps));
   app.use(changePasswordRoutes(deps));
 
