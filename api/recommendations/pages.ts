@@ -7,13 +7,14 @@ import { parseInput } from '../../platform/http/problem';
 import { recommendationListQuery, recommendationSorts, type RecommendationListQuery } from './listQuery';
 import type { RecommendationListItem } from './service';
 import { formatLongDate } from '../../domain/calendar';
-import { lifecycleStatuses, lifecycleStatusLabels, workingStatuses, type LifecycleCommandType } from '../../domain/lifecycle';
+import { lifecycleStatuses, lifecycleStatusLabels, type LifecycleCommandType } from '../../domain/lifecycle';
 import { Person } from '../../entities';
 import { approvalPageRoutes } from '../approvals/pages';
 import { commandFormView, commandSpecs, type Person as PersonChoice } from './commandForms';
 import { commandFormHandler, commandTarget, decisionCommands, formAgain, type CommandFormState } from './commandPosting';
 import { evidenceFormRoutes, evidenceFormsView } from '../evidence/pages';
 import { escapeHtml, type FormError } from '../../platform/web/html';
+import { statusTagHtml } from '../../platform/web/statusTags';
 import { itemPageRoutes } from './itemPages';
 import { streamRecommendationsCsv } from './listCsv';
 import { pageShell } from '../shell/pageShell';
@@ -40,80 +41,24 @@ export function govukAssets(): Router {
 const date = (d: string | null | undefined) => (d ? formatLongDate(d) : '');
 const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
 
-/** The next thing the owner should do, in plain words. */
-function nextStep(r: RecommendationListItem): string {
-  switch (r.status) {
-    case 'assigned':
-      return 'Accept the task';
-    case 'in_progress':
-    case 'reopened':
-      return 'Post an update or submit evidence';
-    case 'evidence_submitted':
-    case 'awaiting_approval':
-      return 'Wait for approval';
-    default:
-      return r.statusLabel;
-  }
-}
-
 type Cell = { text: string } | { html: string };
 const link = (href: string, text: string): Cell => ({ html: `<a class="govuk-link" href="${escapeHtml(href)}">${escapeHtml(text)}</a>` });
 /** A title as it reads after "Done: ": only its first letter lower-cased, so acronyms (HMICFRS, DCC) keep their capitals. */
 const midSentence = (title: string) => (/^[A-Z]{2,}\b/.test(title) ? title : title.charAt(0).toLowerCase() + title.slice(1));
 const itemLink = (r: { id: string; kind: string; reference: string }, href = `/recommendations/${r.id}`) => link(href, itemName(r));
 const reportOf = (r: RecommendationListItem) => `${r.report.originator}: ${r.report.title}`;
-const head = (...names: string[]) => names.map((text) => ({ text }));
 
-/** The status, with today's figures (domain/figures.ts) as tags: the list filters on exactly these. */
-function statusCell(r: RecommendationListItem): Cell {
-  const tags = [r.overdue ? '<strong class="govuk-tag govuk-tag--red">Overdue</strong>' : '', r.atRisk ? '<strong class="govuk-tag govuk-tag--yellow">At risk</strong>' : ''].filter(Boolean);
-  return tags.length ? { html: `${escapeHtml(r.statusLabel)} ${tags.join(' ')}` } : { text: r.statusLabel };
-}
+/** The status as its tag, with today's figures (domain/figures.ts) as tags: the list filters on exactly these. */
+const statusCell = (r: RecommendationListItem): Cell => ({ html: statusTagHtml(r) });
 
-/** Server-rendered GOV.UK pages for signed-in people: my tasks, lists, one recommendation with its actions. */
+/** Server-rendered GOV.UK pages for signed-in people: lists, one recommendation with its actions. */
 export function pageRoutes(deps: ApiDependencies): Router {
   const { recommendations, dataSource } = deps;
   const router = Router();
   const shell = pageShell(deps);
-  const { search, send } = shell;
+  const { send } = shell;
   router.use(approvalPageRoutes(deps, shell));
   router.use(itemPageRoutes(deps, shell));
-
-  // My tasks: the owner's work grouped by urgency, and the decisions waiting for this person, oldest first.
-  router.get('/', async (req, res) => {
-    const [mine, decisions] = await Promise.all([search(req, { owner: 'me', state: [...workingStatuses, 'evidence_submitted', 'awaiting_approval'].join(','), sort: 'dueDate' }), search(req, { awaitingMyDecision: 'true', sort: 'updatedAt' })]);
-    // Today's figures of each item (domain/figures.ts), as the list, the dashboard and the papers show them.
-    const overdue = mine.items.filter((r) => r.overdue);
-    const dueSoon = mine.items.filter((r) => !r.overdue && (r.dueSoon || r.atRisk));
-    const inProgress = mine.items.filter((r) => !overdue.includes(r) && !dueSoon.includes(r));
-    const group = (caption: string, items: RecommendationListItem[], empty: string) => ({
-      caption: `${caption} (${items.length})`,
-      head: head('Item', 'Report', 'Due', 'Next step'),
-      rows: items.map((r) => [itemLink(r), { text: reportOf(r) }, { text: date(r.dueDate) }, { text: nextStep(r) }]),
-      empty,
-    });
-    await send(
-      req,
-      res,
-      'tasks.njk',
-      {
-        title: 'My tasks',
-        personName: req.identity!.person.name,
-        decisions: {
-          caption: 'Approvals and extensions waiting for your decision, oldest first',
-          head: head('Item', 'Report', 'Waiting since', 'Owner'),
-          rows: decisions.items.map((r) => [itemLink(r, `/approvals/${r.id}`), { text: reportOf(r) }, { text: date(r.updatedAt.slice(0, 10)) }, { text: r.owner?.name ?? '' }]),
-          empty: 'Nothing is waiting for your decision.',
-        },
-        groups: [
-          group('Overdue', overdue, 'Nothing of yours is overdue.'),
-          group('Due soon or at risk', dueSoon, 'Nothing of yours is due soon or at risk.'),
-          group('Under way or waiting for approval', inProgress, 'Nothing else of yours is under way.'),
-        ],
-      },
-      { current: '/' },
-    );
-  });
 
   // Everything the list's filters match, as CSV (not just a page of it); a filter that does not parse is a 400, never everything.
   router.get('/recommendations.csv', async (req, res) => {
