@@ -16,6 +16,7 @@ import { evidenceFormRoutes, evidenceFormsView } from '../evidence/pages';
 import { escapeHtml, type FormError } from '../../platform/web/html';
 import { statusTagHtml } from '../../platform/web/statusTags';
 import { itemPageRoutes } from './itemPages';
+import { evidenceCommands, nextAction } from './nextAction';
 import { streamRecommendationsCsv } from './listCsv';
 import { pageShell } from '../shell/pageShell';
 import { itemName, loadScrutiny } from './scrutiny';
@@ -152,7 +153,23 @@ export function pageRoutes(deps: ApiDependencies): Router {
     const nameOf = (personId: string | null | undefined) => (personId ? (everyone.find((p) => p.id === personId)?.name ?? 'Someone no longer active') : 'The system');
     const csrfToken = req.identity!.session?.csrfToken ?? '';
     const available = view.availableCommands.filter((c) => c in commandSpecs);
-    const ordered = [...available.filter((c) => decisionCommands.includes(c)), ...available.filter((c) => !decisionCommands.includes(c))];
+    const next = nextAction(view.state, available);
+    const nextTypes: LifecycleCommandType[] = next ? [next.primary, ...next.alongside] : [];
+    const ordered = [...available.filter((c) => decisionCommands.includes(c)), ...available.filter((c) => !decisionCommands.includes(c))].filter((c) => !nextTypes.includes(c));
+    const evidenceTypes = ordered.filter((c) => evidenceCommands.includes(c));
+    const others = ordered.filter((c) => !evidenceCommands.includes(c));
+    const formOf = (type: LifecycleCommandType) => commandFormView({ recommendationId: view.id, type, csrfToken, version: view.version, people: everyone, primary: type === next?.primary, ...formAgain(form, type) });
+    const evidenceForms = evidenceFormsView(req, view, deps.evidenceMaxBytes, form);
+    const tabs = [
+      { id: 'details', label: 'Details' },
+      ...(evidenceForms || evidenceTypes.length ? [{ id: 'evidence', label: 'Add and submit evidence' }] : []),
+      ...(others.length ? [{ id: 'actions', label: `Other actions (${others.length})` }] : []),
+      { id: 'history', label: 'Due-date history and timeline' },
+    ];
+    // A form sent back with an error opens the tab it is on (the next step's forms are above the tabs), and so does evidence just added.
+    const tabOf = (type: string) => (nextTypes.includes(type as LifecycleCommandType) ? 'details' : evidenceCommands.includes(type as LifecycleCommandType) || type.startsWith('evidence') ? 'evidence' : 'actions');
+    const asked = typeof req.query.tab === 'string' ? req.query.tab : form ? tabOf(form.type) : typeof req.query.added === 'string' ? 'evidence' : 'details';
+    const tab = tabs.some((t) => t.id === asked) ? asked : 'details';
     const done =
       typeof req.query.done === 'string' && req.query.done in commandSpecs
         ? `Done: ${midSentence(commandSpecs[req.query.done as LifecycleCommandType].title)}.`
@@ -168,10 +185,15 @@ export function pageRoutes(deps: ApiDependencies): Router {
         errors: form?.errors,
         done,
         item,
-        approvalHref: available.some((c) => decisionCommands.includes(c)) ? `/approvals/${view.id}` : null,
+        approvalHref: nextTypes.some((c) => decisionCommands.includes(c)) ? `/approvals/${view.id}` : null,
+        nextForms: nextTypes.map(formOf),
+        otherCount: others.length,
+        tabs: tabs.map((t) => ({ ...t, selected: t.id === tab })),
+        tab,
         dueDateRows: view.state.dueDateHistory.map((d) => [{ text: date(d.dueDate) }, { text: date(d.decidedOn) }, { text: d.kind === 'extension' ? 'Extension' : 'Set' }, { text: nameOf(d.approvedBy) }, { text: d.reason ?? '' }]),
-        evidenceForms: evidenceFormsView(req, view, deps.evidenceMaxBytes, form),
-        forms: ordered.map((type) => commandFormView({ recommendationId: view.id, type, csrfToken, version: view.version, people: everyone, ...formAgain(form, type) })),
+        evidenceForms,
+        forms: others.map(formOf),
+        evidenceCommandForms: evidenceTypes.map(formOf),
         timeline: view.history.map((h) => [{ text: londonTime.format(new Date(h.occurredAt)) }, { text: h.actor }, { text: h.summary }]),
       },
       { status: form?.status },

@@ -16,8 +16,8 @@ const chain = (approverId: string | null): ApprovalChain => ({
 });
 
 /** An item in `status`, its commands for `who` judged by the lifecycle itself, as the queries give it. */
-function task(id: string, status: LifecycleStatus, who: { id: string; roles: Role[] }, extra: Partial<RecommendationState> & { overdue?: boolean; atRisk?: boolean; ownerActive?: boolean } = {}): TaskItem {
-  const { overdue = false, atRisk = false, ownerActive = true, ...more } = extra;
+function task(id: string, status: LifecycleStatus, who: { id: string; roles: Role[] }, extra: Partial<RecommendationState> & { overdue?: boolean; risky?: boolean; ownerActive?: boolean } = {}): TaskItem {
+  const { overdue = false, risky: atRisk = false, ownerActive = true, ...more } = extra;
   const assigned = status !== 'logged';
   const state: RecommendationState = {
     ...initialState(id, 3),
@@ -57,7 +57,7 @@ const section = (result: ReturnType<typeof taskSections>, id: TaskSection['id'])
 /** My tasks' sections (api/tasks/sections.ts): each role's tasks, as the lifecycle's guards say. */
 describe('My tasks sections', () => {
   it("gives the owner their three groups, empty or not, by today's figures", () => {
-    const result = sectionsOf({ ...owner, roles: ['action_owner'] }, (w) => [task('1', 'in_progress', w, { overdue: true }), task('2', 'assigned', w, { atRisk: true }), task('3', 'awaiting_approval', w, { approval: chain(lead.id) })]);
+    const result = sectionsOf({ ...owner, roles: ['action_owner'] }, (w) => [task('1', 'in_progress', w, { overdue: true }), task('2', 'assigned', w, { risky: true }), task('3', 'awaiting_approval', w, { approval: chain(lead.id) })]);
     expect(result.sections.map((s) => s.id)).toEqual(['owner']);
     expect(captions(section(result, 'owner'))).toEqual(['Overdue (1)', 'Due soon or at risk (1)', 'Under way or waiting for approval (1)']);
     // Waiting for approval is not the owner's to do.
@@ -67,7 +67,7 @@ describe('My tasks sections', () => {
   it("gives a lead their portfolio (overdue, at risk, waiting for them) and the decisions, each item counted once", () => {
     const result = sectionsOf({ ...lead, roles: ['lead'] }, (w) => [
       task('1', 'in_progress', w, { overdue: true }),
-      task('2', 'in_progress', w, { atRisk: true }),
+      task('2', 'in_progress', w, { risky: true }),
       task('3', 'awaiting_approval', w, { approval: chain(lead.id), evidence: { summary: 'Done', version: 1, submittedBy: owner.id, submittedOn: '2027-05-02' } }),
       task('4', 'in_progress', w),
     ]);
