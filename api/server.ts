@@ -5,6 +5,8 @@ import { pinoHttp } from 'pino-http';
 import { govukAssets, pageRoutes } from './recommendations/pages';
 import { changePasswordRoutes, setPasswordRoutes } from './auth/accountPages';
 import { adminRoutes } from './administration/pages';
+import { dashboardPages } from './dashboard/pages';
+import { taskPages } from './tasks/pages';
 import { refusedPage } from './shell/refusedPage';
 import { signInRoutes } from './auth/signInPages';
 import { firstRunGate, setupRoutes } from './setup/pages';
@@ -154,9 +156,11 @@ export function buildApp(deps: ApiDependencies): Express {
   app.use(setupRoutes(deps));
   app.use(firstRunGate(deps.firstRun));
   app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : pageGate(req, res, next)));
+  app.use(taskPages(deps));
   app.use(pageRoutes(deps));
   app.use(papersPages(deps));
   app.use(importPages(deps));
+  app.use(dashboardPages(deps));
   app.use(adminRoutes(deps));
   app.use(changePasswordRoutes(deps));
 

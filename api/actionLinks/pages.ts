@@ -87,6 +87,7 @@ export function donePage(options: { serviceName: string; action: ActionLinkActio
     serviceName: options.serviceName,
     done: `${actionWords[options.action].done} ${itemName(options.view)}`,
     reportTitle: options.view.report.title,
+    status: options.view.status,
     statusLabel: options.view.statusLabel,
     afterwards: 'This email link has now been used and will not work again.',
     id: options.view.id,

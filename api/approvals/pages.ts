@@ -37,7 +37,7 @@ export function approvalPageRoutes(deps: ApiDependencies, shell: PageShell): Rou
     if (!view) return shell.notFound(req, res);
     const done = typeof req.query.done === 'string' ? decidedWords[req.query.done] : undefined;
     if (done && !form) {
-      return shell.send(req, res, 'decided.njk', { title: 'Decision recorded', done: `${done} ${itemName(view)}`, statusLabel: view.statusLabel, id: view.id });
+      return shell.send(req, res, 'decided.njk', { title: 'Decision recorded', done: `${done} ${itemName(view)}`, status: view.status, statusLabel: view.statusLabel, id: view.id });
     }
     const { commands, refusal } = await decisionsFor(req, view);
     if (!commands.length && !form) {

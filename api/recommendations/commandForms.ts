@@ -79,6 +79,8 @@ export interface CommandFormView {
   title: string;
   button: string;
   warning: boolean;
+  /** The green button: the next step, and Approve wherever it is offered. */
+  primary: boolean;
   csrfToken: string;
   /** The item's version the page shows: the command is refused (412) if someone changed the item since. */
   version: number;
@@ -100,6 +102,7 @@ export function commandFormView(options: {
   values?: Record<string, string>;
   errors?: FormError[];
   action?: string;
+  primary?: boolean;
 }): CommandFormView {
   const spec = commandSpecs[options.type];
   const errorFor = (name: string) => options.errors?.find((e) => e.field === fieldId(options.type, name) || e.field === `${fieldId(options.type, name)}-day`)?.message;
@@ -120,6 +123,7 @@ export function commandFormView(options: {
     title: spec.title,
     button: spec.button,
     warning: !!spec.warning,
+    primary: !spec.warning && (options.primary ?? options.type === 'approve'),
     csrfToken: options.csrfToken,
     version: options.version,
     submissionKey: options.submissionKey ?? randomUUID(),

@@ -7,17 +7,18 @@ import { parseInput } from '../../platform/http/problem';
 import { recommendationListQuery, recommendationSorts, type RecommendationListQuery } from './listQuery';
 import type { RecommendationListItem } from './service';
 import { itemsWithBrokenTrails } from '../audit/chain';
-import { calendarDateInLondon, formatLongDate } from '../../domain/calendar';
-import { lifecycleStatuses, lifecycleStatusLabels, workingStatuses, type LifecycleCommandType } from '../../domain/lifecycle';
+import { formatLongDate } from '../../domain/calendar';
+import { lifecycleStatuses, lifecycleStatusLabels, type LifecycleCommandType } from '../../domain/lifecycle';
 import { Person } from '../../entities';
 import { approvalPageRoutes } from '../approvals/pages';
 import { commandFormView, commandSpecs, type Person as PersonChoice } from './commandForms';
 import { commandFormHandler, commandTarget, decisionCommands, formAgain, type CommandFormState } from './commandPosting';
 import { evidenceFormRoutes, evidenceFormsView } from '../evidence/pages';
 import { escapeHtml, type FormError } from '../../platform/web/html';
+import { statusTagHtml } from '../../platform/web/statusTags';
 import { itemPageRoutes } from './itemPages';
 import { schedulePageRoutes } from '../schedule/routes';
-import { dashboardChart } from '../dashboard/chart';
+import { evidenceCommands, nextAction } from './nextAction';
 import { streamRecommendationsCsv } from './listCsv';
 import { pageShell } from '../shell/pageShell';
 import { itemName, loadScrutiny } from './scrutiny';
@@ -43,88 +44,25 @@ export function govukAssets(): Router {
 const date = (d: string | null | undefined) => (d ? formatLongDate(d) : '');
 const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
 
-/** The next thing the owner should do, in plain words. */
-function nextStep(r: RecommendationListItem): string {
-  switch (r.status) {
-    case 'assigned':
-      return 'Accept the task';
-    case 'in_progress':
-    case 'reopened':
-      return 'Post an update or submit evidence';
-    case 'evidence_submitted':
-    case 'awaiting_approval':
-      return 'Wait for approval';
-    default:
-      return r.statusLabel;
-  }
-}
-
 type Cell = { text: string } | { html: string };
 const link = (href: string, text: string): Cell => ({ html: `<a class="govuk-link" href="${escapeHtml(href)}">${escapeHtml(text)}</a>` });
 /** A title as it reads after "Done: ": only its first letter lower-cased, so acronyms (HMICFRS, DCC) keep their capitals. */
 const midSentence = (title: string) => (/^[A-Z]{2,}\b/.test(title) ? title : title.charAt(0).toLowerCase() + title.slice(1));
 const itemLink = (r: { id: string; kind: string; reference: string }, href = `/recommendations/${r.id}`) => link(href, itemName(r));
 const reportOf = (r: RecommendationListItem) => `${r.report.originator}: ${r.report.title}`;
-const head = (...names: string[]) => names.map((text) => ({ text }));
 
-/** The status, with today's figures (domain/figures.ts) as tags: the list filters on exactly these. */
-function statusCell(r: RecommendationListItem): Cell {
-  const tags = [r.overdue ? '<strong class="govuk-tag govuk-tag--red">Overdue</strong>' : '', r.atRisk ? '<strong class="govuk-tag govuk-tag--yellow">At risk</strong>' : ''].filter(Boolean);
-  return tags.length ? { html: `${escapeHtml(r.statusLabel)} ${tags.join(' ')}` } : { text: r.statusLabel };
-}
+/** The status as its tag, with today's figures (domain/figures.ts) as tags: the list filters on exactly these. */
+const statusCell = (r: RecommendationListItem): Cell => ({ html: statusTagHtml(r) });
 
-/** The reminders that escalate an item (domain/reminders/plan.ts), as the dashboard names them. */
-const escalationLabels = {
-  off_target_dcc: 'Overdue: escalated to the DCC',
-  off_target_repeat: 'Overdue: weekly escalation',
-  approval_escalation: 'Approval not decided: escalated to the next level',
-} as const;
-
-/** Server-rendered GOV.UK pages for signed-in people: my tasks, lists, one recommendation with its actions, dashboard. */
+/** Server-rendered GOV.UK pages for signed-in people: lists, one recommendation with its actions. */
 export function pageRoutes(deps: ApiDependencies): Router {
   const { recommendations, dataSource } = deps;
   const router = Router();
   const shell = pageShell(deps);
-  const { search, send } = shell;
+  const { send } = shell;
   router.use(approvalPageRoutes(deps, shell));
   router.use(itemPageRoutes(deps, shell));
   router.use(schedulePageRoutes(deps, shell));
-
-  // My tasks: the owner's work grouped by urgency, and the decisions waiting for this person, oldest first.
-  router.get('/', async (req, res) => {
-    const [mine, decisions] = await Promise.all([search(req, { owner: 'me', state: [...workingStatuses, 'evidence_submitted', 'awaiting_approval'].join(','), sort: 'dueDate' }), search(req, { awaitingMyDecision: 'true', sort: 'updatedAt' })]);
-    // Today's figures of each item (domain/figures.ts), as the list, the dashboard and the papers show them.
-    const overdue = mine.items.filter((r) => r.overdue);
-    const dueSoon = mine.items.filter((r) => !r.overdue && (r.dueSoon || r.atRisk));
-    const inProgress = mine.items.filter((r) => !overdue.includes(r) && !dueSoon.includes(r));
-    const group = (caption: string, items: RecommendationListItem[], empty: string) => ({
-      caption: `${caption} (${items.length})`,
-      head: head('Item', 'Report', 'Due', 'Next step'),
-      rows: items.map((r) => [itemLink(r), { text: reportOf(r) }, { text: date(r.dueDate) }, { text: nextStep(r) }]),
-      empty,
-    });
-    await send(
-      req,
-      res,
-      'tasks.njk',
-      {
-        title: 'My tasks',
-        personName: req.identity!.person.name,
-        decisions: {
-          caption: 'Approvals and extensions waiting for your decision, oldest first',
-          head: head('Item', 'Report', 'Waiting since', 'Owner'),
-          rows: decisions.items.map((r) => [itemLink(r, `/approvals/${r.id}`), { text: reportOf(r) }, { text: date(r.updatedAt.slice(0, 10)) }, { text: r.owner?.name ?? '' }]),
-          empty: 'Nothing is waiting for your decision.',
-        },
-        groups: [
-          group('Overdue', overdue, 'Nothing of yours is overdue.'),
-          group('Due soon or at risk', dueSoon, 'Nothing of yours is due soon or at risk.'),
-          group('Under way or waiting for approval', inProgress, 'Nothing else of yours is under way.'),
-        ],
-      },
-      { current: '/' },
-    );
-  });
 
   // Everything the list's filters match, as CSV (not just a page of it); a filter that does not parse is a 400, never everything.
   router.get('/recommendations.csv', async (req, res) => {
@@ -218,7 +156,23 @@ export function pageRoutes(deps: ApiDependencies): Router {
     const nameOf = (personId: string | null | undefined) => (personId ? (everyone.find((p) => p.id === personId)?.name ?? 'Someone no longer active') : 'The system');
     const csrfToken = req.identity!.session?.csrfToken ?? '';
     const available = view.availableCommands.filter((c) => c in commandSpecs);
-    const ordered = [...available.filter((c) => decisionCommands.includes(c)), ...available.filter((c) => !decisionCommands.includes(c))];
+    const next = nextAction(view.state, available);
+    const nextTypes: LifecycleCommandType[] = next ? [next.primary, ...next.alongside] : [];
+    const ordered = [...available.filter((c) => decisionCommands.includes(c)), ...available.filter((c) => !decisionCommands.includes(c))].filter((c) => !nextTypes.includes(c));
+    const evidenceTypes = ordered.filter((c) => evidenceCommands.includes(c));
+    const others = ordered.filter((c) => !evidenceCommands.includes(c));
+    const formOf = (type: LifecycleCommandType) => commandFormView({ recommendationId: view.id, type, csrfToken, version: view.version, people: everyone, primary: type === next?.primary, ...formAgain(form, type) });
+    const evidenceForms = evidenceFormsView(req, view, deps.evidenceMaxBytes, form);
+    const tabs = [
+      { id: 'details', label: 'Details' },
+      ...(evidenceForms || evidenceTypes.length ? [{ id: 'evidence', label: 'Add and submit evidence' }] : []),
+      ...(others.length ? [{ id: 'actions', label: `Other actions (${others.length})` }] : []),
+      { id: 'history', label: 'Due-date history and timeline' },
+    ];
+    // A form sent back with an error opens the tab it is on (the next step's forms are above the tabs), and so does evidence just added.
+    const tabOf = (type: string) => (nextTypes.includes(type as LifecycleCommandType) ? 'details' : evidenceCommands.includes(type as LifecycleCommandType) || type.startsWith('evidence') ? 'evidence' : 'actions');
+    const asked = typeof req.query.tab === 'string' ? req.query.tab : form ? tabOf(form.type) : typeof req.query.added === 'string' ? 'evidence' : 'details';
+    const tab = tabs.some((t) => t.id === asked) ? asked : 'details';
     const done =
       typeof req.query.done === 'string' && req.query.done in commandSpecs
         ? `Done: ${midSentence(commandSpecs[req.query.done as LifecycleCommandType].title)}.`
@@ -235,10 +189,15 @@ export function pageRoutes(deps: ApiDependencies): Router {
         done,
         trailBroken: broken.has(id),
         item,
-        approvalHref: available.some((c) => decisionCommands.includes(c)) ? `/approvals/${view.id}` : null,
+        approvalHref: nextTypes.some((c) => decisionCommands.includes(c)) ? `/approvals/${view.id}` : null,
+        nextForms: nextTypes.map(formOf),
+        otherCount: others.length,
+        tabs: tabs.map((t) => ({ ...t, selected: t.id === tab })),
+        tab,
         dueDateRows: view.state.dueDateHistory.map((d) => [{ text: date(d.dueDate) }, { text: date(d.decidedOn) }, { text: d.kind === 'extension' ? 'Extension' : 'Set' }, { text: nameOf(d.approvedBy) }, { text: d.reason ?? '' }]),
-        evidenceForms: evidenceFormsView(req, view, deps.evidenceMaxBytes, form),
-        forms: ordered.map((type) => commandFormView({ recommendationId: view.id, type, csrfToken, version: view.version, people: everyone, ...formAgain(form, type) })),
+        evidenceForms,
+        forms: others.map(formOf),
+        evidenceCommandForms: evidenceTypes.map(formOf),
         timeline: view.history.map((h) => [{ text: londonTime.format(new Date(h.occurredAt)) }, { text: h.actor }, { text: h.summary }]),
       },
       { status: form?.status },
@@ -263,131 +222,6 @@ export function pageRoutes(deps: ApiDependencies): Router {
       rerender: (form) => recommendationPage(req, res, target.id, form),
       done: `/recommendations/${target.id}?done=${target.type}`,
     });
-  });
-
-  // The manager dashboard: overdue and at risk by lead and by department, approvals waiting, closures this quarter.
-  router.get('/dashboard', async (req, res) => {
-    const today = calendarDateInLondon(Date.now());
-    const all = await recommendations.list();
-    /** Every item matching a filter of the list page, so each number here is what its link shows. */
-    const everything = async (query: Record<string, string>) => {
-      const items: RecommendationListItem[] = [];
-      let cursor: string | undefined;
-      do {
-        const result = await search(req, { ...query, ...(cursor ? { cursor } : {}) });
-        items.push(...result.items);
-        cursor = result.nextCursor ?? undefined;
-      } while (cursor);
-      return items;
-    };
-    const month = Number(today.slice(5, 7));
-    const quarterStart = `${today.slice(0, 4)}-${String(month - ((month - 1) % 3)).padStart(2, '0')}-01`;
-    const [overdue, atRisk] = await Promise.all([everything({ overdue: 'true' }), everything({ atRisk: 'true' })]);
-    const waiting = all.filter((r) => r.status === 'awaiting_approval' || r.state.pendingExtension);
-    const closed = all.filter((r) => r.state.closure && r.state.closure.on >= quarterStart);
-    const certified = all.filter((r) => r.state.selfCertification && r.state.selfCertification.signedOn >= quarterStart);
-    /** A row of a table by lead or department: its figures, and the list filter its links add. */
-    type Group = { key: string; label: string; filter: Record<string, string>; overdue: number; atRisk: number };
-    type GroupKey = Omit<Group, 'overdue' | 'atRisk'>;
-    /** Every item counted once, those without a lead or department in a row of their own, so the rows add up to the headlines. */
-    const group = (keyOf: (r: RecommendationListItem) => GroupKey) => {
-      const groups = new Map<string, Group>();
-      for (const [list, field] of [
-        [overdue, 'overdue'],
-        [atRisk, 'atRisk'],
-      ] as const) {
-        for (const r of list) {
-          const k = keyOf(r);
-          const g = groups.get(k.key) ?? { ...k, overdue: 0, atRisk: 0 };
-          g[field] += 1;
-          groups.set(k.key, g);
-        }
-      }
-      const none = (g: Group) => (g.key === '' ? 1 : 0);
-      return [...groups.values()].sort((a, b) => none(a) - none(b) || b.overdue - a.overdue || b.atRisk - a.atRisk || a.label.localeCompare(b.label));
-    };
-    const byLead = group((r): GroupKey => (r.lead ? { key: r.lead.id, label: r.lead.name, filter: { lead: r.lead.id } } : { key: '', label: 'No lead', filter: { lead: 'none' } }));
-    // The list's department filter ignores case, so the rows do too.
-    const byDepartment = group((r): GroupKey =>
-      r.department ? { key: r.department.toLowerCase(), label: r.department, filter: { department: r.department } } : { key: '', label: 'No department', filter: { noDepartment: 'true' } },
-    );
-    const count = (n: number, href: string, what: string): Cell => ({ html: `<a class="govuk-link" href="${escapeHtml(href)}">${n}<span class="govuk-visually-hidden"> ${escapeHtml(what)}</span></a>` });
-    const listHref = (query: Record<string, string>) => `/recommendations?${new URLSearchParams(query).toString()}`;
-    const groupTable = (caption: string, groups: Group[], heading: string) => ({
-      caption,
-      head: head(heading, 'Overdue', 'At risk'),
-      rows: groups.length === 0 ? [] : [
-        ...groups.map((g) => [
-          { text: g.label },
-          count(g.overdue, listHref({ overdue: 'true', ...g.filter }), `overdue for ${g.label}`),
-          count(g.atRisk, listHref({ atRisk: 'true', ...g.filter }), `at risk for ${g.label}`),
-        ]),
-        [{ html: '<strong>Total</strong>' }, count(overdue.length, listHref({ overdue: 'true' }), 'overdue in all'), count(atRisk.length, listHref({ atRisk: 'true' }), 'at risk in all')],
-      ],
-      empty: 'Nothing is overdue or at risk.',
-    });
-    const chart = dashboardChart(byLead);
-    const waitingDays = (r: (typeof all)[number]) => {
-      const chain = r.state.pendingExtension?.chain ?? r.state.approval;
-      const opened = chain?.steps[chain.current]?.openedOn ?? chain?.startedOn ?? today;
-      return Math.max(0, Math.round((Date.parse(today) - Date.parse(opened)) / 86_400_000));
-    };
-    const waitingSorted = [...waiting].sort((a, b) => waitingDays(b) - waitingDays(a));
-    // The latest escalation the reminders raised on each item that is still open, oldest first.
-    const open = new Map(all.filter((r) => r.status !== 'closed').map((r) => [r.id, r]));
-    const raised = (await dataSource.query(
-      `SELECT DISTINCT ON (recommendation_id) recommendation_id AS id, type, occurred_at AS "raisedAt"
-         FROM audit_events WHERE type = ANY($1) AND recommendation_id IS NOT NULL ORDER BY recommendation_id, occurred_at DESC`,
-      [Object.keys(escalationLabels)],
-    )) as { id: string; type: keyof typeof escalationLabels; raisedAt: Date }[];
-    // An off-target escalation stands while the item is overdue (an extension or evidence ends it): never "Overdue" beside an item the headline does not count.
-    const overdueIds = new Set(overdue.map((r) => r.id));
-    const escalations = raised
-      .filter((e) => open.has(e.id) && (e.type === 'approval_escalation' ? open.get(e.id)!.status === 'awaiting_approval' : overdueIds.has(e.id)))
-      .sort((a, b) => a.raisedAt.getTime() - b.raisedAt.getTime());
-    const daysSince = (at: Date) => Math.max(0, Math.round((Date.parse(today) - Date.parse(calendarDateInLondon(at.getTime()))) / 86_400_000));
-    const reportText = (r: (typeof all)[number]) => ({ text: `${r.report.originator}: ${r.report.title}` });
-    await send(
-      req,
-      res,
-      'dashboard.njk',
-      {
-        title: 'Dashboard',
-        headlines: [
-          { count: overdue.length, href: '/recommendations?overdue=true', label: 'overdue' },
-          { count: atRisk.length, href: '/recommendations?atRisk=true', label: 'at risk' },
-          { count: waiting.length, href: '/recommendations?state=awaiting_approval', label: 'waiting for a decision' },
-          { count: closed.length, href: '/recommendations?state=closed', label: `closed this quarter; ${certified.length} self-certified` },
-        ],
-        chart,
-        tables: [
-          groupTable('Overdue and at-risk items by lead', byLead, 'Lead'),
-          groupTable('Overdue and at-risk items by department', byDepartment, 'Department'),
-          {
-            caption: 'Decisions waiting, longest first',
-            head: head('Item', 'Report', 'Waiting for', 'Days waiting'),
-            rows: waitingSorted.map((r) => [itemLink(r), reportText(r), { text: r.state.pendingExtension ? 'Extension decision' : 'Approval' }, { text: String(waitingDays(r)) }]),
-            empty: 'No approvals are waiting.',
-          },
-          {
-            caption: 'Escalations raised, oldest first',
-            head: head('Item', 'Report', 'Escalation', 'Raised on', 'Days since'),
-            rows: escalations.map((e) => {
-              const r = open.get(e.id)!;
-              return [itemLink(r), reportText(r), { text: escalationLabels[e.type] }, { text: date(calendarDateInLondon(e.raisedAt.getTime())) }, { text: String(daysSince(e.raisedAt)) }];
-            }),
-            empty: 'No open item has been escalated.',
-          },
-          {
-            caption: 'Closed this quarter',
-            head: head('Item', 'Report', 'Closed on'),
-            rows: closed.map((r) => [itemLink(r), reportText(r), { text: date(r.state.closure!.on) }]),
-            empty: 'Nothing has closed this quarter yet.',
-          },
-        ],
-      },
-      { current: '/dashboard' },
-    );
   });
 
   return router;

@@ -1,7 +1,7 @@
 import { In, type DataSource } from 'typeorm';
 import { describeStep } from '../../domain/approvalRouting';
 import { formatLongDate } from '../../domain/calendar';
-import type { ApprovalChain, Rejection } from '../../domain/lifecycle/states';
+import type { ApprovalChain, LifecycleStatus, Rejection } from '../../domain/lifecycle/states';
 import { closureCategoryLabels, itemLabel, type ClosureCategory } from '../../domain/vocabulary';
 import type { EvidenceSummary } from '../evidence/service';
 import type { RecommendationView } from './service';
@@ -41,6 +41,7 @@ export interface ScrutinyView {
   name: string;
   caption: string;
   text: string;
+  status: LifecycleStatus;
   statusLabel: string;
   /** Today's figures (domain/figures.ts), shown as tags beside the status. */
   atRisk: boolean;
@@ -135,6 +136,7 @@ export function scrutinyView(view: RecommendationView, evidence: EvidenceSummary
     name: itemName(view),
     caption: `${view.report.originator}: ${view.report.title} (published ${date(view.report.publishedOn)})`,
     text: s.text ?? view.text,
+    status: view.status,
     statusLabel: view.statusLabel,
     atRisk: view.figures.atRisk,
     overdue: view.figures.overdue,

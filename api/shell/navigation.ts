@@ -1,18 +1,20 @@
 import type { Request } from 'express';
-import { actingPersonOf } from '../../platform/http/actor';
 import type { ApiDependencies } from '../dependencies';
 import { isAllowed } from '../../platform/http/permissions';
-import { recommendationListQuery } from '../recommendations/listQuery';
-import { workingStatuses } from '../../domain/lifecycle';
+import { tasksOf } from '../tasks/queries';
 import type { NavItem } from '../../platform/web/html';
 
-/** The navigation of every signed-in page, with the counts people act on; Administration for administrators only; changing one's password. */
-export function pageNavigation({ recommendations, mailbox }: Pick<ApiDependencies, 'recommendations' | 'mailbox'>) {
-  const search = (req: Request, query: Partial<Record<string, unknown>>) => recommendations.search(recommendationListQuery.parse({ limit: '200', ...query }), actingPersonOf(req.identity!));
-  return async function nav(req: Request, current: string): Promise<NavItem[]> {
-    const [mine, decisions] = await Promise.all([search(req, { owner: 'me', state: workingStatuses.join(',') }), search(req, { awaitingMyDecision: 'true' })]);
+/**
+ * The navigation of every signed-in page, with the count of My tasks (the same sections that page shows, so the two
+ * always agree); Administration for administrators only; changing one's password.
+ */
+export function pageNavigation(deps: Pick<ApiDependencies, 'recommendations' | 'dataSource' | 'mailbox'>) {
+  const { mailbox } = deps;
+  return async function nav(req: Request, current: string, taskCount?: number): Promise<NavItem[]> {
+    const { person } = req.identity!;
+    const count = taskCount ?? (await tasksOf(deps, { id: person.id, name: person.name, roles: person.roles })).total;
     return [
-      { href: '/', text: 'My tasks', count: mine.items.length + decisions.items.length, current: current === '/' },
+      { href: '/', text: 'My tasks', count, current: current === '/' },
       { href: '/recommendations', text: 'Recommendations', current: current === '/recommendations' },
       { href: '/dashboard', text: 'Dashboard', current: current === '/dashboard' },
       ...(isAllowed(req.identity!, 'papers.read') ? [{ href: '/papers', text: 'Committee papers', current: current === '/papers' }] : []),

@@ -18,12 +18,12 @@ export function pageShell(deps: ApiDependencies) {
 
   const nav = pageNavigation(deps);
 
-  /** Renders `template` inside the shell; `current` is the navigation item to mark. */
-  async function send(req: Request, res: Response, template: string, context: { title: string; errors?: FormError[]; [key: string]: unknown }, options: { current?: string; status?: number } = {}): Promise<void> {
+  /** Renders `template` inside the shell; `current` is the navigation item to mark; `taskCount`, when the page has just counted My tasks. */
+  async function send(req: Request, res: Response, template: string, context: { title: string; errors?: FormError[]; [key: string]: unknown }, options: { current?: string; status?: number; taskCount?: number } = {}): Promise<void> {
     const page = renderView(template, {
       ...context,
       serviceName,
-      nav: await nav(req, options.current ?? ''),
+      nav: await nav(req, options.current ?? '', options.taskCount),
       account: { name: req.identity!.person.name, csrfToken: req.identity!.session?.csrfToken ?? '' },
     });
     res

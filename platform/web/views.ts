@@ -3,6 +3,7 @@ import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { formatLongDate } from '../../domain/calendar';
 import { escapeHtml, type FormError, type NavItem } from './html';
+import { statusTagClasses, statusTagHtml } from './statusTags';
 
 const govukFrontend = path.join(path.dirname(require.resolve('govuk-frontend/package.json')), 'dist');
 const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
@@ -34,6 +35,8 @@ export function views(): nunjucks.Environment {
   });
   env.addFilter('longDate', (d: string | null | undefined) => (d ? formatLongDate(d) : ''));
   env.addFilter('londonDateTime', (d: Date | string | null | undefined) => (d ? londonTime.format(new Date(d)) : ''));
+  env.addGlobal('statusTagClasses', statusTagClasses);
+  env.addGlobal('statusTag', (r: Parameters<typeof statusTagHtml>[0]) => new nunjucks.runtime.SafeString(statusTagHtml(r)));
   env.addGlobal('errorList', (errors: FormError[]) => errors.map((e) => ({ text: e.message, href: `#${e.field}` })));
   env.addGlobal('navigationItems', (nav: NavItem[]) =>
     nav.map((n) => ({

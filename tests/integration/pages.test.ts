@@ -122,7 +122,8 @@ describe('pages', () => {
     expect((await post('lead', `/recommendations/${id}/commands/approve`, { comment: 'Good' })).status).toBe(303);
     const dccItem = await get('dcc', `/recommendations/${id}`);
     expect(dccItem.html).toContain('Nadia Haskins');
-    expect(dccItem.html).toContain('Good');
+    // The lead's comment is on the timeline, in its tab (the details show the pending extension's chain).
+    expect((await get('dcc', `/recommendations/${id}?tab=history`)).html).toContain('Good');
   });
 
   it('gives approvers one page to scrutinise and decide: evidence, summary, earlier rejections and comments; others are told why not', async () => {
@@ -222,7 +223,9 @@ describe('pages', () => {
   it('lets the owner add evidence from the page: a file upload (multipart, no JavaScript), a link and a note, with errors named', async () => {
     const id = await assigned('Evidence forms');
     await api.command(id, { type: 'accept' }, p.owner.id);
-    const item = await get('owner', `/recommendations/${id}`);
+    // The forms are in the item's evidence tab; its next step links there.
+    expect((await get('owner', `/recommendations/${id}`)).html).toContain('<a class="govuk-link" href="?tab=evidence">Add your evidence and submit it for approval</a>');
+    const item = await get('owner', `/recommendations/${id}?tab=evidence`);
     expect(item.html).toContain('enctype="multipart/form-data"');
     expect((await get('lead', `/recommendations/${id}`)).html).not.toContain('Add evidence');
 
