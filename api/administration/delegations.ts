@@ -5,7 +5,7 @@ import { Delegation, Person } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
-import { delegationSchema as delegationResponse, listOf } from '../openapi/schemas';
+import { delegationSchema as delegationResponse, listOf } from '../../platform/http/schemas';
 import { ApiProblem, type FieldProblem } from '../../platform/http/problem';
 import { isoDate } from '../reports/schemas';
 

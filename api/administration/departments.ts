@@ -5,7 +5,7 @@ import { Department } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
-import { departmentSchema as departmentResponse, listOf } from '../openapi/schemas';
+import { departmentSchema as departmentResponse, listOf } from '../../platform/http/schemas';
 import { ApiProblem } from '../../platform/http/problem';
 
 export const departmentSchema = z.object({ name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters') }).strict();

@@ -7,7 +7,7 @@ import { Person, RoutingRule } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
-import { routingRuleSchema as routingRuleResponse, routingRulesSchema } from '../openapi/schemas';
+import { routingRuleSchema as routingRuleResponse, routingRulesSchema } from '../../platform/http/schemas';
 import { ApiProblem, requireVersion } from '../../platform/http/problem';
 
 export const ruleId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1 to 63 lower-case letters, digits or hyphens');

@@ -1,7 +1,7 @@
 import type { ApprovalChain } from '../../domain/lifecycle';
 import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
-import { approvalWaitingSchema, listOf } from '../openapi/schemas';
+import { approvalWaitingSchema, listOf } from '../../platform/http/schemas';
 
 /** Approvals and extension decisions waiting for the caller: what an approver's "to do" list shows. */
 export function approvalsFeature({ recommendations }: ApiDependencies): Feature {

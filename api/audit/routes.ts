@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AuditEvent } from '../../entities';
 import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
-import { auditEventSchema, page } from '../openapi/schemas';
+import { auditEventSchema, page } from '../../platform/http/schemas';
 import { keysetPage, pageQuery } from '../../platform/http/pagination';
 
 const auditQuery = z

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Person } from '../../entities';
 import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
-import { apiTokenSchema, issuedApiTokenSchema, listOf, sessionSchema } from '../openapi/schemas';
+import { apiTokenSchema, issuedApiTokenSchema, listOf, sessionSchema } from '../../platform/http/schemas';
 import { personView } from '../people/routes';
 import { changeOwnPasswordSchema } from '../people/schemas';
 import { ApiProblem } from '../../platform/http/problem';

@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { Recommendation } from '../../entities';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
-import { evidenceItemSchema, listOf } from '../openapi/schemas';
+import { evidenceItemSchema, listOf } from '../../platform/http/schemas';
 import { ApiProblem } from '../../platform/http/problem';
 import type { ApiDependencies } from '../dependencies';
 import { evidenceContentTypes } from './fileCheck';

@@ -1,6 +1,6 @@
 import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
-import { healthSchema, readinessSchema } from '../openapi/schemas';
+import { healthSchema, readinessSchema } from '../../platform/http/schemas';
 
 /** For orchestrators: /healthz says the process is alive; /readyz that its dependencies answer (SMTP only degrades). */
 export function healthFeature({ readiness }: ApiDependencies): Feature {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { describePermission, permissionTable, type Permission } from '../../platform/http/permissions';
 import { fullPath, type Endpoint, type Feature } from '../../platform/http/endpoint';
-import { problemSchema } from './schemas';
+import { problemSchema } from '../../platform/http/schemas';
 
 type JsonSchema = Record<string, unknown>;
 

@@ -3,7 +3,7 @@ import { roles } from '../../domain/vocabulary';
 import { Person } from '../../entities';
 import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
-import { deactivatedPersonSchema, page, passwordLinkSentSchema, personSchema } from '../openapi/schemas';
+import { deactivatedPersonSchema, page, passwordLinkSentSchema, personSchema } from '../../platform/http/schemas';
 import { keysetPage, pageQuery } from '../../platform/http/pagination';
 import { recordAudit } from '../../entities/auditTrail';
 import { ApiProblem } from '../../platform/http/problem';

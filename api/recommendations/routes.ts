@@ -1,6 +1,6 @@
 import type { LifecycleCommand } from '../../domain/lifecycle';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
-import { page, recommendationListItemSchema, recommendationSchema } from '../openapi/schemas';
+import { page, recommendationListItemSchema, recommendationSchema } from '../../platform/http/schemas';
 import { ApiProblem, idempotencyKeyFrom } from '../../platform/http/problem';
 import type { ApiDependencies } from '../dependencies';
 import { lifecycleCommandSchema } from './commandSchemas';

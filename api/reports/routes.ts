@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { sourceKinds } from '../../domain/vocabulary';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
-import { page, reportListItemSchema, reportSchema } from '../openapi/schemas';
+import { page, reportListItemSchema, reportSchema } from '../../platform/http/schemas';
 import { pageQuery } from '../../platform/http/pagination';
 import { ApiProblem } from '../../platform/http/problem';
 import type { ApiDependencies } from '../dependencies';
