@@ -99,6 +99,8 @@ export function commandFormView(options: {
   /** Kept when the same submission is offered again (its outcome was unknown); a fresh one otherwise. */
   submissionKey?: string;
   people: Person[];
+  /** Every other item, for a field that names one ("Mark superseded"). */
+  items?: { id: string; label: string }[];
   values?: Record<string, string>;
   errors?: FormError[];
   action?: string;
@@ -111,6 +113,10 @@ export function commandFormView(options: {
     const base = { kind: f.kind, id: fieldId(options.type, f.name), name: f.name, label: f.label, hint: 'hint' in f ? f.hint : undefined, value: value(f.name), error: errorFor(f.name) };
     if (f.kind === 'date') return { ...base, dateItems: dateParts.map((p) => ({ name: p, value: value(`${f.name}-${p}`), ...(base.error ? { classes: 'govuk-input--error' } : {}) })) };
     if (f.kind === 'choice') return { ...base, items: f.options.map((o) => ({ value: o.value, text: o.text, checked: value(f.name) === o.value })) };
+    if (f.kind === 'recommendation') {
+      const choices = (options.items ?? []).filter((i) => i.id !== options.recommendationId);
+      return { ...base, items: [{ value: '', text: 'Choose the recommendation' }, ...choices.map((i) => ({ value: i.id, text: i.label, selected: value(f.name) === i.id }))] };
+    }
     if (f.kind === 'person') {
       const choices = options.people.filter((p) => p.roles.includes(f.role));
       return { ...base, items: [{ value: '', text: f.optional ? 'No change' : 'Choose someone' }, ...choices.map((p) => ({ value: p.id, text: p.name, selected: value(f.name) === p.id }))] };

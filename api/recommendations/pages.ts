@@ -148,6 +148,14 @@ export function pageRoutes(deps: ApiDependencies): Router {
     return peopleCache.people;
   };
 
+  /** Every item by report and reference, for "Mark superseded": asked only when that form is on the page. */
+  const itemChoices = async (): Promise<{ id: string; label: string }[]> => {
+    const rows = (await dataSource.query(
+      `SELECT r.id, r.kind, r.reference, r.text AS title, s.originator, s.title AS report FROM recommendations r JOIN source_reports s ON s.id = r.report_id ORDER BY s.title, r.reference`,
+    )) as { id: string; kind: string; reference: string; title: string | null; originator: string; report: string }[];
+    return rows.map((r) => ({ id: r.id, label: `${r.originator}: ${r.report}, ${itemName(r)}${r.title ? ` (${r.title.slice(0, 80)})` : ''}` }));
+  };
+
   async function recommendationPage(req: Request, res: Response, id: string, form?: CommandFormState) {
     const by = actingPersonOf(req.identity!);
     const view = await recommendations.get(id, by);
@@ -161,7 +169,8 @@ export function pageRoutes(deps: ApiDependencies): Router {
     const ordered = [...available.filter((c) => decisionCommands.includes(c)), ...available.filter((c) => !decisionCommands.includes(c))].filter((c) => !nextTypes.includes(c));
     const evidenceTypes = ordered.filter((c) => evidenceCommands.includes(c));
     const others = ordered.filter((c) => !evidenceCommands.includes(c));
-    const formOf = (type: LifecycleCommandType) => commandFormView({ recommendationId: view.id, type, csrfToken, version: view.version, people: everyone, primary: type === next?.primary, ...formAgain(form, type) });
+    const items = available.includes('markSuperseded') ? await itemChoices() : [];
+    const formOf = (type: LifecycleCommandType) => commandFormView({ recommendationId: view.id, type, csrfToken, version: view.version, people: everyone, items, primary: type === next?.primary, ...formAgain(form, type) });
     const evidenceForms = evidenceFormsView(req, view, deps.evidenceMaxBytes, form);
     const tabs = [
       { id: 'details', label: 'Details' },

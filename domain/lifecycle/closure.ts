@@ -211,7 +211,7 @@ export const markSuperseded = defineCommand({
     button: 'Mark superseded',
     warning: true,
     fields: [
-      { name: 'supersededBy', label: 'Id of the recommendation that supersedes it', kind: 'text' },
+      { name: 'supersededBy', label: 'The recommendation that supersedes it', kind: 'recommendation', hint: 'Listed by report, then reference.' },
       { name: 'reason', label: 'Reason (optional)', kind: 'textarea', optional: true },
     ],
   },

@@ -8,6 +8,8 @@ import type { Actor, CommandContext } from './context';
 export type FormField<Name extends string = string> =
   | { name: Name; label: string; kind: 'text' | 'textarea' | 'date'; optional?: boolean; hint?: string }
   | { name: Name; label: string; kind: 'person'; role: Role; optional?: boolean }
+  /** Another item of the force, chosen by its report and reference. */
+  | { name: Name; label: string; kind: 'recommendation'; hint?: string; optional?: boolean }
   | { name: Name; label: string; kind: 'choice'; options: { value: string; text: string }[]; optional?: boolean; number?: boolean; boolean?: boolean };
 
 /** A command's form: its title, button, fields (each one of the schema's) and whether it warns. */

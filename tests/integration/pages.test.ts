@@ -275,6 +275,20 @@ describe('pages', () => {
     expect(late.html).toContain('href="#evidenceNote-submit"');
   });
 
+  it('marks an item superseded by choosing the later one by report and reference, not by typing an id', async () => {
+    const old = await assigned('Superseded 2024 inspection');
+    const [later] = await api.createReport({ title: 'Re-inspection 2026', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '7', category: 2 }] });
+    const page = await get('admin', `/recommendations/${old}?tab=actions`);
+    expect(page.html).toContain('The recommendation that supersedes it');
+    expect(page.html).toMatch(new RegExp(`<option value="${later}"[^>]*>HMICFRS: Re-inspection 2026, Recommendation 7`));
+    expect(page.html).not.toContain(`<option value="${old}"`);
+    const form = page.html.match(/action="\/recommendations\/[^"]+\/commands\/markSuperseded"[\s\S]*?<\/form>/)![0];
+    const hidden = Object.fromEntries([...form.matchAll(/type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    const done = await post('admin', `/recommendations/${old}/commands/markSuperseded`, { ...hidden, supersededBy: later!, reason: '' });
+    expect(done.status).toBe(303);
+    expect((await api.get(old)).state.closure).toMatchObject({ how: 'superseded', supersededBy: later });
+  });
+
   it('refuses a form without the session CSRF token', async () => {
     const id = await assigned('CSRF');
     const response = await fetch(`${product.baseUrl}/recommendations/${id}/commands/accept`, {
