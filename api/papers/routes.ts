@@ -3,7 +3,7 @@ import { calendarDateInLondon } from '../../domain/calendar';
 import { dataSourceDatabase } from './asAt';
 import { formatsOf, paperFormats, paperKinds } from './model';
 import { schemes } from './rag';
-import { buildPaper, contentTypes, paperFilename, paperRequestProblem, renderPaper } from './service';
+import { buildCheckedPaper, contentTypes, paperFilename, paperRequestProblem, renderPaper } from './service';
 import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { ApiProblem } from '../../platform/http/problem';
@@ -67,8 +67,8 @@ export function papersFeature({ dataSource, forceName }: ApiDependencies): Featu
           const request = { kind: params.kind, asAt, format: query.format, scheme: query.scheme, previousCommittee: query.previousCommittee ?? null, reportId: query.reportId ?? null };
           const problem = paperRequestProblem(request);
           if (problem) throw ApiProblem.invalid([{ field: `query.${problem.field}`, message: problem.message }]);
-          const paper = await buildPaper(database, request);
-          const body = await renderPaper(paper, request.format, forceName);
+          const { paper, brokenTrails } = await buildCheckedPaper(database, request);
+          const body = await renderPaper(paper, request.format, forceName, brokenTrails);
           res
             .status(200)
             .set({

@@ -142,6 +142,8 @@ export function paperFilename(request: Pick<PaperRequest, 'kind' | 'asAt' | 'sch
   return `${fileStems[request.kind]}-${request.asAt}-scheme-${request.scheme.toLowerCase()}.${format}`;
 }
 
+type BrokenTrail = { reference: string | null; reportTitle: string | null };
+
 /** Renders a built paper in one format. */
 export async function renderPaper(paper: BuiltPaper, format: PaperFormat, forceName: string, brokenTrails: BrokenTrail[] = []): Promise<Buffer> {
   if (format === 'xlsx' || format === 'csv') {
@@ -156,19 +158,23 @@ export async function renderPaper(paper: BuiltPaper, format: PaperFormat, forceN
   return renderPdf(document);
 }
 
+/** The paper, and the items whose audit trail does not verify, which every rendering of it names first. */
+export async function buildCheckedPaper(database: PaperDatabase, request: PaperRequest): Promise<{ paper: BuiltPaper; brokenTrails: BrokenTrail[] }> {
+  const [paper, broken] = await Promise.all([buildPaper(database, request), database.snapshot((sql) => sql(brokenItemTrailsSql, [null]))]);
+  return { paper, brokenTrails: broken as BrokenTrail[] };
+}
+
 export async function producePaper(database: PaperDatabase, request: PaperRequest & { format: PaperFormat }, forceName: string): Promise<RenderedPaper> {
   const problem = paperRequestProblem(request);
   if (problem) throw new Error(`${problem.field}: ${problem.message}`);
-  const [paper, broken] = await Promise.all([buildPaper(database, request), database.snapshot((sql) => sql(brokenItemTrailsSql, [null]))]);
+  const { paper, brokenTrails } = await buildCheckedPaper(database, request);
   return {
-    body: await renderPaper(paper, request.format, forceName, broken as BrokenTrail[]),
+    body: await renderPaper(paper, request.format, forceName, brokenTrails),
     contentType: contentTypes[request.format],
     filename: paperFilename(request, request.format),
     disposition: request.format === 'html' ? 'inline' : 'attachment',
   };
 }
-
-type BrokenTrail = { reference: string | null; reportTitle: string | null };
 
 /** A paper drawn from a trail altered outside the service says so first, naming the items. */
 function withTrailWarning(document: PaperDocument, broken: BrokenTrail[]): PaperDocument {
@@ -185,6 +191,6 @@ function withTrailWarning(document: PaperDocument, broken: BrokenTrail[]): Paper
 export async function previewPaper(database: PaperDatabase, request: PaperRequest, forceName: string, headingOffset = 1): Promise<string> {
   const problem = paperRequestProblem({ ...request, format: 'html' });
   if (problem) throw new Error(`${problem.field}: ${problem.message}`);
-  const [paper, broken] = await Promise.all([buildPaper(database, request), database.snapshot((sql) => sql(brokenItemTrailsSql, [null]))]);
-  return renderHtmlFragment(withTrailWarning(layOut(paper, forceName), broken as BrokenTrail[]), headingOffset);
+  const { paper, brokenTrails } = await buildCheckedPaper(database, request);
+  return renderHtmlFragment(withTrailWarning(layOut(paper, forceName), brokenTrails), headingOffset);
 }

@@ -85,6 +85,8 @@ describe('the audit trail hash chain', () => {
 
     const paper = await producePaper(dataSourceDatabase(db()), { kind: 'tracker', asAt: new Date().toISOString().slice(0, 10), scheme: 'A', format: 'html' }, 'Test');
     expect(paper.body.toString('utf8')).toMatch(/Warning: the audit trail of one item was altered outside the service[^<]*Chained, 1/);
+    const fromApi = await fetch(`${product.baseUrl}/api/papers/tracker?format=html&scheme=A`, { headers: { cookie } }).then((r) => r.text());
+    expect(fromApi).toMatch(/Warning: the audit trail of one item was altered outside the service[^<]*Chained, 1/);
   });
 
   it('finds an event removed from between two others of an item', async () => {
