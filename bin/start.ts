@@ -84,7 +84,8 @@ async function main(): Promise<void> {
     ...(config.DEMO_DATA
       ? ['', `  Demo accounts (password ${DEMO_PASSWORD}), at ${config.publicUrl}/sign-in:`, ...demoAccounts().map((a) => `    ${a.email.padEnd(48)} ${a.roles.join(', ')}`)]
       : []),
-    `  Health                    ${config.publicUrl}/healthz   ${config.publicUrl}/readyz`,
+    `  Health and metrics        ${config.publicUrl}/healthz   ${config.publicUrl}/readyz   ${config.publicUrl}/metrics`,
+    ...(app.workerMetricsUrl ? [`  Worker metrics            ${app.workerMetricsUrl}   (with the Temporal SDK's)`] : []),
     '',
     `  PostgreSQL                ${infrastructure.embedded.postgres ? `embedded, data in ${config.dataDir}/postgres` : 'DATABASE_URL'}`,
     `  Temporal                  ${infrastructure.embedded.temporal ? `dev server on ${infrastructure.temporalAddress}, state in ${config.dataDir}/temporal.sqlite` : infrastructure.temporalAddress}`,
