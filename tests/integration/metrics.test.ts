@@ -70,6 +70,7 @@ describe('/metrics on the API and the worker', () => {
     expect((await api.call('GET', `/api/recommendations/${randomUUID()}`)).status).toBe(404);
     expect((await api.call('GET', `/api/recommendations/${ids[0]}/evidence`)).status).toBe(200);
     expect((await fetch(`${product.baseUrl}/no-such-page-${randomUUID()}`, { redirect: 'manual' })).status).toBeGreaterThanOrEqual(300);
+    expect((await fetch(`${product.baseUrl}/govuk/govuk-frontend.min.css`)).status).toBe(200);
 
     const text = await scrape(`${product.baseUrl}/metrics`);
     expect(text).toContain('# TYPE http_request_duration_seconds histogram');
@@ -80,6 +81,8 @@ describe('/metrics on the API and the worker', () => {
     expect(count('GET', '/api/recommendations/:id', 404)).toBe(1);
     // A router mounted on a pattern (evidence, under its item) is named by that pattern too.
     expect(count('GET', '/api/recommendations/:id/evidence', 200)).toBe(1);
+    // Static files: their router's mount path, not one series per file.
+    expect(count('GET', '/govuk/*', 200)).toBe(1);
     expect(series(text, 'http_request_duration_seconds_count', { route: 'unmatched' }).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'http_request_duration_seconds_bucket', { le: '+Inf', method: 'POST', route: '/api/recommendations/:id/commands', status_code: '200' })).toBe(2);
     expect(sample(text, 'http_request_duration_seconds_sum', { method: 'POST', route: '/api/recommendations/:id/commands', status_code: '200' })).toBeGreaterThan(0);
