@@ -203,7 +203,7 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
           port: workerMetrics.port,
           registry: processMetrics(),
           more: sdkAddress
-            ? () => temporalSdkMetrics(sdkAddress).catch((error: unknown) => `# The Temporal SDK's metrics could not be read from ${sdkAddress}: ${(error as Error).message}\n`)
+            ? () => temporalSdkMetrics(sdkAddress).catch((error: unknown) => `# The Temporal SDK's metrics could not be read from ${sdkAddress}: ${String((error as Error).message).replace(/\s+/g, " ")}\n`)
             : undefined,
         });
         cleanups.push(() => server.close());
