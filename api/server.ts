@@ -21,7 +21,12 @@ import { approvalsFeature } from './approvals/routes';
 import { auditFeature } from './audit/routes';
 import { authenticate } from './auth/authenticate';
 import { apiTokensFeature, sessionFeature } from './auth/routes';
-import { metricsRoutes } from './consistency/metrics';
+import { consistencyMetrics } from './consistency/metrics';
+import { dashboardMetrics } from './dashboard/metrics';
+import { outboxMetrics } from './health/outboxMetrics';
+import { httpMetrics } from '../platform/metrics/httpMetrics';
+import { metricsEndpoint } from '../platform/metrics/endpoint';
+import { processMetrics } from '../platform/metrics/registry';
 import { consistencyFeature } from './consistency/routes';
 import type { ApiDependencies } from './dependencies';
 import { featureRouter, fullPath, type Feature } from '../platform/http/endpoint';
@@ -95,6 +100,11 @@ export function buildApp(deps: ApiDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', /^\d+$/.test(deps.trustProxy ?? '') ? Number(deps.trustProxy) : (deps.trustProxy ?? 'loopback'));
+  const metrics = processMetrics();
+  app.use(httpMetrics(metrics));
+  consistencyMetrics(metrics, deps.consistency);
+  dashboardMetrics(metrics, deps.logger, deps);
+  outboxMetrics(metrics, deps.logger, deps.dataSource);
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -141,7 +151,8 @@ export function buildApp(deps: ApiDependencies): Express {
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 50 }));
   app.use(evidenceUploadForms(deps)); // a page's file upload carries its CSRF field inside the multipart body
   app.use(importUploadForms());
-  app.use(metricsRoutes(deps.consistency));
+  // No sign-in: the series name no item or person.
+  app.get('/metrics', metricsEndpoint(metrics));
   app.use(authenticate(deps.auth));
 
   const features = apiFeatures(deps);

@@ -30,7 +30,9 @@ import { buildApp } from '../api/server';
 import { createDataSource, runMigrations } from '../entities/dataSource';
 import type { Logger } from '../platform/logger';
 import { readinessProbe } from '../platform/readiness';
-import { installTemporalRuntime } from '../platform/temporal/runtime';
+import { installTemporalRuntime, temporalSdkMetrics } from '../platform/temporal/runtime';
+import { processMetrics } from '../platform/metrics/registry';
+import { serveMetrics } from '../platform/metrics/server';
 import { workflowBundlerOptions, workflowsPath } from './workflowBundle';
 import { WORKER_CAPACITY } from '../platform/temporal/workerCapacity';
 
@@ -55,6 +57,12 @@ export interface ApplicationOptions {
   runApi: boolean;
   runWorker: boolean;
   http?: { host: string; port: number };
+  /**
+   * The worker's GET /metrics (WORKER_METRICS_PORT), and where the Temporal SDK's own exporter listens
+   * (`host:port`, loopback), whose series it serves too. The SDK's runtime is set up once per process, by the first
+   * application started in it: tests that start several share the first one's.
+   */
+  workerMetrics?: { host: string; port: number; temporalSdkAddress?: string };
   migrate?: boolean;
   mailbox?: SmtpSink;
   /** A pre-built workflow bundle (tests build it once per run); otherwise the worker bundles workflows/ itself. */
@@ -96,6 +104,8 @@ export interface RunningApplication {
     auditChain: AuditChainService;
   };
   httpUrl: string | null;
+  /** The worker's /metrics, when it serves one. */
+  workerMetricsUrl: string | null;
   /** The one-time code for /setup this process printed, when nobody administered the product at start. */
   setupCode: string | null;
   stop(): Promise<void>;
@@ -108,7 +118,8 @@ export interface RunningApplication {
  */
 export async function startApplication(options: ApplicationOptions): Promise<RunningApplication> {
   const { logger } = options;
-  installTemporalRuntime(logger);
+  const workerMetrics = options.runWorker ? options.workerMetrics : undefined;
+  installTemporalRuntime(logger, { metricsAddress: workerMetrics?.temporalSdkAddress });
   const dataSource = createDataSource(options.databaseUrl);
   await dataSource.initialize();
   const cleanups: (() => Promise<void>)[] = [() => dataSource.destroy()];
@@ -157,6 +168,7 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
       }),
     };
 
+    let workerMetricsUrl: string | null = null;
     if (options.runWorker) {
       const workerConnection = await NativeConnection.connect({ address: options.temporalAddress });
       cleanups.push(() => workerConnection.close());
@@ -184,6 +196,19 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
         await running;
       });
       running.catch((error: unknown) => logger.fatal({ err: error }, 'the Temporal worker stopped unexpectedly'));
+      if (workerMetrics) {
+        const sdkAddress = workerMetrics.temporalSdkAddress;
+        const server = await serveMetrics({
+          host: workerMetrics.host,
+          port: workerMetrics.port,
+          registry: processMetrics(),
+          more: sdkAddress
+            ? () => temporalSdkMetrics(sdkAddress).catch((error: unknown) => `# The Temporal SDK's metrics could not be read from ${sdkAddress}: ${String((error as Error).message).replace(/\s+/g, " ")}\n`)
+            : undefined,
+        });
+        cleanups.push(() => server.close());
+        workerMetricsUrl = server.url;
+      }
       // One digest dispatcher per task queue; starting it again finds the one already running.
       await client.workflow.start('reminderDigestWorkflow', {
         workflowId: reminderDigestWorkflowId(options.taskQueue),
@@ -231,7 +256,7 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
       );
     }
 
-    return { dataSource, client, services, httpUrl, setupCode, stop: stopAll };
+    return { dataSource, client, services, httpUrl, workerMetricsUrl, setupCode, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,6 +1,7 @@
 import { authSettingsFromConfig } from '../api/auth/settings';
 import { importLimitsFromConfig } from '../api/imports/limits';
 import { startApplication } from './application';
+import { workerMetricsSettings } from '../config/config';
 import { configureOrExit, exitWith, onShutdownSignal } from './configure';
 
 /**
@@ -33,11 +34,12 @@ export async function runProcess(role: 'api' | 'worker'): Promise<void> {
       runApi: role === 'api',
       runWorker: role === 'worker',
       http: { host: config.HTTP_HOST, port: config.HTTP_PORT },
+      workerMetrics: workerMetricsSettings(config),
       migrate: false,
       auth: authSettingsFromConfig(config),
     });
     onShutdownSignal(logger, app.stop);
-    logger.info({ role, http: app.httpUrl }, `${role} started`);
+    logger.info({ role, http: app.httpUrl, metrics: app.workerMetricsUrl ?? undefined }, `${role} started`);
   } catch (error) {
     exitWith(logger, error);
   }

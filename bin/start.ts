@@ -4,6 +4,7 @@ import { DEMO_PASSWORD, demoAccounts, loadDemoData } from '../demo/loadDemoData'
 import { startApplication, type RunningApplication } from './application';
 import { startInfrastructure, type Infrastructure } from '../dev/infrastructure';
 import { acquireInstanceLock } from '../dev/instanceLock';
+import { workerMetricsSettings } from '../config/config';
 import { configureOrExit, exitWith, onShutdownSignal } from './configure';
 import { mailBannerLines, smtpBannerLine, type MailDestination } from './mailBanner';
 import { setupBannerLines } from './setupBanner';
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
       runApi: true,
       runWorker: true,
       http: { host: config.HTTP_HOST, port: config.HTTP_PORT },
+      workerMetrics: workerMetricsSettings(config),
       mailbox: infrastructure.sink ?? undefined,
       auth: authSettingsFromConfig(config, config.DEMO_DATA ? { accounts: demoAccounts(), password: DEMO_PASSWORD } : null),
       setupCode: !config.DEMO_DATA,
@@ -82,7 +84,8 @@ async function main(): Promise<void> {
     ...(config.DEMO_DATA
       ? ['', `  Demo accounts (password ${DEMO_PASSWORD}), at ${config.publicUrl}/sign-in:`, ...demoAccounts().map((a) => `    ${a.email.padEnd(48)} ${a.roles.join(', ')}`)]
       : []),
-    `  Health                    ${config.publicUrl}/healthz   ${config.publicUrl}/readyz`,
+    `  Health and metrics        ${config.publicUrl}/healthz   ${config.publicUrl}/readyz   ${config.publicUrl}/metrics`,
+    ...(app.workerMetricsUrl ? [`  Worker metrics            ${app.workerMetricsUrl}   (with the Temporal SDK's)`] : []),
     '',
     `  PostgreSQL                ${infrastructure.embedded.postgres ? `embedded, data in ${config.dataDir}/postgres` : 'DATABASE_URL'}`,
     `  Temporal                  ${infrastructure.embedded.temporal ? `dev server on ${infrastructure.temporalAddress}, state in ${config.dataDir}/temporal.sqlite` : infrastructure.temporalAddress}`,

@@ -57,6 +57,11 @@ export const configSchema = z.object({
     .max(1_000_000, 'must be at most 1000000')
     .optional(),
 
+  /** The worker process serves GET /metrics (Prometheus) on this port, at HTTP_HOST; unset: it serves none. */
+  WORKER_METRICS_PORT: port.optional(),
+  /** With WORKER_METRICS_PORT: the loopback port where the Temporal SDK's own exporter listens; the worker's /metrics reads it. */
+  TEMPORAL_SDK_METRICS_PORT: port.default(9465),
+
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   SMTP_SINK_PORT: port.default(2525),
   MAIL_FROM: z.string().min(3).default('Recommendation Tracker <no-reply@recommendations.localhost>'),
@@ -154,12 +159,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (values.NODE_ENV === 'production' && values.OIDC_ISSUER_URL?.startsWith('http:')) {
     problems.push('OIDC_ISSUER_URL: must start with https:// in production');
   }
+  if (values.WORKER_METRICS_PORT !== undefined && values.WORKER_METRICS_PORT === values.TEMPORAL_SDK_METRICS_PORT) {
+    problems.push(`WORKER_METRICS_PORT and TEMPORAL_SDK_METRICS_PORT: must be different ports (both ${values.WORKER_METRICS_PORT})`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return {
     ...values,
     publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.HTTP_PORT}`).replace(/\/+$/, ''),
     dataDir: path.resolve(cwd, values.DATA_DIR),
   };
+}
+
+/** The worker's /metrics when WORKER_METRICS_PORT is set: ours on HTTP_HOST, the Temporal SDK's exporter on loopback. */
+export function workerMetricsSettings(config: Pick<Config, 'HTTP_HOST' | 'WORKER_METRICS_PORT' | 'TEMPORAL_SDK_METRICS_PORT'>): { host: string; port: number; temporalSdkAddress: string } | undefined {
+  if (!config.WORKER_METRICS_PORT) return undefined;
+  return { host: config.HTTP_HOST, port: config.WORKER_METRICS_PORT, temporalSdkAddress: `127.0.0.1:${config.TEMPORAL_SDK_METRICS_PORT}` };
 }
 
 /** The identity provider's settings when all three OIDC variables are set. */

@@ -1,15 +1,9 @@
-import { Router } from 'express';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import { differenceClasses } from './compare';
 import type { ConsistencyCheck } from './service';
 
-/**
- * The process's metrics in Prometheus' text format: Node's defaults, and what the last consistency check found.
- * Read when scraped, so they always show the last report. A registry per app: tests run several apps in one process.
- */
-export function productMetrics(consistency: Pick<ConsistencyCheck, 'lastReport'>): Registry {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+/** What the last consistency check in this process found, read when scraped so it always shows the last report. */
+export function consistencyMetrics(registry: Registry, consistency: Pick<ConsistencyCheck, 'lastReport'>): void {
   new Gauge({
     name: 'recommendation_tracker_workflow_divergences',
     help: 'Open items whose workflow differed from PostgreSQL at the last consistency check and were not repaired, by class',
@@ -37,15 +31,4 @@ export function productMetrics(consistency: Pick<ConsistencyCheck, 'lastReport'>
       if (consistency.lastReport) this.set(Date.parse(consistency.lastReport.startedAt) / 1000);
     },
   });
-  return registry;
-}
-
-/** GET /metrics, for Prometheus: no sign-in, as it says nothing about any item. */
-export function metricsRoutes(consistency: Pick<ConsistencyCheck, 'lastReport'>): Router {
-  const registry = productMetrics(consistency);
-  const router = Router();
-  router.get('/metrics', async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
-  });
-  return router;
 }

@@ -79,6 +79,11 @@ const byLeadKey = (r: RecommendationListItem): GroupKey => (r.lead ? { key: r.le
 const byDepartmentKey = (r: RecommendationListItem): GroupKey =>
   r.department ? { key: r.department.toLowerCase(), label: r.department, filter: { department: r.department } } : { key: '', label: 'No department', filter: { noDepartment: 'true' } };
 
+/** Waiting for a decision: an approval of its closure, or an extension request (the dashboard's headline and the metric). */
+export function waitingForDecision(status: DashboardItem['status'], extensionPending: boolean): boolean {
+  return status === 'awaiting_approval' || extensionPending;
+}
+
 /** Days the decision has waited: since the open step of the extension or approval chain opened. */
 function waitingDays(r: DashboardItem, today: string): number {
   const chain = r.state.pendingExtension?.chain ?? r.state.approval;
@@ -90,7 +95,7 @@ function waitingDays(r: DashboardItem, today: string): number {
 export function dashboardView(data: DashboardData): DashboardView {
   const { today, overdue, atRisk, all } = data;
   const since = quarterStart(today);
-  const waiting = all.filter((r) => r.status === 'awaiting_approval' || r.state.pendingExtension);
+  const waiting = all.filter((r) => waitingForDecision(r.status, Boolean(r.state.pendingExtension)));
   const closed = all.filter((r) => r.state.closure && r.state.closure.on >= since);
   const certified = all.filter((r) => r.state.selfCertification && r.state.selfCertification.signedOn >= since);
   const byLead = groupFigures(overdue, atRisk, byLeadKey);

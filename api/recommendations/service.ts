@@ -14,7 +14,8 @@ import { delegationColumns } from '../../entities/Delegation';
 import type { ActingPerson } from '../../platform/http/actor';
 import { ApiProblem, versionFromIfMatch, type FieldProblem } from '../../platform/http/problem';
 import type { AssignInput } from './schemas';
-import { searchPatterns, sortKeys, working, type RecommendationListQuery } from './listQuery';
+import { searchPatterns, sortKeys, type RecommendationListQuery } from './listQuery';
+import { figureConditions } from './figureConditions';
 import { keysetPage } from '../../platform/http/pagination';
 import type { CommandRequest, ReminderSchedule } from '../../workflows/messages';
 import { loadDecisionContext, type DecisionItem } from './decisionContext';
@@ -212,13 +213,8 @@ export class RecommendationService {
     if (query.category) qb.andWhere('r.category IN (:...categories)', { categories: query.category });
     if (query.dueBefore) qb.andWhere('r.due_date < CAST(:dueBefore AS date)', { dueBefore: query.dueBefore });
     if (query.dueAfter) qb.andWhere('r.due_date > CAST(:dueAfter AS date)', { dueAfter: query.dueAfter });
-    // figuresFrom (domain/figures.ts) in SQL, over the same cut-offs: these conditions and that function must say the
-    // same of every item (listItem reports its figures; tests/integration/figures.test.ts compares every surface).
-    const withOwner = `(r.status IN (:...working) AND r.for_the_force AND r.status <> 'not_for_the_force')`;
-    const overdue = `(${withOwner} AND r.due_date <= CAST(:overdueDueBy AS date))`;
-    const atRisk = `(${withOwner} AND NOT COALESCE(r.due_date <= CAST(:overdueDueBy AS date), false) AND (jsonb_typeof(r.state->'atRisk') = 'object' OR r.due_date <= CAST(:atRiskDueBy AS date)))`;
+    const { overdue, atRisk, parameters: dueBy } = figureConditions(cutoffs);
     const when = (condition: string, wanted: boolean) => (wanted ? `COALESCE(${condition}, false)` : `NOT COALESCE(${condition}, false)`);
-    const dueBy = { working, overdueDueBy: cutoffs.overdueDueBy, atRiskDueBy: cutoffs.atRiskDueBy };
     if (query.overdue !== undefined) qb.andWhere(when(overdue, query.overdue), dueBy);
     if (query.atRisk !== undefined) qb.andWhere(when(atRisk, query.atRisk), dueBy);
     if (query.awaitingMyDecision !== undefined) {

@@ -2,7 +2,7 @@
 /**
  * Docker healthcheck for the Temporal worker container: `node deploy/healthcheck/worker.js`.
  *
- * The worker has no HTTP port, so "healthy" is judged where it matters: Temporal must have seen a
+ * The worker serves no pages (at most /metrics), so "healthy" is judged where it matters: Temporal must have seen a
  * poll on the app's task queue, recently, from a worker in *this* container. The SDK's default
  * worker identity is `<pid>@<hostname>` and a container's hostname is its own, so each of several
  * scaled worker containers is checked separately. (If bin/worker.ts ever sets a custom identity,

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AuthSettings } from '../../api/auth/service';
-import { startApplication, type RunningApplication } from '../../bin/application';
+import { startApplication, type ApplicationOptions, type RunningApplication } from '../../bin/application';
 import { createLogger } from '../../platform/logger';
 import { startSmtpSink, type SmtpSink } from '../../dev/smtpSink';
 import { databaseUrlFor, withPg } from '../../platform/postgresClient';
@@ -30,7 +30,7 @@ function required(name: string): string {
  * PostgreSQL and Temporal. Everything it starts, `stop()` stops and drops.
  */
 export async function startTestProduct(
-  options: { workflowHistoryLimit?: number; digestEveryMs?: number; auth?: Partial<AuthSettings>; smtpUrl?: string } = {},
+  options: { workflowHistoryLimit?: number; digestEveryMs?: number; auth?: Partial<AuthSettings>; smtpUrl?: string; workerMetrics?: ApplicationOptions['workerMetrics'] } = {},
 ): Promise<TestProduct> {
   const adminUrl = required('TEST_POSTGRES_ADMIN_URL');
   const suffix = randomBytes(6).toString('hex');
@@ -57,6 +57,7 @@ export async function startTestProduct(
       runApi: true,
       runWorker: true,
       http: { host: '127.0.0.1', port: 0 },
+      workerMetrics: options.workerMetrics,
       mailbox: sink,
       workflowBundle: { code: fs.readFileSync(required('TEST_WORKFLOW_BUNDLE'), 'utf8') },
       workflowHistoryLimit: options.workflowHistoryLimit,

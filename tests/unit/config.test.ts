@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig, oidcSettings, sessionSecret } from '../../config/config';
+import { ConfigError, loadConfig, oidcSettings, sessionSecret, workerMetricsSettings } from '../../config/config';
 
 describe('loadConfig', () => {
   it('gives embedded defaults when nothing is set', () => {
@@ -32,6 +32,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TEMPORAL_WORKER_CACHED_WORKFLOWS: 'lots' })).toThrow(/TEMPORAL_WORKER_CACHED_WORKFLOWS: must be a number of workflows \(got "lots"\)/);
     expect(() => loadConfig({ TEMPORAL_WORKER_CACHED_WORKFLOWS: '2.5' })).toThrow(/TEMPORAL_WORKER_CACHED_WORKFLOWS: must be a whole number of workflows/);
     expect(() => loadConfig({ TEMPORAL_WORKER_CACHED_WORKFLOWS: '10' })).toThrow(/TEMPORAL_WORKER_CACHED_WORKFLOWS: must be at least 100/);
+  });
+
+  it("serves the worker's /metrics only when WORKER_METRICS_PORT is set, with the Temporal SDK's exporter on another loopback port", () => {
+    expect(workerMetricsSettings(loadConfig({}))).toBeUndefined();
+    expect(workerMetricsSettings(loadConfig({ WORKER_METRICS_PORT: '9464', HTTP_HOST: '0.0.0.0' }))).toEqual({ host: '0.0.0.0', port: 9464, temporalSdkAddress: '127.0.0.1:9465' });
+    expect(workerMetricsSettings(loadConfig({ WORKER_METRICS_PORT: '9100', TEMPORAL_SDK_METRICS_PORT: '9101' }))?.temporalSdkAddress).toBe('127.0.0.1:9101');
+    expect(() => loadConfig({ WORKER_METRICS_PORT: '9465' })).toThrow(/WORKER_METRICS_PORT and TEMPORAL_SDK_METRICS_PORT: must be different ports \(both 9465\)/);
+    expect(() => loadConfig({ WORKER_METRICS_PORT: 'metrics' })).toThrow(/WORKER_METRICS_PORT: must be a port number from 1 to 65535/);
   });
 
   it('treats empty values as unset and strips a trailing slash from PUBLIC_URL', () => {
