@@ -20,7 +20,7 @@ import { itemPageRoutes } from './itemPages';
 import { schedulePageRoutes } from '../schedule/routes';
 import { evidenceCommands, nextAction } from './nextAction';
 import { streamRecommendationsCsv } from './listCsv';
-import { pageShell } from '../shell/pageShell';
+import { pageShell } from '../../platform/web/pageShell';
 import { itemName, loadScrutiny } from './scrutiny';
 
 const idParams = z.object({ id: z.uuid() });

@@ -6,7 +6,7 @@ import { ApiProblem } from '../../platform/http/problem';
 import { escapeHtml } from '../../platform/web/html';
 import { nudgeKinds } from '../../domain/reminders/plan';
 import type { ApiDependencies } from '../dependencies';
-import type { PageShell } from '../shell/pageShell';
+import type { PageShell } from '../../platform/web/pageShell';
 import { recommendationIdParams } from '../recommendations/schemas';
 import { itemSchedule } from './service';
 
