@@ -36,7 +36,9 @@ import { papersPages } from './papers/pages';
 import { importPages, importUploadForms } from './imports/pages';
 import { ApiProblem, notFoundHandler, problemHandler, refuseDeepBodies } from '../platform/http/problem';
 import { recommendationsFeature } from './recommendations/routes';
-import { scheduleFeature } from './schedule/routes';
+import { scheduleFeature, schedulePageRoutes } from './schedule/routes';
+import { approvalPageRoutes } from './approvals/pages';
+import { pageShell } from '../platform/web/pageShell';
 import { auditRefusals } from '../platform/http/refusals';
 import { reportsFeature } from './reports/routes';
 
@@ -164,6 +166,9 @@ export function buildApp(services: ApiServices): Express {
   app.use(firstRunGate(deps.firstRun));
   app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : pageGate(req, res, next)));
   app.use(taskPages(deps));
+  const shell = pageShell(deps);
+  app.use(approvalPageRoutes(deps, shell));
+  app.use(schedulePageRoutes(deps, shell));
   app.use(pageRoutes(deps));
   app.use(papersPages(deps));
   app.use(importPages(deps));

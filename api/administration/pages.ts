@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { ApiDependencies } from '../dependencies';
 import { authorize } from '../../platform/http/permissions';
-import type { AdminContext } from './adminContext';
+import type { AdminContext } from '../adminContext';
 import { pageShell } from '../../platform/web/pageShell';
 import { auditTrailPages } from '../audit/pages';
 import { consistencyPages } from '../consistency/pages';
