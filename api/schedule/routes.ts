@@ -7,7 +7,7 @@ import { escapeHtml } from '../../platform/web/html';
 import { nudgeKinds } from '../../domain/reminders/plan';
 import type { ApiDependencies } from '../dependencies';
 import type { PageShell } from '../../platform/web/pageShell';
-import { recommendationIdParams } from '../recommendations/schemas';
+import { recommendationIdParams } from '../../platform/http/params';
 import { itemSchedule } from './service';
 
 const scheduleSchema = z
