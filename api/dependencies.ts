@@ -13,9 +13,10 @@ import type { EvidenceService } from './evidence/service';
 import type { ImportService } from './imports/service';
 import type { ReportService } from './reports/service';
 import type { RecommendationService } from './recommendations/service';
+import type { PageShellDependencies } from '../platform/web/pageShell';
 
 /** Everything the HTTP layer needs, passed in so tests build the app with real services and no port. */
-export interface ApiDependencies {
+export interface ApiServices {
   dataSource: DataSource;
   reports: ReportService;
   recommendations: RecommendationService;
@@ -44,5 +45,11 @@ export interface ApiDependencies {
   /** The development mailbox (dev/mailbox.ts), when the product runs on embedded defaults with the local SMTP sink. */
   mailbox?: Router;
 }
+
+/**
+ * What every feature is handed: the services, and what api/server.ts adds for the page frame (platform/web), which
+ * knows no feature. Features import this file's types only (eslint.config.mjs).
+ */
+export interface ApiDependencies extends ApiServices, Omit<PageShellDependencies, 'forceName' | 'mailbox'> {}
 
 export type { ReadinessCheck };

@@ -7,11 +7,11 @@ import { changePasswordRoutes, setPasswordRoutes } from './auth/accountPages';
 import { adminRoutes } from './administration/pages';
 import { dashboardPages } from './dashboard/pages';
 import { taskPages } from './tasks/pages';
-import { refusedPage } from './shell/refusedPage';
+import { refusedPage } from '../platform/web/refusedPage';
 import { signInRoutes } from './auth/signInPages';
 import { firstRunGate, setupRoutes } from './setup/pages';
 import { evidenceUploadForms } from './evidence/pages';
-import { badPageAddress } from './shell/badAddress';
+import { badPageAddress } from '../platform/web/badAddress';
 import { actionLinkRoutes } from './actionLinks/routes';
 import { delegationsFeature } from './administration/delegations';
 import { departmentsFeature } from './administration/departments';
@@ -28,7 +28,8 @@ import { httpMetrics } from '../platform/metrics/httpMetrics';
 import { metricsEndpoint } from '../platform/metrics/endpoint';
 import { processMetrics } from '../platform/metrics/registry';
 import { consistencyFeature } from './consistency/routes';
-import type { ApiDependencies } from './dependencies';
+import type { ApiDependencies, ApiServices } from './dependencies';
+import { tasksOf } from './tasks/queries';
 import { featureRouter, fullPath, type Feature } from '../platform/http/endpoint';
 import { evidenceFeature } from './evidence/routes';
 import { healthFeature } from './health/routes';
@@ -40,7 +41,9 @@ import { papersPages } from './papers/pages';
 import { importPages, importUploadForms } from './imports/pages';
 import { ApiProblem, notFoundHandler, problemHandler, refuseDeepBodies } from '../platform/http/problem';
 import { recommendationsFeature } from './recommendations/routes';
-import { scheduleFeature } from './schedule/routes';
+import { scheduleFeature, schedulePageRoutes } from './schedule/routes';
+import { approvalPageRoutes } from './approvals/pages';
+import { pageShell } from '../platform/web/pageShell';
 import { auditRefusals } from '../platform/http/refusals';
 import { reportsFeature } from './reports/routes';
 
@@ -95,8 +98,14 @@ const pageGate: RequestHandler = (req, res, next) => {
   next(new ApiProblem(401, 'Sign in first'));
 };
 
-/** Builds the whole HTTP app from its dependencies; `bin/` decides where it listens. */
-export function buildApp(deps: ApiDependencies): Express {
+/** The services, with what the page frame shows of the features: the count of My tasks in the navigation. */
+export function apiDependencies(services: ApiServices): ApiDependencies {
+  return { ...services, myTaskCount: async (person) => (await tasksOf(services, person)).total };
+}
+
+/** Builds the whole HTTP app from its services; `bin/` decides where it listens. */
+export function buildApp(services: ApiServices): Express {
+  const deps = apiDependencies(services);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', /^\d+$/.test(deps.trustProxy ?? '') ? Number(deps.trustProxy) : (deps.trustProxy ?? 'loopback'));
@@ -168,6 +177,9 @@ export function buildApp(deps: ApiDependencies): Express {
   app.use(firstRunGate(deps.firstRun));
   app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : pageGate(req, res, next)));
   app.use(taskPages(deps));
+  const shell = pageShell(deps);
+  app.use(approvalPageRoutes(deps, shell));
+  app.use(schedulePageRoutes(deps, shell));
   app.use(pageRoutes(deps));
   app.use(papersPages(deps));
   app.use(importPages(deps));

@@ -6,7 +6,7 @@ import { AuthService } from '../api/auth/service';
 import { authSettingsFromConfig } from '../api/auth/settings';
 import { newPersonSchema } from '../api/people/schemas';
 import { ApiProblem } from '../platform/http/problem';
-import { AdministratorExists, createFirstAdministrator } from '../api/setup/firstAdministrator';
+import { AdministratorExists, createFirstAdministrator } from '../api/auth/firstAdministrator';
 import { Person } from '../entities';
 import { createDataSource } from '../entities/dataSource';
 import { configureOrExit } from './configure';

@@ -6,7 +6,7 @@ import { parseInput } from '../../platform/http/problem';
 import { Delegation, Person } from '../../entities';
 import type { FormError } from '../../platform/web/html';
 import { attempt, formBody, formErrors, text } from '../../platform/web/forms';
-import type { AdminContext } from './adminContext';
+import type { AdminContext } from '../adminContext';
 
 const labels = { fromPersonId: 'Who is away', toPersonId: 'Who approves for them', startsOn: 'The first day', endsOn: 'The last day', reason: 'The reason' };
 

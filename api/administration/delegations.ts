@@ -7,7 +7,7 @@ import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { delegationSchema as delegationResponse, listOf } from '../../platform/http/schemas';
 import { ApiProblem, type FieldProblem } from '../../platform/http/problem';
-import { isoDate } from '../reports/schemas';
+import { isoDate } from '../../domain/lifecycle/fields';
 
 export const delegationSchema = z
   .object({

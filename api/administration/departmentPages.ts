@@ -4,7 +4,7 @@ import { addDepartment, departmentSchema } from './departments';
 import { parseInput } from '../../platform/http/problem';
 import { Department } from '../../entities';
 import { attempt, formBody, formErrors, text } from '../../platform/web/forms';
-import type { AdminContext } from './adminContext';
+import type { AdminContext } from '../adminContext';
 
 /** The force's departments: the list, and a form to add one. */
 export function departmentPages({ deps, render, guard }: AdminContext): Router {

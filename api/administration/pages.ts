@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import type { ApiDependencies } from '../dependencies';
 import { authorize } from '../../platform/http/permissions';
-import type { AdminContext } from './adminContext';
-import { pageShell } from '../shell/pageShell';
+import type { AdminContext } from '../adminContext';
+import { pageShell } from '../../platform/web/pageShell';
 import { auditTrailPages } from '../audit/pages';
 import { consistencyPages } from '../consistency/pages';
 import { delegationPages } from './delegationPages';

@@ -11,7 +11,7 @@ import type { ActingPerson } from '../../platform/http/actor';
 import type { RecommendationWorkflows } from '../recommendations/workflowGateway';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { ApiProblem } from '../../platform/http/problem';
-import { isoDate } from '../reports/schemas';
+import { isoDate } from '../../domain/lifecycle/fields';
 
 const offset = z.union([
   z.object({ workingDays: z.number().int('must be a whole number of working days').min(0).max(400) }).strict(),

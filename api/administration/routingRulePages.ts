@@ -7,7 +7,7 @@ import { closureCategories, closureCategoryLabels, itemKindLabels, itemKinds, ro
 import { Person, RoutingRule } from '../../entities';
 import type { FormError } from '../../platform/web/html';
 import { attempt, formBody, formErrors, list, splitList, text, type FormBody } from '../../platform/web/forms';
-import type { AdminContext } from './adminContext';
+import type { AdminContext } from '../adminContext';
 
 const STEP_FIELDS = ['step1', 'step2', 'step3', 'step4'];
 const labels: Record<string, string> = { id: 'The rule name', priority: 'Priority', description: 'Description', originators: 'Originators', departments: 'Departments', step1: 'The first approver' };

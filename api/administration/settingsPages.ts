@@ -8,7 +8,7 @@ import type { Offset } from '../../domain/reminders/offsets';
 import type { ReminderPolicy } from '../../domain/reminders/policy';
 import type { FormError } from '../../platform/web/html';
 import { attempt, formBody, formErrors, splitList, text, type FormBody } from '../../platform/web/forms';
-import type { AdminContext } from './adminContext';
+import type { AdminContext } from '../adminContext';
 
 const labels: Record<string, string> = { sendTime: 'The send time', dueReminders: 'The due-date reminders', closedDays: 'The closure days', committeeMeetings: 'The committee dates' };
 

@@ -6,7 +6,7 @@ import { calendarDateInLondon } from '../../domain/calendar';
 import { commandRefusal, type LifecycleCommandType } from '../../domain/lifecycle';
 import { commandFormView } from '../recommendations/commandForms';
 import { commandFormHandler, commandTarget, decisionCommands, formAgain, type CommandFormState } from '../recommendations/commandPosting';
-import type { PageShell } from '../shell/pageShell';
+import type { PageShell } from '../../platform/web/pageShell';
 import { itemName, loadScrutiny, withNames } from '../recommendations/scrutiny';
 
 const idParams = z.object({ id: z.uuid() });

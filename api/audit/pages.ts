@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AdminContext } from '../administration/adminContext';
+import type { AdminContext } from '../adminContext';
 import type { ChainReport } from './chain';
 
 const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'medium' });

@@ -7,7 +7,7 @@ import { changeOwnPasswordSchema, newPassword } from '../people/schemas';
 import { ApiProblem, parseInput } from '../../platform/http/problem';
 import { attempt, formBody, formErrors, text } from '../../platform/web/forms';
 import type { FormError } from '../../platform/web/html';
-import { pageShell } from '../shell/pageShell';
+import { pageShell } from '../../platform/web/pageShell';
 import { renderView } from '../../platform/web/views';
 
 /**

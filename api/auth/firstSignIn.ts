@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ExternalIdentity, Person } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
-import { voidSetupCodes } from '../setup/firstAdministrator';
+import { voidSetupCodes } from './firstAdministrator';
 import type { OidcClaims } from './oidc';
 
 /**

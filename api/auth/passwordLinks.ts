@@ -6,7 +6,7 @@ import { LocalAccount, OutboundEmail, PasswordLink, Person } from '../../entitie
 import { recordAudit } from '../../entities/auditTrail';
 import { html } from '../../platform/web/html';
 import { ApiProblem } from '../../platform/http/problem';
-import { hashPassword, passwordProblem } from './passwords';
+import { hashPassword, passwordProblem } from '../../platform/passwords';
 import { deriveKey, hmac, sameSecret } from '../../platform/secrets';
 import { sendNow } from './sendNow';
 import type { AuthService } from './service';

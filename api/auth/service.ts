@@ -6,7 +6,7 @@ import type { SignInMethod } from '../../entities/Session';
 import { recordAudit } from '../../entities/auditTrail';
 import { queueLockNotice, type LockNotices } from './lockNotice';
 import type { OidcSettings } from './oidc';
-import { hashPassword, needsRehash, passwordProblem, verifyAgainstNothing, verifyPassword } from './passwords';
+import { hashPassword, needsRehash, passwordProblem, verifyAgainstNothing, verifyPassword } from '../../platform/passwords';
 import { randomToken, sha256Hex } from '../../platform/secrets';
 import { sendNow } from './sendNow';
 import type { Identity } from '../../platform/http/identity';

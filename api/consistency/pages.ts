@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { actingPersonOf } from '../../platform/http/actor';
 import { classificationLabels, classifications, type ConsistencyReport } from './';
 import { lifecycleStatusLabels } from '../../domain/lifecycle/states';
-import type { AdminContext } from '../administration/adminContext';
+import type { AdminContext } from '../adminContext';
 
 const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'medium' });
 

@@ -9,9 +9,8 @@ import type { NewEvidence } from './service';
 import { ApiProblem } from '../../platform/http/problem';
 import { Recommendation } from '../../entities';
 import { workingStatuses } from '../../domain/lifecycle';
-import type { RecommendationView } from '../recommendations/service';
 import type { FormError } from '../../platform/web/html';
-import { fileSize } from '../recommendations/scrutiny';
+import { fileSize } from '../../platform/web/fileSize';
 import { renderView } from '../../platform/web/views';
 
 /**
@@ -56,7 +55,7 @@ export interface EvidenceFormState {
 }
 
 /** The evidence forms for the page, or null when this person may not add evidence to this item now. */
-export function evidenceFormsView(req: Request, view: RecommendationView, maxBytes: number, form?: { type: string; values: Record<string, string>; errors: FormError[] }) {
+export function evidenceFormsView(req: Request, view: { id: string; status: string; owner: { id: string } | null }, maxBytes: number, form?: { type: string; values: Record<string, string>; errors: FormError[] }) {
   const mayAdd = isAllowed(req.identity!, 'evidence.add', { owner: view.owner?.id === req.identity!.person.id }) && (workingStatuses as readonly string[]).includes(view.status);
   if (!mayAdd) return null;
   const state = (type: EvidenceFormType) => (form?.type === type ? form : undefined);

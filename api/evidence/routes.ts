@@ -7,7 +7,7 @@ import { ApiProblem } from '../../platform/http/problem';
 import type { ApiDependencies } from '../dependencies';
 import { evidenceContentTypes } from './fileCheck';
 import type { EvidenceSummary } from './service';
-import { recommendationIdParams } from '../recommendations/schemas';
+import { recommendationIdParams } from '../../platform/http/params';
 
 export { evidenceContentTypes };
 

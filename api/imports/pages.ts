@@ -6,7 +6,7 @@ import { ApiProblem } from '../../platform/http/problem';
 import { formBody, text } from '../../platform/web/forms';
 import type { FormError } from '../../platform/web/html';
 import { multipartForms, type UploadedFile } from '../../platform/web/multipartForm';
-import { pageShell } from '../shell/pageShell';
+import { pageShell } from '../../platform/web/pageShell';
 import { CheckedFiles, type CheckedFile } from './checkedFiles';
 import { count, MAX_IMPORT_BYTES } from './limits';
 import type { ImportPreview, RowAction } from './service';

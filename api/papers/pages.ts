@@ -4,7 +4,7 @@ import type { ApiDependencies } from '../dependencies';
 import { authorize } from '../../platform/http/permissions';
 import type { FormError } from '../../platform/web/html';
 import { dateItems, partsOf, readDateInput, type DateParts } from '../../platform/web/dateInput';
-import { pageShell } from '../shell/pageShell';
+import { pageShell } from '../../platform/web/pageShell';
 import { dataSourceDatabase } from './asAt';
 import { formatsOf, paperKinds, paperTitles, type PaperFormat, type PaperKind } from './model';
 import { schemes, type Scheme } from './rag';

@@ -7,7 +7,7 @@ import { buildCheckedPaper, contentTypes, paperFilename, paperRequestProblem, re
 import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { ApiProblem } from '../../platform/http/problem';
-import { isoDate } from '../reports/schemas';
+import { isoDate } from '../../domain/lifecycle/fields';
 
 /**
  * Committee papers as at any date, computed from the audit trail (api/papers/):

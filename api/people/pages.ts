@@ -6,7 +6,7 @@ import { roleLabels, roles } from '../../domain/vocabulary';
 import { Department, Person } from '../../entities';
 import type { FormError } from '../../platform/web/html';
 import { attempt, formBody, formErrors, list, text, type FormBody } from '../../platform/web/forms';
-import type { AdminContext } from '../administration/adminContext';
+import type { AdminContext } from '../adminContext';
 
 const labels: Record<string, string> = { name: 'Name', email: 'Email address', roles: 'Roles', jobTitle: 'Job title', department: 'Department', password: 'The password' };
 const idParams = z.object({ personId: z.uuid({ message: 'must be the id of a person' }) });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { roleLabels, roles } from '../../domain/vocabulary';
-import { passwordRules } from '../auth/passwords';
+import { passwordRules } from '../../platform/passwords';
 
 /**
  * What an administrator may say about a person, for the API and the administration pages alike. Emails are stored

@@ -2,9 +2,14 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { openStatuses } from '../../domain/lifecycle/states';
 import { Department, Person, Recommendation } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
-import type { AuthService } from '../auth/service';
 import { ApiProblem, requireVersion } from '../../platform/http/problem';
 import type { NewPerson, PersonChanges } from './schemas';
+
+/** What deactivating someone ends of their access; api/auth's service does it (people sit below auth). */
+export interface AccessOfPeople {
+  endSessions(tx: EntityManager, personId: string): Promise<number>;
+  revokeApiTokens(tx: EntityManager, personId: string): Promise<number>;
+}
 
 export interface Actor {
   id: string | null;
@@ -21,7 +26,7 @@ const auditedFields = ['name', 'email', 'roles', 'jobTitle', 'department'] as co
 export class PeopleService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly auth: AuthService,
+    private readonly auth: AccessOfPeople,
   ) {}
 
   async create(input: NewPerson, by: Actor): Promise<Person> {

@@ -5,7 +5,7 @@ import { actingPersonOf } from '../../platform/http/actor';
 import { authorize } from '../../platform/http/permissions';
 import { sendEvidenceFile } from '../evidence/routes';
 import { ApiProblem } from '../../platform/http/problem';
-import type { PageShell } from '../shell/pageShell';
+import type { PageShell } from '../../platform/web/pageShell';
 import { evidenceRows, itemName, nameLookup, progressUpdates } from './scrutiny';
 
 const idParams = z.object({ id: z.uuid() });

@@ -10,17 +10,15 @@ import { itemsWithBrokenTrails } from '../audit/chain';
 import { formatLongDate } from '../../domain/calendar';
 import { lifecycleStatuses, lifecycleStatusLabels, type LifecycleCommandType } from '../../domain/lifecycle';
 import { Person } from '../../entities';
-import { approvalPageRoutes } from '../approvals/pages';
 import { commandFormView, commandSpecs, type Person as PersonChoice } from './commandForms';
 import { commandFormHandler, commandTarget, decisionCommands, formAgain, type CommandFormState } from './commandPosting';
 import { evidenceFormRoutes, evidenceFormsView } from '../evidence/pages';
 import { escapeHtml, type FormError } from '../../platform/web/html';
 import { statusTagHtml } from '../../platform/web/statusTags';
 import { itemPageRoutes } from './itemPages';
-import { schedulePageRoutes } from '../schedule/routes';
 import { evidenceCommands, nextAction } from './nextAction';
 import { streamRecommendationsCsv } from './listCsv';
-import { pageShell } from '../shell/pageShell';
+import { pageShell } from '../../platform/web/pageShell';
 import { itemName, loadScrutiny } from './scrutiny';
 
 const idParams = z.object({ id: z.uuid() });
@@ -60,9 +58,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
   const router = Router();
   const shell = pageShell(deps);
   const { send } = shell;
-  router.use(approvalPageRoutes(deps, shell));
   router.use(itemPageRoutes(deps, shell));
-  router.use(schedulePageRoutes(deps, shell));
 
   // Everything the list's filters match, as CSV (not just a page of it); a filter that does not parse is a 400, never everything.
   router.get('/recommendations.csv', async (req, res) => {

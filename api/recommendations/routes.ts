@@ -5,7 +5,8 @@ import { ApiProblem, idempotencyKeyFrom } from '../../platform/http/problem';
 import type { ApiDependencies } from '../dependencies';
 import { lifecycleCommandSchema } from './commandSchemas';
 import { recommendationListQuery, recommendationSorts } from './listQuery';
-import { assignSchema, recommendationIdParams } from './schemas';
+import { assignSchema } from './schemas';
+import { recommendationIdParams } from '../../platform/http/params';
 
 const view = { description: 'The recommendation after the change', schema: recommendationSchema, headers: { ETag: 'its version' } };
 

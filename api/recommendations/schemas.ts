@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { isoDate } from '../reports/schemas';
-
-export const recommendationIdParams = z.object({ id: z.uuid({ message: 'must be a recommendation id (a UUID)' }) });
+import { isoDate } from '../../domain/lifecycle/fields';
 
 export const assignSchema = z
   .object({

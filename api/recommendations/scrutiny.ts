@@ -4,6 +4,7 @@ import { formatLongDate } from '../../domain/calendar';
 import type { ApprovalChain, LifecycleStatus, Rejection } from '../../domain/lifecycle/states';
 import { closureCategoryLabels, itemLabel, type ClosureCategory } from '../../domain/vocabulary';
 import type { EvidenceSummary } from '../evidence/service';
+import { fileSize } from '../../platform/web/fileSize';
 import type { RecommendationView } from './service';
 import { Person } from '../../entities';
 import { escapeHtml } from '../../platform/web/html';
@@ -55,14 +56,6 @@ export interface ScrutinyView {
   rejections: EarlierRejection[];
   chain: { caption: string; rows: Cell[][] } | null;
   updates: ProgressUpdate[];
-}
-
-/** "2.4 MB", "830 KB", "512 bytes". */
-export function fileSize(bytes: number | null): string {
-  if (bytes === null) return '';
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 /** The names of the people an item's state and history refer to, loaded in one query. */

@@ -7,7 +7,7 @@ import { closureCategories, closureCategoryLabels, itemKindLabels, itemKinds, so
 import { Department } from '../../entities';
 import type { FormError } from '../../platform/web/html';
 import { attempt, formBody, formErrors, text, type FormBody } from '../../platform/web/forms';
-import type { AdminContext } from '../administration/adminContext';
+import type { AdminContext } from '../adminContext';
 
 const itemFields = ['reference', 'kind', 'text', 'addressedTo', 'notForTheForce', 'category', 'department', 'parts'] as const;
 const reportLabels: Record<string, string> = { title: 'The title', originator: 'The originator', kind: 'The kind of report', scope: 'The scope', publishedOn: 'The publication date' };

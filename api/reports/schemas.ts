@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { closureCategories, itemKinds, sourceKinds, sourceScopes } from '../../domain/vocabulary';
 import { isoDate, partSchema } from '../../domain/lifecycle/fields';
 
-export { isoDate };
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 /** A part of an item that progresses separately: given when the item is logged, or added later (addPart). */

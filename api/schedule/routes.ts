@@ -6,8 +6,8 @@ import { ApiProblem } from '../../platform/http/problem';
 import { escapeHtml } from '../../platform/web/html';
 import { nudgeKinds } from '../../domain/reminders/plan';
 import type { ApiDependencies } from '../dependencies';
-import type { PageShell } from '../shell/pageShell';
-import { recommendationIdParams } from '../recommendations/schemas';
+import type { PageShell } from '../../platform/web/pageShell';
+import { recommendationIdParams } from '../../platform/http/params';
 import { itemSchedule } from './service';
 
 const scheduleSchema = z

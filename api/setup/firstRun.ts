@@ -4,11 +4,11 @@ import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { SetupCode, SignInAttempt, type Person } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
-import { hashPassword, passwordProblem } from '../auth/passwords';
+import { hashPassword, passwordProblem } from '../../platform/passwords';
 import { sameSecret } from '../../platform/secrets';
 import { newPassword, newPersonSchema } from '../people/schemas';
 import { ApiProblem, parseInput, type FieldProblem } from '../../platform/http/problem';
-import { AdministratorExists, anAdministrator, createFirstAdministrator } from './firstAdministrator';
+import { AdministratorExists, anAdministrator, createFirstAdministrator } from '../auth/firstAdministrator';
 import { newSetupCode, setupCodeHash } from './setupCode';
 
 /** Wrong set-up codes from one address within the window before it must wait (as sign-in's ADDRESS_LIMIT). */

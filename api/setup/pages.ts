@@ -2,7 +2,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { formToken, formTokenIsValid, setSessionCookie } from '../auth/authenticate';
 import type { ApiDependencies } from '../dependencies';
 import { ApiProblem } from '../../platform/http/problem';
-import { AdministratorExists } from './firstAdministrator';
+import { AdministratorExists } from '../auth/firstAdministrator';
 import type { FirstRun } from './firstRun';
 import { formBody, formErrors, text } from '../../platform/web/forms';
 import type { FormError } from '../../platform/web/html';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { ApiDependencies } from '../dependencies';
-import { pageShell } from '../shell/pageShell';
+import { pageShell } from '../../platform/web/pageShell';
 import { tasksOf } from './queries';
 
 /** My tasks (/): what waits for the signed-in person, one section per part they play. */

@@ -42,4 +42,38 @@ describe('import boundaries', () => {
     expect(lintAs('platform/http/example.ts', "import { buildApp } from '../../api/server';\nexport const used = buildApp;\n")).toEqual([expect.stringMatching(/^platform\/http\/example.ts:1 .*platform\/ is shared infrastructure/)]);
     expect(lintAs('api/people/example.ts', "import { startSmtpSink } from '../../dev/smtpSink';\nexport const used = startSmtpSink;\n")).toEqual([expect.stringMatching(/^api\/people\/example.ts:1 .*features know no wiring/)]);
   }, 60_000);
+
+  /** ESLint's Node API on text held in memory, named as a file of the tree, in a process of its own (see above). */
+  const lintText = (filePath: string, text: string) => {
+    const script = `const { ESLint } = require('eslint');
+      new ESLint({ cwd: process.argv[1] }).lintText(process.argv[2], { filePath: process.argv[3] }).then((results) => process.stdout.write(JSON.stringify(results)));`;
+    const run = spawnSync(process.execPath, ['-e', script, process.cwd(), text, path.join(process.cwd(), filePath)], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(run.stderr);
+    return (JSON.parse(run.stdout) as { messages: { line: number; ruleId: string; message: string }[] }[]).flatMap((r) => r.messages.map((m) => `${m.line} ${m.ruleId}: ${m.message}`));
+  };
+
+  it('refuse a feature importing one that featureDependencies does not give it, even as a type; the wiring only as types', () => {
+    const found = lintText(
+      'api/evidence/example.ts',
+      [
+        "import type { RecommendationView } from '../recommendations/service';",
+        "import { ApiDependencies } from '../dependencies';",
+        "import type { AdminContext } from '../adminContext';",
+        "import { fileSize } from '../../platform/web/fileSize';",
+        'export const used: unknown[] = [fileSize, null as unknown as RecommendationView, null as unknown as ApiDependencies, null as unknown as AdminContext];',
+        '',
+      ].join('\n'),
+    );
+    expect(found).toEqual([
+      expect.stringMatching(/^1 @typescript-eslint\/no-restricted-imports: '..\/recommendations\/service' .*api\/evidence\/ may import only these features: none/),
+      expect.stringMatching(/^2 @typescript-eslint\/no-restricted-imports: '..\/dependencies' .*Import type/),
+    ]);
+  }, 60_000);
+
+  it("let a feature import what featureDependencies gives it, and hold a file one folder down to its feature's list", () => {
+    expect(lintText('api/tasks/example.ts', "import { listItem } from '../recommendations/service';\nexport const used = listItem;\n")).toEqual([]);
+    expect(lintText('api/papers/render/example.ts', "import { itemName } from '../../recommendations/scrutiny';\nexport const used = itemName;\n")).toEqual([
+      expect.stringMatching(/^1 .*api\/papers\/ may import only these features: audit/),
+    ]);
+  }, 60_000);
 });

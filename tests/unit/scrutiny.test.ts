@@ -1,6 +1,7 @@
 import type { RecommendationView } from '../../api/recommendations/service';
 import { initialState } from '../../domain/lifecycle/states';
-import { earlierRejections, evidenceRows, fileSize, progressUpdates } from '../../api/recommendations/scrutiny';
+import { earlierRejections, evidenceRows, progressUpdates } from '../../api/recommendations/scrutiny';
+import { fileSize } from '../../platform/web/fileSize';
 
 const names: Record<string, string> = { lead: 'Nadia Haskins', owner: 'Tom Ellery', dcc: 'Simon Hartley' };
 const nameOf = (id: string | null) => (id ? (names[id] ?? 'Someone') : 'The system');

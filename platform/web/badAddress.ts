@@ -1,7 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
-import type { ApiDependencies } from '../dependencies';
-import { pageShell } from './pageShell';
-import { renderView } from '../../platform/web/views';
+import { pageShell, type PageShellDependencies } from './pageShell';
+import { renderView } from './views';
 
 const TITLE = 'Page not found';
 const EXPLANATION = 'There is nothing at this address: part of it is not valid (it may have been cut short or altered). Check it, or start again from the list.';
@@ -10,7 +9,7 @@ const EXPLANATION = 'There is nothing at this address: part of it is not valid (
  * A page address Express cannot decode (a percent-encoded part that is not UTF-8, such as /recommendations/%ff%fe) is
  * a page that is not there: a 404 page, never a 500. The api answers the same error itself, as problem+json.
  */
-export function badPageAddress(deps: ApiDependencies): ErrorRequestHandler {
+export function badPageAddress(deps: PageShellDependencies): ErrorRequestHandler {
   const shell = pageShell(deps);
   return async (error, req, res, next) => {
     if (!(error instanceof URIError) || req.path.startsWith('/api/') || res.headersSent) return next(error);

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
-import type { ApiDependencies } from '../dependencies';
-import type { Permission } from '../../platform/http/permissions';
-import type { FormError } from '../../platform/web/html';
+import type { ApiDependencies } from './dependencies';
+import type { Permission } from '../platform/http/permissions';
+import type { FormError } from '../platform/web/html';
 
 /** What every administration section needs: the app's services, and how to send a page. */
 export interface AdminContext {

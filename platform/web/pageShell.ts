@@ -1,20 +1,17 @@
 import type { Request, Response } from 'express';
-import type { ApiDependencies } from '../dependencies';
-import { actingPersonOf } from '../../platform/http/actor';
-import { recommendationListQuery } from '../recommendations/listQuery';
-import type { FormError } from '../../platform/web/html';
-import { pageNavigation } from './navigation';
-import { renderView } from '../../platform/web/views';
+import type { FormError } from './html';
+import { pageNavigation, type NavigationDependencies } from './navigation';
+import { renderView } from './views';
+
+/** What the page frame needs of the product: its name, and what the navigation shows (./navigation.ts). */
+export interface PageShellDependencies extends NavigationDependencies {
+  forceName: string;
+}
 
 /** What every signed-in page shares: the service name, the navigation with its counts, and sending a rendered template. */
-export function pageShell(deps: ApiDependencies) {
-  const { recommendations, forceName } = deps;
+export function pageShell(deps: PageShellDependencies) {
+  const { forceName } = deps;
   const serviceName = `${forceName} recommendation tracker`;
-
-  const search = (req: Request, query: Partial<Record<string, unknown>>) => {
-    const parsed = recommendationListQuery.parse({ limit: '200', ...query });
-    return recommendations.search(parsed, actingPersonOf(req.identity!));
-  };
 
   const nav = pageNavigation(deps);
 
@@ -39,7 +36,7 @@ export function pageShell(deps: ApiDependencies) {
   const notFound = (req: Request, res: Response) =>
     message(req, res, 404, 'Page not found', ['There is no recommendation at this address.'], { href: '/recommendations', text: 'See all recommendations' });
 
-  return { serviceName, search, send, message, notFound };
+  return { serviceName, send, message, notFound };
 }
 
 export type PageShell = ReturnType<typeof pageShell>;

@@ -1,0 +1,4 @@
+import { z } from 'zod';
+
+/** `:id` of a recommendation, for the routes of every feature that hangs off one (its own, evidence, schedule). */
+export const recommendationIdParams = z.object({ id: z.uuid({ message: 'must be a recommendation id (a UUID)' }) });
