@@ -1,5 +1,6 @@
 import type { Person } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
+import { CSV_HEADER } from '../../api/recommendations/listCsv';
 import { addCast, apiClient, signIn, tokenFor, type ApiClient } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
@@ -310,8 +311,8 @@ describe('pages', () => {
     expect(list.html).not.toContain('Stalking and harassment');
     const csv = await get('admin', '/recommendations.csv?overdue=true');
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect(csv.html.split('\r\n')[0]).toBe('Report,Reference,Kind,Status,Owner,Lead,Department,Due date,RAG,At risk,Overdue,Working days overdue');
-    expect(csv.html).toContain('HMICFRS: Overdue work,4a');
+    expect(csv.html.split('\r\n')[0]).toBe(CSV_HEADER.join(','));
+    expect(csv.html).toContain('\r\n4a,HMICFRS: Overdue work,');
     const bad = await get('admin', '/recommendations?overdue=maybe');
     expect(bad.status).toBe(400);
     expect(bad.html).toContain('href="#filter-overdue"');
