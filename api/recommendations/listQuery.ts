@@ -10,7 +10,8 @@ const list = <T extends z.ZodType>(item: T, max = 20) =>
     z.array(item).min(1, 'must name at least one value').max(max, `may name at most ${max} values`),
   );
 
-const personFilter = z.union([z.literal('me'), z.literal('none'), z.uuid()], { error: 'must be a person id (a UUID), "me" or "none"' });
+const personError = 'must be a person id (a UUID), "me" or "none"';
+const personFilter = z.union([z.literal('me'), z.literal('none'), z.uuid({ error: personError })], { error: personError });
 const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
 const queryDate = z.string().refine(isIsoDate, { message: 'must be a real date written YYYY-MM-DD' });
 
