@@ -48,6 +48,8 @@ export const filterLabels: Record<FilterName, string> = {
   atRisk: 'At risk',
   dueBefore: 'Due before',
   dueAfter: 'Due after',
+  closedSince: 'Closed since',
+  decisionWaiting: 'Decisions',
   awaitingMyDecision: 'Decisions',
 };
 const otherLabels: Record<string, string> = { sort: 'Sort order', limit: 'Items per page', cursor: 'Page' };
@@ -197,6 +199,8 @@ export function listFilters(rawQuery: Record<string, unknown>, choices: FilterCh
     atRisk: (v) => (v === 'true' ? 'At risk' : 'Not at risk'),
     dueBefore: (v) => formatLongDate(v),
     dueAfter: (v) => formatLongDate(v),
+    closedSince: (v) => formatLongDate(v),
+    decisionWaiting: (v) => (v === 'true' ? 'A decision is waiting' : 'No decision waiting'),
     awaitingMyDecision: (v) => (v === 'true' ? 'Waiting for my decision' : 'Not waiting for my decision'),
   };
   const tags: TagGroup[] = [];

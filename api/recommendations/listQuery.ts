@@ -57,6 +57,8 @@ export const recommendationListQuery = z
     dueAfter: queryDate.optional().describe('due strictly after this date'),
     overdue: flag.optional().describe('overdue (off target): the work is still with the owner and today is on or after the working day after the due date (domain/figures.ts)'),
     atRisk: flag.optional().describe("at risk: the work is still with the owner, it is not overdue, and it is flagged at risk or due within the force's at-risk window (reminder settings, atRiskWithin)"),
+    decisionWaiting: flag.optional().describe('an approval (awaiting approval) or an extension decision is waiting for someone, as the dashboard counts them'),
+    closedSince: queryDate.optional().describe('closed on or after this date (the closure recorded on the item), as the dashboard counts closures this quarter'),
     awaitingMyDecision: flag.optional().describe('an approval or extension decision is waiting for me (or someone I stand in for)'),
     sort: z.enum(Object.keys(recommendationSorts) as [RecommendationSort, ...RecommendationSort[]], { error: `must be one of ${Object.keys(recommendationSorts).join(', ')}` }).default('report'),
   })

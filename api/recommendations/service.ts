@@ -243,6 +243,8 @@ export class RecommendationService {
     const dueBy = { working, overdueDueBy: cutoffs.overdueDueBy, atRiskDueBy: cutoffs.atRiskDueBy };
     if (query.overdue !== undefined) qb.andWhere(when(overdue, query.overdue), dueBy);
     if (query.atRisk !== undefined) qb.andWhere(when(atRisk, query.atRisk), dueBy);
+    if (query.decisionWaiting !== undefined) qb.andWhere(when(`(r.status = 'awaiting_approval' OR jsonb_typeof(r.state->'pendingExtension') = 'object')`, query.decisionWaiting));
+    if (query.closedSince) qb.andWhere(`r.state #>> '{closure,on}' >= :closedSince`, { closedSince: query.closedSince });
     if (query.statusGroup) qb.andWhere('r.status IN (:...grouped)', { grouped: statusesIn(query.statusGroup) });
     if (query.rag) {
       const forTheForce = `(r.for_the_force AND r.status <> 'not_for_the_force')`;

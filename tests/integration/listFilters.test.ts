@@ -52,6 +52,11 @@ describe('searching and filtering the list, and its CSV', () => {
     await api.command(one!, { type: 'requestExtension', newDueDate: isoDaysFromNow(60), reason: 'Training delayed' }, p.owner.id);
     await api.command(one!, { type: 'decideExtension', approved: true }, p.lead.id);
     await api.command(one!, { type: 'postUpdate', text: 'Screening tool piloted, "on track", 3 of 4 areas done' }, p.owner.id);
+    // Item 1 waits for its lead's decision on a second extension; a category 1 audit action closed today.
+    await api.command(one!, { type: 'requestExtension', newDueDate: isoDaysFromNow(90), reason: 'Supplier late' }, p.owner.id);
+    const [closed] = await api.createReport({ title: 'Payroll', originator: 'Mazars', kind: 'internal_audit', publishedOn: '2025-03-01', recommendations: [{ reference: 'P1', kind: 'action', category: 1 }] });
+    await api.command(closed!, { type: 'closeNoActionRequired', reason: 'Already in place' });
+    ids.closed = closed!;
     // Item 2 is overdue: move its due date back as the calendar would.
     await product.app.dataSource.query(`UPDATE recommendations SET due_date = $2 WHERE id = $1`, [two, isoDaysFromNow(-10)]);
   }, 120_000);
@@ -102,7 +107,8 @@ describe('searching and filtering the list, and its CSV', () => {
 
   it('filters by report, originator, owner, department, category, status group, RAG and free text, together', async () => {
     expect((await listPage(`?report=${reportId}&owner=${p.owner.id}`)).items).toEqual(['one', 'two']);
-    expect((await listPage('?originator=mazars')).items).toEqual(['audit']);
+    expect((await listPage('?originator=mazars')).items).toEqual(['audit', 'closed']);
+    expect((await listPage('?originator=mazars&statusGroup=closed')).items).toEqual(['closed']);
     expect((await listPage('?department=public%20protection&rag=off_target')).items).toEqual(['two']);
     expect((await listPage('?category=2&statusGroup=with_approvers')).items).toEqual(['three']);
     expect((await listPage('?category=2&statusGroup=under_way,with_approvers')).items).toEqual(['one', 'three']);
@@ -137,12 +143,22 @@ describe('searching and filtering the list, and its CSV', () => {
   it('lands each of the dashboard’s links on a list showing its filters as tags', async () => {
     const dashboard = (await fetchAs('/dashboard')).text;
     const links = [...new Set([...dashboard.matchAll(/href="(\/recommendations\?[^"]+)"/g)].map((m) => decode(m[1]!)))];
-    expect(links).toEqual(expect.arrayContaining(['/recommendations?overdue=true', '/recommendations?atRisk=true', `/recommendations?overdue=true&lead=${p.lead2.id}`]));
+    expect(links).toEqual(expect.arrayContaining(['/recommendations?overdue=true', '/recommendations?atRisk=true', '/recommendations?decisionWaiting=true', `/recommendations?overdue=true&lead=${p.lead2.id}`]));
     for (const link of links) {
       const page = await listPage(link.slice('/recommendations'.length));
       const filters = [...new URLSearchParams(link.split('?')[1]).keys()];
       expect([link, page.status, page.tags.length]).toEqual([link, 200, filters.length]);
     }
+    // Each headline's number is the length of the list it links to.
+    const headlines = [...dashboard.matchAll(/href="(\/recommendations\?[^"]+)">(\d+)<span class="govuk-visually-hidden"> items<\/span>/g)];
+    expect(headlines.map((m) => m[2])).toEqual(['1', '1', '2', '1']);
+    for (const m of headlines) {
+      const link = decode(m[1]!);
+      expect([link, (await listPage(link.slice('/recommendations'.length))).items.length]).toEqual([link, Number(m[2])]);
+    }
+    expect((await listPage('?decisionWaiting=true')).items).toEqual(['one', 'three']);
+    const closedSince = await listPage(`?closedSince=${calendarDateInLondon(Date.now()).slice(0, 8)}01`);
+    expect([closedSince.items, closedSince.tags.map((t) => t.heading)]).toEqual([['closed'], ['Closed since']]);
     const byLead = await listPage(`?overdue=true&lead=${p.lead2.id}`);
     expect(byLead.tags.map((t) => [t.heading, t.text])).toEqual([
       ['Lead', 'Graham Osei'],
