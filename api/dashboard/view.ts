@@ -95,6 +95,7 @@ function waitingDays(r: DashboardItem, today: string): number {
 export function dashboardView(data: DashboardData): DashboardView {
   const { today, overdue, atRisk, all } = data;
   const since = quarterStart(today);
+  // As the list's decisionWaiting and closedSince filters select them, so each number is what its link lists.
   const waiting = all.filter((r) => waitingForDecision(r.status, Boolean(r.state.pendingExtension)));
   const closed = all.filter((r) => r.state.closure && r.state.closure.on >= since);
   const certified = all.filter((r) => r.state.selfCertification && r.state.selfCertification.signedOn >= since);
@@ -127,8 +128,8 @@ export function dashboardView(data: DashboardData): DashboardView {
     headlines: [
       { count: overdue.length, href: '/recommendations?overdue=true', label: 'overdue' },
       { count: atRisk.length, href: '/recommendations?atRisk=true', label: 'at risk' },
-      { count: waiting.length, href: '/recommendations?state=awaiting_approval', label: 'waiting for a decision' },
-      { count: closed.length, href: '/recommendations?state=closed', label: `closed this quarter; ${certified.length} self-certified` },
+      { count: waiting.length, href: '/recommendations?decisionWaiting=true', label: 'waiting for a decision' },
+      { count: closed.length, href: `/recommendations?closedSince=${since}`, label: `closed this quarter; ${certified.length} self-certified` },
     ],
     chart: dashboardChart(byLead),
     tables: [

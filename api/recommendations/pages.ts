@@ -4,16 +4,17 @@ import { z } from 'zod';
 import type { ApiDependencies } from '../dependencies';
 import { actingPersonOf } from '../../platform/http/actor';
 import { parseInput } from '../../platform/http/problem';
-import { recommendationListQuery, recommendationSorts, type RecommendationListQuery } from './listQuery';
+import { recommendationListQuery, recommendationSorts } from './listQuery';
+import { listFilters, loadFilterChoices } from './listFilters';
 import type { RecommendationListItem } from './service';
 import { itemsWithBrokenTrails } from '../audit/chain';
 import { formatLongDate } from '../../domain/calendar';
-import { lifecycleStatuses, lifecycleStatusLabels, type LifecycleCommandType } from '../../domain/lifecycle';
+import type { LifecycleCommandType } from '../../domain/lifecycle';
 import { Person } from '../../entities';
 import { commandFormView, commandSpecs, type Person as PersonChoice } from './commandForms';
 import { commandFormHandler, commandTarget, decisionCommands, formAgain, type CommandFormState } from './commandPosting';
 import { evidenceFormRoutes, evidenceFormsView } from '../evidence/pages';
-import { escapeHtml, type FormError } from '../../platform/web/html';
+import { escapeHtml } from '../../platform/web/html';
 import { statusTagHtml } from '../../platform/web/statusTags';
 import { itemPageRoutes } from './itemPages';
 import { evidenceCommands, nextAction } from './nextAction';
@@ -64,41 +65,21 @@ export function pageRoutes(deps: ApiDependencies): Router {
   router.get('/recommendations.csv', async (req, res) => {
     const { cursor: _cursor, limit: _limit, ...raw } = Object.fromEntries(Object.entries(req.query as Record<string, unknown>).filter(([, v]) => v !== '' && v !== undefined));
     const query = parseInput(recommendationListQuery, raw, 'query');
-    await streamRecommendationsCsv(req, res, query, (page) => recommendations.search(page, actingPersonOf(req.identity!)));
+    const names = async () => new Map(((await dataSource.query(`SELECT id, name FROM people`)) as { id: string; name: string }[]).map((p) => [p.id, p.name]));
+    await streamRecommendationsCsv(req, res, query, (page) => recommendations.searchForExport(page, actingPersonOf(req.identity!)), names);
   });
 
-  // The list: the api's filters, sorting and pages (keyset cursor), and a link to the CSV of the whole list.
+  // The list: the api's filters (each shown as a tag that removes it), sorting and pages (keyset cursor), and the CSV of the whole list.
   router.get('/recommendations', async (req, res) => {
-    const raw = Object.fromEntries(Object.entries(req.query as Record<string, unknown>).filter(([, v]) => v !== '' && v !== undefined));
-    const parsed = recommendationListQuery.safeParse({ limit: '25', ...raw });
-    const errors: FormError[] = parsed.success ? [] : parsed.error.issues.map((i) => ({ field: `filter-${String(i.path[0] ?? 'state')}`, message: `${String(i.path[0] ?? 'Filter')}: ${i.message}` }));
-    const query: RecommendationListQuery = parsed.success ? parsed.data : recommendationListQuery.parse({ limit: '25' });
+    const filters = listFilters(req.query as Record<string, unknown>, await loadFilterChoices(dataSource), { limit: '25' });
+    const { query, errors, queryString } = filters;
     const result = await recommendations.search(query, actingPersonOf(req.identity!));
-    const params = new URLSearchParams(Object.entries(raw).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, String(x)]) : [[k, String(v)]])).filter(([k]) => k !== 'cursor') as [string, string][]);
-    const withParams = (changes: Record<string, string | undefined>) => {
-      const p = new URLSearchParams(params);
-      for (const [k, v] of Object.entries(changes)) (v === undefined ? p.delete(k) : p.set(k, v));
-      const s = p.toString();
-      return s ? `?${s}` : '';
-    };
-    const isSelected = (name: string, value: string) => params.getAll(name).flatMap((v) => v.split(',')).includes(value);
-    const options = (name: string, choices: [string, string][]) => choices.map(([value, text]) => ({ value, text, selected: value !== '' && isSelected(name, value) }));
-    const errorOf = (id: string) => errors.find((e) => e.field === id)?.message;
-    const owner = params.get('owner');
-    const filters = [
-      { id: 'filter-state', name: 'state', label: 'Status', items: options('state', [['', 'Any'], ...lifecycleStatuses.map((st): [string, string] => [st, lifecycleStatusLabels[st]])]) },
-      { id: 'filter-originator', name: 'originator', label: 'Originator', value: params.get('originator') ?? '' },
-      { id: 'filter-department', name: 'department', label: 'Department', value: params.get('department') ?? '' },
-      { id: 'filter-overdue', name: 'overdue', label: 'Overdue', items: options('overdue', [['', 'Either'], ['true', 'Overdue only'], ['false', 'Not overdue']]) },
-      { id: 'filter-atRisk', name: 'atRisk', label: 'At risk', items: options('atRisk', [['', 'Either'], ['true', 'At risk only'], ['false', 'Not at risk']]) },
-      { id: 'filter-owner', name: 'owner', label: 'Owner', items: options('owner', [['', 'Anyone'], ['me', 'Me'], ['none', 'No owner'], ...(owner && owner !== 'me' && owner !== 'none' ? ([[owner, 'The chosen person']] as [string, string][]) : [])]) },
-    ].map((f) => ({ ...f, error: errorOf(f.id) }));
     const sortHeader = (label: string, key?: string): Cell => {
       if (!key) return { text: label };
       const active = query.sort === key || query.sort === `-${key}`;
       const next = query.sort === key && `-${key}` in recommendationSorts ? `-${key}` : key;
       const arrow = active ? (query.sort.startsWith('-') ? ' ▼' : ' ▲') : '';
-      return { html: `<a class="govuk-link" href="/recommendations${escapeHtml(withParams({ sort: next }))}"${active ? ' aria-current="true"' : ''}>${escapeHtml(label)}${arrow}</a>` };
+      return { html: `<a class="govuk-link" href="/recommendations${escapeHtml(queryString({ sort: next }))}"${active ? ' aria-current="true"' : ''}>${escapeHtml(label)}${arrow}</a>` };
     };
     await send(
       req,
@@ -107,11 +88,11 @@ export function pageRoutes(deps: ApiDependencies): Router {
       {
         title: 'Recommendations',
         errors,
-        searchBox: { value: params.get('q') ?? '', error: errorOf('filter-q') },
-        filters,
-        hidden: [...(['lead', 'noDepartment'] as const).flatMap((name) => (params.get(name) ? [{ name, value: params.get(name) }] : [])), { name: 'sort', value: query.sort }],
-        alsoFiltered: await alsoFiltered(query),
-        csvHref: `/recommendations.csv${withParams({})}`,
+        searchBox: filters.search,
+        filters: filters.fields,
+        hidden: filters.hidden,
+        tags: filters.tags,
+        csvHref: `/recommendations.csv${queryString({ limit: undefined })}`,
         head: [sortHeader('Item', 'reference'), sortHeader('Report', 'report'), sortHeader('Status', 'status'), sortHeader('Owner'), sortHeader('Due', 'dueDate')],
         rows: result.items.map((r) => [
           itemLink(r),
@@ -120,21 +101,11 @@ export function pageRoutes(deps: ApiDependencies): Router {
           { text: r.owner?.name ?? 'Not assigned' },
           { text: date(r.dueDate) },
         ]),
-        nextHref: result.nextCursor ? `/recommendations${withParams({ cursor: result.nextCursor })}` : null,
+        nextHref: result.nextCursor ? `/recommendations${queryString({ cursor: result.nextCursor })}` : null,
       },
       { current: '/recommendations', status: errors.length ? 400 : 200 },
     );
   });
-
-  /** The filters the form has no field for (the dashboard's links add them), in words, so the list says it is filtered. */
-  async function alsoFiltered(query: RecommendationListQuery): Promise<string[]> {
-    const words: string[] = [];
-    if (query.lead === 'none') words.push('no lead');
-    else if (query.lead === 'me') words.push('led by me');
-    else if (query.lead) words.push(`led by ${(await people()).find((p) => p.id === query.lead)?.name ?? 'the chosen person'}`);
-    if (query.noDepartment !== undefined) words.push(query.noDepartment ? 'no department' : 'with a department');
-    return words;
-  }
 
   let peopleCache: { at: number; people: PersonChoice[] } | null = null;
   const people = async (): Promise<PersonChoice[]> => {

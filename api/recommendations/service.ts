@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { commandFingerprint } from '../../entities/commandFingerprint';
 import { calendarDateInLondon } from '../../domain/calendar';
 import { standsInFor, type Delegation } from '../../domain/delegation';
-import { availableCommands, commandsIndependentOfDirectory, describeStatus, type LifecycleCommand, type LifecycleCommandType, type RecommendationState } from '../../domain/lifecycle';
+import { availableCommands, commandsIndependentOfDirectory, describeStatus, proposedForClosureStatuses, statusesIn, type DueDateEntry, type LifecycleCommand, type LifecycleCommandType, type ProgressUpdate, type RecommendationState } from '../../domain/lifecycle';
 import type { Role } from '../../domain/vocabulary';
 import { figureCutoffs, figuresFrom, type FigureCutoffs, type ItemFigures } from '../../domain/figures';
 import type { RagStatus } from '../../domain/rag';
@@ -84,6 +84,14 @@ export interface RecommendationListItem {
   report: { id: string; title: string; originator: string; kind: string };
   owner: { id: string; name: string } | null;
   lead: { id: string; name: string } | null;
+}
+
+/** A row of the list's CSV export: the list item, and what a committee secretary needs beside it. */
+export interface RecommendationExportItem extends RecommendationListItem {
+  text: string;
+  /** The first due date and every approved extension, oldest first (domain/lifecycle/states.ts). */
+  dueDateHistory: DueDateEntry[];
+  latestUpdate: ProgressUpdate | null;
 }
 
 /** The figures of a stored item on the cut-offs' day: what the list's SQL filters read, and only that. */
@@ -189,6 +197,20 @@ export class RecommendationService {
 
   /** A page of items matching the filters, in the order asked for (see listQuery.ts). */
   async search(query: RecommendationListQuery, viewer: ActingPerson): Promise<{ items: RecommendationListItem[]; nextCursor: string | null }> {
+    const page = await this.matching(query, viewer);
+    return { items: page.items.map(({ row, figures }) => listItem(row, figures)), nextCursor: page.nextCursor };
+  }
+
+  /** The same page with what the CSV export adds: the item's text, its due-date history and its latest update. */
+  async searchForExport(query: RecommendationListQuery, viewer: ActingPerson): Promise<{ items: RecommendationExportItem[]; nextCursor: string | null }> {
+    const page = await this.matching(query, viewer);
+    return {
+      items: page.items.map(({ row, figures }) => ({ ...listItem(row, figures), text: row.text, dueDateHistory: row.state.dueDateHistory ?? [], latestUpdate: row.state.latestUpdate ?? null })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  private async matching(query: RecommendationListQuery, viewer: ActingPerson): Promise<{ items: { row: Recommendation; figures: ItemFigures }[]; nextCursor: string | null }> {
     const { cutoffs, calendar } = await this.figuresToday();
     const today = cutoffs.today;
     const me = viewer.actor.personId;
@@ -217,6 +239,22 @@ export class RecommendationService {
     const when = (condition: string, wanted: boolean) => (wanted ? `COALESCE(${condition}, false)` : `NOT COALESCE(${condition}, false)`);
     if (query.overdue !== undefined) qb.andWhere(when(overdue, query.overdue), dueBy);
     if (query.atRisk !== undefined) qb.andWhere(when(atRisk, query.atRisk), dueBy);
+    if (query.decisionWaiting !== undefined) qb.andWhere(when(`(r.status = 'awaiting_approval' OR jsonb_typeof(r.state->'pendingExtension') = 'object')`, query.decisionWaiting));
+    if (query.closedSince) qb.andWhere(`r.state #>> '{closure,on}' >= :closedSince`, { closedSince: query.closedSince });
+    if (query.statusGroup) qb.andWhere('r.status IN (:...grouped)', { grouped: statusesIn(query.statusGroup) });
+    if (query.rag) {
+      const forTheForce = `(r.for_the_force AND r.status <> 'not_for_the_force')`;
+      const proposed = `(${forTheForce} AND r.status IN (:...proposed))`;
+      const rag: Record<RagStatus, string> = {
+        closed: `r.status = 'closed'`,
+        not_for_the_force: `(r.status <> 'closed' AND NOT ${forTheForce})`,
+        proposed_for_closure: proposed,
+        off_target: when(overdue, true),
+        at_risk: when(atRisk, true),
+        on_target: `(r.status <> 'closed' AND ${forTheForce} AND NOT ${proposed} AND ${when(overdue, false)} AND ${when(atRisk, false)})`,
+      };
+      qb.andWhere(`(${query.rag.map((status) => rag[status]).join(' OR ')})`, { ...dueBy, proposed: [...proposedForClosureStatuses] });
+    }
     if (query.awaitingMyDecision !== undefined) {
       const deciders = await this.decidersFor(me, today);
       const stepOf = (chain: string) => `r.state #> (ARRAY[${chain}, 'steps'] || ARRAY[r.state #>> ARRAY[${chain}, 'current']])`;
@@ -225,7 +263,7 @@ export class RecommendationService {
       qb.andWhere(when(waiting, query.awaitingMyDecision), { deciders });
     }
     const result = await keysetPage(qb, { sort: query.sort, keys: sortKeys[query.sort], limit: query.limit, cursor: query.cursor });
-    return { items: result.items.map((r) => listItem(r, figuresOfRow(r, cutoffs, calendar))), nextCursor: result.nextCursor };
+    return { items: result.items.map((row) => ({ row, figures: figuresOfRow(row, cutoffs, calendar) })), nextCursor: result.nextCursor };
   }
 
   /** The person and everyone they stand in for today through a delegation: whose approval steps they may decide. */

@@ -10,6 +10,7 @@ import { assign, closeNoActionRequired, markNotForTheForce, reactivate, reassign
 import { accept, addPart, amendEvidence, amendText, clearAtRisk, flagAtRisk, postUpdate, submitEvidence, updatePart } from './work';
 
 export * from './states';
+export * from './statusGroups';
 export * from './events';
 export type { Person, RouteStep, RoutingItem, RoutingRule } from '../approvalRouting';
 export type { Delegation } from '../delegation';

@@ -61,8 +61,8 @@ describe('the dashboard view', () => {
     expect(view.headlines.map((h) => [h.count, h.href])).toEqual([
       [2, '/recommendations?overdue=true'],
       [1, '/recommendations?atRisk=true'],
-      [1, '/recommendations?state=awaiting_approval'],
-      [1, '/recommendations?state=closed'],
+      [1, '/recommendations?decisionWaiting=true'],
+      [1, '/recommendations?closedSince=2027-04-01'],
     ]);
     expect(quarterStart(today)).toBe('2027-04-01');
   });
