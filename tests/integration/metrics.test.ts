@@ -72,9 +72,16 @@ describe('/metrics on the API and the worker', () => {
     expect((await fetch(`${product.baseUrl}/no-such-page-${randomUUID()}`, { redirect: 'manual' })).status).toBeGreaterThanOrEqual(300);
     expect((await fetch(`${product.baseUrl}/govuk/govuk-frontend.min.css`)).status).toBe(200);
 
-    const text = await scrape(`${product.baseUrl}/metrics`);
+    const countIn = (t: string, method: string, route: string, status: number) =>
+      sample(t, 'http_request_duration_seconds_count', { method, route, status_code: String(status) });
+    // A request is counted when its answer has finished writing, which a loaded machine may run after the client read it.
+    const text = await eventually(
+      () => scrape(`${product.baseUrl}/metrics`),
+      (t) => countIn(t, 'GET', '/govuk/*', 200) === 1 && countIn(t, 'GET', '/api/recommendations/:id/evidence', 200) === 1,
+      { what: 'the requests above counted' },
+    );
     expect(text).toContain('# TYPE http_request_duration_seconds histogram');
-    const count = (method: string, route: string, status: number) => sample(text, 'http_request_duration_seconds_count', { method, route, status_code: String(status) });
+    const count = (method: string, route: string, status: number) => countIn(text, method, route, status);
     expect(count('POST', '/api/recommendations/:id/commands', 200)).toBe(2);
     expect(count('POST', '/api/reports', 201)).toBe(1);
     expect(count('GET', '/api/recommendations/:id', 200)).toBeGreaterThanOrEqual(1);
