@@ -3,7 +3,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { govukAssets, pageRoutes } from './recommendations/pages';
-import { changePasswordRoutes, setPasswordRoutes } from './auth/accountPages';
+import { accountRoutes, changePasswordRoutes, setPasswordRoutes } from './auth/accountPages';
 import { adminRoutes } from './administration/pages';
 import { dashboardPages } from './dashboard/pages';
 import { taskPages } from './tasks/pages';
@@ -163,6 +163,7 @@ export function buildApp(deps: ApiDependencies): Express {
   app.use(dashboardPages(deps));
   app.use(adminRoutes(deps));
   app.use(changePasswordRoutes(deps));
+  app.use(accountRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(badPageAddress(deps));

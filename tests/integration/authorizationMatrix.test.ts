@@ -275,6 +275,8 @@ const table: Record<string, Row> = {
       return { path: '/setup', cookies: [form.cookie], form: { _csrf: form.token, code: 'AAAAA-BBBBB-CCCCC-DDDDD', name: 'Matrix setup', email: `setup-${next()}@test.police.uk`, password: PASSWORD, confirm: PASSWORD } };
     },
   },
+  'GET /account': { allowed: 'signedIn', page: true, request: () => ({ path: '/account' }) },
+  'POST /account/notifications': { allowed: 'signedIn', request: () => ({ path: '/account/notifications', form: { digestPreference: 'daily' } }) },
   'GET /account/password': { allowed: 'signedIn', page: true, request: () => ({ path: '/account/password' }) },
   // Each persona about their own password, with a wrong current one: the form comes back with its error.
   'POST /account/password': { allowed: 'signedIn', request: () => ({ path: '/account/password', form: { currentPassword: 'not-the-password', newPassword: 'a-new-matrix-password' } }) },
