@@ -13,6 +13,7 @@ import type { EvidenceService } from './evidence/service';
 import type { ImportService } from './imports/service';
 import type { ReportService } from './reports/service';
 import type { RecommendationService } from './recommendations/service';
+import type { CommentService } from './comments/service';
 
 /** Everything the HTTP layer needs, passed in so tests build the app with real services and no port. */
 export interface ApiDependencies {
@@ -20,6 +21,8 @@ export interface ApiDependencies {
   reports: ReportService;
   recommendations: RecommendationService;
   evidence: EvidenceService;
+  /** Comments on items, with the lifecycle's rejection and refusal reasons among them. */
+  comments: CommentService;
   reminderSettings: ReminderSettingsService;
   imports: ImportService;
   /** Sign-in, sessions, API tokens, and the settings of sign-in and email links. */

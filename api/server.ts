@@ -36,6 +36,7 @@ import { importPages, importUploadForms } from './imports/pages';
 import { ApiProblem, notFoundHandler, problemHandler, refuseDeepBodies } from '../platform/http/problem';
 import { recommendationsFeature } from './recommendations/routes';
 import { scheduleFeature } from './schedule/routes';
+import { commentsFeature } from './comments/routes';
 import { auditRefusals } from '../platform/http/refusals';
 import { reportsFeature } from './reports/routes';
 
@@ -50,6 +51,7 @@ export function apiFeatures(deps: ApiDependencies): Feature[] {
     evidenceFeature(deps),
     recommendationsFeature(deps),
     scheduleFeature(deps),
+    commentsFeature(deps),
     approvalsFeature(deps),
     peopleFeature(deps),
     routingRulesFeature(deps),
