@@ -2,7 +2,7 @@ import { QueryFailedError, type DataSource } from 'typeorm';
 import { calendarDateInLondon, formatLongDate } from '../../domain/calendar';
 import { COMMENT_MAX_LENGTH, itemParticipantIds, mentionedEmails } from '../../domain/comments';
 import { isDelegationActive, type Delegation } from '../../domain/delegation';
-import { roleLabels, type Role } from '../../domain/vocabulary';
+import type { Role } from '../../domain/vocabulary';
 import { Comment, OutboundEmail, Person } from '../../entities';
 import { delegationColumns } from '../../entities/Delegation';
 import { recordAudit } from '../../entities/auditTrail';
@@ -57,7 +57,8 @@ interface SystemRow {
   requestedDueDate: string | null;
 }
 
-const partWords = (roles: readonly Role[]) => roles.map((r) => roleLabels[r].toLowerCase());
+/** The roles that make someone take part in every item, as the Notify list says them. */
+const everyItemRoles: Partial<Record<Role, string>> = { liaison_lead: 'force liaison lead', administrator: 'administrator' };
 
 /**
  * An item's comments (api/comments/): the thread between its owner, lead and approvers, with the reasons the
@@ -118,7 +119,7 @@ export class CommentService {
       if (p.id === view.state.leadId) return 'lead';
       if (named.includes(p.id)) return 'approver';
       if (delegates.includes(p.id)) return 'standing in for an approver';
-      return partWords(p.roles.filter((r) => r === 'liaison_lead' || r === 'administrator')).join(', ');
+      return p.roles.flatMap((r) => everyItemRoles[r] ?? []).join(', ');
     };
     return people.map((p) => ({ id: p.id, name: p.name, email: p.email, part: partOf(p) }));
   }
