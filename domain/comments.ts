@@ -13,7 +13,7 @@ const mention = /(?<![\w.@])@([a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi;
 
 /** The email addresses a comment mentions, lower-cased, each once, in the order written. */
 export function mentionedEmails(text: string): string[] {
-  return [...new Set([...text.matchAll(mention)].map((m) => m[1]!.replace(/\.$/, '').toLowerCase()))];
+  return [...new Set([...text.matchAll(mention)].map((m) => m[1]!.toLowerCase()))];
 }
 
 const chainPeople = (chain: ApprovalChain | null | undefined): (string | null)[] =>
