@@ -11,9 +11,12 @@ import { framedEmail, quoted } from '../../platform/email/renderedEmail';
 import type { ActingPerson } from '../../platform/http/actor';
 import { ApiProblem, type FieldProblem } from '../../platform/http/problem';
 import { html } from '../../platform/web/html';
-import { sendNow } from '../auth/sendNow';
+import { outboxSender, type OutboxSender } from '../../activities/sendOutboundEmail';
 import type { RecommendationView } from '../recommendations/service';
 import { itemName } from '../recommendations/scrutiny';
+
+/** How long posting a comment waits for the mail server before answering. */
+const INLINE_EMAIL_WAIT_MS = 3000;
 
 /** What an entry of the thread is: a person's comment, or a reason the lifecycle recorded when it turned something down. */
 export const threadEntryKinds = ['comment', 'approval_rejected', 'extension_refused', 'hmicfrs_not_accepted'] as const;
@@ -68,11 +71,15 @@ const everyItemRoles: Partial<Record<Role, string>> = { liaison_lead: 'force lia
  * person to tell (through the outbox) in one transaction, keyed so that sending it again posts nothing more.
  */
 export class CommentService {
+  private readonly sender: OutboxSender;
+
   constructor(
     private readonly dataSource: DataSource,
-    private readonly mailer: Pick<Mailer, 'send'>,
+    mailer: Mailer,
     private readonly links: { publicUrl: string; forceName: string },
-  ) {}
+  ) {
+    this.sender = outboxSender(dataSource, mailer, new URL(links.publicUrl).hostname);
+  }
 
   /** The comments and the lifecycle's reasons, oldest first. */
   async thread(recommendationId: string): Promise<ThreadEntry[]> {
@@ -179,9 +186,13 @@ export class CommentService {
       if (!raced) throw error;
       return { entry: await this.sameRequest(raced, view.id, authorId, text), created: false };
     }
-    const domain = new URL(this.links.publicUrl).hostname;
-    // A mail server that refuses leaves the row failed, for administrators to see on My tasks; the comment stands.
-    for (const row of saved.rows) await sendNow(this.dataSource, this.mailer, row, domain);
+    // Sent as a command's emails are: claimed first, so the item's workflow (which sends an item's pending rows when it
+    // reads its record) never sends one at the same time. A refused address is marked failed; a row the mail server
+    // has not taken within the wait stays pending for the workflow to send with its backoff.
+    await this.sender.sendPending(
+      saved.rows.map((row) => row.id),
+      { quick: { until: Date.now() + INLINE_EMAIL_WAIT_MS }, justQueued: saved.rows },
+    );
     const { comment } = saved;
     return { entry: { id: comment.id, kind: 'comment', at: comment.createdAt.toISOString(), by: comment.authorName, heading: null, text: comment.text, notified: [...told.values()].map((p) => p.name) }, created: true };
   }
