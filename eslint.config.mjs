@@ -20,14 +20,15 @@ const above = (from, names, reason) => ({
  */
 export const featureDependencies = {
   audit: [],
+  comments: [],
   evidence: [],
   health: [],
   openapi: [],
   people: [],
   auth: ['people'],
   setup: ['auth', 'people'],
-  recommendations: ['audit', 'evidence'],
-  approvals: ['recommendations'],
+  recommendations: ['audit', 'comments', 'evidence'],
+  approvals: ['comments', 'recommendations'],
   consistency: ['recommendations'],
   dashboard: ['recommendations'],
   imports: ['recommendations'],

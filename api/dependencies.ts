@@ -14,6 +14,7 @@ import type { ImportService } from './imports/service';
 import type { ReportService } from './reports/service';
 import type { RecommendationService } from './recommendations/service';
 import type { PageShellDependencies } from '../platform/web/pageShell';
+import type { CommentService } from './comments/service';
 
 /** Everything the HTTP layer needs, passed in so tests build the app with real services and no port. */
 export interface ApiServices {
@@ -21,6 +22,8 @@ export interface ApiServices {
   reports: ReportService;
   recommendations: RecommendationService;
   evidence: EvidenceService;
+  /** Comments on items, with the lifecycle's rejection and refusal reasons among them. */
+  comments: CommentService;
   reminderSettings: ReminderSettingsService;
   imports: ImportService;
   /** Sign-in, sessions, API tokens, and the settings of sign-in and email links. */

@@ -3,7 +3,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { govukAssets, pageRoutes } from './recommendations/pages';
-import { changePasswordRoutes, setPasswordRoutes } from './auth/accountPages';
+import { accountRoutes, changePasswordRoutes, setPasswordRoutes } from './auth/accountPages';
 import { adminRoutes } from './administration/pages';
 import { dashboardPages } from './dashboard/pages';
 import { taskPages } from './tasks/pages';
@@ -44,6 +44,7 @@ import { recommendationsFeature } from './recommendations/routes';
 import { scheduleFeature, schedulePageRoutes } from './schedule/routes';
 import { approvalPageRoutes } from './approvals/pages';
 import { pageShell } from '../platform/web/pageShell';
+import { commentsFeature } from './comments/routes';
 import { auditRefusals } from '../platform/http/refusals';
 import { reportsFeature } from './reports/routes';
 
@@ -58,6 +59,7 @@ export function apiFeatures(deps: ApiDependencies): Feature[] {
     evidenceFeature(deps),
     recommendationsFeature(deps),
     scheduleFeature(deps),
+    commentsFeature(deps),
     approvalsFeature(deps),
     peopleFeature(deps),
     routingRulesFeature(deps),
@@ -186,6 +188,7 @@ export function buildApp(services: ApiServices): Express {
   app.use(dashboardPages(deps));
   app.use(adminRoutes(deps));
   app.use(changePasswordRoutes(deps));
+  app.use(accountRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(badPageAddress(deps));

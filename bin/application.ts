@@ -1,3 +1,4 @@
+import { CommentService } from '../api/comments/service';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
@@ -94,6 +95,7 @@ export interface RunningApplication {
     reports: ReportService;
     recommendations: RecommendationService;
     evidence: EvidenceService;
+    comments: CommentService;
     auth: AuthService;
     reminderSettings: ReminderSettingsService;
     imports: ImportService;
@@ -150,6 +152,7 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
     const services = {
       reports: new ReportService(dataSource, workflows, logger),
       recommendations: new RecommendationService(dataSource, workflows),
+      comments: new CommentService(dataSource, mailer, { publicUrl: options.publicUrl, forceName: options.forceName }),
       evidence: new EvidenceService(dataSource, options.clamavAddress ? clamdScanner(options.clamavAddress) : null),
       reminderSettings: new ReminderSettingsService(dataSource, workflows, logger),
       imports: new ImportService(dataSource, workflows, logger, options.importLimits),

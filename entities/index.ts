@@ -5,6 +5,7 @@ import { ApprovalStep } from './ApprovalStep';
 import { AuditCheckpoint } from './AuditCheckpoint';
 import { AuditEvent } from './AuditEvent';
 import { CommandReceipt } from './CommandReceipt';
+import { Comment } from './Comment';
 import { Delegation } from './Delegation';
 import { Department } from './Department';
 import { DigestEntry } from './DigestEntry';
@@ -38,6 +39,7 @@ export {
   AuditCheckpoint,
   AuditEvent,
   CommandReceipt,
+  Comment,
   Delegation,
   Department,
   DigestEntry,
@@ -71,6 +73,7 @@ export const entities = [
   AuditEvent,
   AuditCheckpoint,
   CommandReceipt,
+  Comment,
   OutboundEmail,
   Department,
   Delegation,

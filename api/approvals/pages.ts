@@ -8,6 +8,7 @@ import { commandFormView } from '../recommendations/commandForms';
 import { commandFormHandler, commandTarget, decisionCommands, formAgain, type CommandFormState } from '../recommendations/commandPosting';
 import type { PageShell } from '../../platform/web/pageShell';
 import { itemName, loadScrutiny, withNames } from '../recommendations/scrutiny';
+import { commentFormHandler, commentsView, type CommentFormState } from '../comments/pages';
 
 const idParams = z.object({ id: z.uuid() });
 const decidedWords: Record<string, string> = { approve: 'You approved the evidence for', reject: 'You rejected the evidence for', decideExtension: 'You decided the extension of' };
@@ -32,7 +33,7 @@ export function approvalPageRoutes(deps: ApiDependencies, shell: PageShell): Rou
     return { commands, refusal: commands.length ? null : commandRefusal(view.state, actor, view.state.pendingExtension && !closure ? 'decideExtension' : 'approve') };
   }
 
-  async function approvalPage(req: Request, res: Response, id: string, form?: CommandFormState): Promise<void> {
+  async function approvalPage(req: Request, res: Response, id: string, form?: CommandFormState, commentForm?: CommentFormState): Promise<void> {
     const view = await recommendations.get(id, actingPersonOf(req.identity!));
     if (!view) return shell.notFound(req, res);
     const done = typeof req.query.done === 'string' ? decidedWords[req.query.done] : undefined;
@@ -40,7 +41,9 @@ export function approvalPageRoutes(deps: ApiDependencies, shell: PageShell): Rou
       return shell.send(req, res, 'decided.njk', { title: 'Decision recorded', done: `${done} ${itemName(view)}`, status: view.status, statusLabel: view.statusLabel, id: view.id });
     }
     const { commands, refusal } = await decisionsFor(req, view);
-    if (!commands.length && !form) {
+    if (!commands.length && !form && !commentForm) {
+      // A comment posted here by someone with nothing (left) to decide: the thread is on the item's own page.
+      if (req.query.commented === '1') return res.redirect(303, `/recommendations/${view.id}?tab=comments&commented=1#comments`);
       return shell.message(
         req,
         res,
@@ -50,7 +53,7 @@ export function approvalPageRoutes(deps: ApiDependencies, shell: PageShell): Rou
         { href: `/recommendations/${view.id}`, text: 'Open the recommendation page', after: ' to see the item and what you may do with it.' },
       );
     }
-    const item = await loadScrutiny(deps, view, { signedIn: true });
+    const [item, comments] = await Promise.all([loadScrutiny(deps, view, { signedIn: true }), commentsView(deps, req, view, `/approvals/${view.id}/comments`, commentForm)]);
     const csrfToken = req.identity!.session?.csrfToken ?? '';
     // A refused decision is shown again (with its error) even when it is no longer one this person may take.
     const sent = form && decisionCommands.find((c) => c === form.type);
@@ -62,7 +65,9 @@ export function approvalPageRoutes(deps: ApiDependencies, shell: PageShell): Rou
       'approval.njk',
       {
         title: `${extension ? 'Decide the extension' : 'Approve or reject'}: ${item.name}`,
-        errors: form?.errors,
+        errors: form?.errors ?? commentForm?.errors,
+        commented: req.query.commented === '1',
+        comments,
         heading: extension ? 'Decide the extension' : 'Approve or reject',
         intro: extension
           ? 'Read the request and the work so far, then approve or refuse the new due date.'
@@ -72,7 +77,7 @@ export function approvalPageRoutes(deps: ApiDependencies, shell: PageShell): Rou
           commandFormView({ recommendationId: view.id, type, csrfToken, version: view.version, people: [], ...formAgain(form, type), action: `/approvals/${view.id}/commands/${type}` }),
         ),
       },
-      { status: form?.status },
+      { status: form?.status ?? commentForm?.status },
     );
   }
 
@@ -80,6 +85,18 @@ export function approvalPageRoutes(deps: ApiDependencies, shell: PageShell): Rou
     const parsed = idParams.safeParse(req.params);
     if (!parsed.success) return shell.notFound(req, res);
     await approvalPage(req, res, parsed.data.id);
+  });
+
+  const postComment = commentFormHandler(deps);
+  router.post('/approvals/:id/comments', async (req, res) => {
+    const parsed = idParams.safeParse(req.params);
+    if (!parsed.success) return shell.notFound(req, res);
+    const id = parsed.data.id;
+    await postComment(req, res, id, {
+      notFound: () => shell.notFound(req, res),
+      rerender: (commentForm) => approvalPage(req, res, id, undefined, commentForm),
+      done: `/approvals/${id}?commented=1#comments`,
+    });
   });
 
   router.post('/approvals/:id/commands/:type', async (req, res) => {

@@ -9,6 +9,9 @@ import { attempt, formBody, formErrors, text } from '../../platform/web/forms';
 import type { FormError } from '../../platform/web/html';
 import { pageShell } from '../../platform/web/pageShell';
 import { renderView } from '../../platform/web/views';
+import { digestPreferences, digestPreferenceWords, type DigestPreference } from '../../domain/reminders/digestPreference';
+import { roleLabels } from '../../domain/vocabulary';
+import { Person } from '../../entities';
 
 /**
  * Choosing a password through an emailed set-password link (before sign-in: the form carries its own token, like
@@ -52,7 +55,7 @@ export function changePasswordRoutes(deps: ApiDependencies): Router {
 
   async function page(req: Request, res: Response, errors?: FormError[], status = 200) {
     const fieldErrors = Object.fromEntries((errors ?? []).map((e) => [e.field, { text: e.message }]));
-    await shell.send(req, res, 'changePassword.njk', { title: 'Change your password', errors, fieldErrors, csrfToken: req.identity!.session?.csrfToken ?? '', done: req.query.done }, { current: '/account/password', status });
+    await shell.send(req, res, 'changePassword.njk', { title: 'Change your password', errors, fieldErrors, csrfToken: req.identity!.session?.csrfToken ?? '', done: req.query.done }, { current: '/account', status });
   }
 
   router.get('/account/password', (req, res) => page(req, res));
@@ -67,6 +70,60 @@ export function changePasswordRoutes(deps: ApiDependencies): Router {
     );
     if (!outcome.ok) return page(req, res, outcome.errors, outcome.status);
     res.redirect(303, '/account/password?done=changed');
+  });
+  return router;
+}
+
+const preferenceSchema = z.object({ digestPreference: z.enum(digestPreferences, { message: 'must be one of the three choices' }) });
+
+/**
+ * A signed-in person's own account (/account): who they are, how routine reminders reach them (each at once, or a
+ * daily or weekly digest; escalations always at once), and the way to change their password. The choice is saved
+ * through the same PeopleService call as PUT /api/people/:id/digest-preference, audited, and read by the next reminder.
+ */
+export function accountRoutes(deps: ApiDependencies): Router {
+  const router = Router();
+  const shell = pageShell(deps);
+
+  async function page(req: Request, res: Response, errors?: FormError[], status = 200) {
+    const person = await deps.dataSource.manager.findOneByOrFail(Person, { id: req.identity!.person.id });
+    const chosen: DigestPreference = person.digestPreference;
+    await shell.send(
+      req,
+      res,
+      'account.njk',
+      {
+        title: 'Your account',
+        errors,
+        fieldErrors: Object.fromEntries((errors ?? []).map((e) => [e.field, { text: e.message }])),
+        csrfToken: req.identity!.session?.csrfToken ?? '',
+        details: [
+          { key: { text: 'Name' }, value: { text: person.name } },
+          { key: { text: 'Email' }, value: { text: person.email } },
+          { key: { text: 'Roles' }, value: { text: person.roles.map((r) => roleLabels[r]).join(', ') || 'None' } },
+          ...(person.department ? [{ key: { text: 'Department' }, value: { text: person.department } }] : []),
+        ],
+        preferenceItems: digestPreferences.map((value) => ({ value, text: digestPreferenceWords[value].label, hint: { text: digestPreferenceWords[value].hint }, checked: value === chosen })),
+        saved: req.query.saved === 'notifications' ? `Saved: routine reminders now reach you as ${digestPreferenceWords[chosen].label.toLowerCase()}.` : null,
+        passwordHref: req.identity!.via === 'session' ? '/account/password' : null,
+      },
+      { current: '/account', status },
+    );
+  }
+
+  router.get('/account', (req, res) => page(req, res));
+  router.post('/account/notifications', async (req, res) => {
+    const body = formBody(req);
+    const me = req.identity!.person;
+    const outcome = await attempt(
+      async () => {
+        const { digestPreference } = parseInput(preferenceSchema, { digestPreference: text(body, 'digestPreference') });
+        return deps.people.setDigestPreference(me.id, digestPreference, { id: me.id, label: me.name });
+      },
+      (problem) => formErrors(problem, 'digestPreference', {}, { digestPreference: 'How reminders reach you' }),
+    );
+    if (!outcome.ok) return page(req, res, outcome.errors, outcome.status);
+    res.redirect(303, '/account?saved=notifications');
   });
   return router;
 }

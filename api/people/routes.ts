@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { roles } from '../../domain/vocabulary';
+import { digestPreferences } from '../../domain/reminders/digestPreference';
 import { Person } from '../../entities';
 import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { deactivatedPersonSchema, page, passwordLinkSentSchema, personSchema } from '../../platform/http/schemas';
 import { keysetPage, pageQuery } from '../../platform/http/pagination';
-import { recordAudit } from '../../entities/auditTrail';
 import { ApiProblem } from '../../platform/http/problem';
 import { deactivationSchema, newPersonSchema, personChangesSchema, setPasswordSchema } from './schemas';
 
@@ -23,7 +23,7 @@ export const personView = (p: Person) => ({
 
 const personIdParams = z.object({ personId: z.uuid({ message: 'must be the id of a person (a UUID)' }) });
 const digestPreferenceSchema = z
-  .object({ digestPreference: z.enum(['immediate', 'daily', 'weekly'], { message: 'must be immediate, daily or weekly' }) })
+  .object({ digestPreference: z.enum(digestPreferences, { message: 'must be immediate, daily or weekly' }) })
   .strict();
 
 export const peopleQuery = z
@@ -171,24 +171,7 @@ export function peopleFeature({ dataSource, people, auth, passwordLinks }: ApiDe
         body: digestPreferenceSchema,
         responses: { 200: { description: 'The person, with the new preference', schema: personSchema } },
         async handle({ res, params, body, by }) {
-          const saved = await dataSource.transaction(async (tx) => {
-            const person = await tx.findOneBy(Person, { id: params.personId });
-            if (!person) throw ApiProblem.notFound('The person');
-            const before = person.digestPreference;
-            person.digestPreference = body.digestPreference;
-            await tx.save(person);
-            await recordAudit(tx, {
-              actorId: by.actor.personId,
-              actorLabel: by.label,
-              entityType: 'person',
-              entityId: person.id,
-              type: 'digest_preference_changed',
-              summary: `${person.name} now receives routine reminders ${body.digestPreference === 'immediate' ? 'as they come' : `in a ${body.digestPreference} digest`}`,
-              before: { digestPreference: before },
-              after: { digestPreference: body.digestPreference },
-            });
-            return person;
-          });
+          const saved = await people.setDigestPreference(params.personId, body.digestPreference, { id: by.actor.personId, label: by.label });
           res.json(personView(saved));
         },
       }),

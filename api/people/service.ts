@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { openStatuses } from '../../domain/lifecycle/states';
 import { Department, Person, Recommendation } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
+import { digestPreferencePhrase, type DigestPreference } from '../../domain/reminders/digestPreference';
 import { ApiProblem, requireVersion } from '../../platform/http/problem';
 import type { NewPerson, PersonChanges } from './schemas';
 
@@ -118,6 +119,31 @@ export class PeopleService {
         summary: `Reactivated ${person.name}`,
         before: { active: false },
         after: { active: true },
+      });
+      return saved;
+    });
+  }
+
+  /**
+   * How routine reminders reach the person (their own choice on their account page, or an administrator's). Read
+   * by each reminder as it falls due, so the next one follows it.
+   */
+  async setDigestPreference(personId: string, preference: DigestPreference, by: Actor): Promise<Person> {
+    return this.dataSource.transaction(async (tx) => {
+      const person = await this.lockedPerson(tx, personId);
+      const before = person.digestPreference;
+      if (before === preference) return person;
+      person.digestPreference = preference;
+      const saved = await tx.save(person);
+      await recordAudit(tx, {
+        actorId: by.id,
+        actorLabel: by.label,
+        entityType: 'person',
+        entityId: person.id,
+        type: 'digest_preference_changed',
+        summary: `${person.name} now receives routine reminders ${digestPreferencePhrase(preference)}`,
+        before: { digestPreference: before },
+        after: { digestPreference: preference },
       });
       return saved;
     });

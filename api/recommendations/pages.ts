@@ -21,6 +21,7 @@ import { evidenceCommands, nextAction } from './nextAction';
 import { streamRecommendationsCsv } from './listCsv';
 import { pageShell } from '../../platform/web/pageShell';
 import { itemName, loadScrutiny } from './scrutiny';
+import { commentFormHandler, commentsView, type CommentFormState } from '../comments/pages';
 
 const idParams = z.object({ id: z.uuid() });
 const govukDist = path.dirname(require.resolve('govuk-frontend/package.json'));
@@ -123,11 +124,16 @@ export function pageRoutes(deps: ApiDependencies): Router {
     return rows.map((r) => ({ id: r.id, label: `${r.originator}: ${r.report}, ${itemName(r)}${r.title ? ` (${r.title.slice(0, 80)})` : ''}` }));
   };
 
-  async function recommendationPage(req: Request, res: Response, id: string, form?: CommandFormState) {
+  async function recommendationPage(req: Request, res: Response, id: string, form?: CommandFormState, commentForm?: CommentFormState) {
     const by = actingPersonOf(req.identity!);
     const view = await recommendations.get(id, by);
     if (!view) return shell.notFound(req, res);
-    const [item, everyone, broken] = await Promise.all([loadScrutiny(deps, view, { signedIn: true }), people(), itemsWithBrokenTrails(dataSource.manager, [id])]);
+    const [item, everyone, broken, comments] = await Promise.all([
+      loadScrutiny(deps, view, { signedIn: true }),
+      people(),
+      itemsWithBrokenTrails(dataSource.manager, [id]),
+      commentsView(deps, req, view, `/recommendations/${view.id}/comments`, commentForm),
+    ]);
     const nameOf = (personId: string | null | undefined) => (personId ? (everyone.find((p) => p.id === personId)?.name ?? 'Someone no longer active') : 'The system');
     const csrfToken = req.identity!.session?.csrfToken ?? '';
     const available = view.availableCommands.filter((c) => c in commandSpecs);
@@ -143,26 +149,30 @@ export function pageRoutes(deps: ApiDependencies): Router {
       { id: 'details', label: 'Details' },
       ...(evidenceForms || evidenceTypes.length ? [{ id: 'evidence', label: 'Add and submit evidence' }] : []),
       ...(others.length ? [{ id: 'actions', label: `Other actions (${others.length})` }] : []),
+      { id: 'comments', label: `Comments (${comments.count})` },
       { id: 'history', label: 'Due-date history and timeline' },
     ];
     // A form sent back with an error opens the tab it is on (the next step's forms are above the tabs), and so does evidence just added.
     const tabOf = (type: string) => (nextTypes.includes(type as LifecycleCommandType) ? 'details' : evidenceCommands.includes(type as LifecycleCommandType) || type.startsWith('evidence') ? 'evidence' : 'actions');
-    const asked = typeof req.query.tab === 'string' ? req.query.tab : form ? tabOf(form.type) : typeof req.query.added === 'string' ? 'evidence' : 'details';
+    const asked = commentForm ? 'comments' : typeof req.query.tab === 'string' ? req.query.tab : form ? tabOf(form.type) : typeof req.query.added === 'string' ? 'evidence' : 'details';
     const tab = tabs.some((t) => t.id === asked) ? asked : 'details';
     const done =
       typeof req.query.done === 'string' && req.query.done in commandSpecs
         ? `Done: ${midSentence(commandSpecs[req.query.done as LifecycleCommandType].title)}.`
         : typeof req.query.added === 'string'
           ? `Evidence added: ${req.query.added.slice(0, 300)}.`
-          : null;
+          : req.query.commented === '1'
+            ? 'Your comment is posted.'
+            : null;
     await send(
       req,
       res,
       'recommendation.njk',
       {
         title: item.name,
-        errors: form?.errors,
+        errors: form?.errors ?? commentForm?.errors,
         done,
+        comments,
         trailBroken: broken.has(id),
         item,
         approvalHref: nextTypes.some((c) => decisionCommands.includes(c)) ? `/approvals/${view.id}` : null,
@@ -176,7 +186,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
         evidenceCommandForms: evidenceTypes.map(formOf),
         timeline: view.history.map((h) => [{ text: londonTime.format(new Date(h.occurredAt)) }, { text: h.actor }, { text: h.summary }]),
       },
-      { status: form?.status },
+      { status: form?.status ?? commentForm?.status },
     );
   }
 
@@ -187,6 +197,17 @@ export function pageRoutes(deps: ApiDependencies): Router {
   });
 
   const sendCommand = commandFormHandler(deps);
+  const postComment = commentFormHandler(deps);
+  router.post('/recommendations/:id/comments', async (req, res) => {
+    const parsed = idParams.safeParse(req.params);
+    if (!parsed.success) return shell.notFound(req, res);
+    const id = parsed.data.id;
+    await postComment(req, res, id, {
+      notFound: () => shell.notFound(req, res),
+      rerender: (commentForm) => recommendationPage(req, res, id, undefined, commentForm),
+      done: `/recommendations/${id}?tab=comments&commented=1#comments`,
+    });
+  });
   router.use(evidenceFormRoutes(deps, recommendationPage, shell.notFound));
 
   // A form's command: checked by the api's schema (400 → error summary), then sent through the same service the api

@@ -9,10 +9,11 @@ import { ApiProblem } from './problem';
  * every role that can ever issue a command through, and the lifecycle answers 409 with its reason.
  *
  * A rule allows a person who holds one of `roles`, or who stands in one of `relations` to the thing acted on
- * (the item's owner; the person a delegation or token is for) while holding one of that relation's roles.
+ * (the item's owner; the person a delegation or token is for; someone taking part in the item: its owner, lead,
+ * approvers and their delegates) while holding one of that relation's roles.
  */
 
-export type Relation = 'owner' | 'self';
+export type Relation = 'owner' | 'self' | 'participant';
 
 export interface PermissionRule {
   description: string;
@@ -32,6 +33,12 @@ export const permissionTable = {
   'recommendations.command': {
     description: 'Send a lifecycle command to an item; the lifecycle then decides whether this person may issue it now',
     roles: actors,
+  },
+  'comments.read': { description: "Read an item's comments, with the rejection and refusal reasons among them", roles: everyone },
+  'comments.post': {
+    description: "Comment on an item: the force liaison lead, an administrator, or someone taking part in it (its owner, lead, approvers and their delegates)",
+    roles: ['administrator', 'liaison_lead'],
+    relations: { participant: actors },
   },
   'evidence.read': { description: 'See and download evidence', roles: everyone },
   'evidence.add': { description: 'Add evidence to an item: its owner (unless now read-only), or an administrator', roles: ['administrator'], relations: { owner: actors } },
@@ -96,7 +103,8 @@ export function describePermission(permission: Permission): string {
   const r = rule(permission);
   const parts = [r.roles.length === roles.length ? 'every role' : r.roles.join(', ')];
   for (const [relation, relationRoles] of Object.entries(r.relations ?? {})) {
-    parts.push(`${relation === 'owner' ? "the item's owner" : 'the person it is for'}${relationRoles!.length === roles.length ? '' : ` (if ${relationRoles!.join(', ')})`}`);
+    const who = relation === 'owner' ? "the item's owner" : relation === 'participant' ? 'someone taking part in the item' : 'the person it is for';
+    parts.push(`${who}${relationRoles!.length === roles.length ? '' : ` (if ${relationRoles!.join(', ')})`}`);
   }
   return parts.join('; or ');
 }

@@ -13,7 +13,7 @@ export interface NavigationDependencies {
 
 /**
  * The navigation of every signed-in page, with the count of My tasks (the same sections that page shows, so the two
- * always agree); Administration for administrators only; changing one's password.
+ * always agree); Administration for administrators only; one's own account (reminder emails, password).
  */
 export function pageNavigation(deps: NavigationDependencies) {
   const { mailbox, myTaskCount } = deps;
@@ -27,7 +27,7 @@ export function pageNavigation(deps: NavigationDependencies) {
       ...(isAllowed(req.identity!, 'papers.read') ? [{ href: '/papers', text: 'Committee papers', current: current === '/papers' }] : []),
       ...(isAllowed(req.identity!, 'imports.manage') ? [{ href: '/imports', text: 'Import a tracker', current: current === '/imports' }] : []),
       ...(isAllowed(req.identity!, 'people.manage') ? [{ href: '/admin', text: 'Administration', current: current === '/admin' }] : []),
-      ...(req.identity!.via === 'session' ? [{ href: '/account/password', text: 'Your password', current: current === '/account/password' }] : []),
+      { href: '/account', text: 'Your account', current: current === '/account' },
       ...(mailbox && process.env.NODE_ENV !== 'production' && isAllowed(req.identity!, 'mailbox.open') ? [{ href: '/dev/mailbox', text: 'Mailbox (development)' }] : []),
     ];
   };

@@ -31,6 +31,7 @@ const ALL = personas;
 const ACTORS = personas.filter((p) => p !== 'viewer');
 const ADMIN: Persona[] = ['administrator'];
 const APPROVERS: Persona[] = ['administrator', 'lead', 'dcc', 'finance_director', 'liaison_lead'];
+const COMMENTERS: Persona[] = ['administrator', 'owner', 'lead', 'liaison_lead'];
 const PASSWORD = 'matrix-password-2026';
 
 interface Session {
@@ -133,6 +134,9 @@ const table: Record<string, Row> = {
   'GET /api/recommendations': { allowed: ALL, request: () => ({ path: '/api/recommendations?owner=me&sort=dueDate' }) },
   'GET /api/recommendations/:id': { allowed: ALL, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}` }) },
   'GET /api/recommendations/:id/schedule': { allowed: ALL, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/schedule` }) },
+  'GET /api/recommendations/:id/comments': { allowed: ALL, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/comments` }) },
+  // Those taking part in the item (its owner and lead here), the force liaison lead and administrators.
+  'POST /api/recommendations/:id/comments': { allowed: COMMENTERS, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/comments`, body: { text: `Matrix comment ${next()}` } }) },
   'POST /api/recommendations/:id/assign': {
     allowed: ACTORS,
     request: async (ctx) => {
@@ -229,6 +233,8 @@ const table: Record<string, Row> = {
     request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/links`, form: { title: `Policy ${next()}`, url: 'https://intranet.example.police.uk/policy' } }),
   },
   'POST /recommendations/:id/evidence/notes': { allowed: ['administrator', 'owner'], request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/notes`, form: { title: `Note ${next()}`, note: 'Seen' } }) },
+  'POST /approvals/:id/comments': { allowed: COMMENTERS, request: (ctx) => ({ path: `/approvals/${ctx.itemId}/comments`, form: { text: `Matrix approval page comment ${next()}` } }) },
+  'POST /recommendations/:id/comments': { allowed: COMMENTERS, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/comments`, form: { text: `Matrix page comment ${next()}` } }) },
   'POST /approvals/:id/commands/:type': { allowed: ACTORS, request: (ctx) => ({ path: `/approvals/${ctx.itemId}/commands/approve`, form: { comment: 'Matrix' } }) },
   // A page's form: anonymous posts are refused (401) rather than redirected, as every change is.
   'POST /recommendations/:id/commands/:type': {
@@ -275,6 +281,8 @@ const table: Record<string, Row> = {
       return { path: '/setup', cookies: [form.cookie], form: { _csrf: form.token, code: 'AAAAA-BBBBB-CCCCC-DDDDD', name: 'Matrix setup', email: `setup-${next()}@test.police.uk`, password: PASSWORD, confirm: PASSWORD } };
     },
   },
+  'GET /account': { allowed: 'signedIn', page: true, request: () => ({ path: '/account' }) },
+  'POST /account/notifications': { allowed: 'signedIn', request: () => ({ path: '/account/notifications', form: { digestPreference: 'daily' } }) },
   'GET /account/password': { allowed: 'signedIn', page: true, request: () => ({ path: '/account/password' }) },
   // Each persona about their own password, with a wrong current one: the form comes back with its error.
   'POST /account/password': { allowed: 'signedIn', request: () => ({ path: '/account/password', form: { currentPassword: 'not-the-password', newPassword: 'a-new-matrix-password' } }) },
