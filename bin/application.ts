@@ -17,6 +17,8 @@ import { AuthService, type AuthSettings } from '../api/auth/service';
 import { defaultAuthSettings } from '../api/auth/settings';
 import { createConsistencyCheck, type ConsistencyCheck } from '../api/consistency';
 import { startPeriodicConsistencyCheck } from '../api/consistency/periodic';
+import { startOutboxSweep } from '../activities/outboxSweep';
+import { outboxSender } from '../activities/sendOutboundEmail';
 import { PeopleService } from '../api/people/service';
 import { FirstRun } from '../api/setup/firstRun';
 import { ReminderSettingsService } from '../api/administration/reminderSettings';
@@ -76,6 +78,8 @@ export interface ApplicationOptions {
   digestEveryMs?: number;
   /** How often expired sign-in records are removed (api/auth/housekeeping.ts); default hourly, 0 never (tests that compare the database before and after). */
   housekeepingEveryMs?: number;
+  /** How often the worker sends outbox emails left unsent (default a minute; 0: never). */
+  outboxSweepEveryMs?: number;
   /** How often the API process runs the consistency check, reporting only (CONSISTENCY_CHECK_MINUTES); default every 15 minutes, 0 never. */
   consistencyCheckEveryMs?: number;
   /** How often the API process checkpoints and verifies the audit trail (AUDIT_CHECKPOINT_MINUTES); default hourly, 0 never. */
@@ -211,6 +215,10 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
         });
         cleanups.push(() => server.close());
         workerMetricsUrl = server.url;
+      }
+      if (options.outboxSweepEveryMs !== 0) {
+        const sender = outboxSender(dataSource, mailer, new URL(options.publicUrl).hostname);
+        cleanups.push(startOutboxSweep(dataSource, sender, logger, options.outboxSweepEveryMs ?? 60_000));
       }
       // One digest dispatcher per task queue; starting it again finds the one already running.
       await client.workflow.start('reminderDigestWorkflow', {

@@ -8,6 +8,7 @@ export type OutboundEmailStatus = 'pending' | 'sent' | 'failed';
  */
 @Entity({ name: 'outbound_emails' })
 @Index('IDX_outbound_emails_transition', ['transitionId', 'template', 'recipientId'], { unique: true })
+@Index('IDX_outbound_emails_pending', ['createdAt'], { where: `status = 'pending'` })
 export class OutboundEmail {
   @PrimaryGeneratedColumn('uuid')
   id: string;
