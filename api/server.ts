@@ -11,6 +11,7 @@ import { refusedPage } from './shell/refusedPage';
 import { signInRoutes } from './auth/signInPages';
 import { firstRunGate, setupRoutes } from './setup/pages';
 import { evidenceUploadForms } from './evidence/pages';
+import { attachmentUploadForms } from './attachments/pages';
 import { badPageAddress } from './shell/badAddress';
 import { actionLinkRoutes } from './actionLinks/routes';
 import { delegationsFeature } from './administration/delegations';
@@ -26,6 +27,7 @@ import { consistencyFeature } from './consistency/routes';
 import type { ApiDependencies } from './dependencies';
 import { featureRouter, fullPath, type Feature } from '../platform/http/endpoint';
 import { evidenceFeature } from './evidence/routes';
+import { attachmentsFeature } from './attachments/routes';
 import { healthFeature } from './health/routes';
 import { importsFeature } from './imports/routes';
 import { docsFeature } from './openapi/routes';
@@ -48,6 +50,7 @@ export function apiFeatures(deps: ApiDependencies): Feature[] {
     reportsFeature(deps),
     importsFeature(deps),
     evidenceFeature(deps),
+    attachmentsFeature(deps),
     recommendationsFeature(deps),
     scheduleFeature(deps),
     approvalsFeature(deps),
@@ -140,6 +143,7 @@ export function buildApp(deps: ApiDependencies): Express {
   app.use(refuseDeepBodies); // before anything walks the body
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 50 }));
   app.use(evidenceUploadForms(deps)); // a page's file upload carries its CSRF field inside the multipart body
+  app.use(attachmentUploadForms(deps)); // so does a command form that takes a file (the letter, HMICFRS's reply)
   app.use(importUploadForms());
   app.use(metricsRoutes(deps.consistency));
   app.use(authenticate(deps.auth));

@@ -20,6 +20,7 @@ import { PeopleService } from '../api/people/service';
 import { FirstRun } from '../api/setup/firstRun';
 import { ReminderSettingsService } from '../api/administration/reminderSettings';
 import { EvidenceService } from '../api/evidence/service';
+import { AttachmentService } from '../api/attachments/service';
 import { ImportService } from '../api/imports/service';
 import type { ImportLimits } from '../api/imports/limits';
 import { clamdScanner } from '../api/evidence/clamav';
@@ -86,6 +87,7 @@ export interface RunningApplication {
     reports: ReportService;
     recommendations: RecommendationService;
     evidence: EvidenceService;
+    attachments: AttachmentService;
     auth: AuthService;
     reminderSettings: ReminderSettingsService;
     imports: ImportService;
@@ -136,10 +138,12 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
       { ...defaultAuthSettings(options.publicUrl), ...options.auth },
       { mailer, forceName: options.forceName },
     );
+    const scanner = options.clamavAddress ? clamdScanner(options.clamavAddress) : null;
     const services = {
       reports: new ReportService(dataSource, workflows, logger),
       recommendations: new RecommendationService(dataSource, workflows),
-      evidence: new EvidenceService(dataSource, options.clamavAddress ? clamdScanner(options.clamavAddress) : null),
+      evidence: new EvidenceService(dataSource, scanner),
+      attachments: new AttachmentService(dataSource, scanner),
       reminderSettings: new ReminderSettingsService(dataSource, workflows, logger),
       imports: new ImportService(dataSource, workflows, logger, options.importLimits),
       auth,

@@ -14,6 +14,7 @@ import { approvalPageRoutes } from '../approvals/pages';
 import { commandFormView, commandSpecs, type Person as PersonChoice } from './commandForms';
 import { commandFormHandler, commandTarget, decisionCommands, formAgain, type CommandFormState } from './commandPosting';
 import { evidenceFormRoutes, evidenceFormsView } from '../evidence/pages';
+import { attachmentField, attachmentPageRoutes, attachmentRows, attachmentStep } from '../attachments/pages';
 import { escapeHtml, type FormError } from '../../platform/web/html';
 import { statusTagHtml } from '../../platform/web/statusTags';
 import { itemPageRoutes } from './itemPages';
@@ -63,6 +64,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
   router.use(approvalPageRoutes(deps, shell));
   router.use(itemPageRoutes(deps, shell));
   router.use(schedulePageRoutes(deps, shell));
+  router.use(attachmentPageRoutes(deps, shell));
 
   // Everything the list's filters match, as CSV (not just a page of it); a filter that does not parse is a 400, never everything.
   router.get('/recommendations.csv', async (req, res) => {
@@ -160,7 +162,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
     const by = actingPersonOf(req.identity!);
     const view = await recommendations.get(id, by);
     if (!view) return shell.notFound(req, res);
-    const [item, everyone, broken] = await Promise.all([loadScrutiny(deps, view, { signedIn: true }), people(), itemsWithBrokenTrails(dataSource.manager, [id])]);
+    const [item, everyone, broken, attachments] = await Promise.all([loadScrutiny(deps, view, { signedIn: true }), people(), itemsWithBrokenTrails(dataSource.manager, [id]), attachmentRows(deps, req, id)]);
     const nameOf = (personId: string | null | undefined) => (personId ? (everyone.find((p) => p.id === personId)?.name ?? 'Someone no longer active') : 'The system');
     const csrfToken = req.identity!.session?.csrfToken ?? '';
     const available = view.availableCommands.filter((c) => c in commandSpecs);
@@ -170,7 +172,10 @@ export function pageRoutes(deps: ApiDependencies): Router {
     const evidenceTypes = ordered.filter((c) => evidenceCommands.includes(c));
     const others = ordered.filter((c) => !evidenceCommands.includes(c));
     const items = available.includes('markSuperseded') ? await itemChoices() : [];
-    const formOf = (type: LifecycleCommandType) => commandFormView({ recommendationId: view.id, type, csrfToken, version: view.version, people: everyone, items, primary: type === next?.primary, ...formAgain(form, type) });
+    const formOf = (type: LifecycleCommandType) => ({
+      ...commandFormView({ recommendationId: view.id, type, csrfToken, version: view.version, people: everyone, items, primary: type === next?.primary, ...formAgain(form, type) }),
+      attachment: attachmentField(req, type, deps.evidenceMaxBytes, form?.type === type ? form.errors : []),
+    });
     const evidenceForms = evidenceFormsView(req, view, deps.evidenceMaxBytes, form);
     const tabs = [
       { id: 'details', label: 'Details' },
@@ -182,9 +187,10 @@ export function pageRoutes(deps: ApiDependencies): Router {
     const tabOf = (type: string) => (nextTypes.includes(type as LifecycleCommandType) ? 'details' : evidenceCommands.includes(type as LifecycleCommandType) || type.startsWith('evidence') ? 'evidence' : 'actions');
     const asked = typeof req.query.tab === 'string' ? req.query.tab : form ? tabOf(form.type) : typeof req.query.added === 'string' ? 'evidence' : 'details';
     const tab = tabs.some((t) => t.id === asked) ? asked : 'details';
+    const attached = typeof req.query.attached === 'string' ? ` Attached: ${req.query.attached.slice(0, 300)}.` : '';
     const done =
       typeof req.query.done === 'string' && req.query.done in commandSpecs
-        ? `Done: ${midSentence(commandSpecs[req.query.done as LifecycleCommandType].title)}.`
+        ? `Done: ${midSentence(commandSpecs[req.query.done as LifecycleCommandType].title)}.${attached}`
         : typeof req.query.added === 'string'
           ? `Evidence added: ${req.query.added.slice(0, 300)}.`
           : null;
@@ -197,6 +203,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
         errors: form?.errors,
         done,
         trailBroken: broken.has(id),
+        attachments,
         item,
         approvalHref: nextTypes.some((c) => decisionCommands.includes(c)) ? `/approvals/${view.id}` : null,
         nextForms: nextTypes.map(formOf),
@@ -230,6 +237,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
     await sendCommand(req, res, target.id, target.type, {
       rerender: (form) => recommendationPage(req, res, target.id, form),
       done: `/recommendations/${target.id}?done=${target.type}`,
+      attachment: attachmentStep(deps, req, target.id, target.type),
     });
   });
 

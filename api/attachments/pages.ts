@@ -1,0 +1,130 @@
+import { Router, type Request, type RequestHandler } from 'express';
+import { z } from 'zod';
+import { transitionIdOf } from '../../activities/recordTransition';
+import type { LifecycleCommandType } from '../../domain/lifecycle';
+import { actingPersonOf } from '../../platform/http/actor';
+import { authorize, isAllowed } from '../../platform/http/permissions';
+import { ApiProblem } from '../../platform/http/problem';
+import { escapeHtml, type FormError } from '../../platform/web/html';
+import { multipartForms, type UploadedFile } from '../../platform/web/multipartForm';
+import { renderView } from '../../platform/web/views';
+import type { ApiDependencies } from '../dependencies';
+import { evidenceContentTypes } from '../evidence/fileCheck';
+import { fileSize } from '../recommendations/scrutiny';
+import type { PageShell } from '../shell/pageShell';
+import { sendAttachment } from './routes';
+import { attachableCommands, attachmentRecords } from './service';
+
+/**
+ * The item page's side of attachments: the forms that record the letter, the HMICFRS submission and HMICFRS's
+ * response take a file too (multipart, so they work without JavaScript), and the details tab lists the files kept.
+ */
+
+const FIELD = 'attachment';
+const UPLOAD_PATH = new RegExp(`^/recommendations/[0-9a-f-]{36}/commands/(?:${Object.keys(attachableCommands).join('|')})$`, 'i');
+const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
+
+/** Reads an attachable command's form (multipart) into `req.body` before authentication looks for its `_csrf` field. */
+export function attachmentUploadForms({ evidenceMaxBytes, forceName }: Pick<ApiDependencies, 'evidenceMaxBytes' | 'forceName'>): RequestHandler {
+  return multipartForms({
+    path: UPLOAD_PATH,
+    maxBytes: evidenceMaxBytes + 64 * 1024,
+    tooLarge: (res) =>
+      res
+        .status(413)
+        .type('html')
+        .send(
+          renderView('message.njk', {
+            title: 'The file is too large',
+            serviceName: `${forceName} recommendation tracker`,
+            paragraphs: [`Attached files can be at most ${fileSize(evidenceMaxBytes)}. Nothing was recorded.`],
+            link: { before: 'Go back to the recommendation and choose a smaller file, or ', href: '/', text: 'go to your tasks', after: '.' },
+          }),
+        ),
+  });
+}
+
+/** The file field a command form shows, or none when the command takes no file or this person may not attach one. */
+export function attachmentField(req: Request, type: LifecycleCommandType, maxBytes: number, errors: FormError[] = []) {
+  const kind = attachableCommands[type];
+  if (!kind || !isAllowed(req.identity!, 'attachments.add')) return undefined;
+  const id = `${type}-${FIELD}`;
+  return {
+    id,
+    name: FIELD,
+    label: `Attach a file to ${attachmentRecords[kind].words} (optional)`,
+    hint: `${kind === 'hmicfrs_response' ? 'HMICFRS’s reply, for example' : 'The signed letter, for example'}. At most ${fileSize(maxBytes)}: ${[...new Set(Object.values(evidenceContentTypes))].join(', ')}.`,
+    error: errors.find((e) => e.field === id)?.message,
+  };
+}
+
+/** What a command form does with its file: checked before the command is sent, kept with the record it writes. */
+export interface AttachmentStep {
+  /** The file's refusal as the form's error (nothing written), or null when it may be kept. */
+  check(): Promise<(FormError & { status: number }) | null>;
+  /** Keeps the file with the record the command (by its idempotency key) wrote. */
+  keep(commandKey: string): Promise<string>;
+}
+
+/** The step for a command form sent with a file; null when it has none. */
+export function attachmentStep({ attachments }: ApiDependencies, req: Request, id: string, type: LifecycleCommandType): AttachmentStep | null {
+  const kind = attachableCommands[type];
+  const file = (req.body as Record<string, unknown> | undefined)?.[FIELD] as UploadedFile | undefined;
+  if (!kind || !file || typeof file !== 'object' || (file.content.length === 0 && !file.name)) return null;
+  authorize(req.identity!, 'attachments.add');
+  const by = actingPersonOf(req.identity!);
+  const field = `${type}-${FIELD}`;
+  const title = file.name.trim().slice(0, 300) || 'Attachment';
+  let checkedType: string | null = null;
+  return {
+    async check() {
+      if (file.content.length === 0) return { field, message: 'The selected file is empty', status: 400 };
+      if (!evidenceContentTypes[file.type]) {
+        return { field, message: 'The selected file cannot be attached: choose a document, spreadsheet, presentation, image, text or email file', status: 415 };
+      }
+      try {
+        checkedType = await attachments.check(id, { contentType: file.type, content: file.content, name: file.name }, title, by);
+        return null;
+      } catch (error) {
+        if (error instanceof ApiProblem && [415, 422, 503].includes(error.status)) return { field, message: `The selected file: ${error.detail ?? error.title}`.replace('Nothing was attached.', 'Nothing was recorded.'), status: error.status };
+        throw error;
+      }
+    },
+    async keep(commandKey) {
+      const kept = await attachments.attach(id, { kind, transitionId: transitionIdOf(commandKey) }, { contentType: file.type, content: file.content, name: file.name, title }, by, checkedType ?? undefined);
+      return kept.title;
+    },
+  };
+}
+
+/** The attachments of an item for its details tab, with links to download them; null for those who may not see them. */
+export async function attachmentRows({ attachments }: ApiDependencies, req: Request, recommendationId: string) {
+  if (!isAllowed(req.identity!, 'attachments.read')) return null;
+  const rows = await attachments.list(recommendationId);
+  return rows.map((a) => [
+    { html: `<a class="govuk-link" href="/recommendations/${recommendationId}/attachments/${a.id}/download" download>${escapeHtml(a.title)}</a>` },
+    { text: attachmentRecords[a.recordKind].words.replace(/^the /, '').replace(/^./, (c) => c.toUpperCase()) },
+    { text: fileSize(a.sizeBytes) },
+    { text: a.addedByLabel },
+    { text: londonTime.format(a.addedAt) },
+  ]);
+}
+
+const fileParams = z.object({ id: z.uuid(), attachmentId: z.uuid() });
+
+/** Downloading an attachment from the item page. */
+export function attachmentPageRoutes({ attachments }: ApiDependencies, shell: PageShell): Router {
+  const router = Router();
+  router.get('/recommendations/:id/attachments/:attachmentId/download', async (req, res) => {
+    const parsed = fileParams.safeParse(req.params);
+    if (!parsed.success) return shell.notFound(req, res);
+    authorize(req.identity!, 'attachments.read');
+    try {
+      sendAttachment(res, await attachments.content(parsed.data.id, parsed.data.attachmentId));
+    } catch (error) {
+      if (error instanceof ApiProblem && error.status === 404) return shell.message(req, res, 404, 'File not found', ['There is no attached file at this address.'], { href: `/recommendations/${parsed.data.id}`, text: 'Go back to the recommendation' });
+      throw error;
+    }
+  });
+  return router;
+}
