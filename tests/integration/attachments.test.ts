@@ -151,9 +151,9 @@ describe('attachments to the letter and to HMICFRS correspondence', () => {
     ]);
   });
 
-  it('lets those who work the item download the files, and refuses viewers and anonymous callers', async () => {
+  it('lets anyone signed in download the files, as evidence, and nobody else; a file is reached only through its own item', async () => {
     const files = await kept();
-    const listed = await api.call<{ items: { id: string; title: string }[] }>('GET', `/api/recommendations/${itemId}/attachments`, undefined, p.owner.id);
+    const listed = await api.call<{ items: { id: string; title: string }[] }>('GET', `/api/recommendations/${itemId}/attachments`, undefined, p.viewer.id);
     expect([listed.status, listed.body.items.map((i) => i.title)]).toEqual([200, files.map((f) => f.title)]);
 
     const letter = files[0]!;
@@ -162,24 +162,30 @@ describe('attachments to the letter and to HMICFRS correspondence', () => {
     expect(download.status).toBe(200);
     expect(download.headers.get('content-disposition')).toBe(`attachment; filename*=UTF-8''${encodeURIComponent(letter.title)}`);
     expect(download.headers.get('content-type')).toBe('application/pdf');
+    expect(download.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
     expect(Buffer.from(await download.arrayBuffer()).equals(PDF)).toBe(true);
 
-    expect((await api.call('GET', path, undefined, p.viewer.id)).status).toBe(403);
-    expect((await api.call('GET', `/api/recommendations/${itemId}/attachments`, undefined, p.viewer.id)).status).toBe(403);
     expect((await api.call('GET', path, undefined, null)).status).toBe(401);
-    expect((await api.call('GET', `/api/recommendations/${itemId}/attachments/${randomUUID()}/content`, undefined, p.lead.id)).status).toBe(404);
+    expect((await api.call('GET', `/api/recommendations/${itemId}/attachments`, undefined, null)).status).toBe(401);
+    const [otherItem] = (await api.createReport({ title: 'Another report', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1' }] })) as [string];
+    expect((await api.call('GET', `/api/recommendations/${otherItem}/attachments/${letter.id}/content`, undefined, p.lead.id)).status).toBe(404);
 
-    // The page's download link: the DCC gets the file; a viewer is refused with a page, not the file.
+    // The page's download link: signed in, the file; signed out, the sign-in page, not the file.
     const dcc = await signIn(product.baseUrl, p.dcc.email, PASSWORD);
-    const pageDownload = await fetch(`${product.baseUrl}/recommendations/${itemId}/attachments/${letter.id}/download`, { headers: { cookie: dcc.cookie } });
+    const pageLink = `/recommendations/${itemId}/attachments/${letter.id}/download`;
+    const pageDownload = await fetch(`${product.baseUrl}${pageLink}`, { headers: { cookie: dcc.cookie } });
     expect([pageDownload.status, pageDownload.headers.get('content-type')]).toEqual([200, 'application/pdf']);
-    await product.app.services.auth.setPassword(p.viewer.id, PASSWORD, { id: null, label: 'test' });
-    const viewer = await signIn(product.baseUrl, p.viewer.email, PASSWORD);
-    const refused = await fetch(`${product.baseUrl}/recommendations/${itemId}/attachments/${letter.id}/download`, { headers: { cookie: viewer.cookie } });
-    expect(refused.status).toBe(403);
-    expect(refused.headers.get('content-type')).toContain('text/html');
-    // Nor does the item page list them for a viewer.
-    const viewerPage = await (await fetch(`${product.baseUrl}/recommendations/${itemId}`, { headers: { cookie: viewer.cookie } })).text();
-    expect(viewerPage).not.toContain('Letter and HMICFRS correspondence');
+    const signedOut = await fetch(`${product.baseUrl}${pageLink}`, { redirect: 'manual' });
+    expect([signedOut.status, signedOut.headers.get('location')]).toEqual([303, `/sign-in?next=${encodeURIComponent(pageLink)}`]);
+    expect((await fetch(`${product.baseUrl}/recommendations/${otherItem}/attachments/${letter.id}/download`, { headers: { cookie: dcc.cookie } })).status).toBe(404);
+
+    // A viewer reads them but may not attach one.
+    const viewerAttach = await fetch(`${product.baseUrl}/api/recommendations/${itemId}/attachments?to=hmicfrs_response&title=x.pdf`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/pdf', authorization: `Bearer ${await tokenFor(product, p.viewer.id)}` },
+      body: PDF,
+    });
+    expect(viewerAttach.status).toBe(403);
+    expect((await kept()).length).toBe(files.length);
   });
 });

@@ -158,10 +158,10 @@ const table: Record<string, Row> = {
     allowed: ['administrator', 'owner'],
     request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/evidence/files?title=record-${next()}.txt`, raw: { type: 'text/plain', data: Buffer.from('attendance') } }),
   },
-  // The letter's and HMICFRS's files: everyone but viewers reads them; those who record the letter and HMICFRS's answers attach them
+  // The letter's and HMICFRS's files: everyone reads them, as evidence; those who record the letter and HMICFRS's answers attach them
   // (the matrix's item has no letter yet, so an allowed attach is refused by the item's state: 409).
-  'GET /api/recommendations/:id/attachments': { allowed: ACTORS, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/attachments` }) },
-  'GET /api/recommendations/:id/attachments/:attachmentId/content': { allowed: ACTORS, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/attachments/${ctx.attachmentId}/content` }) },
+  'GET /api/recommendations/:id/attachments': { allowed: ALL, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/attachments` }) },
+  'GET /api/recommendations/:id/attachments/:attachmentId/content': { allowed: ALL, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/attachments/${ctx.attachmentId}/content` }) },
   'POST /api/recommendations/:id/attachments': {
     allowed: ['administrator', 'dcc', 'liaison_lead'],
     request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/attachments?to=self_certification_letter&title=letter-${next()}.txt`, raw: { type: 'text/plain', data: Buffer.from('signed') } }),
@@ -231,7 +231,7 @@ const table: Record<string, Row> = {
   'GET /recommendations/:id/schedule': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/schedule` }) },
   'GET /recommendations/:id/evidence': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence` }) },
   'GET /recommendations/:id/evidence/:itemId/download': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/${ctx.fileId}/download` }) },
-  'GET /recommendations/:id/attachments/:attachmentId/download': { allowed: ACTORS, page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/attachments/${ctx.attachmentId}/download` }) },
+  'GET /recommendations/:id/attachments/:attachmentId/download': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/attachments/${ctx.attachmentId}/download` }) },
   // The approval page's decisions: the lifecycle refuses them on an item not awaiting approval (409), but only a viewer is refused the permission.
   // The recommendation page's evidence forms: the owner, or an administrator.
   'POST /recommendations/:id/evidence/files': { allowed: ['administrator', 'owner'], request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/files`, raw: multipartFile(`record-${next()}.txt`, 'text/plain', 'attendance') }) },
