@@ -2,6 +2,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { transitionIdOf } from '../../activities/recordTransition';
 import type { LifecycleCommandType } from '../../domain/lifecycle';
+import type { AttachmentRecordKind } from '../../entities/Attachment';
 import { actingPersonOf } from '../../platform/http/actor';
 import { authorize, isAllowed } from '../../platform/http/permissions';
 import { ApiProblem } from '../../platform/http/problem';
@@ -44,6 +45,12 @@ export function attachmentUploadForms({ evidenceMaxBytes, forceName }: Pick<ApiD
   });
 }
 
+const hints: Record<AttachmentRecordKind, string> = {
+  self_certification_letter: 'The signed letter, for example.',
+  hmicfrs_submission: 'What was sent to HMICFRS, for example the covering email.',
+  hmicfrs_response: 'HMICFRS’s reply, for example.',
+};
+
 /** The file field a command form shows, or none when the command takes no file or this person may not attach one. */
 export function attachmentField(req: Request, type: LifecycleCommandType, maxBytes: number, errors: FormError[] = []) {
   const kind = attachableCommands[type];
@@ -53,7 +60,7 @@ export function attachmentField(req: Request, type: LifecycleCommandType, maxByt
     id,
     name: FIELD,
     label: `Attach a file to ${attachmentRecords[kind].words} (optional)`,
-    hint: `${kind === 'hmicfrs_response' ? 'HMICFRS’s reply, for example' : 'The signed letter, for example'}. At most ${fileSize(maxBytes)}: ${[...new Set(Object.values(evidenceContentTypes))].join(', ')}.`,
+    hint: `${hints[kind]} At most ${fileSize(maxBytes)}: ${[...new Set(Object.values(evidenceContentTypes))].join(', ')}.`,
     error: errors.find((e) => e.field === id)?.message,
   };
 }
