@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Attachment, AuditEvent, HmicfrsResponse, HmicfrsSubmission, SelfCertificationLetter, type Person } from '../../entities';
 import { addCast, apiClient, signIn, tokenFor, type ApiClient } from '../support/apiClient';
+import { OpenApiValidator } from '../support/openApiValidator';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 const PASSWORD = 'attachments-password-2026';
@@ -111,7 +112,13 @@ describe('attachments to the letter and to HMICFRS correspondence', () => {
         headers: { 'content-type': type, authorization: `Bearer ${await tokenFor(product, as)}` },
         body: content,
       });
-      return { status: response.status, body: (await response.json()) as { id?: string; detail?: string; errors?: { field: string; message: string }[]; recordKind?: string } };
+      const body = (await response.json()) as { id?: string; detail?: string; errors?: { field: string; message: string }[]; recordKind?: string };
+      // Every answer, refusals too, is one the OpenAPI document gives for this operation.
+      const url = `/api/recommendations/${itemId}/attachments?to=${to}`;
+      const validator = await OpenApiValidator.load(product.baseUrl);
+      const documented = Object.keys(validator.operation('POST', url)!.operation.responses as object);
+      expect([response.status, documented.includes(String(response.status)), validator.problems('POST', url, response.status, response.headers.get('content-type'), body)]).toEqual([response.status, true, []]);
+      return { status: response.status, body };
     };
     const before = (await kept()).length;
     const early = await attach('hmicfrs_submission', 'Covering email.pdf', 'application/pdf', PDF);
