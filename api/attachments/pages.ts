@@ -1,4 +1,4 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { transitionIdOf } from '../../activities/recordTransition';
 import type { LifecycleCommandType } from '../../domain/lifecycle';
@@ -22,7 +22,7 @@ import { attachableCommands, attachmentRecords } from './service';
  */
 
 const FIELD = 'attachment';
-const UPLOAD_PATH = new RegExp(`^/recommendations/[0-9a-f-]{36}/commands/(?:${Object.keys(attachableCommands).join('|')})$`, 'i');
+const UPLOAD_PATH = new RegExp(`^/recommendations/[0-9a-f-]{36}/(?:commands/(?:${Object.keys(attachableCommands).join('|')})|attachments)$`, 'i');
 const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
 
 /** Reads an attachable command's form (multipart) into `req.body` before authentication looks for its `_csrf` field. */
@@ -117,11 +117,59 @@ export async function attachmentRows({ attachments }: ApiDependencies, req: Requ
   ]);
 }
 
-const fileParams = z.object({ id: z.uuid(), attachmentId: z.uuid() });
+/** The form that attaches a file afterwards (the signed copy that came later), for those who may, once a record exists. */
+export async function attachmentFormView({ attachments }: ApiDependencies, req: Request, recommendationId: string, maxBytes: number, form?: { type: string; values: Record<string, string>; errors: FormError[] }) {
+  if (!isAllowed(req.identity!, 'attachments.add')) return null;
+  const kinds = await attachments.recordedKinds(recommendationId);
+  if (kinds.length === 0) return null;
+  const sent = form?.type === FIELD ? form : undefined;
+  const errorOf = (name: string) => sent?.errors.find((e) => e.field === `${FIELD}-${name}`)?.message;
+  return {
+    action: `/recommendations/${recommendationId}/attachments`,
+    csrfToken: req.identity!.session?.csrfToken ?? '',
+    to: {
+      id: `${FIELD}-to`,
+      error: errorOf('to'),
+      items: kinds.map((kind) => ({ value: kind, text: attachmentRecords[kind].words.replace(/^./, (c) => c.toUpperCase()), checked: (sent?.values.to ?? kinds.at(-1)) === kind })),
+    },
+    file: { id: `${FIELD}-file`, hint: `At most ${fileSize(maxBytes)}: ${[...new Set(Object.values(evidenceContentTypes))].join(', ')}.`, error: errorOf('file') },
+  };
+}
 
-/** Downloading an attachment from the item page. */
-export function attachmentPageRoutes({ attachments }: ApiDependencies, shell: PageShell): Router {
+/** A form of the item page sent back with its errors. */
+type FormAgain = { type: string; values: Record<string, string>; errors: FormError[]; status: number };
+
+const fileParams = z.object({ id: z.uuid(), attachmentId: z.uuid() });
+const idParams = z.object({ id: z.uuid() });
+
+/** Downloading an attachment from the item page, and attaching one afterwards; `rerender` shows the item page with the form's errors. */
+export function attachmentPageRoutes({ attachments }: ApiDependencies, shell: PageShell, rerender: (req: Request, res: Response, id: string, form: FormAgain) => Promise<void>): Router {
   const router = Router();
+  router.post('/recommendations/:id/attachments', async (req, res) => {
+    const parsed = idParams.safeParse(req.params);
+    if (!parsed.success) return shell.notFound(req, res);
+    const id = parsed.data.id;
+    authorize(req.identity!, 'attachments.add');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const to = typeof body.to === 'string' ? body.to : '';
+    const file = typeof body.file === 'object' && body.file !== null ? (body.file as UploadedFile) : undefined;
+    const kinds = await attachments.recordedKinds(id);
+    const errors: FormError[] = [];
+    if (!kinds.includes(to as AttachmentRecordKind)) errors.push({ field: `${FIELD}-to`, message: 'Choose what the file goes with' });
+    if (!file || file.content.length === 0) errors.push({ field: `${FIELD}-file`, message: 'Choose a file to attach' });
+    else if (!evidenceContentTypes[file.type]) errors.push({ field: `${FIELD}-file`, message: 'The selected file cannot be attached: choose a document, spreadsheet, presentation, image, text or email file' });
+    if (errors.length) return rerender(req, res, id, { type: FIELD, values: { to }, errors, status: 400 });
+    const title = file!.name.trim().slice(0, 300) || 'Attachment';
+    try {
+      await attachments.attach(id, { kind: to as AttachmentRecordKind }, { contentType: file!.type, content: file!.content, name: file!.name, title }, actingPersonOf(req.identity!));
+    } catch (error) {
+      if (error instanceof ApiProblem && [409, 415, 422, 503].includes(error.status)) {
+        return rerender(req, res, id, { type: FIELD, values: { to }, errors: [{ field: `${FIELD}-file`, message: `The selected file: ${error.detail ?? error.title}` }], status: error.status });
+      }
+      throw error;
+    }
+    res.redirect(303, `/recommendations/${id}?attached=${encodeURIComponent(title)}#attachments`);
+  });
   router.get('/recommendations/:id/attachments/:attachmentId/download', async (req, res) => {
     const parsed = fileParams.safeParse(req.params);
     if (!parsed.success) return shell.notFound(req, res);

@@ -107,6 +107,15 @@ export class AttachmentService {
     });
   }
 
+  /** The kinds of record this item has, that a file can be attached to afterwards. */
+  async recordedKinds(recommendationId: string): Promise<AttachmentRecordKind[]> {
+    const kinds: AttachmentRecordKind[] = [];
+    for (const [kind, { entity }] of Object.entries(attachmentRecords) as [AttachmentRecordKind, (typeof attachmentRecords)[AttachmentRecordKind]][]) {
+      if (await this.dataSource.manager.existsBy(entity, { recommendationId } as never)) kinds.push(kind);
+    }
+    return kinds;
+  }
+
   async content(recommendationId: string, attachmentId: string): Promise<{ item: AttachmentSummary; content: Buffer }> {
     const item = await this.dataSource.manager
       .createQueryBuilder(Attachment, 'a')

@@ -14,7 +14,7 @@ import { approvalPageRoutes } from '../approvals/pages';
 import { commandFormView, commandSpecs, type Person as PersonChoice } from './commandForms';
 import { commandFormHandler, commandTarget, decisionCommands, formAgain, type CommandFormState } from './commandPosting';
 import { evidenceFormRoutes, evidenceFormsView } from '../evidence/pages';
-import { attachmentField, attachmentPageRoutes, attachmentRows, attachmentStep } from '../attachments/pages';
+import { attachmentField, attachmentFormView, attachmentPageRoutes, attachmentRows, attachmentStep } from '../attachments/pages';
 import { escapeHtml, type FormError } from '../../platform/web/html';
 import { statusTagHtml } from '../../platform/web/statusTags';
 import { itemPageRoutes } from './itemPages';
@@ -64,7 +64,6 @@ export function pageRoutes(deps: ApiDependencies): Router {
   router.use(approvalPageRoutes(deps, shell));
   router.use(itemPageRoutes(deps, shell));
   router.use(schedulePageRoutes(deps, shell));
-  router.use(attachmentPageRoutes(deps, shell));
 
   // Everything the list's filters match, as CSV (not just a page of it); a filter that does not parse is a 400, never everything.
   router.get('/recommendations.csv', async (req, res) => {
@@ -162,7 +161,13 @@ export function pageRoutes(deps: ApiDependencies): Router {
     const by = actingPersonOf(req.identity!);
     const view = await recommendations.get(id, by);
     if (!view) return shell.notFound(req, res);
-    const [item, everyone, broken, attachments] = await Promise.all([loadScrutiny(deps, view, { signedIn: true }), people(), itemsWithBrokenTrails(dataSource.manager, [id]), attachmentRows(deps, req, id)]);
+    const [item, everyone, broken, attachments, attachForm] = await Promise.all([
+      loadScrutiny(deps, view, { signedIn: true }),
+      people(),
+      itemsWithBrokenTrails(dataSource.manager, [id]),
+      attachmentRows(deps, req, id),
+      attachmentFormView(deps, req, id, deps.evidenceMaxBytes, form),
+    ]);
     const nameOf = (personId: string | null | undefined) => (personId ? (everyone.find((p) => p.id === personId)?.name ?? 'Someone no longer active') : 'The system');
     const csrfToken = req.identity!.session?.csrfToken ?? '';
     const available = view.availableCommands.filter((c) => c in commandSpecs);
@@ -184,7 +189,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
       { id: 'history', label: 'Due-date history and timeline' },
     ];
     // A form sent back with an error opens the tab it is on (the next step's forms are above the tabs), and so does evidence just added.
-    const tabOf = (type: string) => (nextTypes.includes(type as LifecycleCommandType) ? 'details' : evidenceCommands.includes(type as LifecycleCommandType) || type.startsWith('evidence') ? 'evidence' : 'actions');
+    const tabOf = (type: string) => (nextTypes.includes(type as LifecycleCommandType) || type === 'attachment' ? 'details' : evidenceCommands.includes(type as LifecycleCommandType) || type.startsWith('evidence') ? 'evidence' : 'actions');
     const asked = typeof req.query.tab === 'string' ? req.query.tab : form ? tabOf(form.type) : typeof req.query.added === 'string' ? 'evidence' : 'details';
     const tab = tabs.some((t) => t.id === asked) ? asked : 'details';
     const attached = typeof req.query.attached === 'string' ? ` Attached: ${req.query.attached.slice(0, 300)}.` : '';
@@ -193,7 +198,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
         ? `Done: ${midSentence(commandSpecs[req.query.done as LifecycleCommandType].title)}.${attached}`
         : typeof req.query.added === 'string'
           ? `Evidence added: ${req.query.added.slice(0, 300)}.`
-          : null;
+          : attached.trim() || null;
     await send(
       req,
       res,
@@ -204,6 +209,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
         done,
         trailBroken: broken.has(id),
         attachments,
+        attachForm,
         item,
         approvalHref: nextTypes.some((c) => decisionCommands.includes(c)) ? `/approvals/${view.id}` : null,
         nextForms: nextTypes.map(formOf),
@@ -228,6 +234,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
 
   const sendCommand = commandFormHandler(deps);
   router.use(evidenceFormRoutes(deps, recommendationPage, shell.notFound));
+  router.use(attachmentPageRoutes(deps, shell, recommendationPage));
 
   // A form's command: checked by the api's schema (400 → error summary), then sent through the same service the api
   // uses; the lifecycle may refuse it (409 → error summary with its reason). Success goes back to the page.

@@ -333,6 +333,15 @@ describe('email to closure in a browser', () => {
       ['HMICFRS reply.txt', 'HMICFRS’s response'],
     ]);
     await visited(liaison, 'item-liaison-attachments');
+    // HMICFRS's inspection plan arrives later: attached afterwards, with the form below the list (empty first: each field named).
+    await clickThrough(liaison, '#attachment-submit');
+    expect(await liaison.locator('.govuk-error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(['#attachment-file']);
+    await visited(liaison, 'item-liaison-attach-error');
+    await liaison.check('input[name="to"][value="hmicfrs_response"]');
+    await liaison.setInputFiles('#attachment-file', { name: 'Inspection plan.txt', mimeType: 'text/plain', buffer: Buffer.from('PEEL 2027: custody and stalking reality tests.\n') });
+    await clickThrough(liaison, '#attachment-submit');
+    expect(await liaison.textContent('.govuk-notification-banner')).toContain('Attached: Inspection plan.txt');
+    expect(await liaison.locator('#attachments + table tbody tr').count()).toBe(4);
     await liaison.locator('#attachments').scrollIntoViewIfNeeded();
     await liaison.screenshot({ path: path.join(artifacts, 'attachments.png'), fullPage: true });
     const [download] = await Promise.all([liaison.waitForEvent('download'), liaison.click('a[download]:has-text("HMICFRS reply.txt")')]);

@@ -158,6 +158,40 @@ describe('attachments to the letter and to HMICFRS correspondence', () => {
     ]);
   });
 
+  it('attaches a file afterwards from the item page, to the record chosen, naming each missing field', async () => {
+    const session = await signIn(product.baseUrl, p.dcc.email, PASSWORD);
+    const page = await (await fetch(`${product.baseUrl}/recommendations/${itemId}`, { headers: { cookie: session.cookie } })).text();
+    expect(page).toContain('Attach a file to the letter or HMICFRS correspondence');
+    for (const kind of ['self_certification_letter', 'hmicfrs_submission', 'hmicfrs_response']) expect(page).toContain(`value="${kind}"`);
+    const before = (await kept()).length;
+    const post = async (fields: Record<string, string>, file?: { name: string; type: string; content: Buffer }) => {
+      const form = new FormData();
+      form.set('_csrf', session.csrfToken);
+      for (const [name, value] of Object.entries(fields)) form.set(name, value);
+      if (file) form.set('file', new Blob([file.content], { type: file.type }), file.name);
+      const response = await fetch(`${product.baseUrl}/recommendations/${itemId}/attachments`, { method: 'POST', redirect: 'manual', headers: { cookie: session.cookie }, body: form });
+      return { status: response.status, location: response.headers.get('location'), html: await response.text() };
+    };
+    const empty = await post({});
+    expect(empty.status).toBe(400);
+    expect(empty.html).toContain('href="#attachment-to"');
+    expect(empty.html).toContain('Choose what the file goes with');
+    expect(empty.html).toContain('href="#attachment-file"');
+    expect(empty.html).toContain('Choose a file to attach');
+    const program = await post({ to: 'self_certification_letter' }, { name: 'Signed letter.pdf', type: 'application/pdf', content: EXE });
+    expect([program.status, program.html.includes('The selected file: “Signed letter.pdf” looks like a Windows program, not a PDF.')]).toEqual([415, true]);
+    expect((await kept()).length).toBe(before);
+
+    const scan = await post({ to: 'self_certification_letter' }, { name: 'Signed letter (scan).pdf', type: 'application/pdf', content: Buffer.concat([PDF, Buffer.from('% scanned\n')]) });
+    expect([scan.status, scan.location]).toEqual([303, `/recommendations/${itemId}?attached=${encodeURIComponent('Signed letter (scan).pdf')}#attachments`]);
+    const [letter] = await product.app.dataSource.manager.findBy(SelfCertificationLetter, { recommendationId: itemId });
+    const added = (await kept()).at(-1)!;
+    expect([added.recordKind, added.recordId, added.title, added.addedBy]).toEqual(['self_certification_letter', letter!.id, 'Signed letter (scan).pdf', p.dcc.id]);
+    expect((await trail()).at(-1)!.summary).toBe('Attached “Signed letter (scan).pdf” to the self-certification letter');
+    const after = await (await fetch(`${product.baseUrl}${scan.location}`, { headers: { cookie: session.cookie } })).text();
+    expect(after).toContain('Attached: Signed letter (scan).pdf.');
+  });
+
   it('lets anyone signed in download the files, as evidence, and nobody else; a file is reached only through its own item', async () => {
     const files = await kept();
     const listed = await api.call<{ items: { id: string; title: string }[] }>('GET', `/api/recommendations/${itemId}/attachments`, undefined, p.viewer.id);

@@ -231,6 +231,11 @@ const table: Record<string, Row> = {
   'GET /recommendations/:id/schedule': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/schedule` }) },
   'GET /recommendations/:id/evidence': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence` }) },
   'GET /recommendations/:id/evidence/:itemId/download': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/${ctx.fileId}/download` }) },
+  // The item page's form attaching a file afterwards (the matrix's item has no letter yet, so an allowed one is sent back: 400).
+  'POST /recommendations/:id/attachments': {
+    allowed: ['administrator', 'dcc', 'liaison_lead'],
+    request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/attachments`, raw: multipartFile(`letter-${next()}.txt`, 'text/plain', 'signed') }),
+  },
   'GET /recommendations/:id/attachments/:attachmentId/download': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/attachments/${ctx.attachmentId}/download` }) },
   // The approval page's decisions: the lifecycle refuses them on an item not awaiting approval (409), but only a viewer is refused the permission.
   // The recommendation page's evidence forms: the owner, or an administrator.
