@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { AttachmentService } from '../../api/attachments/service';
+import type { ActingPerson } from '../../platform/http/actor';
 import { Attachment, AuditEvent, HmicfrsResponse, HmicfrsSubmission, SelfCertificationLetter, type Person } from '../../entities';
 import { addCast, apiClient, signIn, tokenFor, type ApiClient } from '../support/apiClient';
 import { OpenApiValidator } from '../support/openApiValidator';
@@ -190,6 +192,23 @@ describe('attachments to the letter and to HMICFRS correspondence', () => {
     expect((await trail()).at(-1)!.summary).toBe('Attached “Signed letter (scan).pdf” to the self-certification letter');
     const after = await (await fetch(`${product.baseUrl}${scan.location}`, { headers: { cookie: session.cookie } })).text();
     expect(after).toContain('Attached: Signed letter (scan).pdf.');
+  });
+
+  it('refuses an infected file when a scanner is configured, with the refusal on the audit trail and nothing kept', async () => {
+    const scanner = { scan: async (content: Buffer) => (content.includes('EICAR-STANDARD-ANTIVIRUS-TEST-FILE') ? 'Eicar-Test-Signature' : null) };
+    const scanned = new AttachmentService(product.app.dataSource, scanner);
+    const before = (await kept()).length;
+    const by: ActingPerson = { actor: { personId: p.liaison.id, roles: ['liaison_lead'] }, label: p.liaison.name };
+    const infected = Buffer.from('X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*');
+    await expect(scanned.attach(itemId, { kind: 'hmicfrs_response' }, { contentType: 'text/plain', content: infected, name: 'reply.txt', title: 'reply.txt' }, by)).rejects.toMatchObject({
+      status: 422,
+      errors: [{ field: 'body', message: 'contains Eicar-Test-Signature' }],
+    });
+    expect((await kept()).length).toBe(before);
+    const [refusal] = await product.app.dataSource.manager.find(AuditEvent, { where: { recommendationId: itemId, type: 'attachment_refused_infected' } });
+    expect([refusal?.entityType, refusal?.actorId, refusal?.summary]).toEqual(['attachment', p.liaison.id, 'Refused an attachment: the virus scanner found Eicar-Test-Signature in “reply.txt”']);
+    const clean = await scanned.attach(itemId, { kind: 'hmicfrs_response' }, { contentType: 'text/plain', content: Buffer.from('clean reply\n'), name: 'clean.txt', title: 'clean.txt' }, by);
+    expect(clean.title).toBe('clean.txt');
   });
 
   it('lets anyone signed in download the files, as evidence, and nobody else; a file is reached only through its own item', async () => {
