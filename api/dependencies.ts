@@ -10,6 +10,7 @@ import type { PeopleService } from './people/service';
 import type { FirstRun } from './setup/firstRun';
 import type { ReminderSettingsService } from './administration/reminderSettings';
 import type { EvidenceService } from './evidence/service';
+import type { AttachmentService } from './attachments/service';
 import type { ImportService } from './imports/service';
 import type { ReportService } from './reports/service';
 import type { RecommendationService } from './recommendations/service';
@@ -24,6 +25,8 @@ export interface ApiServices {
   evidence: EvidenceService;
   /** Comments on items, with the lifecycle's rejection and refusal reasons among them. */
   comments: CommentService;
+  /** Files attached to the self-certification letter, the HMICFRS submission and HMICFRS's responses. */
+  attachments: AttachmentService;
   reminderSettings: ReminderSettingsService;
   imports: ImportService;
   /** Sign-in, sessions, API tokens, and the settings of sign-in and email links. */

@@ -12,6 +12,7 @@ import { signInRoutes } from './auth/signInPages';
 import { firstRunGate, setupRoutes } from './setup/pages';
 import { evidenceUploadForms } from './evidence/pages';
 import { badPageAddress } from '../platform/web/badAddress';
+import { attachmentUploadForms } from './attachments/pages';
 import { actionLinkRoutes } from './actionLinks/routes';
 import { delegationsFeature } from './administration/delegations';
 import { departmentsFeature } from './administration/departments';
@@ -32,6 +33,7 @@ import type { ApiDependencies, ApiServices } from './dependencies';
 import { tasksOf } from './tasks/queries';
 import { featureRouter, fullPath, type Feature } from '../platform/http/endpoint';
 import { evidenceFeature } from './evidence/routes';
+import { attachmentsFeature } from './attachments/routes';
 import { healthFeature } from './health/routes';
 import { importsFeature } from './imports/routes';
 import { docsFeature } from './openapi/routes';
@@ -57,6 +59,7 @@ export function apiFeatures(deps: ApiDependencies): Feature[] {
     reportsFeature(deps),
     importsFeature(deps),
     evidenceFeature(deps),
+    attachmentsFeature(deps),
     recommendationsFeature(deps),
     scheduleFeature(deps),
     commentsFeature(deps),
@@ -161,6 +164,7 @@ export function buildApp(services: ApiServices): Express {
   app.use(refuseDeepBodies); // before anything walks the body
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 50 }));
   app.use(evidenceUploadForms(deps)); // a page's file upload carries its CSRF field inside the multipart body
+  app.use(attachmentUploadForms(deps)); // so does a command form that takes a file (the letter, HMICFRS's reply)
   app.use(importUploadForms());
   // No sign-in: the series name no item or person.
   app.get('/metrics', metricsEndpoint(metrics));

@@ -23,6 +23,7 @@ import { PeopleService } from '../api/people/service';
 import { FirstRun } from '../api/setup/firstRun';
 import { ReminderSettingsService } from '../api/administration/reminderSettings';
 import { EvidenceService } from '../api/evidence/service';
+import { AttachmentService } from '../api/attachments/service';
 import { ImportService } from '../api/imports/service';
 import type { ImportLimits } from '../api/imports/limits';
 import { clamdScanner } from '../api/evidence/clamav';
@@ -100,6 +101,7 @@ export interface RunningApplication {
     recommendations: RecommendationService;
     evidence: EvidenceService;
     comments: CommentService;
+    attachments: AttachmentService;
     auth: AuthService;
     reminderSettings: ReminderSettingsService;
     imports: ImportService;
@@ -153,11 +155,13 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
       { ...defaultAuthSettings(options.publicUrl), ...options.auth },
       { mailer, forceName: options.forceName },
     );
+    const scanner = options.clamavAddress ? clamdScanner(options.clamavAddress) : null;
     const services = {
       reports: new ReportService(dataSource, workflows, logger),
       recommendations: new RecommendationService(dataSource, workflows),
       comments: new CommentService(dataSource, mailer, { publicUrl: options.publicUrl, forceName: options.forceName }),
-      evidence: new EvidenceService(dataSource, options.clamavAddress ? clamdScanner(options.clamavAddress) : null),
+      evidence: new EvidenceService(dataSource, scanner),
+      attachments: new AttachmentService(dataSource, scanner),
       reminderSettings: new ReminderSettingsService(dataSource, workflows, logger),
       imports: new ImportService(dataSource, workflows, logger, options.importLimits),
       auth,

@@ -36,6 +36,8 @@ export class AuditEvent {
     | 'delegation'
     | 'department'
     | 'evidence_file'
+    /** A file attached to the letter, the submission to HMICFRS or HMICFRS's response. */
+    | 'attachment'
     | 'force_setting'
     /** Sign-ins, failed sign-ins, lockouts and sign-outs (entity id: the person's, or the email typed). */
     | 'account'

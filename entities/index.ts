@@ -1,6 +1,7 @@
 import { ActionLink } from './ActionLink';
 import { ApiToken } from './ApiToken';
 import { ApprovalRequest } from './ApprovalRequest';
+import { Attachment } from './Attachment';
 import { ApprovalStep } from './ApprovalStep';
 import { AuditCheckpoint } from './AuditCheckpoint';
 import { AuditEvent } from './AuditEvent';
@@ -36,6 +37,7 @@ export {
   ApiToken,
   ApprovalRequest,
   ApprovalStep,
+  Attachment,
   AuditCheckpoint,
   AuditEvent,
   CommandReceipt,
@@ -89,6 +91,7 @@ export const entities = [
   HmicfrsResponse,
   ItemLink,
   EvidenceItem,
+  Attachment,
   LocalAccount,
   Session,
   ExternalIdentity,

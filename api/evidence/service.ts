@@ -1,13 +1,12 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { workingStatuses } from '../../domain/lifecycle';
 import { EvidenceItem, Recommendation } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import type { ActingPerson } from '../../platform/http/actor';
-import { excerpt } from '../../platform/files/excerpt';
 import { ApiProblem } from '../../platform/http/problem';
-import { ScannerUnavailableError, type VirusScanner } from './clamav';
-import { checkEvidenceFile } from './fileCheck';
+import type { VirusScanner } from './clamav';
+import { checkFileToKeep, type FileToKeep } from './keptFile';
 
 export type EvidenceSummary = Omit<EvidenceItem, 'content' | 'recommendation'>;
 
@@ -72,39 +71,15 @@ export class EvidenceService {
     });
   }
 
-  /**
-   * The type a file is kept as, once its bytes are found to be of the type it was sent as (415 otherwise) and, when a
-   * scanner is configured, clean (422, recorded on the audit trail, otherwise; 503 when the scanner cannot say).
-   */
-  private async checked(recommendationId: string, file: NonNullable<NewEvidence['file']>, title: string, by: ActingPerson): Promise<string> {
-    const verdict = checkEvidenceFile({ content: file.content, declaredType: file.contentType, names: [...new Set([file.name, title])] });
-    if (!verdict.ok) {
-      const detail = `“${excerpt(file.name, 100)}” ${verdict.message}. Only documents, spreadsheets, presentations, images, text and email files are kept, and each must be what its type and name say. Nothing was added.`;
-      throw new ApiProblem(415, 'The file is not what its type says', detail, [{ field: verdict.field === 'name' ? 'query.title' : 'body', message: verdict.message }]);
-    }
-    if (!this.scanner) return verdict.contentType;
-    let signature: string | null;
-    try {
-      signature = await this.scanner.scan(file.content);
-    } catch (error) {
-      if (!(error instanceof ScannerUnavailableError)) throw error;
-      throw new ApiProblem(503, 'The virus scanner is not answering', `Files are scanned before they are kept, and the scanner could not be asked (${error.message}). Try again in a few minutes. Nothing was added.`, [], { 'Retry-After': '60' });
-    }
-    if (!signature) return verdict.contentType;
-    const sha256 = createHash('sha256').update(file.content).digest('hex');
-    await recordAudit(this.dataSource.manager, {
-      actorId: by.actor.personId,
-      actorLabel: by.label,
-      entityType: 'evidence_file',
-      entityId: randomUUID(),
+  private checked(recommendationId: string, file: FileToKeep, title: string, by: ActingPerson): Promise<string> {
+    return checkFileToKeep(this.dataSource.manager, this.scanner, file, {
       recommendationId,
-      type: 'evidence_refused_infected',
-      summary: `Refused an evidence file: the virus scanner found ${signature} in “${excerpt(file.name, 100)}”`,
-      after: { name: file.name, contentType: file.contentType, sizeBytes: file.content.length, sha256, signature },
+      by,
+      title,
+      titleField: 'query.title',
+      audit: { entityType: 'evidence_file', type: 'evidence_refused_infected', what: 'an evidence file' },
+      nothingDone: 'Nothing was added.',
     });
-    throw new ApiProblem(422, 'The file contains a virus', `The virus scanner found ${signature} in “${excerpt(file.name, 100)}”. It was not kept, and the refusal is on the item’s audit trail.`, [
-      { field: 'body', message: `contains ${signature}` },
-    ]);
   }
 
   async content(recommendationId: string, itemId: string): Promise<{ item: EvidenceSummary; content: Buffer }> {

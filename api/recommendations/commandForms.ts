@@ -87,6 +87,8 @@ export interface CommandFormView {
   /** The submission's idempotency key: sending the same form twice (a double click, a resend) acts once. */
   submissionKey: string;
   fields: CommandFieldView[];
+  /** A file sent with the form (the letter, HMICFRS's reply): the form is then multipart. */
+  attachment?: { id: string; name: string; label: string; hint: string; error?: string };
   generalError?: string;
 }
 

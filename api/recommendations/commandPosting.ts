@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { ApiDependencies } from '../dependencies';
@@ -52,7 +53,18 @@ export function commandTarget(req: Request): { id: string; type: LifecycleComman
  * summary). Success redirects to `done`.
  */
 export function commandFormHandler({ recommendations, dataSource }: ApiDependencies) {
-  return async (req: Request, res: Response, id: string, commandType: LifecycleCommandType, then: { rerender: (form: CommandFormState) => Promise<void>; done: string }): Promise<void> => {
+  return async (
+    req: Request,
+    res: Response,
+    id: string,
+    commandType: LifecycleCommandType,
+    then: {
+      rerender: (form: CommandFormState) => Promise<void>;
+      done: string;
+      /** A file sent with the form: checked before the command (nothing is written if it is refused), kept with what the command recorded. */
+      attachment?: { check(): Promise<(FormError & { status: number }) | null>; keep(commandKey: string): Promise<string> } | null;
+    },
+  ): Promise<void> => {
     authorize(req.identity!, 'recommendations.command');
     const spec = commandSpecs[commandType];
     const body = (req.body ?? {}) as Record<string, unknown>;
@@ -73,7 +85,13 @@ export function commandFormHandler({ recommendations, dataSource }: ApiDependenc
       });
       return then.rerender({ type: commandType, values, errors, status: 400 });
     }
-    const submission = submissionOf(body);
+    // The key is known here, so a file sent with the form can be kept with the record this command writes.
+    const submission = { ...submissionOf(body) };
+    submission.idempotencyKey ??= randomUUID();
+    if (then.attachment) {
+      const refused = await then.attachment.check();
+      if (refused) return then.rerender({ type: commandType, values, errors: [{ field: refused.field, message: refused.message }], status: refused.status });
+    }
     try {
       await recommendations.command(id, checked.data as LifecycleCommand, actingPersonOf(req.identity!), submission);
     } catch (error) {
@@ -97,6 +115,7 @@ export function commandFormHandler({ recommendations, dataSource }: ApiDependenc
       }
       throw error;
     }
-    res.redirect(303, then.done);
+    const attached = then.attachment ? await then.attachment.keep(submission.idempotencyKey) : null;
+    res.redirect(303, attached ? `${then.done}&attached=${encodeURIComponent(attached)}` : then.done);
   };
 }

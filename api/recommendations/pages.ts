@@ -14,7 +14,8 @@ import { Person } from '../../entities';
 import { commandFormView, commandSpecs, type Person as PersonChoice } from './commandForms';
 import { commandFormHandler, commandTarget, decisionCommands, formAgain, type CommandFormState } from './commandPosting';
 import { evidenceFormRoutes, evidenceFormsView } from '../evidence/pages';
-import { escapeHtml } from '../../platform/web/html';
+import { attachmentField, attachmentFormView, attachmentPageRoutes, attachmentRows, attachmentStep } from '../attachments/pages';
+import { escapeHtml, type FormError } from '../../platform/web/html';
 import { statusTagHtml } from '../../platform/web/statusTags';
 import { itemPageRoutes } from './itemPages';
 import { evidenceCommands, nextAction } from './nextAction';
@@ -128,11 +129,13 @@ export function pageRoutes(deps: ApiDependencies): Router {
     const by = actingPersonOf(req.identity!);
     const view = await recommendations.get(id, by);
     if (!view) return shell.notFound(req, res);
-    const [item, everyone, broken, comments] = await Promise.all([
+    const [item, everyone, broken, comments, attachments, attachForm] = await Promise.all([
       loadScrutiny(deps, view, { signedIn: true }),
       people(),
       itemsWithBrokenTrails(dataSource.manager, [id]),
       commentsView(deps, req, view, `/recommendations/${view.id}/comments`, commentForm),
+      attachmentRows(deps, req, id),
+      attachmentFormView(deps, req, id, deps.evidenceMaxBytes, form),
     ]);
     const nameOf = (personId: string | null | undefined) => (personId ? (everyone.find((p) => p.id === personId)?.name ?? 'Someone no longer active') : 'The system');
     const csrfToken = req.identity!.session?.csrfToken ?? '';
@@ -143,7 +146,10 @@ export function pageRoutes(deps: ApiDependencies): Router {
     const evidenceTypes = ordered.filter((c) => evidenceCommands.includes(c));
     const others = ordered.filter((c) => !evidenceCommands.includes(c));
     const items = available.includes('markSuperseded') ? await itemChoices() : [];
-    const formOf = (type: LifecycleCommandType) => commandFormView({ recommendationId: view.id, type, csrfToken, version: view.version, people: everyone, items, primary: type === next?.primary, ...formAgain(form, type) });
+    const formOf = (type: LifecycleCommandType) => ({
+      ...commandFormView({ recommendationId: view.id, type, csrfToken, version: view.version, people: everyone, items, primary: type === next?.primary, ...formAgain(form, type) }),
+      attachment: attachmentField(req, type, deps.evidenceMaxBytes, form?.type === type ? form.errors : []),
+    });
     const evidenceForms = evidenceFormsView(req, view, deps.evidenceMaxBytes, form);
     const tabs = [
       { id: 'details', label: 'Details' },
@@ -153,17 +159,18 @@ export function pageRoutes(deps: ApiDependencies): Router {
       { id: 'history', label: 'Due-date history and timeline' },
     ];
     // A form sent back with an error opens the tab it is on (the next step's forms are above the tabs), and so does evidence just added.
-    const tabOf = (type: string) => (nextTypes.includes(type as LifecycleCommandType) ? 'details' : evidenceCommands.includes(type as LifecycleCommandType) || type.startsWith('evidence') ? 'evidence' : 'actions');
+    const tabOf = (type: string) => (nextTypes.includes(type as LifecycleCommandType) || type === 'attachment' ? 'details' : evidenceCommands.includes(type as LifecycleCommandType) || type.startsWith('evidence') ? 'evidence' : 'actions');
     const asked = commentForm ? 'comments' : typeof req.query.tab === 'string' ? req.query.tab : form ? tabOf(form.type) : typeof req.query.added === 'string' ? 'evidence' : 'details';
     const tab = tabs.some((t) => t.id === asked) ? asked : 'details';
+    const attached = typeof req.query.attached === 'string' ? ` Attached: ${req.query.attached.slice(0, 300)}.` : '';
     const done =
       typeof req.query.done === 'string' && req.query.done in commandSpecs
-        ? `Done: ${midSentence(commandSpecs[req.query.done as LifecycleCommandType].title)}.`
+        ? `Done: ${midSentence(commandSpecs[req.query.done as LifecycleCommandType].title)}.${attached}`
         : typeof req.query.added === 'string'
           ? `Evidence added: ${req.query.added.slice(0, 300)}.`
           : req.query.commented === '1'
             ? 'Your comment is posted.'
-            : null;
+            : attached.trim() || null;
     await send(
       req,
       res,
@@ -174,6 +181,8 @@ export function pageRoutes(deps: ApiDependencies): Router {
         done,
         comments,
         trailBroken: broken.has(id),
+        attachments,
+        attachForm,
         item,
         approvalHref: nextTypes.some((c) => decisionCommands.includes(c)) ? `/approvals/${view.id}` : null,
         nextForms: nextTypes.map(formOf),
@@ -209,6 +218,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
     });
   });
   router.use(evidenceFormRoutes(deps, recommendationPage, shell.notFound));
+  router.use(attachmentPageRoutes(deps, shell, recommendationPage));
 
   // A form's command: checked by the api's schema (400 → error summary), then sent through the same service the api
   // uses; the lifecycle may refuse it (409 → error summary with its reason). Success goes back to the page.
@@ -218,6 +228,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
     await sendCommand(req, res, target.id, target.type, {
       rerender: (form) => recommendationPage(req, res, target.id, form),
       done: `/recommendations/${target.id}?done=${target.type}`,
+      attachment: attachmentStep(deps, req, target.id, target.type),
     });
   });
 

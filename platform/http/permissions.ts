@@ -42,6 +42,8 @@ export const permissionTable = {
   },
   'evidence.read': { description: 'See and download evidence', roles: everyone },
   'evidence.add': { description: 'Add evidence to an item: its owner (unless now read-only), or an administrator', roles: ['administrator'], relations: { owner: actors } },
+  'attachments.read': { description: 'See and download the files attached to the self-certification letter, the HMICFRS submission and HMICFRS’s responses', roles: everyone },
+  'attachments.add': { description: 'Attach files to the self-certification letter, the HMICFRS submission and HMICFRS’s responses', roles: ['administrator', 'dcc', 'liaison_lead'] },
   'imports.manage': { description: 'Check and import existing trackers (CSV or Excel)', roles: ['administrator'] },
   'people.read': { description: 'See the people of the force and their roles', roles: everyone },
   'people.manage': { description: 'Add people, change their details and roles, deactivate them, and set or reset their passwords', roles: ['administrator'] },

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Person } from '../../entities';
 import { addPeople, apiClient, type ApiClient } from '../support/apiClient';
@@ -5,17 +7,33 @@ import { launchChromium, pageChecks } from '../support/browser';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 const PASSWORD = 'correct horse battery staple';
+const isoDaysFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n');
+/** A Windows program ("MZ", and the PE signature where 0x3c points), to be sent as if it were a PDF. */
+const EXE = (() => {
+  const exe = Buffer.alloc(512);
+  exe.write('MZ', 0, 'latin1');
+  exe.writeUInt32LE(0x80, 0x3c);
+  exe.write('PE\u0000\u0000', 0x80, 'latin1');
+  return exe;
+})();
 
 /**
  * From email to closure in a real browser (Debian's Chromium): the owner follows the assignment email and submits
- * evidence, the lead and the DCC approve from their email links, the DCC records the letter, and a manager sees the
- * item leave the overdue list. Every page visited is screenshotted and checked with axe.
+ * evidence, the lead finds it on My tasks beside the rest of their portfolio, the lead and the DCC approve from their
+ * email links, the DCC records the letter with the signed copy attached, and a manager sees the item leave the overdue
+ * list. The liaison lead then finds it on My tasks, submits it to HMICFRS and records HMICFRS's reply, each with its
+ * file; an administrator produces the committee paper that shows it and imports a tracker. Every page visited is
+ * screenshotted and checked with axe.
  */
 describe('email to closure in a browser', () => {
   let product: TestProduct;
   let api: ApiClient;
   let browser: Browser;
-  let p: Record<'admin' | 'owner' | 'lead' | 'dcc', Person>;
+  let p: Record<'admin' | 'owner' | 'lead' | 'dcc' | 'liaison', Person>;
+  /** The item the journey follows, and another of the same lead's, due soon (at risk). */
+  let id: string;
+  let dueSoon: string;
 
   beforeAll(async () => {
     product = await startTestProduct();
@@ -25,6 +43,7 @@ describe('email to closure in a browser', () => {
       owner: { name: 'Tom Ellery', roles: ['action_owner'] },
       lead: { name: 'Nadia Haskins', roles: ['lead'] },
       dcc: { name: 'Simon Hartley', roles: ['dcc'] },
+      liaison: { name: 'Rachel Okafor', roles: ['liaison_lead'] },
     });
     for (const person of Object.values(p)) await product.app.services.auth.setPassword(person.id, PASSWORD, { id: null, label: 'test' });
     api.actingAs(p.admin.id);
@@ -53,6 +72,7 @@ describe('email to closure in a browser', () => {
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
   }
 
+  const artifacts = path.join(__dirname, '..', '..', 'artifacts');
   /** Screenshots the page and fails on any axe violation. */
   const { visited } = pageChecks('e2e');
 
@@ -64,6 +84,23 @@ describe('email to closure in a browser', () => {
     await page.click('button[type=submit]');
     await page.waitForLoadState();
   }
+
+  /** The rows of the table with this caption, as the addresses they link to. */
+  const tableLinks = (page: Page, caption: string) =>
+    page.evaluate(`(() => {
+      const found = [...document.querySelectorAll('table')].find((t) => t.querySelector('caption')?.textContent.trim() === ${JSON.stringify(caption)});
+      return [...(found ? found.querySelectorAll('tbody tr a') : [])].map((a) => a.getAttribute('href'));
+    })()`) as Promise<string[]>;
+
+  /** A fresh browser signed in as this person, on My tasks. */
+  async function signedIn(person: Person): Promise<Page> {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })).newPage();
+    await page.goto(`${product.baseUrl}/`);
+    await signInIfAsked(page, person);
+    expect(new URL(page.url()).pathname).toBe('/');
+    return page;
+  }
+  const clickThrough = (page: Page, selector: string) => Promise.all([page.waitForNavigation(), page.click(selector)]);
 
   async function approveFromEmail(person: Person, name: string): Promise<void> {
     const request = await mailTo(person, /^Approval needed/);
@@ -91,8 +128,17 @@ describe('email to closure in a browser', () => {
   }
 
   it('takes an overdue item from the assignment email to self-certified', async () => {
-    const [id] = await api.createReport({ title: 'Stalking and harassment', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '4a', category: 3 }] });
+    [id, dueSoon] = (await api.createReport({
+      title: 'Stalking and harassment',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [
+        { reference: '4a', category: 3 },
+        { reference: '4b', category: 2 },
+      ],
+    })) as [string, string];
     await api.command(id!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-06-30' });
+    await api.command(dueSoon, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: isoDaysFromNow(30) });
     // Due dates are set in the future; move this one back as the calendar would, so it is overdue.
     await product.app.dataSource.query(`UPDATE recommendations SET due_date = DATE '2020-01-31' WHERE id = $1`, [id]);
 
@@ -113,8 +159,20 @@ describe('email to closure in a browser', () => {
     expect(await manager.locator(`a[href="/recommendations/${id}"]`).count()).toBe(1);
     await visited(manager, 'overdue-list-before');
 
+    // The lead's My tasks: the items they lead that are overdue and at risk; nothing waits for them yet.
+    const leadContext = await browser.newContext();
+    const lead = await leadContext.newPage();
+    await lead.goto(`${product.baseUrl}/`);
+    await signInIfAsked(lead, p.lead);
+    expect(await lead.locator('main h2').allTextContents()).toEqual(['Items you lead', 'Decisions waiting for you']);
+    expect(await tableLinks(lead, 'Overdue (1)')).toEqual([`/recommendations/${id}`]);
+    expect(await tableLinks(lead, 'At risk (1)')).toEqual([`/recommendations/${dueSoon}`]);
+    expect(await tableLinks(lead, 'Waiting for you (0)')).toEqual([]);
+    await visited(lead, 'my-tasks-lead');
+
     // The owner follows the link in the assignment email, signs in, accepts and submits evidence.
-    const assignment = await mailTo(p.owner, /./);
+    const assignment = await product.sink.waitFor((m) => !read.has(m.id) && m.to.includes(p.owner.email) && m.text.includes(`/recommendations/${id}`), { timeoutMs: 30_000 });
+    read.add(assignment.id);
     const itemUrl = new RegExp(`(http://tracker\\.test/recommendations/${id})`).exec(assignment.text)![1]!;
     const ownerContext = await browser.newContext();
     const owner = await ownerContext.newPage();
@@ -160,10 +218,11 @@ describe('email to closure in a browser', () => {
     // The lead follows My tasks to the approval page, scrutinises, and rejects: first without reasons (the error
     // summary names the field), then with them, by keyboard alone.
     await mailTo(p.lead, /^Approval needed/);
-    const leadContext = await browser.newContext();
-    const lead = await leadContext.newPage();
     await lead.goto(`${product.baseUrl}/`);
-    await signInIfAsked(lead, p.lead);
+    // Now the evidence waits for them: on My tasks among the items they lead, and as a decision.
+    expect(await tableLinks(lead, 'Waiting for you (1)')).toEqual([`/approvals/${id}`]);
+    expect(await tableLinks(lead, 'Approvals and extensions waiting for your decision, oldest first (1)')).toEqual([`/approvals/${id}`]);
+    await visited(lead, 'my-tasks-lead-decision');
     await lead.click(`a[href="/approvals/${id}"]`);
     await lead.waitForLoadState();
     expect(await lead.textContent('main')).toContain('Training register.csv');
@@ -208,9 +267,11 @@ describe('email to closure in a browser', () => {
     await visited(dcc, 'item-dcc-awaiting-self-certification');
     await dcc.fill('#selfCertify-signatory', 'Chief Constable Jo Farrell');
     await dcc.fill('#selfCertify-letterReference', 'CC/2026/114');
+    await dcc.setInputFiles('#selfCertify-attachment', { name: 'Self-certification letter CC-2026-114.pdf', mimeType: 'application/pdf', buffer: PDF });
     await dcc.click('#selfCertify-submit');
     await dcc.waitForLoadState();
     expect(await dcc.textContent('body')).toContain('Self-certified, awaiting submission to HMICFRS');
+    expect(await dcc.textContent('.govuk-notification-banner')).toContain('Attached: Self-certification letter CC-2026-114.pdf');
     await visited(dcc, 'item-dcc-self-certified');
     await dccContext.close();
 
@@ -224,4 +285,103 @@ describe('email to closure in a browser', () => {
     await visited(manager, 'list-filter-error');
     await managerContext.close();
   }, 300_000); // 31 pages, each screenshotted and checked by axe, on a machine shared with other test runs
+
+  it('goes on from the liaison lead’s My tasks to HMICFRS and back, with the letter and HMICFRS’s reply attached', async () => {
+    const liaison = await signedIn(p.liaison);
+    expect(await liaison.locator('main h2').allTextContents()).toEqual(['HMICFRS submissions']);
+    expect(await tableLinks(liaison, 'To submit to HMICFRS (1)')).toEqual([`/recommendations/${id}`]);
+    await visited(liaison, 'my-tasks-liaison-to-submit');
+
+    // Her next step on the item is the submission, with a file field for the covering letter.
+    await clickThrough(liaison, `main a[href="/recommendations/${id}"]`);
+    expect((await liaison.locator('#next-step button').allTextContents()).map((t) => t.trim())).toEqual(['Record submission']);
+    // A program dressed as a PDF first: the error summary names the file field, and nothing is recorded.
+    await liaison.fill('#submitToHmicfrs-reference', 'HMICFRS-2027-7');
+    await liaison.setInputFiles('#submitToHmicfrs-attachment', { name: 'Covering letter.pdf', mimeType: 'application/pdf', buffer: EXE });
+    await clickThrough(liaison, '#submitToHmicfrs-submit');
+    expect(await liaison.locator('.govuk-error-summary a[href="#submitToHmicfrs-attachment"]').textContent()).toContain('“Covering letter.pdf” looks like a Windows program, not a PDF');
+    expect(await liaison.textContent('main')).toContain('Self-certified, awaiting submission to HMICFRS');
+    await visited(liaison, 'item-liaison-attachment-error');
+    await liaison.screenshot({ path: path.join(artifacts, 'attachment-error.png'), fullPage: true });
+    await liaison.fill('#submitToHmicfrs-reference', 'HMICFRS-2027-7');
+    await liaison.setInputFiles('#submitToHmicfrs-attachment', { name: 'Covering letter.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await clickThrough(liaison, '#submitToHmicfrs-submit');
+    expect(await liaison.textContent('.govuk-notification-banner')).toContain('Attached: Covering letter.pdf');
+    await visited(liaison, 'item-liaison-submitted');
+
+    // Back on My tasks it awaits HMICFRS; HMICFRS says it will reality-test it, and its reply goes with the response.
+    await clickThrough(liaison, 'nav a:has-text("My tasks")');
+    expect(await tableLinks(liaison, 'Awaiting HMICFRS: record its response or visit (1)')).toEqual([`/recommendations/${id}`]);
+    expect(await tableLinks(liaison, 'To submit to HMICFRS (0)')).toEqual([]);
+    await visited(liaison, 'my-tasks-liaison-awaiting');
+    await clickThrough(liaison, `main a[href="/recommendations/${id}"]`);
+    await liaison.check('input[name="outcome"][value="reality_test"]');
+    await liaison.fill('#recordHmicfrsResponse-reasons', 'To be reality-tested at the 2027 PEEL inspection.');
+    await liaison.setInputFiles('#recordHmicfrsResponse-attachment', { name: 'HMICFRS reply.txt', mimeType: 'text/plain', buffer: Buffer.from('HMICFRS will reality-test this at the next inspection.\n') });
+    await clickThrough(liaison, '#recordHmicfrsResponse-submit');
+    expect(await liaison.textContent('.govuk-notification-banner')).toContain('Attached: HMICFRS reply.txt');
+    await clickThrough(liaison, 'nav a:has-text("My tasks")');
+    expect(await tableLinks(liaison, 'To be reality-tested at the next inspection (1)')).toEqual([`/recommendations/${id}`]);
+    await visited(liaison, 'my-tasks-liaison-reality-test');
+
+    // The item lists the three files with what each went with, and each downloads.
+    await clickThrough(liaison, `main a[href="/recommendations/${id}"]`);
+    const rows = await liaison.locator('#attachments + table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 2).map((td) => (td.textContent ?? '').trim())));
+    expect(rows).toEqual([
+      ['Self-certification letter CC-2026-114.pdf', 'Self-certification letter'],
+      ['Covering letter.pdf', 'Submission to HMICFRS'],
+      ['HMICFRS reply.txt', 'HMICFRS’s response'],
+    ]);
+    await visited(liaison, 'item-liaison-attachments');
+    // HMICFRS's inspection plan arrives later: attached afterwards, with the form below the list (empty first: each field named).
+    await clickThrough(liaison, '#attachment-submit');
+    expect(await liaison.locator('.govuk-error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(['#attachment-file']);
+    await visited(liaison, 'item-liaison-attach-error');
+    await liaison.check('input[name="to"][value="hmicfrs_response"]');
+    await liaison.setInputFiles('#attachment-file', { name: 'Inspection plan.txt', mimeType: 'text/plain', buffer: Buffer.from('PEEL 2027: custody and stalking reality tests.\n') });
+    await clickThrough(liaison, '#attachment-submit');
+    expect(await liaison.textContent('.govuk-notification-banner')).toContain('Attached: Inspection plan.txt');
+    expect(await liaison.locator('#attachments + table tbody tr').count()).toBe(4);
+    await liaison.locator('#attachments').scrollIntoViewIfNeeded();
+    await liaison.screenshot({ path: path.join(artifacts, 'attachments.png'), fullPage: true });
+    const [download] = await Promise.all([liaison.waitForEvent('download'), liaison.click('a[download]:has-text("HMICFRS reply.txt")')]);
+    expect(download.suggestedFilename()).toBe('HMICFRS reply.txt');
+    expect(fs.readFileSync((await download.path())!, 'utf8')).toContain('reality-test');
+    await liaison.context().close();
+  }, 180_000);
+
+  it('ends with an administrator producing the committee paper that shows it, and importing a tracker', async () => {
+    const admin = await signedIn(p.admin);
+    // Committee papers, from the navigation: the tracker as at today, in the page, then as CSV.
+    await clickThrough(admin, 'nav a:has-text("Committee papers")');
+    await visited(admin, 'papers-form');
+    await admin.check('input[name="paper"][value="tracker"]');
+    await admin.check('input[name="scheme"][value="B"]');
+    await clickThrough(admin, 'button:has-text("Show the paper")');
+    const preview = admin.locator('section.app-paper');
+    expect(await preview.textContent()).toContain('Stalking and harassment');
+    await visited(admin, 'papers-preview');
+    const [csv] = await Promise.all([admin.waitForEvent('download'), admin.click('a[download]:has-text("CSV")')]);
+    expect(csv.suggestedFilename()).toMatch(/^recommendation-tracker-\d{4}-\d{2}-\d{2}-scheme-b\.csv$/);
+    expect(fs.readFileSync((await csv.path())!, 'utf8')).toContain('Stalking and harassment');
+
+    // Import a tracker, from the navigation: a bad date is found by row and column; the fixed file is imported.
+    await clickThrough(admin, 'nav a:has-text("Import a tracker")');
+    await visited(admin, 'import-form');
+    const tracker = (due: string) =>
+      Buffer.from(['Report title,Originator,Reference,Text,Due date', `Domestic abuse,HMICFRS,1,Review the risk assessment,${due}`, 'Domestic abuse,HMICFRS,2,Train call handlers,'].join('\r\n'));
+    await admin.setInputFiles('#file', { name: 'tracker.csv', mimeType: 'text/csv', buffer: tracker('31/02/2027') });
+    await clickThrough(admin, 'button:has-text("Check the file")');
+    expect(await admin.locator('.govuk-error-summary').textContent()).toContain('The file has 1 problem');
+    expect((await admin.locator('#problems tbody tr td, #problems tbody tr th').allTextContents()).slice(0, 3).map((t) => t.trim())).toEqual(['2', 'Due date', '31/02/2027']);
+    await visited(admin, 'import-problems');
+    await admin.setInputFiles('#file', { name: 'tracker.csv', mimeType: 'text/csv', buffer: tracker('') });
+    await clickThrough(admin, 'button:has-text("Check the file")');
+    expect(await admin.locator('h2#problems').textContent()).toBe('tracker.csv has no problems');
+    await visited(admin, 'import-checked');
+    await clickThrough(admin, 'button:has-text("Import tracker.csv")');
+    expect(await admin.locator('.govuk-panel').textContent()).toContain('2 created, 0 updated, 0 unchanged');
+    await visited(admin, 'import-result');
+    await admin.context().close();
+  }, 180_000);
 });

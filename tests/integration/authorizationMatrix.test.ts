@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { buildApp } from '../../api/server';
 import { createMailboxRouter } from '../../dev/mailbox';
 import type { Role } from '../../domain/vocabulary';
-import { Delegation, Person as PersonEntity, RoutingRule, type Person } from '../../entities';
+import { Attachment, Delegation, Person as PersonEntity, RoutingRule, type Person } from '../../entities';
 import { createLogger } from '../../platform/logger';
 import { addPeople, apiClient, signIn, type ApiClient } from '../support/apiClient';
 import { listRoutes } from '../support/routes';
@@ -54,6 +54,8 @@ interface Ctx {
   itemId: string;
   reportId: string;
   fileId: string;
+  /** A file attached to the item's (pretend) letter. */
+  attachmentId: string;
 }
 
 interface Request {
@@ -160,6 +162,14 @@ const table: Record<string, Row> = {
     allowed: ['administrator', 'owner'],
     request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/evidence/files?title=record-${next()}.txt`, raw: { type: 'text/plain', data: Buffer.from('attendance') } }),
   },
+  // The letter's and HMICFRS's files: everyone reads them, as evidence; those who record the letter and HMICFRS's answers attach them
+  // (the matrix's item has no letter yet, so an allowed attach is refused by the item's state: 409).
+  'GET /api/recommendations/:id/attachments': { allowed: ALL, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/attachments` }) },
+  'GET /api/recommendations/:id/attachments/:attachmentId/content': { allowed: ALL, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/attachments/${ctx.attachmentId}/content` }) },
+  'POST /api/recommendations/:id/attachments': {
+    allowed: ['administrator', 'dcc', 'liaison_lead'],
+    request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/attachments?to=self_certification_letter&title=letter-${next()}.txt`, raw: { type: 'text/plain', data: Buffer.from('signed') } }),
+  },
 
   'GET /api/approvals': { allowed: ALL, request: () => ({ path: '/api/approvals' }) },
   'GET /api/people': { allowed: ALL, request: () => ({ path: '/api/people?limit=5' }) },
@@ -225,6 +235,12 @@ const table: Record<string, Row> = {
   'GET /recommendations/:id/schedule': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/schedule` }) },
   'GET /recommendations/:id/evidence': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence` }) },
   'GET /recommendations/:id/evidence/:itemId/download': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/${ctx.fileId}/download` }) },
+  // The item page's form attaching a file afterwards (the matrix's item has no letter yet, so an allowed one is sent back: 400).
+  'POST /recommendations/:id/attachments': {
+    allowed: ['administrator', 'dcc', 'liaison_lead'],
+    request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/attachments`, raw: multipartFile(`letter-${next()}.txt`, 'text/plain', 'signed') }),
+  },
+  'GET /recommendations/:id/attachments/:attachmentId/download': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/attachments/${ctx.attachmentId}/download` }) },
   // The approval page's decisions: the lifecycle refuses them on an item not awaiting approval (409), but only a viewer is refused the permission.
   // The recommendation page's evidence forms: the owner, or an administrator.
   'POST /recommendations/:id/evidence/files': { allowed: ['administrator', 'owner'], request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/files`, raw: multipartFile(`record-${next()}.txt`, 'text/plain', 'attendance') }) },
@@ -382,7 +398,19 @@ describe('authorization matrix', () => {
       body: 'seed file',
     });
     expect(upload.status).toBe(201);
-    ctx = { product, admin, people, itemId, reportId: reportResponse.body.id, fileId: ((await upload.json()) as { id: string }).id };
+    const attachment = await product.app.dataSource.manager.save(Attachment, {
+      recommendationId: itemId,
+      recordKind: 'self_certification_letter' as const,
+      recordId: randomUUID(),
+      title: 'letter.txt',
+      contentType: 'text/plain',
+      sizeBytes: 6,
+      sha256: 'seed',
+      content: Buffer.from('signed'),
+      addedBy: people.administrator.id,
+      addedByLabel: 'Matrix administrator',
+    });
+    ctx = { product, admin, people, itemId, reportId: reportResponse.body.id, fileId: ((await upload.json()) as { id: string }).id, attachmentId: attachment.id };
   });
   afterAll(async () => {
     await ctx?.product.stop();
