@@ -63,7 +63,7 @@ const RENEW_EVERY_MS = 10_000;
 const LEASE_END = `now() + interval '${LEASE_SECONDS} seconds'`;
 
 const BEING_SENT_ELSEWHERE = 'being sent by another attempt';
-const HELD_FOR_BATCH = 'held until its batch of commands is done';
+const HELD_FOR_BATCH = 'held until its batch of commands is done, or being sent with the rest of its batch';
 const STILL_SENDING = 'still being sent: the mail server has not answered yet';
 
 /** The columns sending needs, as PendingEmail names them (all but the id). */
@@ -100,7 +100,7 @@ export function outboxSender(dataSource: DataSource, mailer: Mailer, messageIdDo
          UPDATE outbound_emails SET lease_until = ${LEASE_END}, attempts = attempts + 1
           WHERE id IN (SELECT id FROM wanted) AND status = 'pending' AND (lease_until IS NULL OR lease_until < now()) AND (hold_until IS NULL OR hold_until <= now())
           RETURNING id)
-       SELECT id, id IN (SELECT id FROM claimed) AS claimed, COALESCE(hold_until > now(), false) AS held${justQueued ? '' : `, ${PENDING_COLUMNS}`}
+       SELECT id, id IN (SELECT id FROM claimed) AS claimed, (batch_id IS NOT NULL) AS held${justQueued ? '' : `, ${PENDING_COLUMNS}`}
          FROM outbound_emails WHERE id IN (SELECT id FROM wanted) AND status = 'pending'`,
       [outboxIds],
     )) as (PendingEmail & { claimed: boolean; held: boolean })[];

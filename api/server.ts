@@ -35,6 +35,7 @@ import { papersPages } from './papers/pages';
 import { importPages, importUploadForms } from './imports/pages';
 import { ApiProblem, notFoundHandler, problemHandler, refuseDeepBodies } from '../platform/http/problem';
 import { recommendationsFeature } from './recommendations/routes';
+import { bulkFeature } from './bulk/routes';
 import { scheduleFeature } from './schedule/routes';
 import { auditRefusals } from '../platform/http/refusals';
 import { reportsFeature } from './reports/routes';
@@ -49,6 +50,7 @@ export function apiFeatures(deps: ApiDependencies): Feature[] {
     importsFeature(deps),
     evidenceFeature(deps),
     recommendationsFeature(deps),
+    bulkFeature(deps),
     scheduleFeature(deps),
     approvalsFeature(deps),
     peopleFeature(deps),
