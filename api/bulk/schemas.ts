@@ -35,7 +35,7 @@ export const bulkRequestSchema = z.object({
   bulkId: z.uuid('must be a UUID').describe('Names this bulk action: sending it again with the same id changes nothing twice'),
   action: bulkActionSchema,
   items: z
-    .array(z.object({ id: z.uuid('must be a recommendation id'), version: z.number().int().min(1).optional().describe('The version the change was based on: an item changed since is refused') }))
+    .array(z.object({ id: z.uuid('must be a recommendation id'), version: z.number().int().min(0).optional().describe('The version the change was based on: an item changed since is refused') }))
     .min(1, 'choose at least one item')
     .max(BULK_MAX_ITEMS, `at most ${BULK_MAX_ITEMS} items at once`),
 });

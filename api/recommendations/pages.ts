@@ -18,6 +18,7 @@ import { escapeHtml, type FormError } from '../../platform/web/html';
 import { statusTagHtml } from '../../platform/web/statusTags';
 import { itemPageRoutes } from './itemPages';
 import { schedulePageRoutes } from '../schedule/routes';
+import { bulkPageRoutes } from '../bulk/pages';
 import { evidenceCommands, nextAction } from './nextAction';
 import { streamRecommendationsCsv } from './listCsv';
 import { pageShell } from '../shell/pageShell';
@@ -63,6 +64,7 @@ export function pageRoutes(deps: ApiDependencies): Router {
   router.use(approvalPageRoutes(deps, shell));
   router.use(itemPageRoutes(deps, shell));
   router.use(schedulePageRoutes(deps, shell));
+  router.use(bulkPageRoutes(deps, shell));
 
   // Everything the list's filters match, as CSV (not just a page of it); a filter that does not parse is a 400, never everything.
   router.get('/recommendations.csv', async (req, res) => {
