@@ -43,7 +43,7 @@ export function bulkCommandFor(state: RecommendationState, action: BulkAction): 
         const leadId = action.leadId ?? state.leadId;
         const dueDate = action.dueDate ?? state.dueDate;
         const missing = [ownerId ? null : 'an owner', leadId ? null : 'a lead', dueDate ? null : 'a due date'].filter((m): m is string => m !== null);
-        if (missing.length) return { refused: `it has no owner, lead or due date yet, so choose ${missing.join(', ')} to assign it`, type: 'assign' };
+        if (missing.length) return { refused: `it has no owner, lead or due date yet, so choose ${missing.join(' and ')} to assign it`, type: 'assign' };
         return { command: { type: 'assign', ownerId: ownerId!, leadId: leadId!, dueDate: dueDate! } };
       }
       if (!action.ownerId && !action.leadId) return { refused: 'its work is under way, so only a new owner or lead can be given to it (its due date moves only by an extension)', type: 'reassign' };
