@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AuditEvent, OutboundEmail } from '../../entities';
+import { EMAIL_BATCH_QUIET_SECONDS } from '../../entities/emailBatches';
+import { SYSTEM_ACTOR } from '../../platform/http/actor';
 import { addPeople, apiClient, type ApiClient } from '../support/apiClient';
 import { eventually } from '../support/eventually';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
@@ -105,6 +107,25 @@ describe('bulk actions', () => {
     // Each item's audit trail says its email was sent.
     for (const id of [x, y, z]) expect(await product.app.dataSource.manager.countBy(AuditEvent, { recommendationId: id!, type: 'email_sent' })).toBe(2);
   });
+
+  it('sends a batch whose runner never closed it once it has been quiet for its window, still one email per person', async () => {
+    const [x, y] = await api.createReport({ title: 'Domestic abuse', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '7' }, { reference: '8' }] });
+    const emailBatch = `test-unclosed:${randomUUID()}`;
+    for (const id of [x, y]) {
+      await product.app.services.recommendations.assign(id!, { ownerId: people.owner.id, leadId: people.lead.id, dueDate: '2027-08-31' }, SYSTEM_ACTOR, { emailBatch });
+    }
+    const held = await product.app.dataSource.manager.findBy(OutboundEmail, { batchId: emailBatch });
+    expect(held.map((row) => row.status)).toEqual(['pending', 'pending', 'pending', 'pending']);
+    const sent = await eventually(
+      async () => product.app.dataSource.manager.findBy(OutboundEmail, { batchId: emailBatch }),
+      (rows) => rows.every((row) => row.status === 'sent'),
+      { what: 'the unclosed batch sent', timeoutMs: EMAIL_BATCH_QUIET_SECONDS * 1000 + 30_000 },
+    );
+    expect(Math.min(...sent.map((row) => row.sentAt!.getTime())) - Math.max(...held.map((row) => row.createdAt.getTime()))).toBeGreaterThanOrEqual((EMAIL_BATCH_QUIET_SECONDS - 1) * 1000);
+    const toOwner = (await product.sink.list()).filter((m) => m.to.includes(people.owner.email) && m.text.includes(`/recommendations/${x}`));
+    expect(toOwner.map((m) => m.subject)).toEqual(['2 actions assigned to you']);
+    expect(toOwner[0]!.text).toContain(`/recommendations/${y}`);
+  }, 90_000);
 
   it('still sends a single assignment its own email at once', async () => {
     const [one] = await api.createReport({ title: 'Firearms licensing', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '9' }] });
