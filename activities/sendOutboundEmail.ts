@@ -85,8 +85,9 @@ export function outboxSender(dataSource: DataSource, mailer: Mailer, messageIdDo
   const leases = leaseRenewal(dataSource);
 
   /**
-   * Claims the rows still pending that nobody else is sending (one statement); those pending but claimed by another
-   * attempt come back as `elsewhere`. `justQueued` rows are not read again.
+   * Claims the rows still pending that nobody else is sending (one statement), with the other rows of a batched row's
+   * recipient and kind from its batch; those pending but claimed by another attempt come back as `elsewhere`, or as
+   * `held` for a batch's rows (held for the batch, or being sent with it). `justQueued` rows are not read again.
    */
   async function claim(outboxIds: string[], justQueued?: PendingEmail[]): Promise<{ claimed: PendingEmail[]; elsewhere: string[]; held: string[] }> {
     const rows = (await dataSource.query(
