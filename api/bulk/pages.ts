@@ -13,6 +13,7 @@ import { recommendationListQuery } from '../recommendations/listQuery';
 import type { PageShell } from '../shell/pageShell';
 import { asBulkAction, bulkActionSchema, bulkRequestSchema } from './schemas';
 import { BulkActionService } from './service';
+import { itemName } from '../recommendations/scrutiny';
 
 /**
  * Every checkbox is a form field, and forms take at most 50 (express.urlencoded's parameterLimit, a defence against
@@ -98,7 +99,7 @@ export function bulkPageRoutes(deps: ApiDependencies, shell: PageShell): Router 
         csrfToken: csrf(req),
         state: status,
         statuses: offeredStatuses.map((s) => ({ value: s, text: lifecycleStatusLabels[s], selected: s === status })),
-        items: result.items.map((r) => ({ ...r, checked: chosen.has(r.id) })),
+        items: result.items.map((r) => ({ ...r, name: itemName(r), checked: chosen.has(r.id) })),
         more: result.nextCursor !== null,
         perPage: ITEMS_PER_PAGE,
         actions: bulkActionKinds.map((kind) => ({ value: kind, text: bulkActionLabels[kind], checked: field(body, 'action') === kind })),
