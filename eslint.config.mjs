@@ -30,6 +30,7 @@ export const featureDependencies = {
   attachments: ['evidence'],
   recommendations: ['attachments', 'audit', 'comments', 'evidence'],
   approvals: ['comments', 'recommendations'],
+  bulk: ['recommendations'],
   consistency: ['recommendations'],
   dashboard: ['recommendations'],
   imports: ['recommendations'],

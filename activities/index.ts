@@ -5,6 +5,7 @@ import { propagateReminderSettingsActivity } from './propagateReminderSettings';
 import { sendDigestsActivity } from './sendDigests';
 import { nudgeQueue, sendNudgeNowActivity } from './sendNudge';
 import { outboxSender, sendOutboundEmailActivity } from './sendOutboundEmail';
+import { batchEmailCombiner } from './emails/batchEmail';
 
 export interface ActivityDependencies {
   dataSource: DataSource;
@@ -13,7 +14,7 @@ export interface ActivityDependencies {
 }
 
 export function createActivities({ dataSource, mailer, links }: ActivityDependencies) {
-  const send = outboxSender(dataSource, mailer, new URL(links.publicUrl).hostname);
+  const send = outboxSender(dataSource, mailer, new URL(links.publicUrl).hostname, batchEmailCombiner(dataSource, links));
   const queueNudge = nudgeQueue(dataSource, links);
   return {
     recordTransition: recordTransitionActivity(dataSource, links, send),

@@ -15,7 +15,7 @@ const MOST_PER_SWEEP = 500;
 export async function sweepOutbox(dataSource: DataSource, send: OutboxSender): Promise<{ tried: number; sent: number }> {
   const rows: { id: string }[] = await dataSource.query(
     `SELECT id FROM outbound_emails
-      WHERE status = 'pending' AND created_at < now() - ${LEFT_FOR} AND (lease_until IS NULL OR lease_until < now())
+      WHERE status = 'pending' AND created_at < now() - ${LEFT_FOR} AND (lease_until IS NULL OR lease_until < now()) AND (hold_until IS NULL OR hold_until <= now())
       ORDER BY created_at LIMIT ${MOST_PER_SWEEP}`,
   );
   if (rows.length === 0) return { tried: 0, sent: 0 };

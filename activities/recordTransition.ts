@@ -12,7 +12,8 @@ import { commandFingerprint } from '../entities/commandFingerprint';
 import { projectTransition, type ProjectedTransition } from './projectTransition';
 import { reminderSettingsNewerThan } from '../entities/reminderSettings';
 import type { ReminderSettings } from '../domain/reminders/policy';
-import type { outboxSender, PendingEmail } from './sendOutboundEmail';
+import { PENDING_COLUMNS, type outboxSender, type PendingEmail } from './sendOutboundEmail';
+import { emailBatchHoldSql } from '../entities/emailBatches';
 
 type OutboxSender = ReturnType<typeof outboxSender>;
 
@@ -31,6 +32,8 @@ export interface RecordTransitionInput {
   events: LifecycleEvent[];
   /** The revision of the reminder settings the workflow holds: later settings come back with the outcome. */
   remindersRevision?: number;
+  /** The batch of commands it belongs to: its emails wait for the batch (entities/emailBatches.ts). */
+  emailBatch?: string;
 }
 
 /** The item as PostgreSQL holds it, with the emails it still owes. */
@@ -146,11 +149,14 @@ export function recordTransitionActivity(dataSource: DataSource, links: EmailLin
     });
     if ('outcome' in written) return written;
     const outboxIds = written.queued.map((email) => email.id).sort(byOutboxOrder);
+    // A batch's emails wait for the batch: the workflow's email activity sends them once it closes.
+    const now = written.queued.filter((email) => !email.batchId);
     let unsent = outboxIds;
-    if (sender && unsent.length > 0 && Date.now() >= sendInlineAfter) {
-      const waiting = await sender.sendPending(unsent, { quick: { until: Date.now() + INLINE_EMAIL_BUDGET_MS }, justQueued: written.queued });
+    if (sender && now.length > 0 && Date.now() >= sendInlineAfter) {
+      const waiting = await sender.sendPending(now.map((email) => email.id).sort(byOutboxOrder), { quick: { until: Date.now() + INLINE_EMAIL_BUDGET_MS }, justQueued: now });
       if (waiting.length > 0) sendInlineAfter = Date.now() + INLINE_EMAIL_PAUSE_MS;
-      unsent = waiting.map((w) => w.id);
+      const done = new Set(now.map((email) => email.id).filter((id) => !waiting.some((w) => w.id === id)));
+      unsent = outboxIds.filter((id) => !done.has(id));
     }
     return { outcome: 'recorded', version: written.version, outboxIds, finished: outboxIds.filter((id) => !unsent.includes(id)) };
   }
@@ -242,7 +248,7 @@ async function writeTransition(tx: EntityManager, input: RecordTransitionInput, 
 /** Emails that set a due date carry it as a calendar entry. */
 const datedTemplates = new Set<string>(['assigned_to_you', 'extension_approved']);
 
-const outboxColumns = ['transition_id', 'template', 'recipient_id', 'to_address', 'recommendation_id', 'subject', 'body_text', 'body_html', 'calendar_event'];
+const outboxColumns = ['transition_id', 'template', 'recipient_id', 'to_address', 'recommendation_id', 'subject', 'body_text', 'body_html', 'calendar_event', 'batch_id'];
 
 /** Renders and queues every email the transition's events ask for; the decision links of them all go in one statement. */
 async function queueNotifications(tx: EntityManager, input: RecordTransitionInput, facts: TransitionFacts, nameOf: NameOf, links: EmailLinks): Promise<PendingEmail[]> {
@@ -292,12 +298,16 @@ async function queueNotifications(tx: EntityManager, input: RecordTransitionInpu
       datedTemplates.has(notification.template) && after.dueDate
         ? dueDateCalendarEvent({ recommendationId: input.recommendationId, dueDate: after.dueDate, summary: `Due: ${email.subject.split(': ').slice(1).join(': ')}`, description: facts.item.reference, link: itemLink, stampedAt: new Date(input.occurredAt) })
         : null;
-    const row = [transitionId, notification.template, recipient.id, recipient.email, input.recommendationId, email.subject, email.text, email.html, calendarEvent];
-    return `(${row.map((value) => `$${values.push(value)}`).join(', ')})`;
+    const row = [transitionId, notification.template, recipient.id, recipient.email, input.recommendationId, email.subject, email.text, email.html, calendarEvent, input.emailBatch ?? null];
+    return `(${row.map((value) => `$${values.push(value)}`).join(', ')}, ${input.emailBatch ? emailBatchHoldSql : 'NULL'})`;
   });
+  // Each command of a batch keeps the whole batch held a little longer (entities/emailBatches.ts).
+  if (input.emailBatch) {
+    await tx.query(`UPDATE outbound_emails SET hold_until = ${emailBatchHoldSql} WHERE batch_id = $1 AND status = 'pending' AND hold_until IS NOT NULL`, [input.emailBatch]);
+  }
   return (await tx.query(
-    `INSERT INTO outbound_emails (${outboxColumns.join(', ')}) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING
-     RETURNING id, template, to_address AS "toAddress", recommendation_id AS "recommendationId", subject, body_text AS "bodyText", body_html AS "bodyHtml", calendar_event AS "calendarEvent"`,
+    `INSERT INTO outbound_emails (${outboxColumns.join(', ')}, hold_until) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING
+     RETURNING id, ${PENDING_COLUMNS}`,
     values,
   )) as PendingEmail[];
 }

@@ -47,6 +47,8 @@ import { scheduleFeature, schedulePageRoutes } from './schedule/routes';
 import { approvalPageRoutes } from './approvals/pages';
 import { pageShell } from '../platform/web/pageShell';
 import { commentsFeature } from './comments/routes';
+import { bulkFeature } from './bulk/routes';
+import { bulkPageRoutes } from './bulk/pages';
 import { auditRefusals } from '../platform/http/refusals';
 import { reportsFeature } from './reports/routes';
 
@@ -61,6 +63,7 @@ export function apiFeatures(deps: ApiDependencies): Feature[] {
     evidenceFeature(deps),
     attachmentsFeature(deps),
     recommendationsFeature(deps),
+    bulkFeature(deps),
     scheduleFeature(deps),
     commentsFeature(deps),
     approvalsFeature(deps),
@@ -186,6 +189,7 @@ export function buildApp(services: ApiServices): Express {
   const shell = pageShell(deps);
   app.use(approvalPageRoutes(deps, shell));
   app.use(schedulePageRoutes(deps, shell));
+  app.use(bulkPageRoutes(deps, shell));
   app.use(pageRoutes(deps));
   app.use(papersPages(deps));
   app.use(importPages(deps));

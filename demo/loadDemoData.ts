@@ -6,6 +6,8 @@ import type { ReportService } from '../api/reports/service';
 import { calendarDateInLondon } from '../domain/calendar';
 import { LocalAccount, Person, Recommendation, SourceReport } from '../entities';
 import { recordAudit } from '../entities/auditTrail';
+import { closeEmailBatch } from '../entities/emailBatches';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../platform/logger';
 import { demoPeople, demoReports } from './demoData';
 
@@ -67,47 +69,52 @@ export async function loadDemoData(deps: { dataSource: DataSource; reports: Repo
 
   const today = calendarDateInLondon(Date.now());
   let assigned = 0;
-  for (const demo of demoReports) {
-    let report = await dataSource.manager.findOneBy(SourceReport, { title: demo.title, originator: demo.originator });
-    if (!report) {
-      const created = await reports.create(
-        {
-          title: demo.title,
-          originator: demo.originator,
-          kind: demo.kind,
-          scope: demo.scope,
-          publishedOn: demo.publishedOn,
-          recommendations: demo.items.map(({ reference, kind, text, addressedTo, forTheForce, category, department }) => ({
-            reference,
-            kind,
-            text,
-            addressedTo,
-            forTheForce,
-            category: forTheForce ? category : null,
-            department,
-            parts: [],
-          })),
-        },
-        DEMO_ACTOR,
-      );
-      report = await dataSource.manager.findOneByOrFail(SourceReport, { id: created.id });
-    }
-    for (const item of demo.items) {
-      const row = await dataSource.manager.findOneByOrFail(Recommendation, { reportId: report.id, reference: item.reference });
-      if (row.status !== 'logged') continue;
-      if (!item.forTheForce) {
-        await recommendations.command(row.id, { type: 'markNotForTheForce', reason: `Addressed to ${item.addressedTo}; tracked for awareness only` }, DEMO_ACTOR);
-      } else if (item.ownerKey && item.leadKey && item.dueDate) {
-        const owner = peopleByKey.get(item.ownerKey)!;
-        const lead = peopleByKey.get(item.leadKey)!;
-        await recommendations.assign(row.id, { ownerId: owner.id, leadId: lead.id, dueDate: shiftDemoDate(item.dueDate, today) }, DEMO_ACTOR);
-        assigned++;
+  // The assignments go as one batch, so each owner and lead gets one email listing their items.
+  const emailBatch = `demo-start:${randomUUID()}`;
+  try {
+    for (const demo of demoReports) {
+      let report = await dataSource.manager.findOneBy(SourceReport, { title: demo.title, originator: demo.originator });
+      if (!report) {
+        const created = await reports.create(
+          {
+            title: demo.title,
+            originator: demo.originator,
+            kind: demo.kind,
+            scope: demo.scope,
+            publishedOn: demo.publishedOn,
+            recommendations: demo.items.map(({ reference, kind, text, addressedTo, forTheForce, category, department }) => ({
+              reference,
+              kind,
+              text,
+              addressedTo,
+              forTheForce,
+              category: forTheForce ? category : null,
+              department,
+              parts: [],
+            })),
+          },
+          DEMO_ACTOR,
+        );
+        report = await dataSource.manager.findOneByOrFail(SourceReport, { id: created.id });
+      }
+      for (const item of demo.items) {
+        const row = await dataSource.manager.findOneByOrFail(Recommendation, { reportId: report.id, reference: item.reference });
+        if (row.status !== 'logged') continue;
+        if (!item.forTheForce) {
+          await recommendations.command(row.id, { type: 'markNotForTheForce', reason: `Addressed to ${item.addressedTo}; tracked for awareness only` }, DEMO_ACTOR);
+        } else if (item.ownerKey && item.leadKey && item.dueDate) {
+          const owner = peopleByKey.get(item.ownerKey)!;
+          const lead = peopleByKey.get(item.leadKey)!;
+          await recommendations.assign(row.id, { ownerId: owner.id, leadId: lead.id, dueDate: shiftDemoDate(item.dueDate, today) }, DEMO_ACTOR, { emailBatch });
+          assigned++;
+        }
       }
     }
+  } finally {
+    await closeEmailBatch(dataSource.manager, emailBatch);
   }
-  if (assigned) logger.info({ assigned }, 'demo data loaded: owners have been emailed their tasks');
+  if (assigned) logger.info({ assigned }, 'demo data loaded: owners have been emailed their tasks, one email each');
 }
-
 /** Every department the demo people and items name is a real department, so forms and routing rules can offer it. */
 async function addDemoDepartments(dataSource: DataSource): Promise<void> {
   const names = [...new Set([...demoPeople.map((p) => p.department), ...demoReports.flatMap((r) => r.items.map((i) => i.department))].filter((d): d is string => !!d))];

@@ -9,6 +9,7 @@ export type OutboundEmailStatus = 'pending' | 'sent' | 'failed';
 @Entity({ name: 'outbound_emails' })
 @Index('IDX_outbound_emails_transition', ['transitionId', 'template', 'recipientId'], { unique: true })
 @Index('IDX_outbound_emails_pending', ['createdAt'], { where: `status = 'pending'` })
+@Index('IDX_outbound_emails_batch', ['batchId'])
 export class OutboundEmail {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -53,6 +54,14 @@ export class OutboundEmail {
   /** While set and in the future, a sender is (or may still be) handing this row to the SMTP server: nobody else sends it. */
   @Column({ type: 'timestamptz', name: 'lease_until', nullable: true })
   leaseUntil: Date | null;
+
+  /** The batch of commands that queued it (entities/emailBatches.ts): its recipient's emails of one kind from it go as one. */
+  @Column({ type: 'text', name: 'batch_id', nullable: true })
+  batchId: string | null;
+
+  /** A batched row is not sent before this, unless its batch closes sooner; null once nothing holds it. */
+  @Column({ type: 'timestamptz', name: 'hold_until', nullable: true })
+  holdUntil: Date | null;
 
   @Column({ type: 'timestamptz', name: 'sent_at', nullable: true })
   sentAt: Date | null;

@@ -57,6 +57,11 @@ export interface CommandRequest {
    */
   directory?: Directory;
   routing?: { rules: RoutingRule[]; item: Omit<RoutingItem, 'category'> };
+  /**
+   * The batch of commands this one belongs to (a bulk assignment, the demo start): its emails are held for the batch,
+   * so each person gets one email for the batch (entities/emailBatches.ts). Not part of what the command asks.
+   */
+  emailBatch?: string;
 }
 
 export interface CommandResult {

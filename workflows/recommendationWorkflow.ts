@@ -152,6 +152,7 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
         after: decision.state,
         events: decision.events,
         remindersRevision: reminders?.revision,
+        emailBatch: request.emailBatch,
       });
       followFromActivity(outcome.reminders);
       switch (outcome.outcome) {

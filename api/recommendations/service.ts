@@ -127,6 +127,8 @@ export interface CommandOptions {
   ifMatch?: string;
   /** The request's Idempotency-Key; one is minted when absent. */
   idempotencyKey?: string;
+  /** The batch of commands it is part of: its emails wait for the batch, then go one per person (entities/emailBatches.ts). */
+  emailBatch?: string;
 }
 
 /** Reads come from PostgreSQL; every command goes to the recommendation's workflow. */
@@ -330,7 +332,7 @@ export class RecommendationService {
     }
     if (problems.length) throw ApiProblem.invalid(problems);
 
-    const request: CommandRequest = { commandId, recordedVersion: row.version, expectedVersion, command, actor: by.actor, actorLabel: by.label };
+    const request: CommandRequest = { commandId, recordedVersion: row.version, expectedVersion, command, actor: by.actor, actorLabel: by.label, ...(options.emailBatch ? { emailBatch: options.emailBatch } : {}) };
     if (!commandsIndependentOfDirectory.has(command.type)) {
       const context = await loadDecisionContext(this.dataSource, row, by.actor.personId, calendarDateInLondon(Date.now()));
       Object.assign(request, { actor: { ...by.actor, delegatesFor: context.delegatesFor }, directory: context.directory, routing: context.routing });

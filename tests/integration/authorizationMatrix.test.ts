@@ -139,6 +139,14 @@ const table: Record<string, Row> = {
   'GET /api/recommendations/:id/comments': { allowed: ALL, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/comments` }) },
   // Those taking part in the item (its owner and lead here), the force liaison lead and administrators.
   'POST /api/recommendations/:id/comments': { allowed: COMMENTERS, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/comments`, body: { text: `Matrix comment ${next()}` } }) },
+  // Each item's command is then the lifecycle's to allow (an outcome per item), as for a single command.
+  'POST /api/bulk-actions': {
+    allowed: ACTORS,
+    request: async (ctx) => {
+      const [id] = await ctx.admin.createReport({ title: `Bulk ${next()}`, originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1' }] });
+      return { path: '/api/bulk-actions', body: { bulkId: randomUUID(), action: { kind: 'setCategory', category: 3 }, items: [{ id }] } };
+    },
+  },
   'POST /api/recommendations/:id/assign': {
     allowed: ACTORS,
     request: async (ctx) => {
@@ -233,6 +241,15 @@ const table: Record<string, Row> = {
   'GET /approvals/:id': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/approvals/${ctx.itemId}` }) },
   'GET /recommendations/:id/updates': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/updates` }) },
   'GET /recommendations/:id/schedule': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/schedule` }) },
+  'GET /recommendations/bulk': { allowed: ACTORS, page: true, request: () => ({ path: '/recommendations/bulk' }) },
+  'POST /recommendations/bulk/confirm': { allowed: ACTORS, request: (ctx) => ({ path: '/recommendations/bulk/confirm', form: { items: ctx.itemId, action: 'setCategory', category: '3' } }) },
+  'POST /recommendations/bulk/run': {
+    allowed: ACTORS,
+    request: async (ctx) => {
+      const [id] = await ctx.admin.createReport({ title: `Bulk page ${next()}`, originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1' }] });
+      return { path: '/recommendations/bulk/run', form: { request: JSON.stringify({ bulkId: randomUUID(), action: { kind: 'setCategory', category: 3 }, items: [{ id }] }) } };
+    },
+  },
   'GET /recommendations/:id/evidence': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence` }) },
   'GET /recommendations/:id/evidence/:itemId/download': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/${ctx.fileId}/download` }) },
   // The item page's form attaching a file afterwards (the matrix's item has no letter yet, so an allowed one is sent back: 400).
