@@ -13,6 +13,7 @@ import {
   type LifecycleStatus,
   type RecommendationState,
 } from './lifecycle/states';
+import { statusWordingKey, type StatusMeaning } from './importStatusWording';
 import { closureCategories, isIsoDate, itemKinds, sourceKinds, sourceScopes, type ClosureCategory, type IsoDate, type ItemKind, type SourceKind, type SourceScope } from './vocabulary';
 
 /**
@@ -136,6 +137,8 @@ export interface ImportedItem {
   closure: ClosureHow | null;
   atRisk: boolean;
   latestUpdate: string | null;
+  /** The status cell as the force wrote it, kept on the item as its "status as last reported". */
+  reportedStatus: string | null;
   /** The day the item was logged (default: the day of the import). */
   loggedOn: IsoDate | null;
   /** The day the item reached its status: accepted, evidence submitted, sent to HMICFRS, closed… (default: the day of the import). */
@@ -176,8 +179,16 @@ export function readDate(value: string): IsoDate | null {
   return null;
 }
 
+/** Whether the import knows a status cell's words without a mapping (its own vocabulary). */
+export const isImportVocabulary = (status: string) => importStatuses[words(status).replace(/\.$/, '')] !== undefined;
+
 /** Checks one row (cells by template column) and reads it into an item, or says, per column, what is wrong. */
-export function readImportRow(row: number, cells: Partial<Record<ImportColumn, string>>): { item: ImportedItem | null; problems: ImportProblem[] } {
+export function readImportRow(
+  row: number,
+  cells: Partial<Record<ImportColumn, string>>,
+  /** What the force's own wordings mean, by `statusWordingKey`: confirmed, saved or proposed by the api. */
+  statusMap: ReadonlyMap<string, StatusMeaning> = new Map(),
+): { item: ImportedItem | null; problems: ImportProblem[] } {
   const problems: ImportProblem[] = [];
   const cell = (column: ImportColumn) => (cells[column] ?? '').trim();
   const need = (column: ImportColumn) => {
@@ -221,7 +232,10 @@ export function readImportRow(row: number, cells: Partial<Record<ImportColumn, s
   const category = categoryCell ? (closureCategories.find((c) => String(c) === categoryCell.replace(/^category\s*/i, '')) ?? null) : null;
   if (categoryCell && category === null) problems.push({ row, column: 'Category', message: `"${categoryCell}" is not a closure category (1, 2, 3 or 4)` });
   const statusCell = cell('Status');
-  const mapped: (typeof importStatuses)[string] | undefined = statusCell ? importStatuses[words(statusCell).replace(/\.$/, '')] : { status: (forTheForce ? 'logged' : 'not_for_the_force') as LifecycleStatus };
+  const meaning = statusMap.get(statusWordingKey(statusCell));
+  const mapped: (typeof importStatuses)[string] | undefined = statusCell
+    ? (importStatuses[words(statusCell).replace(/\.$/, '')] ?? (meaning ? importStatuses[meaning] : undefined))
+    : { status: (forTheForce ? 'logged' : 'not_for_the_force') as LifecycleStatus };
   if (!mapped) problems.push({ row, column: 'Status', message: `"${statusCell}" is not a status the import knows (${Object.keys(importStatuses).join(', ')})` });
   const ownerEmail = email('Owner email');
   const leadEmail = email('Lead email');
@@ -270,6 +284,7 @@ export function readImportRow(row: number, cells: Partial<Record<ImportColumn, s
       closure: mapped?.closure ?? null,
       atRisk: mapped?.atRisk === true,
       latestUpdate: cell('Latest update') || null,
+      reportedStatus: statusCell || null,
       loggedOn,
       statusSince,
       approvalStep,

@@ -37,6 +37,8 @@ export class AuditEvent {
     | 'department'
     | 'evidence_file'
     | 'force_setting'
+    /** What one of the force's status wordings means at import (entity id: the wording's key). */
+    | 'import_status_mapping'
     /** Sign-ins, failed sign-ins, lockouts and sign-outs (entity id: the person's, or the email typed). */
     | 'account'
     | 'api_token'

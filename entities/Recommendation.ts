@@ -47,6 +47,10 @@ export class Recommendation {
   @Column({ type: 'text' })
   status: RecommendationState['status'];
 
+  /** The status in the force's own words, as its imported tracker last gave it ("Awaiting feedback."); null if never imported. */
+  @Column({ type: 'text', name: 'reported_status', nullable: true })
+  reportedStatus: string | null;
+
   @Column({ type: 'uuid', name: 'owner_id', nullable: true })
   ownerId: string | null;
 

@@ -13,6 +13,7 @@ import { EvidenceSubmission } from './EvidenceSubmission';
 import { ExternalIdentity } from './ExternalIdentity';
 import { ExtensionRequest } from './ExtensionRequest';
 import { ForceSetting } from './ForceSetting';
+import { ImportStatusMapping } from './ImportStatusMapping';
 import { HmicfrsResponse } from './HmicfrsResponse';
 import { HmicfrsSubmission } from './HmicfrsSubmission';
 import { ItemLink } from './ItemLink';
@@ -46,6 +47,7 @@ export {
   ExtensionRequest,
   ForceSetting,
   ExternalIdentity,
+  ImportStatusMapping,
   HmicfrsResponse,
   HmicfrsSubmission,
   ItemLink,
@@ -96,4 +98,5 @@ export const entities = [
   ForceSetting,
   PasswordLink,
   SetupCode,
+  ImportStatusMapping,
 ];

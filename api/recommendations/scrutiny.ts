@@ -147,6 +147,7 @@ export function scrutinyView(view: RecommendationView, evidence: EvidenceSummary
       row('Action owner', person(view.owner)),
       row('Lead', person(view.lead)),
       row('Department', view.department ?? 'Not set'),
+      ...(view.reportedStatus ? [row('Status as last reported', view.reportedStatus)] : []),
       row('Due', view.dueDate ? date(view.dueDate) + (view.figures.overdueSince ? ` (overdue since ${date(view.figures.overdueSince)})` : '') : 'No due date yet'),
       ...(s.atRisk ? [row('Flagged at risk', `${s.atRisk.reason} (${nameOf(s.atRisk.flaggedBy)}, ${date(s.atRisk.flaggedOn)})`)] : []),
       ...(extension ? [row('Extension asked for', `to ${date(extension.requestedDueDate)} by ${nameOf(extension.requestedBy)} on ${date(extension.requestedOn)}: ${extension.reason}`)] : []),

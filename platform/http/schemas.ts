@@ -76,6 +76,7 @@ export const recommendationSchema = z
     department: z.string().nullable(),
     status: z.enum(lifecycleStatuses),
     statusLabel: z.string(),
+    reportedStatus: z.string().nullable().describe('The status in the force’s own words, as its imported tracker last gave it'),
     dueDate: date.nullable(),
     version: z.number().int(),
     report: z.object({ id: uuid, title: z.string(), originator: z.string(), kind: z.enum(sourceKinds), publishedOn: date }),

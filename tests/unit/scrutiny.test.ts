@@ -17,6 +17,7 @@ function viewWith(history: { type: string; before?: object; after: object }[]): 
     department: null,
     status: 'in_progress',
     statusLabel: 'In progress',
+    reportedStatus: null,
     dueDate: null,
     version: 1,
     report: { id: 'r', title: 'Report', originator: 'HMICFRS', kind: 'inspection', publishedOn: '2026-01-01' },
