@@ -294,6 +294,48 @@ export function readImportRow(
   };
 }
 
+/** A report the tracker lists without items (no reference, no text): its date and status line, as the paper gave them. */
+export interface ImportedReport {
+  row: number;
+  report: ImportedItem['report'];
+  /** The Status cell: the report's status line as the force wrote it ("HMICFRS have agreed closure of these recommendations."). */
+  statusLine: string | null;
+  /** The day it was logged: "Logged on", else its publication date. */
+  loggedOn: IsoDate;
+}
+
+/** Whether a row lists a report without items: it names a report but no item (no reference, no text). */
+export const isReportRow = (cells: Partial<Record<ImportColumn, string>>) => !(cells.Reference ?? '').trim() && !(cells.Text ?? '').trim() && !!(cells['Report title'] ?? '').trim();
+
+/** Reads a report listed without items; its publication date is needed, as papers order and date reports by it. */
+export function readReportRow(row: number, cells: Partial<Record<ImportColumn, string>>): { report: ImportedReport | null; problems: ImportProblem[] } {
+  const problems: ImportProblem[] = [];
+  const cell = (column: ImportColumn) => (cells[column] ?? '').trim();
+  const date = (column: ImportColumn, needed: boolean): IsoDate | null => {
+    const value = cell(column);
+    if (!value) {
+      if (needed) problems.push({ row, column, message: 'a report listed without items needs its publication date' });
+      return null;
+    }
+    const parsed = readDate(value);
+    if (!parsed) problems.push({ row, column, message: `"${value}" is not a date (write 31/03/2027 or 2027-03-31)` });
+    return parsed;
+  };
+  const originator = cell('Originator');
+  if (!originator) problems.push({ row, column: 'Originator', message: 'must not be empty' });
+  const kindCell = words(cell('Source kind'));
+  const kind = kindCell ? sourceKinds.find((option) => words(option) === kindCell) : 'inspection';
+  if (!kind) problems.push({ row, column: 'Source kind', message: `"${cell('Source kind')}" is not one of: ${sourceKinds.map((a) => a.replace(/_/g, ' ')).join(', ')}` });
+  const scopeCell = words(cell('Scope'));
+  const scope = scopeCell ? sourceScopes.find((option) => words(option) === scopeCell) : 'force';
+  if (!scope) problems.push({ row, column: 'Scope', message: `"${cell('Scope')}" is not one of: ${sourceScopes.join(', ')}` });
+  const publishedOn = date('Published on', true);
+  const loggedOn = date('Logged on', false);
+  if (publishedOn && loggedOn && loggedOn < publishedOn) problems.push({ row, column: 'Logged on', message: `is before the report was published (${publishedOn})` });
+  if (problems.length || !kind || !scope || !publishedOn) return { report: null, problems };
+  return { report: { row, report: { title: cell('Report title'), originator, kind, scope, publishedOn }, statusLine: cell('Status') || null, loggedOn: loggedOn ?? publishedOn }, problems };
+}
+
 /** How a closed item closed, when the tracker says only "closed": what its category means. */
 function closureFor(item: ImportedItem): ClosureHow | null {
   if (item.closure) return item.closure;

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { calendarDateInLondon, londonWallClockToEpochMs } from '../../domain/calendar';
 import type { RecommendationState } from '../../domain/lifecycle';
 import type { IsoDate } from '../../domain/vocabulary';
-import { importedHistory, isImportVocabulary, mapHeaders, readImportRow, type ImportColumn, type ImportedItem, type ImportProblem, type ImportRouting } from '../../domain/trackerImport';
+import { importedHistory, isImportVocabulary, isReportRow, mapHeaders, readReportRow, type ImportedReport, readImportRow, type ImportColumn, type ImportedItem, type ImportProblem, type ImportRouting } from '../../domain/trackerImport';
 import { Person, Recommendation, SourceReport } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import { recommendationWorkflowId } from '../../workflows/messages';
@@ -39,6 +39,12 @@ interface PlannedRow {
   changes: Partial<Pick<Recommendation, 'text' | 'kind' | 'addressedTo' | 'department' | 'category' | 'forTheForce' | 'reportedStatus'>>;
   ownerId: string | null;
   leadId: string | null;
+}
+
+/** A report the tracker lists without items, and whether importing logs it. */
+interface PlannedReport {
+  listed: ImportedReport;
+  action: 'create' | 'unchanged';
 }
 
 /** Workflow starts an import keeps in flight. */
@@ -107,6 +113,22 @@ export class ImportService {
       const reportIds = new Map<string, string>();
       const audit = { actorId: by.actor.personId, actorLabel: `${by.label} (import)` };
       await saveConfirmed(tx, planned.statuses, planned.saved, audit);
+      for (const { listed, action } of planned.reports) {
+        if (action !== 'create') continue;
+        const reportId = randomUUID();
+        const facts = { ...listed.report, ...(listed.statusLine ? { statusLine: listed.statusLine } : {}) };
+        await tx.insert(SourceReport, { id: reportId, ...listed.report, statusLine: listed.statusLine });
+        await recordAudit(tx, {
+          ...audit,
+          occurredAt: importedAt(listed.loggedOn, 8, 0, now),
+          entityType: 'source_report',
+          entityId: reportId,
+          type: 'report_logged',
+          summary: `Imported ${listed.report.originator} report "${listed.report.title}", listed without items (row ${listed.row})`,
+          after: facts,
+        });
+        reportIds.set(`${listed.report.originator}\u0000${listed.report.title}`, reportId);
+      }
       for (const { item, action, existing, changes, ownerId, leadId } of plan) {
         if (action === 'unchanged') continue;
         if (action === 'update' && existing) {
@@ -226,16 +248,28 @@ export class ImportService {
     file: Buffer,
     contentType: string,
     confirmed: ReadonlyMap<string, StatusMeaning>,
-  ): Promise<{ plan: PlannedRow[]; problems: QuotedProblem[]; notes: string[]; routing: ImportRouting; statuses: FileStatus[]; saved: Map<string, { status: StatusMeaning }> }> {
+  ): Promise<{ plan: PlannedRow[]; reports: PlannedReport[]; problems: QuotedProblem[]; notes: string[]; routing: ImportRouting; statuses: FileStatus[]; saved: Map<string, { status: StatusMeaning }> }> {
     const rows = await this.rows(file, contentType);
     const pause = breather();
     const headers = rows[0]?.row === 1 ? rows[0].cells : [];
     const body = rows[0]?.row === 1 ? rows.slice(1) : rows;
     const mapped = mapHeaders(headers);
     const { columns } = mapped;
-    const statusColumn = columns.indexOf('Status');
+    const byColumnOf = (cells: string[]) => {
+      const byColumn: Partial<Record<ImportColumn, string>> = {};
+      columns.forEach((column, i) => {
+        if (column) byColumn[column] = cells[i] ?? '';
+      });
+      return byColumn;
+    };
     const saved = await savedMeanings(this.dataSource);
-    const statuses = statusColumn < 0 ? [] : fileStatuses(body.map(({ cells }) => cells[statusColumn] ?? ''), saved, confirmed);
+    // A report's own status line (a row without items) is kept as written, not mapped to an item's state.
+    const itemStatuses = body.flatMap(({ cells }) => {
+      const byColumn = byColumnOf(cells);
+      return isReportRow(byColumn) ? [] : [byColumn.Status ?? ''];
+    });
+    const statuses = fileStatuses(itemStatuses, saved, confirmed);
+    const reportRows: ImportedReport[] = [];
     const statusMap = new Map(statuses.map((status) => [status.key, status.status]));
     const problems: QuotedProblem[] = mapped.problems.map((p) => quoting(p, headers));
     const notes: string[] = [];
@@ -244,10 +278,13 @@ export class ImportService {
     for (const { row, cells } of body) {
       await pause();
       if (cells.every((c) => !c.trim())) continue;
-      const byColumn: Partial<Record<ImportColumn, string>> = {};
-      columns.forEach((column, i) => {
-        if (column) byColumn[column] = cells[i] ?? '';
-      });
+      const byColumn = byColumnOf(cells);
+      if (isReportRow(byColumn)) {
+        const listed = readReportRow(row, byColumn);
+        problems.push(...listed.problems.map((p) => quoting(valued(p, p.column ? byColumn[p.column] : undefined), cells)));
+        if (listed.report) reportRows.push(listed.report);
+        continue;
+      }
       const read = readImportRow(row, byColumn, statusMap);
       problems.push(...read.problems.map((p) => quoting(valued(p, p.column ? byColumn[p.column] : undefined), cells)));
       if (!read.item) continue;
@@ -304,7 +341,17 @@ export class ImportService {
       }
       plan.push({ item, action: Object.keys(changes).length ? 'update' : 'unchanged', existing, changes, ownerId: existing.ownerId, leadId: existing.leadId });
     }
-    return { plan, problems: problems.sort((a, b) => a.row - b.row), notes, routing, statuses, saved };
+    const reports: PlannedReport[] = [];
+    const reportSeen = new Map<string, number>();
+    for (const listed of reportRows) {
+      const key = `${listed.report.originator}\u0000${listed.report.title}`;
+      if (reportSeen.has(key)) problems.push(valued({ row: listed.row, column: 'Report title', message: `the same report as row ${reportSeen.get(key)}` }, listed.report.title));
+      reportSeen.set(key, listed.row);
+      const existing = await this.dataSource.manager.findOneBy(SourceReport, { title: listed.report.title, originator: listed.report.originator });
+      if (existing) notes.push(`row ${listed.row}: the report "${excerpt(listed.report.title, 60)}" is already logged; it is left as it is`);
+      reports.push({ listed, action: existing ? 'unchanged' : 'create' });
+    }
+    return { plan, reports, problems: problems.sort((a, b) => a.row - b.row), notes, routing, statuses, saved };
   }
 }
 
@@ -320,12 +367,16 @@ function valued(problem: ImportProblem, value: string | null | undefined): Quote
   return text ? { ...problem, value: excerpt(text, VALUE_CHARS) } : problem;
 }
 
-function summarise({ plan, problems, notes, statuses }: { plan: PlannedRow[]; problems: QuotedProblem[]; notes: string[]; statuses: FileStatus[] }): ImportPreview {
+function summarise({ plan, reports, problems, notes, statuses }: { plan: PlannedRow[]; reports: PlannedReport[]; problems: QuotedProblem[]; notes: string[]; statuses: FileStatus[] }): ImportPreview {
   const counts: Record<RowAction, number> = { create: 0, update: 0, unchanged: 0 };
-  for (const row of plan) counts[row.action]++;
+  for (const row of [...plan, ...reports]) counts[row.action]++;
+  const rows = [
+    ...plan.map((p) => ({ row: p.item.row, report: excerpt(p.item.report.title), reference: excerpt(p.item.reference), action: p.action, changes: Object.keys(p.changes) })),
+    ...reports.map((r) => ({ row: r.listed.row, report: excerpt(r.listed.report.title), reference: '', action: r.action, changes: [] })),
+  ].sort((a, b) => a.row - b.row);
   const more = (list: unknown[], what: string) => (list.length > MAX_LISTED ? [`${count(MAX_LISTED)} of the file's ${count(list.length)} ${what} are listed; fix them and check the file again to see the rest`] : []);
   return {
-    rows: plan.map((p) => ({ row: p.item.row, report: excerpt(p.item.report.title), reference: excerpt(p.item.reference), action: p.action, changes: Object.keys(p.changes) })),
+    rows,
     problems: problems.slice(0, MAX_LISTED),
     notes: [...more(problems, 'problems'), ...notes.slice(0, MAX_LISTED), ...more(notes, 'notes')],
     counts,
