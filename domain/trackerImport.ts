@@ -139,6 +139,9 @@ export interface ImportedItem {
   latestUpdate: string | null;
   /** The status cell as the force wrote it, kept on the item as its "status as last reported". */
   reportedStatus: string | null;
+  /** The owner and lead cells as written: kept as text for a closed item whose people are not (or no longer) in the product. */
+  ownerAsWritten: string | null;
+  leadAsWritten: string | null;
   /** The day the item was logged (default: the day of the import). */
   loggedOn: IsoDate | null;
   /** The day the item reached its status: accepted, evidence submitted, sent to HMICFRS, closed… (default: the day of the import). */
@@ -179,6 +182,8 @@ export function readDate(value: string): IsoDate | null {
   return null;
 }
 
+const isEmail = (value: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim());
+
 /** Whether the import knows a status cell's words without a mapping (its own vocabulary). */
 export const isImportVocabulary = (status: string) => importStatuses[words(status).replace(/\.$/, '')] !== undefined;
 
@@ -213,7 +218,7 @@ export function readImportRow(
   const email = (column: ImportColumn): string | null => {
     const value = cell(column).toLowerCase();
     if (!value) return null;
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) problems.push({ row, column, message: `"${cell(column)}" is not an email address` });
+    if (!isEmail(value)) problems.push({ row, column, message: `"${cell(column)}" is not an email address` });
     return value;
   };
 
@@ -237,8 +242,11 @@ export function readImportRow(
     ? (importStatuses[words(statusCell).replace(/\.$/, '')] ?? (meaning ? importStatuses[meaning] : undefined))
     : { status: (forTheForce ? 'logged' : 'not_for_the_force') as LifecycleStatus };
   if (!mapped) problems.push({ row, column: 'Status', message: `"${statusCell}" is not a status the import knows (${Object.keys(importStatuses).join(', ')})` });
-  const ownerEmail = email('Owner email');
-  const leadEmail = email('Lead email');
+  const status: LifecycleStatus = mapped?.selfCertified ? (category === 3 ? 'self_certified' : category === 4 ? 'awaiting_verification_visit' : 'closed') : (mapped?.status ?? 'logged');
+  // A long-closed item may name people who have left, or name them without an email ("Supt J. Smith"): kept as text.
+  const historic = status === 'closed';
+  const ownerEmail = historic && !isEmail(cell('Owner email')) ? null : email('Owner email');
+  const leadEmail = historic && !isEmail(cell('Lead email')) ? null : email('Lead email');
   const dueDate = date('Due date');
   const earlierDueDates = cell('Earlier due dates')
     .split(/[;,]/)
@@ -249,7 +257,6 @@ export function readImportRow(
       if (!parsed) problems.push({ row, column: 'Earlier due dates', message: `"${part}" is not a date (separate dates with ;)` });
       return parsed ? [parsed] : [];
     });
-  const status: LifecycleStatus = mapped?.selfCertified ? (category === 3 ? 'self_certified' : category === 4 ? 'awaiting_verification_visit' : 'closed') : (mapped?.status ?? 'logged');
   const loggedOn = date('Logged on');
   const statusSince = date('Status since');
   const updatedOn = date('Updated on');
@@ -285,6 +292,8 @@ export function readImportRow(
       atRisk: mapped?.atRisk === true,
       latestUpdate: cell('Latest update') || null,
       reportedStatus: statusCell || null,
+      ownerAsWritten: cell('Owner email') || null,
+      leadAsWritten: cell('Lead email') || null,
       loggedOn,
       statusSince,
       approvalStep,
@@ -429,8 +438,11 @@ export function importedHistory(
   if (future.length) return { steps: [], state: null, problems: [`its dates must not be after today (${future[0]})`] };
 
   const initial = initialState(recommendationId, item.category);
-  const owned = item.ownerEmail || item.leadEmail || item.dueDate;
-  const dates = [...item.earlierDueDates, ...(item.dueDate ? [item.dueDate] : [])];
+  // A closed item whose owner and lead are not both people in the product closes without them (their names stay
+  // on the item as text), its due date counting only for whether it closed late.
+  const historic = item.status === 'closed' && !(people.ownerId && people.leadId && item.dueDate);
+  const owned = !historic && (item.ownerEmail || item.leadEmail || item.dueDate);
+  const dates = historic ? [] : [...item.earlierDueDates, ...(item.dueDate ? [item.dueDate] : [])];
   const first: Partial<RecommendationState> = { category: item.category };
   if (owned) {
     Object.assign(first, { ownerId: people.ownerId, leadId: people.leadId, dueDate: dates[0] ?? null });
@@ -482,7 +494,8 @@ export function importedHistory(
   }
   if (status === 'closed') {
     if (!closure) return { steps: [], state: null, problems: ['a closed item needs its closure category (1 to 4), or a status that says how it closed (no longer relevant, business as usual)'] };
-    last.closure = { how: closure, on: statusSince, by: null, reason: 'Closed in the imported tracker', supersededBy: null, afterDueDate: state.dueDate !== null && statusSince > state.dueDate };
+    const dueDate = state.dueDate ?? (historic ? item.dueDate : null);
+    last.closure = { how: closure, on: statusSince, by: null, reason: 'Closed in the imported tracker', supersededBy: null, afterDueDate: dueDate !== null && statusSince > dueDate };
   }
   if (Object.keys(last).length) steps.push({ on: statusSince, type: 'imported_status', summary: `${statusWords(status)} since ${statusSince} (imported tracker)`, change: last });
 

@@ -170,6 +170,8 @@ export class ImportService {
           id,
           ...facts,
           reportedStatus: item.reportedStatus,
+          reportedOwner: state.ownerId ? null : item.ownerAsWritten,
+          reportedLead: state.leadId ? null : item.leadAsWritten,
           status: state.status,
           ownerId: state.ownerId,
           leadId: state.leadId,
@@ -185,7 +187,13 @@ export class ImportService {
             occurredAt: importedAt(item.loggedOn ?? today, 9, 0, now),
             type: 'recommendation_logged',
             summary: `Imported ${item.kind.replace(/_/g, ' ')} ${item.reference} (row ${item.row})`,
-            after: { ...facts, status: 'logged', ...(item.reportedStatus ? { reportedStatus: item.reportedStatus } : {}) },
+            after: {
+              ...facts,
+              status: 'logged',
+              ...(item.reportedStatus ? { reportedStatus: item.reportedStatus } : {}),
+              ...(!state.ownerId && item.ownerAsWritten ? { reportedOwner: item.ownerAsWritten } : {}),
+              ...(!state.leadId && item.leadAsWritten ? { reportedLead: item.leadAsWritten } : {}),
+            },
           },
           ...steps.map((step, index) => ({ ...onItem, occurredAt: importedAt(step.on, 10, index, now), type: step.type, summary: step.summary, after: step.change })),
         );
@@ -310,10 +318,14 @@ export class ImportService {
     const routing = await this.routing();
     for (const item of items) {
       await pause();
-      const owner = item.ownerEmail ? byEmail.get(item.ownerEmail) : undefined;
-      const lead = item.leadEmail ? byEmail.get(item.leadEmail) : undefined;
+      let owner = item.ownerEmail ? byEmail.get(item.ownerEmail) : undefined;
+      let lead = item.leadEmail ? byEmail.get(item.leadEmail) : undefined;
       const problemsBefore = problems.length;
-      if (item.ownerEmail && !owner) problems.push(valued({ row: item.row, column: 'Owner email', message: `nobody active has the email ${item.ownerEmail}` }, item.ownerEmail));
+      if (item.status === 'closed') {
+        // A closed item needs no live owner or lead: people who have left (or lack the role now) stay as text.
+        if (owner && !owner.roles.includes('action_owner')) owner = undefined;
+        if (lead && !lead.roles.includes('lead')) lead = undefined;
+      } else if (item.ownerEmail && !owner) problems.push(valued({ row: item.row, column: 'Owner email', message: `nobody active has the email ${item.ownerEmail}` }, item.ownerEmail));
       else if (owner && !owner.roles.includes('action_owner')) problems.push(valued({ row: item.row, column: 'Owner email', message: `${owner.name} does not have the role "action owner"` }, item.ownerEmail));
       if (item.leadEmail && !lead) problems.push(valued({ row: item.row, column: 'Lead email', message: `nobody active has the email ${item.leadEmail}` }, item.leadEmail));
       else if (lead && !lead.roles.includes('lead')) problems.push(valued({ row: item.row, column: 'Lead email', message: `${lead.name} does not have the role "lead"` }, item.leadEmail));

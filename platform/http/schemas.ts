@@ -77,6 +77,8 @@ export const recommendationSchema = z
     status: z.enum(lifecycleStatuses),
     statusLabel: z.string(),
     reportedStatus: z.string().nullable().describe('The status in the force’s own words, as its imported tracker last gave it'),
+    reportedOwner: z.string().nullable().describe('A closed item’s owner as its imported tracker named them, when not a person in the product'),
+    reportedLead: z.string().nullable().describe('A closed item’s lead as its imported tracker named them, when not a person in the product'),
     dueDate: date.nullable(),
     version: z.number().int(),
     report: z.object({ id: uuid, title: z.string(), originator: z.string(), kind: z.enum(sourceKinds), publishedOn: date }),

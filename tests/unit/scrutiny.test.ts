@@ -18,6 +18,8 @@ function viewWith(history: { type: string; before?: object; after: object }[]): 
     status: 'in_progress',
     statusLabel: 'In progress',
     reportedStatus: null,
+    reportedOwner: null,
+    reportedLead: null,
     dueDate: null,
     version: 1,
     report: { id: 'r', title: 'Report', originator: 'HMICFRS', kind: 'inspection', publishedOn: '2026-01-01' },
