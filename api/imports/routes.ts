@@ -5,6 +5,7 @@ import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { ApiProblem } from '../../platform/http/problem';
 import { MAX_IMPORT_BYTES } from './limits';
+import { readMappingFile } from './mappingFile';
 import { sendPreview } from './sendPreview';
 import { templateCsv } from './spreadsheet';
 
@@ -80,6 +81,23 @@ export function importsFeature({ imports }: ApiDependencies): Feature {
         responses: { 200: { description: 'Every saved mapping', schema: z.object({ mappings: z.array(z.object({ wording: z.string(), status: z.enum(meaningValues), confirmedAt: z.string() })) }) } },
         async handle({ res, body, by }) {
           await imports.confirmStatusMeanings(body.mappings, by);
+          res.json({ mappings: await imports.statusMeanings() });
+        },
+      }),
+      endpoint({
+        method: 'put',
+        path: '/status-mappings.csv',
+        summary: 'Confirm what the force’s own status wordings mean from a CSV mapping file (columns "Status as written", "Means")',
+        access: 'imports.manage',
+        rawBody: { contentTypes: ['text/csv'], maxBytes: () => 1024 * 1024 },
+        responses: { 200: { description: 'Every saved mapping', schema: z.object({ mappings: z.array(z.object({ wording: z.string(), status: z.enum(meaningValues), confirmedAt: z.string() })) }) } },
+        async handle({ req, res, by }) {
+          const contentType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+          if (contentType !== 'text/csv') {
+            throw new ApiProblem(415, 'Send a CSV file', `A mapping file is CSV, not "${contentType || 'unknown'}".`, [{ field: 'header.Content-Type', message: 'must be text/csv' }]);
+          }
+          const file = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+          await imports.confirmStatusMeanings(readMappingFile(file), by);
           res.json({ mappings: await imports.statusMeanings() });
         },
       }),

@@ -25,7 +25,7 @@ describe('importing a tracker whose statuses are in the force’s own words', ()
 
   const header = 'Report title,Originator,Published on,Reference,Text,Category,Status,Logged on,Status since';
   const csv = (rows: string[][]) => [header, ...rows.map((r) => r.map((c) => (/[",]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(','))].join('\r\n');
-  const request = async (method: string, path: string, body: string, type: string) => {
+  const request = async (method: string, path: string, body: string | undefined, type: string) => {
     const response = await fetch(`${product.baseUrl}${path}`, { method, headers: { 'content-type': type, authorization: `Bearer ${token}` }, body });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> & { statuses?: Record<string, unknown>[]; problems?: unknown[]; errors?: { field: string; message: string }[] } };
   };
@@ -99,6 +99,18 @@ describe('importing a tracker whose statuses are in the force’s own words', ()
       [awaiting, 'signed off'],
       [agreed, 'signed off'],
     ]);
+  });
+
+  it('takes a CSV mapping file too, naming every bad row and saving nothing then', async () => {
+    const bad = await request('PUT', '/api/imports/status-mappings.csv', 'Status as written,Means\r\nOngoing work,in progress\r\nSort of done,nearly\r\n', 'text/csv');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([{ field: 'row 3: Means', message: expect.stringContaining('"nearly" is not one of: logged, not for the force') }]);
+    const kept = await request('GET', '/api/imports/status-mappings', undefined, 'application/json');
+    expect((kept.body.mappings as { wording: string }[]).map((m) => m.wording)).not.toContain('Ongoing work');
+    const good = await request('PUT', '/api/imports/status-mappings.csv', '\uFEFFStatus as written,Means\r\n"Ongoing work, see update",In progress\r\n', 'text/csv');
+    expect(good.status).toBe(200);
+    expect(good.body.mappings).toContainEqual({ wording: 'Ongoing work, see update', status: 'in progress', confirmedAt: expect.any(String) });
+    expect((await request('PUT', '/api/imports/status-mappings.csv', '{}', 'application/json')).status).toBe(415);
   });
 
   it('keeps the words of a re-imported row that now says something else, with an audit event', async () => {
