@@ -13,6 +13,7 @@ import {
   type LifecycleStatus,
   type RecommendationState,
 } from './lifecycle/states';
+import { statusWordingKey, type StatusMeaning } from './importStatusWording';
 import { closureCategories, isIsoDate, itemKinds, sourceKinds, sourceScopes, type ClosureCategory, type IsoDate, type ItemKind, type SourceKind, type SourceScope } from './vocabulary';
 
 /**
@@ -136,6 +137,11 @@ export interface ImportedItem {
   closure: ClosureHow | null;
   atRisk: boolean;
   latestUpdate: string | null;
+  /** The status cell as the force wrote it, kept on the item as its "status as last reported". */
+  reportedStatus: string | null;
+  /** The owner and lead cells as written: kept as text for a closed item whose people are not (or no longer) in the product. */
+  ownerAsWritten: string | null;
+  leadAsWritten: string | null;
   /** The day the item was logged (default: the day of the import). */
   loggedOn: IsoDate | null;
   /** The day the item reached its status: accepted, evidence submitted, sent to HMICFRS, closed… (default: the day of the import). */
@@ -176,8 +182,18 @@ export function readDate(value: string): IsoDate | null {
   return null;
 }
 
+const isEmail = (value: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim());
+
+/** Whether the import knows a status cell's words without a mapping (its own vocabulary). */
+export const isImportVocabulary = (status: string) => importStatuses[words(status).replace(/\.$/, '')] !== undefined;
+
 /** Checks one row (cells by template column) and reads it into an item, or says, per column, what is wrong. */
-export function readImportRow(row: number, cells: Partial<Record<ImportColumn, string>>): { item: ImportedItem | null; problems: ImportProblem[] } {
+export function readImportRow(
+  row: number,
+  cells: Partial<Record<ImportColumn, string>>,
+  /** What the force's own wordings mean, by `statusWordingKey`: confirmed, saved or proposed by the api. */
+  statusMap: ReadonlyMap<string, StatusMeaning> = new Map(),
+): { item: ImportedItem | null; problems: ImportProblem[] } {
   const problems: ImportProblem[] = [];
   const cell = (column: ImportColumn) => (cells[column] ?? '').trim();
   const need = (column: ImportColumn) => {
@@ -202,7 +218,7 @@ export function readImportRow(row: number, cells: Partial<Record<ImportColumn, s
   const email = (column: ImportColumn): string | null => {
     const value = cell(column).toLowerCase();
     if (!value) return null;
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) problems.push({ row, column, message: `"${cell(column)}" is not an email address` });
+    if (!isEmail(value)) problems.push({ row, column, message: `"${cell(column)}" is not an email address` });
     return value;
   };
 
@@ -221,10 +237,16 @@ export function readImportRow(row: number, cells: Partial<Record<ImportColumn, s
   const category = categoryCell ? (closureCategories.find((c) => String(c) === categoryCell.replace(/^category\s*/i, '')) ?? null) : null;
   if (categoryCell && category === null) problems.push({ row, column: 'Category', message: `"${categoryCell}" is not a closure category (1, 2, 3 or 4)` });
   const statusCell = cell('Status');
-  const mapped: (typeof importStatuses)[string] | undefined = statusCell ? importStatuses[words(statusCell).replace(/\.$/, '')] : { status: (forTheForce ? 'logged' : 'not_for_the_force') as LifecycleStatus };
+  const meaning = statusMap.get(statusWordingKey(statusCell));
+  const mapped: (typeof importStatuses)[string] | undefined = statusCell
+    ? (importStatuses[words(statusCell).replace(/\.$/, '')] ?? (meaning ? importStatuses[meaning] : undefined))
+    : { status: (forTheForce ? 'logged' : 'not_for_the_force') as LifecycleStatus };
   if (!mapped) problems.push({ row, column: 'Status', message: `"${statusCell}" is not a status the import knows (${Object.keys(importStatuses).join(', ')})` });
-  const ownerEmail = email('Owner email');
-  const leadEmail = email('Lead email');
+  const status: LifecycleStatus = mapped?.selfCertified ? (category === 3 ? 'self_certified' : category === 4 ? 'awaiting_verification_visit' : 'closed') : (mapped?.status ?? 'logged');
+  // A long-closed item may name people who have left, or name them without an email ("Supt J. Smith"): kept as text.
+  const historic = status === 'closed';
+  const ownerEmail = historic && !isEmail(cell('Owner email')) ? null : email('Owner email');
+  const leadEmail = historic && !isEmail(cell('Lead email')) ? null : email('Lead email');
   const dueDate = date('Due date');
   const earlierDueDates = cell('Earlier due dates')
     .split(/[;,]/)
@@ -235,7 +257,6 @@ export function readImportRow(row: number, cells: Partial<Record<ImportColumn, s
       if (!parsed) problems.push({ row, column: 'Earlier due dates', message: `"${part}" is not a date (separate dates with ;)` });
       return parsed ? [parsed] : [];
     });
-  const status: LifecycleStatus = mapped?.selfCertified ? (category === 3 ? 'self_certified' : category === 4 ? 'awaiting_verification_visit' : 'closed') : (mapped?.status ?? 'logged');
   const loggedOn = date('Logged on');
   const statusSince = date('Status since');
   const updatedOn = date('Updated on');
@@ -270,6 +291,9 @@ export function readImportRow(row: number, cells: Partial<Record<ImportColumn, s
       closure: mapped?.closure ?? null,
       atRisk: mapped?.atRisk === true,
       latestUpdate: cell('Latest update') || null,
+      reportedStatus: statusCell || null,
+      ownerAsWritten: cell('Owner email') || null,
+      leadAsWritten: cell('Lead email') || null,
       loggedOn,
       statusSince,
       approvalStep,
@@ -277,6 +301,48 @@ export function readImportRow(row: number, cells: Partial<Record<ImportColumn, s
     },
     problems,
   };
+}
+
+/** A report the tracker lists without items (no reference, no text): its date and status line, as the paper gave them. */
+export interface ImportedReport {
+  row: number;
+  report: ImportedItem['report'];
+  /** The Status cell: the report's status line as the force wrote it ("HMICFRS have agreed closure of these recommendations."). */
+  statusLine: string | null;
+  /** The day it was logged: "Logged on", else its publication date. */
+  loggedOn: IsoDate;
+}
+
+/** Whether a row lists a report without items: it names a report but no item (no reference, no text). */
+export const isReportRow = (cells: Partial<Record<ImportColumn, string>>) => !(cells.Reference ?? '').trim() && !(cells.Text ?? '').trim() && !!(cells['Report title'] ?? '').trim();
+
+/** Reads a report listed without items; its publication date is needed, as papers order and date reports by it. */
+export function readReportRow(row: number, cells: Partial<Record<ImportColumn, string>>): { report: ImportedReport | null; problems: ImportProblem[] } {
+  const problems: ImportProblem[] = [];
+  const cell = (column: ImportColumn) => (cells[column] ?? '').trim();
+  const date = (column: ImportColumn, needed: boolean): IsoDate | null => {
+    const value = cell(column);
+    if (!value) {
+      if (needed) problems.push({ row, column, message: 'a report listed without items needs its publication date' });
+      return null;
+    }
+    const parsed = readDate(value);
+    if (!parsed) problems.push({ row, column, message: `"${value}" is not a date (write 31/03/2027 or 2027-03-31)` });
+    return parsed;
+  };
+  const originator = cell('Originator');
+  if (!originator) problems.push({ row, column: 'Originator', message: 'must not be empty' });
+  const kindCell = words(cell('Source kind'));
+  const kind = kindCell ? sourceKinds.find((option) => words(option) === kindCell) : 'inspection';
+  if (!kind) problems.push({ row, column: 'Source kind', message: `"${cell('Source kind')}" is not one of: ${sourceKinds.map((a) => a.replace(/_/g, ' ')).join(', ')}` });
+  const scopeCell = words(cell('Scope'));
+  const scope = scopeCell ? sourceScopes.find((option) => words(option) === scopeCell) : 'force';
+  if (!scope) problems.push({ row, column: 'Scope', message: `"${cell('Scope')}" is not one of: ${sourceScopes.join(', ')}` });
+  const publishedOn = date('Published on', true);
+  const loggedOn = date('Logged on', false);
+  if (publishedOn && loggedOn && loggedOn < publishedOn) problems.push({ row, column: 'Logged on', message: `is before the report was published (${publishedOn})` });
+  if (problems.length || !kind || !scope || !publishedOn) return { report: null, problems };
+  return { report: { row, report: { title: cell('Report title'), originator, kind, scope, publishedOn }, statusLine: cell('Status') || null, loggedOn: loggedOn ?? publishedOn }, problems };
 }
 
 /** How a closed item closed, when the tracker says only "closed": what its category means. */
@@ -372,8 +438,11 @@ export function importedHistory(
   if (future.length) return { steps: [], state: null, problems: [`its dates must not be after today (${future[0]})`] };
 
   const initial = initialState(recommendationId, item.category);
-  const owned = item.ownerEmail || item.leadEmail || item.dueDate;
-  const dates = [...item.earlierDueDates, ...(item.dueDate ? [item.dueDate] : [])];
+  // A closed item whose owner and lead are not both people in the product closes without them (their names stay
+  // on the item as text), its due date counting only for whether it closed late.
+  const historic = item.status === 'closed' && !(people.ownerId && people.leadId && item.dueDate);
+  const owned = !historic && (item.ownerEmail || item.leadEmail || item.dueDate);
+  const dates = historic ? [] : [...item.earlierDueDates, ...(item.dueDate ? [item.dueDate] : [])];
   const first: Partial<RecommendationState> = { category: item.category };
   if (owned) {
     Object.assign(first, { ownerId: people.ownerId, leadId: people.leadId, dueDate: dates[0] ?? null });
@@ -425,7 +494,8 @@ export function importedHistory(
   }
   if (status === 'closed') {
     if (!closure) return { steps: [], state: null, problems: ['a closed item needs its closure category (1 to 4), or a status that says how it closed (no longer relevant, business as usual)'] };
-    last.closure = { how: closure, on: statusSince, by: null, reason: 'Closed in the imported tracker', supersededBy: null, afterDueDate: state.dueDate !== null && statusSince > state.dueDate };
+    const dueDate = state.dueDate ?? (historic ? item.dueDate : null);
+    last.closure = { how: closure, on: statusSince, by: null, reason: 'Closed in the imported tracker', supersededBy: null, afterDueDate: dueDate !== null && statusSince > dueDate };
   }
   if (Object.keys(last).length) steps.push({ on: statusSince, type: 'imported_status', summary: `${statusWords(status)} since ${statusSince} (imported tracker)`, change: last });
 

@@ -39,6 +39,8 @@ export class AuditEvent {
     /** A file attached to the letter, the submission to HMICFRS or HMICFRS's response. */
     | 'attachment'
     | 'force_setting'
+    /** What one of the force's status wordings means at import (entity id: the wording's key). */
+    | 'import_status_mapping'
     /** Sign-ins, failed sign-ins, lockouts and sign-outs (entity id: the person's, or the email typed). */
     | 'account'
     | 'api_token'

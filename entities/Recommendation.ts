@@ -47,6 +47,17 @@ export class Recommendation {
   @Column({ type: 'text' })
   status: RecommendationState['status'];
 
+  /** The status in the force's own words, as its imported tracker last gave it ("Awaiting feedback."); null if never imported. */
+  @Column({ type: 'text', name: 'reported_status', nullable: true })
+  reportedStatus: string | null;
+
+  /** Who owned and led a long-closed item, as its imported tracker named them, when they are not people in the product. */
+  @Column({ type: 'text', name: 'reported_owner', nullable: true })
+  reportedOwner: string | null;
+
+  @Column({ type: 'text', name: 'reported_lead', nullable: true })
+  reportedLead: string | null;
+
   @Column({ type: 'uuid', name: 'owner_id', nullable: true })
   ownerId: string | null;
 

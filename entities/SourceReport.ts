@@ -23,6 +23,10 @@ export class SourceReport {
   @Column({ type: 'date', name: 'published_on' })
   publishedOn: string;
 
+  /** The report's status as the force states it, for a report listed without its items ("All recommendations closed"). */
+  @Column({ type: 'text', name: 'status_line', nullable: true })
+  statusLine: string | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
 }

@@ -15,6 +15,7 @@ import { EvidenceSubmission } from './EvidenceSubmission';
 import { ExternalIdentity } from './ExternalIdentity';
 import { ExtensionRequest } from './ExtensionRequest';
 import { ForceSetting } from './ForceSetting';
+import { ImportStatusMapping } from './ImportStatusMapping';
 import { HmicfrsResponse } from './HmicfrsResponse';
 import { HmicfrsSubmission } from './HmicfrsSubmission';
 import { ItemLink } from './ItemLink';
@@ -50,6 +51,7 @@ export {
   ExtensionRequest,
   ForceSetting,
   ExternalIdentity,
+  ImportStatusMapping,
   HmicfrsResponse,
   HmicfrsSubmission,
   ItemLink,
@@ -102,4 +104,5 @@ export const entities = [
   ForceSetting,
   PasswordLink,
   SetupCode,
+  ImportStatusMapping,
 ];

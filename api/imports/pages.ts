@@ -10,6 +10,19 @@ import { pageShell } from '../../platform/web/pageShell';
 import { CheckedFiles, type CheckedFile } from './checkedFiles';
 import { count, MAX_IMPORT_BYTES } from './limits';
 import type { ImportPreview, RowAction } from './service';
+import { isStatusMeaning, statusMeanings, type StatusMeaning } from '../../domain/importStatusWording';
+
+/** The meanings the person chose on the page's mapping step (`key-<n>` and `meaning-<n>`), by wording key. */
+function confirmedMeanings(body: Record<string, unknown>): Map<string, StatusMeaning> {
+  const confirmed = new Map<string, StatusMeaning>();
+  for (let index = 0; typeof body[`key-${index}`] === 'string'; index++) {
+    const meaning = body[`meaning-${index}`];
+    if (typeof meaning === 'string' && isStatusMeaning(meaning)) confirmed.set(body[`key-${index}`] as string, meaning);
+  }
+  return confirmed;
+}
+
+const sourceWords = { confirmed: 'Your choice, saved for the force when you import', saved: 'Confirmed at an earlier import', proposed: 'Not yet confirmed' } as const;
 
 /**
  * The import page (/imports): upload a tracker (CSV or Excel), see the dry run's problems by row and column, fix the
@@ -25,7 +38,7 @@ const ROWS_LISTED = 1_000;
 const actionWords: Record<RowAction, string> = { create: 'Created', update: 'Updated', unchanged: 'Unchanged' };
 const willWords: Record<RowAction, string> = { create: 'Will be created', update: 'Will be updated', unchanged: 'Unchanged' };
 /** The item's fields an import updates, as the template's columns name them. */
-const fieldWords: Record<string, string> = { text: 'text', kind: 'item kind', addressedTo: 'addressed to', department: 'department', category: 'category', forTheForce: 'for the force' };
+const fieldWords: Record<string, string> = { reportedStatus: 'status as last reported', text: 'text', kind: 'item kind', addressedTo: 'addressed to', department: 'department', category: 'category', forTheForce: 'for the force' };
 
 /** Reads the import page's upload form before authentication looks for its `_csrf` field; a file past 10 MB is sent back to the page. */
 export function importUploadForms(): RequestHandler {
@@ -79,9 +92,24 @@ export function importPages(deps: ApiDependencies, checked = new CheckedFiles())
           more: preview.rows.length > ROWS_LISTED ? `The first ${count(ROWS_LISTED)} of ${count(preview.rows.length)} rows are listed.` : null,
         },
         imported: !!view.imported,
+        statuses: preview?.statuses.length
+          ? preview.statuses.map((status, index) => ({
+              index,
+              key: status.key,
+              wording: status.wording,
+              hint: `${status.rows === 1 ? '1 row' : `${count(status.rows)} rows`}. ${sourceWords[status.source]}. Proposed: ${statusMeanings.find((m) => m.status === status.proposed)!.label}, as the wording ${status.why}.`,
+              items: statusMeanings.map((meaning) => ({ value: meaning.status, text: meaning.label, selected: meaning.status === status.status })),
+            }))
+          : null,
       },
       { current: '/imports', status },
     );
+  }
+
+  /** A dry run's page: its problems, or what importing does, with the file's own status wordings to confirm. */
+  function checkedView(file: CheckedFile, preview: ImportPreview) {
+    const errors = preview.problems.length ? [{ field: 'problems', message: `The file has ${count(preview.problems.length)} ${preview.problems.length === 1 ? 'problem' : 'problems'}: fix ${preview.problems.length === 1 ? 'it' : 'them'} in the file and check it again. Nothing was imported.` }] : [];
+    return { errors, file, preview };
   }
 
   router.get('/imports', async (req, res) => {
@@ -101,9 +129,8 @@ export function importPages(deps: ApiDependencies, checked = new CheckedFiles())
     if (!contentType) return page(req, res, { errors: [{ field: 'file', message: 'The selected file must be a CSV file or an Excel workbook (.xlsx)' }] }, 415);
     try {
       const preview = await imports.preview(upload.content, contentType);
-      const file = checked.keep(req.identity!.person.id, { name: upload.name, contentType, content: upload.content });
-      const errors = preview.problems.length ? [{ field: 'problems', message: `The file has ${count(preview.problems.length)} ${preview.problems.length === 1 ? 'problem' : 'problems'}: fix ${preview.problems.length === 1 ? 'it' : 'them'} in the file and check it again. Nothing was imported.` }] : [];
-      await page(req, res, { errors, file, preview }, preview.problems.length ? 422 : 200);
+      const view = checkedView(checked.keep(req.identity!.person.id, { name: upload.name, contentType, content: upload.content }), preview);
+      await page(req, res, view, view.preview.problems.length ? 422 : 200);
     } catch (error) {
       if (error instanceof ApiProblem && [400, 413, 415, 422].includes(error.status)) return page(req, res, { errors: fileErrors(error) }, error.status);
       throw error;
@@ -118,14 +145,19 @@ export function importPages(deps: ApiDependencies, checked = new CheckedFiles())
       const message = `Upload the file again: a checked file is kept for ${Math.round(checked.keepForMs / 60_000)} minutes, and this one is no longer here. Nothing was imported.`;
       return page(req, res, { errors: [{ field: 'file', message }] }, 409);
     }
+    const confirmed = confirmedMeanings(formBody(req));
+    if (text(formBody(req), 'action') === 'check') {
+      const view = checkedView(file, await imports.preview(file.content, file.contentType, confirmed));
+      return page(req, res, view, view.preview.problems.length ? 422 : 200);
+    }
     try {
-      const imported = await imports.import(file.content, file.contentType, actingPersonOf(req.identity!));
+      const imported = await imports.import(file.content, file.contentType, actingPersonOf(req.identity!), confirmed);
       checked.forget(personId, file.hash);
       await page(req, res, { imported });
     } catch (error) {
       // The force's data moved since the check (someone left, an item was added): the problems as they are now.
       if (error instanceof ApiProblem && error.status === 422 && error.errors.some((e) => e.field.startsWith('row'))) {
-        const preview = await imports.preview(file.content, file.contentType);
+        const preview = await imports.preview(file.content, file.contentType, confirmed);
         return page(req, res, { errors: [{ field: 'problems', message: `The file has problems now; nothing was imported. Fix them in the file and check it again.` }], file, preview }, 422);
       }
       if (error instanceof ApiProblem && [400, 413, 415, 422].includes(error.status)) return page(req, res, { errors: fileErrors(error) }, error.status);

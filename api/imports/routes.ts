@@ -1,11 +1,24 @@
 import { z } from 'zod';
+import { statusMeanings, type StatusMeaning } from '../../domain/importStatusWording';
 import { importColumns } from '../../domain/trackerImport';
 import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { ApiProblem } from '../../platform/http/problem';
 import { MAX_IMPORT_BYTES } from './limits';
+import { readMappingFile } from './mappingFile';
 import { sendPreview } from './sendPreview';
 import { templateCsv } from './spreadsheet';
+
+const meaningValues = statusMeanings.map((meaning) => meaning.status) as [StatusMeaning, ...StatusMeaning[]];
+const mappingsSchema = z
+  .object({
+    mappings: z
+      .array(z.object({ wording: z.string().trim().min(1, 'must not be empty').max(2_000, 'must be at most 2,000 characters'), status: z.enum(meaningValues, { message: `must be one of: ${meaningValues.join(', ')}` }) }).strict())
+      .min(1, 'must list at least one wording')
+      .max(1_000, 'must list at most 1,000 wordings'),
+  })
+  .strict()
+  .meta({ id: 'ImportStatusMappings' });
 
 const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const acceptedTypes = ['text/csv', xlsx];
@@ -16,6 +29,19 @@ const previewSchema = z
     problems: z.array(z.object({ row: z.number(), column: z.string().nullable(), value: z.string().optional().describe('The beginning of the cell the problem is about (at most 60 characters)'), message: z.string() })),
     notes: z.array(z.string()),
     counts: z.object({ create: z.number(), update: z.number(), unchanged: z.number() }),
+    statuses: z
+      .array(
+        z.object({
+          wording: z.string(),
+          key: z.string().describe('The wording as mappings key it: lower case, spaces collapsed, no trailing full stop'),
+          rows: z.number(),
+          status: z.enum(meaningValues),
+          source: z.enum(['confirmed', 'saved', 'proposed']).describe('proposed: not yet confirmed, so the file cannot be imported until it is'),
+          proposed: z.enum(meaningValues),
+          why: z.string(),
+        }),
+      )
+      .describe('The force’s own status wordings in the file and what each is taken to mean'),
   })
   .meta({ id: 'ImportPreview' });
 
@@ -34,6 +60,45 @@ export function importsFeature({ imports }: ApiDependencies): Feature {
         responses: { 200: { description: 'The template', contentType: 'text/csv' } },
         async handle({ res }) {
           res.type('text/csv').attachment('tracker-import-template.csv').send(templateCsv(importColumns));
+        },
+      }),
+      endpoint({
+        method: 'get',
+        path: '/status-mappings',
+        summary: 'What the force’s own status wordings mean, as confirmed at earlier imports',
+        access: 'imports.manage',
+        responses: { 200: { description: 'The saved mappings', schema: z.object({ mappings: z.array(z.object({ wording: z.string(), status: z.enum(meaningValues), confirmedAt: z.string() })) }) } },
+        async handle({ res }) {
+          res.json({ mappings: await imports.statusMeanings() });
+        },
+      }),
+      endpoint({
+        method: 'put',
+        path: '/status-mappings',
+        summary: 'Confirm what the force’s own status wordings mean (a mapping file); the next import uses them',
+        access: 'imports.manage',
+        body: mappingsSchema,
+        responses: { 200: { description: 'Every saved mapping', schema: z.object({ mappings: z.array(z.object({ wording: z.string(), status: z.enum(meaningValues), confirmedAt: z.string() })) }) } },
+        async handle({ res, body, by }) {
+          await imports.confirmStatusMeanings(body.mappings, by);
+          res.json({ mappings: await imports.statusMeanings() });
+        },
+      }),
+      endpoint({
+        method: 'put',
+        path: '/status-mappings.csv',
+        summary: 'Confirm what the force’s own status wordings mean from a CSV mapping file (columns "Status as written", "Means")',
+        access: 'imports.manage',
+        rawBody: { contentTypes: ['text/csv'], maxBytes: () => 1024 * 1024 },
+        responses: { 200: { description: 'Every saved mapping', schema: z.object({ mappings: z.array(z.object({ wording: z.string(), status: z.enum(meaningValues), confirmedAt: z.string() })) }) } },
+        async handle({ req, res, by }) {
+          const contentType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+          if (contentType !== 'text/csv') {
+            throw new ApiProblem(415, 'Send a CSV file', `A mapping file is CSV, not "${contentType || 'unknown'}".`, [{ field: 'header.Content-Type', message: 'must be text/csv' }]);
+          }
+          const file = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+          await imports.confirmStatusMeanings(readMappingFile(file), by);
+          res.json({ mappings: await imports.statusMeanings() });
         },
       }),
       endpoint({

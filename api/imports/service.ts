@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { calendarDateInLondon, londonWallClockToEpochMs } from '../../domain/calendar';
 import type { RecommendationState } from '../../domain/lifecycle';
 import type { IsoDate } from '../../domain/vocabulary';
-import { importedHistory, mapHeaders, readImportRow, type ImportColumn, type ImportedItem, type ImportProblem, type ImportRouting } from '../../domain/trackerImport';
+import { importedHistory, isImportVocabulary, isReportRow, mapHeaders, readReportRow, type ImportedReport, readImportRow, type ImportColumn, type ImportedItem, type ImportProblem, type ImportRouting } from '../../domain/trackerImport';
 import { Person, Recommendation, SourceReport } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import { recommendationWorkflowId } from '../../workflows/messages';
@@ -14,6 +14,8 @@ import { loadApprovalDirectory } from '../recommendations/decisionContext';
 import { excerpt, EXCERPT_CHARS } from '../../platform/files/excerpt';
 import { count, defaultImportLimits, ImportLimitError, UnreadableFileError, type ImportLimits, type SheetRow } from './limits';
 import { readRowsInWorker } from './readInWorker';
+import { fileStatuses, saveConfirmed, savedMeanings, type FileStatus } from './statusMappings';
+import { statusWordingKey, type StatusMeaning } from '../../domain/importStatusWording';
 
 export type RowAction = 'create' | 'update' | 'unchanged';
 
@@ -26,15 +28,23 @@ export interface ImportPreview {
   /** Things the import leaves as they are, and says so (an item's status already moved on in the product…). */
   notes: string[];
   counts: Record<RowAction, number>;
+  /** The force's own status wordings in the file and what each is taken to mean: confirm the proposed ones to import. */
+  statuses: FileStatus[];
 }
 
 interface PlannedRow {
   item: ImportedItem;
   action: RowAction;
   existing: Recommendation | null;
-  changes: Partial<Pick<Recommendation, 'text' | 'kind' | 'addressedTo' | 'department' | 'category' | 'forTheForce'>>;
+  changes: Partial<Pick<Recommendation, 'text' | 'kind' | 'addressedTo' | 'department' | 'category' | 'forTheForce' | 'reportedStatus'>>;
   ownerId: string | null;
   leadId: string | null;
+}
+
+/** A report the tracker lists without items, and whether importing logs it. */
+interface PlannedReport {
+  listed: ImportedReport;
+  action: 'create' | 'unchanged';
 }
 
 /** Workflow starts an import keeps in flight. */
@@ -62,12 +72,22 @@ export class ImportService {
     private readonly limits: ImportLimits = defaultImportLimits,
   ) {}
 
-  async preview(file: Buffer, contentType: string): Promise<ImportPreview> {
-    return summarise(await this.plan(file, contentType));
+  /** `confirmed`: what the person says the file's own status wordings mean, by `statusWordingKey`. */
+  async preview(file: Buffer, contentType: string, confirmed: ReadonlyMap<string, StatusMeaning> = new Map()): Promise<ImportPreview> {
+    return summarise(await this.plan(file, contentType, confirmed));
   }
 
-  async import(file: Buffer, contentType: string, by: ActingPerson): Promise<ImportPreview> {
-    const planned = await this.plan(file, contentType);
+  async import(file: Buffer, contentType: string, by: ActingPerson, confirmed: ReadonlyMap<string, StatusMeaning> = new Map()): Promise<ImportPreview> {
+    const planned = await this.plan(file, contentType, confirmed);
+    const unconfirmed = planned.statuses.filter((status) => status.source === 'proposed');
+    if (unconfirmed.length) {
+      throw new ApiProblem(
+        422,
+        'Confirm what the file’s statuses mean; nothing was imported',
+        `${unconfirmed.length} of the file's statuses are not the import's own words and have no confirmed meaning yet: confirm them on the import page or save them with PUT /api/imports/status-mappings.`,
+        unconfirmed.map((status) => ({ field: `status "${status.wording}"`, message: `has no confirmed meaning (proposed: ${status.status}, as it ${status.why})` })),
+      );
+    }
     const preview = summarise(planned);
     if (preview.problems.length) {
       throw new ApiProblem(
@@ -92,6 +112,23 @@ export class ImportService {
     await this.dataSource.transaction(async (tx) => {
       const reportIds = new Map<string, string>();
       const audit = { actorId: by.actor.personId, actorLabel: `${by.label} (import)` };
+      await saveConfirmed(tx, planned.statuses, planned.saved, audit);
+      for (const { listed, action } of planned.reports) {
+        if (action !== 'create') continue;
+        const reportId = randomUUID();
+        const facts = { ...listed.report, ...(listed.statusLine ? { statusLine: listed.statusLine } : {}) };
+        await tx.insert(SourceReport, { id: reportId, ...listed.report, statusLine: listed.statusLine });
+        await recordAudit(tx, {
+          ...audit,
+          occurredAt: importedAt(listed.loggedOn, 8, 0, now),
+          entityType: 'source_report',
+          entityId: reportId,
+          type: 'report_logged',
+          summary: `Imported ${listed.report.originator} report "${listed.report.title}", listed without items (row ${listed.row})`,
+          after: facts,
+        });
+        reportIds.set(`${listed.report.originator}\u0000${listed.report.title}`, reportId);
+      }
       for (const { item, action, existing, changes, ownerId, leadId } of plan) {
         if (action === 'unchanged') continue;
         if (action === 'update' && existing) {
@@ -132,6 +169,9 @@ export class ImportService {
         await tx.insert(Recommendation, {
           id,
           ...facts,
+          reportedStatus: item.reportedStatus,
+          reportedOwner: state.ownerId ? null : item.ownerAsWritten,
+          reportedLead: state.leadId ? null : item.leadAsWritten,
           status: state.status,
           ownerId: state.ownerId,
           leadId: state.leadId,
@@ -142,7 +182,19 @@ export class ImportService {
         const onItem = { ...audit, entityType: 'recommendation' as const, entityId: id, recommendationId: id };
         await recordAudit(
           tx,
-          { ...onItem, occurredAt: importedAt(item.loggedOn ?? today, 9, 0, now), type: 'recommendation_logged', summary: `Imported ${item.kind.replace(/_/g, ' ')} ${item.reference} (row ${item.row})`, after: { ...facts, status: 'logged' } },
+          {
+            ...onItem,
+            occurredAt: importedAt(item.loggedOn ?? today, 9, 0, now),
+            type: 'recommendation_logged',
+            summary: `Imported ${item.kind.replace(/_/g, ' ')} ${item.reference} (row ${item.row})`,
+            after: {
+              ...facts,
+              status: 'logged',
+              ...(item.reportedStatus ? { reportedStatus: item.reportedStatus } : {}),
+              ...(!state.ownerId && item.ownerAsWritten ? { reportedOwner: item.ownerAsWritten } : {}),
+              ...(!state.leadId && item.leadAsWritten ? { reportedLead: item.leadAsWritten } : {}),
+            },
+          },
           ...steps.map((step, index) => ({ ...onItem, occurredAt: importedAt(step.on, 10, index, now), type: step.type, summary: step.summary, after: step.change })),
         );
         if (state.status !== 'closed') started.push({ id, state });
@@ -158,6 +210,28 @@ export class ImportService {
     };
     await Promise.all(Array.from({ length: WORKFLOW_STARTS_IN_FLIGHT }, starter));
     return preview;
+  }
+
+  /** The force's confirmed status wordings and what each means. */
+  async statusMeanings(): Promise<{ wording: string; status: StatusMeaning; confirmedAt: string }[]> {
+    return [...(await savedMeanings(this.dataSource)).values()].map((row) => ({ wording: row.wording, status: row.status, confirmedAt: row.confirmedAt.toISOString() }));
+  }
+
+  /** Saves what the force's own status wordings mean (a mapping file), for the next import; each change is audited. */
+  async confirmStatusMeanings(meanings: { wording: string; status: StatusMeaning }[], by: ActingPerson): Promise<void> {
+    const problems = meanings.flatMap((meaning, index) =>
+      isImportVocabulary(meaning.wording) ? [{ field: `mappings[${index}].wording`, message: `"${excerpt(meaning.wording)}" is one of the import's own statuses; it needs no mapping` }] : [],
+    );
+    if (problems.length) throw ApiProblem.invalid(problems);
+    await this.dataSource.transaction(async (tx) => {
+      const saved = await savedMeanings(tx);
+      const statuses = fileStatuses(
+        meanings.map((meaning) => meaning.wording),
+        new Map(),
+        new Map(meanings.map((meaning) => [statusWordingKey(meaning.wording), meaning.status])),
+      );
+      await saveConfirmed(tx, statuses, saved, { actorId: by.actor.personId, actorLabel: by.label });
+    });
   }
 
   /** Who can approve, every delegation (imported steps may be dated in the past) and the force's routing rules. */
@@ -178,13 +252,33 @@ export class ImportService {
     }
   }
 
-  private async plan(file: Buffer, contentType: string): Promise<{ plan: PlannedRow[]; problems: QuotedProblem[]; notes: string[]; routing: ImportRouting }> {
+  private async plan(
+    file: Buffer,
+    contentType: string,
+    confirmed: ReadonlyMap<string, StatusMeaning>,
+  ): Promise<{ plan: PlannedRow[]; reports: PlannedReport[]; problems: QuotedProblem[]; notes: string[]; routing: ImportRouting; statuses: FileStatus[]; saved: Map<string, { status: StatusMeaning }> }> {
     const rows = await this.rows(file, contentType);
     const pause = breather();
     const headers = rows[0]?.row === 1 ? rows[0].cells : [];
     const body = rows[0]?.row === 1 ? rows.slice(1) : rows;
     const mapped = mapHeaders(headers);
     const { columns } = mapped;
+    const byColumnOf = (cells: string[]) => {
+      const byColumn: Partial<Record<ImportColumn, string>> = {};
+      columns.forEach((column, i) => {
+        if (column) byColumn[column] = cells[i] ?? '';
+      });
+      return byColumn;
+    };
+    const saved = await savedMeanings(this.dataSource);
+    // A report's own status line (a row without items) is kept as written, not mapped to an item's state.
+    const itemStatuses = body.flatMap(({ cells }) => {
+      const byColumn = byColumnOf(cells);
+      return isReportRow(byColumn) ? [] : [byColumn.Status ?? ''];
+    });
+    const statuses = fileStatuses(itemStatuses, saved, confirmed);
+    const reportRows: ImportedReport[] = [];
+    const statusMap = new Map(statuses.map((status) => [status.key, status.status]));
     const problems: QuotedProblem[] = mapped.problems.map((p) => quoting(p, headers));
     const notes: string[] = [];
     const items: ImportedItem[] = [];
@@ -192,11 +286,14 @@ export class ImportService {
     for (const { row, cells } of body) {
       await pause();
       if (cells.every((c) => !c.trim())) continue;
-      const byColumn: Partial<Record<ImportColumn, string>> = {};
-      columns.forEach((column, i) => {
-        if (column) byColumn[column] = cells[i] ?? '';
-      });
-      const read = readImportRow(row, byColumn);
+      const byColumn = byColumnOf(cells);
+      if (isReportRow(byColumn)) {
+        const listed = readReportRow(row, byColumn);
+        problems.push(...listed.problems.map((p) => quoting(valued(p, p.column ? byColumn[p.column] : undefined), cells)));
+        if (listed.report) reportRows.push(listed.report);
+        continue;
+      }
+      const read = readImportRow(row, byColumn, statusMap);
       problems.push(...read.problems.map((p) => quoting(valued(p, p.column ? byColumn[p.column] : undefined), cells)));
       if (!read.item) continue;
       const key = `${read.item.report.originator}\u0000${read.item.report.title}\u0000${read.item.reference}`;
@@ -221,10 +318,14 @@ export class ImportService {
     const routing = await this.routing();
     for (const item of items) {
       await pause();
-      const owner = item.ownerEmail ? byEmail.get(item.ownerEmail) : undefined;
-      const lead = item.leadEmail ? byEmail.get(item.leadEmail) : undefined;
+      let owner = item.ownerEmail ? byEmail.get(item.ownerEmail) : undefined;
+      let lead = item.leadEmail ? byEmail.get(item.leadEmail) : undefined;
       const problemsBefore = problems.length;
-      if (item.ownerEmail && !owner) problems.push(valued({ row: item.row, column: 'Owner email', message: `nobody active has the email ${item.ownerEmail}` }, item.ownerEmail));
+      if (item.status === 'closed') {
+        // A closed item needs no live owner or lead: people who have left (or lack the role now) stay as text.
+        if (owner && !owner.roles.includes('action_owner')) owner = undefined;
+        if (lead && !lead.roles.includes('lead')) lead = undefined;
+      } else if (item.ownerEmail && !owner) problems.push(valued({ row: item.row, column: 'Owner email', message: `nobody active has the email ${item.ownerEmail}` }, item.ownerEmail));
       else if (owner && !owner.roles.includes('action_owner')) problems.push(valued({ row: item.row, column: 'Owner email', message: `${owner.name} does not have the role "action owner"` }, item.ownerEmail));
       if (item.leadEmail && !lead) problems.push(valued({ row: item.row, column: 'Lead email', message: `nobody active has the email ${item.leadEmail}` }, item.leadEmail));
       else if (lead && !lead.roles.includes('lead')) problems.push(valued({ row: item.row, column: 'Lead email', message: `${lead.name} does not have the role "lead"` }, item.leadEmail));
@@ -237,14 +338,32 @@ export class ImportService {
         plan.push({ item, action: 'create', existing: null, changes: {}, ownerId: owner?.id ?? null, leadId: lead?.id ?? null });
         continue;
       }
-      const wanted = { text: item.text, kind: item.kind, addressedTo: item.addressedTo, department: item.department, category: item.category, forTheForce: item.forTheForce };
+      const wanted = {
+        text: item.text,
+        kind: item.kind,
+        addressedTo: item.addressedTo,
+        department: item.department,
+        category: item.category,
+        forTheForce: item.forTheForce,
+        ...(item.reportedStatus !== null ? { reportedStatus: item.reportedStatus } : {}),
+      };
       const changes = Object.fromEntries(Object.entries(wanted).filter(([key, value]) => existing[key as keyof typeof wanted] !== value)) as PlannedRow['changes'];
       if (existing.status !== item.status) {
         notes.push(`row ${item.row}: the tracker says "${item.status.replace(/_/g, ' ')}" but the product has moved it to "${existing.status.replace(/_/g, ' ')}"; the product's status is kept (change it through the item's lifecycle)`);
       }
       plan.push({ item, action: Object.keys(changes).length ? 'update' : 'unchanged', existing, changes, ownerId: existing.ownerId, leadId: existing.leadId });
     }
-    return { plan, problems: problems.sort((a, b) => a.row - b.row), notes, routing };
+    const reports: PlannedReport[] = [];
+    const reportSeen = new Map<string, number>();
+    for (const listed of reportRows) {
+      const key = `${listed.report.originator}\u0000${listed.report.title}`;
+      if (reportSeen.has(key)) problems.push(valued({ row: listed.row, column: 'Report title', message: `the same report as row ${reportSeen.get(key)}` }, listed.report.title));
+      reportSeen.set(key, listed.row);
+      const existing = await this.dataSource.manager.findOneBy(SourceReport, { title: listed.report.title, originator: listed.report.originator });
+      if (existing) notes.push(`row ${listed.row}: the report "${excerpt(listed.report.title, 60)}" is already logged; it is left as it is`);
+      reports.push({ listed, action: existing ? 'unchanged' : 'create' });
+    }
+    return { plan, reports, problems: problems.sort((a, b) => a.row - b.row), notes, routing, statuses, saved };
   }
 }
 
@@ -260,15 +379,20 @@ function valued(problem: ImportProblem, value: string | null | undefined): Quote
   return text ? { ...problem, value: excerpt(text, VALUE_CHARS) } : problem;
 }
 
-function summarise({ plan, problems, notes }: { plan: PlannedRow[]; problems: QuotedProblem[]; notes: string[] }): ImportPreview {
+function summarise({ plan, reports, problems, notes, statuses }: { plan: PlannedRow[]; reports: PlannedReport[]; problems: QuotedProblem[]; notes: string[]; statuses: FileStatus[] }): ImportPreview {
   const counts: Record<RowAction, number> = { create: 0, update: 0, unchanged: 0 };
-  for (const row of plan) counts[row.action]++;
+  for (const row of [...plan, ...reports]) counts[row.action]++;
+  const rows = [
+    ...plan.map((p) => ({ row: p.item.row, report: excerpt(p.item.report.title), reference: excerpt(p.item.reference), action: p.action, changes: Object.keys(p.changes) })),
+    ...reports.map((r) => ({ row: r.listed.row, report: excerpt(r.listed.report.title), reference: '', action: r.action, changes: [] })),
+  ].sort((a, b) => a.row - b.row);
   const more = (list: unknown[], what: string) => (list.length > MAX_LISTED ? [`${count(MAX_LISTED)} of the file's ${count(list.length)} ${what} are listed; fix them and check the file again to see the rest`] : []);
   return {
-    rows: plan.map((p) => ({ row: p.item.row, report: excerpt(p.item.report.title), reference: excerpt(p.item.reference), action: p.action, changes: Object.keys(p.changes) })),
+    rows,
     problems: problems.slice(0, MAX_LISTED),
     notes: [...more(problems, 'problems'), ...notes.slice(0, MAX_LISTED), ...more(notes, 'notes')],
     counts,
+    statuses: statuses.slice(0, MAX_LISTED),
   };
 }
 

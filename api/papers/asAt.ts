@@ -238,6 +238,7 @@ function toReport(row: Record<string, unknown>): ReportAsAt {
     scope: String(after.scope ?? 'national') as SourceScope,
     publishedOn: String(after.publishedOn ?? ''),
     loggedOn: String(row.logged_on),
+    ...(typeof after.statusLine === 'string' ? { statedStatus: after.statusLine } : {}),
   };
 }
 

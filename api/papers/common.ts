@@ -1,6 +1,6 @@
 import { closureHowPhrases, lifecycleStatusLabels, selfCertifiedStatuses } from '../../domain/lifecycle/states';
 import type { IsoDate, ItemKind } from '../../domain/vocabulary';
-import type { ItemAsAt } from './model';
+import type { ItemAsAt, ReportAsAt } from './model';
 
 /** Helpers the three papers share. */
 
@@ -89,6 +89,15 @@ export function statusLine(items: readonly ItemAsAt[]): string {
   if (counts.awaitingSignOff > 0) progress.push(`${counts.awaitingSignOff} self-certified, awaiting HMICFRS sign-off`);
   progress.push(`${counts.inProgress} in progress`);
   return `${makes}; ${forForce}; ${progress.join(', ')}.`;
+}
+
+/**
+ * A report's status line: from its items; for a report logged without them, the status the force stated, as the
+ * paper it came from printed it (no figures are made up for items nobody listed).
+ */
+export function reportStatusLine(report: Pick<ReportAsAt, 'statedStatus'>, items: readonly ItemAsAt[]): string {
+  if (items.length > 0) return statusLine(items);
+  return report.statedStatus ? report.statedStatus : 'Its items are not listed.';
 }
 
 /** The item's lifecycle state in a few words: "In progress", "Closed (self-certified)". */

@@ -40,7 +40,8 @@ function overviewSectionBlocks(section: OverviewSection, emptyText: string): Blo
   for (const report of section.reports) {
     blocks.push({ type: 'heading', level: 3, text: `${report.date} – ${report.title}` });
     blocks.push({ type: 'paragraph', bold: true, text: `Status – ${report.statusLine}` });
-    blocks.push({ type: 'paragraph', text: `Total number outstanding: ${report.outstanding}. Total number closed: ${report.closed}.` });
+    // Blank (a dash) for a report logged without its items: the paper does not make up figures nobody listed.
+    blocks.push({ type: 'paragraph', text: `Total number outstanding: ${report.outstanding ?? '–'}. Total number closed: ${report.closed ?? '–'}.` });
     for (const group of report.groups) {
       blocks.push({
         type: 'table',

@@ -16,6 +16,8 @@ export interface ReportAsAt {
   publishedOn: IsoDate;
   /** The London date the report was logged in the product. */
   loggedOn: IsoDate;
+  /** The report's status as the force stated it when logging it without its items ("All recommendations closed"). */
+  statedStatus?: string | null;
 }
 
 /** What the papers read of how an item closed (not who closed it, nor what superseded it: no paper prints those). */

@@ -1,6 +1,6 @@
 import type { ClosureCategory, IsoDate, SourceKind } from '../../domain/vocabulary';
 import { closureCategories, closureCategoryLabels } from '../../domain/vocabulary';
-import { byReference, closedOn, compareCodes, compareTitles, isAwaitingSignOff, isForTheForce, itemsByReport, reportCounts, stateWords, statusLine } from './common';
+import { byReference, closedOn, compareCodes, compareTitles, isAwaitingSignOff, isForTheForce, itemsByReport, reportCounts, reportStatusLine, stateWords } from './common';
 import { shortMonthYear } from './dates';
 import type { ItemAsAt, PaperData, ReportAsAt } from './model';
 import type { Scheme } from './rag';
@@ -73,9 +73,9 @@ export interface OverviewReport {
   title: string;
   originator: string;
   statusLine: string;
-  /** Not yet closed (including items self-certified and awaiting HMICFRS sign-off). */
-  outstanding: number;
-  closed: number;
+  /** Not yet closed (including items self-certified and awaiting HMICFRS sign-off); null (blank) for a report logged without its items. */
+  outstanding: number | null;
+  closed: number | null;
   groups: OverviewGroup[];
 }
 
@@ -157,7 +157,8 @@ function section(reports: readonly ReportAsAt[], itemsOf: Map<string, ItemAsAt[]
     const force = items.filter(isForTheForce);
     const listed = byReference(force.filter((item) => !alreadyReported(item)));
     const newSincePrevious = previous === null || report.loggedOn > previous;
-    if (listed.length === 0 && !newSincePrevious) continue;
+    // A report logged without its items stays listed with its stated status: nothing says it was reported complete.
+    if (listed.length === 0 && !newSincePrevious && items.length > 0) continue;
     const counts = reportCounts(items);
     const groups: OverviewGroup[] = [];
     for (const category of [...closureCategories, null] as const) {
@@ -179,9 +180,9 @@ function section(reports: readonly ReportAsAt[], itemsOf: Map<string, ItemAsAt[]
       publishedOn: report.publishedOn,
       title: report.title,
       originator: report.originator,
-      statusLine: statusLine(items),
-      outstanding: counts.forTheForce - counts.complete,
-      closed: counts.complete,
+      statusLine: reportStatusLine(report, items),
+      outstanding: items.length ? counts.forTheForce - counts.complete : null,
+      closed: items.length ? counts.complete : null,
       groups,
     });
   }

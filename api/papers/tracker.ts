@@ -1,6 +1,6 @@
 import type { IsoDate } from '../../domain/vocabulary';
 import { itemKindLabels, sourceKindLabels } from '../../domain/vocabulary';
-import { byReference, compareCodes, compareTitles, isForTheForce, itemsByReport, nameOf, stateWords, statusLine } from './common';
+import { byReference, compareCodes, compareTitles, isForTheForce, itemsByReport, nameOf, reportStatusLine, stateWords } from './common';
 import { dayMonthYear, dueDateHistoryWords, longDate } from './dates';
 import type { ItemAsAt, PaperData, ReportAsAt } from './model';
 import type { Colour, PaperRules, Scheme } from './rag';
@@ -109,7 +109,7 @@ export function buildTracker(data: PaperData, options: TrackerOptions): TrackerP
         title: report.title,
         source: sourceWords(report),
         publishedOn: report.publishedOn,
-        summary: statusLine(items),
+        summary: reportStatusLine(report, items),
         items: byReference(items).map((item) => trackerItem(item, data, options, figuresOf)),
       };
     }),

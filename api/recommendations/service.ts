@@ -48,6 +48,11 @@ export interface RecommendationView {
   department: string | null;
   status: RecommendationState['status'];
   statusLabel: string;
+  /** The status in the force's own words, as its imported tracker last gave it. */
+  reportedStatus: string | null;
+  /** Who owned and led it, as its imported tracker named them, for a closed item whose people are not in the product. */
+  reportedOwner: string | null;
+  reportedLead: string | null;
   dueDate: string | null;
   version: number;
   report: { id: string; title: string; originator: string; kind: string; publishedOn: string };
@@ -151,7 +156,7 @@ export class RecommendationService {
     // Timestamps as Date.prototype.toISOString writes them (PostgreSQL's MS truncates, as pg's Date does).
     const [row] = (await this.dataSource.query(
       `SELECT r.id, r.reference, r.kind, r.text, r.addressed_to AS "addressedTo", r.for_the_force AS "forTheForce", r.category, r.department,
-              r.status, r.due_date::text AS "dueDate", r.version, r.state,
+              r.status, r.reported_status AS "reportedStatus", r.reported_owner AS "reportedOwner", r.reported_lead AS "reportedLead", r.due_date::text AS "dueDate", r.version, r.state,
               json_build_object('id', s.id, 'title', s.title, 'originator', s.originator, 'kind', s.kind, 'publishedOn', s.published_on::text) AS report,
               CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object('id', o.id, 'name', o.name, 'email', o.email, 'jobTitle', o.job_title) END AS owner,
               CASE WHEN l.id IS NULL THEN NULL ELSE json_build_object('id', l.id, 'name', l.name, 'email', l.email, 'jobTitle', l.job_title) END AS lead,
@@ -179,6 +184,9 @@ export class RecommendationService {
       department: row.department,
       status: row.status,
       statusLabel: describeStatus(row.state),
+      reportedStatus: row.reportedStatus,
+      reportedOwner: row.reportedOwner,
+      reportedLead: row.reportedLead,
       dueDate: row.dueDate,
       version: row.version,
       report: row.report,

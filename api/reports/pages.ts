@@ -10,7 +10,7 @@ import { attempt, formBody, formErrors, text, type FormBody } from '../../platfo
 import type { AdminContext } from '../adminContext';
 
 const itemFields = ['reference', 'kind', 'text', 'addressedTo', 'notForTheForce', 'category', 'department', 'parts'] as const;
-const reportLabels: Record<string, string> = { title: 'The title', originator: 'The originator', kind: 'The kind of report', scope: 'The scope', publishedOn: 'The publication date' };
+const reportLabels: Record<string, string> = { title: 'The title', originator: 'The originator', kind: 'The kind of report', scope: 'The scope', publishedOn: 'The publication date', statusLine: 'The status', loggedOn: 'The date logged' };
 const itemLabels: Record<string, string> = { reference: 'reference', kind: 'kind', text: 'text', addressedTo: 'addressed to', category: 'category', department: 'department', parts: 'parts' };
 const MAX_ROWS = 60;
 
@@ -64,7 +64,7 @@ export function reportPages({ deps, render, guard }: AdminContext): Router {
 
   router.post('/reports/new', guard('reports.create'), async (req, res) => {
     const body = formBody(req);
-    const report = Object.fromEntries(['title', 'originator', 'kind', 'scope', 'publishedOn'].map((f) => [f, text(body, f).trim()]));
+    const report = Object.fromEntries(['title', 'originator', 'kind', 'scope', 'publishedOn', 'statusLine', 'loggedOn'].map((f) => [f, text(body, f).trim()]));
     const items = Array.from({ length: rowCount(req, body) }, (_, i) => Object.fromEntries(itemFields.map((f) => [f, text(body, `items-${i}-${f}`)])));
     // "Add more item rows" keeps what was typed and writes nothing.
     if (text(body, 'more')) return formPage(req, res, { report, items: [...items, ...Array.from({ length: Math.min(5, MAX_ROWS - items.length) }, () => ({ kind: 'recommendation' }))] });
@@ -73,6 +73,8 @@ export function reportPages({ deps, render, guard }: AdminContext): Router {
       async () => {
         const input = parseInput(newReportSchema, {
           ...report,
+          statusLine: report.statusLine || null,
+          loggedOn: report.loggedOn || null,
           recommendations: entered.map(({ item }) => ({
             reference: item.reference,
             kind: item.kind,

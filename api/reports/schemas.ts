@@ -1,3 +1,4 @@
+import { calendarDateInLondon } from '../../domain/calendar';
 import { z } from 'zod';
 import { closureCategories, itemKinds, sourceKinds, sourceScopes } from '../../domain/vocabulary';
 import { isoDate, partSchema } from '../../domain/lifecycle/fields';
@@ -39,10 +40,16 @@ export const newReportSchema = z
     kind: z.enum(sourceKinds),
     scope: z.enum(sourceScopes),
     publishedOn: isoDate,
+    /** The report's status as the force states it ("All recommendations closed"), for a report listed without its items. */
+    statusLine: z.string().trim().max(2_000, 'must be at most 2,000 characters').nullable().default(null).transform((value) => value || null),
+    /** When the force logged it, if before today: its papers as at earlier dates then list it. */
+    loggedOn: isoDate.nullable().default(null),
     recommendations: z.array(newRecommendationSchema).max(500, 'a report may list at most 500 items').default([]),
   })
   .strict()
   .superRefine((report, ctx) => {
+    if (report.loggedOn && report.loggedOn < report.publishedOn) ctx.addIssue({ code: 'custom', path: ['loggedOn'], message: `must not be before the publication date (${report.publishedOn})` });
+    if (report.loggedOn && report.loggedOn > calendarDateInLondon(Date.now())) ctx.addIssue({ code: 'custom', path: ['loggedOn'], message: 'must not be after today' });
     const seen = new Set<string>();
     report.recommendations.forEach((item, index) => {
       if (seen.has(item.reference)) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { londonWallClockToEpochMs } from '../../domain/calendar';
 import { initialState } from '../../domain/lifecycle';
 import { Recommendation, RecommendationPart, SourceReport } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
@@ -16,6 +17,8 @@ export interface ReportSummary {
   kind: string;
   scope: string;
   publishedOn: string;
+  statusLine: string | null;
+  loggedOn: string | null;
   recommendationIds: string[];
 }
 
@@ -30,9 +33,11 @@ export class ReportService {
    * Logs a source report and its items in one transaction (rows and audit events), then starts one workflow
    * per item. A workflow that fails to start here is started by the next command sent to its item.
    */
-  async create(input: NewReport, by: ActingPerson): Promise<ReportSummary> {
+  async create(given: Omit<NewReport, 'statusLine' | 'loggedOn'> & Partial<Pick<NewReport, 'statusLine' | 'loggedOn'>>, by: ActingPerson): Promise<ReportSummary> {
+    const input: NewReport = { statusLine: null, loggedOn: null, ...given };
     const reportId = randomUUID();
-    const now = new Date();
+    // A report logged earlier than today (one listed without items, as a paper gave it) is logged on its own date.
+    const now = input.loggedOn ? new Date(Math.min(londonWallClockToEpochMs(input.loggedOn, 8 * 3_600_000), Date.now())) : new Date();
     const items = input.recommendations.map((item) => {
       const id = randomUUID();
       const parts = item.parts.map((part) => ({ ...part, status: 'not_started' as const }));
@@ -46,6 +51,7 @@ export class ReportService {
         kind: input.kind,
         scope: input.scope,
         publishedOn: input.publishedOn,
+        statusLine: input.statusLine,
       });
       if (items.length > 0) {
         await tx.insert(
@@ -77,7 +83,7 @@ export class ReportService {
           entityId: reportId,
           type: 'report_logged',
           summary: `Logged ${input.originator} report "${input.title}" with ${items.length} item(s)`,
-          after: { title: input.title, originator: input.originator, kind: input.kind, scope: input.scope, publishedOn: input.publishedOn },
+          after: { title: input.title, originator: input.originator, kind: input.kind, scope: input.scope, publishedOn: input.publishedOn, ...(input.statusLine ? { statusLine: input.statusLine } : {}) },
         },
         ...items.map(({ id, item, state }) => ({
           ...audit,

@@ -316,4 +316,16 @@ describe('administration pages', () => {
       { reference: 'b', status: 'not_started' },
     ]);
   });
+
+  it('enters a report without items, with the status the force stated, logged on its own earlier date', async () => {
+    const report = { title: 'Stalking and harassment 2019', originator: 'HMICFRS', kind: 'inspection', scope: 'national', publishedOn: '2019-09-05', rows: '1', 'items-0-kind': 'recommendation' };
+    await refused('/admin/reports/new', { ...report, loggedOn: '2019-08-01' }, ['loggedOn']);
+    const saved = await post('/admin/reports/new', { ...report, loggedOn: '2019-10-01', statusLine: 'HMICFRS have agreed closure of these recommendations.' });
+    expect(saved.status).toBe(303);
+    const [row] = (await product.app.dataSource.query(
+      `SELECT s.status_line, (SELECT e.occurred_at FROM audit_events e WHERE e.entity_id = s.id::text AND e.type = 'report_logged') AS logged FROM source_reports s WHERE s.title = $1`,
+      [report.title],
+    )) as { status_line: string; logged: Date }[];
+    expect([row!.status_line, row!.logged.toISOString().slice(0, 10)]).toEqual(['HMICFRS have agreed closure of these recommendations.', '2019-10-01']);
+  });
 });

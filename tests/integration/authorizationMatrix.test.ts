@@ -131,6 +131,9 @@ const table: Record<string, Row> = {
     allowed: ADMIN,
     request: () => ({ path: '/api/imports?dryRun=true', raw: { type: 'text/csv', data: Buffer.from('Report title,Originator,Reference,Text\r\nMatrix report,HMICFRS,1,Text\r\n') } }),
   },
+  'GET /api/imports/status-mappings': { allowed: ADMIN, request: () => ({ path: '/api/imports/status-mappings' }) },
+  'PUT /api/imports/status-mappings.csv': { allowed: ADMIN, request: () => ({ path: '/api/imports/status-mappings.csv', raw: { type: 'text/csv', data: Buffer.from('Status as written,Means\r\nAwaiting feedback.,submitted to hmicfrs\r\n') } }) },
+  'PUT /api/imports/status-mappings': { allowed: ADMIN, request: () => ({ path: '/api/imports/status-mappings', body: { mappings: [{ wording: 'Awaiting feedback.', status: 'submitted to hmicfrs' }] } }) },
   'GET /api/reports/:id': { allowed: ALL, request: (ctx) => ({ path: `/api/reports/${ctx.reportId}` }) },
 
   'GET /api/recommendations': { allowed: ALL, request: () => ({ path: '/api/recommendations?owner=me&sort=dueDate' }) },

@@ -59,6 +59,9 @@ function drawRow(doc: Doc, cells: Cell[], columns: Column[], widths: number[], y
     x += width;
   });
   doc.fillColor('#0b0c0c');
+  // text() leaves doc.y under the last cell's text; the caller moves down by the row's height.
+  doc.x = MARGIN;
+  doc.y = y;
 }
 
 /** Splits a row too tall for a page into rows that fit, cutting each long cell at a word near the limit. */
