@@ -278,5 +278,12 @@ export async function findOrBuildTemporalServer(logger: Logger): Promise<{ versi
   const programs = temporalServerPrograms(version);
   const serverPath = await findOrBuildGoProgram(programs.server, logger);
   const sqlToolPath = await findOrBuildGoProgram(programs.sqlTool, logger);
+  // `server` and `sql` are common names: make sure what was found is Temporal's, at compose's version.
+  for (const [program, file] of [[programs.server, serverPath], [programs.sqlTool, sqlToolPath]] as const) {
+    const reported = await run(file, ['--version'], { env: process.env, cwd: repositoryRoot() }).catch((error: Error) => error.message);
+    if (!reported.includes(version)) {
+      throw new Error(`${file} is not ${program.description} (it reports: ${reported.trim().slice(0, 200)}). Set ${program.variable}, or run go install ${program.module}`);
+    }
+  }
   return { version, serverPath, sqlToolPath };
 }
