@@ -1,4 +1,7 @@
-/** Three projects: unit tests need nothing running; integration and e2e tests share one set of real services per run. */
+/**
+ * Four projects: unit tests need nothing running; integration and e2e tests share one set of real services per run;
+ * cluster starts the production topology as processes (dev/cluster.ts) once, for its own file.
+ */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
 /** @type {import('jest').Config} */
@@ -29,6 +32,13 @@ module.exports = {
       testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/support/globalSetup.ts',
       globalTeardown: '<rootDir>/tests/support/globalTeardown.ts',
+    },
+    {
+      // The Temporal server on PostgreSQL, two api processes and two workers, SMTP with STARTTLS and AUTH; faults injected.
+      displayName: 'cluster',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/tests/cluster/**/*.test.ts'],
     },
   ],
 };

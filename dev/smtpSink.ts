@@ -1,7 +1,9 @@
 /**
  * A local SMTP sink for running on embedded defaults (no SMTP_URL) and for tests.
  *
- * It is a real SMTP server (smtp-server) listening on loopback, with no authentication and no STARTTLS. Every
+ * It is a real SMTP server (smtp-server) listening on loopback, by default with no authentication and no STARTTLS;
+ * given `secured` (the cluster topology, dev/cluster.ts), it behaves as Microsoft 365 / Exchange Online's client
+ * submission does: STARTTLS first, then AUTH, and no mail from a session that has not authenticated. Every
  * accepted message is kept as a raw .eml file in `storeDir`, so the development mailbox page and the tests can read
  * exactly what the application sent, and the mailbox survives a restart. Nothing is ever relayed anywhere.
  *
@@ -16,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { SMTPServer, type SMTPServerAuthentication, type SMTPServerAuthenticationResponse, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 
 export interface StoredMessage {
@@ -71,6 +73,8 @@ export interface StartSmtpSinkOptions {
   host?: string;
   storeDir: string;
   logger?: SinkLogger;
+  /** Require STARTTLS with this certificate, then AUTH (PLAIN or LOGIN) with this user and password. */
+  secured?: { key: string | Buffer; cert: string | Buffer; user: string; password: string };
 }
 
 /** The largest message the sink accepts (10 MB); anything bigger is refused with SMTP 552. */
@@ -169,7 +173,7 @@ export async function startSmtpSink(options: StartSmtpSinkOptions): Promise<Smtp
   const storeDir = path.resolve(options.storeDir);
   await fs.mkdir(storeDir, { recursive: true });
 
-  if (!isLoopback(host)) {
+  if (!isLoopback(host) && !options.secured) {
     logger.warn({ host }, 'SMTP sink is listening on a non-loopback address; it accepts mail without authentication');
   }
 
@@ -246,10 +250,24 @@ export async function startSmtpSink(options: StartSmtpSinkOptions): Promise<Smtp
     return id;
   }
 
+  const secured = options.secured;
+  const access = secured
+    ? {
+        key: secured.key,
+        cert: secured.cert,
+        authMethods: ['PLAIN', 'LOGIN'],
+        authOptional: false,
+        // AUTH is refused until STARTTLS, so credentials and mail never cross the wire in clear.
+        allowInsecureAuth: false,
+        onAuth(auth: SMTPServerAuthentication, _session: SMTPServerSession, callback: (error: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void) {
+          if (auth.username === secured.user && auth.password === secured.password) return callback(null, { user: auth.username });
+          callback(new SmtpError('Error: authentication failed: wrong user name or password', 535));
+        },
+      }
+    : { authOptional: true, disabledCommands: ['AUTH', 'STARTTLS'] };
   const server = new SMTPServer({
     secure: false,
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
+    ...access,
     size: MAX_MESSAGE_BYTES,
     banner: 'Development mailbox: mail is kept locally and not delivered',
     logger: false,

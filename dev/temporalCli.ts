@@ -1,7 +1,7 @@
-import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Logger } from '../platform/logger';
+import { goBinDir, isExecutable } from './goBinaries';
 
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 
@@ -12,24 +12,6 @@ export const HOW_TO_INSTALL_TEMPORAL_CLI = [
   '  - or download a release from the Temporal CLI releases page and set TEMPORAL_CLI_PATH=/path/to/temporal',
   '  - or point TEMPORAL_ADDRESS at a Temporal server you already run (host:port).',
 ].join('\n');
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function goBinDir(): string | null {
-  try {
-    const gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return gopath ? path.join(gopath.split(path.delimiter)[0]!, 'bin') : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Finds the CLI in this order: TEMPORAL_CLI_PATH, PATH, $(go env GOPATH)/bin. */
 export function findTemporalCli(configuredPath: string | undefined, envPath = process.env.PATH ?? ''): string | null {

@@ -8,6 +8,8 @@
 #
 # The databases themselves are created by deploy/postgres/initdb when the volume is new.
 # temporal-sql-tool reads its connection from SQL_PLUGIN, SQL_HOST, SQL_PORT, SQL_USER, SQL_PASSWORD.
+# Outside the image (dev/temporalServer.ts runs this script on a machine without Docker), SQL_TOOL, SCHEMA_ROOT,
+# TEMPORAL_DB and VISIBILITY_DB name the tool built with go install, its module's schema folder and the databases.
 set -eu
 
 : "${SQL_HOST:?SQL_HOST must name the PostgreSQL host}"
@@ -16,7 +18,8 @@ set -eu
 export SQL_PLUGIN="${SQL_PLUGIN:-postgres12}"
 export SQL_PORT="${SQL_PORT:-5432}"
 
-schema_root=/etc/temporal/schema/postgresql/v12
+sql_tool="${SQL_TOOL:-temporal-sql-tool}"
+schema_root="${SCHEMA_ROOT:-/etc/temporal/schema/postgresql/v12}"
 
 migrate_database() {
   database=$1
@@ -26,11 +29,11 @@ migrate_database() {
     return 1
   fi
   echo "temporal-schema: $database on $SQL_HOST:$SQL_PORT"
-  temporal-sql-tool --db "$database" setup-schema -v 0.0
-  temporal-sql-tool --db "$database" update-schema -d "$versioned_dir"
+  "$sql_tool" --db "$database" setup-schema -v 0.0
+  "$sql_tool" --db "$database" update-schema -d "$versioned_dir"
 }
 
-migrate_database temporal "$schema_root/temporal/versioned"
-migrate_database temporal_visibility "$schema_root/visibility/versioned"
+migrate_database "${TEMPORAL_DB:-temporal}" "$schema_root/temporal/versioned"
+migrate_database "${VISIBILITY_DB:-temporal_visibility}" "$schema_root/visibility/versioned"
 
 echo "temporal-schema: done"

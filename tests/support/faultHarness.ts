@@ -693,11 +693,17 @@ async function workflowView(client: TemporalClient, itemId: string): Promise<{ s
 }
 
 /** Compares every item's workflow with its row until they agree or `timeoutMs` passes; returns what still differs. */
-export async function divergences(temporalAddress: string, databaseUrl: string, items: { id: string; index: number }[], timeoutMs: number): Promise<{ violations: Violation[]; checkedVersion: boolean }> {
+export async function divergences(
+  temporalAddress: string,
+  databaseUrl: string,
+  items: { id: string; index: number }[],
+  timeoutMs: number,
+  namespace = 'default',
+): Promise<{ violations: Violation[]; checkedVersion: boolean }> {
   const deadline = Date.now() + timeoutMs;
   const connection = await Connection.connect({ address: temporalAddress, connectTimeout: 5000 });
   try {
-    const client = new TemporalClient({ connection, namespace: 'default' });
+    const client = new TemporalClient({ connection, namespace });
     for (;;) {
       const violations: Violation[] = [];
       let checkedVersion = true;
@@ -760,6 +766,8 @@ export async function outboxSettled(databaseUrl: string, timeoutMs: number): Pro
 export async function checkInvariants(input: {
   databaseUrl: string;
   temporalAddress: string;
+  /** The Temporal namespace of the items' workflows (default `default`). */
+  namespace?: string;
   items: { id: string; index: number }[];
   records: CommandRecord[];
   mail: { messageId: string | null; receivedAt: string }[];
@@ -833,7 +841,7 @@ export async function checkInvariants(input: {
   }
 
   // 3. diverged
-  const diverged = await divergences(input.temporalAddress, databaseUrl, items, input.convergeTimeoutMs);
+  const diverged = await divergences(input.temporalAddress, databaseUrl, items, input.convergeTimeoutMs, input.namespace);
   violations.push(...diverged.violations);
 
   // 4. emails
