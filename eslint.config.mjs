@@ -4,7 +4,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import tseslint from 'typescript-eslint';
 
-const infrastructure = ['typeorm', 'pg', 'express', 'nodemailer', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'node:*'];
+const infrastructure = [
+  'typeorm',
+  'pg',
+  'express',
+  'nodemailer',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+  'node:*',
+];
 
 /** Relative imports of these top-level folders, from any depth below the root. */
 const folders = (...names) => names.flatMap((name) => ['../', '../../', '../../../'].flatMap((up) => [`${up}${name}`, `${up}${name}/*`]));
@@ -45,12 +54,19 @@ export const featureDependencies = {
 const apiFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'api');
 const features = fs
   .readdirSync(apiFolder, { withFileTypes: true })
-  .filter((e) => e.isDirectory() && fs.readdirSync(path.join(apiFolder, e.name), { recursive: true }).some((f) => String(f).endsWith('.ts')))
+  .filter(
+    (e) => e.isDirectory() && fs.readdirSync(path.join(apiFolder, e.name), { recursive: true }).some((f) => String(f).endsWith('.ts')),
+  )
   .map((e) => e.name);
-for (const feature of features) if (!(feature in featureDependencies)) throw new Error(`eslint.config.mjs: add api/${feature} to featureDependencies, with the features it may import.`);
+for (const feature of features)
+  if (!(feature in featureDependencies))
+    throw new Error(`eslint.config.mjs: add api/${feature} to featureDependencies, with the features it may import.`);
 const visiting = [];
 const acyclic = (feature) => {
-  if (visiting.includes(feature)) throw new Error(`eslint.config.mjs: featureDependencies has a cycle: ${[...visiting.slice(visiting.indexOf(feature)), feature].join(' -> ')}`);
+  if (visiting.includes(feature))
+    throw new Error(
+      `eslint.config.mjs: featureDependencies has a cycle: ${[...visiting.slice(visiting.indexOf(feature)), feature].join(' -> ')}`,
+    );
   visiting.push(feature);
   for (const next of featureDependencies[feature] ?? []) acyclic(next);
   visiting.pop();
@@ -68,9 +84,20 @@ const featureRules = Object.entries(featureDependencies).map(([feature, allowed]
         'error',
         {
           patterns: [
-            ...(others.length ? [{ group: siblings(...others), message: `api/${feature}/ may import only these features: ${allowed.join(', ') || 'none'} (featureDependencies in eslint.config.mjs).` }] : []),
+            ...(others.length
+              ? [
+                  {
+                    group: siblings(...others),
+                    message: `api/${feature}/ may import only these features: ${allowed.join(', ') || 'none'} (featureDependencies in eslint.config.mjs).`,
+                  },
+                ]
+              : []),
             { group: siblings('server'), message: 'api/server.ts is the wiring: a feature never imports it.' },
-            { group: siblings('dependencies', 'adminContext'), allowTypeImports: true, message: 'Import type: the wiring builds these and hands them to the feature.' },
+            {
+              group: siblings('dependencies', 'adminContext'),
+              allowTypeImports: true,
+              message: 'Import type: the wiring builds these and hands them to the feature.',
+            },
           ],
         },
       ],
@@ -89,14 +116,30 @@ export default tseslint.config(
     // Pure rules: no I/O, nothing above them.
     files: ['domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../*'], message: 'domain/ imports only domain/.' }, { group: infrastructure, message: 'domain/ does no I/O.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../*'], message: 'domain/ imports only domain/.' },
+            { group: infrastructure, message: 'domain/ does no I/O.' },
+          ],
+        },
+      ],
     },
   },
   {
     // The same one folder down (domain/lifecycle/): up to domain/ is fine, above it is not.
     files: ['domain/*/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../../*'], message: 'domain/ imports only domain/.' }, { group: infrastructure, message: 'domain/ does no I/O.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../../*'], message: 'domain/ imports only domain/.' },
+            { group: infrastructure, message: 'domain/ does no I/O.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -107,7 +150,11 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../*', '!../domain', '!../domain/*'], allowTypeImports: true, message: 'Workflows import only domain/ and their own messages (types of activities excepted).' },
+            {
+              group: ['../*', '!../domain', '!../domain/*'],
+              allowTypeImports: true,
+              message: 'Workflows import only domain/ and their own messages (types of activities excepted).',
+            },
             { group: infrastructure, message: 'Workflows do no I/O: that is what activities are for.' },
           ],
         },
@@ -115,8 +162,16 @@ export default tseslint.config(
     },
   },
   // The layers above domain/, lowest first (docs/architecture.md): each imports only what sits below it.
-  above('entities', ['platform', 'activities', 'workflows', 'api', 'dev', 'bin', 'demo'], 'is the database layer: it imports only domain/ and itself.'),
-  above('platform', ['activities', 'workflows', 'api', 'dev', 'bin', 'demo'], 'is shared infrastructure: no feature, Temporal code or wiring above it.'),
+  above(
+    'entities',
+    ['platform', 'activities', 'workflows', 'api', 'dev', 'bin', 'demo'],
+    'is the database layer: it imports only domain/ and itself.',
+  ),
+  above(
+    'platform',
+    ['activities', 'workflows', 'api', 'dev', 'bin', 'demo'],
+    'is shared infrastructure: no feature, Temporal code or wiring above it.',
+  ),
   above('dev', ['activities', 'workflows', 'api', 'bin', 'demo'], 'holds what only a laptop run needs: it knows no feature.'),
   above('activities', ['api', 'dev', 'bin', 'demo'], 'runs in the worker: it knows no HTTP feature and no wiring.'),
   above('api', ['dev', 'bin', 'demo'], 'features know no wiring and nothing laptop-only: bin/ passes those in.'),

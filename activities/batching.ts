@@ -3,7 +3,10 @@
  * wait, and go together in the next one (one transaction and a few statements for up to `maxBatch` of them, instead
  * of a transaction each). When a batch fails, its calls are run one at a time, so one bad input fails only itself.
  */
-export function batched<I, O>(run: (inputs: I[]) => Promise<O[]>, options: { maxBatch: number; maxInFlight: number }): (input: I) => Promise<O> {
+export function batched<I, O>(
+  run: (inputs: I[]) => Promise<O[]>,
+  options: { maxBatch: number; maxInFlight: number },
+): (input: I) => Promise<O> {
   const waiting: { input: I; resolve: (output: O) => void; reject: (error: unknown) => void }[] = [];
   let inFlight = 0;
   let scheduled = false;

@@ -102,7 +102,15 @@ async function syncParts(tx: EntityManager, t: Transition): Promise<void> {
       .createQueryBuilder()
       .insert()
       .into(RecommendationPart)
-      .values(parts.map((part, position) => ({ recommendationId: t.recommendationId, reference: part.reference, text: part.text, status: part.status, position })))
+      .values(
+        parts.map((part, position) => ({
+          recommendationId: t.recommendationId,
+          reference: part.reference,
+          text: part.text,
+          status: part.status,
+          position,
+        })),
+      )
       .orUpdate(['text', 'status', 'position'], ['recommendation_id', 'reference'])
       .execute();
   }
@@ -119,7 +127,13 @@ async function insertOnce<T>(tx: EntityManager, entity: new () => T, values: obj
 async function recordProgressUpdate(tx: EntityManager, t: Transition): Promise<void> {
   const update = t.after.latestUpdate;
   if (!update) return;
-  await insertOnce(tx, ProgressUpdate, { recommendationId: t.recommendationId, text: update.text, authorId: update.by, postedOn: update.on, transitionId: t.transitionId });
+  await insertOnce(tx, ProgressUpdate, {
+    recommendationId: t.recommendationId,
+    text: update.text,
+    authorId: update.by,
+    postedOn: update.on,
+    transitionId: t.transitionId,
+  });
 }
 
 async function recordEvidence(tx: EntityManager, t: Transition): Promise<void> {
@@ -166,7 +180,9 @@ async function recordHmicfrsSubmission(tx: EntityManager, t: Transition): Promis
 // hmicfrs_responses: what HMICFRS said, read from the event the lifecycle recorded.
 
 /** The response an event records, with HMICFRS's reasons (or the visit's notes); null when it records none. */
-function hmicfrsResponse(event: LifecycleEvent): { outcome: HmicfrsResponseOutcome; reasons: string | null; visitedOn: IsoDate | null } | null {
+function hmicfrsResponse(
+  event: LifecycleEvent,
+): { outcome: HmicfrsResponseOutcome; reasons: string | null; visitedOn: IsoDate | null } | null {
   switch (event.type) {
     case 'closed':
       return { outcome: 'signed_off', reasons: event.reason, visitedOn: null };
@@ -202,7 +218,12 @@ async function recordHmicfrsResponse(tx: EntityManager, t: Transition): Promise<
 type ExtensionOutcome = 'approved' | 'refused' | 'lapsed';
 
 const sameExtension = (a: PendingExtension | null, b: PendingExtension | null): boolean =>
-  a !== null && b !== null && a.requestedOn === b.requestedOn && a.requestedDueDate === b.requestedDueDate && a.reason === b.reason && a.requestedBy === b.requestedBy;
+  a !== null &&
+  b !== null &&
+  a.requestedOn === b.requestedOn &&
+  a.requestedDueDate === b.requestedDueDate &&
+  a.reason === b.reason &&
+  a.requestedBy === b.requestedBy;
 
 function extensionOutcome(t: Transition): ExtensionOutcome {
   if (hasEvent(t, 'extension_approved')) return 'approved';
@@ -220,14 +241,23 @@ function lapseReason(t: Transition): string {
   return 'Withdrawn';
 }
 
-async function findExtensionRequest(tx: EntityManager, recommendationId: string, extension: PendingExtension): Promise<ExtensionRequest | null> {
+async function findExtensionRequest(
+  tx: EntityManager,
+  recommendationId: string,
+  extension: PendingExtension,
+): Promise<ExtensionRequest | null> {
   return tx.findOne(ExtensionRequest, {
     where: { recommendationId, requestedOn: extension.requestedOn, requestedDueDate: extension.requestedDueDate },
     order: { createdAt: 'DESC' },
   });
 }
 
-async function openExtensionRequest(tx: EntityManager, t: Transition, extension: PendingExtension, openedTransitionId: string): Promise<ExtensionRequest> {
+async function openExtensionRequest(
+  tx: EntityManager,
+  t: Transition,
+  extension: PendingExtension,
+  openedTransitionId: string,
+): Promise<ExtensionRequest> {
   await insertOnce(tx, ExtensionRequest, {
     recommendationId: t.recommendationId,
     previousDueDate: t.before.dueDate,
@@ -247,16 +277,22 @@ async function syncExtensionRequest(tx: EntityManager, t: Transition): Promise<v
   if (sameExtension(before, after)) return;
   if (before) {
     // A request recorded before these tables existed is written now, from what the state remembers of it.
-    const row = (await findExtensionRequest(tx, t.recommendationId, before)) ?? (await openExtensionRequest(tx, t, before, `${t.transitionId}:earlier`));
+    const row =
+      (await findExtensionRequest(tx, t.recommendationId, before)) ??
+      (await openExtensionRequest(tx, t, before, `${t.transitionId}:earlier`));
     const outcome = extensionOutcome(t);
     const granted = t.after.dueDateHistory[t.after.dueDateHistory.length - 1];
-    await tx.update(ExtensionRequest, { id: row.id }, {
-      status: outcome,
-      decidedOn: outcome === 'approved' && granted ? granted.decidedOn : today(t),
-      decidedBy: outcome === 'approved' && granted ? granted.approvedBy : t.actor.personId,
-      decisionReason: outcome === 'approved' ? null : outcome === 'refused' ? refusalReason(t) : lapseReason(t),
-      closedTransitionId: t.transitionId,
-    });
+    await tx.update(
+      ExtensionRequest,
+      { id: row.id },
+      {
+        status: outcome,
+        decidedOn: outcome === 'approved' && granted ? granted.decidedOn : today(t),
+        decidedBy: outcome === 'approved' && granted ? granted.approvedBy : t.actor.personId,
+        decisionReason: outcome === 'approved' ? null : outcome === 'refused' ? refusalReason(t) : lapseReason(t),
+        closedTransitionId: t.transitionId,
+      },
+    );
   }
   if (after) await openExtensionRequest(tx, t, after, t.transitionId);
 }
@@ -271,12 +307,24 @@ const chainOf = (state: RecommendationState, kind: ApprovalRequestKind): Approva
 
 /** The lifecycle never swaps one chain for another in a single step, but a chain's identity is checked all the same. */
 const sameChain = (a: ApprovalChain | null, b: ApprovalChain | null): boolean =>
-  a !== null && b !== null && a.routeId === b.routeId && a.startedOn === b.startedOn && same(a.steps.map((s) => s.step), b.steps.map((s) => s.step));
+  a !== null &&
+  b !== null &&
+  a.routeId === b.routeId &&
+  a.startedOn === b.startedOn &&
+  same(
+    a.steps.map((s) => s.step),
+    b.steps.map((s) => s.step),
+  );
 
 const complete = (chain: ApprovalChain): boolean => chain.current >= chain.steps.length;
 
 /** The latest request for this chain (a chain is known by its route and the day it started). Plain queries: every approval runs these. */
-async function findApprovalRequest(tx: EntityManager, t: Transition, kind: ApprovalRequestKind, chain: ApprovalChain): Promise<{ id: string } | null> {
+async function findApprovalRequest(
+  tx: EntityManager,
+  t: Transition,
+  kind: ApprovalRequestKind,
+  chain: ApprovalChain,
+): Promise<{ id: string } | null> {
   const [row] = (await tx.query(
     `SELECT id FROM approval_requests WHERE recommendation_id = $1 AND kind = $2 AND route_id = $3 AND started_on = $4 ORDER BY created_at DESC LIMIT 1`,
     [t.recommendationId, kind, chain.routeId, chain.startedOn],
@@ -284,8 +332,16 @@ async function findApprovalRequest(tx: EntityManager, t: Transition, kind: Appro
   return row ?? null;
 }
 
-async function openApprovalRequest(tx: EntityManager, t: Transition, kind: ApprovalRequestKind, chain: ApprovalChain, state: RecommendationState, openedTransitionId: string): Promise<{ id: string }> {
-  const extension = kind === 'extension' && state.pendingExtension ? await findExtensionRequest(tx, t.recommendationId, state.pendingExtension) : null;
+async function openApprovalRequest(
+  tx: EntityManager,
+  t: Transition,
+  kind: ApprovalRequestKind,
+  chain: ApprovalChain,
+  state: RecommendationState,
+  openedTransitionId: string,
+): Promise<{ id: string }> {
+  const extension =
+    kind === 'extension' && state.pendingExtension ? await findExtensionRequest(tx, t.recommendationId, state.pendingExtension) : null;
   const [row] = (await tx.query(
     `WITH opened AS (
        INSERT INTO approval_requests (recommendation_id, kind, extension_request_id, route_id, started_on, status, opened_transition_id)
@@ -300,7 +356,8 @@ async function openApprovalRequest(tx: EntityManager, t: Transition, kind: Appro
 function chainEnd(t: Transition, kind: ApprovalRequestKind, chain: ApprovalChain): Partial<ApprovalRequest> | null {
   if (kind === 'extension') {
     const outcome = extensionOutcome(t);
-    if (outcome === 'approved') return { status: 'approved', finishedOn: t.after.dueDateHistory[t.after.dueDateHistory.length - 1]?.decidedOn ?? today(t) };
+    if (outcome === 'approved')
+      return { status: 'approved', finishedOn: t.after.dueDateHistory[t.after.dueDateHistory.length - 1]?.decidedOn ?? today(t) };
     return { status: outcome === 'refused' ? 'rejected' : 'cancelled', finishedOn: today(t) };
   }
   if (complete(chain)) return hasEvent(t, 'hmicfrs_not_accepted') || hasEvent(t, 'reopened') ? { status: 'outdated' } : null;
@@ -317,13 +374,18 @@ async function syncApprovalRequests(tx: EntityManager, t: Transition): Promise<v
     if (same(before, after)) continue;
     const continuing = sameChain(before, after);
     if (before && !continuing) {
-      const request = (await findApprovalRequest(tx, t, kind, before)) ?? (await openApprovalRequest(tx, t, kind, before, t.before, `${t.transitionId}:earlier`));
+      const request =
+        (await findApprovalRequest(tx, t, kind, before)) ??
+        (await openApprovalRequest(tx, t, kind, before, t.before, `${t.transitionId}:earlier`));
       const end = chainEnd(t, kind, before);
       if (end) await tx.update(ApprovalRequest, { id: request.id }, end);
     }
     if (after) {
-      const request = (continuing ? await findApprovalRequest(tx, t, kind, after) : null) ?? (await openApprovalRequest(tx, t, kind, after, t.after, continuing ? `${t.transitionId}:earlier` : t.transitionId));
-      if (complete(after)) await tx.update(ApprovalRequest, { id: request.id }, { status: 'approved', finishedOn: lastApproval(after) ?? today(t) });
+      const request =
+        (continuing ? await findApprovalRequest(tx, t, kind, after) : null) ??
+        (await openApprovalRequest(tx, t, kind, after, t.after, continuing ? `${t.transitionId}:earlier` : t.transitionId));
+      if (complete(after))
+        await tx.update(ApprovalRequest, { id: request.id }, { status: 'approved', finishedOn: lastApproval(after) ?? today(t) });
     }
   }
 }
@@ -392,7 +454,12 @@ function lastDecision(t: Transition, kind: ApprovalRequestKind, chain: ApprovalC
   const outcome = extensionOutcome(t);
   if (outcome === 'approved') {
     const granted = t.after.dueDateHistory[t.after.dueDateHistory.length - 1];
-    return { decision: 'approved', decidedBy: granted?.approvedBy ?? t.actor.personId, decidedOn: granted?.decidedOn ?? today(t), comment: null };
+    return {
+      decision: 'approved',
+      decidedBy: granted?.approvedBy ?? t.actor.personId,
+      decidedOn: granted?.decidedOn ?? today(t),
+      comment: null,
+    };
   }
   if (outcome === 'refused') return { decision: 'rejected', decidedBy: t.actor.personId, decidedOn: today(t), comment: refusalReason(t) };
   return null;
@@ -410,7 +477,11 @@ async function syncApprovalSteps(tx: EntityManager, t: Transition): Promise<void
       if (request && decision && open) {
         // A request first seen now gets its steps as they stood, then the decision that ended it.
         await writeSteps(tx, request.id, before);
-        await tx.update(ApprovalStep, { approvalRequestId: request.id, position: before.current, round: open.outdated.length + 1 }, decision);
+        await tx.update(
+          ApprovalStep,
+          { approvalRequestId: request.id, position: before.current, round: open.outdated.length + 1 },
+          decision,
+        );
       }
     }
     if (after) {

@@ -29,7 +29,10 @@ export function propagateReminderSettingsActivity(dataSource: DataSource) {
     let afterId = resumed?.revision === revision ? resumed.afterId : FIRST_ID;
     let signalled = 0;
     for (;;) {
-      const rows = (await dataSource.query(`SELECT id FROM recommendations WHERE status <> 'closed' AND id > $1 ORDER BY id LIMIT ${PAGE}`, [afterId])) as { id: string }[];
+      const rows = (await dataSource.query(
+        `SELECT id FROM recommendations WHERE status <> 'closed' AND id > $1 ORDER BY id LIMIT ${PAGE}`,
+        [afterId],
+      )) as { id: string }[];
       if (rows.length === 0) break;
       for (let i = 0; i < rows.length; i += AT_ONCE) {
         await Promise.all(

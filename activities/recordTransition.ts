@@ -3,7 +3,15 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { actionLinkExpiry, createActionLinks } from '../platform/email/actionLinkTokens';
 import type { ActionLinkAction } from '../entities/ActionLink';
 import { ApplicationFailure } from '@temporalio/activity';
-import { describeEvent, peopleNamedIn, type Actor, type LifecycleCommand, type LifecycleEvent, type NameOf, type RecommendationState } from '../domain/lifecycle';
+import {
+  describeEvent,
+  peopleNamedIn,
+  type Actor,
+  type LifecycleCommand,
+  type LifecycleEvent,
+  type NameOf,
+  type RecommendationState,
+} from '../domain/lifecycle';
 import type { ItemKind } from '../domain/vocabulary';
 import { recordAudit } from '../entities/auditTrail';
 import { dueDateCalendarEvent } from '../platform/email/dueDateCalendar';
@@ -49,20 +57,19 @@ export interface WithLaterReminders {
 }
 
 export type RecordTransitionOutcome = WithLaterReminders &
-  (
   /** Written now. `finished`: those of its emails already dealt with (sent, or refused for good); the workflow sends the rest. */
-  | { outcome: 'recorded'; version: number; outboxIds: string[]; finished: string[] }
-  /** This command was recorded before (a retry): nothing written; the record as it is now. */
-  | { outcome: 'already_recorded'; record: RecordedItem }
-  /** PostgreSQL is at another version than the one decided against: nothing written; the record, to decide again. */
-  | { outcome: 'version_moved'; record: RecordedItem }
-  /** The key was recorded for a different command. */
-  | { outcome: 'key_reused'; recordedType: string }
+  (
+    | { outcome: 'recorded'; version: number; outboxIds: string[]; finished: string[] }
+    /** This command was recorded before (a retry): nothing written; the record as it is now. */
+    | { outcome: 'already_recorded'; record: RecordedItem }
+    /** PostgreSQL is at another version than the one decided against: nothing written; the record, to decide again. */
+    | { outcome: 'version_moved'; record: RecordedItem }
+    /** The key was recorded for a different command. */
+    | { outcome: 'key_reused'; recordedType: string }
   );
 
 /** The id a command's rows carry in the lifecycle tables, the outbox and the audit trail. */
 export const transitionIdOf = (commandId: string): string => `command:${commandId}`;
-
 
 export interface EmailLinks {
   publicUrl: string;
@@ -107,7 +114,10 @@ export async function readRecordedItem(db: Pick<EntityManager, 'query'>, recomme
 
 /** The activity a workflow calls to catch up with PostgreSQL. */
 export function readRecordActivity(dataSource: DataSource) {
-  return async function readRecord(input: { recommendationId: string; remindersRevision?: number }): Promise<RecordedItem & WithLaterReminders> {
+  return async function readRecord(input: {
+    recommendationId: string;
+    remindersRevision?: number;
+  }): Promise<RecordedItem & WithLaterReminders> {
     const record = await readRecordedItem(dataSource.manager, input.recommendationId);
     return { ...record, reminders: await reminderSettingsNewerThan(dataSource.manager, input.remindersRevision) };
   };
@@ -128,32 +138,47 @@ export function recordTransitionActivity(dataSource: DataSource, links: EmailLin
   let sendInlineAfter = 0;
   return async function recordTransition(input: RecordTransitionInput): Promise<RecordTransitionOutcome> {
     const outcome = await record(input);
-    return outcome.outcome === 'key_reused' ? outcome : { ...outcome, reminders: await reminderSettingsNewerThan(dataSource.manager, input.remindersRevision) };
+    return outcome.outcome === 'key_reused'
+      ? outcome
+      : { ...outcome, reminders: await reminderSettingsNewerThan(dataSource.manager, input.remindersRevision) };
   };
   async function record(input: RecordTransitionInput): Promise<RecordTransitionOutcome> {
     const fingerprint = commandFingerprint(input.recommendationId, input.actor.personId, input.command);
-    const written = await dataSource.transaction(async (tx): Promise<RecordTransitionOutcome | { queued: PendingEmail[]; version: number }> => {
-      const facts = await readFacts(tx, input);
-      if (facts.receipt) {
-        if (facts.receipt.fingerprint !== fingerprint) return { outcome: 'key_reused', recordedType: facts.receipt.commandType };
-        return { outcome: 'already_recorded', record: await readRecordedItem(tx, input.recommendationId) };
-      }
-      const version = await compareAndSet(tx, input);
-      if (version === null) return { outcome: 'version_moved', record: await readRecordedItem(tx, input.recommendationId) };
-      const queued = await writeTransition(tx, input, facts, links);
-      await tx.query(
-        `INSERT INTO command_receipts (key, recommendation_id, command_type, fingerprint, version_after, actor_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [input.commandId, input.recommendationId, input.command.type, fingerprint, version, input.actor.personId, new Date(input.occurredAt)],
-      );
-      return { queued, version };
-    });
+    const written = await dataSource.transaction(
+      async (tx): Promise<RecordTransitionOutcome | { queued: PendingEmail[]; version: number }> => {
+        const facts = await readFacts(tx, input);
+        if (facts.receipt) {
+          if (facts.receipt.fingerprint !== fingerprint) return { outcome: 'key_reused', recordedType: facts.receipt.commandType };
+          return { outcome: 'already_recorded', record: await readRecordedItem(tx, input.recommendationId) };
+        }
+        const version = await compareAndSet(tx, input);
+        if (version === null) return { outcome: 'version_moved', record: await readRecordedItem(tx, input.recommendationId) };
+        const queued = await writeTransition(tx, input, facts, links);
+        await tx.query(
+          `INSERT INTO command_receipts (key, recommendation_id, command_type, fingerprint, version_after, actor_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [
+            input.commandId,
+            input.recommendationId,
+            input.command.type,
+            fingerprint,
+            version,
+            input.actor.personId,
+            new Date(input.occurredAt),
+          ],
+        );
+        return { queued, version };
+      },
+    );
     if ('outcome' in written) return written;
     const outboxIds = written.queued.map((email) => email.id).sort(byOutboxOrder);
     // A batch's emails wait for the batch: the workflow's email activity sends them once it closes.
     const now = written.queued.filter((email) => !email.batchId);
     let unsent = outboxIds;
     if (sender && now.length > 0 && Date.now() >= sendInlineAfter) {
-      const waiting = await sender.sendPending(now.map((email) => email.id).sort(byOutboxOrder), { quick: { until: Date.now() + INLINE_EMAIL_BUDGET_MS }, justQueued: now });
+      const waiting = await sender.sendPending(now.map((email) => email.id).sort(byOutboxOrder), {
+        quick: { until: Date.now() + INLINE_EMAIL_BUDGET_MS },
+        justQueued: now,
+      });
       if (waiting.length > 0) sendInlineAfter = Date.now() + INLINE_EMAIL_PAUSE_MS;
       const done = new Set(now.map((email) => email.id).filter((id) => !waiting.some((w) => w.id === id)));
       unsent = outboxIds.filter((id) => !done.has(id));
@@ -168,7 +193,16 @@ async function compareAndSet(tx: EntityManager, input: RecordTransitionInput): P
   const rows = (await tx.query(
     `UPDATE recommendations SET state = $3, status = $4, owner_id = $5, lead_id = $6, due_date = $7, category = $8, version = version + 1, updated_at = CURRENT_TIMESTAMP
       WHERE id = $1 AND version = $2 RETURNING version`,
-    [input.recommendationId, input.expectedVersion, JSON.stringify(after), after.status, after.ownerId, after.leadId, after.dueDate, after.category],
+    [
+      input.recommendationId,
+      input.expectedVersion,
+      JSON.stringify(after),
+      after.status,
+      after.ownerId,
+      after.leadId,
+      after.dueDate,
+      after.category,
+    ],
   )) as [{ version: number }[], number] | { version: number }[];
   const returned = Array.isArray(rows[0]) ? (rows[0] as { version: number }[]) : (rows as { version: number }[]);
   return returned[0]?.version ?? null;
@@ -189,7 +223,8 @@ interface TransitionFacts {
   people: Map<string, { id: string; name: string; email: string; active: boolean }>;
 }
 
-const notificationsOf = (input: RecordTransitionInput) => input.events.flatMap((event) => (event.notify ?? []).map((notification) => ({ event, notification })));
+const notificationsOf = (input: RecordTransitionInput) =>
+  input.events.flatMap((event) => (event.notify ?? []).map((notification) => ({ event, notification })));
 
 async function readFacts(tx: EntityManager, input: RecordTransitionInput): Promise<TransitionFacts> {
   const named = input.events.flatMap(peopleNamedIn);
@@ -202,7 +237,11 @@ async function readFacts(tx: EntityManager, input: RecordTransitionInput): Promi
             (SELECT coalesce(json_agg(json_build_object('id', p.id, 'name', p.name, 'email', p.email, 'active', p.active)), '[]')
                FROM people p WHERE p.id = ANY($3::uuid[])) AS people`,
     [input.commandId, input.recommendationId, ids],
-  )) as { receipt: TransitionFacts['receipt']; item: TransitionFacts['item'] | null; people: { id: string; name: string; email: string; active: boolean }[] }[];
+  )) as {
+    receipt: TransitionFacts['receipt'];
+    item: TransitionFacts['item'] | null;
+    people: { id: string; name: string; email: string; active: boolean }[];
+  }[];
   if (!row!.item) throw ApplicationFailure.nonRetryable(`recommendation ${input.recommendationId} does not exist`, 'RecommendationMissing');
   return { receipt: row!.receipt, item: row!.item, people: new Map(row!.people.map((p) => [p.id, p])) };
 }
@@ -220,7 +259,12 @@ export const projectedTransition = (input: RecordTransitionInput): ProjectedTran
 });
 
 /** Writes the transition's audit events, lifecycle tables and emails (the row itself is already moved on); returns the emails it queued. */
-async function writeTransition(tx: EntityManager, input: RecordTransitionInput, facts: TransitionFacts, links: EmailLinks): Promise<PendingEmail[]> {
+async function writeTransition(
+  tx: EntityManager,
+  input: RecordTransitionInput,
+  facts: TransitionFacts,
+  links: EmailLinks,
+): Promise<PendingEmail[]> {
   const transitionId = transitionIdOf(input.commandId);
   const occurredAt = new Date(input.occurredAt);
   const names = new Map([...facts.people.values()].map((p) => [p.id, p.name]));
@@ -248,10 +292,27 @@ async function writeTransition(tx: EntityManager, input: RecordTransitionInput, 
 /** Emails that set a due date carry it as a calendar entry. */
 const datedTemplates = new Set<string>(['assigned_to_you', 'extension_approved']);
 
-const outboxColumns = ['transition_id', 'template', 'recipient_id', 'to_address', 'recommendation_id', 'subject', 'body_text', 'body_html', 'calendar_event', 'batch_id'];
+const outboxColumns = [
+  'transition_id',
+  'template',
+  'recipient_id',
+  'to_address',
+  'recommendation_id',
+  'subject',
+  'body_text',
+  'body_html',
+  'calendar_event',
+  'batch_id',
+];
 
 /** Renders and queues every email the transition's events ask for; the decision links of them all go in one statement. */
-async function queueNotifications(tx: EntityManager, input: RecordTransitionInput, facts: TransitionFacts, nameOf: NameOf, links: EmailLinks): Promise<PendingEmail[]> {
+async function queueNotifications(
+  tx: EntityManager,
+  input: RecordTransitionInput,
+  facts: TransitionFacts,
+  nameOf: NameOf,
+  links: EmailLinks,
+): Promise<PendingEmail[]> {
   const { after } = input;
   const transitionId = transitionIdOf(input.commandId);
   const itemLink = `${links.publicUrl}/recommendations/${input.recommendationId}`;
@@ -262,7 +323,9 @@ async function queueNotifications(tx: EntityManager, input: RecordTransitionInpu
     return recipient?.active ? [{ event, notification, recipient }] : [];
   });
   if (emails.length === 0) return [];
-  const offered = emails.map(({ notification, recipient }) => (links.actionLinks ? (decisionLinks[notification.template] ?? []) : []).map((decision) => ({ ...decision, recipient })));
+  const offered = emails.map(({ notification, recipient }) =>
+    (links.actionLinks ? (decisionLinks[notification.template] ?? []) : []).map((decision) => ({ ...decision, recipient })),
+  );
   const signed = links.actionLinks
     ? await createActionLinks(
         tx,
@@ -296,14 +359,35 @@ async function queueNotifications(tx: EntityManager, input: RecordTransitionInpu
     });
     const calendarEvent =
       datedTemplates.has(notification.template) && after.dueDate
-        ? dueDateCalendarEvent({ recommendationId: input.recommendationId, dueDate: after.dueDate, summary: `Due: ${email.subject.split(': ').slice(1).join(': ')}`, description: facts.item.reference, link: itemLink, stampedAt: new Date(input.occurredAt) })
+        ? dueDateCalendarEvent({
+            recommendationId: input.recommendationId,
+            dueDate: after.dueDate,
+            summary: `Due: ${email.subject.split(': ').slice(1).join(': ')}`,
+            description: facts.item.reference,
+            link: itemLink,
+            stampedAt: new Date(input.occurredAt),
+          })
         : null;
-    const row = [transitionId, notification.template, recipient.id, recipient.email, input.recommendationId, email.subject, email.text, email.html, calendarEvent, input.emailBatch ?? null];
+    const row = [
+      transitionId,
+      notification.template,
+      recipient.id,
+      recipient.email,
+      input.recommendationId,
+      email.subject,
+      email.text,
+      email.html,
+      calendarEvent,
+      input.emailBatch ?? null,
+    ];
     return `(${row.map((value) => `$${values.push(value)}`).join(', ')}, ${input.emailBatch ? emailBatchHoldSql : 'NULL'})`;
   });
   // Each command of a batch keeps the whole batch held a little longer (entities/emailBatches.ts).
   if (input.emailBatch) {
-    await tx.query(`UPDATE outbound_emails SET hold_until = ${emailBatchHoldSql} WHERE batch_id = $1 AND status = 'pending' AND hold_until IS NOT NULL`, [input.emailBatch]);
+    await tx.query(
+      `UPDATE outbound_emails SET hold_until = ${emailBatchHoldSql} WHERE batch_id = $1 AND status = 'pending' AND hold_until IS NOT NULL`,
+      [input.emailBatch],
+    );
   }
   return (await tx.query(
     `INSERT INTO outbound_emails (${outboxColumns.join(', ')}, hold_until) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING

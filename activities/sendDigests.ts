@@ -33,11 +33,29 @@ export function sendDigestsActivity(dataSource: DataSource, links: EmailLinks) {
         const id = await dataSource.transaction(async (tx) => {
           const existing = await tx.findOneBy(OutboundEmail, { transitionId });
           if (existing) return existing.id;
-          const email = renderDigestEmail({ forceName: links.forceName, recipientName: person.name, entries, period: person.digestPreference === 'weekly' ? 'weekly' : 'daily' });
+          const email = renderDigestEmail({
+            forceName: links.forceName,
+            recipientName: person.name,
+            entries,
+            period: person.digestPreference === 'weekly' ? 'weekly' : 'daily',
+          });
           const row = await tx.save(
-            tx.create(OutboundEmail, { transitionId, template: 'digest', recipientId: person.id, toAddress: person.email, recommendationId: null, subject: email.subject, bodyText: email.text, bodyHtml: email.html }),
+            tx.create(OutboundEmail, {
+              transitionId,
+              template: 'digest',
+              recipientId: person.id,
+              toAddress: person.email,
+              recommendationId: null,
+              subject: email.subject,
+              bodyText: email.text,
+              bodyHtml: email.html,
+            }),
           );
-          await tx.update(DigestEntry, entries.map((e) => e.id), { outboundEmailId: row.id, sentAt: new Date() });
+          await tx.update(
+            DigestEntry,
+            entries.map((e) => e.id),
+            { outboundEmailId: row.id, sentAt: new Date() },
+          );
           await recordAudit(
             tx,
             ...entries.map((entry) => ({

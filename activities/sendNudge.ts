@@ -42,7 +42,10 @@ export function nudgeQueue(dataSource: DataSource, links: EmailLinks): (input: S
 export function sendNudgeNowActivity(queue: ReturnType<typeof nudgeQueue>, send: OutboxSender) {
   return async function sendNudgeNow(input: SendNudgeInput): Promise<{ outboxIds: string[] }> {
     const queued = await queue(input);
-    const waiting = await send.sendPending(queued.map((row) => row.id), { justQueued: queued });
+    const waiting = await send.sendPending(
+      queued.map((row) => row.id),
+      { justQueued: queued },
+    );
     return { outboxIds: waiting.map((w) => w.id) };
   };
 }
@@ -53,12 +56,21 @@ const nudgeKey = (input: SendNudgeInput) => `nudge:${input.recommendationId}:${i
 async function queueNudges(dataSource: DataSource, inputs: SendNudgeInput[], links: EmailLinks): Promise<OutboundEmail[][]> {
   const keys = inputs.map(nudgeKey);
   return dataSource.transaction(async (tx) => {
-    const done = new Set((await tx.find(AuditEvent, { select: { idempotencyKey: true }, where: { idempotencyKey: In(keys) } })).map((event) => event.idempotencyKey));
+    const done = new Set(
+      (await tx.find(AuditEvent, { select: { idempotencyKey: true }, where: { idempotencyKey: In(keys) } })).map(
+        (event) => event.idempotencyKey,
+      ),
+    );
     const fresh = new Map<string, SendNudgeInput>();
     inputs.forEach((input, i) => {
       if (!done.has(keys[i]!)) fresh.set(keys[i]!, input);
     });
-    if (fresh.size) await queueFresh(tx, [...fresh].sort(([a], [b]) => (a < b ? -1 : 1)), links);
+    if (fresh.size)
+      await queueFresh(
+        tx,
+        [...fresh].sort(([a], [b]) => (a < b ? -1 : 1)),
+        links,
+      );
     const pending = await tx.find(OutboundEmail, { where: { transitionId: In(keys), status: 'pending' } });
     return keys.map((key) => pending.filter((row) => row.transitionId === key));
   });
@@ -66,13 +78,20 @@ async function queueNudges(dataSource: DataSource, inputs: SendNudgeInput[], lin
 
 async function queueFresh(tx: EntityManager, nudges: [string, SendNudgeInput][], links: EmailLinks): Promise<void> {
   const recommendations = new Map(
-    (await tx.find(Recommendation, { where: { id: In([...new Set(nudges.map(([, input]) => input.recommendationId))]) }, relations: { report: true, owner: true } })).map((r) => [r.id, r]),
+    (
+      await tx.find(Recommendation, {
+        where: { id: In([...new Set(nudges.map(([, input]) => input.recommendationId))]) },
+        relations: { report: true, owner: true },
+      })
+    ).map((r) => [r.id, r]),
   );
   const settings = await loadReminderSettings(tx);
   const { policy, calendar } = figureRulesOf(settings);
   const cutoffs = new Map<string, FigureCutoffs>();
   const cutoffsOn = (today: string) => cutoffs.get(today) ?? cutoffs.set(today, figureCutoffs(today, policy, calendar)).get(today)!;
-  const withRole = memoise((role: string) => tx.query(`SELECT id FROM people WHERE active AND $1 = ANY(roles) ORDER BY name`, [role]) as Promise<{ id: string }[]>);
+  const withRole = memoise(
+    (role: string) => tx.query(`SELECT id FROM people WHERE active AND $1 = ANY(roles) ORDER BY name`, [role]) as Promise<{ id: string }[]>,
+  );
   const planned = await Promise.all(
     nudges.map(async ([key, input]) => {
       const recommendation = recommendations.get(input.recommendationId);
@@ -100,14 +119,26 @@ async function queueFresh(tx: EntityManager, nudges: [string, SendNudgeInput][],
       text: recommendation.state.text ?? recommendation.text,
       dueDate,
       workingDaysToDue: dueDate ? calendar.workingDaysBetween(today, dueDate) : null,
-      workingDaysOverdue: figuresFrom({ status: recommendation.status, dueDate, atRisk: recommendation.state.atRisk, forTheForce: recommendation.forTheForce }, cutoffsOn(today), calendar).workingDaysOverdue,
+      workingDaysOverdue: figuresFrom(
+        { status: recommendation.status, dueDate, atRisk: recommendation.state.atRisk, forTheForce: recommendation.forTheForce },
+        cutoffsOn(today),
+        calendar,
+      ).workingDaysOverdue,
       ownerName: recommendation.owner?.name ?? null,
       meeting: nudge.meeting ?? null,
       link: `${links.publicUrl}/recommendations/${recommendation.id}`,
     };
     for (const person of recipients) {
       if (routineNudges.has(nudge.kind) && person.digestPreference !== 'immediate') {
-        digest.push({ personId: person.id, recommendationId: recommendation.id, nudgeKey: key, kind: nudge.kind, line: `${nudgeHeadline(nudge.kind, base)}: ${itemWords(base)}`, link: base.link, dueDate });
+        digest.push({
+          personId: person.id,
+          recommendationId: recommendation.id,
+          nudgeKey: key,
+          kind: nudge.kind,
+          line: `${nudgeHeadline(nudge.kind, base)}: ${itemWords(base)}`,
+          link: base.link,
+          dueDate,
+        });
         continue;
       }
       const email = renderNudgeEmail(nudge.kind, { ...base, recipientName: person.name });
@@ -122,7 +153,14 @@ async function queueFresh(tx: EntityManager, nudges: [string, SendNudgeInput][],
         bodyHtml: email.html,
         calendarEvent:
           nudge.kind === 'due_reminder' && dueDate
-            ? dueDateCalendarEvent({ recommendationId: recommendation.id, dueDate, summary: `Due: ${itemWords(base)}`, description: recommendation.reference, link: base.link, stampedAt: new Date(input.occurredAt) })
+            ? dueDateCalendarEvent({
+                recommendationId: recommendation.id,
+                dueDate,
+                summary: `Due: ${itemWords(base)}`,
+                description: recommendation.reference,
+                link: base.link,
+                stampedAt: new Date(input.occurredAt),
+              })
             : null,
       });
     }
@@ -190,10 +228,9 @@ async function recipientIds(
   }
   let wanted = [...new Set(ids.filter((id): id is string => !!id))];
   if (followDelegations && wanted.length) {
-    const delegations = (await tx.query(
-      `SELECT ${delegationColumns} FROM delegations WHERE from_person_id = ANY($1::uuid[])`,
-      [wanted],
-    )) as Delegation[];
+    const delegations = (await tx.query(`SELECT ${delegationColumns} FROM delegations WHERE from_person_id = ANY($1::uuid[])`, [
+      wanted,
+    ])) as Delegation[];
     wanted = [...new Set(wanted.map((id) => standIn(id, delegations, today)))];
   }
   return wanted;

@@ -13,7 +13,10 @@ export interface UnsentEmail {
 }
 
 /** An outbox row as sending needs it; rows of a batch (entities/emailBatches.ts) name it and their recipient. */
-export type PendingEmail = Pick<OutboundEmail, 'id' | 'template' | 'toAddress' | 'recommendationId' | 'subject' | 'bodyText' | 'bodyHtml' | 'calendarEvent'> &
+export type PendingEmail = Pick<
+  OutboundEmail,
+  'id' | 'template' | 'toAddress' | 'recommendationId' | 'subject' | 'bodyText' | 'bodyHtml' | 'calendarEvent'
+> &
   Partial<Pick<OutboundEmail, 'batchId' | 'recipientId'>>;
 
 /** One email in place of several rows of a batch for one recipient (activities/emails/batchEmail.ts). */
@@ -25,7 +28,11 @@ const BATCH_POLL_MS = 300;
 
 /** The sending activities: failures other than a rejected address retry, with the workflow's backoff. */
 export function sendOutboundEmailActivity(send: OutboxSender) {
-  const fail = (waiting: UnsentEmail[]) => ApplicationFailure.retryable(`${waiting.length} email(s) not sent: ${waiting.map((w) => `${w.id}: ${w.reason}`).join('; ')}`, 'SmtpUnavailable');
+  const fail = (waiting: UnsentEmail[]) =>
+    ApplicationFailure.retryable(
+      `${waiting.length} email(s) not sent: ${waiting.map((w) => `${w.id}: ${w.reason}`).join('; ')}`,
+      'SmtpUnavailable',
+    );
   return {
     /**
      * Every row at once; one that must wait does not hold back the others, and a retry skips those already sent.
@@ -81,7 +88,10 @@ export const PENDING_COLUMNS = `template, to_address AS "toAddress", recommendat
  */
 export function outboxSender(dataSource: DataSource, mailer: Mailer, messageIdDomain: string, combine?: CombineEmails) {
   // Emails accepted together are marked sent together (see ./batching.ts).
-  const markSent = batched((rows: PendingEmail[]) => markFinished(dataSource, rows, 'sent', null).then(() => rows.map(() => undefined)), MARK_SENT_BATCH);
+  const markSent = batched(
+    (rows: PendingEmail[]) => markFinished(dataSource, rows, 'sent', null).then(() => rows.map(() => undefined)),
+    MARK_SENT_BATCH,
+  );
   const leases = leaseRenewal(dataSource);
 
   /**
@@ -89,7 +99,10 @@ export function outboxSender(dataSource: DataSource, mailer: Mailer, messageIdDo
    * recipient and kind from its batch; those pending but claimed by another attempt come back as `elsewhere`, or as
    * `held` for a batch's rows (held for the batch, or being sent with it). `justQueued` rows are not read again.
    */
-  async function claim(outboxIds: string[], justQueued?: PendingEmail[]): Promise<{ claimed: PendingEmail[]; elsewhere: string[]; held: string[] }> {
+  async function claim(
+    outboxIds: string[],
+    justQueued?: PendingEmail[],
+  ): Promise<{ claimed: PendingEmail[]; elsewhere: string[]; held: string[] }> {
     const rows = (await dataSource.query(
       `WITH wanted AS (
          SELECT id FROM outbound_emails WHERE id = ANY($1::uuid[])
@@ -129,10 +142,15 @@ export function outboxSender(dataSource: DataSource, mailer: Mailer, messageIdDo
     try {
       email = { ...rows[0]!, ...(await combine!(rows)), calendarEvent: null };
     } catch (error) {
-      await dataSource.query(`UPDATE outbound_emails SET lease_until = NULL WHERE id = ANY($1::uuid[]) AND status = 'pending'`, [rows.map((row) => row.id)]);
+      await dataSource.query(`UPDATE outbound_emails SET lease_until = NULL WHERE id = ANY($1::uuid[]) AND status = 'pending'`, [
+        rows.map((row) => row.id),
+      ]);
       return `could not be put together: ${(error as Error).message}`;
     }
-    const failed = await deliver(email, rows.map((row) => row.id));
+    const failed = await deliver(
+      email,
+      rows.map((row) => row.id),
+    );
     try {
       if (failed) {
         const reasons = await Promise.all(rows.map((row) => recordFailure(row, failed.error)));
@@ -141,7 +159,10 @@ export function outboxSender(dataSource: DataSource, mailer: Mailer, messageIdDo
       await markFinished(dataSource, rows, 'sent', null);
       return null;
     } catch (error) {
-      activityLog().warn('the outcome of a combined email could not be recorded; its claim runs out and it is sent again', { outboxIds: rows.map((row) => row.id), error: (error as Error).message });
+      activityLog().warn('the outcome of a combined email could not be recorded; its claim runs out and it is sent again', {
+        outboxIds: rows.map((row) => row.id),
+        error: (error as Error).message,
+      });
       return `outcome not recorded: ${(error as Error).message}`;
     }
   }
@@ -154,7 +175,10 @@ export function outboxSender(dataSource: DataSource, mailer: Mailer, messageIdDo
       await markSent(row);
       return null;
     } catch (error) {
-      activityLog().warn('the outcome of an email could not be recorded; its claim runs out and it is sent again', { outboxId: row.id, error: (error as Error).message });
+      activityLog().warn('the outcome of an email could not be recorded; its claim runs out and it is sent again', {
+        outboxId: row.id,
+        error: (error as Error).message,
+      });
       return `outcome not recorded: ${(error as Error).message}`;
     }
   }
@@ -164,7 +188,14 @@ export function outboxSender(dataSource: DataSource, mailer: Mailer, messageIdDo
     leased.forEach((id) => leases.renew(id));
     try {
       // The row's id: a receiver can drop the second copy of a message it took though the row was not marked sent.
-      await mailer.send({ to: row.toAddress, subject: row.subject, text: row.bodyText, html: row.bodyHtml, messageId: `<${row.id}@${messageIdDomain}>`, calendarEvent: row.calendarEvent });
+      await mailer.send({
+        to: row.toAddress,
+        subject: row.subject,
+        text: row.bodyText,
+        html: row.bodyHtml,
+        messageId: `<${row.id}@${messageIdDomain}>`,
+        calendarEvent: row.calendarEvent,
+      });
       return null;
     } catch (error) {
       return { error };
@@ -181,8 +212,14 @@ export function outboxSender(dataSource: DataSource, mailer: Mailer, messageIdDo
       return null;
     }
     const release = isCertainlyNotTaken(error);
-    await dataSource.query(`UPDATE outbound_emails SET last_error = $2${release ? ', lease_until = NULL' : ''} WHERE id = $1 AND status = 'pending'`, [row.id, message]);
-    activityLog().warn(release ? 'email not sent yet; will retry' : 'the mail server may have taken the email; it is sent again once its claim runs out', { outboxId: row.id, error: message });
+    await dataSource.query(
+      `UPDATE outbound_emails SET last_error = $2${release ? ', lease_until = NULL' : ''} WHERE id = $1 AND status = 'pending'`,
+      [row.id, message],
+    );
+    activityLog().warn(
+      release ? 'email not sent yet; will retry' : 'the mail server may have taken the email; it is sent again once its claim runs out',
+      { outboxId: row.id, error: message },
+    );
     return message;
   }
 
@@ -193,10 +230,16 @@ export function outboxSender(dataSource: DataSource, mailer: Mailer, messageIdDo
    * leave the server with a message the row does not know was sent. `justQueued`: the rows as the caller has just
    * committed them, so they need not be read again.
    */
-  async function sendPending(outboxIds: string[], options: { quick?: { until: number }; justQueued?: PendingEmail[] } = {}): Promise<UnsentEmail[]> {
+  async function sendPending(
+    outboxIds: string[],
+    options: { quick?: { until: number }; justQueued?: PendingEmail[] } = {},
+  ): Promise<UnsentEmail[]> {
     if (outboxIds.length === 0) return [];
     const { claimed, elsewhere, held } = await claim(outboxIds, options.justQueued);
-    const reasons = new Map<string, string | null>([...elsewhere.map((id): [string, string] => [id, BEING_SENT_ELSEWHERE]), ...held.map((id): [string, string] => [id, HELD_FOR_BATCH])]);
+    const reasons = new Map<string, string | null>([
+      ...elsewhere.map((id): [string, string] => [id, BEING_SENT_ELSEWHERE]),
+      ...held.map((id): [string, string] => [id, HELD_FOR_BATCH]),
+    ]);
     const outcomes = asEmails(claimed).map(async (rows) => {
       const outcome = rows.length === 1 ? sendClaimed(rows[0]!) : sendCombined(rows);
       mailer.finishBeforeClosing?.(outcome);
@@ -220,7 +263,10 @@ function leaseRenewal(dataSource: DataSource) {
   // A claim given up meanwhile (lease_until NULL) is not taken back.
   const renewAll = () =>
     dataSource
-      .query(`UPDATE outbound_emails SET lease_until = ${LEASE_END} WHERE id = ANY($1::uuid[]) AND status = 'pending' AND lease_until IS NOT NULL`, [[...sending]])
+      .query(
+        `UPDATE outbound_emails SET lease_until = ${LEASE_END} WHERE id = ANY($1::uuid[]) AND status = 'pending' AND lease_until IS NOT NULL`,
+        [[...sending]],
+      )
       .catch((error: unknown) => activityLog().warn('could not renew the claim on emails being sent', { error: (error as Error).message }));
   return {
     renew(id: string) {
@@ -270,5 +316,8 @@ async function markFinished(dataSource: DataSource, rows: PendingEmail[], status
     })),
     values,
   );
-  await dataSource.query(`WITH finished AS (UPDATE outbound_emails SET status = $2, last_error = $3, sent_at = $4, lease_until = NULL WHERE id = ANY($1::uuid[])) ${audit}`, values);
+  await dataSource.query(
+    `WITH finished AS (UPDATE outbound_emails SET status = $2, last_error = $3, sent_at = $4, lease_until = NULL WHERE id = ANY($1::uuid[])) ${audit}`,
+    values,
+  );
 }

@@ -7,7 +7,13 @@ import type { FormError } from '../platform/web/html';
 export interface AdminContext {
   deps: ApiDependencies;
   /** Renders `admin/<template>` inside the layout, with the navigation, the signed-in person and any form errors. */
-  render(req: Request, res: Response, template: string, context: { title: string; errors?: FormError[]; [key: string]: unknown }, status?: number): Promise<void>;
+  render(
+    req: Request,
+    res: Response,
+    template: string,
+    context: { title: string; errors?: FormError[]; [key: string]: unknown },
+    status?: number,
+  ): Promise<void>;
   /** Refuses (403, audited) anyone the permission table does not let do this. */
   guard(permission: Permission): (req: Request, res: Response, next: () => void) => void;
 }

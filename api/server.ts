@@ -82,7 +82,9 @@ export function apiFeatures(deps: ApiDependencies): Feature[] {
 /** Request URLs as logged: email-link tokens and sign-in codes never reach the logs. */
 export function redactUrl(url: string): string {
   const [path, query] = url.split('?', 2) as [string, string | undefined];
-  const safePath = path.replace(/^\/action-links\/[^/?]+/, '/action-links/[redacted]').replace(/^\/set-password\/[^/?]+/, '/set-password/[redacted]');
+  const safePath = path
+    .replace(/^\/action-links\/[^/?]+/, '/action-links/[redacted]')
+    .replace(/^\/set-password\/[^/?]+/, '/set-password/[redacted]');
   if (query === undefined) return safePath;
   if (safePath.startsWith('/sign-in/oidc')) return `${safePath}?[redacted]`;
   const params = new URLSearchParams(query);
@@ -92,9 +94,17 @@ export function redactUrl(url: string): string {
 
 /** /api needs a signed-in person except for its public endpoints (documentation, signing in). */
 function apiGate(features: Feature[]): RequestHandler {
-  const open = new Set(features.flatMap((f) => f.endpoints.filter((e) => e.access === 'public').map((e) => `${e.method.toUpperCase()} ${fullPath(f, e)}`)));
+  const open = new Set(
+    features.flatMap((f) => f.endpoints.filter((e) => e.access === 'public').map((e) => `${e.method.toUpperCase()} ${fullPath(f, e)}`)),
+  );
   return (req, _res, next) => {
-    if (req.identity || !req.path.startsWith('/api/') || open.has(`${req.method === 'HEAD' ? 'GET' : req.method} ${req.path.replace(/\/$/, '')}`) || open.has(`${req.method} ${req.path}`)) return next();
+    if (
+      req.identity ||
+      !req.path.startsWith('/api/') ||
+      open.has(`${req.method === 'HEAD' ? 'GET' : req.method} ${req.path.replace(/\/$/, '')}`) ||
+      open.has(`${req.method} ${req.path}`)
+    )
+      return next();
     next(new ApiProblem(401, 'Sign in first', 'This needs a signed-in session or an API token (Authorization: Bearer …).'));
   };
 }

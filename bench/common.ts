@@ -42,9 +42,16 @@ export function isoDateInDays(days: number): string {
 export { databaseUrlFor, withPg };
 
 /** A fresh database on the server at `postgresUrl`, dropped by `cleanups`; resolves with its URL. */
-export async function createBenchDatabase(postgresUrl: string, name: string, cleanups: { what: string; run: () => Promise<unknown> }[]): Promise<string> {
+export async function createBenchDatabase(
+  postgresUrl: string,
+  name: string,
+  cleanups: { what: string; run: () => Promise<unknown> }[],
+): Promise<string> {
   await withPg(postgresUrl, (c) => c.query(`CREATE DATABASE ${name}`));
-  cleanups.push({ what: `database ${name}`, run: () => withPg(postgresUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) });
+  cleanups.push({
+    what: `database ${name}`,
+    run: () => withPg(postgresUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+  });
   return databaseUrlFor(postgresUrl, name);
 }
 
@@ -133,7 +140,10 @@ async function startSinkProcess(mailDir: string, cleanups: { what: string; run: 
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const line = out.split('\n').slice(0, -1).find((l) => l.startsWith('{'));
+      const line = out
+        .split('\n')
+        .slice(0, -1)
+        .find((l) => l.startsWith('{'));
       if (line) resolve(Number(new URL((JSON.parse(line) as { url: string }).url).port));
     });
     child.once('exit', (code) => reject(new Error(`the SMTP sink process exited (${code}) before listening`)));
@@ -154,7 +164,14 @@ export interface DeployedProduct {
  * The environment of the product's api, worker and migrate processes in a benchmark, as docker-compose.yml sets it:
  * production mode, the given services, no demo data, a random session secret.
  */
-export function deployedProcessEnv(input: { logLevel: string; databaseUrl: string; temporalAddress: string; taskQueue: string; smtpUrl: string; workDir: string }): Record<string, string> {
+export function deployedProcessEnv(input: {
+  logLevel: string;
+  databaseUrl: string;
+  temporalAddress: string;
+  taskQueue: string;
+  smtpUrl: string;
+  workDir: string;
+}): Record<string, string> {
   return {
     NODE_ENV: 'production',
     LOG_LEVEL: input.logLevel,
@@ -196,17 +213,34 @@ export async function startDeployedProduct(input: {
   const databaseUrl = await createBenchDatabase(postgresUrl, input.name, cleanups);
 
   const mailDir = path.join(workDir, 'mail');
-  const sink = startNodeChild({ name: 'SMTP sink', script: script('bench/smtpSinkProcess.js'), args: [mailDir], env: {}, logFile: logFile('smtp-sink'), cwd: process.cwd() });
+  const sink = startNodeChild({
+    name: 'SMTP sink',
+    script: script('bench/smtpSinkProcess.js'),
+    args: [mailDir],
+    env: {},
+    logFile: logFile('smtp-sink'),
+    cwd: process.cwd(),
+  });
   cleanups.push({ what: 'the SMTP sink process', run: () => sink.stop() });
   let smtpUrl = '';
   await waitUntilReady(sink, 'readiness line', async () => {
-    const line = fs.readFileSync(sink.logFile, 'utf8').split('\n').find((l) => l.startsWith('{"ready":true'));
+    const line = fs
+      .readFileSync(sink.logFile, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('{"ready":true'));
     if (line) smtpUrl = (JSON.parse(line) as { url: string }).url;
     return Boolean(line);
   });
 
   const env: Record<string, string> = {
-    ...deployedProcessEnv({ logLevel: input.logLevel, databaseUrl, temporalAddress: input.temporalAddress, taskQueue: input.taskQueue, smtpUrl, workDir }),
+    ...deployedProcessEnv({
+      logLevel: input.logLevel,
+      databaseUrl,
+      temporalAddress: input.temporalAddress,
+      taskQueue: input.taskQueue,
+      smtpUrl,
+      workDir,
+    }),
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(await freePort()),
   };
@@ -219,7 +253,9 @@ export async function startDeployedProduct(input: {
   const baseUrl = `http://127.0.0.1:${env.HTTP_PORT}`;
   await Promise.all([
     waitUntilReady(api, 'answer 200 from /readyz', async () => (await fetch(`${baseUrl}/readyz`)).status === 200),
-    waitUntilReady(worker, `poller on task queue ${input.taskQueue}`, () => hasWorkflowPoller(input.temporalConnection, 'default', input.taskQueue)),
+    waitUntilReady(worker, `poller on task queue ${input.taskQueue}`, () =>
+      hasWorkflowPoller(input.temporalConnection, 'default', input.taskQueue),
+    ),
   ]);
   return { baseUrl, databaseUrl, mailDir, smtpUrl, processes: [api, worker, sink] };
 }

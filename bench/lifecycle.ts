@@ -16,7 +16,19 @@ import type { Logger } from '../platform/logger';
 import { findTemporalCli } from '../dev/temporalCli';
 import { recommendationWorkflowId } from '../workflows/messages';
 import { startSharedServices, type StartedServices } from '../tests/support/sharedServices';
-import { createBenchDatabase, elapsed, startDeployedProduct, sinkMessageCount, stopEverythingOnExit, isoDateInDays, pool, say, seconds, withPg, runBenchmark } from './common';
+import {
+  createBenchDatabase,
+  elapsed,
+  startDeployedProduct,
+  sinkMessageCount,
+  stopEverythingOnExit,
+  isoDateInDays,
+  pool,
+  say,
+  seconds,
+  withPg,
+  runBenchmark,
+} from './common';
 import { cpuByGroup, cpuDelta, cpuElsewhere, cpuMark, cpuSince, hasWorkflowPoller, startNodeChild, waitUntilReady } from './processes';
 import { commandFloorWorkflowType, incrementUpdate, rawWorkflowType } from './rawWorkflow';
 import { freePort } from '../dev/ports';
@@ -69,7 +81,8 @@ function usage(problem: string): never {
 function positiveInt(value: string | undefined, name: string, fallback: number, allowZero = false): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) usage(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} whole number, not "${value}"`);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1))
+    usage(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} whole number, not "${value}"`);
   return n;
 }
 
@@ -88,9 +101,6 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   const warmup = positiveInt(flags.warmup ?? env.BENCH_WARMUP, '--warmup', Math.min(10, items), true);
   return { items, concurrency, warmup, sample: Math.min(20, items), productLogLevel: env.BENCH_PRODUCT_LOG_LEVEL || 'info' };
 }
-
-
-
 
 // ---------------------------------------------------------------------------------------------------------------
 // The lifecycle through the API
@@ -117,11 +127,34 @@ interface Step {
  */
 function lifecycleSteps(people: BenchPeople): Step[] {
   return [
-    { name: 'assign', path: 'assign', body: { ownerId: people.owner.id, leadId: people.lead.id, dueDate: isoDateInDays(365) }, expect: 'assigned' },
+    {
+      name: 'assign',
+      path: 'assign',
+      body: { ownerId: people.owner.id, leadId: people.lead.id, dueDate: isoDateInDays(365) },
+      expect: 'assigned',
+    },
     { name: 'accept', path: 'commands', body: { type: 'accept' }, as: people.owner.id, expect: 'in_progress' },
-    { name: 'postUpdate', path: 'commands', body: { type: 'postUpdate', text: 'Draft policy agreed with legal services; training booked.' }, as: people.owner.id, expect: 'in_progress' },
-    { name: 'submitEvidence', path: 'commands', body: { type: 'submitEvidence', summary: 'Policy published and training delivered; records attached.' }, as: people.owner.id, expect: 'awaiting_approval' },
-    { name: 'approve (lead)', path: 'commands', body: { type: 'approve', comment: 'Evidence is complete.' }, as: people.lead.id, expect: 'awaiting_approval' },
+    {
+      name: 'postUpdate',
+      path: 'commands',
+      body: { type: 'postUpdate', text: 'Draft policy agreed with legal services; training booked.' },
+      as: people.owner.id,
+      expect: 'in_progress',
+    },
+    {
+      name: 'submitEvidence',
+      path: 'commands',
+      body: { type: 'submitEvidence', summary: 'Policy published and training delivered; records attached.' },
+      as: people.owner.id,
+      expect: 'awaiting_approval',
+    },
+    {
+      name: 'approve (lead)',
+      path: 'commands',
+      body: { type: 'approve', comment: 'Evidence is complete.' },
+      as: people.lead.id,
+      expect: 'awaiting_approval',
+    },
     { name: 'approve (DCC)', path: 'commands', body: { type: 'approve' }, as: people.dcc.id, expect: 'awaiting_self_certification' },
   ];
 }
@@ -135,7 +168,13 @@ interface Timed {
 /** API tokens by person id, issued once the people exist; the empty key is the administrator's. */
 const bearerTokens = new Map<string, string>();
 
-async function send(baseUrl: string, method: string, urlPath: string, body: unknown, as?: string): Promise<{ status: number; json: unknown }> {
+async function send(
+  baseUrl: string,
+  method: string,
+  urlPath: string,
+  body: unknown,
+  as?: string,
+): Promise<{ status: number; json: unknown }> {
   const token = bearerTokens.get(as ?? '');
   if (!token) throw new Error(`no API token for ${as ?? 'the administrator'}`);
   const response = await fetch(`${baseUrl}${urlPath}`, {
@@ -174,7 +213,13 @@ async function createRecommendations(baseUrl: string, count: number): Promise<st
   return ids.flat();
 }
 
-async function driveLifecycle(baseUrl: string, ids: readonly string[], steps: readonly Step[], concurrency: number, name: string): Promise<{ result: PhaseResult; timed: Timed[] }> {
+async function driveLifecycle(
+  baseUrl: string,
+  ids: readonly string[],
+  steps: readonly Step[],
+  concurrency: number,
+  name: string,
+): Promise<{ result: PhaseResult; timed: Timed[] }> {
   const timed: Timed[] = [];
   const started = performance.now();
   await pool(ids, concurrency, async (id, item) => {
@@ -196,7 +241,13 @@ async function driveLifecycle(baseUrl: string, ids: readonly string[], steps: re
 // The baselines: raw updates, and the floor's commands
 
 /** Sends each workflow its updates one after another, `concurrency` workflows at a time; each answers its count. */
-async function driveUpdates(workflowIds: readonly string[], updatesPerWorkflow: number, concurrency: number, name: string, update: (workflowId: string) => Promise<number>): Promise<PhaseResult> {
+async function driveUpdates(
+  workflowIds: readonly string[],
+  updatesPerWorkflow: number,
+  concurrency: number,
+  name: string,
+  update: (workflowId: string) => Promise<number>,
+): Promise<PhaseResult> {
   const latenciesMs: number[] = [];
   const started = performance.now();
   await pool(workflowIds, concurrency, async (workflowId) => {
@@ -224,7 +275,15 @@ const floorUpdate = (floorUrl: string) => async (workflowId: string) => {
   return body.count!;
 };
 
-async function startBaselineWorkflows(client: Client, workflowType: string, taskQueue: string, prefix: string, count: number, updatesPerWorkflow: number, concurrency: number): Promise<string[]> {
+async function startBaselineWorkflows(
+  client: Client,
+  workflowType: string,
+  taskQueue: string,
+  prefix: string,
+  count: number,
+  updatesPerWorkflow: number,
+  concurrency: number,
+): Promise<string[]> {
   const ids = Array.from({ length: count }, (_, i) => `${prefix}-${i + 1}`);
   await pool(ids, concurrency, async (workflowId) => {
     await client.workflow.start(workflowType, { workflowId, taskQueue, args: [updatesPerWorkflow] });
@@ -233,7 +292,11 @@ async function startBaselineWorkflows(client: Client, workflowType: string, task
 }
 
 /** The floor's own database: the item rows its commands update, and the rows each command adds, once. */
-async function createFloorDatabase(postgresUrl: string, name: string, cleanups: { what: string; run: () => Promise<unknown> }[]): Promise<string> {
+async function createFloorDatabase(
+  postgresUrl: string,
+  name: string,
+  cleanups: { what: string; run: () => Promise<unknown> }[],
+): Promise<string> {
   const url = await createBenchDatabase(postgresUrl, name, cleanups);
   await withPg(url, (c) =>
     c.query(`CREATE TABLE floor_items (id text PRIMARY KEY, version integer NOT NULL DEFAULT 0);
@@ -248,7 +311,10 @@ async function createFloorDatabase(postgresUrl: string, name: string, cleanups: 
 function machineFacts(): string[] {
   const cpus = os.cpus();
   const facts = [
-    `cpus: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown'}   load average: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `cpus: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown'}   load average: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
     `memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB (${(os.freemem() / 2 ** 30).toFixed(1)} GiB free)`,
     `node: ${process.version} on ${process.platform}/${process.arch}`,
   ];
@@ -263,9 +329,6 @@ function temporalCliVersion(): string | null {
     return null;
   }
 }
-
-
-
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);
@@ -283,9 +346,13 @@ async function main(): Promise<void> {
   const runStarted = performance.now();
   say('Lifecycle commands through the API vs raw executeUpdate, same Temporal server, same run');
   for (const fact of machineFacts()) say(`  ${fact}`);
-  say(`  machine busy before starting: ${(before.machineBusy * 100).toFixed(0)} % of all cores${before.machineBusy > 0.15 ? '  (something else is running: expect noisy figures)' : ''}`);
+  say(
+    `  machine busy before starting: ${(before.machineBusy * 100).toFixed(0)} % of all cores${before.machineBusy > 0.15 ? '  (something else is running: expect noisy figures)' : ''}`,
+  );
   const stepsPerItem = 6;
-  say(`  items: ${options.items}, concurrency: ${options.concurrency}, warm-up: ${options.warmup} (not counted), ${stepsPerItem} commands per item`);
+  say(
+    `  items: ${options.items}, concurrency: ${options.concurrency}, warm-up: ${options.warmup} (not counted), ${stepsPerItem} commands per item`,
+  );
   say('');
 
   try {
@@ -297,7 +364,8 @@ async function main(): Promise<void> {
       what: 'the work folder',
       run: async () => {
         // After a failure the processes' logs stay (and nothing else: the database files are large).
-        for (const name of fs.readdirSync(workDir)) if (!(process.exitCode && name.endsWith('.log'))) fs.rmSync(path.join(workDir, name), { recursive: true, force: true });
+        for (const name of fs.readdirSync(workDir))
+          if (!(process.exitCode && name.endsWith('.log'))) fs.rmSync(path.join(workDir, name), { recursive: true, force: true });
         if (process.exitCode) say(`  logs kept in ${workDir}`);
         else fs.rmdirSync(workDir);
       },
@@ -305,9 +373,14 @@ async function main(): Promise<void> {
     const started: StartedServices = { postgres: null, temporal: null };
     cleanups.push({ what: 'PostgreSQL and Temporal', run: () => Promise.allSettled([started.temporal?.stop(), started.postgres?.stop()]) });
     const { postgresUrl, temporalAddress } = await startSharedServices({ workDir, logger }, started);
-    const pgVersion = await withPg(postgresUrl, async (c) => (await c.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]!.v);
-    say(`  PostgreSQL ${pgVersion} (${started.postgres ? 'embedded' : 'DATABASE_URL'});` +
-      ` Temporal ${started.temporal ? `CLI dev server, in memory (${temporalCliVersion() ?? 'version unknown'})` : `at ${temporalAddress}`}`);
+    const pgVersion = await withPg(
+      postgresUrl,
+      async (c) => (await c.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]!.v,
+    );
+    say(
+      `  PostgreSQL ${pgVersion} (${started.postgres ? 'embedded' : 'DATABASE_URL'});` +
+        ` Temporal ${started.temporal ? `CLI dev server, in memory (${temporalCliVersion() ?? 'version unknown'})` : `at ${temporalAddress}`}`,
+    );
     say(`  services ready in ${seconds(elapsed(t))}`);
 
     // -- the product as deployed, and the raw workflow's worker, each in a process of its own ---------------------
@@ -315,7 +388,16 @@ async function main(): Promise<void> {
     const temporalConnection = await Connection.connect({ address: temporalAddress });
     cleanups.push({ what: 'the Temporal client connection', run: () => temporalConnection.close() });
     const temporalClient = new Client({ connection: temporalConnection, namespace: 'default' });
-    const product = await startDeployedProduct({ postgresUrl, temporalAddress, temporalConnection, workDir, name: `rt_bench_${suffix}`, taskQueue: `bench-lifecycle-${suffix}`, logLevel: options.productLogLevel, cleanups });
+    const product = await startDeployedProduct({
+      postgresUrl,
+      temporalAddress,
+      temporalConnection,
+      workDir,
+      name: `rt_bench_${suffix}`,
+      taskQueue: `bench-lifecycle-${suffix}`,
+      logLevel: options.productLogLevel,
+      cleanups,
+    });
     // The baselines' worker sends the floor's emails to the product's SMTP sink, and writes into a database of its own.
     const floorDatabaseUrl = await createFloorDatabase(postgresUrl, `rt_bench_floor_${suffix}`, cleanups);
     const rawTaskQueue = `bench-raw-${suffix}`;
@@ -324,18 +406,34 @@ async function main(): Promise<void> {
     const rawWorker = startNodeChild({
       name: 'raw worker',
       script: path.join(__dirname, 'rawWorkerProcess.js'),
-      env: { TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: rawTaskQueue, SMTP_URL: product.smtpUrl, DATABASE_URL: floorDatabaseUrl, FLOOR_HTTP_PORT: String(floorPort) },
+      env: {
+        TEMPORAL_ADDRESS: temporalAddress,
+        TEMPORAL_NAMESPACE: 'default',
+        TEMPORAL_TASK_QUEUE: rawTaskQueue,
+        SMTP_URL: product.smtpUrl,
+        DATABASE_URL: floorDatabaseUrl,
+        FLOOR_HTTP_PORT: String(floorPort),
+      },
       logFile: path.join(workDir, 'raw-worker.log'),
       cwd: process.cwd(),
     });
     cleanups.push({ what: 'the raw worker process', run: () => rawWorker.stop() });
-    await waitUntilReady(rawWorker, `poller on task queue ${rawTaskQueue}`, () => hasWorkflowPoller(temporalConnection, 'default', rawTaskQueue));
+    await waitUntilReady(rawWorker, `poller on task queue ${rawTaskQueue}`, () =>
+      hasWorkflowPoller(temporalConnection, 'default', rawTaskQueue),
+    );
     const baseUrl = product.baseUrl;
     const [apiProcess, workerProcess, sinkProcess] = product.processes;
-    const cpuRoots = { API: apiProcess!.pid, worker: workerProcess!.pid, 'SMTP sink': sinkProcess!.pid, 'raw and floor worker': rawWorker.pid };
+    const cpuRoots = {
+      API: apiProcess!.pid,
+      worker: workerProcess!.pid,
+      'SMTP sink': sinkProcess!.pid,
+      'raw and floor worker': rawWorker.pid,
+    };
     const cpuServers = { Temporal: 'temporal', PostgreSQL: 'postgres' };
-    say(`  product (migrate job; API pid ${apiProcess!.pid} on ${baseUrl}, LOG_LEVEL=${options.productLogLevel}; worker pid ${workerProcess!.pid}; SMTP sink pid ${sinkProcess!.pid})` +
-      ` and raw worker (pid ${rawWorker.pid}) started in ${seconds(elapsed(t))}`);
+    say(
+      `  product (migrate job; API pid ${apiProcess!.pid} on ${baseUrl}, LOG_LEVEL=${options.productLogLevel}; worker pid ${workerProcess!.pid}; SMTP sink pid ${sinkProcess!.pid})` +
+        ` and raw worker (pid ${rawWorker.pid}) started in ${seconds(elapsed(t))}`,
+    );
 
     // -- people and their API tokens, straight into the database (setup, not measured) ----------------------------
     t = performance.now();
@@ -344,7 +442,15 @@ async function main(): Promise<void> {
     cleanups.push({ what: 'the setup database connection', run: () => dataSource.destroy() });
     const repo = dataSource.getRepository(Person);
     const person = (name: string, role: Role) =>
-      repo.save(repo.create({ name, email: `${name.toLowerCase().replace(/[^a-z]+/g, '.')}@bench.police.uk`, roles: [role], jobTitle: role, department: 'Public Protection' }));
+      repo.save(
+        repo.create({
+          name,
+          email: `${name.toLowerCase().replace(/[^a-z]+/g, '.')}@bench.police.uk`,
+          roles: [role],
+          jobTitle: role,
+          department: 'Public Protection',
+        }),
+      );
     const people: BenchPeople = {
       owner: await person('Olivia Benchley', 'action_owner'),
       lead: await person('Leonard Marsh', 'lead'),
@@ -353,7 +459,8 @@ async function main(): Promise<void> {
     const administrator = await person('Alan Whitlock', 'administrator');
     // Tokens are stored as hashes, so any AuthService on the same database issues ones the API process accepts.
     const auth = new AuthService(dataSource, defaultAuthSettings('http://tracker.bench'));
-    const issue = async (personId: string) => (await auth.issueApiToken({ personId, name: 'benchmark', expiresAt: null }, { id: null, label: 'Benchmark setup' })).token;
+    const issue = async (personId: string) =>
+      (await auth.issueApiToken({ personId, name: 'benchmark', expiresAt: null }, { id: null, label: 'Benchmark setup' })).token;
     bearerTokens.set('', await issue(administrator.id));
     for (const someone of [people.owner, people.lead, people.dcc]) bearerTokens.set(someone.id, await issue(someone.id));
     const steps = lifecycleSteps(people);
@@ -363,12 +470,22 @@ async function main(): Promise<void> {
     const measuredIds = recommendationIds.slice(options.warmup);
     /** A baseline's warm-up workflows, then its measured ones. */
     const startBaselines = async (workflowType: string, prefix: string): Promise<[string[], string[]]> => [
-      await startBaselineWorkflows(temporalClient, workflowType, rawTaskQueue, `${prefix}-warmup`, options.warmup, stepsPerItem, options.concurrency),
+      await startBaselineWorkflows(
+        temporalClient,
+        workflowType,
+        rawTaskQueue,
+        `${prefix}-warmup`,
+        options.warmup,
+        stepsPerItem,
+        options.concurrency,
+      ),
       await startBaselineWorkflows(temporalClient, workflowType, rawTaskQueue, prefix, options.items, stepsPerItem, options.concurrency),
     ];
     const [rawWarmupIds, rawIds] = await startBaselines(rawWorkflowType, `bench-raw-${suffix}`);
     const [floorWarmupIds, floorIds] = await startBaselines(commandFloorWorkflowType, `bench-floor-${suffix}`);
-    await withPg(floorDatabaseUrl, (c) => c.query(`INSERT INTO floor_items (id) SELECT unnest($1::text[])`, [[...floorWarmupIds, ...floorIds]]));
+    await withPg(floorDatabaseUrl, (c) =>
+      c.query(`INSERT INTO floor_items (id) SELECT unnest($1::text[])`, [[...floorWarmupIds, ...floorIds]]),
+    );
     say(
       `  ${recommendationIds.length} recommendations in ${Math.ceil(recommendationIds.length / ITEMS_PER_REPORT)} report(s), ` +
         `${rawWarmupIds.length + rawIds.length} raw and ${floorWarmupIds.length + floorIds.length} floor workflows started in ${seconds(elapsed(t))}`,
@@ -397,14 +514,21 @@ async function main(): Promise<void> {
 
     // Every email the commands queued reaches the SMTP sink (the worker sends the rest after the clock stopped).
     const mailDeadline = Date.now() + 120_000;
-    while ((await emails.countBy({ status: 'pending' })) > 0 && Date.now() < mailDeadline) await new Promise((resolve) => setTimeout(resolve, 250));
-    const [emailsSent, emailsUnsent] = await Promise.all([emails.countBy({ status: 'sent' }), emails.countBy({ status: In(['pending', 'failed']) })]);
+    while ((await emails.countBy({ status: 'pending' })) > 0 && Date.now() < mailDeadline)
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    const [emailsSent, emailsUnsent] = await Promise.all([
+      emails.countBy({ status: 'sent' }),
+      emails.countBy({ status: In(['pending', 'failed']) }),
+    ]);
     const accepted = sinkMessageCount(product.mailDir);
-    if (emailsUnsent > 0 || emailsSent !== emailsTotal) throw new Error(`${emailsUnsent} of ${emailsTotal} emails were not sent within 2 minutes of the last command`);
-    if (accepted !== emailsSent) throw new Error(`the SMTP sink accepted ${accepted} messages, but the product recorded ${emailsSent} as sent`);
+    if (emailsUnsent > 0 || emailsSent !== emailsTotal)
+      throw new Error(`${emailsUnsent} of ${emailsTotal} emails were not sent within 2 minutes of the last command`);
+    if (accepted !== emailsSent)
+      throw new Error(`the SMTP sink accepted ${accepted} messages, but the product recorded ${emailsSent} as sent`);
 
     const finished = await dataSource.getRepository(Recommendation).countBy({ status: 'awaiting_self_certification' });
-    if (finished !== recommendationIds.length) throw new Error(`${finished} of ${recommendationIds.length} items reached awaiting_self_certification`);
+    if (finished !== recommendationIds.length)
+      throw new Error(`${finished} of ${recommendationIds.length} items reached awaiting_self_certification`);
 
     // -- the floor, once the product's emails are all out: each update is one transaction and one email --------
     // Its warm-up here, not with the others: its emails go to the product's sink, counted above.
@@ -416,7 +540,9 @@ async function main(): Promise<void> {
     const floorCpu = cpuSince(mark);
     const floorGroups = cpuDelta(groups, cpuByGroup(cpuRoots, cpuServers));
     const floorCommands = (floorWarmupIds.length + floorIds.length) * stepsPerItem;
-    const floorRows = await withPg(floorDatabaseUrl, async (c) => Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM floor_events')).rows[0]!.n));
+    const floorRows = await withPg(floorDatabaseUrl, async (c) =>
+      Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM floor_events')).rows[0]!.n),
+    );
     if (floorRows !== floorCommands) throw new Error(`the floor recorded ${floorRows} of its ${floorCommands} commands`);
     const floorEmails = sinkMessageCount(product.mailDir) - accepted;
     if (floorEmails !== floorCommands) throw new Error(`the SMTP sink accepted ${floorEmails} of the floor's ${floorCommands} emails`);
@@ -443,7 +569,9 @@ async function main(): Promise<void> {
     say(phaseTable([apiSummary, rawSummary, floorSummary]));
     say('');
     say(`throughput ratio API/raw: ${ratio.toFixed(3)}   target ≥ ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'MET' : 'NOT MET'}`);
-    say(`latency ratio API/raw: p50 ×${(apiSummary.p50 / rawSummary.p50).toFixed(1)}, p99 ×${(apiSummary.p99 / rawSummary.p99).toFixed(1)}`);
+    say(
+      `latency ratio API/raw: p50 ×${(apiSummary.p50 / rawSummary.p50).toFixed(1)}, p99 ×${(apiSummary.p99 / rawSummary.p99).toFixed(1)}`,
+    );
     say(
       `floor/raw: ${floorRatio.toFixed(3)} (the best any design of a command over HTTP that writes a transaction and sends an email can reach here` +
         `${floorRatio < TARGET_RATIO ? `: below the target of ${TARGET_RATIO}` : ''});   API/floor: ${(apiSummary.throughput / floorSummary.throughput).toFixed(3)}`,
@@ -482,7 +610,9 @@ async function main(): Promise<void> {
         ],
       ),
     );
-    say(`machine busy: raw ${(rawCpu.machineBusy * 100).toFixed(0)} %, API ${(apiCpu.machineBusy * 100).toFixed(0)} %, floor ${(floorCpu.machineBusy * 100).toFixed(0)} % of all cores`);
+    say(
+      `machine busy: raw ${(rawCpu.machineBusy * 100).toFixed(0)} %, API ${(apiCpu.machineBusy * 100).toFixed(0)} %, floor ${(floorCpu.machineBusy * 100).toFixed(0)} % of all cores`,
+    );
     say('* other programs on the machine (other builds and test runs make every figure noisy)');
 
     if (timelines.length > 0) {
@@ -490,7 +620,9 @@ async function main(): Promise<void> {
       const httpMean = sampledHttp.reduce((s, x) => s + x, 0) / Math.max(1, sampledHttp.length);
       const inTemporal = mean((x) => x.totalMs);
       say('');
-      say(`Where an API command's time goes (means over ${timelines.length} commands of ${options.sample} items, from their workflow histories):`);
+      say(
+        `Where an API command's time goes (means over ${timelines.length} commands of ${options.sample} items, from their workflow histories):`,
+      );
       say(
         table(
           ['segment', 'mean'],
@@ -509,7 +641,8 @@ async function main(): Promise<void> {
       );
     }
     if (counts.length > 0) {
-      const perCommand = (pick: (c: HistoryCounts) => number) => (counts.reduce((sum, c) => sum + pick(c), 0) / counts.length / stepsPerItem).toFixed(2);
+      const perCommand = (pick: (c: HistoryCounts) => number) =>
+        (counts.reduce((sum, c) => sum + pick(c), 0) / counts.length / stepsPerItem).toFixed(2);
       const activityNames = [...new Set(counts.flatMap((c) => Object.keys(c.activities)))].sort();
       say('');
       say(`Work per command (from the same histories; the raw workflow for comparison):`);

@@ -180,7 +180,14 @@ export async function timeOverview(
   asAt: string,
   runs: number,
   previousCommittee: string | null = null,
-): Promise<{ paperMs: number; paperFromTrailMs: number; trailQueryMs: number; intervalsQueryMs: number; same: boolean; paper: OverviewPaper }> {
+): Promise<{
+  paperMs: number;
+  paperFromTrailMs: number;
+  trailQueryMs: number;
+  intervalsQueryMs: number;
+  same: boolean;
+  paper: OverviewPaper;
+}> {
   const database = dataSourceDatabase(dataSource);
   const request = { kind: 'overview' as const, asAt, scheme: 'B' as const, previousCommittee };
   const contenders = {
@@ -212,8 +219,18 @@ export async function timeOverview(
       times[which].push(performance.now() - started);
     }
   }
-  const same = sameTable(paper.main.categoryTable, fromTrail) && sameTable(paper.main.categoryTable, fromIntervals) && isDeepStrictEqual(paper, paperFromTrail);
-  return { paperMs: median(times.paper), paperFromTrailMs: median(times.paperFromTrail), trailQueryMs: median(times.trail), intervalsQueryMs: median(times.intervals), same, paper };
+  const same =
+    sameTable(paper.main.categoryTable, fromTrail) &&
+    sameTable(paper.main.categoryTable, fromIntervals) &&
+    isDeepStrictEqual(paper, paperFromTrail);
+  return {
+    paperMs: median(times.paper),
+    paperFromTrailMs: median(times.paperFromTrail),
+    trailQueryMs: median(times.trail),
+    intervalsQueryMs: median(times.intervals),
+    same,
+    paper,
+  };
 }
 
 async function openServer(say: (line: string) => void): Promise<{ adminUrl: string; keep: boolean; stop(): Promise<void> }> {
@@ -224,7 +241,11 @@ async function openServer(say: (line: string) => void): Promise<{ adminUrl: stri
   fs.chmodSync(workDir, 0o755);
   const logger = pino({ level: 'warn' });
   say(`  embedded PostgreSQL in ${workDir}${kept ? ' (kept)' : ''}`);
-  const postgres: RunningPostgres = await startEmbeddedPostgres({ dataDir: path.join(workDir, 'postgres'), port: await freePort(), logger });
+  const postgres: RunningPostgres = await startEmbeddedPostgres({
+    dataDir: path.join(workDir, 'postgres'),
+    port: await freePort(),
+    logger,
+  });
   return {
     adminUrl: postgres.adminUrl,
     keep: Boolean(kept),
@@ -267,7 +288,9 @@ export async function runPapersBench(partial: Partial<PapersBenchOptions> = {}):
       const probe = new PgClient({ connectionString: databaseUrl(server.adminUrl, database) });
       await probe.connect();
       try {
-        const rows = await probe.query("SELECT count(*)::int AS n FROM audit_events WHERE entity_type IN ('recommendation', 'source_report')").catch(() => ({ rows: [{ n: -1 }] }));
+        const rows = await probe
+          .query("SELECT count(*)::int AS n FROM audit_events WHERE entity_type IN ('recommendation', 'source_report')")
+          .catch(() => ({ rows: [{ n: -1 }] }));
         ready = rows.rows[0]!.n === options.events;
       } finally {
         await probe.end();
@@ -307,24 +330,47 @@ export async function runPapersBench(partial: Partial<PapersBenchOptions> = {}):
       const trailRatio = timed.paperMs / timed.trailQueryMs;
       const intervalsRatio = timed.paperMs / timed.intervalsQueryMs;
       const met = timed.same && trailRatio <= TARGET_RATIO && timed.paperMs < TARGET_MS;
-      const listed = timed.paper.main.reports.reduce((sum, report) => sum + report.groups.reduce((n, group) => n + group.items.length, 0), 0);
+      const listed = timed.paper.main.reports.reduce(
+        (sum, report) => sum + report.groups.reduce((n, group) => n + group.items.length, 0),
+        0,
+      );
       const renderStarted = performance.now();
       const html = await renderPaper(timed.paper, 'html', 'Bench Constabulary');
       const renderMs = performance.now() - renderStarted;
       say('');
-      say(`  as at ${asAt}: ${count(timed.paper.main.totals.total)} inspection items for the force, ${count(timed.paper.main.reports.length)} reports and ${count(listed)} items listed`);
+      say(
+        `  as at ${asAt}: ${count(timed.paper.main.totals.total)} inspection items for the force, ${count(timed.paper.main.reports.length)} reports and ${count(listed)} items listed`,
+      );
       say(`  | what | median of ${options.runs} | paper ÷ this |`);
       say('  |---|---|---|');
       say(`  | committee overview (state intervals → paper model) | ${ms(timed.paperMs)} | |`);
-      say(`  | the same paper folding the raw audit trail afresh (as before the intervals) | ${ms(timed.paperFromTrailMs)} | ${(timed.paperMs / timed.paperFromTrailMs).toFixed(2)} × |`);
-      say(`  | hand-written SQL for the category table alone, over the raw audit trail | ${ms(timed.trailQueryMs)} | ${trailRatio.toFixed(2)} × (target ≤ ${TARGET_RATIO} ×) |`);
-      say(`  | hand-written SQL for the category table alone, over the state intervals | ${ms(timed.intervalsQueryMs)} | ${intervalsRatio.toFixed(2)} × |`);
-      say(`  | rendering that paper as HTML (not timed against the queries) | ${ms(renderMs)}, ${(html.length / 1024 / 1024).toFixed(1)} MB | |`);
-      say(`  category tables (and the papers from intervals and trail) ${timed.same ? 'agree' : 'DIFFER'}: ${timed.paper.main.categoryTable.map((row) => `${row.category ?? '-'}: ${row.outstanding}/${row.awaitingSignOff}/${row.closed}`).join(', ')}`);
+      say(
+        `  | the same paper folding the raw audit trail afresh (as before the intervals) | ${ms(timed.paperFromTrailMs)} | ${(timed.paperMs / timed.paperFromTrailMs).toFixed(2)} × |`,
+      );
+      say(
+        `  | hand-written SQL for the category table alone, over the raw audit trail | ${ms(timed.trailQueryMs)} | ${trailRatio.toFixed(2)} × (target ≤ ${TARGET_RATIO} ×) |`,
+      );
+      say(
+        `  | hand-written SQL for the category table alone, over the state intervals | ${ms(timed.intervalsQueryMs)} | ${intervalsRatio.toFixed(2)} × |`,
+      );
+      say(
+        `  | rendering that paper as HTML (not timed against the queries) | ${ms(renderMs)}, ${(html.length / 1024 / 1024).toFixed(1)} MB | |`,
+      );
+      say(
+        `  category tables (and the papers from intervals and trail) ${timed.same ? 'agree' : 'DIFFER'}: ${timed.paper.main.categoryTable.map((row) => `${row.category ?? '-'}: ${row.outstanding}/${row.awaitingSignOff}/${row.closed}`).join(', ')}`,
+      );
       say(
         `  ${met ? 'PASS' : 'MISS'}: ${timed.same ? '' : 'the tables differ; '}paper ${ms(timed.paperMs)} = ${trailRatio.toFixed(2)} × the query over the trail (target ≤ ${TARGET_RATIO} × and under ${TARGET_MS} ms); ${intervalsRatio.toFixed(2)} × the query over the intervals${intervalsRatio <= TARGET_RATIO ? ' (within 1.5 × too)' : ''}`,
       );
-      timings.push({ asAt, paperMs: timed.paperMs, paperFromTrailMs: timed.paperFromTrailMs, trailQueryMs: timed.trailQueryMs, intervalsQueryMs: timed.intervalsQueryMs, same: timed.same, met });
+      timings.push({
+        asAt,
+        paperMs: timed.paperMs,
+        paperFromTrailMs: timed.paperFromTrailMs,
+        trailQueryMs: timed.trailQueryMs,
+        intervalsQueryMs: timed.intervalsQueryMs,
+        same: timed.same,
+        met,
+      });
     }
     return { items: options.items, events: options.events, timings, met: timings.every((timing) => timing.met) };
   } finally {
@@ -345,7 +391,13 @@ function flag(argv: string[], name: string): string | undefined {
 if (require.main === module) {
   const argv = process.argv.slice(2);
   const number = (name: string) => (flag(argv, name) === undefined ? undefined : Number(flag(argv, name)));
-  runPapersBench({ items: number('items'), events: number('events'), asAt: flag(argv, 'as-at')?.split(','), previousCommittee: flag(argv, 'previous-committee'), runs: number('runs') }).then(
+  runPapersBench({
+    items: number('items'),
+    events: number('events'),
+    asAt: flag(argv, 'as-at')?.split(','),
+    previousCommittee: flag(argv, 'previous-committee'),
+    runs: number('runs'),
+  }).then(
     (result) => {
       process.exitCode = result.met ? 0 : 1;
     },

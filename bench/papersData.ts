@@ -42,8 +42,40 @@ interface BenchPerson {
 }
 
 function makePeople(rand: () => number): BenchPerson[] {
-  const first = ['Alex', 'Sam', 'Jo', 'Chris', 'Pat', 'Morgan', 'Jamie', 'Robin', 'Leigh', 'Danny', 'Helen', 'Mark', 'Julia', 'Adrian', 'Janet', 'Maria'];
-  const last = ['Griffin', 'Sanders', 'Foy', 'Dawkins', 'Pearson', 'Carlin', 'Adams', 'Fox', 'Mair', 'Pollock', 'Debenham', 'Harris', 'Baker', 'Morris'];
+  const first = [
+    'Alex',
+    'Sam',
+    'Jo',
+    'Chris',
+    'Pat',
+    'Morgan',
+    'Jamie',
+    'Robin',
+    'Leigh',
+    'Danny',
+    'Helen',
+    'Mark',
+    'Julia',
+    'Adrian',
+    'Janet',
+    'Maria',
+  ];
+  const last = [
+    'Griffin',
+    'Sanders',
+    'Foy',
+    'Dawkins',
+    'Pearson',
+    'Carlin',
+    'Adams',
+    'Fox',
+    'Mair',
+    'Pollock',
+    'Debenham',
+    'Harris',
+    'Baker',
+    'Morris',
+  ];
   const name = () => `${first[Math.floor(rand() * first.length)]} ${last[Math.floor(rand() * last.length)]}`;
   const people: BenchPerson[] = [
     { id: randomUUID(), name: 'Corporate Development', roles: ['administrator'] },
@@ -69,7 +101,37 @@ interface Event {
 }
 
 const sentence = (rand: () => number, words: number): string => {
-  const vocabulary = ['chief', 'constables', 'should', 'ensure', 'that', 'forces', 'review', 'their', 'processes', 'for', 'victims', 'of', 'crime', 'and', 'make', 'sure', 'officers', 'record', 'the', 'outcome', 'within', 'six', 'months', 'safeguarding', 'vulnerable', 'people', 'data', 'is', 'accurate'];
+  const vocabulary = [
+    'chief',
+    'constables',
+    'should',
+    'ensure',
+    'that',
+    'forces',
+    'review',
+    'their',
+    'processes',
+    'for',
+    'victims',
+    'of',
+    'crime',
+    'and',
+    'make',
+    'sure',
+    'officers',
+    'record',
+    'the',
+    'outcome',
+    'within',
+    'six',
+    'months',
+    'safeguarding',
+    'vulnerable',
+    'people',
+    'data',
+    'is',
+    'accurate',
+  ];
   const out: string[] = [];
   for (let i = 0; i < words; i++) out.push(vocabulary[Math.floor(rand() * vocabulary.length)]!);
   const text = out.join(' ');
@@ -96,7 +158,13 @@ interface ItemFacts {
 const isoDay = (at: number) => calendarDateInLondon(at);
 
 /** The commands one item receives over its life, each with its time; updates are added in the in-progress window. */
-function planItem(facts: ItemFacts, sourceKind: SourceKind, rand: () => number, people: BenchPerson[], extraUpdates: number): { plan: Plan[]; updateSlots: number } {
+function planItem(
+  facts: ItemFacts,
+  sourceKind: SourceKind,
+  rand: () => number,
+  people: BenchPerson[],
+  extraUpdates: number,
+): { plan: Plan[]; updateSlots: number } {
   const admin = people[0]!;
   const dcc = people[1]!;
   const finance = people[2]!;
@@ -126,11 +194,16 @@ function planItem(facts: ItemFacts, sourceKind: SourceKind, rand: () => number, 
   const windowStart = at;
   const workDays = 60 + rand() * 700;
   const baseUpdates = Math.floor(rand() * 3);
-  for (let i = 0; i < baseUpdates; i++) push(days(workDays / (baseUpdates + 2), workDays / (baseUpdates + 1)), owner, { type: 'postUpdate', text: sentence(rand, 14) });
+  for (let i = 0; i < baseUpdates; i++)
+    push(days(workDays / (baseUpdates + 2), workDays / (baseUpdates + 1)), owner, { type: 'postUpdate', text: sentence(rand, 14) });
   if (rand() < 0.1) push(days(5, 30), owner, { type: 'flagAtRisk', reason: 'Waiting on a national product' });
   if (rand() < 0.25) {
     const requestAt = at + days(10, 60);
-    plan.push({ at: requestAt, actor: owner, command: { type: 'requestExtension', newDueDate: '__later__', reason: 'Dependent on regional meetings' } });
+    plan.push({
+      at: requestAt,
+      actor: owner,
+      command: { type: 'requestExtension', newDueDate: '__later__', reason: 'Dependent on regional meetings' },
+    });
     at = requestAt;
     push(days(2, 20), lead, { type: 'decideExtension', approved: true });
   }
@@ -156,7 +229,11 @@ function planItem(facts: ItemFacts, sourceKind: SourceKind, rand: () => number, 
   // Extra progress updates, spread evenly through the window in which the owner works on it.
   const end = Math.min(windowEnd, END);
   for (let i = 1; i <= extraUpdates; i++) {
-    plan.push({ at: windowStart + Math.floor(((end - windowStart) * i) / (extraUpdates + 1)), actor: owner, command: { type: 'postUpdate', text: sentence(rand, 12) } });
+    plan.push({
+      at: windowStart + Math.floor(((end - windowStart) * i) / (extraUpdates + 1)),
+      actor: owner,
+      command: { type: 'postUpdate', text: sentence(rand, 12) },
+    });
   }
   plan.sort((a, b) => a.at - b.at);
   return { plan, updateSlots: windowStart < END ? 1 : 0 };
@@ -292,10 +369,11 @@ export async function generateTrail(
   const rand = random(seed);
   const people = makePeople(rand);
   const directory: Directory = { people: people.map((p) => ({ id: p.id, roles: p.roles, active: true, name: p.name })), delegations: [] };
-  await client.query(
-    'INSERT INTO people (id, name, email) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])',
-    [people.map((p) => p.id), people.map((p) => p.name), people.map((_person, i) => `bench.${i}@bench.police.uk`)],
-  );
+  await client.query('INSERT INTO people (id, name, email) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])', [
+    people.map((p) => p.id),
+    people.map((p) => p.name),
+    people.map((_person, i) => `bench.${i}@bench.police.uk`),
+  ]);
   const reportCount = Math.ceil(options.items / itemsPerReport);
   const span = END - START - 400 * DAY;
   const reports: ReportFacts[] = Array.from({ length: reportCount }, (_, index) => ({
@@ -327,14 +405,19 @@ export async function generateTrail(
     if (updateSlots > 0) slots.push(index);
   }
   const missing = options.events - baseEvents;
-  if (missing < 0) throw new Error(`the lifecycle alone makes ${baseEvents} events, more than the ${options.events} asked for: ask for more events or fewer items`);
+  if (missing < 0)
+    throw new Error(
+      `the lifecycle alone makes ${baseEvents} events, more than the ${options.events} asked for: ask for more events or fewer items`,
+    );
   if (missing > 0 && slots.length === 0) throw new Error('no item is ever in progress, so no updates can be added');
   const extras = new Map<number, number>();
   for (let i = 0; i < missing; i++) {
     const index = slots[i % slots.length]!;
     extras.set(index, (extras.get(index) ?? 0) + 1);
   }
-  options.progress?.(`    lifecycle events ${baseEvents.toLocaleString('en-GB')}, plus ${missing.toLocaleString('en-GB')} progress updates to reach ${options.events.toLocaleString('en-GB')}`);
+  options.progress?.(
+    `    lifecycle events ${baseEvents.toLocaleString('en-GB')}, plus ${missing.toLocaleString('en-GB')} progress updates to reach ${options.events.toLocaleString('en-GB')}`,
+  );
 
   // Second pass: the same items with their updates, inserted report by report.
   let written = 0;

@@ -25,10 +25,20 @@ export interface ChildHandle {
  * is reported on stderr with the end of the log. With BENCH_CPU_PROFILE_DIR set, each process writes a V8 CPU profile
  * there when it exits (open it in Chrome's DevTools).
  */
-export function startNodeChild(input: { name: string; script: string; env: Record<string, string>; logFile: string; cwd: string; args?: string[]; exitExpected?: boolean }): ChildHandle {
+export function startNodeChild(input: {
+  name: string;
+  script: string;
+  env: Record<string, string>;
+  logFile: string;
+  cwd: string;
+  args?: string[];
+  exitExpected?: boolean;
+}): ChildHandle {
   const log = fs.openSync(input.logFile, 'a');
   const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
-  const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${input.name.replace(/\W+/g, '-')}.cpuprofile`] : [];
+  const nodeFlags = profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${input.name.replace(/\W+/g, '-')}.cpuprofile`]
+    : [];
   const child: ChildProcess = spawn(process.execPath, [...nodeFlags, input.script, ...(input.args ?? [])], {
     cwd: input.cwd,
     env: { ...process.env, ...input.env },
@@ -40,7 +50,10 @@ export function startNodeChild(input: { name: string; script: string; env: Recor
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('error', () => resolve({ code: null, signal: null }));
     child.once('exit', (code, signal) => {
-      if (!stopping) process.stderr.write(`\n${input.name} (pid ${child.pid}) exited unexpectedly (${signal ?? `code ${code}`}); its log ends:\n${logTail(input.logFile)}\n`);
+      if (!stopping)
+        process.stderr.write(
+          `\n${input.name} (pid ${child.pid}) exited unexpectedly (${signal ?? `code ${code}`}); its log ends:\n${logTail(input.logFile)}\n`,
+        );
       resolve({ code, signal });
     });
   });
@@ -76,18 +89,27 @@ export async function waitUntilReady(child: ChildHandle, what: string, check: ()
   for (;;) {
     if (dead) throw new Error(`${child.name} exited before ${what}; see ${child.logFile}`);
     if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${child.name}: no ${what} after ${timeoutMs / 1000} s; its log ends:\n${logTail(child.logFile)}`);
+    if (Date.now() > deadline)
+      throw new Error(`${child.name}: no ${what} after ${timeoutMs / 1000} s; its log ends:\n${logTail(child.logFile)}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
 /** True once a worker polls `taskQueue` for workflow tasks: the worker is ready to run workflows. */
-export async function hasWorkflowPoller(connection: Pick<Connection, 'workflowService'>, namespace: string, taskQueue: string): Promise<boolean> {
+export async function hasWorkflowPoller(
+  connection: Pick<Connection, 'workflowService'>,
+  namespace: string,
+  taskQueue: string,
+): Promise<boolean> {
   return (await workflowPollers(connection, namespace, taskQueue)) > 0;
 }
 
 /** How many workers (by identity) poll `taskQueue` for workflow tasks. */
-export async function workflowPollers(connection: Pick<Connection, 'workflowService'>, namespace: string, taskQueue: string): Promise<number> {
+export async function workflowPollers(
+  connection: Pick<Connection, 'workflowService'>,
+  namespace: string,
+  taskQueue: string,
+): Promise<number> {
   const answer = await connection.workflowService.describeTaskQueue({
     namespace,
     taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
@@ -97,8 +119,12 @@ export async function workflowPollers(connection: Pick<Connection, 'workflowServ
 }
 
 /** Resolves once the server's backlog of workflow tasks on `taskQueue` has been empty for three seconds running. */
-export async function workflowBacklogEmpty(connection: Pick<Connection, 'workflowService'>, namespace: string, taskQueue: string): Promise<void> {
-  for (let quiet = 0; quiet < 3; ) {
+export async function workflowBacklogEmpty(
+  connection: Pick<Connection, 'workflowService'>,
+  namespace: string,
+  taskQueue: string,
+): Promise<void> {
+  for (let quiet = 0; quiet < 3;) {
     const { stats } = await connection.workflowService.describeTaskQueue({
       namespace,
       taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },

@@ -79,7 +79,8 @@ async function main(): Promise<void> {
 async function floorEndpoint(address: string, namespace: string, port: number): Promise<{ close(): Promise<void> }> {
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
-  const answer = (res: http.ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const answer = (res: http.ServerResponse, status: number, body: unknown) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   const server = http.createServer((req, res) => {
     const match = /^\/floor\/([^/]+)\/commands$/.exec(req.url ?? '');
     if (req.method !== 'POST' || !match) return answer(res, 404, { error: 'not found' });

@@ -19,8 +19,30 @@ import type { Logger } from '../platform/logger';
 import { buildWorkflowBundle } from '../bin/workflowBundle';
 import { nextNudgeQuery, recommendationWorkflowId } from '../workflows/messages';
 import { startSharedServices, type StartedServices } from '../tests/support/sharedServices';
-import { deployedProcessEnv, elapsed, startBenchProduct, stopEverythingOnExit, isoDateInDays, pool, say, seconds, runBenchmark } from './common';
-import { cpuByGroup, cpuDelta, cpuElsewhere, cpuMark, cpuSince, hasWorkflowPoller, startNodeChild, waitUntilReady, workflowBacklogEmpty, workflowPollers, type ChildHandle } from './processes';
+import {
+  deployedProcessEnv,
+  elapsed,
+  startBenchProduct,
+  stopEverythingOnExit,
+  isoDateInDays,
+  pool,
+  say,
+  seconds,
+  runBenchmark,
+} from './common';
+import {
+  cpuByGroup,
+  cpuDelta,
+  cpuElsewhere,
+  cpuMark,
+  cpuSince,
+  hasWorkflowPoller,
+  startNodeChild,
+  waitUntilReady,
+  workflowBacklogEmpty,
+  workflowPollers,
+  type ChildHandle,
+} from './processes';
 import { table } from './stats';
 
 /**
@@ -70,14 +92,14 @@ function usage(problem: string): never {
     `${problem}\nusage: npm run bench:reminders -- [--items N] [--workers W] [--cached-workflows C|sdk] [--concurrency C] [--lead S] [--timeout S] [--no-floor]\n` +
       '  --items N        reminders that fall due at once (default 10000, or BENCH_REMINDER_ITEMS)\n' +
       '  --workers W      worker processes: this one and W - 1 more running bin/worker.js (default 1, or BENCH_WORKERS)\n' +
-      '  --cached-workflows C  each worker\'s workflow cache (TEMPORAL_WORKER_CACHED_WORKFLOWS; default its share of N\n' +
+      "  --cached-workflows C  each worker's workflow cache (TEMPORAL_WORKER_CACHED_WORKFLOWS; default its share of N\n" +
       '                   plus a tenth, so every item stays cached; "sdk": the SDK\'s size, from the heap limit)\n' +
       '  --concurrency C  workflow starts in flight during set-up (default 64, or BENCH_CONCURRENCY)\n' +
       '  --lead S         seconds from the settings change to the instant all fall due (default: 30 + twice the time the\n' +
-      '                   worker took to run N workflows\' first tasks; the PUT and the reschedule must finish first)\n' +
+      "                   worker took to run N workflows' first tasks; the PUT and the reschedule must finish first)\n" +
       '  --timeout S      give up waiting for the emails this long after that instant (default 600)\n' +
       '  --no-floor       skip the floor: N workflows that only sleep until one instant and send an email from a local\n' +
-      '                   activity, in a worker process of their own (bench/rawWorkflow.ts), after the product\'s burst\n',
+      "                   activity, in a worker process of their own (bench/rawWorkflow.ts), after the product's burst\n",
   );
   process.exit(2);
 }
@@ -119,13 +141,8 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   };
 }
 
-
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-
-
-
 
 /**
  * The product's workflow gateway, except that `ensureStarted` only notes the item: an import awaits each start in
@@ -155,7 +172,22 @@ const csvCell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/
 
 /** A tracker in the import template's columns: rows `indexes`, assigned, due on `dueDate`, 100 to an owner, 500 to a report. */
 function trackerCsv(indexes: number[], owners: Person[], lead: Person, dueDate: string): string {
-  const header = ['Report title', 'Originator', 'Source kind', 'Scope', 'Published on', 'Reference', 'Item kind', 'Text', 'Category', 'Department', 'Owner email', 'Lead email', 'Due date', 'Status'];
+  const header = [
+    'Report title',
+    'Originator',
+    'Source kind',
+    'Scope',
+    'Published on',
+    'Reference',
+    'Item kind',
+    'Text',
+    'Category',
+    'Department',
+    'Owner email',
+    'Lead email',
+    'Due date',
+    'Status',
+  ];
   const lines = indexes.map((index) => {
     const report = Math.floor(index / ITEMS_PER_REPORT) + 1;
     const reference = String((index % ITEMS_PER_REPORT) + 1);
@@ -174,7 +206,9 @@ function trackerCsv(indexes: number[], owners: Person[], lead: Person, dueDate: 
       lead.email,
       dueDate,
       'assigned',
-    ].map(csvCell).join(',');
+    ]
+      .map(csvCell)
+      .join(',');
   });
   return `${[header.join(','), ...lines].join('\r\n')}\r\n`;
 }
@@ -215,7 +249,15 @@ function memorySampler() {
  */
 async function startOtherWorkers(
   options: Options,
-  input: { workDir: string; databaseUrl: string; smtpUrl: string; temporalAddress: string; taskQueue: string; connection: Pick<Connection, 'workflowService'>; cleanups: { what: string; run: () => Promise<unknown> }[] },
+  input: {
+    workDir: string;
+    databaseUrl: string;
+    smtpUrl: string;
+    temporalAddress: string;
+    taskQueue: string;
+    connection: Pick<Connection, 'workflowService'>;
+    cleanups: { what: string; run: () => Promise<unknown> }[];
+  },
 ): Promise<ChildHandle[]> {
   const env: Record<string, string> = {
     ...deployedProcessEnv({ ...input, logLevel: 'warn' }),
@@ -223,31 +265,57 @@ async function startOtherWorkers(
   };
   const workers = Array.from({ length: options.workers - 1 }, (_, i) => {
     const name = `worker ${i + 2}`;
-    const child = startNodeChild({ name, script: path.join(__dirname, '..', 'bin', 'worker.js'), env, logFile: path.join(input.workDir, `worker-${i + 2}.log`), cwd: process.cwd() });
+    const child = startNodeChild({
+      name,
+      script: path.join(__dirname, '..', 'bin', 'worker.js'),
+      env,
+      logFile: path.join(input.workDir, `worker-${i + 2}.log`),
+      cwd: process.cwd(),
+    });
     input.cleanups.push({ what: `the ${name} process`, run: () => child.stop() });
     return child;
   });
   // Ready when every worker, this process's among them, polls the task queue.
-  await Promise.all(workers.map((worker) => waitUntilReady(worker, `${options.workers} pollers on task queue ${input.taskQueue}`, async () => (await workflowPollers(input.connection, 'default', input.taskQueue)) >= options.workers)));
+  await Promise.all(
+    workers.map((worker) =>
+      waitUntilReady(
+        worker,
+        `${options.workers} pollers on task queue ${input.taskQueue}`,
+        async () => (await workflowPollers(input.connection, 'default', input.taskQueue)) >= options.workers,
+      ),
+    ),
+  );
   return workers;
 }
 
 /** A process's peak resident memory over its life (VmHWM). */
 function peakRssOf(pid: number): string {
-  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+  const line = fs
+    .readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmHWM:'));
   return line ? mib(Number(/(\d+)/.exec(line)![1]) * 1024) : 'unknown';
 }
 
 const MESSAGE_FILE = /^(\d{13})-\d{6}-[0-9a-f]{8}\.eml$/;
 
 /** CPU per process group over a burst, per reminder, and the machine's. */
-function cpuTable(groups: Record<string, number>, machine: { machineS: number; machineBusy: number }, reminders: number, thisProcess: string): string {
+function cpuTable(
+  groups: Record<string, number>,
+  machine: { machineS: number; machineBusy: number },
+  reminders: number,
+  thisProcess: string,
+): string {
   const perReminder = (cpuS: number) => `${((cpuS * 1000) / Math.max(1, reminders)).toFixed(2)} ms`;
   const rest = cpuElsewhere(groups, machine.machineS);
   return `${table(
     ['process', 'CPU', 'CPU per reminder'],
     [
-      ...Object.entries(groups).map(([name, cpuS]) => [name === 'bench (this process)' ? thisProcess : name, `${cpuS.toFixed(1)} s`, perReminder(cpuS)]),
+      ...Object.entries(groups).map(([name, cpuS]) => [
+        name === 'bench (this process)' ? thisProcess : name,
+        `${cpuS.toFixed(1)} s`,
+        perReminder(cpuS),
+      ]),
       ['everything else on the machine', `${rest.toFixed(1)} s`, perReminder(rest)],
       ['whole machine', `${machine.machineS.toFixed(1)} s`, perReminder(machine.machineS)],
     ],
@@ -297,14 +365,20 @@ async function runFloor(input: {
     options.concurrency,
     async (i) => {
       const id = `floor-${input.suffix}-${i}`;
-      await client.workflow.start(reminderFloorWorkflowType, { taskQueue, workflowId: id, args: [{ at: instant, to: `owner.${Math.floor(i / ITEMS_PER_OWNER) + 1}@bench.police.uk`, messageId: `<${id}@bench.police.uk>` }] });
+      await client.workflow.start(reminderFloorWorkflowType, {
+        taskQueue,
+        workflowId: id,
+        args: [{ at: instant, to: `owner.${Math.floor(i / ITEMS_PER_OWNER) + 1}@bench.police.uk`, messageId: `<${id}@bench.police.uk>` }],
+      });
     },
   );
   say(`  ${N} workflows started in ${seconds(elapsed(t))}`);
   t = performance.now();
   await workflowBacklogEmpty(connection, 'default', taskQueue);
   const inTime = Date.now() < instant;
-  say(`  their first workflow tasks done (task queue backlog empty) after ${seconds(elapsed(t))}; all sleeping until ${new Date(instant).toISOString()}`);
+  say(
+    `  their first workflow tasks done (task queue backlog empty) after ${seconds(elapsed(t))}; all sleeping until ${new Date(instant).toISOString()}`,
+  );
   if (!inTime) say('  WARNING: not every workflow had started before the instant; the figure below is not valid (use a longer --lead)');
   const before = new Set(fs.readdirSync(mailDir));
   const waitMs = instant - Date.now();
@@ -321,7 +395,10 @@ async function runFloor(input: {
     table(
       ['floor', 'value'],
       [
-        ['emails expected / received in the sink', `${N} / ${burst.newFiles.length}${burst.complete ? '' : `  (gave up after ${options.timeoutS} s)`}`],
+        [
+          'emails expected / received in the sink',
+          `${N} / ${burst.newFiles.length}${burst.complete ? '' : `  (gave up after ${options.timeoutS} s)`}`,
+        ],
         ['50 % / 90 % / 99 % of emails in', `${seconds(burst.at(0.5))} / ${seconds(burst.at(0.9))} / ${seconds(burst.at(0.99))}`],
         ['all emails in', burst.complete ? seconds(totalMs) : 'not all arrived'],
         ['floor worker process peak RSS (over its life)', peakRssOf(worker.pid)],
@@ -368,7 +445,8 @@ async function awaitArrivals(input: { mailDir: string; before: Set<string>; expe
     firstArrival: arrivals.length ? Math.min(...arrivals) : Number.NaN,
     lastArrival: arrivals.length ? Math.max(...arrivals) : Number.NaN,
     /** Offset from the instant by which this fraction of the messages were in. */
-    at: (fraction: number) => sortedOffsets[Math.min(sortedOffsets.length - 1, Math.max(0, Math.ceil(fraction * sortedOffsets.length) - 1))] ?? Number.NaN,
+    at: (fraction: number) =>
+      sortedOffsets[Math.min(sortedOffsets.length - 1, Math.max(0, Math.ceil(fraction * sortedOffsets.length) - 1))] ?? Number.NaN,
   };
 }
 
@@ -384,7 +462,9 @@ async function main(): Promise<void> {
   const runStarted = performance.now();
   const cpus = os.cpus();
   say(`${N} reminders falling due at the same instant: time until the SMTP sink has them all, duplicates, worker memory`);
-  say(`  cpus: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown'}   memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB   node ${process.version}`);
+  say(
+    `  cpus: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown'}   memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB   node ${process.version}`,
+  );
   say(`  owners: one per ${ITEMS_PER_OWNER} items, digest preference "immediate" (each reminder is its own email, no digests)`);
   say(
     `  ${options.workers === 1 ? 'one worker process' : `${options.workers} worker processes`}, workflow cache ${options.cachedWorkflows === null ? "the SDK's size, from the heap limit" : `${options.cachedWorkflows} workflows${options.workers === 1 ? '' : ' each'} (TEMPORAL_WORKER_CACHED_WORKFLOWS)`}`,
@@ -408,10 +488,32 @@ async function main(): Promise<void> {
       buildWorkflowBundle((message) => logger.error(message)),
     ]);
     const taskQueue = `bench-reminders-${suffix}`;
-    const { app, mailDir, databaseUrl, smtpUrl } = await startBenchProduct({ postgresUrl, temporalAddress, workDir, name: `rt_bench_reminders_${suffix}`, taskQueue, logger, bundle, cleanups, sinkProcess: true, workerCachedWorkflows: options.cachedWorkflows ?? undefined });
+    const { app, mailDir, databaseUrl, smtpUrl } = await startBenchProduct({
+      postgresUrl,
+      temporalAddress,
+      workDir,
+      name: `rt_bench_reminders_${suffix}`,
+      taskQueue,
+      logger,
+      bundle,
+      cleanups,
+      sinkProcess: true,
+      workerCachedWorkflows: options.cachedWorkflows ?? undefined,
+    });
     const baseUrl = app.httpUrl!;
-    const otherWorkers = await startOtherWorkers(options, { workDir, databaseUrl, smtpUrl, temporalAddress, taskQueue, connection: app.client.connection, cleanups });
-    phases.push([`services, bundle and product started${otherWorkers.length ? ` (and ${otherWorkers.length} more worker process${otherWorkers.length === 1 ? '' : 'es'})` : ''}`, seconds(elapsed(t))]);
+    const otherWorkers = await startOtherWorkers(options, {
+      workDir,
+      databaseUrl,
+      smtpUrl,
+      temporalAddress,
+      taskQueue,
+      connection: app.client.connection,
+      cleanups,
+    });
+    phases.push([
+      `services, bundle and product started${otherWorkers.length ? ` (and ${otherWorkers.length} more worker process${otherWorkers.length === 1 ? '' : 'es'})` : ''}`,
+      seconds(elapsed(t)),
+    ]);
     say(`  services, bundle and product ready in ${seconds(elapsed(t))}`);
 
     // -- people and tokens -----------------------------------------------------------------------------------
@@ -420,15 +522,39 @@ async function main(): Promise<void> {
     const ownerCount = Math.ceil(N / ITEMS_PER_OWNER);
     const owners = await repo.save(
       Array.from({ length: ownerCount }, (_, i) =>
-        repo.create({ name: `Owner ${i + 1}`, email: `owner.${i + 1}@bench.police.uk`, roles: ['action_owner'], jobTitle: 'Action owner', department: 'Public Protection', digestPreference: 'immediate' }),
+        repo.create({
+          name: `Owner ${i + 1}`,
+          email: `owner.${i + 1}@bench.police.uk`,
+          roles: ['action_owner'],
+          jobTitle: 'Action owner',
+          department: 'Public Protection',
+          digestPreference: 'immediate',
+        }),
       ),
       { chunk: 500 },
     );
     const [lead, administrator] = await repo.save([
-      repo.create({ name: 'Leonard Marsh', email: 'leonard.marsh@bench.police.uk', roles: ['lead'], jobTitle: 'Lead', department: 'Public Protection' }),
-      repo.create({ name: 'Alan Whitlock', email: 'alan.whitlock@bench.police.uk', roles: ['administrator'], jobTitle: 'Administrator', department: 'Public Protection' }),
+      repo.create({
+        name: 'Leonard Marsh',
+        email: 'leonard.marsh@bench.police.uk',
+        roles: ['lead'],
+        jobTitle: 'Lead',
+        department: 'Public Protection',
+      }),
+      repo.create({
+        name: 'Alan Whitlock',
+        email: 'alan.whitlock@bench.police.uk',
+        roles: ['administrator'],
+        jobTitle: 'Administrator',
+        department: 'Public Protection',
+      }),
     ]);
-    const token = (await app.services.auth.issueApiToken({ personId: administrator!.id, name: 'benchmark', expiresAt: null }, { id: null, label: 'Benchmark setup' })).token;
+    const token = (
+      await app.services.auth.issueApiToken(
+        { personId: administrator!.id, name: 'benchmark', expiresAt: null },
+        { id: null, label: 'Benchmark setup' },
+      )
+    ).token;
     const send = async (method: string, urlPath: string, body: unknown): Promise<{ status: number; json: unknown }> => {
       const response = await fetch(`${baseUrl}${urlPath}`, {
         method,
@@ -454,12 +580,18 @@ async function main(): Promise<void> {
       if (preview.counts.create !== rows.length) throw new Error(`an import of ${rows.length} rows created ${preview.counts.create} items`);
     }
     const importMs = elapsed(t);
-    phases.push([`${N} assigned items imported (${Math.ceil(N / ITEMS_PER_IMPORT)} files of up to ${ITEMS_PER_IMPORT} rows, ImportService)`, seconds(importMs)]);
+    phases.push([
+      `${N} assigned items imported (${Math.ceil(N / ITEMS_PER_IMPORT)} files of up to ${ITEMS_PER_IMPORT} rows, ImportService)`,
+      seconds(importMs),
+    ]);
     say(`  ${N} assigned items imported in ${seconds(importMs)}`);
     t = performance.now();
     const startedCount = await starts.startAll(options.concurrency);
     const startMs = elapsed(t);
-    phases.push([`${startedCount} workflows started (Temporal client, ${options.concurrency} at a time; ${((startedCount * 1000) / startMs).toFixed(0)}/s)`, seconds(startMs)]);
+    phases.push([
+      `${startedCount} workflows started (Temporal client, ${options.concurrency} at a time; ${((startedCount * 1000) / startMs).toFixed(0)}/s)`,
+      seconds(startMs),
+    ]);
     say(`  ${startedCount} workflows started in ${seconds(startMs)}`);
     // Their first workflow tasks: the server's backlog for the task queue falls to nothing once the worker has run them.
     const drained = async (what: string) => {
@@ -469,9 +601,17 @@ async function main(): Promise<void> {
     await drained(`their first workflow tasks done (task queue backlog empty)`);
     const firstTasksMs = elapsed(t);
     const workflowTasksPerS = (startedCount * 1000) / firstTasksMs;
-    phases.push([`…and their first workflow tasks run (${workflowTasksPerS.toFixed(0)} workflows/s from the first start)`, seconds(firstTasksMs - startMs)]);
+    phases.push([
+      `…and their first workflow tasks run (${workflowTasksPerS.toFixed(0)} workflows/s from the first start)`,
+      seconds(firstTasksMs - startMs),
+    ]);
     const ids = (
-      await app.dataSource.getRepository(Recommendation).createQueryBuilder('r').select('r.id', 'id').where('r.status = :status', { status: 'assigned' }).getRawMany<{ id: string }>()
+      await app.dataSource
+        .getRepository(Recommendation)
+        .createQueryBuilder('r')
+        .select('r.id', 'id')
+        .where('r.status = :status', { status: 'assigned' })
+        .getRawMany<{ id: string }>()
     ).map((r) => r.id);
     if (ids.length !== N) throw new Error(`${ids.length} assigned items in the database, not ${N}`);
     const outbox = app.dataSource.getRepository(OutboundEmail);
@@ -485,7 +625,9 @@ async function main(): Promise<void> {
     const base = current.settings.policy!;
     const beforeDueMs = sendInstant(dueDate, base) - instant;
     const policy = reminderPolicyWith({ dueReminders: [{ duration: `PT${(beforeDueMs / 1000).toFixed(0)}S` }] }, base);
-    say(`  reminder policy: one due-date reminder ${policy.dueReminders[0] && 'duration' in policy.dueReminders[0] ? policy.dueReminders[0].duration : ''} before ${dueDate} ${base.sendTime} London = ${new Date(instant).toISOString()} (in ${leadS} s)`);
+    say(
+      `  reminder policy: one due-date reminder ${policy.dueReminders[0] && 'duration' in policy.dueReminders[0] ? policy.dueReminders[0].duration : ''} before ${dueDate} ${base.sendTime} London = ${new Date(instant).toISOString()} (in ${leadS} s)`,
+    );
     memory.reset();
     t = performance.now();
     const put = await send('PUT', '/api/settings/reminders', { policy });
@@ -507,7 +649,10 @@ async function main(): Promise<void> {
     for (;;) {
       const stillWaiting: string[] = [];
       await pool(unconfirmed, 16, async (id) => {
-        const next = await app.client.workflow.getHandle(recommendationWorkflowId(id)).query(nextNudgeQuery).catch(() => null);
+        const next = await app.client.workflow
+          .getHandle(recommendationWorkflowId(id))
+          .query(nextNudgeQuery)
+          .catch(() => null);
         if (!(next?.key === expectedKey && Date.parse(next.at) === instant)) stillWaiting.push(id);
       });
       unconfirmed = stillWaiting;
@@ -517,9 +662,17 @@ async function main(): Promise<void> {
     const planned = sample.length - unconfirmed.length;
     const confirmMs = elapsed(t);
     const confirmedInTime = Date.now() < instant && planned === sample.length;
-    phases.push([`signals handled (backlog empty after ${seconds(drainMs)}); ${planned} of a sample of ${sample.length} confirmed by query`, seconds(confirmMs)]);
-    say(`  signals handled after ${seconds(drainMs)}; ${planned} of ${sample.length} sampled workflows sleeping until ${new Date(instant).toISOString()}`);
-    if (!confirmedInTime) say('  WARNING: not every workflow was confirmed rescheduled before the instant; the figure below is not valid (use a longer --lead)');
+    phases.push([
+      `signals handled (backlog empty after ${seconds(drainMs)}); ${planned} of a sample of ${sample.length} confirmed by query`,
+      seconds(confirmMs),
+    ]);
+    say(
+      `  signals handled after ${seconds(drainMs)}; ${planned} of ${sample.length} sampled workflows sleeping until ${new Date(instant).toISOString()}`,
+    );
+    if (!confirmedInTime)
+      say(
+        '  WARNING: not every workflow was confirmed rescheduled before the instant; the figure below is not valid (use a longer --lead)',
+      );
 
     // -- the measure: from the instant until the sink holds N new messages ------------------------------------
     const waitMs = instant - Date.now();
@@ -527,7 +680,13 @@ async function main(): Promise<void> {
     const workerRoots = Object.fromEntries(otherWorkers.map((worker) => [worker.name, worker.pid]));
     const cpuAtInstant = { groups: cpuByGroup(workerRoots, CPU_SERVERS), machine: cpuMark() };
     say(`  the instant: ${new Date(instant).toISOString()}; waiting for ${N} emails…`);
-    const { arrivals, newFiles, seen, complete, at, firstArrival, lastArrival } = await awaitArrivals({ mailDir, before, expected: N, instant, timeoutS: options.timeoutS });
+    const { arrivals, newFiles, seen, complete, at, firstArrival, lastArrival } = await awaitArrivals({
+      mailDir,
+      before,
+      expected: N,
+      instant,
+      timeoutS: options.timeoutS,
+    });
     const mem = memory.read();
     const cpuGroups = cpuDelta(cpuAtInstant.groups, cpuByGroup(workerRoots, CPU_SERVERS));
     const machineCpu = cpuSince(cpuAtInstant.machine);
@@ -570,7 +729,10 @@ async function main(): Promise<void> {
       table(
         ['', 'value'],
         [
-          ['emails expected / received in the sink', `${N} / ${newFiles.length}${complete ? '' : `  (gave up after ${options.timeoutS} s)`}`],
+          [
+            'emails expected / received in the sink',
+            `${N} / ${newFiles.length}${complete ? '' : `  (gave up after ${options.timeoutS} s)`}`,
+          ],
           ['first email after the instant', seconds(firstArrival - instant)],
           ['50 % / 90 % / 99 % of emails in', `${seconds(at(0.5))} / ${seconds(at(0.9))} / ${seconds(at(0.99))}`],
           ['all emails in (the measure)', complete ? seconds(totalMs) : 'not all arrived'],
@@ -593,11 +755,28 @@ async function main(): Promise<void> {
     say('');
     if (options.floor) {
       // The floor's first tasks are cheaper than the product's: its lead is their time and half a minute.
-      const floor = await runFloor({ N, options, leadS: options.leadS ?? Math.ceil(30 + N / workflowTasksPerS), temporalAddress, smtpUrl, mailDir, workDir, connection: app.client.connection, client: app.client, suffix, cleanups });
-      if (floor.complete && complete) say(`the product's burst took ${(totalMs / floor.totalMs).toFixed(2)} times the floor's (${seconds(totalMs)} against ${seconds(floor.totalMs)})`);
+      const floor = await runFloor({
+        N,
+        options,
+        leadS: options.leadS ?? Math.ceil(30 + N / workflowTasksPerS),
+        temporalAddress,
+        smtpUrl,
+        mailDir,
+        workDir,
+        connection: app.client.connection,
+        client: app.client,
+        suffix,
+        cleanups,
+      });
+      if (floor.complete && complete)
+        say(
+          `the product's burst took ${(totalMs / floor.totalMs).toFixed(2)} times the floor's (${seconds(totalMs)} against ${seconds(floor.totalMs)})`,
+        );
     }
     say('');
-    say(`target: all ${N} in under ${TARGET_MS / 1000} s: ${timeMet ? 'MET' : 'NOT MET'} (${complete ? seconds(totalMs) : 'incomplete'}${confirmedInTime ? '' : ', not valid: rescheduling not confirmed before the instant'});   no duplicates: ${dupMet ? 'MET' : 'NOT MET'}`);
+    say(
+      `target: all ${N} in under ${TARGET_MS / 1000} s: ${timeMet ? 'MET' : 'NOT MET'} (${complete ? seconds(totalMs) : 'incomplete'}${confirmedInTime ? '' : ', not valid: rescheduling not confirmed before the instant'});   no duplicates: ${dupMet ? 'MET' : 'NOT MET'}`,
+    );
     say(`total run time ${seconds(elapsed(runStarted))} (before stopping)`);
   } finally {
     await stopAll();

@@ -28,7 +28,14 @@ type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory'
 export function updateTimelines(events: readonly HistoryEvent[], activityName = 'recordTransition'): UpdateTimeline[] {
   const timelines: UpdateTimeline[] = [];
   let lastTaskScheduled: number | null = null;
-  let open: { arrived: number; accepted: number; scheduled?: number; started?: number; completed?: number; activityEventId?: string } | null = null;
+  let open: {
+    arrived: number;
+    accepted: number;
+    scheduled?: number;
+    started?: number;
+    completed?: number;
+    activityEventId?: string;
+  } | null = null;
   const started = new Map<string, number>();
 
   for (const event of events) {

@@ -39,7 +39,8 @@ In the docker compose deployment: docker compose exec api node dist/bin/admin.js
 /** The command line, or what is wrong with it. */
 export function parseArguments(argv: string[]): AdminArguments | { problem: string } {
   const [command, ...rest] = argv;
-  if (command !== 'create' && command !== 'link') return { problem: command ? `unknown command "${command}"` : 'name the command: create or link' };
+  if (command !== 'create' && command !== 'link')
+    return { problem: command ? `unknown command "${command}"` : 'name the command: create or link' };
   const flags: Record<string, string> = {};
   for (let index = 0; index < rest.length; index++) {
     const match = /^--(email|name)(?:=(.*))?$/.exec(rest[index]!);
@@ -81,16 +82,30 @@ export async function runAdminCommand(args: AdminArguments, context: AdminComman
   if (args.command === 'link') {
     const person = await context.dataSource.manager.findOneBy(Person, { email: args.email });
     if (!person?.active || !person.roles.includes('administrator')) {
-      return { exitCode: 1, text: `${args.email} is not an active administrator here, so no link was made. This command makes links for administrators only: an administrator sends anyone else one from ${context.publicUrl}/admin/people.\n` };
+      return {
+        exitCode: 1,
+        text: `${args.email} is not an active administrator here, so no link was made. This command makes links for administrators only: an administrator sends anyone else one from ${context.publicUrl}/admin/people.\n`,
+      };
     }
     const link = await context.passwordLinks.issue(person.id, by);
-    return { exitCode: 0, text: [`A new link for ${person.name} <${person.email}>; earlier ones no longer work.`, '', ...linkLines(context, link), ''].join('\n') };
+    return {
+      exitCode: 0,
+      text: [`A new link for ${person.name} <${person.email}>; earlier ones no longer work.`, '', ...linkLines(context, link), ''].join(
+        '\n',
+      ),
+    };
   }
   try {
-    const { person, more: link } = await createFirstAdministrator(context.dataSource, { name: args.name, email: args.email }, { label: context.actorLabel, via: 'command' }, (tx, created) =>
-      context.passwordLinks.issue(created.id, by, tx),
+    const { person, more: link } = await createFirstAdministrator(
+      context.dataSource,
+      { name: args.name, email: args.email },
+      { label: context.actorLabel, via: 'command' },
+      (tx, created) => context.passwordLinks.issue(created.id, by, tx),
     );
-    return { exitCode: 0, text: [`Created the first administrator: ${person.name} <${person.email}>.`, '', ...linkLines(context, link!), ''].join('\n') };
+    return {
+      exitCode: 0,
+      text: [`Created the first administrator: ${person.name} <${person.email}>.`, '', ...linkLines(context, link!), ''].join('\n'),
+    };
   } catch (error) {
     if (error instanceof AdministratorExists) {
       const { email } = error.administrator;
@@ -105,7 +120,11 @@ export async function runAdminCommand(args: AdminArguments, context: AdminComman
         ].join('\n'),
       };
     }
-    if (error instanceof ApiProblem && error.status === 400) return { exitCode: 1, text: `Nothing was changed: ${error.errors.map((e) => `${e.field.replace(/^body\./, '--')} ${e.message}`).join('; ')}.\n` };
+    if (error instanceof ApiProblem && error.status === 400)
+      return {
+        exitCode: 1,
+        text: `Nothing was changed: ${error.errors.map((e) => `${e.field.replace(/^body\./, '--')} ${e.message}`).join('; ')}.\n`,
+      };
     throw error;
   }
 }
@@ -143,7 +162,10 @@ async function main(): Promise<number> {
     (result.exitCode === 0 ? process.stdout : process.stderr).write(result.text);
     return result.exitCode;
   } catch (error) {
-    if ((error as { code?: unknown }).code === '42P01') throw new Error('the database has no tables yet: run the migrations first (npm run migrate, or the compose migrate job), or start the product once');
+    if ((error as { code?: unknown }).code === '42P01')
+      throw new Error(
+        'the database has no tables yet: run the migrations first (npm run migrate, or the compose migrate job), or start the product once',
+      );
     throw error;
   } finally {
     await dataSource.destroy().catch(() => undefined);

@@ -146,7 +146,12 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
     const connection = await Connection.connect({ address: options.temporalAddress });
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace: options.namespace });
-    const workflows = new RecommendationWorkflows(client, options.taskQueue, () => loadReminderSettings(dataSource.manager), options.workflowHistoryLimit);
+    const workflows = new RecommendationWorkflows(
+      client,
+      options.taskQueue,
+      () => loadReminderSettings(dataSource.manager),
+      options.workflowHistoryLimit,
+    );
     // Both processes send mail: the worker the lifecycle's outbox, the api set-password links and account-locked notices.
     const mailer: Mailer = createMailer(options.smtpUrl, options.mailFrom);
     cleanups.push(async () => mailer.close());
@@ -168,7 +173,11 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
       people: new PeopleService(dataSource, auth),
       passwordLinks: new PasswordLinkService(dataSource, auth, mailer, options.forceName),
       firstRun: new FirstRun(dataSource),
-      auditChain: new AuditChainService(dataSource, { secret: auth.settings.sessionSecret, email: options.auditCheckpointEmail, mailer, forceName: options.forceName }, logger),
+      auditChain: new AuditChainService(
+        dataSource,
+        { secret: auth.settings.sessionSecret, email: options.auditCheckpointEmail, mailer, forceName: options.forceName },
+        logger,
+      ),
       consistency: createConsistencyCheck({
         dataSource,
         connection,
@@ -187,7 +196,9 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
         connection: workerConnection,
         namespace: options.namespace,
         taskQueue: options.taskQueue,
-        ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath, bundlerOptions: workflowBundlerOptions }),
+        ...(options.workflowBundle
+          ? { workflowBundle: options.workflowBundle }
+          : { workflowsPath, bundlerOptions: workflowBundlerOptions }),
         activities: createActivities({
           dataSource,
           mailer,
@@ -214,7 +225,11 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
           port: workerMetrics.port,
           registry: processMetrics(),
           more: sdkAddress
-            ? () => temporalSdkMetrics(sdkAddress).catch((error: unknown) => `# The Temporal SDK's metrics could not be read from ${sdkAddress}: ${String((error as Error).message).replace(/\s+/g, " ")}\n`)
+            ? () =>
+                temporalSdkMetrics(sdkAddress).catch(
+                  (error: unknown) =>
+                    `# The Temporal SDK's metrics could not be read from ${sdkAddress}: ${String((error as Error).message).replace(/\s+/g, ' ')}\n`,
+                )
             : undefined,
         });
         cleanups.push(() => server.close());
@@ -239,7 +254,10 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
       if (options.setupCode ?? true) {
         setupCode = await services.firstRun.start();
         cleanups.push(() => services.firstRun.stop());
-        if (setupCode) logger.info(`Nobody administers the product yet: open ${options.publicUrl}/setup and enter the set-up code ${setupCode} (or run: npm run admin -- create --email … --name …)`);
+        if (setupCode)
+          logger.info(
+            `Nobody administers the product yet: open ${options.publicUrl}/setup and enter the set-up code ${setupCode} (or run: npm run admin -- create --email … --name …)`,
+          );
       }
       const app = buildApp({
         dataSource,
@@ -252,8 +270,10 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
         mailbox: options.mailbox && process.env.NODE_ENV !== 'production' ? developmentMailbox(options.mailbox) : undefined,
       });
       if (options.housekeepingEveryMs !== 0) cleanups.push(startHousekeeping(dataSource, logger, options.housekeepingEveryMs));
-      if (options.consistencyCheckEveryMs !== 0) cleanups.push(startPeriodicConsistencyCheck(services.consistency, logger, options.consistencyCheckEveryMs));
-      if (options.auditCheckpointEveryMs !== 0) cleanups.push(startAuditCheckpoints(services.auditChain, logger, options.auditCheckpointEveryMs ?? 3_600_000));
+      if (options.consistencyCheckEveryMs !== 0)
+        cleanups.push(startPeriodicConsistencyCheck(services.consistency, logger, options.consistencyCheckEveryMs));
+      if (options.auditCheckpointEveryMs !== 0)
+        cleanups.push(startAuditCheckpoints(services.auditChain, logger, options.auditCheckpointEveryMs ?? 3_600_000));
       const server = http.createServer(app);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

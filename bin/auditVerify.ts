@@ -28,7 +28,9 @@ function parseArguments(argv: string[]): { json: boolean; checkpoints: Checkpoin
     } else {
       const checkpoint = parseCheckpoint(arg);
       if (!checkpoint) {
-        process.stderr.write(`"${arg}" is not a checkpoint: copy the whole audit-checkpoint:… text from the log or the email\n${usageText}\n`);
+        process.stderr.write(
+          `"${arg}" is not a checkpoint: copy the whole audit-checkpoint:… text from the log or the email\n${usageText}\n`,
+        );
         process.exit(2);
       }
       args.checkpoints.push(checkpoint);
@@ -52,7 +54,10 @@ async function main(): Promise<number> {
         `The audit trail does NOT verify (${report.events} events, ${report.checkpoints} checkpoints).\n` +
           `First broken link: event ${b.chainSeq}${b.eventId ? ` (id ${b.eventId})` : ''}${b.recommendationId ? `, recommendation ${b.recommendationId}` : ''}: ${b.reason}.\n`,
       );
-    } else process.stdout.write(`The audit trail verifies: ${report.events} events, ${report.checkpoints} signed checkpoints, no broken link.\n`);
+    } else
+      process.stdout.write(
+        `The audit trail verifies: ${report.events} events, ${report.checkpoints} signed checkpoints, no broken link.\n`,
+      );
     return report.firstBreak ? 1 : 0;
   } finally {
     await dataSource.destroy().catch(() => undefined);

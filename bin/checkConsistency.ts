@@ -44,12 +44,14 @@ function parseArguments(argv: string[]): { heal: boolean; json: boolean } {
 async function services(config: Config): Promise<{ databaseUrl: string; temporalAddress: string }> {
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
-    if (!(await listening(config.EMBEDDED_POSTGRES_PORT))) throw new Error('PostgreSQL is not running: start the product ("npm start") or set DATABASE_URL.');
+    if (!(await listening(config.EMBEDDED_POSTGRES_PORT)))
+      throw new Error('PostgreSQL is not running: start the product ("npm start") or set DATABASE_URL.');
     databaseUrl = embeddedDatabaseUrl(config.EMBEDDED_POSTGRES_PORT);
   }
   let temporalAddress = config.TEMPORAL_ADDRESS;
   if (!temporalAddress) {
-    if (!(await listening(config.TEMPORAL_DEV_PORT))) throw new Error('Temporal is not running: start the product ("npm start") or set TEMPORAL_ADDRESS.');
+    if (!(await listening(config.TEMPORAL_DEV_PORT)))
+      throw new Error('Temporal is not running: start the product ("npm start") or set TEMPORAL_ADDRESS.');
     temporalAddress = `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
   }
   return { databaseUrl, temporalAddress };
@@ -71,7 +73,12 @@ async function main(): Promise<number> {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       reminderSettings: () => loadReminderSettings(dataSource.manager),
     });
-    if (!args.json) process.stderr.write(args.heal ? 'Checking every open item, and repairing differences…\n' : 'Checking every open item (report only: nothing will be changed)…\n');
+    if (!args.json)
+      process.stderr.write(
+        args.heal
+          ? 'Checking every open item, and repairing differences…\n'
+          : 'Checking every open item (report only: nothing will be changed)…\n',
+      );
     const report = await check.check({ heal: args.heal, by: { ...CHECK_ACTOR, label: 'Consistency check (command line)' } });
     process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : reportAsText(report));
     return report.remaining === 0 ? 0 : 1;

@@ -8,7 +8,9 @@ export function configureOrExit(name: string): { config: Config; logger: Logger 
     return { config, logger: createLogger({ level: config.LOG_LEVEL, name }) };
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nFix the environment variable(s) above and start again. docs/configuration.md lists every variable.\n`);
+      process.stderr.write(
+        `${error.message}\nFix the environment variable(s) above and start again. docs/configuration.md lists every variable.\n`,
+      );
       process.exit(2);
     }
     throw error;

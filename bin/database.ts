@@ -23,13 +23,17 @@ export function listening(port: number): Promise<boolean> {
  * (whose credentials are fixed, dev/embeddedPostgres.ts); else that PostgreSQL started here for the moment the
  * command takes, holding the instance lock so `npm start` cannot start on the same data meanwhile.
  */
-export async function openDatabase(config: Config, logger: Parameters<typeof startEmbeddedPostgres>[0]['logger']): Promise<{ url: string; close(): Promise<void> }> {
+export async function openDatabase(
+  config: Config,
+  logger: Parameters<typeof startEmbeddedPostgres>[0]['logger'],
+): Promise<{ url: string; close(): Promise<void> }> {
   if (config.DATABASE_URL) return { url: config.DATABASE_URL, close: async () => undefined };
   if (await listening(config.EMBEDDED_POSTGRES_PORT)) {
     return { url: embeddedDatabaseUrl(config.EMBEDDED_POSTGRES_PORT), close: async () => undefined };
   }
   const dataDir = path.join(config.dataDir, 'postgres');
-  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) throw new Error(`There is no data in ${dataDir} yet: run "npm start" once (or set DATABASE_URL).`);
+  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION')))
+    throw new Error(`There is no data in ${dataDir} yet: run "npm start" once (or set DATABASE_URL).`);
   const lock = acquireInstanceLock(config.dataDir);
   let postgres: RunningPostgres;
   try {

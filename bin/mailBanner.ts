@@ -16,7 +16,10 @@ export function mailBannerLines(mail: MailDestination): string[] {
   if (!mail.caught) return [];
   const mailbox = mail.production
     ? ['  The development mailbox is not served with NODE_ENV=production: set SMTP_URL to your mail relay.']
-    : [`  Read it in the development mailbox: ${mail.publicUrl}/dev/mailbox`, '  (signed-in administrators only, from a browser on this machine).'];
+    : [
+        `  Read it in the development mailbox: ${mail.publicUrl}/dev/mailbox`,
+        '  (signed-in administrators only, from a browser on this machine).',
+      ];
   return [
     '  !! MAIL IS NOT BEING DELIVERED. SMTP_URL is not set, so every email the product sends',
     `  !! is caught in a local mailbox (${mail.mailDir}) and nobody receives it.`,

@@ -69,8 +69,17 @@ export function parseArguments(argv: string[], today: string): Arguments {
   const scheme = (flags.scheme ?? 'B').toUpperCase();
   if (!(schemes as readonly string[]).includes(scheme)) fail(`--scheme must be A or B, not "${flags.scheme}"`);
   const reportId = flags.report ?? null;
-  if (reportId !== null && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(reportId)) fail(`--report must be a report id (a UUID), not "${reportId}"`);
-  return { kind: kind as PaperKind, asAt, format: format as PaperFormat, scheme: scheme as Scheme, previousCommittee: previous, reportId, out: flags.out ?? null };
+  if (reportId !== null && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(reportId))
+    fail(`--report must be a report id (a UUID), not "${reportId}"`);
+  return {
+    kind: kind as PaperKind,
+    asAt,
+    format: format as PaperFormat,
+    scheme: scheme as Scheme,
+    previousCommittee: previous,
+    reportId,
+    out: flags.out ?? null,
+  };
 }
 
 async function main(): Promise<void> {
@@ -78,9 +87,17 @@ async function main(): Promise<void> {
   // Logs go to stderr, so `--out -` leaves stdout to the paper alone.
   const logger = pino({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, name: 'paper' }, pino.destination(2));
   const args = parseArguments(process.argv.slice(2), calendarDateInLondon(Date.now()));
-  const request = { kind: args.kind, asAt: args.asAt, format: args.format, scheme: args.scheme, previousCommittee: args.previousCommittee, reportId: args.reportId };
+  const request = {
+    kind: args.kind,
+    asAt: args.asAt,
+    format: args.format,
+    scheme: args.scheme,
+    previousCommittee: args.previousCommittee,
+    reportId: args.reportId,
+  };
   const problem = paperRequestProblem(request);
-  if (problem) fail(`--${problem.field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace('report-id', 'report')}: ${problem.message}`);
+  if (problem)
+    fail(`--${problem.field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace('report-id', 'report')}: ${problem.message}`);
 
   const database = await openDatabase(config, logger);
   const dataSource = createDataSource(database.url, { poolSize: 1 });

@@ -11,7 +11,8 @@ import { configureOrExit, exitWith, onShutdownSignal } from './configure';
 export async function runProcess(role: 'api' | 'worker'): Promise<void> {
   const { config, logger } = configureOrExit(role);
   const missing = (['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL'] as const).filter((name) => !config[name]);
-  if (missing.length) exitWith(logger, `${missing.join(', ')} must be set for the ${role} process (npm start runs everything embedded instead)`);
+  if (missing.length)
+    exitWith(logger, `${missing.join(', ')} must be set for the ${role} process (npm start runs everything embedded instead)`);
   try {
     const app = await startApplication({
       databaseUrl: config.DATABASE_URL!,

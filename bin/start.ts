@@ -79,10 +79,16 @@ async function main(): Promise<void> {
     ...mailBannerLines(mail),
     ...setupBannerLines(config.publicUrl, app.services.firstRun.code),
     `  Open the product          ${config.publicUrl}/`,
-    ...(infrastructure.temporalUiUrl ? [`  Temporal Web UI           ${infrastructure.temporalUiUrl}   (one workflow per recommendation)`] : []),
+    ...(infrastructure.temporalUiUrl
+      ? [`  Temporal Web UI           ${infrastructure.temporalUiUrl}   (one workflow per recommendation)`]
+      : []),
     `  API                       ${config.publicUrl}/api/recommendations   (reference: ${config.publicUrl}/api/docs)`,
     ...(config.DEMO_DATA
-      ? ['', `  Demo accounts (password ${DEMO_PASSWORD}), at ${config.publicUrl}/sign-in:`, ...demoAccounts().map((a) => `    ${a.email.padEnd(48)} ${a.roles.join(', ')}`)]
+      ? [
+          '',
+          `  Demo accounts (password ${DEMO_PASSWORD}), at ${config.publicUrl}/sign-in:`,
+          ...demoAccounts().map((a) => `    ${a.email.padEnd(48)} ${a.roles.join(', ')}`),
+        ]
       : []),
     `  Health and metrics        ${config.publicUrl}/healthz   ${config.publicUrl}/readyz   ${config.publicUrl}/metrics`,
     ...(app.workerMetricsUrl ? [`  Worker metrics            ${app.workerMetricsUrl}   (with the Temporal SDK's)`] : []),

@@ -24,7 +24,9 @@ async function main(): Promise<void> {
     lock.release();
   });
   try {
-    logger.info('starting the Temporal server on PostgreSQL, the SMTP server, two api processes and two workers (a few minutes on a busy machine)');
+    logger.info(
+      'starting the Temporal server on PostgreSQL, the SMTP server, two api processes and two workers (a few minutes on a busy machine)',
+    );
     cluster = await startCluster({
       distDir: path.resolve(__dirname, '..'),
       workDir,
@@ -43,7 +45,9 @@ async function main(): Promise<void> {
     '',
     '  The production topology is running as processes on this machine.',
     '',
-    ...(setupCode ? [`  FIRST RUN: create the first administrator at ${config.publicUrl}/setup with the set-up code ${setupCode}`, ''] : []),
+    ...(setupCode
+      ? [`  FIRST RUN: create the first administrator at ${config.publicUrl}/setup with the set-up code ${setupCode}`, '']
+      : []),
     ...cluster.apiUrls.map((url, i) => `  api ${i + 1}                     ${url}/   (health ${url}/readyz, metrics ${url}/metrics)`),
     `  workers                   ${cluster.workers.map((w) => `pid ${w.pid}`).join(', ')} on task queue ${cluster.taskQueue}`,
     `  Temporal server           ${cluster.temporalAddress}, namespace ${cluster.namespace}, on PostgreSQL (${cluster.databases.slice(1).join(', ')})`,

@@ -12,9 +12,21 @@ import { bundleWorkflowCode } from '@temporalio/worker';
  */
 export const workflowsPath = require.resolve('../workflows');
 
-export const preloadedWorkflowModules: string[] = ['calendar', 'vocabulary', 'delegation', 'approvalRouting', 'lifecycle/states', 'lifecycle', 'bankHolidays', 'workingDays', 'reminders/durations', 'reminders/offsets', 'reminders/committee', 'reminders/policy', 'reminders/plan'].map((name) =>
-  require.resolve(`../domain/${name}`),
-);
+export const preloadedWorkflowModules: string[] = [
+  'calendar',
+  'vocabulary',
+  'delegation',
+  'approvalRouting',
+  'lifecycle/states',
+  'lifecycle',
+  'bankHolidays',
+  'workingDays',
+  'reminders/durations',
+  'reminders/offsets',
+  'reminders/committee',
+  'reminders/policy',
+  'reminders/plan',
+].map((name) => require.resolve(`../domain/${name}`));
 
 export const workflowBundlerOptions = { preloadModules: preloadedWorkflowModules };
 

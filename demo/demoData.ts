@@ -52,11 +52,29 @@ function bullet(text: string): string {
 
 /** An item addressed to a national body: tracked for awareness, never triaged or assigned. */
 function national(reference: string, kind: ItemKind, addressedTo: string, text: string): DemoItem {
-  return { reference, kind, text, addressedTo, forTheForce: false, category: null, department: null, ownerKey: null, leadKey: null, dueDate: null };
+  return {
+    reference,
+    kind,
+    text,
+    addressedTo,
+    forTheForce: false,
+    category: null,
+    department: null,
+    ownerKey: null,
+    leadKey: null,
+    dueDate: null,
+  };
 }
 
 /** A force item not yet assigned: it waits in the corporate development team's triage list. */
-function awaitingTriage(reference: string, kind: ItemKind, addressedTo: string, category: ClosureCategory, department: string, text: string): DemoItem {
+function awaitingTriage(
+  reference: string,
+  kind: ItemKind,
+  addressedTo: string,
+  category: ClosureCategory,
+  department: string,
+  text: string,
+): DemoItem {
   return { reference, kind, text, addressedTo, forTheForce: true, category, department, ownerKey: null, leadKey: null, dueDate: null };
 }
 
@@ -234,15 +252,29 @@ const immigrationSuperComplaint: DemoReport = {
       lines(
         'With reference to recommendation 1, and in consultation/collaboration with local or national specialist organisations, chief constables should take steps to ensure that all migrant victims and witnesses of crime are effectively supported through safe reporting pathways to the police and other statutory agencies. They should:',
         bullet('ensure there is a proper policy and practice framework in place for officers to work within;'),
-        bullet('develop victim and witness support policies that reflect the characteristics of the safeguarding protocol set out in recommendation 3, and:'),
-        bullet('draw on all relevant national guidance with particular reference to the Code of Practice for Victims of Crime and data protection legislation;'),
-        bullet('are developed in partnership with and include pathways to the relevant specialist organisations for supporting victims and witnesses with insecure immigration status;'),
+        bullet(
+          'develop victim and witness support policies that reflect the characteristics of the safeguarding protocol set out in recommendation 3, and:',
+        ),
+        bullet(
+          'draw on all relevant national guidance with particular reference to the Code of Practice for Victims of Crime and data protection legislation;',
+        ),
+        bullet(
+          'are developed in partnership with and include pathways to the relevant specialist organisations for supporting victims and witnesses with insecure immigration status;',
+        ),
         bullet('are clear about the circumstances in which information will be shared by police with immigration enforcement;'),
         bullet('provide clarity about the purpose of sharing information at different points of the pathway; and'),
-        bullet('explicitly recognise the importance of telling victims, witnesses and supporting agencies whether information will be shared with Immigration Enforcement, and if so, when and in what circumstances.'),
-        bullet('promote understanding among police officers and staff to differentiate between responses to victims of modern slavery/human trafficking and victims of domestic abuse;'),
-        bullet('promote awareness within their forces of any existing pathways to specialist organisations for supporting victims with insecure immigration status;'),
-        bullet('ensure the policy and practice framework is adopted by all officers and staff who come into contact with victims of crime who have insecure immigration status; and'),
+        bullet(
+          'explicitly recognise the importance of telling victims, witnesses and supporting agencies whether information will be shared with Immigration Enforcement, and if so, when and in what circumstances.',
+        ),
+        bullet(
+          'promote understanding among police officers and staff to differentiate between responses to victims of modern slavery/human trafficking and victims of domestic abuse;',
+        ),
+        bullet(
+          'promote awareness within their forces of any existing pathways to specialist organisations for supporting victims with insecure immigration status;',
+        ),
+        bullet(
+          'ensure the policy and practice framework is adopted by all officers and staff who come into contact with victims of crime who have insecure immigration status; and',
+        ),
         bullet('promote police engagement in regular outreach community work, as highlighted as good practice in this report.'),
       ),
     ),
@@ -323,7 +355,9 @@ const roadsPolicing: DemoReport = {
       { category: 3, department: OPERATIONAL_SUPPORT, ownerKey: 'icarrow', leadKey: 'jmerrick', dueDate: '2027-09-30' },
       lines(
         'With immediate effect, chief constables should make sure:',
-        bullet('their force has enough analytical capability (including that provided by road safety partnerships) to identify risks and threats on the road network within their force area;'),
+        bullet(
+          'their force has enough analytical capability (including that provided by road safety partnerships) to identify risks and threats on the road network within their force area;',
+        ),
         bullet('that information shared by partners relating to road safety is used effectively to reduce those risks and threats; and'),
         bullet('there is evaluation of road safety initiatives to establish their effectiveness.'),
       ),
@@ -388,7 +422,9 @@ const peel2018: DemoReport = {
       lines(
         'The force should ensure that its counter-corruption unit:',
         bullet('has enough capability and capacity to counter corruption effectively and proactively;'),
-        bullet("can fully monitor all of its computer systems, including mobile data, to proactively identify data breaches, protect the force's data and identify computer misuse; and"),
+        bullet(
+          "can fully monitor all of its computer systems, including mobile data, to proactively identify data breaches, protect the force's data and identify computer misuse; and",
+        ),
         bullet('builds effective relationships with individuals and organisations that support and work with vulnerable people.'),
       ),
     ),

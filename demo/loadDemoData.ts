@@ -39,7 +39,13 @@ export function shiftDemoDate(date: string, today: string): string {
  * Loads the demo force on first start. Each step skips what is already there, so a start interrupted
  * half-way finishes the job next time and a second start changes nothing.
  */
-export async function loadDemoData(deps: { dataSource: DataSource; reports: ReportService; recommendations: RecommendationService; auth: AuthService; logger: Logger }): Promise<void> {
+export async function loadDemoData(deps: {
+  dataSource: DataSource;
+  reports: ReportService;
+  recommendations: RecommendationService;
+  auth: AuthService;
+  logger: Logger;
+}): Promise<void> {
   const { dataSource, reports, recommendations, auth, logger } = deps;
   await addDemoDepartments(dataSource);
   const peopleByKey = new Map<string, Person>();
@@ -48,7 +54,9 @@ export async function loadDemoData(deps: { dataSource: DataSource; reports: Repo
     let row = await dataSource.manager.findOneBy(Person, { email });
     if (!row) {
       row = await dataSource.transaction(async (tx) => {
-        const saved = await tx.save(tx.create(Person, { name: person.name, email, roles: person.roles, jobTitle: person.jobTitle, department: person.department }));
+        const saved = await tx.save(
+          tx.create(Person, { name: person.name, email, roles: person.roles, jobTitle: person.jobTitle, department: person.department }),
+        );
         await recordAudit(tx, {
           actorId: null,
           actorLabel: DEMO_ACTOR.label,
@@ -101,11 +109,20 @@ export async function loadDemoData(deps: { dataSource: DataSource; reports: Repo
         const row = await dataSource.manager.findOneByOrFail(Recommendation, { reportId: report.id, reference: item.reference });
         if (row.status !== 'logged') continue;
         if (!item.forTheForce) {
-          await recommendations.command(row.id, { type: 'markNotForTheForce', reason: `Addressed to ${item.addressedTo}; tracked for awareness only` }, DEMO_ACTOR);
+          await recommendations.command(
+            row.id,
+            { type: 'markNotForTheForce', reason: `Addressed to ${item.addressedTo}; tracked for awareness only` },
+            DEMO_ACTOR,
+          );
         } else if (item.ownerKey && item.leadKey && item.dueDate) {
           const owner = peopleByKey.get(item.ownerKey)!;
           const lead = peopleByKey.get(item.leadKey)!;
-          await recommendations.assign(row.id, { ownerId: owner.id, leadId: lead.id, dueDate: shiftDemoDate(item.dueDate, today) }, DEMO_ACTOR, { emailBatch });
+          await recommendations.assign(
+            row.id,
+            { ownerId: owner.id, leadId: lead.id, dueDate: shiftDemoDate(item.dueDate, today) },
+            DEMO_ACTOR,
+            { emailBatch },
+          );
           assigned++;
         }
       }
@@ -117,6 +134,12 @@ export async function loadDemoData(deps: { dataSource: DataSource; reports: Repo
 }
 /** Every department the demo people and items name is a real department, so forms and routing rules can offer it. */
 async function addDemoDepartments(dataSource: DataSource): Promise<void> {
-  const names = [...new Set([...demoPeople.map((p) => p.department), ...demoReports.flatMap((r) => r.items.map((i) => i.department))].filter((d): d is string => !!d))];
+  const names = [
+    ...new Set(
+      [...demoPeople.map((p) => p.department), ...demoReports.flatMap((r) => r.items.map((i) => i.department))].filter(
+        (d): d is string => !!d,
+      ),
+    ),
+  ];
   await dataSource.query(`INSERT INTO departments (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING`, [names]);
 }

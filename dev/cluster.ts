@@ -13,7 +13,13 @@ import { freePort } from './ports';
 import { selfSignedCertificate } from './selfSignedCertificate';
 import { startSmtpSink, type SmtpSink } from './smtpSink';
 import { findOrBuildTemporalCli } from './temporalCli';
-import { createNamespace, findOrBuildTemporalServer, prepareTemporalDatabases, startTemporalServer, type TemporalServer } from './temporalServer';
+import {
+  createNamespace,
+  findOrBuildTemporalServer,
+  prepareTemporalDatabases,
+  startTemporalServer,
+  type TemporalServer,
+} from './temporalServer';
 
 /**
  * The production topology on one machine without Docker, each piece a process as docker-compose.yml runs it: the
@@ -80,7 +86,11 @@ async function choosePostgres(options: ClusterOptions, started: { stop(): Promis
   if (process.env.DATABASE_URL) return databaseUrlFor(process.env.DATABASE_URL, 'postgres');
   if (await reachable(MACHINE_POSTGRES)) return MACHINE_POSTGRES;
   options.logger.info('no PostgreSQL at 127.0.0.1:5432: starting an embedded one');
-  const embedded: RunningPostgres = await startEmbeddedPostgres({ dataDir: path.join(options.workDir, 'postgres'), port: await freePort(), logger: options.logger });
+  const embedded: RunningPostgres = await startEmbeddedPostgres({
+    dataDir: path.join(options.workDir, 'postgres'),
+    port: await freePort(),
+    logger: options.logger,
+  });
   started.push(embedded);
   return embedded.adminUrl;
 }
@@ -91,7 +101,11 @@ function runToEnd(script: string, env: NodeJS.ProcessEnv, logFile: string): Prom
   fs.closeSync(log);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(script)} exited with ${code}:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`))));
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`${path.basename(script)} exited with ${code}:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`)),
+    );
   });
 }
 
@@ -118,7 +132,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const stop = async () => {
     await Promise.allSettled(processes.filter((p) => p.name !== 'temporal-server').map((p) => p.stop()));
     await Promise.allSettled(processes.filter((p) => p.name === 'temporal-server').map((p) => p.stop()));
-    for (const service of started.splice(0).reverse()) await service.stop().catch((error: unknown) => logger.warn({ err: error }, 'error while stopping'));
+    for (const service of started.splice(0).reverse())
+      await service.stop().catch((error: unknown) => logger.warn({ err: error }, 'error while stopping'));
   };
   const killNow = () => processes.forEach((p) => p.killNow());
 
@@ -147,7 +162,14 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${appDatabase}`);
     });
     await prepareTemporalDatabases(databases, binaries.sqlToolPath, binaries.version, logger);
-    const temporalServer = await startTemporalServer({ version: binaries.version, serverPath: binaries.serverPath, cliPath, databases, workDir, logger });
+    const temporalServer = await startTemporalServer({
+      version: binaries.version,
+      serverPath: binaries.serverPath,
+      cliPath,
+      databases,
+      workDir,
+      logger,
+    });
     processes.push(temporalServer.process);
     await createNamespace({ cliPath, address: temporalServer.address, namespace: CLUSTER_NAMESPACE });
 
@@ -182,17 +204,27 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       apiUrls.push(url);
       const apiEnv = { ...env, HTTP_PORT: String(port), PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${options.httpPort ?? port}` };
       apis.push(
-        new ClusterProcess(`api-${i + 1}`, process.execPath, [path.join(options.distDir, 'bin', 'api.js')], { env: apiEnv, cwd: workDir, logFile: path.join(workDir, `api-${i + 1}.log`) }, async () => {
-          const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(3000) });
-          return response.status === 200;
-        }),
+        new ClusterProcess(
+          `api-${i + 1}`,
+          process.execPath,
+          [path.join(options.distDir, 'bin', 'api.js')],
+          { env: apiEnv, cwd: workDir, logFile: path.join(workDir, `api-${i + 1}.log`) },
+          async () => {
+            const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(3000) });
+            return response.status === 200;
+          },
+        ),
       );
     }
     const workers = Array.from(
       { length: workerCount },
       (_, i) =>
-        new ClusterProcess(`worker-${i + 1}`, process.execPath, [path.join(options.distDir, 'bin', 'worker.js')], { env, cwd: workDir, logFile: path.join(workDir, `worker-${i + 1}.log`) }, (pid) =>
-          workerPolls(temporalServer.address, CLUSTER_NAMESPACE, CLUSTER_TASK_QUEUE, pid),
+        new ClusterProcess(
+          `worker-${i + 1}`,
+          process.execPath,
+          [path.join(options.distDir, 'bin', 'worker.js')],
+          { env, cwd: workDir, logFile: path.join(workDir, `worker-${i + 1}.log`) },
+          (pid) => workerPolls(temporalServer.address, CLUSTER_NAMESPACE, CLUSTER_TASK_QUEUE, pid),
         ),
     );
     processes.push(...apis, ...workers);

@@ -40,7 +40,12 @@ export class ClusterProcess {
     fs.appendFileSync(this.options.logFile, `\n===== ${this.name} start #${this.starts} at ${new Date().toISOString()} =====\n`);
     const log = fs.openSync(this.options.logFile, 'a');
     // Its own process group, so a kill reaches whatever it started too.
-    const child = spawn(this.command, this.args, { cwd: this.options.cwd, env: this.options.env, stdio: ['ignore', log, log], detached: true });
+    const child = spawn(this.command, this.args, {
+      cwd: this.options.cwd,
+      env: this.options.env,
+      stdio: ['ignore', log, log],
+      detached: true,
+    });
     fs.closeSync(log);
     this.child = child;
     this.exited = new Promise<void>((resolve) => {

@@ -46,7 +46,10 @@ export function goModuleDir(moduleAtVersion: string): string | null {
   const cache = goEnv('GOMODCACHE');
   if (!cache) return null;
   // The module cache spells capital letters as !lowercase.
-  const dir = path.join(cache, moduleAtVersion.replace(/[A-Z]/g, (c) => `!${c.toLowerCase()}`));
+  const dir = path.join(
+    cache,
+    moduleAtVersion.replace(/[A-Z]/g, (c) => `!${c.toLowerCase()}`),
+  );
   return fs.existsSync(dir) ? dir : null;
 }
 

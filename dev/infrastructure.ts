@@ -15,7 +15,8 @@ const APP_DATABASE_USER = 'tracker';
 const APP_DATABASE_PASSWORD = 'tracker';
 
 /** The embedded database as the product reaches it (also used by the one-off commands while `npm start` runs). */
-export const embeddedDatabaseUrl = (port: number) => `postgres://${APP_DATABASE_USER}:${APP_DATABASE_PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
+export const embeddedDatabaseUrl = (port: number) =>
+  `postgres://${APP_DATABASE_USER}:${APP_DATABASE_PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
 
 export interface Infrastructure {
   databaseUrl: string;
@@ -51,7 +52,9 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
   try {
     const [database, temporal, sink] = await Promise.all([
       embedded.postgres ? startPostgres(config, logger, started) : Promise.resolve({ url: config.DATABASE_URL! }),
-      embedded.temporal ? startTemporal(config, logger, started) : Promise.resolve({ address: config.TEMPORAL_ADDRESS!, uiUrl: config.TEMPORAL_UI_URL ?? null }),
+      embedded.temporal
+        ? startTemporal(config, logger, started)
+        : Promise.resolve({ address: config.TEMPORAL_ADDRESS!, uiUrl: config.TEMPORAL_UI_URL ?? null }),
       embedded.smtp ? startSink(config, logger, started) : Promise.resolve(null),
     ]);
     return {
@@ -70,7 +73,11 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
 }
 
 async function startPostgres(config: Config, logger: Logger, started: { stop(): Promise<void> }[]): Promise<{ url: string }> {
-  const postgres: RunningPostgres = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'postgres'), port: config.EMBEDDED_POSTGRES_PORT, logger });
+  const postgres: RunningPostgres = await startEmbeddedPostgres({
+    dataDir: path.join(config.dataDir, 'postgres'),
+    port: config.EMBEDDED_POSTGRES_PORT,
+    logger,
+  });
   started.push(postgres);
   await withPg(postgres.adminUrl, async (admin) => {
     await admin.query(`DO $$ BEGIN
@@ -98,7 +105,11 @@ async function startPostgres(config: Config, logger: Logger, started: { stop(): 
   return { url: embeddedDatabaseUrl(config.EMBEDDED_POSTGRES_PORT) };
 }
 
-async function startTemporal(config: Config, logger: Logger, started: { stop(): Promise<void> }[]): Promise<{ address: string; uiUrl: string | null }> {
+async function startTemporal(
+  config: Config,
+  logger: Logger,
+  started: { stop(): Promise<void> }[],
+): Promise<{ address: string; uiUrl: string | null }> {
   const cliPath = await findOrBuildTemporalCli(config.TEMPORAL_CLI_PATH, logger);
   const temporal: RunningTemporal = await startTemporalDevServer({
     cliPath,
@@ -112,7 +123,11 @@ async function startTemporal(config: Config, logger: Logger, started: { stop(): 
 }
 
 async function startSink(config: Config, logger: Logger, started: { stop(): Promise<void> }[]): Promise<SmtpSink> {
-  const sink = await startSmtpSink({ port: config.SMTP_SINK_PORT, storeDir: path.join(config.dataDir, 'mail'), logger: logger.child({ component: 'smtp-sink' }) });
+  const sink = await startSmtpSink({
+    port: config.SMTP_SINK_PORT,
+    storeDir: path.join(config.dataDir, 'mail'),
+    logger: logger.child({ component: 'smtp-sink' }),
+  });
   started.push(sink);
   return sink;
 }

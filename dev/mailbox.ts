@@ -130,7 +130,11 @@ function withoutHeaders(message: StoredMessage): Omit<StoredMessage, 'headers'> 
 function listPage(messages: StoredMessage[]): string {
   return renderView('mailbox/list.njk', {
     title: TITLE,
-    rows: messages.map((m) => [{ html: formatReceived(m.receivedAt).value }, { text: recipientsOf(m) }, { html: html`<a class="govuk-link" href="${messageHref(m.id)}">${subjectOf(m)}</a>`.value }]),
+    rows: messages.map((m) => [
+      { html: formatReceived(m.receivedAt).value },
+      { text: recipientsOf(m) },
+      { html: html`<a class="govuk-link" href="${messageHref(m.id)}">${subjectOf(m)}</a>`.value },
+    ]),
   });
 }
 
@@ -148,8 +152,16 @@ function messagePage(message: StoredMessage): string {
   });
 }
 
-function notFoundPage(heading = 'Message not found', explanation = 'There is no message at this address in the development mailbox. It may have been removed, or the link may be wrong.'): string {
-  return renderView('message.njk', { title: `${heading} – ${TITLE}`, heading, paragraphs: [explanation], link: { href: MOUNT, text: 'Go to all messages in the development mailbox' } });
+function notFoundPage(
+  heading = 'Message not found',
+  explanation = 'There is no message at this address in the development mailbox. It may have been removed, or the link may be wrong.',
+): string {
+  return renderView('message.njk', {
+    title: `${heading} – ${TITLE}`,
+    heading,
+    paragraphs: [explanation],
+    link: { href: MOUNT, text: 'Go to all messages in the development mailbox' },
+  });
 }
 
 function sendPage(res: Response, status: number, markup: string): void {
@@ -173,10 +185,17 @@ export function fromThisMachine(req: Pick<Request, 'socket' | 'headers'>): boole
 /** This machine, then a signed-in person (a browser is sent to sign in), then an administrator; refusals are audited 403s. */
 function mailboxGate(req: Request, res: Response, next: NextFunction): void {
   if (!fromThisMachine(req)) {
-    return next(new ApiProblem(403, 'The development mailbox is only served to this machine', 'Open it in a browser on the machine running the tracker (http://localhost), not through a network or a proxy.'));
+    return next(
+      new ApiProblem(
+        403,
+        'The development mailbox is only served to this machine',
+        'Open it in a browser on the machine running the tracker (http://localhost), not through a network or a proxy.',
+      ),
+    );
   }
   if (!req.identity) {
-    if (!req.path.startsWith('/api/') && (req.method === 'GET' || req.method === 'HEAD')) return res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+    if (!req.path.startsWith('/api/') && (req.method === 'GET' || req.method === 'HEAD'))
+      return res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
     return next(new ApiProblem(401, 'Sign in first', 'The development mailbox needs a signed-in administrator.'));
   }
   authorize(req.identity, 'mailbox.open');

@@ -17,11 +17,29 @@ export async function selfSignedCertificate(dir: string, days = 30): Promise<Cer
   fs.mkdirSync(dir, { recursive: true });
   const keyFile = path.join(dir, 'smtp-key.pem');
   const certFile = path.join(dir, 'smtp-cert.pem');
-  const args = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', String(days), '-subj', '/CN=localhost'];
+  const args = [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-days',
+    String(days),
+    '-subj',
+    '/CN=localhost',
+  ];
   args.push('-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-addext', 'basicConstraints=critical,CA:TRUE');
   await new Promise<void>((resolve, reject) =>
     execFile('openssl', args, (error, _stdout, stderr) =>
-      error ? reject(new Error(`openssl could not make a certificate for the local SMTP server (is openssl installed?): ${stderr || error.message}`)) : resolve(),
+      error
+        ? reject(
+            new Error(`openssl could not make a certificate for the local SMTP server (is openssl installed?): ${stderr || error.message}`),
+          )
+        : resolve(),
     ),
   );
   fs.chmodSync(keyFile, 0o600);

@@ -18,7 +18,13 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
-import { SMTPServer, type SMTPServerAuthentication, type SMTPServerAuthenticationResponse, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import {
+  SMTPServer,
+  type SMTPServerAuthentication,
+  type SMTPServerAuthenticationResponse,
+  type SMTPServerDataStream,
+  type SMTPServerSession,
+} from 'smtp-server';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 
 export interface StoredMessage {
@@ -235,7 +241,10 @@ export async function startSmtpSink(options: StartSmtpSinkOptions): Promise<Smtp
       if (!stream.sizeExceeded) chunks.push(chunk);
     }
     if (stream.sizeExceeded) {
-      throw new SmtpError(`Error: message is too large; the development mailbox accepts messages up to ${MAX_MESSAGE_BYTES} bytes (10 MB)`, 552);
+      throw new SmtpError(
+        `Error: message is too large; the development mailbox accepts messages up to ${MAX_MESSAGE_BYTES} bytes (10 MB)`,
+        552,
+      );
     }
     let written = false;
     try {
@@ -259,7 +268,11 @@ export async function startSmtpSink(options: StartSmtpSinkOptions): Promise<Smtp
         authOptional: false,
         // AUTH is refused until STARTTLS, so credentials and mail never cross the wire in clear.
         allowInsecureAuth: false,
-        onAuth(auth: SMTPServerAuthentication, _session: SMTPServerSession, callback: (error: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void) {
+        onAuth(
+          auth: SMTPServerAuthentication,
+          _session: SMTPServerSession,
+          callback: (error: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void,
+        ) {
           if (auth.username === secured.user && auth.password === secured.password) return callback(null, { user: auth.username });
           callback(new SmtpError('Error: authentication failed: wrong user name or password', 535));
         },
@@ -282,7 +295,8 @@ export async function startSmtpSink(options: StartSmtpSinkOptions): Promise<Smtp
           } else {
             logger.warn({ bytes: stream.byteLength, limit: MAX_MESSAGE_BYTES }, 'SMTP sink refused an oversized message');
           }
-          const response = error instanceof SmtpError ? error : new SmtpError('Error: the development mailbox could not store the message', 451);
+          const response =
+            error instanceof SmtpError ? error : new SmtpError('Error: the development mailbox could not store the message', 451);
           callback(response);
         },
       );

@@ -38,7 +38,8 @@ export async function startTemporalDevServer(options: {
   if (uiPort === null) args.push('--headless');
   else args.push('--ui-ip', '127.0.0.1', '--ui-port', String(uiPort));
   if (dbFile) args.push('--db-filename', dbFile);
-  for (const [key, value] of Object.entries(DEV_SERVER_DYNAMIC_CONFIG)) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  for (const [key, value] of Object.entries(DEV_SERVER_DYNAMIC_CONFIG))
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
 
   const log = logger.child({ component: 'temporal' });
   const child = spawn(cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

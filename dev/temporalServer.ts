@@ -32,8 +32,18 @@ export function composeTemporalVersion(root = repositoryRoot()): string {
 
 export function temporalServerPrograms(version: string): { server: GoProgram; sqlTool: GoProgram } {
   return {
-    server: { binary: 'server', variable: 'TEMPORAL_SERVER_PATH', module: `go.temporal.io/server/cmd/server@v${version}`, description: `the Temporal server ${version}` },
-    sqlTool: { binary: 'sql', variable: 'TEMPORAL_SQL_TOOL_PATH', module: `go.temporal.io/server/cmd/tools/sql@v${version}`, description: `Temporal's SQL schema tool ${version}` },
+    server: {
+      binary: 'server',
+      variable: 'TEMPORAL_SERVER_PATH',
+      module: `go.temporal.io/server/cmd/server@v${version}`,
+      description: `the Temporal server ${version}`,
+    },
+    sqlTool: {
+      binary: 'sql',
+      variable: 'TEMPORAL_SQL_TOOL_PATH',
+      module: `go.temporal.io/server/cmd/tools/sql@v${version}`,
+      description: `Temporal's SQL schema tool ${version}`,
+    },
   };
 }
 
@@ -47,7 +57,8 @@ async function schemaRoot(version: string, logger: Logger): Promise<string> {
     dir = goModuleDir(moduleAtVersion);
   }
   const root = dir && path.join(dir, 'schema', 'postgresql', 'v12');
-  if (!root || !fs.existsSync(root)) throw new Error(`The PostgreSQL schema of ${moduleAtVersion} was not found in Go's module cache (go env GOMODCACHE)`);
+  if (!root || !fs.existsSync(root))
+    throw new Error(`The PostgreSQL schema of ${moduleAtVersion} was not found in Go's module cache (go env GOMODCACHE)`);
   return root;
 }
 
@@ -58,7 +69,11 @@ function run(command: string, args: string[], options: { env: NodeJS.ProcessEnv;
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${path.basename(command)} ${args.join(' ')} exited with ${code}:\n${output.slice(-3000)}`))));
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve(output)
+        : reject(new Error(`${path.basename(command)} ${args.join(' ')} exited with ${code}:\n${output.slice(-3000)}`)),
+    );
   });
 }
 
@@ -78,7 +93,12 @@ const DUPLICATE_OBJECT = '42710';
  * What deploy/postgres/initdb does for Temporal (its role, its two databases, btree_gin for visibility) where missing,
  * then deploy/temporal/setup-schema.sh brings both databases to the server's schema.
  */
-export async function prepareTemporalDatabases(databases: TemporalDatabases, sqlTool: string, version: string, logger: Logger): Promise<void> {
+export async function prepareTemporalDatabases(
+  databases: TemporalDatabases,
+  sqlTool: string,
+  version: string,
+  logger: Logger,
+): Promise<void> {
   const { user, password } = TEMPORAL_ROLE;
   await withPg(databases.adminUrl, async (admin) => {
     const role = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [user]);
@@ -89,13 +109,16 @@ export async function prepareTemporalDatabases(databases: TemporalDatabases, sql
       });
     }
     for (const name of [databases.temporal, databases.visibility]) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Temporal database name ${name}: use lower-case letters, digits and underscores`);
+      if (!/^[a-z_][a-z0-9_]*$/.test(name))
+        throw new Error(`Temporal database name ${name}: use lower-case letters, digits and underscores`);
       const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
       if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name} OWNER ${user}`);
       else await admin.query(`ALTER DATABASE ${name} OWNER TO ${user}`);
     }
   });
-  await withPg(databaseUrlFor(databases.adminUrl, databases.visibility), (admin) => admin.query('CREATE EXTENSION IF NOT EXISTS btree_gin'));
+  await withPg(databaseUrlFor(databases.adminUrl, databases.visibility), (admin) =>
+    admin.query('CREATE EXTENSION IF NOT EXISTS btree_gin'),
+  );
   const url = new URL(databases.adminUrl);
   const root = repositoryRoot();
   const output = await run('sh', [path.join(root, 'deploy', 'temporal', 'setup-schema.sh')], {
@@ -134,7 +157,12 @@ async function freeSmallPort(taken: Set<number>): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
     if (taken.has(port)) continue;
-    if (await assertPortFree(port, 'Temporal', 'port').then(() => true, () => false)) {
+    if (
+      await assertPortFree(port, 'Temporal', 'port').then(
+        () => true,
+        () => false,
+      )
+    ) {
       taken.add(port);
       return port;
     }
@@ -160,7 +188,12 @@ export async function freeTemporalServerPorts(grpc?: number): Promise<TemporalSe
  * The server's configuration, as the temporalio/server image renders it from its environment (DB=postgres12,
  * NUM_HISTORY_SHARDS=4, the dynamic config file), on loopback ports of our choosing. JSON is YAML, so it is written as JSON.
  */
-export function temporalServerConfig(options: { databases: TemporalDatabases; ports: TemporalServerPorts; dynamicConfigFile: string; logLevel?: string }): string {
+export function temporalServerConfig(options: {
+  databases: TemporalDatabases;
+  ports: TemporalServerPorts;
+  dynamicConfigFile: string;
+  logLevel?: string;
+}): string {
   const { databases, ports } = options;
   const url = new URL(databases.adminUrl);
   const sql = (databaseName: string, maxConns: number) => ({
@@ -174,14 +207,19 @@ export function temporalServerConfig(options: { databases: TemporalDatabases; po
     maxIdleConns: maxConns,
     maxConnLifetime: '1h',
   });
-  const service = (grpcPort: number, membershipPort: number, extra: Record<string, unknown> = {}) => ({ rpc: { grpcPort, membershipPort, bindOnIP: '127.0.0.1', ...extra } });
+  const service = (grpcPort: number, membershipPort: number, extra: Record<string, unknown> = {}) => ({
+    rpc: { grpcPort, membershipPort, bindOnIP: '127.0.0.1', ...extra },
+  });
   const config = {
     log: { stdout: true, level: options.logLevel ?? 'warn' },
     persistence: {
       defaultStore: 'postgres-default',
       visibilityStore: 'postgres-visibility',
       numHistoryShards: 4,
-      datastores: { 'postgres-default': { sql: sql(databases.temporal, 20) }, 'postgres-visibility': { sql: sql(databases.visibility, 4) } },
+      datastores: {
+        'postgres-default': { sql: sql(databases.temporal, 20) },
+        'postgres-visibility': { sql: sql(databases.visibility, 4) },
+      },
     },
     global: {
       membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' },
@@ -198,7 +236,15 @@ export function temporalServerConfig(options: { databases: TemporalDatabases; po
       failoverVersionIncrement: 10,
       masterClusterName: 'active',
       currentClusterName: 'active',
-      clusterInformation: { active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: `127.0.0.1:${ports.grpc}`, httpAddress: `127.0.0.1:${ports.http}` } },
+      clusterInformation: {
+        active: {
+          enabled: true,
+          initialFailoverVersion: 1,
+          rpcName: 'frontend',
+          rpcAddress: `127.0.0.1:${ports.grpc}`,
+          httpAddress: `127.0.0.1:${ports.http}`,
+        },
+      },
     },
     dcRedirectionPolicy: { policy: 'noop' },
     archival: { history: { state: 'disabled' }, visibility: { state: 'disabled' } },
@@ -279,10 +325,15 @@ export async function findOrBuildTemporalServer(logger: Logger): Promise<{ versi
   const serverPath = await findOrBuildGoProgram(programs.server, logger);
   const sqlToolPath = await findOrBuildGoProgram(programs.sqlTool, logger);
   // `server` and `sql` are common names: make sure what was found is Temporal's, at compose's version.
-  for (const [program, file] of [[programs.server, serverPath], [programs.sqlTool, sqlToolPath]] as const) {
+  for (const [program, file] of [
+    [programs.server, serverPath],
+    [programs.sqlTool, sqlToolPath],
+  ] as const) {
     const reported = await run(file, ['--version'], { env: process.env, cwd: repositoryRoot() }).catch((error: Error) => error.message);
     if (!reported.includes(version)) {
-      throw new Error(`${file} is not ${program.description} (it reports: ${reported.trim().slice(0, 200)}). Set ${program.variable}, or run go install ${program.module}`);
+      throw new Error(
+        `${file} is not ${program.description} (it reports: ${reported.trim().slice(0, 200)}). Set ${program.variable}, or run go install ${program.module}`,
+      );
     }
   }
   return { version, serverPath, sqlToolPath };

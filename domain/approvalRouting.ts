@@ -262,7 +262,5 @@ export const dccApprovesFromExtension = 3;
 
 /** Who approves a due-date extension: the lead, and from the third extension onwards the DCC as well. */
 export function extensionRoute(extensionsAlreadyGranted: number): RouteStep[] {
-  return extensionsAlreadyGranted + 1 >= dccApprovesFromExtension
-    ? [{ kind: 'lead' }, { kind: 'role', role: 'dcc' }]
-    : [{ kind: 'lead' }];
+  return extensionsAlreadyGranted + 1 >= dccApprovesFromExtension ? [{ kind: 'lead' }, { kind: 'role', role: 'dcc' }] : [{ kind: 'lead' }];
 }

@@ -79,7 +79,8 @@ const isWeekend = (date: IsoDate): boolean => isoWeekday(date) >= 6;
  * GOV.UK's substitutes for New Year's Day, Christmas Day and Boxing Day in every arrangement of the week.
  */
 export function statutoryBankHolidays(year: number): BankHoliday[] {
-  if (!Number.isInteger(year) || year < 1972 || year > 9998) throw new RangeError(`bank holidays are computed for years 1972–9998, not ${year}`);
+  if (!Number.isInteger(year) || year < 1972 || year > 9998)
+    throw new RangeError(`bank holidays are computed for years 1972–9998, not ${year}`);
   const easter = easterSunday(year);
   const named: Array<{ date: IsoDate; title: string }> = [
     { date: dateOf(year, 1, 1), title: 'New Year’s Day' },
@@ -116,8 +117,18 @@ export const proclaimedChanges: readonly ProclaimedChange[] = [
   { kind: 'moved', from: '2020-05-04', to: '2020-05-08', title: 'Early May bank holiday (VE day)', occasion: '75th anniversary of VE day' },
   { kind: 'moved', from: '2022-05-30', to: '2022-06-02', title: 'Spring bank holiday', occasion: 'Platinum Jubilee of Queen Elizabeth II' },
   { kind: 'added', date: '2022-06-03', title: 'Platinum Jubilee bank holiday', occasion: 'Platinum Jubilee of Queen Elizabeth II' },
-  { kind: 'added', date: '2022-09-19', title: 'Bank Holiday for the State Funeral of Queen Elizabeth II', occasion: 'State Funeral of Queen Elizabeth II' },
-  { kind: 'added', date: '2023-05-08', title: 'Bank holiday for the coronation of King Charles III', occasion: 'Coronation of King Charles III' },
+  {
+    kind: 'added',
+    date: '2022-09-19',
+    title: 'Bank Holiday for the State Funeral of Queen Elizabeth II',
+    occasion: 'State Funeral of Queen Elizabeth II',
+  },
+  {
+    kind: 'added',
+    date: '2023-05-08',
+    title: 'Bank holiday for the coronation of King Charles III',
+    occasion: 'Coronation of King Charles III',
+  },
 ];
 
 function applyProclamations(year: number, holidays: BankHoliday[]): BankHoliday[] {
@@ -130,7 +141,8 @@ function applyProclamations(year: number, holidays: BankHoliday[]): BankHoliday[
       result[index] = { date: change.to, title: change.title, substituteDay: false };
     } else {
       if (Number(change.date.slice(0, 4)) !== year) continue;
-      if (result.some((holiday) => holiday.date === change.date)) throw new Error(`bank-holiday data: ${change.date} is already a bank holiday`);
+      if (result.some((holiday) => holiday.date === change.date))
+        throw new Error(`bank-holiday data: ${change.date} is already a bank holiday`);
       result.push({ date: change.date, title: change.title, substituteDay: false });
     }
   }
@@ -149,7 +161,9 @@ function buildData(): readonly BankHoliday[] {
 export const englandAndWalesBankHolidays: readonly BankHoliday[] = buildData();
 
 /** The same, as dates only. */
-export const englandAndWalesBankHolidayDates: readonly IsoDate[] = Object.freeze(englandAndWalesBankHolidays.map((holiday) => holiday.date));
+export const englandAndWalesBankHolidayDates: readonly IsoDate[] = Object.freeze(
+  englandAndWalesBankHolidays.map((holiday) => holiday.date),
+);
 
 /**
  * The bank holidays of one year: the shipped data inside the data years, the statutory rules projected outside

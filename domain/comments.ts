@@ -24,7 +24,16 @@ const chainPeople = (chain: ApprovalChain | null | undefined): (string | null)[]
  * its extension (and those they stand in for). Delegates of these, the force liaison lead and administrators take
  * part too; the api adds them, as they are not in the item's state.
  */
-export function itemParticipantIds(state: Pick<RecommendationState, 'ownerId' | 'leadId' | 'approval' | 'pendingExtension'>, earlierApprovers: readonly string[] = []): string[] {
-  const ids = [state.ownerId, state.leadId, ...chainPeople(state.approval), ...chainPeople(state.pendingExtension?.chain), ...earlierApprovers];
+export function itemParticipantIds(
+  state: Pick<RecommendationState, 'ownerId' | 'leadId' | 'approval' | 'pendingExtension'>,
+  earlierApprovers: readonly string[] = [],
+): string[] {
+  const ids = [
+    state.ownerId,
+    state.leadId,
+    ...chainPeople(state.approval),
+    ...chainPeople(state.pendingExtension?.chain),
+    ...earlierApprovers,
+  ];
   return [...new Set(ids.filter((id): id is string => typeof id === 'string' && id.length > 0))];
 }

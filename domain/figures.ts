@@ -70,7 +70,11 @@ export interface FigureCutoffs {
  * The last due date that counts as "due within" the policy's at-risk window of `today` (three months by default:
  * 4 January to 4 April). A window in calendar terms is not moved onto a working day; it is a span, not a send date.
  */
-export function atRiskHorizon(today: IsoDate, policy: ReminderPolicy = defaultReminderPolicy, calendar: WorkingCalendar = englandAndWalesCalendar): IsoDate {
+export function atRiskHorizon(
+  today: IsoDate,
+  policy: ReminderPolicy = defaultReminderPolicy,
+  calendar: WorkingCalendar = englandAndWalesCalendar,
+): IsoDate {
   const window = policy.atRiskWithin;
   if ('duration' in window) {
     const duration = parseIsoDuration(window.duration);
@@ -109,7 +113,11 @@ function dueSoonHorizon(today: IsoDate, policy: ReminderPolicy, calendar: Workin
   return addCalendarDays(today, low);
 }
 
-export function figureCutoffs(today: IsoDate, policy: ReminderPolicy = defaultReminderPolicy, calendar: WorkingCalendar = englandAndWalesCalendar): FigureCutoffs {
+export function figureCutoffs(
+  today: IsoDate,
+  policy: ReminderPolicy = defaultReminderPolicy,
+  calendar: WorkingCalendar = englandAndWalesCalendar,
+): FigureCutoffs {
   epochDayOf(today);
   return {
     today,

@@ -53,7 +53,11 @@ const rules: { pattern: RegExp; status: StatusMeaning; why: string }[] = [
   { pattern: /\bno longer relevant\b|\bsuperseded\b|\bwithdrawn\b/, status: 'no longer relevant', why: 'says it is no longer relevant' },
   { pattern: /\bbusiness as usual\b|\bbau\b/, status: 'business as usual', why: 'says it is now business as usual' },
   { pattern: /\bno (further )?action (is )?required\b/, status: 'no action required', why: 'says no action is required' },
-  { pattern: /\bagreed (the )?closure\b|\bclosure (was |has been )?agreed\b|\bsigned off\b|\bdischarged\b/, status: 'closed', why: 'says closure was agreed' },
+  {
+    pattern: /\bagreed (the )?closure\b|\bclosure (was |has been )?agreed\b|\bsigned off\b|\bdischarged\b/,
+    status: 'closed',
+    why: 'says closure was agreed',
+  },
   { pattern: /\breality[- ]test/, status: 'reality test at next inspection', why: 'says it will be reality-tested' },
   { pattern: /\bverification visit\b|\brevisit\b/, status: 'awaiting verification visit', why: 'says HMICFRS will visit to verify' },
   {
@@ -63,13 +67,25 @@ const rules: { pattern: RegExp; status: StatusMeaning; why: string }[] = [
   },
   { pattern: /\bself[- ]certif/, status: 'self-certified', why: 'says it is self-certified' },
   { pattern: /\bapproved\b/, status: 'approved', why: 'says the closure was approved' },
-  { pattern: /\b(awaiting|pending|for) (closure )?approval\b|\bproposed for closure\b|\bevidence (submitted|provided)\b/, status: 'awaiting approval', why: 'says evidence is in, awaiting approval' },
-  { pattern: /\bnot for (the )?force\b|\bnot applicable\b|\bfor information\b|\bnational (body|recommendation)\b/, status: 'not for the force', why: 'says it is not for the force' },
+  {
+    pattern: /\b(awaiting|pending|for) (closure )?approval\b|\bproposed for closure\b|\bevidence (submitted|provided)\b/,
+    status: 'awaiting approval',
+    why: 'says evidence is in, awaiting approval',
+  },
+  {
+    pattern: /\bnot for (the )?force\b|\bnot applicable\b|\bfor information\b|\bnational (body|recommendation)\b/,
+    status: 'not for the force',
+    why: 'says it is not for the force',
+  },
   { pattern: /\b(not (yet )?(started|commenced)|yet to start)\b/, status: 'assigned', why: 'says work has not started' },
   { pattern: /\bnot (yet )?(closed|complete|completed|implemented|achieved)\b/, status: 'in progress', why: 'says it is not yet complete' },
   { pattern: /\b(closed|complete|completed|implemented|achieved|done)\b/, status: 'closed', why: 'says it is closed or complete' },
   { pattern: /\bat risk\b|\bdelayed\b|\boff target\b|\boverdue\b|\bbehind\b/, status: 'at risk', why: 'says it is at risk or late' },
-  { pattern: /\bin progress\b|\bongoing\b|\bunder ?way\b|\bon (target|track)\b|\bstarted\b|\bprogressing\b|\bopen\b/, status: 'in progress', why: 'says work is in progress' },
+  {
+    pattern: /\bin progress\b|\bongoing\b|\bunder ?way\b|\bon (target|track)\b|\bstarted\b|\bprogressing\b|\bopen\b/,
+    status: 'in progress',
+    why: 'says work is in progress',
+  },
   { pattern: /^(new|logged|awaiting (assignment|an owner))$/, status: 'logged', why: 'says it is new, not yet assigned' },
 ];
 

@@ -61,7 +61,11 @@ export const schemeADefinitions: Record<SchemeAColour, string> = {
  *    no longer relevant with a reason, and show WHITE.)
  *  - AMBER: on target, at risk, or proposed for closure (the work is done but not yet signed off).
  */
-export function toSchemeA(rag: RagStatus, state: { closure: Pick<Closure, 'how' | 'on' | 'afterDueDate'> | null }, lastReportDate?: IsoDate): SchemeAColour {
+export function toSchemeA(
+  rag: RagStatus,
+  state: { closure: Pick<Closure, 'how' | 'on' | 'afterDueDate'> | null },
+  lastReportDate?: IsoDate,
+): SchemeAColour {
   switch (rag) {
     case 'not_for_the_force':
       return 'WHITE';

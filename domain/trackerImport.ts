@@ -14,7 +14,18 @@ import {
   type RecommendationState,
 } from './lifecycle/states';
 import { statusWordingKey, type StatusMeaning } from './importStatusWording';
-import { closureCategories, isIsoDate, itemKinds, sourceKinds, sourceScopes, type ClosureCategory, type IsoDate, type ItemKind, type SourceKind, type SourceScope } from './vocabulary';
+import {
+  closureCategories,
+  isIsoDate,
+  itemKinds,
+  sourceKinds,
+  sourceScopes,
+  type ClosureCategory,
+  type IsoDate,
+  type ItemKind,
+  type SourceKind,
+  type SourceScope,
+} from './vocabulary';
 
 /**
  * Rules for importing a force's existing tracker (a spreadsheet of reports and items): the columns of the template,
@@ -55,7 +66,7 @@ export const importColumnAliases: Record<string, ImportColumn> = {
   report: 'Report title',
   'source originator': 'Originator',
   'source originator.': 'Originator',
-  'date': 'Published on',
+  date: 'Published on',
   'publication date': 'Published on',
   ref: 'Reference',
   'recommendation number': 'Reference',
@@ -83,19 +94,19 @@ export const importColumnAliases: Record<string, ImportColumn> = {
  * item waits for HMICFRS's visit.
  */
 export const importStatuses: Record<string, { status: LifecycleStatus; closure?: ClosureHow; atRisk?: true; selfCertified?: true }> = {
-  'logged': { status: 'logged' },
-  'new': { status: 'logged' },
+  logged: { status: 'logged' },
+  new: { status: 'logged' },
   'not for the force': { status: 'not_for_the_force' },
-  'white': { status: 'not_for_the_force' },
-  'assigned': { status: 'assigned' },
+  white: { status: 'not_for_the_force' },
+  assigned: { status: 'assigned' },
   'in progress': { status: 'in_progress' },
   'on target': { status: 'in_progress' },
   'at risk': { status: 'in_progress', atRisk: true },
   'off target': { status: 'in_progress' },
-  'amber': { status: 'in_progress' },
+  amber: { status: 'in_progress' },
   'awaiting approval': { status: 'awaiting_approval' },
   'proposed for closure': { status: 'awaiting_approval' },
-  'approved': { status: 'awaiting_self_certification' },
+  approved: { status: 'awaiting_self_certification' },
   'awaiting self-certification': { status: 'awaiting_self_certification' },
   'submitted to hmicfrs': { status: 'awaiting_hmicfrs_sign_off' },
   'awaiting hmicfrs sign-off': { status: 'awaiting_hmicfrs_sign_off' },
@@ -103,9 +114,9 @@ export const importStatuses: Record<string, { status: LifecycleStatus; closure?:
   'reality test at next inspection': { status: 'reality_test_at_next_inspection' },
   'awaiting verification visit': { status: 'awaiting_verification_visit' },
   // How these closed follows from the category (see closureFor).
-  'closed': { status: 'closed' },
-  'complete': { status: 'closed' },
-  'green': { status: 'closed' },
+  closed: { status: 'closed' },
+  complete: { status: 'closed' },
+  green: { status: 'closed' },
   'self-certified': { status: 'closed', selfCertified: true },
   'signed off': { status: 'closed', closure: 'signed_off_by_hmicfrs' },
   'no action required': { status: 'closed', closure: 'no_action_required' },
@@ -159,7 +170,12 @@ export function mapHeaders(headers: string[]): { columns: (ImportColumn | null)[
     const clean = header.trim();
     const exact = importColumns.find((c) => c.toLowerCase() === clean.toLowerCase());
     const column = exact ?? importColumnAliases[clean.toLowerCase()] ?? null;
-    if (!column && clean) problems.push({ row: 1, column: null, message: `the column "${clean}" is not one the import knows; rename it to one of the template's columns` });
+    if (!column && clean)
+      problems.push({
+        row: 1,
+        column: null,
+        message: `the column "${clean}" is not one the import knows; rename it to one of the template's columns`,
+      });
     return column;
   });
   for (const required of ['Report title', 'Originator', 'Reference', 'Text'] as const) {
@@ -168,7 +184,11 @@ export function mapHeaders(headers: string[]): { columns: (ImportColumn | null)[
   return { columns, problems };
 }
 
-const words = (value: string) => value.trim().toLowerCase().replace(/[_\s]+/g, ' ');
+const words = (value: string) =>
+  value
+    .trim()
+    .toLowerCase()
+    .replace(/[_\s]+/g, ' ');
 
 /** Reads dd/mm/yyyy (UK trackers), yyyy-mm-dd, or a spreadsheet date already turned into yyyy-mm-dd. */
 export function readDate(value: string): IsoDate | null {
@@ -231,18 +251,31 @@ export function readImportRow(
   const scope = oneOf('Scope', sourceScopes, 'force');
   const publishedOn = date('Published on');
   const forTheForceCell = words(cell('For the force'));
-  if (forTheForceCell && !['yes', 'no', 'y', 'n', 'true', 'false'].includes(forTheForceCell)) problems.push({ row, column: 'For the force', message: 'must be yes or no' });
+  if (forTheForceCell && !['yes', 'no', 'y', 'n', 'true', 'false'].includes(forTheForceCell))
+    problems.push({ row, column: 'For the force', message: 'must be yes or no' });
   const forTheForce = !['no', 'n', 'false'].includes(forTheForceCell);
   const categoryCell = cell('Category');
   const category = categoryCell ? (closureCategories.find((c) => String(c) === categoryCell.replace(/^category\s*/i, '')) ?? null) : null;
-  if (categoryCell && category === null) problems.push({ row, column: 'Category', message: `"${categoryCell}" is not a closure category (1, 2, 3 or 4)` });
+  if (categoryCell && category === null)
+    problems.push({ row, column: 'Category', message: `"${categoryCell}" is not a closure category (1, 2, 3 or 4)` });
   const statusCell = cell('Status');
   const meaning = statusMap.get(statusWordingKey(statusCell));
   const mapped: (typeof importStatuses)[string] | undefined = statusCell
     ? (importStatuses[words(statusCell).replace(/\.$/, '')] ?? (meaning ? importStatuses[meaning] : undefined))
     : { status: (forTheForce ? 'logged' : 'not_for_the_force') as LifecycleStatus };
-  if (!mapped) problems.push({ row, column: 'Status', message: `"${statusCell}" is not a status the import knows (${Object.keys(importStatuses).join(', ')})` });
-  const status: LifecycleStatus = mapped?.selfCertified ? (category === 3 ? 'self_certified' : category === 4 ? 'awaiting_verification_visit' : 'closed') : (mapped?.status ?? 'logged');
+  if (!mapped)
+    problems.push({
+      row,
+      column: 'Status',
+      message: `"${statusCell}" is not a status the import knows (${Object.keys(importStatuses).join(', ')})`,
+    });
+  const status: LifecycleStatus = mapped?.selfCertified
+    ? category === 3
+      ? 'self_certified'
+      : category === 4
+        ? 'awaiting_verification_visit'
+        : 'closed'
+    : (mapped?.status ?? 'logged');
   // A long-closed item may name people who have left, or name them without an email ("Supt J. Smith"): kept as text.
   const historic = status === 'closed';
   const ownerEmail = historic && !isEmail(cell('Owner email')) ? null : email('Owner email');
@@ -260,17 +293,25 @@ export function readImportRow(
   const loggedOn = date('Logged on');
   const statusSince = date('Status since');
   const updatedOn = date('Updated on');
-  if (loggedOn && statusSince && statusSince < loggedOn) problems.push({ row, column: 'Status since', message: `is before the day the item was logged (${loggedOn})` });
+  if (loggedOn && statusSince && statusSince < loggedOn)
+    problems.push({ row, column: 'Status since', message: `is before the day the item was logged (${loggedOn})` });
   const stepCell = cell('Approval step');
   const approvalStep = stepCell ? Number(stepCell) : null;
-  if (approvalStep !== null && !(Number.isInteger(approvalStep) && approvalStep >= 1)) problems.push({ row, column: 'Approval step', message: `"${stepCell}" is not a step number (1 for the first approver, 2 for the second…)` });
-  else if (approvalStep !== null && status !== 'awaiting_approval') problems.push({ row, column: 'Approval step', message: 'only an item awaiting approval waits at an approval step' });
+  if (approvalStep !== null && !(Number.isInteger(approvalStep) && approvalStep >= 1))
+    problems.push({
+      row,
+      column: 'Approval step',
+      message: `"${stepCell}" is not a step number (1 for the first approver, 2 for the second…)`,
+    });
+  else if (approvalStep !== null && status !== 'awaiting_approval')
+    problems.push({ row, column: 'Approval step', message: 'only an item awaiting approval waits at an approval step' });
   if (ownedStatuses.includes(status)) {
     if (!ownerEmail) problems.push({ row, column: 'Owner email', message: `an item that is ${status.replace(/_/g, ' ')} needs its owner` });
     if (!leadEmail) problems.push({ row, column: 'Lead email', message: `an item that is ${status.replace(/_/g, ' ')} needs its lead` });
     if (!dueDate) problems.push({ row, column: 'Due date', message: `an item that is ${status.replace(/_/g, ' ')} needs its due date` });
   }
-  if (!forTheForce && status !== 'not_for_the_force' && status !== 'closed') problems.push({ row, column: 'Status', message: 'an item not for the force can only be "not for the force" or closed' });
+  if (!forTheForce && status !== 'not_for_the_force' && status !== 'closed')
+    problems.push({ row, column: 'Status', message: 'an item not for the force can only be "not for the force" or closed' });
   if (problems.length) return { item: null, problems };
   return {
     item: {
@@ -314,10 +355,14 @@ export interface ImportedReport {
 }
 
 /** Whether a row lists a report without items: it names a report but no item (no reference, no text). */
-export const isReportRow = (cells: Partial<Record<ImportColumn, string>>) => !(cells.Reference ?? '').trim() && !(cells.Text ?? '').trim() && !!(cells['Report title'] ?? '').trim();
+export const isReportRow = (cells: Partial<Record<ImportColumn, string>>) =>
+  !(cells.Reference ?? '').trim() && !(cells.Text ?? '').trim() && !!(cells['Report title'] ?? '').trim();
 
 /** Reads a report listed without items; its publication date is needed, as papers order and date reports by it. */
-export function readReportRow(row: number, cells: Partial<Record<ImportColumn, string>>): { report: ImportedReport | null; problems: ImportProblem[] } {
+export function readReportRow(
+  row: number,
+  cells: Partial<Record<ImportColumn, string>>,
+): { report: ImportedReport | null; problems: ImportProblem[] } {
   const problems: ImportProblem[] = [];
   const cell = (column: ImportColumn) => (cells[column] ?? '').trim();
   const date = (column: ImportColumn, needed: boolean): IsoDate | null => {
@@ -334,15 +379,29 @@ export function readReportRow(row: number, cells: Partial<Record<ImportColumn, s
   if (!originator) problems.push({ row, column: 'Originator', message: 'must not be empty' });
   const kindCell = words(cell('Source kind'));
   const kind = kindCell ? sourceKinds.find((option) => words(option) === kindCell) : 'inspection';
-  if (!kind) problems.push({ row, column: 'Source kind', message: `"${cell('Source kind')}" is not one of: ${sourceKinds.map((a) => a.replace(/_/g, ' ')).join(', ')}` });
+  if (!kind)
+    problems.push({
+      row,
+      column: 'Source kind',
+      message: `"${cell('Source kind')}" is not one of: ${sourceKinds.map((a) => a.replace(/_/g, ' ')).join(', ')}`,
+    });
   const scopeCell = words(cell('Scope'));
   const scope = scopeCell ? sourceScopes.find((option) => words(option) === scopeCell) : 'force';
   if (!scope) problems.push({ row, column: 'Scope', message: `"${cell('Scope')}" is not one of: ${sourceScopes.join(', ')}` });
   const publishedOn = date('Published on', true);
   const loggedOn = date('Logged on', false);
-  if (publishedOn && loggedOn && loggedOn < publishedOn) problems.push({ row, column: 'Logged on', message: `is before the report was published (${publishedOn})` });
+  if (publishedOn && loggedOn && loggedOn < publishedOn)
+    problems.push({ row, column: 'Logged on', message: `is before the report was published (${publishedOn})` });
   if (problems.length || !kind || !scope || !publishedOn) return { report: null, problems };
-  return { report: { row, report: { title: cell('Report title'), originator, kind, scope, publishedOn }, statusLine: cell('Status') || null, loggedOn: loggedOn ?? publishedOn }, problems };
+  return {
+    report: {
+      row,
+      report: { title: cell('Report title'), originator, kind, scope, publishedOn },
+      statusLine: cell('Status') || null,
+      loggedOn: loggedOn ?? publishedOn,
+    },
+    problems,
+  };
 }
 
 /** How a closed item closed, when the tracker says only "closed": what its category means. */
@@ -392,10 +451,20 @@ function importedChain(
   openStep: number | 'all',
 ): { chain: ApprovalChain | null; problem: string | null } {
   if (!routing) return { chain: null, problem: 'nobody can approve it: the list of people was not available' };
-  const route = chooseRoute(routing.rules, { originator: item.report.originator, sourceKind: item.report.kind, category: item.category, department: item.department, itemKind: item.kind });
+  const route = chooseRoute(routing.rules, {
+    originator: item.report.originator,
+    sourceKind: item.report.kind,
+    category: item.category,
+    department: item.department,
+    itemKind: item.kind,
+  });
   if (!route) return { chain: null, problem: 'no approval route matches the item' };
   const open = openStep === 'all' ? route.steps.length : openStep;
-  if (open >= route.steps.length && openStep !== 'all') return { chain: null, problem: `its approval route has ${route.steps.length} step${route.steps.length === 1 ? '' : 's'}, so it cannot wait at step ${open + 1}` };
+  if (open >= route.steps.length && openStep !== 'all')
+    return {
+      chain: null,
+      problem: `its approval route has ${route.steps.length} step${route.steps.length === 1 ? '' : 's'}, so it cannot wait at step ${open + 1}`,
+    };
   const taken: string[] = [];
   const steps: ApprovalStep[] = [];
   for (const [index, step] of route.steps.entries()) {
@@ -403,12 +472,35 @@ function importedChain(
       steps.push({ step, approverId: null, onBehalfOf: null, openedOn: null, waitingReason: null, approval: null, outdated: [] });
       continue;
     }
-    const outcome = resolveApprover(step, { item: { ownerId: state.ownerId, leadId: state.leadId }, people: routing.people, delegations: routing.delegations, today: on, exclude: taken });
+    const outcome = resolveApprover(step, {
+      item: { ownerId: state.ownerId, leadId: state.leadId },
+      people: routing.people,
+      delegations: routing.delegations,
+      today: on,
+      exclude: taken,
+    });
     if (!outcome.ok) return { chain: null, problem: `step ${index + 1} of its approval route: ${outcome.reason}` };
     taken.push(outcome.approverId, ...(outcome.onBehalfOf ? [outcome.onBehalfOf] : []));
     const approval =
-      index < open ? { by: outcome.approverId, onBehalfOf: outcome.onBehalfOf, on, evidenceVersion: 1, textVersion: state.textVersion, comment: 'Approved before the import (recorded in the imported tracker)' } : null;
-    steps.push({ step, approverId: outcome.approverId, onBehalfOf: outcome.onBehalfOf, openedOn: on, waitingReason: null, approval, outdated: [] });
+      index < open
+        ? {
+            by: outcome.approverId,
+            onBehalfOf: outcome.onBehalfOf,
+            on,
+            evidenceVersion: 1,
+            textVersion: state.textVersion,
+            comment: 'Approved before the import (recorded in the imported tracker)',
+          }
+        : null;
+    steps.push({
+      step,
+      approverId: outcome.approverId,
+      onBehalfOf: outcome.onBehalfOf,
+      openedOn: on,
+      waitingReason: null,
+      approval,
+      outdated: [],
+    });
   }
   return { chain: { routeId: route.id, startedOn: on, current: open, steps }, problem: null };
 }
@@ -446,25 +538,46 @@ export function importedHistory(
   const first: Partial<RecommendationState> = { category: item.category };
   if (owned) {
     Object.assign(first, { ownerId: people.ownerId, leadId: people.leadId, dueDate: dates[0] ?? null });
-    first.dueDateHistory = dates.slice(0, 1).map((dueDate): DueDateEntry => ({ dueDate, reason: 'Due date from the imported tracker', approvedBy: null, decidedOn: loggedOn, kind: 'set' }));
+    first.dueDateHistory = dates.slice(0, 1).map((dueDate): DueDateEntry => ({
+      dueDate,
+      reason: 'Due date from the imported tracker',
+      approvedBy: null,
+      decidedOn: loggedOn,
+      kind: 'set',
+    }));
     first.status = item.status === 'assigned' ? 'assigned' : 'in_progress';
   }
   if (item.status === 'not_for_the_force') {
     first.status = 'not_for_the_force';
     first.notForTheForceReason = item.addressedTo ? `Addressed to ${item.addressedTo}` : 'Marked not for the force in the imported tracker';
   }
-  const steps: ImportStep[] = [{ on: loggedOn, type: 'recommendation_imported', summary: `Imported as ${statusWords(first.status ?? 'logged')}`, change: first }];
+  const steps: ImportStep[] = [
+    { on: loggedOn, type: 'recommendation_imported', summary: `Imported as ${statusWords(first.status ?? 'logged')}`, change: first },
+  ];
 
   let history = first.dueDateHistory ?? [];
   for (let index = 1; index < dates.length; index++) {
     const earlier = dates[index - 1]!;
     const fellDue = earlier < statusSince ? earlier : statusSince;
     const on = fellDue < loggedOn ? loggedOn : fellDue;
-    history = [...history, { dueDate: dates[index]!, reason: 'Extension recorded in the imported tracker', approvedBy: null, decidedOn: on, kind: 'extension' }];
-    steps.push({ on, type: 'imported_extension', summary: `Due date extended to ${dates[index]} (imported tracker)`, change: { dueDate: dates[index]!, dueDateHistory: history } });
+    history = [
+      ...history,
+      { dueDate: dates[index]!, reason: 'Extension recorded in the imported tracker', approvedBy: null, decidedOn: on, kind: 'extension' },
+    ];
+    steps.push({
+      on,
+      type: 'imported_extension',
+      summary: `Due date extended to ${dates[index]} (imported tracker)`,
+      change: { dueDate: dates[index]!, dueDateHistory: history },
+    });
   }
   if (item.latestUpdate) {
-    steps.push({ on: updatedOn, type: 'imported_update', summary: item.latestUpdate, change: { latestUpdate: { text: item.latestUpdate, by: null, on: updatedOn }, updateCount: 1 } });
+    steps.push({
+      on: updatedOn,
+      type: 'imported_update',
+      summary: item.latestUpdate,
+      change: { latestUpdate: { text: item.latestUpdate, by: null, on: updatedOn }, updateCount: 1 },
+    });
   }
 
   // The state so far, for what the last step depends on (owner, lead, due date).
@@ -477,30 +590,78 @@ export function importedHistory(
   const last: Partial<RecommendationState> = {};
   const status = item.status;
   if (status !== (first.status ?? 'logged')) last.status = status;
-  if (item.atRisk && workingStatuses.includes(status)) last.atRisk = { reason: 'At risk in the imported tracker', flaggedBy: null, flaggedOn: statusSince };
+  if (item.atRisk && workingStatuses.includes(status))
+    last.atRisk = { reason: 'At risk in the imported tracker', flaggedBy: null, flaggedOn: statusSince };
   const evidenced = ['evidence_submitted', 'awaiting_approval', 'awaiting_self_certification', ...selfCertifiedStatuses].includes(status);
   if (evidenced) {
-    last.evidence = { summary: 'Evidence recorded in the imported tracker', version: 1, submittedBy: state.ownerId, submittedOn: statusSince };
-    const { chain, problem } = importedChain(state, item, routing, statusSince, status === 'awaiting_approval' ? (item.approvalStep ?? 1) - 1 : 'all');
+    last.evidence = {
+      summary: 'Evidence recorded in the imported tracker',
+      version: 1,
+      submittedBy: state.ownerId,
+      submittedOn: statusSince,
+    };
+    const { chain, problem } = importedChain(
+      state,
+      item,
+      routing,
+      statusSince,
+      status === 'awaiting_approval' ? (item.approvalStep ?? 1) - 1 : 'all',
+    );
     if (problem) return { steps: [], state: null, problems: [problem] };
     last.approval = chain;
   }
   const closure = status === 'closed' ? closureFor(item) : null;
   if (selfCertifiedStatuses.includes(status) || closure === 'self_certified') {
-    last.selfCertification = { signatory: 'Recorded in the imported tracker', signatoryRole: null, letterReference: null, signedOn: statusSince, recordedBy: null };
+    last.selfCertification = {
+      signatory: 'Recorded in the imported tracker',
+      signatoryRole: null,
+      letterReference: null,
+      signedOn: statusSince,
+      recordedBy: null,
+    };
   }
   if (status === 'awaiting_hmicfrs_sign_off' || status === 'reality_test_at_next_inspection') {
-    last.hmicfrs = { submittedOn: statusSince, submittedBy: null, reference: null, realityTestAtNextInspection: status === 'reality_test_at_next_inspection', visitedOn: null, visitNotes: null };
+    last.hmicfrs = {
+      submittedOn: statusSince,
+      submittedBy: null,
+      reference: null,
+      realityTestAtNextInspection: status === 'reality_test_at_next_inspection',
+      visitedOn: null,
+      visitNotes: null,
+    };
   }
   if (status === 'closed') {
-    if (!closure) return { steps: [], state: null, problems: ['a closed item needs its closure category (1 to 4), or a status that says how it closed (no longer relevant, business as usual)'] };
+    if (!closure)
+      return {
+        steps: [],
+        state: null,
+        problems: [
+          'a closed item needs its closure category (1 to 4), or a status that says how it closed (no longer relevant, business as usual)',
+        ],
+      };
     const dueDate = state.dueDate ?? (historic ? item.dueDate : null);
-    last.closure = { how: closure, on: statusSince, by: null, reason: 'Closed in the imported tracker', supersededBy: null, afterDueDate: dueDate !== null && statusSince > dueDate };
+    last.closure = {
+      how: closure,
+      on: statusSince,
+      by: null,
+      reason: 'Closed in the imported tracker',
+      supersededBy: null,
+      afterDueDate: dueDate !== null && statusSince > dueDate,
+    };
   }
-  if (Object.keys(last).length) steps.push({ on: statusSince, type: 'imported_status', summary: `${statusWords(status)} since ${statusSince} (imported tracker)`, change: last });
+  if (Object.keys(last).length)
+    steps.push({
+      on: statusSince,
+      type: 'imported_status',
+      summary: `${statusWords(status)} since ${statusSince} (imported tracker)`,
+      change: last,
+    });
 
   // Steps in date order; on one day, in the order above.
-  const ordered = steps.map((step, index) => ({ step, index })).sort((a, b) => (a.step.on === b.step.on ? a.index - b.index : a.step.on < b.step.on ? -1 : 1)).map(({ step }) => step);
+  const ordered = steps
+    .map((step, index) => ({ step, index }))
+    .sort((a, b) => (a.step.on === b.step.on ? a.index - b.index : a.step.on < b.step.on ? -1 : 1))
+    .map(({ step }) => step);
   steps.splice(0, steps.length, ...ordered);
   fold();
   const problems = invariantViolations(state);

@@ -31,7 +31,8 @@ export const itemKindLabels: Record<ItemKind, string> = {
  * that word ("Action 1" of kind action), which would read "Action Action 1". `kindWord` lets a sentence lower-case it.
  */
 export function itemLabel(kind: string, reference: string, kindWord: string = itemKindLabels[kind as ItemKind] ?? kind): string {
-  const startsWithKind = reference.toLowerCase().startsWith(`${kindWord.toLowerCase()} `) || reference.toLowerCase() === kindWord.toLowerCase();
+  const startsWithKind =
+    reference.toLowerCase().startsWith(`${kindWord.toLowerCase()} `) || reference.toLowerCase() === kindWord.toLowerCase();
   return startsWithKind ? reference : `${kindWord} ${reference}`;
 }
 

@@ -16,7 +16,19 @@ export interface AuditEntry {
   idempotencyKey?: string;
 }
 
-const auditColumns = ['occurred_at', 'actor_id', 'actor_label', 'entity_type', 'entity_id', 'recommendation_id', 'type', 'summary', 'before', 'after', 'idempotency_key'];
+const auditColumns = [
+  'occurred_at',
+  'actor_id',
+  'actor_label',
+  'entity_type',
+  'entity_id',
+  'recommendation_id',
+  'type',
+  'summary',
+  'before',
+  'after',
+  'idempotency_key',
+];
 
 /**
  * Appends to the audit trail inside the caller's transaction, so the change and its record commit together. All the

@@ -21,7 +21,26 @@ import { PendingOutbox1763901900000 } from './migrations/1763901900000-PendingOu
 import { ReportedPeople1763902000000 } from './migrations/1763902000000-ReportedPeople';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript sources and from dist/. */
-export const migrations = [InitialSchema1763900000000, LifecycleRecords1763900100000, EvidenceItems1763900200000, Identity1763900400000, Reminders1763900500000, AccountAdministration1763900650000, RecommendationStateIntervals1763900700000, OneTruth1763900800000, DepartmentsInUse1763900900000, SetupCodes1763901000000, AuditChain1763901100000, EmailBatches1763901300000, Attachments1763901500000, ImportStatusMappings1763901600000, ReportStatusLines1763901700000, Comments1763901800000, PendingOutbox1763901900000, ReportedPeople1763902000000];
+export const migrations = [
+  InitialSchema1763900000000,
+  LifecycleRecords1763900100000,
+  EvidenceItems1763900200000,
+  Identity1763900400000,
+  Reminders1763900500000,
+  AccountAdministration1763900650000,
+  RecommendationStateIntervals1763900700000,
+  OneTruth1763900800000,
+  DepartmentsInUse1763900900000,
+  SetupCodes1763901000000,
+  AuditChain1763901100000,
+  EmailBatches1763901300000,
+  Attachments1763901500000,
+  ImportStatusMappings1763901600000,
+  ReportStatusLines1763901700000,
+  Comments1763901800000,
+  PendingOutbox1763901900000,
+  ReportedPeople1763902000000,
+];
 
 /** One DataSource per process. Schema changes only through migrations: `synchronize` stays off. */
 export function createDataSource(url: string, options: { poolSize?: number } = {}): DataSource {

@@ -13,5 +13,7 @@ export const emailBatchHoldSql = `now() + interval '${EMAIL_BATCH_QUIET_SECONDS}
 
 /** Releases the batch's emails: the senders waiting on them send each recipient's together at once. */
 export async function closeEmailBatch(db: Pick<EntityManager, 'query'>, batchId: string): Promise<void> {
-  await db.query(`UPDATE outbound_emails SET hold_until = NULL WHERE batch_id = $1 AND status = 'pending' AND hold_until IS NOT NULL`, [batchId]);
+  await db.query(`UPDATE outbound_emails SET hold_until = NULL WHERE batch_id = $1 AND status = 'pending' AND hold_until IS NOT NULL`, [
+    batchId,
+  ]);
 }

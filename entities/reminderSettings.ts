@@ -27,7 +27,10 @@ export async function loadReminderSettings(manager: EntityManager): Promise<Remi
  * The stored settings when they are a later revision than `revision` (what a workflow holds), else undefined: how a
  * workflow that missed a change picks it up from its next activity.
  */
-export async function reminderSettingsNewerThan(manager: EntityManager, revision: number | undefined): Promise<ReminderSettings | undefined> {
+export async function reminderSettingsNewerThan(
+  manager: EntityManager,
+  revision: number | undefined,
+): Promise<ReminderSettings | undefined> {
   const settings = await loadReminderSettings(manager);
   return (settings.revision ?? 0) > (revision ?? -1) ? settings : undefined;
 }

@@ -41,7 +41,8 @@ export async function verifyAgainstNothing(password: string): Promise<false> {
 export function passwordProblem(password: string, email?: string): string | null {
   if (password.length < passwordRules.minLength) return `must be at least ${passwordRules.minLength} characters`;
   if (password.length > passwordRules.maxLength) return `must be at most ${passwordRules.maxLength} characters`;
-  if (email && password.toLowerCase().includes(email.toLowerCase().split('@')[0]!)) return 'must not be or contain the email address (the part before the @)';
+  if (email && password.toLowerCase().includes(email.toLowerCase().split('@')[0]!))
+    return 'must not be or contain the email address (the part before the @)';
   if (new Set(password).size < 5) return 'must not repeat the same few characters';
   return null;
 }

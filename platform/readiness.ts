@@ -22,11 +22,18 @@ const waiting = 'emails wait in the outbox and are sent once it answers';
 async function verifySmtp(mailer: Pick<Mailer, 'verify'>, timeoutMs: number): Promise<Check> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<Check>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, degraded: true, detail: `the mail server did not answer within ${timeoutMs / 1000} s; ${waiting}` }), timeoutMs);
+    timer = setTimeout(
+      () => resolve({ ok: false, degraded: true, detail: `the mail server did not answer within ${timeoutMs / 1000} s; ${waiting}` }),
+      timeoutMs,
+    );
   });
   const answer = mailer.verify().then(
     (): Check => ({ ok: true }),
-    (error: unknown): Check => ({ ok: false, degraded: true, detail: `the mail server did not answer (${(error as Error).message}); ${waiting}` }),
+    (error: unknown): Check => ({
+      ok: false,
+      degraded: true,
+      detail: `the mail server did not answer (${(error as Error).message}); ${waiting}`,
+    }),
   );
   try {
     return await Promise.race([answer, late]);
@@ -52,7 +59,12 @@ export function smtpCheck(mailer: Pick<Mailer, 'verify'>, options: { everyMs?: n
 }
 
 /** PostgreSQL answers, migrations are all applied, and Temporal answers; the mail server is checked, but only degrades. */
-export function readinessProbe(dataSource: DataSource, temporal: Connection, namespace: string, mailer: Pick<Mailer, 'verify'>): () => Promise<ReadinessCheck> {
+export function readinessProbe(
+  dataSource: DataSource,
+  temporal: Connection,
+  namespace: string,
+  mailer: Pick<Mailer, 'verify'>,
+): () => Promise<ReadinessCheck> {
   const smtp = smtpCheck(mailer);
   return async () => {
     const checks: ReadinessCheck['checks'] = {};

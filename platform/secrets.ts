@@ -10,7 +10,10 @@ export function sha256Hex(value: string): string {
 }
 
 /** Separate keys for separate purposes, all derived from SESSION_SECRET. */
-export function deriveKey(secret: string, purpose: 'action-links' | 'form-tokens' | 'oidc-state' | 'password-links' | 'audit-checkpoints'): Buffer {
+export function deriveKey(
+  secret: string,
+  purpose: 'action-links' | 'form-tokens' | 'oidc-state' | 'password-links' | 'audit-checkpoints',
+): Buffer {
   return Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.alloc(0), `recommendation-tracker/${purpose}`, 32));
 }
 

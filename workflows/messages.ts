@@ -35,7 +35,6 @@ export interface RecommendationWorkflowInput {
   anchors?: { approvalStepOpenedAt?: string; extensionStepOpenedAt?: string; hmicfrsSubmittedAt?: string };
 }
 
-
 export interface CommandRequest {
   /**
    * The request's idempotency key (its Idempotency-Key header, or one the api minted): the Temporal update id and

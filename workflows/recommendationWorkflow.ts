@@ -40,7 +40,10 @@ const recordRetry: RetryPolicy = { initialInterval: '1 second', backoffCoefficie
  * Recording a transition (and reading the record back) is one short database transaction in the worker that
  * decided it: a local activity saves the round trips through the Temporal server.
  */
-const { recordTransition, readRecord, sendNudgeNow } = proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute', retry: recordRetry });
+const { recordTransition, readRecord, sendNudgeNow } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: recordRetry,
+});
 
 const emailRetry: RetryPolicy = { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' };
 
@@ -49,7 +52,12 @@ const { sendOutboundEmails } = proxyActivities<Activities>({ startToCloseTimeout
 
 const refusal = (reason: string) => ApplicationFailure.create({ type: COMMAND_REFUSED, message: reason, nonRetryable: true });
 const versionMismatch = (expected: number, current: number) =>
-  ApplicationFailure.create({ type: VERSION_MISMATCH, message: `The recommendation is now at version ${current}, not ${expected}.`, details: [current], nonRetryable: true });
+  ApplicationFailure.create({
+    type: VERSION_MISMATCH,
+    message: `The recommendation is now at version ${current}, not ${expected}.`,
+    details: [current],
+    nonRetryable: true,
+  });
 
 /** How often one command re-decides after finding PostgreSQL moved on without this workflow, before giving up. */
 const MAX_CATCH_UPS = 5;
@@ -83,9 +91,13 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
   /** The reminders and escalations the policy gives for the state as it is now, earliest first, skipping any already sent. */
   const planAhead = (): Nudge[] => {
     if (!reminders) return [];
-    if (calendarFor?.closedDays !== reminders.closedDays) calendarFor = { closedDays: reminders.closedDays, calendar: createWorkingCalendar({ extraClosedDays: reminders.closedDays }) };
+    if (calendarFor?.closedDays !== reminders.closedDays)
+      calendarFor = { closedDays: reminders.closedDays, calendar: createWorkingCalendar({ extraClosedDays: reminders.closedDays }) };
     const { calendar } = calendarFor;
-    return plannedNudges(state, reminders.policy, calendar, checkedUntil, { anchors, committeeMeetings: reminders.committeeMeetings }).filter((nudge) => !sentNudgeKeys.includes(nudge.key));
+    return plannedNudges(state, reminders.policy, calendar, checkedUntil, {
+      anchors,
+      committeeMeetings: reminders.committeeMeetings,
+    }).filter((nudge) => !sentNudgeKeys.includes(nudge.key));
   };
   const planNextNudge = (): Nudge | null => planAhead()[0] ?? null;
 
@@ -112,7 +124,11 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
   };
   setHandler(remindersChangedSignal, follow);
   setHandler(nextNudgeQuery, () => (upcoming ? { at: upcoming.at, kind: upcoming.kind, key: upcoming.key } : null));
-  setHandler(reminderScheduleQuery, () => ({ settingsRevision: reminders?.revision ?? null, sendTime: reminders?.policy.sendTime ?? null, planned: planAhead().slice(0, 20) }));
+  setHandler(reminderScheduleQuery, () => ({
+    settingsRevision: reminders?.revision ?? null,
+    sendTime: reminders?.policy.sendTime ?? null,
+    planned: planAhead().slice(0, 20),
+  }));
   setHandler(stateQuery, () => state);
   setHandler(recordQuery, (): WorkflowRecord => ({ state, version }));
 
@@ -137,7 +153,8 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
       followFromActivity(record.reminders);
     }
     for (let attempt = 0; ; attempt++) {
-      if (request.expectedVersion !== undefined && request.expectedVersion !== version) throw versionMismatch(request.expectedVersion, version);
+      if (request.expectedVersion !== undefined && request.expectedVersion !== version)
+        throw versionMismatch(request.expectedVersion, version);
       const decision = decideNow(request);
       if (!decision.accepted) throw refusal(decision.reason);
       const outcome = await recordTransition({
@@ -167,12 +184,15 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
           adopt(outcome.record);
           return { state, version, commandId: request.commandId };
         case 'version_moved':
-          if (attempt >= MAX_CATCH_UPS) throw refusal('the recommendation kept changing while this was being decided, and nothing was recorded: try again');
+          if (attempt >= MAX_CATCH_UPS)
+            throw refusal('the recommendation kept changing while this was being decided, and nothing was recorded: try again');
           adopt(outcome.record);
           continue;
         case 'key_reused':
           // Never a silent no-op: the same key for another command is a bug upstream. Fails the workflow task loudly.
-          throw new Error(`Command key ${request.commandId} was recorded for a different ${outcome.recordedType} command; refusing ${request.command.type}`);
+          throw new Error(
+            `Command key ${request.commandId} was recorded for a different ${outcome.recordedType} command; refusing ${request.command.type}`,
+          );
       }
     }
   };
@@ -212,7 +232,8 @@ export async function recommendationWorkflow(input: RecommendationWorkflowInput)
     const overdue = upcoming !== null && Date.parse(upcoming.at) <= Date.now();
     if (!overdue && reminders) checkedUntil = new Date(Date.now()).toISOString();
     const sleepMs = upcoming && !overdue ? Math.max(1, Date.parse(upcoming.at) - Date.now()) : undefined;
-    const wake = () => unsentEmailIds.length > 0 || historyIsLong() || transitions !== seen.transitions || scheduleChanges !== seen.scheduleChanges;
+    const wake = () =>
+      unsentEmailIds.length > 0 || historyIsLong() || transitions !== seen.transitions || scheduleChanges !== seen.scheduleChanges;
     const woke = overdue ? false : sleepMs === undefined ? (await condition(wake), true) : await condition(wake, sleepMs);
     if (!woke && upcoming) {
       // Its time has come (or passed while nobody was looking), and nothing changed meanwhile: send it.
@@ -251,10 +272,12 @@ function anchorsAfter(
   after: RecommendationState,
   now: string,
 ): NonNullable<RecommendationWorkflowInput['anchors']> {
-  const step = (chain: RecommendationState['approval']) => (chain ? `${chain.current}:${chain.steps[chain.current]?.approverId ?? ''}:${chain.startedOn}` : '');
+  const step = (chain: RecommendationState['approval']) =>
+    chain ? `${chain.current}:${chain.steps[chain.current]?.approverId ?? ''}:${chain.startedOn}` : '';
   return {
     approvalStepOpenedAt: step(before.approval) !== step(after.approval) ? now : anchors.approvalStepOpenedAt,
-    extensionStepOpenedAt: step(before.pendingExtension?.chain ?? null) !== step(after.pendingExtension?.chain ?? null) ? now : anchors.extensionStepOpenedAt,
+    extensionStepOpenedAt:
+      step(before.pendingExtension?.chain ?? null) !== step(after.pendingExtension?.chain ?? null) ? now : anchors.extensionStepOpenedAt,
     hmicfrsSubmittedAt: before.hmicfrs?.submittedOn !== after.hmicfrs?.submittedOn ? now : anchors.hmicfrsSubmittedAt,
   };
 }

@@ -22,25 +22,47 @@ const headings: Partial<Record<string, { subject: (n: number) => string; intro: 
     intro: 'You are now the action owner for these items:',
     next: 'Open each to accept it, post progress updates and, when the work is done, submit evidence.',
   },
-  lead_for_item: { subject: (n) => `You are the lead for ${n} items`, intro: 'You are now the lead for these items:', next: 'You will be asked to approve their closure when evidence is submitted.' },
-  handed_over: { subject: (n) => `${n} actions handed over`, intro: 'These items have been handed over, with their history:', next: 'Open each to see what has been done so far.' },
+  lead_for_item: {
+    subject: (n) => `You are the lead for ${n} items`,
+    intro: 'You are now the lead for these items:',
+    next: 'You will be asked to approve their closure when evidence is submitted.',
+  },
+  handed_over: {
+    subject: (n) => `${n} actions handed over`,
+    intro: 'These items have been handed over, with their history:',
+    next: 'Open each to see what has been done so far.',
+  },
 };
 
 const entryLine = (e: BatchEntry) =>
   `${e.originator} ${e.reportTitle}, ${itemLabel(e.kind, e.reference, itemKindLabels[e.kind].toLowerCase())}${e.dueDate ? `, due ${formatLongDate(e.dueDate)}` : ''}`;
 
 /** One recipient's emails of one kind from a batch of commands, as one email listing each item, as the reminder digest does. */
-export function renderBatchEmail(template: string, input: { forceName: string; recipientName: string; entries: BatchEntry[] }): RenderedEmail {
+export function renderBatchEmail(
+  template: string,
+  input: { forceName: string; recipientName: string; entries: BatchEntry[] },
+): RenderedEmail {
   const n = input.entries.length;
-  const words = headings[template] ?? { subject: (count: number) => `${count} items changed`, intro: 'These items have changed:', next: null };
+  const words = headings[template] ?? {
+    subject: (count: number) => `${count} items changed`,
+    intro: 'These items have changed:',
+    next: null,
+  };
   return framedEmail({
     subject: words.subject(n),
     forceName: input.forceName,
     recipientName: input.recipientName,
-    text: [words.intro, '', ...input.entries.flatMap((e) => [`- ${entryLine(e)}`, `  ${e.link}`]), ...(words.next ? ['', `What to do next: ${words.next}`] : [])],
+    text: [
+      words.intro,
+      '',
+      ...input.entries.flatMap((e) => [`- ${entryLine(e)}`, `  ${e.link}`]),
+      ...(words.next ? ['', `What to do next: ${words.next}`] : []),
+    ],
     html: html`<p>${words.intro}</p>
-<ul>${input.entries.map((e) => html`<li><a href="${e.link}">${entryLine(e)}</a></li>`)}</ul>
-${words.next ? html`<p><strong>What to do next:</strong> ${words.next}</p>` : ''}`,
+      <ul>
+        ${input.entries.map((e) => html`<li><a href="${e.link}">${entryLine(e)}</a></li>`)}
+      </ul>
+      ${words.next ? html`<p><strong>What to do next:</strong> ${words.next}</p>` : ''}`,
   });
 }
 

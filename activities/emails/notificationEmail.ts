@@ -38,8 +38,16 @@ const words: Record<NotificationTemplate, TemplateWords> = {
     intro: 'You are now the action owner for {item}.',
     next: 'Open it to accept it, post progress updates and, when the work is done, submit evidence.',
   },
-  lead_for_item: { headline: 'You are the lead', intro: 'You are now the lead for {item}.', next: 'You will be asked to approve its closure when evidence is submitted.' },
-  handed_over: { headline: 'Action handed over', intro: '{item} has been handed over, with its history.', next: 'Open it to see what has been done so far.' },
+  lead_for_item: {
+    headline: 'You are the lead',
+    intro: 'You are now the lead for {item}.',
+    next: 'You will be asked to approve its closure when evidence is submitted.',
+  },
+  handed_over: {
+    headline: 'Action handed over',
+    intro: '{item} has been handed over, with its history.',
+    next: 'Open it to see what has been done so far.',
+  },
   approval_requested: {
     headline: 'Approval needed',
     intro: 'Evidence has been submitted for {item}, and your approval is needed to close it.',
@@ -55,21 +63,41 @@ const words: Record<NotificationTemplate, TemplateWords> = {
     intro: 'Your approval of {item} is out of date because the evidence or the text changed.',
     next: 'Open it to look at the change and approve again, or reject it.',
   },
-  evidence_amended: { headline: 'Evidence changed', intro: 'The evidence for {item}, which is waiting for your approval, has changed.', next: 'Open it to look at the change before you decide.' },
+  evidence_amended: {
+    headline: 'Evidence changed',
+    intro: 'The evidence for {item}, which is waiting for your approval, has changed.',
+    next: 'Open it to look at the change before you decide.',
+  },
   evidence_rejected: {
     headline: 'Evidence not accepted',
     intro: 'The evidence for {item} was not accepted, and the action is back in progress.',
     next: 'Open it to read the reasons, then submit evidence again when the work is done.',
   },
-  extension_requested: { headline: 'Extension requested', intro: 'A new due date has been requested for {item}.', next: 'Open it to approve or refuse the extension.' },
-  extension_approved: { headline: 'Extension approved', intro: 'The extension for {item} was approved.', next: 'Reminders now count down to the new due date.' },
-  extension_refused: { headline: 'Extension refused', intro: 'The extension for {item} was refused; the due date stays as it was.', next: 'Open it to read the reasons.' },
+  extension_requested: {
+    headline: 'Extension requested',
+    intro: 'A new due date has been requested for {item}.',
+    next: 'Open it to approve or refuse the extension.',
+  },
+  extension_approved: {
+    headline: 'Extension approved',
+    intro: 'The extension for {item} was approved.',
+    next: 'Reminders now count down to the new due date.',
+  },
+  extension_refused: {
+    headline: 'Extension refused',
+    intro: 'The extension for {item} was refused; the due date stays as it was.',
+    next: 'Open it to read the reasons.',
+  },
   ready_for_self_certification: {
     headline: 'Ready for self-certification',
     intro: 'Every approval for {item} has been given.',
     next: 'Record the self-certification letter to close it, or to send it on to HMICFRS.',
   },
-  ready_for_hmicfrs_submission: { headline: 'Ready to submit to HMICFRS', intro: '{item} has been self-certified by the force.', next: 'Submit it to HMICFRS for sign-off.' },
+  ready_for_hmicfrs_submission: {
+    headline: 'Ready to submit to HMICFRS',
+    intro: '{item} has been self-certified by the force.',
+    next: 'Submit it to HMICFRS for sign-off.',
+  },
   hmicfrs_not_accepted: {
     headline: 'HMICFRS did not accept the closure',
     intro: 'HMICFRS did not accept the closure of {item}; it is back in progress.',
@@ -112,10 +140,11 @@ export function renderNotificationEmail(template: NotificationTemplate, facts: N
       ...decisions.flatMap((d) => ['', `${d.label} (works once, for you only):`, d.url]),
     ],
     html: html`<p>${introSentence}</p>
-<ul>${details.map((line) => html`<li>${line}</li>`)}</ul>
-${quoted(facts.text)}
-${w.next ? html`<p><strong>What to do next:</strong> ${w.next}</p>` : ''}
-<p><a href="${facts.link}">Open ${named}</a></p>
-${decisions.length ? html`<p>Or decide from here (each link works once, for you only, and asks you to confirm): ${decisions.map((d, i) => html`${i ? ' · ' : ''}<a href="${d.url}">${d.label}</a>`)}</p>` : ''}`,
+      <ul>
+        ${details.map((line) => html`<li>${line}</li>`)}
+      </ul>
+      ${quoted(facts.text)} ${w.next ? html`<p><strong>What to do next:</strong> ${w.next}</p>` : ''}
+      <p><a href="${facts.link}">Open ${named}</a></p>
+      ${decisions.length ? html`<p>Or decide from here (each link works once, for you only, and asks you to confirm): ${decisions.map((d, i) => html`${i ? ' · ' : ''}<a href="${d.url}">${d.label}</a>`)}</p>` : ''}`,
   });
 }

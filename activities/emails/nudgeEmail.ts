@@ -23,13 +23,20 @@ export interface NudgeFacts {
 }
 
 /** Which nudges may wait for the recipient's digest; escalations and approval chases never do. */
-export const routineNudges: ReadonlySet<NudgeKind> = new Set<NudgeKind>(['due_reminder', 'committee_update_request', 'committee_update_chase']);
+export const routineNudges: ReadonlySet<NudgeKind> = new Set<NudgeKind>([
+  'due_reminder',
+  'committee_update_request',
+  'committee_update_chase',
+]);
 
 const days = (n: number) => `${n} working day${n === 1 ? '' : 's'}`;
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** What the nudge asks, as the start of the subject and one line of a digest. */
-export function nudgeHeadline(kind: NudgeKind, facts: Pick<NudgeFacts, 'workingDaysToDue' | 'workingDaysOverdue' | 'dueDate' | 'meeting'>): string {
+export function nudgeHeadline(
+  kind: NudgeKind,
+  facts: Pick<NudgeFacts, 'workingDaysToDue' | 'workingDaysOverdue' | 'dueDate' | 'meeting'>,
+): string {
   const due = facts.dueDate ? formatLongDate(facts.dueDate) : 'no date';
   const left = facts.workingDaysToDue;
   // Only an item overdue by the one definition is called overdue; an off-target notice is never planned before then.
@@ -86,15 +93,22 @@ export function renderNudgeEmail(kind: NudgeKind, facts: NudgeFacts): RenderedEm
     recipientName: facts.recipientName,
     text: [`${headline}: ${itemWords(facts)}.`, ...lines, '', facts.text, '', `What to do next: ${nextStep[kind]}`, facts.link],
     html: html`<p><strong>${headline}</strong>: ${itemWords(facts)}.</p>
-<ul>${lines.map((line) => html`<li>${line}</li>`)}</ul>
-${quoted(facts.text)}
-<p><strong>What to do next:</strong> ${nextStep[kind]}</p>
-<p><a href="${facts.link}">Open ${itemLabel(facts.kind, facts.reference, itemKindLabels[facts.kind].toLowerCase())}</a></p>`,
+      <ul>
+        ${lines.map((line) => html`<li>${line}</li>`)}
+      </ul>
+      ${quoted(facts.text)}
+      <p><strong>What to do next:</strong> ${nextStep[kind]}</p>
+      <p><a href="${facts.link}">Open ${itemLabel(facts.kind, facts.reference, itemKindLabels[facts.kind].toLowerCase())}</a></p>`,
   });
 }
 
 /** A person's routine reminders, all their items in one message. */
-export function renderDigestEmail(input: { forceName: string; recipientName: string; entries: { line: string; link: string }[]; period: 'daily' | 'weekly' }): RenderedEmail {
+export function renderDigestEmail(input: {
+  forceName: string;
+  recipientName: string;
+  entries: { line: string; link: string }[];
+  period: 'daily' | 'weekly';
+}): RenderedEmail {
   const count = input.entries.length;
   const subject = `Your ${input.period === 'weekly' ? 'weekly' : 'daily'} reminders: ${count} action${count === 1 ? '' : 's'} need${count === 1 ? 's' : ''} your attention`;
   return framedEmail({
@@ -103,6 +117,8 @@ export function renderDigestEmail(input: { forceName: string; recipientName: str
     recipientName: input.recipientName,
     text: ['These actions need your attention:', '', ...input.entries.flatMap((entry) => [`- ${entry.line}`, `  ${entry.link}`])],
     html: html`<p>These actions need your attention:</p>
-<ul>${input.entries.map((entry) => html`<li><a href="${entry.link}">${entry.line}</a></li>`)}</ul>`,
+      <ul>
+        ${input.entries.map((entry) => html`<li><a href="${entry.link}">${entry.line}</a></li>`)}
+      </ul>`,
   });
 }

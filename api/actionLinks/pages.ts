@@ -28,7 +28,14 @@ export const otherSessionWarning = (signedInName: string, linkPersonName: string
   `You are signed in as ${signedInName}. This link was sent to ${linkPersonName}. If you continue, the decision is recorded as ${linkPersonName}'s, made from ${signedInName}'s session.`;
 
 /** Shown first (and instead of acting, on a POST without the acknowledgement) when someone else is signed in. */
-export function otherSessionPage(options: { serviceName: string; linkPersonName: string; signedIn: OtherSession; sessionCsrfToken: string; action: ActionLinkAction; view: RecommendationView }): string {
+export function otherSessionPage(options: {
+  serviceName: string;
+  linkPersonName: string;
+  signedIn: OtherSession;
+  sessionCsrfToken: string;
+  action: ActionLinkAction;
+  view: RecommendationView;
+}): string {
   const { view } = options;
   return renderView('actionLinkWarning.njk', {
     title: 'You are signed in as someone else',
@@ -77,7 +84,9 @@ export function confirmPage(options: {
     value: (needsReasons ? options.values?.reasons : options.values?.comment) ?? '',
     error: options.error,
     errors: options.error ? [{ field: fieldName, message: options.error }] : undefined,
-    otherSession: options.otherSession ? { warningText: otherSessionWarning(options.otherSession.name, options.personName), acknowledge: options.otherSession.acknowledge } : undefined,
+    otherSession: options.otherSession
+      ? { warningText: otherSessionWarning(options.otherSession.name, options.personName), acknowledge: options.otherSession.acknowledge }
+      : undefined,
   });
 }
 

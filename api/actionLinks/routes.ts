@@ -25,8 +25,18 @@ const storable = (s: string) => !s.includes('\u0000');
 const formSchema = z.object({
   _csrf: z.string().optional(),
   acknowledge: z.string().max(100).optional(),
-  comment: z.string().trim().max(5000, 'The comment must be at most 5000 characters').refine(storable, 'The comment has a character that cannot be stored').optional(),
-  reasons: z.string().trim().max(5000, 'The reasons must be at most 5000 characters').refine(storable, 'The reasons have a character that cannot be stored').optional(),
+  comment: z
+    .string()
+    .trim()
+    .max(5000, 'The comment must be at most 5000 characters')
+    .refine(storable, 'The comment has a character that cannot be stored')
+    .optional(),
+  reasons: z
+    .string()
+    .trim()
+    .max(5000, 'The reasons must be at most 5000 characters')
+    .refine(storable, 'The reasons have a character that cannot be stored')
+    .optional(),
 });
 
 function commandFor(action: ActionLinkAction, form: z.output<typeof formSchema>): LifecycleCommand {
@@ -84,8 +94,21 @@ export function actionLinkRoutes({ dataSource, recommendations, evidence, auth, 
   async function check(req: Request, token: string): Promise<Checked> {
     const reading = readActionLinkToken(token, secret);
     if (!reading.ok) {
-      await refuse(req, 'action_link_forged', 'unknown', reading.reason === 'forged' ? 'Refused an email link whose signature does not match (forged or altered)' : 'Refused a malformed email link');
-      return { ok: false, status: 400, title: 'This link is not valid', explanation: 'The link is not one this product sent, or it was changed (perhaps cut short when it was copied). Use the link in your email exactly as it is.' };
+      await refuse(
+        req,
+        'action_link_forged',
+        'unknown',
+        reading.reason === 'forged'
+          ? 'Refused an email link whose signature does not match (forged or altered)'
+          : 'Refused a malformed email link',
+      );
+      return {
+        ok: false,
+        status: 400,
+        title: 'This link is not valid',
+        explanation:
+          'The link is not one this product sent, or it was changed (perhaps cut short when it was copied). Use the link in your email exactly as it is.',
+      };
     }
     const { claims } = reading;
     const row = await dataSource.manager.findOneBy(ActionLink, { id: claims.id });
@@ -95,25 +118,50 @@ export function actionLinkRoutes({ dataSource, recommendations, evidence, auth, 
     }
     if (row.usedAt) {
       await refuse(req, 'action_link_reused', row.id, `Refused an email link used before, on ${row.usedAt.toISOString()}`, row.personId);
-      return { ok: false, status: 410, title: 'This link has already been used', explanation: 'Each email link works once, and this one has been used. If you need to change a decision, sign in.' };
+      return {
+        ok: false,
+        status: 410,
+        title: 'This link has already been used',
+        explanation: 'Each email link works once, and this one has been used. If you need to change a decision, sign in.',
+      };
     }
     if (row.expiresAt.getTime() <= Date.now() || claims.expiresAt.getTime() <= Date.now()) {
-      await refuse(req, 'action_link_expired', row.id, `Refused an email link that expired on ${row.expiresAt.toISOString()}`, row.personId);
-      return { ok: false, status: 410, title: 'This link has expired', explanation: 'Email links work for a limited time, and this one has run out. Sign in to see what is waiting for you.' };
+      await refuse(
+        req,
+        'action_link_expired',
+        row.id,
+        `Refused an email link that expired on ${row.expiresAt.toISOString()}`,
+        row.personId,
+      );
+      return {
+        ok: false,
+        status: 410,
+        title: 'This link has expired',
+        explanation: 'Email links work for a limited time, and this one has run out. Sign in to see what is waiting for you.',
+      };
     }
     const person = await dataSource.manager.findOneBy(Person, { id: row.personId });
     if (!person?.active) {
       await refuse(req, 'action_link_refused', row.id, 'Refused an email link for a person who is no longer active', row.personId);
-      return { ok: false, status: 403, title: 'This link no longer works', explanation: 'The person it was sent to can no longer use this product.' };
+      return {
+        ok: false,
+        status: 403,
+        title: 'This link no longer works',
+        explanation: 'The person it was sent to can no longer use this product.',
+      };
     }
     const signedIn = req.identity ?? null;
     const otherSession = signedIn && signedIn.person.id !== person.id ? signedIn : null;
-    const label = otherSession ? `${person.name} (email link, from ${otherSession.person.name}'s ${sessionWord(otherSession)})` : `${person.name} (email link)`;
+    const label = otherSession
+      ? `${person.name} (email link, from ${otherSession.person.name}'s ${sessionWord(otherSession)})`
+      : `${person.name} (email link)`;
     return { ok: true, claims, person, by: { actor: { personId: person.id, roles: person.roles }, label }, signedIn, otherSession };
   }
 
   /** Whether the lifecycle would let this person do this now (delegations included). */
-  async function lifecycleRefusal(checked: Extract<Checked, { ok: true }>): Promise<{ reason: string | null; view: Awaited<ReturnType<typeof recommendations.get>> }> {
+  async function lifecycleRefusal(
+    checked: Extract<Checked, { ok: true }>,
+  ): Promise<{ reason: string | null; view: Awaited<ReturnType<typeof recommendations.get>> }> {
     const view = await recommendations.get(checked.claims.recommendationId, checked.by);
     if (!view) return { reason: 'the item no longer exists', view };
     const delegatesFor = (await recommendations.decidersFor(checked.person.id, calendarDateInLondon(Date.now()))).slice(1);
@@ -127,19 +175,40 @@ export function actionLinkRoutes({ dataSource, recommendations, evidence, auth, 
   const acknowledgement = (identity: Identity): OtherSession => ({ name: identity.person.name, acknowledge: identity.person.id });
 
   /** The warning shown first when someone else is signed in; nothing is done and the link is not used up. */
-  const warnOtherSession = (res: Response, status: number, checked: Extract<Checked, { ok: true }>, other: Identity, view: NonNullable<Awaited<ReturnType<typeof recommendations.get>>>) => {
+  const warnOtherSession = (
+    res: Response,
+    status: number,
+    checked: Extract<Checked, { ok: true }>,
+    other: Identity,
+    view: NonNullable<Awaited<ReturnType<typeof recommendations.get>>>,
+  ) => {
     res
       .status(status)
       .set('Cache-Control', 'no-store')
       .type('html')
-      .send(otherSessionPage({ serviceName, linkPersonName: checked.person.name, signedIn: acknowledgement(other), sessionCsrfToken: other.session?.csrfToken ?? '', action: checked.claims.action, view }));
+      .send(
+        otherSessionPage({
+          serviceName,
+          linkPersonName: checked.person.name,
+          signedIn: acknowledgement(other),
+          sessionCsrfToken: other.session?.csrfToken ?? '',
+          action: checked.claims.action,
+          view,
+        }),
+      );
   };
 
   router.get('/:token', async (req, res) => {
     const checked = await check(req, req.params.token);
     if (!checked.ok) return problem(res, checked.status, checked.title, checked.explanation);
     const { reason, view } = await lifecycleRefusal(checked);
-    if (reason || !view) return problem(res, 409, 'This can no longer be done', `${await withNames(dataSource, reason ?? 'The item no longer exists')}. The link has not been used up.`);
+    if (reason || !view)
+      return problem(
+        res,
+        409,
+        'This can no longer be done',
+        `${await withNames(dataSource, reason ?? 'The item no longer exists')}. The link has not been used up.`,
+      );
     const other = checked.otherSession;
     if (other && req.query.acknowledge !== other.person.id) return warnOtherSession(res, 200, checked, other, view);
     res
@@ -160,16 +229,28 @@ export function actionLinkRoutes({ dataSource, recommendations, evidence, auth, 
 
   router.post('/:token', async (req, res) => {
     if (!formTokenIsValid(req, auth)) {
-      return problem(res, 403, 'Open the link from your email again', 'This form could not be checked (its security token is missing or does not match). Open the link in your email again and press the button on that page.');
+      return problem(
+        res,
+        403,
+        'Open the link from your email again',
+        'This form could not be checked (its security token is missing or does not match). Open the link in your email again and press the button on that page.',
+      );
     }
     const checked = await check(req, req.params.token);
     if (!checked.ok) return problem(res, checked.status, checked.title, checked.explanation);
     const parsed = formSchema.safeParse(req.body ?? {});
     const { reason, view } = await lifecycleRefusal(checked);
-    if (reason || !view) return problem(res, 409, 'This can no longer be done', `${await withNames(dataSource, reason ?? 'The item no longer exists')}. The link has not been used up.`);
+    if (reason || !view)
+      return problem(
+        res,
+        409,
+        'This can no longer be done',
+        `${await withNames(dataSource, reason ?? 'The item no longer exists')}. The link has not been used up.`,
+      );
     // Someone else is signed in and did not choose to go on from the warning (or signed in after it): warn, do nothing.
     const other = checked.otherSession;
-    if (other && (req.body as { acknowledge?: unknown } | undefined)?.acknowledge !== other.person.id) return warnOtherSession(res, 409, checked, other, view);
+    if (other && (req.body as { acknowledge?: unknown } | undefined)?.acknowledge !== other.person.id)
+      return warnOtherSession(res, 409, checked, other, view);
     const formError = !parsed.success
       ? parsed.error.issues.map((i) => i.message).join('; ')
       : checked.claims.action === 'reject' && !parsed.data.reasons
@@ -179,7 +260,22 @@ export function actionLinkRoutes({ dataSource, recommendations, evidence, auth, 
       res
         .status(400)
         .type('html')
-        .send(confirmPage({ serviceName, personName: checked.person.name, action: checked.claims.action, item: await loadScrutiny({ dataSource, evidence }, view, { signedIn: false }), formToken: formToken(req, res, auth), expiresAt: checked.claims.expiresAt, ...(other ? { otherSession: acknowledgement(other) } : {}), error: formError ?? 'The form is not valid', values: { comment: typeof req.body?.comment === 'string' ? req.body.comment.slice(0, 5000) : '', reasons: typeof req.body?.reasons === 'string' ? req.body.reasons.slice(0, 5000) : '' } }));
+        .send(
+          confirmPage({
+            serviceName,
+            personName: checked.person.name,
+            action: checked.claims.action,
+            item: await loadScrutiny({ dataSource, evidence }, view, { signedIn: false }),
+            formToken: formToken(req, res, auth),
+            expiresAt: checked.claims.expiresAt,
+            ...(other ? { otherSession: acknowledgement(other) } : {}),
+            error: formError ?? 'The form is not valid',
+            values: {
+              comment: typeof req.body?.comment === 'string' ? req.body.comment.slice(0, 5000) : '',
+              reasons: typeof req.body?.reasons === 'string' ? req.body.reasons.slice(0, 5000) : '',
+            },
+          }),
+        );
       return;
     }
     const claimed = await dataSource
@@ -188,10 +284,16 @@ export function actionLinkRoutes({ dataSource, recommendations, evidence, auth, 
       .set({ usedAt: () => 'now()' })
       .where('id = :id AND used_at IS NULL AND expires_at > now()', { id: checked.claims.id })
       .execute();
-    if (claimed.affected !== 1) return problem(res, 410, 'This link has already been used', 'Each email link works once, and this one has just been used.');
+    if (claimed.affected !== 1)
+      return problem(res, 410, 'This link has already been used', 'Each email link works once, and this one has just been used.');
     try {
       // Keyed by the link, so opening it again after an unknown outcome finds the first decision instead of making another.
-      const after = await recommendations.command(checked.claims.recommendationId, commandFor(checked.claims.action, parsed.data), checked.by, { idempotencyKey: `action-link-${checked.claims.id}` });
+      const after = await recommendations.command(
+        checked.claims.recommendationId,
+        commandFor(checked.claims.action, parsed.data),
+        checked.by,
+        { idempotencyKey: `action-link-${checked.claims.id}` },
+      );
       await recordAudit(dataSource.manager, {
         actorId: checked.person.id,
         actorLabel: checked.by.label,
@@ -202,16 +304,27 @@ export function actionLinkRoutes({ dataSource, recommendations, evidence, auth, 
         summary: `Used an email link to ${checked.claims.action} (from ${req.ip ?? 'unknown'}${other ? `, in ${other.person.name}'s ${sessionWord(other)}` : ''})`,
         after: {
           linkPerson: { id: checked.person.id, name: checked.person.name },
-          signedInPerson: checked.signedIn ? { id: checked.signedIn.person.id, name: checked.signedIn.person.name, via: checked.signedIn.via } : null,
+          signedInPerson: checked.signedIn
+            ? { id: checked.signedIn.person.id, name: checked.signedIn.person.name, via: checked.signedIn.via }
+            : null,
           ipAddress: req.ip ?? null,
         },
       });
-      res.set('Cache-Control', 'no-store').type('html').send(donePage({ serviceName, action: checked.claims.action, view: after }));
+      res
+        .set('Cache-Control', 'no-store')
+        .type('html')
+        .send(donePage({ serviceName, action: checked.claims.action, view: after }));
     } catch (error) {
       await dataSource.manager.update(ActionLink, { id: checked.claims.id }, { usedAt: null });
-      if (error instanceof ApiProblem && error.status < 500) return problem(res, error.status, 'This could not be done', `${error.detail ?? error.title} The link has not been used up.`);
+      if (error instanceof ApiProblem && error.status < 500)
+        return problem(res, error.status, 'This could not be done', `${error.detail ?? error.title} The link has not been used up.`);
       if (error instanceof ApiProblem && error.status === 503) {
-        return problem(res, 503, 'We could not confirm this yet', 'The system did not answer in time. Open the link from your email again in a minute: if your decision was saved already, it will not be made twice.');
+        return problem(
+          res,
+          503,
+          'We could not confirm this yet',
+          'The system did not answer in time. Open the link from your email again in a minute: if your decision was saved already, it will not be made twice.',
+        );
       }
       throw error;
     }

@@ -8,7 +8,13 @@ import type { FormError } from '../../platform/web/html';
 import { attempt, formBody, formErrors, text } from '../../platform/web/forms';
 import type { AdminContext } from '../adminContext';
 
-const labels = { fromPersonId: 'Who is away', toPersonId: 'Who approves for them', startsOn: 'The first day', endsOn: 'The last day', reason: 'The reason' };
+const labels = {
+  fromPersonId: 'Who is away',
+  toPersonId: 'Who approves for them',
+  startsOn: 'The first day',
+  endsOn: 'The last day',
+  reason: 'The reason',
+};
 
 /** Who approves for whom while someone is away: the list, a form to set one up, and a button to cancel one. */
 export function delegationPages({ deps, render, guard }: AdminContext): Router {
@@ -27,7 +33,15 @@ export function delegationPages({ deps, render, guard }: AdminContext): Router {
       req,
       res,
       'delegations.njk',
-      { title: 'Delegations', delegations: delegations.map((d) => ({ ...d, from: names.get(d.fromPersonId), to: names.get(d.toPersonId) })), approvers, people, values: {}, done: req.query.done, ...extra },
+      {
+        title: 'Delegations',
+        delegations: delegations.map((d) => ({ ...d, from: names.get(d.fromPersonId), to: names.get(d.toPersonId) })),
+        approvers,
+        people,
+        values: {},
+        done: req.query.done,
+        ...extra,
+      },
       status,
     );
   }
@@ -35,7 +49,13 @@ export function delegationPages({ deps, render, guard }: AdminContext): Router {
   router.get('/', (req, res) => page(req, res));
   router.post('/', async (req, res) => {
     const body = formBody(req);
-    const values = { fromPersonId: text(body, 'fromPersonId'), toPersonId: text(body, 'toPersonId'), startsOn: text(body, 'startsOn').trim(), endsOn: text(body, 'endsOn').trim(), reason: text(body, 'reason') };
+    const values = {
+      fromPersonId: text(body, 'fromPersonId'),
+      toPersonId: text(body, 'toPersonId'),
+      startsOn: text(body, 'startsOn').trim(),
+      endsOn: text(body, 'endsOn').trim(),
+      reason: text(body, 'reason'),
+    };
     const outcome = await attempt(
       () => addDelegation(dataSource, parseInput(delegationSchema, values), actingPersonOf(req.identity!)),
       (problem) => formErrors(problem, 'fromPersonId', {}, labels),

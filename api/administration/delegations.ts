@@ -20,13 +20,21 @@ export const delegationSchema = z
   .strict()
   .superRefine((d, ctx) => {
     if (d.endsOn < d.startsOn) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'must be on or after startsOn' });
-    if (d.fromPersonId === d.toPersonId) ctx.addIssue({ code: 'custom', path: ['toPersonId'], message: 'a person cannot stand in for themselves' });
+    if (d.fromPersonId === d.toPersonId)
+      ctx.addIssue({ code: 'custom', path: ['toPersonId'], message: 'a person cannot stand in for themselves' });
   });
 
 /** Sets up a delegation between two active people. */
-export async function addDelegation(dataSource: DataSource, input: z.output<typeof delegationSchema>, by: ActingPerson): Promise<Delegation> {
+export async function addDelegation(
+  dataSource: DataSource,
+  input: z.output<typeof delegationSchema>,
+  by: ActingPerson,
+): Promise<Delegation> {
   const problems: FieldProblem[] = [];
-  const [from, to] = await Promise.all([dataSource.manager.findOneBy(Person, { id: input.fromPersonId }), dataSource.manager.findOneBy(Person, { id: input.toPersonId })]);
+  const [from, to] = await Promise.all([
+    dataSource.manager.findOneBy(Person, { id: input.fromPersonId }),
+    dataSource.manager.findOneBy(Person, { id: input.toPersonId }),
+  ]);
   if (!from?.active) problems.push({ field: 'body.fromPersonId', message: 'no active person has this id' });
   if (!to?.active) problems.push({ field: 'body.toPersonId', message: 'no active person has this id' });
   if (problems.length) throw ApiProblem.invalid(problems);
@@ -58,7 +66,13 @@ export async function cancelDelegation(dataSource: DataSource, delegationId: str
       entityId: delegationId,
       type: 'delegation_cancelled',
       summary: `Cancelled a delegation (${row.startsOn} to ${row.endsOn})`,
-      before: { fromPersonId: row.fromPersonId, toPersonId: row.toPersonId, startsOn: row.startsOn, endsOn: row.endsOn, reason: row.reason },
+      before: {
+        fromPersonId: row.fromPersonId,
+        toPersonId: row.toPersonId,
+        startsOn: row.startsOn,
+        endsOn: row.endsOn,
+        reason: row.reason,
+      },
     });
   });
 }
@@ -85,7 +99,9 @@ export function delegationsFeature({ dataSource }: ApiDependencies): Feature {
         path: '/',
         summary: 'Set up a delegation',
         access: 'delegations.manage',
-        relation: async ({ req, identity }) => ({ self: (req.body as { fromPersonId?: unknown } | undefined)?.fromPersonId === identity.person.id }),
+        relation: async ({ req, identity }) => ({
+          self: (req.body as { fromPersonId?: unknown } | undefined)?.fromPersonId === identity.person.id,
+        }),
         body: delegationSchema,
         responses: { 201: { description: 'Set up', schema: delegationResponse } },
         async handle({ res, body: input, by }) {

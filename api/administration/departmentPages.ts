@@ -10,8 +10,24 @@ import type { AdminContext } from '../adminContext';
 export function departmentPages({ deps, render, guard }: AdminContext): Router {
   const router = Router();
   router.use(guard('departments.manage'));
-  const page = async (req: Parameters<AdminContext['render']>[0], res: Parameters<AdminContext['render']>[1], extra: object = {}, status = 200) =>
-    render(req, res, 'departments.njk', { title: 'Departments', departments: await deps.dataSource.manager.find(Department, { order: { name: 'ASC' } }), done: req.query.done, ...extra }, status);
+  const page = async (
+    req: Parameters<AdminContext['render']>[0],
+    res: Parameters<AdminContext['render']>[1],
+    extra: object = {},
+    status = 200,
+  ) =>
+    render(
+      req,
+      res,
+      'departments.njk',
+      {
+        title: 'Departments',
+        departments: await deps.dataSource.manager.find(Department, { order: { name: 'ASC' } }),
+        done: req.query.done,
+        ...extra,
+      },
+      status,
+    );
 
   router.get('/', (req, res) => page(req, res));
   router.post('/', async (req, res) => {

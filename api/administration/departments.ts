@@ -8,14 +8,24 @@ import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { departmentSchema as departmentResponse, listOf } from '../../platform/http/schemas';
 import { ApiProblem } from '../../platform/http/problem';
 
-export const departmentSchema = z.object({ name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters') }).strict();
+export const departmentSchema = z
+  .object({ name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters') })
+  .strict();
 
 /** Adds a department; the name must be new. */
 export async function addDepartment(dataSource: DataSource, name: string, by: ActingPerson): Promise<Department> {
   return dataSource.transaction(async (tx) => {
     if (await tx.existsBy(Department, { name })) throw ApiProblem.invalid([{ field: 'body.name', message: `"${name}" already exists` }]);
     const row = await tx.save(tx.create(Department, { name }));
-    await recordAudit(tx, { actorId: by.actor.personId, actorLabel: by.label, entityType: 'department', entityId: row.id, type: 'department_added', summary: `Added department "${name}"`, after: { name } });
+    await recordAudit(tx, {
+      actorId: by.actor.personId,
+      actorLabel: by.label,
+      entityType: 'department',
+      entityId: row.id,
+      type: 'department_added',
+      summary: `Added department "${name}"`,
+      after: { name },
+    });
     return row;
   });
 }

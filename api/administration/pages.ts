@@ -23,7 +23,13 @@ export function adminRoutes(deps: ApiDependencies): Router {
     deps,
     async render(req, res, template, view, status = 200) {
       const fieldErrors = Object.fromEntries((view.errors ?? []).map((e) => [e.field, { text: e.message }]));
-      await shell.send(req, res, `admin/${template}`, { ...view, fieldErrors, csrfToken: req.identity!.session?.csrfToken ?? '' }, { current: '/admin', status });
+      await shell.send(
+        req,
+        res,
+        `admin/${template}`,
+        { ...view, fieldErrors, csrfToken: req.identity!.session?.csrfToken ?? '' },
+        { current: '/admin', status },
+      );
     },
     guard: (permission) => (req, _res, next) => {
       authorize(req.identity!, permission);

@@ -65,9 +65,17 @@ export class ReminderSettingsService {
       };
       const calendarProblems = workingCalendarProblems({ extraClosedDays: next.closedDays });
       // On the force's own calendar, from today: each reminder must come before the escalation it leads to.
-      const checkOn = calendarProblems.length ? undefined : { calendar: createWorkingCalendar({ extraClosedDays: next.closedDays }), from: calendarDateInLondon(Date.now()) };
+      const checkOn = calendarProblems.length
+        ? undefined
+        : { calendar: createWorkingCalendar({ extraClosedDays: next.closedDays }), from: calendarDateInLondon(Date.now()) };
       const problems = [...reminderPolicyProblems(next.policy, checkOn), ...calendarProblems];
-      if (problems.length) throw new ApiProblem(400, 'The reminder settings have problems', problems.join('; '), problems.map((message) => ({ field: 'body', message })));
+      if (problems.length)
+        throw new ApiProblem(
+          400,
+          'The reminder settings have problems',
+          problems.join('; '),
+          problems.map((message) => ({ field: 'body', message })),
+        );
       await tx.save(ForceSetting, { key: REMINDER_SETTINGS_KEY, value: next });
       await recordAudit(tx, {
         actorId: by.actor.personId,
@@ -100,7 +108,13 @@ export class ReminderSettingsService {
       .getRawMany<{ id: string }>();
     for (let i = 0; i < open.length; i += 20) {
       await Promise.all(
-        open.slice(i, i + 20).map(({ id }) => this.workflows.remindersChanged(id, settings).catch((error: unknown) => this.log.warn({ err: error, recommendationId: id }, 'could not reschedule reminders'))),
+        open
+          .slice(i, i + 20)
+          .map(({ id }) =>
+            this.workflows
+              .remindersChanged(id, settings)
+              .catch((error: unknown) => this.log.warn({ err: error, recommendationId: id }, 'could not reschedule reminders')),
+          ),
       );
     }
   }
@@ -122,7 +136,8 @@ export function reminderSettingsFeature({ reminderSettings }: { reminderSettings
   return {
     mountPath: '/api/settings/reminders',
     tag: 'Reminder settings',
-    description: 'The force’s reminder policy (offsets in working days or ISO-8601 durations), its own closure days and its committee dates.',
+    description:
+      'The force’s reminder policy (offsets in working days or ISO-8601 durations), its own closure days and its committee dates.',
     endpoints: [
       endpoint({
         method: 'get',
@@ -131,7 +146,10 @@ export function reminderSettingsFeature({ reminderSettings }: { reminderSettings
         access: 'settings.read',
         responses: { 200: { description: 'Settings', schema: settingsResponse } },
         async handle({ res }) {
-          res.json({ settings: await reminderSettings.get(), defaults: { policy: defaultReminderPolicy, closedDays: [], committeeMeetings: [] } });
+          res.json({
+            settings: await reminderSettings.get(),
+            defaults: { policy: defaultReminderPolicy, closedDays: [], committeeMeetings: [] },
+          });
         },
       }),
       endpoint({

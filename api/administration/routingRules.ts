@@ -22,7 +22,13 @@ export const routingRuleSchema = z
       .object({
         originators: names,
         sourceKinds: z.array(z.enum(sourceKinds)).optional(),
-        categories: z.array(z.union(closureCategories.map((c) => z.literal(c)) as unknown as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<3>, z.ZodLiteral<4>])).optional(),
+        categories: z
+          .array(
+            z.union(
+              closureCategories.map((c) => z.literal(c)) as unknown as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<3>, z.ZodLiteral<4>],
+            ),
+          )
+          .optional(),
         departments: names,
         itemKinds: z.array(z.enum(itemKinds)).optional(),
       })
@@ -40,13 +46,24 @@ export const routingRuleSchema = z
   })
   .strict();
 
-const toData = (rule: Pick<RoutingRule, 'id' | 'priority' | 'match' | 'steps'>): RoutingRuleData => ({ id: rule.id, priority: rule.priority, match: rule.match, steps: rule.steps });
+const toData = (rule: Pick<RoutingRule, 'id' | 'priority' | 'match' | 'steps'>): RoutingRuleData => ({
+  id: rule.id,
+  priority: rule.priority,
+  match: rule.match,
+  steps: rule.steps,
+});
 
 /**
  * Adds or changes a rule. `ifMatch`, when given, must be the rule's current version (412 otherwise); refused (409)
  * when the rules would leave some items with nobody to approve them.
  */
-export async function saveRoutingRule(dataSource: DataSource, id: string, input: z.output<typeof routingRuleSchema>, ifMatch: string | undefined, by: ActingPerson): Promise<RoutingRule> {
+export async function saveRoutingRule(
+  dataSource: DataSource,
+  id: string,
+  input: z.output<typeof routingRuleSchema>,
+  ifMatch: string | undefined,
+  by: ActingPerson,
+): Promise<RoutingRule> {
   return dataSource.transaction(async (tx) => {
     const existing = await tx.findOne(RoutingRule, { where: { id }, lock: { mode: 'pessimistic_write' } });
     if (existing && ifMatch) requireVersion(ifMatch, existing.version, 'rule');
@@ -107,7 +124,10 @@ export function routingRulesFeature({ dataSource }: ApiDependencies): Feature {
         params: z.object({ ruleId }),
         body: routingRuleSchema,
         conditional: true,
-        responses: { 200: { description: 'Saved', schema: routingRuleResponse, headers: { ETag: 'its version' } }, 409: { description: 'The rule set would not work' } },
+        responses: {
+          200: { description: 'Saved', schema: routingRuleResponse, headers: { ETag: 'its version' } },
+          409: { description: 'The rule set would not work' },
+        },
         async handle({ req, res, params, body: input, by }) {
           const saved = await saveRoutingRule(dataSource, params.ruleId, input, req.get('if-match'), by);
           res.status(200).set('ETag', `"${saved.version}"`).json(saved);

@@ -10,8 +10,12 @@ import type { FormError } from '../../platform/web/html';
 import { attempt, formBody, formErrors, splitList, text, type FormBody } from '../../platform/web/forms';
 import type { AdminContext } from '../adminContext';
 
-const labels: Record<string, string> = { sendTime: 'The send time', dueReminders: 'The due-date reminders', closedDays: 'The closure days', committeeMeetings: 'The committee dates' };
-
+const labels: Record<string, string> = {
+  sendTime: 'The send time',
+  dueReminders: 'The due-date reminders',
+  closedDays: 'The closure days',
+  committeeMeetings: 'The committee dates',
+};
 
 const offsetText = (o: Offset) => ('workingDays' in o ? String(o.workingDays) : o.duration);
 
@@ -28,12 +32,18 @@ export function dueRemindersFrom(value: string): { offsets: Offset[] } | { error
       continue;
     }
     const quoted = `“${entry}”`;
-    if (/^[+-]?\d+([.,]\d+)?$/.test(entry)) return { error: `Enter the reminders as whole numbers of working days, 0 or more: ${quoted} is not one` };
+    if (/^[+-]?\d+([.,]\d+)?$/.test(entry))
+      return { error: `Enter the reminders as whole numbers of working days, 0 or more: ${quoted} is not one` };
     const problem = isoDurationProblem(entry);
-    if (problem) return { error: `Enter each reminder as a whole number of working days (for example 7) or a calendar period such as P2W or P1M: ${quoted} is neither` };
+    if (problem)
+      return {
+        error: `Enter each reminder as a whole number of working days (for example 7) or a calendar period such as P2W or P1M: ${quoted} is neither`,
+      };
     const duration = parseIsoDuration(entry);
     if (duration.hours > 0 || duration.minutes > 0 || duration.seconds > 0) {
-      return { error: `Enter each reminder in working days (for example 7) or as a calendar period of years, months, weeks or days (for example P2W): ${quoted} is in hours, minutes or seconds` };
+      return {
+        error: `Enter each reminder in working days (for example 7) or as a calendar period of years, months, weeks or days (for example P2W): ${quoted} is in hours, minutes or seconds`,
+      };
     }
     offsets.push({ duration: entry });
   }
@@ -50,20 +60,71 @@ interface OffsetField {
 }
 
 const offsetFields: OffsetField[] = [
-  { field: 'atRiskWithin', label: 'At-risk window', get: (p) => p.atRiskWithin, hint: 'An item due within this long and not yet evidenced is at risk.' },
-  { field: 'offTarget', label: 'Off-target notice, after the due date', get: (p) => p.offTarget, hint: 'How long after the due date the owner and lead are told the item is off target. Never before the working day after the due date.' },
-  { field: 'offTargetDcc', label: 'DCC told, after the off-target notice', get: (p) => p.offTargetDcc, hint: 'How long after the off-target notice the DCC is told. 0 tells the DCC at the same time.' },
-  { field: 'offTargetRepeat', label: 'Off-target chase repeats every', get: (p) => p.offTargetRepeat, hint: 'How often the owner and lead are chased again until evidence is in, the item is closed or the date is extended.' },
-  { field: 'approvalChase', label: 'Approver chased, after a step opens', get: (p) => p.approvalChase, hint: 'How long after an approval step opens the approver is reminded.' },
-  { field: 'approvalEscalation', label: 'Approval escalated, after a step opens', get: (p) => p.approvalEscalation, hint: 'How long after an approval step opens the request is escalated. Must come after the approver is chased.' },
-  { field: 'hmicfrsChase', label: 'HMICFRS sign-off chased, after submission', get: (p) => p.hmicfrsChase, hint: 'How long after an item goes to HMICFRS (category 4: after self-certification) the force liaison lead is told it is still waiting.' },
-  { field: 'committeeRequestBefore', label: 'Update requested, before each meeting', get: (p) => p.committee.requestBefore, hint: 'How long before each committee meeting every owner of an open item is asked for an update.' },
-  { field: 'committeeDeadlineBefore', label: 'Updates due, before each meeting', get: (p) => p.committee.deadlineBefore, hint: 'How long before the meeting updates are due. 0 means on the day of the meeting.' },
-  { field: 'committeeChaseBeforeDeadline', label: 'Owners chased, before the update deadline', get: (p) => p.committee.chaseBeforeDeadline, hint: 'How long before that deadline owners with no update since the request are chased. Must come after the request.' },
+  {
+    field: 'atRiskWithin',
+    label: 'At-risk window',
+    get: (p) => p.atRiskWithin,
+    hint: 'An item due within this long and not yet evidenced is at risk.',
+  },
+  {
+    field: 'offTarget',
+    label: 'Off-target notice, after the due date',
+    get: (p) => p.offTarget,
+    hint: 'How long after the due date the owner and lead are told the item is off target. Never before the working day after the due date.',
+  },
+  {
+    field: 'offTargetDcc',
+    label: 'DCC told, after the off-target notice',
+    get: (p) => p.offTargetDcc,
+    hint: 'How long after the off-target notice the DCC is told. 0 tells the DCC at the same time.',
+  },
+  {
+    field: 'offTargetRepeat',
+    label: 'Off-target chase repeats every',
+    get: (p) => p.offTargetRepeat,
+    hint: 'How often the owner and lead are chased again until evidence is in, the item is closed or the date is extended.',
+  },
+  {
+    field: 'approvalChase',
+    label: 'Approver chased, after a step opens',
+    get: (p) => p.approvalChase,
+    hint: 'How long after an approval step opens the approver is reminded.',
+  },
+  {
+    field: 'approvalEscalation',
+    label: 'Approval escalated, after a step opens',
+    get: (p) => p.approvalEscalation,
+    hint: 'How long after an approval step opens the request is escalated. Must come after the approver is chased.',
+  },
+  {
+    field: 'hmicfrsChase',
+    label: 'HMICFRS sign-off chased, after submission',
+    get: (p) => p.hmicfrsChase,
+    hint: 'How long after an item goes to HMICFRS (category 4: after self-certification) the force liaison lead is told it is still waiting.',
+  },
+  {
+    field: 'committeeRequestBefore',
+    label: 'Update requested, before each meeting',
+    get: (p) => p.committee.requestBefore,
+    hint: 'How long before each committee meeting every owner of an open item is asked for an update.',
+  },
+  {
+    field: 'committeeDeadlineBefore',
+    label: 'Updates due, before each meeting',
+    get: (p) => p.committee.deadlineBefore,
+    hint: 'How long before the meeting updates are due. 0 means on the day of the meeting.',
+  },
+  {
+    field: 'committeeChaseBeforeDeadline',
+    label: 'Owners chased, before the update deadline',
+    get: (p) => p.committee.chaseBeforeDeadline,
+    hint: 'How long before that deadline owners with no update since the request are chased. Must come after the request.',
+  },
 ];
 
 const unitWords = 'a number of working days, like 5, or a calendar period, like P2W (2 weeks) or P3M (3 months)';
-const unitHint = 'A whole number is working days (weekends, bank holidays and closure days skipped); a calendar period is written P2W (2 weeks), P1M (1 month) or P10D (10 days) and lands on a working day.';
+const unitHint =
+  'A whole number is working days (weekends, bank holidays and closure days skipped); a calendar period is written P2W (2 weeks), P1M (1 month) or P10D (10 days) and lands on a working day.';
 
 /**
  * One offset as the page's hint describes it: a whole number is working days, or an ISO 8601 period of years,
@@ -77,7 +138,8 @@ export function offsetFrom(value: string, label: string, current: Offset): { off
   if (/^[+-]?\d+([.,]\d+)?$/.test(entry)) return refuse('is not a whole number of 0 or more');
   if (isoDurationProblem(entry)) return refuse('is neither');
   const duration = parseIsoDuration(entry);
-  if ((duration.hours > 0 || duration.minutes > 0 || duration.seconds > 0) && !('duration' in current && current.duration === entry)) return refuse('is in hours, minutes or seconds');
+  if ((duration.hours > 0 || duration.minutes > 0 || duration.seconds > 0) && !('duration' in current && current.duration === entry))
+    return refuse('is in hours, minutes or seconds');
   return { offset: { duration: entry } };
 }
 
@@ -121,7 +183,15 @@ export function settingsPages({ deps, render, guard }: AdminContext): Router {
       req,
       res,
       'settings.njk',
-      { title: 'Reminder policy and committee dates', values: values ?? current, fields, policy: settings.policy, atRiskWithin: describePeriod(settings.policy.atRiskWithin), done: req.query.done, errors },
+      {
+        title: 'Reminder policy and committee dates',
+        values: values ?? current,
+        fields,
+        policy: settings.policy,
+        atRiskWithin: describePeriod(settings.policy.atRiskWithin),
+        done: req.query.done,
+        errors,
+      },
       status,
     );
   }
@@ -157,7 +227,11 @@ export function settingsPages({ deps, render, guard }: AdminContext): Router {
             approvalChase: offsets.approvalChase,
             approvalEscalation: offsets.approvalEscalation,
             hmicfrsChase: offsets.hmicfrsChase,
-            committee: { requestBefore: offsets.committeeRequestBefore, deadlineBefore: offsets.committeeDeadlineBefore, chaseBeforeDeadline: offsets.committeeChaseBeforeDeadline },
+            committee: {
+              requestBefore: offsets.committeeRequestBefore,
+              deadlineBefore: offsets.committeeDeadlineBefore,
+              chaseBeforeDeadline: offsets.committeeChaseBeforeDeadline,
+            },
           },
           closedDays: splitList(values.closedDays!),
           committeeMeetings: splitList(values.committeeMeetings!),
@@ -167,7 +241,10 @@ export function settingsPages({ deps, render, guard }: AdminContext): Router {
       (problem) =>
         problem.errors.some((e) => e.field !== 'body')
           ? formErrors(problem, 'sendTime', schemaFields, labels)
-          : problem.errors.map((e) => ({ field: fieldOfMessage(e.message), message: e.message.charAt(0).toUpperCase() + e.message.slice(1) })),
+          : problem.errors.map((e) => ({
+              field: fieldOfMessage(e.message),
+              message: e.message.charAt(0).toUpperCase() + e.message.slice(1),
+            })),
     );
     if (!outcome.ok) return page(req, res, values, outcome.errors, outcome.status);
     res.redirect(303, '/admin/settings?done=saved');

@@ -11,7 +11,11 @@ import { itemName, loadScrutiny, withNames } from '../recommendations/scrutiny';
 import { commentFormHandler, commentsView, type CommentFormState } from '../comments/pages';
 
 const idParams = z.object({ id: z.uuid() });
-const decidedWords: Record<string, string> = { approve: 'You approved the evidence for', reject: 'You rejected the evidence for', decideExtension: 'You decided the extension of' };
+const decidedWords: Record<string, string> = {
+  approve: 'You approved the evidence for',
+  reject: 'You rejected the evidence for',
+  decideExtension: 'You decided the extension of',
+};
 
 /**
  * The approval page (/approvals/:id): everything an approver needs to scrutinise an item on one screen, then approve or
@@ -24,21 +28,41 @@ export function approvalPageRoutes(deps: ApiDependencies, shell: PageShell): Rou
   const sendCommand = commandFormHandler(deps);
 
   /** The decisions this person may take on the item now (delegations included), or why they may not. */
-  async function decisionsFor(req: Request, view: NonNullable<Awaited<ReturnType<typeof recommendations.get>>>): Promise<{ commands: LifecycleCommandType[]; refusal: string | null }> {
+  async function decisionsFor(
+    req: Request,
+    view: NonNullable<Awaited<ReturnType<typeof recommendations.get>>>,
+  ): Promise<{ commands: LifecycleCommandType[]; refusal: string | null }> {
     const by = actingPersonOf(req.identity!);
     const delegatesFor = (await recommendations.decidersFor(by.actor.personId, calendarDateInLondon(Date.now()))).slice(1);
     const actor = { ...by.actor, delegatesFor };
     const closure = view.status === 'awaiting_approval' || view.status === 'evidence_submitted';
     const commands = decisionCommands.filter((c) => commandRefusal(view.state, actor, c) === null);
-    return { commands, refusal: commands.length ? null : commandRefusal(view.state, actor, view.state.pendingExtension && !closure ? 'decideExtension' : 'approve') };
+    return {
+      commands,
+      refusal: commands.length
+        ? null
+        : commandRefusal(view.state, actor, view.state.pendingExtension && !closure ? 'decideExtension' : 'approve'),
+    };
   }
 
-  async function approvalPage(req: Request, res: Response, id: string, form?: CommandFormState, commentForm?: CommentFormState): Promise<void> {
+  async function approvalPage(
+    req: Request,
+    res: Response,
+    id: string,
+    form?: CommandFormState,
+    commentForm?: CommentFormState,
+  ): Promise<void> {
     const view = await recommendations.get(id, actingPersonOf(req.identity!));
     if (!view) return shell.notFound(req, res);
     const done = typeof req.query.done === 'string' ? decidedWords[req.query.done] : undefined;
     if (done && !form) {
-      return shell.send(req, res, 'decided.njk', { title: 'Decision recorded', done: `${done} ${itemName(view)}`, status: view.status, statusLabel: view.statusLabel, id: view.id });
+      return shell.send(req, res, 'decided.njk', {
+        title: 'Decision recorded',
+        done: `${done} ${itemName(view)}`,
+        status: view.status,
+        statusLabel: view.statusLabel,
+        id: view.id,
+      });
     }
     const { commands, refusal } = await decisionsFor(req, view);
     if (!commands.length && !form && !commentForm) {
@@ -49,11 +73,21 @@ export function approvalPageRoutes(deps: ApiDependencies, shell: PageShell): Rou
         res,
         200,
         'You cannot decide on this item now',
-        [`${itemName(view)} (${view.report.originator}: ${view.report.title}) is ${view.statusLabel.toLowerCase()}.`, `You cannot approve or reject it: ${await withNames(deps.dataSource, refusal ?? 'there is nothing waiting for your decision')}.`],
-        { href: `/recommendations/${view.id}`, text: 'Open the recommendation page', after: ' to see the item and what you may do with it.' },
+        [
+          `${itemName(view)} (${view.report.originator}: ${view.report.title}) is ${view.statusLabel.toLowerCase()}.`,
+          `You cannot approve or reject it: ${await withNames(deps.dataSource, refusal ?? 'there is nothing waiting for your decision')}.`,
+        ],
+        {
+          href: `/recommendations/${view.id}`,
+          text: 'Open the recommendation page',
+          after: ' to see the item and what you may do with it.',
+        },
       );
     }
-    const [item, comments] = await Promise.all([loadScrutiny(deps, view, { signedIn: true }), commentsView(deps, req, view, `/approvals/${view.id}/comments`, commentForm)]);
+    const [item, comments] = await Promise.all([
+      loadScrutiny(deps, view, { signedIn: true }),
+      commentsView(deps, req, view, `/approvals/${view.id}/comments`, commentForm),
+    ]);
     const csrfToken = req.identity!.session?.csrfToken ?? '';
     // A refused decision is shown again (with its error) even when it is no longer one this person may take.
     const sent = form && decisionCommands.find((c) => c === form.type);
@@ -74,7 +108,15 @@ export function approvalPageRoutes(deps: ApiDependencies, shell: PageShell): Rou
           : "Read the owner's summary, the evidence and what earlier approvers said, then approve, or reject with the reasons the owner needs.",
         item,
         forms: shown.map((type) =>
-          commandFormView({ recommendationId: view.id, type, csrfToken, version: view.version, people: [], ...formAgain(form, type), action: `/approvals/${view.id}/commands/${type}` }),
+          commandFormView({
+            recommendationId: view.id,
+            type,
+            csrfToken,
+            version: view.version,
+            people: [],
+            ...formAgain(form, type),
+            action: `/approvals/${view.id}/commands/${type}`,
+          }),
         ),
       },
       { status: form?.status ?? commentForm?.status },

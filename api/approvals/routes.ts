@@ -8,14 +8,17 @@ export function approvalsFeature({ recommendations }: ApiDependencies): Feature 
   return {
     mountPath: '/api/approvals',
     tag: 'Approvals',
-    description: 'Closure approvals and extension decisions waiting for the caller (or someone they stand in for). Decide them with the approve / reject / decideExtension commands.',
+    description:
+      'Closure approvals and extension decisions waiting for the caller (or someone they stand in for). Decide them with the approve / reject / decideExtension commands.',
     endpoints: [
       endpoint({
         method: 'get',
         path: '/',
         summary: 'Decisions waiting for me',
         access: 'approvals.read',
-        responses: { 200: { description: 'Waiting decisions, soonest due first', schema: listOf(approvalWaitingSchema, 'ApprovalWaitingList') } },
+        responses: {
+          200: { description: 'Waiting decisions, soonest due first', schema: listOf(approvalWaitingSchema, 'ApprovalWaitingList') },
+        },
         async handle({ res, by }) {
           const items = [];
           const deciders = await recommendations.decidersFor(by.actor.personId);
@@ -25,14 +28,22 @@ export function approvalsFeature({ recommendations }: ApiDependencies): Feature 
             for (const item of found.items) {
               const full = await recommendations.get(item.id, by);
               if (!full) continue;
-              const chains: [('closure' | 'extension'), ApprovalChain | null | undefined, string | null][] = [
+              const chains: ['closure' | 'extension', ApprovalChain | null | undefined, string | null][] = [
                 ['closure', full.status === 'awaiting_approval' ? full.state.approval : null, null],
                 ['extension', full.state.pendingExtension?.chain, full.state.pendingExtension?.requestedDueDate ?? null],
               ];
               for (const [kind, chain, requestedDueDate] of chains) {
                 const step = chain?.steps[chain.current];
                 if (!chain || !step || !deciders.some((id) => id === step.approverId || id === step.onBehalfOf)) continue;
-                items.push({ kind, step: chain.current + 1, steps: chain.steps.length, onBehalfOf: step.onBehalfOf, openedOn: step.openedOn, requestedDueDate, recommendation: item });
+                items.push({
+                  kind,
+                  step: chain.current + 1,
+                  steps: chain.steps.length,
+                  onBehalfOf: step.onBehalfOf,
+                  openedOn: step.openedOn,
+                  requestedDueDate,
+                  recommendation: item,
+                });
               }
             }
             cursor = found.nextCursor ?? undefined;

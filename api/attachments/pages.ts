@@ -22,11 +22,17 @@ import { attachableCommands, attachmentRecords } from './service';
  */
 
 const FIELD = 'attachment';
-const UPLOAD_PATH = new RegExp(`^/recommendations/[0-9a-f-]{36}/(?:commands/(?:${Object.keys(attachableCommands).join('|')})|attachments)$`, 'i');
+const UPLOAD_PATH = new RegExp(
+  `^/recommendations/[0-9a-f-]{36}/(?:commands/(?:${Object.keys(attachableCommands).join('|')})|attachments)$`,
+  'i',
+);
 const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
 
 /** Reads an attachable command's form (multipart) into `req.body` before authentication looks for its `_csrf` field. */
-export function attachmentUploadForms({ evidenceMaxBytes, forceName }: Pick<ApiDependencies, 'evidenceMaxBytes' | 'forceName'>): RequestHandler {
+export function attachmentUploadForms({
+  evidenceMaxBytes,
+  forceName,
+}: Pick<ApiDependencies, 'evidenceMaxBytes' | 'forceName'>): RequestHandler {
   return multipartForms({
     path: UPLOAD_PATH,
     maxBytes: evidenceMaxBytes + 64 * 1024,
@@ -39,7 +45,12 @@ export function attachmentUploadForms({ evidenceMaxBytes, forceName }: Pick<ApiD
             title: 'The file is too large',
             serviceName: `${forceName} recommendation tracker`,
             paragraphs: [`Attached files can be at most ${fileSize(evidenceMaxBytes)}. Nothing was recorded.`],
-            link: { before: 'Go back to the recommendation and choose a smaller file, or ', href: '/', text: 'go to your tasks', after: '.' },
+            link: {
+              before: 'Go back to the recommendation and choose a smaller file, or ',
+              href: '/',
+              text: 'go to your tasks',
+              after: '.',
+            },
           }),
         ),
   });
@@ -74,7 +85,12 @@ export interface AttachmentStep {
 }
 
 /** The step for a command form sent with a file; null when it has none. */
-export function attachmentStep({ attachments }: ApiDependencies, req: Request, id: string, type: LifecycleCommandType): AttachmentStep | null {
+export function attachmentStep(
+  { attachments }: ApiDependencies,
+  req: Request,
+  id: string,
+  type: LifecycleCommandType,
+): AttachmentStep | null {
   const kind = attachableCommands[type];
   const file = (req.body as Record<string, unknown> | undefined)?.[FIELD] as UploadedFile | undefined;
   if (!kind || !file || typeof file !== 'object' || (file.content.length === 0 && !file.name)) return null;
@@ -87,18 +103,33 @@ export function attachmentStep({ attachments }: ApiDependencies, req: Request, i
     async check() {
       if (file.content.length === 0) return { field, message: 'The selected file is empty', status: 400 };
       if (!evidenceContentTypes[file.type]) {
-        return { field, message: 'The selected file cannot be attached: choose a document, spreadsheet, presentation, image, text or email file', status: 415 };
+        return {
+          field,
+          message: 'The selected file cannot be attached: choose a document, spreadsheet, presentation, image, text or email file',
+          status: 415,
+        };
       }
       try {
         checkedType = await attachments.check(id, { contentType: file.type, content: file.content, name: file.name }, title, by);
         return null;
       } catch (error) {
-        if (error instanceof ApiProblem && [415, 422, 503].includes(error.status)) return { field, message: `The selected file: ${error.detail ?? error.title}`.replace('Nothing was attached.', 'Nothing was recorded.'), status: error.status };
+        if (error instanceof ApiProblem && [415, 422, 503].includes(error.status))
+          return {
+            field,
+            message: `The selected file: ${error.detail ?? error.title}`.replace('Nothing was attached.', 'Nothing was recorded.'),
+            status: error.status,
+          };
         throw error;
       }
     },
     async keep(commandKey) {
-      const kept = await attachments.attach(id, { kind, transitionId: transitionIdOf(commandKey) }, { contentType: file.type, content: file.content, name: file.name, title }, by, checkedType ?? undefined);
+      const kept = await attachments.attach(
+        id,
+        { kind, transitionId: transitionIdOf(commandKey) },
+        { contentType: file.type, content: file.content, name: file.name, title },
+        by,
+        checkedType ?? undefined,
+      );
       return kept.title;
     },
   };
@@ -109,7 +140,9 @@ export async function attachmentRows({ attachments }: ApiDependencies, req: Requ
   if (!isAllowed(req.identity!, 'attachments.read')) return null;
   const rows = await attachments.list(recommendationId);
   return rows.map((a) => [
-    { html: `<a class="govuk-link" href="/recommendations/${recommendationId}/attachments/${a.id}/download" download>${escapeHtml(a.title)}</a>` },
+    {
+      html: `<a class="govuk-link" href="/recommendations/${recommendationId}/attachments/${a.id}/download" download>${escapeHtml(a.title)}</a>`,
+    },
     { text: attachmentRecords[a.recordKind].words.replace(/^the /, '').replace(/^./, (c) => c.toUpperCase()) },
     { text: fileSize(a.sizeBytes) },
     { text: a.addedByLabel },
@@ -118,7 +151,13 @@ export async function attachmentRows({ attachments }: ApiDependencies, req: Requ
 }
 
 /** The form that attaches a file afterwards (the signed copy that came later), for those who may, once a record exists. */
-export async function attachmentFormView({ attachments }: ApiDependencies, req: Request, recommendationId: string, maxBytes: number, form?: { type: string; values: Record<string, string>; errors: FormError[] }) {
+export async function attachmentFormView(
+  { attachments }: ApiDependencies,
+  req: Request,
+  recommendationId: string,
+  maxBytes: number,
+  form?: { type: string; values: Record<string, string>; errors: FormError[] },
+) {
   if (!isAllowed(req.identity!, 'attachments.add')) return null;
   const kinds = await attachments.recordedKinds(recommendationId);
   if (kinds.length === 0) return null;
@@ -130,9 +169,17 @@ export async function attachmentFormView({ attachments }: ApiDependencies, req: 
     to: {
       id: `${FIELD}-to`,
       error: errorOf('to'),
-      items: kinds.map((kind) => ({ value: kind, text: attachmentRecords[kind].words.replace(/^./, (c) => c.toUpperCase()), checked: (sent?.values.to ?? kinds.at(-1)) === kind })),
+      items: kinds.map((kind) => ({
+        value: kind,
+        text: attachmentRecords[kind].words.replace(/^./, (c) => c.toUpperCase()),
+        checked: (sent?.values.to ?? kinds.at(-1)) === kind,
+      })),
     },
-    file: { id: `${FIELD}-file`, hint: `At most ${fileSize(maxBytes)}: ${[...new Set(Object.values(evidenceContentTypes))].join(', ')}.`, error: errorOf('file') },
+    file: {
+      id: `${FIELD}-file`,
+      hint: `At most ${fileSize(maxBytes)}: ${[...new Set(Object.values(evidenceContentTypes))].join(', ')}.`,
+      error: errorOf('file'),
+    },
   };
 }
 
@@ -143,7 +190,11 @@ const fileParams = z.object({ id: z.uuid(), attachmentId: z.uuid() });
 const idParams = z.object({ id: z.uuid() });
 
 /** Downloading an attachment from the item page, and attaching one afterwards; `rerender` shows the item page with the form's errors. */
-export function attachmentPageRoutes({ attachments }: ApiDependencies, shell: PageShell, rerender: (req: Request, res: Response, id: string, form: FormAgain) => Promise<void>): Router {
+export function attachmentPageRoutes(
+  { attachments }: ApiDependencies,
+  shell: PageShell,
+  rerender: (req: Request, res: Response, id: string, form: FormAgain) => Promise<void>,
+): Router {
   const router = Router();
   router.post('/recommendations/:id/attachments', async (req, res) => {
     const parsed = idParams.safeParse(req.params);
@@ -157,14 +208,28 @@ export function attachmentPageRoutes({ attachments }: ApiDependencies, shell: Pa
     const errors: FormError[] = [];
     if (!kinds.includes(to as AttachmentRecordKind)) errors.push({ field: `${FIELD}-to`, message: 'Choose what the file goes with' });
     if (!file || file.content.length === 0) errors.push({ field: `${FIELD}-file`, message: 'Choose a file to attach' });
-    else if (!evidenceContentTypes[file.type]) errors.push({ field: `${FIELD}-file`, message: 'The selected file cannot be attached: choose a document, spreadsheet, presentation, image, text or email file' });
+    else if (!evidenceContentTypes[file.type])
+      errors.push({
+        field: `${FIELD}-file`,
+        message: 'The selected file cannot be attached: choose a document, spreadsheet, presentation, image, text or email file',
+      });
     if (errors.length) return rerender(req, res, id, { type: FIELD, values: { to }, errors, status: 400 });
     const title = file!.name.trim().slice(0, 300) || 'Attachment';
     try {
-      await attachments.attach(id, { kind: to as AttachmentRecordKind }, { contentType: file!.type, content: file!.content, name: file!.name, title }, actingPersonOf(req.identity!));
+      await attachments.attach(
+        id,
+        { kind: to as AttachmentRecordKind },
+        { contentType: file!.type, content: file!.content, name: file!.name, title },
+        actingPersonOf(req.identity!),
+      );
     } catch (error) {
       if (error instanceof ApiProblem && [409, 415, 422, 503].includes(error.status)) {
-        return rerender(req, res, id, { type: FIELD, values: { to }, errors: [{ field: `${FIELD}-file`, message: `The selected file: ${error.detail ?? error.title}` }], status: error.status });
+        return rerender(req, res, id, {
+          type: FIELD,
+          values: { to },
+          errors: [{ field: `${FIELD}-file`, message: `The selected file: ${error.detail ?? error.title}` }],
+          status: error.status,
+        });
       }
       throw error;
     }
@@ -177,7 +242,11 @@ export function attachmentPageRoutes({ attachments }: ApiDependencies, shell: Pa
     try {
       sendAttachment(res, await attachments.content(parsed.data.id, parsed.data.attachmentId));
     } catch (error) {
-      if (error instanceof ApiProblem && error.status === 404) return shell.message(req, res, 404, 'File not found', ['There is no attached file at this address.'], { href: `/recommendations/${parsed.data.id}`, text: 'Go back to the recommendation' });
+      if (error instanceof ApiProblem && error.status === 404)
+        return shell.message(req, res, 404, 'File not found', ['There is no attached file at this address.'], {
+          href: `/recommendations/${parsed.data.id}`,
+          text: 'Go back to the recommendation',
+        });
       throw error;
     }
   });

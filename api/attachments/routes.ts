@@ -52,7 +52,8 @@ export function attachmentsFeature({ attachments, evidenceMaxBytes }: ApiDepende
   return {
     mountPath: '/api/recommendations/:id/attachments',
     tag: 'Attachments',
-    description: 'Files kept with the self-certification letter, the submission to HMICFRS and HMICFRS’s responses: the signed letter, what was sent, HMICFRS’s reply.',
+    description:
+      'Files kept with the self-certification letter, the submission to HMICFRS and HMICFRS’s responses: the signed letter, what was sent, HMICFRS’s reply.',
     endpoints: [
       endpoint({
         method: 'get',
@@ -79,20 +80,35 @@ export function attachmentsFeature({ attachments, evidenceMaxBytes }: ApiDepende
         responses: {
           201: { description: 'Attached', schema: attachmentSchema },
           409: { description: 'No such record is recorded for the item yet. Nothing was attached.' },
-          415: { description: 'The type is not accepted, or the bytes or the title’s extension are not of the type declared (naming what the file looks like). Nothing was attached.' },
-          422: { description: 'The virus scanner found something in the file; the refusal is on the item’s audit trail. Nothing was attached.' },
-          503: { description: 'The virus scanner did not answer; try again later (Retry-After). Nothing was attached.', headers: { 'Retry-After': 'Seconds to wait before trying again' } },
+          415: {
+            description:
+              'The type is not accepted, or the bytes or the title’s extension are not of the type declared (naming what the file looks like). Nothing was attached.',
+          },
+          422: {
+            description: 'The virus scanner found something in the file; the refusal is on the item’s audit trail. Nothing was attached.',
+          },
+          503: {
+            description: 'The virus scanner did not answer; try again later (Retry-After). Nothing was attached.',
+            headers: { 'Retry-After': 'Seconds to wait before trying again' },
+          },
         },
         async handle({ req, res, params, query, by }) {
           const contentType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
           if (!evidenceContentTypes[contentType]) {
-            throw new ApiProblem(415, 'This type of file cannot be attached', `Files of type "${contentType || 'unknown'}" are not accepted. Accepted: ${Object.values(evidenceContentTypes).join(', ')}.`, [
-              { field: 'header.Content-Type', message: 'is not an accepted type of file' },
-            ]);
+            throw new ApiProblem(
+              415,
+              'This type of file cannot be attached',
+              `Files of type "${contentType || 'unknown'}" are not accepted. Accepted: ${Object.values(evidenceContentTypes).join(', ')}.`,
+              [{ field: 'header.Content-Type', message: 'is not an accepted type of file' }],
+            );
           }
           const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
           if (content.length === 0) throw ApiProblem.invalid([{ field: 'body', message: 'the file is empty' }]);
-          res.status(201).json(await attachments.attach(params.id, { kind: query.to }, { contentType, content, name: query.title, title: query.title }, by));
+          res
+            .status(201)
+            .json(
+              await attachments.attach(params.id, { kind: query.to }, { contentType, content, name: query.title, title: query.title }, by),
+            );
         },
       }),
       endpoint({

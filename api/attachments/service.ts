@@ -68,7 +68,13 @@ export class AttachmentService {
    * Keeps a file with the record. `checkedType`: the type `check` already gave this file (a page checks it before
    * sending the command that writes the record). The same file sent again for the same record is kept once.
    */
-  async attach(recommendationId: string, target: AttachmentTarget, file: FileToKeep & { title: string }, by: ActingPerson, checkedType?: string): Promise<AttachmentSummary> {
+  async attach(
+    recommendationId: string,
+    target: AttachmentTarget,
+    file: FileToKeep & { title: string },
+    by: ActingPerson,
+    checkedType?: string,
+  ): Promise<AttachmentSummary> {
     await this.recommendation(recommendationId);
     const record = await this.record(recommendationId, target);
     const contentType = checkedType ?? (await this.check(recommendationId, file, file.title, by));
@@ -110,7 +116,10 @@ export class AttachmentService {
   /** The kinds of record this item has, that a file can be attached to afterwards. */
   async recordedKinds(recommendationId: string): Promise<AttachmentRecordKind[]> {
     const kinds: AttachmentRecordKind[] = [];
-    for (const [kind, { entity }] of Object.entries(attachmentRecords) as [AttachmentRecordKind, (typeof attachmentRecords)[AttachmentRecordKind]][]) {
+    for (const [kind, { entity }] of Object.entries(attachmentRecords) as [
+      AttachmentRecordKind,
+      (typeof attachmentRecords)[AttachmentRecordKind],
+    ][]) {
       if (await this.dataSource.manager.existsBy(entity, { recommendationId } as never)) kinds.push(kind);
     }
     return kinds;
@@ -133,7 +142,10 @@ export class AttachmentService {
       where: target.transitionId ? { recommendationId, transitionId: target.transitionId } : { recommendationId },
       order: { createdAt: 'DESC' },
     } as never);
-    if (!row) throw ApiProblem.refused(`a file cannot be attached to ${words}: none is recorded for this item yet. Record it first, then attach the file`);
+    if (!row)
+      throw ApiProblem.refused(
+        `a file cannot be attached to ${words}: none is recorded for this item yet. Record it first, then attach the file`,
+      );
     return row;
   }
 

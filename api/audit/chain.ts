@@ -40,7 +40,9 @@ export function parseCheckpoint(text: string): Checkpoint | null {
 
 /** The newest event's place and hash: what a checkpoint records. */
 export async function chainHead(manager: EntityManager): Promise<{ chainSeq: string; hash: string } | null> {
-  const [row] = (await manager.query(`SELECT chain_seq::text AS seq, encode(hash, 'hex') AS hash FROM audit_events ORDER BY chain_seq DESC LIMIT 1`)) as { seq: string; hash: string }[];
+  const [row] = (await manager.query(
+    `SELECT chain_seq::text AS seq, encode(hash, 'hex') AS hash FROM audit_events ORDER BY chain_seq DESC LIMIT 1`,
+  )) as { seq: string; hash: string }[];
   return row ? { chainSeq: row.seq, hash: row.hash } : null;
 }
 
@@ -73,11 +75,15 @@ export async function verifyAuditChain(manager: EntityManager, secret: string, g
     `SELECT chain_seq::text AS seq, id::text AS id, recommendation_id AS item, intact, contiguous, linked, item_linked
      FROM (${linkChecks}) c WHERE NOT (intact AND contiguous AND linked AND item_linked) ORDER BY chain_seq LIMIT 1`,
   )) as { seq: string; id: string; item: string | null; intact: boolean; contiguous: boolean; linked: boolean; item_linked: boolean }[];
-  let firstBreak: BrokenLink | null = bad ? { chainSeq: bad.seq, eventId: bad.id, recommendationId: bad.item, reason: reasonOf(bad) } : null;
+  let firstBreak: BrokenLink | null = bad
+    ? { chainSeq: bad.seq, eventId: bad.id, recommendationId: bad.item, reason: reasonOf(bad) }
+    : null;
 
-  const stored = ((await manager.query(`SELECT chain_seq::text AS seq, encode(hash, 'hex') AS hash, signature FROM audit_checkpoints ORDER BY chain_seq`)) as { seq: string; hash: string; signature: string }[]).map(
-    (r) => ({ chainSeq: r.seq, hash: r.hash, signature: r.signature }),
-  );
+  const stored = (
+    (await manager.query(
+      `SELECT chain_seq::text AS seq, encode(hash, 'hex') AS hash, signature FROM audit_checkpoints ORDER BY chain_seq`,
+    )) as { seq: string; hash: string; signature: string }[]
+  ).map((r) => ({ chainSeq: r.seq, hash: r.hash, signature: r.signature }));
   const checkpoints = [...stored, ...given].sort((a, b) => Number(a.chainSeq) - Number(b.chainSeq));
   for (const checkpoint of checkpoints) {
     const problem = await checkpointProblem(manager, secret, checkpoint);
@@ -88,14 +94,28 @@ export async function verifyAuditChain(manager: EntityManager, secret: string, g
 
 async function checkpointProblem(manager: EntityManager, secret: string, c: Checkpoint): Promise<BrokenLink | null> {
   const at = { chainSeq: c.chainSeq, eventId: null, recommendationId: null };
-  if (!sameSecret(c.signature, signed(secret, c.chainSeq, c.hash))) return { ...at, reason: `the checkpoint of event ${c.chainSeq} is not signed by this product: it was forged or altered` };
-  const [row] = (await manager.query(`SELECT id::text AS id, recommendation_id AS item, encode(hash, 'hex') AS hash FROM audit_events WHERE chain_seq = $1`, [c.chainSeq])) as {
+  if (!sameSecret(c.signature, signed(secret, c.chainSeq, c.hash)))
+    return { ...at, reason: `the checkpoint of event ${c.chainSeq} is not signed by this product: it was forged or altered` };
+  const [row] = (await manager.query(
+    `SELECT id::text AS id, recommendation_id AS item, encode(hash, 'hex') AS hash FROM audit_events WHERE chain_seq = $1`,
+    [c.chainSeq],
+  )) as {
     id: string;
     item: string | null;
     hash: string;
   }[];
-  if (!row) return { ...at, reason: `event ${c.chainSeq}, recorded by a signed checkpoint, is no longer on the trail: the trail was emptied or cut` };
-  if (row.hash !== c.hash) return { chainSeq: c.chainSeq, eventId: row.id, recommendationId: row.item, reason: `event ${c.chainSeq} differs from the signed checkpoint: the trail was rewritten` };
+  if (!row)
+    return {
+      ...at,
+      reason: `event ${c.chainSeq}, recorded by a signed checkpoint, is no longer on the trail: the trail was emptied or cut`,
+    };
+  if (row.hash !== c.hash)
+    return {
+      chainSeq: c.chainSeq,
+      eventId: row.id,
+      recommendationId: row.item,
+      reason: `event ${c.chainSeq} differs from the signed checkpoint: the trail was rewritten`,
+    };
   return null;
 }
 

@@ -20,7 +20,11 @@ export function auditTrailPages({ deps, render, guard }: AdminContext): Router {
   router.use(guard('audit.read'));
   router.get('/', async (req, res) => {
     const report = deps.auditChain.lastReport;
-    await render(req, res, 'auditTrail.njk', { title: 'Audit trail', report: report ? view(report) : null, checked: req.query.done === 'checked' });
+    await render(req, res, 'auditTrail.njk', {
+      title: 'Audit trail',
+      report: report ? view(report) : null,
+      checked: req.query.done === 'checked',
+    });
   });
   router.post('/', async (_req, res) => {
     await deps.auditChain.verify();

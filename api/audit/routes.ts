@@ -37,7 +37,12 @@ export function auditFeature({ dataSource }: ApiDependencies): Feature {
           if (query.recommendation) qb.andWhere('e.recommendation_id = :recommendation', { recommendation: query.recommendation });
           if (query.actor) qb.andWhere('e.actor_id = :actor', { actor: query.actor });
           if (query.since) qb.andWhere('e.occurred_at >= CAST(:since AS timestamptz)', { since: query.since });
-          const result = await keysetPage(qb, { sort: 'newest', keys: [{ expr: 'e.id', dir: 'DESC', type: 'bigint' }], limit: query.limit, cursor: query.cursor });
+          const result = await keysetPage(qb, {
+            sort: 'newest',
+            keys: [{ expr: 'e.id', dir: 'DESC', type: 'bigint' }],
+            limit: query.limit,
+            cursor: query.cursor,
+          });
           res.json({
             items: result.items.map((e) => ({
               id: e.id,

@@ -32,18 +32,38 @@ export class AuditChainService {
   async checkpoint(): Promise<Checkpoint | null> {
     const head = await chainHead(this.dataSource.manager);
     if (!head) return null;
-    const [last] = (await this.dataSource.query(`SELECT chain_seq::text AS seq FROM audit_checkpoints ORDER BY chain_seq DESC LIMIT 1`)) as { seq: string }[];
+    const [last] = (await this.dataSource.query(
+      `SELECT chain_seq::text AS seq FROM audit_checkpoints ORDER BY chain_seq DESC LIMIT 1`,
+    )) as { seq: string }[];
     if (last?.seq === head.chainSeq) return null;
     const checkpoint = signCheckpoint(this.options.secret, head.chainSeq, head.hash);
-    await this.dataSource.query(`INSERT INTO audit_checkpoints (chain_seq, hash, signature) VALUES ($1, decode($2, 'hex'), $3)`, [checkpoint.chainSeq, checkpoint.hash, checkpoint.signature]);
+    await this.dataSource.query(`INSERT INTO audit_checkpoints (chain_seq, hash, signature) VALUES ($1, decode($2, 'hex'), $3)`, [
+      checkpoint.chainSeq,
+      checkpoint.hash,
+      checkpoint.signature,
+    ]);
     const text = checkpointText(checkpoint);
-    this.logger.info({ auditCheckpoint: text }, `audit trail checkpoint at event ${checkpoint.chainSeq}: keep this line; npm run audit:verify -- ${text} checks the trail against it`);
+    this.logger.info(
+      { auditCheckpoint: text },
+      `audit trail checkpoint at event ${checkpoint.chainSeq}: keep this line; npm run audit:verify -- ${text} checks the trail against it`,
+    );
     if (this.options.email && this.options.mailer) {
       const subject = `${this.options.forceName} recommendation tracker: audit trail checkpoint ${checkpoint.chainSeq}`;
       const body = `The audit trail's checkpoint, signed by the product:\n\n${text}\n\nKeep this email. To check the trail has not been altered since, run: npm run audit:verify -- ${text}`;
       await this.options.mailer
-        .send({ to: this.options.email, subject, text: body, html: `<p>The audit trail's checkpoint, signed by the product:</p><pre>${text}</pre><p>Keep this email.</p>`, messageId: `<audit-checkpoint-${checkpoint.chainSeq}-${checkpoint.hash.slice(0, 16)}@recommendation-tracker>` })
-        .catch((error: unknown) => this.logger.warn({ err: { message: (error as Error).message } }, 'the audit checkpoint email could not be sent; the log line above holds it'));
+        .send({
+          to: this.options.email,
+          subject,
+          text: body,
+          html: `<p>The audit trail's checkpoint, signed by the product:</p><pre>${text}</pre><p>Keep this email.</p>`,
+          messageId: `<audit-checkpoint-${checkpoint.chainSeq}-${checkpoint.hash.slice(0, 16)}@recommendation-tracker>`,
+        })
+        .catch((error: unknown) =>
+          this.logger.warn(
+            { err: { message: (error as Error).message } },
+            'the audit checkpoint email could not be sent; the log line above holds it',
+          ),
+        );
     }
     return checkpoint;
   }
@@ -55,7 +75,11 @@ export function startAuditCheckpoints(service: AuditChainService, logger: Logger
     try {
       await service.checkpoint();
       const report = await service.verify();
-      if (report.firstBreak) logger.error({ firstBreak: report.firstBreak }, `the audit trail does not verify from event ${report.firstBreak.chainSeq}: ${report.firstBreak.reason}; see /admin/audit-trail`);
+      if (report.firstBreak)
+        logger.error(
+          { firstBreak: report.firstBreak },
+          `the audit trail does not verify from event ${report.firstBreak.chainSeq}: ${report.firstBreak.reason}; see /admin/audit-trail`,
+        );
     } catch (error) {
       logger.warn({ err: { message: (error as Error).message } }, 'audit checkpoint failed; will try again');
     }

@@ -24,19 +24,36 @@ export function setPasswordRoutes({ passwordLinks, forceName, auth }: ApiDepende
   async function page(req: Request, res: Response, errors?: FormError[], status = 200) {
     const reading = await passwordLinks.read(String(req.params.token));
     if (!reading.ok) {
-      return res.status(410).type('html').send(renderView('setPassword.njk', { title: 'This link no longer works', serviceName, refusal: linkRefusal[reading.reason] }));
+      return res
+        .status(410)
+        .type('html')
+        .send(renderView('setPassword.njk', { title: 'This link no longer works', serviceName, refusal: linkRefusal[reading.reason] }));
     }
-    res.status(status).type('html').send(renderView('setPassword.njk', { title: 'Choose your password', serviceName, person: reading.person, formToken: formToken(req, res, auth), errors, fieldErrors: Object.fromEntries((errors ?? []).map((e) => [e.field, { text: e.message }])) }));
+    res
+      .status(status)
+      .type('html')
+      .send(
+        renderView('setPassword.njk', {
+          title: 'Choose your password',
+          serviceName,
+          person: reading.person,
+          formToken: formToken(req, res, auth),
+          errors,
+          fieldErrors: Object.fromEntries((errors ?? []).map((e) => [e.field, { text: e.message }])),
+        }),
+      );
   }
 
   router.get('/set-password/:token', (req, res) => page(req, res));
   router.post('/set-password/:token', async (req, res) => {
-    if (!formTokenIsValid(req, auth)) return page(req, res, [{ field: 'password', message: 'The form had expired. Please try again.' }], 403);
+    if (!formTokenIsValid(req, auth))
+      return page(req, res, [{ field: 'password', message: 'The form had expired. Please try again.' }], 403);
     const body = formBody(req);
     const outcome = await attempt(
       async () => {
         const { password } = parseInput(z.object({ password: newPassword }), { password: text(body, 'password') });
-        if (password !== text(body, 'confirm')) throw ApiProblem.invalid([{ field: 'confirm', message: 'must be the same as the password' }]);
+        if (password !== text(body, 'confirm'))
+          throw ApiProblem.invalid([{ field: 'confirm', message: 'must be the same as the password' }]);
         return passwordLinks.use(String(req.params.token), password, { ipAddress: req.ip ?? 'unknown' }, 'password');
       },
       (problem) => formErrors(problem, 'password', {}, { password: 'Your password', confirm: 'The confirmation' }),
@@ -55,7 +72,13 @@ export function changePasswordRoutes(deps: ApiDependencies): Router {
 
   async function page(req: Request, res: Response, errors?: FormError[], status = 200) {
     const fieldErrors = Object.fromEntries((errors ?? []).map((e) => [e.field, { text: e.message }]));
-    await shell.send(req, res, 'changePassword.njk', { title: 'Change your password', errors, fieldErrors, csrfToken: req.identity!.session?.csrfToken ?? '', done: req.query.done }, { current: '/account', status });
+    await shell.send(
+      req,
+      res,
+      'changePassword.njk',
+      { title: 'Change your password', errors, fieldErrors, csrfToken: req.identity!.session?.csrfToken ?? '', done: req.query.done },
+      { current: '/account', status },
+    );
   }
 
   router.get('/account/password', (req, res) => page(req, res));
@@ -63,7 +86,10 @@ export function changePasswordRoutes(deps: ApiDependencies): Router {
     const body = formBody(req);
     const outcome = await attempt(
       async () => {
-        const input = parseInput(changeOwnPasswordSchema, { currentPassword: text(body, 'currentPassword'), newPassword: text(body, 'newPassword') });
+        const input = parseInput(changeOwnPasswordSchema, {
+          currentPassword: text(body, 'currentPassword'),
+          newPassword: text(body, 'newPassword'),
+        });
         return deps.auth.changeOwnPassword(req.identity!, input.currentPassword, input.newPassword);
       },
       (problem) => formErrors(problem, 'currentPassword', {}, labels),
@@ -103,8 +129,16 @@ export function accountRoutes(deps: ApiDependencies): Router {
           { key: { text: 'Roles' }, value: { text: person.roles.map((r) => roleLabels[r]).join(', ') || 'None' } },
           ...(person.department ? [{ key: { text: 'Department' }, value: { text: person.department } }] : []),
         ],
-        preferenceItems: digestPreferences.map((value) => ({ value, text: digestPreferenceWords[value].label, hint: { text: digestPreferenceWords[value].hint }, checked: value === chosen })),
-        saved: req.query.saved === 'notifications' ? `Saved: routine reminders now reach you as ${digestPreferenceWords[chosen].label.toLowerCase()}.` : null,
+        preferenceItems: digestPreferences.map((value) => ({
+          value,
+          text: digestPreferenceWords[value].label,
+          hint: { text: digestPreferenceWords[value].hint },
+          checked: value === chosen,
+        })),
+        saved:
+          req.query.saved === 'notifications'
+            ? `Saved: routine reminders now reach you as ${digestPreferenceWords[chosen].label.toLowerCase()}.`
+            : null,
         passwordHref: req.identity!.via === 'session' ? '/account/password' : null,
       },
       { current: '/account', status },

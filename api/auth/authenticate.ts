@@ -22,7 +22,9 @@ function csrfTokenOf(req: Request): string | undefined {
  * changes something on the strength of a cookie must carry the session's CSRF token, or it is refused (403).
  */
 /** Pages whose forms carry their own pre-session token (formToken below) instead of the session's: sign-in, email action links, set-password links, first-run set-up. */
-const ownFormTokens = (req: Request) => req.method === 'POST' && (req.path === '/sign-in' || req.path === '/setup' || req.path.startsWith('/action-links/') || req.path.startsWith('/set-password/'));
+const ownFormTokens = (req: Request) =>
+  req.method === 'POST' &&
+  (req.path === '/sign-in' || req.path === '/setup' || req.path.startsWith('/action-links/') || req.path.startsWith('/set-password/'));
 
 export function authenticate(auth: AuthService): RequestHandler {
   return async (req, res, next) => {
@@ -32,7 +34,11 @@ export function authenticate(auth: AuthService): RequestHandler {
       const identity = match ? await auth.apiTokenIdentity(match[1]!) : null;
       if (!identity) {
         res.set('WWW-Authenticate', 'Bearer');
-        throw new ApiProblem(401, 'The API token is not valid', 'The token is unknown, revoked or expired, or the header is not "Authorization: Bearer <token>". Nothing was done.');
+        throw new ApiProblem(
+          401,
+          'The API token is not valid',
+          'The token is unknown, revoked or expired, or the header is not "Authorization: Bearer <token>". Nothing was done.',
+        );
       }
       req.identity = identity;
       next();
@@ -45,17 +51,28 @@ export function authenticate(auth: AuthService): RequestHandler {
       if (identity) req.identity = identity;
       else clearCookie(res, SESSION_COOKIE, secure);
     }
-    if (req.identity?.via === 'session' && !safeMethods.has(req.method) && !ownFormTokens(req) && !sameSecret(csrfTokenOf(req), req.identity.session!.csrfToken)) {
-      throw new ApiProblem(403, 'The request did not carry its CSRF token', 'Changes made from a signed-in browser must send the X-CSRF-Token header (from GET /api/session) or the form\'s _csrf field. Nothing was done.', [
-        { field: 'header.X-CSRF-Token', message: 'is missing or does not match this session' },
-      ]);
+    if (
+      req.identity?.via === 'session' &&
+      !safeMethods.has(req.method) &&
+      !ownFormTokens(req) &&
+      !sameSecret(csrfTokenOf(req), req.identity.session!.csrfToken)
+    ) {
+      throw new ApiProblem(
+        403,
+        'The request did not carry its CSRF token',
+        "Changes made from a signed-in browser must send the X-CSRF-Token header (from GET /api/session) or the form's _csrf field. Nothing was done.",
+        [{ field: 'header.X-CSRF-Token', message: 'is missing or does not match this session' }],
+      );
     }
     next();
   };
 }
 
 export function setSessionCookie(req: Request, res: Response, auth: AuthService, token: string): void {
-  setCookie(res, SESSION_COOKIE, token, { secure: isSecureRequest(req, auth.settings.publicUrl), maxAgeSeconds: auth.settings.sessionHours * 3600 });
+  setCookie(res, SESSION_COOKIE, token, {
+    secure: isSecureRequest(req, auth.settings.publicUrl),
+    maxAgeSeconds: auth.settings.sessionHours * 3600,
+  });
 }
 
 export function clearSessionCookie(req: Request, res: Response, auth: AuthService): void {

@@ -33,7 +33,12 @@ export interface CookieOptions {
  * origin, for path `/`, without a Domain: nothing on a sibling host can set or shadow it.
  */
 export function setCookie(res: Response, name: string, value: string, options: CookieOptions): void {
-  const parts = [`${cookieName(name, options.secure)}=${encodeURIComponent(value)}`, `Path=${options.path ?? '/'}`, 'HttpOnly', `SameSite=${options.sameSite ?? 'Lax'}`];
+  const parts = [
+    `${cookieName(name, options.secure)}=${encodeURIComponent(value)}`,
+    `Path=${options.path ?? '/'}`,
+    'HttpOnly',
+    `SameSite=${options.sameSite ?? 'Lax'}`,
+  ];
   if (options.secure) parts.push('Secure');
   if (options.maxAgeSeconds !== undefined) parts.push(`Max-Age=${Math.max(0, Math.floor(options.maxAgeSeconds))}`);
   res.append('Set-Cookie', parts.join('; '));

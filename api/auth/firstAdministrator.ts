@@ -12,13 +12,22 @@ export interface FirstAdministratorActor {
 /** The first administrator cannot be created: one exists already. */
 export class AdministratorExists extends ApiProblem {
   constructor(readonly administrator: Pick<Person, 'name' | 'email'>) {
-    super(409, 'There is already an administrator', `${administrator.name} (${administrator.email}) administers the product: sign in as them to add people.`);
+    super(
+      409,
+      'There is already an administrator',
+      `${administrator.name} (${administrator.email}) administers the product: sign in as them to add people.`,
+    );
   }
 }
 
 /** An active person with the administrator role, if there is one: the product is administered. */
 export async function anAdministrator(manager: EntityManager): Promise<Person | null> {
-  return manager.getRepository(Person).createQueryBuilder('p').where(`p.active AND 'administrator' = ANY(p.roles)`).orderBy('p.createdAt').getOne();
+  return manager
+    .getRepository(Person)
+    .createQueryBuilder('p')
+    .where(`p.active AND 'administrator' = ANY(p.roles)`)
+    .orderBy('p.createdAt')
+    .getOne();
 }
 
 /**
@@ -48,9 +57,19 @@ export async function createFirstAdministrator<T = void>(
     const existing = await anAdministrator(tx);
     if (existing) throw new AdministratorExists(existing);
     const holder = await tx.findOneBy(Person, { email: input.email });
-    if (holder) throw ApiProblem.invalid([{ field: 'body.email', message: `is already the email of ${holder.name}${holder.active ? '' : ' (deactivated)'}` }]);
+    if (holder)
+      throw ApiProblem.invalid([
+        { field: 'body.email', message: `is already the email of ${holder.name}${holder.active ? '' : ' (deactivated)'}` },
+      ]);
     const person = await tx.save(tx.create(Person, { name: input.name, email: input.email, roles: ['administrator'], active: true }));
-    if (input.passwordHash) await tx.insert(LocalAccount, { personId: person.id, passwordHash: input.passwordHash, failedAttempts: 0, lockedUntil: null, passwordChangedAt: new Date() });
+    if (input.passwordHash)
+      await tx.insert(LocalAccount, {
+        personId: person.id,
+        passwordHash: input.passwordHash,
+        failedAttempts: 0,
+        lockedUntil: null,
+        passwordChangedAt: new Date(),
+      });
     const voided = await voidSetupCodes(tx);
     const how = by.via === 'setup_page' ? 'on the set-up page' : 'with the admin command';
     await recordAudit(
@@ -64,7 +83,18 @@ export async function createFirstAdministrator<T = void>(
         summary: `Created the first administrator, ${person.name} (${person.email}), ${how}${voided ? `; the ${voided} set-up code(s) no longer work` : ''}`,
         after: { name: person.name, email: person.email, roles: person.roles, via: by.via, setupCodesVoided: voided },
       },
-      ...(input.passwordHash ? [{ actorId: person.id, actorLabel: person.name, entityType: 'account' as const, entityId: person.id, type: 'password_set', summary: `Chose their password ${how}` }] : []),
+      ...(input.passwordHash
+        ? [
+            {
+              actorId: person.id,
+              actorLabel: person.name,
+              entityType: 'account' as const,
+              entityId: person.id,
+              type: 'password_set',
+              summary: `Chose their password ${how}`,
+            },
+          ]
+        : []),
     );
     return { person, more: more ? await more(tx, person) : undefined };
   });

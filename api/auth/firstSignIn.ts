@@ -11,7 +11,11 @@ import type { OidcClaims } from './oidc';
  * its first administrator). Later sign-ins go by the provider's subject alone, so ADMIN_EMAILS does not give the
  * role back to someone an administrator has since taken it from. Null when nobody here has the email.
  */
-export async function personForFirstSignIn(dataSource: DataSource, claims: OidcClaims & { email: string }, adminEmails: readonly string[]): Promise<Person | null> {
+export async function personForFirstSignIn(
+  dataSource: DataSource,
+  claims: OidcClaims & { email: string },
+  adminEmails: readonly string[],
+): Promise<Person | null> {
   const listed = adminEmails.includes(claims.email);
   return dataSource.transaction(async (tx) => {
     let person = await tx.findOneBy(Person, { email: claims.email });
@@ -19,7 +23,14 @@ export async function personForFirstSignIn(dataSource: DataSource, claims: OidcC
     const actor = { actorId: null, actorLabel: `Identity provider sign-in of ${claims.email} (ADMIN_EMAILS)` };
     let granted = false;
     if (!person) {
-      person = await tx.save(tx.create(Person, { name: claims.name?.trim().slice(0, 200) || claims.email, email: claims.email, roles: ['administrator'], active: true }));
+      person = await tx.save(
+        tx.create(Person, {
+          name: claims.name?.trim().slice(0, 200) || claims.email,
+          email: claims.email,
+          roles: ['administrator'],
+          active: true,
+        }),
+      );
       granted = true;
       await recordAudit(tx, {
         ...actor,

@@ -23,7 +23,9 @@ export async function removeExpiredSignInRecords(dataSource: DataSource, now = n
     const count = (result: unknown) => (result as [unknown[], number])[1];
     const sessions = count(await tx.query(`DELETE FROM sessions WHERE expires_at <= $1 OR revoked_at IS NOT NULL`, [now]));
     const passwordLinks = count(await tx.query(`DELETE FROM password_links WHERE expires_at <= $1 OR used_at IS NOT NULL`, [now]));
-    const signInAttempts = count(await tx.query(`DELETE FROM sign_in_attempts WHERE attempted_at < $1`, [new Date(now.getTime() - SIGN_IN_ATTEMPT_DAYS * 86_400_000)]));
+    const signInAttempts = count(
+      await tx.query(`DELETE FROM sign_in_attempts WHERE attempted_at < $1`, [new Date(now.getTime() - SIGN_IN_ATTEMPT_DAYS * 86_400_000)]),
+    );
     if (sessions + passwordLinks + signInAttempts > 0) {
       await recordAudit(tx, {
         actorId: null,
@@ -50,7 +52,8 @@ export function startHousekeeping(dataSource: DataSource, logger: Logger, everyM
     () =>
       removeExpiredSignInRecords(dataSource)
         .then((removed) => {
-          if (removed.sessions + removed.passwordLinks + removed.signInAttempts) logger.info({ removed }, 'removed expired sign-in records');
+          if (removed.sessions + removed.passwordLinks + removed.signInAttempts)
+            logger.info({ removed }, 'removed expired sign-in records');
         })
         .catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, 'housekeeping failed; will try again')),
     everyMs,

@@ -27,7 +27,15 @@ export async function queueLockNotice(
   const what = `A wrong password was given for your account ${lock.failures} times in a row, so it is locked until ${until}.${from}`;
   const ifYou = 'If this was you, wait until then and try again, or ask an administrator to reset your password.';
   const ifNot = 'If it was not you, tell the corporate development team: someone may be trying to guess your password.';
-  const email = framedEmail({ subject, forceName, recipientName: person.name, text: [what, '', ifYou, '', ifNot], html: html`<p>${what}</p><p>${ifYou}</p><p>${ifNot}</p>` });
+  const email = framedEmail({
+    subject,
+    forceName,
+    recipientName: person.name,
+    text: [what, '', ifYou, '', ifNot],
+    html: html`<p>${what}</p>
+      <p>${ifYou}</p>
+      <p>${ifNot}</p>`,
+  });
   return tx.save(
     tx.create(OutboundEmail, {
       transitionId: `account-locked:${lock.until.toISOString()}`,

@@ -96,7 +96,9 @@ export class OidcClient {
     }
     if (!response.ok) {
       const error = (body as { error?: unknown; error_description?: unknown }) ?? {};
-      throw new OidcError(`the identity provider refused: ${String(error.error ?? response.status)}${error.error_description ? ` (${String(error.error_description).slice(0, 200)})` : ''}`);
+      throw new OidcError(
+        `the identity provider refused: ${String(error.error ?? response.status)}${error.error_description ? ` (${String(error.error_description).slice(0, 200)})` : ''}`,
+      );
     }
     if (!body || typeof body !== 'object') throw new OidcError('the identity provider answered with something other than an object');
     return body as Record<string, unknown>;
@@ -135,13 +137,21 @@ export class OidcClient {
 
   /** Checks the callback against what was kept, exchanges the code, and verifies the ID token. */
   async finishSignIn(query: Record<string, unknown>, pending: PendingSignIn): Promise<OidcClaims> {
-    if (!sameSecret(typeof query.state === 'string' ? query.state : null, pending.state)) throw new OidcError('the sign-in did not come back with the state it was sent with');
+    if (!sameSecret(typeof query.state === 'string' ? query.state : null, pending.state))
+      throw new OidcError('the sign-in did not come back with the state it was sent with');
     if (typeof query.error === 'string') {
-      throw new OidcError(`the identity provider did not sign you in: ${query.error}${typeof query.error_description === 'string' ? ` (${query.error_description.slice(0, 200)})` : ''}`);
+      throw new OidcError(
+        `the identity provider did not sign you in: ${query.error}${typeof query.error_description === 'string' ? ` (${query.error_description.slice(0, 200)})` : ''}`,
+      );
     }
     if (typeof query.code !== 'string' || !query.code) throw new OidcError('the identity provider sent no authorization code');
     const metadata = await this.discover();
-    const form = new URLSearchParams({ grant_type: 'authorization_code', code: query.code, redirect_uri: this.settings.redirectUri, code_verifier: pending.codeVerifier });
+    const form = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: query.code,
+      redirect_uri: this.settings.redirectUri,
+      code_verifier: pending.codeVerifier,
+    });
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
     const methods = metadata.token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
     if (methods.includes('client_secret_basic')) {
@@ -163,7 +173,9 @@ export class OidcClient {
         if (!Array.isArray(jwks.keys)) throw new OidcError("the identity provider's key set has no keys");
         this.keys = { value: jwks.keys as never, fetchedAt: Date.now() };
       }
-      const candidates = this.keys!.value.filter((k) => k.kty === kty && (k.use === undefined || k.use === 'sig') && (kid === undefined || k.kid === kid));
+      const candidates = this.keys!.value.filter(
+        (k) => k.kty === kty && (k.use === undefined || k.use === 'sig') && (kid === undefined || k.kid === kid),
+      );
       if (candidates.length === 1) return createPublicKey({ key: candidates[0]!, format: 'jwk' });
       if (candidates.length > 1) throw new OidcError('the ID token does not say which of several keys signed it');
       if (refresh) break;
@@ -183,7 +195,11 @@ export class OidcClient {
     const signed = verifySignature(
       algorithm.hash,
       Buffer.from(`${headerPart}.${payloadPart}`),
-      algorithm.kty === 'EC' ? { key, dsaEncoding: 'ieee-p1363' } : algorithm.pss ? { key, padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: -1 } : key,
+      algorithm.kty === 'EC'
+        ? { key, dsaEncoding: 'ieee-p1363' }
+        : algorithm.pss
+          ? { key, padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: -1 }
+          : key,
       Buffer.from(signaturePart, 'base64url'),
     );
     if (!signed) throw new OidcError('the ID token signature is not valid');
@@ -192,12 +208,17 @@ export class OidcClient {
     if (claims.iss !== provider.issuer) throw new OidcError('the ID token was issued by someone else');
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     if (!audiences.includes(this.settings.clientId)) throw new OidcError('the ID token is meant for another application');
-    if (audiences.length > 1 && claims.azp !== this.settings.clientId) throw new OidcError('the ID token was issued to another application');
+    if (audiences.length > 1 && claims.azp !== this.settings.clientId)
+      throw new OidcError('the ID token was issued to another application');
     if (typeof claims.exp !== 'number' || claims.exp + CLOCK_SKEW_SECONDS < now) throw new OidcError('the ID token has expired');
-    if (typeof claims.iat === 'number' && claims.iat - CLOCK_SKEW_SECONDS > now) throw new OidcError('the ID token was issued in the future');
-    if (!sameSecret(typeof claims.nonce === 'string' ? claims.nonce : null, nonce)) throw new OidcError('the ID token does not answer this sign-in (nonce)');
+    if (typeof claims.iat === 'number' && claims.iat - CLOCK_SKEW_SECONDS > now)
+      throw new OidcError('the ID token was issued in the future');
+    if (!sameSecret(typeof claims.nonce === 'string' ? claims.nonce : null, nonce))
+      throw new OidcError('the ID token does not answer this sign-in (nonce)');
     if (typeof claims.sub !== 'string' || !claims.sub) throw new OidcError('the ID token names nobody (no subject)');
-    const emailClaim = [claims.email, claims.preferred_username, claims.upn].find((v): v is string => typeof v === 'string' && v.includes('@'));
+    const emailClaim = [claims.email, claims.preferred_username, claims.upn].find(
+      (v): v is string => typeof v === 'string' && v.includes('@'),
+    );
     const emailUnverified = claims.email === emailClaim && claims.email_verified === false;
     return {
       issuer: provider.issuer,

@@ -22,7 +22,8 @@ interface Claims {
   expiresAt: Date;
 }
 
-export type PasswordLinkReading = { ok: true; link: PasswordLink; person: Person } | { ok: false; reason: 'forged' | 'expired' | 'used' | 'inactive' };
+export type PasswordLinkReading =
+  { ok: true; link: PasswordLink; person: Person } | { ok: false; reason: 'forged' | 'expired' | 'used' | 'inactive' };
 
 /**
  * Set-password links: an administrator asks for one, the person gets it by email and chooses their own password.
@@ -44,7 +45,9 @@ export class PasswordLinkService {
   }
 
   private token(claims: Claims): string {
-    const payload = Buffer.from(JSON.stringify([VERSION, claims.id, claims.personId, Math.floor(claims.expiresAt.getTime() / 1000)])).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify([VERSION, claims.id, claims.personId, Math.floor(claims.expiresAt.getTime() / 1000)]),
+    ).toString('base64url');
     return `${payload}.${this.sign(payload)}`;
   }
 
@@ -62,17 +65,31 @@ export class PasswordLinkService {
   }
 
   private newLink(personId: string, now: Date): { claims: Claims; url: string } {
-    const claims: Claims = { id: randomUUID(), personId, expiresAt: new Date(Math.floor(now.getTime() / 1000) * 1000 + PASSWORD_LINK_HOURS * 3_600_000) };
+    const claims: Claims = {
+      id: randomUUID(),
+      personId,
+      expiresAt: new Date(Math.floor(now.getTime() / 1000) * 1000 + PASSWORD_LINK_HOURS * 3_600_000),
+    };
     return { claims, url: `${this.auth.settings.publicUrl}/set-password/${this.token(claims)}` };
   }
 
   /** Records a new link for an active person, cancelling their earlier ones. */
-  private async recordLink(tx: EntityManager, claims: Claims, by: { id: string | null }, now: Date): Promise<{ person: Person; hasAccount: boolean }> {
+  private async recordLink(
+    tx: EntityManager,
+    claims: Claims,
+    by: { id: string | null },
+    now: Date,
+  ): Promise<{ person: Person; hasAccount: boolean }> {
     const person = await tx.findOneBy(Person, { id: claims.personId });
     if (!person) throw ApiProblem.notFound('The person');
     if (!person.active) throw ApiProblem.refused(`${person.name} is deactivated: reactivate them first`);
     const hasAccount = await tx.existsBy(LocalAccount, { personId: person.id });
-    await tx.createQueryBuilder().update(PasswordLink).set({ usedAt: now }).where('person_id = :personId AND used_at IS NULL', { personId: person.id }).execute();
+    await tx
+      .createQueryBuilder()
+      .update(PasswordLink)
+      .set({ usedAt: now })
+      .where('person_id = :personId AND used_at IS NULL', { personId: person.id })
+      .execute();
     await tx.insert(PasswordLink, { id: claims.id, personId: person.id, expiresAt: claims.expiresAt, usedAt: null, createdBy: by.id });
     return { person, hasAccount };
   }
@@ -107,17 +124,39 @@ export class PasswordLinkService {
     const outbox = await this.dataSource.transaction(async (tx) => {
       const { person, hasAccount } = await this.recordLink(tx, claims, by, now);
       const until = claims.expiresAt.toLocaleString('en-GB', { timeZone: 'Europe/London', dateStyle: 'long', timeStyle: 'short' });
-      const subject = hasAccount ? `Choose a new password for the ${this.forceName} recommendation tracker` : `Your account on the ${this.forceName} recommendation tracker`;
-      const lead = hasAccount ? 'An administrator has asked for your password to be reset.' : 'An administrator has given you an account on the recommendation tracker.';
+      const subject = hasAccount
+        ? `Choose a new password for the ${this.forceName} recommendation tracker`
+        : `Your account on the ${this.forceName} recommendation tracker`;
+      const lead = hasAccount
+        ? 'An administrator has asked for your password to be reset.'
+        : 'An administrator has given you an account on the recommendation tracker.';
       const email = framedEmail({
         subject,
         forceName: this.forceName,
         recipientName: person.name,
-        text: [lead, '', `Choose your password here (the link works once, until ${until}):`, url, '', 'If you did not expect this email, tell the corporate development team.'],
-        html: html`<p>${lead}</p><p><a href="${url}">Choose your password</a> (the link works once, until ${until}).</p><p>If you did not expect this email, tell the corporate development team.</p>`,
+        text: [
+          lead,
+          '',
+          `Choose your password here (the link works once, until ${until}):`,
+          url,
+          '',
+          'If you did not expect this email, tell the corporate development team.',
+        ],
+        html: html`<p>${lead}</p>
+          <p><a href="${url}">Choose your password</a> (the link works once, until ${until}).</p>
+          <p>If you did not expect this email, tell the corporate development team.</p>`,
       });
       const row = await tx.save(
-        tx.create(OutboundEmail, { transitionId: `password-link:${claims.id}`, template: 'password_link', recipientId: person.id, toAddress: person.email, recommendationId: null, subject, bodyText: email.text, bodyHtml: email.html }),
+        tx.create(OutboundEmail, {
+          transitionId: `password-link:${claims.id}`,
+          template: 'password_link',
+          recipientId: person.id,
+          toAddress: person.email,
+          recommendationId: null,
+          subject,
+          bodyText: email.text,
+          bodyHtml: email.html,
+        }),
       );
       await recordAudit(tx, {
         actorId: by.id,
@@ -141,14 +180,22 @@ export class PasswordLinkService {
   private async deliver(row: OutboundEmail): Promise<void> {
     if (!this.mailer) throw new Error('this PasswordLinkService has no mailer: it can only issue links');
     const failure = await sendNow(this.dataSource, this.mailer, row, new URL(this.auth.settings.publicUrl).hostname);
-    if (failure) throw new ApiProblem(502, 'The email was not sent', `The mail server did not take the email to ${row.toAddress}; try again later. The link in it will not work.`);
+    if (failure)
+      throw new ApiProblem(
+        502,
+        'The email was not sent',
+        `The mail server did not take the email to ${row.toAddress}; try again later. The link in it will not work.`,
+      );
   }
 
   /** What a link is, without changing anything (a mail scanner may fetch it). */
   async read(token: string): Promise<PasswordLinkReading> {
     const claims = this.claimsOf(token);
     if (!claims) return { ok: false, reason: 'forged' };
-    const link = await this.dataSource.manager.findOne(PasswordLink, { where: { id: claims.id, personId: claims.personId }, relations: { person: true } });
+    const link = await this.dataSource.manager.findOne(PasswordLink, {
+      where: { id: claims.id, personId: claims.personId },
+      relations: { person: true },
+    });
     if (!link) return { ok: false, reason: 'forged' };
     if (link.usedAt) return { ok: false, reason: 'used' };
     if (link.expiresAt.getTime() <= Date.now()) return { ok: false, reason: 'expired' };
@@ -169,16 +216,30 @@ export class PasswordLinkService {
         summary: `Refused a set-password link from ${request.ipAddress}: ${linkRefusal[reading.reason]}`,
         after: { reason: reading.reason },
       });
-      throw new ApiProblem(410, 'This link no longer works', `${linkRefusal[reading.reason].charAt(0).toUpperCase()}${linkRefusal[reading.reason].slice(1)}. Ask an administrator for a new one.`);
+      throw new ApiProblem(
+        410,
+        'This link no longer works',
+        `${linkRefusal[reading.reason].charAt(0).toUpperCase()}${linkRefusal[reading.reason].slice(1)}. Ask an administrator for a new one.`,
+      );
     }
     const { person } = reading;
     const problem = passwordProblem(password, person.email);
     if (problem) throw ApiProblem.invalid([{ field, message: problem }]);
     const passwordHash = await hashPassword(password);
     await this.dataSource.transaction(async (tx) => {
-      const claimed = await tx.createQueryBuilder().update(PasswordLink).set({ usedAt: new Date() }).where('id = :id AND used_at IS NULL', { id: reading.link.id }).execute();
-      if (!claimed.affected) throw new ApiProblem(410, 'This link no longer works', 'It has been used already. Ask an administrator for a new one.');
-      await tx.upsert(LocalAccount, { personId: person.id, passwordHash, failedAttempts: 0, lockedUntil: null, passwordChangedAt: new Date() }, ['personId']);
+      const claimed = await tx
+        .createQueryBuilder()
+        .update(PasswordLink)
+        .set({ usedAt: new Date() })
+        .where('id = :id AND used_at IS NULL', { id: reading.link.id })
+        .execute();
+      if (!claimed.affected)
+        throw new ApiProblem(410, 'This link no longer works', 'It has been used already. Ask an administrator for a new one.');
+      await tx.upsert(
+        LocalAccount,
+        { personId: person.id, passwordHash, failedAttempts: 0, lockedUntil: null, passwordChangedAt: new Date() },
+        ['personId'],
+      );
       const endedSessions = await this.auth.endSessions(tx, person.id);
       await recordAudit(tx, {
         actorId: person.id,

@@ -18,9 +18,23 @@ const signInSchema = z
 
 const tokenRequestSchema = z
   .object({
-    name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').describe('what the token is for, e.g. "Power BI dashboard"'),
-    personId: z.uuid({ message: 'must be the id of a person (a UUID)' }).optional().describe('who the token acts as (administrators only); default: yourself'),
-    expiresInDays: z.number().int('must be a whole number of days').min(1, 'must be at least 1').max(730, 'must be at most 730').nullable().default(365),
+    name: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(200, 'must be at most 200 characters')
+      .describe('what the token is for, e.g. "Power BI dashboard"'),
+    personId: z
+      .uuid({ message: 'must be the id of a person (a UUID)' })
+      .optional()
+      .describe('who the token acts as (administrators only); default: yourself'),
+    expiresInDays: z
+      .number()
+      .int('must be a whole number of days')
+      .min(1, 'must be at least 1')
+      .max(730, 'must be at most 730')
+      .nullable()
+      .default(365),
   })
   .strict();
 
@@ -30,7 +44,17 @@ const sessionView = (identity: Identity, person: Person) => ({
   csrfToken: identity.session?.csrfToken ?? null,
 });
 
-const tokenView = (t: { id: string; personId: string; name: string; prefix: string; createdBy: string | null; createdAt: Date; lastUsedAt: Date | null; expiresAt: Date | null; revokedAt: Date | null }) => ({
+const tokenView = (t: {
+  id: string;
+  personId: string;
+  name: string;
+  prefix: string;
+  createdBy: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}) => ({
   id: t.id,
   personId: t.personId,
   name: t.name,
@@ -77,12 +101,23 @@ export function sessionFeature({ dataSource, auth }: ApiDependencies): Feature {
           if (!outcome.ok) {
             if (outcome.reason === 'rate_limited') {
               res.set('Retry-After', String(outcome.retryAfterSeconds));
-              throw new ApiProblem(429, 'Too many failed sign-ins', 'Too many failed sign-ins from this address: wait a while and try again.');
+              throw new ApiProblem(
+                429,
+                'Too many failed sign-ins',
+                'Too many failed sign-ins from this address: wait a while and try again.',
+              );
             }
             // A locked account is answered as a wrong password: nothing here may tell whether the address has an account.
-            throw new ApiProblem(401, 'The email or password is not right', 'Check them and try again. After several wrong passwords an account is locked for a while, and its owner is told by email.');
+            throw new ApiProblem(
+              401,
+              'The email or password is not right',
+              'Check them and try again. After several wrong passwords an account is locked for a while, and its owner is told by email.',
+            );
           }
-          const { token, session } = await auth.startSession(outcome.person, 'password', { ipAddress: req.ip ?? 'unknown', userAgent: req.get('user-agent') ?? null });
+          const { token, session } = await auth.startSession(outcome.person, 'password', {
+            ipAddress: req.ip ?? 'unknown',
+            userAgent: req.get('user-agent') ?? null,
+          });
           setSessionCookie(req, res, auth, token);
           const identity: Identity = { person: outcome.person, via: 'session', session: { id: session.id, csrfToken: session.csrfToken } };
           res.status(201).json(sessionView(identity, outcome.person));
@@ -92,12 +127,14 @@ export function sessionFeature({ dataSource, auth }: ApiDependencies): Feature {
         method: 'put',
         path: '/password',
         summary: 'Change my password',
-        description: 'The current password is required. Every other session of yours ends; this one stays signed in. Only from a signed-in browser session.',
+        description:
+          'The current password is required. Every other session of yours ends; this one stays signed in. Only from a signed-in browser session.',
         access: 'signedIn',
         body: changeOwnPasswordSchema,
         responses: { 204: { description: 'Changed' } },
         async handle({ res, body, identity }) {
-          if (identity!.via !== 'session') throw new ApiProblem(403, 'Not allowed', 'A password is changed from a signed-in browser session, not with an API token.');
+          if (identity!.via !== 'session')
+            throw new ApiProblem(403, 'Not allowed', 'A password is changed from a signed-in browser session, not with an API token.');
           await auth.changeOwnPassword(identity!, body.currentPassword, body.newPassword);
           res.status(204).end();
         },
@@ -122,7 +159,8 @@ export function apiTokensFeature({ dataSource, auth }: ApiDependencies): Feature
   return {
     mountPath: '/api/api-tokens',
     tag: 'API tokens',
-    description: 'Bearer tokens for integrations (Authorization: Bearer rt_…). A token acts as one person, with that person’s roles; only its hash is stored.',
+    description:
+      'Bearer tokens for integrations (Authorization: Bearer rt_…). A token acts as one person, with that person’s roles; only its hash is stored.',
     endpoints: [
       endpoint({
         method: 'get',
@@ -130,7 +168,9 @@ export function apiTokensFeature({ dataSource, auth }: ApiDependencies): Feature
         summary: 'My API tokens (an administrator sees everyone’s)',
         access: 'apiTokens.manage',
         relation: async () => ({ self: true }),
-        responses: { 200: { description: 'Tokens, newest first (never the tokens themselves)', schema: listOf(apiTokenSchema, 'ApiTokenList') } },
+        responses: {
+          200: { description: 'Tokens, newest first (never the tokens themselves)', schema: listOf(apiTokenSchema, 'ApiTokenList') },
+        },
         async handle({ res, by }) {
           const everyone = by.actor.roles.includes('administrator');
           res.json({ items: (await auth.listApiTokens(everyone ? null : by.actor.personId)).map(tokenView) });
@@ -149,11 +189,16 @@ export function apiTokensFeature({ dataSource, auth }: ApiDependencies): Feature
         body: tokenRequestSchema,
         responses: { 201: { description: 'Issued', schema: issuedApiTokenSchema } },
         async handle({ res, body, by, identity }) {
-          if (identity!.via !== 'session') throw new ApiProblem(403, 'Not allowed', 'API tokens are issued from a signed-in browser session, not with another token.');
+          if (identity!.via !== 'session')
+            throw new ApiProblem(403, 'Not allowed', 'API tokens are issued from a signed-in browser session, not with another token.');
           const personId = body.personId ?? by.actor.personId!;
-          if (!(await dataSource.manager.existsBy(Person, { id: personId, active: true }))) throw ApiProblem.invalid([{ field: 'body.personId', message: 'no active person has this id' }]);
+          if (!(await dataSource.manager.existsBy(Person, { id: personId, active: true })))
+            throw ApiProblem.invalid([{ field: 'body.personId', message: 'no active person has this id' }]);
           const expiresAt = body.expiresInDays === null ? null : new Date(Date.now() + body.expiresInDays * 86_400_000);
-          const { token, row } = await auth.issueApiToken({ personId, name: body.name, expiresAt }, { id: by.actor.personId, label: by.label });
+          const { token, row } = await auth.issueApiToken(
+            { personId, name: body.name, expiresAt },
+            { id: by.actor.personId, label: by.label },
+          );
           res.status(201).json({ token, apiToken: tokenView(row) });
         },
       }),

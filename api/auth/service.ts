@@ -33,8 +33,7 @@ export interface AuthSettings {
 export const ADDRESS_LIMIT = { failures: 30, windowMinutes: 15 };
 
 export type SignInOutcome =
-  | { ok: true; person: Person }
-  | { ok: false; reason: 'invalid' | 'locked' | 'rate_limited'; retryAfterSeconds?: number };
+  { ok: true; person: Person } | { ok: false; reason: 'invalid' | 'locked' | 'rate_limited'; retryAfterSeconds?: number };
 
 const personLabel = (p: Pick<Person, 'name'>) => p.name;
 
@@ -53,13 +52,20 @@ export class AuthService {
   // --- local accounts -------------------------------------------------------------------------------------------
 
   /** Sets (or replaces) a person's password; `by` is who did it, for the audit trail. */
-  async setPassword(personId: string, password: string, by: { id: string | null; label: string }, manager: EntityManager = this.dataSource.manager): Promise<void> {
+  async setPassword(
+    personId: string,
+    password: string,
+    by: { id: string | null; label: string },
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
     const person = await manager.findOneByOrFail(Person, { id: personId });
     const problem = passwordProblem(password, person.email);
     if (problem) throw new Error(`password ${problem}`);
     const passwordHash = await hashPassword(password);
     await manager.transaction(async (tx) => {
-      await tx.upsert(LocalAccount, { personId, passwordHash, failedAttempts: 0, lockedUntil: null, passwordChangedAt: new Date() }, ['personId']);
+      await tx.upsert(LocalAccount, { personId, passwordHash, failedAttempts: 0, lockedUntil: null, passwordChangedAt: new Date() }, [
+        'personId',
+      ]);
       await recordAudit(tx, {
         actorId: by.id,
         actorLabel: by.label,
@@ -100,7 +106,12 @@ export class AuthService {
 
     const person = email.length <= 320 ? await this.dataSource.manager.findOneBy(Person, { email, active: true }) : null;
     const account = person
-      ? await this.dataSource.getRepository(LocalAccount).createQueryBuilder('a').addSelect('a.passwordHash').where('a.person_id = :id', { id: person.id }).getOne()
+      ? await this.dataSource
+          .getRepository(LocalAccount)
+          .createQueryBuilder('a')
+          .addSelect('a.passwordHash')
+          .where('a.person_id = :id', { id: person.id })
+          .getOne()
       : null;
     const verified = account ? await verifyPassword(account.passwordHash, password) : await verifyAgainstNothing(password);
     const locked = !!account?.lockedUntil && account.lockedUntil > now;
@@ -108,23 +119,40 @@ export class AuthService {
     let notice: OutboundEmail | null = null;
     const outcome = await this.dataSource.transaction(async (tx) => {
       await tx.insert(SignInAttempt, { email: email.slice(0, 320), ipAddress, succeeded: verified && !locked, attemptedAt: now });
-      const actor = { actorId: person?.id ?? null, actorLabel: person ? personLabel(person) : `Sign-in from ${ipAddress}`, entityType: 'account' as const, entityId: person?.id ?? email.slice(0, 320) };
+      const actor = {
+        actorId: person?.id ?? null,
+        actorLabel: person ? personLabel(person) : `Sign-in from ${ipAddress}`,
+        entityType: 'account' as const,
+        entityId: person?.id ?? email.slice(0, 320),
+      };
       if (locked) {
-        await recordAudit(tx, { ...actor, type: 'sign_in_failed', summary: `Refused a sign-in from ${ipAddress}: the account is locked until ${account!.lockedUntil!.toISOString()}`, after: { reason: 'locked', ipAddress } });
-        return { ok: false, reason: 'locked', retryAfterSeconds: Math.ceil((account!.lockedUntil!.getTime() - now.getTime()) / 1000) } as const;
+        await recordAudit(tx, {
+          ...actor,
+          type: 'sign_in_failed',
+          summary: `Refused a sign-in from ${ipAddress}: the account is locked until ${account!.lockedUntil!.toISOString()}`,
+          after: { reason: 'locked', ipAddress },
+        });
+        return {
+          ok: false,
+          reason: 'locked',
+          retryAfterSeconds: Math.ceil((account!.lockedUntil!.getTime() - now.getTime()) / 1000),
+        } as const;
       }
       if (!verified || !person || !account) {
         await recordAudit(tx, {
           ...actor,
           type: 'sign_in_failed',
-          summary: person ? `Failed sign-in from ${ipAddress}: wrong password` : `Failed sign-in from ${ipAddress}: no active account has this email`,
+          summary: person
+            ? `Failed sign-in from ${ipAddress}: wrong password`
+            : `Failed sign-in from ${ipAddress}: no active account has this email`,
           after: { reason: person ? (account ? 'wrong_password' : 'no_local_account') : 'unknown_email', ipAddress },
         });
         if (account) notice = await this.countWrongPassword(tx, account, actor, now, ipAddress);
         return { ok: false, reason: 'invalid' } as const;
       }
       await tx.update(LocalAccount, { personId: account.personId }, { failedAttempts: 0, lockedUntil: null });
-      if (needsRehash(account.passwordHash)) await tx.update(LocalAccount, { personId: account.personId }, { passwordHash: await hashPassword(password) });
+      if (needsRehash(account.passwordHash))
+        await tx.update(LocalAccount, { personId: account.personId }, { passwordHash: await hashPassword(password) });
       return { ok: true, person } as const;
     });
     this.sendLockNotice(notice);
@@ -136,7 +164,12 @@ export class AuthService {
    * emailed). The person's sessions end, since whoever knew the old password may be signed in with it; a lockout
    * ends too.
    */
-  async resetPassword(personId: string, password: string, by: { id: string | null; label: string; sessionId?: string }, field = 'body.password'): Promise<{ endedSessions: number }> {
+  async resetPassword(
+    personId: string,
+    password: string,
+    by: { id: string | null; label: string; sessionId?: string },
+    field = 'body.password',
+  ): Promise<{ endedSessions: number }> {
     const person = await this.dataSource.manager.findOneBy(Person, { id: personId });
     if (!person) throw ApiProblem.notFound('The person');
     const problem = passwordProblem(password, person.email);
@@ -144,7 +177,9 @@ export class AuthService {
     const passwordHash = await hashPassword(password);
     return this.dataSource.transaction(async (tx) => {
       const existed = await tx.existsBy(LocalAccount, { personId });
-      await tx.upsert(LocalAccount, { personId, passwordHash, failedAttempts: 0, lockedUntil: null, passwordChangedAt: new Date() }, ['personId']);
+      await tx.upsert(LocalAccount, { personId, passwordHash, failedAttempts: 0, lockedUntil: null, passwordChangedAt: new Date() }, [
+        'personId',
+      ]);
       const endedSessions = await this.endSessions(tx, personId, by.sessionId);
       await recordAudit(tx, {
         actorId: by.id,
@@ -162,20 +197,42 @@ export class AuthService {
   /** A signed-in person changes their own password: the current one first; every other session of theirs ends. */
   async changeOwnPassword(identity: Identity, currentPassword: string, newPassword: string): Promise<{ endedSessions: number }> {
     const personId = identity.person.id;
-    const account = await this.dataSource.getRepository(LocalAccount).createQueryBuilder('a').addSelect('a.passwordHash').where('a.person_id = :id', { id: personId }).getOne();
-    if (!account) throw ApiProblem.invalid([{ field: 'body.currentPassword', message: 'you have no password here (you sign in through the identity provider): ask an administrator' }]);
+    const account = await this.dataSource
+      .getRepository(LocalAccount)
+      .createQueryBuilder('a')
+      .addSelect('a.passwordHash')
+      .where('a.person_id = :id', { id: personId })
+      .getOne();
+    if (!account)
+      throw ApiProblem.invalid([
+        {
+          field: 'body.currentPassword',
+          message: 'you have no password here (you sign in through the identity provider): ask an administrator',
+        },
+      ]);
     const now = new Date();
-    if (account.lockedUntil && account.lockedUntil > now) throw ApiProblem.invalid([{ field: 'body.currentPassword', message: 'cannot be checked: the account is locked after too many wrong passwords, try again later' }]);
+    if (account.lockedUntil && account.lockedUntil > now)
+      throw ApiProblem.invalid([
+        {
+          field: 'body.currentPassword',
+          message: 'cannot be checked: the account is locked after too many wrong passwords, try again later',
+        },
+      ]);
     if (!(await verifyPassword(account.passwordHash, currentPassword))) {
       const notice = await this.dataSource.transaction(async (tx) => {
         const actor = { actorId: personId, actorLabel: identity.person.name, entityType: 'account' as const, entityId: personId };
-        await recordAudit(tx, { ...actor, type: 'password_change_failed', summary: 'Tried to change their password with a wrong current password' });
+        await recordAudit(tx, {
+          ...actor,
+          type: 'password_change_failed',
+          summary: 'Tried to change their password with a wrong current password',
+        });
         return this.countWrongPassword(tx, account, actor, now, null);
       });
       this.sendLockNotice(notice);
       throw ApiProblem.invalid([{ field: 'body.currentPassword', message: 'is not your current password' }]);
     }
-    if (currentPassword === newPassword) throw ApiProblem.invalid([{ field: 'body.newPassword', message: 'must differ from the current password' }]);
+    if (currentPassword === newPassword)
+      throw ApiProblem.invalid([{ field: 'body.newPassword', message: 'must differ from the current password' }]);
     const problem = passwordProblem(newPassword, identity.person.email);
     if (problem) throw ApiProblem.invalid([{ field: 'body.newPassword', message: problem }]);
     const passwordHash = await hashPassword(newPassword);
@@ -197,7 +254,11 @@ export class AuthService {
 
   /** Ends every live session of a person but `exceptSessionId`; returns how many ended. */
   async endSessions(manager: EntityManager, personId: string, exceptSessionId?: string): Promise<number> {
-    const result = await manager.update(Session, { personId, revokedAt: IsNull(), ...(exceptSessionId ? { id: Not(exceptSessionId) } : {}) }, { revokedAt: new Date() });
+    const result = await manager.update(
+      Session,
+      { personId, revokedAt: IsNull(), ...(exceptSessionId ? { id: Not(exceptSessionId) } : {}) },
+      { revokedAt: new Date() },
+    );
     return result.affected ?? 0;
   }
 
@@ -230,7 +291,12 @@ export class AuthService {
     if (failures < this.settings.maxFailures) return null;
     const lockedUntil = new Date(now.getTime() + this.settings.lockoutMinutes * 60_000);
     await tx.update(LocalAccount, { personId: account.personId }, { failedAttempts: 0, lockedUntil });
-    await recordAudit(tx, { ...actor, type: 'account_locked', summary: `Locked the account for ${this.settings.lockoutMinutes} minutes after ${failures} wrong passwords`, after: { lockedUntil: lockedUntil.toISOString() } });
+    await recordAudit(tx, {
+      ...actor,
+      type: 'account_locked',
+      summary: `Locked the account for ${this.settings.lockoutMinutes} minutes after ${failures} wrong passwords`,
+      after: { lockedUntil: lockedUntil.toISOString() },
+    });
     if (!this.lockNotices) return null;
     const person = await tx.findOneByOrFail(Person, { id: account.personId });
     return queueLockNotice(tx, person, { until: lockedUntil, failures, ipAddress }, this.lockNotices.forceName);
@@ -250,7 +316,11 @@ export class AuthService {
   // --- sessions ------------------------------------------------------------------------------------------------
 
   /** Starts a session for a person who has just proved who they are; returns the cookie's token. */
-  async startSession(person: Person, method: SignInMethod, request: { ipAddress: string; userAgent: string | null }): Promise<{ token: string; session: Session }> {
+  async startSession(
+    person: Person,
+    method: SignInMethod,
+    request: { ipAddress: string; userAgent: string | null },
+  ): Promise<{ token: string; session: Session }> {
     const token = randomToken();
     const now = new Date();
     const session = await this.dataSource.transaction(async (tx) => {
@@ -291,27 +361,50 @@ export class AuthService {
     if (session.lastSeenAt.getTime() + this.settings.sessionIdleMinutes * 60_000 <= now) return null;
     if (now - session.lastSeenAt.getTime() > 60_000) await this.dataSource.manager.update(Session, { id }, { lastSeenAt: new Date(now) });
     const { person } = session;
-    return { person: { id: person.id, name: person.name, email: person.email, roles: person.roles }, via: 'session', session: { id, csrfToken: session.csrfToken } };
+    return {
+      person: { id: person.id, name: person.name, email: person.email, roles: person.roles },
+      via: 'session',
+      session: { id, csrfToken: session.csrfToken },
+    };
   }
 
   async endSession(identity: Identity): Promise<void> {
     if (!identity.session) return;
     await this.dataSource.transaction(async (tx) => {
       await tx.update(Session, { id: identity.session!.id }, { revokedAt: new Date() });
-      await recordAudit(tx, { actorId: identity.person.id, actorLabel: identity.person.name, entityType: 'account', entityId: identity.person.id, type: 'signed_out', summary: 'Signed out' });
+      await recordAudit(tx, {
+        actorId: identity.person.id,
+        actorLabel: identity.person.name,
+        entityType: 'account',
+        entityId: identity.person.id,
+        type: 'signed_out',
+        summary: 'Signed out',
+      });
     });
   }
 
   // --- API tokens ----------------------------------------------------------------------------------------------
 
   /** Issues a token for `personId`; the token is returned once and never again. */
-  async issueApiToken(input: { personId: string; name: string; expiresAt: Date | null }, by: { id: string | null; label: string }): Promise<{ token: string; row: ApiToken }> {
+  async issueApiToken(
+    input: { personId: string; name: string; expiresAt: Date | null },
+    by: { id: string | null; label: string },
+  ): Promise<{ token: string; row: ApiToken }> {
     const token = `rt_${randomToken()}`;
     const row = await this.dataSource.transaction(async (tx) => {
       const person = await tx.findOneBy(Person, { id: input.personId });
       if (!person) throw new Error('no person has this id');
       const saved = await tx.save(
-        tx.create(ApiToken, { personId: input.personId, name: input.name, tokenHash: sha256Hex(token), prefix: token.slice(0, 10), createdBy: by.id, expiresAt: input.expiresAt, lastUsedAt: null, revokedAt: null }),
+        tx.create(ApiToken, {
+          personId: input.personId,
+          name: input.name,
+          tokenHash: sha256Hex(token),
+          prefix: token.slice(0, 10),
+          createdBy: by.id,
+          expiresAt: input.expiresAt,
+          lastUsedAt: null,
+          revokedAt: null,
+        }),
       );
       await recordAudit(tx, {
         actorId: by.id,
@@ -337,10 +430,21 @@ export class AuthService {
          FROM api_tokens t JOIN people p ON p.id = t.person_id
         WHERE t.token_hash = $1`,
       [sha256Hex(token)],
-    )) as { id: string; revokedAt: Date | null; expiresAt: Date | null; lastUsedAt: Date | null; personId: string; name: string; email: string; roles: Role[]; active: boolean }[];
+    )) as {
+      id: string;
+      revokedAt: Date | null;
+      expiresAt: Date | null;
+      lastUsedAt: Date | null;
+      personId: string;
+      name: string;
+      email: string;
+      roles: Role[];
+      active: boolean;
+    }[];
     const now = Date.now();
     if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now) || !row.active) return null;
-    if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > 60_000) await this.dataSource.query(`UPDATE api_tokens SET last_used_at = $2 WHERE id = $1`, [row.id, new Date(now)]);
+    if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > 60_000)
+      await this.dataSource.query(`UPDATE api_tokens SET last_used_at = $2 WHERE id = $1`, [row.id, new Date(now)]);
     return { person: { id: row.personId, name: row.name, email: row.email, roles: row.roles }, via: 'api_token', tokenId: row.id };
   }
 
@@ -355,7 +459,14 @@ export class AuthService {
   async revokeApiToken(row: ApiToken, by: { id: string | null; label: string }): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       await tx.update(ApiToken, { id: row.id }, { revokedAt: new Date() });
-      await recordAudit(tx, { actorId: by.id, actorLabel: by.label, entityType: 'api_token', entityId: row.id, type: 'api_token_revoked', summary: `Revoked API token "${row.name}" (${row.prefix}…)` });
+      await recordAudit(tx, {
+        actorId: by.id,
+        actorLabel: by.label,
+        entityType: 'api_token',
+        entityId: row.id,
+        type: 'api_token_revoked',
+        summary: `Revoked API token "${row.name}" (${row.prefix}…)`,
+      });
     });
   }
 }

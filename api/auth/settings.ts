@@ -3,7 +3,10 @@ import { randomToken } from '../../platform/secrets';
 import type { AuthSettings } from './service';
 
 /** Sign-in and email-link settings from the configuration (bin/ passes them to startApplication). */
-export function authSettingsFromConfig(config: Config, demo: { accounts: AuthSettings['demoAccounts']; password: string } | null = null): AuthSettings {
+export function authSettingsFromConfig(
+  config: Config,
+  demo: { accounts: AuthSettings['demoAccounts']; password: string } | null = null,
+): AuthSettings {
   return {
     sessionSecret: sessionSecret(config),
     publicUrl: config.publicUrl,

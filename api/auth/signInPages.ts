@@ -17,14 +17,27 @@ const OIDC_COOKIE = 'rt_oidc';
 
 /** Only paths on this site: "/x", never "//host" or "/\\host" (browsers treat those as other sites). */
 export function safeNext(next: unknown): string {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.length > 2000 || /[\r\n]/.test(next)) return '/';
+  if (
+    typeof next !== 'string' ||
+    !next.startsWith('/') ||
+    next.startsWith('//') ||
+    next.startsWith('/\\') ||
+    next.length > 2000 ||
+    /[\r\n]/.test(next)
+  )
+    return '/';
   return next;
 }
 
 const storable = (s: string) => !s.includes('\u0000');
 const signInForm = z.object({
   _csrf: z.string().optional(),
-  email: z.string().trim().min(3, 'Enter your email address').max(320, 'The email address is too long').refine(storable, 'The email address has a character that cannot be used'),
+  email: z
+    .string()
+    .trim()
+    .min(3, 'Enter your email address')
+    .max(320, 'The email address is too long')
+    .refine(storable, 'The email address has a character that cannot be used'),
   password: z.string().min(1, 'Enter your password').max(1024, 'The password is too long'),
   next: z.string().optional(),
 });
@@ -45,9 +58,19 @@ export function signInPage(o: SignInPageOptions): string {
   const errorField = /password/i.test(o.error ?? '') && !/email/i.test(o.error ?? '') ? 'password' : 'email';
   const demo = o.demo && {
     password: o.demo.password,
-    rows: o.demo.accounts.map((a) => [{ text: a.name }, { html: `<code>${escapeHtml(a.email)}</code>` }, { text: a.roles.map((r) => roleLabels[r as Role] ?? r).join(', ') }]),
+    rows: o.demo.accounts.map((a) => [
+      { text: a.name },
+      { html: `<code>${escapeHtml(a.email)}</code>` },
+      { text: a.roles.map((r) => roleLabels[r as Role] ?? r).join(', ') },
+    ]),
   };
-  return renderView('signIn.njk', { ...o, title: 'Sign in', demo, errorField, errors: o.error ? [{ field: errorField, message: o.error }] : undefined });
+  return renderView('signIn.njk', {
+    ...o,
+    title: 'Sign in',
+    demo,
+    errorField,
+    errors: o.error ? [{ field: errorField, message: o.error }] : undefined,
+  });
 }
 
 function messagePage(serviceName: string, title: string, text: string): string {
@@ -69,7 +92,17 @@ export function signInRoutes({ dataSource, auth, forceName, firstRun }: ApiDepen
       .status(status)
       .set('Cache-Control', 'no-store')
       .type('html')
-      .send(signInPage({ serviceName, formToken: formToken(req, res, auth), next: safeNext(req.query.next ?? (req.body as { next?: string } | undefined)?.next), oidcName: oidc ? settings.oidc!.providerName : null, demo, setupNeeded, ...extra }));
+      .send(
+        signInPage({
+          serviceName,
+          formToken: formToken(req, res, auth),
+          next: safeNext(req.query.next ?? (req.body as { next?: string } | undefined)?.next),
+          oidcName: oidc ? settings.oidc!.providerName : null,
+          demo,
+          setupNeeded,
+          ...extra,
+        }),
+      );
   };
 
   router.get('/sign-in', (req, res) => {
@@ -80,18 +113,28 @@ export function signInRoutes({ dataSource, auth, forceName, firstRun }: ApiDepen
   router.post('/sign-in', async (req, res) => {
     if (!formTokenIsValid(req, auth)) return render(req, res, 403, { error: 'The form had expired. Please try again.' });
     const parsed = signInForm.safeParse(req.body ?? {});
-    if (!parsed.success) return render(req, res, 400, { error: parsed.error.issues.map((i) => i.message).join('. '), email: typeof req.body?.email === 'string' ? req.body.email.slice(0, 320) : '' });
+    if (!parsed.success)
+      return render(req, res, 400, {
+        error: parsed.error.issues.map((i) => i.message).join('. '),
+        email: typeof req.body?.email === 'string' ? req.body.email.slice(0, 320) : '',
+      });
     const outcome = await auth.signIn(parsed.data.email, parsed.data.password, req.ip ?? 'unknown');
     if (!outcome.ok) {
       if (outcome.reason === 'rate_limited') {
         res.set('Retry-After', String(outcome.retryAfterSeconds));
         const minutes = Math.max(1, Math.ceil((outcome.retryAfterSeconds ?? 60) / 60));
-        return render(req, res, 429, { error: `Too many failed sign-ins from your address. Try again in ${minutes} minute(s).`, email: parsed.data.email });
+        return render(req, res, 429, {
+          error: `Too many failed sign-ins from your address. Try again in ${minutes} minute(s).`,
+          email: parsed.data.email,
+        });
       }
       // A locked account gets the same page as a wrong password, so the page never tells whether an account exists.
       return render(req, res, 401, { error: 'The email address or password is not right.', email: parsed.data.email });
     }
-    const { token } = await auth.startSession(outcome.person, 'password', { ipAddress: req.ip ?? 'unknown', userAgent: req.get('user-agent') ?? null });
+    const { token } = await auth.startSession(outcome.person, 'password', {
+      ipAddress: req.ip ?? 'unknown',
+      userAgent: req.get('user-agent') ?? null,
+    });
     setSessionCookie(req, res, auth, token);
     res.redirect(303, safeNext(parsed.data.next));
   });
@@ -106,21 +149,34 @@ export function signInRoutes({ dataSource, auth, forceName, firstRun }: ApiDepen
   const signState = (value: string) => createHmac('sha256', oidcKey).update(value).digest('base64url');
 
   router.get('/sign-in/oidc', async (req, res) => {
-    if (!oidc) return res.status(404).type('html').send(messagePage(serviceName, 'Not available', 'Sign-in through an identity provider is not set up here.'));
+    if (!oidc)
+      return res
+        .status(404)
+        .type('html')
+        .send(messagePage(serviceName, 'Not available', 'Sign-in through an identity provider is not set up here.'));
     try {
       const { url, pending } = await oidc.startSignIn();
-      const value = Buffer.from(JSON.stringify({ ...pending, next: safeNext(req.query.next), exp: Date.now() + 10 * 60_000 })).toString('base64url');
+      const value = Buffer.from(JSON.stringify({ ...pending, next: safeNext(req.query.next), exp: Date.now() + 10 * 60_000 })).toString(
+        'base64url',
+      );
       setCookie(res, OIDC_COOKIE, `${value}.${signState(value)}`, { secure: isSecureRequest(req, settings.publicUrl), maxAgeSeconds: 600 });
       res.redirect(302, url);
     } catch (error) {
       if (!(error instanceof OidcError)) throw error;
       req.log?.warn({ err: error }, 'identity provider not usable');
-      res.status(502).type('html').send(messagePage(serviceName, 'Sign-in is not available just now', `The identity provider could not be used: ${error.message}.`));
+      res
+        .status(502)
+        .type('html')
+        .send(messagePage(serviceName, 'Sign-in is not available just now', `The identity provider could not be used: ${error.message}.`));
     }
   });
 
   router.get('/sign-in/oidc/callback', async (req, res) => {
-    if (!oidc) return res.status(404).type('html').send(messagePage(serviceName, 'Not available', 'Sign-in through an identity provider is not set up here.'));
+    if (!oidc)
+      return res
+        .status(404)
+        .type('html')
+        .send(messagePage(serviceName, 'Not available', 'Sign-in through an identity provider is not set up here.'));
     const secure = isSecureRequest(req, settings.publicUrl);
     const raw = readCookies(req)[cookieName(OIDC_COOKIE, secure)] ?? '';
     clearCookie(res, OIDC_COOKIE, secure);
@@ -134,11 +190,23 @@ export function signInRoutes({ dataSource, auth, forceName, firstRun }: ApiDepen
       }
     }
     if (!pending || pending.exp < Date.now()) {
-      return res.status(400).type('html').send(messagePage(serviceName, 'Sign-in took too long', 'The sign-in was not started here, or took more than ten minutes. Please start again.'));
+      return res
+        .status(400)
+        .type('html')
+        .send(
+          messagePage(
+            serviceName,
+            'Sign-in took too long',
+            'The sign-in was not started here, or took more than ten minutes. Please start again.',
+          ),
+        );
     }
     try {
       const claims = await oidc.finishSignIn(req.query as Record<string, unknown>, pending);
-      const linked = await dataSource.manager.findOne(ExternalIdentity, { where: { issuer: claims.issuer, subject: claims.subject }, relations: { person: true } });
+      const linked = await dataSource.manager.findOne(ExternalIdentity, {
+        where: { issuer: claims.issuer, subject: claims.subject },
+        relations: { person: true },
+      });
       let person: Person | null = linked?.person.active ? linked.person : null;
       if (!linked && claims.email) {
         person = await personForFirstSignIn(dataSource, { ...claims, email: claims.email }, settings.adminEmails);
@@ -155,9 +223,21 @@ export function signInRoutes({ dataSource, auth, forceName, firstRun }: ApiDepen
           summary: `Refused a sign-in through the identity provider: ${claims.email ?? `subject ${claims.subject}`} is not an active person here`,
           after: { reason: 'no_person', issuer: claims.issuer, subject: claims.subject },
         });
-        return res.status(403).type('html').send(messagePage(serviceName, 'No account here', `${claims.email ?? 'Your account'} is not set up in this product. Ask the corporate development team to add you.`));
+        return res
+          .status(403)
+          .type('html')
+          .send(
+            messagePage(
+              serviceName,
+              'No account here',
+              `${claims.email ?? 'Your account'} is not set up in this product. Ask the corporate development team to add you.`,
+            ),
+          );
       }
-      const { token } = await auth.startSession(person, 'oidc', { ipAddress: req.ip ?? 'unknown', userAgent: req.get('user-agent') ?? null });
+      const { token } = await auth.startSession(person, 'oidc', {
+        ipAddress: req.ip ?? 'unknown',
+        userAgent: req.get('user-agent') ?? null,
+      });
       setSessionCookie(req, res, auth, token);
       res.redirect(303, safeNext(pending.next));
     } catch (error) {
@@ -171,7 +251,16 @@ export function signInRoutes({ dataSource, auth, forceName, firstRun }: ApiDepen
         summary: `Refused a sign-in through the identity provider: ${error.message}`,
         after: { reason: 'oidc', detail: error.message },
       });
-      res.status(400).type('html').send(messagePage(serviceName, 'You could not be signed in', `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}. Please start again.`));
+      res
+        .status(400)
+        .type('html')
+        .send(
+          messagePage(
+            serviceName,
+            'You could not be signed in',
+            `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}. Please start again.`,
+          ),
+        );
     }
   });
 

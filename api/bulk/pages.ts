@@ -35,7 +35,9 @@ function actionFromForm(body: Body): Record<string, unknown> {
   if (kind === 'markNotForTheForce') return { kind, reason: field(body, 'reason') };
   if (kind === 'assign') {
     const parts = dateParts.map((p) => field(body, `dueDate-${p}`));
-    const dueDate = parts.every((p) => p === '') ? undefined : `${parts[2]!.padStart(4, '0')}-${parts[1]!.padStart(2, '0')}-${parts[0]!.padStart(2, '0')}`;
+    const dueDate = parts.every((p) => p === '')
+      ? undefined
+      : `${parts[2]!.padStart(4, '0')}-${parts[1]!.padStart(2, '0')}-${parts[0]!.padStart(2, '0')}`;
     const optional = (name: string) => field(body, name) || undefined;
     return { kind, ownerId: optional('ownerId'), leadId: optional('leadId'), dueDate, reason: optional('handoverReason') };
   }
@@ -74,12 +76,19 @@ export function bulkPageRoutes(deps: ApiDependencies, shell: PageShell): Router 
   const csrf = (req: Request) => req.identity!.session?.csrfToken ?? '';
 
   const people = async () =>
-    (await dataSource.query(`SELECT id, name, roles FROM people WHERE active ORDER BY name`)) as { id: string; name: string; roles: string[] }[];
+    (await dataSource.query(`SELECT id, name, roles FROM people WHERE active ORDER BY name`)) as {
+      id: string;
+      name: string;
+      roles: string[];
+    }[];
 
   async function selectPage(req: Request, res: Response, state: string, form: { body?: Body; errors?: FormError[] } = {}) {
     const status = offeredStatuses.includes(state as LifecycleStatus) ? (state as LifecycleStatus) : 'logged';
     const [result, everyone] = await Promise.all([
-      recommendations.search(recommendationListQuery.parse({ limit: String(ITEMS_PER_PAGE), state: status, sort: 'report' }), actingPersonOf(req.identity!)),
+      recommendations.search(
+        recommendationListQuery.parse({ limit: String(ITEMS_PER_PAGE), state: status, sort: 'report' }),
+        actingPersonOf(req.identity!),
+      ),
       people(),
     ]);
     const body = form.body ?? {};
@@ -103,11 +112,25 @@ export function bulkPageRoutes(deps: ApiDependencies, shell: PageShell): Router 
         more: result.nextCursor !== null,
         perPage: ITEMS_PER_PAGE,
         actions: bulkActionKinds.map((kind) => ({ value: kind, text: bulkActionLabels[kind], checked: field(body, 'action') === kind })),
-        categories: [{ value: '', text: 'Choose a category' }, ...closureCategories.map((c) => ({ value: String(c), text: closureCategoryLabels[c], selected: field(body, 'category') === String(c) }))],
+        categories: [
+          { value: '', text: 'Choose a category' },
+          ...closureCategories.map((c) => ({
+            value: String(c),
+            text: closureCategoryLabels[c],
+            selected: field(body, 'category') === String(c),
+          })),
+        ],
         owners: choices('action_owner', 'ownerId'),
         leads: choices('lead', 'leadId'),
-        values: Object.fromEntries(['reason', 'handoverReason', ...dateParts.map((p) => `dueDate-${p}`)].map((name) => [name, field(body, name)])),
-        fieldErrors: Object.fromEntries(['items', 'action', 'category', 'reason', 'ownerId', 'leadId', 'dueDate-day', 'handoverReason'].map((id) => [id, errorOf(id) ? { text: errorOf(id) } : undefined])),
+        values: Object.fromEntries(
+          ['reason', 'handoverReason', ...dateParts.map((p) => `dueDate-${p}`)].map((name) => [name, field(body, name)]),
+        ),
+        fieldErrors: Object.fromEntries(
+          ['items', 'action', 'category', 'reason', 'ownerId', 'leadId', 'dueDate-day', 'handoverReason'].map((id) => [
+            id,
+            errorOf(id) ? { text: errorOf(id) } : undefined,
+          ]),
+        ),
       },
       { current: '/admin', status: form.errors?.length ? 400 : 200 },
     );
@@ -164,7 +187,15 @@ export function bulkPageRoutes(deps: ApiDependencies, shell: PageShell): Router 
     } catch {
       request = null;
     }
-    if (!request) return shell.message(req, res, 400, 'The bulk action could not be read', ['Nothing was changed. Choose the items and the action again.'], { href: '/recommendations/bulk', text: 'Triage or assign several items' });
+    if (!request)
+      return shell.message(
+        req,
+        res,
+        400,
+        'The bulk action could not be read',
+        ['Nothing was changed. Choose the items and the action again.'],
+        { href: '/recommendations/bulk', text: 'Triage or assign several items' },
+      );
     const outcomes = await bulk.run({ ...request, action: asBulkAction(request.action) }, actingPersonOf(req.identity!));
     const done = outcomes.filter((o) => o.outcome === 'done').length;
     await shell.send(
@@ -188,7 +219,11 @@ export function bulkPageRoutes(deps: ApiDependencies, shell: PageShell): Router 
     if (action.kind === 'markNotForTheForce') return `Mark not for the force: ${action.reason}`;
     const everyone = await people();
     const nameOf = (id: string) => everyone.find((p) => p.id === id)?.name ?? 'someone no longer active';
-    const parts = [action.ownerId ? `owner ${nameOf(action.ownerId)}` : null, action.leadId ? `lead ${nameOf(action.leadId)}` : null, action.dueDate ? `due ${formatLongDate(action.dueDate)}` : null];
+    const parts = [
+      action.ownerId ? `owner ${nameOf(action.ownerId)}` : null,
+      action.leadId ? `lead ${nameOf(action.leadId)}` : null,
+      action.dueDate ? `due ${formatLongDate(action.dueDate)}` : null,
+    ];
     return `Assign or hand over: ${parts.filter((p) => p !== null).join(', ')}`;
   }
 

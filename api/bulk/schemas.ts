@@ -20,8 +20,10 @@ export const bulkActionSchema = z
   ])
   .superRefine((action, ctx) => {
     if (action.kind !== 'assign') return;
-    if (!action.ownerId && !action.leadId && !action.dueDate) ctx.addIssue({ code: 'custom', path: ['ownerId'], message: 'choose an owner, a lead or a due date' });
-    if (action.ownerId && action.ownerId === action.leadId) ctx.addIssue({ code: 'custom', path: ['leadId'], message: 'the lead must be someone other than the owner' });
+    if (!action.ownerId && !action.leadId && !action.dueDate)
+      ctx.addIssue({ code: 'custom', path: ['ownerId'], message: 'choose an owner, a lead or a due date' });
+    if (action.ownerId && action.ownerId === action.leadId)
+      ctx.addIssue({ code: 'custom', path: ['leadId'], message: 'the lead must be someone other than the owner' });
   });
 
 /** The checked action as the domain types it (the schema has checked the category is one of them). */
@@ -35,7 +37,12 @@ export const bulkRequestSchema = z.object({
   bulkId: z.uuid('must be a UUID').describe('Names this bulk action: sending it again with the same id changes nothing twice'),
   action: bulkActionSchema,
   items: z
-    .array(z.object({ id: z.uuid('must be a recommendation id'), version: z.number().int().min(0).optional().describe('The version the change was based on: an item changed since is refused') }))
+    .array(
+      z.object({
+        id: z.uuid('must be a recommendation id'),
+        version: z.number().int().min(0).optional().describe('The version the change was based on: an item changed since is refused'),
+      }),
+    )
     .min(1, 'choose at least one item')
     .max(BULK_MAX_ITEMS, `at most ${BULK_MAX_ITEMS} items at once`),
 });

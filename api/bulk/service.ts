@@ -81,9 +81,19 @@ export class BulkActionService {
    * Sends each item its command, a few at a time, with the version the person confirmed (a change made since is
    * refused, not overwritten). An item this bulk request already changed answers as done without acting again.
    */
-  async run(request: { bulkId: string; action: BulkAction; items: { id: string; version?: number }[] }, by: ActingPerson): Promise<BulkOutcome[]> {
+  async run(
+    request: { bulkId: string; action: BulkAction; items: { id: string; version?: number }[] },
+    by: ActingPerson,
+  ): Promise<BulkOutcome[]> {
     const { bulkId, action } = request;
-    const rows = new Map((await this.items(request.items.map((i) => i.id), bulkId)).map((row) => [row.id, row]));
+    const rows = new Map(
+      (
+        await this.items(
+          request.items.map((i) => i.id),
+          bulkId,
+        )
+      ).map((row) => [row.id, row]),
+    );
     const nameOf = await this.names();
     const emailBatch = `bulk:${bulkId}`;
     const outcomes: BulkOutcome[] = [];
@@ -94,10 +104,15 @@ export class BulkActionService {
       if (row.recorded) return { ...about, outcome: 'done', detail: 'Done already by this bulk action; not done again' };
       const planned = bulkCommandFor(row.state, action);
       // Nothing to send: the lifecycle's reason if it would refuse the command anyway, else what the command lacks.
-      if ('refused' in planned) return { ...about, outcome: 'refused', detail: commandRefusal(row.state, by.actor, planned.type) ?? planned.refused };
+      if ('refused' in planned)
+        return { ...about, outcome: 'refused', detail: commandRefusal(row.state, by.actor, planned.type) ?? planned.refused };
       const change = describeBulkChange(row.state, planned.command, nameOf);
       try {
-        await this.recommendations.command(id, planned.command, by, { idempotencyKey: bulkCommandKey(bulkId, id), ifMatch: version === undefined ? undefined : String(version), emailBatch });
+        await this.recommendations.command(id, planned.command, by, {
+          idempotencyKey: bulkCommandKey(bulkId, id),
+          ifMatch: version === undefined ? undefined : String(version),
+          emailBatch,
+        });
         return { ...about, outcome: 'done', detail: change };
       } catch (error) {
         return { ...about, outcome: 'refused', detail: await this.refusalOf(error) };
@@ -123,7 +138,8 @@ export class BulkActionService {
     if (!(error instanceof ApiProblem)) throw error;
     if (error.status === 503) return 'we could not confirm it was saved: send the bulk action again, and it will not be done twice';
     if (error.status === 412) return 'someone changed it after you confirmed: check it and try again';
-    if (error.status === 400 && error.errors.length) return error.errors.map((e) => `${e.field.replace(/^body\./, '')}: ${e.message}`).join('; ');
+    if (error.status === 400 && error.errors.length)
+      return error.errors.map((e) => `${e.field.replace(/^body\./, '')}: ${e.message}`).join('; ');
     return withNames(this.dataSource, error.detail ?? error.title);
   }
 

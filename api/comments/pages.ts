@@ -24,7 +24,13 @@ const fields = { text: 'comment-text', notify: 'comment-notify' };
 const labels = { 'comment-text': 'The comment', 'comment-notify': 'Notify' };
 
 /** What the thread partial (platform/web/templates/partials/comments.njk) shows, and its form when this person may post. */
-export async function commentsView(deps: Pick<ApiDependencies, 'comments'>, req: Request, view: CommentedItem, action: string, form?: CommentFormState) {
+export async function commentsView(
+  deps: Pick<ApiDependencies, 'comments'>,
+  req: Request,
+  view: CommentedItem,
+  action: string,
+  form?: CommentFormState,
+) {
   const me = req.identity!.person;
   const [thread, participants] = await Promise.all([deps.comments.thread(view.id), deps.comments.participants(view)]);
   const mayPost = isAllowed(req.identity!, 'comments.post', { participant: participants.some((p) => p.id === me.id) });
@@ -41,7 +47,9 @@ export async function commentsView(deps: Pick<ApiDependencies, 'comments'>, req:
           maxLength: COMMENT_MAX_LENGTH,
           textError: errorOf(fields.text),
           notifyError: errorOf(fields.notify),
-          notifyItems: participants.filter((p) => p.id !== me.id).map((p) => ({ value: p.id, text: `${p.name} (${p.part})`, checked: form?.notify.includes(p.id) ?? false })),
+          notifyItems: participants
+            .filter((p) => p.id !== me.id)
+            .map((p) => ({ value: p.id, text: `${p.name} (${p.part})`, checked: form?.notify.includes(p.id) ?? false })),
         }
       : null,
   };
@@ -52,13 +60,22 @@ export async function commentsView(deps: Pick<ApiDependencies, 'comments'>, req:
  * too long, an unknown @mention) comes back through `rerender` with its errors; a posted one goes to `done`.
  */
 export function commentFormHandler(deps: Pick<ApiDependencies, 'comments' | 'recommendations'>) {
-  return async function postComment(req: Request, res: Response, id: string, then: { notFound: () => Promise<void>; rerender: (form: CommentFormState) => Promise<void>; done: string }): Promise<void> {
+  return async function postComment(
+    req: Request,
+    res: Response,
+    id: string,
+    then: { notFound: () => Promise<void>; rerender: (form: CommentFormState) => Promise<void>; done: string },
+  ): Promise<void> {
     const by = actingPersonOf(req.identity!);
     const view = await deps.recommendations.get(id, by);
     if (!view) return then.notFound();
     authorize(req.identity!, 'comments.post', { participant: await deps.comments.takesPart(view, req.identity!.person.id) });
     const body = formBody(req);
-    const state = { text: text(body, 'text'), notify: list(body, 'notify'), key: /^[\w-]{8,100}$/.test(text(body, '_key')) ? text(body, '_key') : randomUUID() };
+    const state = {
+      text: text(body, 'text'),
+      notify: list(body, 'notify'),
+      key: /^[\w-]{8,100}$/.test(text(body, '_key')) ? text(body, '_key') : randomUUID(),
+    };
     const outcome = await attempt(
       () => deps.comments.post(view, by, parseInput(newCommentSchema, { text: state.text, notify: state.notify }), `page:${state.key}`),
       (problem) => formErrors(problem, fields.text, fields, labels),

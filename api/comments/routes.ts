@@ -9,7 +9,9 @@ import { threadEntryKinds } from './service';
 const entrySchema = z
   .object({
     id: z.string().describe('The comment’s id, or event:<audit event id> for a reason the lifecycle recorded'),
-    kind: z.enum(threadEntryKinds).describe('A comment, or the reason evidence was rejected, an extension refused or HMICFRS did not accept the item'),
+    kind: z
+      .enum(threadEntryKinds)
+      .describe('A comment, or the reason evidence was rejected, an extension refused or HMICFRS did not accept the item'),
     at: z.string(),
     by: z.string(),
     heading: z.string().nullable().describe('What was turned down, for the lifecycle’s entries; null for a comment'),
@@ -21,14 +23,20 @@ const entrySchema = z
 const threadSchema = z
   .object({
     items: z.array(entrySchema).describe('Oldest first'),
-    participants: z.array(z.object({ id: z.string(), name: z.string(), part: z.string() })).describe('Who takes part in the item, and may be notified of a comment'),
+    participants: z
+      .array(z.object({ id: z.string(), name: z.string(), part: z.string() }))
+      .describe('Who takes part in the item, and may be notified of a comment'),
   })
   .meta({ id: 'CommentThread' });
 
 export const newCommentSchema = z
   .object({
     text: z.string({ message: 'must be text' }).describe('Up to 2,000 characters. "@name@force.police.uk" tells that person by email too.'),
-    notify: z.array(z.uuid({ message: 'must be the id of a person (a UUID)' })).max(100, { message: 'must name at most 100 people' }).optional().describe('People taking part in the item to tell by email'),
+    notify: z
+      .array(z.uuid({ message: 'must be the id of a person (a UUID)' }))
+      .max(100, { message: 'must name at most 100 people' })
+      .optional()
+      .describe('People taking part in the item to tell by email'),
   })
   .strict();
 
@@ -42,7 +50,8 @@ export function commentsFeature({ recommendations, comments }: ApiDependencies):
       endpoint({
         method: 'get',
         path: '/:id/comments',
-        summary: 'The item’s comments, with the reasons evidence was rejected, extensions refused or HMICFRS did not accept it, oldest first',
+        summary:
+          'The item’s comments, with the reasons evidence was rejected, extensions refused or HMICFRS did not accept it, oldest first',
         access: 'comments.read',
         params: recommendationIdParams,
         responses: { 200: { description: 'The thread, and who takes part', schema: threadSchema } },
@@ -68,8 +77,16 @@ export function commentsFeature({ recommendations, comments }: ApiDependencies):
         },
         body: newCommentSchema,
         responses: {
-          201: { description: 'Posted; the people told have been emailed', schema: entrySchema, headers: { 'Idempotency-Key': 'the key it was posted under' } },
-          200: { description: 'Posted already under this Idempotency-Key', schema: entrySchema, headers: { 'Idempotency-Key': 'the key it was posted under' } },
+          201: {
+            description: 'Posted; the people told have been emailed',
+            schema: entrySchema,
+            headers: { 'Idempotency-Key': 'the key it was posted under' },
+          },
+          200: {
+            description: 'Posted already under this Idempotency-Key',
+            schema: entrySchema,
+            headers: { 'Idempotency-Key': 'the key it was posted under' },
+          },
           422: { description: 'The Idempotency-Key was used for another comment' },
         },
         async handle({ req, res, params, body, by }) {
@@ -77,7 +94,10 @@ export function commentsFeature({ recommendations, comments }: ApiDependencies):
           const view = await recommendations.get(params.id, by);
           if (!view) throw ApiProblem.notFound('The recommendation');
           const { entry, created } = await comments.post(view, by, body, `api:${key}`);
-          res.status(created ? 201 : 200).set('Idempotency-Key', key).json(entry);
+          res
+            .status(created ? 201 : 200)
+            .set('Idempotency-Key', key)
+            .json(entry);
         },
       }),
     ],

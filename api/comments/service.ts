@@ -106,9 +106,26 @@ export class CommentService {
       ) as Promise<SystemRow[]>,
     ]);
     const notifiedIds = [...new Set(comments.flatMap((c) => c.notified))];
-    const names = new Map(notifiedIds.length ? (await this.dataSource.query(`SELECT id, name FROM people WHERE id = ANY($1::uuid[])`, [notifiedIds]) as { id: string; name: string }[]).map((p) => [p.id, p.name]) : []);
+    const names = new Map(
+      notifiedIds.length
+        ? (
+            (await this.dataSource.query(`SELECT id, name FROM people WHERE id = ANY($1::uuid[])`, [notifiedIds])) as {
+              id: string;
+              name: string;
+            }[]
+          ).map((p) => [p.id, p.name])
+        : [],
+    );
     const entries: ThreadEntry[] = [
-      ...comments.map((c) => ({ id: c.id, kind: 'comment' as const, at: c.createdAt.toISOString(), by: c.authorName, heading: null, text: c.text, notified: c.notified.map((id) => names.get(id) ?? 'Someone no longer here') })),
+      ...comments.map((c) => ({
+        id: c.id,
+        kind: 'comment' as const,
+        at: c.createdAt.toISOString(),
+        by: c.authorName,
+        heading: null,
+        text: c.text,
+        notified: c.notified.map((id) => names.get(id) ?? 'Someone no longer here'),
+      })),
       ...system.map((row) => systemEntry(row)),
     ];
     return entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
@@ -121,9 +138,16 @@ export class CommentService {
          FROM approval_steps s JOIN approval_requests a ON a.id = s.approval_request_id WHERE a.recommendation_id = $1`,
       [view.id],
     )) as { approverId: string | null; onBehalfOf: string | null; decidedBy: string | null }[];
-    const named = itemParticipantIds(view.state, earlier.flatMap((s) => [s.approverId, s.onBehalfOf, s.decidedBy].filter((id): id is string => id !== null)));
+    const named = itemParticipantIds(
+      view.state,
+      earlier.flatMap((s) => [s.approverId, s.onBehalfOf, s.decidedBy].filter((id): id is string => id !== null)),
+    );
     const today = calendarDateInLondon(Date.now());
-    const delegations = named.length ? ((await this.dataSource.query(`SELECT ${delegationColumns} FROM delegations WHERE from_person_id = ANY($1::uuid[])`, [named])) as Delegation[]) : [];
+    const delegations = named.length
+      ? ((await this.dataSource.query(`SELECT ${delegationColumns} FROM delegations WHERE from_person_id = ANY($1::uuid[])`, [
+          named,
+        ])) as Delegation[])
+      : [];
     const delegates = delegations.filter((d) => isDelegationActive(d, today)).map((d) => d.toId);
     const people = (await this.dataSource.query(
       `SELECT id, name, email, roles FROM people WHERE active AND (id = ANY($1::uuid[]) OR roles && ARRAY['liaison_lead', 'administrator']::text[]) ORDER BY name, id`,
@@ -148,7 +172,12 @@ export class CommentService {
    * Posts a comment and tells the people chosen and those @mentioned by email (never the author). A key already
    * used for the same comment answers with it (`created: false`), sending nothing again; used for another, 422.
    */
-  async post(view: CommentedItem, by: ActingPerson, input: CommentInput, idempotencyKey: string): Promise<{ entry: ThreadEntry; created: boolean }> {
+  async post(
+    view: CommentedItem,
+    by: ActingPerson,
+    input: CommentInput,
+    idempotencyKey: string,
+  ): Promise<{ entry: ThreadEntry; created: boolean }> {
     const authorId = by.actor.personId;
     if (!authorId) throw ApiProblem.refused('only a person can comment');
     const text = input.text.trim();
@@ -157,24 +186,47 @@ export class CommentService {
 
     const problems: FieldProblem[] = [];
     if (!text) problems.push({ field: 'body.text', message: 'must not be empty: write the comment' });
-    else if (text.length > COMMENT_MAX_LENGTH) problems.push({ field: 'body.text', message: `must be at most ${COMMENT_MAX_LENGTH.toLocaleString('en-GB')} characters (it has ${text.length.toLocaleString('en-GB')})` });
+    else if (text.length > COMMENT_MAX_LENGTH)
+      problems.push({
+        field: 'body.text',
+        message: `must be at most ${COMMENT_MAX_LENGTH.toLocaleString('en-GB')} characters (it has ${text.length.toLocaleString('en-GB')})`,
+      });
     const participants = await this.participants(view);
     (input.notify ?? []).forEach((id, i) => {
-      if (!participants.some((p) => p.id === id)) problems.push({ field: `body.notify[${i}]`, message: 'must be someone taking part in the item (one of the Notify list)' });
+      if (!participants.some((p) => p.id === id))
+        problems.push({ field: `body.notify[${i}]`, message: 'must be someone taking part in the item (one of the Notify list)' });
     });
     const emails = mentionedEmails(text);
-    const mentioned = emails.length ? await this.dataSource.manager.find(Person, { where: emails.map((email) => ({ email, active: true })) }) : [];
+    const mentioned = emails.length
+      ? await this.dataSource.manager.find(Person, { where: emails.map((email) => ({ email, active: true })) })
+      : [];
     const unknown = emails.filter((email) => !mentioned.some((p) => p.email === email));
-    if (unknown.length) problems.push({ field: 'body.text', message: `mentions ${unknown.map((e) => `@${e}`).join(', ')}, but nobody active in the force has that email address` });
+    if (unknown.length)
+      problems.push({
+        field: 'body.text',
+        message: `mentions ${unknown.map((e) => `@${e}`).join(', ')}, but nobody active in the force has that email address`,
+      });
     if (problems.length) throw ApiProblem.invalid(problems);
 
     const told = new Map<string, { id: string; name: string; email: string }>();
-    for (const p of [...participants.filter((x) => input.notify?.includes(x.id)), ...mentioned]) if (p.id !== authorId) told.set(p.id, { id: p.id, name: p.name, email: p.email });
+    for (const p of [...participants.filter((x) => input.notify?.includes(x.id)), ...mentioned])
+      if (p.id !== authorId) told.set(p.id, { id: p.id, name: p.name, email: p.email });
     let saved: { comment: Comment; rows: OutboundEmail[] };
     try {
       saved = await this.dataSource.transaction(async (tx) => {
-        const comment = await tx.save(tx.create(Comment, { recommendationId: view.id, authorId, authorName: by.label, text, notified: [...told.keys()], idempotencyKey }));
-        const rows = await Promise.all([...told.values()].map((person) => tx.save(tx.create(OutboundEmail, this.email(view, comment, person)))));
+        const comment = await tx.save(
+          tx.create(Comment, {
+            recommendationId: view.id,
+            authorId,
+            authorName: by.label,
+            text,
+            notified: [...told.keys()],
+            idempotencyKey,
+          }),
+        );
+        const rows = await Promise.all(
+          [...told.values()].map((person) => tx.save(tx.create(OutboundEmail, this.email(view, comment, person)))),
+        );
         await recordAudit(tx, {
           actorId: authorId,
           actorLabel: by.label,
@@ -190,7 +242,10 @@ export class CommentService {
       });
     } catch (error) {
       // The same key sent twice at once: the other request posted it.
-      const raced = error instanceof QueryFailedError && (error as QueryFailedError & { code?: string }).code === '23505' ? await this.dataSource.manager.findOneBy(Comment, { idempotencyKey }) : null;
+      const raced =
+        error instanceof QueryFailedError && (error as QueryFailedError & { code?: string }).code === '23505'
+          ? await this.dataSource.manager.findOneBy(Comment, { idempotencyKey })
+          : null;
       if (!raced) throw error;
       return { entry: await this.sameRequest(raced, view.id, authorId, text), created: false };
     }
@@ -202,14 +257,28 @@ export class CommentService {
       { quick: { until: Date.now() + INLINE_EMAIL_WAIT_MS }, justQueued: saved.rows },
     );
     const { comment } = saved;
-    return { entry: { id: comment.id, kind: 'comment', at: comment.createdAt.toISOString(), by: comment.authorName, heading: null, text: comment.text, notified: [...told.values()].map((p) => p.name) }, created: true };
+    return {
+      entry: {
+        id: comment.id,
+        kind: 'comment',
+        at: comment.createdAt.toISOString(),
+        by: comment.authorName,
+        heading: null,
+        text: comment.text,
+        notified: [...told.values()].map((p) => p.name),
+      },
+      created: true,
+    };
   }
 
   private async sameRequest(comment: Comment, recommendationId: string, authorId: string, text: string): Promise<ThreadEntry> {
     if (comment.recommendationId !== recommendationId || comment.authorId !== authorId || comment.text !== text) {
-      throw new ApiProblem(422, 'This Idempotency-Key was used for another request', 'Each comment needs a key of its own: send this one with a new Idempotency-Key. Nothing was saved.', [
-        { field: 'header.Idempotency-Key', message: 'already used for a different request' },
-      ]);
+      throw new ApiProblem(
+        422,
+        'This Idempotency-Key was used for another request',
+        'Each comment needs a key of its own: send this one with a new Idempotency-Key. Nothing was saved.',
+        [{ field: 'header.Idempotency-Key', message: 'already used for a different request' }],
+      );
     }
     return (await this.thread(recommendationId)).find((e) => e.id === comment.id)!;
   }
@@ -222,10 +291,29 @@ export class CommentService {
       subject,
       forceName: this.links.forceName,
       recipientName: person.name,
-      text: [`${comment.authorName} asked for you to see this comment on ${name} (${view.report.originator}: ${view.report.title}):`, '', comment.text, '', `Read the thread and reply: ${link}`],
-      html: html`<p>${comment.authorName} asked for you to see this comment on ${name} (${view.report.originator}: ${view.report.title}):</p>${quoted(comment.text)}<p><a href="${link}">Read the thread and reply</a></p>`,
+      text: [
+        `${comment.authorName} asked for you to see this comment on ${name} (${view.report.originator}: ${view.report.title}):`,
+        '',
+        comment.text,
+        '',
+        `Read the thread and reply: ${link}`,
+      ],
+      html: html`<p>
+          ${comment.authorName} asked for you to see this comment on ${name} (${view.report.originator}: ${view.report.title}):
+        </p>
+        ${quoted(comment.text)}
+        <p><a href="${link}">Read the thread and reply</a></p>`,
     });
-    return { transitionId: `comment:${comment.id}`, template: 'comment', recipientId: person.id, toAddress: person.email, recommendationId: view.id, subject, bodyText: rendered.text, bodyHtml: rendered.html };
+    return {
+      transitionId: `comment:${comment.id}`,
+      template: 'comment',
+      recipientId: person.id,
+      toAddress: person.email,
+      recommendationId: view.id,
+      subject,
+      bodyText: rendered.text,
+      bodyHtml: rendered.html,
+    };
   }
 }
 
@@ -233,9 +321,25 @@ function systemEntry(row: SystemRow): ThreadEntry {
   const at = new Date(row.at).toISOString();
   switch (row.type) {
     case 'approval_rejected':
-      return { id: `event:${row.id}`, kind: row.type, at, by: row.actorLabel, heading: 'Evidence rejected', text: row.rejection?.reasons ?? '', notified: [] };
+      return {
+        id: `event:${row.id}`,
+        kind: row.type,
+        at,
+        by: row.actorLabel,
+        heading: 'Evidence rejected',
+        text: row.rejection?.reasons ?? '',
+        notified: [],
+      };
     case 'hmicfrs_not_accepted':
-      return { id: `event:${row.id}`, kind: row.type, at, by: `HMICFRS (recorded by ${row.actorLabel})`, heading: 'Not accepted by HMICFRS', text: row.rejection?.reasons ?? '', notified: [] };
+      return {
+        id: `event:${row.id}`,
+        kind: row.type,
+        at,
+        by: `HMICFRS (recorded by ${row.actorLabel})`,
+        heading: 'Not accepted by HMICFRS',
+        text: row.rejection?.reasons ?? '',
+        notified: [],
+      };
     case 'extension_refused':
       return {
         id: `event:${row.id}`,

@@ -41,7 +41,9 @@ export function classify(row: WorkflowRecord, workflow: WorkflowRecord | null): 
 export function differingFields(a: RecommendationState, b: RecommendationState): string[] {
   const left = a as unknown as Record<string, unknown>;
   const right = b as unknown as Record<string, unknown>;
-  return [...new Set([...Object.keys(left), ...Object.keys(right)])].filter((key) => stableJson(left[key]) !== stableJson(right[key])).sort();
+  return [...new Set([...Object.keys(left), ...Object.keys(right)])]
+    .filter((key) => stableJson(left[key]) !== stableJson(right[key]))
+    .sort();
 }
 
 /** "version 7 (awaiting approval)". */

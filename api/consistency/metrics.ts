@@ -12,7 +12,8 @@ export function consistencyMetrics(registry: Registry, consistency: Pick<Consist
     collect() {
       const report = consistency.lastReport;
       if (!report) return;
-      for (const kind of differenceClasses) this.set({ class: kind }, report.differences.filter((d) => d.class === kind && !d.healed).length);
+      for (const kind of differenceClasses)
+        this.set({ class: kind }, report.differences.filter((d) => d.class === kind && !d.healed).length);
     },
   });
   new Gauge({

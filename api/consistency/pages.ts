@@ -6,7 +6,8 @@ import type { AdminContext } from '../adminContext';
 
 const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'medium' });
 
-const record = (r: { status: keyof typeof lifecycleStatusLabels; version: number } | null) => (r ? `Version ${r.version}: ${lifecycleStatusLabels[r.status] ?? r.status}` : '—');
+const record = (r: { status: keyof typeof lifecycleStatusLabels; version: number } | null) =>
+  r ? `Version ${r.version}: ${lifecycleStatusLabels[r.status] ?? r.status}` : '—';
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -15,7 +16,10 @@ function banner(report: ConsistencyReport, done: 'checked' | 'repaired'): { text
   const checked = `Checked ${count(report.checked, 'open item', 'open items')}`;
   if (done === 'repaired' && report.differences.length) {
     const repaired = report.differences.length - report.remaining;
-    return { text: `Repaired ${repaired} of ${count(report.differences.length, 'difference', 'differences')}.${report.remaining ? ` ${report.remaining} could not be repaired.` : ''}`, success: report.remaining === 0 };
+    return {
+      text: `Repaired ${repaired} of ${count(report.differences.length, 'difference', 'differences')}.${report.remaining ? ` ${report.remaining} could not be repaired.` : ''}`,
+      success: report.remaining === 0,
+    };
   }
   if (report.remaining === 0) return { text: `${checked}: every workflow agrees with PostgreSQL.`, success: true };
   return { text: `${checked}: ${count(report.remaining, 'differs', 'differ')} from PostgreSQL.`, success: false };
@@ -52,7 +56,11 @@ export function consistencyPages({ deps, render, guard }: AdminContext): Router 
   router.get('/', async (req, res) => {
     const report = deps.consistency.lastReport;
     const done = req.query.done === 'checked' || req.query.done === 'repaired' ? req.query.done : null;
-    await render(req, res, 'consistency.njk', { title: 'Workflows and PostgreSQL', report: report ? view(report) : null, banner: report && done ? banner(report, done) : null });
+    await render(req, res, 'consistency.njk', {
+      title: 'Workflows and PostgreSQL',
+      report: report ? view(report) : null,
+      banner: report && done ? banner(report, done) : null,
+    });
   });
   router.post('/', async (req, res) => {
     await deps.consistency.check({ heal: false });

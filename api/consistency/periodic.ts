@@ -9,7 +9,11 @@ export const CONSISTENCY_CHECK_EVERY_MS = 15 * 60 * 1000;
  * PostgreSQL is made to catch up (it would on its next command anyway); any other difference is only reported, on the
  * metric and the admin page, and repairing it stays a person's decision. Returns the stop function.
  */
-export function startPeriodicConsistencyCheck(check: ConsistencyCheck, logger: Logger, everyMs = CONSISTENCY_CHECK_EVERY_MS): () => Promise<void> {
+export function startPeriodicConsistencyCheck(
+  check: ConsistencyCheck,
+  logger: Logger,
+  everyMs = CONSISTENCY_CHECK_EVERY_MS,
+): () => Promise<void> {
   return runPeriodically(
     () =>
       check
@@ -17,7 +21,10 @@ export function startPeriodicConsistencyCheck(check: ConsistencyCheck, logger: L
         .then((report) => {
           if (report.remaining > 0) {
             logger.warn(
-              { counts: report.counts, differences: report.differences.slice(0, 20).map((d) => ({ id: d.recommendationId, class: d.class })) },
+              {
+                counts: report.counts,
+                differences: report.differences.slice(0, 20).map((d) => ({ id: d.recommendationId, class: d.class })),
+              },
               `consistency check: ${report.remaining} open item(s) whose workflow differs from PostgreSQL; see /admin/consistency`,
             );
           } else {

@@ -26,7 +26,11 @@ export const consistencyReportSchema = z
     durationMs: z.number(),
     heal: z.boolean().describe('whether differences were repaired or only reported'),
     checked: z.number().int().describe('open items compared'),
-    counts: z.object(Object.fromEntries(classifications.map((c) => [c, z.number().int()])) as Record<(typeof classifications)[number], z.ZodNumber>).describe('items by what was found, before any repair'),
+    counts: z
+      .object(
+        Object.fromEntries(classifications.map((c) => [c, z.number().int()])) as Record<(typeof classifications)[number], z.ZodNumber>,
+      )
+      .describe('items by what was found, before any repair'),
     differences: z.array(differenceSchema),
     remaining: z.number().int().describe('differences still there at the end'),
   })

@@ -4,7 +4,15 @@ import { openStatuses, type LifecycleStatus, type RecommendationState } from '..
 import { recordAudit } from '../../entities/auditTrail';
 import type { ResyncResult, WorkflowRecord } from '../../workflows/messages';
 import type { ActingPerson } from '../../platform/http/actor';
-import { classify, classifications, describeRecord, differingFields, mapWithConcurrency, type Classification, type DifferenceClass } from './compare';
+import {
+  classify,
+  classifications,
+  describeRecord,
+  differingFields,
+  mapWithConcurrency,
+  type Classification,
+  type DifferenceClass,
+} from './compare';
 
 /** The two things the check asks of an item's workflow (RecommendationWorkflows has both). */
 export interface CheckedWorkflows {
@@ -73,7 +81,14 @@ interface Look {
 /** Who repairs when nobody signed in asked (the command line). */
 export const CHECK_ACTOR: ActingPerson = { actor: { personId: null, roles: ['administrator'] }, label: 'Consistency check' };
 
-const closedStatusNames: Record<number, string> = { 2: 'completed', 3: 'failed', 4: 'cancelled', 5: 'terminated', 6: 'continued as new', 7: 'timed out' };
+const closedStatusNames: Record<number, string> = {
+  2: 'completed',
+  3: 'failed',
+  4: 'cancelled',
+  5: 'terminated',
+  6: 'continued as new',
+  7: 'timed out',
+};
 
 /**
  * Compares every open item's workflow (its `record` query) with its row in PostgreSQL, the source of truth, and on
@@ -134,7 +149,7 @@ export class ConsistencyCheck {
     const counts = Object.fromEntries(classifications.map((c) => [c, 0])) as Record<Classification, number>;
     const differences: ConsistencyDifference[] = [];
     let checked = 0;
-    for (let after = NIL_UUID; ; ) {
+    for (let after = NIL_UUID; ;) {
       const rows = await this.openRows(after);
       if (rows.length === 0) break;
       after = rows[rows.length - 1]!.id;
@@ -158,7 +173,12 @@ export class ConsistencyCheck {
     };
   }
 
-  private async examine(listed: Row, heal: boolean, by: ActingPerson, healBehind: boolean): Promise<{ class: Classification; difference: ConsistencyDifference | null } | null> {
+  private async examine(
+    listed: Row,
+    heal: boolean,
+    by: ActingPerson,
+    healBehind: boolean,
+  ): Promise<{ class: Classification; difference: ConsistencyDifference | null } | null> {
     let row: Row | null = listed;
     let seen = await this.look(row);
     if (seen.class !== 'agrees') {
@@ -218,8 +238,13 @@ export class ConsistencyCheck {
     const now = await this.openRow(row.id);
     const after: Look = now ? await this.look(now) : { class: 'agrees', workflow: null, detail: null };
     const healed = after.class === 'agrees';
-    const was = seen.workflow ? `Workflow was at ${describeRecord(seen.workflow)}` : seen.closed ? `The workflow had ${seen.closed}` : 'No workflow was running';
-    const fields = seen.class === 'state_differs' && seen.detail ? `, the state differing in ${seen.detail.replace(/^Differs in /, '')}` : '';
+    const was = seen.workflow
+      ? `Workflow was at ${describeRecord(seen.workflow)}`
+      : seen.closed
+        ? `The workflow had ${seen.closed}`
+        : 'No workflow was running';
+    const fields =
+      seen.class === 'state_differs' && seen.detail ? `, the state differing in ${seen.detail.replace(/^Differs in /, '')}` : '';
     const outcome = healed
       ? seen.workflow
         ? 'the workflow now follows PostgreSQL'
@@ -237,8 +262,14 @@ export class ConsistencyCheck {
         summary,
         // Nested on purpose: papers and state intervals fold top-level `status`, `ownerId`… of a recommendation's events
         // into its history, and a repair changes nothing in PostgreSQL.
-        before: { workflow: seen.workflow ? { version: seen.workflow.version, status: seen.workflow.state.status } : null, finding: seen.class },
-        after: { workflow: after.workflow ? { version: after.workflow.version, status: after.workflow.state.status } : null, finding: after.class },
+        before: {
+          workflow: seen.workflow ? { version: seen.workflow.version, status: seen.workflow.state.status } : null,
+          finding: seen.class,
+        },
+        after: {
+          workflow: after.workflow ? { version: after.workflow.version, status: after.workflow.state.status } : null,
+          finding: after.class,
+        },
       }),
     );
     return { healed, repair: summary };
@@ -249,10 +280,11 @@ export class ConsistencyCheck {
   }
 
   private openRows(afterId: string): Promise<Row[]> {
-    return this.dataSource.query(
-      `${ROW_SELECT} WHERE r.status = ANY($1) AND r.id > $2 ORDER BY r.id LIMIT $3`,
-      [openStatuses, afterId, this.batchSize],
-    ) as Promise<Row[]>;
+    return this.dataSource.query(`${ROW_SELECT} WHERE r.status = ANY($1) AND r.id > $2 ORDER BY r.id LIMIT $3`, [
+      openStatuses,
+      afterId,
+      this.batchSize,
+    ]) as Promise<Row[]>;
   }
 
   private async openRow(id: string): Promise<Row | null> {

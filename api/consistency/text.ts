@@ -17,7 +17,11 @@ export function reportAsText(report: ConsistencyReport): string {
     const head = ['Item', 'Found', 'PostgreSQL', 'Workflow', report.heal ? 'Repair' : 'Detail'];
     const widths = head.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
     // The last column is the one to read in full (what the repair did), so it is never cut.
-    const line = (values: string[]) => values.map((v, i) => (i === values.length - 1 ? v : cell(v, widths[i]!))).join('  ').trimEnd();
+    const line = (values: string[]) =>
+      values
+        .map((v, i) => (i === values.length - 1 ? v : cell(v, widths[i]!)))
+        .join('  ')
+        .trimEnd();
     lines.push(line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), '');
   }
   const found = classifications

@@ -67,7 +67,15 @@ export function dashboardChart(groups: readonly ChartGroup[]): Chart {
     const top = index * (rowHeight + ROW_GAP);
     const bar = (kind: ChartBar['kind'], value: number, y: number): ChartBar => {
       const width = widthOf(value);
-      return { kind, y, width, fill: fills[kind], text: `${value} ${kind === 'overdue' ? 'overdue' : 'at risk'}`, labelX: BAR_X + width + LABEL_GAP, labelY: y + BAR_HEIGHT - 4 };
+      return {
+        kind,
+        y,
+        width,
+        fill: fills[kind],
+        text: `${value} ${kind === 'overdue' ? 'overdue' : 'at risk'}`,
+        labelX: BAR_X + width + LABEL_GAP,
+        labelY: y + BAR_HEIGHT - 4,
+      };
     };
     return {
       name: shortened(group.label),
@@ -76,5 +84,12 @@ export function dashboardChart(groups: readonly ChartGroup[]): Chart {
       bars: [bar('overdue', group.overdue, top), bar('atRisk', group.atRisk, top + BAR_HEIGHT + BAR_GAP)],
     };
   });
-  return { width: CHART_WIDTH, barX: BAR_X, barHeight: BAR_HEIGHT, height: Math.max(0, groups.length * (rowHeight + ROW_GAP) - ROW_GAP), fontSize: FONT_SIZE, rows };
+  return {
+    width: CHART_WIDTH,
+    barX: BAR_X,
+    barHeight: BAR_HEIGHT,
+    height: Math.max(0, groups.length * (rowHeight + ROW_GAP) - ROW_GAP),
+    fontSize: FONT_SIZE,
+    rows,
+  };
 }

@@ -21,7 +21,11 @@ interface StatusRow {
  * overdue and at-risk conditions (today's cut-offs under the force's policy), so each number is what the dashboard
  * and `/recommendations?overdue=true` show.
  */
-export function dashboardMetrics(registry: Registry, logger: Logger, deps: { dataSource: DataSource; recommendations: Pick<RecommendationService, 'figuresToday'> }): void {
+export function dashboardMetrics(
+  registry: Registry,
+  logger: Logger,
+  deps: { dataSource: DataSource; recommendations: Pick<RecommendationService, 'figuresToday'> },
+): void {
   async function read(): Promise<StatusRow[]> {
     const { cutoffs } = await deps.recommendations.figuresToday();
     const figures = figureConditions(cutoffs);
@@ -46,10 +50,25 @@ export function dashboardMetrics(registry: Registry, logger: Logger, deps: { dat
       name: 'recommendation_tracker_open_items',
       help: 'Items not yet closed, by lifecycle status',
       labelNames: ['status'],
-      samples: (rows) => openStatuses.map((status) => ({ labels: { status }, value: sum(rows.filter((r) => r.status === status), (r) => r.items) })),
+      samples: (rows) =>
+        openStatuses.map((status) => ({
+          labels: { status },
+          value: sum(
+            rows.filter((r) => r.status === status),
+            (r) => r.items,
+          ),
+        })),
     },
-    { name: 'recommendation_tracker_overdue_items', help: 'Items overdue (off target) today, as the dashboard counts them', samples: (rows) => [{ value: sum(rows, (r) => r.overdue) }] },
-    { name: 'recommendation_tracker_at_risk_items', help: 'Items at risk today, as the dashboard counts them', samples: (rows) => [{ value: sum(rows, (r) => r.atRisk) }] },
+    {
+      name: 'recommendation_tracker_overdue_items',
+      help: 'Items overdue (off target) today, as the dashboard counts them',
+      samples: (rows) => [{ value: sum(rows, (r) => r.overdue) }],
+    },
+    {
+      name: 'recommendation_tracker_at_risk_items',
+      help: 'Items at risk today, as the dashboard counts them',
+      samples: (rows) => [{ value: sum(rows, (r) => r.atRisk) }],
+    },
     {
       name: 'recommendation_tracker_decisions_waiting',
       help: 'Items waiting for a decision: a closure approval or an extension request',

@@ -47,7 +47,9 @@ const itemLink = (r: { id: string; kind: string; reference: string }): Cell => (
 });
 const reportText = (r: { report: { originator: string; title: string } }): Cell => ({ text: `${r.report.originator}: ${r.report.title}` });
 const listHref = (query: Record<string, string>) => `/recommendations?${new URLSearchParams(query).toString()}`;
-const count = (n: number, href: string, what: string): Cell => ({ html: `<a class="govuk-link" href="${escapeHtml(href)}">${n}<span class="govuk-visually-hidden"> ${escapeHtml(what)}</span></a>` });
+const count = (n: number, href: string, what: string): Cell => ({
+  html: `<a class="govuk-link" href="${escapeHtml(href)}">${n}<span class="govuk-visually-hidden"> ${escapeHtml(what)}</span></a>`,
+});
 const daysBetween = (from: string, to: string) => Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000));
 
 /** The first day of `today`'s calendar quarter. */
@@ -57,7 +59,11 @@ export function quarterStart(today: string): string {
 }
 
 /** Every overdue and at-risk item counted once, those without a lead or department in a row of their own last, so the rows add up to the headlines. */
-export function groupFigures(overdue: readonly RecommendationListItem[], atRisk: readonly RecommendationListItem[], keyOf: (r: RecommendationListItem) => GroupKey): Group[] {
+export function groupFigures(
+  overdue: readonly RecommendationListItem[],
+  atRisk: readonly RecommendationListItem[],
+  keyOf: (r: RecommendationListItem) => GroupKey,
+): Group[] {
   const groups = new Map<string, Group>();
   for (const [list, field] of [
     [overdue, 'overdue'],
@@ -71,13 +77,18 @@ export function groupFigures(overdue: readonly RecommendationListItem[], atRisk:
     }
   }
   const none = (g: Group) => (g.key === '' ? 1 : 0);
-  return [...groups.values()].sort((a, b) => none(a) - none(b) || b.overdue - a.overdue || b.atRisk - a.atRisk || a.label.localeCompare(b.label));
+  return [...groups.values()].sort(
+    (a, b) => none(a) - none(b) || b.overdue - a.overdue || b.atRisk - a.atRisk || a.label.localeCompare(b.label),
+  );
 }
 
-const byLeadKey = (r: RecommendationListItem): GroupKey => (r.lead ? { key: r.lead.id, label: r.lead.name, filter: { lead: r.lead.id } } : { key: '', label: 'No lead', filter: { lead: 'none' } });
+const byLeadKey = (r: RecommendationListItem): GroupKey =>
+  r.lead ? { key: r.lead.id, label: r.lead.name, filter: { lead: r.lead.id } } : { key: '', label: 'No lead', filter: { lead: 'none' } };
 // The list's department filter ignores case, so the rows do too.
 const byDepartmentKey = (r: RecommendationListItem): GroupKey =>
-  r.department ? { key: r.department.toLowerCase(), label: r.department, filter: { department: r.department } } : { key: '', label: 'No department', filter: { noDepartment: 'true' } };
+  r.department
+    ? { key: r.department.toLowerCase(), label: r.department, filter: { department: r.department } }
+    : { key: '', label: 'No department', filter: { noDepartment: 'true' } };
 
 /** Waiting for a decision: an approval of its closure, or an extension request (the dashboard's headline and the metric). */
 export function waitingForDecision(status: DashboardItem['status'], extensionPending: boolean): boolean {
@@ -113,7 +124,11 @@ export function dashboardView(data: DashboardData): DashboardView {
               count(g.overdue, listHref({ overdue: 'true', ...g.filter }), `overdue for ${g.label}`),
               count(g.atRisk, listHref({ atRisk: 'true', ...g.filter }), `at risk for ${g.label}`),
             ]),
-            [{ html: '<strong>Total</strong>' }, count(overdue.length, listHref({ overdue: 'true' }), 'overdue in all'), count(atRisk.length, listHref({ atRisk: 'true' }), 'at risk in all')],
+            [
+              { html: '<strong>Total</strong>' },
+              count(overdue.length, listHref({ overdue: 'true' }), 'overdue in all'),
+              count(atRisk.length, listHref({ atRisk: 'true' }), 'at risk in all'),
+            ],
           ],
     empty: 'Nothing is overdue or at risk.',
   });
@@ -122,14 +137,20 @@ export function dashboardView(data: DashboardData): DashboardView {
   const open = new Map(all.filter((r) => r.status !== 'closed').map((r) => [r.id, r]));
   const overdueIds = new Set(overdue.map((r) => r.id));
   const escalations = data.raised
-    .filter((e) => open.has(e.id) && (e.type === 'approval_escalation' ? open.get(e.id)!.status === 'awaiting_approval' : overdueIds.has(e.id)))
+    .filter(
+      (e) => open.has(e.id) && (e.type === 'approval_escalation' ? open.get(e.id)!.status === 'awaiting_approval' : overdueIds.has(e.id)),
+    )
     .sort((a, b) => a.raisedAt.getTime() - b.raisedAt.getTime());
   return {
     headlines: [
       { count: overdue.length, href: '/recommendations?overdue=true', label: 'overdue' },
       { count: atRisk.length, href: '/recommendations?atRisk=true', label: 'at risk' },
       { count: waiting.length, href: '/recommendations?decisionWaiting=true', label: 'waiting for a decision' },
-      { count: closed.length, href: `/recommendations?closedSince=${since}`, label: `closed this quarter; ${certified.length} self-certified` },
+      {
+        count: closed.length,
+        href: `/recommendations?closedSince=${since}`,
+        label: `closed this quarter; ${certified.length} self-certified`,
+      },
     ],
     chart: dashboardChart(byLead),
     tables: [
@@ -138,7 +159,12 @@ export function dashboardView(data: DashboardData): DashboardView {
       {
         caption: 'Decisions waiting, longest first',
         head: head('Item', 'Report', 'Waiting for', 'Days waiting'),
-        rows: waitingSorted.map((r) => [itemLink(r), reportText(r), { text: r.state.pendingExtension ? 'Extension decision' : 'Approval' }, { text: String(waitingDays(r, today)) }]),
+        rows: waitingSorted.map((r) => [
+          itemLink(r),
+          reportText(r),
+          { text: r.state.pendingExtension ? 'Extension decision' : 'Approval' },
+          { text: String(waitingDays(r, today)) },
+        ]),
         empty: 'No approvals are waiting.',
       },
       {
@@ -147,7 +173,13 @@ export function dashboardView(data: DashboardData): DashboardView {
         rows: escalations.map((e) => {
           const r = open.get(e.id)!;
           const raisedOn = calendarDateInLondon(e.raisedAt.getTime());
-          return [itemLink(r), reportText(r), { text: escalationLabels[e.type] }, { text: date(raisedOn) }, { text: String(daysBetween(raisedOn, today)) }];
+          return [
+            itemLink(r),
+            reportText(r),
+            { text: escalationLabels[e.type] },
+            { text: date(raisedOn) },
+            { text: String(daysBetween(raisedOn, today)) },
+          ];
         }),
         empty: 'No open item has been escalated.',
       },

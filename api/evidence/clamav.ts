@@ -47,14 +47,17 @@ export function clamdScanner(address: string, timeoutMs = 60_000): VirusScanner 
           else if (answer === 'stream: OK') finish(null, null);
           else finish(new ScannerUnavailableError(`clamd at ${address} answered "${answer.slice(0, 200)}"`));
         };
-        socket.setTimeout(timeoutMs, () => finish(new ScannerUnavailableError(`clamd at ${address} did not answer within ${timeoutMs / 1000} seconds`)));
+        socket.setTimeout(timeoutMs, () =>
+          finish(new ScannerUnavailableError(`clamd at ${address} did not answer within ${timeoutMs / 1000} seconds`)),
+        );
         socket.on('error', (error) => finish(new ScannerUnavailableError(`clamd at ${address} could not be reached: ${error.message}`)));
         socket.on('data', (chunk: Buffer) => {
           received.push(chunk);
           const answer = Buffer.concat(received);
           const end = answer.indexOf(0);
           if (end >= 0) settle(answer.subarray(0, end).toString('utf8').trim());
-          else if (answer.length > 4096) finish(new ScannerUnavailableError(`clamd at ${address} answered with something that is not an answer`));
+          else if (answer.length > 4096)
+            finish(new ScannerUnavailableError(`clamd at ${address} answered with something that is not an answer`));
         });
         socket.on('end', () => settle(Buffer.concat(received).toString('utf8').replace(/\0/g, '').trim()));
         socket.on('connect', () => {

@@ -36,12 +36,21 @@ const signatures: { test: (content: Buffer) => boolean; sniffed: Sniffed }[] = [
   { test: (c) => startsWith(c, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), sniffed: { kind: 'png', label: 'a PNG image' } },
   { test: (c) => startsWith(c, 0xff, 0xd8, 0xff), sniffed: { kind: 'jpeg', label: 'a JPEG image' } },
   // Compound files: Word, Excel and PowerPoint 97-2003, Outlook messages, and password-protected Office files.
-  { test: (c) => startsWith(c, 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1), sniffed: { kind: 'ole', label: 'an Office 97-2003 or Outlook file' } },
+  {
+    test: (c) => startsWith(c, 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1),
+    sniffed: { kind: 'ole', label: 'an Office 97-2003 or Outlook file' },
+  },
   { test: isWindowsProgram, sniffed: { kind: 'other', label: 'a Windows program' } },
   { test: (c) => startsWith(c, 0x7f, 0x45, 0x4c, 0x46), sniffed: { kind: 'other', label: 'a Linux program' } },
-  { test: (c) => [0xfeedface, 0xfeedfacf, 0xcefaedfe, 0xcffaedfe, 0xcafebabe].includes(c.length >= 4 ? c.readUInt32BE(0) : 0), sniffed: { kind: 'other', label: 'a macOS program or Java class' } },
+  {
+    test: (c) => [0xfeedface, 0xfeedfacf, 0xcefaedfe, 0xcffaedfe, 0xcafebabe].includes(c.length >= 4 ? c.readUInt32BE(0) : 0),
+    sniffed: { kind: 'other', label: 'a macOS program or Java class' },
+  },
   { test: (c) => startsWithText(c, 'GIF87a') || startsWithText(c, 'GIF89a'), sniffed: { kind: 'other', label: 'a GIF image' } },
-  { test: (c) => startsWithText(c, 'RIFF') && c.subarray(8, 12).toString('latin1') === 'WEBP', sniffed: { kind: 'other', label: 'a WebP image' } },
+  {
+    test: (c) => startsWithText(c, 'RIFF') && c.subarray(8, 12).toString('latin1') === 'WEBP',
+    sniffed: { kind: 'other', label: 'a WebP image' },
+  },
   { test: (c) => startsWithText(c, 'II*\u0000') || startsWithText(c, 'MM\u0000*'), sniffed: { kind: 'other', label: 'a TIFF image' } },
   { test: (c) => startsWith(c, 0x1f, 0x8b), sniffed: { kind: 'other', label: 'a gzip archive' } },
   { test: (c) => startsWithText(c, 'Rar!\u001a\u0007'), sniffed: { kind: 'other', label: 'a RAR archive' } },
@@ -74,7 +83,8 @@ function sniffZip(content: Buffer): Sniffed {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** How a browser decides a text file is a web page (the WHATWG sniffing patterns), plus XML, which may be SVG with script. */
-const markupStart = /^(?:\uFEFF)?[\t\n\f\r ]*<(?:!doctype html|html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p|!--|\?xml|svg)[\t\n\f\r />]/i;
+const markupStart =
+  /^(?:\uFEFF)?[\t\n\f\r ]*<(?:!doctype html|html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p|!--|\?xml|svg)[\t\n\f\r />]/i;
 const markupAnywhere = /<(?:script|html|iframe|svg|object|embed)[\t\n\f\r />]/i;
 /** Control characters no text file has (tab, line breaks, form feed and escape are allowed). */
 const binaryControl = /[\u0000-\u0008\u000b\u000e-\u001a\u001c-\u001f\u007f]/;
@@ -85,7 +95,9 @@ function sniffText(content: Buffer): Sniffed {
   try {
     text = utf8.decode(content);
   } catch {
-    return content.includes(0) ? { kind: 'other', label: 'a binary file' } : { kind: 'other', label: 'text that is not UTF-8 (save it as UTF-8: in Excel, as “CSV UTF-8”)' };
+    return content.includes(0)
+      ? { kind: 'other', label: 'a binary file' }
+      : { kind: 'other', label: 'text that is not UTF-8 (save it as UTF-8: in Excel, as “CSV UTF-8”)' };
   }
   if (binaryControl.test(text)) return { kind: 'other', label: 'a binary file' };
   if (markupStart.test(text) || markupAnywhere.test(text)) return { kind: 'other', label: 'a web page or other markup (HTML, SVG or XML)' };
@@ -110,9 +122,17 @@ export function sniff(content: Buffer, declared: string): Sniffed {
 /** The types a force keeps as evidence: documents, spreadsheets, presentations, images, text and email. */
 const acceptedTypes: Record<string, { label: string; kinds: Kind[]; extensions: string[] }> = {
   'application/pdf': { label: 'PDF', kinds: ['pdf'], extensions: ['pdf'] },
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { label: 'Word document', kinds: ['docx'], extensions: ['docx'] },
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': {
+    label: 'Word document',
+    kinds: ['docx'],
+    extensions: ['docx'],
+  },
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { label: 'Excel workbook', kinds: ['xlsx'], extensions: ['xlsx'] },
-  'application/vnd.openxmlformats-officedocument.presentationml.presentation': { label: 'PowerPoint presentation', kinds: ['pptx'], extensions: ['pptx'] },
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': {
+    label: 'PowerPoint presentation',
+    kinds: ['pptx'],
+    extensions: ['pptx'],
+  },
   'application/msword': { label: 'Word 97-2003 document', kinds: ['ole'], extensions: ['doc'] },
   // Windows sends CSV files as this type when Excel is installed: text named .csv is kept as CSV.
   'application/vnd.ms-excel': { label: 'Excel 97-2003 workbook', kinds: ['ole', 'text'], extensions: ['xls', 'csv'] },
@@ -125,12 +145,16 @@ const acceptedTypes: Record<string, { label: string; kinds: Kind[]; extensions: 
 };
 
 /** Accepted evidence types and what each is called. */
-export const evidenceContentTypes: Record<string, string> = Object.fromEntries(Object.entries(acceptedTypes).map(([type, { label }]) => [type, label]));
+export const evidenceContentTypes: Record<string, string> = Object.fromEntries(
+  Object.entries(acceptedTypes).map(([type, { label }]) => [type, label]),
+);
 
 /** Extensions a name is judged by: the accepted ones, and those of programs, scripts, web pages and archives. */
 const knownExtensions = new Set([
   ...Object.values(acceptedTypes).flatMap((a) => a.extensions),
-  ...'exe dll com scr msi msp bat cmd ps1 psm1 vbs vbe js jse mjs cjs wsf wsh hta jar class sh bash zsh py pl rb php asp aspx jsp cgi html htm xhtml shtml mht mhtml svg xml xsl lnk url iso img vhd zip rar 7z gz tgz bz2 xz cab docm dotm xlsm xltm xlam pptm potm ppam apk dmg app pkg deb rpm swf cpl reg inf gif bmp webp tif tiff heic odt ods odp rtf ps'.split(' '),
+  ...'exe dll com scr msi msp bat cmd ps1 psm1 vbs vbe js jse mjs cjs wsf wsh hta jar class sh bash zsh py pl rb php asp aspx jsp cgi html htm xhtml shtml mht mhtml svg xml xsl lnk url iso img vhd zip rar 7z gz tgz bz2 xz cab docm dotm xlsm xltm xlam pptm potm ppam apk dmg app pkg deb rpm swf cpl reg inf gif bmp webp tif tiff heic odt ods odp rtf ps'.split(
+    ' ',
+  ),
 ]);
 
 /** The name's extension when it is one a file type is known by ("invoice.exe" → exe; "Mr. Smith", "v1.2" → none). */
@@ -148,7 +172,15 @@ export type FileVerdict = { ok: true; contentType: string } | { ok: false; field
  * of its names (its own, the title it is given) may end in another type's extension. `contentType` is the type to keep it as (a CSV file sent as
  * application/vnd.ms-excel is kept as text/csv).
  */
-export function checkEvidenceFile({ content, declaredType, names }: { content: Buffer; declaredType: string; names: string[] }): FileVerdict {
+export function checkEvidenceFile({
+  content,
+  declaredType,
+  names,
+}: {
+  content: Buffer;
+  declaredType: string;
+  names: string[];
+}): FileVerdict {
   const rule = acceptedTypes[declaredType];
   if (!rule) return { ok: false, field: 'body', message: `files of type "${declaredType}" are not accepted` };
   const sniffed = sniff(content, declaredType);

@@ -33,11 +33,22 @@ export interface KeepingContext {
  * scanner is configured, clean (422, recorded on the audit trail, otherwise; 503 when the scanner cannot say). Evidence
  * files and attachments are both kept through this one check.
  */
-export async function checkFileToKeep(manager: EntityManager, scanner: VirusScanner | null, file: FileToKeep, context: KeepingContext): Promise<string> {
-  const verdict = checkEvidenceFile({ content: file.content, declaredType: file.contentType, names: [...new Set([file.name, context.title])] });
+export async function checkFileToKeep(
+  manager: EntityManager,
+  scanner: VirusScanner | null,
+  file: FileToKeep,
+  context: KeepingContext,
+): Promise<string> {
+  const verdict = checkEvidenceFile({
+    content: file.content,
+    declaredType: file.contentType,
+    names: [...new Set([file.name, context.title])],
+  });
   if (!verdict.ok) {
     const detail = `“${excerpt(file.name, 100)}” ${verdict.message}. Only documents, spreadsheets, presentations, images, text and email files are kept, and each must be what its type and name say. ${context.nothingDone}`;
-    throw new ApiProblem(415, 'The file is not what its type says', detail, [{ field: verdict.field === 'name' ? context.titleField : 'body', message: verdict.message }]);
+    throw new ApiProblem(415, 'The file is not what its type says', detail, [
+      { field: verdict.field === 'name' ? context.titleField : 'body', message: verdict.message },
+    ]);
   }
   if (!scanner) return verdict.contentType;
   let signature: string | null;
@@ -45,7 +56,13 @@ export async function checkFileToKeep(manager: EntityManager, scanner: VirusScan
     signature = await scanner.scan(file.content);
   } catch (error) {
     if (!(error instanceof ScannerUnavailableError)) throw error;
-    throw new ApiProblem(503, 'The virus scanner is not answering', `Files are scanned before they are kept, and the scanner could not be asked (${error.message}). Try again in a few minutes. ${context.nothingDone}`, [], { 'Retry-After': '60' });
+    throw new ApiProblem(
+      503,
+      'The virus scanner is not answering',
+      `Files are scanned before they are kept, and the scanner could not be asked (${error.message}). Try again in a few minutes. ${context.nothingDone}`,
+      [],
+      { 'Retry-After': '60' },
+    );
   }
   if (!signature) return verdict.contentType;
   const sha256 = createHash('sha256').update(file.content).digest('hex');
@@ -59,7 +76,10 @@ export async function checkFileToKeep(manager: EntityManager, scanner: VirusScan
     summary: `Refused ${context.audit.what}: the virus scanner found ${signature} in “${excerpt(file.name, 100)}”`,
     after: { name: file.name, contentType: file.contentType, sizeBytes: file.content.length, sha256, signature },
   });
-  throw new ApiProblem(422, 'The file contains a virus', `The virus scanner found ${signature} in “${excerpt(file.name, 100)}”. It was not kept, and the refusal is on the item’s audit trail.`, [
-    { field: 'body', message: `contains ${signature}` },
-  ]);
+  throw new ApiProblem(
+    422,
+    'The file contains a virus',
+    `The virus scanner found ${signature} in “${excerpt(file.name, 100)}”. It was not kept, and the refusal is on the item’s audit trail.`,
+    [{ field: 'body', message: `contains ${signature}` }],
+  );
 }

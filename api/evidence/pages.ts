@@ -27,7 +27,10 @@ export type EvidenceFormType = 'evidenceFile' | 'evidenceLink' | 'evidenceNote';
  * `_csrf` field. Only for the upload path, and only up to the largest evidence file (plus room for the other fields):
  * a larger request is answered at once and never read.
  */
-export function evidenceUploadForms({ evidenceMaxBytes, forceName }: Pick<ApiDependencies, 'evidenceMaxBytes' | 'forceName'>): RequestHandler {
+export function evidenceUploadForms({
+  evidenceMaxBytes,
+  forceName,
+}: Pick<ApiDependencies, 'evidenceMaxBytes' | 'forceName'>): RequestHandler {
   return multipartForms({
     path: UPLOAD_PATH,
     maxBytes: evidenceMaxBytes + 64 * 1024,
@@ -40,7 +43,12 @@ export function evidenceUploadForms({ evidenceMaxBytes, forceName }: Pick<ApiDep
             title: 'The file is too large',
             serviceName: `${forceName} recommendation tracker`,
             paragraphs: [`Evidence files can be at most ${fileSize(evidenceMaxBytes)}. Nothing was added.`],
-            link: { before: 'Go back to the recommendation and choose a smaller file, or ', href: '/', text: 'go to your tasks', after: '.' },
+            link: {
+              before: 'Go back to the recommendation and choose a smaller file, or ',
+              href: '/',
+              text: 'go to your tasks',
+              after: '.',
+            },
           }),
         ),
   });
@@ -55,17 +63,44 @@ export interface EvidenceFormState {
 }
 
 /** The evidence forms for the page, or null when this person may not add evidence to this item now. */
-export function evidenceFormsView(req: Request, view: { id: string; status: string; owner: { id: string } | null }, maxBytes: number, form?: { type: string; values: Record<string, string>; errors: FormError[] }) {
-  const mayAdd = isAllowed(req.identity!, 'evidence.add', { owner: view.owner?.id === req.identity!.person.id }) && (workingStatuses as readonly string[]).includes(view.status);
+export function evidenceFormsView(
+  req: Request,
+  view: { id: string; status: string; owner: { id: string } | null },
+  maxBytes: number,
+  form?: { type: string; values: Record<string, string>; errors: FormError[] },
+) {
+  const mayAdd =
+    isAllowed(req.identity!, 'evidence.add', { owner: view.owner?.id === req.identity!.person.id }) &&
+    (workingStatuses as readonly string[]).includes(view.status);
   if (!mayAdd) return null;
   const state = (type: EvidenceFormType) => (form?.type === type ? form : undefined);
-  const field = (type: EvidenceFormType, name: string) => ({ id: `${type}-${name}`, name, value: state(type)?.values[name] ?? '', error: state(type)?.errors.find((e) => e.field === `${type}-${name}`)?.message });
+  const field = (type: EvidenceFormType, name: string) => ({
+    id: `${type}-${name}`,
+    name,
+    value: state(type)?.values[name] ?? '',
+    error: state(type)?.errors.find((e) => e.field === `${type}-${name}`)?.message,
+  });
   return {
     csrfToken: req.identity!.session?.csrfToken ?? '',
     fileHint: `At most ${fileSize(maxBytes)}: ${[...new Set(Object.values(evidenceContentTypes))].join(', ')}.`,
-    file: { action: `/recommendations/${view.id}/evidence/files`, file: field('evidenceFile', 'file'), title: field('evidenceFile', 'title'), submitError: field('evidenceFile', 'submit').error },
-    link: { action: `/recommendations/${view.id}/evidence/links`, title: field('evidenceLink', 'title'), url: field('evidenceLink', 'url'), submitError: field('evidenceLink', 'submit').error },
-    note: { action: `/recommendations/${view.id}/evidence/notes`, title: field('evidenceNote', 'title'), note: field('evidenceNote', 'note'), submitError: field('evidenceNote', 'submit').error },
+    file: {
+      action: `/recommendations/${view.id}/evidence/files`,
+      file: field('evidenceFile', 'file'),
+      title: field('evidenceFile', 'title'),
+      submitError: field('evidenceFile', 'submit').error,
+    },
+    link: {
+      action: `/recommendations/${view.id}/evidence/links`,
+      title: field('evidenceLink', 'title'),
+      url: field('evidenceLink', 'url'),
+      submitError: field('evidenceLink', 'submit').error,
+    },
+    note: {
+      action: `/recommendations/${view.id}/evidence/notes`,
+      title: field('evidenceNote', 'title'),
+      note: field('evidenceNote', 'note'),
+      submitError: field('evidenceNote', 'submit').error,
+    },
   };
 }
 
@@ -73,11 +108,20 @@ const fieldWords: Record<string, string> = { title: 'Title', url: 'Web address',
 const idParams = z.object({ id: z.uuid() });
 
 /** The POST routes of the evidence forms; `rerender` shows the recommendation page again with the form's errors. */
-export function evidenceFormRoutes(deps: ApiDependencies, rerender: (req: Request, res: Response, id: string, form: EvidenceFormState) => Promise<void>, notFound: (req: Request, res: Response) => Promise<void>): Router {
+export function evidenceFormRoutes(
+  deps: ApiDependencies,
+  rerender: (req: Request, res: Response, id: string, form: EvidenceFormState) => Promise<void>,
+  notFound: (req: Request, res: Response) => Promise<void>,
+): Router {
   const { dataSource, evidence } = deps;
   const router = Router();
 
-  async function handle(req: Request, res: Response, type: EvidenceFormType, read: (body: Record<string, unknown>) => { values: Record<string, string>; parsed: z.ZodSafeParseResult<NewEvidence> }) {
+  async function handle(
+    req: Request,
+    res: Response,
+    type: EvidenceFormType,
+    read: (body: Record<string, unknown>) => { values: Record<string, string>; parsed: z.ZodSafeParseResult<NewEvidence> },
+  ) {
     const params = idParams.safeParse(req.params);
     if (!params.success) return notFound(req, res);
     const id = params.data.id;
@@ -89,7 +133,13 @@ export function evidenceFormRoutes(deps: ApiDependencies, rerender: (req: Reques
       const errors = parsed.error.issues.map((i) => {
         const name = String(i.path[0] ?? 'submit');
         const known = name in fieldWords;
-        return { field: `${type}-${known ? name : 'submit'}`, message: i.message.startsWith('Choose') || i.message.startsWith('Enter') ? i.message : `${known ? fieldWords[name] : 'The form'}: ${i.message}` };
+        return {
+          field: `${type}-${known ? name : 'submit'}`,
+          message:
+            i.message.startsWith('Choose') || i.message.startsWith('Enter')
+              ? i.message
+              : `${known ? fieldWords[name] : 'The form'}: ${i.message}`,
+        };
       });
       return rerender(req, res, id, { type, values, errors, status: 400 });
     }
@@ -98,11 +148,21 @@ export function evidenceFormRoutes(deps: ApiDependencies, rerender: (req: Reques
       res.redirect(303, `/recommendations/${id}?added=${encodeURIComponent(added.title)}#evidence`);
     } catch (error) {
       if (error instanceof ApiProblem && (error.status === 400 || error.status === 409)) {
-        return rerender(req, res, id, { type, values, errors: [{ field: `${type}-submit`, message: error.detail ?? error.title }], status: error.status });
+        return rerender(req, res, id, {
+          type,
+          values,
+          errors: [{ field: `${type}-submit`, message: error.detail ?? error.title }],
+          status: error.status,
+        });
       }
       // A file refused for what it is (415), for a virus (422) or because the scanner is not answering (503).
       if (error instanceof ApiProblem && type === 'evidenceFile' && [415, 422, 503].includes(error.status)) {
-        return rerender(req, res, id, { type, values, errors: [{ field: 'evidenceFile-file', message: error.detail ?? error.title }], status: error.status });
+        return rerender(req, res, id, {
+          type,
+          values,
+          errors: [{ field: 'evidenceFile-file', message: error.detail ?? error.title }],
+          status: error.status,
+        });
       }
       throw error;
     }
@@ -115,11 +175,20 @@ export function evidenceFormRoutes(deps: ApiDependencies, rerender: (req: Reques
       const file = body.file as UploadedFile | undefined;
       const values = { title: text(body, 'title') };
       const schema = z.object({
-        file: z.custom<UploadedFile>((f) => !!f && (f as UploadedFile).content.length > 0, 'Choose a file to upload').refine((f) => !!evidenceContentTypes[f.type], 'This type of file cannot be kept as evidence: choose a document, spreadsheet, presentation, image, text or email file'),
+        file: z
+          .custom<UploadedFile>((f) => !!f && (f as UploadedFile).content.length > 0, 'Choose a file to upload')
+          .refine(
+            (f) => !!evidenceContentTypes[f.type],
+            'This type of file cannot be kept as evidence: choose a document, spreadsheet, presentation, image, text or email file',
+          ),
         title: evidenceTitle,
       });
       const parsed = schema
-        .transform((f): NewEvidence => ({ kind: 'file', title: f.title, file: { contentType: f.file.type, content: f.file.content, name: f.file.name } }))
+        .transform((f): NewEvidence => ({
+          kind: 'file',
+          title: f.title,
+          file: { contentType: f.file.type, content: f.file.content, name: f.file.name },
+        }))
         .safeParse({ file, title: values.title.trim() || file?.name || '' });
       return { values, parsed };
     }),

@@ -19,7 +19,9 @@ export const evidenceLinkSchema = z
     url: z.url({ protocol: /^https?$/, message: 'must be a web address starting with http:// or https://' }).max(2000),
   })
   .strict();
-export const evidenceNoteSchema = z.object({ title: evidenceTitle, note: z.string().trim().min(1, 'must not be empty').max(20_000, 'must be at most 20000 characters') }).strict();
+export const evidenceNoteSchema = z
+  .object({ title: evidenceTitle, note: z.string().trim().min(1, 'must not be empty').max(20_000, 'must be at most 20000 characters') })
+  .strict();
 const fileQuery = z.object({ title: evidenceTitle }).strict();
 
 /** An evidence file as a download that never renders in this site's origin (the api's route and the evidence page's link). */
@@ -42,7 +44,10 @@ export function evidenceFeature({ dataSource, evidence, evidenceMaxBytes }: ApiD
     if (!row) throw ApiProblem.notFound('The recommendation');
     return { owner: row.ownerId === identity.person.id };
   };
-  const added = { 201: { description: 'Added', schema: evidenceItemSchema }, 409: { description: 'Evidence cannot be added in the item’s current state' } };
+  const added = {
+    201: { description: 'Added', schema: evidenceItemSchema },
+    409: { description: 'Evidence cannot be added in the item’s current state' },
+  };
   return {
     mountPath: '/api/recommendations/:id/evidence',
     tag: 'Evidence',
@@ -99,20 +104,35 @@ export function evidenceFeature({ dataSource, evidence, evidenceMaxBytes }: ApiD
         rawBody: { contentTypes: Object.keys(evidenceContentTypes), maxBytes: () => evidenceMaxBytes },
         responses: {
           ...added,
-          415: { description: 'The type is not accepted, or the bytes or the title’s extension are not of the type declared (naming what the file looks like). Nothing was added.' },
-          422: { description: 'The virus scanner found something in the file; the refusal is on the item’s audit trail. Nothing was added.' },
-          503: { description: 'The virus scanner did not answer; try again later (Retry-After). Nothing was added.', headers: { 'Retry-After': 'Seconds to wait before trying again' } },
+          415: {
+            description:
+              'The type is not accepted, or the bytes or the title’s extension are not of the type declared (naming what the file looks like). Nothing was added.',
+          },
+          422: {
+            description: 'The virus scanner found something in the file; the refusal is on the item’s audit trail. Nothing was added.',
+          },
+          503: {
+            description: 'The virus scanner did not answer; try again later (Retry-After). Nothing was added.',
+            headers: { 'Retry-After': 'Seconds to wait before trying again' },
+          },
         },
         async handle({ req, res, params, query, by }) {
           const contentType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
           if (!evidenceContentTypes[contentType]) {
-            throw new ApiProblem(415, 'This type of file cannot be kept as evidence', `Files of type "${contentType || 'unknown'}" are not accepted. Accepted: ${Object.values(evidenceContentTypes).join(', ')}.`, [
-              { field: 'header.Content-Type', message: 'is not an accepted type of evidence file' },
-            ]);
+            throw new ApiProblem(
+              415,
+              'This type of file cannot be kept as evidence',
+              `Files of type "${contentType || 'unknown'}" are not accepted. Accepted: ${Object.values(evidenceContentTypes).join(', ')}.`,
+              [{ field: 'header.Content-Type', message: 'is not an accepted type of evidence file' }],
+            );
           }
           const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
           if (content.length === 0) throw ApiProblem.invalid([{ field: 'body', message: 'the file is empty' }]);
-          res.status(201).json(await evidence.add(params.id, { kind: 'file', title: query.title, file: { contentType, content, name: query.title } }, by));
+          res
+            .status(201)
+            .json(
+              await evidence.add(params.id, { kind: 'file', title: query.title, file: { contentType, content, name: query.title } }, by),
+            );
         },
       }),
       endpoint({

@@ -40,7 +40,9 @@ export class EvidenceService {
         `evidence cannot be added while the recommendation is "${recommendation.status.replace(/_/g, ' ')}": add it while the work is in progress, or amend the submitted evidence`,
       );
     }
-    const file = evidence.file ? { ...evidence.file, contentType: await this.checked(recommendationId, evidence.file, evidence.title, by) } : undefined;
+    const file = evidence.file
+      ? { ...evidence.file, contentType: await this.checked(recommendationId, evidence.file, evidence.title, by) }
+      : undefined;
     return this.dataSource.transaction(async (tx) => {
       const item = tx.create(EvidenceItem, {
         recommendationId,

@@ -26,7 +26,10 @@ export function healthFeature({ readiness }: ApiDependencies): Feature {
         description:
           'Not ready (503) when PostgreSQL, the migrations or Temporal fail. A mail server (SMTP) that does not answer only degrades the service: the answer stays 200 with status "degraded" and names the check, because commands still work and emails wait in the outbox until it answers.',
         access: 'public',
-        responses: { 200: { description: 'Ready, or ready but degraded', schema: readinessSchema }, 503: { description: 'Not ready', schema: readinessSchema } },
+        responses: {
+          200: { description: 'Ready, or ready but degraded', schema: readinessSchema },
+          503: { description: 'Not ready', schema: readinessSchema },
+        },
         async handle({ res }) {
           const result = await readiness();
           const degraded = Object.entries(result.checks)

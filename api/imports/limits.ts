@@ -128,6 +128,10 @@ export class LimitCheck {
   }
 }
 
-export function importLimitsFromConfig(config: { IMPORT_MAX_ROWS: number; IMPORT_MAX_COLUMNS: number; IMPORT_MAX_CELL_CHARS: number }): ImportLimits {
+export function importLimitsFromConfig(config: {
+  IMPORT_MAX_ROWS: number;
+  IMPORT_MAX_COLUMNS: number;
+  IMPORT_MAX_CELL_CHARS: number;
+}): ImportLimits {
   return { maxRows: config.IMPORT_MAX_ROWS, maxColumns: config.IMPORT_MAX_COLUMNS, maxCellChars: config.IMPORT_MAX_CELL_CHARS };
 }

@@ -17,9 +17,14 @@ const MAX_MAPPINGS = 1_000;
 export function readMappingFile(file: Buffer): { wording: string; status: StatusMeaning }[] {
   const rows: string[][] = [];
   try {
-    readCsvRows(file.toString('utf8').replace(/^\uFEFF/, ''), { ...defaultImportLimits, maxRows: MAX_MAPPINGS + 1 }, ({ cells }) => rows.push(cells));
+    readCsvRows(file.toString('utf8').replace(/^\uFEFF/, ''), { ...defaultImportLimits, maxRows: MAX_MAPPINGS + 1 }, ({ cells }) =>
+      rows.push(cells),
+    );
   } catch (error) {
-    if (error instanceof ImportLimitError) throw new ApiProblem(error.status, error.title, error.detail, [{ field: 'body', message: `${error.where}: ${error.title.toLowerCase()}` }]);
+    if (error instanceof ImportLimitError)
+      throw new ApiProblem(error.status, error.title, error.detail, [
+        { field: 'body', message: `${error.where}: ${error.title.toLowerCase()}` },
+      ]);
     throw error;
   }
   const [header, ...body] = rows;
@@ -33,7 +38,11 @@ export function readMappingFile(file: Buffer): { wording: string; status: Status
     const means = (cells[1] ?? '').trim().toLowerCase();
     if (!wording && !means) return [];
     if (!wording) problems.push({ field: `row ${index + 2}: Status as written`, message: 'must not be empty' });
-    if (!isStatusMeaning(means)) problems.push({ field: `row ${index + 2}: Means`, message: `"${excerpt(means, 60)}" is not one of: ${statusMeanings.map((m) => m.status).join(', ')}` });
+    if (!isStatusMeaning(means))
+      problems.push({
+        field: `row ${index + 2}: Means`,
+        message: `"${excerpt(means, 60)}" is not one of: ${statusMeanings.map((m) => m.status).join(', ')}`,
+      });
     return wording && isStatusMeaning(means) ? [{ wording, status: means }] : [];
   });
   if (!problems.length && !mappings.length) problems.push({ field: 'body', message: 'the file lists no wordings under its header' });

@@ -22,7 +22,11 @@ function confirmedMeanings(body: Record<string, unknown>): Map<string, StatusMea
   return confirmed;
 }
 
-const sourceWords = { confirmed: 'Your choice, saved for the force when you import', saved: 'Confirmed at an earlier import', proposed: 'Not yet confirmed' } as const;
+const sourceWords = {
+  confirmed: 'Your choice, saved for the force when you import',
+  saved: 'Confirmed at an earlier import',
+  proposed: 'Not yet confirmed',
+} as const;
 
 /**
  * The import page (/imports): upload a tracker (CSV or Excel), see the dry run's problems by row and column, fix the
@@ -38,11 +42,23 @@ const ROWS_LISTED = 1_000;
 const actionWords: Record<RowAction, string> = { create: 'Created', update: 'Updated', unchanged: 'Unchanged' };
 const willWords: Record<RowAction, string> = { create: 'Will be created', update: 'Will be updated', unchanged: 'Unchanged' };
 /** The item's fields an import updates, as the template's columns name them. */
-const fieldWords: Record<string, string> = { reportedStatus: 'status as last reported', text: 'text', kind: 'item kind', addressedTo: 'addressed to', department: 'department', category: 'category', forTheForce: 'for the force' };
+const fieldWords: Record<string, string> = {
+  reportedStatus: 'status as last reported',
+  text: 'text',
+  kind: 'item kind',
+  addressedTo: 'addressed to',
+  department: 'department',
+  category: 'category',
+  forTheForce: 'for the force',
+};
 
 /** Reads the import page's upload form before authentication looks for its `_csrf` field; a file past 10 MB is sent back to the page. */
 export function importUploadForms(): RequestHandler {
-  return multipartForms({ path: CHECK_PATH, maxBytes: MAX_IMPORT_BYTES + 64 * 1024, tooLarge: (res) => res.redirect(303, '/imports?error=too-large') });
+  return multipartForms({
+    path: CHECK_PATH,
+    maxBytes: MAX_IMPORT_BYTES + 64 * 1024,
+    tooLarge: (res) => res.redirect(303, '/imports?error=too-large'),
+  });
 }
 
 /** What the file is, by its name first: browsers send a CSV as text/csv, application/vnd.ms-excel or nothing. */
@@ -53,13 +69,22 @@ function contentTypeOf(file: UploadedFile): string | null {
   return file.type === 'text/csv' || file.type === XLSX ? file.type : null;
 }
 
-const tooLargeError: FormError = { field: 'file', message: `The selected file must be smaller than ${count(MAX_IMPORT_BYTES / 1024 / 1024)} MB. Split the tracker and import each part. Nothing was imported.` };
+const tooLargeError: FormError = {
+  field: 'file',
+  message: `The selected file must be smaller than ${count(MAX_IMPORT_BYTES / 1024 / 1024)} MB. Split the tracker and import each part. Nothing was imported.`,
+};
 
 /** A refusal of the whole file (a limit passed, a file that cannot be read) as the page's error on the file field. */
 function fileErrors(problem: ApiProblem): FormError[] {
   const where = problem.errors.find((e) => e.field === 'body');
   const detail = problem.detail && problem.detail !== problem.title ? ` ${problem.detail}` : '';
-  return [{ field: 'file', message: problem.status === 400 ? (where?.message.replace(/^the file/, 'The selected file') ?? problem.title) : `${problem.title}.${detail}` }];
+  return [
+    {
+      field: 'file',
+      message:
+        problem.status === 400 ? (where?.message.replace(/^the file/, 'The selected file') ?? problem.title) : `${problem.title}.${detail}`,
+    },
+  ];
 }
 
 export function importPages(deps: ApiDependencies, checked = new CheckedFiles()): Router {
@@ -67,7 +92,12 @@ export function importPages(deps: ApiDependencies, checked = new CheckedFiles())
   const shell = pageShell(deps);
   const { imports } = deps;
 
-  async function page(req: Request, res: Response, view: { errors?: FormError[]; file?: CheckedFile; preview?: ImportPreview; imported?: ImportPreview; notFoundAgain?: boolean }, status = 200) {
+  async function page(
+    req: Request,
+    res: Response,
+    view: { errors?: FormError[]; file?: CheckedFile; preview?: ImportPreview; imported?: ImportPreview; notFoundAgain?: boolean },
+    status = 200,
+  ) {
     const errors = view.errors ?? [];
     const preview = view.imported ?? view.preview;
     const rows = (preview?.rows ?? []).slice(0, ROWS_LISTED);
@@ -83,13 +113,26 @@ export function importPages(deps: ApiDependencies, checked = new CheckedFiles())
         file: view.file && { name: view.file.name, hash: view.file.hash },
         keptFor: `${Math.round(checked.keepForMs / 60_000)} minutes`,
         problems: preview?.problems.length
-          ? preview.problems.map((p) => [{ text: String(p.row), format: 'numeric' }, { text: p.column ?? (p.row === 1 ? 'Header row' : '') }, { text: p.value ?? '' }, { text: p.message.charAt(0).toUpperCase() + p.message.slice(1) }])
+          ? preview.problems.map((p) => [
+              { text: String(p.row), format: 'numeric' },
+              { text: p.column ?? (p.row === 1 ? 'Header row' : '') },
+              { text: p.value ?? '' },
+              { text: p.message.charAt(0).toUpperCase() + p.message.slice(1) },
+            ])
           : null,
         preview: preview && {
           counts: preview.counts,
           notes: preview.notes,
-          rows: rows.map((r) => [{ text: String(r.row) }, { text: r.report }, { text: r.reference }, { text: `${(view.imported ? actionWords : willWords)[r.action]}${r.changes.length ? `: ${r.changes.map((c) => fieldWords[c] ?? c).join(', ')}` : ''}` }]),
-          more: preview.rows.length > ROWS_LISTED ? `The first ${count(ROWS_LISTED)} of ${count(preview.rows.length)} rows are listed.` : null,
+          rows: rows.map((r) => [
+            { text: String(r.row) },
+            { text: r.report },
+            { text: r.reference },
+            {
+              text: `${(view.imported ? actionWords : willWords)[r.action]}${r.changes.length ? `: ${r.changes.map((c) => fieldWords[c] ?? c).join(', ')}` : ''}`,
+            },
+          ]),
+          more:
+            preview.rows.length > ROWS_LISTED ? `The first ${count(ROWS_LISTED)} of ${count(preview.rows.length)} rows are listed.` : null,
         },
         imported: !!view.imported,
         statuses: preview?.statuses.length
@@ -98,7 +141,11 @@ export function importPages(deps: ApiDependencies, checked = new CheckedFiles())
               key: status.key,
               wording: status.wording,
               hint: `${status.rows === 1 ? '1 row' : `${count(status.rows)} rows`}. ${sourceWords[status.source]}. Proposed: ${statusMeanings.find((m) => m.status === status.proposed)!.label}, as the wording ${status.why}.`,
-              items: statusMeanings.map((meaning) => ({ value: meaning.status, text: meaning.label, selected: meaning.status === status.status })),
+              items: statusMeanings.map((meaning) => ({
+                value: meaning.status,
+                text: meaning.label,
+                selected: meaning.status === status.status,
+              })),
             }))
           : null,
       },
@@ -108,7 +155,14 @@ export function importPages(deps: ApiDependencies, checked = new CheckedFiles())
 
   /** A dry run's page: its problems, or what importing does, with the file's own status wordings to confirm. */
   function checkedView(file: CheckedFile, preview: ImportPreview) {
-    const errors = preview.problems.length ? [{ field: 'problems', message: `The file has ${count(preview.problems.length)} ${preview.problems.length === 1 ? 'problem' : 'problems'}: fix ${preview.problems.length === 1 ? 'it' : 'them'} in the file and check it again. Nothing was imported.` }] : [];
+    const errors = preview.problems.length
+      ? [
+          {
+            field: 'problems',
+            message: `The file has ${count(preview.problems.length)} ${preview.problems.length === 1 ? 'problem' : 'problems'}: fix ${preview.problems.length === 1 ? 'it' : 'them'} in the file and check it again. Nothing was imported.`,
+          },
+        ]
+      : [];
     return { errors, file, preview };
   }
 
@@ -123,16 +177,36 @@ export function importPages(deps: ApiDependencies, checked = new CheckedFiles())
     authorize(req.identity!, 'imports.manage');
     const upload = formBody(req).file as unknown as UploadedFile | undefined;
     if (!upload || typeof upload !== 'object' || upload.content.length === 0) {
-      return page(req, res, { errors: [{ field: 'file', message: upload && typeof upload === 'object' && upload.name ? 'The selected file is empty' : 'Select a tracker file (CSV or Excel)' }] }, 400);
+      return page(
+        req,
+        res,
+        {
+          errors: [
+            {
+              field: 'file',
+              message:
+                upload && typeof upload === 'object' && upload.name ? 'The selected file is empty' : 'Select a tracker file (CSV or Excel)',
+            },
+          ],
+        },
+        400,
+      );
     }
     const contentType = contentTypeOf(upload);
-    if (!contentType) return page(req, res, { errors: [{ field: 'file', message: 'The selected file must be a CSV file or an Excel workbook (.xlsx)' }] }, 415);
+    if (!contentType)
+      return page(
+        req,
+        res,
+        { errors: [{ field: 'file', message: 'The selected file must be a CSV file or an Excel workbook (.xlsx)' }] },
+        415,
+      );
     try {
       const preview = await imports.preview(upload.content, contentType);
       const view = checkedView(checked.keep(req.identity!.person.id, { name: upload.name, contentType, content: upload.content }), preview);
       await page(req, res, view, view.preview.problems.length ? 422 : 200);
     } catch (error) {
-      if (error instanceof ApiProblem && [400, 413, 415, 422].includes(error.status)) return page(req, res, { errors: fileErrors(error) }, error.status);
+      if (error instanceof ApiProblem && [400, 413, 415, 422].includes(error.status))
+        return page(req, res, { errors: fileErrors(error) }, error.status);
       throw error;
     }
   });
@@ -158,9 +232,21 @@ export function importPages(deps: ApiDependencies, checked = new CheckedFiles())
       // The force's data moved since the check (someone left, an item was added): the problems as they are now.
       if (error instanceof ApiProblem && error.status === 422 && error.errors.some((e) => e.field.startsWith('row'))) {
         const preview = await imports.preview(file.content, file.contentType, confirmed);
-        return page(req, res, { errors: [{ field: 'problems', message: `The file has problems now; nothing was imported. Fix them in the file and check it again.` }], file, preview }, 422);
+        return page(
+          req,
+          res,
+          {
+            errors: [
+              { field: 'problems', message: `The file has problems now; nothing was imported. Fix them in the file and check it again.` },
+            ],
+            file,
+            preview,
+          },
+          422,
+        );
       }
-      if (error instanceof ApiProblem && [400, 413, 415, 422].includes(error.status)) return page(req, res, { errors: fileErrors(error) }, error.status);
+      if (error instanceof ApiProblem && [400, 413, 415, 422].includes(error.status))
+        return page(req, res, { errors: fileErrors(error) }, error.status);
       throw error;
     }
   });

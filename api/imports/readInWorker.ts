@@ -56,7 +56,14 @@ export function readRowsInWorker(file: Buffer, contentType: string, limits: Impo
         });
         worker.on('error', (error: NodeJS.ErrnoException) => {
           if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-            settle(new ImportLimitError(413, 'The file needs too much memory to read', `Reading a tracker may use at most ${READER_HEAP_MB} MB. Save it as CSV, or split it and import each part. Nothing was imported.`, 'the file'));
+            settle(
+              new ImportLimitError(
+                413,
+                'The file needs too much memory to read',
+                `Reading a tracker may use at most ${READER_HEAP_MB} MB. Save it as CSV, or split it and import each part. Nothing was imported.`,
+                'the file',
+              ),
+            );
           } else settle(error);
         });
         worker.on('exit', (code) => settle(new Error(`the thread reading the file stopped (exit code ${code})`)));

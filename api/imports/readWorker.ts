@@ -32,7 +32,8 @@ async function run(port: NonNullable<typeof parentPort>, { file, contentType, li
     if (batch.length) send({ type: 'rows', rows: batch });
     send({ type: 'done' });
   } catch (error) {
-    if (error instanceof ImportLimitError) send({ type: 'limit', status: error.status, title: error.title, detail: error.detail, where: error.where });
+    if (error instanceof ImportLimitError)
+      send({ type: 'limit', status: error.status, title: error.title, detail: error.detail, where: error.where });
     else if (error instanceof UnreadableFileError) send({ type: 'unreadable', message: error.message });
     else send({ type: 'failed', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
   }

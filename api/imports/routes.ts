@@ -13,7 +13,14 @@ const meaningValues = statusMeanings.map((meaning) => meaning.status) as [Status
 const mappingsSchema = z
   .object({
     mappings: z
-      .array(z.object({ wording: z.string().trim().min(1, 'must not be empty').max(2_000, 'must be at most 2,000 characters'), status: z.enum(meaningValues, { message: `must be one of: ${meaningValues.join(', ')}` }) }).strict())
+      .array(
+        z
+          .object({
+            wording: z.string().trim().min(1, 'must not be empty').max(2_000, 'must be at most 2,000 characters'),
+            status: z.enum(meaningValues, { message: `must be one of: ${meaningValues.join(', ')}` }),
+          })
+          .strict(),
+      )
       .min(1, 'must list at least one wording')
       .max(1_000, 'must list at most 1,000 wordings'),
   })
@@ -25,8 +32,23 @@ const acceptedTypes = ['text/csv', xlsx];
 
 const previewSchema = z
   .object({
-    rows: z.array(z.object({ row: z.number(), report: z.string(), reference: z.string(), action: z.enum(['create', 'update', 'unchanged']), changes: z.array(z.string()) })),
-    problems: z.array(z.object({ row: z.number(), column: z.string().nullable(), value: z.string().optional().describe('The beginning of the cell the problem is about (at most 60 characters)'), message: z.string() })),
+    rows: z.array(
+      z.object({
+        row: z.number(),
+        report: z.string(),
+        reference: z.string(),
+        action: z.enum(['create', 'update', 'unchanged']),
+        changes: z.array(z.string()),
+      }),
+    ),
+    problems: z.array(
+      z.object({
+        row: z.number(),
+        column: z.string().nullable(),
+        value: z.string().optional().describe('The beginning of the cell the problem is about (at most 60 characters)'),
+        message: z.string(),
+      }),
+    ),
     notes: z.array(z.string()),
     counts: z.object({ create: z.number(), update: z.number(), unchanged: z.number() }),
     statuses: z
@@ -36,7 +58,9 @@ const previewSchema = z
           key: z.string().describe('The wording as mappings key it: lower case, spaces collapsed, no trailing full stop'),
           rows: z.number(),
           status: z.enum(meaningValues),
-          source: z.enum(['confirmed', 'saved', 'proposed']).describe('proposed: not yet confirmed, so the file cannot be imported until it is'),
+          source: z
+            .enum(['confirmed', 'saved', 'proposed'])
+            .describe('proposed: not yet confirmed, so the file cannot be imported until it is'),
           proposed: z.enum(meaningValues),
           why: z.string(),
         }),
@@ -67,7 +91,14 @@ export function importsFeature({ imports }: ApiDependencies): Feature {
         path: '/status-mappings',
         summary: 'What the force’s own status wordings mean, as confirmed at earlier imports',
         access: 'imports.manage',
-        responses: { 200: { description: 'The saved mappings', schema: z.object({ mappings: z.array(z.object({ wording: z.string(), status: z.enum(meaningValues), confirmedAt: z.string() })) }) } },
+        responses: {
+          200: {
+            description: 'The saved mappings',
+            schema: z.object({
+              mappings: z.array(z.object({ wording: z.string(), status: z.enum(meaningValues), confirmedAt: z.string() })),
+            }),
+          },
+        },
         async handle({ res }) {
           res.json({ mappings: await imports.statusMeanings() });
         },
@@ -78,7 +109,14 @@ export function importsFeature({ imports }: ApiDependencies): Feature {
         summary: 'Confirm what the force’s own status wordings mean (a mapping file); the next import uses them',
         access: 'imports.manage',
         body: mappingsSchema,
-        responses: { 200: { description: 'Every saved mapping', schema: z.object({ mappings: z.array(z.object({ wording: z.string(), status: z.enum(meaningValues), confirmedAt: z.string() })) }) } },
+        responses: {
+          200: {
+            description: 'Every saved mapping',
+            schema: z.object({
+              mappings: z.array(z.object({ wording: z.string(), status: z.enum(meaningValues), confirmedAt: z.string() })),
+            }),
+          },
+        },
         async handle({ res, body, by }) {
           await imports.confirmStatusMeanings(body.mappings, by);
           res.json({ mappings: await imports.statusMeanings() });
@@ -90,11 +128,20 @@ export function importsFeature({ imports }: ApiDependencies): Feature {
         summary: 'Confirm what the force’s own status wordings mean from a CSV mapping file (columns "Status as written", "Means")',
         access: 'imports.manage',
         rawBody: { contentTypes: ['text/csv'], maxBytes: () => 1024 * 1024 },
-        responses: { 200: { description: 'Every saved mapping', schema: z.object({ mappings: z.array(z.object({ wording: z.string(), status: z.enum(meaningValues), confirmedAt: z.string() })) }) } },
+        responses: {
+          200: {
+            description: 'Every saved mapping',
+            schema: z.object({
+              mappings: z.array(z.object({ wording: z.string(), status: z.enum(meaningValues), confirmedAt: z.string() })),
+            }),
+          },
+        },
         async handle({ req, res, by }) {
           const contentType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
           if (contentType !== 'text/csv') {
-            throw new ApiProblem(415, 'Send a CSV file', `A mapping file is CSV, not "${contentType || 'unknown'}".`, [{ field: 'header.Content-Type', message: 'must be text/csv' }]);
+            throw new ApiProblem(415, 'Send a CSV file', `A mapping file is CSV, not "${contentType || 'unknown'}".`, [
+              { field: 'header.Content-Type', message: 'must be text/csv' },
+            ]);
           }
           const file = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
           await imports.confirmStatusMeanings(readMappingFile(file), by);
@@ -110,19 +157,31 @@ export function importsFeature({ imports }: ApiDependencies): Feature {
         rawBody: { contentTypes: acceptedTypes, maxBytes: () => MAX_IMPORT_BYTES },
         responses: {
           200: { description: 'What the file holds and what importing it does (or did)', schema: previewSchema },
-          413: { description: 'The file is larger than 10 MB, or passes a limit (IMPORT_MAX_ROWS rows, IMPORT_MAX_COLUMNS columns, unpacked size, reading time), named with the row or column where it was passed. Nothing was imported.' },
-          422: { description: 'The file has problems (dryRun=false), or a cell is longer than IMPORT_MAX_CELL_CHARS, named by row and column with only the beginning of the cell quoted. Nothing was imported.' },
+          413: {
+            description:
+              'The file is larger than 10 MB, or passes a limit (IMPORT_MAX_ROWS rows, IMPORT_MAX_COLUMNS columns, unpacked size, reading time), named with the row or column where it was passed. Nothing was imported.',
+          },
+          422: {
+            description:
+              'The file has problems (dryRun=false), or a cell is longer than IMPORT_MAX_CELL_CHARS, named by row and column with only the beginning of the cell quoted. Nothing was imported.',
+          },
         },
         async handle({ req, res, query, by }) {
           const contentType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
           if (!acceptedTypes.includes(contentType)) {
-            throw new ApiProblem(415, 'Send a CSV file or an Excel workbook', `Files of type "${contentType || 'unknown'}" cannot be imported.`, [
-              { field: 'header.Content-Type', message: `must be text/csv or ${xlsx}` },
-            ]);
+            throw new ApiProblem(
+              415,
+              'Send a CSV file or an Excel workbook',
+              `Files of type "${contentType || 'unknown'}" cannot be imported.`,
+              [{ field: 'header.Content-Type', message: `must be text/csv or ${xlsx}` }],
+            );
           }
           const file = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
           if (file.length === 0) throw ApiProblem.invalid([{ field: 'body', message: 'the file is empty' }]);
-          await sendPreview(res, query.dryRun === 'true' ? await imports.preview(file, contentType) : await imports.import(file, contentType, by));
+          await sendPreview(
+            res,
+            query.dryRun === 'true' ? await imports.preview(file, contentType) : await imports.import(file, contentType, by),
+          );
         },
       }),
     ],

@@ -20,7 +20,12 @@ export async function sendPreview(res: Response, preview: ImportPreview): Promis
   };
   await write('{"rows":[');
   for (let at = 0; at < rows.length && !closed; at += ROWS_PER_PIECE) {
-    await write(`${at ? ',' : ''}${rows.slice(at, at + ROWS_PER_PIECE).map((row) => JSON.stringify(row)).join(',')}`);
+    await write(
+      `${at ? ',' : ''}${rows
+        .slice(at, at + ROWS_PER_PIECE)
+        .map((row) => JSON.stringify(row))
+        .join(',')}`,
+    );
   }
   res.end(`],${JSON.stringify(rest).slice(1)}`);
 }

@@ -3,7 +3,19 @@ import type { DataSource } from 'typeorm';
 import { calendarDateInLondon, londonWallClockToEpochMs } from '../../domain/calendar';
 import type { RecommendationState } from '../../domain/lifecycle';
 import type { IsoDate } from '../../domain/vocabulary';
-import { importedHistory, isImportVocabulary, isReportRow, mapHeaders, readReportRow, type ImportedReport, readImportRow, type ImportColumn, type ImportedItem, type ImportProblem, type ImportRouting } from '../../domain/trackerImport';
+import {
+  importedHistory,
+  isImportVocabulary,
+  isReportRow,
+  mapHeaders,
+  readReportRow,
+  type ImportedReport,
+  readImportRow,
+  type ImportColumn,
+  type ImportedItem,
+  type ImportProblem,
+  type ImportRouting,
+} from '../../domain/trackerImport';
 import { Person, Recommendation, SourceReport } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
 import { recommendationWorkflowId } from '../../workflows/messages';
@@ -77,7 +89,12 @@ export class ImportService {
     return summarise(await this.plan(file, contentType, confirmed));
   }
 
-  async import(file: Buffer, contentType: string, by: ActingPerson, confirmed: ReadonlyMap<string, StatusMeaning> = new Map()): Promise<ImportPreview> {
+  async import(
+    file: Buffer,
+    contentType: string,
+    by: ActingPerson,
+    confirmed: ReadonlyMap<string, StatusMeaning> = new Map(),
+  ): Promise<ImportPreview> {
     const planned = await this.plan(file, contentType, confirmed);
     const unconfirmed = planned.statuses.filter((status) => status.source === 'proposed');
     if (unconfirmed.length) {
@@ -85,7 +102,10 @@ export class ImportService {
         422,
         'Confirm what the file’s statuses mean; nothing was imported',
         `${unconfirmed.length} of the file's statuses are not the import's own words and have no confirmed meaning yet: confirm them on the import page or save them with PUT /api/imports/status-mappings.`,
-        unconfirmed.map((status) => ({ field: `status "${status.wording}"`, message: `has no confirmed meaning (proposed: ${status.status}, as it ${status.why})` })),
+        unconfirmed.map((status) => ({
+          field: `status "${status.wording}"`,
+          message: `has no confirmed meaning (proposed: ${status.status}, as it ${status.why})`,
+        })),
       );
     }
     const preview = summarise(planned);
@@ -93,7 +113,10 @@ export class ImportService {
       throw new ApiProblem(
         422,
         'The file has problems; nothing was imported',
-        preview.problems.slice(0, 20).map((p) => `row ${p.row}${p.column ? `, ${p.column}` : ''}: ${p.message}`).join('; '),
+        preview.problems
+          .slice(0, 20)
+          .map((p) => `row ${p.row}${p.column ? `, ${p.column}` : ''}: ${p.message}`)
+          .join('; '),
         preview.problems.map((p) => ({ field: `row ${p.row}${p.column ? `: ${p.column}` : ''}`, message: p.message })),
       );
     }
@@ -146,7 +169,9 @@ export class ImportService {
           continue;
         }
         const reportKey = `${item.report.originator}\u0000${item.report.title}`;
-        let reportId = reportIds.get(reportKey) ?? (await tx.findOneBy(SourceReport, { title: item.report.title, originator: item.report.originator }))?.id;
+        let reportId =
+          reportIds.get(reportKey) ??
+          (await tx.findOneBy(SourceReport, { title: item.report.title, originator: item.report.originator }))?.id;
         if (!reportId) {
           reportId = randomUUID();
           const firstLogged = firstLoggedOn.get(reportKey) ?? today;
@@ -165,7 +190,16 @@ export class ImportService {
         const id = randomUUID();
         const { state, steps } = importedHistory(id, item, { ownerId, leadId }, today, routing);
         if (!state) throw new Error(`row ${item.row} passed the dry run but gives no sound state`);
-        const facts = { reportId, reference: item.reference, kind: item.kind, text: item.text, addressedTo: item.addressedTo, forTheForce: item.forTheForce, category: item.category, department: item.department };
+        const facts = {
+          reportId,
+          reference: item.reference,
+          kind: item.kind,
+          text: item.text,
+          addressedTo: item.addressedTo,
+          forTheForce: item.forTheForce,
+          category: item.category,
+          department: item.department,
+        };
         await tx.insert(Recommendation, {
           id,
           ...facts,
@@ -195,7 +229,13 @@ export class ImportService {
               ...(!state.leadId && item.leadAsWritten ? { reportedLead: item.leadAsWritten } : {}),
             },
           },
-          ...steps.map((step, index) => ({ ...onItem, occurredAt: importedAt(step.on, 10, index, now), type: step.type, summary: step.summary, after: step.change })),
+          ...steps.map((step, index) => ({
+            ...onItem,
+            occurredAt: importedAt(step.on, 10, index, now),
+            type: step.type,
+            summary: step.summary,
+            after: step.change,
+          })),
         );
         if (state.status !== 'closed') started.push({ id, state });
       }
@@ -205,7 +245,11 @@ export class ImportService {
     const starter = async () => {
       while (next < started.length) {
         const { id, state } = started[next++]!;
-        await this.workflows.ensureStarted(id, state, 0).catch((error: unknown) => this.log.error({ err: error, recommendationId: id }, 'workflow not started yet; the next command to this item starts it'));
+        await this.workflows
+          .ensureStarted(id, state, 0)
+          .catch((error: unknown) =>
+            this.log.error({ err: error, recommendationId: id }, 'workflow not started yet; the next command to this item starts it'),
+          );
       }
     };
     await Promise.all(Array.from({ length: WORKFLOW_STARTS_IN_FLIGHT }, starter));
@@ -214,13 +258,24 @@ export class ImportService {
 
   /** The force's confirmed status wordings and what each means. */
   async statusMeanings(): Promise<{ wording: string; status: StatusMeaning; confirmedAt: string }[]> {
-    return [...(await savedMeanings(this.dataSource)).values()].map((row) => ({ wording: row.wording, status: row.status, confirmedAt: row.confirmedAt.toISOString() }));
+    return [...(await savedMeanings(this.dataSource)).values()].map((row) => ({
+      wording: row.wording,
+      status: row.status,
+      confirmedAt: row.confirmedAt.toISOString(),
+    }));
   }
 
   /** Saves what the force's own status wordings mean (a mapping file), for the next import; each change is audited. */
   async confirmStatusMeanings(meanings: { wording: string; status: StatusMeaning }[], by: ActingPerson): Promise<void> {
     const problems = meanings.flatMap((meaning, index) =>
-      isImportVocabulary(meaning.wording) ? [{ field: `mappings[${index}].wording`, message: `"${excerpt(meaning.wording)}" is one of the import's own statuses; it needs no mapping` }] : [],
+      isImportVocabulary(meaning.wording)
+        ? [
+            {
+              field: `mappings[${index}].wording`,
+              message: `"${excerpt(meaning.wording)}" is one of the import's own statuses; it needs no mapping`,
+            },
+          ]
+        : [],
     );
     if (problems.length) throw ApiProblem.invalid(problems);
     await this.dataSource.transaction(async (tx) => {
@@ -244,9 +299,17 @@ export class ImportService {
     try {
       return await readRowsInWorker(file, contentType, this.limits);
     } catch (error) {
-      if (error instanceof ImportLimitError) throw new ApiProblem(error.status, error.title, error.detail, [{ field: 'body', message: `${error.where}: ${error.title.toLowerCase()}` }]);
+      if (error instanceof ImportLimitError)
+        throw new ApiProblem(error.status, error.title, error.detail, [
+          { field: 'body', message: `${error.where}: ${error.title.toLowerCase()}` },
+        ]);
       if (error instanceof UnreadableFileError) {
-        throw ApiProblem.invalid([{ field: 'body', message: `the file could not be read as ${contentType === 'text/csv' ? 'CSV' : 'an Excel workbook'}: ${error.message}` }]);
+        throw ApiProblem.invalid([
+          {
+            field: 'body',
+            message: `the file could not be read as ${contentType === 'text/csv' ? 'CSV' : 'an Excel workbook'}: ${error.message}`,
+          },
+        ]);
       }
       throw error;
     }
@@ -256,7 +319,15 @@ export class ImportService {
     file: Buffer,
     contentType: string,
     confirmed: ReadonlyMap<string, StatusMeaning>,
-  ): Promise<{ plan: PlannedRow[]; reports: PlannedReport[]; problems: QuotedProblem[]; notes: string[]; routing: ImportRouting; statuses: FileStatus[]; saved: Map<string, { status: StatusMeaning }> }> {
+  ): Promise<{
+    plan: PlannedRow[];
+    reports: PlannedReport[];
+    problems: QuotedProblem[];
+    notes: string[];
+    routing: ImportRouting;
+    statuses: FileStatus[];
+    saved: Map<string, { status: StatusMeaning }>;
+  }> {
     const rows = await this.rows(file, contentType);
     const pause = breather();
     const headers = rows[0]?.row === 1 ? rows[0].cells : [];
@@ -297,7 +368,10 @@ export class ImportService {
       problems.push(...read.problems.map((p) => quoting(valued(p, p.column ? byColumn[p.column] : undefined), cells)));
       if (!read.item) continue;
       const key = `${read.item.report.originator}\u0000${read.item.report.title}\u0000${read.item.reference}`;
-      if (seen.has(key)) problems.push(valued({ row, column: 'Reference', message: `the same report and reference as row ${seen.get(key)}` }, read.item.reference));
+      if (seen.has(key))
+        problems.push(
+          valued({ row, column: 'Reference', message: `the same report and reference as row ${seen.get(key)}` }, read.item.reference),
+        );
       seen.set(key, row);
       items.push(read.item);
     }
@@ -306,13 +380,21 @@ export class ImportService {
 
     const emails = [...new Set(items.flatMap((i) => [i.ownerEmail, i.leadEmail]).filter((e): e is string => !!e))];
     // `= ANY($1)`, one parameter, rather than IN with one per value: a file can name more values than a statement may take.
-    const people = emails.length ? await this.dataSource.manager.createQueryBuilder(Person, 'p').where('p.email = ANY(:emails) AND p.active', { emails }).getMany() : [];
+    const people = emails.length
+      ? await this.dataSource.manager.createQueryBuilder(Person, 'p').where('p.email = ANY(:emails) AND p.active', { emails }).getMany()
+      : [];
     const byEmail = new Map(people.map((p) => [p.email, p]));
     const titles = [...new Set(items.map((i) => i.report.title))];
     const known = titles.length
-      ? await this.dataSource.manager.createQueryBuilder(Recommendation, 'item').innerJoinAndSelect('item.report', 'r').where('r.title = ANY(:titles)', { titles }).getMany()
+      ? await this.dataSource.manager
+          .createQueryBuilder(Recommendation, 'item')
+          .innerJoinAndSelect('item.report', 'r')
+          .where('r.title = ANY(:titles)', { titles })
+          .getMany()
       : [];
-    const existingItems = new Map(known.map((item) => [`${item.report.originator}\u0000${item.report.title}\u0000${item.reference}`, item] as const));
+    const existingItems = new Map(
+      known.map((item) => [`${item.report.originator}\u0000${item.report.title}\u0000${item.reference}`, item] as const),
+    );
     const plan: PlannedRow[] = [];
     const today = calendarDateInLondon(Date.now());
     const routing = await this.routing();
@@ -325,16 +407,37 @@ export class ImportService {
         // A closed item needs no live owner or lead: people who have left (or lack the role now) stay as text.
         if (owner && !owner.roles.includes('action_owner')) owner = undefined;
         if (lead && !lead.roles.includes('lead')) lead = undefined;
-      } else if (item.ownerEmail && !owner) problems.push(valued({ row: item.row, column: 'Owner email', message: `nobody active has the email ${item.ownerEmail}` }, item.ownerEmail));
-      else if (owner && !owner.roles.includes('action_owner')) problems.push(valued({ row: item.row, column: 'Owner email', message: `${owner.name} does not have the role "action owner"` }, item.ownerEmail));
-      if (item.leadEmail && !lead) problems.push(valued({ row: item.row, column: 'Lead email', message: `nobody active has the email ${item.leadEmail}` }, item.leadEmail));
-      else if (lead && !lead.roles.includes('lead')) problems.push(valued({ row: item.row, column: 'Lead email', message: `${lead.name} does not have the role "lead"` }, item.leadEmail));
+      } else if (item.ownerEmail && !owner)
+        problems.push(
+          valued({ row: item.row, column: 'Owner email', message: `nobody active has the email ${item.ownerEmail}` }, item.ownerEmail),
+        );
+      else if (owner && !owner.roles.includes('action_owner'))
+        problems.push(
+          valued({ row: item.row, column: 'Owner email', message: `${owner.name} does not have the role "action owner"` }, item.ownerEmail),
+        );
+      if (item.leadEmail && !lead)
+        problems.push(
+          valued({ row: item.row, column: 'Lead email', message: `nobody active has the email ${item.leadEmail}` }, item.leadEmail),
+        );
+      else if (lead && !lead.roles.includes('lead'))
+        problems.push(
+          valued({ row: item.row, column: 'Lead email', message: `${lead.name} does not have the role "lead"` }, item.leadEmail),
+        );
       const existing = existingItems.get(`${item.report.originator}\u0000${item.report.title}\u0000${item.reference}`) ?? null;
       const peopleUnknown = withProblems.has(item.row) || problems.length > problemsBefore;
       if (!existing) {
         // A row whose people are unknown has said what is wrong already; its state follows once they are fixed.
-        const check = peopleUnknown ? { problems: [] } : importedHistory('00000000-0000-4000-8000-000000000000', item, { ownerId: owner?.id ?? null, leadId: lead?.id ?? null }, today, routing);
-        for (const message of check.problems) problems.push({ row: item.row, column: 'Status', message: `the row does not give a sound state: ${message}` });
+        const check = peopleUnknown
+          ? { problems: [] }
+          : importedHistory(
+              '00000000-0000-4000-8000-000000000000',
+              item,
+              { ownerId: owner?.id ?? null, leadId: lead?.id ?? null },
+              today,
+              routing,
+            );
+        for (const message of check.problems)
+          problems.push({ row: item.row, column: 'Status', message: `the row does not give a sound state: ${message}` });
         plan.push({ item, action: 'create', existing: null, changes: {}, ownerId: owner?.id ?? null, leadId: lead?.id ?? null });
         continue;
       }
@@ -347,20 +450,41 @@ export class ImportService {
         forTheForce: item.forTheForce,
         ...(item.reportedStatus !== null ? { reportedStatus: item.reportedStatus } : {}),
       };
-      const changes = Object.fromEntries(Object.entries(wanted).filter(([key, value]) => existing[key as keyof typeof wanted] !== value)) as PlannedRow['changes'];
+      const changes = Object.fromEntries(
+        Object.entries(wanted).filter(([key, value]) => existing[key as keyof typeof wanted] !== value),
+      ) as PlannedRow['changes'];
       if (existing.status !== item.status) {
-        notes.push(`row ${item.row}: the tracker says "${item.status.replace(/_/g, ' ')}" but the product has moved it to "${existing.status.replace(/_/g, ' ')}"; the product's status is kept (change it through the item's lifecycle)`);
+        notes.push(
+          `row ${item.row}: the tracker says "${item.status.replace(/_/g, ' ')}" but the product has moved it to "${existing.status.replace(/_/g, ' ')}"; the product's status is kept (change it through the item's lifecycle)`,
+        );
       }
-      plan.push({ item, action: Object.keys(changes).length ? 'update' : 'unchanged', existing, changes, ownerId: existing.ownerId, leadId: existing.leadId });
+      plan.push({
+        item,
+        action: Object.keys(changes).length ? 'update' : 'unchanged',
+        existing,
+        changes,
+        ownerId: existing.ownerId,
+        leadId: existing.leadId,
+      });
     }
     const reports: PlannedReport[] = [];
     const reportSeen = new Map<string, number>();
     for (const listed of reportRows) {
       const key = `${listed.report.originator}\u0000${listed.report.title}`;
-      if (reportSeen.has(key)) problems.push(valued({ row: listed.row, column: 'Report title', message: `the same report as row ${reportSeen.get(key)}` }, listed.report.title));
+      if (reportSeen.has(key))
+        problems.push(
+          valued(
+            { row: listed.row, column: 'Report title', message: `the same report as row ${reportSeen.get(key)}` },
+            listed.report.title,
+          ),
+        );
       reportSeen.set(key, listed.row);
-      const existing = await this.dataSource.manager.findOneBy(SourceReport, { title: listed.report.title, originator: listed.report.originator });
-      if (existing) notes.push(`row ${listed.row}: the report "${excerpt(listed.report.title, 60)}" is already logged; it is left as it is`);
+      const existing = await this.dataSource.manager.findOneBy(SourceReport, {
+        title: listed.report.title,
+        originator: listed.report.originator,
+      });
+      if (existing)
+        notes.push(`row ${listed.row}: the report "${excerpt(listed.report.title, 60)}" is already logged; it is left as it is`);
       reports.push({ listed, action: existing ? 'unchanged' : 'create' });
     }
     return { plan, reports, problems: problems.sort((a, b) => a.row - b.row), notes, routing, statuses, saved };
@@ -379,14 +503,35 @@ function valued(problem: ImportProblem, value: string | null | undefined): Quote
   return text ? { ...problem, value: excerpt(text, VALUE_CHARS) } : problem;
 }
 
-function summarise({ plan, reports, problems, notes, statuses }: { plan: PlannedRow[]; reports: PlannedReport[]; problems: QuotedProblem[]; notes: string[]; statuses: FileStatus[] }): ImportPreview {
+function summarise({
+  plan,
+  reports,
+  problems,
+  notes,
+  statuses,
+}: {
+  plan: PlannedRow[];
+  reports: PlannedReport[];
+  problems: QuotedProblem[];
+  notes: string[];
+  statuses: FileStatus[];
+}): ImportPreview {
   const counts: Record<RowAction, number> = { create: 0, update: 0, unchanged: 0 };
   for (const row of [...plan, ...reports]) counts[row.action]++;
   const rows = [
-    ...plan.map((p) => ({ row: p.item.row, report: excerpt(p.item.report.title), reference: excerpt(p.item.reference), action: p.action, changes: Object.keys(p.changes) })),
+    ...plan.map((p) => ({
+      row: p.item.row,
+      report: excerpt(p.item.report.title),
+      reference: excerpt(p.item.reference),
+      action: p.action,
+      changes: Object.keys(p.changes),
+    })),
     ...reports.map((r) => ({ row: r.listed.row, report: excerpt(r.listed.report.title), reference: '', action: r.action, changes: [] })),
   ].sort((a, b) => a.row - b.row);
-  const more = (list: unknown[], what: string) => (list.length > MAX_LISTED ? [`${count(MAX_LISTED)} of the file's ${count(list.length)} ${what} are listed; fix them and check the file again to see the rest`] : []);
+  const more = (list: unknown[], what: string) =>
+    list.length > MAX_LISTED
+      ? [`${count(MAX_LISTED)} of the file's ${count(list.length)} ${what} are listed; fix them and check the file again to see the rest`]
+      : [];
   return {
     rows,
     problems: problems.slice(0, MAX_LISTED),

@@ -7,7 +7,12 @@ import { csvText } from '../../platform/csv';
  * in cells) or the first sheet of an Excel workbook, checked against the limits as they are read. Runs in a worker
  * thread (readInWorker.ts), never on the server's event loop.
  */
-export async function readTrackerRows(file: Buffer, contentType: string, limits: ImportLimits, onRow: (row: SheetRow) => void): Promise<void> {
+export async function readTrackerRows(
+  file: Buffer,
+  contentType: string,
+  limits: ImportLimits,
+  onRow: (row: SheetRow) => void,
+): Promise<void> {
   if (contentType === 'text/csv') readCsvRows(file.toString('utf8').replace(/^\uFEFF/, ''), limits, onRow);
   else await readXlsxRows(file, limits, onRow);
 }

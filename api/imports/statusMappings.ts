@@ -33,7 +33,11 @@ export async function savedMeanings(manager: EntityManager | DataSource): Promis
 }
 
 /** The file's status cells outside the import's own vocabulary, each with its meaning, in the order they first appear. */
-export function fileStatuses(cells: string[], saved: ReadonlyMap<string, { status: StatusMeaning }>, confirmed: ReadonlyMap<string, StatusMeaning>): FileStatus[] {
+export function fileStatuses(
+  cells: string[],
+  saved: ReadonlyMap<string, { status: StatusMeaning }>,
+  confirmed: ReadonlyMap<string, StatusMeaning>,
+): FileStatus[] {
   const found = new Map<string, FileStatus>();
   for (const cell of cells) {
     const wording = cell.trim();
@@ -61,11 +65,20 @@ export function fileStatuses(cells: string[], saved: ReadonlyMap<string, { statu
 }
 
 /** Saves the meanings confirmed with an import that differ from what was saved, each with an audit event. */
-export async function saveConfirmed(tx: EntityManager, statuses: FileStatus[], saved: ReadonlyMap<string, { status: StatusMeaning }>, by: { actorId: string | null; actorLabel: string }): Promise<void> {
+export async function saveConfirmed(
+  tx: EntityManager,
+  statuses: FileStatus[],
+  saved: ReadonlyMap<string, { status: StatusMeaning }>,
+  by: { actorId: string | null; actorLabel: string },
+): Promise<void> {
   for (const status of statuses) {
     if (status.source !== 'confirmed' || saved.get(status.key)?.status === status.status) continue;
     const before = saved.get(status.key)?.status ?? null;
-    await tx.upsert(ImportStatusMapping, { wordingKey: status.key, wording: status.wording, status: status.status, confirmedBy: by.actorId }, ['wordingKey']);
+    await tx.upsert(
+      ImportStatusMapping,
+      { wordingKey: status.key, wording: status.wording, status: status.status, confirmedBy: by.actorId },
+      ['wordingKey'],
+    );
     await recordAudit(tx, {
       ...by,
       entityType: 'import_status_mapping',

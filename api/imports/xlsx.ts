@@ -2,7 +2,16 @@ import { StringDecoder } from 'node:string_decoder';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { excerpt } from '../../platform/files/excerpt';
 import { entryChunks, looksLikeZip, readZipDirectory, ZipError, type ZipEntry } from '../../platform/files/zip';
-import { count, ImportLimitError, LimitCheck, MAX_TEXT_CHARS, MAX_UNPACKED_BYTES, UnreadableFileError, type ImportLimits, type SheetRow } from './limits';
+import {
+  count,
+  ImportLimitError,
+  LimitCheck,
+  MAX_TEXT_CHARS,
+  MAX_UNPACKED_BYTES,
+  UnreadableFileError,
+  type ImportLimits,
+  type SheetRow,
+} from './limits';
 
 /**
  * The first sheet of an Excel workbook (.xlsx), streamed: the ZIP's parts are inflated a chunk at a time and parsed
@@ -40,7 +49,8 @@ function runGuard(partName: string, maxText: number, write: (text: string) => vo
       let piece = chunk.slice(at, end);
       if (inTag) {
         run += piece.length;
-        if (run > MAX_TAG_CHARS) throw new UnreadableFileError(`${excerpt(partName, 100)} has an XML tag longer than ${count(MAX_TAG_CHARS)} characters`);
+        if (run > MAX_TAG_CHARS)
+          throw new UnreadableFileError(`${excerpt(partName, 100)} has an XML tag longer than ${count(MAX_TAG_CHARS)} characters`);
       } else if (run + piece.length > maxText) {
         piece = piece.slice(0, Math.max(0, maxText - run));
         const amp = piece.lastIndexOf('&');
@@ -77,7 +87,9 @@ async function parseXml(
   const parser = new SaxesParser({ xmlns: false, position: false });
   let failure: Error | null = null;
   parser.on('error', (error) => {
-    failure ??= new UnreadableFileError(`${excerpt(entry.name, 100)} is not well-formed XML (${excerpt(error.message.split('\n')[0]!, 200)})`);
+    failure ??= new UnreadableFileError(
+      `${excerpt(entry.name, 100)} is not well-formed XML (${excerpt(error.message.split('\n')[0]!, 200)})`,
+    );
   });
   if (handlers.open) parser.on('opentag', handlers.open);
   if (handlers.text) parser.on('text', handlers.text);
@@ -97,11 +109,20 @@ async function parseXml(
 }
 
 /** Excel's built-in number formats that show a date or time. */
-const builtInDateFormats = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+const builtInDateFormats = new Set([
+  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58,
+]);
 
 /** A custom format shows a date when, outside quoted text, escapes and [colours], it has a date or time letter. */
 export function isDateFormat(code: string): boolean {
-  return /[ymdhsb]/i.test(code.replace(/"[^"]*"/g, '').replace(/\[[^\]]*\]/g, '').replace(/\\./g, '').replace(/general/gi, '').replace(/[eE][+-]/g, ''));
+  return /[ymdhsb]/i.test(
+    code
+      .replace(/"[^"]*"/g, '')
+      .replace(/\[[^\]]*\]/g, '')
+      .replace(/\\./g, '')
+      .replace(/general/gi, '')
+      .replace(/[eE][+-]/g, ''),
+  );
 }
 
 async function readStyles(file: Buffer, entry: ZipEntry | undefined, budget: Budget): Promise<Styles> {
@@ -156,7 +177,12 @@ async function readSharedStrings(file: Buffer, entry: ZipEntry | undefined, budg
       current.push(text);
       total += text.length;
       if (total > MAX_TEXT_CHARS) {
-        throw new ImportLimitError(413, 'The file holds too much text', `A tracker's cells can hold at most ${count(MAX_TEXT_CHARS)} characters in all. Split the file and import each part. Nothing was imported.`, 'the file');
+        throw new ImportLimitError(
+          413,
+          'The file holds too much text',
+          `A tracker's cells can hold at most ${count(MAX_TEXT_CHARS)} characters in all. Split the file and import each part. Nothing was imported.`,
+          'the file',
+        );
       }
     },
     close(name) {
@@ -218,13 +244,22 @@ async function openWorkbook(file: Buffer, entries: Map<string, ZipEntry>, budget
   if (rels) {
     await parseXml(file, rels, budget, MAX_TAG_CHARS, {
       open(tag) {
-        if (localName(tag.name) === 'Relationship') relations.set(String(tag.attributes.Id), { type: String(tag.attributes.Type ?? ''), target: String(tag.attributes.Target ?? '') });
+        if (localName(tag.name) === 'Relationship')
+          relations.set(String(tag.attributes.Id), {
+            type: String(tag.attributes.Type ?? ''),
+            target: String(tag.attributes.Target ?? ''),
+          });
       },
     });
   }
-  const part = (target: string | undefined) => (target ? entries.get(target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`) : undefined);
+  const part = (target: string | undefined) =>
+    target ? entries.get(target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`) : undefined;
   const ofType = (suffix: string) => [...relations.values()].find((r) => r.type.endsWith(suffix))?.target;
-  const firstSheet = sheetIds.map((id) => part(relations.get(id)?.target)).find((entry) => entry) ?? [...entries.values()].filter((e) => /^xl\/worksheets\/sheet\d+\.xml$/.test(e.name)).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))[0];
+  const firstSheet =
+    sheetIds.map((id) => part(relations.get(id)?.target)).find((entry) => entry) ??
+    [...entries.values()]
+      .filter((e) => /^xl\/worksheets\/sheet\d+\.xml$/.test(e.name))
+      .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))[0];
   if (!firstSheet) throw new UnreadableFileError('the workbook has no sheets');
   return {
     sheet: firstSheet,
@@ -237,7 +272,11 @@ async function openWorkbook(file: Buffer, entries: Map<string, ZipEntry>, budget
 export async function readXlsxRows(file: Buffer, limits: ImportLimits, onRow: (row: SheetRow) => void): Promise<void> {
   if (!looksLikeZip(file)) {
     const legacy = file.length >= 8 && file.readUInt32BE(0) === 0xd0cf11e0;
-    throw new UnreadableFileError(legacy ? 'it is an Excel 97-2003 workbook (.xls) or an encrypted one: save it as .xlsx or CSV' : 'it is not an Excel workbook (.xlsx)');
+    throw new UnreadableFileError(
+      legacy
+        ? 'it is an Excel 97-2003 workbook (.xls) or an encrypted one: save it as .xlsx or CSV'
+        : 'it is not an Excel workbook (.xlsx)',
+    );
   }
   let directory: ZipEntry[];
   try {
@@ -266,7 +305,15 @@ export async function readXlsxRows(file: Buffer, limits: ImportLimits, onRow: (r
   }
 }
 
-async function readSheet(file: Buffer, workbook: Workbook, styles: Styles, shared: SharedStrings, limits: ImportLimits, budget: Budget, onRow: (row: SheetRow) => void): Promise<void> {
+async function readSheet(
+  file: Buffer,
+  workbook: Workbook,
+  styles: Styles,
+  shared: SharedStrings,
+  limits: ImportLimits,
+  budget: Budget,
+  onRow: (row: SheetRow) => void,
+): Promise<void> {
   const check = new LimitCheck(limits);
   let rowNumber = 0;
   let inRow = false;

@@ -26,7 +26,10 @@ export class OpenApiBuilder {
       if (value && typeof value === 'object') {
         const out: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(value)) {
-          out[k] = k === '$ref' && typeof v === 'string' && v.startsWith('#/$defs/') ? `#/components/schemas/${v.slice('#/$defs/'.length)}${suffix}` : rename(v);
+          out[k] =
+            k === '$ref' && typeof v === 'string' && v.startsWith('#/$defs/')
+              ? `#/components/schemas/${v.slice('#/$defs/'.length)}${suffix}`
+              : rename(v);
         }
         return out;
       }
@@ -61,7 +64,13 @@ export class OpenApiBuilder {
     for (const [status, response] of Object.entries(spec.responses)) {
       responses[status] = {
         description: response.description,
-        ...(response.headers ? { headers: Object.fromEntries(Object.entries(response.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) } : {}),
+        ...(response.headers
+          ? {
+              headers: Object.fromEntries(
+                Object.entries(response.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }]),
+              ),
+            }
+          : {}),
         ...(response.schema
           ? { content: { 'application/json': { schema: this.schema(response.schema, 'output') } } }
           : response.contentType
@@ -72,7 +81,11 @@ export class OpenApiBuilder {
       };
     }
     const standard: [boolean, number, string][] = [
-      [!!(spec.params || spec.query || spec.body || spec.rawBody), 400, 'The request has problems: each bad field is named with the reason. Nothing was saved.'],
+      [
+        !!(spec.params || spec.query || spec.body || spec.rawBody),
+        400,
+        'The request has problems: each bad field is named with the reason. Nothing was saved.',
+      ],
       [spec.access !== 'public', 401, 'Not signed in: send a session cookie or Authorization: Bearer <API token>.'],
       [spec.access !== 'public', 403, 'Not allowed for this person (the permission table), or a cookie request without its CSRF token.'],
       [!!spec.params, 404, 'Nothing has this id.'],
@@ -80,19 +93,35 @@ export class OpenApiBuilder {
       [!!(spec.body || spec.rawBody), 413, 'The body is too large.'],
       [!!(spec.body || spec.rawBody), 415, 'The body is of a type this request does not take.'],
     ];
-    for (const [applies, status, description] of standard) if (applies && !responses[status]) responses[status] = { description, content: problem };
+    for (const [applies, status, description] of standard)
+      if (applies && !responses[status]) responses[status] = { description, content: problem };
     responses.default = { description: 'An unexpected error: nothing was changed; quote the X-Request-Id.', content: problem };
 
     const parameters = [...this.parameters(spec.params, 'path'), ...this.parameters(spec.query, 'query')];
-    if (spec.conditional) parameters.push({ name: 'If-Match', in: 'header', required: false, description: 'The version (ETag) the change was made on; a stale one gets 412.', schema: { type: 'string' } });
+    if (spec.conditional)
+      parameters.push({
+        name: 'If-Match',
+        in: 'header',
+        required: false,
+        description: 'The version (ETag) the change was made on; a stale one gets 412.',
+        schema: { type: 'string' },
+      });
     const access =
-      spec.access === 'public' ? 'Anyone, without signing in.' : spec.access === 'signedIn' ? 'Anyone signed in.' : `${permissionTable[spec.access as Permission].description}. Allowed: ${describePermission(spec.access as Permission)}.`;
+      spec.access === 'public'
+        ? 'Anyone, without signing in.'
+        : spec.access === 'signedIn'
+          ? 'Anyone signed in.'
+          : `${permissionTable[spec.access as Permission].description}. Allowed: ${describePermission(spec.access as Permission)}.`;
     const path = fullPath(feature, spec);
     return {
       operationId: `${spec.method}${path
         .split('/')
         .filter(Boolean)
-        .map((part) => (part.startsWith(':') ? `By${part.charAt(1).toUpperCase()}${part.slice(2)}` : part.replace(/(^|[-_])(\w)/g, (_m, _s, c: string) => c.toUpperCase())))
+        .map((part) =>
+          part.startsWith(':')
+            ? `By${part.charAt(1).toUpperCase()}${part.slice(2)}`
+            : part.replace(/(^|[-_])(\w)/g, (_m, _s, c: string) => c.toUpperCase()),
+        )
         .join('')}`,
       tags: [feature.tag],
       summary: spec.summary,
@@ -100,9 +129,18 @@ export class OpenApiBuilder {
       'x-permission': spec.access,
       security: spec.access === 'public' ? [] : [{ bearerToken: [] }, { sessionCookie: [], csrfToken: [] }],
       ...(parameters.length ? { parameters } : {}),
-      ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: this.schema(spec.body, 'input') } } } } : {}),
+      ...(spec.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: this.schema(spec.body, 'input') } } } }
+        : {}),
       ...(spec.rawBody
-        ? { requestBody: { required: true, content: Object.fromEntries(spec.rawBody.contentTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) } }
+        ? {
+            requestBody: {
+              required: true,
+              content: Object.fromEntries(
+                spec.rawBody.contentTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+              ),
+            },
+          }
         : {}),
       responses,
     };
@@ -126,9 +164,23 @@ export class OpenApiBuilder {
       components: {
         schemas: Object.fromEntries(Object.entries(this.components).sort(([a], [b]) => a.localeCompare(b))),
         securitySchemes: {
-          bearerToken: { type: 'http', scheme: 'bearer', description: 'An API token (rt_…) issued with POST /api/api-tokens; acts as the person it was issued for.' },
-          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'rt_session', description: 'Set by signing in (POST /api/session or the sign-in page); named __Host-rt_session over TLS.' },
-          csrfToken: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token', description: 'Required with the session cookie on every change; from GET /api/session.' },
+          bearerToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API token (rt_…) issued with POST /api/api-tokens; acts as the person it was issued for.',
+          },
+          sessionCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'rt_session',
+            description: 'Set by signing in (POST /api/session or the sign-in page); named __Host-rt_session over TLS.',
+          },
+          csrfToken: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-CSRF-Token',
+            description: 'Required with the session cookie on every change; from GET /api/session.',
+          },
         },
       },
     };

@@ -12,9 +12,11 @@ function describeSchema(schema: Json | undefined): string {
   if (typeof schema.$ref === 'string') return schema.$ref.split('/').pop()!;
   if (Array.isArray(schema.enum)) return `one of ${(schema.enum as unknown[]).map(String).join(', ')}`;
   if (schema.const !== undefined) return JSON.stringify(schema.const);
-  for (const key of ['anyOf', 'oneOf'] as const) if (Array.isArray(schema[key])) return (schema[key] as Json[]).map(describeSchema).join(' or ');
+  for (const key of ['anyOf', 'oneOf'] as const)
+    if (Array.isArray(schema[key])) return (schema[key] as Json[]).map(describeSchema).join(' or ');
   if (schema.type === 'array') return `list of ${describeSchema(schema.items as Json)}`;
-  const format = typeof schema.format === 'string' ? ` (${schema.format})` : typeof schema.pattern === 'string' ? ` (${schema.pattern})` : '';
+  const format =
+    typeof schema.format === 'string' ? ` (${schema.format})` : typeof schema.pattern === 'string' ? ` (${schema.pattern})` : '';
   return `${Array.isArray(schema.type) ? schema.type.join(' or ') : String(schema.type ?? 'any')}${format}`;
 }
 
@@ -52,7 +54,9 @@ export function referencePage(doc: Json, serviceName: string): string {
   const paths = doc.paths as Record<string, Record<string, Json>>;
   const components = ((doc.components as Json).schemas ?? {}) as Record<string, Json>;
   const tags = doc.tags as { name: string; description: string }[];
-  const operations = Object.entries(paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
+  const operations = Object.entries(paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+  );
   const anchor = (name: string) => name.replace(/\W+/g, '-');
   return renderView('apiReference.njk', {
     title: 'API reference',
@@ -81,11 +85,17 @@ export function referencePage(doc: Json, serviceName: string): string {
               { text: describeSchema(p.schema as Json) },
               { text: String(p.description ?? '') },
             ]),
-            bodies: requestBody ? Object.entries(requestBody.content).map(([type, c]) => ({ type, tables: fields(c.schema, components) })) : [],
+            bodies: requestBody
+              ? Object.entries(requestBody.content).map(([type, c]) => ({ type, tables: fields(c.schema, components) }))
+              : [],
             responses: Object.entries(responses).map(([status, r]) => ({
               status,
               description: r.description,
-              content: r.content ? Object.entries(r.content).map(([type, c]) => `${type}: ${describeSchema(c.schema)}`).join('; ') : null,
+              content: r.content
+                ? Object.entries(r.content)
+                    .map(([type, c]) => `${type}: ${describeSchema(c.schema)}`)
+                    .join('; ')
+                : null,
             })),
           };
         }),

@@ -93,13 +93,33 @@ const latest = (expression: string) => `(array_remove(array_agg(${expression} OR
  * state as at $1 (once `where` has chosen it); and the condition keeping items logged before $1 (of the report kinds
  * asked for).
  */
-function itemsAsAtSelect(from: string, where: string | null, fields: readonly OptionalField[], texts: TextOptions, reportKinds: readonly SourceKind[] | null): string {
+function itemsAsAtSelect(
+  from: string,
+  where: string | null,
+  fields: readonly OptionalField[],
+  texts: TextOptions,
+  reportKinds: readonly SourceKind[] | null,
+): string {
   const textWanted = [
     texts.forTheForceOnly ? "folded.for_the_force IS NOT FALSE AND folded.status IS DISTINCT FROM 'not_for_the_force'" : null,
     texts.closedBefore ? "(folded.status IS DISTINCT FROM 'closed' OR folded.closed_on > $2)" : null,
   ].filter((condition): condition is string => condition !== null);
   const text = textWanted.length > 0 ? `CASE WHEN ${textWanted.join(' AND ')} THEN folded.text END` : 'folded.text';
-  const columns = ['recommendation_id', 'report_id', 'reference', 'kind', 'addressed_to', 'for_the_force', 'department', 'status', 'closure_how', 'closed_on', 'closed_after_due_date', 'closure_reason', 'category']
+  const columns = [
+    'recommendation_id',
+    'report_id',
+    'reference',
+    'kind',
+    'addressed_to',
+    'for_the_force',
+    'department',
+    'status',
+    'closure_how',
+    'closed_on',
+    'closed_after_due_date',
+    'closure_reason',
+    'category',
+  ]
     .concat(fields.map((field) => optionalColumns[field]))
     .map((column) => `folded.${column}`);
   return `SELECT ${columns.join(', ')}, ${text} AS text,
@@ -119,7 +139,11 @@ function itemsAsAtSelect(from: string, where: string | null, fields: readonly Op
  * (entities/migrations/1763900700000-RecommendationStateIntervals.ts, kept by a trigger on the trail): the interval
  * (valid_from, valid_to] containing $1, found with the GiST index on that range.
  */
-export function itemsAsAtSql(fields: readonly OptionalField[], texts: TextOptions = {}, reportKinds: readonly SourceKind[] | null = null): string {
+export function itemsAsAtSql(
+  fields: readonly OptionalField[],
+  texts: TextOptions = {},
+  reportKinds: readonly SourceKind[] | null = null,
+): string {
   return itemsAsAtSelect('recommendation_state_intervals folded', intervalAt('folded'), fields, texts, reportKinds);
 }
 
@@ -131,7 +155,11 @@ export function itemsAsAtSql(fields: readonly OptionalField[], texts: TextOption
  * travels with the status: every event that changes the closure also changes the status. Instants become London
  * dates after the folding, once per item.
  */
-export function itemsAsAtFromTrailSql(fields: readonly OptionalField[], texts: TextOptions = {}, reportKinds: readonly SourceKind[] | null = null): string {
+export function itemsAsAtFromTrailSql(
+  fields: readonly OptionalField[],
+  texts: TextOptions = {},
+  reportKinds: readonly SourceKind[] | null = null,
+): string {
   const keys = ['status', 'reportId', 'category', 'text', ...fields];
   // As jsonb, never as text: `->>` turns JSON null into SQL NULL, which would bring back a value later cleared
   // (a not-for-the-force reason cleared on reactivation).
@@ -216,7 +244,15 @@ function toItem(row: Record<string, unknown>): ItemAsAt {
     department: text(row.department),
     loggedOn: String(row.logged_on),
     status: String(row.status ?? 'logged') as LifecycleStatus,
-    closure: row.closure_how === null || row.closure_how === undefined ? null : { how: String(row.closure_how) as ClosureHow, on: String(row.closed_on ?? ''), afterDueDate: row.closed_after_due_date === true, reason: String(row.closure_reason ?? '') },
+    closure:
+      row.closure_how === null || row.closure_how === undefined
+        ? null
+        : {
+            how: String(row.closure_how) as ClosureHow,
+            on: String(row.closed_on ?? ''),
+            afterDueDate: row.closed_after_due_date === true,
+            reason: String(row.closure_reason ?? ''),
+          },
     category,
     dueDateHistory: history,
     dueDate: history.length > 0 ? history[history.length - 1]!.dueDate : null,
@@ -261,7 +297,9 @@ export async function loadAsAt(sql: Sql, asAt: IsoDate, options: LoadOptions = {
   const texts = options.texts ?? {};
   const kinds = options.reportKinds ?? null;
   const itemParameters: unknown[] = [before, ...(texts.closedBefore ? [texts.closedBefore] : []), ...(kinds ? [kinds] : [])];
-  const reportRows = (await sql(REPORTS_AS_AT_SQL, [before])).filter((row) => !kinds || kinds.includes((row.after as { kind?: SourceKind } | null)?.kind as SourceKind));
+  const reportRows = (await sql(REPORTS_AS_AT_SQL, [before])).filter(
+    (row) => !kinds || kinds.includes((row.after as { kind?: SourceKind } | null)?.kind as SourceKind),
+  );
   const itemsSql = options.source === 'trail' ? itemsAsAtFromTrailSql : itemsAsAtSql;
   const itemRows = await sql(itemsSql(options.fields ?? [], texts, kinds), itemParameters);
   const items = itemRows.map(toItem);
@@ -294,4 +332,3 @@ export const PEOPLE_AS_AT_SQL = `SELECT p.id, COALESCE(
     p.name) AS name
   FROM people p
   WHERE p.id = ANY($1::uuid[])`;
-

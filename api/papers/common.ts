@@ -5,7 +5,8 @@ import type { ItemAsAt, ReportAsAt } from './model';
 /** Helpers the three papers share. */
 
 /** The force's own work: addressed to the force and not marked "not for the force". */
-export const isForTheForce = (item: Pick<ItemAsAt, 'forTheForce' | 'status'>): boolean => item.forTheForce && item.status !== 'not_for_the_force';
+export const isForTheForce = (item: Pick<ItemAsAt, 'forTheForce' | 'status'>): boolean =>
+  item.forTheForce && item.status !== 'not_for_the_force';
 
 /** Self-certified and with HMICFRS: sign-off, a reality test or a verification visit awaited. */
 export const isAwaitingSignOff = (item: Pick<ItemAsAt, 'status'>): boolean => selfCertifiedStatuses.includes(item.status);
@@ -40,7 +41,13 @@ const kindPlurals: Record<ItemKind, [string, string]> = {
   area_for_attention: ['area for attention', 'areas for attention'],
 };
 
-export const itemKindOrder: readonly ItemKind[] = ['recommendation', 'area_for_improvement', 'cause_of_concern', 'action', 'area_for_attention'];
+export const itemKindOrder: readonly ItemKind[] = [
+  'recommendation',
+  'area_for_improvement',
+  'cause_of_concern',
+  'action',
+  'area_for_attention',
+];
 
 export function countOf(count: number, kind: ItemKind): string {
   const [one, many] = kindPlurals[kind] ?? ['item', 'items'];
@@ -69,7 +76,13 @@ export function reportCounts(items: readonly ItemAsAt[]): ReportCounts {
   const force = items.filter(isForTheForce);
   const complete = force.filter((item) => item.status === 'closed').length;
   const awaitingSignOff = force.filter(isAwaitingSignOff).length;
-  return { total: items.length, forTheForce: force.length, complete, awaitingSignOff, inProgress: force.length - complete - awaitingSignOff };
+  return {
+    total: items.length,
+    forTheForce: force.length,
+    complete,
+    awaitingSignOff,
+    inProgress: force.length - complete - awaitingSignOff,
+  };
 }
 
 /**

@@ -13,7 +13,9 @@ const colourCell = (colour: Colour): Cell => cell(colour.label, { fill: colour.f
 
 function categoryTableBlock(section: OverviewSection): Block {
   const row = (r: CategoryRow, bold = false): Cell[] =>
-    [r.label, r.outstanding, r.awaitingSignOff, r.closedSelfCertified, r.closedSignedOff, r.closedOtherwise, r.total].map((value) => cell(value, { bold }));
+    [r.label, r.outstanding, r.awaitingSignOff, r.closedSelfCertified, r.closedSignedOff, r.closedOtherwise, r.total].map((value) =>
+      cell(value, { bold }),
+    );
   return {
     type: 'table',
     columns: [
@@ -41,7 +43,10 @@ function overviewSectionBlocks(section: OverviewSection, emptyText: string): Blo
     blocks.push({ type: 'heading', level: 3, text: `${report.date} – ${report.title}` });
     blocks.push({ type: 'paragraph', bold: true, text: `Status – ${report.statusLine}` });
     // Blank (a dash) for a report logged without its items: the paper does not make up figures nobody listed.
-    blocks.push({ type: 'paragraph', text: `Total number outstanding: ${report.outstanding ?? '–'}. Total number closed: ${report.closed ?? '–'}.` });
+    blocks.push({
+      type: 'paragraph',
+      text: `Total number outstanding: ${report.outstanding ?? '–'}. Total number closed: ${report.closed ?? '–'}.`,
+    });
     for (const group of report.groups) {
       blocks.push({
         type: 'table',
@@ -51,7 +56,11 @@ function overviewSectionBlocks(section: OverviewSection, emptyText: string): Blo
           { title: 'Recommendation', width: 70 },
           { title: 'State', width: 24 },
         ],
-        rows: group.items.map((item) => [cell(item.reference), cell(item.text), cell(item.newlyClosed ? `${item.state}, since the last committee` : item.state)]),
+        rows: group.items.map((item) => [
+          cell(item.reference),
+          cell(item.text),
+          cell(item.newlyClosed ? `${item.state}, since the last committee` : item.state),
+        ]),
       });
     }
   }
@@ -64,7 +73,9 @@ export function overviewDocument(paper: OverviewPaper, forceName: string): Paper
       type: 'paragraph',
       text:
         `As at ${longDate(paper.asAt)}.` +
-        (paper.previousCommittee ? ` Items reported complete to the committee of ${longDate(paper.previousCommittee)} are left out of the lists.` : ''),
+        (paper.previousCommittee
+          ? ` Items reported complete to the committee of ${longDate(paper.previousCommittee)} are left out of the lists.`
+          : ''),
     },
     { type: 'heading', level: 2, text: 'Recommendations by HMICFRS closure category' },
     ...overviewSectionBlocks(paper.main, 'No inspection reports to report on.'),
@@ -92,7 +103,12 @@ export function atRiskInAllWords(paper: QuarterlyPaper): string {
   const { current, newAtRisk } = paper.atRiskInAll;
   const newCount = paper.groups.find((group) => group.group === 'new')?.actions.length ?? 0;
   const actions = (n: number) => `${n} action${n === 1 ? ' is' : 's are'}`;
-  const of = newAtRisk === 0 ? (newCount === 0 ? '; there are no new actions' : '; none of the new actions is') : `: ${current - newAtRisk} counted above as at risk, and ${newAtRisk} of the ${newCount} new action${newCount === 1 ? '' : 's'}`;
+  const of =
+    newAtRisk === 0
+      ? newCount === 0
+        ? '; there are no new actions'
+        : '; none of the new actions is'
+      : `: ${current - newAtRisk} counted above as at risk, and ${newAtRisk} of the ${newCount} new action${newCount === 1 ? '' : 's'}`;
   return `In all, ${actions(current)} at risk of being off target${of}.`;
 }
 
@@ -177,7 +193,10 @@ export function quarterlySheets(paper: QuarterlyPaper): PaperSheets {
 
 export function trackerDocument(paper: TrackerPaper, forceName: string): PaperDocument {
   const blocks: Block[] = [
-    { type: 'paragraph', text: `As at ${longDate(paper.asAt)}.${paper.previousReport ? ` Changes since the tracker of ${longDate(paper.previousReport)} are marked.` : ''}` },
+    {
+      type: 'paragraph',
+      text: `As at ${longDate(paper.asAt)}.${paper.previousReport ? ` Changes since the tracker of ${longDate(paper.previousReport)} are marked.` : ''}`,
+    },
     {
       type: 'table',
       caption: 'Status colours',
@@ -204,7 +223,14 @@ export function trackerDocument(paper: TrackerPaper, forceName: string): PaperDo
         { title: 'Due date', width: 14 },
         { title: 'Comment', width: 25 },
       ],
-      rows: report.items.map((item) => [cell(item.reference), cell(item.kind), cell(item.text), colourCell(item.colour), cell(item.dueDates), cell(item.comment)]),
+      rows: report.items.map((item) => [
+        cell(item.reference),
+        cell(item.kind),
+        cell(item.text),
+        colourCell(item.colour),
+        cell(item.dueDates),
+        cell(item.comment),
+      ]),
     });
   }
   return { title: paperTitles.tracker, forceName, blocks, landscape: true };

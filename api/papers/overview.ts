@@ -1,6 +1,17 @@
 import type { ClosureCategory, IsoDate, SourceKind } from '../../domain/vocabulary';
 import { closureCategories, closureCategoryLabels } from '../../domain/vocabulary';
-import { byReference, closedOn, compareCodes, compareTitles, isAwaitingSignOff, isForTheForce, itemsByReport, reportCounts, reportStatusLine, stateWords } from './common';
+import {
+  byReference,
+  closedOn,
+  compareCodes,
+  compareTitles,
+  isAwaitingSignOff,
+  isForTheForce,
+  itemsByReport,
+  reportCounts,
+  reportStatusLine,
+  stateWords,
+} from './common';
 import { shortMonthYear } from './dates';
 import type { ItemAsAt, PaperData, ReportAsAt } from './model';
 import type { Scheme } from './rag';
@@ -140,7 +151,11 @@ export function categoryTable(items: readonly ItemAsAt[]): { rows: CategoryRow[]
     countItem(counts, item);
     countItem(totals, item);
   }
-  const rows: CategoryRow[] = closureCategories.map((category) => ({ category, label: overviewCategoryLabels[category], ...byCategory.get(category)! }));
+  const rows: CategoryRow[] = closureCategories.map((category) => ({
+    category,
+    label: overviewCategoryLabels[category],
+    ...byCategory.get(category)!,
+  }));
   const unset = byCategory.get(null);
   if (unset && unset.total > 0) rows.push({ category: null, label: uncategorisedLabel, ...unset });
   return { rows, totals: { category: null, label: 'Total', ...totals } };
@@ -170,7 +185,15 @@ function section(reports: readonly ReportAsAt[], itemsOf: Map<string, ItemAsAt[]
         items: inGroup.map((item) => {
           // Listed although closed: so it closed since the previous committee (or there was none to report it to).
           const newlyClosed = item.status === 'closed' && previous !== null;
-          return { id: item.id, reference: item.reference, kind: item.kind, text: item.text, state: stateWords(item), closed: item.status === 'closed', newlyClosed };
+          return {
+            id: item.id,
+            reference: item.reference,
+            kind: item.kind,
+            text: item.text,
+            state: stateWords(item),
+            closed: item.status === 'closed',
+            newlyClosed,
+          };
         }),
       });
     }
@@ -189,7 +212,8 @@ function section(reports: readonly ReportAsAt[], itemsOf: Map<string, ItemAsAt[]
   return { categoryTable: rows, totals, reports: shown };
 }
 
-const chronological = (a: ReportAsAt, b: ReportAsAt) => compareCodes(a.publishedOn, b.publishedOn) || compareTitles(a.title, b.title) || compareCodes(a.id, b.id);
+const chronological = (a: ReportAsAt, b: ReportAsAt) =>
+  compareCodes(a.publishedOn, b.publishedOn) || compareTitles(a.title, b.title) || compareCodes(a.id, b.id);
 
 /** The sources the overview covers: inspections (joint ones too), and super-complaints in the appendix. */
 export const overviewSourceKinds: readonly SourceKind[] = ['inspection', 'joint_inspection', 'super_complaint'];

@@ -52,7 +52,11 @@ function checkForm(query: Record<string, unknown>, today: string): { form: Paper
   let asAtDate: string | null = null;
   if (asAt.empty) errors.push({ field: 'asAt-day', message: 'Enter the “as at” date' });
   else if ('error' in asAt) errors.push({ field: 'asAt-day', message: asAt.error });
-  else if (asAt.date > today) errors.push({ field: 'asAt-day', message: `The “as at” date must be today or in the past: a paper reports what has happened (today is ${formatLongDate(today)})` });
+  else if (asAt.date > today)
+    errors.push({
+      field: 'asAt-day',
+      message: `The “as at” date must be today or in the past: a paper reports what has happened (today is ${formatLongDate(today)})`,
+    });
   else asAtDate = asAt.date;
   let previousDate: string | null = null;
   if ('error' in previous) errors.push({ field: 'previousCommittee-day', message: previous.error });
@@ -61,11 +65,22 @@ function checkForm(query: Record<string, unknown>, today: string): { form: Paper
   if (!scheme) errors.push({ field: 'scheme', message: 'Choose the colour scheme' });
   if (asAtDate) {
     // The service's own rule (the API answers the same): the previous committee comes before the "as at" date.
-    const problem = paperRequestProblem({ kind: kind ?? 'overview', asAt: asAtDate, scheme: scheme ?? 'B', previousCommittee: previousDate, format: 'html' });
-    if (problem?.field === 'previousCommittee') errors.push({ field: 'previousCommittee-day', message: `The previous committee date must be before the “as at” date (${formatLongDate(asAtDate)})` });
+    const problem = paperRequestProblem({
+      kind: kind ?? 'overview',
+      asAt: asAtDate,
+      scheme: scheme ?? 'B',
+      previousCommittee: previousDate,
+      format: 'html',
+    });
+    if (problem?.field === 'previousCommittee')
+      errors.push({
+        field: 'previousCommittee-day',
+        message: `The previous committee date must be before the “as at” date (${formatLongDate(asAtDate)})`,
+      });
     else if (problem) errors.push({ field: 'paper', message: problem.message });
   }
-  if (kind && asAtDate && scheme && !errors.length) return { form, checked: { ok: true, request: { kind, asAt: asAtDate, scheme, previousCommittee: previousDate } } };
+  if (kind && asAtDate && scheme && !errors.length)
+    return { form, checked: { ok: true, request: { kind, asAt: asAtDate, scheme, previousCommittee: previousDate } } };
   const order = ['paper', 'asAt-day', 'previousCommittee-day', 'scheme'];
   return { form, checked: { ok: false, errors: errors.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field)) } };
 }
@@ -73,7 +88,10 @@ function checkForm(query: Record<string, unknown>, today: string): { form: Paper
 /** The query of a paper's address: the same boxes the form sends, so a download is checked exactly as the page is. */
 function queryOf(request: PaperRequest, format?: PaperFormat): string {
   const params = new URLSearchParams({ paper: request.kind });
-  for (const [name, date] of [['asAt', request.asAt], ['previousCommittee', request.previousCommittee ?? null]] as const) {
+  for (const [name, date] of [
+    ['asAt', request.asAt],
+    ['previousCommittee', request.previousCommittee ?? null],
+  ] as const) {
     if (!date) continue;
     const parts = partsOf(date);
     for (const p of ['day', 'month', 'year'] as const) params.set(`${name}-${p}`, parts[p]);
@@ -88,7 +106,13 @@ export function papersPages(deps: ApiDependencies): Router {
   const shell = pageShell(deps);
   const database = dataSourceDatabase(deps.dataSource);
 
-  async function page(req: Request, res: Response, form: PaperForm, extra: { errors?: FormError[]; preview?: string; request?: PaperRequest }, status = 200) {
+  async function page(
+    req: Request,
+    res: Response,
+    form: PaperForm,
+    extra: { errors?: FormError[]; preview?: string; request?: PaperRequest },
+    status = 200,
+  ) {
     const errors = extra.errors ?? [];
     const fieldError = (field: string) => {
       const error = errors.find((e) => e.field === field);
@@ -102,16 +126,31 @@ export function papersPages(deps: ApiDependencies): Router {
       {
         title: 'Committee papers',
         errors,
-        papers: paperKinds.map((kind) => ({ value: kind, text: paperTitles[kind], hint: { text: paperHints[kind] }, checked: form.paper === kind })),
-        schemes: schemes.map((scheme) => ({ value: scheme, text: `Scheme ${scheme}`, hint: { text: schemeHints[scheme] }, checked: form.scheme === scheme })),
+        papers: paperKinds.map((kind) => ({
+          value: kind,
+          text: paperTitles[kind],
+          hint: { text: paperHints[kind] },
+          checked: form.paper === kind,
+        })),
+        schemes: schemes.map((scheme) => ({
+          value: scheme,
+          text: `Scheme ${scheme}`,
+          hint: { text: schemeHints[scheme] },
+          checked: form.scheme === scheme,
+        })),
         asAt: { items: dateItems(form.asAt, !!fieldError('asAt-day')), error: fieldError('asAt-day') },
-        previousCommittee: { items: dateItems(form.previousCommittee, !!fieldError('previousCommittee-day')), error: fieldError('previousCommittee-day') },
+        previousCommittee: {
+          items: dateItems(form.previousCommittee, !!fieldError('previousCommittee-day')),
+          error: fieldError('previousCommittee-day'),
+        },
         paperError: fieldError('paper'),
         schemeError: fieldError('scheme'),
         result: request && {
           heading: paperTitles[request.kind],
           asAt: formatLongDate(request.asAt),
-          downloads: formatsOf[request.kind].filter((f): f is Exclude<PaperFormat, 'html'> => f !== 'html').map((format) => ({ href: `/papers/download?${queryOf(request, format)}`, text: formatNames[format] })),
+          downloads: formatsOf[request.kind]
+            .filter((f): f is Exclude<PaperFormat, 'html'> => f !== 'html')
+            .map((format) => ({ href: `/papers/download?${queryOf(request, format)}`, text: formatNames[format] })),
           spreadsheets: formatsOf[request.kind].includes('xlsx'),
           preview: extra.preview,
         },
@@ -127,8 +166,21 @@ export function papersPages(deps: ApiDependencies): Router {
     // First visit: nothing chosen yet, so no errors; today and scheme B, as the API defaults, and the force's last
     // committee before today (its committee dates are in Administration) as the previous committee.
     if (!Object.keys(query).length) {
-      const lastCommittee = (await deps.reminderSettings.get()).committeeMeetings.filter((d) => d < today).sort().at(-1);
-      return page(req, res, { paper: '', scheme: 'B', asAt: partsOf(today), previousCommittee: lastCommittee ? partsOf(lastCommittee) : { day: '', month: '', year: '' } }, {});
+      const lastCommittee = (await deps.reminderSettings.get()).committeeMeetings
+        .filter((d) => d < today)
+        .sort()
+        .at(-1);
+      return page(
+        req,
+        res,
+        {
+          paper: '',
+          scheme: 'B',
+          asAt: partsOf(today),
+          previousCommittee: lastCommittee ? partsOf(lastCommittee) : { day: '', month: '', year: '' },
+        },
+        {},
+      );
     }
     const { form, checked } = checkForm(query, today);
     if (!checked.ok) return page(req, res, form, { errors: checked.errors }, 400);
@@ -142,13 +194,26 @@ export function papersPages(deps: ApiDependencies): Router {
     const format = one((req.query as Record<string, unknown>).format);
     if (!checked.ok) return page(req, res, form, { errors: checked.errors }, 400);
     if (!(formatsOf[checked.request.kind] as readonly string[]).includes(format) || format === 'html') {
-      const errors = [{ field: 'paper', message: `The ${paperTitles[checked.request.kind]} comes as ${formatsOf[checked.request.kind].filter((f) => f !== 'html').map((f) => formatNames[f as Exclude<PaperFormat, 'html'>]).join(', ')}` }];
+      const errors = [
+        {
+          field: 'paper',
+          message: `The ${paperTitles[checked.request.kind]} comes as ${formatsOf[checked.request.kind]
+            .filter((f) => f !== 'html')
+            .map((f) => formatNames[f as Exclude<PaperFormat, 'html'>])
+            .join(', ')}`,
+        },
+      ];
       return page(req, res, form, { errors }, 400);
     }
     const paper = await producePaper(database, { ...checked.request, format: format as PaperFormat }, deps.forceName);
     res
       .status(200)
-      .set({ 'Content-Type': paper.contentType, 'Content-Disposition': `attachment; filename="${paper.filename}"`, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' })
+      .set({
+        'Content-Type': paper.contentType,
+        'Content-Disposition': `attachment; filename="${paper.filename}"`,
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      })
       .send(paper.body);
   });
 

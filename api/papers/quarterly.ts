@@ -107,12 +107,21 @@ function groupOf(item: ItemAsAt, position: RagStatus, quarterStart: IsoDate): Qu
 }
 
 /** Which group an item is in as at `asAt`, for a quarter that began after `quarterStart`; null when not in the paper. */
-export function quarterlyGroupOf(item: ItemAsAt, asAt: IsoDate, quarterStart: IsoDate, rules: PaperRules = defaultPaperRules): QuarterlyGroup | null {
+export function quarterlyGroupOf(
+  item: ItemAsAt,
+  asAt: IsoDate,
+  quarterStart: IsoDate,
+  rules: PaperRules = defaultPaperRules,
+): QuarterlyGroup | null {
   return groupOf(item, figuresAsAt(asAt, rules)(item).rag, quarterStart);
 }
 
 /** Each item of the paper with its figures and group; items not in the paper are left out. */
-function placed(data: PaperData, quarterStart: IsoDate, rules: PaperRules): { item: ItemAsAt; figures: ItemFigures; group: QuarterlyGroup }[] {
+function placed(
+  data: PaperData,
+  quarterStart: IsoDate,
+  rules: PaperRules,
+): { item: ItemAsAt; figures: ItemFigures; group: QuarterlyGroup }[] {
   const figuresOf = figuresAsAt(data.asAt, rules);
   return data.items.flatMap((item) => {
     const figures = figuresOf(item);

@@ -56,13 +56,20 @@ export interface PaperRules {
 export const defaultPaperRules: PaperRules = { policy: defaultReminderPolicy, calendar: englandAndWalesCalendar };
 
 /** The figures of a paper's items as at one date: the cut-offs are computed once per paper, not once per item. */
-export function figuresAsAt(asAt: IsoDate, rules: PaperRules = defaultPaperRules): (item: Pick<ItemAsAt, 'status' | 'dueDate' | 'atRisk' | 'forTheForce'>) => ItemFigures {
+export function figuresAsAt(
+  asAt: IsoDate,
+  rules: PaperRules = defaultPaperRules,
+): (item: Pick<ItemAsAt, 'status' | 'dueDate' | 'atRisk' | 'forTheForce'>) => ItemFigures {
   const cutoffs: FigureCutoffs = figureCutoffs(asAt, rules.policy, rules.calendar);
   return (item) => figuresFrom(item, cutoffs, rules.calendar);
 }
 
 /** The canonical status as at `asAt` (domain/figures.ts); items addressed to national bodies are not the force's, whatever their status. */
-export function itemRag(item: Pick<ItemAsAt, 'status' | 'dueDate' | 'atRisk' | 'forTheForce'>, asAt: IsoDate, rules: PaperRules = defaultPaperRules): RagStatus {
+export function itemRag(
+  item: Pick<ItemAsAt, 'status' | 'dueDate' | 'atRisk' | 'forTheForce'>,
+  asAt: IsoDate,
+  rules: PaperRules = defaultPaperRules,
+): RagStatus {
   return figuresAsAt(asAt, rules)(item).rag;
 }
 
@@ -93,7 +100,11 @@ const schemeBMeanings = (rules: PaperRules): Record<SchemeBStatus | typeof NOT_F
 
 /** The key printed with a tracker: each colour of the scheme and what it means. */
 export function schemeKey(scheme: Scheme, rules: PaperRules = defaultPaperRules): { colour: Colour; meaning: string }[] {
-  if (scheme === 'A') return schemeAColours.map((name) => ({ colour: colour(name, schemeAFills[name]), meaning: schemeADefinitions[name] }));
+  if (scheme === 'A')
+    return schemeAColours.map((name) => ({ colour: colour(name, schemeAFills[name]), meaning: schemeADefinitions[name] }));
   const meanings = schemeBMeanings(rules);
-  return (Object.keys(meanings) as (keyof typeof meanings)[]).map((label) => ({ colour: colour(label, schemeBFills[label]), meaning: meanings[label] }));
+  return (Object.keys(meanings) as (keyof typeof meanings)[]).map((label) => ({
+    colour: colour(label, schemeBFills[label]),
+    meaning: meanings[label],
+  }));
 }

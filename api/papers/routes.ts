@@ -18,7 +18,9 @@ import { isoDate } from '../../domain/lifecycle/fields';
  */
 
 const paramsSchema = z.object({
-  kind: z.enum(paperKinds, { message: `must be one of ${paperKinds.join(', ')}` }).describe('overview (seed 001), quarterly (seed 004) or tracker (seeds 002–003)'),
+  kind: z
+    .enum(paperKinds, { message: `must be one of ${paperKinds.join(', ')}` })
+    .describe('overview (seed 001), quarterly (seed 004) or tracker (seeds 002–003)'),
 });
 
 const querySchema = z
@@ -27,11 +29,18 @@ const querySchema = z
     format: z
       .enum(paperFormats, { message: `must be one of ${paperFormats.join(', ')}` })
       .default('html')
-      .describe(`html, docx or pdf for every paper; xlsx and csv for ${paperKinds.filter((kind) => formatsOf[kind].includes('xlsx')).join(' and ')}`),
-    scheme: z.enum(schemes, { message: 'must be A or B' }).default('B').describe("The force's colour scheme: A (GREEN/AMBER/RED/WHITE/PURPLE) or B (on target, at risk, off target…)"),
+      .describe(
+        `html, docx or pdf for every paper; xlsx and csv for ${paperKinds.filter((kind) => formatsOf[kind].includes('xlsx')).join(' and ')}`,
+      ),
+    scheme: z
+      .enum(schemes, { message: 'must be A or B' })
+      .default('B')
+      .describe("The force's colour scheme: A (GREEN/AMBER/RED/WHITE/PURPLE) or B (on target, at risk, off target…)"),
     previousCommittee: isoDate
       .optional()
-      .describe('Overview: items reported complete to this committee drop out. Quarterly: the end of the previous quarter (default three months earlier). Tracker: closed since then shows as NEW GREEN.'),
+      .describe(
+        'Overview: items reported complete to this committee drop out. Quarterly: the end of the previous quarter (default three months earlier). Tracker: closed since then shows as NEW GREEN.',
+      ),
     reportId: z.uuid({ message: 'must be a report id (a UUID)' }).optional().describe('Tracker only: just this report'),
   })
   .strict();
@@ -41,7 +50,8 @@ export function papersFeature({ dataSource, forceName }: ApiDependencies): Featu
   return {
     mountPath: '/api/papers',
     tag: 'Committee papers',
-    description: 'The committee overview, the quarterly action update and the per-report tracker, as at any date, as a web page, Word, PDF, Excel or CSV.',
+    description:
+      'The committee overview, the quarterly action update and the per-report tracker, as at any date, as a web page, Word, PDF, Excel or CSV.',
     endpoints: [
       endpoint({
         method: 'get',
@@ -57,14 +67,26 @@ export function papersFeature({ dataSource, forceName }: ApiDependencies): Featu
           200: {
             description: 'The paper, in the format asked for',
             contentType: 'application/octet-stream',
-            headers: { 'Content-Disposition': 'inline (html) or attachment, with the file name: committee-overview-2023-10-01-scheme-b.docx' },
+            headers: {
+              'Content-Disposition': 'inline (html) or attachment, with the file name: committee-overview-2023-10-01-scheme-b.docx',
+            },
           },
         },
         async handle({ res, params, query }) {
           const today = calendarDateInLondon(Date.now());
           const asAt = query.asAt ?? today;
-          if (asAt > today) throw ApiProblem.invalid([{ field: 'query.asAt', message: `must not be after today (${today}): a paper reports what has happened` }]);
-          const request = { kind: params.kind, asAt, format: query.format, scheme: query.scheme, previousCommittee: query.previousCommittee ?? null, reportId: query.reportId ?? null };
+          if (asAt > today)
+            throw ApiProblem.invalid([
+              { field: 'query.asAt', message: `must not be after today (${today}): a paper reports what has happened` },
+            ]);
+          const request = {
+            kind: params.kind,
+            asAt,
+            format: query.format,
+            scheme: query.scheme,
+            previousCommittee: query.previousCommittee ?? null,
+            reportId: query.reportId ?? null,
+          };
           const problem = paperRequestProblem(request);
           if (problem) throw ApiProblem.invalid([{ field: `query.${problem.field}`, message: problem.message }]);
           const { paper, brokenTrails } = await buildCheckedPaper(database, request);

@@ -61,7 +61,8 @@ export function paperRequestProblem(request: PaperRequest & { format: PaperForma
   if (request.previousCommittee && request.previousCommittee >= request.asAt) {
     return { field: 'previousCommittee', message: `must be before the "as at" date (${request.asAt})` };
   }
-  if (request.reportId && request.kind !== 'tracker') return { field: 'reportId', message: 'only the tracker can be limited to one report' };
+  if (request.reportId && request.kind !== 'tracker')
+    return { field: 'reportId', message: 'only the tracker can be limited to one report' };
   return null;
 }
 
@@ -86,18 +87,30 @@ export async function buildPaper(database: PaperDatabase, request: PaperRequest,
     case 'quarterly': {
       const previousQuarter = request.previousCommittee ?? addMonths(request.asAt, -3);
       const quarterBeforeThat = addMonths(previousQuarter, -3);
-      const [current, previous, rules] = await database.snapshot(async (sql) => [
-        await loadAsAt(sql, request.asAt, { fields: ['dueDateHistory', 'latestUpdate', 'atRisk', 'leadId'], source }),
-        await loadAsAt(sql, previousQuarter, { fields: ['dueDateHistory', 'atRisk'], source }),
-        await paperRules(sql),
-      ] as const);
+      const [current, previous, rules] = await database.snapshot(
+        async (sql) =>
+          [
+            await loadAsAt(sql, request.asAt, { fields: ['dueDateHistory', 'latestUpdate', 'atRisk', 'leadId'], source }),
+            await loadAsAt(sql, previousQuarter, { fields: ['dueDateHistory', 'atRisk'], source }),
+            await paperRules(sql),
+          ] as const,
+      );
       return buildQuarterly(current, previous, { previousQuarter, quarterBeforeThat, scheme: request.scheme, rules });
     }
     case 'tracker': {
       const [data, rules] = await database.snapshot(
-        async (sql) => [await loadAsAt(sql, request.asAt, { fields: ['dueDateHistory', 'latestUpdate', 'atRisk', 'notForTheForceReason'], source }), await paperRules(sql)] as const,
+        async (sql) =>
+          [
+            await loadAsAt(sql, request.asAt, { fields: ['dueDateHistory', 'latestUpdate', 'atRisk', 'notForTheForceReason'], source }),
+            await paperRules(sql),
+          ] as const,
       );
-      return buildTracker(data, { scheme: request.scheme, previousReport: request.previousCommittee ?? null, reportId: request.reportId ?? null, rules });
+      return buildTracker(data, {
+        scheme: request.scheme,
+        previousReport: request.previousCommittee ?? null,
+        reportId: request.reportId ?? null,
+        rules,
+      });
     }
   }
 }
@@ -145,7 +158,12 @@ export function paperFilename(request: Pick<PaperRequest, 'kind' | 'asAt' | 'sch
 type BrokenTrail = { reference: string | null; reportTitle: string | null };
 
 /** Renders a built paper in one format. */
-export async function renderPaper(paper: BuiltPaper, format: PaperFormat, forceName: string, brokenTrails: BrokenTrail[] = []): Promise<Buffer> {
+export async function renderPaper(
+  paper: BuiltPaper,
+  format: PaperFormat,
+  forceName: string,
+  brokenTrails: BrokenTrail[] = [],
+): Promise<Buffer> {
   if (format === 'xlsx' || format === 'csv') {
     const sheets = tabulate(paper);
     if (!sheets) throw new Error(`the ${paper.kind} paper has no spreadsheet form`);
@@ -159,12 +177,19 @@ export async function renderPaper(paper: BuiltPaper, format: PaperFormat, forceN
 }
 
 /** The paper, and the items whose audit trail does not verify, which every rendering of it names first. */
-export async function buildCheckedPaper(database: PaperDatabase, request: PaperRequest): Promise<{ paper: BuiltPaper; brokenTrails: BrokenTrail[] }> {
+export async function buildCheckedPaper(
+  database: PaperDatabase,
+  request: PaperRequest,
+): Promise<{ paper: BuiltPaper; brokenTrails: BrokenTrail[] }> {
   const [paper, broken] = await Promise.all([buildPaper(database, request), database.snapshot((sql) => sql(brokenItemTrailsSql, [null]))]);
   return { paper, brokenTrails: broken as BrokenTrail[] };
 }
 
-export async function producePaper(database: PaperDatabase, request: PaperRequest & { format: PaperFormat }, forceName: string): Promise<RenderedPaper> {
+export async function producePaper(
+  database: PaperDatabase,
+  request: PaperRequest & { format: PaperFormat },
+  forceName: string,
+): Promise<RenderedPaper> {
   const problem = paperRequestProblem(request);
   if (problem) throw new Error(`${problem.field}: ${problem.message}`);
   const { paper, brokenTrails } = await buildCheckedPaper(database, request);

@@ -8,11 +8,24 @@ import type { FormError } from '../../platform/web/html';
 import { attempt, formBody, formErrors, list, text, type FormBody } from '../../platform/web/forms';
 import type { AdminContext } from '../adminContext';
 
-const labels: Record<string, string> = { name: 'Name', email: 'Email address', roles: 'Roles', jobTitle: 'Job title', department: 'Department', password: 'The password' };
+const labels: Record<string, string> = {
+  name: 'Name',
+  email: 'Email address',
+  roles: 'Roles',
+  jobTitle: 'Job title',
+  department: 'Department',
+  password: 'The password',
+};
 const idParams = z.object({ personId: z.uuid({ message: 'must be the id of a person' }) });
 const roleChoices = roles.map((r) => ({ value: r, text: roleLabels[r] }));
 
-const personForm = (body: FormBody) => ({ name: text(body, 'name'), email: text(body, 'email'), roles: list(body, 'roles'), jobTitle: text(body, 'jobTitle'), department: text(body, 'department') });
+const personForm = (body: FormBody) => ({
+  name: text(body, 'name'),
+  email: text(body, 'email'),
+  roles: list(body, 'roles'),
+  jobTitle: text(body, 'jobTitle'),
+  department: text(body, 'department'),
+});
 
 /** People, their roles and accounts: add, edit, deactivate and reactivate, set a password or email a set-password link. */
 export function peoplePages({ deps, render, guard }: AdminContext): Router {
@@ -29,7 +42,12 @@ export function peoplePages({ deps, render, guard }: AdminContext): Router {
   router.get('/', async (req, res) => {
     const status = req.query.status === 'deactivated' ? 'deactivated' : 'active';
     const rows = await dataSource.manager.find(Person, { where: { active: status === 'active' }, order: { name: 'ASC' } });
-    await render(req, res, 'people.njk', { title: status === 'active' ? 'People' : 'Deactivated people', status, people: rows, roleLabels });
+    await render(req, res, 'people.njk', {
+      title: status === 'active' ? 'People' : 'Deactivated people',
+      status,
+      people: rows,
+      roleLabels,
+    });
   });
 
   const newPage = async (req: Request, res: Response, values: object, errors?: FormError[], status = 200) =>
@@ -46,18 +64,37 @@ export function peoplePages({ deps, render, guard }: AdminContext): Router {
     res.redirect(303, `/admin/people/${outcome.value.id}?done=added`);
   });
 
-  async function personPage(req: Request, res: Response, options: { values?: object; errors?: FormError[]; status?: number; form?: 'details' | 'password' } = {}) {
+  async function personPage(
+    req: Request,
+    res: Response,
+    options: { values?: object; errors?: FormError[]; status?: number; form?: 'details' | 'password' } = {},
+  ) {
     const { personId } = parseInput(idParams, req.params, 'params');
     const person = await dataSource.manager.findOneBy(Person, { id: personId });
     if (!person) throw ApiProblem.notFound('The person');
     const openItems = await people.openItemCount(dataSource.manager, person.id);
-    const hasPassword = await dataSource.manager.query(`SELECT 1 FROM local_accounts WHERE person_id = $1`, [person.id]).then((rows: unknown[]) => rows.length > 0);
+    const hasPassword = await dataSource.manager
+      .query(`SELECT 1 FROM local_accounts WHERE person_id = $1`, [person.id])
+      .then((rows: unknown[]) => rows.length > 0);
     const values = options.values ?? { ...person };
     await render(
       req,
       res,
       'person.njk',
-      { title: person.name, person, values, errors: options.errors, form: options.form, roleChoices, roleLabels, departments: await departments(person.department), openItems, hasPassword, done: req.query.done, isSelf: person.id === req.identity!.person.id },
+      {
+        title: person.name,
+        person,
+        values,
+        errors: options.errors,
+        form: options.form,
+        roleChoices,
+        roleLabels,
+        departments: await departments(person.department),
+        openItems,
+        hasPassword,
+        done: req.query.done,
+        isSelf: person.id === req.identity!.person.id,
+      },
       options.status,
     );
   }
@@ -70,7 +107,15 @@ export function peoplePages({ deps, render, guard }: AdminContext): Router {
     const values = { ...personForm(body), version: text(body, 'version') };
     const outcome = await attempt(
       () => people.update(personId, parseInput(personChangesSchema, personForm(body)), text(body, 'version') || undefined, by(req)),
-      (problem) => (problem.status === 412 ? [{ field: 'name', message: 'Someone else changed this person while you were editing. Their changes are shown below: make yours again.' }] : formErrors(problem, 'name', {}, labels)),
+      (problem) =>
+        problem.status === 412
+          ? [
+              {
+                field: 'name',
+                message: 'Someone else changed this person while you were editing. Their changes are shown below: make yours again.',
+              },
+            ]
+          : formErrors(problem, 'name', {}, labels),
     );
     if (!outcome.ok) {
       const stale = outcome.status === 412;
@@ -98,7 +143,11 @@ export function peoplePages({ deps, render, guard }: AdminContext): Router {
   router.post('/:personId/password', async (req, res) => {
     const { personId } = parseInput(idParams, req.params, 'params');
     const outcome = await attempt(
-      async () => auth.resetPassword(personId, parseInput(setPasswordSchema, { password: text(formBody(req), 'password') }).password, { ...by(req), sessionId: req.identity!.session?.id }),
+      async () =>
+        auth.resetPassword(personId, parseInput(setPasswordSchema, { password: text(formBody(req), 'password') }).password, {
+          ...by(req),
+          sessionId: req.identity!.session?.id,
+        }),
       (problem) => formErrors(problem, 'password', {}, labels),
     );
     if (!outcome.ok) return personPage(req, res, { errors: outcome.errors, status: outcome.status, form: 'password' });

@@ -54,7 +54,10 @@ export function peopleFeature({ dataSource, people, auth, passwordLinks }: ApiDe
         query: peopleQuery,
         responses: { 200: { description: 'A page of people', schema: page(personSchema, 'PersonPage') } },
         async handle({ res, query }) {
-          const qb = dataSource.getRepository(Person).createQueryBuilder('p').where(query.status === 'all' ? 'TRUE' : query.status === 'active' ? 'p.active' : 'NOT p.active');
+          const qb = dataSource
+            .getRepository(Person)
+            .createQueryBuilder('p')
+            .where(query.status === 'all' ? 'TRUE' : query.status === 'active' ? 'p.active' : 'NOT p.active');
           if (query.role) qb.andWhere(':role = ANY(p.roles)', { role: query.role });
           if (query.department) qb.andWhere('lower(p.department) = lower(:department)', { department: query.department });
           const result = await keysetPage(qb, {
@@ -85,7 +88,8 @@ export function peopleFeature({ dataSource, people, auth, passwordLinks }: ApiDe
         method: 'post',
         path: '/',
         summary: 'Add a person',
-        description: 'Roles are those of DOMAIN.md; the department must be one of the force’s. The person cannot sign in until they have a password (set one, or send them a set-password link) or sign in through the identity provider.',
+        description:
+          'Roles are those of DOMAIN.md; the department must be one of the force’s. The person cannot sign in until they have a password (set one, or send them a set-password link) or sign in through the identity provider.',
         access: 'people.manage',
         body: newPersonSchema,
         responses: { 201: { description: 'Added', schema: personSchema, headers: { ETag: 'its version', Location: 'the person' } } },
@@ -112,13 +116,20 @@ export function peopleFeature({ dataSource, people, auth, passwordLinks }: ApiDe
         method: 'post',
         path: '/:personId/deactivate',
         summary: 'Deactivate someone who has left',
-        description: 'They can no longer sign in; their sessions end and their API tokens are revoked. Their open items stay visible, with their name, so they can be reassigned; the answer says how many there are.',
+        description:
+          'They can no longer sign in; their sessions end and their API tokens are revoked. Their open items stay visible, with their name, so they can be reassigned; the answer says how many there are.',
         access: 'people.manage',
         params: personIdParams,
         body: deactivationSchema,
-        responses: { 200: { description: 'Deactivated (or already was)', schema: deactivatedPersonSchema }, 409: { description: 'You cannot deactivate yourself' } },
+        responses: {
+          200: { description: 'Deactivated (or already was)', schema: deactivatedPersonSchema },
+          409: { description: 'You cannot deactivate yourself' },
+        },
         async handle({ res, params, body, by }) {
-          const { person, openItems } = await people.deactivate(params.personId, body?.reason ?? '', { id: by.actor.personId, label: by.label });
+          const { person, openItems } = await people.deactivate(params.personId, body?.reason ?? '', {
+            id: by.actor.personId,
+            label: by.label,
+          });
           res.json({ person: personView(person), openItems });
         },
       }),
@@ -126,7 +137,8 @@ export function peopleFeature({ dataSource, people, auth, passwordLinks }: ApiDe
         method: 'post',
         path: '/:personId/reactivate',
         summary: 'Reactivate someone who was deactivated',
-        description: 'They may sign in again (with a new password or set-password link if theirs is forgotten); revoked API tokens stay revoked.',
+        description:
+          'They may sign in again (with a new password or set-password link if theirs is forgotten); revoked API tokens stay revoked.',
         access: 'people.manage',
         params: personIdParams,
         responses: { 200: { description: 'Active again', schema: personSchema } },
@@ -138,13 +150,18 @@ export function peopleFeature({ dataSource, people, auth, passwordLinks }: ApiDe
         method: 'put',
         path: '/:personId/password',
         summary: "Set a person's first password, or reset a forgotten one",
-        description: 'For telling the person in person: a password is never emailed (send a set-password link instead). Their sessions end and any lockout is lifted.',
+        description:
+          'For telling the person in person: a password is never emailed (send a set-password link instead). Their sessions end and any lockout is lifted.',
         access: 'people.manage',
         params: personIdParams,
         body: setPasswordSchema,
         responses: { 204: { description: 'Set' } },
         async handle({ res, params, body, by, identity }) {
-          await auth.resetPassword(params.personId, body.password, { id: by.actor.personId, label: by.label, sessionId: identity?.session?.id });
+          await auth.resetPassword(params.personId, body.password, {
+            id: by.actor.personId,
+            label: by.label,
+            sessionId: identity?.session?.id,
+          });
           res.status(204).end();
         },
       }),
@@ -152,10 +169,15 @@ export function peopleFeature({ dataSource, people, auth, passwordLinks }: ApiDe
         method: 'post',
         path: '/:personId/password-link',
         summary: 'Email a person a link to choose their own password',
-        description: 'The link is signed, for this person only, works once and expires; sending another cancels the earlier ones. 502 when the mail server does not take the email.',
+        description:
+          'The link is signed, for this person only, works once and expires; sending another cancels the earlier ones. 502 when the mail server does not take the email.',
         access: 'people.manage',
         params: personIdParams,
-        responses: { 201: { description: 'Sent', schema: passwordLinkSentSchema }, 409: { description: 'The person is deactivated' }, 502: { description: 'The email was not sent' } },
+        responses: {
+          201: { description: 'Sent', schema: passwordLinkSentSchema },
+          409: { description: 'The person is deactivated' },
+          502: { description: 'The email was not sent' },
+        },
         async handle({ res, params, by }) {
           const sent = await passwordLinks.send(params.personId, { id: by.actor.personId, label: by.label });
           res.status(201).json({ sentTo: sent.sentTo, expiresAt: sent.expiresAt.toISOString() });
@@ -171,7 +193,10 @@ export function peopleFeature({ dataSource, people, auth, passwordLinks }: ApiDe
         body: digestPreferenceSchema,
         responses: { 200: { description: 'The person, with the new preference', schema: personSchema } },
         async handle({ res, params, body, by }) {
-          const saved = await people.setDigestPreference(params.personId, body.digestPreference, { id: by.actor.personId, label: by.label });
+          const saved = await people.setDigestPreference(params.personId, body.digestPreference, {
+            id: by.actor.personId,
+            label: by.label,
+          });
           res.json(personView(saved));
         },
       }),

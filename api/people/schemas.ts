@@ -15,7 +15,9 @@ const personFields = {
     .toLowerCase()
     .pipe(z.email({ message: 'must be an email address, like name@force.police.uk' })),
   roles: z
-    .array(z.enum(roles, { message: `must be one of: ${roles.map((r) => `${r} (${roleLabels[r]})`).join(', ')}` }), { message: 'must be a list of roles' })
+    .array(z.enum(roles, { message: `must be one of: ${roles.map((r) => `${r} (${roleLabels[r]})`).join(', ')}` }), {
+      message: 'must be a list of roles',
+    })
     .min(1, 'must hold at least one role')
     .max(roles.length, `must be at most ${roles.length} roles`)
     .transform((list) => [...new Set(list)]),
@@ -37,7 +39,9 @@ export const personChangesSchema = z
     department: personFields.department.optional(),
   })
   .strict()
-  .refine((changes) => Object.values(changes).some((v) => v !== undefined), { message: 'must change at least one of name, email, roles, jobTitle, department' });
+  .refine((changes) => Object.values(changes).some((v) => v !== undefined), {
+    message: 'must change at least one of name, email, roles, jobTitle, department',
+  });
 export type PersonChanges = z.output<typeof personChangesSchema>;
 
 /** A new password: the length rules here, the rest (not the email, not one character repeated) in passwordProblem. */
@@ -55,4 +59,7 @@ export const changeOwnPasswordSchema = z
   })
   .strict();
 
-export const deactivationSchema = z.object({ reason: z.string().trim().max(500, 'must be at most 500 characters').default('') }).strict().optional();
+export const deactivationSchema = z
+  .object({ reason: z.string().trim().max(500, 'must be at most 500 characters').default('') })
+  .strict()
+  .optional();

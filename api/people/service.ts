@@ -55,7 +55,9 @@ export class PeopleService {
       await this.check(tx, changes, person);
       const before = pick(person);
       if (changes.roles && person.id === by.id && person.roles.includes('administrator') && !changes.roles.includes('administrator')) {
-        throw ApiProblem.invalid([{ field: 'body.roles', message: 'you cannot take the administrator role away from yourself: ask another administrator' }]);
+        throw ApiProblem.invalid([
+          { field: 'body.roles', message: 'you cannot take the administrator role away from yourself: ask another administrator' },
+        ]);
       }
       Object.assign(person, Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)));
       const after = pick(person);
@@ -169,7 +171,8 @@ export class PeopleService {
     const problems = [];
     if (input.email !== undefined && input.email !== current?.email) {
       const holder = await tx.findOneBy(Person, { email: input.email });
-      if (holder && holder.id !== current?.id) problems.push({ field: 'body.email', message: `is already the email of ${holder.name}${holder.active ? '' : ' (deactivated)'}` });
+      if (holder && holder.id !== current?.id)
+        problems.push({ field: 'body.email', message: `is already the email of ${holder.name}${holder.active ? '' : ' (deactivated)'}` });
     }
     if (input.department && input.department !== current?.department && !(await tx.existsBy(Department, { name: input.department }))) {
       problems.push({ field: 'body.department', message: `"${input.department}" is not one of the force's departments (add it first)` });

@@ -7,7 +7,10 @@ export type FieldSpec = FormField;
 export type CommandSpec = CommandForm;
 
 /** Every lifecycle command a person may send from a page, with the words people see: each command's own form. */
-export const commandSpecs = Object.fromEntries(lifecycleCommands.map((entry) => [entry.type, entry.form])) as Record<LifecycleCommandType, CommandSpec>;
+export const commandSpecs = Object.fromEntries(lifecycleCommands.map((entry) => [entry.type, entry.form])) as Record<
+  LifecycleCommandType,
+  CommandSpec
+>;
 
 /** The id of a field on the page: unique across the several forms of one page. */
 export const fieldId = (type: string, field: string) => `${type}-${field}`;
@@ -23,7 +26,9 @@ export function errorTarget(type: LifecycleCommandType, field: string): string {
 /** What a person typed into one field, as text: a date's three boxes become YYYY-MM-DD (the schema then checks it is a real date). */
 export function fieldText(field: FieldSpec, body: Record<string, unknown>): string | undefined {
   if (field.kind === 'date') {
-    const parts = dateParts.map((p) => (typeof body[`${field.name}-${p}`] === 'string' ? (body[`${field.name}-${p}`] as string).trim() : ''));
+    const parts = dateParts.map((p) =>
+      typeof body[`${field.name}-${p}`] === 'string' ? (body[`${field.name}-${p}`] as string).trim() : '',
+    );
     if (parts.every((p) => p === '')) return '';
     const [day, month, year] = parts as [string, string, string];
     return `${year.padStart(4, '0')}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
@@ -34,7 +39,11 @@ export function fieldText(field: FieldSpec, body: Record<string, unknown>): stri
 /** The values a form was sent with, to show it again: a date keeps its three boxes. */
 export function formValues(type: LifecycleCommandType, body: Record<string, unknown>): Record<string, string> {
   const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
-  return Object.fromEntries(commandSpecs[type].fields.flatMap((f) => (f.kind === 'date' ? dateParts.map((p) => [`${f.name}-${p}`, text(`${f.name}-${p}`)]) : [[f.name, text(f.name)]])));
+  return Object.fromEntries(
+    commandSpecs[type].fields.flatMap((f) =>
+      f.kind === 'date' ? dateParts.map((p) => [`${f.name}-${p}`, text(`${f.name}-${p}`)]) : [[f.name, text(f.name)]],
+    ),
+  );
 }
 
 /** Turns a submitted form into a command body for the api's schema: empty optional fields are left out. */
@@ -109,19 +118,49 @@ export function commandFormView(options: {
   primary?: boolean;
 }): CommandFormView {
   const spec = commandSpecs[options.type];
-  const errorFor = (name: string) => options.errors?.find((e) => e.field === fieldId(options.type, name) || e.field === `${fieldId(options.type, name)}-day`)?.message;
+  const errorFor = (name: string) =>
+    options.errors?.find((e) => e.field === fieldId(options.type, name) || e.field === `${fieldId(options.type, name)}-day`)?.message;
   const value = (name: string) => options.values?.[name] ?? '';
   const fields = spec.fields.map((f): CommandFieldView => {
-    const base = { kind: f.kind, id: fieldId(options.type, f.name), name: f.name, label: f.label, hint: 'hint' in f ? f.hint : undefined, value: value(f.name), error: errorFor(f.name) };
-    if (f.kind === 'date') return { ...base, dateItems: dateParts.map((p) => ({ name: p, value: value(`${f.name}-${p}`), ...(base.error ? { classes: 'govuk-input--error' } : {}) })) };
-    if (f.kind === 'choice') return { ...base, items: f.options.map((o) => ({ value: o.value, text: o.text, checked: value(f.name) === o.value })) };
+    const base = {
+      kind: f.kind,
+      id: fieldId(options.type, f.name),
+      name: f.name,
+      label: f.label,
+      hint: 'hint' in f ? f.hint : undefined,
+      value: value(f.name),
+      error: errorFor(f.name),
+    };
+    if (f.kind === 'date')
+      return {
+        ...base,
+        dateItems: dateParts.map((p) => ({
+          name: p,
+          value: value(`${f.name}-${p}`),
+          ...(base.error ? { classes: 'govuk-input--error' } : {}),
+        })),
+      };
+    if (f.kind === 'choice')
+      return { ...base, items: f.options.map((o) => ({ value: o.value, text: o.text, checked: value(f.name) === o.value })) };
     if (f.kind === 'recommendation') {
       const choices = (options.items ?? []).filter((i) => i.id !== options.recommendationId);
-      return { ...base, items: [{ value: '', text: 'Choose the recommendation' }, ...choices.map((i) => ({ value: i.id, text: i.label, selected: value(f.name) === i.id }))] };
+      return {
+        ...base,
+        items: [
+          { value: '', text: 'Choose the recommendation' },
+          ...choices.map((i) => ({ value: i.id, text: i.label, selected: value(f.name) === i.id })),
+        ],
+      };
     }
     if (f.kind === 'person') {
       const choices = options.people.filter((p) => p.roles.includes(f.role));
-      return { ...base, items: [{ value: '', text: f.optional ? 'No change' : 'Choose someone' }, ...choices.map((p) => ({ value: p.id, text: p.name, selected: value(f.name) === p.id }))] };
+      return {
+        ...base,
+        items: [
+          { value: '', text: f.optional ? 'No change' : 'Choose someone' },
+          ...choices.map((p) => ({ value: p.id, text: p.name, selected: value(f.name) === p.id })),
+        ],
+      };
     }
     return base;
   });

@@ -26,7 +26,10 @@ export interface CommandFormState {
 }
 
 /** What a form shown again after a submission keeps of it: its values, errors and, if unresolved, its key. */
-export function formAgain(form: CommandFormState | undefined, type: string): { values?: Record<string, string>; errors?: FormError[]; submissionKey?: string } {
+export function formAgain(
+  form: CommandFormState | undefined,
+  type: string,
+): { values?: Record<string, string>; errors?: FormError[]; submissionKey?: string } {
   return form?.type === type ? { values: form.values, errors: form.errors, submissionKey: form.submissionKey } : {};
 }
 
@@ -73,14 +76,17 @@ export function commandFormHandler({ recommendations, dataSource }: ApiDependenc
     const labelOf = (name: string) => spec.fields.find((f) => f.name === name)?.label.replace(/ \(optional\)$/, '') ?? 'The form';
     const friendly = (name: string, message: string) => {
       const label = known(name) ? labelOf(name) : 'The form';
-      return /must not be empty|must be named/.test(message) ? `Enter ${label.charAt(0).toLowerCase()}${label.slice(1)}` : `${label}: ${message}`;
+      return /must not be empty|must be named/.test(message)
+        ? `Enter ${label.charAt(0).toLowerCase()}${label.slice(1)}`
+        : `${label}: ${message}`;
     };
     const fieldOf = (name: string) => (known(name) ? errorTarget(commandType, name) : fieldId(commandType, 'submit'));
     const checked = commandSchemas[commandType].safeParse(commandFromForm(commandType, body));
     if (!checked.success) {
       const errors = checked.error.issues.map((i) => {
         const name = String(i.path[0] ?? 'submit');
-        if (i.code === 'invalid_type') return { field: fieldOf(name), message: `Choose an answer: ${known(name) ? labelOf(name) : 'the form'}` };
+        if (i.code === 'invalid_type')
+          return { field: fieldOf(name), message: `Choose an answer: ${known(name) ? labelOf(name) : 'the form'}` };
         return { field: fieldOf(name), message: friendly(name, i.message) };
       });
       return then.rerender({ type: commandType, values, errors, status: 400 });
@@ -90,18 +96,32 @@ export function commandFormHandler({ recommendations, dataSource }: ApiDependenc
     submission.idempotencyKey ??= randomUUID();
     if (then.attachment) {
       const refused = await then.attachment.check();
-      if (refused) return then.rerender({ type: commandType, values, errors: [{ field: refused.field, message: refused.message }], status: refused.status });
+      if (refused)
+        return then.rerender({
+          type: commandType,
+          values,
+          errors: [{ field: refused.field, message: refused.message }],
+          status: refused.status,
+        });
     }
     try {
       await recommendations.command(id, checked.data as LifecycleCommand, actingPersonOf(req.identity!), submission);
     } catch (error) {
       if (error instanceof ApiProblem && error.status === 412) {
-        const message = 'Someone else changed this item while you had it open. The page now shows their change: check it, then send yours again if it still applies.';
+        const message =
+          'Someone else changed this item while you had it open. The page now shows their change: check it, then send yours again if it still applies.';
         return then.rerender({ type: commandType, values, errors: [{ field: fieldId(commandType, 'submit'), message }], status: 409 });
       }
       if (error instanceof ApiProblem && error.status === 503) {
-        const message = 'We could not confirm that this was saved. Send the form again: if it was saved already, it will not be done twice.';
-        return then.rerender({ type: commandType, values, errors: [{ field: fieldId(commandType, 'submit'), message }], status: 503, submissionKey: submission.idempotencyKey });
+        const message =
+          'We could not confirm that this was saved. Send the form again: if it was saved already, it will not be done twice.';
+        return then.rerender({
+          type: commandType,
+          values,
+          errors: [{ field: fieldId(commandType, 'submit'), message }],
+          status: 503,
+          submissionKey: submission.idempotencyKey,
+        });
       }
       if (error instanceof ApiProblem && (error.status === 400 || error.status === 409)) {
         const errors: FormError[] =

@@ -11,6 +11,10 @@ export const commandSchemas = Object.fromEntries(lifecycleCommands.map((entry) =
 
 const schemaList = lifecycleCommands.map((entry) => entry.commandSchema.strict());
 
-export const lifecycleCommandSchema = z.discriminatedUnion('type', schemaList as unknown as [(typeof schemaList)[number], ...(typeof schemaList)[number][]], {
-  error: (issue) => (issue.code === 'invalid_union' ? `must be one of: ${Object.keys(commandSchemas).join(', ')}` : undefined),
-});
+export const lifecycleCommandSchema = z.discriminatedUnion(
+  'type',
+  schemaList as unknown as [(typeof schemaList)[number], ...(typeof schemaList)[number][]],
+  {
+    error: (issue) => (issue.code === 'invalid_union' ? `must be one of: ${Object.keys(commandSchemas).join(', ')}` : undefined),
+  },
+);

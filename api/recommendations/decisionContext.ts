@@ -6,17 +6,24 @@ import type { Recommendation } from '../../entities';
 import { delegationColumns } from '../../entities/Delegation';
 
 /** What the context needs to know of the item a command is for. */
-export type DecisionItem = Pick<Recommendation, 'ownerId' | 'leadId' | 'department' | 'kind'> & { report: Pick<Recommendation['report'], 'originator' | 'kind'> };
+export type DecisionItem = Pick<Recommendation, 'ownerId' | 'leadId' | 'department' | 'kind'> & {
+  report: Pick<Recommendation['report'], 'originator' | 'kind'>;
+};
 
 export interface DecisionContext {
   directory: Directory;
-  routing: { rules: RoutingRule[]; item: { originator: string; sourceKind: Recommendation['report']['kind']; department: string | null; itemKind: Recommendation['kind'] } };
+  routing: {
+    rules: RoutingRule[];
+    item: { originator: string; sourceKind: Recommendation['report']['kind']; department: string | null; itemKind: Recommendation['kind'] };
+  };
   /** People the acting person stands in for today. */
   delegatesFor: string[];
 }
 
 /** People the default routing rules name (none today, but the defaults may change). */
-const namedInDefaults = defaultRoutingRules.flatMap((rule) => rule.steps.filter((s): s is Extract<RouteStep, { kind: 'person' }> => s.kind === 'person').map((s) => s.personId));
+const namedInDefaults = defaultRoutingRules.flatMap((rule) =>
+  rule.steps.filter((s): s is Extract<RouteStep, { kind: 'person' }> => s.kind === 'person').map((s) => s.personId),
+);
 
 /** The force's routing rules (the defaults of docs/lifecycle.md while none are stored), the delegations and the people they may name. */
 export interface ApprovalDirectory {
@@ -30,7 +37,10 @@ export interface ApprovalDirectory {
  * `delegationsEndingFrom`, or all when null), and the people who could be on a chain: those with an approving role,
  * the `alsoPeople` given, and anyone a stored rule or a delegation names.
  */
-export async function loadApprovalDirectory(dataSource: Pick<DataSource, 'query'>, options: { delegationsEndingFrom: string | null; alsoPeople: readonly string[] }): Promise<ApprovalDirectory> {
+export async function loadApprovalDirectory(
+  dataSource: Pick<DataSource, 'query'>,
+  options: { delegationsEndingFrom: string | null; alsoPeople: readonly string[] },
+): Promise<ApprovalDirectory> {
   const [row] = (await dataSource.query(
     `WITH rules AS (SELECT id, priority, match, steps FROM routing_rules WHERE active),
           current_delegations AS (
@@ -56,7 +66,12 @@ export async function loadApprovalDirectory(dataSource: Pick<DataSource, 'query'
  * that have not ended, and the force's routing rules, with the item's owner and lead and the actor among the people.
  * One statement, as every command that may open an approval step waits for it.
  */
-export async function loadDecisionContext(dataSource: DataSource, item: DecisionItem, actorId: string | null, today: string): Promise<DecisionContext> {
+export async function loadDecisionContext(
+  dataSource: DataSource,
+  item: DecisionItem,
+  actorId: string | null,
+  today: string,
+): Promise<DecisionContext> {
   const alsoPeople = [item.ownerId, item.leadId, actorId].filter((id): id is string => !!id);
   const { rules, delegations, people } = await loadApprovalDirectory(dataSource, { delegationsEndingFrom: today, alsoPeople });
   return {

@@ -21,7 +21,13 @@ export function itemPageRoutes(deps: ApiDependencies, shell: PageShell): Router 
     const view = parsed.success ? await recommendations.get(parsed.data.id, actingPersonOf(req.identity!)) : null;
     if (!view) return shell.notFound(req, res);
     const updates = progressUpdates(view, await nameLookup(dataSource, view));
-    await shell.send(req, res, 'updates.njk', { title: `Progress updates: ${itemName(view)}`, name: itemName(view), caption: `${view.report.originator}: ${view.report.title}`, id: view.id, updates });
+    await shell.send(req, res, 'updates.njk', {
+      title: `Progress updates: ${itemName(view)}`,
+      name: itemName(view),
+      caption: `${view.report.originator}: ${view.report.title}`,
+      id: view.id,
+      updates,
+    });
   });
 
   router.get('/recommendations/:id/evidence', async (req, res) => {
@@ -47,7 +53,11 @@ export function itemPageRoutes(deps: ApiDependencies, shell: PageShell): Router 
     try {
       sendEvidenceFile(res, await evidence.content(parsed.data.id, parsed.data.itemId));
     } catch (error) {
-      if (error instanceof ApiProblem && error.status === 404) return shell.message(req, res, 404, 'File not found', ['There is no evidence file at this address.'], { href: `/recommendations/${parsed.data.id}/evidence`, text: 'See the evidence of this item' });
+      if (error instanceof ApiProblem && error.status === 404)
+        return shell.message(req, res, 404, 'File not found', ['There is no evidence file at this address.'], {
+          href: `/recommendations/${parsed.data.id}/evidence`,
+          text: 'See the evidence of this item',
+        });
       throw error;
     }
   });

@@ -1,9 +1,24 @@
 import type { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { formatLongDate } from '../../domain/calendar';
-import { lifecycleStatuses, lifecycleStatusLabels, statusGroupLabels, statusGroups, type LifecycleStatus, type StatusGroup } from '../../domain/lifecycle';
+import {
+  lifecycleStatuses,
+  lifecycleStatusLabels,
+  statusGroupLabels,
+  statusGroups,
+  type LifecycleStatus,
+  type StatusGroup,
+} from '../../domain/lifecycle';
 import { ragLabel } from '../../domain/rag';
-import { closureCategories, closureCategoryLabels, ragStatuses, sourceKindLabels, type ClosureCategory, type RagStatus, type SourceKind } from '../../domain/vocabulary';
+import {
+  closureCategories,
+  closureCategoryLabels,
+  ragStatuses,
+  sourceKindLabels,
+  type ClosureCategory,
+  type RagStatus,
+  type SourceKind,
+} from '../../domain/vocabulary';
 import type { FormError } from '../../platform/web/html';
 import { recommendationListQuery, type RecommendationListQuery } from './listQuery';
 
@@ -19,11 +34,15 @@ export interface FilterChoices {
 export async function loadFilterChoices(dataSource: DataSource): Promise<FilterChoices> {
   const [reports, originators, owners, leads, departments] = (await Promise.all([
     dataSource.query(`SELECT id, originator || ': ' || title AS label FROM source_reports ORDER BY published_on DESC, title`),
-    dataSource.query(`SELECT DISTINCT ON (lower(originator)) originator AS value FROM source_reports ORDER BY lower(originator), originator`),
+    dataSource.query(
+      `SELECT DISTINCT ON (lower(originator)) originator AS value FROM source_reports ORDER BY lower(originator), originator`,
+    ),
     dataSource.query(`SELECT DISTINCT p.id, p.name FROM recommendations r JOIN people p ON p.id = r.owner_id ORDER BY p.name, p.id`),
     dataSource.query(`SELECT DISTINCT p.id, p.name FROM recommendations r JOIN people p ON p.id = r.lead_id ORDER BY p.name, p.id`),
     // The filter ignores case, so "Crime" and "crime" are one choice.
-    dataSource.query(`SELECT DISTINCT ON (lower(department)) department AS value FROM recommendations WHERE department IS NOT NULL ORDER BY lower(department), department`),
+    dataSource.query(
+      `SELECT DISTINCT ON (lower(department)) department AS value FROM recommendations WHERE department IS NOT NULL ORDER BY lower(department), department`,
+    ),
   ])) as [FilterChoices['reports'], { value: string }[], FilterChoices['owners'], FilterChoices['leads'], { value: string }[]];
   return { reports, originators: originators.map((o) => o.value), owners, leads, departments: departments.map((d) => d.value) };
 }
@@ -80,7 +99,19 @@ export interface ListFilters {
 }
 
 /** The filters the form offers as selects; the rest travel as hidden fields and show only as tags. */
-const selectNames: FilterName[] = ['report', 'originator', 'category', 'owner', 'lead', 'department', 'statusGroup', 'state', 'rag', 'overdue', 'atRisk'];
+const selectNames: FilterName[] = [
+  'report',
+  'originator',
+  'category',
+  'owner',
+  'lead',
+  'department',
+  'statusGroup',
+  'state',
+  'rag',
+  'overdue',
+  'atRisk',
+];
 /** Filters that may name several values ("state=a,b"): each value is a tag of its own. */
 const listNames = new Set<string>(['state', 'statusGroup', 'rag', 'category', 'source']);
 
@@ -124,14 +155,19 @@ export function listFilters(rawQuery: Record<string, unknown>, choices: FilterCh
       .filter(([k]) => k !== 'cursor')
       .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => [k, String(x)] as [string, string])),
   );
-  const values = (name: string) => params.getAll(name).flatMap((v) => (listNames.has(name) ? v.split(',') : [v])).map((v) => v.trim()).filter(Boolean);
+  const values = (name: string) =>
+    params
+      .getAll(name)
+      .flatMap((v) => (listNames.has(name) ? v.split(',') : [v]))
+      .map((v) => v.trim())
+      .filter(Boolean);
   const href = (p: URLSearchParams) => {
     const s = p.toString();
     return `/recommendations${s ? `?${s}` : ''}`;
   };
   const withChanges = (changes: Record<string, string | undefined> = {}) => {
     const p = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(changes)) (v === undefined ? p.delete(k) : p.set(k, v));
+    for (const [k, v] of Object.entries(changes)) v === undefined ? p.delete(k) : p.set(k, v);
     const s = p.toString();
     return s ? `?${s}` : '';
   };
@@ -139,7 +175,15 @@ export function listFilters(rawQuery: Record<string, unknown>, choices: FilterCh
   const without = (name: string, value?: string) => {
     const p = new URLSearchParams();
     for (const [k, v] of params) {
-      const rest = k !== name ? [v] : value === undefined ? [] : v.split(',').map((x) => x.trim()).filter((x) => x && x !== value);
+      const rest =
+        k !== name
+          ? [v]
+          : value === undefined
+            ? []
+            : v
+                .split(',')
+                .map((x) => x.trim())
+                .filter((x) => x && x !== value);
       if (rest.length) p.append(k, rest.join(','));
     }
     return href(p);
@@ -149,7 +193,8 @@ export function listFilters(rawQuery: Record<string, unknown>, choices: FilterCh
   const owners = people(choices.owners);
   const leads = people(choices.leads);
   const reports = new Map(choices.reports.map((r) => [r.id, r.label]));
-  const personWords = (value: string, names: Map<string, string>, none: string) => (value === 'me' ? 'Me' : value === 'none' ? none : (names.get(value) ?? 'Someone with no items'));
+  const personWords = (value: string, names: Map<string, string>, none: string) =>
+    value === 'me' ? 'Me' : value === 'none' ? none : (names.get(value) ?? 'Someone with no items');
   const sameText = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
   const select = (name: FilterName, any: string, options: [string, string][]): SelectField => {
@@ -166,21 +211,61 @@ export function listFilters(rawQuery: Record<string, unknown>, choices: FilterCh
     };
   };
   const fields: SelectField[] = [
-    select('report', 'Any report', choices.reports.map((r) => [r.id, r.label])),
-    select('originator', 'Any originator', choices.originators.map((o) => [o, o])),
-    select('category', 'Any category', closureCategories.map((c) => [String(c), closureCategoryLabels[c]])),
+    select(
+      'report',
+      'Any report',
+      choices.reports.map((r) => [r.id, r.label]),
+    ),
+    select(
+      'originator',
+      'Any originator',
+      choices.originators.map((o) => [o, o]),
+    ),
+    select(
+      'category',
+      'Any category',
+      closureCategories.map((c) => [String(c), closureCategoryLabels[c]]),
+    ),
     select('owner', 'Anyone', [['me', 'Me'], ['none', 'No owner'], ...choices.owners.map((p): [string, string] => [p.id, p.name])]),
     select('lead', 'Anyone', [['me', 'Me'], ['none', 'No lead'], ...choices.leads.map((p): [string, string] => [p.id, p.name])]),
-    select('department', 'Any department', choices.departments.map((d) => [d, d])),
-    select('statusGroup', 'Any group', statusGroups.map((g) => [g, statusGroupLabels[g]])),
-    select('state', 'Any status', lifecycleStatuses.map((s) => [s, lifecycleStatusLabels[s]])),
-    select('rag', 'Any', ragStatuses.map((r) => [r, ragLabel(r)])),
-    select('overdue', 'Either', [['true', 'Overdue only'], ['false', 'Not overdue']]),
-    select('atRisk', 'Either', [['true', 'At risk only'], ['false', 'Not at risk']]),
+    select(
+      'department',
+      'Any department',
+      choices.departments.map((d) => [d, d]),
+    ),
+    select(
+      'statusGroup',
+      'Any group',
+      statusGroups.map((g) => [g, statusGroupLabels[g]]),
+    ),
+    select(
+      'state',
+      'Any status',
+      lifecycleStatuses.map((s) => [s, lifecycleStatusLabels[s]]),
+    ),
+    select(
+      'rag',
+      'Any',
+      ragStatuses.map((r) => [r, ragLabel(r)]),
+    ),
+    select('overdue', 'Either', [
+      ['true', 'Overdue only'],
+      ['false', 'Not overdue'],
+    ]),
+    select('atRisk', 'Either', [
+      ['true', 'At risk only'],
+      ['false', 'Not at risk'],
+    ]),
   ].map((f) => ({ ...f, error: errors.find((e) => e.field === f.id)?.message }));
 
   const hidden = [...params.keys()]
-    .filter((name, i, all) => all.indexOf(name) === i && name !== 'q' && name !== 'sort' && (!selectNames.includes(name as FilterName) || (listNames.has(name) && values(name).length > 1)))
+    .filter(
+      (name, i, all) =>
+        all.indexOf(name) === i &&
+        name !== 'q' &&
+        name !== 'sort' &&
+        (!selectNames.includes(name as FilterName) || (listNames.has(name) && values(name).length > 1)),
+    )
     .map((name) => ({ name, value: values(name).join(',') }));
   hidden.push({ name: 'sort', value: query.sort });
 
@@ -209,9 +294,21 @@ export function listFilters(rawQuery: Record<string, unknown>, choices: FilterCh
     if (!chosen.length) continue;
     const text = words[name] ?? ((v: string) => v);
     const several = listNames.has(name) && chosen.length > 1;
-    const group = tags.find((t) => t.heading === filterLabels[name]) ?? (tags.push({ heading: filterLabels[name], tags: [] }), tags[tags.length - 1]!);
+    const group =
+      tags.find((t) => t.heading === filterLabels[name]) ?? (tags.push({ heading: filterLabels[name], tags: [] }), tags[tags.length - 1]!);
     for (const value of chosen) group.tags.push({ text: text(value), href: several ? without(name, value) : without(name) });
   }
 
-  return { query, errors, search: { value: params.get('q') ?? (typeof raw.q === 'string' ? raw.q : ''), error: errors.find((e) => e.field === 'filter-q')?.message }, fields, hidden, tags, queryString: withChanges };
+  return {
+    query,
+    errors,
+    search: {
+      value: params.get('q') ?? (typeof raw.q === 'string' ? raw.q : ''),
+      error: errors.find((e) => e.field === 'filter-q')?.message,
+    },
+    fields,
+    hidden,
+    tags,
+    queryString: withChanges,
+  };
 }

@@ -6,7 +6,13 @@ import { pageQuery, type SortKey } from '../../platform/http/pagination';
 /** A query value given once ("a"), comma-separated ("a,b") or repeated (?x=a&x=b): always a list. */
 const list = <T extends z.ZodType>(item: T, max = 20) =>
   z.preprocess(
-    (value) => (value === undefined ? undefined : (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v])).map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== '')),
+    (value) =>
+      value === undefined
+        ? undefined
+        : (Array.isArray(value) ? value : [value])
+            .flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]))
+            .map((v) => (typeof v === 'string' ? v.trim() : v))
+            .filter((v) => v !== ''),
     z.array(item).min(1, 'must name at least one value').max(max, `may name at most ${max} values`),
   );
 
@@ -35,8 +41,12 @@ export const recommendationListQuery = z
       .min(1, 'must not be empty')
       .max(200, 'must be at most 200 characters')
       .optional()
-      .describe('free-text search, ignoring case: every word must appear in the reference, the report title or the item text (% and _ are matched as themselves)'),
-    state: list(z.enum(lifecycleStatuses, { error: `must be a lifecycle status: ${lifecycleStatuses.join(', ')}` })).optional().describe('lifecycle statuses, comma-separated'),
+      .describe(
+        'free-text search, ignoring case: every word must appear in the reference, the report title or the item text (% and _ are matched as themselves)',
+      ),
+    state: list(z.enum(lifecycleStatuses, { error: `must be a lifecycle status: ${lifecycleStatuses.join(', ')}` }))
+      .optional()
+      .describe('lifecycle statuses, comma-separated'),
     statusGroup: list(z.enum(statusGroups, { error: `must be a status group: ${statusGroups.join(', ')}` }))
       .optional()
       .describe('groups of lifecycle statuses (domain/lifecycle/statusGroups.ts), comma-separated'),
@@ -47,20 +57,48 @@ export const recommendationListQuery = z
     lead: personFilter.optional().describe('the lead: a person id, "me", or "none" for items with no lead'),
     department: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
     noDepartment: flag.optional().describe('true: only items with no department; false: only items with one'),
-    source: list(z.enum(sourceKinds, { error: `must be a kind of source report: ${sourceKinds.join(', ')}` })).optional().describe('kinds of source report, comma-separated'),
-    originator: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional().describe('who published the report, e.g. HMICFRS or Mazars'),
+    source: list(z.enum(sourceKinds, { error: `must be a kind of source report: ${sourceKinds.join(', ')}` }))
+      .optional()
+      .describe('kinds of source report, comma-separated'),
+    originator: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(200, 'must be at most 200 characters')
+      .optional()
+      .describe('who published the report, e.g. HMICFRS or Mazars'),
     report: z.uuid({ message: 'must be a report id (a UUID)' }).optional(),
-    category: list(z.enum(closureCategories.map(String) as ['1', '2', '3', '4'], { error: 'must be 1, 2, 3 or 4' }).transform((c) => Number(c) as ClosureCategory))
+    category: list(
+      z
+        .enum(closureCategories.map(String) as ['1', '2', '3', '4'], { error: 'must be 1, 2, 3 or 4' })
+        .transform((c) => Number(c) as ClosureCategory),
+    )
       .optional()
       .describe('HMICFRS closure categories, comma-separated'),
     dueBefore: queryDate.optional().describe('due strictly before this date'),
     dueAfter: queryDate.optional().describe('due strictly after this date'),
-    overdue: flag.optional().describe('overdue (off target): the work is still with the owner and today is on or after the working day after the due date (domain/figures.ts)'),
-    atRisk: flag.optional().describe("at risk: the work is still with the owner, it is not overdue, and it is flagged at risk or due within the force's at-risk window (reminder settings, atRiskWithin)"),
-    decisionWaiting: flag.optional().describe('an approval (awaiting approval) or an extension decision is waiting for someone, as the dashboard counts them'),
-    closedSince: queryDate.optional().describe('closed on or after this date (the closure recorded on the item), as the dashboard counts closures this quarter'),
+    overdue: flag
+      .optional()
+      .describe(
+        'overdue (off target): the work is still with the owner and today is on or after the working day after the due date (domain/figures.ts)',
+      ),
+    atRisk: flag
+      .optional()
+      .describe(
+        "at risk: the work is still with the owner, it is not overdue, and it is flagged at risk or due within the force's at-risk window (reminder settings, atRiskWithin)",
+      ),
+    decisionWaiting: flag
+      .optional()
+      .describe('an approval (awaiting approval) or an extension decision is waiting for someone, as the dashboard counts them'),
+    closedSince: queryDate
+      .optional()
+      .describe('closed on or after this date (the closure recorded on the item), as the dashboard counts closures this quarter'),
     awaitingMyDecision: flag.optional().describe('an approval or extension decision is waiting for me (or someone I stand in for)'),
-    sort: z.enum(Object.keys(recommendationSorts) as [RecommendationSort, ...RecommendationSort[]], { error: `must be one of ${Object.keys(recommendationSorts).join(', ')}` }).default('report'),
+    sort: z
+      .enum(Object.keys(recommendationSorts) as [RecommendationSort, ...RecommendationSort[]], {
+        error: `must be one of ${Object.keys(recommendationSorts).join(', ')}`,
+      })
+      .default('report'),
   })
   .strict();
 

@@ -65,9 +65,14 @@ export function pageRoutes(deps: ApiDependencies): Router {
 
   // Everything the list's filters match, as CSV (not just a page of it); a filter that does not parse is a 400, never everything.
   router.get('/recommendations.csv', async (req, res) => {
-    const { cursor: _cursor, limit: _limit, ...raw } = Object.fromEntries(Object.entries(req.query as Record<string, unknown>).filter(([, v]) => v !== '' && v !== undefined));
+    const {
+      cursor: _cursor,
+      limit: _limit,
+      ...raw
+    } = Object.fromEntries(Object.entries(req.query as Record<string, unknown>).filter(([, v]) => v !== '' && v !== undefined));
     const query = parseInput(recommendationListQuery, raw, 'query');
-    const names = async () => new Map(((await dataSource.query(`SELECT id, name FROM people`)) as { id: string; name: string }[]).map((p) => [p.id, p.name]));
+    const names = async () =>
+      new Map(((await dataSource.query(`SELECT id, name FROM people`)) as { id: string; name: string }[]).map((p) => [p.id, p.name]));
     await streamRecommendationsCsv(req, res, query, (page) => recommendations.searchForExport(page, actingPersonOf(req.identity!)), names);
   });
 
@@ -81,7 +86,9 @@ export function pageRoutes(deps: ApiDependencies): Router {
       const active = query.sort === key || query.sort === `-${key}`;
       const next = query.sort === key && `-${key}` in recommendationSorts ? `-${key}` : key;
       const arrow = active ? (query.sort.startsWith('-') ? ' ▼' : ' ▲') : '';
-      return { html: `<a class="govuk-link" href="/recommendations${escapeHtml(queryString({ sort: next }))}"${active ? ' aria-current="true"' : ''}>${escapeHtml(label)}${arrow}</a>` };
+      return {
+        html: `<a class="govuk-link" href="/recommendations${escapeHtml(queryString({ sort: next }))}"${active ? ' aria-current="true"' : ''}>${escapeHtml(label)}${arrow}</a>`,
+      };
     };
     await send(
       req,
@@ -95,7 +102,13 @@ export function pageRoutes(deps: ApiDependencies): Router {
         hidden: filters.hidden,
         tags: filters.tags,
         csvHref: `/recommendations.csv${queryString({ limit: undefined })}`,
-        head: [sortHeader('Item', 'reference'), sortHeader('Report', 'report'), sortHeader('Status', 'status'), sortHeader('Owner'), sortHeader('Due', 'dueDate')],
+        head: [
+          sortHeader('Item', 'reference'),
+          sortHeader('Report', 'report'),
+          sortHeader('Status', 'status'),
+          sortHeader('Owner'),
+          sortHeader('Due', 'dueDate'),
+        ],
         rows: result.items.map((r) => [
           itemLink(r),
           { text: reportOf(r) },
@@ -122,7 +135,10 @@ export function pageRoutes(deps: ApiDependencies): Router {
     const rows = (await dataSource.query(
       `SELECT r.id, r.kind, r.reference, r.text AS title, s.originator, s.title AS report FROM recommendations r JOIN source_reports s ON s.id = r.report_id ORDER BY s.title, r.reference`,
     )) as { id: string; kind: string; reference: string; title: string | null; originator: string; report: string }[];
-    return rows.map((r) => ({ id: r.id, label: `${r.originator}: ${r.report}, ${itemName(r)}${r.title ? ` (${r.title.slice(0, 80)})` : ''}` }));
+    return rows.map((r) => ({
+      id: r.id,
+      label: `${r.originator}: ${r.report}, ${itemName(r)}${r.title ? ` (${r.title.slice(0, 80)})` : ''}`,
+    }));
   };
 
   async function recommendationPage(req: Request, res: Response, id: string, form?: CommandFormState, commentForm?: CommentFormState) {
@@ -137,17 +153,30 @@ export function pageRoutes(deps: ApiDependencies): Router {
       attachmentRows(deps, req, id),
       attachmentFormView(deps, req, id, deps.evidenceMaxBytes, form),
     ]);
-    const nameOf = (personId: string | null | undefined) => (personId ? (everyone.find((p) => p.id === personId)?.name ?? 'Someone no longer active') : 'The system');
+    const nameOf = (personId: string | null | undefined) =>
+      personId ? (everyone.find((p) => p.id === personId)?.name ?? 'Someone no longer active') : 'The system';
     const csrfToken = req.identity!.session?.csrfToken ?? '';
     const available = view.availableCommands.filter((c) => c in commandSpecs);
     const next = nextAction(view.state, available);
     const nextTypes: LifecycleCommandType[] = next ? [next.primary, ...next.alongside] : [];
-    const ordered = [...available.filter((c) => decisionCommands.includes(c)), ...available.filter((c) => !decisionCommands.includes(c))].filter((c) => !nextTypes.includes(c));
+    const ordered = [
+      ...available.filter((c) => decisionCommands.includes(c)),
+      ...available.filter((c) => !decisionCommands.includes(c)),
+    ].filter((c) => !nextTypes.includes(c));
     const evidenceTypes = ordered.filter((c) => evidenceCommands.includes(c));
     const others = ordered.filter((c) => !evidenceCommands.includes(c));
     const items = available.includes('markSuperseded') ? await itemChoices() : [];
     const formOf = (type: LifecycleCommandType) => ({
-      ...commandFormView({ recommendationId: view.id, type, csrfToken, version: view.version, people: everyone, items, primary: type === next?.primary, ...formAgain(form, type) }),
+      ...commandFormView({
+        recommendationId: view.id,
+        type,
+        csrfToken,
+        version: view.version,
+        people: everyone,
+        items,
+        primary: type === next?.primary,
+        ...formAgain(form, type),
+      }),
       attachment: attachmentField(req, type, deps.evidenceMaxBytes, form?.type === type ? form.errors : []),
     });
     const evidenceForms = evidenceFormsView(req, view, deps.evidenceMaxBytes, form);
@@ -159,8 +188,21 @@ export function pageRoutes(deps: ApiDependencies): Router {
       { id: 'history', label: 'Due-date history and timeline' },
     ];
     // A form sent back with an error opens the tab it is on (the next step's forms are above the tabs), and so does evidence just added.
-    const tabOf = (type: string) => (nextTypes.includes(type as LifecycleCommandType) || type === 'attachment' ? 'details' : evidenceCommands.includes(type as LifecycleCommandType) || type.startsWith('evidence') ? 'evidence' : 'actions');
-    const asked = commentForm ? 'comments' : typeof req.query.tab === 'string' ? req.query.tab : form ? tabOf(form.type) : typeof req.query.added === 'string' ? 'evidence' : 'details';
+    const tabOf = (type: string) =>
+      nextTypes.includes(type as LifecycleCommandType) || type === 'attachment'
+        ? 'details'
+        : evidenceCommands.includes(type as LifecycleCommandType) || type.startsWith('evidence')
+          ? 'evidence'
+          : 'actions';
+    const asked = commentForm
+      ? 'comments'
+      : typeof req.query.tab === 'string'
+        ? req.query.tab
+        : form
+          ? tabOf(form.type)
+          : typeof req.query.added === 'string'
+            ? 'evidence'
+            : 'details';
     const tab = tabs.some((t) => t.id === asked) ? asked : 'details';
     const attached = typeof req.query.attached === 'string' ? ` Attached: ${req.query.attached.slice(0, 300)}.` : '';
     const done =
@@ -189,7 +231,13 @@ export function pageRoutes(deps: ApiDependencies): Router {
         otherCount: others.length,
         tabs: tabs.map((t) => ({ ...t, selected: t.id === tab })),
         tab,
-        dueDateRows: view.state.dueDateHistory.map((d) => [{ text: date(d.dueDate) }, { text: date(d.decidedOn) }, { text: d.kind === 'extension' ? 'Extension' : 'Set' }, { text: nameOf(d.approvedBy) }, { text: d.reason ?? '' }]),
+        dueDateRows: view.state.dueDateHistory.map((d) => [
+          { text: date(d.dueDate) },
+          { text: date(d.decidedOn) },
+          { text: d.kind === 'extension' ? 'Extension' : 'Set' },
+          { text: nameOf(d.approvedBy) },
+          { text: d.reason ?? '' },
+        ]),
         evidenceForms,
         forms: others.map(formOf),
         evidenceCommandForms: evidenceTypes.map(formOf),

@@ -14,7 +14,8 @@ export function recommendationsFeature({ recommendations }: ApiDependencies): Fe
   return {
     mountPath: '/api/recommendations',
     tag: 'Recommendations',
-    description: 'Items of source reports (recommendations, areas for improvement, actions…): lists, one item with its history, and lifecycle commands.',
+    description:
+      'Items of source reports (recommendations, areas for improvement, actions…): lists, one item with its history, and lifecycle commands.',
     endpoints: [
       endpoint({
         method: 'get',
@@ -36,7 +37,9 @@ export function recommendationsFeature({ recommendations }: ApiDependencies): Fe
         summary: 'One recommendation: its state, history, and the commands the caller may send now',
         access: 'recommendations.read',
         params: recommendationIdParams,
-        responses: { 200: { description: 'The recommendation', schema: recommendationSchema, headers: { ETag: 'its version, for If-Match' } } },
+        responses: {
+          200: { description: 'The recommendation', schema: recommendationSchema, headers: { ETag: 'its version, for If-Match' } },
+        },
         async handle({ res, params, by }) {
           const found = await recommendations.get(params.id, by);
           if (!found) throw ApiProblem.notFound('The recommendation');
@@ -74,7 +77,10 @@ export function recommendationsFeature({ recommendations }: ApiDependencies): Fe
         async handle({ req, res, params, body, by }) {
           const idempotencyKey = idempotencyKeyFrom(req.get('idempotency-key'));
           res.set('Idempotency-Key', idempotencyKey);
-          const result = await recommendations.command(params.id, body as LifecycleCommand, by, { ifMatch: req.get('if-match'), idempotencyKey });
+          const result = await recommendations.command(params.id, body as LifecycleCommand, by, {
+            ifMatch: req.get('if-match'),
+            idempotencyKey,
+          });
           res.set('ETag', `"${result.version}"`).json(result);
         },
       }),

@@ -89,15 +89,28 @@ export function earlierRejections(view: RecommendationView, nameOf: (id: string 
       const rejection = (h.after as { lastRejection?: Rejection | null } | null)?.lastRejection;
       if (!rejection) return [];
       const round = (h.before as { approval?: ApprovalChain | null } | null)?.approval;
-      const approvals = (round?.steps ?? []).flatMap((st) => (st.approval ? [`${nameOf(st.approval.by)} approved on ${date(st.approval.on)}${st.approval.comment ? `: ${st.approval.comment}` : ''}`] : []));
-      return [{ by: rejection.source === 'hmicfrs' ? 'HMICFRS' : nameOf(rejection.by), on: date(rejection.on), reasons: rejection.reasons, approvals }];
+      const approvals = (round?.steps ?? []).flatMap((st) =>
+        st.approval
+          ? [`${nameOf(st.approval.by)} approved on ${date(st.approval.on)}${st.approval.comment ? `: ${st.approval.comment}` : ''}`]
+          : [],
+      );
+      return [
+        {
+          by: rejection.source === 'hmicfrs' ? 'HMICFRS' : nameOf(rejection.by),
+          on: date(rejection.on),
+          reasons: rejection.reasons,
+          approvals,
+        },
+      ];
     })
     .reverse();
 }
 
 function chainRows(chain: ApprovalChain, nameOf: (id: string | null) => string): Cell[][] {
   return chain.steps.map((st, i) => {
-    const approver = st.approverId ? nameOf(st.approverId) + (st.onBehalfOf ? ` (for ${nameOf(st.onBehalfOf)})` : '') : `${capitalise(describeStep(st.step))} (named when the step opens)`;
+    const approver = st.approverId
+      ? nameOf(st.approverId) + (st.onBehalfOf ? ` (for ${nameOf(st.onBehalfOf)})` : '')
+      : `${capitalise(describeStep(st.step))} (named when the step opens)`;
     const decision = st.approval ? `Approved on ${date(st.approval.on)}` : i === chain.current ? 'Waiting' : 'Not yet';
     return [{ text: String(i + 1) }, { text: approver }, { text: decision }, { text: st.approval?.comment ?? '' }];
   });
@@ -108,17 +121,25 @@ export function evidenceRows(items: EvidenceSummary[], options: { recommendation
     const what =
       e.kind === 'file'
         ? options.downloadable
-          ? { html: `<a class="govuk-link" href="/recommendations/${options.recommendationId}/evidence/${e.id}/download">${escapeHtml(e.title)}</a>` }
+          ? {
+              html: `<a class="govuk-link" href="/recommendations/${options.recommendationId}/evidence/${e.id}/download">${escapeHtml(e.title)}</a>`,
+            }
           : { text: e.title }
         : e.kind === 'link' && e.url && /^https?:\/\//i.test(e.url)
           ? { html: `<a class="govuk-link" href="${escapeHtml(e.url)}" rel="noreferrer noopener">${escapeHtml(e.title)}</a>` }
           : { text: e.title };
-    const detail = e.kind === 'file' ? `File, ${fileSize(e.sizeBytes)}` : e.kind === 'link' ? `Link: ${e.url ?? ''}` : `Note: ${e.note ?? ''}`;
+    const detail =
+      e.kind === 'file' ? `File, ${fileSize(e.sizeBytes)}` : e.kind === 'link' ? `Link: ${e.url ?? ''}` : `Note: ${e.note ?? ''}`;
     return [what, { text: detail }, { text: e.addedByLabel }, { text: londonTime.format(e.addedAt) }];
   });
 }
 
-export function scrutinyView(view: RecommendationView, evidence: EvidenceSummary[], nameOf: (id: string | null | undefined) => string, options: { signedIn: boolean }): ScrutinyView {
+export function scrutinyView(
+  view: RecommendationView,
+  evidence: EvidenceSummary[],
+  nameOf: (id: string | null | undefined) => string,
+  options: { signedIn: boolean },
+): ScrutinyView {
   const s = view.state;
   const person = (p: RecommendationView['owner']) => (p ? [p.name, p.jobTitle].filter(Boolean).join(', ') : 'Not assigned');
   const row = (key: string, text: string): SummaryRow => ({ key: { text: key }, value: { text } });
@@ -137,31 +158,61 @@ export function scrutinyView(view: RecommendationView, evidence: EvidenceSummary
       row('Reference', view.reference),
       row('Addressed to', view.addressedTo || 'The force'),
       row('Closure category', view.category ? closureCategoryLabels[view.category as ClosureCategory] : 'Not yet set'),
-      row('Action owner', view.owner || !view.reportedOwner ? person(view.owner) : `${view.reportedOwner} (as the imported tracker names them)`),
+      row(
+        'Action owner',
+        view.owner || !view.reportedOwner ? person(view.owner) : `${view.reportedOwner} (as the imported tracker names them)`,
+      ),
       row('Lead', view.lead || !view.reportedLead ? person(view.lead) : `${view.reportedLead} (as the imported tracker names them)`),
       row('Department', view.department ?? 'Not set'),
       ...(view.reportedStatus ? [row('Status as last reported', view.reportedStatus)] : []),
-      row('Due', view.dueDate ? date(view.dueDate) + (view.figures.overdueSince ? ` (overdue since ${date(view.figures.overdueSince)})` : '') : 'No due date yet'),
+      row(
+        'Due',
+        view.dueDate
+          ? date(view.dueDate) + (view.figures.overdueSince ? ` (overdue since ${date(view.figures.overdueSince)})` : '')
+          : 'No due date yet',
+      ),
       ...(s.atRisk ? [row('Flagged at risk', `${s.atRisk.reason} (${nameOf(s.atRisk.flaggedBy)}, ${date(s.atRisk.flaggedOn)})`)] : []),
-      ...(extension ? [row('Extension asked for', `to ${date(extension.requestedDueDate)} by ${nameOf(extension.requestedBy)} on ${date(extension.requestedOn)}: ${extension.reason}`)] : []),
+      ...(extension
+        ? [
+            row(
+              'Extension asked for',
+              `to ${date(extension.requestedDueDate)} by ${nameOf(extension.requestedBy)} on ${date(extension.requestedOn)}: ${extension.reason}`,
+            ),
+          ]
+        : []),
       ...(s.selfCertification
-        ? [row('Self-certification letter', `signed by ${s.selfCertification.signatory}${s.selfCertification.signatoryRole ? `, ${s.selfCertification.signatoryRole}` : ''} on ${date(s.selfCertification.signedOn)}`)]
+        ? [
+            row(
+              'Self-certification letter',
+              `signed by ${s.selfCertification.signatory}${s.selfCertification.signatoryRole ? `, ${s.selfCertification.signatoryRole}` : ''} on ${date(s.selfCertification.signedOn)}`,
+            ),
+          ]
         : []),
     ],
     parts: s.parts.map((p) => [{ text: p.reference }, { text: p.text }, { text: p.status.replace(/_/g, ' ') }]),
     ownerSummary: s.evidence
-      ? [row("Owner's summary of the evidence", s.evidence.summary), row('Submitted', `${date(s.evidence.submittedOn)} by ${nameOf(s.evidence.submittedBy)} (version ${s.evidence.version})`)]
+      ? [
+          row("Owner's summary of the evidence", s.evidence.summary),
+          row('Submitted', `${date(s.evidence.submittedOn)} by ${nameOf(s.evidence.submittedBy)} (version ${s.evidence.version})`),
+        ]
       : null,
     evidence: evidenceRows(evidence, { recommendationId: view.id, downloadable: options.signedIn }),
     signInForFiles: options.signedIn ? null : `/sign-in?next=${encodeURIComponent(`/approvals/${view.id}`)}`,
     rejections: earlierRejections(view, nameOf),
-    chain: chain && chain.steps.length ? { caption: extension ? 'Extension approval chain' : 'Approval chain', rows: chainRows(chain, nameOf) } : null,
+    chain:
+      chain && chain.steps.length
+        ? { caption: extension ? 'Extension approval chain' : 'Approval chain', rows: chainRows(chain, nameOf) }
+        : null,
     updates: progressUpdates(view, nameOf),
   };
 }
 
 /** Loads what the scrutiny view needs beyond the item itself: its evidence and the names of the people it mentions. */
-export async function loadScrutiny(deps: { dataSource: DataSource; evidence: { list(id: string): Promise<EvidenceSummary[]> } }, view: RecommendationView, options: { signedIn: boolean }): Promise<ScrutinyView> {
+export async function loadScrutiny(
+  deps: { dataSource: DataSource; evidence: { list(id: string): Promise<EvidenceSummary[]> } },
+  view: RecommendationView,
+  options: { signedIn: boolean },
+): Promise<ScrutinyView> {
   const [evidence, nameOf] = await Promise.all([deps.evidence.list(view.id), nameLookup(deps.dataSource, view)]);
   return scrutinyView(view, evidence, nameOf, options);
 }

@@ -3,7 +3,18 @@ import type { DataSource } from 'typeorm';
 import { commandFingerprint } from '../../entities/commandFingerprint';
 import { calendarDateInLondon } from '../../domain/calendar';
 import { standsInFor, type Delegation } from '../../domain/delegation';
-import { availableCommands, commandsIndependentOfDirectory, describeStatus, proposedForClosureStatuses, statusesIn, type DueDateEntry, type LifecycleCommand, type LifecycleCommandType, type ProgressUpdate, type RecommendationState } from '../../domain/lifecycle';
+import {
+  availableCommands,
+  commandsIndependentOfDirectory,
+  describeStatus,
+  proposedForClosureStatuses,
+  statusesIn,
+  type DueDateEntry,
+  type LifecycleCommand,
+  type LifecycleCommandType,
+  type ProgressUpdate,
+  type RecommendationState,
+} from '../../domain/lifecycle';
 import type { Role } from '../../domain/vocabulary';
 import { figureCutoffs, figuresFrom, type FigureCutoffs, type ItemFigures } from '../../domain/figures';
 import type { RagStatus } from '../../domain/rag';
@@ -100,7 +111,11 @@ export interface RecommendationExportItem extends RecommendationListItem {
 }
 
 /** The figures of a stored item on the cut-offs' day: what the list's SQL filters read, and only that. */
-export const figuresOfRow = (r: Pick<Recommendation, 'status' | 'dueDate' | 'forTheForce' | 'state'>, cutoffs: FigureCutoffs, calendar: WorkingCalendar): ItemFigures =>
+export const figuresOfRow = (
+  r: Pick<Recommendation, 'status' | 'dueDate' | 'forTheForce' | 'state'>,
+  cutoffs: FigureCutoffs,
+  calendar: WorkingCalendar,
+): ItemFigures =>
   figuresFrom({ status: r.status, dueDate: r.dueDate, atRisk: r.state.atRisk ?? null, forTheForce: r.forTheForce }, cutoffs, calendar);
 
 export const listItem = (r: Recommendation, figures: ItemFigures): RecommendationListItem => ({
@@ -125,7 +140,8 @@ export const listItem = (r: Recommendation, figures: ItemFigures): Recommendatio
   lead: r.lead ? { id: r.lead.id, name: r.lead.name } : null,
 });
 
-const personSummary = (p: Person | null): PersonSummary | null => (p ? { id: p.id, name: p.name, email: p.email, jobTitle: p.jobTitle } : null);
+const personSummary = (p: Person | null): PersonSummary | null =>
+  p ? { id: p.id, name: p.name, email: p.email, jobTitle: p.jobTitle } : null;
 
 export interface CommandOptions {
   /** The If-Match header (or the version the page showed, quoted or not): the version the command is based on. */
@@ -193,7 +209,11 @@ export class RecommendationService {
       owner: row.owner,
       lead: row.lead,
       state: row.state,
-      figures: figuresFrom({ status: row.status, dueDate: row.dueDate, atRisk: row.state.atRisk, forTheForce: row.forTheForce }, cutoffs, calendar),
+      figures: figuresFrom(
+        { status: row.status, dueDate: row.dueDate, atRisk: row.state.atRisk, forTheForce: row.forTheForce },
+        cutoffs,
+        calendar,
+      ),
       availableCommands: viewer ? availableCommands(row.state, viewer.actor) : [],
       history: row.history,
     };
@@ -206,21 +226,35 @@ export class RecommendationService {
   }
 
   /** A page of items matching the filters, in the order asked for (see listQuery.ts). */
-  async search(query: RecommendationListQuery, viewer: ActingPerson): Promise<{ items: RecommendationListItem[]; nextCursor: string | null }> {
+  async search(
+    query: RecommendationListQuery,
+    viewer: ActingPerson,
+  ): Promise<{ items: RecommendationListItem[]; nextCursor: string | null }> {
     const page = await this.matching(query, viewer);
     return { items: page.items.map(({ row, figures }) => listItem(row, figures)), nextCursor: page.nextCursor };
   }
 
   /** The same page with what the CSV export adds: the item's text, its due-date history and its latest update. */
-  async searchForExport(query: RecommendationListQuery, viewer: ActingPerson): Promise<{ items: RecommendationExportItem[]; nextCursor: string | null }> {
+  async searchForExport(
+    query: RecommendationListQuery,
+    viewer: ActingPerson,
+  ): Promise<{ items: RecommendationExportItem[]; nextCursor: string | null }> {
     const page = await this.matching(query, viewer);
     return {
-      items: page.items.map(({ row, figures }) => ({ ...listItem(row, figures), text: row.text, dueDateHistory: row.state.dueDateHistory ?? [], latestUpdate: row.state.latestUpdate ?? null })),
+      items: page.items.map(({ row, figures }) => ({
+        ...listItem(row, figures),
+        text: row.text,
+        dueDateHistory: row.state.dueDateHistory ?? [],
+        latestUpdate: row.state.latestUpdate ?? null,
+      })),
       nextCursor: page.nextCursor,
     };
   }
 
-  private async matching(query: RecommendationListQuery, viewer: ActingPerson): Promise<{ items: { row: Recommendation; figures: ItemFigures }[]; nextCursor: string | null }> {
+  private async matching(
+    query: RecommendationListQuery,
+    viewer: ActingPerson,
+  ): Promise<{ items: { row: Recommendation; figures: ItemFigures }[]; nextCursor: string | null }> {
     const { cutoffs, calendar } = await this.figuresToday();
     const today = cutoffs.today;
     const me = viewer.actor.personId;
@@ -232,7 +266,9 @@ export class RecommendationService {
       .leftJoinAndSelect('r.lead', 'lead');
     const person = (value: string) => (value === 'me' ? (me ?? '00000000-0000-0000-0000-000000000000') : value);
     searchPatterns(query.q ?? '').forEach((pattern, i) =>
-      qb.andWhere(`(r.reference ILIKE :q${i} ESCAPE '\\' OR report.title ILIKE :q${i} ESCAPE '\\' OR r.text ILIKE :q${i} ESCAPE '\\')`, { [`q${i}`]: pattern }),
+      qb.andWhere(`(r.reference ILIKE :q${i} ESCAPE '\\' OR report.title ILIKE :q${i} ESCAPE '\\' OR r.text ILIKE :q${i} ESCAPE '\\')`, {
+        [`q${i}`]: pattern,
+      }),
     );
     if (query.state) qb.andWhere('r.status IN (:...states)', { states: query.state });
     if (query.owner) qb.andWhere(query.owner === 'none' ? 'r.owner_id IS NULL' : 'r.owner_id = :owner', { owner: person(query.owner) });
@@ -249,7 +285,8 @@ export class RecommendationService {
     const when = (condition: string, wanted: boolean) => (wanted ? `COALESCE(${condition}, false)` : `NOT COALESCE(${condition}, false)`);
     if (query.overdue !== undefined) qb.andWhere(when(overdue, query.overdue), dueBy);
     if (query.atRisk !== undefined) qb.andWhere(when(atRisk, query.atRisk), dueBy);
-    if (query.decisionWaiting !== undefined) qb.andWhere(when(`(r.status = 'awaiting_approval' OR jsonb_typeof(r.state->'pendingExtension') = 'object')`, query.decisionWaiting));
+    if (query.decisionWaiting !== undefined)
+      qb.andWhere(when(`(r.status = 'awaiting_approval' OR jsonb_typeof(r.state->'pendingExtension') = 'object')`, query.decisionWaiting));
     if (query.closedSince) qb.andWhere(`r.state #>> '{closure,on}' >= :closedSince`, { closedSince: query.closedSince });
     if (query.statusGroup) qb.andWhere('r.status IN (:...grouped)', { grouped: statusesIn(query.statusGroup) });
     if (query.rag) {
@@ -268,7 +305,8 @@ export class RecommendationService {
     if (query.awaitingMyDecision !== undefined) {
       const deciders = await this.decidersFor(me, today);
       const stepOf = (chain: string) => `r.state #> (ARRAY[${chain}, 'steps'] || ARRAY[r.state #>> ARRAY[${chain}, 'current']])`;
-      const decidedBy = (chain: string) => `(${stepOf(chain)}->>'approverId' = ANY(CAST(:deciders AS text[])) OR ${stepOf(chain)}->>'onBehalfOf' = ANY(CAST(:deciders AS text[])))`;
+      const decidedBy = (chain: string) =>
+        `(${stepOf(chain)}->>'approverId' = ANY(CAST(:deciders AS text[])) OR ${stepOf(chain)}->>'onBehalfOf' = ANY(CAST(:deciders AS text[])))`;
       const waiting = `((r.status = 'awaiting_approval' AND ${decidedBy("'approval'")}) OR (jsonb_typeof(r.state->'pendingExtension') = 'object' AND ${decidedBy("'pendingExtension', 'chain'")}))`;
       qb.andWhere(when(waiting, query.awaitingMyDecision), { deciders });
     }
@@ -279,10 +317,9 @@ export class RecommendationService {
   /** The person and everyone they stand in for today through a delegation: whose approval steps they may decide. */
   async decidersFor(personId: string | null, today = calendarDateInLondon(Date.now())): Promise<string[]> {
     if (!personId) return [];
-    const delegations = (await this.dataSource.query(
-      `SELECT ${delegationColumns} FROM delegations WHERE to_person_id = $1`,
-      [personId],
-    )) as Delegation[];
+    const delegations = (await this.dataSource.query(`SELECT ${delegationColumns} FROM delegations WHERE to_person_id = $1`, [
+      personId,
+    ])) as Delegation[];
     return [personId, ...standsInFor(personId, delegations, today)];
   }
 
@@ -316,9 +353,12 @@ export class RecommendationService {
     // The fingerprint covers the item too, so a key used on another item is "another request" as well.
     if (row.receiptFingerprint !== null) {
       if (row.receiptFingerprint !== commandFingerprint(id, by.actor.personId, command)) {
-        throw new ApiProblem(422, 'This Idempotency-Key was used for another request', 'Each change needs a key of its own: send this one with a new Idempotency-Key. Nothing was saved.', [
-          { field: 'header.Idempotency-Key', message: 'already used for a different request' },
-        ]);
+        throw new ApiProblem(
+          422,
+          'This Idempotency-Key was used for another request',
+          'Each change needs a key of its own: send this one with a new Idempotency-Key. Nothing was saved.',
+          [{ field: 'header.Idempotency-Key', message: 'already used for a different request' }],
+        );
       }
       await this.catchUp(id, row, commandId);
       return this.viewAfter(id, by);
@@ -340,17 +380,33 @@ export class RecommendationService {
     }
     if (problems.length) throw ApiProblem.invalid(problems);
 
-    const request: CommandRequest = { commandId, recordedVersion: row.version, expectedVersion, command, actor: by.actor, actorLabel: by.label, ...(options.emailBatch ? { emailBatch: options.emailBatch } : {}) };
+    const request: CommandRequest = {
+      commandId,
+      recordedVersion: row.version,
+      expectedVersion,
+      command,
+      actor: by.actor,
+      actorLabel: by.label,
+      ...(options.emailBatch ? { emailBatch: options.emailBatch } : {}),
+    };
     if (!commandsIndependentOfDirectory.has(command.type)) {
       const context = await loadDecisionContext(this.dataSource, row, by.actor.personId, calendarDateInLondon(Date.now()));
-      Object.assign(request, { actor: { ...by.actor, delegatesFor: context.delegatesFor }, directory: context.directory, routing: context.routing });
+      Object.assign(request, {
+        actor: { ...by.actor, delegatesFor: context.delegatesFor },
+        directory: context.directory,
+        routing: context.routing,
+      });
     }
     try {
       await this.workflows.command(id, { state: row.state, version: row.version }, request);
     } catch (error) {
       // Temporal's client re-sends an update whose answer a crash lost; the workflow, already past it, refuses the
       // copy. The receipt says whether this very request was recorded: if so, that is its answer.
-      if (error instanceof ApiProblem && (error.status === 409 || error.status === 412) && (await this.recordedAlready(id, commandId, command, by))) {
+      if (
+        error instanceof ApiProblem &&
+        (error.status === 409 || error.status === 412) &&
+        (await this.recordedAlready(id, commandId, command, by))
+      ) {
         await this.catchUp(id, row, commandId);
         return this.viewAfter(id, by);
       }
@@ -373,7 +429,9 @@ export class RecommendationService {
   }
 
   private async recordedAlready(id: string, commandId: string, command: LifecycleCommand, by: ActingPerson): Promise<boolean> {
-    const [receipt] = (await this.dataSource.query(`SELECT fingerprint FROM command_receipts WHERE key = $1`, [commandId])) as { fingerprint: string }[];
+    const [receipt] = (await this.dataSource.query(`SELECT fingerprint FROM command_receipts WHERE key = $1`, [commandId])) as {
+      fingerprint: string;
+    }[];
     return receipt?.fingerprint === commandFingerprint(id, by.actor.personId, command);
   }
 
@@ -385,11 +443,14 @@ export class RecommendationService {
 
   /** Each person a command names must be active and have the role its field asks for; one read for them all. */
   private async requirePeople(named: { id: string; field: string; role: Role }[], problems: FieldProblem[]): Promise<void> {
-    const people = (await this.dataSource.query(`SELECT id, name, roles, active FROM people WHERE id = ANY($1::uuid[])`, [named.map((n) => n.id)])) as Pick<Person, 'id' | 'name' | 'roles' | 'active'>[];
+    const people = (await this.dataSource.query(`SELECT id, name, roles, active FROM people WHERE id = ANY($1::uuid[])`, [
+      named.map((n) => n.id),
+    ])) as Pick<Person, 'id' | 'name' | 'roles' | 'active'>[];
     for (const { id, field, role } of named) {
       const person = people.find((p) => p.id === id);
       if (!person || !person.active) problems.push({ field, message: 'no active person has this id' });
-      else if (!person.roles.includes(role)) problems.push({ field, message: `${person.name} does not have the role "${role.replace(/_/g, ' ')}"` });
+      else if (!person.roles.includes(role))
+        problems.push({ field, message: `${person.name} does not have the role "${role.replace(/_/g, ' ')}"` });
     }
   }
 }

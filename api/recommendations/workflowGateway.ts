@@ -43,7 +43,12 @@ export class RecommendationWorkflows {
   ) {}
 
   private async startOptions(recommendationId: string, state: RecommendationState, version: number) {
-    const input: RecommendationWorkflowInput = { state, version, historyLimit: this.historyLimit, reminders: await this.reminderSettings() };
+    const input: RecommendationWorkflowInput = {
+      state,
+      version,
+      historyLimit: this.historyLimit,
+      reminders: await this.reminderSettings(),
+    };
     return {
       workflowId: recommendationWorkflowId(recommendationId),
       taskQueue: this.taskQueue,
@@ -89,7 +94,11 @@ export class RecommendationWorkflows {
    * The workflow almost always runs already, so the plain update goes first: update-with-start would read the
    * reminder settings for a start that does not happen, and costs the server more than an update.
    */
-  async command(recommendationId: string, current: { state: RecommendationState; version: number }, request: CommandRequest): Promise<CommandResult> {
+  async command(
+    recommendationId: string,
+    current: { state: RecommendationState; version: number },
+    request: CommandRequest,
+  ): Promise<CommandResult> {
     try {
       try {
         return await this.client.workflow
@@ -101,7 +110,10 @@ export class RecommendationWorkflows {
       return await this.client.workflow.executeUpdateWithStart(commandUpdate, {
         args: [request],
         updateId: request.commandId,
-        startWorkflowOperation: new WithStartWorkflowOperation(recommendationWorkflowType, await this.startOptions(recommendationId, current.state, current.version)),
+        startWorkflowOperation: new WithStartWorkflowOperation(
+          recommendationWorkflowType,
+          await this.startOptions(recommendationId, current.state, current.version),
+        ),
       });
     } catch (error) {
       throw commandProblem(error, request.commandId);
@@ -153,7 +165,13 @@ function commandProblem(error: unknown, commandId: string): unknown {
     if (error.cause.type === COMMAND_REFUSED) return ApiProblem.refused(error.cause.message);
     if (error.cause.type === VERSION_MISMATCH) {
       const current = Number(error.cause.details?.[0]);
-      return new ApiProblem(412, 'Someone else changed this recommendation', `${error.cause.message} Reload it and make your change again. Nothing was saved.`, [], { ETag: `"${current}"` });
+      return new ApiProblem(
+        412,
+        'Someone else changed this recommendation',
+        `${error.cause.message} Reload it and make your change again. Nothing was saved.`,
+        [],
+        { ETag: `"${current}"` },
+      );
     }
   }
   if (error instanceof WorkflowUpdateFailedError) return error;

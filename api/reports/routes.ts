@@ -33,7 +33,10 @@ export function reportsFeature({ reports }: ApiDependencies): Feature {
         responses: { 201: { description: 'Logged', schema: reportSchema, headers: { Location: 'the new report' } } },
         async handle({ res, body, by }) {
           const created = await reports.create(body, by);
-          res.status(201).location(`/api/reports/${created.id}`).json(await reports.get(created.id));
+          res
+            .status(201)
+            .location(`/api/reports/${created.id}`)
+            .json(await reports.get(created.id));
         },
       }),
       endpoint({

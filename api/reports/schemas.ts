@@ -17,7 +17,9 @@ export const newRecommendationSchema = z
     forTheForce: z.boolean().default(true),
     category: z
       .number()
-      .refine((n): n is (typeof closureCategories)[number] => (closureCategories as readonly number[]).includes(n), { message: 'must be 1, 2, 3 or 4' })
+      .refine((n): n is (typeof closureCategories)[number] => (closureCategories as readonly number[]).includes(n), {
+        message: 'must be 1, 2, 3 or 4',
+      })
       .nullable()
       .default(null),
     department: z.string().trim().max(200).nullable().default(null),
@@ -27,7 +29,8 @@ export const newRecommendationSchema = z
       .default([])
       .superRefine((parts, ctx) => {
         parts.forEach((part, index) => {
-          if (parts.findIndex((other) => other.reference === part.reference) < index) ctx.addIssue({ code: 'custom', path: [index, 'reference'], message: `part "${part.reference}" is listed twice` });
+          if (parts.findIndex((other) => other.reference === part.reference) < index)
+            ctx.addIssue({ code: 'custom', path: [index, 'reference'], message: `part "${part.reference}" is listed twice` });
         });
       }),
   })
@@ -41,19 +44,31 @@ export const newReportSchema = z
     scope: z.enum(sourceScopes),
     publishedOn: isoDate,
     /** The report's status as the force states it ("All recommendations closed"), for a report listed without its items. */
-    statusLine: z.string().trim().max(2_000, 'must be at most 2,000 characters').nullable().default(null).transform((value) => value || null),
+    statusLine: z
+      .string()
+      .trim()
+      .max(2_000, 'must be at most 2,000 characters')
+      .nullable()
+      .default(null)
+      .transform((value) => value || null),
     /** When the force logged it, if before today: its papers as at earlier dates then list it. */
     loggedOn: isoDate.nullable().default(null),
     recommendations: z.array(newRecommendationSchema).max(500, 'a report may list at most 500 items').default([]),
   })
   .strict()
   .superRefine((report, ctx) => {
-    if (report.loggedOn && report.loggedOn < report.publishedOn) ctx.addIssue({ code: 'custom', path: ['loggedOn'], message: `must not be before the publication date (${report.publishedOn})` });
-    if (report.loggedOn && report.loggedOn > calendarDateInLondon(Date.now())) ctx.addIssue({ code: 'custom', path: ['loggedOn'], message: 'must not be after today' });
+    if (report.loggedOn && report.loggedOn < report.publishedOn)
+      ctx.addIssue({ code: 'custom', path: ['loggedOn'], message: `must not be before the publication date (${report.publishedOn})` });
+    if (report.loggedOn && report.loggedOn > calendarDateInLondon(Date.now()))
+      ctx.addIssue({ code: 'custom', path: ['loggedOn'], message: 'must not be after today' });
     const seen = new Set<string>();
     report.recommendations.forEach((item, index) => {
       if (seen.has(item.reference)) {
-        ctx.addIssue({ code: 'custom', path: ['recommendations', index, 'reference'], message: `reference "${item.reference}" is used twice in this report` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['recommendations', index, 'reference'],
+          message: `reference "${item.reference}" is used twice in this report`,
+        });
       }
       seen.add(item.reference);
     });

@@ -33,7 +33,10 @@ export class ReportService {
    * Logs a source report and its items in one transaction (rows and audit events), then starts one workflow
    * per item. A workflow that fails to start here is started by the next command sent to its item.
    */
-  async create(given: Omit<NewReport, 'statusLine' | 'loggedOn'> & Partial<Pick<NewReport, 'statusLine' | 'loggedOn'>>, by: ActingPerson): Promise<ReportSummary> {
+  async create(
+    given: Omit<NewReport, 'statusLine' | 'loggedOn'> & Partial<Pick<NewReport, 'statusLine' | 'loggedOn'>>,
+    by: ActingPerson,
+  ): Promise<ReportSummary> {
     const input: NewReport = { statusLine: null, loggedOn: null, ...given };
     const reportId = randomUUID();
     // A report logged earlier than today (one listed without items, as a paper gave it) is logged on its own date.
@@ -71,7 +74,15 @@ export class ReportService {
             workflowId: recommendationWorkflowId(id),
           })),
         );
-        const parts = items.flatMap(({ id, state }) => state.parts.map((part, position) => ({ recommendationId: id, reference: part.reference, text: part.text, status: part.status, position })));
+        const parts = items.flatMap(({ id, state }) =>
+          state.parts.map((part, position) => ({
+            recommendationId: id,
+            reference: part.reference,
+            text: part.text,
+            status: part.status,
+            position,
+          })),
+        );
         if (parts.length > 0) await tx.insert(RecommendationPart, parts);
       }
       const audit = { occurredAt: now, actorId: by.actor.personId, actorLabel: by.label };
@@ -83,7 +94,14 @@ export class ReportService {
           entityId: reportId,
           type: 'report_logged',
           summary: `Logged ${input.originator} report "${input.title}" with ${items.length} item(s)`,
-          after: { title: input.title, originator: input.originator, kind: input.kind, scope: input.scope, publishedOn: input.publishedOn, ...(input.statusLine ? { statusLine: input.statusLine } : {}) },
+          after: {
+            title: input.title,
+            originator: input.originator,
+            kind: input.kind,
+            scope: input.scope,
+            publishedOn: input.publishedOn,
+            ...(input.statusLine ? { statusLine: input.statusLine } : {}),
+          },
         },
         ...items.map(({ id, item, state }) => ({
           ...audit,
@@ -111,7 +129,12 @@ export class ReportService {
   }
 
   /** A page of reports, newest first, optionally of one originator or kind. */
-  async page(query: { limit: number; cursor?: string; originator?: string; kind?: SourceReport['kind'] }): Promise<{ items: SourceReport[]; nextCursor: string | null }> {
+  async page(query: {
+    limit: number;
+    cursor?: string;
+    originator?: string;
+    kind?: SourceReport['kind'];
+  }): Promise<{ items: SourceReport[]; nextCursor: string | null }> {
     const qb = this.dataSource.getRepository(SourceReport).createQueryBuilder('s');
     if (query.originator) qb.andWhere('lower(s.originator) = lower(:originator)', { originator: query.originator });
     if (query.kind) qb.andWhere('s.kind = :kind', { kind: query.kind });

@@ -17,7 +17,10 @@ const scheduleSchema = z
     caption: z.string(),
     status: z.string(),
     dueDate: z.string().nullable(),
-    workflow: z.object({ settingsRevision: z.number().nullable(), sendTime: z.string().nullable() }).nullable().describe('The reminder settings the item’s workflow follows; null when it has no running workflow'),
+    workflow: z
+      .object({ settingsRevision: z.number().nullable(), sendTime: z.string().nullable() })
+      .nullable()
+      .describe('The reminder settings the item’s workflow follows; null when it has no running workflow'),
     planned: z
       .array(
         z.object({
@@ -33,7 +36,15 @@ const scheduleSchema = z
       .describe('What the item’s workflow plans next, earliest first, as its own query answers'),
     waitingForDigest: z.array(z.object({ to: z.string(), line: z.string(), since: z.string() })),
     sent: z.array(
-      z.object({ outboxId: z.string(), subject: z.string(), to: z.string(), status: z.string(), queuedAt: z.string(), sentAt: z.string().nullable(), digest: z.boolean() }),
+      z.object({
+        outboxId: z.string(),
+        subject: z.string(),
+        to: z.string(),
+        status: z.string(),
+        queuedAt: z.string(),
+        sentAt: z.string().nullable(),
+        digest: z.boolean(),
+      }),
     ),
   })
   .meta({ id: 'ReminderSchedule' });
@@ -90,7 +101,9 @@ export function schedulePageRoutes(deps: ApiDependencies, shell: PageShell): Rou
       sentRows: schedule.sent.map((s) => [
         { text: s.sentAt ? when(s.sentAt) : `${s.status === 'failed' ? 'Failed' : 'Not sent yet'} (queued ${when(s.queuedAt)})` },
         { text: s.to },
-        mailbox ? { html: `<a class="govuk-link" href="/dev/mailbox/outbox/${s.outboxId}">${escapeHtml(s.subject)}</a>` } : { text: s.subject },
+        mailbox
+          ? { html: `<a class="govuk-link" href="/dev/mailbox/outbox/${s.outboxId}">${escapeHtml(s.subject)}</a>` }
+          : { text: s.subject },
       ]),
     });
   });

@@ -66,7 +66,9 @@ const what: Record<NudgeKind, string> = {
 
 function why(nudge: Nudge): string {
   const due = nudge.dueDate ? formatLongDate(nudge.dueDate) : null;
-  const step = nudge.approval ? `step ${nudge.approval.step + 1} of the ${nudge.approval.chain} approval, open since ${formatLongDate(nudge.approval.openedOn)}` : 'the approval step';
+  const step = nudge.approval
+    ? `step ${nudge.approval.step + 1} of the ${nudge.approval.chain} approval, open since ${formatLongDate(nudge.approval.openedOn)}`
+    : 'the approval step';
   switch (nudge.kind) {
     case 'due_reminder':
       return `The work is with the owner and is due on ${due}.`;
@@ -98,7 +100,10 @@ const roleWords: Record<NudgeRecipients, string> = {
 };
 
 /** The item's reminder schedule: what its workflow plans (its own query, not worked out again here) and what was sent. */
-export async function itemSchedule(deps: { dataSource: DataSource; recommendations: RecommendationService }, view: RecommendationView): Promise<ItemSchedule> {
+export async function itemSchedule(
+  deps: { dataSource: DataSource; recommendations: RecommendationService },
+  view: RecommendationView,
+): Promise<ItemSchedule> {
   const { dataSource, recommendations } = deps;
   const [plan, sentRows, waitingRows] = await Promise.all([
     recommendations.plannedReminders(view.id),
@@ -117,7 +122,9 @@ export async function itemSchedule(deps: { dataSource: DataSource; recommendatio
     ) as Promise<{ to: string; line: string; since: Date }[]>,
   ]);
   const approverIds = [...new Set((plan?.planned ?? []).flatMap((n) => (n.approval ? [n.approval.approverId] : [])))];
-  const approvers = approverIds.length ? ((await dataSource.query(`SELECT id, name FROM people WHERE id = ANY($1)`, [approverIds])) as { id: string; name: string }[]) : [];
+  const approvers = approverIds.length
+    ? ((await dataSource.query(`SELECT id, name FROM people WHERE id = ANY($1)`, [approverIds])) as { id: string; name: string }[])
+    : [];
   const nameOf = new Map(approvers.map((p) => [p.id, p.name]));
   const to = (nudge: Nudge): string[] => {
     const owner = view.owner ? `${view.owner.name} (owner)` : roleWords.owner;
@@ -141,8 +148,20 @@ export async function itemSchedule(deps: { dataSource: DataSource; recommendatio
     status: view.status,
     dueDate: view.dueDate,
     workflow: plan ? { settingsRevision: plan.settingsRevision, sendTime: plan.sendTime } : null,
-    planned: (plan?.planned ?? []).map((nudge) => ({ at: nudge.at, kind: nudge.kind, what: what[nudge.kind], why: why(nudge), to: to(nudge), routine: routine.has(nudge.kind), key: nudge.key })),
+    planned: (plan?.planned ?? []).map((nudge) => ({
+      at: nudge.at,
+      kind: nudge.kind,
+      what: what[nudge.kind],
+      why: why(nudge),
+      to: to(nudge),
+      routine: routine.has(nudge.kind),
+      key: nudge.key,
+    })),
     waitingForDigest: waitingRows.map((w) => ({ to: w.to, line: w.line, since: new Date(w.since).toISOString() })),
-    sent: sentRows.map((s) => ({ ...s, queuedAt: new Date(s.queuedAt).toISOString(), sentAt: s.sentAt ? new Date(s.sentAt).toISOString() : null })),
+    sent: sentRows.map((s) => ({
+      ...s,
+      queuedAt: new Date(s.queuedAt).toISOString(),
+      sentAt: s.sentAt ? new Date(s.sentAt).toISOString() : null,
+    })),
   };
 }

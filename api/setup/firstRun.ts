@@ -117,7 +117,10 @@ export class FirstRun {
     if (!code) problems.unshift({ field: 'body.code', message: 'must not be empty: copy it from the log of the running product' });
     else if (!(await this.codeMatches(code))) {
       await this.recordWrongCode(request.ipAddress);
-      problems.unshift({ field: 'body.code', message: 'is not right: copy it from the log of the running product (each start prints a new one)' });
+      problems.unshift({
+        field: 'body.code',
+        message: 'is not right: copy it from the log of the running product (each start prints a new one)',
+      });
     }
     if (problems.length || !details) throw ApiProblem.invalid(problems);
 
@@ -144,7 +147,11 @@ export class FirstRun {
     const failures = await this.dataSource
       .getRepository(SignInAttempt)
       .createQueryBuilder('a')
-      .where('a.ip_address = :ipAddress AND a.email = :email AND a.attempted_at > :since AND NOT a.succeeded', { ipAddress, email: ATTEMPT_EMAIL, since })
+      .where('a.ip_address = :ipAddress AND a.email = :email AND a.attempted_at > :since AND NOT a.succeeded', {
+        ipAddress,
+        email: ATTEMPT_EMAIL,
+        since,
+      })
       .getCount();
     if (failures < SETUP_ATTEMPT_LIMIT.failures) return;
     await recordAudit(this.dataSource.manager, {
@@ -156,7 +163,13 @@ export class FirstRun {
       summary: `Refused a set-up attempt from ${ipAddress}: ${failures} wrong set-up codes from this address in ${SETUP_ATTEMPT_LIMIT.windowMinutes} minutes`,
     });
     const seconds = SETUP_ATTEMPT_LIMIT.windowMinutes * 60;
-    throw new ApiProblem(429, 'Too many wrong set-up codes', `Too many wrong set-up codes from this address: try again in ${SETUP_ATTEMPT_LIMIT.windowMinutes} minutes.`, [], { 'Retry-After': String(seconds) });
+    throw new ApiProblem(
+      429,
+      'Too many wrong set-up codes',
+      `Too many wrong set-up codes from this address: try again in ${SETUP_ATTEMPT_LIMIT.windowMinutes} minutes.`,
+      [],
+      { 'Retry-After': String(seconds) },
+    );
   }
 
   private async recordWrongCode(ipAddress: string): Promise<void> {

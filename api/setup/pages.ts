@@ -8,7 +8,13 @@ import { formBody, formErrors, text } from '../../platform/web/forms';
 import type { FormError } from '../../platform/web/html';
 import { renderView } from '../../platform/web/views';
 
-const labels = { code: 'The set-up code', name: 'The name', email: 'The email address', password: 'The password', confirm: 'The password typed again' };
+const labels = {
+  code: 'The set-up code',
+  name: 'The name',
+  email: 'The email address',
+  password: 'The password',
+  confirm: 'The password typed again',
+};
 
 /**
  * The first-run page: while nobody administers the product, whoever has the set-up code printed at start creates the
@@ -28,7 +34,9 @@ export function setupRoutes({ firstRun, auth, forceName }: ApiDependencies): Rou
         renderView('message.njk', {
           title: 'Set-up is finished',
           serviceName,
-          paragraphs: ['This product has an administrator, so there is nothing to set up here. Administrators add everyone else and can send them a link to choose a password.'],
+          paragraphs: [
+            'This product has an administrator, so there is nothing to set up here. Administrators add everyone else and can send them a link to choose a password.',
+          ],
           link: { href: '/sign-in', text: 'Sign in' },
         }),
       );
@@ -56,10 +64,20 @@ export function setupRoutes({ firstRun, auth, forceName }: ApiDependencies): Rou
     if (await firstRun.administered()) return closed(res);
     const body = formBody(req);
     const values = { name: text(body, 'name').slice(0, 200), email: text(body, 'email').slice(0, 320) };
-    if (!formTokenIsValid(req, auth)) return page(req, res, 403, values, [{ field: 'code', message: 'The form had expired. Please try again.' }]);
+    if (!formTokenIsValid(req, auth))
+      return page(req, res, 403, values, [{ field: 'code', message: 'The form had expired. Please try again.' }]);
     const ipAddress = req.ip ?? 'unknown';
     try {
-      const person = await firstRun.complete({ code: text(body, 'code'), name: text(body, 'name'), email: text(body, 'email'), password: text(body, 'password'), confirm: text(body, 'confirm') }, { ipAddress });
+      const person = await firstRun.complete(
+        {
+          code: text(body, 'code'),
+          name: text(body, 'name'),
+          email: text(body, 'email'),
+          password: text(body, 'password'),
+          confirm: text(body, 'confirm'),
+        },
+        { ipAddress },
+      );
       const { token } = await auth.startSession(person, 'password', { ipAddress, userAgent: req.get('user-agent') ?? null });
       setSessionCookie(req, res, auth, token);
       res.redirect(303, '/admin');
@@ -67,7 +85,8 @@ export function setupRoutes({ firstRun, auth, forceName }: ApiDependencies): Rou
       if (error instanceof AdministratorExists) return closed(res);
       if (!(error instanceof ApiProblem) || (error.status !== 400 && error.status !== 429)) throw error;
       res.set(error.headers);
-      const errors = error.status === 429 ? [{ field: 'code', message: error.detail ?? error.title }] : formErrors(error, 'code', {}, labels);
+      const errors =
+        error.status === 429 ? [{ field: 'code', message: error.detail ?? error.title }] : formErrors(error, 'code', {}, labels);
       page(req, res, error.status, values, errors);
     }
   });
@@ -77,7 +96,8 @@ export function setupRoutes({ firstRun, auth, forceName }: ApiDependencies): Rou
 /** While nobody administers the product, an anonymous browser asking for any other page is sent to /setup. */
 export function firstRunGate(firstRun: FirstRun): RequestHandler {
   return async (req, res, next) => {
-    if (req.identity || req.path.startsWith('/api/') || (req.method !== 'GET' && req.method !== 'HEAD') || (await firstRun.administered())) return next();
+    if (req.identity || req.path.startsWith('/api/') || (req.method !== 'GET' && req.method !== 'HEAD') || (await firstRun.administered()))
+      return next();
     res.redirect(303, '/setup');
   };
 }

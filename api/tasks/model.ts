@@ -39,6 +39,5 @@ export interface TaskData {
   failedEmails: FailedEmail[];
 }
 
-
 /** How far back My tasks looks for emails that could not be sent. */
 export const FAILED_EMAIL_DAYS = 30;

@@ -10,7 +10,13 @@ export function taskPages(deps: ApiDependencies): Router {
   router.get('/', async (req, res) => {
     const { person } = req.identity!;
     const tasks = await tasksOf(deps, { id: person.id, name: person.name, roles: person.roles });
-    await shell.send(req, res, 'tasks.njk', { title: 'My tasks', personName: person.name, ...tasks }, { current: '/', taskCount: tasks.total });
+    await shell.send(
+      req,
+      res,
+      'tasks.njk',
+      { title: 'My tasks', personName: person.name, ...tasks },
+      { current: '/', taskCount: tasks.total },
+    );
   });
   return router;
 }

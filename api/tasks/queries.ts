@@ -12,7 +12,10 @@ import { taskSections, type TaskSections } from './sections';
  * active. Items still with another owner are nobody else's task, so they are not read. Which of the rest are this
  * person's is for the lifecycle's guards to say (`availableCommands`), not for this query.
  */
-export async function loadTasks(deps: Pick<ApiDependencies, 'dataSource' | 'recommendations'>, person: Omit<TaskPerson, 'delegatesFor'>): Promise<TaskData> {
+export async function loadTasks(
+  deps: Pick<ApiDependencies, 'dataSource' | 'recommendations'>,
+  person: Omit<TaskPerson, 'delegatesFor'>,
+): Promise<TaskData> {
   const { dataSource, recommendations } = deps;
   const [{ cutoffs, calendar }, deciders] = await Promise.all([recommendations.figuresToday(), recommendations.decidersFor(person.id)]);
   const actor: Actor = { personId: person.id, roles: person.roles, delegatesFor: deciders.slice(1) };
@@ -56,6 +59,9 @@ export async function loadTasks(deps: Pick<ApiDependencies, 'dataSource' | 'reco
 }
 
 /** My tasks for one person, as the page shows it. */
-export async function tasksOf(deps: Pick<ApiDependencies, 'dataSource' | 'recommendations'>, person: Omit<TaskPerson, 'delegatesFor'>): Promise<TaskSections> {
+export async function tasksOf(
+  deps: Pick<ApiDependencies, 'dataSource' | 'recommendations'>,
+  person: Omit<TaskPerson, 'delegatesFor'>,
+): Promise<TaskSections> {
   return taskSections(await loadTasks(deps, person));
 }

@@ -50,7 +50,12 @@ const link = (href: string, text: string): Cell => ({ html: `<a class="govuk-lin
 const itemLink = (r: RecommendationListItem, href = `/recommendations/${r.id}`) => link(href, itemLabel(r.kind, r.reference));
 const reportOf = (r: RecommendationListItem): Cell => ({ text: `${r.report.originator}: ${r.report.title}` });
 const statusCell = (r: RecommendationListItem): Cell => ({ html: statusTagHtml(r) });
-const table = (caption: string, names: string[], rows: Cell[][], empty = ''): TaskTable => ({ caption: `${caption} (${rows.length})`, head: head(...names), rows, empty });
+const table = (caption: string, names: string[], rows: Cell[][], empty = ''): TaskTable => ({
+  caption: `${caption} (${rows.length})`,
+  head: head(...names),
+  rows,
+  empty,
+});
 
 /** The next thing the owner should do, in plain words. */
 function nextStep(r: RecommendationListItem): string {
@@ -75,12 +80,17 @@ function openedOn(state: RecommendationState, commands: readonly LifecycleComman
 }
 
 function ownerSection(data: TaskData): TaskSection | null {
-  const mine = data.items.filter((t) => t.item.owner?.id === data.person.id && [...workingStatuses, 'evidence_submitted', 'awaiting_approval'].includes(t.item.status)).map((t) => t.item);
+  const mine = data.items
+    .filter(
+      (t) => t.item.owner?.id === data.person.id && [...workingStatuses, 'evidence_submitted', 'awaiting_approval'].includes(t.item.status),
+    )
+    .map((t) => t.item);
   if (!data.person.roles.includes('action_owner') && mine.length === 0) return null;
   const overdue = mine.filter((r) => r.overdue);
   const dueSoon = mine.filter((r) => !r.overdue && (r.dueSoon || r.atRisk));
   const rest = mine.filter((r) => !overdue.includes(r) && !dueSoon.includes(r));
-  const rows = (items: RecommendationListItem[]) => items.map((r) => [itemLink(r), reportOf(r), { text: date(r.dueDate) }, { text: nextStep(r) }]);
+  const rows = (items: RecommendationListItem[]) =>
+    items.map((r) => [itemLink(r), reportOf(r), { text: date(r.dueDate) }, { text: nextStep(r) }]);
   const names = ['Item', 'Report', 'Due', 'Next step'];
   return {
     id: 'owner',
@@ -100,7 +110,13 @@ function leadSection(data: TaskData): TaskSection | null {
   const led = data.items.filter((t) => t.item.lead?.id === data.person.id);
   if (!data.person.roles.includes('lead') && led.length === 0) return null;
   const names = ['Item', 'Owner', 'Due', 'Status'];
-  const rows = (items: TaskItem[], href?: (r: RecommendationListItem) => string) => items.map(({ item: r }) => [itemLink(r, href?.(r)), { text: r.owner?.name ?? 'Not assigned' }, { text: date(r.dueDate) }, statusCell(r)]);
+  const rows = (items: TaskItem[], href?: (r: RecommendationListItem) => string) =>
+    items.map(({ item: r }) => [
+      itemLink(r, href?.(r)),
+      { text: r.owner?.name ?? 'Not assigned' },
+      { text: date(r.dueDate) },
+      statusCell(r),
+    ]);
   const overdue = led.filter((t) => t.item.overdue);
   const atRisk = led.filter((t) => t.item.atRisk);
   const waiting = led.filter((t) => t.commands.length > 0);
@@ -111,7 +127,18 @@ function leadSection(data: TaskData): TaskSection | null {
     tables: [
       table('Overdue', names, rows(overdue)),
       table('At risk', names, rows(atRisk)),
-      table('Waiting for you', names, rows(waiting, (r) => (can(waiting.find((t) => t.item === r)!, ...decisions) ? `/approvals/${r.id}` : `/recommendations/${r.id}`))),
+      table(
+        'Waiting for you',
+        names,
+        rows(waiting, (r) =>
+          can(
+            waiting.find((t) => t.item === r)!,
+            ...decisions,
+          )
+            ? `/approvals/${r.id}`
+            : `/recommendations/${r.id}`,
+        ),
+      ),
     ],
     empty: 'Nothing you lead is overdue, at risk or waiting for you.',
   };
@@ -119,7 +146,8 @@ function leadSection(data: TaskData): TaskSection | null {
 
 function decisionSection(data: TaskData): TaskSection | null {
   const waiting = data.items.filter((t) => can(t, ...decisions));
-  const approver = data.person.roles.some((r) => r === 'lead' || r === 'dcc' || r === 'finance_director') || data.person.delegatesFor.length > 0;
+  const approver =
+    data.person.roles.some((r) => r === 'lead' || r === 'dcc' || r === 'finance_director') || data.person.delegatesFor.length > 0;
   // The DCC signs the self-certification letter; an administrator records it, and finds it in their own section.
   const letters = data.person.roles.includes('administrator') ? [] : data.items.filter((t) => can(t, 'selfCertify'));
   if (!approver && waiting.length === 0 && letters.length === 0) return null;
@@ -141,7 +169,11 @@ function decisionSection(data: TaskData): TaskSection | null {
             { text: t.item.owner?.name ?? '' },
           ]),
       ),
-      table('Self-certification letters to sign', ['Item', 'Report', 'Category'], letters.map((t) => [itemLink(t.item), reportOf(t.item), { text: String(t.item.category ?? '') }])),
+      table(
+        'Self-certification letters to sign',
+        ['Item', 'Report', 'Category'],
+        letters.map((t) => [itemLink(t.item), reportOf(t.item), { text: String(t.item.category ?? '') }]),
+      ),
     ],
     empty: 'Nothing is waiting for your decision.',
   };
@@ -158,9 +190,21 @@ function hmicfrsSection(data: TaskData): TaskSection | null {
     heading: 'HMICFRS submissions',
     ...waitingOn([...toSubmit, ...awaiting, ...realityTests].map((t) => t.item.id)),
     tables: [
-      table('To submit to HMICFRS', ['Item', 'Report', 'Self-certified on'], toSubmit.map((t) => [itemLink(t.item), reportOf(t.item), { text: date(t.state.selfCertification?.signedOn) }])),
-      table('Awaiting HMICFRS: record its response or visit', ['Item', 'Report', 'Status', 'Since'], awaiting.map((t) => [itemLink(t.item), reportOf(t.item), statusCell(t.item), submittedOn(t)])),
-      table('To be reality-tested at the next inspection', ['Item', 'Report', 'Submitted on'], realityTests.map((t) => [itemLink(t.item), reportOf(t.item), submittedOn(t)])),
+      table(
+        'To submit to HMICFRS',
+        ['Item', 'Report', 'Self-certified on'],
+        toSubmit.map((t) => [itemLink(t.item), reportOf(t.item), { text: date(t.state.selfCertification?.signedOn) }]),
+      ),
+      table(
+        'Awaiting HMICFRS: record its response or visit',
+        ['Item', 'Report', 'Status', 'Since'],
+        awaiting.map((t) => [itemLink(t.item), reportOf(t.item), statusCell(t.item), submittedOn(t)]),
+      ),
+      table(
+        'To be reality-tested at the next inspection',
+        ['Item', 'Report', 'Submitted on'],
+        realityTests.map((t) => [itemLink(t.item), reportOf(t.item), submittedOn(t)]),
+      ),
     ],
     empty: 'Nothing is waiting to go to HMICFRS or for its answer.',
   };
@@ -180,10 +224,19 @@ function peopleToReassign(items: TaskItem[]): { rows: Cell[][]; keys: string[] }
       people.set(person.id, entry);
     }
   }
-  const countLink = (n: number, filter: string, id: string, what: string): Cell => (n ? { html: `<a class="govuk-link" href="/recommendations?${filter}=${escapeHtml(id)}">${n}<span class="govuk-visually-hidden"> ${escapeHtml(what)}</span></a>` } : { text: '0' });
+  const countLink = (n: number, filter: string, id: string, what: string): Cell =>
+    n
+      ? {
+          html: `<a class="govuk-link" href="/recommendations?${filter}=${escapeHtml(id)}">${n}<span class="govuk-visually-hidden"> ${escapeHtml(what)}</span></a>`,
+        }
+      : { text: '0' };
   const sorted = [...people.entries()].sort((a, b) => a[1].name.localeCompare(b[1].name));
   return {
-    rows: sorted.map(([id, p]) => [{ text: p.name }, countLink(p.owned, 'owner', id, `items ${p.name} owns`), countLink(p.led, 'lead', id, `items ${p.name} leads`)]),
+    rows: sorted.map(([id, p]) => [
+      { text: p.name },
+      countLink(p.owned, 'owner', id, `items ${p.name} owns`),
+      countLink(p.led, 'lead', id, `items ${p.name} leads`),
+    ]),
     keys: sorted.map(([id]) => `person:${id}`),
   };
 }
@@ -196,7 +249,9 @@ function failedEmailRows(emails: FailedEmail[], items: TaskItem[]): Cell[][] {
       { text: e.toAddress },
       { text: e.subject },
       { text: date(e.createdAt.toISOString().slice(0, 10)) },
-      e.recommendationId ? link(`/recommendations/${e.recommendationId}`, item ? itemLabel(item.kind, item.reference) : 'Open the item') : { text: '' },
+      e.recommendationId
+        ? link(`/recommendations/${e.recommendationId}`, item ? itemLabel(item.kind, item.reference) : 'Open the item')
+        : { text: '' },
       { text: e.lastError ?? '' },
     ];
   });
@@ -206,21 +261,34 @@ function administrationSection(data: TaskData): TaskSection | null {
   if (!data.person.roles.includes('administrator')) return null;
   const triage = data.items.filter((t) => can(t, 'markNotForTheForce') && t.item.category === null);
   const unassigned = data.items.filter((t) => can(t, 'assign') && t.item.owner === null && !triage.includes(t));
-  const noApprover = data.items.filter((t) => can(t, 'rerouteApproval') && (t.item.status === 'evidence_submitted' || (t.state.pendingExtension && !t.state.pendingExtension.chain.steps[t.state.pendingExtension.chain.current]?.approverId)));
+  const noApprover = data.items.filter(
+    (t) =>
+      can(t, 'rerouteApproval') &&
+      (t.item.status === 'evidence_submitted' ||
+        (t.state.pendingExtension && !t.state.pendingExtension.chain.steps[t.state.pendingExtension.chain.current]?.approverId)),
+  );
   const letters = data.items.filter((t) => can(t, 'selfCertify'));
   const reassign = peopleToReassign(data.items);
   const simple = (t: TaskItem) => [itemLink(t.item), reportOf(t.item), statusCell(t.item)];
   return {
     id: 'administration',
     heading: 'Administration',
-    ...waitingOn([...[...triage, ...unassigned, ...noApprover, ...letters].map((t) => t.item.id), ...reassign.keys, ...data.failedEmails.map((e) => `email:${e.id}`)]),
+    ...waitingOn([
+      ...[...triage, ...unassigned, ...noApprover, ...letters].map((t) => t.item.id),
+      ...reassign.keys,
+      ...data.failedEmails.map((e) => `email:${e.id}`),
+    ]),
     tables: [
       table('To triage: for the force or not, and its category', ['Item', 'Report', 'Status'], triage.map(simple)),
       table('Not yet assigned', ['Item', 'Report', 'Status'], unassigned.map(simple)),
       table('Approvals with nobody to decide them', ['Item', 'Report', 'Status'], noApprover.map(simple)),
       table('Self-certification letters to record', ['Item', 'Report', 'Status'], letters.map(simple)),
       table('People no longer active whose items need a new owner or lead', ['Person', 'Items they own', 'Items they lead'], reassign.rows),
-      table(`Emails that could not be sent (last ${FAILED_EMAIL_DAYS} days)`, ['To', 'Subject', 'Sent on', 'Item', 'Why'], failedEmailRows(data.failedEmails, data.items)),
+      table(
+        `Emails that could not be sent (last ${FAILED_EMAIL_DAYS} days)`,
+        ['To', 'Subject', 'Sent on', 'Item', 'Why'],
+        failedEmailRows(data.failedEmails, data.items),
+      ),
     ],
     empty: 'Nothing is waiting for an administrator.',
   };

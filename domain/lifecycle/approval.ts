@@ -15,7 +15,8 @@ function closureDeciderRefusal(state: RecommendationState, actor: Actor, approvi
   return stepDeciderRefusal(state, state.approval!, actor, approving);
 }
 
-const closureChainOpen = (state: RecommendationState): boolean => state.status === 'awaiting_approval' || state.status === 'evidence_submitted';
+const closureChainOpen = (state: RecommendationState): boolean =>
+  state.status === 'awaiting_approval' || state.status === 'evidence_submitted';
 
 export const approve = defineCommand({
   type: 'approve',
@@ -36,11 +37,17 @@ export const approve = defineCommand({
       change.record(
         { type: 'approval_chain_completed' },
         { status: 'awaiting_self_certification' },
-        [...activePeopleWithRole(context, 'administrator'), ...activePeopleWithRole(context, 'dcc')].map((id) => tell(id, 'ready_for_self_certification')),
+        [...activePeopleWithRole(context, 'administrator'), ...activePeopleWithRole(context, 'dcc')].map((id) =>
+          tell(id, 'ready_for_self_certification'),
+        ),
       );
     }
   },
-  form: { title: 'Approve the evidence', button: 'Approve', fields: [{ name: 'comment', label: 'Comment (optional)', kind: 'textarea', optional: true }] },
+  form: {
+    title: 'Approve the evidence',
+    button: 'Approve',
+    fields: [{ name: 'comment', label: 'Comment (optional)', kind: 'textarea', optional: true }],
+  },
 });
 
 export const reject = defineCommand({
@@ -61,7 +68,12 @@ export const reject = defineCommand({
       [tell(state.ownerId, 'evidence_rejected')],
     );
   },
-  form: { title: 'Reject the evidence', button: 'Reject', warning: true, fields: [{ name: 'reasons', label: 'Why the evidence is not enough (the owner will see this)', kind: 'textarea' }] },
+  form: {
+    title: 'Reject the evidence',
+    button: 'Reject',
+    warning: true,
+    fields: [{ name: 'reasons', label: 'Why the evidence is not enough (the owner will see this)', kind: 'textarea' }],
+  },
 });
 
 export const rerouteApproval = defineCommand({

@@ -47,10 +47,20 @@ export function openStep(chain: ApprovalChain, index: number, state: Recommendat
   return { ...chain, current: index, steps: chain.steps.map((existing, stepIndex) => (stepIndex === index ? opened : existing)) };
 }
 
-export const stepRef = (chain: ApprovalChain, index: number): StepRef => ({ number: index + 1, of: chain.steps.length, step: chain.steps[index]!.step });
+export const stepRef = (chain: ApprovalChain, index: number): StepRef => ({
+  number: index + 1,
+  of: chain.steps.length,
+  step: chain.steps[index]!.step,
+});
 
 /** The chain with its current step approved by `actor` (in person or standing in), recording what was approved. */
-export function withApproval(chain: ApprovalChain, state: RecommendationState, actor: Actor, today: IsoDate, comment: string | undefined): ApprovalChain {
+export function withApproval(
+  chain: ApprovalChain,
+  state: RecommendationState,
+  actor: Actor,
+  today: IsoDate,
+  comment: string | undefined,
+): ApprovalChain {
   const acting = actingOnStep(chain.steps[chain.current]!, actor)!;
   const given: GivenApproval = {
     by: actor.personId!,
@@ -60,7 +70,11 @@ export function withApproval(chain: ApprovalChain, state: RecommendationState, a
     textVersion: state.textVersion,
     comment: comment?.trim() || null,
   };
-  return { ...chain, current: chain.current + 1, steps: chain.steps.map((existing, index) => (index === chain.current ? { ...existing, approval: given } : existing)) };
+  return {
+    ...chain,
+    current: chain.current + 1,
+    steps: chain.steps.map((existing, index) => (index === chain.current ? { ...existing, approval: given } : existing)),
+  };
 }
 
 /** Opens the closure chain's step `index` and records who was asked (or that nobody could be found). */
@@ -90,13 +104,24 @@ export function openExtensionStep(change: Change, index: number, context: Comman
   const pendingExtension = { ...extension, chain: opened };
   if (step.approverId) {
     change.record(
-      { type: 'extension_approval_requested', to: extension.requestedDueDate, step: stepRef(opened, index), approverId: step.approverId, onBehalfOf: step.onBehalfOf },
+      {
+        type: 'extension_approval_requested',
+        to: extension.requestedDueDate,
+        step: stepRef(opened, index),
+        approverId: step.approverId,
+        onBehalfOf: step.onBehalfOf,
+      },
       { pendingExtension },
       [tell(step.approverId, 'extension_requested')],
     );
   } else {
     change.record(
-      { type: 'extension_approver_not_found', to: extension.requestedDueDate, step: stepRef(opened, index), waitingReason: step.waitingReason! },
+      {
+        type: 'extension_approver_not_found',
+        to: extension.requestedDueDate,
+        step: stepRef(opened, index),
+        waitingReason: step.waitingReason!,
+      },
       { pendingExtension },
       activePeopleWithRole(context, 'administrator').map((id) => tell(id, 'approver_needed')),
     );
@@ -128,9 +153,13 @@ export function stepDeciderRefusal(state: RecommendationState, chain: ApprovalCh
   if (approving) {
     const involved = new Set([actor.personId!, ...(acting.onBehalfOf ? [acting.onBehalfOf] : [])]);
     const earlier = chain.steps.findIndex(
-      (other, index) => index !== chain.current && other.approval && (involved.has(other.approval.by) || (other.approval.onBehalfOf !== null && involved.has(other.approval.onBehalfOf))),
+      (other, index) =>
+        index !== chain.current &&
+        other.approval &&
+        (involved.has(other.approval.by) || (other.approval.onBehalfOf !== null && involved.has(other.approval.onBehalfOf))),
     );
-    if (earlier >= 0) return `step ${earlier + 1} of this chain has already been approved by or for the same person, and nobody may approve twice in one chain`;
+    if (earlier >= 0)
+      return `step ${earlier + 1} of this chain has already been approved by or for the same person, and nobody may approve twice in one chain`;
   }
   return null;
 }
@@ -150,7 +179,9 @@ export function outdateApprovals(change: Change, context: CommandContext, change
   if (first < 0) {
     const current = chain.steps[chain.current];
     if (current?.approverId) {
-      change.record({ type: 'approval_request_refreshed', approverId: current.approverId, onBehalfOf: current.onBehalfOf, changed }, {}, [tell(current.approverId, 'evidence_amended')]);
+      change.record({ type: 'approval_request_refreshed', approverId: current.approverId, onBehalfOf: current.onBehalfOf, changed }, {}, [
+        tell(current.approverId, 'evidence_amended'),
+      ]);
     }
     return;
   }

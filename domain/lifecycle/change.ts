@@ -38,7 +38,8 @@ export class Change {
     }
     const recipients: LifecycleNotification[] = [];
     for (const entry of notify) {
-      if (entry && !recipients.some((known) => known.personId === entry.personId && known.template === entry.template)) recipients.push(entry);
+      if (entry && !recipients.some((known) => known.personId === entry.personId && known.template === entry.template))
+        recipients.push(entry);
     }
     const event: LifecycleEvent = { ...data, before: before as Partial<RecommendationState>, after: after as Partial<RecommendationState> };
     if (recipients.length > 0) event.notify = recipients;

@@ -40,7 +40,9 @@ export const selfCertify = defineCommand({
     if (state.status !== 'awaiting_self_certification') return `${statusClause(state)}; only approved evidence can be self-certified`;
     if (state.category === null) return 'its closure category has not been set';
     if (state.category === 1) return 'it is category 1 (no action required) and is closed without self-certification';
-    return isAdministrator(actor) || actor.roles.includes('dcc') ? null : 'only the Deputy Chief Constable or an administrator can record the letter';
+    return isAdministrator(actor) || actor.roles.includes('dcc')
+      ? null
+      : 'only the Deputy Chief Constable or an administrator can record the letter';
   },
   effect: (state, command, context, change) => {
     const { today } = context;
@@ -62,7 +64,12 @@ export const selfCertify = defineCommand({
       close(change, 'self_certified', `Letter signed by ${selfCertification.signatory}`, context);
     } else {
       change.record(
-        { type: 'self_certified', signatory: selfCertification.signatory, signedOn, followUp: category === 3 ? 'hmicfrs_sign_off' : 'verification_visit' },
+        {
+          type: 'self_certified',
+          signatory: selfCertification.signatory,
+          signedOn,
+          followUp: category === 3 ? 'hmicfrs_sign_off' : 'verification_visit',
+        },
         { selfCertification, status: next },
         activePeopleWithRole(context, 'liaison_lead').map((id) => tell(id, 'ready_for_hmicfrs_submission')),
       );
@@ -89,19 +96,26 @@ export const submitToHmicfrs = defineCommand({
     return actor.roles.includes('liaison_lead') ? null : 'only the force liaison lead can do this';
   },
   effect: (_state, command, context, change) => {
-    change.record({ type: 'submitted_to_hmicfrs', reference: command.reference?.trim() || null }, {
-      status: 'awaiting_hmicfrs_sign_off',
-      hmicfrs: {
-        submittedOn: context.today,
-        submittedBy: context.actor.personId,
-        reference: command.reference?.trim() || null,
-        realityTestAtNextInspection: false,
-        visitedOn: null,
-        visitNotes: null,
+    change.record(
+      { type: 'submitted_to_hmicfrs', reference: command.reference?.trim() || null },
+      {
+        status: 'awaiting_hmicfrs_sign_off',
+        hmicfrs: {
+          submittedOn: context.today,
+          submittedBy: context.actor.personId,
+          reference: command.reference?.trim() || null,
+          realityTestAtNextInspection: false,
+          visitedOn: null,
+          visitNotes: null,
+        },
       },
-    });
+    );
   },
-  form: { title: 'Record submission to HMICFRS', button: 'Record submission', fields: [{ name: 'reference', label: 'Submission reference (optional)', kind: 'text', optional: true }] },
+  form: {
+    title: 'Record submission to HMICFRS',
+    button: 'Record submission',
+    fields: [{ name: 'reference', label: 'Submission reference (optional)', kind: 'text', optional: true }],
+  },
 });
 
 export const recordVerificationVisit = defineCommand({
@@ -115,11 +129,21 @@ export const recordVerificationVisit = defineCommand({
   effect: (state, command, context, change) => {
     if (!isIsoDate(command.visitedOn)) return 'the date of the visit must be a real date (YYYY-MM-DD)';
     if (command.visitedOn > context.today) return `the visit cannot be recorded before it happens (${command.visitedOn})`;
-    const hmicfrs = state.hmicfrs ?? { submittedOn: null, submittedBy: null, reference: null, realityTestAtNextInspection: false, visitedOn: null, visitNotes: null };
-    change.record({ type: 'verification_visit_recorded', visitedOn: command.visitedOn, notes: command.notes?.trim() || null }, {
-      status: 'verification_visit_held',
-      hmicfrs: { ...hmicfrs, visitedOn: command.visitedOn, visitNotes: command.notes?.trim() || null },
-    });
+    const hmicfrs = state.hmicfrs ?? {
+      submittedOn: null,
+      submittedBy: null,
+      reference: null,
+      realityTestAtNextInspection: false,
+      visitedOn: null,
+      visitNotes: null,
+    };
+    change.record(
+      { type: 'verification_visit_recorded', visitedOn: command.visitedOn, notes: command.notes?.trim() || null },
+      {
+        status: 'verification_visit_held',
+        hmicfrs: { ...hmicfrs, visitedOn: command.visitedOn, visitNotes: command.notes?.trim() || null },
+      },
+    );
   },
   form: {
     title: 'Record the HMICFRS verification visit',
@@ -142,11 +166,13 @@ export const recordHmicfrsResponse = defineCommand({
   schema: z.object({ outcome: z.enum(hmicfrsOutcomes), reasons: optionalText }),
   phrase: "HMICFRS's response cannot be recorded",
   guard: (state, actor) => {
-    if (!hmicfrsOutcomes.some((outcome) => hmicfrsOutcomeAllowed(state, outcome))) return `${statusClause(state)}, so no response from HMICFRS is awaited`;
+    if (!hmicfrsOutcomes.some((outcome) => hmicfrsOutcomeAllowed(state, outcome)))
+      return `${statusClause(state)}, so no response from HMICFRS is awaited`;
     return actor.roles.includes('liaison_lead') || isAdministrator(actor) ? null : onlyLiaisonLeadOrAdministrator;
   },
   effect: (state, command, context, change) => {
-    if (!hmicfrsOutcomes.includes(command.outcome)) return 'the response must be signed off, not accepted, or reality test at the next inspection';
+    if (!hmicfrsOutcomes.includes(command.outcome))
+      return 'the response must be signed off, not accepted, or reality test at the next inspection';
     if (!hmicfrsOutcomeAllowed(state, command.outcome)) {
       const outcomeWords = { signed_off: 'a sign-off', not_accepted: 'a refusal', reality_test: 'a reality test' }[command.outcome];
       return `${outcomeWords} cannot be recorded when ${statusClause(state)}`;
@@ -183,7 +209,12 @@ export const recordHmicfrsResponse = defineCommand({
     title: "Record HMICFRS's response",
     button: 'Record response',
     fields: [
-      { name: 'outcome', label: 'What did HMICFRS say?', kind: 'choice', options: hmicfrsOutcomes.map((o) => ({ value: o, text: hmicfrsOutcomeOptions[o] })) },
+      {
+        name: 'outcome',
+        label: 'What did HMICFRS say?',
+        kind: 'choice',
+        options: hmicfrsOutcomes.map((o) => ({ value: o, text: hmicfrsOutcomeOptions[o] })),
+      },
       { name: 'reasons', label: 'Reasons (optional)', kind: 'textarea', optional: true },
     ],
   },
@@ -211,7 +242,12 @@ export const markSuperseded = defineCommand({
     button: 'Mark superseded',
     warning: true,
     fields: [
-      { name: 'supersededBy', label: 'The recommendation that supersedes it', kind: 'recommendation', hint: 'Listed by report, then reference.' },
+      {
+        name: 'supersededBy',
+        label: 'The recommendation that supersedes it',
+        kind: 'recommendation',
+        hint: 'Listed by report, then reference.',
+      },
       { name: 'reason', label: 'Reason (optional)', kind: 'textarea', optional: true },
     ],
   },

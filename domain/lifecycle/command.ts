@@ -10,7 +10,15 @@ export type FormField<Name extends string = string> =
   | { name: Name; label: string; kind: 'person'; role: Role; optional?: boolean }
   /** Another item of the force, chosen by its report and reference. */
   | { name: Name; label: string; kind: 'recommendation'; hint?: string; optional?: boolean }
-  | { name: Name; label: string; kind: 'choice'; options: { value: string; text: string }[]; optional?: boolean; number?: boolean; boolean?: boolean };
+  | {
+      name: Name;
+      label: string;
+      kind: 'choice';
+      options: { value: string; text: string }[];
+      optional?: boolean;
+      number?: boolean;
+      boolean?: boolean;
+    };
 
 /** A command's form: its title, button, fields (each one of the schema's) and whether it warns. */
 export interface CommandForm<Name extends string = string> {
@@ -55,7 +63,12 @@ export interface CommandEntry<Type extends string, Fields extends Shape> extends
   commandSchema: CommandSchema<Type, Fields>;
 }
 
-export function defineCommand<const Type extends string, Fields extends Shape>(definition: CommandDefinition<Type, Fields>): CommandEntry<Type, Fields> {
-  const commandSchema = z.object({ type: z.literal(definition.type), ...definition.schema.shape }) as unknown as CommandSchema<Type, Fields>;
+export function defineCommand<const Type extends string, Fields extends Shape>(
+  definition: CommandDefinition<Type, Fields>,
+): CommandEntry<Type, Fields> {
+  const commandSchema = z.object({ type: z.literal(definition.type), ...definition.schema.shape }) as unknown as CommandSchema<
+    Type,
+    Fields
+  >;
   return { ...definition, commandSchema };
 }

@@ -68,6 +68,4 @@ export interface LifecycleEventRecord {
 /** What happened (its typed facts) and what it changed; `describeEvent` puts it into words. */
 export type LifecycleEvent = LifecycleEventData & LifecycleEventRecord;
 
-export type Decision =
-  | { accepted: true; state: RecommendationState; events: LifecycleEvent[] }
-  | { accepted: false; reason: string };
+export type Decision = { accepted: true; state: RecommendationState; events: LifecycleEvent[] } | { accepted: false; reason: string };

@@ -95,10 +95,12 @@ type Describers = { [T in LifecycleEventType]: (event: LifecycleEventOf<T>, name
 const describers: Describers = {
   marked_not_for_the_force: (e) => e.reason,
   reactivated: (e) => `Reactivated and assigned, due ${e.dueDate}: ${e.reason}${withdrawnWords(e.withdrawnExtensionTo)}`,
-  owner_assigned: (e, nameOf) => `Assigned to ${nameOf(e.ownerId)} with ${nameOf(e.leadId)} as lead, due ${e.dueDate}${withdrawnWords(e.withdrawnExtensionTo)}`,
+  owner_assigned: (e, nameOf) =>
+    `Assigned to ${nameOf(e.ownerId)} with ${nameOf(e.leadId)} as lead, due ${e.dueDate}${withdrawnWords(e.withdrawnExtensionTo)}`,
   category_set: (e) => `Closure category set: ${closureCategoryLabels[e.category]}`,
   closed: (e) => `Closed: ${closureHowPhrases[e.how]}${e.supersededBy ? ` by ${e.supersededBy}` : ''} (${e.reason})`,
-  owner_accepted: (e, nameOf) => `Accepted by ${nameOf(e.ownerId)}${e.by === e.ownerId ? '' : ` (recorded by ${e.by === null ? 'the system' : nameOf(e.by)})`}`,
+  owner_accepted: (e, nameOf) =>
+    `Accepted by ${nameOf(e.ownerId)}${e.by === e.ownerId ? '' : ` (recorded by ${e.by === null ? 'the system' : nameOf(e.by)})`}`,
   progress_updated: (e) => e.text,
   flagged_at_risk: (e) => `Flagged at risk: ${e.reason}`,
   at_risk_cleared: (e) => (e.reason ? `No longer at risk: ${e.reason}` : 'No longer at risk'),
@@ -116,7 +118,8 @@ const describers: Describers = {
   approval_requested: (e, nameOf) => `Approval requested from ${askedWords(e, nameOf)} (${stepWords(e.step)})`,
   approver_not_found: (e) => `Waiting for an approver (${stepWords(e.step)}): ${e.waitingReason}`,
   approval_request_refreshed: (e, nameOf) => `${askedWords(e, nameOf)} is asked to look at the change: ${changedWords[e.changed]}`,
-  approvals_outdated: (e) => `${e.count} approval${e.count === 1 ? '' : 's'} outdated because ${changedWords[e.changed]}; step ${e.askedAgainFrom} is asked again`,
+  approvals_outdated: (e) =>
+    `${e.count} approval${e.count === 1 ? '' : 's'} outdated because ${changedWords[e.changed]}; step ${e.askedAgainFrom} is asked again`,
   approval_given: (e, nameOf) =>
     `Approved by ${nameOf(e.by)}${e.onBehalfOf ? ` for ${nameOf(e.onBehalfOf)}` : ''} (${stepWords(e.step)})${e.comment ? `: ${e.comment}` : ''}`,
   approval_chain_completed: () => 'Every approver has approved; the self-certification letter can now be signed',

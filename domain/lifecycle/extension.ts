@@ -17,7 +17,8 @@ export const requestExtension = defineCommand({
   schema: z.object({ newDueDate: isoDate, reason: reason('the reason') }),
   phrase: 'an extension cannot be requested',
   guard: (state, actor) => {
-    if (!workingStatuses.includes(state.status) || !hasOwner(state)) return `${statusClause(state)}; extensions are for work not yet evidenced`;
+    if (!workingStatuses.includes(state.status) || !hasOwner(state))
+      return `${statusClause(state)}; extensions are for work not yet evidenced`;
     if (state.pendingExtension) return `an extension to ${state.pendingExtension.requestedDueDate} is already waiting for a decision`;
     return isOwnerOrAdministrator(state, actor) ? null : onlyOwnerOrAdministrator;
   },
@@ -28,21 +29,32 @@ export const requestExtension = defineCommand({
     if (command.newDueDate <= state.dueDate!) return `the new due date must be later than the current one (${state.dueDate})`;
     if (command.newDueDate < today) return `the new due date ${command.newDueDate} is in the past`;
     const steps = extensionRoute(extensionsGranted(state)).map(emptyStep);
-    const chain: ApprovalChain = { routeId: steps.length > 1 ? 'extension-lead-and-dcc' : 'extension-lead', startedOn: today, current: 0, steps };
+    const chain: ApprovalChain = {
+      routeId: steps.length > 1 ? 'extension-lead-and-dcc' : 'extension-lead',
+      startedOn: today,
+      current: 0,
+      steps,
+    };
     const firstStep = openStep(chain, 0, state, context).steps[0]!;
     if (!firstStep.approverId) return firstStep.waitingReason!;
-    change.record({ type: 'extension_requested', from: state.dueDate, to: command.newDueDate, reason: command.reason.trim() }, {
-      pendingExtension: { requestedDueDate: command.newDueDate, reason: command.reason.trim(), requestedBy: context.actor.personId, requestedOn: today, chain },
-    });
+    change.record(
+      { type: 'extension_requested', from: state.dueDate, to: command.newDueDate, reason: command.reason.trim() },
+      {
+        pendingExtension: {
+          requestedDueDate: command.newDueDate,
+          reason: command.reason.trim(),
+          requestedBy: context.actor.personId,
+          requestedOn: today,
+          chain,
+        },
+      },
+    );
     openExtensionStep(change, 0, context);
   },
   form: {
     title: 'Request an extension',
     button: 'Request extension',
-    fields: [
-      { name: 'newDueDate', label: 'New due date', kind: 'date', hint: dateHint },
-      reasonField('Why more time is needed'),
-    ],
+    fields: [{ name: 'newDueDate', label: 'New due date', kind: 'date', hint: dateHint }, reasonField('Why more time is needed')],
   },
 });
 
@@ -61,7 +73,13 @@ export const decideExtension = defineCommand({
     if (!command.approved) {
       if (blank(command.reason)) return 'a reason is needed to refuse an extension';
       change.record(
-        { type: 'extension_refused', to: extension.requestedDueDate, by: actor.personId!, reason: command.reason!.trim(), dueDateStays: state.dueDate },
+        {
+          type: 'extension_refused',
+          to: extension.requestedDueDate,
+          by: actor.personId!,
+          reason: command.reason!.trim(),
+          dueDateStays: state.dueDate,
+        },
         { pendingExtension: null },
         [tell(state.ownerId, 'extension_refused'), tell(extension.requestedBy, 'extension_refused')],
       );
@@ -82,18 +100,37 @@ export const decideExtension = defineCommand({
         dueDate: extension.requestedDueDate,
         dueDateHistory: [
           ...state.dueDateHistory,
-          { dueDate: extension.requestedDueDate, reason: extension.reason, approvedBy: actor.personId, decidedOn: today, kind: 'extension' },
+          {
+            dueDate: extension.requestedDueDate,
+            reason: extension.reason,
+            approvedBy: actor.personId,
+            decidedOn: today,
+            kind: 'extension',
+          },
         ],
         pendingExtension: null,
       },
-      [tell(state.ownerId, 'extension_approved'), tell(extension.requestedBy, 'extension_approved'), tell(state.leadId, 'extension_approved')],
+      [
+        tell(state.ownerId, 'extension_approved'),
+        tell(extension.requestedBy, 'extension_approved'),
+        tell(state.leadId, 'extension_approved'),
+      ],
     );
   },
   form: {
     title: 'Decide the extension',
     button: 'Record decision',
     fields: [
-      { name: 'approved', label: 'Do you approve the new due date?', kind: 'choice', boolean: true, options: [{ value: 'true', text: 'Yes, approve it' }, { value: 'false', text: 'No, refuse it' }] },
+      {
+        name: 'approved',
+        label: 'Do you approve the new due date?',
+        kind: 'choice',
+        boolean: true,
+        options: [
+          { value: 'true', text: 'Yes, approve it' },
+          { value: 'false', text: 'No, refuse it' },
+        ],
+      },
       { name: 'reason', label: 'Comment (optional)', kind: 'textarea', optional: true },
     ],
   },

@@ -7,7 +7,8 @@ import type { FormField } from './command';
  * before the lifecycle judges whether a command is allowed (409). The messages are part of the api.
  */
 export const personId = z.uuid({ message: 'must be the id of a person (a UUID)' });
-export const reason = (what: string) => z.string().trim().min(1, `${what} must not be empty`).max(5000, `${what} must be at most 5000 characters`);
+export const reason = (what: string) =>
+  z.string().trim().min(1, `${what} must not be empty`).max(5000, `${what} must be at most 5000 characters`);
 export const optionalText = z.string().trim().max(5000, 'must be at most 5000 characters').optional();
 export const isoDate = z.string().refine(isIsoDate, { message: 'must be a real date written YYYY-MM-DD' });
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);

@@ -4,7 +4,16 @@ import { Change } from './change';
 import type { CommandDefinition, CommandForm, Refusal } from './command';
 import type { Actor, CommandContext, Decision } from './context';
 import { approve, reject, rerouteApproval } from './approval';
-import { markBusinessAsUsual, markNoLongerRelevant, markSuperseded, recordHmicfrsResponse, recordVerificationVisit, reopen, selfCertify, submitToHmicfrs } from './closure';
+import {
+  markBusinessAsUsual,
+  markNoLongerRelevant,
+  markSuperseded,
+  recordHmicfrsResponse,
+  recordVerificationVisit,
+  reopen,
+  selfCertify,
+  submitToHmicfrs,
+} from './closure';
 import { decideExtension, requestExtension } from './extension';
 import { assign, closeNoActionRequired, markNotForTheForce, reactivate, reassign, setCategory } from './intake';
 import { accept, addPart, amendEvidence, amendText, clearAtRisk, flagAtRisk, postUpdate, submitEvidence, updatePart } from './work';
@@ -97,7 +106,9 @@ export const lifecycleCommandTypes: LifecycleCommandType[] = lifecycleCommands.m
  * Commands whose outcome never depends on the directory or the routing rules, so callers need not read them
  * (the property tests check it). Everything else may open an approval step or tell the people holding a role.
  */
-export const commandsIndependentOfDirectory: ReadonlySet<LifecycleCommandType> = new Set(lifecycleCommands.filter((entry) => entry.independentOfDirectory).map((entry) => entry.type));
+export const commandsIndependentOfDirectory: ReadonlySet<LifecycleCommandType> = new Set(
+  lifecycleCommands.filter((entry) => entry.independentOfDirectory).map((entry) => entry.type),
+);
 
 const refuse = (reason: string): Decision => ({ accepted: false, reason });
 

@@ -35,7 +35,8 @@ function dueDateProblem(dueDate: IsoDate, today: IsoDate): string | null {
 function assignmentProblem(command: Assignment, today: IsoDate): string | null {
   if (blank(command.ownerId)) return 'an owner must be chosen';
   if (blank(command.leadId)) return 'a lead must be chosen';
-  if (command.ownerId === command.leadId) return 'the owner and the lead must be different people, because the lead approves the owner’s evidence';
+  if (command.ownerId === command.leadId)
+    return 'the owner and the lead must be different people, because the lead approves the owner’s evidence';
   return dueDateProblem(command.dueDate, today);
 }
 
@@ -50,7 +51,10 @@ function assignment(
   const dueDateHistory =
     state.dueDate === command.dueDate && state.dueDateHistory.length > 0
       ? state.dueDateHistory
-      : [...state.dueDateHistory, { dueDate: command.dueDate, reason, approvedBy: context.actor.personId, decidedOn: context.today, kind: 'set' as const }];
+      : [
+          ...state.dueDateHistory,
+          { dueDate: command.dueDate, reason, approvedBy: context.actor.personId, decidedOn: context.today, kind: 'set' as const },
+        ];
   // A fresh assignment sets its own due date, so an extension asked for under the old one is withdrawn.
   const withdrawnExtensionTo = state.pendingExtension?.requestedDueDate ?? null;
   change.record(
@@ -88,7 +92,10 @@ export const markNotForTheForce = defineCommand({
   },
   effect: (_state, command, _context, change) => {
     if (blank(command.reason)) return { sentence: 'a reason is needed to mark a recommendation not for the force' };
-    change.record({ type: 'marked_not_for_the_force', reason: command.reason.trim() }, { status: 'not_for_the_force', notForTheForceReason: command.reason.trim() });
+    change.record(
+      { type: 'marked_not_for_the_force', reason: command.reason.trim() },
+      { status: 'not_for_the_force', notForTheForceReason: command.reason.trim() },
+    );
   },
   form: { title: 'Mark not for the force', button: 'Mark not for the force', fields: [reasonField()] },
 });
@@ -113,12 +120,15 @@ export const reactivate = defineCommand({
 export const setCategory = defineCommand({
   type: 'setCategory',
   schema: z.object({
-    category: z.number().refine((n): n is ClosureCategory => (closureCategories as readonly number[]).includes(n), { message: 'must be 1, 2, 3 or 4' }),
+    category: z
+      .number()
+      .refine((n): n is ClosureCategory => (closureCategories as readonly number[]).includes(n), { message: 'must be 1, 2, 3 or 4' }),
   }),
   phrase: 'the closure category cannot be changed',
   independentOfDirectory: true,
   guard: (state, actor) => {
-    if (!beforeSelfCertification.includes(state.status)) return `${statusClause(state)}, and the category is fixed once the item is self-certified or closed`;
+    if (!beforeSelfCertification.includes(state.status))
+      return `${statusClause(state)}, and the category is fixed once the item is self-certified or closed`;
     return isAdministrator(actor) ? null : onlyAdministrator;
   },
   effect: (state, command, _context, change) => {
@@ -129,7 +139,15 @@ export const setCategory = defineCommand({
   form: {
     title: 'Set the closure category',
     button: 'Set category',
-    fields: [{ name: 'category', label: 'Closure category', kind: 'choice', number: true, options: closureCategories.map((c) => ({ value: String(c), text: closureCategoryLabels[c] })) }],
+    fields: [
+      {
+        name: 'category',
+        label: 'Closure category',
+        kind: 'choice',
+        number: true,
+        options: closureCategories.map((c) => ({ value: String(c), text: closureCategoryLabels[c] })),
+      },
+    ],
   },
 });
 
@@ -211,9 +229,11 @@ export const reassign = defineCommand({
       // An open step that belongs to the lead moves with the lead.
       const chain = change.state.approval;
       const closureChainOpen = change.state.status === 'awaiting_approval' || change.state.status === 'evidence_submitted';
-      if (closureChainOpen && chain && chain.steps[chain.current]?.step.kind === 'lead') openClosureStep(change, chain, chain.current, context);
+      if (closureChainOpen && chain && chain.steps[chain.current]?.step.kind === 'lead')
+        openClosureStep(change, chain, chain.current, context);
       const extension = change.state.pendingExtension;
-      if (extension && extension.chain.steps[extension.chain.current]?.step.kind === 'lead') openExtensionStep(change, extension.chain.current, context);
+      if (extension && extension.chain.steps[extension.chain.current]?.step.kind === 'lead')
+        openExtensionStep(change, extension.chain.current, context);
     }
   },
   form: {

@@ -9,7 +9,8 @@ export const onlyOwnerOrAdministrator = 'only the owner or an administrator can 
 
 export const isAdministrator = (actor: Actor): boolean => actor.roles.includes('administrator');
 export const isOwner = (state: RecommendationState, actor: Actor): boolean => actor.personId !== null && actor.personId === state.ownerId;
-export const isOwnerOrAdministrator = (state: RecommendationState, actor: Actor): boolean => isOwner(state, actor) || isAdministrator(actor);
+export const isOwnerOrAdministrator = (state: RecommendationState, actor: Actor): boolean =>
+  isOwner(state, actor) || isAdministrator(actor);
 export const hasOwner = (state: RecommendationState): boolean => state.ownerId !== null;
 export const blank = (text: string | undefined | null): boolean => !text || !text.trim();
 

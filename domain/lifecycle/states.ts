@@ -387,7 +387,8 @@ export function invariantViolations(state: RecommendationState): string[] {
     else {
       problems.push(...chainProblems(chain, state, 'approval', false));
       const step = chain.steps[chain.current];
-      if (step && status === 'awaiting_approval' && step.approverId === null) problems.push('awaiting approval but the current step has no approver');
+      if (step && status === 'awaiting_approval' && step.approverId === null)
+        problems.push('awaiting approval but the current step has no approver');
       if (step && status === 'evidence_submitted' && (step.approverId !== null || !step.waitingReason)) {
         problems.push('waiting for an approver, but the current step has one or no reason is given');
       }
@@ -427,7 +428,7 @@ export function invariantViolations(state: RecommendationState): string[] {
     if (how === 'self_certified' && (state.category !== 2 || !state.selfCertification)) {
       problems.push('only category 2 items close on their self-certification letter');
     }
-    if (how === 'signed_off_by_hmicfrs' && (state.category !== 3 && state.category !== 4)) {
+    if (how === 'signed_off_by_hmicfrs' && state.category !== 3 && state.category !== 4) {
       problems.push('only category 3 and 4 items are signed off by HMICFRS');
     }
     if (!state.closure.reason.trim()) problems.push('a closure needs a reason');
@@ -437,7 +438,8 @@ export function invariantViolations(state: RecommendationState): string[] {
   if (state.pendingExtension) {
     const extension = state.pendingExtension;
     if (status === 'closed') problems.push('an extension is pending on a closed item');
-    if (state.dueDate === null || extension.requestedDueDate <= state.dueDate) problems.push('a pending extension must move the due date later');
+    if (state.dueDate === null || extension.requestedDueDate <= state.dueDate)
+      problems.push('a pending extension must move the due date later');
     problems.push(...chainProblems(extension.chain, state, 'extension', false));
   }
 

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { chooseRoute, defaultRoutingRules } from '../approvalRouting';
-import { ownedStatuses, partStatuses, partStatusLabels, statusClause, workingStatuses, type ApprovalChain, type RecommendationState } from './states';
+import {
+  ownedStatuses,
+  partStatuses,
+  partStatusLabels,
+  statusClause,
+  workingStatuses,
+  type ApprovalChain,
+  type RecommendationState,
+} from './states';
 import { emptyStep, openClosureStep, outdateApprovals } from './approvalChains';
 import { defineCommand } from './command';
 import { optionalText, partReference, partSchema, reason, reasonField } from './fields';
@@ -51,10 +59,13 @@ export const postUpdate = defineCommand({
   },
   effect: (state, command, context, change) => {
     if (blank(command.text)) return 'the update has no text';
-    change.record({ type: 'progress_updated', text: command.text.trim() }, {
-      latestUpdate: { text: command.text.trim(), by: context.actor.personId, on: context.today },
-      updateCount: state.updateCount + 1,
-    });
+    change.record(
+      { type: 'progress_updated', text: command.text.trim() },
+      {
+        latestUpdate: { text: command.text.trim(), by: context.actor.personId, on: context.today },
+        updateCount: state.updateCount + 1,
+      },
+    );
   },
   form: { title: 'Post a progress update', button: 'Post update', fields: [{ name: 'text', label: 'Progress update', kind: 'textarea' }] },
 });
@@ -71,9 +82,12 @@ export const flagAtRisk = defineCommand({
   },
   effect: (_state, command, context, change) => {
     if (blank(command.reason)) return 'a reason is needed';
-    change.record({ type: 'flagged_at_risk', reason: command.reason.trim() }, {
-      atRisk: { reason: command.reason.trim(), flaggedBy: context.actor.personId, flaggedOn: context.today },
-    });
+    change.record(
+      { type: 'flagged_at_risk', reason: command.reason.trim() },
+      {
+        atRisk: { reason: command.reason.trim(), flaggedBy: context.actor.personId, flaggedOn: context.today },
+      },
+    );
   },
   form: { title: 'Flag at risk', button: 'Flag at risk', fields: [reasonField('Why the due date is at risk')] },
 });
@@ -90,7 +104,11 @@ export const clearAtRisk = defineCommand({
   effect: (_state, command, _context, change) => {
     change.record({ type: 'at_risk_cleared', reason: command.reason?.trim() || null }, { atRisk: null });
   },
-  form: { title: 'Clear the at-risk flag', button: 'Clear at-risk flag', fields: [{ name: 'reason', label: 'Reason (optional)', kind: 'textarea', optional: true }] },
+  form: {
+    title: 'Clear the at-risk flag',
+    button: 'Clear at-risk flag',
+    fields: [{ name: 'reason', label: 'Reason (optional)', kind: 'textarea', optional: true }],
+  },
 });
 
 export const addPart = defineCommand({
@@ -109,9 +127,12 @@ export const addPart = defineCommand({
     if (!reference) return 'the part needs a reference, such as "4a"';
     if (blank(command.text)) return 'the part needs its text';
     if (state.parts.some((part) => part.reference === reference)) return `there is already a part ${reference}`;
-    change.record({ type: 'part_added', reference }, {
-      parts: [...state.parts, { reference, text: command.text.trim(), status: 'not_started' }],
-    });
+    change.record(
+      { type: 'part_added', reference },
+      {
+        parts: [...state.parts, { reference, text: command.text.trim(), status: 'not_started' }],
+      },
+    );
   },
   form: {
     title: 'Add a part',
@@ -138,9 +159,12 @@ export const updatePart = defineCommand({
     if (!part) return `there is no part ${command.reference}; its parts are ${state.parts.map((known) => known.reference).join(', ')}`;
     if (!partStatuses.includes(command.status)) return 'a part is not started, in progress or complete';
     if (part.status === command.status) return `part ${part.reference} is already ${partStatusLabels[part.status].toLowerCase()}`;
-    change.record({ type: 'part_progressed', reference: part.reference, from: part.status, to: command.status }, {
-      parts: state.parts.map((existing) => (existing.reference === part.reference ? { ...existing, status: command.status } : existing)),
-    });
+    change.record(
+      { type: 'part_progressed', reference: part.reference, from: part.status, to: command.status },
+      {
+        parts: state.parts.map((existing) => (existing.reference === part.reference ? { ...existing, status: command.status } : existing)),
+      },
+    );
   },
   form: {
     title: 'Update a part',
@@ -154,7 +178,11 @@ export const updatePart = defineCommand({
 
 export const amendText = defineCommand({
   type: 'amendText',
-  schema: z.object({ text: z.string().trim().min(1, 'must not be empty').max(20_000), reason: reason('the reason'), partReference: partReference.optional() }),
+  schema: z.object({
+    text: z.string().trim().min(1, 'must not be empty').max(20_000),
+    reason: reason('the reason'),
+    partReference: partReference.optional(),
+  }),
   phrase: 'the text cannot be changed',
   guard: (state, actor) => {
     if (state.status === 'closed') return statusClause(state);
@@ -168,23 +196,26 @@ export const amendText = defineCommand({
       const part = state.parts.find((candidate) => candidate.reference === command.partReference);
       if (!part) return `there is no part ${command.partReference}`;
       if (part.text === text) return `part ${part.reference} already has that text`;
-      change.record({ type: 'text_amended', partReference: part.reference, reason: command.reason.trim() }, {
-        parts: state.parts.map((existing) => (existing.reference === part.reference ? { ...existing, text } : existing)),
-        textVersion: state.textVersion + 1,
-      });
+      change.record(
+        { type: 'text_amended', partReference: part.reference, reason: command.reason.trim() },
+        {
+          parts: state.parts.map((existing) => (existing.reference === part.reference ? { ...existing, text } : existing)),
+          textVersion: state.textVersion + 1,
+        },
+      );
     } else {
       if (state.text === text) return 'the text is unchanged';
-      change.record({ type: 'text_amended', partReference: null, reason: command.reason.trim() }, { text, textVersion: state.textVersion + 1 });
+      change.record(
+        { type: 'text_amended', partReference: null, reason: command.reason.trim() },
+        { text, textVersion: state.textVersion + 1 },
+      );
     }
     outdateApprovals(change, context, 'text');
   },
   form: {
     title: 'Change the text',
     button: 'Change text',
-    fields: [
-      { name: 'text', label: 'New text', kind: 'textarea' },
-      reasonField(),
-    ],
+    fields: [{ name: 'text', label: 'New text', kind: 'textarea' }, reasonField()],
   },
 });
 
@@ -202,19 +233,29 @@ export const submitEvidence = defineCommand({
     if (blank(command.summary)) return evidenceNeeded;
     const rules = context.routing?.rules ?? defaultRoutingRules;
     const route = chooseRoute(rules, { ...(context.routing?.item ?? {}), category: state.category });
-    if (!route || route.steps.length === 0) return 'no approval route fits this recommendation; an administrator must check the routing rules';
+    if (!route || route.steps.length === 0)
+      return 'no approval route fits this recommendation; an administrator must check the routing rules';
     const chain: ApprovalChain = { routeId: route.id, startedOn: context.today, current: 0, steps: route.steps.map(emptyStep) };
     const by = context.actor.personId;
     change.record(
       { type: 'evidence_submitted', by, evidence: command.summary.trim() },
       {
-        evidence: { summary: command.summary.trim(), version: (state.evidence?.version ?? 0) + 1, submittedBy: by, submittedOn: context.today },
+        evidence: {
+          summary: command.summary.trim(),
+          version: (state.evidence?.version ?? 0) + 1,
+          submittedBy: by,
+          submittedOn: context.today,
+        },
         atRisk: null,
       },
     );
     openClosureStep(change, chain, 0, context);
   },
-  form: { title: 'Submit evidence', button: 'Submit evidence', fields: [{ name: 'summary', label: 'Summary of the evidence that the work is done', kind: 'textarea' }] },
+  form: {
+    title: 'Submit evidence',
+    button: 'Submit evidence',
+    fields: [{ name: 'summary', label: 'Summary of the evidence that the work is done', kind: 'textarea' }],
+  },
 });
 
 export const amendEvidence = defineCommand({
@@ -222,16 +263,29 @@ export const amendEvidence = defineCommand({
   schema: z.object({ summary: evidenceSummary }),
   phrase: 'the evidence cannot be changed',
   guard: (state, actor) => {
-    if (state.status !== 'evidence_submitted' && state.status !== 'awaiting_approval') return `${statusClause(state)}; evidence can be changed only while it is being approved`;
+    if (state.status !== 'evidence_submitted' && state.status !== 'awaiting_approval')
+      return `${statusClause(state)}; evidence can be changed only while it is being approved`;
     return isOwnerOrAdministrator(state, actor) ? null : onlyOwnerOrAdministrator;
   },
   effect: (state, command, context, change) => {
     if (blank(command.summary)) return evidenceNeeded;
     if (state.evidence && state.evidence.summary === command.summary.trim()) return 'the evidence is unchanged';
-    change.record({ type: 'evidence_amended', evidence: command.summary.trim() }, {
-      evidence: { summary: command.summary.trim(), version: (state.evidence?.version ?? 0) + 1, submittedBy: context.actor.personId, submittedOn: context.today },
-    });
+    change.record(
+      { type: 'evidence_amended', evidence: command.summary.trim() },
+      {
+        evidence: {
+          summary: command.summary.trim(),
+          version: (state.evidence?.version ?? 0) + 1,
+          submittedBy: context.actor.personId,
+          submittedOn: context.today,
+        },
+      },
+    );
     outdateApprovals(change, context, 'evidence');
   },
-  form: { title: 'Change the evidence', button: 'Change evidence', fields: [{ name: 'summary', label: 'Summary of the evidence', kind: 'textarea' }] },
+  form: {
+    title: 'Change the evidence',
+    button: 'Change evidence',
+    fields: [{ name: 'summary', label: 'Summary of the evidence', kind: 'textarea' }],
+  },
 });

@@ -39,7 +39,11 @@ export interface CommitteeRound {
  * working day on or before. A request whose chase would not come after it (meetings too close to each other for the
  * policy) still gets its own dates; `reminderPolicyProblems` warns about policies where that always happens.
  */
-export function committeeUpdateRequests(meetings: readonly IsoDate[], policy: SendTime & { committee: CommitteePolicy }, calendar: WorkingCalendar): CommitteeRound[] {
+export function committeeUpdateRequests(
+  meetings: readonly IsoDate[],
+  policy: SendTime & { committee: CommitteePolicy },
+  calendar: WorkingCalendar,
+): CommitteeRound[] {
   const unique = [...new Set(meetings)].sort();
   return unique.map((meeting) => {
     epochDayOf(meeting);

@@ -13,4 +13,5 @@ export const digestPreferenceWords: Record<DigestPreference, { label: string; hi
 };
 
 /** The preference as the audit trail says it: "now receives routine reminders …". */
-export const digestPreferencePhrase = (preference: DigestPreference): string => (preference === 'immediate' ? 'as they come' : `in a ${preference} digest`);
+export const digestPreferencePhrase = (preference: DigestPreference): string =>
+  preference === 'immediate' ? 'as they come' : `in a ${preference} digest`;

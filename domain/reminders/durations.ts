@@ -17,9 +17,12 @@ const durationPattern = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\
 export function isoDurationProblem(text: unknown): string | null {
   if (typeof text !== 'string') return `a duration must be a string such as "P3D" or "PT30S", not ${text === null ? 'null' : typeof text}`;
   const quoted = JSON.stringify(text);
-  if (text.trim() !== text || text === '') return `${quoted} is not an ISO-8601 duration: it must be written without spaces, e.g. "P3D" or "PT30S"`;
-  if (text.startsWith('-') || text.startsWith('+')) return `${quoted} is not allowed: durations here cannot be signed (the rule says whether it counts before or after)`;
-  if (text !== text.toUpperCase()) return `${quoted} is not an ISO-8601 duration: write the designators in capitals, e.g. "${text.toUpperCase()}"`;
+  if (text.trim() !== text || text === '')
+    return `${quoted} is not an ISO-8601 duration: it must be written without spaces, e.g. "P3D" or "PT30S"`;
+  if (text.startsWith('-') || text.startsWith('+'))
+    return `${quoted} is not allowed: durations here cannot be signed (the rule says whether it counts before or after)`;
+  if (text !== text.toUpperCase())
+    return `${quoted} is not an ISO-8601 duration: write the designators in capitals, e.g. "${text.toUpperCase()}"`;
   if (!text.startsWith('P')) return `${quoted} is not an ISO-8601 duration: it must start with "P", e.g. "P3D" or "PT30S"`;
   if (text === 'P') return `"P" is not an ISO-8601 duration: it needs at least one number and unit, e.g. "P3D"`;
   if (text.endsWith('T')) return `${quoted} is not an ISO-8601 duration: "T" must be followed by hours, minutes or seconds, e.g. "PT30S"`;
@@ -33,7 +36,8 @@ export function isoDurationProblem(text: unknown): string | null {
     if (/[.,]\d*[YMWDH]|[.,]\d*M/.test(text)) return `${quoted} is not accepted: only the seconds may have a fraction, e.g. "PT1.5S"`;
     return `${quoted} is not an ISO-8601 duration: use P[nY][nM][nW][nD][T[nH][nM][nS]] with the units in that order, e.g. "P1M2W", "PT30S"`;
   }
-  if (match[8] !== undefined && match[8].length > 3) return `${quoted} is not accepted: seconds are kept to the millisecond (three decimals at most)`;
+  if (match[8] !== undefined && match[8].length > 3)
+    return `${quoted} is not accepted: seconds are kept to the millisecond (three decimals at most)`;
   const parts = match.slice(1, 8).map((value) => (value === undefined ? 0 : Number(value)));
   if (parts.some((value) => !Number.isSafeInteger(value))) return `${quoted} is too large`;
   return null;

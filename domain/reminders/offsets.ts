@@ -41,7 +41,8 @@ export function offsetProblem(offset: unknown, name: string, positive = false): 
   }
   if ('workingDays' in record) {
     const days = record.workingDays;
-    if (typeof days !== 'number' || !Number.isSafeInteger(days) || days < 0) return `${name}: working days must be a whole number, 0 or more (not ${String(days)})`;
+    if (typeof days !== 'number' || !Number.isSafeInteger(days) || days < 0)
+      return `${name}: working days must be a whole number, 0 or more (not ${String(days)})`;
     if (positive && days === 0) return `${name} must be at least 1 working day`;
     return null;
   }
@@ -67,7 +68,8 @@ const isoTimestampPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9}
 /** Milliseconds since the epoch of an ISO timestamp with a zone ("2027-03-31T07:00:00Z"); throws otherwise. */
 export function instantOf(timestamp: string): number {
   const ms = isoTimestampPattern.test(timestamp) ? Date.parse(timestamp) : Number.NaN;
-  if (Number.isNaN(ms)) throw new RangeError(`not an ISO timestamp with a time zone (e.g. "2027-03-31T07:00:00Z"): ${JSON.stringify(timestamp)}`);
+  if (Number.isNaN(ms))
+    throw new RangeError(`not an ISO timestamp with a time zone (e.g. "2027-03-31T07:00:00Z"): ${JSON.stringify(timestamp)}`);
   return ms;
 }
 

@@ -167,11 +167,23 @@ export function plannedNudges(
     });
   }
 
-  const chase = (chain: 'closure' | 'extension', keyPrefix: string, stepIndex: number, approverId: string, openedOn: IsoDate, openedAt?: string): void => {
+  const chase = (
+    chain: 'closure' | 'extension',
+    keyPrefix: string,
+    stepIndex: number,
+    approverId: string,
+    openedOn: IsoDate,
+    openedAt?: string,
+  ): void => {
     const anchor = anchorAt(openedOn, openedAt);
     const approval = { chain, step: stepIndex + 1, approverId, openedOn };
     const prefix = `${keyPrefix}:s${stepIndex + 1}:${approverId}:${openedOn}`;
-    plan(applyOffset(anchor, policy.approvalChase, 1, policy, calendar).atMs, { kind: 'approval_chase', recipients: 'approver', key: `${prefix}:chase`, approval });
+    plan(applyOffset(anchor, policy.approvalChase, 1, policy, calendar).atMs, {
+      kind: 'approval_chase',
+      recipients: 'approver',
+      key: `${prefix}:chase`,
+      approval,
+    });
     plan(applyOffset(anchor, policy.approvalEscalation, 1, policy, calendar).atMs, {
       kind: 'approval_escalation',
       recipients: 'next_approver',
@@ -182,7 +194,14 @@ export function plannedNudges(
   if (state.status === 'awaiting_approval' && state.approval) {
     const step = state.approval.steps[state.approval.current];
     if (step?.approverId && step.openedOn) {
-      chase('closure', `approval:e${state.evidence?.version ?? 0}`, state.approval.current, step.approverId, step.openedOn, options.anchors?.approvalStepOpenedAt);
+      chase(
+        'closure',
+        `approval:e${state.evidence?.version ?? 0}`,
+        state.approval.current,
+        step.approverId,
+        step.openedOn,
+        options.anchors?.approvalStepOpenedAt,
+      );
     }
   }
   if (state.pendingExtension) {
@@ -212,13 +231,25 @@ export function plannedNudges(
 
   if (options.committeeMeetings && isOpenForCommittee(state)) {
     for (const round of committeeUpdateRequests(options.committeeMeetings, policy, calendar)) {
-      plan(instantOf(round.requestAt), { kind: 'committee_update_request', recipients: 'owner', key: `committee:${round.meeting}:request`, meeting: round.meeting });
+      plan(instantOf(round.requestAt), {
+        kind: 'committee_update_request',
+        recipients: 'owner',
+        key: `committee:${round.meeting}:request`,
+        meeting: round.meeting,
+      });
       const updatedSinceRequest = state.latestUpdate !== null && state.latestUpdate.on >= round.requestOn;
       if (!updatedSinceRequest) {
-        plan(instantOf(round.chaseAt), { kind: 'committee_update_chase', recipients: 'owner', key: `committee:${round.meeting}:chase`, meeting: round.meeting });
+        plan(instantOf(round.chaseAt), {
+          kind: 'committee_update_chase',
+          recipients: 'owner',
+          key: `committee:${round.meeting}:chase`,
+          meeting: round.meeting,
+        });
       }
     }
   }
 
-  return nudges.sort((left, right) => (left.at < right.at ? -1 : left.at > right.at ? 1 : left.key < right.key ? -1 : left.key > right.key ? 1 : 0));
+  return nudges.sort((left, right) =>
+    left.at < right.at ? -1 : left.at > right.at ? 1 : left.key < right.key ? -1 : left.key > right.key ? 1 : 0,
+  );
 }

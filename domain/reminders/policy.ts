@@ -1,7 +1,17 @@
 import type { IsoDate } from '../vocabulary';
 import { addCalendarDays, addCalendarMonths, formatLongDate } from '../calendar';
 import type { WorkingCalendar } from '../workingDays';
-import { applyOffset, approximateMs, describeOffset, instantOf, offsetLabel, offsetProblem, sendTimePattern, type Moment, type Offset } from './offsets';
+import {
+  applyOffset,
+  approximateMs,
+  describeOffset,
+  instantOf,
+  offsetLabel,
+  offsetProblem,
+  sendTimePattern,
+  type Moment,
+  type Offset,
+} from './offsets';
 import { committeeUpdateRequests, type CommitteePolicy } from './committee';
 
 /** A force's reminder policy (docs/reminders.md): its type, the defaults, and the check that it can be used. */
@@ -81,7 +91,10 @@ function anchorDays(options: PolicyCheckOptions): IsoDate[] {
 }
 
 /** The first anchor day on which `later` does not come strictly after `earlier`, with both moments; null when none. */
-function firstMisordered(days: readonly IsoDate[], moments: (anchor: IsoDate) => [earlier: Moment, later: Moment]): { anchor: IsoDate; earlier: Moment; later: Moment } | null {
+function firstMisordered(
+  days: readonly IsoDate[],
+  moments: (anchor: IsoDate) => [earlier: Moment, later: Moment],
+): { anchor: IsoDate; earlier: Moment; later: Moment } | null {
   for (const anchor of days) {
     const [earlier, later] = moments(anchor);
     if (later.atMs <= earlier.atMs) return { anchor, earlier, later };
@@ -89,7 +102,8 @@ function firstMisordered(days: readonly IsoDate[], moments: (anchor: IsoDate) =>
   return null;
 }
 
-const sameOrBefore = (misordered: { earlier: Moment; later: Moment }) => (misordered.later.atMs === misordered.earlier.atMs ? 'at the same time as' : 'before');
+const sameOrBefore = (misordered: { earlier: Moment; later: Moment }) =>
+  misordered.later.atMs === misordered.earlier.atMs ? 'at the same time as' : 'before';
 
 /** Everything wrong with a policy, as sentences; empty when it can be used. */
 export function reminderPolicyProblems(policy: ReminderPolicy, options?: PolicyCheckOptions): string[] {

@@ -91,7 +91,9 @@ export class InitialSchema1763900000000 implements MigrationInterface {
       "sent_at" TIMESTAMP WITH TIME ZONE,
       "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
       CONSTRAINT "PK_outbound_emails" PRIMARY KEY ("id"))`);
-    await q.query(`CREATE UNIQUE INDEX "IDX_outbound_emails_transition" ON "outbound_emails" ("transition_id", "template", "recipient_id")`);
+    await q.query(
+      `CREATE UNIQUE INDEX "IDX_outbound_emails_transition" ON "outbound_emails" ("transition_id", "template", "recipient_id")`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

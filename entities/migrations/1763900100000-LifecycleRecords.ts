@@ -164,7 +164,9 @@ export class LifecycleRecords1763900100000 implements MigrationInterface {
       CONSTRAINT "FK_self_certification_letters_recommendation" FOREIGN KEY ("recommendation_id") REFERENCES "recommendations"("id"),
       CONSTRAINT "FK_self_certification_letters_recorded_by" FOREIGN KEY ("recorded_by") REFERENCES "people"("id"))`);
     await q.query(`CREATE UNIQUE INDEX "IDX_self_certification_letters_transition" ON "self_certification_letters" ("transition_id")`);
-    await q.query(`CREATE INDEX "IDX_self_certification_letters_recommendation" ON "self_certification_letters" ("recommendation_id", "signed_on")`);
+    await q.query(
+      `CREATE INDEX "IDX_self_certification_letters_recommendation" ON "self_certification_letters" ("recommendation_id", "signed_on")`,
+    );
 
     await q.query(`CREATE TABLE "hmicfrs_submissions" (
       "id" uuid NOT NULL DEFAULT gen_random_uuid(),

@@ -16,7 +16,9 @@ export class AccountAdministration1763900650000 implements MigrationInterface {
       CONSTRAINT "PK_password_links" PRIMARY KEY ("id"))`);
     await q.query(`CREATE INDEX "IDX_password_links_person" ON "password_links" ("person_id")`);
     await q.query(`CREATE INDEX "IDX_password_links_expires" ON "password_links" ("expires_at")`);
-    await q.query(`ALTER TABLE "password_links" ADD CONSTRAINT "FK_password_links_person" FOREIGN KEY ("person_id") REFERENCES "people"("id") ON DELETE CASCADE`);
+    await q.query(
+      `ALTER TABLE "password_links" ADD CONSTRAINT "FK_password_links_person" FOREIGN KEY ("person_id") REFERENCES "people"("id") ON DELETE CASCADE`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

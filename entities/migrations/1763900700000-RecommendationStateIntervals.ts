@@ -18,12 +18,39 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  */
 
 /** The fields whose events the folding reads (closure travels with status). */
-const FOLDED_KEYS = ['status', 'reportId', 'category', 'text', 'dueDateHistory', 'latestUpdate', 'atRisk', 'ownerId', 'leadId', 'notForTheForceReason'];
+const FOLDED_KEYS = [
+  'status',
+  'reportId',
+  'category',
+  'text',
+  'dueDateHistory',
+  'latestUpdate',
+  'atRisk',
+  'ownerId',
+  'leadId',
+  'notForTheForceReason',
+];
 const keysArray = `ARRAY[${FOLDED_KEYS.map((key) => `'${key}'`).join(', ')}]`;
 /** Fields of `after` the intervals never read, dropped before folding so the running state stays small. */
 const UNREAD_KEYS = [
-  'recommendationId', 'dueDate', 'textVersion', 'parts', 'pendingExtension', 'updateCount', 'evidence', 'approval', 'lastRejection',
-  'selfCertification', 'hmicfrs', 'reopenCount', 'reportId', 'reference', 'kind', 'addressedTo', 'forTheForce', 'department',
+  'recommendationId',
+  'dueDate',
+  'textVersion',
+  'parts',
+  'pendingExtension',
+  'updateCount',
+  'evidence',
+  'approval',
+  'lastRejection',
+  'selfCertification',
+  'hmicfrs',
+  'reopenCount',
+  'reportId',
+  'reference',
+  'kind',
+  'addressedTo',
+  'forTheForce',
+  'department',
 ];
 
 const nonNullJson = (expression: string) => `NULLIF(${expression}, 'null'::jsonb)`;
@@ -71,7 +98,9 @@ export class RecommendationStateIntervals1763900700000 implements MigrationInter
         || CASE WHEN after @> '{"status": null}' THEN ARRAY['status'] ELSE '{}'::text[] END
         || CASE WHEN after @> '{"text": null}' THEN ARRAY['text'] ELSE '{}'::text[] END) $$`);
     // Later keys win, JSON null included: jsonb || jsonb, folded in the events' order.
-    await q.query(`CREATE AGGREGATE recommendation_state_fold(jsonb) (SFUNC = jsonb_concat, STYPE = jsonb, INITCOND = '{}', PARALLEL = SAFE)`);
+    await q.query(
+      `CREATE AGGREGATE recommendation_state_fold(jsonb) (SFUNC = jsonb_concat, STYPE = jsonb, INITCOND = '{}', PARALLEL = SAFE)`,
+    );
 
     await q.query(`CREATE VIEW "recommendation_state_intervals_derived" AS
       SELECT s.recommendation_id, s.occurred_at AS valid_from, s.next_at AS valid_to, s.logged_at,

@@ -19,7 +19,9 @@ export class OneTruth1763900800000 implements MigrationInterface {
       "recorded_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
       CONSTRAINT "PK_command_receipts" PRIMARY KEY ("key"))`);
     await q.query(`CREATE INDEX "IDX_command_receipts_recommendation" ON "command_receipts" ("recommendation_id", "version_after")`);
-    await q.query(`ALTER TABLE "command_receipts" ADD CONSTRAINT "FK_command_receipts_recommendation" FOREIGN KEY ("recommendation_id") REFERENCES "recommendations"("id") ON DELETE CASCADE`);
+    await q.query(
+      `ALTER TABLE "command_receipts" ADD CONSTRAINT "FK_command_receipts_recommendation" FOREIGN KEY ("recommendation_id") REFERENCES "recommendations"("id") ON DELETE CASCADE`,
+    );
     await q.query(`ALTER TABLE "outbound_emails" ADD "lease_until" TIMESTAMP WITH TIME ZONE`);
   }
 

@@ -81,7 +81,9 @@ export class AuditChain1763901100000 implements MigrationInterface {
     await q.query(`DROP FUNCTION audit_events_chain()`);
     await q.query(`DROP INDEX "IDX_audit_events_item_chain"`);
     await q.query(`DROP INDEX "UQ_audit_events_chain_seq"`);
-    await q.query(`ALTER TABLE "audit_events" DROP COLUMN "hash", DROP COLUMN "item_prev_hash", DROP COLUMN "prev_hash", DROP COLUMN "chain_seq"`);
+    await q.query(
+      `ALTER TABLE "audit_events" DROP COLUMN "hash", DROP COLUMN "item_prev_hash", DROP COLUMN "prev_hash", DROP COLUMN "chain_seq"`,
+    );
     await q.query(`DROP FUNCTION audit_event_digest(audit_events)`);
   }
 }

@@ -54,23 +54,49 @@ function sign(payload: string, secret: string): string {
 
 /** Signs the claims into the token that goes in the URL: `<payload>.<signature>`, both base64url. */
 export function signActionLink(claims: ActionLinkClaims, secret: string): string {
-  const payload = Buffer.from(JSON.stringify([VERSION, claims.id, claims.personId, claims.recommendationId, claims.action, Math.floor(claims.expiresAt.getTime() / 1000)])).toString('base64url');
+  const payload = Buffer.from(
+    JSON.stringify([
+      VERSION,
+      claims.id,
+      claims.personId,
+      claims.recommendationId,
+      claims.action,
+      Math.floor(claims.expiresAt.getTime() / 1000),
+    ]),
+  ).toString('base64url');
   return `${payload}.${sign(payload, secret)}`;
 }
 
 /** Stores the link (single use) and returns its path, `/action-links/<token>`; `manager` may be a transaction. */
-export async function createActionLink(manager: EntityManager, request: ActionLinkRequest, secret: string): Promise<{ id: string; token: string; path: string }> {
+export async function createActionLink(
+  manager: EntityManager,
+  request: ActionLinkRequest,
+  secret: string,
+): Promise<{ id: string; token: string; path: string }> {
   const [link] = await createActionLinks(manager, [request], secret);
   return link!;
 }
 
 /** Stores several links in one statement (an email may offer more than one decision), in the order asked. */
-export async function createActionLinks(manager: EntityManager, requests: ActionLinkRequest[], secret: string): Promise<{ id: string; token: string; path: string }[]> {
+export async function createActionLinks(
+  manager: EntityManager,
+  requests: ActionLinkRequest[],
+  secret: string,
+): Promise<{ id: string; token: string; path: string }[]> {
   if (requests.length === 0) return [];
-  const claims: ActionLinkClaims[] = requests.map((request) => ({ ...request, id: request.id ?? randomUUID(), expiresAt: new Date(Math.floor(request.expiresAt.getTime() / 1000) * 1000) }));
+  const claims: ActionLinkClaims[] = requests.map((request) => ({
+    ...request,
+    id: request.id ?? randomUUID(),
+    expiresAt: new Date(Math.floor(request.expiresAt.getTime() / 1000) * 1000),
+  }));
   const values: unknown[] = [];
-  const rows = claims.map((c) => `(${[c.id, c.personId, c.recommendationId, c.action, c.expiresAt].map((value) => `$${values.push(value)}`).join(', ')})`);
-  await manager.query(`INSERT INTO action_links (id, person_id, recommendation_id, action, expires_at) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING`, values);
+  const rows = claims.map(
+    (c) => `(${[c.id, c.personId, c.recommendationId, c.action, c.expiresAt].map((value) => `$${values.push(value)}`).join(', ')})`,
+  );
+  await manager.query(
+    `INSERT INTO action_links (id, person_id, recommendation_id, action, expires_at) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING`,
+    values,
+  );
   return claims.map((c) => {
     const token = signActionLink(c, secret);
     return { id: c.id, token, path: `/action-links/${token}` };
@@ -87,12 +113,23 @@ export function readActionLinkToken(token: string, secret: string): TokenReading
   const [payload, signature] = parts as [string, string];
   if (!sameSecret(signature, sign(payload, secret))) return { ok: false, reason: 'forged' };
   try {
-    const [version, id, personId, recommendationId, action, expires] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown[];
-    if (version !== VERSION || typeof id !== 'string' || typeof personId !== 'string' || typeof recommendationId !== 'string' || typeof expires !== 'number') {
+    const [version, id, personId, recommendationId, action, expires] = JSON.parse(
+      Buffer.from(payload, 'base64url').toString('utf8'),
+    ) as unknown[];
+    if (
+      version !== VERSION ||
+      typeof id !== 'string' ||
+      typeof personId !== 'string' ||
+      typeof recommendationId !== 'string' ||
+      typeof expires !== 'number'
+    ) {
       return { ok: false, reason: 'malformed' };
     }
     if (!(actionLinkActions as readonly unknown[]).includes(action)) return { ok: false, reason: 'malformed' };
-    return { ok: true, claims: { id, personId, recommendationId, action: action as ActionLinkAction, expiresAt: new Date(expires * 1000) } };
+    return {
+      ok: true,
+      claims: { id, personId, recommendationId, action: action as ActionLinkAction, expiresAt: new Date(expires * 1000) },
+    };
   } catch {
     return { ok: false, reason: 'malformed' };
   }

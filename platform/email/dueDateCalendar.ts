@@ -2,10 +2,20 @@
  * An iCalendar (RFC 5545) all-day event for a due date, attached to emails that set or remind of one, so the
  * date lands in the recipient's calendar. The UID is stable per item and date: a later copy updates the same entry.
  */
-export function dueDateCalendarEvent(input: { recommendationId: string; dueDate: string; summary: string; description: string; link: string; stampedAt: Date }): string {
+export function dueDateCalendarEvent(input: {
+  recommendationId: string;
+  dueDate: string;
+  summary: string;
+  description: string;
+  link: string;
+  stampedAt: Date;
+}): string {
   const day = input.dueDate.replace(/-/g, '');
   const next = new Date(Date.parse(`${input.dueDate}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
-  const stamp = input.stampedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const stamp = input.stampedAt
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',

@@ -69,7 +69,8 @@ export function readZipDirectory(file: Buffer): ZipEntry[] {
       localHeaderOffset: file.readUInt32LE(at + 42),
       encrypted: (flags & 1) === 1,
     };
-    if (entry.compressedSize === 0xffffffff || entry.declaredSize === 0xffffffff || entry.localHeaderOffset === 0xffffffff) throw new ZipError('it is a ZIP64 file, which is not accepted');
+    if (entry.compressedSize === 0xffffffff || entry.declaredSize === 0xffffffff || entry.localHeaderOffset === 0xffffffff)
+      throw new ZipError('it is a ZIP64 file, which is not accepted');
     entries.push(entry);
     at += 46 + nameLength + extraLength + commentLength;
   }
@@ -79,7 +80,8 @@ export function readZipDirectory(file: Buffer): ZipEntry[] {
 /** The compressed bytes of an entry, located through its local header. */
 function entryData(file: Buffer, entry: ZipEntry): Buffer {
   const at = entry.localHeaderOffset;
-  if (at + 30 > file.length || file.readUInt32LE(at) !== LOCAL_HEADER) throw new ZipError(`the entry ${excerpt(entry.name, 100)} is damaged`);
+  if (at + 30 > file.length || file.readUInt32LE(at) !== LOCAL_HEADER)
+    throw new ZipError(`the entry ${excerpt(entry.name, 100)} is damaged`);
   const start = at + 30 + file.readUInt16LE(at + 26) + file.readUInt16LE(at + 28);
   if (start + entry.compressedSize > file.length) throw new ZipError(`the entry ${excerpt(entry.name, 100)} is damaged`);
   return file.subarray(start, start + entry.compressedSize);
@@ -89,7 +91,11 @@ function entryData(file: Buffer, entry: ZipEntry): Buffer {
  * An entry's content as a stream of chunks, inflated as it is read. `budget.bytes` is shared by every entry read for
  * one file and counts what is really inflated (not what the directory declares): passing it throws `tooLarge()`.
  */
-export async function* entryChunks(file: Buffer, entry: ZipEntry, budget: { bytes: number; tooLarge: () => Error }): AsyncGenerator<Buffer> {
+export async function* entryChunks(
+  file: Buffer,
+  entry: ZipEntry,
+  budget: { bytes: number; tooLarge: () => Error },
+): AsyncGenerator<Buffer> {
   if (entry.encrypted) throw new ZipError(`the entry ${excerpt(entry.name, 100)} is encrypted`);
   const data = entryData(file, entry);
   const take = (chunk: Buffer) => {

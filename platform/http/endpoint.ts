@@ -35,7 +35,11 @@ export interface HandlerContext<P, Q, B> {
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-export interface Endpoint<P extends z.ZodType | undefined = z.ZodType | undefined, Q extends z.ZodType | undefined = z.ZodType | undefined, B extends z.ZodType | undefined = z.ZodType | undefined> {
+export interface Endpoint<
+  P extends z.ZodType | undefined = z.ZodType | undefined,
+  Q extends z.ZodType | undefined = z.ZodType | undefined,
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+> {
   method: Method;
   /** Express path relative to the feature's mount point: '/', '/:id/commands'. */
   path: string;
@@ -60,9 +64,11 @@ export interface Endpoint<P extends z.ZodType | undefined = z.ZodType | undefine
 }
 
 /** Declares an endpoint with its types inferred from its schemas. */
-export function endpoint<P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
-  definition: Endpoint<P, Q, B>,
-): Endpoint {
+export function endpoint<
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(definition: Endpoint<P, Q, B>): Endpoint {
   return definition as unknown as Endpoint;
 }
 
@@ -81,9 +87,12 @@ function bodyProblem(req: Request, spec: Endpoint): ApiProblem | null {
   if (!hasBody) return null;
   if (!spec.body && !spec.rawBody) return null;
   if (spec.body && !req.is(jsonTypes)) {
-    return new ApiProblem(415, 'Send JSON', `This request takes a JSON body (Content-Type: application/json), not ${req.get('content-type') ?? 'an unnamed type'}. Nothing was saved.`, [
-      { field: 'header.Content-Type', message: 'must be application/json' },
-    ]);
+    return new ApiProblem(
+      415,
+      'Send JSON',
+      `This request takes a JSON body (Content-Type: application/json), not ${req.get('content-type') ?? 'an unnamed type'}. Nothing was saved.`,
+      [{ field: 'header.Content-Type', message: 'must be application/json' }],
+    );
   }
   return null;
 }
@@ -93,7 +102,8 @@ function wrap(spec: Endpoint): RequestHandler[] {
   handlers.push(async (req, _res, next) => {
     const identity = req.identity ?? null;
     if (spec.access !== 'public') {
-      if (!identity) throw new ApiProblem(401, 'Sign in first', 'This needs a signed-in session or an API token (Authorization: Bearer …).');
+      if (!identity)
+        throw new ApiProblem(401, 'Sign in first', 'This needs a signed-in session or an API token (Authorization: Bearer …).');
       if (spec.access !== 'signedIn') {
         if (!mightBeAllowed(identity, spec.access)) throw refusal(spec.access);
         if (!spec.relation) authorize(identity, spec.access);

@@ -8,7 +8,12 @@ import { ApiProblem } from './problem';
  */
 
 export const pageQuery = {
-  limit: z.coerce.number({ error: 'must be a whole number from 1 to 200' }).int('must be a whole number from 1 to 200').min(1, 'must be a whole number from 1 to 200').max(200, 'must be a whole number from 1 to 200').default(50),
+  limit: z.coerce
+    .number({ error: 'must be a whole number from 1 to 200' })
+    .int('must be a whole number from 1 to 200')
+    .min(1, 'must be a whole number from 1 to 200')
+    .max(200, 'must be a whole number from 1 to 200')
+    .default(50),
   cursor: z.string().max(1000, 'is not a cursor this api gave out').optional(),
 };
 
@@ -43,13 +48,20 @@ function fitsType(value: string, type: SortKey['type']): boolean {
 export function decodeCursor(cursor: string, sort: string, keyCount: number, types?: SortKey['type'][]): string[] {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { s?: unknown; v?: unknown };
-    if (parsed.s === sort && Array.isArray(parsed.v) && parsed.v.length === keyCount && parsed.v.every((v, i) => typeof v === 'string' && v.length <= 500 && (!types || fitsType(v, types[i]!)))) {
+    if (
+      parsed.s === sort &&
+      Array.isArray(parsed.v) &&
+      parsed.v.length === keyCount &&
+      parsed.v.every((v, i) => typeof v === 'string' && v.length <= 500 && (!types || fitsType(v, types[i]!)))
+    ) {
       return parsed.v as string[];
     }
   } catch {
     // falls through
   }
-  throw ApiProblem.invalid([{ field: 'query.cursor', message: 'is not a cursor this api gave out for this sort order; start again without it' }]);
+  throw ApiProblem.invalid([
+    { field: 'query.cursor', message: 'is not a cursor this api gave out for this sort order; start again without it' },
+  ]);
 }
 
 /**
@@ -66,7 +78,12 @@ export async function keysetPage<T extends ObjectLiteral>(
     qb.addOrderBy(key.expr, key.dir, key.dir === 'ASC' ? 'NULLS LAST' : 'NULLS FIRST');
   });
   if (options.cursor) {
-    const values = decodeCursor(options.cursor, options.sort, keys.length, keys.map((k) => k.type));
+    const values = decodeCursor(
+      options.cursor,
+      options.sort,
+      keys.length,
+      keys.map((k) => k.type),
+    );
     // (k0 after v0) OR (k0 = v0 AND k1 after v1) OR …
     const clauses = keys.map((key, i) => {
       const equal = keys.slice(0, i).map((k, j) => `(${k.expr}) = CAST(:cursor_v${j} AS ${k.type})`);

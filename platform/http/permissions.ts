@@ -36,18 +36,36 @@ export const permissionTable = {
   },
   'comments.read': { description: "Read an item's comments, with the rejection and refusal reasons among them", roles: everyone },
   'comments.post': {
-    description: "Comment on an item: the force liaison lead, an administrator, or someone taking part in it (its owner, lead, approvers and their delegates)",
+    description:
+      'Comment on an item: the force liaison lead, an administrator, or someone taking part in it (its owner, lead, approvers and their delegates)',
     roles: ['administrator', 'liaison_lead'],
     relations: { participant: actors },
   },
   'evidence.read': { description: 'See and download evidence', roles: everyone },
-  'evidence.add': { description: 'Add evidence to an item: its owner (unless now read-only), or an administrator', roles: ['administrator'], relations: { owner: actors } },
-  'attachments.read': { description: 'See and download the files attached to the self-certification letter, the HMICFRS submission and HMICFRS’s responses', roles: everyone },
-  'attachments.add': { description: 'Attach files to the self-certification letter, the HMICFRS submission and HMICFRS’s responses', roles: ['administrator', 'dcc', 'liaison_lead'] },
+  'evidence.add': {
+    description: 'Add evidence to an item: its owner (unless now read-only), or an administrator',
+    roles: ['administrator'],
+    relations: { owner: actors },
+  },
+  'attachments.read': {
+    description: 'See and download the files attached to the self-certification letter, the HMICFRS submission and HMICFRS’s responses',
+    roles: everyone,
+  },
+  'attachments.add': {
+    description: 'Attach files to the self-certification letter, the HMICFRS submission and HMICFRS’s responses',
+    roles: ['administrator', 'dcc', 'liaison_lead'],
+  },
   'imports.manage': { description: 'Check and import existing trackers (CSV or Excel)', roles: ['administrator'] },
   'people.read': { description: 'See the people of the force and their roles', roles: everyone },
-  'people.manage': { description: 'Add people, change their details and roles, deactivate them, and set or reset their passwords', roles: ['administrator'] },
-  'people.preferences': { description: 'Choose how routine reminders arrive: oneself, or anyone for an administrator', roles: ['administrator'], relations: { self: everyone } },
+  'people.manage': {
+    description: 'Add people, change their details and roles, deactivate them, and set or reset their passwords',
+    roles: ['administrator'],
+  },
+  'people.preferences': {
+    description: 'Choose how routine reminders arrive: oneself, or anyone for an administrator',
+    roles: ['administrator'],
+    relations: { self: everyone },
+  },
   'routingRules.read': { description: 'See the approval routing rules', roles: everyone },
   'routingRules.manage': { description: 'Add or change approval routing rules', roles: ['administrator'] },
   'departments.read': { description: 'See departments', roles: everyone },
@@ -63,9 +81,19 @@ export const permissionTable = {
   'papers.read': { description: 'Produce committee papers (overview, quarterly update, tracker) as at any date', roles: everyone },
   'approvals.read': { description: 'See the approvals and extension decisions waiting for oneself', roles: everyone },
   'audit.read': { description: 'Read the whole audit trail, including sign-ins and refusals', roles: ['administrator', 'dcc'] },
-  'consistency.manage': { description: "Check that every open item's workflow agrees with PostgreSQL, and repair the differences", roles: ['administrator'] },
-  'mailbox.open': { description: 'Open the development mailbox: the emails caught locally, with their links, when no mail server is configured', roles: ['administrator'] },
-  'apiTokens.manage': { description: "Issue, list and revoke API tokens: one's own, or anyone's for an administrator", roles: ['administrator'], relations: { self: everyone } },
+  'consistency.manage': {
+    description: "Check that every open item's workflow agrees with PostgreSQL, and repair the differences",
+    roles: ['administrator'],
+  },
+  'mailbox.open': {
+    description: 'Open the development mailbox: the emails caught locally, with their links, when no mail server is configured',
+    roles: ['administrator'],
+  },
+  'apiTokens.manage': {
+    description: "Issue, list and revoke API tokens: one's own, or anyone's for an administrator",
+    roles: ['administrator'],
+    relations: { self: everyone },
+  },
 } as const satisfies Record<string, PermissionRule>;
 
 export type Permission = keyof typeof permissionTable;
@@ -81,18 +109,27 @@ export function isAllowed(identity: Pick<Identity, 'person'>, permission: Permis
   const r = rule(permission);
   const held = identity.person.roles;
   if (r.roles.some((role) => held.includes(role))) return true;
-  return Object.entries(r.relations ?? {}).some(([relation, relationRoles]) => context[relation as Relation] === true && relationRoles!.some((role) => held.includes(role)));
+  return Object.entries(r.relations ?? {}).some(
+    ([relation, relationRoles]) => context[relation as Relation] === true && relationRoles!.some((role) => held.includes(role)),
+  );
 }
 
 /** Whether the permission could be granted to this person by some relation (so the route must look at the thing). */
 export function mightBeAllowed(identity: Pick<Identity, 'person'>, permission: Permission): boolean {
   const r = rule(permission);
   const held = identity.person.roles;
-  return r.roles.some((role) => held.includes(role)) || Object.values(r.relations ?? {}).some((relationRoles) => relationRoles!.some((role) => held.includes(role)));
+  return (
+    r.roles.some((role) => held.includes(role)) ||
+    Object.values(r.relations ?? {}).some((relationRoles) => relationRoles!.some((role) => held.includes(role)))
+  );
 }
 
 export function refusal(permission: Permission): ApiProblem {
-  return new ApiProblem(403, 'Not allowed', `You are not allowed to do this: ${rule(permission).description.charAt(0).toLowerCase()}${rule(permission).description.slice(1)} (${permission})`);
+  return new ApiProblem(
+    403,
+    'Not allowed',
+    `You are not allowed to do this: ${rule(permission).description.charAt(0).toLowerCase()}${rule(permission).description.slice(1)} (${permission})`,
+  );
 }
 
 /** Throws 403 unless allowed. */
@@ -105,7 +142,8 @@ export function describePermission(permission: Permission): string {
   const r = rule(permission);
   const parts = [r.roles.length === roles.length ? 'every role' : r.roles.join(', ')];
   for (const [relation, relationRoles] of Object.entries(r.relations ?? {})) {
-    const who = relation === 'owner' ? "the item's owner" : relation === 'participant' ? 'someone taking part in the item' : 'the person it is for';
+    const who =
+      relation === 'owner' ? "the item's owner" : relation === 'participant' ? 'someone taking part in the item' : 'the person it is for';
     parts.push(`${who}${relationRoles!.length === roles.length ? '' : ` (if ${relationRoles!.join(', ')})`}`);
   }
   return parts.join('; or ');

@@ -53,7 +53,11 @@ export class ApiProblem extends Error {
 export function requireVersion(ifMatch: string, current: number, what: string): void {
   const tags = ifMatch.split(',').map((t) => t.trim().replace(/^W\//, '').replace(/^"|"$/g, ''));
   if (tags.includes('*') || tags.includes(String(current))) return;
-  throw new ApiProblem(412, `Someone else changed this ${what}`, `The ${what} is now at version ${current} (ETag "${current}"), not ${ifMatch}; reload it and make your change again. Nothing was saved.`);
+  throw new ApiProblem(
+    412,
+    `Someone else changed this ${what}`,
+    `The ${what} is now at version ${current} (ETag "${current}"), not ${ifMatch}; reload it and make your change again. Nothing was saved.`,
+  );
 }
 
 /**
@@ -71,7 +75,9 @@ export function versionFromIfMatch(ifMatch: string): number | undefined {
 export function idempotencyKeyFrom(header: string | undefined): string {
   if (header === undefined) return randomUUID();
   if (!/^[\x21-\x7e]{8,200}$/.test(header)) {
-    throw ApiProblem.invalid([{ field: 'header.Idempotency-Key', message: 'must be 8 to 200 printable characters without spaces (a UUID is best)' }]);
+    throw ApiProblem.invalid([
+      { field: 'header.Idempotency-Key', message: 'must be 8 to 200 printable characters without spaces (a UUID is best)' },
+    ]);
   }
   return header;
 }
@@ -98,7 +104,9 @@ function unstorable(value: unknown): PropertyKey[][] {
     if (typeof current === 'string') {
       if (broken(current)) found.push(path);
     } else if (current && typeof current === 'object' && !Buffer.isBuffer(current)) {
-      const entries: [PropertyKey, unknown][] = Array.isArray(current) ? current.map((item, index) => [index, item]) : Object.entries(current);
+      const entries: [PropertyKey, unknown][] = Array.isArray(current)
+        ? current.map((item, index) => [index, item])
+        : Object.entries(current);
       const children: [unknown, PropertyKey[]][] = [];
       for (const [key, item] of entries) {
         if (typeof key === 'string' && broken(key)) found.push([...path, key]);
@@ -131,9 +139,12 @@ export function nestingDepth(value: unknown, limit = MAX_BODY_DEPTH): number {
 }
 
 function tooDeep(base: string, limit: number): ApiProblem {
-  return new ApiProblem(400, 'The request is nested too deeply', `Arrays and objects may be nested at most ${limit} levels deep. Nothing was saved.`, [
-    { field: base, message: `must not nest arrays or objects more than ${limit} levels deep` },
-  ]);
+  return new ApiProblem(
+    400,
+    'The request is nested too deeply',
+    `Arrays and objects may be nested at most ${limit} levels deep. Nothing was saved.`,
+    [{ field: base, message: `must not nest arrays or objects more than ${limit} levels deep` }],
+  );
 }
 
 /** Refuses a parsed JSON body nested deeper than MAX_BODY_DEPTH, before authentication, validation or logging walk it. */
@@ -144,7 +155,10 @@ export const refuseDeepBodies: RequestHandler = (req, _res, next) => {
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, base: 'body' | 'query' | 'params' = 'body'): z.output<S> {
   if (nestingDepth(value) > MAX_BODY_DEPTH) throw tooDeep(base, MAX_BODY_DEPTH);
   const nul = unstorable(value);
-  if (nul.length) throw ApiProblem.invalid(nul.map((path) => ({ field: fieldName(path, base), message: 'must be text without NUL characters (\\u0000) or broken Unicode' })));
+  if (nul.length)
+    throw ApiProblem.invalid(
+      nul.map((path) => ({ field: fieldName(path, base), message: 'must be text without NUL characters (\\u0000) or broken Unicode' })),
+    );
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw ApiProblem.invalid(
@@ -176,21 +190,32 @@ export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
     problem = error;
   } else if (error instanceof URIError) {
     // Express could not decode a percent-encoded part of the path (say %ff): the address is wrong, not the server.
-    problem = new ApiProblem(400, 'The address is not valid', 'Part of the address is not valid percent-encoded UTF-8 (such as %ff). Nothing was done.', [
-      { field: 'path', message: 'must be valid percent-encoded UTF-8' },
-    ]);
+    problem = new ApiProblem(
+      400,
+      'The address is not valid',
+      'Part of the address is not valid percent-encoded UTF-8 (such as %ff). Nothing was done.',
+      [{ field: 'path', message: 'must be valid percent-encoded UTF-8' }],
+    );
   } else if ((error as { type?: string }).type === 'entity.parse.failed') {
     problem = new ApiProblem(400, 'The request body is not valid JSON', (error as Error).message);
   } else if ((error as { type?: string }).type === 'entity.too.large') {
     const limit = (error as { limit?: number }).limit;
-    problem = new ApiProblem(413, 'The request is too large', limit ? `The most that can be sent at once is ${formatBytes(limit)}. Nothing was saved.` : 'Nothing was saved.');
+    problem = new ApiProblem(
+      413,
+      'The request is too large',
+      limit ? `The most that can be sent at once is ${formatBytes(limit)}. Nothing was saved.` : 'Nothing was saved.',
+    );
   } else if ((error as { type?: string }).type === 'parameters.too.many') {
     problem = new ApiProblem(413, 'The form has too many fields', 'Nothing was saved.');
   } else if ((error as { type?: string }).type === 'encoding.unsupported' || (error as { type?: string }).type === 'charset.unsupported') {
     problem = new ApiProblem(415, 'The body is in an encoding this api does not read', 'Send UTF-8 JSON. Nothing was saved.');
   } else {
     req.log?.error({ err: loggable(error) }, 'unexpected error');
-    problem = new ApiProblem(500, 'Something went wrong', `The change may not have been made: reload to check before trying again. Quote request id ${String(req.id ?? '')} if you report this.`);
+    problem = new ApiProblem(
+      500,
+      'Something went wrong',
+      `The change may not have been made: reload to check before trying again. Quote request id ${String(req.id ?? '')} if you report this.`,
+    );
   }
   res
     .status(problem.status)

@@ -9,7 +9,10 @@ import { itemKinds, roles, sourceKinds, sourceScopes } from '../../domain/vocabu
  */
 
 const timestamp = z.string().describe('ISO 8601 date and time');
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('calendar date, YYYY-MM-DD');
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .describe('calendar date, YYYY-MM-DD');
 const uuid = z.uuid();
 
 export const problemSchema = z
@@ -23,7 +26,9 @@ export const problemSchema = z
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details (application/problem+json); `errors` names each bad field and why.' });
 
-export const personSummarySchema = z.object({ id: uuid, name: z.string(), email: z.string(), jobTitle: z.string() }).meta({ id: 'PersonSummary' });
+export const personSummarySchema = z
+  .object({ id: uuid, name: z.string(), email: z.string(), jobTitle: z.string() })
+  .meta({ id: 'PersonSummary' });
 
 export const personSchema = z
   .object({
@@ -48,7 +53,12 @@ export const passwordLinkSentSchema = z
   .meta({ id: 'PasswordLinkSent' });
 
 export const page = <T extends z.ZodType>(item: T, id: string) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable().describe('pass as ?cursor= for the next page; null on the last page') }).meta({ id });
+  z
+    .object({
+      items: z.array(item),
+      nextCursor: z.string().nullable().describe('pass as ?cursor= for the next page; null on the last page'),
+    })
+    .meta({ id });
 
 export const listOf = <T extends z.ZodType>(item: T, id: string) => z.object({ items: z.array(item) }).meta({ id });
 
@@ -60,7 +70,9 @@ const stateSchema = z
     ownerId: uuid.nullable(),
     leadId: uuid.nullable(),
     dueDate: date.nullable(),
-    approval: z.looseObject({ routeId: z.string(), current: z.number().int(), steps: z.array(z.looseObject({ approverId: uuid.nullable() })) }).nullable(),
+    approval: z
+      .looseObject({ routeId: z.string(), current: z.number().int(), steps: z.array(z.looseObject({ approverId: uuid.nullable() })) })
+      .nullable(),
   })
   .meta({ id: 'RecommendationState', description: 'The lifecycle state in full (domain/lifecycle/states.ts `RecommendationState`).' });
 
@@ -77,8 +89,14 @@ export const recommendationSchema = z
     status: z.enum(lifecycleStatuses),
     statusLabel: z.string(),
     reportedStatus: z.string().nullable().describe('The status in the force’s own words, as its imported tracker last gave it'),
-    reportedOwner: z.string().nullable().describe('A closed item’s owner as its imported tracker named them, when not a person in the product'),
-    reportedLead: z.string().nullable().describe('A closed item’s lead as its imported tracker named them, when not a person in the product'),
+    reportedOwner: z
+      .string()
+      .nullable()
+      .describe('A closed item’s owner as its imported tracker named them, when not a person in the product'),
+    reportedLead: z
+      .string()
+      .nullable()
+      .describe('A closed item’s lead as its imported tracker named them, when not a person in the product'),
     dueDate: date.nullable(),
     version: z.number().int(),
     report: z.object({ id: uuid, title: z.string(), originator: z.string(), kind: z.enum(sourceKinds), publishedOn: date }),
@@ -95,10 +113,19 @@ export const recommendationSchema = z
         flaggedAtRisk: z.boolean(),
         dueSoon: z.boolean(),
       })
-      .describe('Overdue, at risk, due soon and the RAG status today, under the force’s reminder settings (as the list, dashboard and papers show them)'),
+      .describe(
+        'Overdue, at risk, due soon and the RAG status today, under the force’s reminder settings (as the list, dashboard and papers show them)',
+      ),
     availableCommands: z.array(z.enum(lifecycleCommandTypes as [string, ...string[]])),
     history: z.array(
-      z.object({ occurredAt: timestamp, actor: z.string(), type: z.string(), summary: z.string(), before: z.looseObject({}).nullable(), after: z.looseObject({}).nullable() }),
+      z.object({
+        occurredAt: timestamp,
+        actor: z.string(),
+        type: z.string(),
+        summary: z.string(),
+        before: z.looseObject({}).nullable(),
+        after: z.looseObject({}).nullable(),
+      }),
     ),
   })
   .meta({ id: 'Recommendation' });
@@ -113,12 +140,20 @@ export const recommendationListItemSchema = z
     category: z.number().int().nullable(),
     department: z.string().nullable(),
     dueDate: date.nullable(),
-    atRisk: z.boolean().describe('at risk today: the work is with the owner, it is not overdue, and it is due within the force’s at-risk window or flagged at risk by the owner'),
+    atRisk: z
+      .boolean()
+      .describe(
+        'at risk today: the work is with the owner, it is not overdue, and it is due within the force’s at-risk window or flagged at risk by the owner',
+      ),
     flaggedAtRisk: z.boolean().describe('flagged at risk by the owner'),
-    overdue: z.boolean().describe('overdue (off target) today: the work is with the owner and today is on or after the working day after the due date'),
+    overdue: z
+      .boolean()
+      .describe('overdue (off target) today: the work is with the owner and today is on or after the working day after the due date'),
     workingDaysOverdue: z.number().int().describe('working days overdue, the first overdue day counting 1; 0 when not overdue'),
     dueSoon: z.boolean().describe('the work is with the owner, it is not overdue, and its first due-date reminder has been sent'),
-    rag: z.enum(ragStatuses).describe('the canonical status today: on_target, at_risk, off_target, proposed_for_closure, closed, not_for_the_force'),
+    rag: z
+      .enum(ragStatuses)
+      .describe('the canonical status today: on_target, at_risk, off_target, proposed_for_closure, closed, not_for_the_force'),
     version: z.number().int(),
     updatedAt: timestamp,
     report: z.object({ id: uuid, title: z.string(), originator: z.string(), kind: z.enum(sourceKinds) }),
@@ -127,7 +162,13 @@ export const recommendationListItemSchema = z
   })
   .meta({ id: 'RecommendationListItem' });
 
-const storedRecommendationSchema = z.looseObject({ id: uuid, reference: z.string(), kind: z.enum(itemKinds), status: z.enum(lifecycleStatuses), text: z.string() });
+const storedRecommendationSchema = z.looseObject({
+  id: uuid,
+  reference: z.string(),
+  kind: z.enum(itemKinds),
+  status: z.enum(lifecycleStatuses),
+  text: z.string(),
+});
 
 export const reportSchema = z
   .looseObject({
@@ -143,7 +184,15 @@ export const reportSchema = z
   .meta({ id: 'Report' });
 
 export const reportListItemSchema = z
-  .looseObject({ id: uuid, title: z.string(), originator: z.string(), kind: z.enum(sourceKinds), scope: z.enum(sourceScopes), publishedOn: date, createdAt: timestamp })
+  .looseObject({
+    id: uuid,
+    title: z.string(),
+    originator: z.string(),
+    kind: z.enum(sourceKinds),
+    scope: z.enum(sourceScopes),
+    publishedOn: date,
+    createdAt: timestamp,
+  })
   .meta({ id: 'ReportListItem' });
 
 export const evidenceItemSchema = z
@@ -164,11 +213,23 @@ export const evidenceItemSchema = z
   .meta({ id: 'EvidenceItem' });
 
 export const routingRuleSchema = z
-  .looseObject({ id: z.string(), priority: z.number().int(), match: z.looseObject({}), steps: z.array(z.looseObject({ kind: z.enum(['lead', 'role', 'person']) })), description: z.string(), active: z.boolean(), version: z.number().int() })
+  .looseObject({
+    id: z.string(),
+    priority: z.number().int(),
+    match: z.looseObject({}),
+    steps: z.array(z.looseObject({ kind: z.enum(['lead', 'role', 'person']) })),
+    description: z.string(),
+    active: z.boolean(),
+    version: z.number().int(),
+  })
   .meta({ id: 'RoutingRule' });
 
 export const routingRulesSchema = z
-  .object({ usingDefaults: z.boolean(), items: z.array(routingRuleSchema), defaults: z.array(z.looseObject({ id: z.string(), priority: z.number() })) })
+  .object({
+    usingDefaults: z.boolean(),
+    items: z.array(routingRuleSchema),
+    defaults: z.array(z.looseObject({ id: z.string(), priority: z.number() })),
+  })
   .meta({ id: 'RoutingRules' });
 
 export const delegationSchema = z
@@ -233,13 +294,20 @@ export const approvalWaitingSchema = z
 
 export const healthSchema = z.object({ status: z.literal('ok') });
 export const readinessSchema = z.object({
-  status: z.enum(['ready', 'degraded', 'not ready']).describe('degraded: ready, but a check marked degraded failed (the service works with less)'),
+  status: z
+    .enum(['ready', 'degraded', 'not ready'])
+    .describe('degraded: ready, but a check marked degraded failed (the service works with less)'),
   checks: z.record(
     z.string(),
     z.object({
       ok: z.boolean(),
       detail: z.string().optional(),
-      degraded: z.boolean().optional().describe('true: this check failing degrades the service rather than stopping it (smtp: commands still work and emails wait in the outbox)'),
+      degraded: z
+        .boolean()
+        .optional()
+        .describe(
+          'true: this check failing degrades the service rather than stopping it (smtp: commands still work and emails wait in the outbox)',
+        ),
     }),
   ),
   degraded: z.array(z.string()).optional().describe('the checks that failed without making the service unready, e.g. ["smtp"]'),

@@ -21,7 +21,13 @@ export interface FigureSeries<T> {
  * (PostgreSQL down) the scrape fails too, logged once per attempt: a zero would say "no backlog" when nobody knows,
  * and Prometheus' `up` then shows the outage.
  */
-export function databaseFigures<T>(registry: Registry, logger: Logger, read: () => Promise<T>, series: FigureSeries<T>[], cacheMs = DATABASE_FIGURES_CACHE_MS): void {
+export function databaseFigures<T>(
+  registry: Registry,
+  logger: Logger,
+  read: () => Promise<T>,
+  series: FigureSeries<T>[],
+  cacheMs = DATABASE_FIGURES_CACHE_MS,
+): void {
   const load = cachedFor(cacheMs, () =>
     read().catch((error: unknown) => {
       logger.warn({ err: error, metrics: series.map((s) => s.name) }, 'metrics: could not read figures from PostgreSQL');

@@ -11,7 +11,10 @@ export function metricsEndpoint(registry: Registry, more?: () => Promise<string>
       const [ours, theirs] = await Promise.all([registry.metrics(), more ? more() : Promise.resolve('')]);
       res.type(registry.contentType).send(theirs ? `${ours}\n${theirs}` : ours);
     } catch (error) {
-      res.status(503).type('text/plain').send(`metrics could not be read: ${(error as Error).message}\n`);
+      res
+        .status(503)
+        .type('text/plain')
+        .send(`metrics could not be read: ${(error as Error).message}\n`);
     }
   };
 }

@@ -10,7 +10,12 @@ export interface MetricsServer {
 }
 
 /** A process without a web server of its own (the worker) serves GET /metrics on a port of its own. */
-export async function serveMetrics(options: { host: string; port: number; registry: Registry; more?: () => Promise<string> }): Promise<MetricsServer> {
+export async function serveMetrics(options: {
+  host: string;
+  port: number;
+  registry: Registry;
+  more?: () => Promise<string>;
+}): Promise<MetricsServer> {
   const app = express();
   app.disable('x-powered-by');
   app.get('/metrics', metricsEndpoint(options.registry, options.more));

@@ -13,16 +13,33 @@ export function installTemporalRuntime(logger: Logger, options: { metricsAddress
   const metricsAddress = options.metricsAddress ?? null;
   if (installed) {
     if (metricsAddress && installed.metricsAddress !== metricsAddress) {
-      logger.warn({ metricsAddress, installedWith: installed.metricsAddress }, 'the Temporal runtime was installed earlier in this process: its metrics stay where they were');
+      logger.warn(
+        { metricsAddress, installedWith: installed.metricsAddress },
+        'the Temporal runtime was installed earlier in this process: its metrics stay where they were',
+      );
     }
     return;
   }
   installed = { metricsAddress };
   const log = logger.child({ component: 'temporal-sdk' });
-  const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+  const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+    TRACE: 'trace',
+    DEBUG: 'debug',
+    INFO: 'info',
+    WARN: 'warn',
+    ERROR: 'error',
+  };
   Runtime.install({
     logger: new DefaultLogger('WARN', (entry) => log[levels[entry.level]]({ ...entry.meta }, entry.message)),
-    ...(metricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress, countersTotalSuffix: true, useSecondsForDurations: true, unitSuffix: true } } } } : {}),
+    ...(metricsAddress
+      ? {
+          telemetryOptions: {
+            metrics: {
+              prometheus: { bindAddress: metricsAddress, countersTotalSuffix: true, useSecondsForDurations: true, unitSuffix: true },
+            },
+          },
+        }
+      : {}),
   });
 }
 

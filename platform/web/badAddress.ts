@@ -3,7 +3,8 @@ import { pageShell, type PageShellDependencies } from './pageShell';
 import { renderView } from './views';
 
 const TITLE = 'Page not found';
-const EXPLANATION = 'There is nothing at this address: part of it is not valid (it may have been cut short or altered). Check it, or start again from the list.';
+const EXPLANATION =
+  'There is nothing at this address: part of it is not valid (it may have been cut short or altered). Check it, or start again from the list.';
 
 /**
  * A page address Express cannot decode (a percent-encoded part that is not UTF-8, such as /recommendations/%ff%fe) is
@@ -20,6 +21,13 @@ export function badPageAddress(deps: PageShellDependencies): ErrorRequestHandler
     res
       .status(404)
       .type('html')
-      .send(renderView('message.njk', { title: TITLE, serviceName: shell.serviceName, paragraphs: [EXPLANATION], link: { href: '/sign-in', text: 'Go to sign in' } }));
+      .send(
+        renderView('message.njk', {
+          title: TITLE,
+          serviceName: shell.serviceName,
+          paragraphs: [EXPLANATION],
+          link: { href: '/sign-in', text: 'Go to sign in' },
+        }),
+      );
   };
 }

@@ -41,7 +41,8 @@ export function multipartForms(options: { path: RegExp; maxBytes: number; tooLar
       const body: Record<string, unknown> = {};
       for (const [name, value] of form.entries()) {
         if (typeof value === 'string') body[name] = value;
-        else if (value.size > 0 || value.name) body[name] = { name: value.name, type: value.type, content: Buffer.from(await value.arrayBuffer()) } satisfies UploadedFile;
+        else if (value.size > 0 || value.name)
+          body[name] = { name: value.name, type: value.type, content: Buffer.from(await value.arrayBuffer()) } satisfies UploadedFile;
       }
       req.body = body;
       next();

@@ -25,10 +25,14 @@ export function pageNavigation(deps: NavigationDependencies) {
       { href: '/recommendations', text: 'Recommendations', current: current === '/recommendations' },
       { href: '/dashboard', text: 'Dashboard', current: current === '/dashboard' },
       ...(isAllowed(req.identity!, 'papers.read') ? [{ href: '/papers', text: 'Committee papers', current: current === '/papers' }] : []),
-      ...(isAllowed(req.identity!, 'imports.manage') ? [{ href: '/imports', text: 'Import a tracker', current: current === '/imports' }] : []),
+      ...(isAllowed(req.identity!, 'imports.manage')
+        ? [{ href: '/imports', text: 'Import a tracker', current: current === '/imports' }]
+        : []),
       ...(isAllowed(req.identity!, 'people.manage') ? [{ href: '/admin', text: 'Administration', current: current === '/admin' }] : []),
       { href: '/account', text: 'Your account', current: current === '/account' },
-      ...(mailbox && process.env.NODE_ENV !== 'production' && isAllowed(req.identity!, 'mailbox.open') ? [{ href: '/dev/mailbox', text: 'Mailbox (development)' }] : []),
+      ...(mailbox && process.env.NODE_ENV !== 'production' && isAllowed(req.identity!, 'mailbox.open')
+        ? [{ href: '/dev/mailbox', text: 'Mailbox (development)' }]
+        : []),
     ];
   };
 }

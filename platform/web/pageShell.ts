@@ -16,7 +16,13 @@ export function pageShell(deps: PageShellDependencies) {
   const nav = pageNavigation(deps);
 
   /** Renders `template` inside the shell; `current` is the navigation item to mark; `taskCount`, when the page has just counted My tasks. */
-  async function send(req: Request, res: Response, template: string, context: { title: string; errors?: FormError[]; [key: string]: unknown }, options: { current?: string; status?: number; taskCount?: number } = {}): Promise<void> {
+  async function send(
+    req: Request,
+    res: Response,
+    template: string,
+    context: { title: string; errors?: FormError[]; [key: string]: unknown },
+    options: { current?: string; status?: number; taskCount?: number } = {},
+  ): Promise<void> {
     const page = renderView(template, {
       ...context,
       serviceName,
@@ -30,11 +36,20 @@ export function pageShell(deps: PageShellDependencies) {
   }
 
   /** A page that only says something (platform/web/templates/message.njk). */
-  const message = (req: Request, res: Response, status: number, title: string, paragraphs: string[], link?: { href: string; text: string; before?: string; after?: string }) =>
-    send(req, res, 'message.njk', { title, paragraphs, link }, { status });
+  const message = (
+    req: Request,
+    res: Response,
+    status: number,
+    title: string,
+    paragraphs: string[],
+    link?: { href: string; text: string; before?: string; after?: string },
+  ) => send(req, res, 'message.njk', { title, paragraphs, link }, { status });
 
   const notFound = (req: Request, res: Response) =>
-    message(req, res, 404, 'Page not found', ['There is no recommendation at this address.'], { href: '/recommendations', text: 'See all recommendations' });
+    message(req, res, 404, 'Page not found', ['There is no recommendation at this address.'], {
+      href: '/recommendations',
+      text: 'See all recommendations',
+    });
 
   return { serviceName, send, message, notFound };
 }

@@ -15,7 +15,9 @@ export const statusGroupTagModifiers: Record<StatusGroup, string> = {
   closed: 'govuk-tag--green',
 };
 
-export const statusTagModifiers = Object.fromEntries(lifecycleStatuses.map((status) => [status, statusGroupTagModifiers[statusGroupOf[status]]])) as Record<LifecycleStatus, string>;
+export const statusTagModifiers = Object.fromEntries(
+  lifecycleStatuses.map((status) => [status, statusGroupTagModifiers[statusGroupOf[status]]]),
+) as Record<LifecycleStatus, string>;
 
 /** The classes of a status's tag: `govuk-tag` and its colour. */
 export const statusTagClasses = (status: LifecycleStatus): string => `govuk-tag ${statusTagModifiers[status] ?? ''}`.trim();

@@ -83,7 +83,9 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
   }
 
   function drivers(): Driver[] {
-    return cluster!.apiUrls.map((baseUrl) => new Driver({ baseUrl, requestTimeoutMs: 20_000, commandDeadlineMs: 120_000, retryAfterCapMs: 2000 }, cast));
+    return cluster!.apiUrls.map(
+      (baseUrl) => new Driver({ baseUrl, requestTimeoutMs: 20_000, commandDeadlineMs: 120_000, retryAfterCapMs: 2000 }, cast),
+    );
   }
 
   /**
@@ -148,7 +150,10 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
     say(
       `\n${label}\n${table([
         ...extra,
-        ['commands sent / acknowledged (2xx)', `${burstRecords.length} / ${acknowledged.length} (after a retry: ${acknowledged.filter((r) => r.attempts > 1).length})`],
+        [
+          'commands sent / acknowledged (2xx)',
+          `${burstRecords.length} / ${acknowledged.length} (after a retry: ${acknowledged.filter((r) => r.attempts > 1).length})`,
+        ],
         ['receipts in PostgreSQL (all items)', report.receipts],
         ['LOST (2xx without its receipt)', c.lost],
         ['DUPLICATED (applied twice)', c.duplicated],
@@ -156,11 +161,15 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
         ['audit trails inconsistent', c.auditInconsistent],
         ['EMAILS DUPLICATED (same Message-ID twice)', c.emailsDuplicated],
         ['re-sent after the sender died mid-send', report.emailsDuplicatedNearKill],
-        ['emails: outbox sent / received / unsent / missing', `${report.emailsSent} / ${report.emailsDelivered} / ${unsent} / ${c.emailsMissing}`],
+        [
+          'emails: outbox sent / received / unsent / missing',
+          `${report.emailsSent} / ${report.emailsDelivered} / ${unsent} / ${c.emailsMissing}`,
+        ],
         ['unresolved / unexpected answers', `${c.unresolved} / ${c.unexpectedAnswers}`],
       ])}`,
     );
-    for (const v of report.violations.slice(0, 20)) say(`  [${v.invariant}]${v.item !== undefined ? ` item ${v.item}` : ''}${v.key ? ` key ${v.key}` : ''}: ${v.detail}`);
+    for (const v of report.violations.slice(0, 20))
+      say(`  [${v.invariant}]${v.item !== undefined ? ` item ${v.item}` : ''}${v.key ? ` key ${v.key}` : ''}: ${v.detail}`);
     expect(acknowledged.length).toBeGreaterThan(0);
     expect(c).toEqual({
       lost: 0,
@@ -190,7 +199,9 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
       env: { PUBLIC_URL: 'http://tracker.test', FORCE_NAME: 'Cluster Test Constabulary', LOG_LEVEL: 'info' },
     });
     cast = await seedCast(cluster.databaseUrl);
-    say(`cluster up in ${((Date.now() - t0) / 1000).toFixed(1)} s (Temporal ${cluster.temporalAddress}, APIs ${cluster.apiUrls.join(', ')}); work folder ${workDir}`);
+    say(
+      `cluster up in ${((Date.now() - t0) / 1000).toFixed(1)} s (Temporal ${cluster.temporalAddress}, APIs ${cluster.apiUrls.join(', ')}); work folder ${workDir}`,
+    );
   }, 420_000);
 
   afterAll(async () => {
@@ -208,7 +219,12 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
   it('a command sent through api 1 is seen through api 2 and in its workflow, and its email arrives over STARTTLS with AUTH', async () => {
     const [item] = await createItems(1, 'Cluster smoke inspection');
     const [api1, api2] = drivers();
-    const record = await api1!.command(item!, 'admin', randomBytes(16).toString('hex'), { type: 'assign', ownerId: cast.owner1.id, leadId: cast.lead1.id, dueDate: '2027-06-30' });
+    const record = await api1!.command(item!, 'admin', randomBytes(16).toString('hex'), {
+      type: 'assign',
+      ownerId: cast.owner1.id,
+      leadId: cast.lead1.id,
+      dueDate: '2027-06-30',
+    });
     expect(record.outcome).toBe('acknowledged');
 
     const view = await api2!.get(item!.id, 'admin');
@@ -217,18 +233,28 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
     const connection = await Connection.connect({ address: cluster!.temporalAddress });
     try {
       const client = new TemporalClient({ connection, namespace: cluster!.namespace });
-      const inWorkflow = await client.workflow.getHandle(`recommendation-${item!.id}`).query<{ state: { status: string }; version: number }>('record');
+      const inWorkflow = await client.workflow
+        .getHandle(`recommendation-${item!.id}`)
+        .query<{ state: { status: string }; version: number }>('record');
       expect({ status: inWorkflow.state.status, version: inWorkflow.version }).toEqual({ status: 'assigned', version: 1 });
     } finally {
       await connection.close();
     }
 
-    const email = await cluster!.smtp.waitFor((m) => m.to.includes(cast.owner1.email), { timeoutMs: 60_000, description: "the owner's assignment email" });
+    const email = await cluster!.smtp.waitFor((m) => m.to.includes(cast.owner1.email), {
+      timeoutMs: 60_000,
+      description: "the owner's assignment email",
+    });
     expect(email.messageId).toBeTruthy();
   }, 120_000);
 
   /** A burst through both APIs with `fault` striking a third of the way in, then the counts. */
-  async function faultTest(title: string, faultLabel: string, fault: () => Promise<{ killedAt: number; backAfterMs: number }>, backLabel: string) {
+  async function faultTest(
+    title: string,
+    faultLabel: string,
+    fault: () => Promise<{ killedAt: number; backAfterMs: number }>,
+    backLabel: string,
+  ) {
     const burstItems = await createItems(ITEMS_PER_BURST, title);
     let struck: { killedAt: number; backAfterMs: number } | null = null;
     const started = Date.now();
@@ -241,12 +267,21 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
     const lastAnswer = (r: CommandRecord) => r.answeredAt[r.answeredAt.length - 1] ?? 0;
     const answeredAfter = records.filter((r) => lastAnswer(r) >= killedAt);
     // Recovery: the longest stretch after the fault in which no command was acknowledged (the load stalled).
-    const acksAfter = [killedAt, ...records.filter((r) => r.outcome === 'acknowledged' && lastAnswer(r) >= killedAt).map(lastAnswer).sort((a, b) => a - b)];
+    const acksAfter = [
+      killedAt,
+      ...records
+        .filter((r) => r.outcome === 'acknowledged' && lastAnswer(r) >= killedAt)
+        .map(lastAnswer)
+        .sort((a, b) => a - b),
+    ];
     const longestStall = Math.max(0, ...acksAfter.slice(1).map((t, i) => t - acksAfter[i]!));
     await verify(records, faultLabel, [
       ['fault', faultLabel],
       ['recovery: longest stretch without a 2xx after the fault', `${(longestStall / 1000).toFixed(1)} s`],
-      ['slowest command answered after the fault', `${(Math.max(0, ...answeredAfter.map((r) => lastAnswer(r) - killedAt)) / 1000).toFixed(1)} s`],
+      [
+        'slowest command answered after the fault',
+        `${(Math.max(0, ...answeredAfter.map((r) => lastAnswer(r) - killedAt)) / 1000).toFixed(1)} s`,
+      ],
       [backLabel, `${(backAfterMs / 1000).toFixed(1)} s after the fault`],
       ['load', `${(loadMs / 1000).toFixed(1)} s, ${ITEMS_PER_BURST} items`],
     ]);
@@ -254,12 +289,22 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
 
   it('kill -9 of a worker mid-burst through both APIs: every 2xx recorded once, in the audit trail and the workflow; no email twice', async () => {
     const victim = cluster!.workers[0]!;
-    await faultTest('Cluster worker fault inspection', `kill -9 ${victim.name}, started again after 2 s`, () => killAndRestart(victim, 2000), `${victim.name} polling again`);
+    await faultTest(
+      'Cluster worker fault inspection',
+      `kill -9 ${victim.name}, started again after 2 s`,
+      () => killAndRestart(victim, 2000),
+      `${victim.name} polling again`,
+    );
   }, 300_000);
 
   it('kill -9 of an API process mid-request: the client resends with its key; nothing lost or applied twice', async () => {
     const victim = cluster!.apis[1]!;
-    await faultTest('Cluster API fault inspection', `kill -9 ${victim.name}, started again after 2 s`, () => killAndRestart(victim, 2000), `${victim.name} ready again`);
+    await faultTest(
+      'Cluster API fault inspection',
+      `kill -9 ${victim.name}, started again after 2 s`,
+      () => killAndRestart(victim, 2000),
+      `${victim.name} ready again`,
+    );
   }, 300_000);
 
   it('the Temporal server stopped and started again mid-burst: commands wait or answer 503, and are resent with their keys', async () => {

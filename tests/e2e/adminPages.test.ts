@@ -25,7 +25,12 @@ describe('administration pages in a browser', () => {
     const api = apiClient(product);
     api.actingAs(p.admin.id);
     await api.call('POST', '/api/departments', { name: 'Public Protection' });
-    await api.createReport({ title: 'PEEL 2025', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1', category: 3 }] });
+    await api.createReport({
+      title: 'PEEL 2025',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference: '1', category: 3 }],
+    });
     browser = await launchChromium();
     page = await (await browser.newContext()).newPage();
     await page.goto(`${product.baseUrl}/sign-in?next=/admin`);
@@ -75,7 +80,11 @@ describe('administration pages in a browser', () => {
     await page.goto(`${product.baseUrl}/admin/people/new`);
     await page.fill('#email', 'not an email');
     await submitFrom('#email');
-    expect(await page.locator('.govuk-error-summary a').allTextContents()).toEqual(['Name must not be empty', 'Email address must be an email address, like name@force.police.uk', 'Roles must hold at least one role']);
+    expect(await page.locator('.govuk-error-summary a').allTextContents()).toEqual([
+      'Name must not be empty',
+      'Email address must be an email address, like name@force.police.uk',
+      'Roles must hold at least one role',
+    ]);
     await visited('person-new-errors');
     await page.click('.govuk-error-summary a[href="#roles"]');
     expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('roles');

@@ -27,7 +27,12 @@ describe('bulk assignment in a browser', () => {
     await product.app.services.auth.setPassword(p.admin.id, PASSWORD, { id: null, label: 'test' });
     const api = apiClient(product);
     api.actingAs(p.admin.id);
-    ids = await api.createReport({ title: 'Custody inspection', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1' }, { reference: '2' }, { reference: '3' }] });
+    ids = await api.createReport({
+      title: 'Custody inspection',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference: '1' }, { reference: '2' }, { reference: '3' }],
+    });
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await page.goto(`${product.baseUrl}/sign-in?next=/`);
@@ -43,7 +48,11 @@ describe('bulk assignment in a browser', () => {
   const checks = pageChecks('e2e-bulk-actions');
   const click = (selector: string) => Promise.all([page.waitForNavigation(), page.click(selector)]);
   const tableRows = (selector: string) =>
-    page.locator(`${selector} tbody tr`).evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').trim().replace(/\s+/g, ' '))));
+    page
+      .locator(`${selector} tbody tr`)
+      .evaluateAll((rows) =>
+        rows.map((row) => [...row.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').trim().replace(/\s+/g, ' '))),
+      );
 
   it('is reached from the navigation, and says what is missing', async () => {
     await click('nav a:has-text("Administration")');
@@ -100,7 +109,12 @@ describe('bulk assignment in a browser', () => {
     const again = await page.request.post(`${product.baseUrl}/recommendations/bulk/run`, { form: confirmed });
     expect(again.status()).toBe(200);
     expect(await again.text()).toContain('Done already by this bulk action');
-    expect(await product.app.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE recommendation_id = $1 AND type = 'owner_assigned'`, [ids[0]])).toEqual([{ n: 1 }]);
+    expect(
+      await product.app.dataSource.query(
+        `SELECT count(*)::int AS n FROM audit_events WHERE recommendation_id = $1 AND type = 'owner_assigned'`,
+        [ids[0]],
+      ),
+    ).toEqual([{ n: 1 }]);
     await eventually(
       async () => (await product.sink.list()).filter((m) => m.to.includes(p.owner.email)),
       (messages) => messages.length === 1,

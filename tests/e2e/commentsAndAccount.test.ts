@@ -28,7 +28,12 @@ describe('comments and one’s own reminder emails, in a browser', () => {
     for (const person of [p.owner, p.lead]) await product.app.services.auth.setPassword(person.id, PASSWORD, { id: null, label: 'test' });
     api = apiClient(product);
     api.actingAs(p.admin.id);
-    [id] = (await api.createReport({ title: 'Digital forensics', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '4', category: 2 }] })) as [string];
+    [id] = (await api.createReport({
+      title: 'Digital forensics',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference: '4', category: 2 }],
+    })) as [string];
     await api.command(id, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-06-30' });
     await api.command(id, { type: 'accept' }, p.owner.id);
     await api.command(id, { type: 'submitEvidence', summary: 'Backlog of devices triaged' }, p.owner.id);
@@ -51,13 +56,19 @@ describe('comments and one’s own reminder emails, in a browser', () => {
 
   it('lets the owner read the rejection in the item’s comments and comment, telling the lead by email', async () => {
     const page = await signedIn(p.owner);
-    await Promise.all([page.waitForURL(`${product.baseUrl}/recommendations/${id}`), page.locator(`a[href="/recommendations/${id}"]`).first().click()]);
+    await Promise.all([
+      page.waitForURL(`${product.baseUrl}/recommendations/${id}`),
+      page.locator(`a[href="/recommendations/${id}"]`).first().click(),
+    ]);
     await Promise.all([page.waitForURL(/tab=comments/), page.getByRole('link', { name: 'Comments (0)' }).click()]);
     const rejection = page.locator('.app-thread__entry--system');
     expect(await rejection.textContent()).toContain('The triage log for March is not attached');
     expect(await rejection.textContent()).toContain('Evidence rejected');
 
-    await Promise.all([page.waitForURL(`${product.baseUrl}/recommendations/${id}/comments`), page.getByRole('button', { name: 'Post comment' }).click()]);
+    await Promise.all([
+      page.waitForURL(`${product.baseUrl}/recommendations/${id}/comments`),
+      page.getByRole('button', { name: 'Post comment' }).click(),
+    ]);
     expect(await page.locator('.govuk-error-summary').textContent()).toContain('The comment must not be empty');
     await checks.visited(page, 'item-comment-error');
 
@@ -68,7 +79,10 @@ describe('comments and one’s own reminder emails, in a browser', () => {
     expect(await page.locator('.app-thread').textContent()).toContain(`Told by email: ${p.lead.name}`);
     await checks.visited(page, 'item-comments');
     await page.screenshot({ path: path.join(artifacts, 'comments-item.png'), fullPage: true });
-    const mail = await product.sink.waitFor((m) => m.to.includes(p.lead.email) && m.subject.startsWith(`${p.owner.name} commented on Recommendation 4`), { timeoutMs: 10_000 });
+    const mail = await product.sink.waitFor(
+      (m) => m.to.includes(p.lead.email) && m.subject.startsWith(`${p.owner.name} commented on Recommendation 4`),
+      { timeoutMs: 10_000 },
+    );
     expect(mail.text).toContain('The March log is on the shared drive');
   });
 
@@ -86,7 +100,10 @@ describe('comments and one’s own reminder emails, in a browser', () => {
     expect(await page.locator('.app-thread').textContent()).toContain('I will approve today');
     await checks.visited(page, 'approval-comments');
     await page.screenshot({ path: path.join(artifacts, 'comments-approval.png'), fullPage: true });
-    await product.sink.waitFor((m) => m.to.includes(p.owner.email) && m.subject.startsWith(`${p.lead.name} commented on Recommendation 4`), { timeoutMs: 10_000 });
+    await product.sink.waitFor(
+      (m) => m.to.includes(p.owner.email) && m.subject.startsWith(`${p.lead.name} commented on Recommendation 4`),
+      { timeoutMs: 10_000 },
+    );
   });
 
   it('lets a person choose a weekly digest on their account page, reached from the navigation', async () => {
@@ -100,6 +117,9 @@ describe('comments and one’s own reminder emails, in a browser', () => {
     expect(await page.getByLabel('A weekly digest').isChecked()).toBe(true);
     await checks.visited(page, 'account-saved');
     await page.screenshot({ path: path.join(artifacts, 'account.png'), fullPage: true });
-    await Promise.all([page.waitForURL(`${product.baseUrl}/account/password`), page.getByRole('link', { name: 'Change your password' }).click()]);
+    await Promise.all([
+      page.waitForURL(`${product.baseUrl}/account/password`),
+      page.getByRole('link', { name: 'Change your password' }).click(),
+    ]);
   });
 });

@@ -22,7 +22,9 @@ describe('the dashboard in a browser', () => {
   beforeAll(async () => {
     product = await startTestProduct();
     const cast = await addCast(product.app.dataSource, 'admin', 'owner', 'lead');
-    const { longLead } = await addPeople(product.app.dataSource, { longLead: { name: 'Detective Chief Superintendent Alexandra Montgomery-Smythe', roles: ['lead'] } });
+    const { longLead } = await addPeople(product.app.dataSource, {
+      longLead: { name: 'Detective Chief Superintendent Alexandra Montgomery-Smythe', roles: ['lead'] },
+    });
     p = { ...cast, longLead };
     await product.app.services.auth.setPassword(p.admin.id, PASSWORD, { id: null, label: 'test' });
     const api = apiClient(product);
@@ -40,10 +42,14 @@ describe('the dashboard in a browser', () => {
       ],
     });
     // Nadia Haskins: nothing overdue, two at risk (the chart once drew her "0 overdue" beside a full-width bar).
-    for (const id of ids.slice(0, 2)) await api.command(id, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: isoDaysFromNow(20) });
+    for (const id of ids.slice(0, 2))
+      await api.command(id, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: isoDaysFromNow(20) });
     // The long-named lead: three overdue, none at risk.
-    for (const id of ids.slice(2)) await api.command(id, { type: 'assign', ownerId: p.owner.id, leadId: p.longLead.id, dueDate: isoDaysFromNow(20) });
-    await product.app.dataSource.query(`UPDATE recommendations SET due_date = DATE '2026-01-30' WHERE id = ANY($1::uuid[])`, [ids.slice(2)]);
+    for (const id of ids.slice(2))
+      await api.command(id, { type: 'assign', ownerId: p.owner.id, leadId: p.longLead.id, dueDate: isoDaysFromNow(20) });
+    await product.app.dataSource.query(`UPDATE recommendations SET due_date = DATE '2026-01-30' WHERE id = ANY($1::uuid[])`, [
+      ids.slice(2),
+    ]);
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await page.goto(`${product.baseUrl}/sign-in?next=/dashboard`);
@@ -70,13 +76,18 @@ describe('the dashboard in a browser', () => {
       });
       const bars = [...svg.querySelectorAll('rect')].map((rect) => ({ figure: rect.dataset.figure, x: Number(rect.getAttribute('x')), width: rect.getBBox().width }));
       return { viewWidth: svg.viewBox.baseVal.width, texts, bars };
-    })()`)) as { viewWidth: number; texts: { text: string; figure: string; right: number; left: number }[]; bars: { figure: string; x: number; width: number }[] };
+    })()`)) as {
+      viewWidth: number;
+      texts: { text: string; figure: string; right: number; left: number }[];
+      bars: { figure: string; x: number; width: number }[];
+    };
     const labels = drawn.texts.filter((t) => t.figure !== 'name');
     expect(labels.map((t) => t.text.replace(/\s+/g, ' ').trim())).toEqual(['3 overdue', '0 at risk', '0 overdue', '2 at risk']);
     for (const text of drawn.texts) expect([text.text, text.right <= drawn.viewWidth, text.left >= 0]).toEqual([text.text, true, true]);
     // Names stay in their column, clear of the bars.
     const barsStart = Math.min(...drawn.bars.map((bar) => bar.x));
-    for (const name of drawn.texts.filter((t) => t.figure === 'name')) expect([name.text, name.right < barsStart]).toEqual([name.text, true]);
+    for (const name of drawn.texts.filter((t) => t.figure === 'name'))
+      expect([name.text, name.right < barsStart]).toEqual([name.text, true]);
     expect(drawn.bars.map((bar) => [bar.figure, bar.width > 0])).toEqual([
       ['overdue', true],
       ['atRisk', false],

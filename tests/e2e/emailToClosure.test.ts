@@ -59,14 +59,19 @@ describe('email to closure in a browser', () => {
   /** The first email to this person with this subject that no earlier step has read. */
   const read = new Set<string>();
   const mailTo = async (person: Person, subject: RegExp) => {
-    const message = await product.sink.waitFor((m) => !read.has(m.id) && m.to.includes(person.email) && subject.test(m.subject), { timeoutMs: 30_000 });
+    const message = await product.sink.waitFor((m) => !read.has(m.id) && m.to.includes(person.email) && subject.test(m.subject), {
+      timeoutMs: 30_000,
+    });
     read.add(message.id);
     return message;
   };
   /** Submits the focused form field's form from the keyboard: Tab to the button after it, then Enter. */
   async function submitByKeyboard(page: Page, buttonId?: string): Promise<void> {
     await page.keyboard.press('Tab');
-    const focused = (await page.evaluate('({ tag: document.activeElement?.tagName, id: document.activeElement?.id })')) as { tag?: string; id?: string };
+    const focused = (await page.evaluate('({ tag: document.activeElement?.tagName, id: document.activeElement?.id })')) as {
+      tag?: string;
+      id?: string;
+    };
     expect(focused.tag).toBe('BUTTON');
     if (buttonId) expect(focused.id).toBe(buttonId);
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
@@ -171,7 +176,10 @@ describe('email to closure in a browser', () => {
     await visited(lead, 'my-tasks-lead');
 
     // The owner follows the link in the assignment email, signs in, accepts and submits evidence.
-    const assignment = await product.sink.waitFor((m) => !read.has(m.id) && m.to.includes(p.owner.email) && m.text.includes(`/recommendations/${id}`), { timeoutMs: 30_000 });
+    const assignment = await product.sink.waitFor(
+      (m) => !read.has(m.id) && m.to.includes(p.owner.email) && m.text.includes(`/recommendations/${id}`),
+      { timeoutMs: 30_000 },
+    );
     read.add(assignment.id);
     const itemUrl = new RegExp(`(http://tracker\\.test/recommendations/${id})`).exec(assignment.text)![1]!;
     const ownerContext = await browser.newContext();
@@ -192,7 +200,11 @@ describe('email to closure in a browser', () => {
     expect(await owner.locator('.govuk-error-summary').textContent()).toContain('summary of the evidence');
     await visited(owner, 'item-owner-evidence-error');
     // The register goes up as a file, through the page's upload form.
-    await owner.setInputFiles('#evidenceFile-file', { name: 'Training register.csv', mimeType: 'text/csv', buffer: Buffer.from('officer,trained\nPC 101,yes\n') });
+    await owner.setInputFiles('#evidenceFile-file', {
+      name: 'Training register.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('officer,trained\nPC 101,yes\n'),
+    });
     await owner.click('#evidenceFile-submit');
     await owner.waitForLoadState();
     expect(await owner.textContent('.govuk-notification-banner')).toContain('Evidence added: Training register.csv');
@@ -267,7 +279,11 @@ describe('email to closure in a browser', () => {
     await visited(dcc, 'item-dcc-awaiting-self-certification');
     await dcc.fill('#selfCertify-signatory', 'Chief Constable Jo Farrell');
     await dcc.fill('#selfCertify-letterReference', 'CC/2026/114');
-    await dcc.setInputFiles('#selfCertify-attachment', { name: 'Self-certification letter CC-2026-114.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await dcc.setInputFiles('#selfCertify-attachment', {
+      name: 'Self-certification letter CC-2026-114.pdf',
+      mimeType: 'application/pdf',
+      buffer: PDF,
+    });
     await dcc.click('#selfCertify-submit');
     await dcc.waitForLoadState();
     expect(await dcc.textContent('body')).toContain('Self-certified, awaiting submission to HMICFRS');
@@ -299,7 +315,9 @@ describe('email to closure in a browser', () => {
     await liaison.fill('#submitToHmicfrs-reference', 'HMICFRS-2027-7');
     await liaison.setInputFiles('#submitToHmicfrs-attachment', { name: 'Covering letter.pdf', mimeType: 'application/pdf', buffer: EXE });
     await clickThrough(liaison, '#submitToHmicfrs-submit');
-    expect(await liaison.locator('.govuk-error-summary a[href="#submitToHmicfrs-attachment"]').textContent()).toContain('“Covering letter.pdf” looks like a Windows program, not a PDF');
+    expect(await liaison.locator('.govuk-error-summary a[href="#submitToHmicfrs-attachment"]').textContent()).toContain(
+      '“Covering letter.pdf” looks like a Windows program, not a PDF',
+    );
     expect(await liaison.textContent('main')).toContain('Self-certified, awaiting submission to HMICFRS');
     await visited(liaison, 'item-liaison-attachment-error');
     await liaison.screenshot({ path: path.join(artifacts, 'attachment-error.png'), fullPage: true });
@@ -317,7 +335,11 @@ describe('email to closure in a browser', () => {
     await clickThrough(liaison, `main a[href="/recommendations/${id}"]`);
     await liaison.check('input[name="outcome"][value="reality_test"]');
     await liaison.fill('#recordHmicfrsResponse-reasons', 'To be reality-tested at the 2027 PEEL inspection.');
-    await liaison.setInputFiles('#recordHmicfrsResponse-attachment', { name: 'HMICFRS reply.txt', mimeType: 'text/plain', buffer: Buffer.from('HMICFRS will reality-test this at the next inspection.\n') });
+    await liaison.setInputFiles('#recordHmicfrsResponse-attachment', {
+      name: 'HMICFRS reply.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('HMICFRS will reality-test this at the next inspection.\n'),
+    });
     await clickThrough(liaison, '#recordHmicfrsResponse-submit');
     expect(await liaison.textContent('.govuk-notification-banner')).toContain('Attached: HMICFRS reply.txt');
     await clickThrough(liaison, 'nav a:has-text("My tasks")');
@@ -326,7 +348,9 @@ describe('email to closure in a browser', () => {
 
     // The item lists the three files with what each went with, and each downloads.
     await clickThrough(liaison, `main a[href="/recommendations/${id}"]`);
-    const rows = await liaison.locator('#attachments + table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 2).map((td) => (td.textContent ?? '').trim())));
+    const rows = await liaison
+      .locator('#attachments + table tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 2).map((td) => (td.textContent ?? '').trim())));
     expect(rows).toEqual([
       ['Self-certification letter CC-2026-114.pdf', 'Self-certification letter'],
       ['Covering letter.pdf', 'Submission to HMICFRS'],
@@ -335,10 +359,16 @@ describe('email to closure in a browser', () => {
     await visited(liaison, 'item-liaison-attachments');
     // HMICFRS's inspection plan arrives later: attached afterwards, with the form below the list (empty first: each field named).
     await clickThrough(liaison, '#attachment-submit');
-    expect(await liaison.locator('.govuk-error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(['#attachment-file']);
+    expect(await liaison.locator('.govuk-error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([
+      '#attachment-file',
+    ]);
     await visited(liaison, 'item-liaison-attach-error');
     await liaison.check('input[name="to"][value="hmicfrs_response"]');
-    await liaison.setInputFiles('#attachment-file', { name: 'Inspection plan.txt', mimeType: 'text/plain', buffer: Buffer.from('PEEL 2027: custody and stalking reality tests.\n') });
+    await liaison.setInputFiles('#attachment-file', {
+      name: 'Inspection plan.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('PEEL 2027: custody and stalking reality tests.\n'),
+    });
     await clickThrough(liaison, '#attachment-submit');
     expect(await liaison.textContent('.govuk-notification-banner')).toContain('Attached: Inspection plan.txt');
     expect(await liaison.locator('#attachments + table tbody tr').count()).toBe(4);
@@ -369,11 +399,19 @@ describe('email to closure in a browser', () => {
     await clickThrough(admin, 'nav a:has-text("Import a tracker")');
     await visited(admin, 'import-form');
     const tracker = (due: string) =>
-      Buffer.from(['Report title,Originator,Reference,Text,Due date', `Domestic abuse,HMICFRS,1,Review the risk assessment,${due}`, 'Domestic abuse,HMICFRS,2,Train call handlers,'].join('\r\n'));
+      Buffer.from(
+        [
+          'Report title,Originator,Reference,Text,Due date',
+          `Domestic abuse,HMICFRS,1,Review the risk assessment,${due}`,
+          'Domestic abuse,HMICFRS,2,Train call handlers,',
+        ].join('\r\n'),
+      );
     await admin.setInputFiles('#file', { name: 'tracker.csv', mimeType: 'text/csv', buffer: tracker('31/02/2027') });
     await clickThrough(admin, 'button:has-text("Check the file")');
     expect(await admin.locator('.govuk-error-summary').textContent()).toContain('The file has 1 problem');
-    expect((await admin.locator('#problems tbody tr td, #problems tbody tr th').allTextContents()).slice(0, 3).map((t) => t.trim())).toEqual(['2', 'Due date', '31/02/2027']);
+    expect(
+      (await admin.locator('#problems tbody tr td, #problems tbody tr th').allTextContents()).slice(0, 3).map((t) => t.trim()),
+    ).toEqual(['2', 'Due date', '31/02/2027']);
     await visited(admin, 'import-problems');
     await admin.setInputFiles('#file', { name: 'tracker.csv', mimeType: 'text/csv', buffer: tracker('') });
     await clickThrough(admin, 'button:has-text("Check the file")');

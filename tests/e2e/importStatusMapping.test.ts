@@ -12,7 +12,10 @@ const tracker = (statuses: string[]) =>
   Buffer.from(
     [
       'Report title,Originator,Published on,Reference,Text,Category,Status,Logged on,Status since',
-      ...statuses.map((status, index) => `Roads Policing: Not optional,HMICFRS,15/07/2020,${index + 1},Recommendation ${index + 1},3,"${status}",01/08/2020,15/03/2021`),
+      ...statuses.map(
+        (status, index) =>
+          `Roads Policing: Not optional,HMICFRS,15/07/2020,${index + 1},Recommendation ${index + 1},3,"${status}",01/08/2020,15/03/2021`,
+      ),
     ].join('\r\n'),
   );
 
@@ -57,7 +60,9 @@ describe('the import page’s status mapping step in a browser', () => {
     expect(await page.locator('#statuses legend').textContent()).toContain('What the file’s statuses mean');
     expect(await page.locator('#statuses select').count()).toBe(2);
     expect(await meaningOf(agreed).inputValue()).toBe('closed');
-    expect(await page.locator('#statuses .govuk-form-group', { hasText: agreed }).locator('.govuk-hint').textContent()).toContain('2 rows. Not yet confirmed. Proposed: Closed (how follows from the category), as the wording says closure was agreed');
+    expect(await page.locator('#statuses .govuk-form-group', { hasText: agreed }).locator('.govuk-hint').textContent()).toContain(
+      '2 rows. Not yet confirmed. Proposed: Closed (how follows from the category), as the wording says closure was agreed',
+    );
     expect(await meaningOf(awaiting).inputValue()).toBe('submitted to hmicfrs');
     // Awaiting HMICFRS needs an owner, which this tracker does not name: the dry run says so.
     expect(await page.locator('.govuk-error-summary').textContent()).toContain('The file has 3 problems');
@@ -68,7 +73,9 @@ describe('the import page’s status mapping step in a browser', () => {
     expect(await page.locator('.govuk-error-summary').count()).toBe(0);
     expect(await page.locator('h2#problems').textContent()).toBe('roads.csv has no problems');
     expect(await meaningOf(awaiting).inputValue()).toBe('signed off');
-    expect(await page.locator('#statuses .govuk-form-group', { hasText: awaiting }).locator('.govuk-hint').textContent()).toContain('Your choice, saved for the force when you import');
+    expect(await page.locator('#statuses .govuk-form-group', { hasText: awaiting }).locator('.govuk-hint').textContent()).toContain(
+      'Your choice, saved for the force when you import',
+    );
     await checks.visited(page, 'statuses-chosen');
     await page.screenshot({ path: path.join(__dirname, '..', '..', 'artifacts', 'import-status-mapping.png'), fullPage: true });
 
@@ -87,7 +94,9 @@ describe('the import page’s status mapping step in a browser', () => {
 
   it('finds the meanings saved at the next import of the same words', async () => {
     await upload('roads-again.csv', tracker([agreed, agreed, awaiting]));
-    expect(await page.locator('#statuses .govuk-form-group', { hasText: awaiting }).locator('.govuk-hint').textContent()).toContain('Confirmed at an earlier import');
+    expect(await page.locator('#statuses .govuk-form-group', { hasText: awaiting }).locator('.govuk-hint').textContent()).toContain(
+      'Confirmed at an earlier import',
+    );
     expect(await meaningOf(awaiting).inputValue()).toBe('signed off');
     await checks.visited(page, 'statuses-saved');
   });

@@ -55,8 +55,12 @@ describe('searching and filtering the list in a browser', () => {
   });
 
   const checks = pageChecks('e2e-list-filters');
-  const references = async () => (await page.locator('tbody tr td:first-child, tbody tr th:first-child').allTextContents()).map((t) => t.trim().replace(/^Recommendation /, '')).sort();
-  const tags = async () => (await page.locator('#selected-filters a.app-filter-tag').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+  const references = async () =>
+    (await page.locator('tbody tr td:first-child, tbody tr th:first-child').allTextContents())
+      .map((t) => t.trim().replace(/^Recommendation /, ''))
+      .sort();
+  const tags = async () =>
+    (await page.locator('#selected-filters a.app-filter-tag').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
 
   it('combines two filters, shows each as a tag, removes one, and the CSV keeps the other', async () => {
     await Promise.all([page.waitForNavigation(), page.click('nav a:has-text("Recommendations")')]);

@@ -18,7 +18,12 @@ describe('My tasks per role, and the next step first, in a browser', () => {
   let api: ApiClient;
   let browser: Browser;
   let p: Record<'admin' | 'owner' | 'lead' | 'dcc' | 'liaison', Person>;
-  const ids: Record<'overdue' | 'toApprove' | 'toSubmit' | 'withHmicfrs', string> = { overdue: '', toApprove: '', toSubmit: '', withHmicfrs: '' };
+  const ids: Record<'overdue' | 'toApprove' | 'toSubmit' | 'withHmicfrs', string> = {
+    overdue: '',
+    toApprove: '',
+    toSubmit: '',
+    withHmicfrs: '',
+  };
   const checks = pageChecks('e2e-my-tasks');
 
   beforeAll(async () => {
@@ -44,7 +49,8 @@ describe('My tasks per role, and the next step first, in a browser', () => {
       await api.command(id, { type: 'accept' }, p.owner.id);
     }
     await product.app.dataSource.query(`UPDATE recommendations SET due_date = DATE '2026-01-30' WHERE id = $1`, [ids.overdue]);
-    for (const id of [ids.toApprove, ids.toSubmit, ids.withHmicfrs]) await api.command(id, { type: 'submitEvidence', summary: 'Custody records audited' }, p.owner.id);
+    for (const id of [ids.toApprove, ids.toSubmit, ids.withHmicfrs])
+      await api.command(id, { type: 'submitEvidence', summary: 'Custody records audited' }, p.owner.id);
     for (const id of [ids.toSubmit, ids.withHmicfrs]) {
       await api.command(id, { type: 'approve' }, p.lead.id);
       await api.command(id, { type: 'approve' }, p.dcc.id);
@@ -83,7 +89,9 @@ describe('My tasks per role, and the next step first, in a browser', () => {
     expect(headings).toEqual(['Items you lead', 'Decisions waiting for you']);
     expect(await tableLinks(page, 'Overdue (1)')).toEqual([`/recommendations/${ids.overdue}`]);
     expect(await tableLinks(page, 'Waiting for you (1)')).toEqual([`/approvals/${ids.toApprove}`]);
-    expect(await tableLinks(page, 'Approvals and extensions waiting for your decision, oldest first (1)')).toEqual([`/approvals/${ids.toApprove}`]);
+    expect(await tableLinks(page, 'Approvals and extensions waiting for your decision, oldest first (1)')).toEqual([
+      `/approvals/${ids.toApprove}`,
+    ]);
     // The same truth in the navigation as on the page: the overdue item and the decision.
     expect(await page.textContent('main')).toContain('2 things are waiting for you.');
     expect(await navCount(page)).toBe(2);

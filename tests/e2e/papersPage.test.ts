@@ -35,7 +35,9 @@ describe('the committee papers page in a browser', () => {
       ],
     });
     for (const id of ids) await api.command(id, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: isoDaysFromNow(200) });
-    expect((await api.call('PUT', '/api/settings/reminders', { committeeMeetings: ['2026-03-12', '2026-09-17', '2099-01-01'] })).status).toBe(200);
+    expect(
+      (await api.call('PUT', '/api/settings/reminders', { committeeMeetings: ['2026-03-12', '2026-09-17', '2099-01-01'] })).status,
+    ).toBe(200);
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })).newPage();
     await page.goto(`${product.baseUrl}/sign-in?next=/`);
@@ -60,7 +62,11 @@ describe('the committee papers page in a browser', () => {
     await Promise.all([page.waitForNavigation(), page.click('nav a:has-text("Committee papers")')]);
     expect(new URL(page.url()).pathname).toBe('/papers');
     // The previous committee starts as the force's last committee before today.
-    expect([await page.inputValue('#previousCommittee-day'), await page.inputValue('#previousCommittee-month'), await page.inputValue('#previousCommittee-year')]).toEqual(['17', '9', '2026']);
+    expect([
+      await page.inputValue('#previousCommittee-day'),
+      await page.inputValue('#previousCommittee-month'),
+      await page.inputValue('#previousCommittee-year'),
+    ]).toEqual(['17', '9', '2026']);
     await checks.visited(page, 'papers-form');
 
     // Nothing chosen, an "as at" date in the future and an impossible previous committee date.
@@ -74,14 +80,20 @@ describe('the committee papers page in a browser', () => {
     expect(await summary.textContent()).toContain('The previous committee date must be a real date');
     await checks.visited(page, 'papers-errors');
     // Each error links to its field.
-    expect(await summary.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['#paper', '#asAt-day', '#previousCommittee-day']);
+    expect(await summary.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual([
+      '#paper',
+      '#asAt-day',
+      '#previousCommittee-day',
+    ]);
 
     // A previous committee after the "as at" date.
     await page.check('#paper-3');
     await fillDate('asAt', '1', '3', '2026');
     await fillDate('previousCommittee', '1', '4', '2026');
     await submit();
-    expect(await page.locator('.govuk-error-summary').textContent()).toContain('The previous committee date must be before the “as at” date (1 March 2026)');
+    expect(await page.locator('.govuk-error-summary').textContent()).toContain(
+      'The previous committee date must be before the “as at” date (1 March 2026)',
+    );
   });
 
   it('shows the paper in the page, and downloads it with the same choices', async () => {

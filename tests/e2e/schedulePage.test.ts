@@ -36,11 +36,18 @@ describe('the reminder schedule of an item', () => {
     api.actingAs(p.admin.id);
     const policy = reminderPolicyWith({ approvalChase: { duration: 'PT2S' }, approvalEscalation: { duration: 'PT4S' } });
     expect((await api.call('PUT', '/api/settings/reminders', { policy, committeeMeetings: ['2027-03-18'] })).status).toBe(200);
-    [id] = (await api.createReport({ title: 'PEEL 2025', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '3', category: 2 }] })) as [string];
+    [id] = (await api.createReport({
+      title: 'PEEL 2025',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference: '3', category: 2 }],
+    })) as [string];
     await api.command(id, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-06-30' });
     await api.command(id, { type: 'accept' }, p.owner.id);
     await api.command(id, { type: 'submitEvidence', summary: 'Vulnerability training delivered to all response officers' }, p.owner.id);
-    await product.sink.waitFor((m) => m.to.includes(p.lead.email) && m.subject.startsWith('Reminder: your approval is waiting'), { timeoutMs: 20_000 });
+    await product.sink.waitFor((m) => m.to.includes(p.lead.email) && m.subject.startsWith('Reminder: your approval is waiting'), {
+      timeoutMs: 20_000,
+    });
     browser = await launchChromium();
     page = await (await browser.newContext()).newPage();
     await page.goto(`${product.baseUrl}/sign-in?next=/recommendations/${id}`);
@@ -69,7 +76,10 @@ describe('the reminder schedule of an item', () => {
 
   it('is a page linked from the item, with what is planned and what was sent, linking to the mailbox; no axe violations', async () => {
     await page.goto(`${product.baseUrl}/recommendations/${id}`);
-    await Promise.all([page.waitForURL(`${product.baseUrl}/recommendations/${id}/schedule`), page.getByRole('link', { name: /^Reminders/ }).click()]);
+    await Promise.all([
+      page.waitForURL(`${product.baseUrl}/recommendations/${id}/schedule`),
+      page.getByRole('link', { name: /^Reminders/ }).click(),
+    ]);
     await eventually(
       async () => (await page.reload(), await page.locator('#sent tbody tr').count()),
       (rows) => rows >= 2,
@@ -77,12 +87,19 @@ describe('the reminder schedule of an item', () => {
     );
     expect(await page.locator('h1').textContent()).toBe('Reminders: Recommendation 3');
     const planned = await page.locator('#planned tbody tr').allTextContents();
-    expect(planned.some((row) => row.includes('Progress update requested for the committee') && row.includes('The committee meets on 18 March 2027'))).toBe(true);
+    expect(
+      planned.some(
+        (row) => row.includes('Progress update requested for the committee') && row.includes('The committee meets on 18 March 2027'),
+      ),
+    ).toBe(true);
     const sent = page.locator('#sent');
     expect(await sent.textContent()).toContain(p.lead.email);
     await checks.visited(page, 'schedule');
     await page.screenshot({ path: path.join(__dirname, '..', '..', 'artifacts', 'schedule.png'), fullPage: true });
-    await Promise.all([page.waitForURL(/\/dev\/mailbox\/[^/]+$/), sent.getByRole('link', { name: /^Reminder: your approval is waiting/ }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/dev\/mailbox\/[^/]+$/),
+      sent.getByRole('link', { name: /^Reminder: your approval is waiting/ }).click(),
+    ]);
     expect(await page.textContent('body')).toContain('Reminder: your approval is waiting');
   });
 });

@@ -38,7 +38,18 @@ describe('the reminder policy page in a browser', () => {
 
   it('shows every offset with a hint naming its unit, refuses wrong units and a chase after its escalation by field, and saves', async () => {
     await checks.visited(page, 'settings');
-    for (const id of ['atRiskWithin', 'offTarget', 'offTargetDcc', 'offTargetRepeat', 'approvalChase', 'approvalEscalation', 'hmicfrsChase', 'committeeRequestBefore', 'committeeDeadlineBefore', 'committeeChaseBeforeDeadline']) {
+    for (const id of [
+      'atRiskWithin',
+      'offTarget',
+      'offTargetDcc',
+      'offTargetRepeat',
+      'approvalChase',
+      'approvalEscalation',
+      'hmicfrsChase',
+      'committeeRequestBefore',
+      'committeeDeadlineBefore',
+      'committeeChaseBeforeDeadline',
+    ]) {
       expect(await page.locator(`#${id}-hint`).textContent()).toContain('A whole number is working days');
     }
     expect(await page.inputValue('#approvalChase')).toBe('3');
@@ -67,6 +78,10 @@ describe('the reminder policy page in a browser', () => {
     expect(await page.inputValue('#offTargetRepeat')).toBe('P1W');
     expect(await page.inputValue('#approvalEscalation')).toBe('8');
     await checks.visited(page, 'settings-saved');
-    expect((await product.app.services.reminderSettings.get()).policy).toMatchObject({ offTargetRepeat: { duration: 'P1W' }, approvalChase: { workingDays: 6 }, approvalEscalation: { workingDays: 8 } });
+    expect((await product.app.services.reminderSettings.get()).policy).toMatchObject({
+      offTargetRepeat: { duration: 'P1W' },
+      approvalChase: { workingDays: 6 },
+      approvalEscalation: { workingDays: 8 },
+    });
   });
 });

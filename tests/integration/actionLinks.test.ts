@@ -25,7 +25,12 @@ describe('email action links', () => {
 
   /** An item whose evidence waits for the lead's approval. */
   async function awaitingLead(title: string): Promise<string> {
-    const [id] = await api.createReport({ title, originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1', category: 2 }] });
+    const [id] = await api.createReport({
+      title,
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference: '1', category: 2 }],
+    });
     await api.command(id!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-06-30' });
     await api.command(id!, { type: 'accept' }, p.owner.id);
     await api.command(id!, { type: 'submitEvidence', summary: 'Policy <b>published</b> and training delivered' }, p.owner.id);
@@ -36,7 +41,8 @@ describe('email action links', () => {
   /** Emails are sent in the background; fingerprints are taken once every one has gone. */
   const emailsSettled = () =>
     eventually(
-      () => product.app.dataSource.query(`SELECT count(*)::int AS n FROM outbound_emails WHERE status <> 'sent'`) as Promise<{ n: number }[]>,
+      () =>
+        product.app.dataSource.query(`SELECT count(*)::int AS n FROM outbound_emails WHERE status <> 'sent'`) as Promise<{ n: number }[]>,
       (rows) => rows[0]!.n === 0,
       { what: 'every email to be sent' },
     );
@@ -47,14 +53,26 @@ describe('email action links', () => {
   const open = async (path: string, cookie?: string) => {
     const response = await fetch(`${product.baseUrl}${path}`, { redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) });
     const html = await response.text();
-    return { status: response.status, html, cookie: (response.headers.getSetCookie() ?? []).map((c) => c.split(';')[0]!).find((c) => c.startsWith('rt_form=')) ?? '', token: /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '', headers: response.headers };
+    return {
+      status: response.status,
+      html,
+      cookie: (response.headers.getSetCookie() ?? []).map((c) => c.split(';')[0]!).find((c) => c.startsWith('rt_form=')) ?? '',
+      token: /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '',
+      headers: response.headers,
+    };
   };
   const submit = async (path: string, fields: Record<string, string>, cookie: string) => {
-    const response = await fetch(`${product.baseUrl}${path}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: new URLSearchParams(fields).toString() });
+    const response = await fetch(`${product.baseUrl}${path}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: new URLSearchParams(fields).toString(),
+    });
     return { status: response.status, html: await response.text(), headers: response.headers };
   };
   const audits = async (type: string) => product.app.dataSource.manager.countBy(AuditEvent, { type });
-  const usedEvent = (linkId: string) => product.app.dataSource.manager.findOneByOrFail(AuditEvent, { type: 'action_link_used', entityId: linkId });
+  const usedEvent = (linkId: string) =>
+    product.app.dataSource.manager.findOneByOrFail(AuditEvent, { type: 'action_link_used', entityId: linkId });
   const PASSWORD = 'a-long-test-password';
   const signedIn = async (person: Person) => {
     await product.app.services.auth.setPassword(person.id, PASSWORD, { id: null, label: 'test' });
@@ -93,7 +111,11 @@ describe('email action links', () => {
     expect(after.history.some((h) => h.actor === 'Nadia Haskins (email link)')).toBe(true);
     expect((await product.app.dataSource.manager.findOneByOrFail(ActionLink, { id: linkId })).usedAt).not.toBeNull();
     expect(await audits('action_link_used')).toBe(1);
-    expect((await usedEvent(linkId)).after).toEqual({ linkPerson: { id: p.lead.id, name: 'Nadia Haskins' }, signedInPerson: null, ipAddress: expect.any(String) });
+    expect((await usedEvent(linkId)).after).toEqual({
+      linkPerson: { id: p.lead.id, name: 'Nadia Haskins' },
+      signedInPerson: null,
+      ipAddress: expect.any(String),
+    });
 
     // Used once: following or submitting it again changes nothing and says so.
     const reused = await open(path);
@@ -136,7 +158,10 @@ describe('email action links', () => {
     expect(response.status).toBe(410);
     expect(response.html).toContain('This link has expired');
     expect(await audits('action_link_expired')).toBe(1);
-    expect(await databaseFingerprint(product.app.dataSource)).toEqual({ ...before, action_links: (await databaseFingerprint(product.app.dataSource)).action_links });
+    expect(await databaseFingerprint(product.app.dataSource)).toEqual({
+      ...before,
+      action_links: (await databaseFingerprint(product.app.dataSource)).action_links,
+    });
     expect((await api.get(id)).state.approval!.current).toBe(0);
   });
 
@@ -155,7 +180,11 @@ describe('email action links', () => {
     expect(blank.status).toBe(400);
     expect(blank.html).toContain('Say why the evidence is not enough');
     expect((await product.app.dataSource.manager.findOneByOrFail(ActionLink, { id: reject.id })).usedAt).toBeNull();
-    const done = await submit(reject.path, { _csrf: page.token, reasons: 'The training records do not cover response officers.' }, page.cookie);
+    const done = await submit(
+      reject.path,
+      { _csrf: page.token, reasons: 'The training records do not cover response officers.' },
+      page.cookie,
+    );
     expect(done.status).toBe(200);
     const after = await api.get(id);
     expect(after.status).toBe('in_progress');
@@ -185,7 +214,11 @@ describe('email action links', () => {
     expect(anonymous.html).toContain('name="comment"');
     const cookies = `${dcc.cookie}; ${anonymous.cookie}`;
     for (const acknowledge of [undefined, p.lead.id, 'yes']) {
-      const refused = await submit(path, { _csrf: anonymous.token, comment: 'From the wrong session', ...(acknowledge ? { acknowledge } : {}) }, cookies);
+      const refused = await submit(
+        path,
+        { _csrf: anonymous.token, comment: 'From the wrong session', ...(acknowledge ? { acknowledge } : {}) },
+        cookies,
+      );
       expect(refused.status).toBe(409);
       expect(refused.html).toContain(warning);
     }
@@ -208,10 +241,13 @@ describe('email action links', () => {
     const used = await usedEvent(linkId);
     expect(used.actorId).toBe(p.lead.id);
     expect(used.summary).toContain("in Simon Hartley's session");
-    expect(used.after).toMatchObject({ linkPerson: { id: p.lead.id, name: 'Nadia Haskins' }, signedInPerson: { id: p.dcc.id, name: 'Simon Hartley', via: 'session' } });
+    expect(used.after).toMatchObject({
+      linkPerson: { id: p.lead.id, name: 'Nadia Haskins' },
+      signedInPerson: { id: p.dcc.id, name: 'Simon Hartley', via: 'session' },
+    });
   });
 
-  it('acts as before when the link\'s own person is signed in, and records the session', async () => {
+  it("acts as before when the link's own person is signed in, and records the session", async () => {
     const id = await awaitingLead('Used from her own session');
     const { id: linkId, path } = await link(id, p.lead.id, 'approve');
     const lead = await signedIn(p.lead);
@@ -224,6 +260,9 @@ describe('email action links', () => {
     expect(done.status).toBe(200);
     const after = await api.get(id);
     expect(after.history.some((h) => h.actor === 'Nadia Haskins (email link)')).toBe(true);
-    expect((await usedEvent(linkId)).after).toMatchObject({ linkPerson: { id: p.lead.id, name: 'Nadia Haskins' }, signedInPerson: { id: p.lead.id, name: 'Nadia Haskins', via: 'session' } });
+    expect((await usedEvent(linkId)).after).toMatchObject({
+      linkPerson: { id: p.lead.id, name: 'Nadia Haskins' },
+      signedInPerson: { id: p.lead.id, name: 'Nadia Haskins', via: 'session' },
+    });
   });
 });

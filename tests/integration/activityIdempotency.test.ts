@@ -30,7 +30,9 @@ describe('activities are idempotent', () => {
     const people = product.app.dataSource.getRepository(Person);
     const owner = await people.save(people.create({ name: 'Ruth Adebayo', email: 'ruth.adebayo@test.police.uk', roles: ['action_owner'] }));
     const lead = await people.save(people.create({ name: 'Graham Osei', email: 'graham.osei@test.police.uk', roles: ['lead'] }));
-    const admin = await people.save(people.create({ name: 'Priya Natarajan', email: 'priya.natarajan@test.police.uk', roles: ['administrator'] }));
+    const admin = await people.save(
+      people.create({ name: 'Priya Natarajan', email: 'priya.natarajan@test.police.uk', roles: ['administrator'] }),
+    );
     const created = await fetch(`${product.baseUrl}/api/reports`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(product, admin.id)}` },
@@ -40,12 +42,22 @@ describe('activities are idempotent', () => {
         kind: 'inspection',
         scope: 'national',
         publishedOn: '2019-09-01',
-        recommendations: [{ reference: '4a', kind: 'recommendation', text: 'Forces should have enough people with the right skills to look proactively for intelligence.' }],
+        recommendations: [
+          {
+            reference: '4a',
+            kind: 'recommendation',
+            text: 'Forces should have enough people with the right skills to look proactively for intelligence.',
+          },
+        ],
       }),
     });
     const id = ((await created.json()) as { recommendations: { id: string }[] }).recommendations[0]!.id;
     const before = (await product.app.dataSource.manager.findOneByOrFail(Recommendation, { id })).state as RecommendationState;
-    const decision = decide(before, { type: 'assign', ownerId: owner.id, leadId: lead.id, dueDate: '2027-06-30' }, { actor: { personId: null, roles: ['administrator'] }, today: '2026-11-23' });
+    const decision = decide(
+      before,
+      { type: 'assign', ownerId: owner.id, leadId: lead.id, dueDate: '2027-06-30' },
+      { actor: { personId: null, roles: ['administrator'] }, today: '2026-11-23' },
+    );
     if (!decision.accepted) throw new Error(decision.reason);
 
     const command = { type: 'assign' as const, ownerId: owner.id, leadId: lead.id, dueDate: '2027-06-30' };
@@ -72,7 +84,11 @@ describe('activities are idempotent', () => {
     const stale = (await env.run(activities.recordTransition, { ...input, commandId: randomUUID() })) as RecordTransitionOutcome;
     expect(stale).toMatchObject({ outcome: 'version_moved', record: { version: 1, state: decision.state } });
     // The same key for a different command is never a silent no-op.
-    const reused = (await env.run(activities.recordTransition, { ...input, expectedVersion: 1, command: { ...command, dueDate: '2027-07-31' } })) as RecordTransitionOutcome;
+    const reused = (await env.run(activities.recordTransition, {
+      ...input,
+      expectedVersion: 1,
+      command: { ...command, dueDate: '2027-07-31' },
+    })) as RecordTransitionOutcome;
     expect(reused).toEqual({ outcome: 'key_reused', recordedType: 'assign' });
 
     const manager = product.app.dataSource.manager;

@@ -31,30 +31,69 @@ describe('administration and evidence', () => {
     const listed = await api.call<{ usingDefaults: boolean }>('GET', '/api/routing-rules');
     expect(listed.body.usingDefaults).toBe(true);
 
-    const noCatchAll = await api.call<{ detail: string }>('PUT', '/api/routing-rules/poca', { priority: 50, match: { departments: ['Archive and Exhibits'] }, steps: [{ kind: 'lead' }] }, p.admin.id);
+    const noCatchAll = await api.call<{ detail: string }>(
+      'PUT',
+      '/api/routing-rules/poca',
+      { priority: 50, match: { departments: ['Archive and Exhibits'] }, steps: [{ kind: 'lead' }] },
+      p.admin.id,
+    );
     expect(noCatchAll.status).toBe(409);
     expect(noCatchAll.body.detail).toBe('no routing rule matches every item, so some items would have nobody to approve them');
 
-    const byViewer = await api.call('PUT', '/api/routing-rules/everything', { priority: 0, match: {}, steps: [{ kind: 'lead' }, { kind: 'role', role: 'dcc' }] }, p.auditor.id);
+    const byViewer = await api.call(
+      'PUT',
+      '/api/routing-rules/everything',
+      { priority: 0, match: {}, steps: [{ kind: 'lead' }, { kind: 'role', role: 'dcc' }] },
+      p.auditor.id,
+    );
     expect(byViewer.status).toBe(403);
 
-    const badStep = await api.call<{ errors: { field: string }[] }>('PUT', '/api/routing-rules/everything', { priority: 0, match: {}, steps: [{ kind: 'role', role: 'wizard' }] }, p.admin.id);
+    const badStep = await api.call<{ errors: { field: string }[] }>(
+      'PUT',
+      '/api/routing-rules/everything',
+      { priority: 0, match: {}, steps: [{ kind: 'role', role: 'wizard' }] },
+      p.admin.id,
+    );
     expect(badStep.status).toBe(400);
     expect(badStep.body.errors[0]!.field).toBe('body.steps[0].role');
 
-    const catchAll = await api.call<{ version: number }>('PUT', '/api/routing-rules/everything', { priority: 0, match: {}, steps: [{ kind: 'lead' }, { kind: 'role', role: 'dcc' }] }, p.admin.id);
+    const catchAll = await api.call<{ version: number }>(
+      'PUT',
+      '/api/routing-rules/everything',
+      { priority: 0, match: {}, steps: [{ kind: 'lead' }, { kind: 'role', role: 'dcc' }] },
+      p.admin.id,
+    );
     expect(catchAll.status).toBe(200);
-    const poca = await api.call('PUT', '/api/routing-rules/poca', { priority: 50, match: { departments: ['Archive and Exhibits'] }, steps: [{ kind: 'lead' }, { kind: 'person', personId: p.chief.id }], description: 'POCA actions' }, p.admin.id);
+    const poca = await api.call(
+      'PUT',
+      '/api/routing-rules/poca',
+      {
+        priority: 50,
+        match: { departments: ['Archive and Exhibits'] },
+        steps: [{ kind: 'lead' }, { kind: 'person', personId: p.chief.id }],
+        description: 'POCA actions',
+      },
+      p.admin.id,
+    );
     expect(poca.status).toBe(200);
 
     const stale = await fetch(`${product.baseUrl}/api/routing-rules/everything`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(product, p.admin.id)}`, 'if-match': `"${catchAll.body.version - 1}"` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await tokenFor(product, p.admin.id)}`,
+        'if-match': `"${catchAll.body.version - 1}"`,
+      },
       body: JSON.stringify({ priority: 1, match: {}, steps: [{ kind: 'lead' }] }),
     });
     expect(stale.status).toBe(412);
 
-    const [id] = await api.createReport({ title: 'Proceeds of Crime Act January 2016', originator: 'Mazars', kind: 'internal_audit', recommendations: [{ reference: 'Action 2', kind: 'action', category: 2, department: 'Archive and Exhibits' }] });
+    const [id] = await api.createReport({
+      title: 'Proceeds of Crime Act January 2016',
+      originator: 'Mazars',
+      kind: 'internal_audit',
+      recommendations: [{ reference: 'Action 2', kind: 'action', category: 2, department: 'Archive and Exhibits' }],
+    });
     await api.command(id!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-02-26' }, p.admin.id);
     await api.command(id!, { type: 'accept' }, p.owner.id);
     await api.command(id!, { type: 'submitEvidence', summary: 'Reconciliation complete' }, p.owner.id);
@@ -65,12 +104,27 @@ describe('administration and evidence', () => {
   });
 
   it('records delegations, refusing nonsense dates and strangers', async () => {
-    const wrongWay = await api.call<{ errors: { field: string; message: string }[] }>('POST', '/api/delegations', { fromPersonId: p.dcc.id, toPersonId: p.lead.id, startsOn: '2027-01-10', endsOn: '2027-01-01' }, p.dcc.id);
+    const wrongWay = await api.call<{ errors: { field: string; message: string }[] }>(
+      'POST',
+      '/api/delegations',
+      { fromPersonId: p.dcc.id, toPersonId: p.lead.id, startsOn: '2027-01-10', endsOn: '2027-01-01' },
+      p.dcc.id,
+    );
     expect(wrongWay.status).toBe(400);
     expect(wrongWay.body.errors).toEqual([{ field: 'body.endsOn', message: 'must be on or after startsOn' }]);
-    const forSomeoneElse = await api.call('POST', '/api/delegations', { fromPersonId: p.dcc.id, toPersonId: p.lead.id, startsOn: '2027-01-01', endsOn: '2027-01-10' }, p.owner.id);
+    const forSomeoneElse = await api.call(
+      'POST',
+      '/api/delegations',
+      { fromPersonId: p.dcc.id, toPersonId: p.lead.id, startsOn: '2027-01-01', endsOn: '2027-01-10' },
+      p.owner.id,
+    );
     expect(forSomeoneElse.status).toBe(403);
-    const created = await api.call<{ id: string }>('POST', '/api/delegations', { fromPersonId: p.dcc.id, toPersonId: p.lead.id, startsOn: '2027-01-01', endsOn: '2027-01-10', reason: 'Leave' }, p.dcc.id);
+    const created = await api.call<{ id: string }>(
+      'POST',
+      '/api/delegations',
+      { fromPersonId: p.dcc.id, toPersonId: p.lead.id, startsOn: '2027-01-01', endsOn: '2027-01-10', reason: 'Leave' },
+      p.dcc.id,
+    );
     expect(created.status).toBe(201);
     expect((await api.call('DELETE', `/api/delegations/${created.body.id}`, undefined, p.dcc.id)).status).toBe(204);
     expect((await api.call<{ items: unknown[] }>('GET', '/api/delegations')).body.items).toEqual([]);
@@ -84,7 +138,12 @@ describe('administration and evidence', () => {
   });
 
   it('keeps evidence files with size and checksum, links and notes, within the upload limit', async () => {
-    const [id] = await api.createReport({ title: 'Evidence report', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '7', category: 2 }] });
+    const [id] = await api.createReport({
+      title: 'Evidence report',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference: '7', category: 2 }],
+    });
     const early = await fetch(`${product.baseUrl}/api/recommendations/${id}/evidence/notes`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(product, p.admin.id)}` },
@@ -112,12 +171,24 @@ describe('administration and evidence', () => {
     expect(tooBig.status).toBe(413);
     expect(((await tooBig.json()) as { detail: string }).detail).toBe('The most that can be sent at once is 20 MB. Nothing was saved.');
 
-    const link = await api.call('POST', `/api/recommendations/${id}/evidence/links`, { title: 'Force policy', url: 'https://intranet.example.police.uk/policy/42' }, p.owner.id);
+    const link = await api.call(
+      'POST',
+      `/api/recommendations/${id}/evidence/links`,
+      { title: 'Force policy', url: 'https://intranet.example.police.uk/policy/42' },
+      p.owner.id,
+    );
     expect(link.status).toBe(201);
-    const badLink = await api.call<{ errors: { field: string }[] }>('POST', `/api/recommendations/${id}/evidence/links`, { title: 'x', url: 'javascript:alert(1)' }, p.owner.id);
+    const badLink = await api.call<{ errors: { field: string }[] }>(
+      'POST',
+      `/api/recommendations/${id}/evidence/links`,
+      { title: 'x', url: 'javascript:alert(1)' },
+      p.owner.id,
+    );
     expect(badLink.body.errors[0]!.field).toBe('body.url');
 
-    const download = await fetch(`${product.baseUrl}/api/recommendations/${id}/evidence/${file.id}/content`, { headers: { authorization: `Bearer ${await tokenFor(product, p.auditor.id)}` } });
+    const download = await fetch(`${product.baseUrl}/api/recommendations/${id}/evidence/${file.id}/content`, {
+      headers: { authorization: `Bearer ${await tokenFor(product, p.auditor.id)}` },
+    });
     expect(download.headers.get('content-type')).toBe('application/pdf');
     expect(download.headers.get('content-disposition')).toContain('Training%20record.pdf');
     expect(Buffer.from(await download.arrayBuffer())).toEqual(pdf);

@@ -21,7 +21,9 @@ describe('api errors', () => {
     const people = product.app.dataSource.getRepository(Person);
     owner = await people.save(people.create({ name: 'Ian Carrow', email: 'ian.carrow@test.police.uk', roles: ['action_owner'] }));
     lead = await people.save(people.create({ name: 'Joanna Merrick', email: 'joanna.merrick@test.police.uk', roles: ['lead'] }));
-    admin = await people.save(people.create({ name: 'Hannah Whitcombe', email: 'hannah.whitcombe@test.police.uk', roles: ['administrator'] }));
+    admin = await people.save(
+      people.create({ name: 'Hannah Whitcombe', email: 'hannah.whitcombe@test.police.uk', roles: ['administrator'] }),
+    );
     await tokenFor(product, admin.id); // issued (and audited) before any test counts rows
   });
   afterAll(async () => {
@@ -35,7 +37,12 @@ describe('api errors', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(product, admin.id)}`, ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
-    return { status: response.status, type: response.headers.get('content-type') ?? '', body: (await response.json()) as Problem & Record<string, unknown>, headers: response.headers };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type') ?? '',
+      body: (await response.json()) as Problem & Record<string, unknown>,
+      headers: response.headers,
+    };
   };
 
   const counts = async () => ({
@@ -50,7 +57,13 @@ describe('api errors', () => {
     kind: 'inspection',
     scope: 'national',
     publishedOn: '2020-07-15',
-    recommendations: [{ reference: '1', kind: 'recommendation', text: 'By April 2021, chief constables should ensure roads policing is in their strategic assessment.' }],
+    recommendations: [
+      {
+        reference: '1',
+        kind: 'recommendation',
+        text: 'By April 2021, chief constables should ensure roads policing is in their strategic assessment.',
+      },
+    ],
   };
 
   it('names every bad field of a report and writes nothing', async () => {
@@ -81,7 +94,10 @@ describe('api errors', () => {
       recommendations: [validReport.recommendations[0], validReport.recommendations[0]],
     });
     expect(response.status).toBe(400);
-    expect(response.body.errors).toContainEqual({ field: 'body.recommendations[1].reference', message: 'reference "1" is used twice in this report' });
+    expect(response.body.errors).toContainEqual({
+      field: 'body.recommendations[1].reference',
+      message: 'reference "1" is used twice in this report',
+    });
   });
 
   it('answers malformed JSON and unknown routes with problem+json', async () => {
@@ -102,7 +118,11 @@ describe('api errors', () => {
     const created = await request('POST', '/api/reports', validReport);
     const id = (created.body.recommendations as { id: string }[])[0]!.id;
     const before = await counts();
-    const response = await request('POST', `/api/recommendations/${id}/assign`, { ownerId: lead.id, leadId: '00000000-0000-4000-8000-000000000000', dueDate: '2027-01-31' });
+    const response = await request('POST', `/api/recommendations/${id}/assign`, {
+      ownerId: lead.id,
+      leadId: '00000000-0000-4000-8000-000000000000',
+      dueDate: '2027-01-31',
+    });
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([
       { field: 'body.ownerId', message: 'Joanna Merrick does not have the role "action owner"' },
@@ -130,10 +150,18 @@ describe('api errors', () => {
       expect(response.type).toContain('application/problem+json');
       expect(response.headers.get('www-authenticate')).toBe('Bearer');
     }
-    const anonymous = await fetch(`${product.baseUrl}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validReport) });
+    const anonymous = await fetch(`${product.baseUrl}/api/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(validReport),
+    });
     expect(anonymous.status).toBe(401);
     // The header that named the caller before sign-in existed is no longer believed.
-    const named = await fetch(`${product.baseUrl}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-person-id': admin.id }, body: JSON.stringify(validReport) });
+    const named = await fetch(`${product.baseUrl}/api/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-person-id': admin.id },
+      body: JSON.stringify(validReport),
+    });
     expect(named.status).toBe(401);
     expect(await counts()).toEqual(before);
   });
@@ -151,6 +179,9 @@ describe('api errors', () => {
     const ready = await fetch(`${product.baseUrl}/readyz`, { headers: { 'x-request-id': 'trace-123' } });
     expect(ready.status).toBe(200);
     expect(ready.headers.get('x-request-id')).toBe('trace-123');
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: { ok: true }, migrations: { ok: true }, temporal: { ok: true }, smtp: { ok: true } } });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { postgres: { ok: true }, migrations: { ok: true }, temporal: { ok: true }, smtp: { ok: true } },
+    });
   });
 });

@@ -25,7 +25,14 @@ describe('the audit trail hash chain', () => {
     p = await addCast(product.app.dataSource, 'admin', 'owner', 'lead');
     api.actingAs(p.admin.id);
     secret = product.app.services.auth.settings.sessionSecret;
-    items.push(...(await api.createReport({ title: 'Chained', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1' }, { reference: '2' }, { reference: '3' }] })));
+    items.push(
+      ...(await api.createReport({
+        title: 'Chained',
+        originator: 'HMICFRS',
+        kind: 'inspection',
+        recommendations: [{ reference: '1' }, { reference: '2' }, { reference: '3' }],
+      })),
+    );
     for (const id of items) await api.command(id, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-06-30' });
     for (const id of items) await api.command(id, { type: 'accept' }, p.owner.id);
   });
@@ -41,15 +48,27 @@ describe('the audit trail hash chain', () => {
       await tx.query(`SET LOCAL session_replication_role = replica`);
       await tx.query(sql, parameters);
     });
-  const eventsOf = async (id: string) => (await db().query(`SELECT id::text, chain_seq::text AS seq FROM audit_events WHERE recommendation_id = $1 ORDER BY chain_seq`, [id])) as { id: string; seq: string }[];
+  const eventsOf = async (id: string) =>
+    (await db().query(`SELECT id::text, chain_seq::text AS seq FROM audit_events WHERE recommendation_id = $1 ORDER BY chain_seq`, [
+      id,
+    ])) as { id: string; seq: string }[];
 
   it('chains every event, in one unbroken order, even when many are written at once', async () => {
     await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        db().transaction((tx) => recordAudit(tx, { actorId: null, actorLabel: 'test', entityType: 'person', entityId: p.admin.id, type: 'note', summary: `parallel ${i}` }, { actorId: null, actorLabel: 'test', entityType: 'person', entityId: p.admin.id, type: 'note', summary: `parallel ${i} b` })),
+        db().transaction((tx) =>
+          recordAudit(
+            tx,
+            { actorId: null, actorLabel: 'test', entityType: 'person', entityId: p.admin.id, type: 'note', summary: `parallel ${i}` },
+            { actorId: null, actorLabel: 'test', entityType: 'person', entityId: p.admin.id, type: 'note', summary: `parallel ${i} b` },
+          ),
+        ),
       ),
     );
-    const [{ n, max }] = (await db().query(`SELECT count(*)::int AS n, max(chain_seq)::int AS max FROM audit_events`)) as { n: number; max: number }[];
+    const [{ n, max }] = (await db().query(`SELECT count(*)::int AS n, max(chain_seq)::int AS max FROM audit_events`)) as {
+      n: number;
+      max: number;
+    }[];
     expect(max).toBe(n);
     const report = await verify();
     expect(report).toMatchObject({ events: n, firstBreak: null });
@@ -62,7 +81,10 @@ describe('the audit trail hash chain', () => {
     expect(parseCheckpoint(checkpointText(checkpoint!))).toEqual(checkpoint);
     expect(await product.app.services.auditChain.checkpoint()).toBeNull(); // the head has not moved
     expect((await verify()).firstBreak).toBeNull();
-    const forged = { ...checkpoint!, signature: signCheckpoint('not the product secret, at least 32 chars', checkpoint!.chainSeq, checkpoint!.hash).signature };
+    const forged = {
+      ...checkpoint!,
+      signature: signCheckpoint('not the product secret, at least 32 chars', checkpoint!.chainSeq, checkpoint!.hash).signature,
+    };
     expect((await verify([forged])).firstBreak?.reason).toMatch(/not signed by this product/);
   });
 
@@ -83,9 +105,15 @@ describe('the audit trail hash chain', () => {
     await product.app.services.auditChain.verify();
     expect(await page('/admin/audit-trail')).toContain(`The first broken link is entry ${second!.seq}`);
 
-    const paper = await producePaper(dataSourceDatabase(db()), { kind: 'tracker', asAt: new Date().toISOString().slice(0, 10), scheme: 'A', format: 'html' }, 'Test');
+    const paper = await producePaper(
+      dataSourceDatabase(db()),
+      { kind: 'tracker', asAt: new Date().toISOString().slice(0, 10), scheme: 'A', format: 'html' },
+      'Test',
+    );
     expect(paper.body.toString('utf8')).toMatch(/Warning: the audit trail of one item was altered outside the service[^<]*Chained, 1/);
-    const fromApi = await fetch(`${product.baseUrl}/api/papers/tracker?format=html&scheme=A`, { headers: { cookie } }).then((r) => r.text());
+    const fromApi = await fetch(`${product.baseUrl}/api/papers/tracker?format=html&scheme=A`, { headers: { cookie } }).then((r) =>
+      r.text(),
+    );
     expect(fromApi).toMatch(/Warning: the audit trail of one item was altered outside the service[^<]*Chained, 1/);
   });
 

@@ -42,7 +42,9 @@ interface Session {
 /** A page form uploading one file, as a browser sends it (multipart/form-data). */
 function multipartFile(name: string, type: string, content: string): { type: string; data: Buffer } {
   const boundary = `matrix-${randomUUID()}`;
-  const data = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n${content}\r\n--${boundary}--\r\n`);
+  const data = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n${content}\r\n--${boundary}--\r\n`,
+  );
   return { type: `multipart/form-data; boundary=${boundary}`, data };
 }
 
@@ -88,11 +90,25 @@ async function formFrom(ctx: Ctx, path: string): Promise<{ cookie: string; token
 
 /** A person for an administrator to act on, active or not. */
 const someone = (ctx: Ctx, active = true): Promise<Person> =>
-  ctx.product.app.dataSource.manager.save(PersonEntity, { name: `Matrix person ${next()}`, email: `person-${next()}@test.police.uk`, roles: ['action_owner' as const], active });
+  ctx.product.app.dataSource.manager.save(PersonEntity, {
+    name: `Matrix person ${next()}`,
+    email: `person-${next()}@test.police.uk`,
+    roles: ['action_owner' as const],
+    active,
+  });
 
 /** A routing rule that is switched off, so changing it never changes who approves. */
 const switchedOffRule = (ctx: Ctx): Promise<RoutingRule> =>
-  ctx.product.app.dataSource.manager.save(ctx.product.app.dataSource.manager.create(RoutingRule, { id: `off-${next()}`, priority: 0, description: '', active: false, match: {}, steps: [{ kind: 'lead' }] }));
+  ctx.product.app.dataSource.manager.save(
+    ctx.product.app.dataSource.manager.create(RoutingRule, {
+      id: `off-${next()}`,
+      priority: 0,
+      description: '',
+      active: false,
+      match: {},
+      steps: [{ kind: 'lead' }],
+    }),
+  );
 
 const freshSession = async (ctx: Ctx, persona: Persona | null): Promise<Session | undefined> =>
   persona ? signIn(ctx.product.baseUrl, ctx.people[persona].email, PASSWORD) : undefined;
@@ -108,32 +124,66 @@ const table: Record<string, Row> = {
   'GET /api/docs': { allowed: 'public', request: () => ({ path: '/api/docs' }) },
 
   'GET /api/session': { allowed: 'signedIn', request: () => ({ path: '/api/session' }) },
-  'POST /api/session': { allowed: 'public', request: (ctx, p) => ({ path: '/api/session', body: { email: ctx.people[p ?? 'viewer'].email, password: PASSWORD } }) },
-  'DELETE /api/session': { allowed: 'signedIn', request: async (ctx, p) => ({ path: '/api/session', session: await freshSession(ctx, p) }) },
+  'POST /api/session': {
+    allowed: 'public',
+    request: (ctx, p) => ({ path: '/api/session', body: { email: ctx.people[p ?? 'viewer'].email, password: PASSWORD } }),
+  },
+  'DELETE /api/session': {
+    allowed: 'signedIn',
+    request: async (ctx, p) => ({ path: '/api/session', session: await freshSession(ctx, p) }),
+  },
 
   'GET /api/api-tokens': { allowed: ALL, request: () => ({ path: '/api/api-tokens' }) },
   'POST /api/api-tokens': { allowed: ALL, request: () => ({ path: '/api/api-tokens', body: { name: `matrix ${next()}` } }) },
   'DELETE /api/api-tokens/:tokenId': {
     allowed: ALL,
     request: async (ctx, p) => {
-      const { row } = await ctx.product.app.services.auth.issueApiToken({ personId: ctx.people[p ?? 'viewer'].id, name: 'to revoke', expiresAt: null }, { id: null, label: 'matrix' });
+      const { row } = await ctx.product.app.services.auth.issueApiToken(
+        { personId: ctx.people[p ?? 'viewer'].id, name: 'to revoke', expiresAt: null },
+        { id: null, label: 'matrix' },
+      );
       return { path: `/api/api-tokens/${row.id}` };
     },
   },
 
   'POST /api/reports': {
     allowed: ADMIN,
-    request: () => ({ path: '/api/reports', body: { title: `Matrix report ${next()}`, originator: 'HMICFRS', kind: 'inspection', scope: 'force', publishedOn: '2025-01-15', recommendations: [] } }),
+    request: () => ({
+      path: '/api/reports',
+      body: {
+        title: `Matrix report ${next()}`,
+        originator: 'HMICFRS',
+        kind: 'inspection',
+        scope: 'force',
+        publishedOn: '2025-01-15',
+        recommendations: [],
+      },
+    }),
   },
   'GET /api/reports': { allowed: ALL, request: () => ({ path: '/api/reports' }) },
   'GET /api/imports/template.csv': { allowed: ADMIN, request: () => ({ path: '/api/imports/template.csv' }) },
   'POST /api/imports': {
     allowed: ADMIN,
-    request: () => ({ path: '/api/imports?dryRun=true', raw: { type: 'text/csv', data: Buffer.from('Report title,Originator,Reference,Text\r\nMatrix report,HMICFRS,1,Text\r\n') } }),
+    request: () => ({
+      path: '/api/imports?dryRun=true',
+      raw: { type: 'text/csv', data: Buffer.from('Report title,Originator,Reference,Text\r\nMatrix report,HMICFRS,1,Text\r\n') },
+    }),
   },
   'GET /api/imports/status-mappings': { allowed: ADMIN, request: () => ({ path: '/api/imports/status-mappings' }) },
-  'PUT /api/imports/status-mappings.csv': { allowed: ADMIN, request: () => ({ path: '/api/imports/status-mappings.csv', raw: { type: 'text/csv', data: Buffer.from('Status as written,Means\r\nAwaiting feedback.,submitted to hmicfrs\r\n') } }) },
-  'PUT /api/imports/status-mappings': { allowed: ADMIN, request: () => ({ path: '/api/imports/status-mappings', body: { mappings: [{ wording: 'Awaiting feedback.', status: 'submitted to hmicfrs' }] } }) },
+  'PUT /api/imports/status-mappings.csv': {
+    allowed: ADMIN,
+    request: () => ({
+      path: '/api/imports/status-mappings.csv',
+      raw: { type: 'text/csv', data: Buffer.from('Status as written,Means\r\nAwaiting feedback.,submitted to hmicfrs\r\n') },
+    }),
+  },
+  'PUT /api/imports/status-mappings': {
+    allowed: ADMIN,
+    request: () => ({
+      path: '/api/imports/status-mappings',
+      body: { mappings: [{ wording: 'Awaiting feedback.', status: 'submitted to hmicfrs' }] },
+    }),
+  },
   'GET /api/reports/:id': { allowed: ALL, request: (ctx) => ({ path: `/api/reports/${ctx.reportId}` }) },
 
   'GET /api/recommendations': { allowed: ALL, request: () => ({ path: '/api/recommendations?owner=me&sort=dueDate' }) },
@@ -141,58 +191,125 @@ const table: Record<string, Row> = {
   'GET /api/recommendations/:id/schedule': { allowed: ALL, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/schedule` }) },
   'GET /api/recommendations/:id/comments': { allowed: ALL, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/comments` }) },
   // Those taking part in the item (its owner and lead here), the force liaison lead and administrators.
-  'POST /api/recommendations/:id/comments': { allowed: COMMENTERS, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/comments`, body: { text: `Matrix comment ${next()}` } }) },
+  'POST /api/recommendations/:id/comments': {
+    allowed: COMMENTERS,
+    request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/comments`, body: { text: `Matrix comment ${next()}` } }),
+  },
   // Each item's command is then the lifecycle's to allow (an outcome per item), as for a single command.
   'POST /api/bulk-actions': {
     allowed: ACTORS,
     request: async (ctx) => {
-      const [id] = await ctx.admin.createReport({ title: `Bulk ${next()}`, originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1' }] });
+      const [id] = await ctx.admin.createReport({
+        title: `Bulk ${next()}`,
+        originator: 'HMICFRS',
+        kind: 'inspection',
+        recommendations: [{ reference: '1' }],
+      });
       return { path: '/api/bulk-actions', body: { bulkId: randomUUID(), action: { kind: 'setCategory', category: 3 }, items: [{ id }] } };
     },
   },
   'POST /api/recommendations/:id/assign': {
     allowed: ACTORS,
     request: async (ctx) => {
-      const [id] = await ctx.admin.createReport({ title: `Assign ${next()}`, originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1', category: 2 }] });
-      return { path: `/api/recommendations/${id}/assign`, body: { ownerId: ctx.people.owner.id, leadId: ctx.people.lead.id, dueDate: '2028-01-31' } };
+      const [id] = await ctx.admin.createReport({
+        title: `Assign ${next()}`,
+        originator: 'HMICFRS',
+        kind: 'inspection',
+        recommendations: [{ reference: '1', category: 2 }],
+      });
+      return {
+        path: `/api/recommendations/${id}/assign`,
+        body: { ownerId: ctx.people.owner.id, leadId: ctx.people.lead.id, dueDate: '2028-01-31' },
+      };
     },
   },
-  'POST /api/recommendations/:id/commands': { allowed: ACTORS, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/commands`, body: { type: 'postUpdate', text: `Matrix update ${next()}` } }) },
+  'POST /api/recommendations/:id/commands': {
+    allowed: ACTORS,
+    request: (ctx) => ({
+      path: `/api/recommendations/${ctx.itemId}/commands`,
+      body: { type: 'postUpdate', text: `Matrix update ${next()}` },
+    }),
+  },
 
   'GET /api/recommendations/:id/evidence': { allowed: ALL, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/evidence` }) },
-  'GET /api/recommendations/:id/evidence/:itemId/content': { allowed: ALL, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/evidence/${ctx.fileId}/content` }) },
+  'GET /api/recommendations/:id/evidence/:itemId/content': {
+    allowed: ALL,
+    request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/evidence/${ctx.fileId}/content` }),
+  },
   'POST /api/recommendations/:id/evidence/links': {
     allowed: ['administrator', 'owner'],
-    request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/evidence/links`, body: { title: `Policy ${next()}`, url: 'https://intranet.example.police.uk/policy' } }),
+    request: (ctx) => ({
+      path: `/api/recommendations/${ctx.itemId}/evidence/links`,
+      body: { title: `Policy ${next()}`, url: 'https://intranet.example.police.uk/policy' },
+    }),
   },
   'POST /api/recommendations/:id/evidence/notes': {
     allowed: ['administrator', 'owner'],
-    request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/evidence/notes`, body: { title: `Note ${next()}`, note: 'Training delivered to 40 officers' } }),
+    request: (ctx) => ({
+      path: `/api/recommendations/${ctx.itemId}/evidence/notes`,
+      body: { title: `Note ${next()}`, note: 'Training delivered to 40 officers' },
+    }),
   },
   'POST /api/recommendations/:id/evidence/files': {
     allowed: ['administrator', 'owner'],
-    request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/evidence/files?title=record-${next()}.txt`, raw: { type: 'text/plain', data: Buffer.from('attendance') } }),
+    request: (ctx) => ({
+      path: `/api/recommendations/${ctx.itemId}/evidence/files?title=record-${next()}.txt`,
+      raw: { type: 'text/plain', data: Buffer.from('attendance') },
+    }),
   },
   // The letter's and HMICFRS's files: everyone reads them, as evidence; those who record the letter and HMICFRS's answers attach them
   // (the matrix's item has no letter yet, so an allowed attach is refused by the item's state: 409).
-  'GET /api/recommendations/:id/attachments': { allowed: ALL, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/attachments` }) },
-  'GET /api/recommendations/:id/attachments/:attachmentId/content': { allowed: ALL, request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/attachments/${ctx.attachmentId}/content` }) },
+  'GET /api/recommendations/:id/attachments': {
+    allowed: ALL,
+    request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/attachments` }),
+  },
+  'GET /api/recommendations/:id/attachments/:attachmentId/content': {
+    allowed: ALL,
+    request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/attachments/${ctx.attachmentId}/content` }),
+  },
   'POST /api/recommendations/:id/attachments': {
     allowed: ['administrator', 'dcc', 'liaison_lead'],
-    request: (ctx) => ({ path: `/api/recommendations/${ctx.itemId}/attachments?to=self_certification_letter&title=letter-${next()}.txt`, raw: { type: 'text/plain', data: Buffer.from('signed') } }),
+    request: (ctx) => ({
+      path: `/api/recommendations/${ctx.itemId}/attachments?to=self_certification_letter&title=letter-${next()}.txt`,
+      raw: { type: 'text/plain', data: Buffer.from('signed') },
+    }),
   },
 
   'GET /api/approvals': { allowed: ALL, request: () => ({ path: '/api/approvals' }) },
   'GET /api/people': { allowed: ALL, request: () => ({ path: '/api/people?limit=5' }) },
   'GET /api/people/:personId': { allowed: ALL, request: (ctx) => ({ path: `/api/people/${ctx.people.lead.id}` }) },
-  'POST /api/people': { allowed: ADMIN, request: () => ({ path: '/api/people', body: { name: 'Matrix newcomer', email: `newcomer-${next()}@test.police.uk`, roles: ['viewer'] } }) },
-  'PATCH /api/people/:personId': { allowed: ADMIN, request: async (ctx) => ({ path: `/api/people/${(await someone(ctx)).id}`, body: { jobTitle: 'Sergeant' } }) },
-  'POST /api/people/:personId/deactivate': { allowed: ADMIN, request: async (ctx) => ({ path: `/api/people/${(await someone(ctx)).id}/deactivate`, body: { reason: 'Left' } }) },
-  'POST /api/people/:personId/reactivate': { allowed: ADMIN, request: async (ctx) => ({ path: `/api/people/${(await someone(ctx, false)).id}/reactivate` }) },
-  'PUT /api/people/:personId/password': { allowed: ADMIN, request: async (ctx) => ({ path: `/api/people/${(await someone(ctx)).id}/password`, body: { password: 'a-matrix-password-2026' } }) },
-  'POST /api/people/:personId/password-link': { allowed: ADMIN, request: async (ctx) => ({ path: `/api/people/${(await someone(ctx)).id}/password-link` }) },
+  'POST /api/people': {
+    allowed: ADMIN,
+    request: () => ({
+      path: '/api/people',
+      body: { name: 'Matrix newcomer', email: `newcomer-${next()}@test.police.uk`, roles: ['viewer'] },
+    }),
+  },
+  'PATCH /api/people/:personId': {
+    allowed: ADMIN,
+    request: async (ctx) => ({ path: `/api/people/${(await someone(ctx)).id}`, body: { jobTitle: 'Sergeant' } }),
+  },
+  'POST /api/people/:personId/deactivate': {
+    allowed: ADMIN,
+    request: async (ctx) => ({ path: `/api/people/${(await someone(ctx)).id}/deactivate`, body: { reason: 'Left' } }),
+  },
+  'POST /api/people/:personId/reactivate': {
+    allowed: ADMIN,
+    request: async (ctx) => ({ path: `/api/people/${(await someone(ctx, false)).id}/reactivate` }),
+  },
+  'PUT /api/people/:personId/password': {
+    allowed: ADMIN,
+    request: async (ctx) => ({ path: `/api/people/${(await someone(ctx)).id}/password`, body: { password: 'a-matrix-password-2026' } }),
+  },
+  'POST /api/people/:personId/password-link': {
+    allowed: ADMIN,
+    request: async (ctx) => ({ path: `/api/people/${(await someone(ctx)).id}/password-link` }),
+  },
   // Each persona about their own password; the current one is wrong, so the answer is 400 and nothing changes.
-  'PUT /api/session/password': { allowed: 'signedIn', request: () => ({ path: '/api/session/password', body: { currentPassword: 'not-the-password', newPassword: 'a-new-matrix-password' } }) },
+  'PUT /api/session/password': {
+    allowed: 'signedIn',
+    request: () => ({ path: '/api/session/password', body: { currentPassword: 'not-the-password', newPassword: 'a-new-matrix-password' } }),
+  },
   'PUT /api/people/:personId/digest-preference': {
     // Everyone may set their own; the matrix asks each persona about themselves (anonymous: about the viewer).
     allowed: ALL,
@@ -202,7 +319,10 @@ const table: Record<string, Row> = {
   'GET /api/routing-rules': { allowed: ALL, request: () => ({ path: '/api/routing-rules' }) },
   'PUT /api/routing-rules/:ruleId': {
     allowed: ADMIN,
-    request: () => ({ path: `/api/routing-rules/catch-all-${next()}`, body: { priority: 0, match: {}, steps: [{ kind: 'lead' }, { kind: 'role', role: 'dcc' }] } }),
+    request: () => ({
+      path: `/api/routing-rules/catch-all-${next()}`,
+      body: { priority: 0, match: {}, steps: [{ kind: 'lead' }, { kind: 'role', role: 'dcc' }] },
+    }),
   },
 
   'GET /api/delegations': { allowed: ALL, request: () => ({ path: '/api/delegations' }) },
@@ -219,7 +339,13 @@ const table: Record<string, Row> = {
     request: async (ctx, p) => {
       const from = p && APPROVERS.includes(p) ? ctx.people[p] : ctx.people.dcc;
       const to = from.id === ctx.people.lead.id ? ctx.people.dcc : ctx.people.lead;
-      const row = await ctx.product.app.dataSource.manager.save(Delegation, { fromPersonId: from.id, toPersonId: to.id, startsOn: '2027-09-01', endsOn: '2027-09-14', reason: '' });
+      const row = await ctx.product.app.dataSource.manager.save(Delegation, {
+        fromPersonId: from.id,
+        toPersonId: to.id,
+        startsOn: '2027-09-01',
+        endsOn: '2027-09-14',
+        reason: '',
+      });
       return { path: `/api/delegations/${row.id}` };
     },
   },
@@ -229,7 +355,10 @@ const table: Record<string, Row> = {
   'GET /api/audit': { allowed: ['administrator', 'dcc'], request: () => ({ path: '/api/audit?limit=5' }) },
   'GET /api/papers/:kind': { allowed: ALL, request: () => ({ path: '/api/papers/overview' }) },
   'GET /api/settings/reminders': { allowed: ALL, request: () => ({ path: '/api/settings/reminders' }) },
-  'PUT /api/settings/reminders': { allowed: ADMIN, request: () => ({ path: '/api/settings/reminders', body: { closedDays: ['2027-12-29'] } }) },
+  'PUT /api/settings/reminders': {
+    allowed: ADMIN,
+    request: () => ({ path: '/api/settings/reminders', body: { closedDays: ['2027-12-29'] } }),
+  },
   'GET /api/admin/consistency': { allowed: ADMIN, request: () => ({ path: '/api/admin/consistency' }) },
   'POST /api/admin/consistency/repair': { allowed: ADMIN, request: () => ({ path: '/api/admin/consistency/repair' }) },
 
@@ -238,40 +367,103 @@ const table: Record<string, Row> = {
   'GET /recommendations': { allowed: 'signedIn', page: true, request: () => ({ path: '/recommendations?overdue=false' }) },
   'GET /recommendations.csv': { allowed: 'signedIn', page: true, request: () => ({ path: '/recommendations.csv' }) },
   'GET /dashboard': { allowed: 'signedIn', page: true, request: () => ({ path: '/dashboard' }) },
-  'GET /papers': { allowed: ALL, page: true, request: () => ({ path: '/papers?paper=overview&asAt-day=1&asAt-month=10&asAt-year=2026&scheme=B' }) },
-  'GET /papers/download': { allowed: ALL, page: true, request: () => ({ path: '/papers/download?paper=overview&asAt-day=1&asAt-month=10&asAt-year=2026&scheme=B&format=docx' }) },
+  'GET /papers': {
+    allowed: ALL,
+    page: true,
+    request: () => ({ path: '/papers?paper=overview&asAt-day=1&asAt-month=10&asAt-year=2026&scheme=B' }),
+  },
+  'GET /papers/download': {
+    allowed: ALL,
+    page: true,
+    request: () => ({ path: '/papers/download?paper=overview&asAt-day=1&asAt-month=10&asAt-year=2026&scheme=B&format=docx' }),
+  },
   // The approval page: anyone signed in may look; whoever may not decide is told why (200), not shown the form.
   'GET /approvals/:id': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/approvals/${ctx.itemId}` }) },
-  'GET /recommendations/:id/updates': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/updates` }) },
-  'GET /recommendations/:id/schedule': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/schedule` }) },
+  'GET /recommendations/:id/updates': {
+    allowed: 'signedIn',
+    page: true,
+    request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/updates` }),
+  },
+  'GET /recommendations/:id/schedule': {
+    allowed: 'signedIn',
+    page: true,
+    request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/schedule` }),
+  },
   'GET /recommendations/bulk': { allowed: ACTORS, page: true, request: () => ({ path: '/recommendations/bulk' }) },
-  'POST /recommendations/bulk/confirm': { allowed: ACTORS, request: (ctx) => ({ path: '/recommendations/bulk/confirm', form: { items: ctx.itemId, action: 'setCategory', category: '3' } }) },
+  'POST /recommendations/bulk/confirm': {
+    allowed: ACTORS,
+    request: (ctx) => ({ path: '/recommendations/bulk/confirm', form: { items: ctx.itemId, action: 'setCategory', category: '3' } }),
+  },
   'POST /recommendations/bulk/run': {
     allowed: ACTORS,
     request: async (ctx) => {
-      const [id] = await ctx.admin.createReport({ title: `Bulk page ${next()}`, originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1' }] });
-      return { path: '/recommendations/bulk/run', form: { request: JSON.stringify({ bulkId: randomUUID(), action: { kind: 'setCategory', category: 3 }, items: [{ id }] }) } };
+      const [id] = await ctx.admin.createReport({
+        title: `Bulk page ${next()}`,
+        originator: 'HMICFRS',
+        kind: 'inspection',
+        recommendations: [{ reference: '1' }],
+      });
+      return {
+        path: '/recommendations/bulk/run',
+        form: { request: JSON.stringify({ bulkId: randomUUID(), action: { kind: 'setCategory', category: 3 }, items: [{ id }] }) },
+      };
     },
   },
-  'GET /recommendations/:id/evidence': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence` }) },
-  'GET /recommendations/:id/evidence/:itemId/download': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/${ctx.fileId}/download` }) },
+  'GET /recommendations/:id/evidence': {
+    allowed: 'signedIn',
+    page: true,
+    request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence` }),
+  },
+  'GET /recommendations/:id/evidence/:itemId/download': {
+    allowed: 'signedIn',
+    page: true,
+    request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/${ctx.fileId}/download` }),
+  },
   // The item page's form attaching a file afterwards (the matrix's item has no letter yet, so an allowed one is sent back: 400).
   'POST /recommendations/:id/attachments': {
     allowed: ['administrator', 'dcc', 'liaison_lead'],
-    request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/attachments`, raw: multipartFile(`letter-${next()}.txt`, 'text/plain', 'signed') }),
+    request: (ctx) => ({
+      path: `/recommendations/${ctx.itemId}/attachments`,
+      raw: multipartFile(`letter-${next()}.txt`, 'text/plain', 'signed'),
+    }),
   },
-  'GET /recommendations/:id/attachments/:attachmentId/download': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/attachments/${ctx.attachmentId}/download` }) },
+  'GET /recommendations/:id/attachments/:attachmentId/download': {
+    allowed: 'signedIn',
+    page: true,
+    request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/attachments/${ctx.attachmentId}/download` }),
+  },
   // The approval page's decisions: the lifecycle refuses them on an item not awaiting approval (409), but only a viewer is refused the permission.
   // The recommendation page's evidence forms: the owner, or an administrator.
-  'POST /recommendations/:id/evidence/files': { allowed: ['administrator', 'owner'], request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/files`, raw: multipartFile(`record-${next()}.txt`, 'text/plain', 'attendance') }) },
+  'POST /recommendations/:id/evidence/files': {
+    allowed: ['administrator', 'owner'],
+    request: (ctx) => ({
+      path: `/recommendations/${ctx.itemId}/evidence/files`,
+      raw: multipartFile(`record-${next()}.txt`, 'text/plain', 'attendance'),
+    }),
+  },
   'POST /recommendations/:id/evidence/links': {
     allowed: ['administrator', 'owner'],
-    request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/links`, form: { title: `Policy ${next()}`, url: 'https://intranet.example.police.uk/policy' } }),
+    request: (ctx) => ({
+      path: `/recommendations/${ctx.itemId}/evidence/links`,
+      form: { title: `Policy ${next()}`, url: 'https://intranet.example.police.uk/policy' },
+    }),
   },
-  'POST /recommendations/:id/evidence/notes': { allowed: ['administrator', 'owner'], request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/notes`, form: { title: `Note ${next()}`, note: 'Seen' } }) },
-  'POST /approvals/:id/comments': { allowed: COMMENTERS, request: (ctx) => ({ path: `/approvals/${ctx.itemId}/comments`, form: { text: `Matrix approval page comment ${next()}` } }) },
-  'POST /recommendations/:id/comments': { allowed: COMMENTERS, request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/comments`, form: { text: `Matrix page comment ${next()}` } }) },
-  'POST /approvals/:id/commands/:type': { allowed: ACTORS, request: (ctx) => ({ path: `/approvals/${ctx.itemId}/commands/approve`, form: { comment: 'Matrix' } }) },
+  'POST /recommendations/:id/evidence/notes': {
+    allowed: ['administrator', 'owner'],
+    request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/evidence/notes`, form: { title: `Note ${next()}`, note: 'Seen' } }),
+  },
+  'POST /approvals/:id/comments': {
+    allowed: COMMENTERS,
+    request: (ctx) => ({ path: `/approvals/${ctx.itemId}/comments`, form: { text: `Matrix approval page comment ${next()}` } }),
+  },
+  'POST /recommendations/:id/comments': {
+    allowed: COMMENTERS,
+    request: (ctx) => ({ path: `/recommendations/${ctx.itemId}/comments`, form: { text: `Matrix page comment ${next()}` } }),
+  },
+  'POST /approvals/:id/commands/:type': {
+    allowed: ACTORS,
+    request: (ctx) => ({ path: `/approvals/${ctx.itemId}/commands/approve`, form: { comment: 'Matrix' } }),
+  },
   // A page's form: anonymous posts are refused (401) rather than redirected, as every change is.
   'POST /recommendations/:id/commands/:type': {
     allowed: ACTORS,
@@ -283,10 +475,18 @@ const table: Record<string, Row> = {
     page: true,
     request: async (ctx, p) => {
       const form = await formFrom(ctx, '/sign-in');
-      return { path: '/sign-in', cookies: [form.cookie], form: { _csrf: form.token, email: ctx.people[p ?? 'viewer'].email, password: PASSWORD } };
+      return {
+        path: '/sign-in',
+        cookies: [form.cookie],
+        form: { _csrf: form.token, email: ctx.people[p ?? 'viewer'].email, password: PASSWORD },
+      };
     },
   },
-  'POST /sign-out': { allowed: 'public', page: true, request: async (ctx, p) => ({ path: '/sign-out', session: await freshSession(ctx, p) }) },
+  'POST /sign-out': {
+    allowed: 'public',
+    page: true,
+    request: async (ctx, p) => ({ path: '/sign-out', session: await freshSession(ctx, p) }),
+  },
   'GET /sign-in/oidc': { allowed: 'public', page: true, request: () => ({ path: '/sign-in/oidc' }) },
   'GET /sign-in/oidc/callback': { allowed: 'public', page: true, request: () => ({ path: '/sign-in/oidc/callback?code=x&state=y' }) },
   'GET /action-links/:token': { allowed: 'public', page: true, request: () => ({ path: '/action-links/not-a-link' }) },
@@ -304,7 +504,11 @@ const table: Record<string, Row> = {
     page: true,
     request: async (ctx) => {
       const form = await formFrom(ctx, '/sign-in');
-      return { path: '/set-password/not-a-link', cookies: [form.cookie], form: { _csrf: form.token, password: 'a-long-enough-password', confirm: 'a-long-enough-password' } };
+      return {
+        path: '/set-password/not-a-link',
+        cookies: [form.cookie],
+        form: { _csrf: form.token, password: 'a-long-enough-password', confirm: 'a-long-enough-password' },
+      };
     },
   },
   // The first-run page: open to anyone holding the set-up code, and gone (404) once an administrator exists, as here.
@@ -314,23 +518,52 @@ const table: Record<string, Row> = {
     page: true,
     request: async (ctx) => {
       const form = await formFrom(ctx, '/sign-in');
-      return { path: '/setup', cookies: [form.cookie], form: { _csrf: form.token, code: 'AAAAA-BBBBB-CCCCC-DDDDD', name: 'Matrix setup', email: `setup-${next()}@test.police.uk`, password: PASSWORD, confirm: PASSWORD } };
+      return {
+        path: '/setup',
+        cookies: [form.cookie],
+        form: {
+          _csrf: form.token,
+          code: 'AAAAA-BBBBB-CCCCC-DDDDD',
+          name: 'Matrix setup',
+          email: `setup-${next()}@test.police.uk`,
+          password: PASSWORD,
+          confirm: PASSWORD,
+        },
+      };
     },
   },
   'GET /account': { allowed: 'signedIn', page: true, request: () => ({ path: '/account' }) },
-  'POST /account/notifications': { allowed: 'signedIn', request: () => ({ path: '/account/notifications', form: { digestPreference: 'daily' } }) },
+  'POST /account/notifications': {
+    allowed: 'signedIn',
+    request: () => ({ path: '/account/notifications', form: { digestPreference: 'daily' } }),
+  },
   'GET /account/password': { allowed: 'signedIn', page: true, request: () => ({ path: '/account/password' }) },
   // Each persona about their own password, with a wrong current one: the form comes back with its error.
-  'POST /account/password': { allowed: 'signedIn', request: () => ({ path: '/account/password', form: { currentPassword: 'not-the-password', newPassword: 'a-new-matrix-password' } }) },
+  'POST /account/password': {
+    allowed: 'signedIn',
+    request: () => ({ path: '/account/password', form: { currentPassword: 'not-the-password', newPassword: 'a-new-matrix-password' } }),
+  },
 
   'GET /admin': { allowed: ADMIN, page: true, request: () => ({ path: '/admin' }) },
   'GET /imports': { allowed: ADMIN, page: true, request: () => ({ path: '/imports' }) },
-  'POST /imports': { allowed: ADMIN, request: () => ({ path: '/imports', raw: multipartFile('tracker.csv', 'text/csv', 'Report title,Originator,Reference,Text\r\nMatrix report,HMICFRS,1,Text\r\n') }) },
+  'POST /imports': {
+    allowed: ADMIN,
+    request: () => ({
+      path: '/imports',
+      raw: multipartFile('tracker.csv', 'text/csv', 'Report title,Originator,Reference,Text\r\nMatrix report,HMICFRS,1,Text\r\n'),
+    }),
+  },
   // Nothing was checked under this hash: the page asks for the file again (409), having imported nothing.
   'POST /imports/import': { allowed: ADMIN, request: () => ({ path: '/imports/import', form: { file: 'not-a-checked-file' } }) },
   'GET /admin/people': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/people?status=deactivated' }) },
   'GET /admin/people/new': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/people/new' }) },
-  'POST /admin/people/new': { allowed: ADMIN, request: () => ({ path: '/admin/people/new', form: { name: 'Matrix page newcomer', email: `page-${next()}@test.police.uk`, roles: 'viewer' } }) },
+  'POST /admin/people/new': {
+    allowed: ADMIN,
+    request: () => ({
+      path: '/admin/people/new',
+      form: { name: 'Matrix page newcomer', email: `page-${next()}@test.police.uk`, roles: 'viewer' },
+    }),
+  },
   'GET /admin/people/:personId': { allowed: ADMIN, page: true, request: (ctx) => ({ path: `/admin/people/${ctx.people.owner.id}` }) },
   'POST /admin/people/:personId': {
     allowed: ADMIN,
@@ -339,35 +572,91 @@ const table: Record<string, Row> = {
       return { path: `/admin/people/${person.id}`, form: { version: '1', name: person.name, email: person.email, roles: 'lead' } };
     },
   },
-  'POST /admin/people/:personId/deactivate': { allowed: ADMIN, request: async (ctx) => ({ path: `/admin/people/${(await someone(ctx)).id}/deactivate`, form: { reason: 'Left' } }) },
-  'POST /admin/people/:personId/reactivate': { allowed: ADMIN, request: async (ctx) => ({ path: `/admin/people/${(await someone(ctx, false)).id}/reactivate`, form: {} }) },
-  'POST /admin/people/:personId/password': { allowed: ADMIN, request: async (ctx) => ({ path: `/admin/people/${(await someone(ctx)).id}/password`, form: { password: 'a-matrix-password-2026' } }) },
-  'POST /admin/people/:personId/password-link': { allowed: ADMIN, request: async (ctx) => ({ path: `/admin/people/${(await someone(ctx)).id}/password-link`, form: {} }) },
+  'POST /admin/people/:personId/deactivate': {
+    allowed: ADMIN,
+    request: async (ctx) => ({ path: `/admin/people/${(await someone(ctx)).id}/deactivate`, form: { reason: 'Left' } }),
+  },
+  'POST /admin/people/:personId/reactivate': {
+    allowed: ADMIN,
+    request: async (ctx) => ({ path: `/admin/people/${(await someone(ctx, false)).id}/reactivate`, form: {} }),
+  },
+  'POST /admin/people/:personId/password': {
+    allowed: ADMIN,
+    request: async (ctx) => ({ path: `/admin/people/${(await someone(ctx)).id}/password`, form: { password: 'a-matrix-password-2026' } }),
+  },
+  'POST /admin/people/:personId/password-link': {
+    allowed: ADMIN,
+    request: async (ctx) => ({ path: `/admin/people/${(await someone(ctx)).id}/password-link`, form: {} }),
+  },
   'GET /admin/departments': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/departments' }) },
-  'POST /admin/departments': { allowed: ADMIN, request: () => ({ path: '/admin/departments', form: { name: `Page department ${next()}` } }) },
+  'POST /admin/departments': {
+    allowed: ADMIN,
+    request: () => ({ path: '/admin/departments', form: { name: `Page department ${next()}` } }),
+  },
   'GET /admin/delegations': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/delegations' }) },
   'POST /admin/delegations': {
     allowed: ADMIN,
-    request: (ctx) => ({ path: '/admin/delegations', form: { fromPersonId: ctx.people.dcc.id, toPersonId: ctx.people.lead.id, startsOn: '2027-10-01', endsOn: '2027-10-14', reason: '' } }),
+    request: (ctx) => ({
+      path: '/admin/delegations',
+      form: { fromPersonId: ctx.people.dcc.id, toPersonId: ctx.people.lead.id, startsOn: '2027-10-01', endsOn: '2027-10-14', reason: '' },
+    }),
   },
   'POST /admin/delegations/:delegationId/cancel': {
     allowed: ADMIN,
     request: async (ctx) => {
-      const row = await ctx.product.app.dataSource.manager.save(Delegation, { fromPersonId: ctx.people.dcc.id, toPersonId: ctx.people.lead.id, startsOn: '2027-11-01', endsOn: '2027-11-14', reason: '' });
+      const row = await ctx.product.app.dataSource.manager.save(Delegation, {
+        fromPersonId: ctx.people.dcc.id,
+        toPersonId: ctx.people.lead.id,
+        startsOn: '2027-11-01',
+        endsOn: '2027-11-14',
+        reason: '',
+      });
       return { path: `/admin/delegations/${row.id}/cancel`, form: {} };
     },
   },
   'GET /admin/routing-rules': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/routing-rules' }) },
   'GET /admin/routing-rules/new': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/routing-rules/new' }) },
-  'POST /admin/routing-rules/new': { allowed: ADMIN, request: () => ({ path: '/admin/routing-rules/new', form: { id: `page-rule-${next()}`, priority: '0', active: 'true', step1: 'lead', step2: 'role:dcc' } }) },
-  'GET /admin/routing-rules/:ruleId': { allowed: ADMIN, page: true, request: async (ctx) => ({ path: `/admin/routing-rules/${(await switchedOffRule(ctx)).id}` }) },
-  'POST /admin/routing-rules/:ruleId': { allowed: ADMIN, request: async (ctx) => ({ path: `/admin/routing-rules/${(await switchedOffRule(ctx)).id}`, form: { version: '1', priority: '1', step1: 'lead' } }) },
+  'POST /admin/routing-rules/new': {
+    allowed: ADMIN,
+    request: () => ({
+      path: '/admin/routing-rules/new',
+      form: { id: `page-rule-${next()}`, priority: '0', active: 'true', step1: 'lead', step2: 'role:dcc' },
+    }),
+  },
+  'GET /admin/routing-rules/:ruleId': {
+    allowed: ADMIN,
+    page: true,
+    request: async (ctx) => ({ path: `/admin/routing-rules/${(await switchedOffRule(ctx)).id}` }),
+  },
+  'POST /admin/routing-rules/:ruleId': {
+    allowed: ADMIN,
+    request: async (ctx) => ({
+      path: `/admin/routing-rules/${(await switchedOffRule(ctx)).id}`,
+      form: { version: '1', priority: '1', step1: 'lead' },
+    }),
+  },
   'GET /admin/settings': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/settings' }) },
-  'POST /admin/settings': { allowed: ADMIN, request: () => ({ path: '/admin/settings', form: { sendTime: '08:00', dueReminders: '28, 14, 7, 1', closedDays: '', committeeMeetings: '' } }) },
+  'POST /admin/settings': {
+    allowed: ADMIN,
+    request: () => ({
+      path: '/admin/settings',
+      form: { sendTime: '08:00', dueReminders: '28, 14, 7, 1', closedDays: '', committeeMeetings: '' },
+    }),
+  },
   'GET /admin/reports/new': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/reports/new?rows=2' }) },
   'POST /admin/reports/new': {
     allowed: ADMIN,
-    request: () => ({ path: '/admin/reports/new', form: { title: `Page report ${next()}`, originator: 'HMICFRS', kind: 'inspection', scope: 'force', publishedOn: '2025-01-15', rows: '1' } }),
+    request: () => ({
+      path: '/admin/reports/new',
+      form: {
+        title: `Page report ${next()}`,
+        originator: 'HMICFRS',
+        kind: 'inspection',
+        scope: 'force',
+        publishedOn: '2025-01-15',
+        rows: '1',
+      },
+    }),
   },
   'GET /admin/triage': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/triage' }) },
   'GET /admin/hmicfrs': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/hmicfrs' }) },
@@ -379,7 +668,8 @@ const table: Record<string, Row> = {
   'ALL /dev/mailbox/*': { allowed: ADMIN, page: true, request: () => ({ path: '/dev/mailbox/' }) },
 };
 
-const allowedFor = (row: Row, persona: Persona): boolean => row.allowed === 'public' || row.allowed === 'signedIn' || row.allowed.includes(persona);
+const allowedFor = (row: Row, persona: Persona): boolean =>
+  row.allowed === 'public' || row.allowed === 'signedIn' || row.allowed.includes(persona);
 
 describe('authorization matrix', () => {
   let ctx: Ctx;
@@ -389,7 +679,10 @@ describe('authorization matrix', () => {
     const product = await startTestProduct();
     const people = await addPeople(
       product.app.dataSource,
-      Object.fromEntries(personas.map((p) => [p, { name: `Matrix ${p.replace(/_/g, ' ')}`, roles: personaRoles[p] }])) as Record<Persona, { name: string; roles: Role[] }>,
+      Object.fromEntries(personas.map((p) => [p, { name: `Matrix ${p.replace(/_/g, ' ')}`, roles: personaRoles[p] }])) as Record<
+        Persona,
+        { name: string; roles: Role[] }
+      >,
     );
     for (const persona of personas) {
       await product.app.services.auth.setPassword(people[persona].id, PASSWORD, { id: null, label: 'matrix' });
@@ -430,7 +723,15 @@ describe('authorization matrix', () => {
       addedBy: people.administrator.id,
       addedByLabel: 'Matrix administrator',
     });
-    ctx = { product, admin, people, itemId, reportId: reportResponse.body.id, fileId: ((await upload.json()) as { id: string }).id, attachmentId: attachment.id };
+    ctx = {
+      product,
+      admin,
+      people,
+      itemId,
+      reportId: reportResponse.body.id,
+      fileId: ((await upload.json()) as { id: string }).id,
+      attachmentId: attachment.id,
+    };
   });
   afterAll(async () => {
     await ctx?.product.stop();
@@ -480,38 +781,43 @@ describe('authorization matrix', () => {
     ];
   });
 
-  it.each(cases.map((c) => [`${c.route} as ${c.persona ?? 'anonymous'}: ${c.allowed ? 'allowed' : 'refused'}`, c] as const))('%s', async (_name, c) => {
-    const request = await c.row.request(ctx, c.persona);
-    const session = request.session ?? (c.persona ? sessions.get(c.persona) : undefined);
-    if (c.allowed) {
-      const response = await send(c.method, request, session);
-      expect([401, 403]).not.toContain(response.status);
-      expect(response.status).toBeLessThan(500);
-      return;
-    }
-    await emailsSettled(ctx.product.app.dataSource);
-    const before = await databaseFingerprint(ctx.product.app.dataSource);
-    const refusals = await refusalCount(ctx.product.app.dataSource);
-    const response = await send(c.method, request, session);
-    if (!c.persona) {
-      if (c.row.page) {
-        expect(response.status).toBe(303);
-        expect(response.headers.get('location')).toMatch(/^\/sign-in\?next=/);
-      } else {
-        expect(response.status).toBe(401);
+  it.each(cases.map((c) => [`${c.route} as ${c.persona ?? 'anonymous'}: ${c.allowed ? 'allowed' : 'refused'}`, c] as const))(
+    '%s',
+    async (_name, c) => {
+      const request = await c.row.request(ctx, c.persona);
+      const session = request.session ?? (c.persona ? sessions.get(c.persona) : undefined);
+      if (c.allowed) {
+        const response = await send(c.method, request, session);
+        expect([401, 403]).not.toContain(response.status);
+        expect(response.status).toBeLessThan(500);
+        return;
       }
-    } else {
-      expect(response.status).toBe(403);
-      expect(await refusalCount(ctx.product.app.dataSource)).toBe(refusals + 1);
-    }
-    expect(await databaseFingerprint(ctx.product.app.dataSource)).toEqual(before);
-  });
+      await emailsSettled(ctx.product.app.dataSource);
+      const before = await databaseFingerprint(ctx.product.app.dataSource);
+      const refusals = await refusalCount(ctx.product.app.dataSource);
+      const response = await send(c.method, request, session);
+      if (!c.persona) {
+        if (c.row.page) {
+          expect(response.status).toBe(303);
+          expect(response.headers.get('location')).toMatch(/^\/sign-in\?next=/);
+        } else {
+          expect(response.status).toBe(401);
+        }
+      } else {
+        expect(response.status).toBe(403);
+        expect(await refusalCount(ctx.product.app.dataSource)).toBe(refusals + 1);
+      }
+      expect(await databaseFingerprint(ctx.product.app.dataSource)).toEqual(before);
+    },
+  );
 
   it('records who was refused what', async () => {
     const viewer = sessions.get('viewer')!;
     const response = await send('POST', { path: '/api/departments', body: { name: `Refused ${randomUUID()}` } }, viewer);
     expect(response.status).toBe(403);
-    const [event] = (await ctx.product.app.dataSource.query(`SELECT actor_id, entity_type, entity_id, summary FROM audit_events WHERE type = 'permission_refused' ORDER BY id DESC LIMIT 1`)) as {
+    const [event] = (await ctx.product.app.dataSource.query(
+      `SELECT actor_id, entity_type, entity_id, summary FROM audit_events WHERE type = 'permission_refused' ORDER BY id DESC LIMIT 1`,
+    )) as {
       actor_id: string;
       entity_type: string;
       entity_id: string;

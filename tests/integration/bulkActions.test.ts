@@ -38,10 +38,19 @@ describe('bulk actions', () => {
   const bulk = (body: unknown) => api.call<Outcomes>('POST', '/api/bulk-actions', body);
 
   it('assigns three items, one of them refused with the reason, and a retry of the same request changes nothing twice', async () => {
-    const [a, b, c] = await api.createReport({ title: 'Custody', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1' }, { reference: '2' }, { reference: '3' }] });
+    const [a, b, c] = await api.createReport({
+      title: 'Custody',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference: '1' }, { reference: '2' }, { reference: '3' }],
+    });
     // The third is not for the force: assigning it is not available in that state.
     await api.command(c!, { type: 'markNotForTheForce', reason: 'Addressed to the Home Office' });
-    const request = { bulkId: randomUUID(), action: { kind: 'assign', ownerId: people.owner.id, leadId: people.lead.id, dueDate: '2027-06-30' }, items: [a, b, c].map((id) => ({ id })) };
+    const request = {
+      bulkId: randomUUID(),
+      action: { kind: 'assign', ownerId: people.owner.id, leadId: people.lead.id, dueDate: '2027-06-30' },
+      items: [a, b, c].map((id) => ({ id })),
+    };
 
     const first = await bulk(request);
     expect(first.status).toBe(200);
@@ -53,7 +62,12 @@ describe('bulk actions', () => {
     expect(first.body.items[2]!.detail).toMatch(/not for the force/i);
     for (const id of [a, b]) {
       const view = await api.get(id!);
-      expect([view.status, view.owner?.id, view.lead?.id, view.dueDate]).toEqual(['assigned', people.owner.id, people.lead.id, '2027-06-30']);
+      expect([view.status, view.owner?.id, view.lead?.id, view.dueDate]).toEqual([
+        'assigned',
+        people.owner.id,
+        people.lead.id,
+        '2027-06-30',
+      ]);
     }
     expect((await api.get(c!)).status).toBe('not_for_the_force');
 
@@ -66,20 +80,36 @@ describe('bulk actions', () => {
   });
 
   it('reports bad input naming the field, and sends nothing', async () => {
-    const [a] = await api.createReport({ title: 'Vetting', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1' }] });
+    const [a] = await api.createReport({
+      title: 'Vetting',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference: '1' }],
+    });
     const response = await api.call<{ errors: { field: string; message: string }[] }>('POST', '/api/bulk-actions', {
       bulkId: randomUUID(),
       action: { kind: 'assign', ownerId: people.owner.id, leadId: people.owner.id },
       items: [{ id: a }],
     });
     expect(response.status).toBe(400);
-    expect(response.body.errors).toEqual([expect.objectContaining({ field: 'body.action.leadId', message: 'the lead must be someone other than the owner' })]);
+    expect(response.body.errors).toEqual([
+      expect.objectContaining({ field: 'body.action.leadId', message: 'the lead must be someone other than the owner' }),
+    ]);
     expect((await api.get(a!)).status).toBe('logged');
   });
 
   it('sends an owner assigned three items together one email listing the three, and the lead one too', async () => {
-    const [x, y, z] = await api.createReport({ title: 'Stalking and harassment', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '4' }, { reference: '5' }, { reference: '6' }] });
-    const request = { bulkId: randomUUID(), action: { kind: 'assign', ownerId: people.otherOwner.id, leadId: people.lead.id, dueDate: '2027-03-31' }, items: [x, y, z].map((id) => ({ id })) };
+    const [x, y, z] = await api.createReport({
+      title: 'Stalking and harassment',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference: '4' }, { reference: '5' }, { reference: '6' }],
+    });
+    const request = {
+      bulkId: randomUUID(),
+      action: { kind: 'assign', ownerId: people.otherOwner.id, leadId: people.lead.id, dueDate: '2027-03-31' },
+      items: [x, y, z].map((id) => ({ id })),
+    };
     const response = await bulk(request);
     expect(response.body.items.map((i) => i.outcome)).toEqual(['done', 'done', 'done']);
 
@@ -102,17 +132,30 @@ describe('bulk actions', () => {
     expect(ownerMail[0]!.subject).toBe('3 actions assigned to you');
     for (const reference of ['recommendation 4', 'recommendation 5', 'recommendation 6']) expect(toOwner[0]!.text).toContain(reference);
     for (const id of [x, y, z]) expect(toOwner[0]!.text).toContain(`/recommendations/${id}`);
-    const toLead = (await product.sink.list()).filter((m) => m.to.includes(people.lead.email) && m.subject === 'You are the lead for 3 items');
+    const toLead = (await product.sink.list()).filter(
+      (m) => m.to.includes(people.lead.email) && m.subject === 'You are the lead for 3 items',
+    );
     expect(toLead).toHaveLength(1);
     // Each item's audit trail says its email was sent.
-    for (const id of [x, y, z]) expect(await product.app.dataSource.manager.countBy(AuditEvent, { recommendationId: id!, type: 'email_sent' })).toBe(2);
+    for (const id of [x, y, z])
+      expect(await product.app.dataSource.manager.countBy(AuditEvent, { recommendationId: id!, type: 'email_sent' })).toBe(2);
   });
 
   it('sends a batch whose runner never closed it once it has been quiet for its window, still one email per person', async () => {
-    const [x, y] = await api.createReport({ title: 'Domestic abuse', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '7' }, { reference: '8' }] });
+    const [x, y] = await api.createReport({
+      title: 'Domestic abuse',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference: '7' }, { reference: '8' }],
+    });
     const emailBatch = `test-unclosed:${randomUUID()}`;
     for (const id of [x, y]) {
-      await product.app.services.recommendations.assign(id!, { ownerId: people.owner.id, leadId: people.lead.id, dueDate: '2027-08-31' }, SYSTEM_ACTOR, { emailBatch });
+      await product.app.services.recommendations.assign(
+        id!,
+        { ownerId: people.owner.id, leadId: people.lead.id, dueDate: '2027-08-31' },
+        SYSTEM_ACTOR,
+        { emailBatch },
+      );
     }
     const held = await product.app.dataSource.manager.findBy(OutboundEmail, { batchId: emailBatch });
     expect(held.map((row) => row.status)).toEqual(['pending', 'pending', 'pending', 'pending']);
@@ -121,14 +164,23 @@ describe('bulk actions', () => {
       (rows) => rows.every((row) => row.status === 'sent'),
       { what: 'the unclosed batch sent', timeoutMs: EMAIL_BATCH_QUIET_SECONDS * 1000 + 30_000 },
     );
-    expect(Math.min(...sent.map((row) => row.sentAt!.getTime())) - Math.max(...held.map((row) => row.createdAt.getTime()))).toBeGreaterThanOrEqual((EMAIL_BATCH_QUIET_SECONDS - 1) * 1000);
-    const toOwner = (await product.sink.list()).filter((m) => m.to.includes(people.owner.email) && m.text.includes(`/recommendations/${x}`));
+    expect(
+      Math.min(...sent.map((row) => row.sentAt!.getTime())) - Math.max(...held.map((row) => row.createdAt.getTime())),
+    ).toBeGreaterThanOrEqual((EMAIL_BATCH_QUIET_SECONDS - 1) * 1000);
+    const toOwner = (await product.sink.list()).filter(
+      (m) => m.to.includes(people.owner.email) && m.text.includes(`/recommendations/${x}`),
+    );
     expect(toOwner.map((m) => m.subject)).toEqual(['2 actions assigned to you']);
     expect(toOwner[0]!.text).toContain(`/recommendations/${y}`);
   }, 90_000);
 
   it('still sends a single assignment its own email at once', async () => {
-    const [one] = await api.createReport({ title: 'Firearms licensing', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '9' }] });
+    const [one] = await api.createReport({
+      title: 'Firearms licensing',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference: '9' }],
+    });
     await api.command(one!, { type: 'assign', ownerId: people.otherOwner.id, leadId: people.lead.id, dueDate: '2027-04-30' });
     const rows = await product.app.dataSource.manager.findBy(OutboundEmail, { recommendationId: one! });
     expect(rows.map((row) => [row.batchId, row.status])).toEqual([

@@ -52,7 +52,10 @@ describe('commands racing on one item', () => {
     const row = await product.app.dataSource.manager.findOneByOrFail(Recommendation, { id });
     const record = await product.app.client.workflow.getHandle(recommendationWorkflowId(id)).query<WorkflowRecord, []>(recordQuery);
     expect({ version: record.version, state: record.state }).toEqual({ version: row.version, state: row.state });
-    const receipts = await product.app.dataSource.manager.find(CommandReceipt, { where: { recommendationId: id }, order: { versionAfter: 'ASC' } });
+    const receipts = await product.app.dataSource.manager.find(CommandReceipt, {
+      where: { recommendationId: id },
+      order: { versionAfter: 'ASC' },
+    });
     expect(receipts.map((r) => r.versionAfter)).toEqual(Array.from({ length: row.version }, (_, i) => i + 1));
   }
 
@@ -60,7 +63,10 @@ describe('commands racing on one item', () => {
     const ids = await itemsAwaitingTheLead(TRIALS);
     const outcomes = await Promise.all(
       ids.map(async (id) => {
-        const [approve, reject] = await Promise.all([post(id, { type: 'approve' }, p.lead.id), post(id, { type: 'reject', reasons: 'No audit of compliance' }, p.lead.id)]);
+        const [approve, reject] = await Promise.all([
+          post(id, { type: 'approve' }, p.lead.id),
+          post(id, { type: 'reject', reasons: 'No audit of compliance' }, p.lead.id),
+        ]);
         return { id, statuses: [approve.status, reject.status].sort().join('/') };
       }),
     );
@@ -75,13 +81,25 @@ describe('commands racing on one item', () => {
 
   it(`lets only one of two approvers deciding the same step through (${TRIALS} trials)`, async () => {
     const today = calendarDateInLondon(Date.now());
-    await product.app.dataSource.manager.save(Delegation, { fromPersonId: p.lead.id, toPersonId: p.lead2.id, startsOn: today, endsOn: '2099-12-31', reason: 'Covering leave' });
+    await product.app.dataSource.manager.save(Delegation, {
+      fromPersonId: p.lead.id,
+      toPersonId: p.lead2.id,
+      startsOn: today,
+      endsOn: '2099-12-31',
+      reason: 'Covering leave',
+    });
     try {
       const ids = await itemsAwaitingTheLead(TRIALS);
       const outcomes = await Promise.all(
         ids.map(async (id) => {
-          const both = await Promise.all([post(id, { type: 'approve', comment: 'Lead' }, p.lead.id), post(id, { type: 'approve', comment: 'Delegate' }, p.lead2.id)]);
-          return both.map((r) => r.status).sort().join('/');
+          const both = await Promise.all([
+            post(id, { type: 'approve', comment: 'Lead' }, p.lead.id),
+            post(id, { type: 'approve', comment: 'Delegate' }, p.lead2.id),
+          ]);
+          return both
+            .map((r) => r.status)
+            .sort()
+            .join('/');
         }),
       );
       expect(outcomes.filter((o) => o !== '200/409')).toEqual([]);
@@ -109,8 +127,13 @@ describe('commands racing on one item', () => {
     );
     const outcomes = await Promise.all(
       ids.map(async (id) => {
-        const three = await Promise.all([1, 2, 3].map((n) => post(id, { type: 'postUpdate', text: `Update ${n}` }, p.owner.id, { 'if-match': '"2"' })));
-        return three.map((r) => r.status).sort().join('/');
+        const three = await Promise.all(
+          [1, 2, 3].map((n) => post(id, { type: 'postUpdate', text: `Update ${n}` }, p.owner.id, { 'if-match': '"2"' })),
+        );
+        return three
+          .map((r) => r.status)
+          .sort()
+          .join('/');
       }),
     );
     expect(outcomes.filter((o) => o !== '200/412/412')).toEqual([]);
@@ -145,9 +168,14 @@ describe('commands racing on one item', () => {
 
   it(`keeps every command when the reminder settings change at the same moment (${TRIALS} trials)`, async () => {
     const ids = await itemsAwaitingTheLead(TRIALS);
-    const settings = (await api.call<{ policy: unknown; closedDays: string[]; committeeMeetings: string[] }>('GET', '/api/settings/reminders')).body;
+    const settings = (
+      await api.call<{ policy: unknown; closedDays: string[]; committeeMeetings: string[] }>('GET', '/api/settings/reminders')
+    ).body;
     for (const id of ids) {
-      const [decision, saved] = await Promise.all([post(id, { type: 'approve' }, p.lead.id), api.call('PUT', '/api/settings/reminders', { policy: settings.policy })]);
+      const [decision, saved] = await Promise.all([
+        post(id, { type: 'approve' }, p.lead.id),
+        api.call('PUT', '/api/settings/reminders', { policy: settings.policy }),
+      ]);
       expect([decision.status, saved.status]).toEqual([200, 200]);
       await expectOneTruth(id);
     }

@@ -18,7 +18,11 @@ describe('consistency check', () => {
   const PASSWORD = 'consistency-password';
 
   const row = async (id: string): Promise<WorkflowRecord & { status: string }> =>
-    ((await product.app.dataSource.query(`SELECT state, version, status FROM recommendations WHERE id = $1`, [id])) as (WorkflowRecord & { status: string })[])[0]!;
+    (
+      (await product.app.dataSource.query(`SELECT state, version, status FROM recommendations WHERE id = $1`, [id])) as (WorkflowRecord & {
+        status: string;
+      })[]
+    )[0]!;
   const workflowRecord = (id: string) => product.app.client.workflow.getHandle(recommendationWorkflowId(id)).query(recordQuery);
   const metric = async (kind: string): Promise<number | null> => {
     const text = await (await fetch(`${product.baseUrl}/metrics`)).text();
@@ -29,9 +33,15 @@ describe('consistency check', () => {
   /** Three items made to disagree, one left alone. */
   async function makeThemDisagree() {
     const references = ['1', '2', '3', '4'];
-    const [terminated, behind, differs, fine] = await api.createReport({ title: `Consistency ${Date.now()}`, originator: 'HMICFRS', kind: 'inspection', recommendations: references.map((reference) => ({ reference, category: 2 })) });
+    const [terminated, behind, differs, fine] = await api.createReport({
+      title: `Consistency ${Date.now()}`,
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: references.map((reference) => ({ reference, category: 2 })),
+    });
     ids = { terminated: terminated!, behind: behind!, differs: differs!, fine: fine! };
-    for (const id of Object.values(ids)) await api.command(id, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2028-01-31' });
+    for (const id of Object.values(ids))
+      await api.command(id, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2028-01-31' });
     await api.command(ids.fine, { type: 'accept' }, p.owner.id);
 
     // (a) The workflow is gone.
@@ -42,7 +52,9 @@ describe('consistency check', () => {
       [ids.behind],
     );
     // (c) The same version, a different state.
-    await product.app.dataSource.query(`UPDATE recommendations SET state = jsonb_set(state, '{dueDate}', '"2029-06-30"') WHERE id = $1`, [ids.differs]);
+    await product.app.dataSource.query(`UPDATE recommendations SET state = jsonb_set(state, '{dueDate}', '"2029-06-30"') WHERE id = $1`, [
+      ids.differs,
+    ]);
   }
 
   beforeAll(async () => {
@@ -63,12 +75,33 @@ describe('consistency check', () => {
     const response = await api.call<ConsistencyReport>('GET', '/api/admin/consistency');
     expect(response.status).toBe(200);
     const report = response.body;
-    expect(report).toMatchObject({ heal: false, checked: 4, remaining: 3, counts: { agrees: 1, workflow_missing: 1, workflow_behind: 1, workflow_ahead: 0, state_differs: 1, unreachable: 0 } });
+    expect(report).toMatchObject({
+      heal: false,
+      checked: 4,
+      remaining: 3,
+      counts: { agrees: 1, workflow_missing: 1, workflow_behind: 1, workflow_ahead: 0, state_differs: 1, unreachable: 0 },
+    });
     const byId = Object.fromEntries(report.differences.map((d) => [d.recommendationId, d]));
-    expect(byId[ids.terminated]).toMatchObject({ class: 'workflow_missing', reference: '1', workflow: null, postgres: { status: 'assigned', version: 1 }, healed: false, repair: null });
+    expect(byId[ids.terminated]).toMatchObject({
+      class: 'workflow_missing',
+      reference: '1',
+      workflow: null,
+      postgres: { status: 'assigned', version: 1 },
+      healed: false,
+      repair: null,
+    });
     expect(byId[ids.terminated]!.detail).toMatch(/terminated/);
-    expect(byId[ids.behind]).toMatchObject({ class: 'workflow_behind', postgres: { status: 'in_progress', version: 2 }, workflow: { status: 'assigned', version: 1 } });
-    expect(byId[ids.differs]).toMatchObject({ class: 'state_differs', postgres: { version: 1 }, workflow: { version: 1 }, detail: 'Differs in dueDate' });
+    expect(byId[ids.behind]).toMatchObject({
+      class: 'workflow_behind',
+      postgres: { status: 'in_progress', version: 2 },
+      workflow: { status: 'assigned', version: 1 },
+    });
+    expect(byId[ids.differs]).toMatchObject({
+      class: 'state_differs',
+      postgres: { version: 1 },
+      workflow: { version: 1 },
+      detail: 'Differs in dueDate',
+    });
     expect(byId[ids.fine]).toBeUndefined();
 
     // Reporting changed nothing: the rows, the workflows, the audit trail.
@@ -90,7 +123,9 @@ describe('consistency check', () => {
     const response = await api.call<ConsistencyReport>('POST', '/api/admin/consistency/repair');
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ heal: true, remaining: 0 });
-    expect(response.body.differences.map((d) => [d.recommendationId, d.healed]).sort()).toEqual([ids.terminated, ids.behind, ids.differs].map((id) => [id, true]).sort());
+    expect(response.body.differences.map((d) => [d.recommendationId, d.healed]).sort()).toEqual(
+      [ids.terminated, ids.behind, ids.differs].map((id) => [id, true]).sort(),
+    );
 
     for (const id of Object.values(ids)) {
       const [recorded, stored] = [await workflowRecord(id), await row(id)];
@@ -106,8 +141,12 @@ describe('consistency check', () => {
     )) as { recommendation_id: string; actor_id: string; entity_type: string; summary: string; after: object }[];
     expect(events.map((e) => e.recommendation_id).sort()).toEqual([ids.terminated, ids.behind, ids.differs].sort());
     const summary = (id: string) => events.find((e) => e.recommendation_id === id)!.summary;
-    expect(summary(ids.behind)).toBe('Workflow was at version 1 (assigned); PostgreSQL at version 2 (in progress); the workflow now follows PostgreSQL');
-    expect(summary(ids.terminated)).toBe('The workflow had terminated; PostgreSQL at version 1 (assigned); the workflow was started from PostgreSQL');
+    expect(summary(ids.behind)).toBe(
+      'Workflow was at version 1 (assigned); PostgreSQL at version 2 (in progress); the workflow now follows PostgreSQL',
+    );
+    expect(summary(ids.terminated)).toBe(
+      'The workflow had terminated; PostgreSQL at version 1 (assigned); the workflow was started from PostgreSQL',
+    );
     expect(summary(ids.differs)).toContain('the state differing in dueDate');
     for (const event of events) expect(event).toMatchObject({ actor_id: p.admin.id, entity_type: 'recommendation' });
     // The repair is on the item's history, and adds nothing the papers would fold into its state.
@@ -152,7 +191,9 @@ describe('consistency check', () => {
     expect(checked.html).toContain(`href="/recommendations/${ids.fine}"`);
     expect(checked.html).toContain('No workflow running');
     expect(checked.html).toContain('Report only: nothing was changed');
-    expect(checked.html).toMatch(/<form method="post" action="\/admin\/consistency\/repair" novalidate>\s*<input type="hidden" name="_csrf" value="[^"]+">/);
+    expect(checked.html).toMatch(
+      /<form method="post" action="\/admin\/consistency\/repair" novalidate>\s*<input type="hidden" name="_csrf" value="[^"]+">/,
+    );
     expect(checked.html).toContain('Check now');
 
     expect(await post('/admin/consistency/repair')).toEqual({ status: 303, location: '/admin/consistency?done=repaired' });

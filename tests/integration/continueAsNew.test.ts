@@ -21,13 +21,19 @@ describe('long histories continue as new', () => {
       lead: { name: 'Joanna Merrick', roles: ['lead'] },
     });
     api.actingAs(p.admin.id);
-    const [id] = await api.createReport({ title: 'Roads Policing: Not optional', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '3', category: 2 }] });
+    const [id] = await api.createReport({
+      title: 'Roads Policing: Not optional',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference: '3', category: 2 }],
+    });
     const handle = product.app.client.workflow.getHandle(recommendationWorkflowId(id!));
     const firstRun = (await handle.describe()).runId;
 
     await api.command(id!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-04-30' }, p.admin.id);
     await api.command(id!, { type: 'accept' }, p.owner.id);
-    for (let i = 1; i <= 8; i++) await api.command(id!, { type: 'postUpdate', text: `Update ${i}: roads policing strategy drafted` }, p.owner.id);
+    for (let i = 1; i <= 8; i++)
+      await api.command(id!, { type: 'postUpdate', text: `Update ${i}: roads policing strategy drafted` }, p.owner.id);
 
     const latest = await eventually(
       () => handle.describe(),

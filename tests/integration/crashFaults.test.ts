@@ -103,7 +103,9 @@ describe('one truth under crashes and concurrency (seeded fault injection)', () 
 
   beforeAll(async () => {
     t0 = Date.now();
-    say(`\ncrash fault test: FAULT_SEED=${SEED} FAULT_ITEMS=${ITEMS} FAULT_COUNT=${FAULTS} (rerun with the same values to replay this schedule)`);
+    say(
+      `\ncrash fault test: FAULT_SEED=${SEED} FAULT_ITEMS=${ITEMS} FAULT_COUNT=${FAULTS} (rerun with the same values to replay this schedule)`,
+    );
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-crash-'));
     process.once('exit', killAll);
     const adminUrl = required('TEST_POSTGRES_ADMIN_URL');
@@ -117,7 +119,8 @@ describe('one truth under crashes and concurrency (seeded fault injection)', () 
       (async () => (sink = await startSmtpSink({ port: 0, storeDir: path.join(workDir, 'mail') })))(),
     ]);
     typeErrors = compiled.typeErrors;
-    if (typeErrors) say(`WARNING: the product does not type-check; running what tsc wrote anyway:\n${typeErrors.split('\n').slice(0, 15).join('\n')}`);
+    if (typeErrors)
+      say(`WARNING: the product does not type-check; running what tsc wrote anyway:\n${typeErrors.split('\n').slice(0, 15).join('\n')}`);
     databaseUrl = databaseUrlFor(adminUrl, databaseName);
 
     const temporalPort = await freePort();
@@ -159,8 +162,20 @@ describe('one truth under crashes and concurrency (seeded fault injection)', () 
     cast = await seedCast(databaseUrl);
     if (!(await temporalProcess.waitReady(60_000))) throw new Error(`the Temporal dev server did not start:\n${temporalProcess.tail()}`);
 
-    api = new SupervisedProcess('api', process.execPath, [script('api')], { ...common, env, logFile: path.join(workDir, 'api.log') }, async () => (await fetch(`${baseUrl}/readyz`)).status === 200);
-    worker = new SupervisedProcess('worker', process.execPath, [script('worker')], { ...common, env, logFile: path.join(workDir, 'worker.log') }, (pid) => workerPolling(temporalAddress, taskQueue, pid));
+    api = new SupervisedProcess(
+      'api',
+      process.execPath,
+      [script('api')],
+      { ...common, env, logFile: path.join(workDir, 'api.log') },
+      async () => (await fetch(`${baseUrl}/readyz`)).status === 200,
+    );
+    worker = new SupervisedProcess(
+      'worker',
+      process.execPath,
+      [script('worker')],
+      { ...common, env, logFile: path.join(workDir, 'worker.log') },
+      (pid) => workerPolling(temporalAddress, taskQueue, pid),
+    );
     api.start();
     worker.start();
     const [apiUp, workerUp] = await Promise.all([api.waitReady(60_000), worker.waitReady(120_000)]);
@@ -205,9 +220,13 @@ describe('one truth under crashes and concurrency (seeded fault injection)', () 
     await sink?.stop();
     process.removeListener('exit', killAll);
     const adminUrl = process.env.TEST_POSTGRES_ADMIN_URL;
-    if (adminUrl && databaseName && !keepWorkDir) await withPg(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`)).catch(() => undefined);
+    if (adminUrl && databaseName && !keepWorkDir)
+      await withPg(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`)).catch(() => undefined);
     if (workDir && !keepWorkDir) fs.rmSync(workDir, { recursive: true, force: true });
-    else if (workDir) say(`kept the work folder ${workDir}: api.log, worker.log, temporal.log, mail/ (the database ${databaseName} lives until the run's PostgreSQL stops)`);
+    else if (workDir)
+      say(
+        `kept the work folder ${workDir}: api.log, worker.log, temporal.log, mail/ (the database ${databaseName} lives until the run's PostgreSQL stops)`,
+      );
   }, 60_000);
 
   it('loses nothing acknowledged, applies nothing twice, and keeps workflow, PostgreSQL, audit trail and email in step', async () => {
@@ -244,7 +263,9 @@ describe('one truth under crashes and concurrency (seeded fault injection)', () 
         const done: { record: CommandRecord; body: { type: string } & Record<string, unknown> }[] = [];
         switch (view.status) {
           case 'logged':
-            done.push(await send('admin', { type: 'assign', ownerId: cast[item.owner].id, leadId: cast[item.lead].id, dueDate: '2027-06-30' }));
+            done.push(
+              await send('admin', { type: 'assign', ownerId: cast[item.owner].id, leadId: cast[item.lead].id, dueDate: '2027-06-30' }),
+            );
             break;
           case 'assigned':
           case 'reopened':
@@ -256,7 +277,10 @@ describe('one truth under crashes and concurrency (seeded fault injection)', () 
               if (step.record.outcome === 'acknowledged') updatesPosted++;
               done.push(step);
             } else {
-              const step = await send(item.owner, { type: 'submitEvidence', summary: `Round ${round}: policy published, training records for ${item.index + 1} teams attached` });
+              const step = await send(item.owner, {
+                type: 'submitEvidence',
+                summary: `Round ${round}: policy published, training records for ${item.index + 1} teams attached`,
+              });
               if (step.record.outcome === 'acknowledged') {
                 updatesPosted = 0;
                 updatesPlanned = itemRng.int(0, 2);
@@ -281,19 +305,31 @@ describe('one truth under crashes and concurrency (seeded fault injection)', () 
               done.push({ record: approve, body: approveBody }, { record: reject, body: rejectBody });
             } else if (current === 0) {
               const reject = rejections < 2 && roll < 0.62;
-              const step = await send(item.lead, reject ? { type: 'reject', reasons: `Round ${round}: not enough evidence yet` } : { type: 'approve' });
+              const step = await send(
+                item.lead,
+                reject ? { type: 'reject', reasons: `Round ${round}: not enough evidence yet` } : { type: 'approve' },
+              );
               if (reject && step.record.outcome === 'acknowledged') rejections++;
               done.push(step);
             } else {
               const reject = rejections < 2 && roll < 0.12;
-              const step = await send('dcc', reject ? { type: 'reject', reasons: `Round ${round}: the audit of 50 crimes is missing` } : { type: 'approve' });
+              const step = await send(
+                'dcc',
+                reject ? { type: 'reject', reasons: `Round ${round}: the audit of 50 crimes is missing` } : { type: 'approve' },
+              );
               if (reject && step.record.outcome === 'acknowledged') rejections++;
               done.push(step);
             }
             break;
           }
           case 'awaiting_self_certification':
-            done.push(await send('dcc', { type: 'selfCertify', signatory: 'Chief Constable Jo Farrell', letterReference: `CC/${item.index + 1}/${round}` }));
+            done.push(
+              await send('dcc', {
+                type: 'selfCertify',
+                signatory: 'Chief Constable Jo Farrell',
+                letterReference: `CC/${item.index + 1}/${round}`,
+              }),
+            );
             break;
           case 'closed':
             done.push(await send('admin', { type: 'reopen', reason: `Round ${round}: HMICFRS found it had not been embedded` }));
@@ -325,12 +361,16 @@ describe('one truth under crashes and concurrency (seeded fault injection)', () 
     let driversDone = false;
     void drivers.finally(() => (driversDone = true));
     try {
-      injected = await injectFaults(plan, { temporal: temporalProcess!, api: api!, worker: worker! }, {
-        t0: loadStart,
-        recoveryTimeoutMs: 90_000,
-        keepGoing: () => !loadStopped && !driversDone,
-        log: say,
-      });
+      injected = await injectFaults(
+        plan,
+        { temporal: temporalProcess!, api: api!, worker: worker! },
+        {
+          t0: loadStart,
+          recoveryTimeoutMs: 90_000,
+          keepGoing: () => !loadStopped && !driversDone,
+          log: say,
+        },
+      );
       await sleep(LOAD_TAIL_MS);
     } finally {
       loadStopped = true;
@@ -368,15 +408,36 @@ describe('one truth under crashes and concurrency (seeded fault injection)', () 
     say(
       `\n${table([
         ['seed / items / task queue', `${SEED} / ${ITEMS} / ${taskQueue}`],
-        ['faults injected', `${injected.length} (temporal ${byKind('temporal')}, worker ${byKind('worker')}, api ${byKind('api')}, all ${byKind('all')})`],
-        ['recovery, slowest', `${(Math.max(0, ...injected.map((f) => f.recoveredAfterMs ?? Infinity)) / 1000).toFixed(1)} s${injected.some((f) => f.recoveredAfterMs === null) ? ' (some never recovered)' : ''}`],
-        ['unplanned exits (restarted)', `temporal ${temporalProcess!.unexpectedExits}, api ${api!.unexpectedExits}, worker ${worker!.unexpectedExits}`],
+        [
+          'faults injected',
+          `${injected.length} (temporal ${byKind('temporal')}, worker ${byKind('worker')}, api ${byKind('api')}, all ${byKind('all')})`,
+        ],
+        [
+          'recovery, slowest',
+          `${(Math.max(0, ...injected.map((f) => f.recoveredAfterMs ?? Infinity)) / 1000).toFixed(1)} s${injected.some((f) => f.recoveredAfterMs === null) ? ' (some never recovered)' : ''}`,
+        ],
+        [
+          'unplanned exits (restarted)',
+          `temporal ${temporalProcess!.unexpectedExits}, api ${api!.unexpectedExits}, worker ${worker!.unexpectedExits}`,
+        ],
         ['commands sent (keys)', records.length],
         ['HTTP requests / retries', `${driver.stats.requests} (GET ${driver.stats.getRequests}) / ${driver.stats.retries}`],
-        ['503 / conn. errors / timeouts / other 5xx', `${driver.stats.answers503} / ${driver.stats.networkErrors} / ${driver.stats.timeouts} / ${driver.stats.serverErrors}`],
-        ['acknowledged (2xx)', `${count((r) => r.outcome === 'acknowledged')} (after a failed attempt: ${count((r) => r.outcome === 'acknowledged' && r.attempts > 1)}; key not echoed: ${count((r) => r.keyEchoed === false)})`],
-        ['refused (409/412)', `${count((r) => r.outcome === 'refused')} (409: ${count((r) => r.finalStatus === 409)}, 412: ${count((r) => r.finalStatus === 412)})`],
-        ['racing pairs: one won / both ok / none', `${racingPairs.length}: ${pairsOneWon} / ${pairsBothAck} / ${racingPairs.length - pairsOneWon - pairsBothAck}`],
+        [
+          '503 / conn. errors / timeouts / other 5xx',
+          `${driver.stats.answers503} / ${driver.stats.networkErrors} / ${driver.stats.timeouts} / ${driver.stats.serverErrors}`,
+        ],
+        [
+          'acknowledged (2xx)',
+          `${count((r) => r.outcome === 'acknowledged')} (after a failed attempt: ${count((r) => r.outcome === 'acknowledged' && r.attempts > 1)}; key not echoed: ${count((r) => r.keyEchoed === false)})`,
+        ],
+        [
+          'refused (409/412)',
+          `${count((r) => r.outcome === 'refused')} (409: ${count((r) => r.finalStatus === 409)}, 412: ${count((r) => r.finalStatus === 412)})`,
+        ],
+        [
+          'racing pairs: one won / both ok / none',
+          `${racingPairs.length}: ${pairsOneWon} / ${pairsBothAck} / ${racingPairs.length - pairsOneWon - pairsBothAck}`,
+        ],
         ['replays acknowledged again', `${replays.length - c.replaysNotAcknowledged} of ${replays.length}`],
         ['unresolved (no definitive answer)', c.unresolved],
         ['unexpected answers (400/401/403/404…)', c.unexpectedAnswers],
@@ -386,7 +447,10 @@ describe('one truth under crashes and concurrency (seeded fault injection)', () 
         ['DIVERGED', `${c.diverged}${report.divergenceCheckedVersion ? '' : ' (state only: the workflow has no record query)'}`],
         ['EMAILS DUPLICATED', c.emailsDuplicated],
         ['re-sent after the sender died mid-send (same Message-ID)', report.emailsDuplicatedNearKill],
-        ['emails: outbox sent / delivered / not sent / missing', `${report.emailsSent} / ${report.emailsDelivered} / ${c.emailsNotSent} / ${c.emailsMissing}`],
+        [
+          'emails: outbox sent / delivered / not sent / missing',
+          `${report.emailsSent} / ${report.emailsDelivered} / ${c.emailsNotSent} / ${c.emailsMissing}`,
+        ],
         ['audit trails inconsistent', c.auditInconsistent],
         ['refused yet recorded', c.refusedYetRecorded],
         ['load / whole run', `${(loadMs / 1000).toFixed(1)} s / ${((Date.now() - t0) / 1000).toFixed(1)} s`],
@@ -396,8 +460,13 @@ describe('one truth under crashes and concurrency (seeded fault injection)', () 
     for (const note of notes) say(`note: ${note}`);
     if (report.violations.length) {
       say(`\nviolations (${report.violations.length}; first 25):`);
-      for (const v of report.violations.slice(0, 25)) say(`  [${v.invariant}]${v.item !== undefined ? ` item ${v.item}` : ''}${v.itemId ? ` ${v.itemId}` : ''}${v.key ? ` key ${v.key}` : ''}: ${v.detail}`);
-      say(`\nprocess events:\n${events.map((e) => `  ${new Date(e.at).toISOString().slice(11, 23)} (+${(e.atMs / 1000).toFixed(1)} s) ${e.process}: ${e.what}`).join('\n')}`);
+      for (const v of report.violations.slice(0, 25))
+        say(
+          `  [${v.invariant}]${v.item !== undefined ? ` item ${v.item}` : ''}${v.itemId ? ` ${v.itemId}` : ''}${v.key ? ` key ${v.key}` : ''}: ${v.detail}`,
+        );
+      say(
+        `\nprocess events:\n${events.map((e) => `  ${new Date(e.at).toISOString().slice(11, 23)} (+${(e.atMs / 1000).toFixed(1)} s) ${e.process}: ${e.what}`).join('\n')}`,
+      );
     }
 
     expect(records.length).toBeGreaterThan(ITEMS);

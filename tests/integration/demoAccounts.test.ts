@@ -47,11 +47,14 @@ describe('demo accounts', () => {
     );
     await new Promise((r) => setTimeout(r, 1500));
     expect(received.map((m) => m.to[0]).sort()).toEqual(queued.map((q) => q.to).sort());
-    for (const q of queued.filter((q) => q.items > 1)) expect(received.find((m) => m.to.includes(q.to))!.subject).toBe(`${q.items} actions assigned to you`);
+    for (const q of queued.filter((q) => q.items > 1))
+      expect(received.find((m) => m.to.includes(q.to))!.subject).toBe(`${q.items} actions assigned to you`);
   }, 90_000);
 
   it('leaves existing accounts alone when loaded again', async () => {
-    const before = (await product.app.dataSource.query(`SELECT person_id, password_hash FROM local_accounts ORDER BY person_id`)) as unknown[];
+    const before = (await product.app.dataSource.query(
+      `SELECT person_id, password_hash FROM local_accounts ORDER BY person_id`,
+    )) as unknown[];
     await loadDemoData({ dataSource: product.app.dataSource, ...product.app.services, logger: createLogger({ level: 'silent' }) });
     expect(await product.app.dataSource.query(`SELECT person_id, password_hash FROM local_accounts ORDER BY person_id`)).toEqual(before);
   });

@@ -17,7 +17,9 @@ import { startTestProduct, type TestProduct } from '../support/testProduct';
 /** Activities the item's workflow has scheduled, by type. */
 async function scheduledActivities(product: TestProduct, recommendationId: string): Promise<string[]> {
   const history = await product.app.client.workflow.getHandle(recommendationWorkflowId(recommendationId)).fetchHistory();
-  return (history.events ?? []).flatMap((event) => (event.activityTaskScheduledEventAttributes ? [event.activityTaskScheduledEventAttributes.activityType?.name ?? ''] : []));
+  return (history.events ?? []).flatMap((event) =>
+    event.activityTaskScheduledEventAttributes ? [event.activityTaskScheduledEventAttributes.activityType?.name ?? ''] : [],
+  );
 }
 
 async function assignOne(product: TestProduct): Promise<{ id: string; ownerEmail: string; leadEmail: string }> {
@@ -27,7 +29,10 @@ async function assignOne(product: TestProduct): Promise<{ id: string; ownerEmail
     owner: { name: 'Tom Ellery', roles: ['action_owner'] },
     lead: { name: 'Nadia Haskins', roles: ['lead'] },
   });
-  const [id] = await api.createReport({ title: 'Stalking and harassment', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1', category: 2 }] }, p.admin.id);
+  const [id] = await api.createReport(
+    { title: 'Stalking and harassment', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1', category: 2 }] },
+    p.admin.id,
+  );
   await api.command(id!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-05-31' }, p.admin.id);
   return { id: id!, ownerEmail: p.owner.email, leadEmail: p.lead.email };
 }

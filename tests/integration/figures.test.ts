@@ -11,7 +11,18 @@ import type { QuarterlyPaper } from '../../api/papers/quarterly';
 import type { TrackerPaper } from '../../api/papers/tracker';
 import { buildPaper } from '../../api/papers/service';
 import { htmlText } from '../fixtures/papers/extractText';
-import { assign, closeAs, flagAtRisk, inProgress, insertFixture, markNotForTheForce, materialise, submitEvidence, type Fixture, type FixtureItem } from '../fixtures/papers/fixture';
+import {
+  assign,
+  closeAs,
+  flagAtRisk,
+  inProgress,
+  insertFixture,
+  markNotForTheForce,
+  materialise,
+  submitEvidence,
+  type Fixture,
+  type FixtureItem,
+} from '../fixtures/papers/fixture';
 import { csvRecords } from '../support/csv';
 import { addCast, apiClient, signIn, tokenFor, type ApiClient } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
@@ -61,7 +72,13 @@ describe('every surface shows the figures domain/figures.ts defines', () => {
 
     const horizon = atRiskHorizon(today, policy, calendar);
     const lastWorkingDay = calendar.previousWorkingDay(today);
-    const working = (reference: string, due: string, lead = p.lead.id, extra: FixtureItem['steps'] = [], loggedOn = longAgo): FixtureItem => ({
+    const working = (
+      reference: string,
+      due: string,
+      lead = p.lead.id,
+      extra: FixtureItem['steps'] = [],
+      loggedOn = longAgo,
+    ): FixtureItem => ({
       reference,
       kind: 'action',
       category: 2,
@@ -95,9 +112,29 @@ describe('every surface shows the figures domain/figures.ts defines', () => {
             working('13 closed this quarter', days(-30), p.lead.id, [closeAs(days(-3), 'no_longer_relevant', 'Withdrawn')]),
             working('14 new - at risk', days(10), p.lead.id, [], days(-5)),
             working('15 new - on target', days(300), p.lead.id, [], days(-5)),
-            { reference: '16 for the Home Office', kind: 'action', category: null, forTheForce: false, addressedTo: 'the Home Office', text: 'Item 16', steps: [] },
-            { reference: '17 assigned - not accepted', kind: 'action', category: 2, text: 'Item 17', steps: [assign(days(-60), p.owner.id, p.lead2.id, days(-10))] },
-            { reference: '18 not for the force', kind: 'action', category: null, text: 'Item 18', steps: [markNotForTheForce(days(-60), 'For the College of Policing')] },
+            {
+              reference: '16 for the Home Office',
+              kind: 'action',
+              category: null,
+              forTheForce: false,
+              addressedTo: 'the Home Office',
+              text: 'Item 16',
+              steps: [],
+            },
+            {
+              reference: '17 assigned - not accepted',
+              kind: 'action',
+              category: 2,
+              text: 'Item 17',
+              steps: [assign(days(-60), p.owner.id, p.lead2.id, days(-10))],
+            },
+            {
+              reference: '18 not for the force',
+              kind: 'action',
+              category: null,
+              text: 'Item 18',
+              steps: [markNotForTheForce(days(-60), 'For the College of Policing')],
+            },
           ],
         },
       ],
@@ -111,14 +148,31 @@ describe('every surface shows the figures domain/figures.ts defines', () => {
       expected: itemFigures(subjectOf(state, item.forTheForce ?? true), today, policy, calendar),
     }));
     // Departments, with two spellings of one (the list's filter ignores case), and most items with none.
-    const departmentOf: Record<string, string> = { '1 long past': 'Crime', '6 within the window': 'crime', '10 long past - flagged': 'Public Protection', '4 today': 'Public Protection' };
+    const departmentOf: Record<string, string> = {
+      '1 long past': 'Crime',
+      '6 within the window': 'crime',
+      '10 long past - flagged': 'Public Protection',
+      '4 today': 'Public Protection',
+    };
     for (const item of items) {
-      if (departmentOf[item.reference]) await product.app.dataSource.query('UPDATE recommendations SET department = $2 WHERE id = $1', [item.id, departmentOf[item.reference]]);
+      if (departmentOf[item.reference])
+        await product.app.dataSource.query('UPDATE recommendations SET department = $2 WHERE id = $1', [
+          item.id,
+          departmentOf[item.reference],
+        ]);
     }
     // The reminders escalated two items to the DCC: one overdue, one not overdue (due on the last working day, which today's closure keeps from being late).
     for (const reference of ['1 long past', '2 last working day']) {
       const id = idOf(reference);
-      await recordAudit(product.app.dataSource.manager, { actorId: null, actorLabel: 'Recommendation tracker (reminders)', entityType: 'recommendation', entityId: id, recommendationId: id, type: 'off_target_dcc', summary: 'Escalated' });
+      await recordAudit(product.app.dataSource.manager, {
+        actorId: null,
+        actorLabel: 'Recommendation tracker (reminders)',
+        entityType: 'recommendation',
+        entityId: id,
+        recommendationId: id,
+        type: 'off_target_dcc',
+        summary: 'Escalated',
+      });
     }
   }, 120_000);
 
@@ -126,10 +180,19 @@ describe('every surface shows the figures domain/figures.ts defines', () => {
     await product?.stop();
   });
 
-  const subjectOf = (state: RecommendationState, forTheForce: boolean) => ({ status: state.status, dueDate: state.dueDate, atRisk: state.atRisk, forTheForce });
+  const subjectOf = (state: RecommendationState, forTheForce: boolean) => ({
+    status: state.status,
+    dueDate: state.dueDate,
+    atRisk: state.atRisk,
+    forTheForce,
+  });
   const idOf = (reference: string) => items.find((item) => item.reference === reference)!.id;
   const referenceOf = (id: string) => items.find((item) => item.id === id)?.reference;
-  const where = (test: (figures: ItemFigures) => boolean) => items.filter((item) => test(item.expected)).map((item) => item.reference).sort();
+  const where = (test: (figures: ItemFigures) => boolean) =>
+    items
+      .filter((item) => test(item.expected))
+      .map((item) => item.reference)
+      .sort();
   const page = async (who: 'admin' | 'owner', path: string) => {
     const response = await fetch(`${product.baseUrl}${path}`, { headers: { cookie: cookie[who] } });
     expect([path, response.status]).toEqual([path, 200]);
@@ -145,8 +208,17 @@ describe('every surface shows the figures domain/figures.ts defines', () => {
     return rows;
   };
   /** A page's headings, paragraphs and table rows as lines of text (cells tab-separated). */
-  const textOf = (html: string) => htmlText(`<body>${html.slice(html.indexOf('<main'))}`).map((line) => line.split('\t').map((cell) => cell.replace(/\s+/g, ' ').trim()).join('\t'));
-  const tags = (html: string) => ({ overdue: /govuk-tag--red">\s*Overdue\s*</.test(html), atRisk: /govuk-tag--yellow">\s*At risk\s*</.test(html) });
+  const textOf = (html: string) =>
+    htmlText(`<body>${html.slice(html.indexOf('<main'))}`).map((line) =>
+      line
+        .split('\t')
+        .map((cell) => cell.replace(/\s+/g, ' ').trim())
+        .join('\t'),
+    );
+  const tags = (html: string) => ({
+    overdue: /govuk-tag--red">\s*Overdue\s*</.test(html),
+    atRisk: /govuk-tag--yellow">\s*At risk\s*</.test(html),
+  });
 
   it('has the cases it means to test (the test data is what it says)', () => {
     const of = (reference: string) => items.find((item) => item.reference === reference)!.expected;
@@ -164,14 +236,32 @@ describe('every surface shows the figures domain/figures.ts defines', () => {
   });
 
   it('the list API: each item’s figures, and the overdue and at-risk filters', async () => {
-    const list = async (query: string) => (await api.call<{ items: ({ id: string } & ItemFigures)[] }>('GET', `/api/recommendations?limit=200${query}`)).body.items;
+    const list = async (query: string) =>
+      (await api.call<{ items: ({ id: string } & ItemFigures)[] }>('GET', `/api/recommendations?limit=200${query}`)).body.items;
     const all = await list('');
     expect(all).toHaveLength(items.length);
     for (const item of all) {
       const expected = items.find((i) => i.id === item.id)!;
-      expect([expected.reference, { overdue: item.overdue, atRisk: item.atRisk, rag: item.rag, workingDaysOverdue: item.workingDaysOverdue, dueSoon: item.dueSoon, flaggedAtRisk: item.flaggedAtRisk }]).toEqual([
+      expect([
         expected.reference,
-        { overdue: expected.expected.overdue, atRisk: expected.expected.atRisk, rag: expected.expected.rag, workingDaysOverdue: expected.expected.workingDaysOverdue, dueSoon: expected.expected.dueSoon, flaggedAtRisk: expected.expected.flaggedAtRisk },
+        {
+          overdue: item.overdue,
+          atRisk: item.atRisk,
+          rag: item.rag,
+          workingDaysOverdue: item.workingDaysOverdue,
+          dueSoon: item.dueSoon,
+          flaggedAtRisk: item.flaggedAtRisk,
+        },
+      ]).toEqual([
+        expected.reference,
+        {
+          overdue: expected.expected.overdue,
+          atRisk: expected.expected.atRisk,
+          rag: expected.expected.rag,
+          workingDaysOverdue: expected.expected.workingDaysOverdue,
+          dueSoon: expected.expected.dueSoon,
+          flaggedAtRisk: expected.expected.flaggedAtRisk,
+        },
       ]);
     }
     const references = async (query: string) => (await list(query)).map((item) => referenceOf(item.id)!).sort();
@@ -188,7 +278,11 @@ describe('every surface shows the figures domain/figures.ts defines', () => {
   it('the list page tags and the CSV say the same', async () => {
     const rows = rowsByItem(await page('admin', '/recommendations?limit=100'));
     expect(rows.size).toBe(items.length);
-    for (const item of items) expect([item.reference, tags(rows.get(item.reference)!)]).toEqual([item.reference, { overdue: item.expected.overdue, atRisk: item.expected.atRisk }]);
+    for (const item of items)
+      expect([item.reference, tags(rows.get(item.reference)!)]).toEqual([
+        item.reference,
+        { overdue: item.expected.overdue, atRisk: item.expected.atRisk },
+      ]);
 
     const records = csvRecords(await page('admin', '/recommendations.csv'));
     for (const record of records) {
@@ -206,7 +300,8 @@ describe('every surface shows the figures domain/figures.ts defines', () => {
 
   it('the dashboard: headlines, the lists they link to, and tables whose rows add up to them', async () => {
     const html = await page('admin', '/dashboard');
-    const headline = (filter: string) => Number(new RegExp(`href="/recommendations\\?${filter}=true">(\\d+)<span class="govuk-visually-hidden"> items`).exec(html)?.[1]);
+    const headline = (filter: string) =>
+      Number(new RegExp(`href="/recommendations\\?${filter}=true">(\\d+)<span class="govuk-visually-hidden"> items`).exec(html)?.[1]);
     expect(headline('overdue')).toBe(where((f) => f.overdue).length);
     expect(headline('atRisk')).toBe(where((f) => f.atRisk).length);
 
@@ -231,33 +326,53 @@ describe('every surface shows the figures domain/figures.ts defines', () => {
       for (let i = start + 2; lines[i] && !lines[i]!.startsWith('Total'); i += 1) rows.push(lines[i]!.split('\t'));
       const total = lines[start + 2 + rows.length]!.split('\t');
       const sum = (column: number) => rows.reduce((n, row) => n + parseInt(row[column]!, 10), 0);
-      expect([caption, sum(1), sum(2), parseInt(total[1]!, 10), parseInt(total[2]!, 10)]).toEqual([caption, headline('overdue'), headline('atRisk'), headline('overdue'), headline('atRisk')]);
+      expect([caption, sum(1), sum(2), parseInt(total[1]!, 10), parseInt(total[2]!, 10)]).toEqual([
+        caption,
+        headline('overdue'),
+        headline('atRisk'),
+        headline('overdue'),
+        headline('atRisk'),
+      ]);
       if (heading === 'Department') {
         expect(rows.map((row) => row[0])).toContain('No department');
         expect(rows.filter((row) => row[0]!.toLowerCase() === 'crime')).toHaveLength(1);
       }
     }
     // Each department's numbers are what its links list.
-    const links = [...html.matchAll(/href="(\/recommendations\?(?:overdue|atRisk)=true&amp;(?:department=[^"&]+|noDepartment=true))">(\d+)</g)];
+    const links = [
+      ...html.matchAll(/href="(\/recommendations\?(?:overdue|atRisk)=true&amp;(?:department=[^"&]+|noDepartment=true))">(\d+)</g),
+    ];
     expect(links.length).toBeGreaterThanOrEqual(4);
-    for (const [, href, count] of links) expect([href, rowsByItem(await page('admin', `${href!.replace(/&amp;/g, '&')}&limit=100`)).size]).toEqual([href, Number(count)]);
+    for (const [, href, count] of links)
+      expect([href, rowsByItem(await page('admin', `${href!.replace(/&amp;/g, '&')}&limit=100`)).size]).toEqual([href, Number(count)]);
 
     // An off-target escalation is listed only while the item is overdue: never "Overdue" beside an item not counted.
     const escalations = lines.slice(lines.indexOf('Escalations raised, oldest first'));
     expect(escalations.some((line) => line.includes('Overdue: escalated to the DCC'))).toBe(true);
     const escalated = rowsByItem(html.slice(html.indexOf('Escalations raised, oldest first')));
-    for (const reference of escalated.keys()) if (escalated.get(reference)!.includes('Overdue:')) expect(items.find((i) => i.reference === reference)!.expected.overdue).toBe(true);
+    for (const reference of escalated.keys())
+      if (escalated.get(reference)!.includes('Overdue:')) expect(items.find((i) => i.reference === reference)!.expected.overdue).toBe(true);
   });
 
   it('My tasks and the item page', async () => {
     const html = await page('owner', '/');
-    const mine = items.filter((item) => item.ownerId === p.owner.id && ['assigned', 'in_progress', 'reopened', 'evidence_submitted', 'awaiting_approval'].includes(statusOf.get(item.id)!));
+    const mine = items.filter(
+      (item) =>
+        item.ownerId === p.owner.id &&
+        ['assigned', 'in_progress', 'reopened', 'evidence_submitted', 'awaiting_approval'].includes(statusOf.get(item.id)!),
+    );
     const overdue = mine.filter((item) => item.expected.overdue).length;
     const soon = mine.filter((item) => !item.expected.overdue && (item.expected.dueSoon || item.expected.atRisk)).length;
     expect(html).toContain(`Overdue (${overdue})`);
     expect(html).toContain(`Due soon or at risk (${soon})`);
 
-    for (const reference of ['1 long past', '2 last working day', '8 just beyond the window', '9 far off - flagged', '11 with the approvers - past due']) {
+    for (const reference of [
+      '1 long past',
+      '2 last working day',
+      '8 just beyond the window',
+      '9 far off - flagged',
+      '11 with the approvers - past due',
+    ]) {
       const item = items.find((i) => i.reference === reference)!;
       const shown = tags(await page('admin', `/recommendations/${item.id}`));
       expect([reference, shown]).toEqual([reference, { overdue: item.expected.overdue, atRisk: item.expected.atRisk }]);
@@ -267,31 +382,56 @@ describe('every surface shows the figures domain/figures.ts defines', () => {
   /** The lifecycle status each row was written with (the fixture's state). */
   const statusOf = new Map<string, string>();
   beforeAll(async () => {
-    for (const row of (await product.app.dataSource.query('SELECT id, status FROM recommendations')) as { id: string; status: string }[]) statusOf.set(row.id, row.status);
+    for (const row of (await product.app.dataSource.query('SELECT id, status FROM recommendations')) as { id: string; status: string }[])
+      statusOf.set(row.id, row.status);
   });
 
   it('the quarterly paper: page 1’s at-risk figure is what the listing marks at risk, and both are the domain’s', async () => {
-    const paper = (await buildPaper(dataSourceDatabase(product.app.dataSource), { kind: 'quarterly', asAt: today, scheme: 'B' })) as QuarterlyPaper;
+    const paper = (await buildPaper(dataSourceDatabase(product.app.dataSource), {
+      kind: 'quarterly',
+      asAt: today,
+      scheme: 'B',
+    })) as QuarterlyPaper;
     const actions = paper.groups.flatMap((group) => group.actions.map((action) => ({ ...action, title: group.title })));
-    const listedAs = (label: string) => actions.filter((action) => action.status.label === label).map((action) => referenceOf(action.id)!).sort();
+    const listedAs = (label: string) =>
+      actions
+        .filter((action) => action.status.label === label)
+        .map((action) => referenceOf(action.id)!)
+        .sort();
     expect(listedAs('At risk')).toEqual(where((f) => f.atRisk));
     expect(listedAs('Off target')).toEqual(where((f) => f.overdue));
     expect(paper.atRiskInAll.current).toBe(listedAs('At risk').length);
     expect(paper.summary.find((row) => row.label === 'Action(s) off target')!.current).toBe(listedAs('Off target').length);
-    for (const action of actions) expect([referenceOf(action.id), action.status.label]).toEqual([referenceOf(action.id), ragLabel(items.find((i) => i.id === action.id)!.expected.rag)]);
+    for (const action of actions)
+      expect([referenceOf(action.id), action.status.label]).toEqual([
+        referenceOf(action.id),
+        ragLabel(items.find((i) => i.id === action.id)!.expected.rag),
+      ]);
     // The window named in the heading is the force's.
-    expect(paper.groups.find((group) => group.group === 'at_risk')!.title).toBe('Action(s) at risk of being off target (overdue within the next 6 weeks)');
+    expect(paper.groups.find((group) => group.group === 'at_risk')!.title).toBe(
+      'Action(s) at risk of being off target (overdue within the next 6 weeks)',
+    );
 
     // What a committee reads on page 1, in the HTML paper.
-    const response = await fetch(`${product.baseUrl}/api/papers/quarterly?asAt=${today}`, { headers: { authorization: `Bearer ${await tokenFor(product, p.viewer.id)}` } });
+    const response = await fetch(`${product.baseUrl}/api/papers/quarterly?asAt=${today}`, {
+      headers: { authorization: `Bearer ${await tokenFor(product, p.viewer.id)}` },
+    });
     expect(response.status).toBe(200);
     const lines = htmlText(await response.text());
-    expect(lines).toContain(`Action(s) off target\t${listedAs('Off target').length}\t${paper.summary[0]!.previous}\t${paper.summary[0]!.trend}`);
-    expect(lines.find((line) => line.startsWith('In all, '))).toMatch(new RegExp(`^In all, ${listedAs('At risk').length} actions are at risk of being off target`));
+    expect(lines).toContain(
+      `Action(s) off target\t${listedAs('Off target').length}\t${paper.summary[0]!.previous}\t${paper.summary[0]!.trend}`,
+    );
+    expect(lines.find((line) => line.startsWith('In all, '))).toMatch(
+      new RegExp(`^In all, ${listedAs('At risk').length} actions are at risk of being off target`),
+    );
   });
 
   it('the tracker colours each item by the same figures', async () => {
-    const paper = (await buildPaper(dataSourceDatabase(product.app.dataSource), { kind: 'tracker', asAt: today, scheme: 'B' })) as TrackerPaper;
+    const paper = (await buildPaper(dataSourceDatabase(product.app.dataSource), {
+      kind: 'tracker',
+      asAt: today,
+      scheme: 'B',
+    })) as TrackerPaper;
     const tracked = paper.reports.flatMap((report) => report.items);
     expect(tracked).toHaveLength(items.length);
     for (const item of tracked) {

@@ -18,15 +18,26 @@ import { startTestProduct, type TestProduct } from '../support/testProduct';
 const PASSWORD = 'a first password for the force';
 const CODE_FORMAT = /^[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){3}$/;
 
-const cookieOf = (response: Response, name: string) => (response.headers.getSetCookie() ?? []).find((c) => c.startsWith(`${name}=`))?.split(';')[0];
+const cookieOf = (response: Response, name: string) =>
+  (response.headers.getSetCookie() ?? []).find((c) => c.startsWith(`${name}=`))?.split(';')[0];
 
 async function openForm(baseUrl: string, page: string): Promise<{ cookie: string; token: string; html: string; status: number }> {
   const response = await fetch(`${baseUrl}${page}`, { redirect: 'manual' });
   const html = await response.text();
-  return { cookie: cookieOf(response, 'rt_form') ?? '', token: /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '', html, status: response.status };
+  return {
+    cookie: cookieOf(response, 'rt_form') ?? '',
+    token: /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '',
+    html,
+    status: response.status,
+  };
 }
 
-async function postForm(baseUrl: string, page: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+async function postForm(
+  baseUrl: string,
+  page: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const form = await openForm(baseUrl, page);
   return fetch(`${baseUrl}${page}`, {
     method: 'POST',
@@ -36,8 +47,10 @@ async function postForm(baseUrl: string, page: string, fields: Record<string, st
   });
 }
 
-const count = async (product: TestProduct, sql: string, params: unknown[] = []) => ((await product.app.dataSource.query(sql, params)) as { n: number }[])[0]!.n;
-const auditOf = (product: TestProduct, type: string) => product.app.dataSource.manager.find(AuditEvent, { where: { type }, order: { id: 'ASC' } });
+const count = async (product: TestProduct, sql: string, params: unknown[] = []) =>
+  ((await product.app.dataSource.query(sql, params)) as { n: number }[])[0]!.n;
+const auditOf = (product: TestProduct, type: string) =>
+  product.app.dataSource.manager.find(AuditEvent, { where: { type }, order: { id: 'ASC' } });
 const errorSummary = (html: string) => [...html.matchAll(/<li>\s*<a href="#(\w+)">([^<]*)<\/a>/g)].map((m) => `${m[1]}: ${m[2]}`);
 
 describe('first run: the set-up page', () => {
@@ -85,7 +98,9 @@ describe('first run: the set-up page', () => {
     const response = await setup({ code: 'AAAAA-BBBBB-CCCCC-DDDDD', ...hannah, password: PASSWORD, confirm: PASSWORD });
     expect(response.status).toBe(400);
     const html = await response.text();
-    expect(errorSummary(html)).toEqual(['code: The set-up code is not right: copy it from the log of the running product (each start prints a new one)']);
+    expect(errorSummary(html)).toEqual([
+      'code: The set-up code is not right: copy it from the log of the running product (each start prints a new one)',
+    ]);
     expect(html).toContain(`value="${hannah.name}"`);
     expect(html).not.toContain(PASSWORD);
     expect(cookieOf(response, 'rt_session')).toBeUndefined();
@@ -105,13 +120,16 @@ describe('first run: the set-up page', () => {
       'confirm: The password typed again must be the same as the password',
     ]);
     const containsEmail = await setup({ code, ...hannah, password: 'hannah.whitcombe-2026', confirm: 'hannah.whitcombe-2026' });
-    expect(errorSummary(await containsEmail.text())).toEqual(['password: The password must not be or contain the email address (the part before the @)']);
+    expect(errorSummary(await containsEmail.text())).toEqual([
+      'password: The password must not be or contain the email address (the part before the @)',
+    ]);
     expect(await product.app.dataSource.manager.count(Person)).toBe(0);
   });
 
   it('makes an address that gives too many wrong codes wait, even with the right code', async () => {
     const from = { 'x-forwarded-for': '203.0.113.7' };
-    for (let i = 0; i < 10; i++) expect((await setup({ code: `WRONG-${i}`, ...hannah, password: PASSWORD, confirm: PASSWORD }, from)).status).toBe(400);
+    for (let i = 0; i < 10; i++)
+      expect((await setup({ code: `WRONG-${i}`, ...hannah, password: PASSWORD, confirm: PASSWORD }, from)).status).toBe(400);
     const limited = await setup({ code: product.app.setupCode!, ...hannah, password: PASSWORD, confirm: PASSWORD }, from);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('900');
@@ -127,17 +145,26 @@ describe('first run: the set-up page', () => {
     expect(await count(product, `SELECT count(*)::int AS n FROM setup_codes`)).toBe(2);
 
     // As read off a terminal: lower case, spaces for hyphens. The page answering is not the process that printed it.
-    const response = await setup({ code: ` ${other.setupCode!.toLowerCase().replace(/-/g, ' ')} `, ...hannah, password: PASSWORD, confirm: PASSWORD });
+    const response = await setup({
+      code: ` ${other.setupCode!.toLowerCase().replace(/-/g, ' ')} `,
+      ...hannah,
+      password: PASSWORD,
+      confirm: PASSWORD,
+    });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/admin');
     const cookie = cookieOf(response, 'rt_session')!;
     expect((await fetch(`${product.baseUrl}/admin`, { headers: { cookie }, redirect: 'manual' })).status).toBe(200);
-    const me = (await (await fetch(`${product.baseUrl}/api/session`, { headers: { cookie } })).json()) as { person: { name: string; email: string; roles: string[] } };
+    const me = (await (await fetch(`${product.baseUrl}/api/session`, { headers: { cookie } })).json()) as {
+      person: { name: string; email: string; roles: string[] };
+    };
     expect(me.person).toMatchObject({ name: 'Hannah Whitcombe', email: 'hannah.whitcombe@test.police.uk', roles: ['administrator'] });
 
     expect(await count(product, `SELECT count(*)::int AS n FROM setup_codes`)).toBe(0);
     const [created] = await auditOf(product, 'first_administrator_created');
-    expect(created!.summary).toBe('Created the first administrator, Hannah Whitcombe (hannah.whitcombe@test.police.uk), on the set-up page; the 2 set-up code(s) no longer work');
+    expect(created!.summary).toBe(
+      'Created the first administrator, Hannah Whitcombe (hannah.whitcombe@test.police.uk), on the set-up page; the 2 set-up code(s) no longer work',
+    );
     expect((await auditOf(product, 'password_set')).map((e) => e.summary)).toEqual(['Chose their password on the set-up page']);
     expect((await auditOf(product, 'signed_in')).map((e) => e.actorLabel)).toEqual(['Hannah Whitcombe']);
     expect(product.app.services.firstRun.code).toBeNull();
@@ -148,7 +175,13 @@ describe('first run: the set-up page', () => {
     const page = await fetch(`${product.baseUrl}/setup`);
     expect(page.status).toBe(404);
     expect(await page.text()).toContain('Set-up is finished');
-    const again = await setup({ code: product.app.setupCode!, name: 'Someone Else', email: 'someone.else@test.police.uk', password: PASSWORD, confirm: PASSWORD });
+    const again = await setup({
+      code: product.app.setupCode!,
+      name: 'Someone Else',
+      email: 'someone.else@test.police.uk',
+      password: PASSWORD,
+      confirm: PASSWORD,
+    });
     expect(again.status).toBe(404);
     expect(await product.app.dataSource.manager.count(Person)).toBe(1);
     const home = await fetch(`${product.baseUrl}/`, { redirect: 'manual' });
@@ -157,10 +190,17 @@ describe('first run: the set-up page', () => {
   });
 
   it('and the command refuses, saying what to do instead; a process started now prints no code', async () => {
-    const context: AdminCommandContext = { dataSource: product.app.dataSource, passwordLinks: product.app.services.passwordLinks, publicUrl: 'http://tracker.test', actorLabel: 'Admin command (test)' };
+    const context: AdminCommandContext = {
+      dataSource: product.app.dataSource,
+      passwordLinks: product.app.services.passwordLinks,
+      publicUrl: 'http://tracker.test',
+      actorLabel: 'Admin command (test)',
+    };
     const refused = await runAdminCommand({ command: 'create', email: 'nadia.haskins@test.police.uk', name: 'Nadia Haskins' }, context);
     expect(refused.exitCode).toBe(1);
-    expect(refused.text).toContain('There is already an administrator, Hannah Whitcombe <hannah.whitcombe@test.police.uk>: nothing was changed.');
+    expect(refused.text).toContain(
+      'There is already an administrator, Hannah Whitcombe <hannah.whitcombe@test.police.uk>: nothing was changed.',
+    );
     expect(refused.text).toContain('npm run admin -- link --email hannah.whitcombe@test.police.uk');
     expect(await product.app.dataSource.manager.count(Person)).toBe(1);
     expect((await product.startAnotherInstance()).setupCode).toBeNull();
@@ -173,7 +213,12 @@ describe('first run: npm run admin', () => {
 
   beforeAll(async () => {
     product = await startTestProduct();
-    context = { dataSource: product.app.dataSource, passwordLinks: product.app.services.passwordLinks, publicUrl: 'http://tracker.test', actorLabel: 'Admin command (test)' };
+    context = {
+      dataSource: product.app.dataSource,
+      passwordLinks: product.app.services.passwordLinks,
+      publicUrl: 'http://tracker.test',
+      actorLabel: 'Admin command (test)',
+    };
   });
   afterAll(async () => {
     await product?.stop();
@@ -186,7 +231,9 @@ describe('first run: npm run admin', () => {
     expect(await count(product, `SELECT count(*)::int AS n FROM setup_codes`)).toBe(2);
     await other.stop();
     expect(await count(product, `SELECT count(*)::int AS n FROM setup_codes`)).toBe(1);
-    expect((await auditOf(product, 'setup_code_withdrawn')).map((e) => e.summary)).toEqual(['The API process that made this set-up code stopped: the code no longer works']);
+    expect((await auditOf(product, 'setup_code_withdrawn')).map((e) => e.summary)).toEqual([
+      'The API process that made this set-up code stopped: the code no longer works',
+    ]);
   });
 
   it('create: an administrator without a password, and a printed link that works once', async () => {
@@ -210,10 +257,16 @@ describe('first run: npm run admin', () => {
     expect(await chosen.text()).toContain('Your password is set');
     expect((await signIn(product.baseUrl, nadia.email, PASSWORD)).status).toBe(201);
     expect((await fetch(`${product.baseUrl}${link}`)).status).toBe(410);
-    expect((await postForm(product.baseUrl, link, { password: 'another password 2026', confirm: 'another password 2026' })).status).toBe(410);
+    expect((await postForm(product.baseUrl, link, { password: 'another password 2026', confirm: 'another password 2026' })).status).toBe(
+      410,
+    );
 
     const [created] = await auditOf(product, 'first_administrator_created');
-    expect(created).toMatchObject({ actorLabel: 'Admin command (test)', summary: 'Created the first administrator, Nadia Haskins (nadia.haskins@test.police.uk), with the admin command; the 1 set-up code(s) no longer work' });
+    expect(created).toMatchObject({
+      actorLabel: 'Admin command (test)',
+      summary:
+        'Created the first administrator, Nadia Haskins (nadia.haskins@test.police.uk), with the admin command; the 1 set-up code(s) no longer work',
+    });
     expect((await auditOf(product, 'password_link_issued')).map((e) => e.actorLabel)).toEqual(['Admin command (test)']);
     expect((await auditOf(product, 'password_set_by_link')).map((e) => e.actorId)).toEqual([nadia.id]);
   });
@@ -255,12 +308,19 @@ describe('first run: the compiled command, as a force runs it', () => {
       path.join(work, 'tsconfig.json'),
       JSON.stringify({
         extends: path.join(root, 'tsconfig.build.json'),
-        compilerOptions: { outDir: path.join(work, 'dist'), rootDir: root, sourceMap: false, typeRoots: [path.join(root, 'node_modules', '@types')] },
+        compilerOptions: {
+          outDir: path.join(work, 'dist'),
+          rootDir: root,
+          sourceMap: false,
+          typeRoots: [path.join(root, 'node_modules', '@types')],
+        },
         files: [path.join(root, 'bin', 'admin.ts')],
         include: [],
       }),
     );
-    await promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(work, 'tsconfig.json')], { cwd: root });
+    await promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(work, 'tsconfig.json')], {
+      cwd: root,
+    });
     adminJs = path.join(work, 'dist', 'bin', 'admin.js');
   }, 120_000);
   afterAll(async () => {
@@ -304,7 +364,9 @@ describe('first run: the compiled command, as a force runs it', () => {
     const again = await run('create', '--email', 'someone@test.police.uk', '--name', 'Someone Else');
     expect(again.code).toBe(1);
     expect(again.stdout).toBe('');
-    expect(again.stderr).toContain('There is already an administrator, Priya Natarajan <priya.natarajan@test.police.uk>: nothing was changed.');
+    expect(again.stderr).toContain(
+      'There is already an administrator, Priya Natarajan <priya.natarajan@test.police.uk>: nothing was changed.',
+    );
   }, 60_000);
 });
 
@@ -317,11 +379,20 @@ describe('first run with the identity provider: ADMIN_EMAILS', () => {
     issuer = await startOidcIssuer();
     product = await startTestProduct({
       auth: {
-        oidc: { issuerUrl: issuer.url, clientId: issuer.clientId, clientSecret: issuer.clientSecret, providerName: 'Test Constabulary (Entra ID)', redirectUri: 'http://tracker.test/sign-in/oidc/callback' },
+        oidc: {
+          issuerUrl: issuer.url,
+          clientId: issuer.clientId,
+          clientSecret: issuer.clientSecret,
+          providerName: 'Test Constabulary (Entra ID)',
+          redirectUri: 'http://tracker.test/sign-in/oidc/callback',
+        },
         adminEmails: ['chief.it@test.police.uk', 'tom.ellery@test.police.uk'],
       },
     });
-    people = await addPeople(product.app.dataSource, { tom: { name: 'Tom Ellery', roles: ['action_owner'] }, margaret: { name: 'Margaret Holloway', roles: ['viewer'] } });
+    people = await addPeople(product.app.dataSource, {
+      tom: { name: 'Tom Ellery', roles: ['action_owner'] },
+      margaret: { name: 'Margaret Holloway', roles: ['viewer'] },
+    });
   });
   afterAll(async () => {
     await product?.stop();
@@ -339,7 +410,9 @@ describe('first run with the identity provider: ADMIN_EMAILS', () => {
 
   it('offers the identity provider on the set-up page and the sign-in page', async () => {
     expect((await openForm(product.baseUrl, '/setup')).html).toContain('sign in with Test Constabulary (Entra ID)</a>');
-    expect(await (await fetch(`${product.baseUrl}/sign-in`)).text()).toContain('or sign in with Test Constabulary (Entra ID) if ADMIN_EMAILS lists you');
+    expect(await (await fetch(`${product.baseUrl}/sign-in`)).text()).toContain(
+      'or sign in with Test Constabulary (Entra ID) if ADMIN_EMAILS lists you',
+    );
   });
 
   it('refuses someone neither known nor listed, and links someone known but not listed without the role', async () => {
@@ -360,12 +433,16 @@ describe('first run with the identity provider: ADMIN_EMAILS', () => {
     expect((await fetch(`${product.baseUrl}/admin`, { headers: { cookie }, redirect: 'manual' })).status).toBe(200);
     const chief = await product.app.dataSource.manager.findOneByOrFail(Person, { email: 'chief.it@test.police.uk' });
     expect(chief).toMatchObject({ name: 'Priya Chief', roles: ['administrator'], active: true });
-    expect(await product.app.dataSource.manager.findOneBy(ExternalIdentity, { issuer: issuer.url, subject: 'entra-chief' })).toMatchObject({ personId: chief.id });
+    expect(await product.app.dataSource.manager.findOneBy(ExternalIdentity, { issuer: issuer.url, subject: 'entra-chief' })).toMatchObject({
+      personId: chief.id,
+    });
     expect(await count(product, `SELECT count(*)::int AS n FROM setup_codes`)).toBe(0);
     expect((await auditOf(product, 'person_added')).map((e) => e.summary)).toEqual([
       'Added Priya Chief (chief.it@test.police.uk) as administrator on their first sign-in through the identity provider: ADMIN_EMAILS lists them',
     ]);
-    expect((await auditOf(product, 'identity_linked')).at(-1)!.summary).toBe('Linked their account at the identity provider (subject entra-chief) on their first sign-in through it; the 1 set-up code(s) no longer work');
+    expect((await auditOf(product, 'identity_linked')).at(-1)!.summary).toBe(
+      'Linked their account at the identity provider (subject entra-chief) on their first sign-in through it; the 1 set-up code(s) no longer work',
+    );
     expect((await fetch(`${product.baseUrl}/setup`)).status).toBe(404);
   });
 
@@ -373,7 +450,9 @@ describe('first run with the identity provider: ADMIN_EMAILS', () => {
     issuer.user = { sub: 'entra-tom', email: people.tom.email, name: 'Tom Ellery' };
     expect((await roundTrip('/')).status).toBe(303);
     expect(await rolesOf(people.tom.email)).toEqual(['action_owner', 'administrator']);
-    expect((await auditOf(product, 'person_changed')).map((e) => e.summary)).toEqual(['Made Tom Ellery an administrator on their first sign-in through the identity provider: ADMIN_EMAILS lists them']);
+    expect((await auditOf(product, 'person_changed')).map((e) => e.summary)).toEqual([
+      'Made Tom Ellery an administrator on their first sign-in through the identity provider: ADMIN_EMAILS lists them',
+    ]);
     // An administrator takes the role away again: ADMIN_EMAILS does not give it back at the next sign-in.
     await product.app.dataSource.manager.update(Person, { id: people.tom.id }, { roles: ['action_owner'] });
     expect((await roundTrip('/')).status).toBe(303);

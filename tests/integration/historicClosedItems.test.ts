@@ -17,8 +17,15 @@ describe('importing long-closed items', () => {
   });
 
   const send = async (file: string, dryRun: boolean) => {
-    const response = await fetch(`${product.baseUrl}/api/imports?dryRun=${dryRun}`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` }, body: file });
-    return { status: response.status, body: (await response.json()) as { problems: { row: number; column: string }[]; counts: Record<string, number> } };
+    const response = await fetch(`${product.baseUrl}/api/imports?dryRun=${dryRun}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` },
+      body: file,
+    });
+    return {
+      status: response.status,
+      body: (await response.json()) as { problems: { row: number; column: string }[]; counts: Record<string, number> },
+    };
   };
   const file = [
     'Report title,Originator,Published on,Reference,Text,Category,Status,Owner,Manager responsible,Target date,Logged on,Date closed',
@@ -39,11 +46,24 @@ describe('importing long-closed items', () => {
     expect((await send(closedOnly, false)).status).toBe(200);
 
     const items = await product.app.dataSource.manager.find(Recommendation, { order: { reference: 'ASC' } });
-    expect(items.map((i) => [i.reference, i.status, i.ownerId, i.leadId, i.reportedOwner, i.reportedLead, i.state.closure?.on, i.state.closure?.afterDueDate])).toEqual([
+    expect(
+      items.map((i) => [
+        i.reference,
+        i.status,
+        i.ownerId,
+        i.leadId,
+        i.reportedOwner,
+        i.reportedLead,
+        i.state.closure?.on,
+        i.state.closure?.afterDueDate,
+      ]),
+    ).toEqual([
       ['1', 'closed', null, null, 'DI Mark Allen', 'Supt Jane Smith', '2017-06-30', true],
       ['2', 'closed', null, null, 'mark.allen@left.police.uk', null, '2017-01-30', false],
     ]);
-    const view = (await (await fetch(`${product.baseUrl}/api/recommendations/${items[0]!.id}`, { headers: { authorization: `Bearer ${token}` } })).json()) as Record<string, unknown>;
+    const view = (await (
+      await fetch(`${product.baseUrl}/api/recommendations/${items[0]!.id}`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as Record<string, unknown>;
     expect([view.owner, view.reportedOwner, view.reportedLead]).toEqual([null, 'DI Mark Allen', 'Supt Jane Smith']);
   });
 });

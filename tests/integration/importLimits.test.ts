@@ -18,7 +18,18 @@ async function tracker(rows: number): Promise<Buffer> {
   const sheet = book.addWorksheet('Tracker');
   sheet.addRow(columns).commit();
   for (let i = 0; i < rows; i++) {
-    sheet.addRow([`Inspection ${Math.floor(i / 100)}`, 'HMICFRS', 'inspection', '01/04/2019', String((i % 100) + 1), 'recommendation', `Chief constables should review practice ${i}.`, 'logged']).commit();
+    sheet
+      .addRow([
+        `Inspection ${Math.floor(i / 100)}`,
+        'HMICFRS',
+        'inspection',
+        '01/04/2019',
+        String((i % 100) + 1),
+        'recommendation',
+        `Chief constables should review practice ${i}.`,
+        'logged',
+      ])
+      .commit();
   }
   sheet.commit();
   await book.commit();
@@ -28,7 +39,13 @@ async function tracker(rows: number): Promise<Buffer> {
 interface Answer {
   status: number;
   bytes: number;
-  body: { title?: string; detail?: string; errors?: { field: string; message: string }[]; problems?: { row: number; column: string | null; message: string }[]; counts?: Record<string, number> };
+  body: {
+    title?: string;
+    detail?: string;
+    errors?: { field: string; message: string }[];
+    problems?: { row: number; column: string | null; message: string }[];
+    counts?: Record<string, number>;
+  };
 }
 
 /** /healthz asked over and over while something else runs: how long each answer took. */
@@ -53,7 +70,8 @@ function healthProbe(baseUrl: string): { stop(): Promise<number[]> } {
   };
 }
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
 
 /** A spreadsheet never holds up the server: it is read off the event loop, within limits, and never echoed back whole. */
 describe('importing a very large or hostile tracker', () => {
@@ -73,12 +91,20 @@ describe('importing a very large or hostile tracker', () => {
 
   const send = async (file: Buffer | string, type: string, dryRun = true): Promise<Answer> => {
     const url = `/api/imports?dryRun=${dryRun}`;
-    const response = await fetch(`${product.baseUrl}${url}`, { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${token}` }, body: file });
+    const response = await fetch(`${product.baseUrl}${url}`, {
+      method: 'POST',
+      headers: { 'content-type': type, authorization: `Bearer ${token}` },
+      body: file,
+    });
     const text = await response.text();
     const body = JSON.parse(text) as Answer['body'];
     // Every answer, refusals too, is one the OpenAPI document gives for this operation.
     const documented = Object.keys(validator.operation('POST', url)!.operation.responses as object);
-    expect([response.status, documented.includes(String(response.status)), validator.problems('POST', url, response.status, response.headers.get('content-type'), body)]).toEqual([response.status, true, []]);
+    expect([
+      response.status,
+      documented.includes(String(response.status)),
+      validator.problems('POST', url, response.status, response.headers.get('content-type'), body),
+    ]).toEqual([response.status, true, []]);
     return { status: response.status, bytes: text.length, body };
   };
 
@@ -109,14 +135,22 @@ describe('importing a very large or hostile tracker', () => {
   it('refuses more rows, more columns or a longer cell than the limits with 413 or 422 naming where', async () => {
     const header = importColumns.join(',');
     const rows = await send(`${header}\n${'T,HMICFRS,inspection,force,,1\n'.repeat(100_001)}`, 'text/csv');
-    expect([rows.status, rows.body.title, rows.body.errors]).toEqual([413, 'The file has too many rows', [{ field: 'body', message: 'row 100,002: the file has too many rows' }]]);
+    expect([rows.status, rows.body.title, rows.body.errors]).toEqual([
+      413,
+      'The file has too many rows',
+      [{ field: 'body', message: 'row 100,002: the file has too many rows' }],
+    ]);
     expect(rows.body.detail).toContain('at most 100,000 rows');
 
     const wide = await send(`Report title,Originator,Reference,Text${',x'.repeat(61)}\n`, 'text/csv');
     expect([wide.status, wide.body.errors]).toEqual([413, [{ field: 'body', message: 'row 1, column BM: the file has too many columns' }]]);
 
     const long = await send(`${header}\nT,HMICFRS,inspection,force,,1,recommendation,${'x'.repeat(40_000)}\n`, 'text/csv');
-    expect([long.status, long.body.title, long.body.errors]).toEqual([422, 'A cell is too long', [{ field: 'body', message: 'row 2, column H (“Text”): a cell is too long' }]]);
+    expect([long.status, long.body.title, long.body.errors]).toEqual([
+      422,
+      'A cell is too long',
+      [{ field: 'body', message: 'row 2, column H (“Text”): a cell is too long' }],
+    ]);
     expect(long.body.detail).toContain('more than 32,768 characters');
     expect(long.bytes).toBeLessThan(1_000);
     expect(await product.app.dataSource.manager.count(Recommendation)).toBe(0);
@@ -134,7 +168,12 @@ describe('importing a very large or hostile tracker', () => {
     const dry = await send(file, XLSX);
     expect(dry.status).toBe(200);
     expect(dry.body.problems).toHaveLength(1_000);
-    expect(dry.body.problems![0]).toEqual({ row: 2, column: 'Due date', value: `${notADate.slice(0, 60)}…`, message: `"${notADate.slice(0, 200)}…" is not a date (write 31/03/2027 or 2027-03-31)` });
+    expect(dry.body.problems![0]).toEqual({
+      row: 2,
+      column: 'Due date',
+      value: `${notADate.slice(0, 60)}…`,
+      message: `"${notADate.slice(0, 200)}…" is not a date (write 31/03/2027 or 2027-03-31)`,
+    });
     expect(dry.bytes).toBeLessThan(1_000 * 400);
     const refused = await send(file, XLSX, false);
     expect(refused.status).toBe(422);

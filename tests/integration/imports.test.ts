@@ -34,16 +34,89 @@ describe('importing an existing tracker', () => {
     await product?.stop();
   });
 
-  const csv = (rows: string[][]) => [importColumns.join(','), ...rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(','))].join('\r\n');
+  const csv = (rows: string[][]) =>
+    [importColumns.join(','), ...rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(','))].join(
+      '\r\n',
+    );
   const send = async (body: Buffer | string, dryRun: boolean, type = 'text/csv') => {
-    const response = await fetch(`${product.baseUrl}/api/imports?dryRun=${dryRun}`, { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${adminToken}` }, body });
-    return { status: response.status, body: (await response.json()) as { problems?: { row: number; column: string | null; message: string }[]; counts?: Record<string, number>; errors?: unknown[]; notes?: string[]; statuses?: unknown[] } };
+    const response = await fetch(`${product.baseUrl}/api/imports?dryRun=${dryRun}`, {
+      method: 'POST',
+      headers: { 'content-type': type, authorization: `Bearer ${adminToken}` },
+      body,
+    });
+    return {
+      status: response.status,
+      body: (await response.json()) as {
+        problems?: { row: number; column: string | null; message: string }[];
+        counts?: Record<string, number>;
+        errors?: unknown[];
+        notes?: string[];
+        statuses?: unknown[];
+      },
+    };
   };
   //                 title, originator, kind, scope, published, ref, item kind, text, to, for force, cat, dept, owner, lead, due, earlier, status, update
   const good = [
-    ['Core Financials February 2016', 'Mazars', 'internal audit', 'force', '01/02/2016', 'Action 1', 'action', 'Review and update map and desk instructions.', '', 'yes', '2', 'Finance', 'sarah.lindqvist@test.police.uk', 'andrew.pemberton@test.police.uk', '31/07/2027', '30/04/2027', 'At risk', 'Review nearly complete.'],
-    ['Core Financials February 2016', 'Mazars', 'internal audit', 'force', '01/02/2016', 'Action 2', 'action', 'Reconcile the control accounts.', '', 'yes', '2', 'Finance', '', '', '', '', 'Closed', ''],
-    ['Core Financials February 2016', 'Mazars', 'internal audit', 'force', '01/02/2016', 'Action 3', 'action', 'National guidance on procurement cards.', 'Home Office', 'no', '', '', '', '', '', '', '', ''],
+    [
+      'Core Financials February 2016',
+      'Mazars',
+      'internal audit',
+      'force',
+      '01/02/2016',
+      'Action 1',
+      'action',
+      'Review and update map and desk instructions.',
+      '',
+      'yes',
+      '2',
+      'Finance',
+      'sarah.lindqvist@test.police.uk',
+      'andrew.pemberton@test.police.uk',
+      '31/07/2027',
+      '30/04/2027',
+      'At risk',
+      'Review nearly complete.',
+    ],
+    [
+      'Core Financials February 2016',
+      'Mazars',
+      'internal audit',
+      'force',
+      '01/02/2016',
+      'Action 2',
+      'action',
+      'Reconcile the control accounts.',
+      '',
+      'yes',
+      '2',
+      'Finance',
+      '',
+      '',
+      '',
+      '',
+      'Closed',
+      '',
+    ],
+    [
+      'Core Financials February 2016',
+      'Mazars',
+      'internal audit',
+      'force',
+      '01/02/2016',
+      'Action 3',
+      'action',
+      'National guidance on procurement cards.',
+      'Home Office',
+      'no',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ],
   ];
 
   it('lists every problem by row and column and imports nothing until the file is clean', async () => {
@@ -54,13 +127,17 @@ describe('importing an existing tracker', () => {
     ];
     const dry = await send(csv(bad), true);
     expect(dry.status).toBe(200);
-    expect(dry.body.problems).toEqual([{ row: 2, column: 'Due date', value: '31/02/2027', message: '"31/02/2027" is not a date (write 31/03/2027 or 2027-03-31)' }]);
+    expect(dry.body.problems).toEqual([
+      { row: 2, column: 'Due date', value: '31/02/2027', message: '"31/02/2027" is not a date (write 31/03/2027 or 2027-03-31)' },
+    ]);
     // A status in the force's own words is not a problem: the dry run proposes what it means, to be confirmed.
     expect(dry.body.statuses).toEqual([expect.objectContaining({ wording: 'Sort of done', source: 'proposed' })]);
     const refused = await send(csv(bad), false);
     expect(refused.status).toBe(422);
     const unknownOwner = await send(csv([[...good[0]!.slice(0, 12), 'nobody@test.police.uk', ...good[0]!.slice(13)]]), true);
-    expect(unknownOwner.body.problems).toEqual([{ row: 2, column: 'Owner email', value: 'nobody@test.police.uk', message: 'nobody active has the email nobody@test.police.uk' }]);
+    expect(unknownOwner.body.problems).toEqual([
+      { row: 2, column: 'Owner email', value: 'nobody@test.police.uk', message: 'nobody active has the email nobody@test.police.uk' },
+    ]);
     expect(await product.app.dataSource.manager.count(Recommendation)).toBe(before);
   });
 
@@ -80,7 +157,10 @@ describe('importing an existing tracker', () => {
     expect(inProgress.state.latestUpdate?.text).toBe('Review nearly complete.');
     const handle = product.app.client.workflow.getHandle(recommendationWorkflowId(inProgress.id));
     expect((await handle.query(stateQuery)).status).toBe('in_progress');
-    const next = await eventually(() => handle.query(nextNudgeQuery), (n) => n !== null);
+    const next = await eventually(
+      () => handle.query(nextNudgeQuery),
+      (n) => n !== null,
+    );
     expect(next!.key).toContain('2027-07-31');
     expect(await product.app.dataSource.manager.countBy(AuditEvent, { type: 'recommendation_imported' })).toBe(3);
     // The imported item carries on through its lifecycle like any other.
@@ -129,25 +209,57 @@ describe('importing an existing tracker', () => {
     const today = calendarDateInLondon(Date.now());
     const uk = (iso: string) => iso.split('-').reverse().join('/');
     const [stepOpened, submitted] = [addCalendarDays(today, -1), addCalendarDays(today, -30)];
-    const file = csv([row('1', 'Awaiting approval', uk(stepOpened), '2'), row('2', 'Submitted to HMICFRS', uk(submitted)), row('3', 'Awaiting approval', uk(stepOpened), '3')]);
+    const file = csv([
+      row('1', 'Awaiting approval', uk(stepOpened), '2'),
+      row('2', 'Submitted to HMICFRS', uk(submitted)),
+      row('3', 'Awaiting approval', uk(stepOpened), '3'),
+    ]);
     const dry = await send(file, true);
-    expect(dry.body.problems).toEqual([{ row: 4, column: 'Status', message: 'the row does not give a sound state: its approval route has 2 steps, so it cannot wait at step 3' }]);
-    const done = await send(csv([row('1', 'Awaiting approval', uk(stepOpened), '2'), row('2', 'Submitted to HMICFRS', uk(submitted))]), false);
+    expect(dry.body.problems).toEqual([
+      {
+        row: 4,
+        column: 'Status',
+        message: 'the row does not give a sound state: its approval route has 2 steps, so it cannot wait at step 3',
+      },
+    ]);
+    const done = await send(
+      csv([row('1', 'Awaiting approval', uk(stepOpened), '2'), row('2', 'Submitted to HMICFRS', uk(submitted))]),
+      false,
+    );
     expect(done.body).toMatchObject({ problems: [], counts: { create: 2 } });
-    const [approval, hmicfrs] = await product.app.dataSource.manager.find(Recommendation, { where: { reference: In(['1', '2']) }, order: { reference: 'ASC' } });
+    const [approval, hmicfrs] = await product.app.dataSource.manager.find(Recommendation, {
+      where: { reference: In(['1', '2']) },
+      order: { reference: 'ASC' },
+    });
     // Step 1 (the lead) approved, step 2 (the DCC) open since the status date.
-    expect(approval!.state.approval).toMatchObject({ current: 1, steps: [{ approverId: people.lead.id, approval: { by: people.lead.id } }, { approverId: people.dcc.id, openedOn: stepOpened, approval: null }] });
-    expect(hmicfrs!.state).toMatchObject({ status: 'awaiting_hmicfrs_sign_off', hmicfrs: { submittedOn: submitted }, selfCertification: { signedOn: submitted } });
+    expect(approval!.state.approval).toMatchObject({
+      current: 1,
+      steps: [
+        { approverId: people.lead.id, approval: { by: people.lead.id } },
+        { approverId: people.dcc.id, openedOn: stepOpened, approval: null },
+      ],
+    });
+    expect(hmicfrs!.state).toMatchObject({
+      status: 'awaiting_hmicfrs_sign_off',
+      hmicfrs: { submittedOn: submitted },
+      selfCertification: { signedOn: submitted },
+    });
     // Each workflow is in that state, and its next nudge is the chase counted from the original date.
     const nudge = async (id: string, kind: string) => {
       const handle = product.app.client.workflow.getHandle(recommendationWorkflowId(id));
       expect((await handle.query(stateQuery)).status).toBe(id === approval!.id ? 'awaiting_approval' : 'awaiting_hmicfrs_sign_off');
-      return eventually(() => handle.query(nextNudgeQuery), (n) => n?.kind === kind);
+      return eventually(
+        () => handle.query(nextNudgeQuery),
+        (n) => n?.kind === kind,
+      );
     };
     expect((await nudge(approval!.id, 'approval_chase'))!.key).toContain(`:s2:${people.dcc.id}:${stepOpened}:chase`);
     expect((await nudge(hmicfrs!.id, 'hmicfrs_chase'))!.key).toContain(`hmicfrs:awaiting_hmicfrs_sign_off:${submitted}:`);
     // The trail carries the original dates: logged in 2022, extended when the first date fell due, with HMICFRS since it was sent.
-    const trail = await product.app.dataSource.manager.find(AuditEvent, { where: { recommendationId: hmicfrs!.id, entityType: 'recommendation' }, order: { occurredAt: 'ASC', id: 'ASC' } });
+    const trail = await product.app.dataSource.manager.find(AuditEvent, {
+      where: { recommendationId: hmicfrs!.id, entityType: 'recommendation' },
+      order: { occurredAt: 'ASC', id: 'ASC' },
+    });
     expect(trail.slice(0, 4).map((e) => [e.type, e.occurredAt.toISOString().slice(0, 10)])).toEqual([
       ['recommendation_logged', '2022-12-12'],
       ['recommendation_imported', '2022-12-12'],
@@ -164,7 +276,26 @@ describe('importing an existing tracker', () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('Tracker');
     sheet.addRow([...importColumns]);
-    sheet.addRow(['Legitimacy 2015', 'HMIC', 'inspection', 'force', new Date('2016-02-01T00:00:00Z'), '1', 'recommendation', 'Respond to the final report.', '', 'yes', '2', '', '', '', '', '', 'logged', '']);
+    sheet.addRow([
+      'Legitimacy 2015',
+      'HMIC',
+      'inspection',
+      'force',
+      new Date('2016-02-01T00:00:00Z'),
+      '1',
+      'recommendation',
+      'Respond to the final report.',
+      '',
+      'yes',
+      '2',
+      '',
+      '',
+      '',
+      '',
+      '',
+      'logged',
+      '',
+    ]);
     const file = Buffer.from(await workbook.xlsx.writeBuffer());
     const dry = await send(file, true, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(dry.body).toMatchObject({ problems: [], counts: { create: 1 } });

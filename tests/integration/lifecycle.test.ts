@@ -24,7 +24,14 @@ describe('the recommendation lifecycle, end to end', () => {
   });
 
   const inspection = (title: string, category: number) =>
-    api.createReport({ title, originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1', category, department: 'Public Protection' }] }).then((ids) => ids[0]!);
+    api
+      .createReport({
+        title,
+        originator: 'HMICFRS',
+        kind: 'inspection',
+        recommendations: [{ reference: '1', category, department: 'Public Protection' }],
+      })
+      .then((ids) => ids[0]!);
 
   async function inProgress(title: string, category: number): Promise<string> {
     const id = await inspection(title, category);
@@ -40,9 +47,12 @@ describe('the recommendation lifecycle, end to end', () => {
   }
 
   const auditTypes = async (id: string) =>
-    (await product.app.dataSource.manager.find(AuditEvent, { where: { recommendationId: id }, order: { id: 'ASC' } })).map((e) => e.type).filter((t) => !t.startsWith('email_'));
+    (await product.app.dataSource.manager.find(AuditEvent, { where: { recommendationId: id }, order: { id: 'ASC' } }))
+      .map((e) => e.type)
+      .filter((t) => !t.startsWith('email_'));
 
-  const mailTo = (person: Person, subject: RegExp) => product.sink.waitFor((m) => m.to.includes(person.email) && subject.test(m.subject), { timeoutMs: 20_000 });
+  const mailTo = (person: Person, subject: RegExp) =>
+    product.sink.waitFor((m) => m.to.includes(person.email) && subject.test(m.subject), { timeoutMs: 20_000 });
 
   it('category 2: owner → lead → DCC → self-certification letter → closed, telling each approver in turn', async () => {
     const id = await inProgress('Category 2 path', 2);
@@ -77,14 +87,20 @@ describe('the recommendation lifecycle, end to end', () => {
 
     await api.command(id, { type: 'approve' }, p.dcc.id);
     expect((await api.get(id)).status).toBe('awaiting_self_certification');
-    view = await api.command(id, { type: 'selfCertify', signatory: 'Chief Constable Jo Farrell', letterReference: 'CC/2026/114' }, p.dcc.id);
+    view = await api.command(
+      id,
+      { type: 'selfCertify', signatory: 'Chief Constable Jo Farrell', letterReference: 'CC/2026/114' },
+      p.dcc.id,
+    );
     expect(view.status).toBe('closed');
     expect(view.state.closure).toMatchObject({ how: 'self_certified' });
     expect(view.state.selfCertification).toMatchObject({ signatory: 'Chief Constable Jo Farrell', letterReference: 'CC/2026/114' });
 
     const workflowState = await product.app.client.workflow.getHandle(recommendationWorkflowId(id)).query(stateQuery);
     expect(workflowState.status).toBe('closed');
-    expect(await auditTypes(id)).toEqual(expect.arrayContaining(['owner_assigned', 'owner_accepted', 'progress_updated', 'evidence_submitted', 'self_certified']));
+    expect(await auditTypes(id)).toEqual(
+      expect.arrayContaining(['owner_assigned', 'owner_accepted', 'progress_updated', 'evidence_submitted', 'self_certified']),
+    );
   });
 
   it('refuses what separation of duties forbids: the owner approving, and one person approving twice', async () => {
@@ -104,7 +120,10 @@ describe('the recommendation lifecycle, end to end', () => {
     await approvedByChainUntilDcc(id);
     const rejected = await api.command(id, { type: 'reject', reasons: 'The training records do not cover response officers.' }, p.dcc.id);
     expect(rejected.status).toBe('in_progress');
-    expect(rejected.state.lastRejection).toMatchObject({ source: 'approver', reasons: 'The training records do not cover response officers.' });
+    expect(rejected.state.lastRejection).toMatchObject({
+      source: 'approver',
+      reasons: 'The training records do not cover response officers.',
+    });
     const told = await mailTo(p.owner, /^Evidence not accepted/);
     expect(told.text).toContain('The training records do not cover response officers.');
     await approvedByChain(id);
@@ -119,7 +138,11 @@ describe('the recommendation lifecycle, end to end', () => {
   it('an approval given is outdated when the evidence changes before the chain completes, and that step is asked again', async () => {
     const id = await inProgress('Outdated approval', 2);
     await approvedByChainUntilDcc(id);
-    const amended = await api.command(id, { type: 'amendEvidence', summary: 'First evidence, plus the audit of 50 stalking crimes' }, p.owner.id);
+    const amended = await api.command(
+      id,
+      { type: 'amendEvidence', summary: 'First evidence, plus the audit of 50 stalking crimes' },
+      p.owner.id,
+    );
     expect(amended.state.approval!.current).toBe(0);
     expect(amended.state.approval!.steps[0]!.outdated).toHaveLength(1);
     await mailTo(p.lead, /^Please approve again/);
@@ -132,7 +155,11 @@ describe('the recommendation lifecycle, end to end', () => {
     expect(view.status).toBe('self_certified');
     view = await api.command(id, { type: 'submitToHmicfrs', reference: 'HMICFRS-2026-0042' }, p.liaison.id);
     expect(view.status).toBe('awaiting_hmicfrs_sign_off');
-    view = await api.command(id, { type: 'recordHmicfrsResponse', outcome: 'not_accepted', reasons: 'No evidence that supervisors check the records.' }, p.liaison.id);
+    view = await api.command(
+      id,
+      { type: 'recordHmicfrsResponse', outcome: 'not_accepted', reasons: 'No evidence that supervisors check the records.' },
+      p.liaison.id,
+    );
     expect(view.status).toBe('in_progress');
     await mailTo(p.owner, /^HMICFRS did not accept/);
 
@@ -149,16 +176,23 @@ describe('the recommendation lifecycle, end to end', () => {
   it('category 4: the HMICFRS verification visit is recorded, then signed off', async () => {
     const id = await inProgress('Category 4 path', 4);
     await approvedByChain(id);
-    expect((await api.command(id, { type: 'selfCertify', signatory: 'DCC Simon Hartley' }, p.dcc.id)).status).toBe('awaiting_verification_visit');
-    expect((await api.command(id, { type: 'recordVerificationVisit', visitedOn: '2026-11-20', notes: 'Dip sample of 30 files' }, p.liaison.id)).status).toBe(
-      'verification_visit_held',
+    expect((await api.command(id, { type: 'selfCertify', signatory: 'DCC Simon Hartley' }, p.dcc.id)).status).toBe(
+      'awaiting_verification_visit',
     );
-    expect((await api.command(id, { type: 'recordHmicfrsResponse', outcome: 'signed_off' }, p.liaison.id)).state.closure).toMatchObject({ how: 'signed_off_by_hmicfrs' });
+    expect(
+      (await api.command(id, { type: 'recordVerificationVisit', visitedOn: '2026-11-20', notes: 'Dip sample of 30 files' }, p.liaison.id))
+        .status,
+    ).toBe('verification_visit_held');
+    expect((await api.command(id, { type: 'recordHmicfrsResponse', outcome: 'signed_off' }, p.liaison.id)).state.closure).toMatchObject({
+      how: 'signed_off_by_hmicfrs',
+    });
   });
 
   it('category 1 closes with no action required; items not for the force are tracked and can be reactivated', async () => {
     const id = await inspection('Category 1', 1);
-    expect((await api.command(id, { type: 'closeNoActionRequired', reason: 'Already force policy since 2019' }, p.admin.id)).state.closure).toMatchObject({
+    expect(
+      (await api.command(id, { type: 'closeNoActionRequired', reason: 'Already force policy since 2019' }, p.admin.id)).state.closure,
+    ).toMatchObject({
       how: 'no_action_required',
     });
 
@@ -169,9 +203,17 @@ describe('the recommendation lifecycle, end to end', () => {
       scope: 'national',
       recommendations: [{ reference: '2', forTheForce: false, addressedTo: 'College of Policing' }],
     });
-    const triaged = await api.command(national!, { type: 'markNotForTheForce', reason: 'Addressed to the College of Policing' }, p.admin.id);
+    const triaged = await api.command(
+      national!,
+      { type: 'markNotForTheForce', reason: 'Addressed to the College of Policing' },
+      p.admin.id,
+    );
     expect(triaged.status).toBe('not_for_the_force');
-    const reactivated = await api.command(national!, { type: 'reactivate', reason: 'APP changed: forces must act', ownerId: p.owner2.id, leadId: p.lead2.id, dueDate: '2027-09-30' }, p.admin.id);
+    const reactivated = await api.command(
+      national!,
+      { type: 'reactivate', reason: 'APP changed: forces must act', ownerId: p.owner2.id, leadId: p.lead2.id, dueDate: '2027-09-30' },
+      p.admin.id,
+    );
     expect(reactivated).toMatchObject({ status: 'assigned', owner: { id: p.owner2.id }, lead: { id: p.lead2.id } });
   });
 
@@ -191,7 +233,11 @@ describe('the recommendation lifecycle, end to end', () => {
   it('handing over moves an open lead step to the new lead', async () => {
     const id = await inProgress('Reassign mid-approval', 2);
     await api.command(id, { type: 'submitEvidence', summary: 'Evidence' }, p.owner.id);
-    const handed = await api.command(id, { type: 'reassign', leadId: p.lead2.id, reason: 'Nadia moved to Professional Standards' }, p.admin.id);
+    const handed = await api.command(
+      id,
+      { type: 'reassign', leadId: p.lead2.id, reason: 'Nadia moved to Professional Standards' },
+      p.admin.id,
+    );
     expect(handed.lead!.id).toBe(p.lead2.id);
     expect(handed.state.approval!.steps[0]!.approverId).toBe(p.lead2.id);
     expect((await api.refused(id, { type: 'approve' }, p.lead.id)).status).toBe(409);
@@ -199,17 +245,22 @@ describe('the recommendation lifecycle, end to end', () => {
   });
 
   it('routes audit actions lead → finance director, and follows an active delegation', async () => {
-    const [action] = await api.createReport({ title: 'Core Financials', originator: 'Mazars', kind: 'internal_audit', recommendations: [{ reference: 'Action 1', kind: 'action', category: 2 }] });
+    const [action] = await api.createReport({
+      title: 'Core Financials',
+      originator: 'Mazars',
+      kind: 'internal_audit',
+      recommendations: [{ reference: 'Action 1', kind: 'action', category: 2 }],
+    });
     await api.command(action!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-03-31' }, p.admin.id);
     await api.command(action!, { type: 'accept' }, p.owner.id);
     await api.command(action!, { type: 'submitEvidence', summary: 'Desk instructions updated' }, p.owner.id);
     const atFinance = await api.command(action!, { type: 'approve' }, p.lead.id);
     expect(atFinance.state.approval!.steps[1]!.approverId).toBe(p.finance.id);
 
-    await product.app.dataSource.query(`INSERT INTO delegations (from_person_id, to_person_id, starts_on, ends_on, reason) VALUES ($1, $2, CURRENT_DATE - 1, CURRENT_DATE + 14, 'Annual leave')`, [
-      p.dcc.id,
-      p.acc.id,
-    ]);
+    await product.app.dataSource.query(
+      `INSERT INTO delegations (from_person_id, to_person_id, starts_on, ends_on, reason) VALUES ($1, $2, CURRENT_DATE - 1, CURRENT_DATE + 14, 'Annual leave')`,
+      [p.dcc.id, p.acc.id],
+    );
     const id = await inProgress('Delegated DCC', 2);
     await api.command(id, { type: 'submitEvidence', summary: 'Evidence' }, p.owner.id);
     const atDcc = await api.command(id, { type: 'approve' }, p.lead.id);
@@ -220,7 +271,11 @@ describe('the recommendation lifecycle, end to end', () => {
   it('closes through the other exits and reopens with a reason', async () => {
     const later = await inspection('Later report', 2);
     const superseded = await inProgress('Superseded', 2);
-    let view = await api.command(superseded, { type: 'markSuperseded', supersededBy: later, reason: 'Repeated in the 2026 PEEL report' }, p.admin.id);
+    let view = await api.command(
+      superseded,
+      { type: 'markSuperseded', supersededBy: later, reason: 'Repeated in the 2026 PEEL report' },
+      p.admin.id,
+    );
     expect(view.state.closure).toMatchObject({ how: 'superseded', supersededBy: later });
     const bau = await inProgress('Business as usual', 2);
     view = await api.command(bau, { type: 'markBusinessAsUsual', reason: 'Now part of the monthly performance meeting' }, p.admin.id);

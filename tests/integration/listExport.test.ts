@@ -1,7 +1,8 @@
 import { addPeople, apiClient, tokenFor } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
-const HEADER = 'Reference,Report,Item text,Kind,Category,Owner,Lead,Department,Due date,Earlier due dates,Status,RAG,At risk,Overdue,Working days overdue,Latest update,Latest update on,Latest update by';
+const HEADER =
+  'Reference,Report,Item text,Kind,Category,Owner,Lead,Department,Due date,Earlier due dates,Status,RAG,At risk,Overdue,Working days overdue,Latest update,Latest update on,Latest update by';
 
 /** The list's CSV is everything its filters match, however many pages of the list that is. */
 describe('exporting the list as CSV', () => {
@@ -16,7 +17,12 @@ describe('exporting the list as CSV', () => {
     token = await tokenFor(product, admin.id);
     const references = Array.from({ length: 217 }, (_, i) => ({ reference: `${i + 1}` }));
     await api.createReport({ title: 'A long inspection', originator: 'HMICFRS', kind: 'inspection', recommendations: references });
-    await api.createReport({ title: 'An audit', originator: 'Mazars', kind: 'internal_audit', recommendations: [{ reference: 'A1' }, { reference: 'A2' }, { reference: 'A3' }] });
+    await api.createReport({
+      title: 'An audit',
+      originator: 'Mazars',
+      kind: 'internal_audit',
+      recommendations: [{ reference: 'A1' }, { reference: 'A2' }, { reference: 'A3' }],
+    });
   });
   afterAll(async () => {
     await product?.stop();

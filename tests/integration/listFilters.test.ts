@@ -5,7 +5,13 @@ import { csvRecords } from '../support/csv';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 const isoDaysFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-const decode = (html: string) => html.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+const decode = (html: string) =>
+  html
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 
 /**
  * Issue 18, "Search and filters" and "CSV export with the columns a secretary needs": the list page's filters
@@ -38,7 +44,13 @@ describe('searching and filtering the list, and its CSV', () => {
         { reference: '4', category: 4, department: 'Crime' },
       ],
     });
-    const [audit] = await api.createReport({ title: 'Core Financials', originator: 'Mazars', kind: 'internal_audit', publishedOn: '2025-02-01', recommendations: [{ reference: 'Action 1', kind: 'action', category: 2, department: 'Finance' }] });
+    const [audit] = await api.createReport({
+      title: 'Core Financials',
+      originator: 'Mazars',
+      kind: 'internal_audit',
+      publishedOn: '2025-02-01',
+      recommendations: [{ reference: 'Action 1', kind: 'action', category: 2, department: 'Finance' }],
+    });
     Object.assign(ids, { one: one!, two: two!, three: three!, four: four!, audit: audit! });
     reportId = (await api.get(one!)).report.id;
     await api.command(one!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: isoDaysFromNow(30) });
@@ -54,7 +66,13 @@ describe('searching and filtering the list, and its CSV', () => {
     await api.command(one!, { type: 'postUpdate', text: 'Screening tool piloted, "on track", 3 of 4 areas done' }, p.owner.id);
     // Item 1 waits for its lead's decision on a second extension; a category 1 audit action closed today.
     await api.command(one!, { type: 'requestExtension', newDueDate: isoDaysFromNow(90), reason: 'Supplier late' }, p.owner.id);
-    const [closed] = await api.createReport({ title: 'Payroll', originator: 'Mazars', kind: 'internal_audit', publishedOn: '2025-03-01', recommendations: [{ reference: 'P1', kind: 'action', category: 1 }] });
+    const [closed] = await api.createReport({
+      title: 'Payroll',
+      originator: 'Mazars',
+      kind: 'internal_audit',
+      publishedOn: '2025-03-01',
+      recommendations: [{ reference: 'P1', kind: 'action', category: 1 }],
+    });
     await api.command(closed!, { type: 'closeNoActionRequired', reason: 'Already in place' });
     ids.closed = closed!;
     // Item 2 is overdue: move its due date back as the calendar would.
@@ -78,7 +96,10 @@ describe('searching and filtering the list, and its CSV', () => {
     const tags: { heading: string; text: string; href: string }[] = [];
     for (const group of section.split('<h3').slice(1)) {
       const heading = decode(/>([^<]*)<\/h3>/.exec(group)![1]!);
-      for (const m of group.matchAll(/<a class="app-filter-tag" href="([^"]*)"><span class="govuk-visually-hidden">[^<]*<\/span>([^<]*)<\/a>/g)) tags.push({ heading, text: decode(m[2]!), href: decode(m[1]!) });
+      for (const m of group.matchAll(
+        /<a class="app-filter-tag" href="([^"]*)"><span class="govuk-visually-hidden">[^<]*<\/span>([^<]*)<\/a>/g,
+      ))
+        tags.push({ heading, text: decode(m[2]!), href: decode(m[1]!) });
     }
     const csvHref = decode(/<a class="govuk-link" href="(\/recommendations\.csv[^"]*)" download>/.exec(text)?.[1] ?? '');
     return { status, html: text, items: idsShown.map((id) => referenceOf[id] ?? id).sort(), tags, csvHref };
@@ -131,7 +152,9 @@ describe('searching and filtering the list, and its CSV', () => {
   it('names a bad value by its field, in words, and still applies the filters that are good', async () => {
     const page = await listPage('?statusGroup=finished&category=9&colour=red&department=Crime');
     expect(page.status).toBe(400);
-    expect(page.html).toContain('<a href="#filter-statusGroup">Status group must be a status group: not_started, under_way, with_approvers, with_hmicfrs, reopened, closed</a>');
+    expect(page.html).toContain(
+      '<a href="#filter-statusGroup">Status group must be a status group: not_started, under_way, with_approvers, with_hmicfrs, reopened, closed</a>',
+    );
     expect(page.html).toContain('<a href="#filter-category">Category must be 1, 2, 3 or 4</a>');
     expect(page.html).toContain('<a href="#filters">“colour” is not a filter of this list</a>');
     expect(page.html).not.toMatch(/Unrecognized|Invalid (input|option)/);
@@ -143,7 +166,14 @@ describe('searching and filtering the list, and its CSV', () => {
   it('lands each of the dashboard’s links on a list showing its filters as tags', async () => {
     const dashboard = (await fetchAs('/dashboard')).text;
     const links = [...new Set([...dashboard.matchAll(/href="(\/recommendations\?[^"]+)"/g)].map((m) => decode(m[1]!)))];
-    expect(links).toEqual(expect.arrayContaining(['/recommendations?overdue=true', '/recommendations?atRisk=true', '/recommendations?decisionWaiting=true', `/recommendations?overdue=true&lead=${p.lead2.id}`]));
+    expect(links).toEqual(
+      expect.arrayContaining([
+        '/recommendations?overdue=true',
+        '/recommendations?atRisk=true',
+        '/recommendations?decisionWaiting=true',
+        `/recommendations?overdue=true&lead=${p.lead2.id}`,
+      ]),
+    );
     for (const link of links) {
       const page = await listPage(link.slice('/recommendations'.length));
       const filters = [...new URLSearchParams(link.split('?')[1]).keys()];
@@ -210,22 +240,40 @@ describe('searching and filtering the list, and its CSV', () => {
       'Latest update on': today,
       'Latest update by': 'Tom Ellery',
     });
-    expect(records.find((r) => r.Reference === '2')).toMatchObject({ 'Earlier due dates': '', RAG: 'Off target', Overdue: 'yes', 'Latest update': '', 'Latest update on': '' });
+    expect(records.find((r) => r.Reference === '2')).toMatchObject({
+      'Earlier due dates': '',
+      RAG: 'Off target',
+      Overdue: 'yes',
+      'Latest update': '',
+      'Latest update on': '',
+    });
     expect(Number(records.find((r) => r.Reference === '2')!['Working days overdue'])).toBeGreaterThan(0);
-    expect(records.find((r) => r.Reference === 'Action 1')).toMatchObject({ Kind: 'Action', Report: 'Mazars: Core Financials', Owner: 'Lucy Brannigan' });
+    expect(records.find((r) => r.Reference === 'Action 1')).toMatchObject({
+      Kind: 'Action',
+      Report: 'Mazars: Core Financials',
+      Owner: 'Lucy Brannigan',
+    });
     expect(records.find((r) => r.Reference === '4')).toMatchObject({ Owner: '', Lead: '', 'Due date': '', Status: 'Logged' });
   });
 
   it('exports exactly what the list shows, through the list page’s own CSV link', async () => {
-    for (const query of [`?statusGroup=not_started&lead=${p.lead2.id}`, '?rag=off_target,proposed_for_closure', `?q=stalking&owner=${p.owner.id}`, '?department=crime&category=2,4']) {
+    for (const query of [
+      `?statusGroup=not_started&lead=${p.lead2.id}`,
+      '?rag=off_target,proposed_for_closure',
+      `?q=stalking&owner=${p.owner.id}`,
+      '?department=crime&category=2,4',
+    ]) {
       const page = await listPage(query);
       const records = await csv(page.csvHref);
-      const referenceKey = (reference: string) => Object.entries({ one: '1', two: '2', three: '3', four: '4', audit: 'Action 1' }).find(([, r]) => r === reference)![0];
+      const referenceKey = (reference: string) =>
+        Object.entries({ one: '1', two: '2', three: '3', four: '4', audit: 'Action 1' }).find(([, r]) => r === reference)![0];
       expect([query, records.map((r) => referenceKey(r.Reference!)).sort()]).toEqual([query, page.items]);
       expect(page.items.length).toBeGreaterThan(0);
     }
     const bad = await fetchAs('/recommendations.csv?rag=purple');
     expect(bad.status).toBe(400);
-    expect(JSON.parse(bad.text)).toMatchObject({ errors: [{ field: 'query.rag[0]', message: expect.stringContaining('must be a RAG status') }] });
+    expect(JSON.parse(bad.text)).toMatchObject({
+      errors: [{ field: 'query.rag[0]', message: expect.stringContaining('must be a RAG status') }],
+    });
   });
 });

@@ -43,7 +43,13 @@ describe('recommendation lists and versioned edits', () => {
         { reference: '4', category: 4, department: 'Crime' },
       ],
     });
-    const [audit] = await api.createReport({ title: 'Core Financials', originator: 'Mazars', kind: 'internal_audit', publishedOn: '2025-02-01', recommendations: [{ reference: 'Action 1', kind: 'action', category: 2, department: 'Finance' }] });
+    const [audit] = await api.createReport({
+      title: 'Core Financials',
+      originator: 'Mazars',
+      kind: 'internal_audit',
+      publishedOn: '2025-02-01',
+      recommendations: [{ reference: 'Action 1', kind: 'action', category: 2, department: 'Finance' }],
+    });
     Object.assign(ids, { soon: soon!, later: later!, evidenced: evidenced!, logged: logged!, audit: audit! });
     await api.command(soon!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: isoDaysFromNow(30) });
     await api.command(later!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead2.id, dueDate: isoDaysFromNow(400) });
@@ -101,7 +107,12 @@ describe('recommendation lists and versioned edits', () => {
     expect(refs(await list('?atRisk=true'))).toEqual(['1', 'Action 1']);
     expect(refs(await list('?awaitingMyDecision=true', p.lead.id))).toEqual(['3']);
     expect(refs(await list('?awaitingMyDecision=true', p.lead2.id))).toEqual([]);
-    const approvals = await api.call<{ items: { kind: string; step: number; recommendation: { reference: string } }[] }>('GET', '/api/approvals', undefined, p.lead.id);
+    const approvals = await api.call<{ items: { kind: string; step: number; recommendation: { reference: string } }[] }>(
+      'GET',
+      '/api/approvals',
+      undefined,
+      p.lead.id,
+    );
     expect(approvals.body.items.map((a) => [a.kind, a.step, a.recommendation.reference])).toEqual([['closure', 1, '3']]);
   });
 
@@ -127,9 +138,19 @@ describe('recommendation lists and versioned edits', () => {
   });
 
   it('names bad filters and cursors', async () => {
-    const bad = await api.call<{ errors: { field: string; message: string }[] }>('GET', '/api/recommendations?state=finished&owner=bob&dueBefore=2027-02-30&overdue=maybe&limit=0&colour=red');
+    const bad = await api.call<{ errors: { field: string; message: string }[] }>(
+      'GET',
+      '/api/recommendations?state=finished&owner=bob&dueBefore=2027-02-30&overdue=maybe&limit=0&colour=red',
+    );
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e) => e.field).sort()).toEqual(['query', 'query.dueBefore', 'query.limit', 'query.overdue', 'query.owner', 'query.state[0]']);
+    expect(bad.body.errors.map((e) => e.field).sort()).toEqual([
+      'query',
+      'query.dueBefore',
+      'query.limit',
+      'query.overdue',
+      'query.owner',
+      'query.state[0]',
+    ]);
     const cursor = await api.call<{ errors: { field: string }[] }>('GET', '/api/recommendations?sort=dueDate&cursor=bm90LWEtY3Vyc29y');
     expect(cursor.status).toBe(400);
     expect(cursor.body.errors[0]!.field).toBe('query.cursor');
@@ -145,7 +166,10 @@ describe('recommendation lists and versioned edits', () => {
     expect(second.body.nextCursor).toBeNull();
     const leads = await api.call<{ items: { name: string }[] }>('GET', '/api/people?role=lead');
     expect(leads.body.items.map((x) => x.name)).toEqual(['Graham Osei', 'Nadia Haskins']);
-    const audit = await api.call<{ items: { type: string }[]; nextCursor: string }>('GET', `/api/audit?recommendation=${ids.audit}&limit=2`);
+    const audit = await api.call<{ items: { type: string }[]; nextCursor: string }>(
+      'GET',
+      `/api/audit?recommendation=${ids.audit}&limit=2`,
+    );
     expect(audit.body.items).toHaveLength(2);
     expect(audit.body.nextCursor).toEqual(expect.any(String));
   });
@@ -154,12 +178,20 @@ describe('recommendation lists and versioned edits', () => {
     const current = await api.call<{ version: number }>('GET', `/api/recommendations/${ids.soon}`);
     const etag = current.headers.get('etag')!;
     expect(etag).toBe(`"${current.body.version}"`);
-    const stale = await api.call<{ title: string; detail: string }>('POST', `/api/recommendations/${ids.soon}/commands`, { type: 'accept' }, p.owner.id, { 'if-match': `"${current.body.version - 1}"` });
+    const stale = await api.call<{ title: string; detail: string }>(
+      'POST',
+      `/api/recommendations/${ids.soon}/commands`,
+      { type: 'accept' },
+      p.owner.id,
+      { 'if-match': `"${current.body.version - 1}"` },
+    );
     expect(stale.status).toBe(412);
     expect(stale.body.detail).toContain('Nothing was saved');
     const after = await api.get(ids.soon!);
     expect([after.status, after.version]).toEqual(['assigned', current.body.version]);
-    const fresh = await api.call<{ status: string }>('POST', `/api/recommendations/${ids.soon}/commands`, { type: 'accept' }, p.owner.id, { 'if-match': etag });
+    const fresh = await api.call<{ status: string }>('POST', `/api/recommendations/${ids.soon}/commands`, { type: 'accept' }, p.owner.id, {
+      'if-match': etag,
+    });
     expect(fresh.status).toBe(200);
     expect(fresh.body.status).toBe('in_progress');
   });

@@ -39,10 +39,16 @@ describe('a workflow task lost after its transition was recorded', () => {
   });
 
   const row = (id: string) => product.app.dataSource.manager.findOneByOrFail(Recommendation, { id });
-  const workflowRecord = (id: string) => product.app.client.workflow.getHandle(recommendationWorkflowId(id)).query<WorkflowRecord, []>(recordQuery);
+  const workflowRecord = (id: string) =>
+    product.app.client.workflow.getHandle(recommendationWorkflowId(id)).query<WorkflowRecord, []>(recordQuery);
 
   async function itemAwaitingSelfCertification(category: 2 | 3): Promise<string> {
-    const [id] = await api.createReport({ title: `Lost task ${randomUUID().slice(0, 6)}`, originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1', category }] });
+    const [id] = await api.createReport({
+      title: `Lost task ${randomUUID().slice(0, 6)}`,
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference: '1', category }],
+    });
     await api.command(id!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-06-30' });
     await api.command(id!, { type: 'accept' }, p.owner.id);
     await api.command(id!, { type: 'submitEvidence', summary: 'Audit attached' }, p.owner.id);
@@ -90,7 +96,12 @@ describe('a workflow task lost after its transition was recorded', () => {
     await recordBehindTheWorkflowsBack(id, { type: 'selfCertify', signatory: 'DCC Simon Hartley' }, p.dcc);
     expect((await row(id)).status).toBe('closed');
     // The page (from PostgreSQL) shows it closed and offers reopening: the workflow must agree and accept it.
-    const reopened = await api.call<{ status: string }>('POST', `/api/recommendations/${id}/commands`, { type: 'reopen', reason: 'Audit found gaps' }, p.admin.id);
+    const reopened = await api.call<{ status: string }>(
+      'POST',
+      `/api/recommendations/${id}/commands`,
+      { type: 'reopen', reason: 'Audit found gaps' },
+      p.admin.id,
+    );
     expect(reopened.status).toBe(200);
     expect(reopened.body.status).toBe('reopened');
     await expectOneTruth(id);
@@ -105,7 +116,12 @@ describe('a workflow task lost after its transition was recorded', () => {
     expect(closed.status).toBe('closed');
     const events = await product.app.dataSource.manager.countBy(AuditEvent, { recommendationId: id });
 
-    const late = await api.call<{ detail: string }>('POST', `/api/recommendations/${id}/commands`, { type: 'recordHmicfrsResponse', outcome: 'reality_test', reasons: 'x' }, p.liaison.id);
+    const late = await api.call<{ detail: string }>(
+      'POST',
+      `/api/recommendations/${id}/commands`,
+      { type: 'recordHmicfrsResponse', outcome: 'reality_test', reasons: 'x' },
+      p.liaison.id,
+    );
     expect(late.status).toBe(409);
     expect(late.body.detail).toMatch(/closed/i);
     expect((await row(id)).version).toBe(closed.version);
@@ -122,7 +138,15 @@ describe('a workflow task lost after its transition was recorded', () => {
     // Temporal's client retrying the same update after the server came back: the workflow adopts the record.
     const result = await product.app.client.workflow.getHandle(recommendationWorkflowId(id)).executeUpdate(commandUpdate, {
       updateId: key,
-      args: [{ commandId: key, recordedVersion: before.version, command, actor: { personId: p.dcc.id, roles: p.dcc.roles }, actorLabel: p.dcc.name }],
+      args: [
+        {
+          commandId: key,
+          recordedVersion: before.version,
+          command,
+          actor: { personId: p.dcc.id, roles: p.dcc.roles },
+          actorLabel: p.dcc.name,
+        },
+      ],
     });
     expect(result.version).toBe(before.version + 1);
     expect(result.state.status).toBe('closed');
@@ -141,12 +165,18 @@ describe('a workflow task lost after its transition was recorded', () => {
     const command: LifecycleCommand = { type: 'selfCertify', signatory: 'DCC Simon Hartley' };
     const key = await recordBehindTheWorkflowsBack(id, command, p.dcc);
 
-    const retried = await api.call<{ status: string }>('POST', `/api/recommendations/${id}/commands`, command, p.dcc.id, { 'idempotency-key': key });
+    const retried = await api.call<{ status: string }>('POST', `/api/recommendations/${id}/commands`, command, p.dcc.id, {
+      'idempotency-key': key,
+    });
     expect(retried.status).toBe(200);
     expect(retried.body.status).toBe('closed');
     await expectOneTruth(id);
     // The transition's emails, queued by the lost task, go out once the workflow has caught up.
-    await eventually(() => product.app.dataSource.manager.countBy(OutboundEmail, { recommendationId: id, status: 'pending' }), (pending) => pending === 0, { what: 'the emails of the recorded transition sent' });
+    await eventually(
+      () => product.app.dataSource.manager.countBy(OutboundEmail, { recommendationId: id, status: 'pending' }),
+      (pending) => pending === 0,
+      { what: 'the emails of the recorded transition sent' },
+    );
     expect(await product.app.dataSource.manager.countBy(AuditEvent, { recommendationId: id, type: 'self_certified' })).toBe(1);
     expect((await row(id)).version).toBe(before.version + 1);
   });
@@ -166,11 +196,18 @@ describe('a workflow task lost after its transition was recorded', () => {
     // The first delivery is recorded, but its answer is lost (here: delivered under another update id); the copy
     // arrives after the workflow has moved on, so the lifecycle refuses it.
     gateway.command = async (recommendationId, current, request) => {
-      await product.app.client.workflow.getHandle(recommendationWorkflowId(recommendationId)).executeUpdate(commandUpdate, { updateId: randomUUID(), args: [request] });
+      await product.app.client.workflow
+        .getHandle(recommendationWorkflowId(recommendationId))
+        .executeUpdate(commandUpdate, { updateId: randomUUID(), args: [request] });
       return real(recommendationId, current, request);
     };
     try {
-      const answer = await api.call<{ status: string }>('POST', `/api/recommendations/${id}/commands`, { type: 'selfCertify', signatory: 'DCC Simon Hartley' }, p.dcc.id);
+      const answer = await api.call<{ status: string }>(
+        'POST',
+        `/api/recommendations/${id}/commands`,
+        { type: 'selfCertify', signatory: 'DCC Simon Hartley' },
+        p.dcc.id,
+      );
       expect(answer.status).toBe(200);
       expect(answer.body.status).toBe('closed');
     } finally {

@@ -54,11 +54,18 @@ describe('/metrics on the API and the worker', () => {
   const dueDate = addCalendarDays(calendarDateInLondon(Date.now()), 30);
 
   beforeAll(async () => {
-    product = await startTestProduct({ workerMetrics: { host: '127.0.0.1', port: 0, temporalSdkAddress: `127.0.0.1:${await freePort()}` } });
+    product = await startTestProduct({
+      workerMetrics: { host: '127.0.0.1', port: 0, temporalSdkAddress: `127.0.0.1:${await freePort()}` },
+    });
     api = apiClient(product);
     p = await addCast(product.app.dataSource, 'admin', 'owner', 'lead');
     api.actingAs(p.admin.id);
-    ids = await api.createReport({ title: 'Metrics', originator: 'HMICFRS', kind: 'inspection', recommendations: ['1', '2', '3'].map((reference) => ({ reference, category: 2 })) });
+    ids = await api.createReport({
+      title: 'Metrics',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: ['1', '2', '3'].map((reference) => ({ reference, category: 2 })),
+    });
     for (const id of ids.slice(0, 2)) await api.command(id, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate });
   });
   afterAll(async () => {
@@ -90,15 +97,27 @@ describe('/metrics on the API and the worker', () => {
     expect(count('GET', '/api/recommendations/:id/evidence', 200)).toBe(1);
     // Static files: their router's mount path, not one series per file.
     expect(count('GET', '/govuk/*', 200)).toBe(1);
-    expect(series(text, 'http_request_duration_seconds_count', { route: 'unmatched' }).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'http_request_duration_seconds_bucket', { le: '+Inf', method: 'POST', route: '/api/recommendations/:id/commands', status_code: '200' })).toBe(2);
-    expect(sample(text, 'http_request_duration_seconds_sum', { method: 'POST', route: '/api/recommendations/:id/commands', status_code: '200' })).toBeGreaterThan(0);
+    expect(series(text, 'http_request_duration_seconds_count', { route: 'unmatched' }).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(
+      1,
+    );
+    expect(
+      sample(text, 'http_request_duration_seconds_bucket', {
+        le: '+Inf',
+        method: 'POST',
+        route: '/api/recommendations/:id/commands',
+        status_code: '200',
+      }),
+    ).toBe(2);
+    expect(
+      sample(text, 'http_request_duration_seconds_sum', { method: 'POST', route: '/api/recommendations/:id/commands', status_code: '200' }),
+    ).toBeGreaterThan(0);
     for (const id of ids) expect(text).not.toContain(id);
     expect(text).not.toContain('no-such-page');
   });
 
   it('shows the dashboard’s figures: open items by status, overdue and at risk as the list filters them, decisions waiting', async () => {
-    const listed = async (query: string) => (await api.call<{ items: unknown[] }>('GET', `/api/recommendations?${query}&limit=100`)).body.items.length;
+    const listed = async (query: string) =>
+      (await api.call<{ items: unknown[] }>('GET', `/api/recommendations?${query}&limit=100`)).body.items.length;
     const text = await eventually(
       () => scrape(`${product.baseUrl}/metrics`),
       (t) => sample(t, 'recommendation_tracker_open_items', { status: 'assigned' }) === 2,
@@ -122,19 +141,27 @@ describe('/metrics on the API and the worker', () => {
       [p.owner.id, p.owner.email],
     );
     // One due-date reminder, sent at once to an owner who asked for each reminder as it comes.
-    expect((await api.call('PUT', `/api/people/${p.owner.id}/digest-preference`, { digestPreference: 'immediate' }, p.owner.id)).status).toBe(200);
+    expect(
+      (await api.call('PUT', `/api/people/${p.owner.id}/digest-preference`, { digestPreference: 'immediate' }, p.owner.id)).status,
+    ).toBe(200);
     const activities = createActivities({
       dataSource: product.app.dataSource,
       mailer: createMailer(product.sink.url, 'Tracker <no-reply@tracker.test>'),
       links: { publicUrl: 'http://tracker.test', forceName: 'Test Constabulary' },
     });
     const at = new Date().toISOString();
-    await new MockActivityEnvironment().run(activities.sendNudgeNow, { recommendationId: ids[0]!, nudge: { at, kind: 'due_reminder' as const, recipients: 'owner' as const, key: `due:${dueDate}:-20wd:metrics`, dueDate }, occurredAt: at });
+    await new MockActivityEnvironment().run(activities.sendNudgeNow, {
+      recommendationId: ids[0]!,
+      nudge: { at, kind: 'due_reminder' as const, recipients: 'owner' as const, key: `due:${dueDate}:-20wd:metrics`, dueDate },
+      occurredAt: at,
+    });
     await product.sink.waitFor((m) => m.to.includes(p.owner.email) && !m.subject.startsWith('Assigned'), { timeoutMs: 20_000 });
 
     const text = await eventually(
       () => scrape(`${product.baseUrl}/metrics`),
-      (t) => sample(t, 'recommendation_tracker_reminder_emails_sent_total', { kind: 'due_reminder' }) === 1 && (sample(t, 'recommendation_tracker_outbox_unsent_emails') ?? 0) >= 1,
+      (t) =>
+        sample(t, 'recommendation_tracker_reminder_emails_sent_total', { kind: 'due_reminder' }) === 1 &&
+        (sample(t, 'recommendation_tracker_outbox_unsent_emails') ?? 0) >= 1,
       { what: 'the reminder and the waiting email counted' },
     );
     expect(text).toContain('# TYPE recommendation_tracker_reminder_emails_sent_total counter');
@@ -155,9 +182,18 @@ describe('/metrics on the API and the worker', () => {
       { what: 'the worker’s pollers in its metrics' },
     );
     expect(text).toContain('process_cpu_user_seconds_total');
-    expect(series(text, 'temporal_worker_task_slots_available', { task_queue: product.taskQueue, worker_type: 'WorkflowWorker' }).length).toBeGreaterThan(0);
-    expect(series(text, 'temporal_workflow_task_schedule_to_start_latency_seconds_count', { task_queue: product.taskQueue }).some((n) => n > 0)).toBe(true);
-    expect(series(text, 'temporal_workflow_task_execution_latency_seconds_count', { task_queue: product.taskQueue, workflow_type: 'recommendationWorkflow' }).some((n) => n > 0)).toBe(true);
+    expect(
+      series(text, 'temporal_worker_task_slots_available', { task_queue: product.taskQueue, worker_type: 'WorkflowWorker' }).length,
+    ).toBeGreaterThan(0);
+    expect(
+      series(text, 'temporal_workflow_task_schedule_to_start_latency_seconds_count', { task_queue: product.taskQueue }).some((n) => n > 0),
+    ).toBe(true);
+    expect(
+      series(text, 'temporal_workflow_task_execution_latency_seconds_count', {
+        task_queue: product.taskQueue,
+        workflow_type: 'recommendationWorkflow',
+      }).some((n) => n > 0),
+    ).toBe(true);
     expect(series(text, 'temporal_sticky_cache_size', { task_queue: product.taskQueue }).some((n) => n > 0)).toBe(true);
     // The worker's listener answers /metrics only.
     expect((await fetch(product.app.workerMetricsUrl!.replace(/\/metrics$/, '/'))).status).toBe(404);

@@ -36,7 +36,9 @@ describe('OpenAPI document', () => {
   });
 
   const operations = () =>
-    Object.entries(doc.paths as Record<string, Record<string, Json>>).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
+    Object.entries(doc.paths as Record<string, Record<string, Json>>).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+    );
 
   it('documents every API route the app serves, and nothing it does not', () => {
     const app = buildApp({
@@ -69,14 +71,21 @@ describe('OpenAPI document', () => {
     }
   });
 
-  it('documents the list\'s free-text search, q (issue 18, bug 7)', () => {
+  it("documents the list's free-text search, q (issue 18, bug 7)", () => {
     const list = (doc.paths as Record<string, Record<string, Json>>)['/api/recommendations']!.get!;
-    const q = ((list.parameters ?? []) as { name: string; in: string; description?: string }[]).find((param) => param.in === 'query' && param.name === 'q');
+    const q = ((list.parameters ?? []) as { name: string; in: string; description?: string }[]).find(
+      (param) => param.in === 'query' && param.name === 'q',
+    );
     expect(q?.description).toMatch(/reference, the report title or the item text/);
   });
 
   it('validates error responses too: 400, 401, 403, 404, 409, 412, 413 and 415 are documented problem+json', async () => {
-    const [id] = await api.createReport({ title: 'Errors', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1', category: 2 }] });
+    const [id] = await api.createReport({
+      title: 'Errors',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference: '1', category: 2 }],
+    });
     const send = async (method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}) => {
       const response = await fetch(`${product.baseUrl}${path}`, { method, body: init.body, headers: init.headers });
       const text = await response.text();
@@ -92,9 +101,16 @@ describe('OpenAPI document', () => {
     expect(await send('POST', '/api/departments', { body: '{"name":"x"}', headers: viewer })).toBe(403);
     expect(await send('GET', '/api/recommendations/00000000-0000-4000-8000-000000000000', { headers: admin })).toBe(404);
     expect(await send('POST', `/api/recommendations/${id}/commands`, { body: '{"type":"accept"}', headers: admin })).toBe(409);
-    expect(await send('POST', `/api/recommendations/${id}/commands`, { body: '{"type":"accept"}', headers: { ...admin, 'if-match': '"99"' } })).toBe(412);
+    expect(
+      await send('POST', `/api/recommendations/${id}/commands`, { body: '{"type":"accept"}', headers: { ...admin, 'if-match': '"99"' } }),
+    ).toBe(412);
     expect(await send('POST', '/api/departments', { body: JSON.stringify({ name: 'x'.repeat(1_100_000) }), headers: admin })).toBe(413);
-    expect(await send('POST', '/api/departments', { body: 'name=x', headers: { ...admin, 'content-type': 'application/x-www-form-urlencoded' } })).toBe(415);
+    expect(
+      await send('POST', '/api/departments', {
+        body: 'name=x',
+        headers: { ...admin, 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+    ).toBe(415);
   });
 
   it('serves a readable reference page listing every operation', async () => {
@@ -102,7 +118,10 @@ describe('OpenAPI document', () => {
     expect(page.headers.get('content-type')).toContain('text/html');
     const html = await page.text();
     const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    for (const { path, method } of operations()) expect(html).toMatch(new RegExp(`<strong class="govuk-tag govuk-tag--grey">\\s*${method.toUpperCase()}\\s*</strong> <code>${literal(path)}</code>`));
+    for (const { path, method } of operations())
+      expect(html).toMatch(
+        new RegExp(`<strong class="govuk-tag govuk-tag--grey">\\s*${method.toUpperCase()}\\s*</strong> <code>${literal(path)}</code>`),
+      );
     expect(html).toContain('Who may:');
     expect(html).not.toMatch(/<script/i);
   });

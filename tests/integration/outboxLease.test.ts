@@ -23,7 +23,8 @@ function controlledMailer() {
 }
 
 const connectionLost = () => Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION', command: 'CONN' });
-const connectionRefused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ESOCKET', originalCode: 'ECONNREFUSED', command: 'CONN' });
+const connectionRefused = () =>
+  Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ESOCKET', originalCode: 'ECONNREFUSED', command: 'CONN' });
 
 /** Two senders (two workers, or an activity and its retry) on one outbox: a row is handed to the SMTP server by one at a time. */
 describe('the outbox lease', () => {
@@ -56,7 +57,8 @@ describe('the outbox lease', () => {
     const second = controlledMailer();
     const sendWith = (m: ReturnType<typeof controlledMailer>) => {
       const sender = outboxSender(product.app.dataSource, m.mailer, 'tracker.test');
-      return (ids: string[], options?: Parameters<typeof sender.sendPending>[1]) => env.run(() => sender.sendPending(ids, options)) as Promise<UnsentEmail[]>;
+      return (ids: string[], options?: Parameters<typeof sender.sendPending>[1]) =>
+        env.run(() => sender.sendPending(ids, options)) as Promise<UnsentEmail[]>;
     };
     return { first, second, sendFirst: sendWith(first), sendSecond: sendWith(second) };
   };
@@ -83,7 +85,9 @@ describe('the outbox lease', () => {
     const id = await queue();
     const { first, second, sendFirst, sendSecond } = senders();
     const started = Date.now();
-    expect(await sendFirst([id], { quick: { until: Date.now() + 300 } })).toEqual([{ id, reason: expect.stringContaining('still being sent') }]);
+    expect(await sendFirst([id], { quick: { until: Date.now() + 300 } })).toEqual([
+      { id, reason: expect.stringContaining('still being sent') },
+    ]);
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(await sendSecond([id])).toEqual([{ id, reason: 'being sent by another attempt' }]);
 

@@ -42,7 +42,12 @@ describe('pages', () => {
   };
 
   async function assigned(title: string, dueDate = '2027-06-30'): Promise<string> {
-    const [id] = await api.createReport({ title, originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '4a', category: 2 }] });
+    const [id] = await api.createReport({
+      title,
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference: '4a', category: 2 }],
+    });
     await api.command(id!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate });
     return id!;
   }
@@ -91,13 +96,23 @@ describe('pages', () => {
     expect(empty.html).toContain('id="postUpdate-text"');
     expect(empty.html).toContain('<title>Error: ');
 
-    const badDate = await post('owner', `/recommendations/${id}/commands/requestExtension`, { 'newDueDate-day': '30', 'newDueDate-month': '2', 'newDueDate-year': '2027', reason: 'More <b>time</b>' });
+    const badDate = await post('owner', `/recommendations/${id}/commands/requestExtension`, {
+      'newDueDate-day': '30',
+      'newDueDate-month': '2',
+      'newDueDate-year': '2027',
+      reason: 'More <b>time</b>',
+    });
     expect(badDate.status).toBe(400);
     expect(badDate.html).toContain('href="#requestExtension-newDueDate-day"');
     expect(badDate.html).toContain('name="newDueDate-month" type="text" value="2"');
     expect(badDate.html).toContain('More &lt;b&gt;time&lt;/b&gt;');
     // A real date in three boxes is accepted: the extension is asked for.
-    const extension = await post('owner', `/recommendations/${id}/commands/requestExtension`, { 'newDueDate-day': '31', 'newDueDate-month': '12', 'newDueDate-year': '2027', reason: 'Training slipped' });
+    const extension = await post('owner', `/recommendations/${id}/commands/requestExtension`, {
+      'newDueDate-day': '31',
+      'newDueDate-month': '12',
+      'newDueDate-year': '2027',
+      reason: 'Training slipped',
+    });
     expect(extension.status).toBe(303);
     expect((await api.get(id)).state.pendingExtension?.requestedDueDate).toBe('2027-12-31');
 
@@ -131,11 +146,14 @@ describe('pages', () => {
     const id = await assigned('Approval page');
     await api.command(id, { type: 'accept' }, p.owner.id);
     await api.command(id, { type: 'postUpdate', text: 'Register <drafted>' }, p.owner.id);
-    const upload = await fetch(`${product.baseUrl}/api/recommendations/${id}/evidence/files?title=${encodeURIComponent('Training register.pdf')}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${await tokenFor(product, p.owner.id)}`, 'content-type': 'application/pdf' },
-      body: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(3 * 1024 - 9, 1)]),
-    });
+    const upload = await fetch(
+      `${product.baseUrl}/api/recommendations/${id}/evidence/files?title=${encodeURIComponent('Training register.pdf')}`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await tokenFor(product, p.owner.id)}`, 'content-type': 'application/pdf' },
+        body: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(3 * 1024 - 9, 1)]),
+      },
+    );
     expect(upload.status).toBe(201);
     const file = (await upload.json()) as { id: string };
     await api.command(id, { type: 'submitEvidence', summary: 'Register of everyone trained' }, p.owner.id);
@@ -192,7 +210,8 @@ describe('pages', () => {
   it('shows every progress update and the evidence as pages, and downloads an evidence file', async () => {
     const id = await assigned('Updates and evidence');
     await api.command(id, { type: 'accept' }, p.owner.id);
-    for (const text of ['First update', 'Second update', 'Third update', 'Fourth update']) await api.command(id, { type: 'postUpdate', text }, p.owner.id);
+    for (const text of ['First update', 'Second update', 'Third update', 'Fourth update'])
+      await api.command(id, { type: 'postUpdate', text }, p.owner.id);
     const item = await get('owner', `/recommendations/${id}`);
     expect(item.html).toContain('Fourth update');
     expect(item.html).toContain('See all 4 updates');
@@ -214,7 +233,9 @@ describe('pages', () => {
     expect(evidence.html).toContain('trained.csv');
     expect(evidence.html).toContain(`File, ${content.length} bytes`);
     expect(evidence.html).toContain(p.owner.name);
-    const download = await fetch(`${product.baseUrl}/recommendations/${id}/evidence/${file.id}/download`, { headers: { cookie: sessions.lead!.cookie } });
+    const download = await fetch(`${product.baseUrl}/recommendations/${id}/evidence/${file.id}/download`, {
+      headers: { cookie: sessions.lead!.cookie },
+    });
     expect(download.status).toBe(200);
     expect(download.headers.get('content-disposition')).toBe("attachment; filename*=UTF-8''trained.csv");
     expect(Buffer.from(await download.arrayBuffer())).toEqual(content);
@@ -225,7 +246,9 @@ describe('pages', () => {
     const id = await assigned('Evidence forms');
     await api.command(id, { type: 'accept' }, p.owner.id);
     // The forms are in the item's evidence tab; its next step links there.
-    expect((await get('owner', `/recommendations/${id}`)).html).toContain('<a class="govuk-link" href="?tab=evidence">Add your evidence and submit it for approval</a>');
+    expect((await get('owner', `/recommendations/${id}`)).html).toContain(
+      '<a class="govuk-link" href="?tab=evidence">Add your evidence and submit it for approval</a>',
+    );
     const item = await get('owner', `/recommendations/${id}?tab=evidence`);
     expect(item.html).toContain('enctype="multipart/form-data"');
     expect((await get('lead', `/recommendations/${id}`)).html).not.toContain('Add evidence');
@@ -235,7 +258,12 @@ describe('pages', () => {
       if (csrf) form.set('_csrf', sessions[who]!.csrfToken);
       for (const [k, v] of Object.entries(fields)) form.set(k, v);
       if (file) form.set('file', file, name);
-      const response = await fetch(`${product.baseUrl}/recommendations/${id}/evidence/files`, { method: 'POST', redirect: 'manual', headers: { cookie: sessions[who]!.cookie }, body: form });
+      const response = await fetch(`${product.baseUrl}/recommendations/${id}/evidence/files`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: sessions[who]!.cookie },
+        body: form,
+      });
       return { status: response.status, html: await response.text(), location: response.headers.get('location') };
     };
     const pdf = new Blob([Buffer.from('%PDF-1.4 policy')], { type: 'application/pdf' });
@@ -243,7 +271,13 @@ describe('pages', () => {
     expect(added.status).toBe(303);
     expect(added.location).toBe(`/recommendations/${id}?added=${encodeURIComponent('Stalking policy.pdf')}#evidence`);
     const [stored] = await product.app.services.evidence.list(id);
-    expect(stored).toMatchObject({ kind: 'file', title: 'Stalking policy.pdf', contentType: 'application/pdf', sizeBytes: 15, addedBy: p.owner.id });
+    expect(stored).toMatchObject({
+      kind: 'file',
+      title: 'Stalking policy.pdf',
+      contentType: 'application/pdf',
+      sizeBytes: 15,
+      addedBy: p.owner.id,
+    });
 
     const none = await upload('owner', null, '');
     expect(none.status).toBe(400);
@@ -259,10 +293,15 @@ describe('pages', () => {
     expect(badLink.status).toBe(400);
     expect(badLink.html).toContain('href="#evidenceLink-url"');
     expect(badLink.html).toContain('value="Intranet page"');
-    expect((await post('owner', `/recommendations/${id}/evidence/links`, { title: 'Intranet page', url: 'https://intranet.example/policy' })).status).toBe(303);
+    expect(
+      (await post('owner', `/recommendations/${id}/evidence/links`, { title: 'Intranet page', url: 'https://intranet.example/policy' }))
+        .status,
+    ).toBe(303);
     const emptyNote = await post('owner', `/recommendations/${id}/evidence/notes`, { title: '', note: 'Seen by the chief' });
     expect(emptyNote.html).toContain('href="#evidenceNote-title"');
-    expect((await post('owner', `/recommendations/${id}/evidence/notes`, { title: 'Briefing', note: 'Seen by the <chief>' })).status).toBe(303);
+    expect((await post('owner', `/recommendations/${id}/evidence/notes`, { title: 'Briefing', note: 'Seen by the <chief>' })).status).toBe(
+      303,
+    );
     const evidence = await get('owner', `/recommendations/${id}/evidence`);
     expect(evidence.html).toContain('Stalking policy.pdf');
     expect(evidence.html).toContain('href="https://intranet.example/policy"');
@@ -278,7 +317,12 @@ describe('pages', () => {
 
   it('marks an item superseded by choosing the later one by report and reference, not by typing an id', async () => {
     const old = await assigned('Superseded 2024 inspection');
-    const [later] = await api.createReport({ title: 'Re-inspection 2026', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '7', category: 2 }] });
+    const [later] = await api.createReport({
+      title: 'Re-inspection 2026',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference: '7', category: 2 }],
+    });
     const page = await get('admin', `/recommendations/${old}?tab=actions`);
     expect(page.html).toContain('The recommendation that supersedes it');
     expect(page.html).toMatch(new RegExp(`<option value="${later}"[^>]*>HMICFRS: Re-inspection 2026, Recommendation 7`));
@@ -341,7 +385,9 @@ describe('pages', () => {
     const dashboard = await get('admin', '/dashboard');
     expect(dashboard.status).toBe(200);
     expect(dashboard.html).toContain('Escalations raised, oldest first');
-    expect(dashboard.html).toMatch(new RegExp(`/recommendations/${late}[^]*?Overdue: escalated to the DCC[^]*?<td class="govuk-table__cell">(10|11)</td>`));
+    expect(dashboard.html).toMatch(
+      new RegExp(`/recommendations/${late}[^]*?Overdue: escalated to the DCC[^]*?<td class="govuk-table__cell">(10|11)</td>`),
+    );
     expect(dashboard.html).toContain('<svg');
     expect(dashboard.html).toContain(`/recommendations?overdue=true&amp;lead=${p.lead.id}`);
     expect(dashboard.html).toContain('Nadia Haskins');

@@ -6,7 +6,20 @@ import type { Person } from '../../entities';
 import { addCast, apiClient, tokenFor, type ApiClient, type Problem } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 import { docxText, htmlText, pdfText, xlsxText } from '../fixtures/papers/extractText';
-import { closeAs, inProgress, insertFixture, markNotForTheForce, materialise, paperDataAsAt, reactivate, selfCertify, submitEvidence, update, type Fixture, type FixtureStep } from '../fixtures/papers/fixture';
+import {
+  closeAs,
+  inProgress,
+  insertFixture,
+  markNotForTheForce,
+  materialise,
+  paperDataAsAt,
+  reactivate,
+  selfCertify,
+  submitEvidence,
+  update,
+  type Fixture,
+  type FixtureStep,
+} from '../fixtures/papers/fixture';
 import { expectIntervalsToMatchTrail } from '../support/stateIntervals';
 import { Person as PersonEntity } from '../../entities';
 import { recordAudit } from '../../entities/auditTrail';
@@ -70,10 +83,24 @@ describe('committee papers', () => {
       scope: 'national',
       publishedOn: '2019-04-01',
       recommendations: [
-        { reference: '1', category: 2, text: 'Within six months chief constables should ensure that forces record stalking or harassment crimes.' },
-        { reference: '2', category: 3, text: 'Chief constables should ensure that officers treat breaches of orders as part of a wider pattern.' },
+        {
+          reference: '1',
+          category: 2,
+          text: 'Within six months chief constables should ensure that forces record stalking or harassment crimes.',
+        },
+        {
+          reference: '2',
+          category: 3,
+          text: 'Chief constables should ensure that officers treat breaches of orders as part of a wider pattern.',
+        },
         { reference: '3', category: 2, text: 'Forces should give victims a single point of contact.' },
-        { reference: '4', category: null, forTheForce: false, addressedTo: 'the Home Office', text: 'The Home Office should review the legislation.' },
+        {
+          reference: '4',
+          category: null,
+          forTheForce: false,
+          addressedTo: 'the Home Office',
+          text: 'The Home Office should review the legislation.',
+        },
       ],
     });
     const [closedToday, inProgress, assigned] = liveIds as [string, string, string];
@@ -100,7 +127,9 @@ describe('committee papers', () => {
       const fromSql = await database.snapshot((sql) => loadAsAt(sql, asAt, { fields: optionalFields }));
       const inMemory = paperDataAsAt(sample, asAt);
       const sampleReports = fromSql.reports.filter((report) => sampleTitles.has(report.title));
-      expect(sampleReports.sort((a, b) => a.id.localeCompare(b.id))).toEqual([...inMemory.reports].sort((a, b) => a.id.localeCompare(b.id)));
+      expect(sampleReports.sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+        [...inMemory.reports].sort((a, b) => a.id.localeCompare(b.id)),
+      );
       const ids = new Set(sampleReports.map((report) => report.id));
       const sqlItems = fromSql.items.filter((item) => ids.has(item.reportId)).sort((a, b) => a.id.localeCompare(b.id));
       expect(sqlItems).toEqual([...inMemory.items].sort((a, b) => a.id.localeCompare(b.id)));
@@ -118,8 +147,12 @@ describe('committee papers', () => {
     expect(lines).toContain('Category 3: self-certified, HMICFRS follows up\t3\t2\t0\t1\t0\t6');
     expect(lines).toContain('Total\t4\t2\t2\t1\t0\t9');
     expect(lines).toContain('Status – This report makes 4 recommendations; 3 are for the force; 1 complete, 2 in progress.');
-    expect(lines).toContain('1\tWithin six months chief constables should ensure that forces record stalking or harassment crimes.\tClosed (self-certified)');
-    expect(lines).toContain('2\tChief constables should ensure that officers treat breaches of orders as part of a wider pattern.\tIn progress');
+    expect(lines).toContain(
+      '1\tWithin six months chief constables should ensure that forces record stalking or harassment crimes.\tClosed (self-certified)',
+    );
+    expect(lines).toContain(
+      '2\tChief constables should ensure that officers treat breaches of orders as part of a wider pattern.\tIn progress',
+    );
     expect(lines).toContain('3\tForces should give victims a single point of contact.\tAssigned');
   });
 
@@ -127,11 +160,17 @@ describe('committee papers', () => {
     const earlier = htmlText((await download('/api/papers/overview?asAt=2020-12-31')).body.toString('utf8'));
     expect(earlier).toContain('Total\t4\t1\t0\t1\t0\t6');
     expect(earlier.some((line) => line.includes('Stalking and harassment'))).toBe(false);
-    const later = htmlText((await download(`/api/papers/overview?asAt=${SAMPLE_AS_AT}&previousCommittee=${SAMPLE_PREVIOUS}`)).body.toString('utf8'));
+    const later = htmlText(
+      (await download(`/api/papers/overview?asAt=${SAMPLE_AS_AT}&previousCommittee=${SAMPLE_PREVIOUS}`)).body.toString('utf8'),
+    );
     expect(later).toContain('Total\t2\t2\t1\t1\t0\t6');
 
     // A paper as at a past date is the same, byte for byte, before and after more work is done today.
-    const pastPapers = [`/api/papers/overview?asAt=${SAMPLE_AS_AT}`, `/api/papers/quarterly?asAt=${SAMPLE_AS_AT}&format=csv`, `/api/papers/tracker?asAt=${SAMPLE_AS_AT}&format=csv&scheme=A`];
+    const pastPapers = [
+      `/api/papers/overview?asAt=${SAMPLE_AS_AT}`,
+      `/api/papers/quarterly?asAt=${SAMPLE_AS_AT}&format=csv`,
+      `/api/papers/tracker?asAt=${SAMPLE_AS_AT}&format=csv&scheme=A`,
+    ];
     const before = await Promise.all(pastPapers.map((path) => download(path)));
     const todaysQuarterly = `/api/papers/quarterly?asAt=${today}&format=csv`;
     const todayBefore = (await download(todaysQuarterly)).body.toString('utf8');
@@ -189,14 +228,24 @@ describe('committee papers', () => {
     expect((await problem('/api/papers/overview?asAt=2023-10-01&format=xlsx')).errors).toEqual([
       { field: 'query.format', message: expect.stringContaining('the overview paper comes as html, docx, pdf') },
     ]);
-    expect((await problem('/api/papers/overview?asAt=2023-02-30')).errors).toEqual([{ field: 'query.asAt', message: 'must be a real date written YYYY-MM-DD' }]);
+    expect((await problem('/api/papers/overview?asAt=2023-02-30')).errors).toEqual([
+      { field: 'query.asAt', message: 'must be a real date written YYYY-MM-DD' },
+    ]);
     expect((await problem('/api/papers/overview?format=odt')).errors![0]!.field).toBe('query.format');
     expect((await problem('/api/papers/overview?scheme=C')).errors).toEqual([{ field: 'query.scheme', message: 'must be A or B' }]);
     expect((await problem('/api/papers/minutes')).errors![0]!.field).toBe('params.kind');
-    expect((await problem(`/api/papers/overview?asAt=${addDays(today, 1)}`)).errors![0]).toMatchObject({ field: 'query.asAt', message: expect.stringContaining('after today') });
-    expect((await problem('/api/papers/quarterly?asAt=2021-03-31&previousCommittee=2021-04-30')).errors![0]!.field).toBe('query.previousCommittee');
+    expect((await problem(`/api/papers/overview?asAt=${addDays(today, 1)}`)).errors![0]).toMatchObject({
+      field: 'query.asAt',
+      message: expect.stringContaining('after today'),
+    });
+    expect((await problem('/api/papers/quarterly?asAt=2021-03-31&previousCommittee=2021-04-30')).errors![0]!.field).toBe(
+      'query.previousCommittee',
+    );
     expect((await problem('/api/papers/overview?reportId=not-a-uuid')).errors![0]!.field).toBe('query.reportId');
-    expect((await problem('/api/papers/overview?colour=red')).errors![0]).toMatchObject({ field: 'query', message: 'unknown field(s): colour' });
+    expect((await problem('/api/papers/overview?colour=red')).errors![0]).toMatchObject({
+      field: 'query',
+      message: 'unknown field(s): colour',
+    });
   });
 
   it('serves every format with its content type and file name', async () => {
@@ -236,7 +285,10 @@ describe('committee papers', () => {
               kind: 'recommendation',
               category: 2,
               text: 'First thought to be for the Home Office.',
-              steps: [markNotForTheForce('2022-01-13', 'Addressed to the Home Office'), reactivate('2022-02-01', owner.id, p.lead.id, '2022-09-30')],
+              steps: [
+                markNotForTheForce('2022-01-13', 'Addressed to the Home Office'),
+                reactivate('2022-02-01', owner.id, p.lead.id, '2022-09-30'),
+              ],
             },
           ],
         },
@@ -249,8 +301,17 @@ describe('committee papers', () => {
       await loadAsAt(sql, '2022-02-15', { fields: optionalFields }),
     ]);
     const id = materialise(reactivated).items[0]!.id;
-    expect(before.items.find((item) => item.id === id)).toMatchObject({ status: 'not_for_the_force', notForTheForceReason: 'Addressed to the Home Office', ownerId: null });
-    expect(after.items.find((item) => item.id === id)).toMatchObject({ status: 'assigned', notForTheForceReason: null, ownerId: owner.id, dueDate: '2022-09-30' });
+    expect(before.items.find((item) => item.id === id)).toMatchObject({
+      status: 'not_for_the_force',
+      notForTheForceReason: 'Addressed to the Home Office',
+      ownerId: null,
+    });
+    expect(after.items.find((item) => item.id === id)).toMatchObject({
+      status: 'assigned',
+      notForTheForceReason: null,
+      ownerId: owner.id,
+      dueDate: '2022-09-30',
+    });
     expect(after.items.find((item) => item.id === id)).toEqual(paperDataAsAt(reactivated, '2022-02-15').items[0]);
   });
   it("prints people's names as they were at the paper's date: who led each item then, by the name they had then", async () => {
@@ -269,8 +330,20 @@ describe('committee papers', () => {
           publishedOn: '2022-02-01',
           loggedOn: '2022-02-10',
           items: [
-            { reference: '1', kind: 'action', category: 2, text: 'Led by Ann throughout.', steps: inProgress('2022-03-01', owner.id, ann.id, '2023-06-30') },
-            { reference: '2', kind: 'action', category: 2, text: 'Handed from Ann to Ben in June.', steps: [...inProgress('2022-03-01', owner.id, ann.id, '2023-06-30'), handedOver] },
+            {
+              reference: '1',
+              kind: 'action',
+              category: 2,
+              text: 'Led by Ann throughout.',
+              steps: inProgress('2022-03-01', owner.id, ann.id, '2023-06-30'),
+            },
+            {
+              reference: '2',
+              kind: 'action',
+              category: 2,
+              text: 'Handed from Ann to Ben in June.',
+              steps: [...inProgress('2022-03-01', owner.id, ann.id, '2023-06-30'), handedOver],
+            },
           ],
         },
       ],
@@ -292,13 +365,20 @@ describe('committee papers', () => {
       });
     });
     const managers = async (asAt: string) => {
-      const paper = (await buildPaper(dataSourceDatabase(product.app.dataSource), { kind: 'quarterly', asAt, scheme: 'B' })) as QuarterlyPaper;
+      const paper = (await buildPaper(dataSourceDatabase(product.app.dataSource), {
+        kind: 'quarterly',
+        asAt,
+        scheme: 'B',
+      })) as QuarterlyPaper;
       const actions = paper.groups.flatMap((group) => group.actions).filter((action) => action.sourceTitle === 'Names as at a date');
       return Object.fromEntries(actions.map((action) => [action.action.replace(/^Action \d+: /, ''), action.managerResponsible]));
     };
     expect(await managers('2022-04-30')).toEqual({ 'Led by Ann throughout.': ann.name, 'Handed from Ann to Ben in June.': ann.name });
     expect(await managers('2022-07-31')).toEqual({ 'Led by Ann throughout.': ann.name, 'Handed from Ann to Ben in June.': ben.name });
-    expect(await managers('2022-10-31')).toEqual({ 'Led by Ann throughout.': 'Ch Supt Ann Okoro-Reid', 'Handed from Ann to Ben in June.': ben.name });
+    expect(await managers('2022-10-31')).toEqual({
+      'Led by Ann throughout.': 'Ch Supt Ann Okoro-Reid',
+      'Handed from Ann to Ben in June.': ben.name,
+    });
   });
   it('reads from the state intervals exactly what folding the trail afresh gives, at every date, also after reopening and backdated events', async () => {
     const owner = { id: '0b0b0b0b-0000-4000-8000-000000000001', name: 'Insp Dee Marsh' };
@@ -306,9 +386,21 @@ describe('committee papers', () => {
       on,
       type: 'reopened',
       summary: 'Reopened (was self-certified): the audit found gaps',
-      change: (state) => ({ status: 'reopened', closure: null, approval: null, selfCertification: null, hmicfrs: null, reopenCount: state.reopenCount + 1 }),
+      change: (state) => ({
+        status: 'reopened',
+        closure: null,
+        approval: null,
+        selfCertification: null,
+        hmicfrs: null,
+        reopenCount: state.reopenCount + 1,
+      }),
     });
-    const amended: FixtureStep = { on: '2023-03-02', type: 'text_amended', summary: 'Text changed', change: (state) => ({ text: 'Amended: forces should record every breach.', textVersion: state.textVersion + 1 }) };
+    const amended: FixtureStep = {
+      on: '2023-03-02',
+      type: 'text_amended',
+      summary: 'Text changed',
+      change: (state) => ({ text: 'Amended: forces should record every breach.', textVersion: state.textVersion + 1 }),
+    };
     const history: Fixture = {
       people: [owner],
       reports: [
@@ -325,10 +417,33 @@ describe('committee papers', () => {
               kind: 'recommendation',
               category: 2,
               text: 'Forces should record breaches.',
-              steps: [...inProgress('2023-01-20', owner.id, p.lead.id, '2023-12-31'), amended, submitEvidence('2023-04-03'), selfCertify('2023-05-10'), reopen('2023-07-01'), update('2023-07-02', 'Gaps being closed', owner.id), submitEvidence('2023-08-01'), selfCertify('2023-09-15')],
+              steps: [
+                ...inProgress('2023-01-20', owner.id, p.lead.id, '2023-12-31'),
+                amended,
+                submitEvidence('2023-04-03'),
+                selfCertify('2023-05-10'),
+                reopen('2023-07-01'),
+                update('2023-07-02', 'Gaps being closed', owner.id),
+                submitEvidence('2023-08-01'),
+                selfCertify('2023-09-15'),
+              ],
             },
-            { reference: '2', kind: 'recommendation', category: 1, text: 'No action for the force.', steps: [closeAs('2023-02-01', 'no_action_required', 'Nothing to do')] },
-            { reference: '3', kind: 'area_for_improvement', category: null, forTheForce: false, addressedTo: 'the College of Policing', text: 'For the College.', steps: [markNotForTheForce('2023-01-10', 'National')] },
+            {
+              reference: '2',
+              kind: 'recommendation',
+              category: 1,
+              text: 'No action for the force.',
+              steps: [closeAs('2023-02-01', 'no_action_required', 'Nothing to do')],
+            },
+            {
+              reference: '3',
+              kind: 'area_for_improvement',
+              category: null,
+              forTheForce: false,
+              addressedTo: 'the College of Policing',
+              text: 'For the College.',
+              steps: [markNotForTheForce('2023-01-10', 'National')],
+            },
           ],
         },
       ],
@@ -358,8 +473,14 @@ describe('committee papers', () => {
     )) as { selfCertifiedAt: Date }[];
     await backdated(selfCertifiedAt.toISOString(), 'Imported on the day of the letter');
     expect(await expectIntervalsToMatchTrail(product.app.dataSource, ['2023-03-15', '2023-03-16'])).toBeGreaterThan(40);
-    const inMarch = await dataSourceDatabase(product.app.dataSource).snapshot((sql) => loadAsAt(sql, '2023-03-20', { fields: optionalFields }));
-    expect(inMarch.items.find((found) => found.id === item.id)).toMatchObject({ status: 'in_progress', text: 'Amended: forces should record every breach.', latestUpdate: { text: 'Imported March update' } });
+    const inMarch = await dataSourceDatabase(product.app.dataSource).snapshot((sql) =>
+      loadAsAt(sql, '2023-03-20', { fields: optionalFields }),
+    );
+    expect(inMarch.items.find((found) => found.id === item.id)).toMatchObject({
+      status: 'in_progress',
+      text: 'Amended: forces should record every breach.',
+      latestUpdate: { text: 'Imported March update' },
+    });
     // And so every paper, built either way.
     const database = dataSourceDatabase(product.app.dataSource);
     for (const asAt of ['2020-09-30', SAMPLE_AS_AT, '2023-03-31', '2023-06-30', today]) {

@@ -14,7 +14,15 @@ import { expectIntervalsToMatchTrail } from '../support/stateIntervals';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 import { htmlText, xlsxText } from '../fixtures/papers/extractText';
 import { SEED_001_AS_AT, SEED_001_PREVIOUS, seed001Reports, seed001Roles, seed001Tracker } from '../fixtures/papers/seed001';
-import { SEED_004_AS_AT, SEED_004_PREVIOUS_QUARTER, seed004Roles, seed004Rows, seed004Summary, seed004Tracker, titleOf } from '../fixtures/papers/seed004';
+import {
+  SEED_004_AS_AT,
+  SEED_004_PREVIOUS_QUARTER,
+  seed004Roles,
+  seed004Rows,
+  seed004Summary,
+  seed004Tracker,
+  titleOf,
+} from '../fixtures/papers/seed004';
 import { addTrackerPeople, importTrackerFile, trackerCsv, trackerWorkbook, XLSX, type TrackerRow } from '../fixtures/papers/trackerFile';
 
 /**
@@ -26,7 +34,11 @@ import { addTrackerPeople, importTrackerFile, trackerCsv, trackerWorkbook, XLSX,
  */
 
 /** A product with the tracker's people, and the tracker imported into it. */
-async function importedSeed(roles: Record<string, Role[]>, rows: (emails: Record<string, string>) => TrackerRow[], format: 'csv' | 'xlsx' = 'csv') {
+async function importedSeed(
+  roles: Record<string, Role[]>,
+  rows: (emails: Record<string, string>) => TrackerRow[],
+  format: 'csv' | 'xlsx' = 'csv',
+) {
   const product = await startTestProduct();
   const people = await addTrackerPeople(product, { ...roles, 'Committee Member': ['viewer'], 'Import Administrator': ['administrator'] });
   const emails = Object.fromEntries(Object.entries(people).map(([name, person]) => [name, person.email]));
@@ -76,7 +88,11 @@ describe('seed 001: the committee overview', () => {
   it('reproduces each report’s "Total number outstanding" and "Total number closed"', () => {
     const counts = paper.main.reports.map((report) => [report.title, report.outstanding, report.closed]);
     // The three reports that print no numbers had everything signed off since the previous committee.
-    const expected = seed001Reports.map((report) => [report.title, report.printed?.outstanding ?? 0, report.printed?.closed ?? report.closedSincePrevious]);
+    const expected = seed001Reports.map((report) => [
+      report.title,
+      report.printed?.outstanding ?? 0,
+      report.printed?.closed ?? report.closedSincePrevious,
+    ]);
     expect(counts).toEqual(expected);
   });
 
@@ -103,7 +119,17 @@ describe('seed 001: the committee overview', () => {
     const { totals } = paper.main;
     expect(totals.outstanding + totals.awaitingSignOff).toBe(printedOutstanding);
     expect(totals.closed).toBe(printedClosed);
-    expect(paper.main.categoryTable.map((row) => [row.category, row.outstanding, row.awaitingSignOff, row.closedSelfCertified, row.closedSignedOff, row.closedOtherwise, row.total])).toEqual([
+    expect(
+      paper.main.categoryTable.map((row) => [
+        row.category,
+        row.outstanding,
+        row.awaitingSignOff,
+        row.closedSelfCertified,
+        row.closedSignedOff,
+        row.closedOtherwise,
+        row.total,
+      ]),
+    ).toEqual([
       [1, 0, 0, 0, 0, 0, 0],
       [2, 0, 0, 0, 0, 0, 0],
       // In progress: The Hard Yards (1) and Digital Forensics (3, awaiting the ACC's sign-off); the rest are with HMICFRS.
@@ -113,10 +139,18 @@ describe('seed 001: the committee overview', () => {
   });
 
   it('serves the same numbers over the API, in every format', async () => {
-    const html = htmlText((await download(product, viewer, `/api/papers/overview?asAt=${SEED_001_AS_AT}&previousCommittee=${SEED_001_PREVIOUS}`)).toString('utf8'));
+    const html = htmlText(
+      (await download(product, viewer, `/api/papers/overview?asAt=${SEED_001_AS_AT}&previousCommittee=${SEED_001_PREVIOUS}`)).toString(
+        'utf8',
+      ),
+    );
     expect(html).toContain('Total\t4\t89\t0\t9\t0\t102');
     expect(html).toContain('Total number outstanding: 29. Total number closed: 0.');
-    const pdf = await download(product, viewer, `/api/papers/overview?asAt=${SEED_001_AS_AT}&previousCommittee=${SEED_001_PREVIOUS}&format=pdf`);
+    const pdf = await download(
+      product,
+      viewer,
+      `/api/papers/overview?asAt=${SEED_001_AS_AT}&previousCommittee=${SEED_001_PREVIOUS}&format=pdf`,
+    );
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
   });
 
@@ -135,7 +169,9 @@ describe.each([
   const roles: Record<string, Role[]> = { 'Action Owner': ['action_owner'], 'Strategic Development Lead': ['lead'] };
 
   beforeAll(async () => {
-    ({ product, viewer } = await importedSeed(roles, (emails) => trackerSeedRows(reports, emails['Action Owner']!, emails['Strategic Development Lead']!)));
+    ({ product, viewer } = await importedSeed(roles, (emails) =>
+      trackerSeedRows(reports, emails['Action Owner']!, emails['Strategic Development Lead']!),
+    ));
     paper = (await buildPaper(dataSourceDatabase(product.app.dataSource), { kind: 'tracker', asAt, scheme: 'A' })) as TrackerPaper;
   }, 120_000);
   afterAll(async () => {
@@ -236,7 +272,15 @@ describe('seed 004: the quarterly action update', () => {
     const seeds = (group: string, status: string) =>
       seed004Rows
         .filter((row) => row.group === group)
-        .map((row) => ({ target: dayMonthYear(row.target), manager: row.manager, originator: row.originator, title: titleOf(row), action: row.action, status, update: row.update }))
+        .map((row) => ({
+          target: dayMonthYear(row.target),
+          manager: row.manager,
+          originator: row.originator,
+          title: titleOf(row),
+          action: row.action,
+          status,
+          update: row.update,
+        }))
         .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     expect(ours('off_target')).toEqual([]);
     expect(ours('at_risk')).toEqual(seeds('at_risk', 'at risk'));
@@ -245,11 +289,18 @@ describe('seed 004: the quarterly action update', () => {
     expect(ours('closed')).toEqual(seeds('closed', 'closed'));
     expect(ours('on_target')).toEqual([]);
     // What the seed prints in its status column, where it prints one, is what the product prints.
-    for (const row of seed004Rows.filter((r) => r.status)) expect(['at risk', 'closed']).toContain(row.status.toLowerCase().replace(/\.$/, ''));
+    for (const row of seed004Rows.filter((r) => r.status))
+      expect(['at risk', 'closed']).toContain(row.status.toLowerCase().replace(/\.$/, ''));
   });
 
   it('serves the same summary in the workbook', async () => {
-    const sheets = await xlsxText(await download(product, viewer, `/api/papers/quarterly?asAt=${SEED_004_AS_AT}&previousCommittee=${SEED_004_PREVIOUS_QUARTER}&format=xlsx`));
+    const sheets = await xlsxText(
+      await download(
+        product,
+        viewer,
+        `/api/papers/quarterly?asAt=${SEED_004_AS_AT}&previousCommittee=${SEED_004_PREVIOUS_QUARTER}&format=xlsx`,
+      ),
+    );
     expect(sheets.slice(0, 8)).toEqual([
       '# Summary',
       `Summary\tCurrent (to ${SEED_004_AS_AT})\tPrevious (to ${SEED_004_PREVIOUS_QUARTER})\tTrend`,

@@ -28,28 +28,61 @@ describe('people and accounts', () => {
   });
 
   const auditTypes = async (entityId: string): Promise<string[]> =>
-    ((await product.app.dataSource.query(`SELECT type FROM audit_events WHERE entity_id = $1 ORDER BY id`, [entityId])) as { type: string }[]).map((r) => r.type);
+    (
+      (await product.app.dataSource.query(`SELECT type FROM audit_events WHERE entity_id = $1 ORDER BY id`, [entityId])) as {
+        type: string;
+      }[]
+    ).map((r) => r.type);
 
   async function addPerson(name: string, email: string): Promise<PersonBody> {
-    const response = await api.call<PersonBody>('POST', '/api/people', { name, email: `  ${email.toUpperCase()} `, roles: ['action_owner', 'lead', 'action_owner'], department: 'Public Protection', jobTitle: 'Inspector' });
+    const response = await api.call<PersonBody>('POST', '/api/people', {
+      name,
+      email: `  ${email.toUpperCase()} `,
+      roles: ['action_owner', 'lead', 'action_owner'],
+      department: 'Public Protection',
+      jobTitle: 'Inspector',
+    });
     expect(response.status).toBe(201);
     return response.body;
   }
 
   it('adds a person, with the roles of DOMAIN.md, a known department and a unique email; refusals name each field and write nothing', async () => {
     const before = await databaseFingerprint(product.app.dataSource);
-    const bad = await api.call<Problem>('POST', '/api/people', { name: '', email: 'not an email', roles: ['superuser'], department: 'Nowhere', extra: 1 });
+    const bad = await api.call<Problem>('POST', '/api/people', {
+      name: '',
+      email: 'not an email',
+      roles: ['superuser'],
+      department: 'Nowhere',
+      extra: 1,
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors!.map((e) => e.field).sort()).toEqual(['body', 'body.email', 'body.name', 'body.roles[0]']);
-    const noRoles = await api.call<Problem>('POST', '/api/people', { name: 'Amy', email: 'amy@test.police.uk', roles: [], department: 'Nowhere' });
+    const noRoles = await api.call<Problem>('POST', '/api/people', {
+      name: 'Amy',
+      email: 'amy@test.police.uk',
+      roles: [],
+      department: 'Nowhere',
+    });
     expect(noRoles.body.errors).toEqual([{ field: 'body.roles', message: 'must hold at least one role' }]);
-    const unknownDepartment = await api.call<Problem>('POST', '/api/people', { name: 'Amy', email: p.owner.email, roles: ['viewer'], department: 'Nowhere' });
+    const unknownDepartment = await api.call<Problem>('POST', '/api/people', {
+      name: 'Amy',
+      email: p.owner.email,
+      roles: ['viewer'],
+      department: 'Nowhere',
+    });
     expect(unknownDepartment.body.errors!.map((e) => e.field)).toEqual(['body.email', 'body.department']);
     expect(unknownDepartment.body.errors![0]!.message).toContain(p.owner.name);
     expect(await databaseFingerprint(product.app.dataSource)).toEqual(before);
 
     const amy = await addPerson('Amy Castell', 'amy.castell@test.police.uk');
-    expect(amy).toMatchObject({ name: 'Amy Castell', email: 'amy.castell@test.police.uk', roles: ['action_owner', 'lead'], department: 'Public Protection', active: true, version: 1 });
+    expect(amy).toMatchObject({
+      name: 'Amy Castell',
+      email: 'amy.castell@test.police.uk',
+      roles: ['action_owner', 'lead'],
+      department: 'Public Protection',
+      active: true,
+      version: 1,
+    });
     expect(await auditTypes(amy.id)).toEqual(['person_added']);
   });
 
@@ -57,21 +90,42 @@ describe('people and accounts', () => {
     const ben = await addPerson('Ben Ashdown', 'ben.ashdown@test.police.uk');
     const read = await api.call<PersonBody>('GET', `/api/people/${ben.id}`);
     expect(read.headers.get('etag')).toBe('"1"');
-    const first = await api.call<PersonBody>('PATCH', `/api/people/${ben.id}`, { roles: ['lead'], jobTitle: 'Chief Inspector' }, undefined, { 'if-match': '"1"' });
+    const first = await api.call<PersonBody>(
+      'PATCH',
+      `/api/people/${ben.id}`,
+      { roles: ['lead'], jobTitle: 'Chief Inspector' },
+      undefined,
+      { 'if-match': '"1"' },
+    );
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ roles: ['lead'], jobTitle: 'Chief Inspector', version: 2 });
     expect(first.headers.get('etag')).toBe('"2"');
     const stale = await api.call<Problem>('PATCH', `/api/people/${ben.id}`, { name: 'Benjamin Ashdown' }, undefined, { 'if-match': '"1"' });
     expect(stale.status).toBe(412);
-    expect((await api.call<PersonBody>('GET', `/api/people/${ben.id}`)).body).toMatchObject({ name: 'Ben Ashdown', jobTitle: 'Chief Inspector', version: 2 });
+    expect((await api.call<PersonBody>('GET', `/api/people/${ben.id}`)).body).toMatchObject({
+      name: 'Ben Ashdown',
+      jobTitle: 'Chief Inspector',
+      version: 2,
+    });
     const empty = await api.call<Problem>('PATCH', `/api/people/${ben.id}`, {});
     expect(empty.status).toBe(400);
-    const [changed] = (await product.app.dataSource.query(`SELECT before, after, summary FROM audit_events WHERE entity_id = $1 AND type = 'person_changed'`, [ben.id])) as { before: unknown; after: unknown; summary: string }[];
-    expect(changed).toMatchObject({ before: { roles: ['action_owner', 'lead'], jobTitle: 'Inspector' }, after: { roles: ['lead'], jobTitle: 'Chief Inspector' } });
+    const [changed] = (await product.app.dataSource.query(
+      `SELECT before, after, summary FROM audit_events WHERE entity_id = $1 AND type = 'person_changed'`,
+      [ben.id],
+    )) as { before: unknown; after: unknown; summary: string }[];
+    expect(changed).toMatchObject({
+      before: { roles: ['action_owner', 'lead'], jobTitle: 'Inspector' },
+      after: { roles: ['lead'], jobTitle: 'Chief Inspector' },
+    });
   });
 
   it('deactivating someone ends their sessions and tokens and stops sign-in; their open items stay, to be reassigned', async () => {
-    const [itemId] = await api.createReport({ title: 'Deactivation', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1', category: 2 }] });
+    const [itemId] = await api.createReport({
+      title: 'Deactivation',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference: '1', category: 2 }],
+    });
     await api.command(itemId!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2028-03-31' });
     await product.app.services.auth.setPassword(p.owner.id, 'owner-password-2026', { id: null, label: 'test' });
     const session = await signIn(product.baseUrl, p.owner.email, 'owner-password-2026');
@@ -82,7 +136,9 @@ describe('people and accounts', () => {
     const self = await api.call<Problem>('POST', `/api/people/${p.admin.id}/deactivate`, {});
     expect(self.status).toBe(409);
 
-    const response = await api.call<{ person: PersonBody; openItems: number }>('POST', `/api/people/${p.owner.id}/deactivate`, { reason: 'Retired' });
+    const response = await api.call<{ person: PersonBody; openItems: number }>('POST', `/api/people/${p.owner.id}/deactivate`, {
+      reason: 'Retired',
+    });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ person: { active: false }, openItems: 1 });
     expect((await fetch(`${product.baseUrl}/api/session`, { headers: { cookie: session.cookie } })).status).toBe(401);
@@ -126,7 +182,11 @@ describe('people and accounts', () => {
     const here = await signIn(product.baseUrl, dan.email, 'dans-old-password');
     const elsewhere = await signIn(product.baseUrl, dan.email, 'dans-old-password');
     const change = (body: unknown) =>
-      fetch(`${product.baseUrl}/api/session/password`, { method: 'PUT', headers: { cookie: here.cookie, 'x-csrf-token': here.csrfToken, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${product.baseUrl}/api/session/password`, {
+        method: 'PUT',
+        headers: { cookie: here.cookie, 'x-csrf-token': here.csrfToken, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const wrong = await change({ currentPassword: 'not-the-password', newPassword: 'dans-new-password' });
     expect(wrong.status).toBe(400);
     expect(((await wrong.json()) as Problem).errors).toEqual([{ field: 'body.currentPassword', message: 'is not your current password' }]);
@@ -140,13 +200,16 @@ describe('people and accounts', () => {
     expect(await auditTypes(dan.id)).toContain('password_changed');
 
     // Wrong current passwords count towards the lockout, as wrong passwords at sign-in do.
-    for (let i = 0; i < 5; i++) expect((await change({ currentPassword: `wrong-${i}`, newPassword: 'dans-third-password' })).status).toBe(400);
+    for (let i = 0; i < 5; i++)
+      expect((await change({ currentPassword: `wrong-${i}`, newPassword: 'dans-third-password' })).status).toBe(400);
     const locked = await change({ currentPassword: 'dans-new-password', newPassword: 'dans-third-password' });
     expect(((await locked.json()) as Problem).errors![0]!.message).toContain('locked');
     // Signing in to a locked account is answered as a wrong password; the person is told by email instead.
     expect((await signIn(product.baseUrl, dan.email, 'dans-new-password')).status).toBe(401);
     expect(await auditTypes(dan.id)).toEqual(expect.arrayContaining(['password_change_failed', 'account_locked']));
-    expect((await product.sink.waitFor((m) => m.to.includes(dan.email) && /has been locked/.test(m.subject))).text).toContain('5 times in a row');
+    expect((await product.sink.waitFor((m) => m.to.includes(dan.email) && /has been locked/.test(m.subject))).text).toContain(
+      '5 times in a row',
+    );
   });
 
   it('emails a signed, single-use, expiring set-password link, never a password', async () => {
@@ -159,7 +222,10 @@ describe('people and accounts', () => {
     const token = link.split('/').pop()!;
     const links = product.app.services.passwordLinks;
     expect(await links.read(`${token.slice(0, -2)}xx`)).toEqual({ ok: false, reason: 'forged' });
-    await expect(links.use(token, 'short', { ipAddress: '127.0.0.1' })).rejects.toMatchObject({ status: 400, errors: [{ field: 'body.password', message: 'must be at least 12 characters' }] });
+    await expect(links.use(token, 'short', { ipAddress: '127.0.0.1' })).rejects.toMatchObject({
+      status: 400,
+      errors: [{ field: 'body.password', message: 'must be at least 12 characters' }],
+    });
     await links.use(token, 'eves-chosen-password', { ipAddress: '127.0.0.1' });
     await expect(links.use(token, 'eves-other-password', { ipAddress: '127.0.0.1' })).rejects.toMatchObject({ status: 410 });
     expect((await signIn(product.baseUrl, eve.email, 'eves-chosen-password')).status).toBe(201);
@@ -167,13 +233,23 @@ describe('people and accounts', () => {
     // A newer link cancels the older one; an expired one does not work.
     await api.call('POST', `/api/people/${eve.id}/password-link`);
     await api.call('POST', `/api/people/${eve.id}/password-link`);
-    const [older, newer] = (await product.sink.list()).filter((m) => m.to.includes(eve.email)).slice(0, 2).reverse().map((m) => /\/set-password\/([\w.-]+)/.exec(m.text)![1]!);
+    const [older, newer] = (await product.sink.list())
+      .filter((m) => m.to.includes(eve.email))
+      .slice(0, 2)
+      .reverse()
+      .map((m) => /\/set-password\/([\w.-]+)/.exec(m.text)![1]!);
     expect(await links.read(older!)).toEqual({ ok: false, reason: 'used' });
     expect((await links.read(newer!)).ok).toBe(true);
-    await product.app.dataSource.query(`UPDATE password_links SET expires_at = now() - interval '1 second' WHERE used_at IS NULL AND person_id = $1`, [eve.id]);
+    await product.app.dataSource.query(
+      `UPDATE password_links SET expires_at = now() - interval '1 second' WHERE used_at IS NULL AND person_id = $1`,
+      [eve.id],
+    );
     expect(await links.read(newer!)).toEqual({ ok: false, reason: 'expired' });
     expect(await auditTypes(eve.id)).toEqual(expect.arrayContaining(['password_set_by_link']));
-    const [{ n }] = (await product.app.dataSource.query(`SELECT count(*)::int AS n FROM outbound_emails WHERE to_address = $1 AND status = 'sent'`, [eve.email])) as { n: number }[];
+    const [{ n }] = (await product.app.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbound_emails WHERE to_address = $1 AND status = 'sent'`,
+      [eve.email],
+    )) as { n: number }[];
     expect(n).toBe(3);
   });
 
@@ -182,15 +258,21 @@ describe('people and accounts', () => {
     await product.app.services.auth.setPassword(fred.id, 'freds-password-2026', { id: null, label: 'test' });
     const live = await signIn(product.baseUrl, fred.email, 'freds-password-2026');
     await signIn(product.baseUrl, fred.email, 'freds-password-2026');
-    await product.app.dataSource.query(`UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE person_id = $1 AND id = (SELECT id FROM sessions WHERE person_id = $1 ORDER BY created_at DESC LIMIT 1)`, [fred.id]);
+    await product.app.dataSource.query(
+      `UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE person_id = $1 AND id = (SELECT id FROM sessions WHERE person_id = $1 ORDER BY created_at DESC LIMIT 1)`,
+      [fred.id],
+    );
     await api.call('POST', `/api/people/${fred.id}/password-link`);
-    await product.app.dataSource.query(`INSERT INTO sign_in_attempts (email, ip_address, succeeded, attempted_at) VALUES ('old@test.police.uk', '10.0.0.1', false, now() - interval '40 days'), ('recent@test.police.uk', '10.0.0.1', false, now())`);
+    await product.app.dataSource.query(
+      `INSERT INTO sign_in_attempts (email, ip_address, succeeded, attempted_at) VALUES ('old@test.police.uk', '10.0.0.1', false, now() - interval '40 days'), ('recent@test.police.uk', '10.0.0.1', false, now())`,
+    );
 
     const removed = await removeExpiredSignInRecords(product.app.dataSource);
     expect(removed.sessions).toBeGreaterThanOrEqual(1);
     expect(removed.passwordLinks).toBeGreaterThanOrEqual(1); // those used or cancelled by the tests above
     expect(removed.signInAttempts).toBe(1);
-    const count = async (sql: string, params: unknown[] = []) => ((await product.app.dataSource.query(sql, params)) as { n: number }[])[0]!.n;
+    const count = async (sql: string, params: unknown[] = []) =>
+      ((await product.app.dataSource.query(sql, params)) as { n: number }[])[0]!.n;
     expect(await count(`SELECT count(*)::int AS n FROM sessions WHERE expires_at <= now() OR revoked_at IS NOT NULL`)).toBe(0);
     expect(await count(`SELECT count(*)::int AS n FROM sessions WHERE person_id = $1`, [fred.id])).toBe(1);
     expect((await fetch(`${product.baseUrl}/api/session`, { headers: { cookie: live.cookie } })).status).toBe(200);
@@ -201,11 +283,18 @@ describe('people and accounts', () => {
   });
 
   it('the API process runs housekeeping on an interval', async () => {
-    await product.app.dataSource.query(`INSERT INTO sign_in_attempts (email, ip_address, succeeded, attempted_at) VALUES ('ancient@test.police.uk', '10.0.0.2', false, now() - interval '90 days')`);
+    await product.app.dataSource.query(
+      `INSERT INTO sign_in_attempts (email, ip_address, succeeded, attempted_at) VALUES ('ancient@test.police.uk', '10.0.0.2', false, now() - interval '90 days')`,
+    );
     const stop = startHousekeeping(product.app.dataSource, createLogger({ level: 'silent' }), 100);
     try {
       const left = await eventually(
-        async () => ((await product.app.dataSource.query(`SELECT count(*)::int AS n FROM sign_in_attempts WHERE email = 'ancient@test.police.uk'`)) as { n: number }[])[0]!.n,
+        async () =>
+          (
+            (await product.app.dataSource.query(
+              `SELECT count(*)::int AS n FROM sign_in_attempts WHERE email = 'ancient@test.police.uk'`,
+            )) as { n: number }[]
+          )[0]!.n,
         (n) => n === 0,
         { what: 'the interval to remove the old sign-in attempt' },
       );

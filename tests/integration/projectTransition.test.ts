@@ -7,7 +7,14 @@ import { projectedTransition, type RecordTransitionInput } from '../../activitie
 import { defaultRoutingRules } from '../../domain/approvalRouting';
 import { standsInFor } from '../../domain/delegation';
 import * as lifecycleEvents from '../../domain/lifecycle/events';
-import { decide, type Actor, type Delegation, type LifecycleCommand, type RecommendationState, type RoutingItem } from '../../domain/lifecycle';
+import {
+  decide,
+  type Actor,
+  type Delegation,
+  type LifecycleCommand,
+  type RecommendationState,
+  type RoutingItem,
+} from '../../domain/lifecycle';
 import type { IsoDate, Role } from '../../domain/vocabulary';
 import {
   ApprovalRequest,
@@ -77,7 +84,8 @@ describe('projections of lifecycle transitions', () => {
       links: { publicUrl: 'http://tracker.test', forceName: 'Test Constabulary' },
     });
     const people = product.app.dataSource.getRepository(Person);
-    const person = (name: string, email: string, roles: Role[], jobTitle: string) => people.save(people.create({ name, email, roles, jobTitle }));
+    const person = (name: string, email: string, roles: Role[], jobTitle: string) =>
+      people.save(people.create({ name, email, roles, jobTitle }));
     admin = await person('Priya Natarajan', 'priya.natarajan@test.police.uk', ['administrator'], 'Strategic Development Officer');
     owner = await person('Tom Ellery', 'tom.ellery@test.police.uk', ['action_owner'], 'Detective Chief Inspector');
     lead = await person('Nadia Haskins', 'nadia.haskins@test.police.uk', ['lead'], 'Detective Superintendent');
@@ -96,7 +104,12 @@ describe('projections of lifecycle transitions', () => {
 
   const manager = () => product.app.dataSource.manager;
 
-  async function logReport(report: { title: string; originator: string; kind: string; items: { reference: string; text: string; category: number }[] }): Promise<string[]> {
+  async function logReport(report: {
+    title: string;
+    originator: string;
+    kind: string;
+    items: { reference: string; text: string; category: number }[];
+  }): Promise<string[]> {
     const response = await fetch(`${product.baseUrl}/api/reports`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(product, admin.id)}` },
@@ -123,7 +136,9 @@ describe('projections of lifecycle transitions', () => {
   async function snapshot(): Promise<Record<string, unknown[]>> {
     const tables: Record<string, unknown[]> = {};
     for (const table of projectionTables) {
-      const rows = (await product.app.dataSource.query(`SELECT to_jsonb(t) AS "row" FROM "${table}" t ORDER BY t.id`)) as { row: unknown }[];
+      const rows = (await product.app.dataSource.query(`SELECT to_jsonb(t) AS "row" FROM "${table}" t ORDER BY t.id`)) as {
+        row: unknown;
+      }[];
       tables[table] = rows.map((r) => r.row);
     }
     return tables;
@@ -170,24 +185,33 @@ describe('projections of lifecycle transitions', () => {
     return projectedTransition(input);
   }
 
-  const parts = (recommendationId: string) => manager().find(RecommendationPart, { where: { recommendationId }, order: { position: 'ASC' } });
+  const parts = (recommendationId: string) =>
+    manager().find(RecommendationPart, { where: { recommendationId }, order: { position: 'ASC' } });
   const updates = (recommendationId: string) => manager().find(ProgressUpdate, { where: { recommendationId }, order: { postedOn: 'ASC' } });
-  const evidence = (recommendationId: string) => manager().find(EvidenceSubmission, { where: { recommendationId }, order: { version: 'ASC' } });
-  const extensions = (recommendationId: string) => manager().find(ExtensionRequest, { where: { recommendationId }, order: { createdAt: 'ASC' } });
-  const letters = (recommendationId: string) => manager().find(SelfCertificationLetter, { where: { recommendationId }, order: { createdAt: 'ASC' } });
-  const submissions = (recommendationId: string) => manager().find(HmicfrsSubmission, { where: { recommendationId }, order: { createdAt: 'ASC' } });
-  const responses = (recommendationId: string) => manager().find(HmicfrsResponse, { where: { recommendationId }, order: { createdAt: 'ASC' } });
+  const evidence = (recommendationId: string) =>
+    manager().find(EvidenceSubmission, { where: { recommendationId }, order: { version: 'ASC' } });
+  const extensions = (recommendationId: string) =>
+    manager().find(ExtensionRequest, { where: { recommendationId }, order: { createdAt: 'ASC' } });
+  const letters = (recommendationId: string) =>
+    manager().find(SelfCertificationLetter, { where: { recommendationId }, order: { createdAt: 'ASC' } });
+  const submissions = (recommendationId: string) =>
+    manager().find(HmicfrsSubmission, { where: { recommendationId }, order: { createdAt: 'ASC' } });
+  const responses = (recommendationId: string) =>
+    manager().find(HmicfrsResponse, { where: { recommendationId }, order: { createdAt: 'ASC' } });
   const links = (fromRecommendationId: string) => manager().find(ItemLink, { where: { fromRecommendationId } });
   const requests = (recommendationId: string, kind: 'closure' | 'extension') =>
     manager().find(ApprovalRequest, { where: { recommendationId, kind }, order: { createdAt: 'ASC' } });
-  const steps = (approvalRequestId: string) => manager().find(ApprovalStep, { where: { approvalRequestId }, order: { position: 'ASC', round: 'ASC' } });
+  const steps = (approvalRequestId: string) =>
+    manager().find(ApprovalStep, { where: { approvalRequestId }, order: { position: 'ASC', round: 'ASC' } });
 
   it('follows an HMICFRS item from assignment through extension, parts, approvals, rejection, letters and HMICFRS to sign-off', async () => {
     const [id] = await logReport({
       title: 'PEEL 2025–27: An inspection of Test Constabulary',
       originator: 'HMICFRS',
       kind: 'inspection',
-      items: [{ reference: 'AFI 4', text: 'The force should improve how it supervises investigations of stalking and harassment.', category: 3 }],
+      items: [
+        { reference: 'AFI 4', text: 'The force should improve how it supervises investigations of stalking and harassment.', category: 3 },
+      ],
     });
     const a = await item(id!, { originator: 'HMICFRS', sourceKind: 'inspection' });
 
@@ -198,13 +222,28 @@ describe('projections of lifecycle transitions', () => {
     }
 
     // A progress update.
-    const posted = await act(a, owner, { type: 'postUpdate', text: 'Supervision checklist drafted; training for sergeants booked for January.' }, '2026-12-01');
+    const posted = await act(
+      a,
+      owner,
+      { type: 'postUpdate', text: 'Supervision checklist drafted; training for sergeants booked for January.' },
+      '2026-12-01',
+    );
     expect(await updates(a.id)).toEqual([
-      expect.objectContaining({ text: 'Supervision checklist drafted; training for sergeants booked for January.', authorId: owner.id, postedOn: '2026-12-01', transitionId: posted.transitionId }),
+      expect.objectContaining({
+        text: 'Supervision checklist drafted; training for sergeants booked for January.',
+        authorId: owner.id,
+        postedOn: '2026-12-01',
+        transitionId: posted.transitionId,
+      }),
     ]);
 
     // An extension, asked of the lead and approved.
-    const asked = await act(a, owner, { type: 'requestExtension', newDueDate: '2027-06-30', reason: 'The training provider moved the course to April' }, '2027-01-10');
+    const asked = await act(
+      a,
+      owner,
+      { type: 'requestExtension', newDueDate: '2027-06-30', reason: 'The training provider moved the course to April' },
+      '2027-01-10',
+    );
     const [extension] = await extensions(a.id);
     expect(extension).toMatchObject({
       previousDueDate: '2027-03-31',
@@ -217,26 +256,63 @@ describe('projections of lifecycle transitions', () => {
       openedTransitionId: asked.transitionId,
     });
     const [extensionApproval] = await requests(a.id, 'extension');
-    expect(extensionApproval).toMatchObject({ routeId: 'extension-lead', startedOn: '2027-01-10', status: 'open', extensionRequestId: extension!.id, finishedOn: null });
+    expect(extensionApproval).toMatchObject({
+      routeId: 'extension-lead',
+      startedOn: '2027-01-10',
+      status: 'open',
+      extensionRequestId: extension!.id,
+      finishedOn: null,
+    });
     expect(await steps(extensionApproval!.id)).toEqual([
-      expect.objectContaining({ position: 0, round: 1, step: { kind: 'lead' }, approverId: lead.id, onBehalfOf: null, openedOn: '2027-01-10', decision: null }),
+      expect.objectContaining({
+        position: 0,
+        round: 1,
+        step: { kind: 'lead' },
+        approverId: lead.id,
+        onBehalfOf: null,
+        openedOn: '2027-01-10',
+        decision: null,
+      }),
     ]);
 
     const decided = await act(a, lead, { type: 'decideExtension', approved: true, reason: 'Reasonable' }, '2027-01-12');
     expect(await extensions(a.id)).toEqual([
-      expect.objectContaining({ status: 'approved', decidedOn: '2027-01-12', decidedBy: lead.id, decisionReason: null, closedTransitionId: decided.transitionId }),
+      expect.objectContaining({
+        status: 'approved',
+        decidedOn: '2027-01-12',
+        decidedBy: lead.id,
+        decisionReason: null,
+        closedTransitionId: decided.transitionId,
+      }),
     ]);
     expect(await requests(a.id, 'extension')).toEqual([expect.objectContaining({ status: 'approved', finishedOn: '2027-01-12' })]);
-    expect(await steps(extensionApproval!.id)).toEqual([expect.objectContaining({ decision: 'approved', decidedBy: lead.id, decidedOn: '2027-01-12' })]);
+    expect(await steps(extensionApproval!.id)).toEqual([
+      expect.objectContaining({ decision: 'approved', decidedBy: lead.id, decidedOn: '2027-01-12' }),
+    ]);
 
     // Parts, amended and progressed to complete.
-    await act(a, admin, { type: 'addPart', reference: 'AFI 4a', text: 'Supervisors review every stalking investigation within 7 days.' }, '2027-01-15');
+    await act(
+      a,
+      admin,
+      { type: 'addPart', reference: 'AFI 4a', text: 'Supervisors review every stalking investigation within 7 days.' },
+      '2027-01-15',
+    );
     await act(a, admin, { type: 'addPart', reference: 'AFI 4b', text: 'Investigation plans are recorded.' }, '2027-01-15');
     expect((await parts(a.id)).map((p) => [p.reference, p.status, p.position])).toEqual([
       ['AFI 4a', 'not_started', 0],
       ['AFI 4b', 'not_started', 1],
     ]);
-    await act(a, admin, { type: 'amendText', partReference: 'AFI 4b', text: 'Investigation plans are recorded on Niche within 48 hours.', reason: 'Wording agreed with HMICFRS' }, '2027-01-16');
+    await act(
+      a,
+      admin,
+      {
+        type: 'amendText',
+        partReference: 'AFI 4b',
+        text: 'Investigation plans are recorded on Niche within 48 hours.',
+        reason: 'Wording agreed with HMICFRS',
+      },
+      '2027-01-16',
+    );
     await act(a, owner, { type: 'updatePart', reference: 'AFI 4a', status: 'in_progress' }, '2027-02-01');
     expect((await parts(a.id)).map((p) => [p.reference, p.text, p.status])).toEqual([
       ['AFI 4a', 'Supervisors review every stalking investigation within 7 days.', 'in_progress'],
@@ -247,15 +323,47 @@ describe('projections of lifecycle transitions', () => {
     expect((await parts(a.id)).map((p) => p.status)).toEqual(['complete', 'complete']);
 
     // Evidence goes to the lead, then the DCC, who rejects it.
-    const submitted = await act(a, owner, { type: 'submitEvidence', summary: 'Dip sample of 40 investigations: 38 reviewed within 7 days' }, '2027-02-24');
+    const submitted = await act(
+      a,
+      owner,
+      { type: 'submitEvidence', summary: 'Dip sample of 40 investigations: 38 reviewed within 7 days' },
+      '2027-02-24',
+    );
     expect(await evidence(a.id)).toEqual([
-      expect.objectContaining({ version: 1, kind: 'submitted', summary: 'Dip sample of 40 investigations: 38 reviewed within 7 days', submittedBy: owner.id, submittedOn: '2027-02-24', transitionId: submitted.transitionId }),
+      expect.objectContaining({
+        version: 1,
+        kind: 'submitted',
+        summary: 'Dip sample of 40 investigations: 38 reviewed within 7 days',
+        submittedBy: owner.id,
+        submittedOn: '2027-02-24',
+        transitionId: submitted.transitionId,
+      }),
     ]);
     const [firstClosure] = await requests(a.id, 'closure');
-    expect(firstClosure).toMatchObject({ routeId: 'hmicfrs-inspection', startedOn: '2027-02-24', status: 'open', extensionRequestId: null, openedTransitionId: submitted.transitionId });
+    expect(firstClosure).toMatchObject({
+      routeId: 'hmicfrs-inspection',
+      startedOn: '2027-02-24',
+      status: 'open',
+      extensionRequestId: null,
+      openedTransitionId: submitted.transitionId,
+    });
     expect(await steps(firstClosure!.id)).toEqual([
-      expect.objectContaining({ position: 0, round: 1, step: { kind: 'lead' }, approverId: lead.id, openedOn: '2027-02-24', decision: null }),
-      expect.objectContaining({ position: 1, round: 1, step: { kind: 'role', role: 'dcc' }, approverId: null, openedOn: null, decision: null }),
+      expect.objectContaining({
+        position: 0,
+        round: 1,
+        step: { kind: 'lead' },
+        approverId: lead.id,
+        openedOn: '2027-02-24',
+        decision: null,
+      }),
+      expect.objectContaining({
+        position: 1,
+        round: 1,
+        step: { kind: 'role', role: 'dcc' },
+        approverId: null,
+        openedOn: null,
+        decision: null,
+      }),
     ]);
 
     await act(a, lead, { type: 'approve', comment: 'Good sample' }, '2027-02-25');
@@ -265,14 +373,27 @@ describe('projections of lifecycle transitions', () => {
     ]);
 
     await act(a, dcc, { type: 'reject', reasons: 'Two of the 40 were not reviewed; show the fix for those' }, '2027-02-27');
-    expect(await requests(a.id, 'closure')).toEqual([expect.objectContaining({ id: firstClosure!.id, status: 'rejected', finishedOn: '2027-02-27' })]);
+    expect(await requests(a.id, 'closure')).toEqual([
+      expect.objectContaining({ id: firstClosure!.id, status: 'rejected', finishedOn: '2027-02-27' }),
+    ]);
     expect(await steps(firstClosure!.id)).toEqual([
       expect.objectContaining({ position: 0, decision: 'approved' }),
-      expect.objectContaining({ position: 1, decision: 'rejected', decidedBy: dcc.id, decidedOn: '2027-02-27', comment: 'Two of the 40 were not reviewed; show the fix for those' }),
+      expect.objectContaining({
+        position: 1,
+        decision: 'rejected',
+        decidedBy: dcc.id,
+        decidedOn: '2027-02-27',
+        comment: 'Two of the 40 were not reviewed; show the fix for those',
+      }),
     ]);
 
     // Resubmitted; the lead approves, then the evidence changes and the lead is asked again; the DCC is away, so the ACC approves for them.
-    await act(a, owner, { type: 'submitEvidence', summary: 'Dip sample of 40 investigations, plus the two exceptions reviewed' }, '2027-03-02');
+    await act(
+      a,
+      owner,
+      { type: 'submitEvidence', summary: 'Dip sample of 40 investigations, plus the two exceptions reviewed' },
+      '2027-03-02',
+    );
     await act(a, lead, { type: 'approve' }, '2027-03-03');
     const secondClosure = (await requests(a.id, 'closure'))[1]!;
     expect(secondClosure).toMatchObject({ status: 'open', startedOn: '2027-03-02' });
@@ -281,14 +402,26 @@ describe('projections of lifecycle transitions', () => {
       expect.objectContaining({ position: 1, round: 1, approverId: acc.id, onBehalfOf: dcc.id, openedOn: '2027-03-03' }),
     ]);
 
-    await act(a, owner, { type: 'amendEvidence', summary: 'Dip sample of 40 investigations, the two exceptions reviewed, and the new supervision policy' }, '2027-03-04');
+    await act(
+      a,
+      owner,
+      { type: 'amendEvidence', summary: 'Dip sample of 40 investigations, the two exceptions reviewed, and the new supervision policy' },
+      '2027-03-04',
+    );
     expect((await evidence(a.id)).map((e) => [e.version, e.kind, e.submittedOn])).toEqual([
       [1, 'submitted', '2027-02-24'],
       [2, 'submitted', '2027-03-02'],
       [3, 'amended', '2027-03-04'],
     ]);
     expect(await steps(secondClosure.id)).toEqual([
-      expect.objectContaining({ position: 0, round: 1, approverId: lead.id, decision: 'outdated', decidedBy: lead.id, decidedOn: '2027-03-03' }),
+      expect.objectContaining({
+        position: 0,
+        round: 1,
+        approverId: lead.id,
+        decision: 'outdated',
+        decidedBy: lead.id,
+        decidedOn: '2027-03-03',
+      }),
       expect.objectContaining({ position: 0, round: 2, approverId: lead.id, openedOn: '2027-03-04', decision: null }),
       expect.objectContaining({ position: 1, round: 1, approverId: null, onBehalfOf: null, openedOn: null, decision: null }),
     ]);
@@ -301,26 +434,79 @@ describe('projections of lifecycle transitions', () => {
     ]);
     expect(await steps(secondClosure.id)).toEqual([
       expect.objectContaining({ position: 0, round: 1, decision: 'outdated' }),
-      expect.objectContaining({ position: 0, round: 2, decision: 'approved', decidedBy: lead.id, decidedOn: '2027-03-05', comment: 'Policy seen' }),
-      expect.objectContaining({ position: 1, round: 1, approverId: acc.id, onBehalfOf: dcc.id, openedOn: '2027-03-05', decision: 'approved', decidedBy: acc.id, decidedOn: '2027-03-08', comment: 'Approved for the DCC' }),
+      expect.objectContaining({
+        position: 0,
+        round: 2,
+        decision: 'approved',
+        decidedBy: lead.id,
+        decidedOn: '2027-03-05',
+        comment: 'Policy seen',
+      }),
+      expect.objectContaining({
+        position: 1,
+        round: 1,
+        approverId: acc.id,
+        onBehalfOf: dcc.id,
+        openedOn: '2027-03-05',
+        decision: 'approved',
+        decidedBy: acc.id,
+        decidedOn: '2027-03-08',
+        comment: 'Approved for the DCC',
+      }),
     ]);
 
     // Self-certified (category 3), submitted to HMICFRS, not accepted.
-    const certified = await act(a, admin, { type: 'selfCertify', signatory: 'Chief Constable Sarah Lyle', signatoryRole: 'Chief Constable', letterReference: 'CC/2027/031', signedOn: '2027-03-09' }, '2027-03-10');
+    const certified = await act(
+      a,
+      admin,
+      {
+        type: 'selfCertify',
+        signatory: 'Chief Constable Sarah Lyle',
+        signatoryRole: 'Chief Constable',
+        letterReference: 'CC/2027/031',
+        signedOn: '2027-03-09',
+      },
+      '2027-03-10',
+    );
     expect(await letters(a.id)).toEqual([
-      expect.objectContaining({ signatory: 'Chief Constable Sarah Lyle', signatoryRole: 'Chief Constable', letterReference: 'CC/2027/031', signedOn: '2027-03-09', recordedBy: admin.id, transitionId: certified.transitionId }),
+      expect.objectContaining({
+        signatory: 'Chief Constable Sarah Lyle',
+        signatoryRole: 'Chief Constable',
+        letterReference: 'CC/2027/031',
+        signedOn: '2027-03-09',
+        recordedBy: admin.id,
+        transitionId: certified.transitionId,
+      }),
     ]);
     await act(a, liaison, { type: 'submitToHmicfrs', reference: 'HMICFRS/PEEL/AFI4' }, '2027-03-12');
-    expect(await submissions(a.id)).toEqual([expect.objectContaining({ submittedOn: '2027-03-12', submittedBy: liaison.id, reference: 'HMICFRS/PEEL/AFI4' })]);
+    expect(await submissions(a.id)).toEqual([
+      expect.objectContaining({ submittedOn: '2027-03-12', submittedBy: liaison.id, reference: 'HMICFRS/PEEL/AFI4' }),
+    ]);
 
-    await act(a, liaison, { type: 'recordHmicfrsResponse', outcome: 'not_accepted', reasons: 'The dip sample predates the new policy' }, '2027-04-20');
+    await act(
+      a,
+      liaison,
+      { type: 'recordHmicfrsResponse', outcome: 'not_accepted', reasons: 'The dip sample predates the new policy' },
+      '2027-04-20',
+    );
     expect(await responses(a.id)).toEqual([
-      expect.objectContaining({ outcome: 'not_accepted', reasons: 'The dip sample predates the new policy', recordedOn: '2027-04-20', recordedBy: liaison.id, visitedOn: null }),
+      expect.objectContaining({
+        outcome: 'not_accepted',
+        reasons: 'The dip sample predates the new policy',
+        recordedOn: '2027-04-20',
+        recordedBy: liaison.id,
+        visitedOn: null,
+      }),
     ]);
     expect((await requests(a.id, 'closure')).map((r) => r.status)).toEqual(['rejected', 'outdated']);
 
     // Round two: new evidence, lead and (back from leave) DCC approve, a new letter, HMICFRS will reality-test it, then signs it off.
-    await act(a, owner, { type: 'submitEvidence', summary: 'Dip sample of 50 investigations after the new policy: all reviewed within 7 days' }, '2027-05-03');
+    await act(
+      a,
+      owner,
+      { type: 'submitEvidence', summary: 'Dip sample of 50 investigations after the new policy: all reviewed within 7 days' },
+      '2027-05-03',
+    );
     await act(a, lead, { type: 'approve' }, '2027-05-04');
     await act(a, dcc, { type: 'approve' }, '2027-05-06');
     const thirdClosure = (await requests(a.id, 'closure'))[2]!;
@@ -331,9 +517,19 @@ describe('projections of lifecycle transitions', () => {
     ]);
     expect((await evidence(a.id)).map((e) => e.version)).toEqual([1, 2, 3, 4]);
 
-    await act(a, dcc, { type: 'selfCertify', signatory: 'Chief Constable Sarah Lyle', signatoryRole: 'Chief Constable', letterReference: 'CC/2027/058' }, '2027-05-10');
+    await act(
+      a,
+      dcc,
+      { type: 'selfCertify', signatory: 'Chief Constable Sarah Lyle', signatoryRole: 'Chief Constable', letterReference: 'CC/2027/058' },
+      '2027-05-10',
+    );
     await act(a, liaison, { type: 'submitToHmicfrs' }, '2027-05-12');
-    await act(a, liaison, { type: 'recordHmicfrsResponse', outcome: 'reality_test', reasons: 'To be checked at the 2027 PEEL fieldwork' }, '2027-06-01');
+    await act(
+      a,
+      liaison,
+      { type: 'recordHmicfrsResponse', outcome: 'reality_test', reasons: 'To be checked at the 2027 PEEL fieldwork' },
+      '2027-06-01',
+    );
     await act(a, liaison, { type: 'recordHmicfrsResponse', outcome: 'signed_off', reasons: 'Seen during fieldwork' }, '2027-09-15');
     expect(a.state.status).toBe('closed');
     expect((await letters(a.id)).map((l) => [l.letterReference, l.signedOn, l.recordedBy])).toEqual([
@@ -365,18 +561,44 @@ describe('projections of lifecycle transitions', () => {
     const b = await item(id!, { originator: 'Mazars', sourceKind: 'internal_audit' });
     await act(b, admin, { type: 'assign', ownerId: owner.id, leadId: lead.id, dueDate: '2027-01-29' }, '2026-11-23');
 
-    await act(b, owner, { type: 'requestExtension', newDueDate: '2027-04-30', reason: 'The new payroll system goes live in April' }, '2026-12-01');
-    const refused = await act(b, lead, { type: 'decideExtension', approved: false, reason: 'The audit committee expects this by January' }, '2026-12-03');
+    await act(
+      b,
+      owner,
+      { type: 'requestExtension', newDueDate: '2027-04-30', reason: 'The new payroll system goes live in April' },
+      '2026-12-01',
+    );
+    const refused = await act(
+      b,
+      lead,
+      { type: 'decideExtension', approved: false, reason: 'The audit committee expects this by January' },
+      '2026-12-03',
+    );
     expect(await extensions(b.id)).toEqual([
-      expect.objectContaining({ status: 'refused', decidedBy: lead.id, decidedOn: '2026-12-03', decisionReason: 'The audit committee expects this by January', closedTransitionId: refused.transitionId }),
+      expect.objectContaining({
+        status: 'refused',
+        decidedBy: lead.id,
+        decidedOn: '2026-12-03',
+        decisionReason: 'The audit committee expects this by January',
+        closedTransitionId: refused.transitionId,
+      }),
     ]);
     const [refusedApproval] = await requests(b.id, 'extension');
     expect(refusedApproval).toMatchObject({ status: 'rejected', finishedOn: '2026-12-03' });
     expect(await steps(refusedApproval!.id)).toEqual([
-      expect.objectContaining({ approverId: lead.id, decision: 'rejected', decidedBy: lead.id, comment: 'The audit committee expects this by January' }),
+      expect.objectContaining({
+        approverId: lead.id,
+        decision: 'rejected',
+        decidedBy: lead.id,
+        comment: 'The audit committee expects this by January',
+      }),
     ]);
 
-    await act(b, owner, { type: 'requestExtension', newDueDate: '2027-02-26', reason: 'Four weeks to retrain line managers' }, '2026-12-10');
+    await act(
+      b,
+      owner,
+      { type: 'requestExtension', newDueDate: '2027-02-26', reason: 'Four weeks to retrain line managers' },
+      '2026-12-10',
+    );
     expect((await extensions(b.id)).map((e) => e.status)).toEqual(['refused', 'pending']);
     await act(b, admin, { type: 'assign', ownerId: owner.id, leadId: otherLead.id, dueDate: '2027-03-31' }, '2026-12-14');
     expect((await extensions(b.id))[1]).toMatchObject({
@@ -392,7 +614,12 @@ describe('projections of lifecycle transitions', () => {
     ]);
 
     await act(b, owner, { type: 'accept' }, '2026-12-15');
-    await act(b, owner, { type: 'submitEvidence', summary: 'Payroll report: every overtime claim since January approved before payment' }, '2027-03-01');
+    await act(
+      b,
+      owner,
+      { type: 'submitEvidence', summary: 'Payroll report: every overtime claim since January approved before payment' },
+      '2027-03-01',
+    );
     const [closure] = await requests(b.id, 'closure');
     expect(closure).toMatchObject({ routeId: 'audit-action', status: 'open' });
     expect((await steps(closure!.id)).map((s) => [s.step, s.approverId])).toEqual([
@@ -409,7 +636,14 @@ describe('projections of lifecycle transitions', () => {
     // Category 2: the letter closes it.
     await act(b, admin, { type: 'selfCertify', signatory: 'Alan Whitby', signatoryRole: 'Director of Finance' }, '2027-03-04');
     expect(b.state.status).toBe('closed');
-    expect(await letters(b.id)).toEqual([expect.objectContaining({ signatory: 'Alan Whitby', signatoryRole: 'Director of Finance', letterReference: null, signedOn: '2027-03-04' })]);
+    expect(await letters(b.id)).toEqual([
+      expect.objectContaining({
+        signatory: 'Alan Whitby',
+        signatoryRole: 'Director of Finance',
+        letterReference: null,
+        signedOn: '2027-03-04',
+      }),
+    ]);
     expect(await requests(b.id, 'closure')).toEqual([expect.objectContaining({ status: 'approved', finishedOn: '2027-03-03' })]);
     expect(await submissions(b.id)).toEqual([]);
   });
@@ -430,13 +664,30 @@ describe('projections of lifecycle transitions', () => {
     const c = await item(oldId!, { originator: 'HMICFRS', sourceKind: 'inspection' });
     await act(c, admin, { type: 'assign', ownerId: owner.id, leadId: lead.id, dueDate: '2027-02-26' }, '2026-11-23');
     await act(c, owner, { type: 'accept' }, '2026-11-24');
-    await act(c, owner, { type: 'requestExtension', newDueDate: '2027-05-28', reason: 'Waiting for the re-inspection report' }, '2026-12-01');
+    await act(
+      c,
+      owner,
+      { type: 'requestExtension', newDueDate: '2027-05-28', reason: 'Waiting for the re-inspection report' },
+      '2026-12-01',
+    );
 
-    const superseded = await act(c, admin, { type: 'markSuperseded', supersededBy: newId!, reason: 'Replaced by recommendation 1 of the re-inspection' }, '2026-12-05');
+    const superseded = await act(
+      c,
+      admin,
+      { type: 'markSuperseded', supersededBy: newId!, reason: 'Replaced by recommendation 1 of the re-inspection' },
+      '2026-12-05',
+    );
     expect(await links(c.id)).toEqual([
-      expect.objectContaining({ toRecommendationId: newId, kind: 'superseded_by', createdOn: '2026-12-05', transitionId: superseded.transitionId }),
+      expect.objectContaining({
+        toRecommendationId: newId,
+        kind: 'superseded_by',
+        createdOn: '2026-12-05',
+        transitionId: superseded.transitionId,
+      }),
     ]);
-    expect(await extensions(c.id)).toEqual([expect.objectContaining({ status: 'lapsed', decisionReason: 'Withdrawn: the item was closed (superseded)' })]);
+    expect(await extensions(c.id)).toEqual([
+      expect.objectContaining({ status: 'lapsed', decisionReason: 'Withdrawn: the item was closed (superseded)' }),
+    ]);
     expect(await requests(c.id, 'extension')).toEqual([expect.objectContaining({ status: 'cancelled', finishedOn: '2026-12-05' })]);
 
     await act(c, admin, { type: 'reopen', reason: 'The re-inspection did not cover protection orders after all' }, '2026-12-08');
@@ -453,11 +704,18 @@ describe('projections of lifecycle transitions', () => {
       title: 'Custody: an inspection',
       originator: 'HMICFRS',
       kind: 'inspection',
-      items: [{ reference: '5', text: 'The force should make sure detainees are offered a rights leaflet they can understand.', category: 3 }],
+      items: [
+        { reference: '5', text: 'The force should make sure detainees are offered a rights leaflet they can understand.', category: 3 },
+      ],
     });
     const d = await item(id!, { originator: 'HMICFRS', sourceKind: 'inspection' });
     await act(d, admin, { type: 'assign', ownerId: owner.id, leadId: lead.id, dueDate: '2027-01-29' }, '2026-11-23');
-    await act(d, owner, { type: 'requestExtension', newDueDate: '2027-03-31', reason: 'Easy-read leaflets are being translated' }, '2026-12-01');
+    await act(
+      d,
+      owner,
+      { type: 'requestExtension', newDueDate: '2027-03-31', reason: 'Easy-read leaflets are being translated' },
+      '2026-12-01',
+    );
     // As if the request had been recorded before this projection existed.
     const [approval] = await requests(d.id, 'extension');
     await manager().delete(ApprovalRequest, { id: approval!.id });
@@ -478,8 +736,16 @@ describe('projections of lifecycle transitions', () => {
       }),
     ]);
     const [written] = await requests(d.id, 'extension');
-    expect(written).toMatchObject({ routeId: 'extension-lead', startedOn: '2026-12-01', status: 'approved', finishedOn: '2026-12-02', extensionRequestId: (await extensions(d.id))[0]!.id });
-    expect(await steps(written!.id)).toEqual([expect.objectContaining({ approverId: lead.id, openedOn: '2026-12-01', decision: 'approved', decidedBy: lead.id })]);
+    expect(written).toMatchObject({
+      routeId: 'extension-lead',
+      startedOn: '2026-12-01',
+      status: 'approved',
+      finishedOn: '2026-12-02',
+      extensionRequestId: (await extensions(d.id))[0]!.id,
+    });
+    expect(await steps(written!.id)).toEqual([
+      expect.objectContaining({ approverId: lead.id, openedOn: '2026-12-01', decision: 'approved', decidedBy: lead.id }),
+    ]);
   });
 
   /** The item's rows in every projection table, less what differs between items (row, item and transition ids, times). */
@@ -488,13 +754,19 @@ describe('projections of lifecycle transitions', () => {
       approval_steps: 'approval_request_id IN (SELECT id FROM approval_requests WHERE recommendation_id = $1)',
       item_links: 'from_recommendation_id = $1',
     };
-    const perItem = /^(id|created_at|updated_at|recommendation_id|from_recommendation_id|approval_request_id|extension_request_id|.*transition_id)$/;
+    const perItem =
+      /^(id|created_at|updated_at|recommendation_id|from_recommendation_id|approval_request_id|extension_request_id|.*transition_id)$/;
     const tables: Record<string, string[]> = {};
     for (const table of projectionTables) {
-      const rows = (await product.app.dataSource.query(`SELECT to_jsonb(t) AS "row" FROM "${table}" t WHERE ${owned[table] ?? 'recommendation_id = $1'}`, [recommendationId])) as {
+      const rows = (await product.app.dataSource.query(
+        `SELECT to_jsonb(t) AS "row" FROM "${table}" t WHERE ${owned[table] ?? 'recommendation_id = $1'}`,
+        [recommendationId],
+      )) as {
         row: Record<string, unknown>;
       }[];
-      tables[table] = rows.map(({ row }) => JSON.stringify(Object.fromEntries(Object.entries(row).filter(([key]) => !perItem.test(key))))).sort();
+      tables[table] = rows
+        .map(({ row }) => JSON.stringify(Object.fromEntries(Object.entries(row).filter(([key]) => !perItem.test(key)))))
+        .sort();
     }
     return tables;
   }
@@ -515,16 +787,31 @@ describe('projections of lifecycle transitions', () => {
       await act(target, admin, { type: 'assign', ownerId: owner.id, leadId: lead.id, dueDate: '2027-01-29' }, '2026-11-23');
       await act(target, owner, { type: 'accept' }, '2026-11-24');
       await act(target, owner, { type: 'postUpdate', text: 'Vetting backlog cleared' }, '2026-11-25');
-      await act(target, owner, { type: 'requestExtension', newDueDate: '2027-04-30', reason: 'The vetting unit is short of staff' }, '2026-12-01');
+      await act(
+        target,
+        owner,
+        { type: 'requestExtension', newDueDate: '2027-04-30', reason: 'The vetting unit is short of staff' },
+        '2026-12-01',
+      );
       await act(target, lead, { type: 'decideExtension', approved: false, reason: 'The backlog is already cleared' }, '2026-12-03');
-      await act(target, owner, { type: 'requestExtension', newDueDate: '2027-02-26', reason: 'Four weeks for the last checks' }, '2026-12-10');
+      await act(
+        target,
+        owner,
+        { type: 'requestExtension', newDueDate: '2027-02-26', reason: 'Four weeks for the last checks' },
+        '2026-12-10',
+      );
       await act(target, lead, { type: 'decideExtension', approved: true, reason: 'Fair' }, '2026-12-11');
       await act(target, owner, { type: 'submitEvidence', summary: 'Every officer vetted; audit of 100 files attached' }, '2027-01-05');
       await act(target, lead, { type: 'approve', comment: 'Files seen' }, '2027-01-06');
       await act(target, dcc, { type: 'approve' }, '2027-01-07');
       await act(target, admin, { type: 'selfCertify', signatory: 'Chief Constable Sarah Lyle' }, '2027-01-08');
       await act(target, liaison, { type: 'submitToHmicfrs', reference: 'HMICFRS/VET/7' }, '2027-01-10');
-      await act(target, liaison, { type: 'recordHmicfrsResponse', outcome: 'reality_test', reasons: 'To be checked at the next vetting inspection' }, '2027-02-01');
+      await act(
+        target,
+        liaison,
+        { type: 'recordHmicfrsResponse', outcome: 'reality_test', reasons: 'To be checked at the next vetting inspection' },
+        '2027-02-01',
+      );
       await act(target, liaison, { type: 'recordHmicfrsResponse', outcome: 'signed_off', reasons: 'Checked' }, '2027-05-03');
     };
 
@@ -537,11 +824,16 @@ describe('projections of lifecycle transitions', () => {
     }
 
     const summaries = async (recommendationId: string) =>
-      ((await product.app.dataSource.query(`SELECT DISTINCT summary FROM audit_events WHERE recommendation_id = $1 AND idempotency_key LIKE 'command:%'`, [recommendationId])) as { summary: string }[]).map(
-        (row) => row.summary,
-      );
+      (
+        (await product.app.dataSource.query(
+          `SELECT DISTINCT summary FROM audit_events WHERE recommendation_id = $1 AND idempotency_key LIKE 'command:%'`,
+          [recommendationId],
+        )) as { summary: string }[]
+      ).map((row) => row.summary);
     expect(await summaries(rewordedId!)).toEqual(['Something happened']);
-    expect(await summaries(plainId!)).toContain('Extension to 2027-04-30 refused by Nadia Haskins: The backlog is already cleared; the due date stays 2027-01-29');
+    expect(await summaries(plainId!)).toContain(
+      'Extension to 2027-04-30 refused by Nadia Haskins: The backlog is already cleared; the due date stays 2027-01-29',
+    );
     const plain = await rowsOf(plainId!);
     expect(plain.extension_requests).toHaveLength(2);
     expect(plain.hmicfrs_responses).toHaveLength(2);

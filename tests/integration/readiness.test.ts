@@ -46,7 +46,12 @@ describe('readiness without a mail server', () => {
       lead: { name: 'Nadia Haskins', roles: ['lead'] },
     });
     api.actingAs(p.admin.id);
-    const [id] = await api.createReport({ title: 'Mail is down', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1', category: 2 }] });
+    const [id] = await api.createReport({
+      title: 'Mail is down',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference: '1', category: 2 }],
+    });
     const assigned = await api.command(id!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-06-30' });
     expect(assigned.status).toBe('assigned');
     const waiting = await product.app.dataSource.manager.find(OutboundEmail, { where: { recommendationId: id! } });

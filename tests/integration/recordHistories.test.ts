@@ -87,7 +87,8 @@ const recordedAs = process.env.RECORDED_AS ?? new Date().toISOString().slice(0, 
     await product.sink.waitFor((m) => m.to.includes(p.dcc.email) && m.subject.startsWith('Escalated to you'), { timeoutMs: 30_000 });
     await api.command(chased!, { type: 'approve' }, p.lead.id);
     await api.command(chased!, { type: 'reject', reasons: 'The audit sample is too small' }, p.dcc.id);
-    for (let update = 1; update <= 12; update++) await api.command(chased!, { type: 'postUpdate', text: `Sample widened, week ${update}` }, p.owner.id);
+    for (let update = 1; update <= 12; update++)
+      await api.command(chased!, { type: 'postUpdate', text: `Sample widened, week ${update}` }, p.owner.id);
     const caughtUp = await driveCatchUps(product, api, p);
     await new Promise((r) => setTimeout(r, 2000)); // let the emails go out so their activities are in the histories
 
@@ -100,11 +101,20 @@ const recordedAs = process.env.RECORDED_AS ?? new Date().toISOString().slice(0, 
       ['caught-up-with-the-record', recommendationWorkflowId(caughtUp)],
       ['reminder-digests', reminderDigestWorkflowId(product.taskQueue)],
     ] as const;
-    const cli = (args: string[]) => execFileSync(findTemporalCli(process.env.TEMPORAL_CLI_PATH)!, [...args, '--address', process.env.TEST_TEMPORAL_ADDRESS!, '--output', 'json'], { encoding: 'utf8' });
+    const cli = (args: string[]) =>
+      execFileSync(
+        findTemporalCli(process.env.TEMPORAL_CLI_PATH)!,
+        [...args, '--address', process.env.TEST_TEMPORAL_ADDRESS!, '--output', 'json'],
+        { encoding: 'utf8' },
+      );
     for (const [name, workflowId] of paths) {
       // Every run of the workflow, oldest first: a run that continued as new is a path of its own.
-      const runs = (JSON.parse(cli(['workflow', 'list', '--query', `WorkflowId = '${workflowId}'`])) as { execution: { runId: string }; startTime: string }[])
-        .sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime));
+      const runs = (
+        JSON.parse(cli(['workflow', 'list', '--query', `WorkflowId = '${workflowId}'`])) as {
+          execution: { runId: string };
+          startTime: string;
+        }[]
+      ).sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime));
       expect(runs.length).toBeGreaterThan(0);
       runs.forEach((run, index) => {
         // The CLI writes the JSON form that Temporal's replayer reads back (historyFromJSON).
@@ -121,36 +131,73 @@ const recordedAs = process.env.RECORDED_AS ?? new Date().toISOString().slice(0, 
  * workflow task), then a command that catches up first, one that finds the version moved while it decided, and a
  * resync.
  */
-async function driveCatchUps(product: TestProduct, api: ReturnType<typeof apiClient>, p: Record<'admin' | 'owner' | 'lead', Person>): Promise<string> {
+async function driveCatchUps(
+  product: TestProduct,
+  api: ReturnType<typeof apiClient>,
+  p: Record<'admin' | 'owner' | 'lead', Person>,
+): Promise<string> {
   const activities = createActivities({
     dataSource: product.app.dataSource,
     mailer: createMailer(product.sink.url, 'Tracker <no-reply@tracker.test>'),
     links: { publicUrl: 'http://tracker.test', forceName: 'Test Constabulary' },
   });
   const env = new MockActivityEnvironment();
-  const [id] = await api.createReport({ title: 'Crash recovery', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1', category: 2 }] });
+  const [id] = await api.createReport({
+    title: 'Crash recovery',
+    originator: 'HMICFRS',
+    kind: 'inspection',
+    recommendations: [{ reference: '1', category: 2 }],
+  });
   await api.command(id!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-06-30' }, p.admin.id);
   const behindItsBack = async (command: LifecycleCommand) => {
     const row = await product.app.dataSource.manager.findOneByOrFail(Recommendation, { id: id! });
-    const decision = decide(row.state, command, { actor: { personId: p.owner.id, roles: p.owner.roles }, today: calendarDateInLondon(Date.now()) });
+    const decision = decide(row.state, command, {
+      actor: { personId: p.owner.id, roles: p.owner.roles },
+      today: calendarDateInLondon(Date.now()),
+    });
     if (!decision.accepted) throw new Error(decision.reason);
     const commandId = randomUUID();
     const actor = { personId: p.owner.id, roles: p.owner.roles };
-    await env.run(activities.recordTransition, { commandId, recommendationId: id!, expectedVersion: row.version, actor, actorLabel: p.owner.name, occurredAt: new Date().toISOString(), command, before: row.state, after: decision.state, events: decision.events });
+    await env.run(activities.recordTransition, {
+      commandId,
+      recommendationId: id!,
+      expectedVersion: row.version,
+      actor,
+      actorLabel: p.owner.name,
+      occurredAt: new Date().toISOString(),
+      command,
+      before: row.state,
+      after: decision.state,
+      events: decision.events,
+    });
     return row.version;
   };
   await behindItsBack({ type: 'accept' });
   // A settings change nobody told the workflow of (since 2026-12): the catch-up brings it along.
   const settings = await loadReminderSettings(product.app.dataSource.manager);
-  await product.app.dataSource.manager.save(ForceSetting, { key: REMINDER_SETTINGS_KEY, value: { ...settings, policy: { ...settings.policy, sendTime: '07:15' }, revision: settings.revision! + 1 } });
+  await product.app.dataSource.manager.save(ForceSetting, {
+    key: REMINDER_SETTINGS_KEY,
+    value: { ...settings, policy: { ...settings.policy, sendTime: '07:15' }, revision: settings.revision! + 1 },
+  });
   await api.command(id!, { type: 'postUpdate', text: 'Caught up before deciding' }, p.owner.id);
   const stale = await behindItsBack({ type: 'postUpdate', text: 'Recorded, then the task was lost' });
   const command: LifecycleCommand = { type: 'postUpdate', text: 'Decided on a stale version, then again' };
   await product.app.client.workflow.getHandle(recommendationWorkflowId(id!)).executeUpdate(commandUpdate, {
     updateId: randomUUID(),
-    args: [{ commandId: randomUUID(), recordedVersion: stale, command, actor: { personId: p.owner.id, roles: p.owner.roles }, actorLabel: p.owner.name }],
+    args: [
+      {
+        commandId: randomUUID(),
+        recordedVersion: stale,
+        command,
+        actor: { personId: p.owner.id, roles: p.owner.roles },
+        actorLabel: p.owner.name,
+      },
+    ],
   });
   await behindItsBack({ type: 'postUpdate', text: 'Recorded again behind its back' });
-  await product.app.services.recommendations['workflows'].resync(id!, { state: (await product.app.dataSource.manager.findOneByOrFail(Recommendation, { id: id! })).state, version: 0 });
+  await product.app.services.recommendations['workflows'].resync(id!, {
+    state: (await product.app.dataSource.manager.findOneByOrFail(Recommendation, { id: id! })).state,
+    version: 0,
+  });
   return id!;
 }

@@ -13,7 +13,8 @@ import { addPeople, apiClient, type ApiClient } from '../support/apiClient';
 import { eventually } from '../support/eventually';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
-const londonTime = (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' });
+const londonTime = (iso: string) =>
+  new Date(iso).toLocaleTimeString('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' });
 
 /**
  * A change of reminder settings reaches every open item's workflow, whatever its state, and the digest workflow's
@@ -32,7 +33,8 @@ describe('reminder settings reach every item and the digest', () => {
   });
 
   const schedule = (id: string) => product.app.client.workflow.getHandle(recommendationWorkflowId(id)).query(reminderScheduleQuery);
-  const followsSendTime = (time: string) => (s: ReminderSchedule) => s.sendTime === time && s.planned.every((nudge) => londonTime(nudge.at) === time);
+  const followsSendTime = (time: string) => (s: ReminderSchedule) =>
+    s.sendTime === time && s.planned.every((nudge) => londonTime(nudge.at) === time);
 
   it('reschedules items in every state, and items that move on later, and the digest, after two changes', async () => {
     const p = await addPeople(product.app.dataSource, {
@@ -59,7 +61,8 @@ describe('reminder settings reach every item and the digest', () => {
     const assign = { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-06-30' };
     for (const id of [assigned!, inProgress!, awaitingApproval!, withHmicfrs!]) await api.command(id, assign);
     for (const id of [inProgress!, awaitingApproval!, withHmicfrs!]) await api.command(id, { type: 'accept' }, p.owner.id);
-    for (const id of [awaitingApproval!, withHmicfrs!]) await api.command(id, { type: 'submitEvidence', summary: 'Vetting backlog cleared' }, p.owner.id);
+    for (const id of [awaitingApproval!, withHmicfrs!])
+      await api.command(id, { type: 'submitEvidence', summary: 'Vetting backlog cleared' }, p.owner.id);
     await api.command(withHmicfrs!, { type: 'approve' }, p.lead.id);
     await api.command(withHmicfrs!, { type: 'approve' }, p.dcc.id);
     await api.command(withHmicfrs!, { type: 'selfCertify', signatory: 'DCC Simon Hartley' }, p.dcc.id);
@@ -68,13 +71,24 @@ describe('reminder settings reach every item and the digest', () => {
     expect((await api.get(withHmicfrs!)).state.status).toBe('awaiting_hmicfrs_sign_off');
     expect((await api.get(national!)).state.status).toBe('not_for_the_force');
     const all = [logged!, national!, assigned!, inProgress!, awaitingApproval!, withHmicfrs!];
-    for (const id of all) await eventually(() => schedule(id).catch(() => null), (s) => s !== null, { what: `the workflow of ${id}` });
+    for (const id of all)
+      await eventually(
+        () => schedule(id).catch(() => null),
+        (s) => s !== null,
+        { what: `the workflow of ${id}` },
+      );
     const digest = product.app.client.workflow.getHandle(reminderDigestWorkflowId(product.taskQueue));
-    await eventually(() => digest.query(nextDigestRunQuery), (run) => run.at !== null && londonTime(run.at) === '08:00', { what: 'the first digest slot' });
+    await eventually(
+      () => digest.query(nextDigestRunQuery),
+      (run) => run.at !== null && londonTime(run.at) === '08:00',
+      { what: 'the first digest slot' },
+    );
 
     let revision: number | undefined;
     for (const sendTime of ['06:45', '03:17']) {
-      const saved = await api.call<{ settings: { revision?: number } }>('PUT', '/api/settings/reminders', { policy: reminderPolicyWith({ sendTime }) });
+      const saved = await api.call<{ settings: { revision?: number } }>('PUT', '/api/settings/reminders', {
+        policy: reminderPolicyWith({ sendTime }),
+      });
       expect(saved.status).toBe(200);
       revision = saved.body.settings.revision;
     }
@@ -84,14 +98,28 @@ describe('reminder settings reach every item and the digest', () => {
       if (id !== logged && id !== national) expect(seen.planned.length).toBeGreaterThan(0);
       expect(seen.settingsRevision).toBe(revision);
     }
-    const run = await eventually(() => digest.query(nextDigestRunQuery), (r) => r.at !== null && londonTime(r.at) === '03:17', { what: 'the digest to move to 03:17' });
+    const run = await eventually(
+      () => digest.query(nextDigestRunQuery),
+      (r) => r.at !== null && londonTime(r.at) === '03:17',
+      { what: 'the digest to move to 03:17' },
+    );
     expect(Date.parse(run.at!)).toBeGreaterThan(Date.now());
 
     // Items that were logged or not for the force at the change plan with the new send time once they move on.
     await api.command(logged!, assign);
-    await api.command(national!, { type: 'reactivate', reason: 'The force leads on this after all', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-06-30' });
+    await api.command(national!, {
+      type: 'reactivate',
+      reason: 'The force leads on this after all',
+      ownerId: p.owner.id,
+      leadId: p.lead.id,
+      dueDate: '2027-06-30',
+    });
     for (const id of [logged!, national!]) {
-      const seen = await eventually(() => schedule(id), (s) => s.planned.length > 0 && followsSendTime('03:17')(s), { what: `item ${id} to plan at 03:17` });
+      const seen = await eventually(
+        () => schedule(id),
+        (s) => s.planned.length > 0 && followsSendTime('03:17')(s),
+        { what: `item ${id} to plan at 03:17` },
+      );
       expect(seen.planned[0]).toMatchObject({ kind: 'due_reminder', recipients: 'owner' });
     }
   }, 90_000);
@@ -103,7 +131,12 @@ describe('reminder settings reach every item and the digest', () => {
       lead2: { name: 'Morag Tulley', roles: ['lead'] },
     });
     api.actingAs(p.admin2.id);
-    const [id] = await api.createReport({ title: 'Custody', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: 'C1', category: 2 }] });
+    const [id] = await api.createReport({
+      title: 'Custody',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference: 'C1', category: 2 }],
+    });
     await api.command(id!, { type: 'assign', ownerId: p.owner2.id, leadId: p.lead2.id, dueDate: '2027-06-30' });
     const before = await loadReminderSettings(product.app.dataSource.manager);
     // A change nobody was told about, as if the api stopped between saving it and signalling anyone.
@@ -111,7 +144,11 @@ describe('reminder settings reach every item and the digest', () => {
     await product.app.dataSource.manager.save(ForceSetting, { key: REMINDER_SETTINGS_KEY, value: missed });
     expect((await schedule(id!)).sendTime).toBe(before.policy.sendTime);
     await api.command(id!, { type: 'accept' }, p.owner2.id);
-    await eventually(() => schedule(id!), (s) => s.settingsRevision === missed.revision && followsSendTime('05:05')(s), { what: 'the item to follow the missed change' });
+    await eventually(
+      () => schedule(id!),
+      (s) => s.settingsRevision === missed.revision && followsSendTime('05:05')(s),
+      { what: 'the item to follow the missed change' },
+    );
     // An older revision arriving late (a retried hand-out) is ignored.
     await product.app.client.workflow.getHandle(recommendationWorkflowId(id!)).signal(remindersChangedSignal, before);
     await new Promise((r) => setTimeout(r, 500));

@@ -42,7 +42,12 @@ describe('reminders and escalations', () => {
   const mails = async (to: string) => (await product.sink.list()).filter((m) => m.to.includes(to));
 
   async function awaitingLead(reference: string): Promise<string> {
-    const [id] = await api.createReport({ title: `Roads policing ${reference}`, originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference, category: 2 }] });
+    const [id] = await api.createReport({
+      title: `Roads policing ${reference}`,
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference, category: 2 }],
+    });
     await api.command(id!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-06-30' });
     await api.command(id!, { type: 'accept' }, p.owner.id);
     await api.command(id!, { type: 'submitEvidence', summary: 'Roads policing strategy published' }, p.owner.id);
@@ -51,12 +56,20 @@ describe('reminders and escalations', () => {
 
   it('chases a waiting approver, then escalates to the next level, once each and in order', async () => {
     const id = await awaitingLead('R1');
-    const chase = await product.sink.waitFor((m) => m.to.includes(p.lead.email) && m.subject.startsWith('Reminder: your approval is waiting'), { timeoutMs: 20_000 });
-    const escalation = await product.sink.waitFor((m) => m.to.includes(p.dcc.email) && m.subject.startsWith('Escalated to you'), { timeoutMs: 20_000 });
+    const chase = await product.sink.waitFor(
+      (m) => m.to.includes(p.lead.email) && m.subject.startsWith('Reminder: your approval is waiting'),
+      { timeoutMs: 20_000 },
+    );
+    const escalation = await product.sink.waitFor((m) => m.to.includes(p.dcc.email) && m.subject.startsWith('Escalated to you'), {
+      timeoutMs: 20_000,
+    });
     expect(Date.parse(escalation.receivedAt)).toBeGreaterThan(Date.parse(chase.receivedAt));
     expect(chase.text).toContain(`/recommendations/${id}`);
     const trail = await product.app.dataSource.manager.find(AuditEvent, { where: { recommendationId: id }, order: { id: 'ASC' } });
-    expect(trail.map((e) => e.type).filter((t) => t === 'approval_chase' || t === 'approval_escalation')).toEqual(['approval_chase', 'approval_escalation']);
+    expect(trail.map((e) => e.type).filter((t) => t === 'approval_chase' || t === 'approval_escalation')).toEqual([
+      'approval_chase',
+      'approval_escalation',
+    ]);
     await new Promise((r) => setTimeout(r, 1500));
     expect((await mails(p.lead.email)).filter((m) => m.subject.startsWith('Reminder'))).toHaveLength(1);
   });
@@ -81,16 +94,27 @@ describe('reminders and escalations', () => {
   });
 
   it('moves the due-date reminders when an extension is approved', async () => {
-    const [id] = await api.createReport({ title: 'Extension report', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: 'E1', category: 2 }] });
+    const [id] = await api.createReport({
+      title: 'Extension report',
+      originator: 'HMICFRS',
+      kind: 'inspection',
+      recommendations: [{ reference: 'E1', category: 2 }],
+    });
     await api.command(id!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-06-30' });
     const handle = product.app.client.workflow.getHandle(recommendationWorkflowId(id!));
-    const before = await eventually(() => handle.query(nextNudgeQuery), (n) => n !== null);
+    const before = await eventually(
+      () => handle.query(nextNudgeQuery),
+      (n) => n !== null,
+    );
     expect(before).toMatchObject({ kind: 'due_reminder' });
     expect(before!.key).toContain('2027-06-30');
     await api.command(id!, { type: 'accept' }, p.owner.id);
     await api.command(id!, { type: 'requestExtension', newDueDate: '2027-09-30', reason: 'Waiting for national guidance' }, p.owner.id);
     await api.command(id!, { type: 'decideExtension', approved: true }, p.lead.id);
-    const after = await eventually(() => handle.query(nextNudgeQuery), (n) => n?.kind === 'due_reminder' && n.key.includes('2027-09-30'));
+    const after = await eventually(
+      () => handle.query(nextNudgeQuery),
+      (n) => n?.kind === 'due_reminder' && n.key.includes('2027-09-30'),
+    );
     expect(after!.at > before!.at).toBe(true);
   });
 
@@ -101,12 +125,29 @@ describe('reminders and escalations', () => {
       mailer: createMailer(product.sink.url, 'Tracker <no-reply@tracker.test>'),
       links: { publicUrl: 'http://tracker.test', forceName: 'Test Constabulary' },
     });
-    const owner = (await addPeople(product.app.dataSource, { digestOwner: { name: 'Derek Moorcroft', roles: ['action_owner'] } })).digestOwner;
-    const ids = await api.createReport({ title: 'Proceeds of Crime Act', originator: 'Mazars', kind: 'internal_audit', recommendations: [{ reference: 'A1', kind: 'action' }, { reference: 'A2', kind: 'action' }] });
+    const owner = (await addPeople(product.app.dataSource, { digestOwner: { name: 'Derek Moorcroft', roles: ['action_owner'] } }))
+      .digestOwner;
+    const ids = await api.createReport({
+      title: 'Proceeds of Crime Act',
+      originator: 'Mazars',
+      kind: 'internal_audit',
+      recommendations: [
+        { reference: 'A1', kind: 'action' },
+        { reference: 'A2', kind: 'action' },
+      ],
+    });
     for (const id of ids) await api.command(id, { type: 'assign', ownerId: owner.id, leadId: p.lead.id, dueDate: '2027-03-31' });
     for (const [index, id] of ids.entries()) {
-      const nudge = { at: '2027-03-24T08:00:00.000Z', kind: 'due_reminder' as const, recipients: 'owner' as const, key: `due:2027-03-31:-5wd:${index}`, dueDate: '2027-03-31' };
-      const queued = (await env.run(activities.sendNudgeNow, { recommendationId: id, nudge, occurredAt: '2027-03-24T08:00:00.000Z' })) as { outboxIds: string[] };
+      const nudge = {
+        at: '2027-03-24T08:00:00.000Z',
+        kind: 'due_reminder' as const,
+        recipients: 'owner' as const,
+        key: `due:2027-03-31:-5wd:${index}`,
+        dueDate: '2027-03-31',
+      };
+      const queued = (await env.run(activities.sendNudgeNow, { recommendationId: id, nudge, occurredAt: '2027-03-24T08:00:00.000Z' })) as {
+        outboxIds: string[];
+      };
       expect(queued.outboxIds).toEqual([]); // routine: it waits for the digest
       await env.run(activities.sendNudgeNow, { recommendationId: id, nudge, occurredAt: '2027-03-24T08:00:00.000Z' }); // a retry queues nothing twice
     }
@@ -118,7 +159,9 @@ describe('reminders and escalations', () => {
       args: [{ everyMs: 500 }],
     });
     try {
-      const digest = await product.sink.waitFor((m) => m.to.includes(owner.email) && m.subject.startsWith('Your daily reminders'), { timeoutMs: 20_000 });
+      const digest = await product.sink.waitFor((m) => m.to.includes(owner.email) && m.subject.startsWith('Your daily reminders'), {
+        timeoutMs: 20_000,
+      });
       expect(digest.subject).toBe('Your daily reminders: 2 actions need your attention');
       expect(digest.text).toContain('Mazars Proceeds of Crime Act, action A1');
       expect(digest.text).toContain('Mazars Proceeds of Crime Act, action A2');
@@ -130,18 +173,30 @@ describe('reminders and escalations', () => {
   });
 
   it('lets each person choose daily, weekly or immediate reminders for themselves, and nobody else', async () => {
-    const mine = await api.call<{ digestPreference: string }>('PUT', `/api/people/${p.owner.id}/digest-preference`, { digestPreference: 'immediate' }, p.owner.id);
+    const mine = await api.call<{ digestPreference: string }>(
+      'PUT',
+      `/api/people/${p.owner.id}/digest-preference`,
+      { digestPreference: 'immediate' },
+      p.owner.id,
+    );
     expect(mine.status).toBe(200);
     expect(mine.body.digestPreference).toBe('immediate');
     const someoneElse = await api.call('PUT', `/api/people/${p.lead.id}/digest-preference`, { digestPreference: 'weekly' }, p.owner.id);
     expect(someoneElse.status).toBe(403);
-    const nonsense = await api.call<{ errors: { field: string; message: string }[] }>('PUT', `/api/people/${p.owner.id}/digest-preference`, { digestPreference: 'hourly' }, p.owner.id);
+    const nonsense = await api.call<{ errors: { field: string; message: string }[] }>(
+      'PUT',
+      `/api/people/${p.owner.id}/digest-preference`,
+      { digestPreference: 'hourly' },
+      p.owner.id,
+    );
     expect(nonsense.body.errors).toEqual([{ field: 'body.digestPreference', message: 'must be immediate, daily or weekly' }]);
     expect(await product.app.dataSource.manager.countBy(AuditEvent, { entityId: p.owner.id, type: 'digest_preference_changed' })).toBe(1);
   });
 
   it('refuses reminder settings that would not work, naming the problem', async () => {
-    const bad = await api.call<{ detail: string }>('PUT', '/api/settings/reminders', { policy: { ...defaultReminderPolicy, sendTime: '25:00' } });
+    const bad = await api.call<{ detail: string }>('PUT', '/api/settings/reminders', {
+      policy: { ...defaultReminderPolicy, sendTime: '25:00' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.detail).toContain('send time');
   });

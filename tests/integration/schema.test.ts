@@ -19,7 +19,18 @@ describe('database schema', () => {
   it('keeps the audit trail append-only', async () => {
     const repo = product.app.dataSource.getRepository(AuditEvent);
     const event = await repo.save(
-      repo.create({ occurredAt: new Date(), actorId: null, actorLabel: 'test', entityType: 'person', entityId: '00000000-0000-4000-8000-000000000001', recommendationId: null, type: 'person_added', summary: 'x', before: null, after: null }),
+      repo.create({
+        occurredAt: new Date(),
+        actorId: null,
+        actorLabel: 'test',
+        entityType: 'person',
+        entityId: '00000000-0000-4000-8000-000000000001',
+        recommendationId: null,
+        type: 'person_added',
+        summary: 'x',
+        before: null,
+        after: null,
+      }),
     );
     await expect(repo.update({ id: event.id }, { summary: 'rewritten' })).rejects.toThrow(/append-only: UPDATE/);
     await expect(repo.delete({ id: event.id })).rejects.toThrow(/append-only: DELETE/);

@@ -6,7 +6,8 @@ import { startTestProduct, type TestProduct } from '../support/testProduct';
 const PASSWORD = 'correct horse battery staple';
 
 const cookieOf = (response: Response, name: string) => (response.headers.getSetCookie() ?? []).find((c) => c.startsWith(`${name}=`));
-const events = async (product: TestProduct, type: string) => product.app.dataSource.manager.find(AuditEvent, { where: { type }, order: { id: 'ASC' } });
+const events = async (product: TestProduct, type: string) =>
+  product.app.dataSource.manager.find(AuditEvent, { where: { type }, order: { id: 'ASC' } });
 
 /** Opens a page as a browser: returns the form token and the cookie it belongs to. */
 async function openForm(baseUrl: string, path: string): Promise<{ cookie: string; token: string; html: string }> {
@@ -20,7 +21,13 @@ describe('local accounts, sessions and API tokens', () => {
   let p: Record<'admin' | 'owner' | 'viewer', Person>;
 
   beforeAll(async () => {
-    product = await startTestProduct({ auth: { lockoutMinutes: 0.05, demoAccounts: [{ name: 'Demo <Admin>', email: 'demo@demo.police.uk', roles: ['administrator'] }], demoPassword: 'demo-password' } });
+    product = await startTestProduct({
+      auth: {
+        lockoutMinutes: 0.05,
+        demoAccounts: [{ name: 'Demo <Admin>', email: 'demo@demo.police.uk', roles: ['administrator'] }],
+        demoPassword: 'demo-password',
+      },
+    });
     p = await addPeople(product.app.dataSource, {
       admin: { name: 'Hannah Whitcombe', roles: ['administrator'] },
       owner: { name: 'Tom Ellery', roles: ['action_owner'] },
@@ -36,17 +43,28 @@ describe('local accounts, sessions and API tokens', () => {
     fetch(`${product.baseUrl}${path}`, {
       ...init,
       redirect: 'manual',
-      headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.session ? { cookie: init.session.cookie, ...(init.session.csrfToken ? { 'x-csrf-token': init.session.csrfToken } : {}) } : {}), ...(init.headers as Record<string, string>) },
+      headers: {
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+        ...(init.session
+          ? { cookie: init.session.cookie, ...(init.session.csrfToken ? { 'x-csrf-token': init.session.csrfToken } : {}) }
+          : {}),
+        ...(init.headers as Record<string, string>),
+      },
     });
 
   it('stores only an argon2id hash of the password', async () => {
-    const [row] = (await product.app.dataSource.query(`SELECT password_hash FROM local_accounts WHERE person_id = $1`, [p.admin.id])) as { password_hash: string }[];
+    const [row] = (await product.app.dataSource.query(`SELECT password_hash FROM local_accounts WHERE person_id = $1`, [p.admin.id])) as {
+      password_hash: string;
+    }[];
     expect(row!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
     expect(row!.password_hash).not.toContain(PASSWORD);
   });
 
   it('signs in with a secure session cookie and audits it', async () => {
-    const response = await api('/api/session', { method: 'POST', body: JSON.stringify({ email: '  Hannah.Whitcombe@TEST.police.uk ', password: PASSWORD }) });
+    const response = await api('/api/session', {
+      method: 'POST',
+      body: JSON.stringify({ email: '  Hannah.Whitcombe@TEST.police.uk ', password: PASSWORD }),
+    });
     expect(response.status).toBe(201);
     const cookie = cookieOf(response, 'rt_session')!;
     expect(cookie).toMatch(/^rt_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=43200$/);
@@ -62,15 +80,25 @@ describe('local accounts, sessions and API tokens', () => {
   });
 
   it('names the cookie __Host- and marks it Secure behind TLS', async () => {
-    const response = await api('/api/session', { method: 'POST', headers: { 'x-forwarded-proto': 'https' }, body: JSON.stringify({ email: p.owner.email, password: PASSWORD }) });
+    const response = await api('/api/session', {
+      method: 'POST',
+      headers: { 'x-forwarded-proto': 'https' },
+      body: JSON.stringify({ email: p.owner.email, password: PASSWORD }),
+    });
     expect(response.status).toBe(201);
     expect(cookieOf(response, '__Host-rt_session')).toMatch(/; Path=\/; HttpOnly; SameSite=Lax; Secure; Max-Age=\d+$/);
   });
 
   it('refuses a wrong password or an unknown email alike, and audits both', async () => {
     const before = (await events(product, 'sign_in_failed')).length;
-    const wrong = await api('/api/session', { method: 'POST', body: JSON.stringify({ email: p.viewer.email, password: 'not the password' }) });
-    const unknown = await api('/api/session', { method: 'POST', body: JSON.stringify({ email: 'nobody@test.police.uk', password: PASSWORD }) });
+    const wrong = await api('/api/session', {
+      method: 'POST',
+      body: JSON.stringify({ email: p.viewer.email, password: 'not the password' }),
+    });
+    const unknown = await api('/api/session', {
+      method: 'POST',
+      body: JSON.stringify({ email: 'nobody@test.police.uk', password: PASSWORD }),
+    });
     expect([wrong.status, unknown.status]).toEqual([401, 401]);
     const [a, b] = (await Promise.all([wrong.json(), unknown.json()])) as { title: string }[];
     expect(a!.title).toBe(b!.title);
@@ -99,9 +127,22 @@ describe('local accounts, sessions and API tokens', () => {
     const attempt = (email: string, password: string) => api('/api/session', { method: 'POST', body: JSON.stringify({ email, password }) });
     for (let i = 0; i < 5; i++) expect((await attempt(person.email, `wrong ${i}`)).status).toBe(401);
     // This product locks for 3 seconds; this test needs longer than that to look at the lock.
-    await product.app.dataSource.query(`UPDATE local_accounts SET locked_until = now() + interval '10 minutes' WHERE person_id = $1`, [person.id]);
-    const answers = [await attempt(person.email, PASSWORD), await attempt(person.email, 'wrong again'), await attempt('nobody.at.all@test.police.uk', PASSWORD)];
-    const seen = await Promise.all(answers.map(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), type: r.headers.get('content-type'), body: await r.text() })));
+    await product.app.dataSource.query(`UPDATE local_accounts SET locked_until = now() + interval '10 minutes' WHERE person_id = $1`, [
+      person.id,
+    ]);
+    const answers = [
+      await attempt(person.email, PASSWORD),
+      await attempt(person.email, 'wrong again'),
+      await attempt('nobody.at.all@test.police.uk', PASSWORD),
+    ];
+    const seen = await Promise.all(
+      answers.map(async (r) => ({
+        status: r.status,
+        retryAfter: r.headers.get('retry-after'),
+        type: r.headers.get('content-type'),
+        body: await r.text(),
+      })),
+    );
     expect(seen[0]!.status).toBe(401);
     expect(seen[1]).toEqual(seen[0]);
     expect(seen[2]).toEqual(seen[0]);
@@ -115,7 +156,11 @@ describe('local accounts, sessions and API tokens', () => {
         headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: form.cookie },
         body: new URLSearchParams({ _csrf: form.token, email, password: PASSWORD, next: '/' }).toString(),
       });
-      return { status: response.status, retryAfter: response.headers.get('retry-after'), error: /govuk-error-summary__list[\s\S]*?<a[^>]*>([^<]*)</.exec(await response.text())?.[1] };
+      return {
+        status: response.status,
+        retryAfter: response.headers.get('retry-after'),
+        error: /govuk-error-summary__list[\s\S]*?<a[^>]*>([^<]*)</.exec(await response.text())?.[1],
+      };
     };
     const [lockedPage, unknownPage] = [await page(person.email), await page('nobody.at.all@test.police.uk')];
     expect(lockedPage).toEqual({ status: 401, retryAfter: null, error: 'The email address or password is not right.' });
@@ -128,17 +173,28 @@ describe('local accounts, sessions and API tokens', () => {
     expect(notice.text).toContain('If it was not you, tell the corporate development team');
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await product.sink.list()).filter((m) => m.to.includes(person.email))).toHaveLength(1);
-    const outbox = (await product.app.dataSource.query(`SELECT status FROM outbound_emails WHERE template = 'account_locked' AND recipient_id = $1`, [person.id])) as { status: string }[];
+    const outbox = (await product.app.dataSource.query(
+      `SELECT status FROM outbound_emails WHERE template = 'account_locked' AND recipient_id = $1`,
+      [person.id],
+    )) as { status: string }[];
     expect(outbox).toEqual([{ status: 'sent' }]);
   });
 
   it('refuses a change made with the cookie but without the CSRF token, writing nothing', async () => {
     const session = await signIn(product.baseUrl, p.admin.email, PASSWORD);
     const departments = await product.app.dataSource.manager.count(Department);
-    const withoutToken = await api('/api/departments', { method: 'POST', session: { cookie: session.cookie }, body: JSON.stringify({ name: 'Public Protection' }) });
+    const withoutToken = await api('/api/departments', {
+      method: 'POST',
+      session: { cookie: session.cookie },
+      body: JSON.stringify({ name: 'Public Protection' }),
+    });
     expect(withoutToken.status).toBe(403);
     expect(((await withoutToken.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe('header.X-CSRF-Token');
-    const wrongToken = await api('/api/departments', { method: 'POST', session: { cookie: session.cookie, csrfToken: 'guess' }, body: JSON.stringify({ name: 'Public Protection' }) });
+    const wrongToken = await api('/api/departments', {
+      method: 'POST',
+      session: { cookie: session.cookie, csrfToken: 'guess' },
+      body: JSON.stringify({ name: 'Public Protection' }),
+    });
     expect(wrongToken.status).toBe(403);
     expect(await product.app.dataSource.manager.count(Department)).toBe(departments);
     const withToken = await api('/api/departments', { method: 'POST', session, body: JSON.stringify({ name: 'Public Protection' }) });
@@ -173,9 +229,19 @@ describe('local accounts, sessions and API tokens', () => {
     expect((await api(`/api/api-tokens/${apiToken.id}`, { method: 'DELETE', session })).status).toBe(204);
     expect((await api('/api/session', { headers: bearer })).status).toBe(401);
     // Only an administrator issues tokens for someone else.
-    expect((await api('/api/api-tokens', { method: 'POST', session, body: JSON.stringify({ name: 'x', personId: p.viewer.id }) })).status).toBe(403);
+    expect(
+      (await api('/api/api-tokens', { method: 'POST', session, body: JSON.stringify({ name: 'x', personId: p.viewer.id }) })).status,
+    ).toBe(403);
     const admin = await signIn(product.baseUrl, p.admin.email, PASSWORD);
-    expect((await api('/api/api-tokens', { method: 'POST', session: admin, body: JSON.stringify({ name: 'Integration account', personId: p.viewer.id }) })).status).toBe(201);
+    expect(
+      (
+        await api('/api/api-tokens', {
+          method: 'POST',
+          session: admin,
+          body: JSON.stringify({ name: 'Integration account', personId: p.viewer.id }),
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it('sends a browser to the sign-in page and back, through its form with a form token', async () => {
@@ -187,7 +253,12 @@ describe('local accounts, sessions and API tokens', () => {
     expect(form.html).toContain('Demo &lt;Admin&gt;');
     expect(form.html).toContain('demo-password');
     const post = (fields: Record<string, string>, cookie = form.cookie) =>
-      fetch(`${product.baseUrl}/sign-in`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: new URLSearchParams(fields).toString() });
+      fetch(`${product.baseUrl}/sign-in`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        body: new URLSearchParams(fields).toString(),
+      });
     expect((await post({ email: p.admin.email, password: PASSWORD, next: '/' }, '')).status).toBe(403);
     expect((await post({ _csrf: 'forged', email: p.admin.email, password: PASSWORD, next: '/' })).status).toBe(403);
     const wrong = await post({ _csrf: form.token, email: p.admin.email, password: 'nope', next: '/' });
@@ -211,7 +282,9 @@ describe('local accounts, sessions and API tokens', () => {
     }
     expect(last!.status).toBe(429);
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await api('/api/session', { method: 'POST', body: JSON.stringify({ email: p.admin.email, password: PASSWORD }) })).status).toBe(429);
+    expect((await api('/api/session', { method: 'POST', body: JSON.stringify({ email: p.admin.email, password: PASSWORD }) })).status).toBe(
+      429,
+    );
     expect((await events(product, 'sign_in_rate_limited')).length).toBeGreaterThan(0);
   });
 });
@@ -224,7 +297,15 @@ describe('sign-in through the identity provider (OpenID Connect)', () => {
   beforeAll(async () => {
     issuer = await startOidcIssuer();
     product = await startTestProduct({
-      auth: { oidc: { issuerUrl: issuer.url, clientId: issuer.clientId, clientSecret: issuer.clientSecret, providerName: 'Demo Constabulary (Entra ID)', redirectUri: 'http://tracker.test/sign-in/oidc/callback' } },
+      auth: {
+        oidc: {
+          issuerUrl: issuer.url,
+          clientId: issuer.clientId,
+          clientSecret: issuer.clientSecret,
+          providerName: 'Demo Constabulary (Entra ID)',
+          redirectUri: 'http://tracker.test/sign-in/oidc/callback',
+        },
+      },
     });
     ({ owner } = await addPeople(product.app.dataSource, { owner: { name: 'Tom Ellery', roles: ['action_owner'] } }));
   });
@@ -252,11 +333,17 @@ describe('sign-in through the identity provider (OpenID Connect)', () => {
     const cookie = cookieOf(callback, 'rt_session')!.split(';')[0]!;
     const me = (await (await fetch(`${product.baseUrl}/api/session`, { headers: { cookie } })).json()) as { person: { id: string } };
     expect(me.person.id).toBe(owner.id);
-    expect(await product.app.dataSource.manager.findOneBy(ExternalIdentity, { issuer: issuer.url, subject: 'entra-oid-1' })).toMatchObject({ personId: owner.id });
+    expect(await product.app.dataSource.manager.findOneBy(ExternalIdentity, { issuer: issuer.url, subject: 'entra-oid-1' })).toMatchObject({
+      personId: owner.id,
+    });
     // Later sign-ins are by subject, whatever the email claim says now.
     issuer.user = { sub: 'entra-oid-1', email: 'renamed@test.police.uk' };
     expect((await roundTrip()).status).toBe(303);
-    expect((await product.app.dataSource.manager.find(AuditEvent, { where: { type: 'signed_in', actorId: owner.id } })).map((e) => (e.after as { method: string }).method)).toEqual(['oidc', 'oidc']);
+    expect(
+      (await product.app.dataSource.manager.find(AuditEvent, { where: { type: 'signed_in', actorId: owner.id } })).map(
+        (e) => (e.after as { method: string }).method,
+      ),
+    ).toEqual(['oidc', 'oidc']);
   });
 
   it('refuses someone the product does not know, and a token that does not answer this sign-in, auditing both', async () => {

@@ -59,7 +59,10 @@ describe('a slow mail server', () => {
       owner: { name: 'Tom Ellery', roles: ['action_owner'] },
       lead: { name: 'Nadia Haskins', roles: ['lead'] },
     });
-    const [id] = await api.createReport({ title: 'Slow relay report', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1', category: 2 }] }, p.admin.id);
+    const [id] = await api.createReport(
+      { title: 'Slow relay report', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1', category: 2 }] },
+      p.admin.id,
+    );
     const started = Date.now();
     await api.command(id!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-05-31' }, p.admin.id);
     await api.command(id!, { type: 'accept' }, p.owner.id);
@@ -94,11 +97,16 @@ describe('a slow mail server', () => {
         bodyText: 'x',
         bodyHtml: '<p>x</p>',
       });
-      const waiting = (await new MockActivityEnvironment().run(() => sender.sendPending([id], { quick: { until: Date.now() + 500 } }))) as UnsentEmail[];
+      const waiting = (await new MockActivityEnvironment().run(() =>
+        sender.sendPending([id], { quick: { until: Date.now() + 500 } }),
+      )) as UnsentEmail[];
       expect(waiting).toEqual([{ id, reason: expect.stringContaining('still being sent') }]);
 
       await mailer.close(); // as a stopping worker does: the send in flight finishes and is recorded first
-      expect(await product.app.dataSource.manager.findOneByOrFail(OutboundEmail, { id })).toMatchObject({ status: 'sent', leaseUntil: null });
+      expect(await product.app.dataSource.manager.findOneByOrFail(OutboundEmail, { id })).toMatchObject({
+        status: 'sent',
+        leaseUntil: null,
+      });
       expect(received.filter((messageId) => messageId === `<${id}@tracker.test>`)).toHaveLength(1);
       expect(rejections).toEqual([]);
     } finally {

@@ -14,9 +14,32 @@ describe('thin slice: log a report, assign an owner, the owner gets an email tas
   beforeAll(async () => {
     product = await startTestProduct();
     const people = product.app.dataSource.getRepository(Person);
-    owner = await people.save(people.create({ name: 'Tom Ellery', email: 'tom.ellery@test.police.uk', roles: ['action_owner'], jobTitle: 'Detective Chief Inspector', department: 'Public Protection' }));
-    lead = await people.save(people.create({ name: 'Nadia Haskins', email: 'nadia.haskins@test.police.uk', roles: ['lead'], jobTitle: 'Detective Superintendent', department: 'Public Protection' }));
-    admin = await people.save(people.create({ name: 'Priya Natarajan', email: 'priya.natarajan@test.police.uk', roles: ['administrator'], jobTitle: 'Strategic Development Officer' }));
+    owner = await people.save(
+      people.create({
+        name: 'Tom Ellery',
+        email: 'tom.ellery@test.police.uk',
+        roles: ['action_owner'],
+        jobTitle: 'Detective Chief Inspector',
+        department: 'Public Protection',
+      }),
+    );
+    lead = await people.save(
+      people.create({
+        name: 'Nadia Haskins',
+        email: 'nadia.haskins@test.police.uk',
+        roles: ['lead'],
+        jobTitle: 'Detective Superintendent',
+        department: 'Public Protection',
+      }),
+    );
+    admin = await people.save(
+      people.create({
+        name: 'Priya Natarajan',
+        email: 'priya.natarajan@test.police.uk',
+        roles: ['administrator'],
+        jobTitle: 'Strategic Development Officer',
+      }),
+    );
   });
 
   afterAll(async () => {
@@ -25,7 +48,11 @@ describe('thin slice: log a report, assign an owner, the owner gets an email tas
 
   /** As the administrator, with an API token. */
   const post = async (path: string, body: unknown) =>
-    fetch(`${product.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(product, admin.id)}` }, body: JSON.stringify(body) });
+    fetch(`${product.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(product, admin.id)}` },
+      body: JSON.stringify(body),
+    });
 
   it('creates the rows, starts one workflow per recommendation, assigns, emails and shows the history', async () => {
     const created = await post('/api/reports', {
@@ -64,7 +91,11 @@ describe('thin slice: log a report, assign an owner, the owner gets an email tas
     await product.app.services.reports['workflows'].ensureStarted(recommendationId, row.state, row.version);
     expect((await handle.describe()).runId).toBe(runId);
 
-    const assigned = await post(`/api/recommendations/${recommendationId}/assign`, { ownerId: owner.id, leadId: lead.id, dueDate: '2027-03-31' });
+    const assigned = await post(`/api/recommendations/${recommendationId}/assign`, {
+      ownerId: owner.id,
+      leadId: lead.id,
+      dueDate: '2027-03-31',
+    });
     expect(assigned.status).toBe(200);
     const view = (await assigned.json()) as { status: string; owner: { id: string }; lead: { id: string }; dueDate: string };
     expect(view).toMatchObject({ status: 'assigned', owner: { id: owner.id }, lead: { id: lead.id }, dueDate: '2027-03-31' });
@@ -89,9 +120,15 @@ describe('thin slice: log a report, assign an owner, the owner gets an email tas
     );
     expect(email.messageId).toBe(`<${outbox.find((row) => row.recipientId === owner.id)!.id}@tracker.test>`);
 
-    const fetched = await fetch(`${product.baseUrl}/api/recommendations/${recommendationId}`, { headers: { authorization: `Bearer ${await tokenFor(product, owner.id)}` } });
+    const fetched = await fetch(`${product.baseUrl}/api/recommendations/${recommendationId}`, {
+      headers: { authorization: `Bearer ${await tokenFor(product, owner.id)}` },
+    });
     expect(fetched.status).toBe(200);
-    const full = (await fetched.json()) as { status: string; owner: { name: string }; history: { type: string; actor: string; summary: string }[] };
+    const full = (await fetched.json()) as {
+      status: string;
+      owner: { name: string };
+      history: { type: string; actor: string; summary: string }[];
+    };
     expect(full.status).toBe('assigned');
     expect(full.owner.name).toBe('Tom Ellery');
     expect(full.history.map((h) => h.type)).toEqual(['recommendation_logged', 'owner_assigned', 'email_sent', 'email_sent']);

@@ -51,7 +51,10 @@ describe('a worker that stops mid-send', () => {
       owner: { name: 'Tom Ellery', roles: ['action_owner'] },
       lead: { name: 'Nadia Haskins', roles: ['lead'] },
     });
-    const [id] = await api.createReport({ title: 'Crash report', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1', category: 2 }] }, p.admin.id);
+    const [id] = await api.createReport(
+      { title: 'Crash report', originator: 'HMICFRS', kind: 'inspection', recommendations: [{ reference: '1', category: 2 }] },
+      p.admin.id,
+    );
     await api.command(id!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: '2027-05-31' }, p.admin.id);
     await dataStarted; // the first worker is inside an SMTP transaction now
 
@@ -67,7 +70,9 @@ describe('a worker that stops mid-send', () => {
       { timeoutMs: 50_000, what: 'both emails to be sent by the second worker' },
     );
     await new Promise((r) => setTimeout(r, 1000));
-    const received = (await product.sink.list()).filter((m) => m.to.includes('tom.ellery@test.police.uk') || m.to.includes('nadia.haskins@test.police.uk'));
+    const received = (await product.sink.list()).filter(
+      (m) => m.to.includes('tom.ellery@test.police.uk') || m.to.includes('nadia.haskins@test.police.uk'),
+    );
     expect(received.map((m) => m.messageId).sort()).toEqual(rows.map((row) => `<${row.id}@tracker.test>`).sort());
     expect(await second.dataSource.manager.countBy(AuditEvent, { recommendationId: id!, type: 'email_sent' })).toBe(2);
   });

@@ -29,15 +29,25 @@ export function tokenFor(product: TestProduct, personId: string): Promise<string
   if (!byPerson) tokens.set(product, (byPerson = new Map()));
   let token = byPerson.get(personId);
   if (!token) {
-    token = product.app.services.auth.issueApiToken({ personId, name: 'integration test', expiresAt: null }, { id: null, label: 'Test setup' }).then((issued) => issued.token);
+    token = product.app.services.auth
+      .issueApiToken({ personId, name: 'integration test', expiresAt: null }, { id: null, label: 'Test setup' })
+      .then((issued) => issued.token);
     byPerson.set(personId, token);
   }
   return token;
 }
 
 /** Signs in through POST /api/session: the session cookie and the CSRF token that changes must carry. */
-export async function signIn(baseUrl: string, email: string, password: string): Promise<{ cookie: string; csrfToken: string; status: number }> {
-  const response = await fetch(`${baseUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+export async function signIn(
+  baseUrl: string,
+  email: string,
+  password: string,
+): Promise<{ cookie: string; csrfToken: string; status: number }> {
+  const response = await fetch(`${baseUrl}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   const body = (await response.json()) as { csrfToken?: string };
   const cookie = (response.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]!).find((c) => c.startsWith('rt_session=')) ?? '';
   return { cookie, csrfToken: body.csrfToken ?? '', status: response.status };
@@ -59,7 +69,13 @@ export function apiClient(product: TestProduct) {
   }
 
   /** `as`: a person id; undefined for the default actor; null for an anonymous request. */
-  async function call<T>(method: string, path: string, body?: unknown, as?: string | null, extraHeaders: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  async function call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    as?: string | null,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(await headersFor(as)), ...extraHeaders },
@@ -71,7 +87,8 @@ export function apiClient(product: TestProduct) {
     if (path.startsWith('/api/') || path === '/healthz' || path === '/readyz') {
       validator ??= OpenApiValidator.load(baseUrl);
       const problems = (await validator).problems(method, path, response.status, contentType, parsed);
-      if (problems.length) throw new Error(`The response does not match the OpenAPI document:\n${problems.join('\n')}\n${text.slice(0, 2000)}`);
+      if (problems.length)
+        throw new Error(`The response does not match the OpenAPI document:\n${problems.join('\n')}\n${text.slice(0, 2000)}`);
     }
     return { status: response.status, body: parsed, headers: response.headers };
   }
@@ -82,20 +99,40 @@ export function apiClient(product: TestProduct) {
     actingAs(personId: string) {
       defaultActor = personId;
     },
-    async createReport(report: {
-      title: string;
-      originator: string;
-      kind: string;
-      scope?: string;
-      publishedOn?: string;
-      recommendations: { reference: string; kind?: string; text?: string; category?: number | null; department?: string | null; forTheForce?: boolean; addressedTo?: string }[];
-    }, as?: string): Promise<string[]> {
-      const response = await call<{ recommendations: { id: string; reference: string }[] }>('POST', '/api/reports', {
-        scope: 'force',
-        publishedOn: '2024-05-01',
-        ...report,
-        recommendations: report.recommendations.map((r) => ({ kind: 'recommendation', text: `Recommendation ${r.reference} text`, ...r })),
-      }, as);
+    async createReport(
+      report: {
+        title: string;
+        originator: string;
+        kind: string;
+        scope?: string;
+        publishedOn?: string;
+        recommendations: {
+          reference: string;
+          kind?: string;
+          text?: string;
+          category?: number | null;
+          department?: string | null;
+          forTheForce?: boolean;
+          addressedTo?: string;
+        }[];
+      },
+      as?: string,
+    ): Promise<string[]> {
+      const response = await call<{ recommendations: { id: string; reference: string }[] }>(
+        'POST',
+        '/api/reports',
+        {
+          scope: 'force',
+          publishedOn: '2024-05-01',
+          ...report,
+          recommendations: report.recommendations.map((r) => ({
+            kind: 'recommendation',
+            text: `Recommendation ${r.reference} text`,
+            ...r,
+          })),
+        },
+        as,
+      );
       if (response.status !== 201) throw new Error(`report not created: ${response.status} ${JSON.stringify(response.body)}`);
       return report.recommendations.map((r) => response.body.recommendations.find((x) => x.reference === r.reference)!.id);
     },
@@ -122,7 +159,10 @@ export function apiClient(product: TestProduct) {
 export type ApiClient = ReturnType<typeof apiClient>;
 
 /** Adds people straight to the database (as an administrator's import would). */
-export async function addPeople<K extends string>(dataSource: DataSource, people: Record<K, { name: string; roles: Role[] }>): Promise<Record<K, Person>> {
+export async function addPeople<K extends string>(
+  dataSource: DataSource,
+  people: Record<K, { name: string; roles: Role[] }>,
+): Promise<Record<K, Person>> {
   const repo = dataSource.getRepository(Person);
   const saved = {} as Record<K, Person>;
   for (const [key, person] of Object.entries(people) as [K, { name: string; roles: Role[] }][]) {
@@ -149,5 +189,11 @@ export type CastMember = keyof typeof cast;
 
 /** Adds these members of the cast to the product's people. */
 export function addCast<K extends CastMember>(dataSource: DataSource, ...members: K[]): Promise<Record<K, Person>> {
-  return addPeople(dataSource, Object.fromEntries(members.map((m) => [m, { name: cast[m].name, roles: [...cast[m].roles] }])) as Record<K, { name: string; roles: Role[] }>);
+  return addPeople(
+    dataSource,
+    Object.fromEntries(members.map((m) => [m, { name: cast[m].name, roles: [...cast[m].roles] }])) as Record<
+      K,
+      { name: string; roles: Role[] }
+    >,
+  );
 }

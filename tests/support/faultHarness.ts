@@ -91,11 +91,18 @@ export const say = (line: string) => process.stdout.write(`${line}\n`);
  * scripts resolve their packages (Node resolves from the script's folder upwards, not from the working directory).
  * Type errors fail the build unless `allowTypeErrors` (tsc still writes the JavaScript).
  */
-export async function compileProduct(root: string, outRoot: string, options: { allowTypeErrors: boolean }): Promise<{ distDir: string; typeErrors: string | null }> {
+export async function compileProduct(
+  root: string,
+  outRoot: string,
+  options: { allowTypeErrors: boolean },
+): Promise<{ distDir: string; typeErrors: string | null }> {
   const distDir = path.join(outRoot, 'dist');
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', distDir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', distDir], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let text = '';
     child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -163,7 +170,12 @@ export class SupervisedProcess {
     this.starts++;
     fs.appendFileSync(this.options.logFile, `\n===== start #${this.starts} at ${new Date().toISOString()} =====\n`);
     const log = fs.openSync(this.options.logFile, 'a');
-    const child = spawn(this.command, this.args, { cwd: this.options.cwd, env: this.options.env, stdio: ['ignore', log, log], detached: true });
+    const child = spawn(this.command, this.args, {
+      cwd: this.options.cwd,
+      env: this.options.env,
+      stdio: ['ignore', log, log],
+      detached: true,
+    });
     fs.closeSync(log);
     this.child = child;
     this.note(`started (pid ${child.pid ?? '?'})`);
@@ -248,8 +260,23 @@ export class SupervisedProcess {
 
 /** The arguments dev/temporalDevServer.ts starts the dev server with (copied: that module keeps no handle to kill -9). */
 export function temporalDevServerArgs(port: number, dbFile: string): string[] {
-  const dynamicConfig: Record<string, number> = { 'history.hostLevelCacheMaxSize': 128_000, 'history.eventsCacheMaxSizeBytes': 64 * 2 ** 20 };
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn', '--headless', '--db-filename', dbFile];
+  const dynamicConfig: Record<string, number> = {
+    'history.hostLevelCacheMaxSize': 128_000,
+    'history.eventsCacheMaxSizeBytes': 64 * 2 ** 20,
+  };
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--log-level',
+    'warn',
+    '--headless',
+    '--db-filename',
+    dbFile,
+  ];
   for (const [key, value] of Object.entries(dynamicConfig)) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   return args;
 }
@@ -322,14 +349,16 @@ export async function seedCast(databaseUrl: string): Promise<Cast> {
     const cast = {} as Cast;
     for (const [key, person] of Object.entries(castRoles) as [CastKey, (typeof castRoles)[CastKey]][]) {
       const email = `${person.name.toLowerCase().replace(/[^a-z]+/g, '.')}@test.police.uk`;
-      const { rows } = await client.query<{ id: string }>(`INSERT INTO people (name, email, roles) VALUES ($1, $2, $3::text[]) RETURNING id`, [person.name, email, [...person.roles]]);
+      const { rows } = await client.query<{ id: string }>(
+        `INSERT INTO people (name, email, roles) VALUES ($1, $2, $3::text[]) RETURNING id`,
+        [person.name, email, [...person.roles]],
+      );
       const id = rows[0]!.id;
       const token = `rt_${randomBytes(32).toString('base64url')}`;
-      await client.query(`INSERT INTO api_tokens (person_id, name, token_hash, prefix, created_by) VALUES ($1, 'crash fault test', $2, $3, NULL)`, [
-        id,
-        createHash('sha256').update(token).digest('hex'),
-        token.slice(0, 10),
-      ]);
+      await client.query(
+        `INSERT INTO api_tokens (person_id, name, token_hash, prefix, created_by) VALUES ($1, 'crash fault test', $2, $3, NULL)`,
+        [id, createHash('sha256').update(token).digest('hex'), token.slice(0, 10)],
+      );
       cast[key] = { id, token, email };
     }
     return cast;
@@ -409,7 +438,13 @@ export class Driver {
     private readonly cast: Cast,
   ) {}
 
-  private async request(method: string, url: string, token: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; headers: Headers; body: unknown } | { error: string }> {
+  private async request(
+    method: string,
+    url: string,
+    token: string,
+    headers: Record<string, string>,
+    body?: unknown,
+  ): Promise<{ status: number; headers: Headers; body: unknown } | { error: string }> {
     this.stats.requests++;
     try {
       const response = await fetch(url, {
@@ -439,12 +474,26 @@ export class Driver {
    * on 503 it waits as Retry-After says (capped), on a connection error or another 5xx it pauses briefly, then
    * sends the very same request again.
    */
-  private async untilDefinitive(itemId: string, actor: CastKey, key: string, body: { type: string }, answers: (number | 'net')[], answeredAt: number[], tag: 'a' | 'r') {
+  private async untilDefinitive(
+    itemId: string,
+    actor: CastKey,
+    key: string,
+    body: { type: string },
+    answers: (number | 'net')[],
+    answeredAt: number[],
+    tag: 'a' | 'r',
+  ) {
     const deadline = Date.now() + this.options.commandDeadlineMs;
     const url = `${this.options.baseUrl}/api/recommendations/${itemId}/commands`;
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) this.stats.retries++;
-      const answer = await this.request('POST', url, this.cast[actor].token, { 'idempotency-key': key, 'x-request-id': `${key}-${tag}${attempt}` }, body);
+      const answer = await this.request(
+        'POST',
+        url,
+        this.cast[actor].token,
+        { 'idempotency-key': key, 'x-request-id': `${key}-${tag}${attempt}` },
+        body,
+      );
       answeredAt.push(Date.now());
       let pauseMs: number;
       if ('error' in answer) {
@@ -453,7 +502,8 @@ export class Driver {
         if (Date.now() + pauseMs > deadline) return { attempts: attempt, status: null, headers: null, body: null, error: answer.error };
       } else {
         answers.push(answer.status);
-        if (answer.status < 500) return { attempts: attempt, status: answer.status, headers: answer.headers, body: answer.body, error: null };
+        if (answer.status < 500)
+          return { attempts: attempt, status: answer.status, headers: answer.headers, body: answer.body, error: null };
         if (answer.status === 503) {
           this.stats.answers503++;
           const retryAfter = Number(answer.headers.get('retry-after'));
@@ -462,14 +512,27 @@ export class Driver {
           this.stats.serverErrors++;
           pauseMs = Math.min(250 * attempt, 1500);
         }
-        if (Date.now() + pauseMs > deadline) return { attempts: attempt, status: answer.status, headers: answer.headers, body: answer.body, error: `no definitive answer: last ${answer.status}` };
+        if (Date.now() + pauseMs > deadline)
+          return {
+            attempts: attempt,
+            status: answer.status,
+            headers: answer.headers,
+            body: answer.body,
+            error: `no definitive answer: last ${answer.status}`,
+          };
       }
       await sleep(pauseMs);
     }
   }
 
   /** One logical command, with its own idempotency key, driven to a definitive answer; recorded in the ledger. */
-  async command(item: { id: string; index: number }, actor: CastKey, key: string, body: { type: string } & Record<string, unknown>, racing = false): Promise<CommandRecord> {
+  async command(
+    item: { id: string; index: number },
+    actor: CastKey,
+    key: string,
+    body: { type: string } & Record<string, unknown>,
+    racing = false,
+  ): Promise<CommandRecord> {
     const record: CommandRecord = {
       key,
       itemId: item.id,
@@ -521,7 +584,8 @@ export class Driver {
       this.stats.getRequests++;
       const answer = await this.request('GET', `${this.options.baseUrl}/api/recommendations/${itemId}`, this.cast[actor].token, {});
       if (!('error' in answer) && answer.status === 200) return answer.body as ItemView;
-      if (!('error' in answer) && answer.status < 500) throw new Error(`GET ${itemId}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 500)}`);
+      if (!('error' in answer) && answer.status < 500)
+        throw new Error(`GET ${itemId}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 500)}`);
       await sleep(Math.min(250 * attempt, 1500));
     }
     return null;
@@ -563,9 +627,12 @@ export function planFaults(rng: Rng, count: number): PlannedFault[] {
   const singles: FaultKind[] = ['temporal', 'worker', 'api'];
   const kinds: FaultKind[] = count >= 4 ? [...singles, 'all'] : [];
   while (kinds.length < count) kinds.push(rng.chance(0.12) ? 'all' : rng.pick(singles));
-  const faults = rng
-    .shuffle(kinds.slice(0, count))
-    .map((kind, index) => ({ index, kind, gapMs: rng.int(1500, 5000), downMs: kind === 'api' || kind === 'worker' ? rng.int(200, 2500) : rng.int(500, 6000) }));
+  const faults = rng.shuffle(kinds.slice(0, count)).map((kind, index) => ({
+    index,
+    kind,
+    gapMs: rng.int(1500, 5000),
+    downMs: kind === 'api' || kind === 'worker' ? rng.int(200, 2500) : rng.int(500, 6000),
+  }));
   // One Temporal outage outlasts what the API rides out by waiting (its client's own gRPC retries, ~10 s), so that
   // commands in flight get "outcome unknown" (503) or time out, and are retried with their keys.
   const long = rng.int(8000, 15000);
@@ -584,7 +651,11 @@ export interface FaultTargets {
  * Injects the planned faults one after another while `keepGoing()` holds: kill -9, a pause, start again (Temporal
  * first, then the API and the worker), then waits (bounded) until each is ready before counting down to the next.
  */
-export async function injectFaults(plan: PlannedFault[], targets: FaultTargets, options: { t0: number; recoveryTimeoutMs: number; keepGoing: () => boolean; log: (line: string) => void }): Promise<InjectedFault[]> {
+export async function injectFaults(
+  plan: PlannedFault[],
+  targets: FaultTargets,
+  options: { t0: number; recoveryTimeoutMs: number; keepGoing: () => boolean; log: (line: string) => void },
+): Promise<InjectedFault[]> {
   const injected: InjectedFault[] = [];
   for (const fault of plan) {
     await sleep(fault.gapMs);
@@ -605,7 +676,9 @@ export async function injectFaults(plan: PlannedFault[], targets: FaultTargets, 
     const results = await Promise.all(others.map((victim) => victim.waitReady(options.recoveryTimeoutMs)));
     ready = results.every(Boolean) && ready;
     const recoveredAfterMs = ready ? Date.now() - started : null;
-    options.log(`  ${fault.kind} ${ready ? `back in ${((recoveredAfterMs ?? 0) / 1000).toFixed(1)} s` : `NOT ready after ${options.recoveryTimeoutMs / 1000} s`}`);
+    options.log(
+      `  ${fault.kind} ${ready ? `back in ${((recoveredAfterMs ?? 0) / 1000).toFixed(1)} s` : `NOT ready after ${options.recoveryTimeoutMs / 1000} s`}`,
+    );
     injected.push({ ...fault, atMs, recoveredAfterMs });
   }
   return injected;
@@ -708,7 +781,10 @@ export async function divergences(
       const violations: Violation[] = [];
       let checkedVersion = true;
       const rows = await withPg(databaseUrl, (pg) =>
-        pg.query<{ id: string; state: unknown; version: number }>(`SELECT id, state, version FROM recommendations WHERE id = ANY($1::uuid[])`, [items.map((i) => i.id)]),
+        pg.query<{ id: string; state: unknown; version: number }>(
+          `SELECT id, state, version FROM recommendations WHERE id = ANY($1::uuid[])`,
+          [items.map((i) => i.id)],
+        ),
       );
       for (const item of items) {
         const row = rows.rows.find((r) => r.id === item.id);
@@ -716,7 +792,12 @@ export async function divergences(
         try {
           view = await workflowView(client, item.id);
         } catch (error) {
-          violations.push({ invariant: 'diverged', item: item.index, itemId: item.id, detail: `workflow query failed: ${(error as Error).message}` });
+          violations.push({
+            invariant: 'diverged',
+            item: item.index,
+            itemId: item.id,
+            detail: `workflow query failed: ${(error as Error).message}`,
+          });
           continue;
         }
         if (view.version === null) checkedVersion = false;
@@ -745,7 +826,9 @@ export async function divergences(
 export async function outboxSettled(databaseUrl: string, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { rows } = await withPg(databaseUrl, (pg) => pg.query<{ unsent: string }>(`SELECT count(*) AS unsent FROM outbound_emails WHERE status <> 'sent'`));
+    const { rows } = await withPg(databaseUrl, (pg) =>
+      pg.query<{ unsent: string }>(`SELECT count(*) AS unsent FROM outbound_emails WHERE status <> 'sent'`),
+    );
     const unsent = Number(rows[0]!.unsent);
     if (unsent === 0 || Date.now() > deadline) return unsent;
     await sleep(500);
@@ -783,20 +866,31 @@ export async function checkInvariants(input: {
   const { receipts, rows, audit, outbox } = await withPg(databaseUrl, async (pg) => {
     let receiptRows: ReceiptRow[] = [];
     try {
-      receiptRows = (await pg.query<ReceiptRow>(`SELECT key, recommendation_id, command_type, version_after, recorded_at FROM command_receipts`)).rows;
+      receiptRows = (
+        await pg.query<ReceiptRow>(`SELECT key, recommendation_id, command_type, version_after, recorded_at FROM command_receipts`)
+      ).rows;
     } catch (error) {
       add({ invariant: 'lost', detail: `command_receipts cannot be read: ${(error as Error).message}` });
     }
     return {
       receipts: receiptRows,
-      rows: (await pg.query<{ id: string; status: string; version: number }>(`SELECT id, status, version FROM recommendations WHERE id = ANY($1::uuid[])`, [items.map((i) => i.id)])).rows,
+      rows: (
+        await pg.query<{ id: string; status: string; version: number }>(
+          `SELECT id, status, version FROM recommendations WHERE id = ANY($1::uuid[])`,
+          [items.map((i) => i.id)],
+        )
+      ).rows,
       audit: (
         await pg.query<{ recommendation_id: string; type: string; after: Record<string, unknown> | null }>(
           `SELECT recommendation_id, type, after FROM audit_events WHERE recommendation_id = ANY($1::uuid[]) AND entity_type = 'recommendation' ORDER BY id`,
           [items.map((i) => i.id)],
         )
       ).rows,
-      outbox: (await pg.query<{ id: string; status: string; recommendation_id: string | null }>(`SELECT id, status, recommendation_id FROM outbound_emails`)).rows,
+      outbox: (
+        await pg.query<{ id: string; status: string; recommendation_id: string | null }>(
+          `SELECT id, status, recommendation_id FROM outbound_emails`,
+        )
+      ).rows,
     };
   });
 
@@ -826,7 +920,10 @@ export async function checkInvariants(input: {
   let duplicated = 0;
   for (const item of items) {
     const row = rows.find((r) => r.id === item.id);
-    const versions = receipts.filter((r) => r.recommendation_id === item.id).map((r) => r.version_after).sort((a, b) => a - b);
+    const versions = receipts
+      .filter((r) => r.recommendation_id === item.id)
+      .map((r) => r.version_after)
+      .sort((a, b) => a - b);
     const expected = versions.map((_, i) => i + 1);
     const problems: string[] = [];
     if (!isDeepStrictEqual(versions, expected)) problems.push(`receipt versions are [${versions.join(', ')}], not 1..${versions.length}`);
@@ -837,7 +934,14 @@ export async function checkInvariants(input: {
     }
   }
   for (const [key, found] of receiptsByKey) {
-    if (found.length > 1) add({ invariant: 'duplicated', itemId: found[0]!.recommendation_id, item: indexOf.get(found[0]!.recommendation_id), key, detail: `${found.length} receipts with one key` });
+    if (found.length > 1)
+      add({
+        invariant: 'duplicated',
+        itemId: found[0]!.recommendation_id,
+        item: indexOf.get(found[0]!.recommendation_id),
+        key,
+        detail: `${found.length} receipts with one key`,
+      });
   }
 
   // 3. diverged
@@ -851,12 +955,17 @@ export async function checkInvariants(input: {
   let emailsDuplicatedNearKill = 0;
   for (const [messageId, count] of delivered) {
     if (count > 1) {
-      const times = input.mail.filter((m) => m.messageId === messageId).map((m) => Date.parse(m.receivedAt)).sort((a, b) => a - b);
+      const times = input.mail
+        .filter((m) => m.messageId === messageId)
+        .map((m) => Date.parse(m.receivedAt))
+        .sort((a, b) => a - b);
       const first = times[0]!;
       const nearest = input.kills
         .filter((k) => k.what.startsWith('kill -9') && k.process !== 'temporal')
         .sort((a, b) => Math.abs(a.at - first) - Math.abs(b.at - first))[0];
-      const near = nearest ? `; nearest kill -9: ${nearest.process} ${Math.abs(nearest.at - first)} ms ${nearest.at <= first ? 'before' : 'after'} the first copy arrived` : '';
+      const near = nearest
+        ? `; nearest kill -9: ${nearest.process} ${Math.abs(nearest.at - first)} ms ${nearest.at <= first ? 'before' : 'after'} the first copy arrived`
+        : '';
       // SMTP's own window: the server took the message and the sender died before it could record so. The copy sent
       // when its lease ran out carries the same Message-ID, which is what a receiver de-duplicates on.
       if (nearest && Math.abs(nearest.at - first) <= 1000) {
@@ -867,16 +976,27 @@ export async function checkInvariants(input: {
       add({ invariant: 'emails duplicated', detail: `${messageId} delivered ${count} times, ${times.map(clock).join(' and ')}${near}` });
     }
   }
-  const deliveredRowIds = new Set([...delivered.keys()].map((id) => /^<?([0-9a-f-]{36})@/i.exec(id)?.[1]?.toLowerCase()).filter((id): id is string => !!id));
+  const deliveredRowIds = new Set(
+    [...delivered.keys()].map((id) => /^<?([0-9a-f-]{36})@/i.exec(id)?.[1]?.toLowerCase()).filter((id): id is string => !!id),
+  );
   let emailsNotSent = 0;
   let emailsMissing = 0;
   for (const row of outbox) {
     if (row.status !== 'sent') {
       emailsNotSent++;
-      add({ invariant: 'emails not sent', itemId: row.recommendation_id ?? undefined, item: row.recommendation_id ? indexOf.get(row.recommendation_id) : undefined, detail: `outbox row ${row.id} is ${row.status}` });
+      add({
+        invariant: 'emails not sent',
+        itemId: row.recommendation_id ?? undefined,
+        item: row.recommendation_id ? indexOf.get(row.recommendation_id) : undefined,
+        detail: `outbox row ${row.id} is ${row.status}`,
+      });
     } else if (!deliveredRowIds.has(row.id.toLowerCase())) {
       emailsMissing++;
-      add({ invariant: 'emails missing', itemId: row.recommendation_id ?? undefined, detail: `outbox row ${row.id} is sent but the sink never received it` });
+      add({
+        invariant: 'emails missing',
+        itemId: row.recommendation_id ?? undefined,
+        detail: `outbox row ${row.id} is sent but the sink never received it`,
+      });
     }
   }
 
@@ -892,9 +1012,11 @@ export async function checkInvariants(input: {
     const signatures = new Set(Object.values(signatureEvent));
     const actual = events.filter((e) => signatures.has(e.type)).map((e) => e.type);
     const problems: string[] = [];
-    if (!isDeepStrictEqual(actual, expected)) problems.push(`lifecycle events [${actual.join(', ')}] but receipts say [${expected.join(', ')}]`);
+    if (!isDeepStrictEqual(actual, expected))
+      problems.push(`lifecycle events [${actual.join(', ')}] but receipts say [${expected.join(', ')}]`);
     const lastStatus = [...events].reverse().find((e) => e.after && typeof e.after.status === 'string')?.after?.status;
-    if (row && lastStatus !== undefined && lastStatus !== row.status) problems.push(`status is ${row.status} but the last transition recorded ${String(lastStatus)}`);
+    if (row && lastStatus !== undefined && lastStatus !== row.status)
+      problems.push(`status is ${row.status} but the last transition recorded ${String(lastStatus)}`);
     if (row && lastStatus === undefined && row.status !== 'logged') problems.push(`status is ${row.status} but no event recorded a status`);
     if (problems.length) {
       auditInconsistent++;
@@ -916,14 +1038,36 @@ export async function checkInvariants(input: {
     });
   }
   let replaysNotAcknowledged = 0;
-  for (const record of records.filter((r) => r.replay && !(r.replay.finalStatus !== null && r.replay.finalStatus >= 200 && r.replay.finalStatus < 300))) {
+  for (const record of records.filter(
+    (r) => r.replay && !(r.replay.finalStatus !== null && r.replay.finalStatus >= 200 && r.replay.finalStatus < 300),
+  )) {
     replaysNotAcknowledged++;
-    add({ invariant: 'replay not acknowledged', item: record.item, itemId: record.itemId, key: record.key, detail: `${record.type} resent with its key got ${answerTrail(record.replay!.answers, record.replay!.answeredAt)}` });
+    add({
+      invariant: 'replay not acknowledged',
+      item: record.item,
+      itemId: record.itemId,
+      key: record.key,
+      detail: `${record.type} resent with its key got ${answerTrail(record.replay!.answers, record.replay!.answeredAt)}`,
+    });
   }
   const unresolved = records.filter((r) => r.outcome === 'unresolved');
-  for (const record of unresolved) add({ invariant: 'unresolved', item: record.item, itemId: record.itemId, key: record.key, detail: `${record.type}: ${record.detail} (${answerTrail(record.answers, record.answeredAt)})` });
+  for (const record of unresolved)
+    add({
+      invariant: 'unresolved',
+      item: record.item,
+      itemId: record.itemId,
+      key: record.key,
+      detail: `${record.type}: ${record.detail} (${answerTrail(record.answers, record.answeredAt)})`,
+    });
   const unexpected = records.filter((r) => r.outcome === 'unexpected');
-  for (const record of unexpected) add({ invariant: 'unexpected answer', item: record.item, itemId: record.itemId, key: record.key, detail: `${record.type} by ${record.actor}: ${record.detail}` });
+  for (const record of unexpected)
+    add({
+      invariant: 'unexpected answer',
+      item: record.item,
+      itemId: record.itemId,
+      key: record.key,
+      detail: `${record.type} by ${record.actor}: ${record.detail}`,
+    });
 
   return {
     counts: {

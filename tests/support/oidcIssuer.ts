@@ -34,7 +34,8 @@ export async function startOidcIssuer(options: { clientId?: string; clientSecret
     tamper: 'none',
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-  const json = (res: http.ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const json = (res: http.ServerResponse, status: number, body: unknown) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
   function idToken(nonce: string): string {
@@ -59,12 +60,19 @@ export async function startOidcIssuer(options: { clientId?: string; clientSecret
   server.on('request', (req, res) => {
     const at = new URL(req.url ?? '/', url);
     if (at.pathname === '/.well-known/openid-configuration') {
-      return json(res, 200, { issuer: url, authorization_endpoint: `${url}/authorize`, token_endpoint: `${url}/token`, jwks_uri: `${url}/jwks`, token_endpoint_auth_methods_supported: ['client_secret_basic'] });
+      return json(res, 200, {
+        issuer: url,
+        authorization_endpoint: `${url}/authorize`,
+        token_endpoint: `${url}/token`,
+        jwks_uri: `${url}/jwks`,
+        token_endpoint_auth_methods_supported: ['client_secret_basic'],
+      });
     }
     if (at.pathname === '/jwks') return json(res, 200, { keys: [jwk] });
     if (at.pathname === '/authorize') {
       const q = at.searchParams;
-      if (q.get('client_id') !== issuer.clientId || q.get('response_type') !== 'code' || q.get('code_challenge_method') !== 'S256') return json(res, 400, { error: 'invalid_request' });
+      if (q.get('client_id') !== issuer.clientId || q.get('response_type') !== 'code' || q.get('code_challenge_method') !== 'S256')
+        return json(res, 400, { error: 'invalid_request' });
       const code = randomBytes(16).toString('hex');
       codes.set(code, { nonce: q.get('nonce') ?? '', challenge: q.get('code_challenge') ?? '', redirectUri: q.get('redirect_uri') ?? '' });
       const back = new URL(q.get('redirect_uri')!);
@@ -81,8 +89,14 @@ export async function startOidcIssuer(options: { clientId?: string; clientSecret
         if (req.headers.authorization !== expected) return json(res, 401, { error: 'invalid_client' });
         const grant = codes.get(form.get('code') ?? '');
         codes.delete(form.get('code') ?? '');
-        if (!grant || form.get('grant_type') !== 'authorization_code' || form.get('redirect_uri') !== grant.redirectUri) return json(res, 400, { error: 'invalid_grant' });
-        if (createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url') !== grant.challenge) return json(res, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed' });
+        if (!grant || form.get('grant_type') !== 'authorization_code' || form.get('redirect_uri') !== grant.redirectUri)
+          return json(res, 400, { error: 'invalid_grant' });
+        if (
+          createHash('sha256')
+            .update(form.get('code_verifier') ?? '')
+            .digest('base64url') !== grant.challenge
+        )
+          return json(res, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed' });
         json(res, 200, { access_token: 'opaque', token_type: 'Bearer', expires_in: 300, id_token: idToken(grant.nonce) });
       });
       return;

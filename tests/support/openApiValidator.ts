@@ -7,7 +7,12 @@ function relink(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(relink);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#/components/schemas/') ? `components.json#/$defs/${v.slice('#/components/schemas/'.length)}` : relink(v)]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        k === '$ref' && typeof v === 'string' && v.startsWith('#/components/schemas/')
+          ? `components.json#/$defs/${v.slice('#/components/schemas/'.length)}`
+          : relink(v),
+      ]),
     );
   }
   return value;
@@ -27,7 +32,8 @@ export class OpenApiValidator {
     this.ajv.addSchema({ $id: 'components.json', $defs: relink(components) } as Json);
     for (const [template, methods] of Object.entries(document.paths as Record<string, Json>)) {
       const pattern = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+')}$`);
-      for (const method of Object.keys(methods)) this.routes.push({ method, template, pattern, literal: template.replace(/\{\w+\}/g, '').length });
+      for (const method of Object.keys(methods))
+        this.routes.push({ method, template, pattern, literal: template.replace(/\{\w+\}/g, '').length });
     }
   }
 
@@ -40,10 +46,15 @@ export class OpenApiValidator {
   /** The documented operation for a request, or null. */
   operation(method: string, path: string): { template: string; operation: Json } | null {
     const pathOnly = path.split('?')[0]!;
-    const candidates = this.routes.filter((r) => r.method === method.toLowerCase() && r.pattern.test(pathOnly)).sort((a, b) => b.literal - a.literal);
+    const candidates = this.routes
+      .filter((r) => r.method === method.toLowerCase() && r.pattern.test(pathOnly))
+      .sort((a, b) => b.literal - a.literal);
     const best = candidates[0];
     if (!best) return null;
-    return { template: best.template, operation: (this.document.paths as Record<string, Record<string, Json>>)[best.template]![best.method] as Json };
+    return {
+      template: best.template,
+      operation: (this.document.paths as Record<string, Record<string, Json>>)[best.template]![best.method] as Json,
+    };
   }
 
   /** Problems with a response; empty when it matches the document. */
@@ -69,6 +80,10 @@ export class OpenApiValidator {
       this.compiled.set(pointer, validate);
     }
     if (validate(body)) return [];
-    return (validate.errors ?? []).slice(0, 10).map((e) => `${method} ${found.template} ${status}: ${e.instancePath || '(body)'} ${e.message ?? ''} ${e.params ? JSON.stringify(e.params) : ''}`.trim());
+    return (validate.errors ?? [])
+      .slice(0, 10)
+      .map((e) =>
+        `${method} ${found.template} ${status}: ${e.instancePath || '(body)'} ${e.message ?? ''} ${e.params ? JSON.stringify(e.params) : ''}`.trim(),
+      );
   }
 }

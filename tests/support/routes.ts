@@ -18,7 +18,8 @@ export function listRoutes(app: Express, opaquePrefixes: string[] = []): string[
     for (const layer of stack) {
       if (layer.route) {
         const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
-        for (const path of paths) for (const method of Object.keys(layer.route.methods)) found.add(`${method.toUpperCase()} ${join(prefix, path)}`);
+        for (const path of paths)
+          for (const method of Object.keys(layer.route.methods)) found.add(`${method.toUpperCase()} ${join(prefix, path)}`);
       } else if (layer.handle?.stack) {
         const mount = typeof layer.rawPath === 'string' ? layer.rawPath : '/';
         const here = join(prefix, mount);

@@ -24,7 +24,9 @@ const tables = [
 export async function databaseFingerprint(dataSource: DataSource): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const table of tables) {
-    const [row] = (await dataSource.query(`SELECT count(*)::text AS n, coalesce(md5(string_agg((to_jsonb(t) - 'last_used_at')::text, ',' ORDER BY (to_jsonb(t) - 'last_used_at')::text)), '') AS h FROM "${table}" t`)) as { n: string; h: string }[];
+    const [row] = (await dataSource.query(
+      `SELECT count(*)::text AS n, coalesce(md5(string_agg((to_jsonb(t) - 'last_used_at')::text, ',' ORDER BY (to_jsonb(t) - 'last_used_at')::text)), '') AS h FROM "${table}" t`,
+    )) as { n: string; h: string }[];
     out[table] = `${row!.n}:${row!.h}`;
   }
   const [audit] = (await dataSource.query(

@@ -33,10 +33,17 @@ export async function expectIntervalsToMatchTrail(dataSource: DataSource, extraD
   const readings: LoadOptions[] = [{ fields: optionalFields }, { texts: { forTheForceOnly: true }, reportKinds: overviewSourceKinds }];
   await dataSourceDatabase(dataSource).snapshot(async (sql: Sql) => {
     for (const asAt of dates) {
-      for (const reading of [...readings, { texts: { forTheForceOnly: true, closedBefore: addDays(asAt, -30) }, reportKinds: overviewSourceKinds }]) {
+      for (const reading of [
+        ...readings,
+        { texts: { forTheForceOnly: true, closedBefore: addDays(asAt, -30) }, reportKinds: overviewSourceKinds },
+      ]) {
         const fromIntervals = await loadAsAt(sql, asAt, reading);
         const fromTrail = await loadAsAt(sql, asAt, { ...reading, source: 'trail' });
-        expect({ asAt, reading, items: [...fromIntervals.items].sort(byId) }).toEqual({ asAt, reading, items: [...fromTrail.items].sort(byId) });
+        expect({ asAt, reading, items: [...fromIntervals.items].sort(byId) }).toEqual({
+          asAt,
+          reading,
+          items: [...fromTrail.items].sort(byId),
+        });
         expect(fromIntervals.reports).toEqual(fromTrail.reports);
       }
     }

@@ -30,7 +30,13 @@ function required(name: string): string {
  * PostgreSQL and Temporal. Everything it starts, `stop()` stops and drops.
  */
 export async function startTestProduct(
-  options: { workflowHistoryLimit?: number; digestEveryMs?: number; auth?: Partial<AuthSettings>; smtpUrl?: string; workerMetrics?: ApplicationOptions['workerMetrics'] } = {},
+  options: {
+    workflowHistoryLimit?: number;
+    digestEveryMs?: number;
+    auth?: Partial<AuthSettings>;
+    smtpUrl?: string;
+    workerMetrics?: ApplicationOptions['workerMetrics'];
+  } = {},
 ): Promise<TestProduct> {
   const adminUrl = required('TEST_POSTGRES_ADMIN_URL');
   const suffix = randomBytes(6).toString('hex');

@@ -47,7 +47,12 @@ export function zipFile(parts: ZipPart[]): Buffer {
 }
 
 /** `repeat` copies of `unit` between `before` and `after`, deflated as a stream (a 300 MB part in a few hundred KB). */
-export async function deflatedRepeat(before: string, unit: string, repeat: number, after: string): Promise<{ deflated: Buffer; size: number; crc: number }> {
+export async function deflatedRepeat(
+  before: string,
+  unit: string,
+  repeat: number,
+  after: string,
+): Promise<{ deflated: Buffer; size: number; crc: number }> {
   const copies = Math.max(1, Math.floor((1 << 20) / unit.length));
   const chunk = Buffer.from(unit.repeat(copies));
   const deflate = zlib.createDeflateRaw({ level: 9 });

@@ -25,7 +25,11 @@ describe('email action link tokens', () => {
   it('are refused when any claim is altered, even with the signature kept', () => {
     const token = signActionLink(claims, secret);
     const [, signature] = token.split('.');
-    for (const altered of [{ ...claims, action: 'reject' as const }, { ...claims, personId: claims.recommendationId }, { ...claims, expiresAt: new Date('2099-01-01T00:00:00Z') }]) {
+    for (const altered of [
+      { ...claims, action: 'reject' as const },
+      { ...claims, personId: claims.recommendationId },
+      { ...claims, expiresAt: new Date('2099-01-01T00:00:00Z') },
+    ]) {
       const [payload] = signActionLink(altered, secret).split('.');
       expect(readActionLinkToken(`${payload}.${signature}`, secret)).toEqual({ ok: false, reason: 'forged' });
     }

@@ -63,7 +63,12 @@ describe('defaultRoutingRules and chooseRoute', () => {
   });
 
   it('on equal priority prefers the rule constraining more facts, then fewer accepted values, then the smaller id', () => {
-    const moreFacts: RoutingRule = { id: 'z-more-facts', priority: 1, match: { departments: ['Crime'], categories: [2, 3] }, steps: [{ kind: 'lead' }] };
+    const moreFacts: RoutingRule = {
+      id: 'z-more-facts',
+      priority: 1,
+      match: { departments: ['Crime'], categories: [2, 3] },
+      steps: [{ kind: 'lead' }],
+    };
     const fewerFacts: RoutingRule = { id: 'a-fewer-facts', priority: 1, match: { categories: [2] }, steps: [{ kind: 'lead' }] };
     expect(chooseRoute([fewerFacts, moreFacts], { department: 'crime', category: 2 })?.id).toBe('z-more-facts');
 
@@ -93,7 +98,9 @@ describe('ruleMatches and ruleSpecificity', () => {
   };
 
   it('requires every listed fact and treats an empty list as "any"', () => {
-    expect(ruleMatches(rule, { originator: 'hmicfrs', department: 'public protection', itemKind: 'recommendation', category: 4 })).toBe(true);
+    expect(ruleMatches(rule, { originator: 'hmicfrs', department: 'public protection', itemKind: 'recommendation', category: 4 })).toBe(
+      true,
+    );
     expect(ruleMatches(rule, { originator: 'hmicfrs', department: 'public protection', itemKind: 'action' })).toBe(false);
     expect(ruleSpecificity(rule)).toBe(3);
   });
@@ -175,10 +182,18 @@ describe('resolveApprover', () => {
   it('follows a delegation that is active today (both ends inclusive)', () => {
     const delegations: Delegation[] = [{ fromId: 'dora', toId: 'dan', startsOn: '2025-03-10', endsOn: '2025-03-14' }];
     for (const today of ['2025-03-10', '2025-03-12', '2025-03-14']) {
-      expect(resolveApprover({ kind: 'role', role: 'dcc' }, input({ delegations, today }))).toEqual({ ok: true, approverId: 'dan', onBehalfOf: 'dora' });
+      expect(resolveApprover({ kind: 'role', role: 'dcc' }, input({ delegations, today }))).toEqual({
+        ok: true,
+        approverId: 'dan',
+        onBehalfOf: 'dora',
+      });
     }
     for (const today of ['2025-03-09', '2025-03-15']) {
-      expect(resolveApprover({ kind: 'role', role: 'dcc' }, input({ delegations, today }))).toEqual({ ok: true, approverId: 'dora', onBehalfOf: null });
+      expect(resolveApprover({ kind: 'role', role: 'dcc' }, input({ delegations, today }))).toEqual({
+        ok: true,
+        approverId: 'dora',
+        onBehalfOf: null,
+      });
     }
   });
 
@@ -210,7 +225,9 @@ describe('resolveApprover', () => {
 
   it('passes over a role holder who owns the item when another holder can approve', () => {
     const withSecond: Person[] = [...people, { id: 'dylan', roles: ['dcc'] }];
-    expect(resolveApprover({ kind: 'role', role: 'dcc' }, input({ people: withSecond, item: { ownerId: 'dora', leadId: 'lena' } }))).toEqual({
+    expect(
+      resolveApprover({ kind: 'role', role: 'dcc' }, input({ people: withSecond, item: { ownerId: 'dora', leadId: 'lena' } })),
+    ).toEqual({
       ok: true,
       approverId: 'dylan',
       onBehalfOf: null,
@@ -221,7 +238,8 @@ describe('resolveApprover', () => {
     const delegations: Delegation[] = [{ fromId: 'dora', toId: 'owen', startsOn: '2025-03-01', endsOn: '2025-03-31' }];
     expect(resolveApprover({ kind: 'role', role: 'dcc' }, input({ delegations }))).toEqual({
       ok: false,
-      reason: 'no one can approve this step: DCC Dora Quinn has delegated to PC Owen Hale, who owns this recommendation and cannot approve it',
+      reason:
+        'no one can approve this step: DCC Dora Quinn has delegated to PC Owen Hale, who owns this recommendation and cannot approve it',
     });
   });
 
@@ -242,7 +260,10 @@ describe('resolveApprover', () => {
 
   it('explains every candidate when all holders of a role are ruled out', () => {
     const withSecond: Person[] = [...people, { id: 'dylan', roles: ['dcc'], name: 'DCC Dylan Fox' }];
-    const outcome = resolveApprover({ kind: 'role', role: 'dcc' }, input({ people: withSecond, item: { ownerId: 'dora', leadId: 'lena' }, exclude: ['dylan'] }));
+    const outcome = resolveApprover(
+      { kind: 'role', role: 'dcc' },
+      input({ people: withSecond, item: { ownerId: 'dora', leadId: 'lena' }, exclude: ['dylan'] }),
+    );
     expect(outcome).toEqual({
       ok: false,
       reason:

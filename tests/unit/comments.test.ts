@@ -13,8 +13,12 @@ const step = (approverId: string | null, onBehalfOf: string | null = null): Appr
 
 describe('comments: mentions and who takes part', () => {
   it('finds each @email once, lower-cased, and not a bare address or one inside a word', () => {
-    expect(mentionedEmails('@Nadia.Haskins@Test.Police.uk please look; cc @nadia.haskins@test.police.uk.')).toEqual(['nadia.haskins@test.police.uk']);
-    expect(mentionedEmails('Ask tom.ellery@test.police.uk or a@b@c.uk, then @simon.hartley@test.police.uk, thanks')).toEqual(['simon.hartley@test.police.uk']);
+    expect(mentionedEmails('@Nadia.Haskins@Test.Police.uk please look; cc @nadia.haskins@test.police.uk.')).toEqual([
+      'nadia.haskins@test.police.uk',
+    ]);
+    expect(mentionedEmails('Ask tom.ellery@test.police.uk or a@b@c.uk, then @simon.hartley@test.police.uk, thanks')).toEqual([
+      'simon.hartley@test.police.uk',
+    ]);
     expect(mentionedEmails('No one @ all, @nobody')).toEqual([]);
   });
 

@@ -29,16 +29,28 @@ describe('loadConfig', () => {
   it("leaves the worker's workflow cache to the SDK unless TEMPORAL_WORKER_CACHED_WORKFLOWS is a whole number from 100", () => {
     expect(loadConfig({}).TEMPORAL_WORKER_CACHED_WORKFLOWS).toBeUndefined();
     expect(loadConfig({ TEMPORAL_WORKER_CACHED_WORKFLOWS: '12000' }).TEMPORAL_WORKER_CACHED_WORKFLOWS).toBe(12000);
-    expect(() => loadConfig({ TEMPORAL_WORKER_CACHED_WORKFLOWS: 'lots' })).toThrow(/TEMPORAL_WORKER_CACHED_WORKFLOWS: must be a number of workflows \(got "lots"\)/);
-    expect(() => loadConfig({ TEMPORAL_WORKER_CACHED_WORKFLOWS: '2.5' })).toThrow(/TEMPORAL_WORKER_CACHED_WORKFLOWS: must be a whole number of workflows/);
+    expect(() => loadConfig({ TEMPORAL_WORKER_CACHED_WORKFLOWS: 'lots' })).toThrow(
+      /TEMPORAL_WORKER_CACHED_WORKFLOWS: must be a number of workflows \(got "lots"\)/,
+    );
+    expect(() => loadConfig({ TEMPORAL_WORKER_CACHED_WORKFLOWS: '2.5' })).toThrow(
+      /TEMPORAL_WORKER_CACHED_WORKFLOWS: must be a whole number of workflows/,
+    );
     expect(() => loadConfig({ TEMPORAL_WORKER_CACHED_WORKFLOWS: '10' })).toThrow(/TEMPORAL_WORKER_CACHED_WORKFLOWS: must be at least 100/);
   });
 
   it("serves the worker's /metrics only when WORKER_METRICS_PORT is set, with the Temporal SDK's exporter on another loopback port", () => {
     expect(workerMetricsSettings(loadConfig({}))).toBeUndefined();
-    expect(workerMetricsSettings(loadConfig({ WORKER_METRICS_PORT: '9464', HTTP_HOST: '0.0.0.0' }))).toEqual({ host: '0.0.0.0', port: 9464, temporalSdkAddress: '127.0.0.1:9465' });
-    expect(workerMetricsSettings(loadConfig({ WORKER_METRICS_PORT: '9100', TEMPORAL_SDK_METRICS_PORT: '9101' }))?.temporalSdkAddress).toBe('127.0.0.1:9101');
-    expect(() => loadConfig({ WORKER_METRICS_PORT: '9465' })).toThrow(/WORKER_METRICS_PORT and TEMPORAL_SDK_METRICS_PORT: must be different ports \(both 9465\)/);
+    expect(workerMetricsSettings(loadConfig({ WORKER_METRICS_PORT: '9464', HTTP_HOST: '0.0.0.0' }))).toEqual({
+      host: '0.0.0.0',
+      port: 9464,
+      temporalSdkAddress: '127.0.0.1:9465',
+    });
+    expect(workerMetricsSettings(loadConfig({ WORKER_METRICS_PORT: '9100', TEMPORAL_SDK_METRICS_PORT: '9101' }))?.temporalSdkAddress).toBe(
+      '127.0.0.1:9101',
+    );
+    expect(() => loadConfig({ WORKER_METRICS_PORT: '9465' })).toThrow(
+      /WORKER_METRICS_PORT and TEMPORAL_SDK_METRICS_PORT: must be different ports \(both 9465\)/,
+    );
     expect(() => loadConfig({ WORKER_METRICS_PORT: 'metrics' })).toThrow(/WORKER_METRICS_PORT: must be a port number from 1 to 65535/);
   });
 
@@ -71,7 +83,12 @@ describe('loadConfig', () => {
   it('takes the identity provider as all three OIDC variables or none', () => {
     expect(oidcSettings(loadConfig({}))).toBeNull();
     expect(() => loadConfig({ OIDC_ISSUER_URL: 'https://login.microsoftonline.com/tenant/v2.0' })).toThrow(/set all three/);
-    const config = loadConfig({ OIDC_ISSUER_URL: 'https://login.microsoftonline.com/tenant/v2.0', OIDC_CLIENT_ID: 'app', OIDC_CLIENT_SECRET: 's3cret', PUBLIC_URL: 'https://actions.example.police.uk' });
+    const config = loadConfig({
+      OIDC_ISSUER_URL: 'https://login.microsoftonline.com/tenant/v2.0',
+      OIDC_CLIENT_ID: 'app',
+      OIDC_CLIENT_SECRET: 's3cret',
+      PUBLIC_URL: 'https://actions.example.police.uk',
+    });
     expect(oidcSettings(config)).toEqual({
       issuerUrl: 'https://login.microsoftonline.com/tenant/v2.0',
       clientId: 'app',
@@ -79,12 +96,26 @@ describe('loadConfig', () => {
       providerName: 'your force account',
       redirectUri: 'https://actions.example.police.uk/sign-in/oidc/callback',
     });
-    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), OIDC_ISSUER_URL: 'http://idp.local', OIDC_CLIENT_ID: 'a', OIDC_CLIENT_SECRET: 'b' })).toThrow(/must start with https/);
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        SESSION_SECRET: 'x'.repeat(32),
+        OIDC_ISSUER_URL: 'http://idp.local',
+        OIDC_CLIENT_ID: 'a',
+        OIDC_CLIENT_SECRET: 'b',
+      }),
+    ).toThrow(/must start with https/);
   });
 
   it('defaults sign-in and email-link settings, and names bad values', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ SESSION_HOURS: 12, SESSION_IDLE_MINUTES: 120, SIGN_IN_MAX_FAILURES: 5, SIGN_IN_LOCKOUT_MINUTES: 15, ACTION_LINK_DAYS: 14 });
+    expect(config).toMatchObject({
+      SESSION_HOURS: 12,
+      SESSION_IDLE_MINUTES: 120,
+      SIGN_IN_MAX_FAILURES: 5,
+      SIGN_IN_LOCKOUT_MINUTES: 15,
+      ACTION_LINK_DAYS: 14,
+    });
     expect(() => loadConfig({ ACTION_LINK_DAYS: '0' })).toThrow(/ACTION_LINK_DAYS: must be at least 1/);
   });
 });

@@ -73,12 +73,21 @@ describe('the report in a terminal', () => {
 
   it('prints a table of the differences and a summary saying nothing was changed', () => {
     const text = reportAsText(report);
-    expect(text).toContain('4a (00000000-0000-4000-8000-000000000001)  workflow_behind  v8 awaiting_self_certification  v7 awaiting_approval');
-    expect(text.trimEnd().split('\n').pop()).toBe('Checked 3 open item(s) in 1.2 s: 2 agree, 1 workflow behind. Report only: nothing was changed; run with --heal to repair.');
+    expect(text).toContain(
+      '4a (00000000-0000-4000-8000-000000000001)  workflow_behind  v8 awaiting_self_certification  v7 awaiting_approval',
+    );
+    expect(text.trimEnd().split('\n').pop()).toBe(
+      'Checked 3 open item(s) in 1.2 s: 2 agree, 1 workflow behind. Report only: nothing was changed; run with --heal to repair.',
+    );
   });
 
   it('says what a repair did', () => {
-    const healed = reportAsText({ ...report, heal: true, remaining: 0, differences: [{ ...report.differences[0]!, healed: true, repair: 'Workflow was at…' }] });
+    const healed = reportAsText({
+      ...report,
+      heal: true,
+      remaining: 0,
+      differences: [{ ...report.differences[0]!, healed: true, repair: 'Workflow was at…' }],
+    });
     expect(healed).toContain('repaired');
     expect(healed).toContain('Repaired 1 of 1; 0 remain.');
   });
@@ -86,7 +95,14 @@ describe('the report in a terminal', () => {
 
 describe('the check, on stand-ins for PostgreSQL and Temporal', () => {
   const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-  const rowFor = (n: number, version = 1) => ({ id: id(n), reference: String(n), reportTitle: 'PEEL', status: 'assigned', version, state: { ...state, recommendationId: id(n), status: 'assigned' as const } });
+  const rowFor = (n: number, version = 1) => ({
+    id: id(n),
+    reference: String(n),
+    reportTitle: 'PEEL',
+    status: 'assigned',
+    version,
+    state: { ...state, recommendationId: id(n), status: 'assigned' as const },
+  });
 
   function standIns(rows: ReturnType<typeof rowFor>[], answer: (rowId: string, call: number) => Promise<WorkflowRecord | null>) {
     const calls = new Map<string, number>();
@@ -165,7 +181,9 @@ describe('the check, on stand-ins for PostgreSQL and Temporal', () => {
 describe('the periodic check', () => {
   it('runs report-only checks on its interval and stops', async () => {
     const calls: unknown[] = [];
-    const fake = { check: async (options: unknown) => (calls.push(options), { remaining: 0, checked: 0, durationMs: 0, counts: {}, differences: [] }) };
+    const fake = {
+      check: async (options: unknown) => (calls.push(options), { remaining: 0, checked: 0, durationMs: 0, counts: {}, differences: [] }),
+    };
     const logger = { info: jest.fn(), warn: jest.fn() };
     const stop = startPeriodicConsistencyCheck(fake as unknown as ConsistencyCheck, logger as unknown as Logger, 20);
     await new Promise((resolve) => setTimeout(resolve, 75));

@@ -12,7 +12,12 @@ describe('CSV (RFC 4180)', () => {
 
   it('ends every record with CRLF, and adds a byte-order mark when asked', () => {
     expect(csvLine(['a', 'b,c', 3])).toBe('a,"b,c",3\r\n');
-    expect(csvText([['h1', 'h2'], ['x', 'y']])).toBe('h1,h2\r\nx,y\r\n');
+    expect(
+      csvText([
+        ['h1', 'h2'],
+        ['x', 'y'],
+      ]),
+    ).toBe('h1,h2\r\nx,y\r\n');
     expect(csvText([['h']], { byteOrderMark: true })).toBe('\uFEFFh\r\n');
   });
 

@@ -34,7 +34,8 @@ const item = (id: string, state: Partial<RecommendationState>): DashboardItem =>
   state: { ...initialState(id), ...state },
   report: { originator: 'HMICFRS', title: 'Custody' },
 });
-const cells = (rows: ({ text: string } | { html: string })[][]) => rows.map((row) => row.map((c) => ('text' in c ? c.text : c.html.replace(/<[^>]+>/g, '').replace(/\s.*$/, ''))));
+const cells = (rows: ({ text: string } | { html: string })[][]) =>
+  rows.map((row) => row.map((c) => ('text' in c ? c.text : c.html.replace(/<[^>]+>/g, '').replace(/\s.*$/, ''))));
 
 /** The dashboard's view model (api/dashboard/view.ts): the figures it is given, grouped and linked, never recomputed. */
 describe('the dashboard view', () => {
@@ -45,9 +46,33 @@ describe('the dashboard view', () => {
     atRisk: [listed('3', { atRisk: true, lead, department: 'crime' })],
     all: [
       item('1', {}),
-      item('4', { status: 'awaiting_approval', approval: { routeId: 'x', startedOn: '2027-05-02', current: 0, steps: [{ step: { kind: 'role', role: 'lead' } as never, approverId: 'a', onBehalfOf: null, openedOn: '2027-05-02', waitingReason: null, approval: null, outdated: [] }] } }),
-      item('5', { status: 'closed', closure: { how: 'self_certified', on: '2027-04-03', by: null, reason: 'Letter', supersededBy: null, afterDueDate: false } }),
-      item('6', { status: 'closed', closure: { how: 'self_certified', on: '2027-03-31', by: null, reason: 'Letter', supersededBy: null, afterDueDate: false } }),
+      item('4', {
+        status: 'awaiting_approval',
+        approval: {
+          routeId: 'x',
+          startedOn: '2027-05-02',
+          current: 0,
+          steps: [
+            {
+              step: { kind: 'role', role: 'lead' } as never,
+              approverId: 'a',
+              onBehalfOf: null,
+              openedOn: '2027-05-02',
+              waitingReason: null,
+              approval: null,
+              outdated: [],
+            },
+          ],
+        },
+      }),
+      item('5', {
+        status: 'closed',
+        closure: { how: 'self_certified', on: '2027-04-03', by: null, reason: 'Letter', supersededBy: null, afterDueDate: false },
+      }),
+      item('6', {
+        status: 'closed',
+        closure: { how: 'self_certified', on: '2027-03-31', by: null, reason: 'Letter', supersededBy: null, afterDueDate: false },
+      }),
     ],
     raised: [
       { id: '1', type: 'off_target_dcc', raisedAt: new Date('2027-05-02T09:00:00Z') },

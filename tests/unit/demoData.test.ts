@@ -7,7 +7,9 @@ const TODAY = '2026-11-23';
 const THREE_MONTHS_ON = '2027-02-23';
 
 const peopleByKey = new Map(demoPeople.map((person) => [person.key, person]));
-const allItems: Array<{ report: DemoReport; item: DemoItem }> = demoReports.flatMap((report) => report.items.map((item) => ({ report, item })));
+const allItems: Array<{ report: DemoReport; item: DemoItem }> = demoReports.flatMap((report) =>
+  report.items.map((item) => ({ report, item })),
+);
 
 function label(report: DemoReport, item: DemoItem): string {
   return `${report.key} ${item.reference}`;
@@ -138,7 +140,11 @@ describe('demo items', () => {
 
   it('for the force have a department and a closure category', () => {
     for (const { report, item } of allItems.filter(({ item }) => item.forTheForce)) {
-      expect([label(report, item), typeof item.department, (item.department ?? '').trim() !== '']).toEqual([label(report, item), 'string', true]);
+      expect([label(report, item), typeof item.department, (item.department ?? '').trim() !== '']).toEqual([
+        label(report, item),
+        'string',
+        true,
+      ]);
       expect([label(report, item), item.category === null]).toEqual([label(report, item), false]);
     }
   });
@@ -185,7 +191,9 @@ describe('demo items', () => {
   });
 
   it('route audit actions to a lead in Finance', () => {
-    const auditItems = allItems.filter(({ report, item }) => (report.kind === 'internal_audit' || report.kind === 'external_audit') && item.leadKey !== null);
+    const auditItems = allItems.filter(
+      ({ report, item }) => (report.kind === 'internal_audit' || report.kind === 'external_audit') && item.leadKey !== null,
+    );
     expect(auditItems.length).toBeGreaterThan(0);
     for (const { item } of auditItems) {
       expect(peopleByKey.get(item.leadKey ?? '')?.department).toBe('Finance');

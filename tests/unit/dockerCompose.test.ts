@@ -70,7 +70,9 @@ function interpolate(text: string, where: string, problems: string[]): string {
         if (operator === ':-' || operator === '-') out += interpolate(argument, where, problems);
         else if (operator === ':+' || operator === '+') out += '';
         else if (operator === ':?' || operator === '?')
-          problems.push(`${where}: \${${name}} must be set by whoever runs compose (${argument || 'no message'}); give it a default instead so a fresh checkout starts`);
+          problems.push(
+            `${where}: \${${name}} must be set by whoever runs compose (${argument || 'no message'}); give it a default instead so a fresh checkout starts`,
+          );
         else problems.push(`${where}: \${${name}} has no default; write \${${name}:-value} so a fresh checkout starts without a .env file`);
       }
       i = j;
@@ -146,7 +148,8 @@ function dependenciesOf(service: Service): Record<string, string> {
   const out: Record<string, string> = {};
   if (Array.isArray(deps)) for (const name of deps) out[String(name)] = 'service_started';
   else if (isRecord(deps))
-    for (const [name, spec] of Object.entries(deps)) out[name] = isRecord(spec) && typeof spec.condition === 'string' ? spec.condition : 'service_started';
+    for (const [name, spec] of Object.entries(deps))
+      out[name] = isRecord(spec) && typeof spec.condition === 'string' ? spec.condition : 'service_started';
   return out;
 }
 
@@ -176,7 +179,9 @@ function portsOf(service: Service): { hostPort?: string; containerPort: string }
         ...(port.published === undefined ? {} : { hostPort: String(port.published) }),
       };
     }
-    const parts = String(port).replace(/\/(tcp|udp)$/, '').split(':');
+    const parts = String(port)
+      .replace(/\/(tcp|udp)$/, '')
+      .split(':');
     const containerPort = parts[parts.length - 1]!;
     return parts.length >= 2 ? { hostPort: parts[parts.length - 2]!, containerPort } : { containerPort };
   });
@@ -262,7 +267,8 @@ describe('docker-compose.yml', () => {
           const suggestion = closestConfigName(variable);
           return `${name}: ${variable} is not in configSchema${suggestion ? `; did you mean ${suggestion}?` : ''}`;
         });
-      if (service(name).env_file !== undefined) problems.push(`${name}: uses env_file, which this test cannot check; put the variables under environment:`);
+      if (service(name).env_file !== undefined)
+        problems.push(`${name}: uses env_file, which this test cannot check; put the variables under environment:`);
       expect(problems).toEqual([]);
     });
 
@@ -289,7 +295,8 @@ describe('docker-compose.yml', () => {
     const problems: string[] = [];
     for (const variable of CONNECTION_VARIABLES) {
       const values = APP_SERVICE_NAMES.map((name) => ({ name, value: appEnv(name)[variable]?.trim() }));
-      for (const { name, value } of values) if (!value) problems.push(`${name}: ${variable} is not set, so the app would start an embedded stand-in instead`);
+      for (const { name, value } of values)
+        if (!value) problems.push(`${name}: ${variable} is not set, so the app would start an embedded stand-in instead`);
       const distinct = new Set(values.map((v) => v.value).filter(Boolean));
       if (distinct.size > 1) problems.push(`${variable} differs: ${values.map((v) => `${v.name}=${v.value ?? '(unset)'}`).join(', ')}`);
     }
@@ -304,14 +311,16 @@ describe('docker-compose.yml', () => {
         if (!value) continue; // reported above
         const host = hostOf(variable, value);
         if (host === undefined) problems.push(`${name}: cannot read a host from ${variable}=${value}`);
-        else if (variable === 'DATABASE_URL' && host !== 'postgres') problems.push(`${name}: DATABASE_URL points at "${host}", not at the postgres service`);
-        else if (!serviceNames.includes(host)) problems.push(`${name}: ${variable} points at "${host}", which is not a service here (services: ${serviceNames.join(', ')})`);
+        else if (variable === 'DATABASE_URL' && host !== 'postgres')
+          problems.push(`${name}: DATABASE_URL points at "${host}", not at the postgres service`);
+        else if (!serviceNames.includes(host))
+          problems.push(`${name}: ${variable} points at "${host}", which is not a service here (services: ${serviceNames.join(', ')})`);
       }
     }
     expect(problems).toEqual([]);
   });
 
-  it('builds api, worker and migrate from this repository\'s Dockerfile, as one shared image', () => {
+  it("builds api, worker and migrate from this repository's Dockerfile, as one shared image", () => {
     const problems: string[] = [];
     const images = new Set<string>();
     for (const name of APP_SERVICE_NAMES) {
@@ -322,11 +331,15 @@ describe('docker-compose.yml', () => {
       }
       if (build.context !== repoRoot) problems.push(`${name}: build context is ${build.context}, not the repository root ${repoRoot}`);
       const dockerfile = path.resolve(build.context, build.dockerfile);
-      if (dockerfile !== path.join(repoRoot, 'Dockerfile')) problems.push(`${name}: builds from ${dockerfile}, not the repository's Dockerfile`);
+      if (dockerfile !== path.join(repoRoot, 'Dockerfile'))
+        problems.push(`${name}: builds from ${dockerfile}, not the repository's Dockerfile`);
       if (!fs.existsSync(dockerfile)) problems.push(`${name}: ${dockerfile} does not exist`);
       images.add(typeof service(name).image === 'string' ? (service(name).image as string) : `(no image name on ${name})`);
     }
-    if (images.size !== 1) problems.push(`api, worker and migrate should tag one image (the same image: name) so it is built once; found ${[...images].join(', ')}`);
+    if (images.size !== 1)
+      problems.push(
+        `api, worker and migrate should tag one image (the same image: name) so it is built once; found ${[...images].join(', ')}`,
+      );
     expect(problems).toEqual([]);
   });
 
@@ -360,7 +373,8 @@ describe('docker-compose.yml', () => {
     if (!oneShotServices.has('migrate')) problems.push('migrate: nothing waits for it with condition service_completed_successfully');
     for (const name of oneShotServices) {
       const restart = String(service(name).restart ?? 'no');
-      if (restart === 'always' || restart === 'unless-stopped') problems.push(`${name}: is a one-shot job but has restart: ${restart}, so it would run again and again`);
+      if (restart === 'always' || restart === 'unless-stopped')
+        problems.push(`${name}: is a one-shot job but has restart: ${restart}, so it would run again and again`);
     }
     expect(problems).toEqual([]);
   });
@@ -370,10 +384,14 @@ describe('docker-compose.yml', () => {
     for (const name of ['api', 'worker']) {
       const deps = dependenciesOf(service(name));
       if (deps.migrate !== 'service_completed_successfully')
-        problems.push(`${name}: depends_on migrate should have condition service_completed_successfully (has ${deps.migrate ?? 'nothing'})`);
-      if (deps.temporal !== 'service_healthy') problems.push(`${name}: depends_on temporal should have condition service_healthy (has ${deps.temporal ?? 'nothing'})`);
+        problems.push(
+          `${name}: depends_on migrate should have condition service_completed_successfully (has ${deps.migrate ?? 'nothing'})`,
+        );
+      if (deps.temporal !== 'service_healthy')
+        problems.push(`${name}: depends_on temporal should have condition service_healthy (has ${deps.temporal ?? 'nothing'})`);
     }
-    if (dependenciesOf(service('migrate')).postgres !== 'service_healthy') problems.push('migrate: depends_on postgres should have condition service_healthy');
+    if (dependenciesOf(service('migrate')).postgres !== 'service_healthy')
+      problems.push('migrate: depends_on postgres should have condition service_healthy');
     expect(problems).toEqual([]);
   });
 
@@ -393,30 +411,42 @@ describe('docker-compose.yml', () => {
     const problems: string[] = [];
     const env = appEnv('api');
     const port = env.HTTP_PORT ?? '3000';
-    if (env.HTTP_HOST !== '0.0.0.0') problems.push(`api: HTTP_HOST is ${env.HTTP_HOST ?? '(unset, 127.0.0.1)'}; it must be 0.0.0.0 to be reachable through the published port`);
-    if (!portsOf(service('api')).some((p) => p.containerPort === port && p.hostPort !== undefined)) problems.push(`api: does not publish container port ${port} (HTTP_PORT)`);
+    if (env.HTTP_HOST !== '0.0.0.0')
+      problems.push(
+        `api: HTTP_HOST is ${env.HTTP_HOST ?? '(unset, 127.0.0.1)'}; it must be 0.0.0.0 to be reachable through the published port`,
+      );
+    if (!portsOf(service('api')).some((p) => p.containerPort === port && p.hostPort !== undefined))
+      problems.push(`api: does not publish container port ${port} (HTTP_PORT)`);
     const test = healthcheckTestOf(service('api')) ?? [];
     const text = test.join(' ');
-    if (!text.includes(`:${port}/readyz`)) problems.push(`api: healthcheck should request /readyz on port ${port}; it is ${JSON.stringify(test)}`);
+    if (!text.includes(`:${port}/readyz`))
+      problems.push(`api: healthcheck should request /readyz on port ${port}; it is ${JSON.stringify(test)}`);
     const program = test[0] === 'CMD-SHELL' ? (test[1] ?? '').trim().split(/\s+/)[0] : test[1];
-    if (program !== 'node') problems.push(`api: healthcheck should run node (node:20-bookworm-slim has no curl or wget); it runs ${program ?? 'nothing'}`);
+    if (program !== 'node')
+      problems.push(`api: healthcheck should run node (node:20-bookworm-slim has no curl or wget); it runs ${program ?? 'nothing'}`);
     expect(problems).toEqual([]);
   });
 
   it('lets the worker scale (`docker compose up --scale worker=3`): no container_name, no fixed host port', () => {
     const problems: string[] = [];
     if (service('worker').container_name !== undefined) problems.push('worker: container_name makes a second replica impossible');
-    for (const p of portsOf(service('worker'))) if (p.hostPort) problems.push(`worker: publishes host port ${p.hostPort}, which a second replica could not bind`);
+    for (const p of portsOf(service('worker')))
+      if (p.hostPort) problems.push(`worker: publishes host port ${p.hostPort}, which a second replica could not bind`);
     expect(problems).toEqual([]);
   });
 
   it('exposes Temporal UI on 8080 and Mailpit on 1025 (SMTP) and 8025 (web)', () => {
     const problems: string[] = [];
-    const published = (name: string) => portsOf(service(name)).filter((p) => p.hostPort !== undefined).map((p) => p.containerPort);
+    const published = (name: string) =>
+      portsOf(service(name))
+        .filter((p) => p.hostPort !== undefined)
+        .map((p) => p.containerPort);
     if (!published('temporal-ui').includes('8080')) problems.push('temporal-ui: container port 8080 is not published');
-    for (const port of ['1025', '8025']) if (!published('mailpit').includes(port)) problems.push(`mailpit: container port ${port} is not published`);
+    for (const port of ['1025', '8025'])
+      if (!published('mailpit').includes(port)) problems.push(`mailpit: container port ${port} is not published`);
     const smtp = appEnv('api').SMTP_URL;
-    if (smtp && hostOf('SMTP_URL', smtp) === 'mailpit' && new URL(smtp).port !== '1025') problems.push(`SMTP_URL ${smtp} should use Mailpit's SMTP port 1025`);
+    if (smtp && hostOf('SMTP_URL', smtp) === 'mailpit' && new URL(smtp).port !== '1025')
+      problems.push(`SMTP_URL ${smtp} should use Mailpit's SMTP port 1025`);
     expect(problems).toEqual([]);
   });
 
@@ -430,7 +460,8 @@ describe('docker-compose.yml', () => {
     if ('temporal-namespace' in services) {
       const job = environmentOf(service('temporal-namespace'));
       if (job.NAMESPACE !== namespace) problems.push(`temporal-namespace: creates namespace ${job.NAMESPACE}, the app uses ${namespace}`);
-      if (job.TEMPORAL_ADDRESS !== address) problems.push(`temporal-namespace: TEMPORAL_ADDRESS is ${job.TEMPORAL_ADDRESS}, the app uses ${address}`);
+      if (job.TEMPORAL_ADDRESS !== address)
+        problems.push(`temporal-namespace: TEMPORAL_ADDRESS is ${job.TEMPORAL_ADDRESS}, the app uses ${address}`);
       for (const name of ['api', 'worker'])
         if (dependenciesOf(service(name))['temporal-namespace'] !== 'service_completed_successfully')
           problems.push(`${name}: should wait for temporal-namespace to complete, or its first calls may find no namespace`);
@@ -444,15 +475,21 @@ describe('docker-compose.yml', () => {
     const databaseUrl = appEnv('migrate').DATABASE_URL;
     if (databaseUrl) {
       const url = new URL(databaseUrl);
-      const expected = { APP_DB_USER: decodeURIComponent(url.username), APP_DB_PASSWORD: decodeURIComponent(url.password), APP_DB_NAME: url.pathname.replace(/^\//, '') };
+      const expected = {
+        APP_DB_USER: decodeURIComponent(url.username),
+        APP_DB_PASSWORD: decodeURIComponent(url.password),
+        APP_DB_NAME: url.pathname.replace(/^\//, ''),
+      };
       for (const [variable, value] of Object.entries(expected))
-        if (pg[variable] !== value) problems.push(`postgres: ${variable} is ${JSON.stringify(pg[variable])} but DATABASE_URL uses ${JSON.stringify(value)}`);
+        if (pg[variable] !== value)
+          problems.push(`postgres: ${variable} is ${JSON.stringify(pg[variable])} but DATABASE_URL uses ${JSON.stringify(value)}`);
       if ((url.port || '5432') !== '5432') problems.push(`DATABASE_URL uses port ${url.port}; postgres listens on 5432`);
     }
     const temporal = environmentOf(service('temporal'));
     if (temporal.POSTGRES_USER !== pg.TEMPORAL_DB_USER || temporal.POSTGRES_PWD !== pg.TEMPORAL_DB_PASSWORD)
       problems.push('temporal: POSTGRES_USER/POSTGRES_PWD differ from the TEMPORAL_DB_USER/TEMPORAL_DB_PASSWORD that postgres creates');
-    if (temporal.POSTGRES_SEEDS !== 'postgres') problems.push(`temporal: POSTGRES_SEEDS is ${temporal.POSTGRES_SEEDS}, not the postgres service`);
+    if (temporal.POSTGRES_SEEDS !== 'postgres')
+      problems.push(`temporal: POSTGRES_SEEDS is ${temporal.POSTGRES_SEEDS}, not the postgres service`);
     if ('temporal-schema' in services) {
       const schema = environmentOf(service('temporal-schema'));
       if (schema.SQL_USER !== pg.TEMPORAL_DB_USER || schema.SQL_PASSWORD !== pg.TEMPORAL_DB_PASSWORD)
@@ -482,7 +519,9 @@ describe('docker-compose.yml', () => {
         if (!/^(\.\/)?deploy\/.+\.js$/.test(part)) continue;
         const file = part.replace(/^\.\//, '');
         if (!fs.existsSync(path.join(repoRoot, file))) problems.push(`${name}: healthcheck runs ${file}, which does not exist`);
-        const copied = [...dockerfile.matchAll(/^COPY\s+(?!--from)(?:--\S+\s+)*(\S+)\s+\S+\s*$/gm)].some(([, from]) => file.startsWith(from!.replace(/^\.\//, '').replace(/\/?$/, '/')));
+        const copied = [...dockerfile.matchAll(/^COPY\s+(?!--from)(?:--\S+\s+)*(\S+)\s+\S+\s*$/gm)].some(([, from]) =>
+          file.startsWith(from!.replace(/^\.\//, '').replace(/\/?$/, '/')),
+        );
         if (!copied) problems.push(`${name}: healthcheck runs ${file}, but the Dockerfile does not COPY it into the image`);
       }
     }

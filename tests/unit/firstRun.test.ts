@@ -30,7 +30,11 @@ describe('set-up codes', () => {
 
 describe('npm run admin: its arguments', () => {
   it('reads create and link, with --flag value or --flag=value', () => {
-    expect(parseArguments(['create', '--email', ' Hannah.Whitcombe@Force.Police.uk', '--name', 'Hannah Whitcombe'])).toEqual({ command: 'create', email: 'hannah.whitcombe@force.police.uk', name: 'Hannah Whitcombe' });
+    expect(parseArguments(['create', '--email', ' Hannah.Whitcombe@Force.Police.uk', '--name', 'Hannah Whitcombe'])).toEqual({
+      command: 'create',
+      email: 'hannah.whitcombe@force.police.uk',
+      name: 'Hannah Whitcombe',
+    });
     expect(parseArguments(['link', '--email=hannah@force.police.uk'])).toEqual({ command: 'link', email: 'hannah@force.police.uk' });
   });
 
@@ -38,11 +42,15 @@ describe('npm run admin: its arguments', () => {
     expect(parseArguments([])).toEqual({ problem: 'name the command: create or link' });
     expect(parseArguments(['delete', '--email', 'a@b.uk'])).toEqual({ problem: 'unknown command "delete"' });
     expect(parseArguments(['create', '--name', 'Someone'])).toEqual({ problem: '--email is needed' });
-    expect(parseArguments(['create', '--email', 'not-an-email', '--name', 'X'])).toEqual({ problem: '--email must be an email address, like name@force.police.uk' });
+    expect(parseArguments(['create', '--email', 'not-an-email', '--name', 'X'])).toEqual({
+      problem: '--email must be an email address, like name@force.police.uk',
+    });
     expect(parseArguments(['create', '--email', 'a@force.police.uk'])).toEqual({ problem: '--name is needed' });
     expect(parseArguments(['create', '--email', 'a@force.police.uk', '--name', '  '])).toEqual({ problem: '--name must not be empty' });
     expect(parseArguments(['create', '--email', 'a@force.police.uk', '--name'])).toEqual({ problem: '--name needs a value' });
-    expect(parseArguments(['create', '--email', 'a@force.police.uk', '--name', 'A', '--force'])).toEqual({ problem: 'unknown argument "--force"' });
+    expect(parseArguments(['create', '--email', 'a@force.police.uk', '--name', 'A', '--force'])).toEqual({
+      problem: 'unknown argument "--force"',
+    });
     expect(parseArguments(['link', '--email', 'a@force.police.uk', '--name', 'A'])).toEqual({ problem: '--name is for create only' });
   });
 });
@@ -52,11 +60,17 @@ describe('ADMIN_EMAILS', () => {
 
   it('is a comma-separated list of emails, lower-cased, without blanks or repeats; empty by default', () => {
     expect(loadConfig({}).ADMIN_EMAILS).toEqual([]);
-    expect(loadConfig({ ...oidc, ADMIN_EMAILS: ' Chief.IT@Force.Police.uk, ,head.cdt@force.police.uk,chief.it@force.police.uk' }).ADMIN_EMAILS).toEqual(['chief.it@force.police.uk', 'head.cdt@force.police.uk']);
-    expect(() => loadConfig({ ...oidc, ADMIN_EMAILS: 'chief.it@force.police.uk, someone' })).toThrow(/ADMIN_EMAILS: must be email addresses separated by commas \(got "chief\.it@force\.police\.uk, someone"\)/);
+    expect(
+      loadConfig({ ...oidc, ADMIN_EMAILS: ' Chief.IT@Force.Police.uk, ,head.cdt@force.police.uk,chief.it@force.police.uk' }).ADMIN_EMAILS,
+    ).toEqual(['chief.it@force.police.uk', 'head.cdt@force.police.uk']);
+    expect(() => loadConfig({ ...oidc, ADMIN_EMAILS: 'chief.it@force.police.uk, someone' })).toThrow(
+      /ADMIN_EMAILS: must be email addresses separated by commas \(got "chief\.it@force\.police\.uk, someone"\)/,
+    );
   });
 
   it('needs the identity provider, and says what to do without one', () => {
-    expect(() => loadConfig({ ADMIN_EMAILS: 'chief.it@force.police.uk' })).toThrow(/ADMIN_EMAILS: only works with sign-in through the identity provider .*\/setup or with `npm run admin`/);
+    expect(() => loadConfig({ ADMIN_EMAILS: 'chief.it@force.police.uk' })).toThrow(
+      /ADMIN_EMAILS: only works with sign-in through the identity provider .*\/setup or with `npm run admin`/,
+    );
   });
 });

@@ -20,7 +20,13 @@ describe('a long-closed item in an imported tracker', () => {
   it('is read with its people as written, not as email addresses it must have', () => {
     const { item, problems } = readImportRow(2, row);
     expect(problems).toEqual([]);
-    expect(item).toMatchObject({ status: 'closed', ownerEmail: null, leadEmail: null, ownerAsWritten: 'DI Mark Allen (retired)', leadAsWritten: 'Supt Jane Smith' });
+    expect(item).toMatchObject({
+      status: 'closed',
+      ownerEmail: null,
+      leadEmail: null,
+      ownerAsWritten: 'DI Mark Allen (retired)',
+      leadAsWritten: 'Supt Jane Smith',
+    });
     // An open item still needs its people.
     expect(readImportRow(2, { ...row, Status: 'In progress' }).problems.map((p) => p.column)).toEqual(['Owner email', 'Lead email']);
   });
@@ -29,7 +35,14 @@ describe('a long-closed item in an imported tracker', () => {
     const { item } = readImportRow(2, row);
     const { state, steps, problems } = importedHistory('r', item!, { ownerId: null, leadId: null }, '2026-12-07');
     expect(problems).toEqual([]);
-    expect(state).toMatchObject({ status: 'closed', ownerId: null, leadId: null, dueDate: null, approval: null, closure: { how: 'self_certified', on: '2017-06-30', afterDueDate: true } });
+    expect(state).toMatchObject({
+      status: 'closed',
+      ownerId: null,
+      leadId: null,
+      dueDate: null,
+      approval: null,
+      closure: { how: 'self_certified', on: '2017-06-30', afterDueDate: true },
+    });
     expect(steps.map((step) => [step.on, step.type])).toEqual([
       ['2016-09-01', 'recommendation_imported'],
       ['2017-06-30', 'imported_status'],
@@ -37,7 +50,11 @@ describe('a long-closed item in an imported tracker', () => {
   });
 
   it('keeps its people when they are in the product', () => {
-    const { item } = readImportRow(2, { ...row, 'Owner email': 'mark.allen@example.police.uk', 'Lead email': 'jane.smith@example.police.uk' });
+    const { item } = readImportRow(2, {
+      ...row,
+      'Owner email': 'mark.allen@example.police.uk',
+      'Lead email': 'jane.smith@example.police.uk',
+    });
     const { state } = importedHistory('r', item!, { ownerId: 'o', leadId: 'l' }, '2026-12-07');
     expect(state).toMatchObject({ status: 'closed', ownerId: 'o', leadId: 'l', dueDate: '2017-03-31' });
   });

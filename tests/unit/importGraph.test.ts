@@ -4,7 +4,11 @@ import ts from 'typescript';
 
 /** Every relative import of the product's own source (type-only imports too), as read by TypeScript itself. */
 function importGraph(root: string, folders: string[]): Map<string, string[]> {
-  const files = folders.flatMap((folder) => (fs.readdirSync(path.join(root, folder), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => path.join(folder, f)));
+  const files = folders.flatMap((folder) =>
+    (fs.readdirSync(path.join(root, folder), { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => path.join(folder, f)),
+  );
   const known = new Set(files);
   const resolve = (from: string, spec: string) => {
     const base = path.normalize(path.join(path.dirname(from), spec));
@@ -13,7 +17,10 @@ function importGraph(root: string, folders: string[]): Map<string, string[]> {
   return new Map(
     files.map((file) => {
       const { importedFiles } = ts.preProcessFile(fs.readFileSync(path.join(root, file), 'utf8'), true, true);
-      return [file, importedFiles.map((i) => (i.fileName.startsWith('.') ? resolve(file, i.fileName) : undefined)).filter((t): t is string => !!t)];
+      return [
+        file,
+        importedFiles.map((i) => (i.fileName.startsWith('.') ? resolve(file, i.fileName) : undefined)).filter((t): t is string => !!t),
+      ];
     }),
   );
 }
@@ -110,7 +117,18 @@ function folderCycles(graph: Map<string, string[]>, folder: (file: string) => st
 }
 
 describe('import graph', () => {
-  const graph = importGraph(process.cwd(), ['domain', 'config', 'entities', 'platform', 'dev', 'workflows', 'activities', 'api', 'demo', 'bin']);
+  const graph = importGraph(process.cwd(), [
+    'domain',
+    'config',
+    'entities',
+    'platform',
+    'dev',
+    'workflows',
+    'activities',
+    'api',
+    'demo',
+    'bin',
+  ]);
 
   it('has no cycles, type-only imports included', () => {
     expect(graph.size).toBeGreaterThan(150);
@@ -118,12 +136,32 @@ describe('import graph', () => {
   });
 
   it('finds a cycle when there is one', () => {
-    expect(cycles(new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['a.ts']]]))).toEqual([['a.ts', 'b.ts', 'c.ts']]);
+    expect(
+      cycles(
+        new Map([
+          ['a.ts', ['b.ts']],
+          ['b.ts', ['c.ts']],
+          ['c.ts', ['a.ts']],
+          ['d.ts', ['a.ts']],
+        ]),
+      ),
+    ).toEqual([['a.ts', 'b.ts', 'c.ts']]);
   });
 
   it('has no cycles between folders: api features, activities, workflows, platform, entities, domain, dev', () => {
     const found = new Set([...graph.keys()].map(folderOf));
-    for (const folder of ['api/recommendations', 'api/evidence', 'api/tasks', 'activities', 'workflows', 'platform', 'entities', 'domain', 'dev']) expect(found).toContain(folder);
+    for (const folder of [
+      'api/recommendations',
+      'api/evidence',
+      'api/tasks',
+      'activities',
+      'workflows',
+      'platform',
+      'entities',
+      'domain',
+      'dev',
+    ])
+      expect(found).toContain(folder);
     expect(folderCycles(graph, folderOf)).toEqual([]);
   });
 

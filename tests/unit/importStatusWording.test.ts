@@ -28,7 +28,9 @@ describe('statuses as forces write them', () => {
 
   it('keys a wording regardless of case, spacing, dashes and a closing full stop', () => {
     expect(statusWordingKey('  – Awaiting   Feedback. ')).toBe('awaiting feedback');
-    expect(statusWordingKey('HMICFRS have agreed closure of these recommendations.')).toBe(statusWordingKey('hmicfrs have agreed  closure of these recommendations'));
+    expect(statusWordingKey('HMICFRS have agreed closure of these recommendations.')).toBe(
+      statusWordingKey('hmicfrs have agreed  closure of these recommendations'),
+    );
   });
 
   it('offers only meanings the import can start an item in', () => {
@@ -38,8 +40,18 @@ describe('statuses as forces write them', () => {
   });
 
   it('reads a row through the mapping, keeping the words the force wrote', () => {
-    const row = { 'Report title': 'T', Originator: 'HMICFRS', Reference: '1', Text: 'x', Category: '3', Status: 'HMICFRS have agreed closure of these recommendations.' };
-    expect(readImportRow(2, row).problems[0]).toMatchObject({ column: 'Status', message: expect.stringContaining('is not a status the import knows') });
+    const row = {
+      'Report title': 'T',
+      Originator: 'HMICFRS',
+      Reference: '1',
+      Text: 'x',
+      Category: '3',
+      Status: 'HMICFRS have agreed closure of these recommendations.',
+    };
+    expect(readImportRow(2, row).problems[0]).toMatchObject({
+      column: 'Status',
+      message: expect.stringContaining('is not a status the import knows'),
+    });
     const map = new Map([[statusWordingKey(row.Status), 'closed' as const]]);
     const { item, problems } = readImportRow(2, row, map);
     expect(problems).toEqual([]);

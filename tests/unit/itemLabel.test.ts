@@ -12,7 +12,9 @@ describe('naming an item by kind and reference', () => {
   it('does not repeat the kind when the reference starts with it, on pages and in emails', () => {
     expect(itemName({ kind: 'action', reference: 'Action 1' })).toBe('Action 1');
     expect(itemName({ kind: 'area_for_improvement', reference: 'area for improvement 4' })).toBe('area for improvement 4');
-    expect(itemWords({ originator: 'HMICFRS', reportTitle: 'PEEL 2025', kind: 'action', reference: 'Action 1' })).toBe('HMICFRS PEEL 2025, Action 1');
+    expect(itemWords({ originator: 'HMICFRS', reportTitle: 'PEEL 2025', kind: 'action', reference: 'Action 1' })).toBe(
+      'HMICFRS PEEL 2025, Action 1',
+    );
     expect(itemLabel('action', 'Actionable 1')).toBe('Action Actionable 1');
   });
 });

@@ -113,7 +113,11 @@ function actorFor(choice: ActorChoice, state: RecommendationState, issued?: Life
     case 'delegateOfApprover':
       return { personId: 'zed', roles: [], delegatesFor: approver ? [approver] : [] };
     case 'ownerStandingInForApprover':
-      return { personId: state.ownerId, roles: ['action_owner'], delegatesFor: [approver, extensionApprover].filter((id): id is string => id !== null) };
+      return {
+        personId: state.ownerId,
+        roles: ['action_owner'],
+        delegatesFor: [approver, extensionApprover].filter((id): id is string => id !== null),
+      };
   }
 }
 
@@ -122,7 +126,9 @@ const actorChoice: fc.Arbitrary<ActorChoice> = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: 0, max: fixedActors.length - 1 }).map((fixed) => ({ fixed })) },
   {
     weight: 4,
-    arbitrary: fc.constantFrom('owner', 'lead', 'approver', 'extensionApprover', 'delegateOfApprover', 'ownerStandingInForApprover').map((relative) => ({ relative }) as ActorChoice),
+    arbitrary: fc
+      .constantFrom('owner', 'lead', 'approver', 'extensionApprover', 'delegateOfApprover', 'ownerStandingInForApprover')
+      .map((relative) => ({ relative }) as ActorChoice),
   },
 );
 
@@ -137,34 +143,80 @@ const command: fc.Arbitrary<LifecycleCommand> = fc.oneof(
   fc.record({ reason, ownerId: person, leadId: person, dueDate: date }).map((fields) => ({ type: 'reactivate', ...fields }) as const),
   category.map((value) => ({ type: 'setCategory', category: value }) as const),
   reason.map((text) => ({ type: 'closeNoActionRequired', reason: text }) as const),
-  { weight: 5, arbitrary: fc.record({ ownerId: person, leadId: person, dueDate: date }).map((fields) => ({ type: 'assign', ...fields }) as const) },
+  {
+    weight: 5,
+    arbitrary: fc.record({ ownerId: person, leadId: person, dueDate: date }).map((fields) => ({ type: 'assign', ...fields }) as const),
+  },
   { weight: 5, arbitrary: fc.constant({ type: 'accept' } as const) },
   reason.map((text) => ({ type: 'postUpdate', text }) as const),
   reason.map((text) => ({ type: 'flagAtRisk', reason: text }) as const),
   fc.constant({ type: 'clearAtRisk' } as const),
   { weight: 2, arbitrary: fc.record({ newDueDate: date, reason }).map((fields) => ({ type: 'requestExtension', ...fields }) as const) },
-  { weight: 2, arbitrary: fc.record({ approved: fc.boolean(), reason }).map((fields) => ({ type: 'decideExtension', ...fields }) as const) },
-  fc.record({ reference: partReference, text: fc.constantFrom('', 'Bullet text') }).map((fields) => ({ type: 'addPart', ...fields }) as const),
-  { weight: 2, arbitrary: fc.record({ reference: partReference, status: fc.constantFrom(...partStatuses) }).map((fields) => ({ type: 'updatePart', ...fields }) as const) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ approved: fc.boolean(), reason }).map((fields) => ({ type: 'decideExtension', ...fields }) as const),
+  },
   fc
-    .record({ text: fc.constantFrom('', 'New wording', 'Other wording'), reason, partReference: fc.option(partReference, { nil: undefined }) })
-    .map(({ partReference: reference, ...fields }) => (reference === undefined ? { type: 'amendText', ...fields } : { type: 'amendText', partReference: reference, ...fields }) as LifecycleCommand),
-  { weight: 6, arbitrary: fc.constantFrom('', 'Policy and training records', 'Audit report').map((summary) => ({ type: 'submitEvidence', summary }) as const) },
+    .record({ reference: partReference, text: fc.constantFrom('', 'Bullet text') })
+    .map((fields) => ({ type: 'addPart', ...fields }) as const),
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({ reference: partReference, status: fc.constantFrom(...partStatuses) })
+      .map((fields) => ({ type: 'updatePart', ...fields }) as const),
+  },
+  fc
+    .record({
+      text: fc.constantFrom('', 'New wording', 'Other wording'),
+      reason,
+      partReference: fc.option(partReference, { nil: undefined }),
+    })
+    .map(
+      ({ partReference: reference, ...fields }) =>
+        (reference === undefined
+          ? { type: 'amendText', ...fields }
+          : { type: 'amendText', partReference: reference, ...fields }) as LifecycleCommand,
+    ),
+  {
+    weight: 6,
+    arbitrary: fc
+      .constantFrom('', 'Policy and training records', 'Audit report')
+      .map((summary) => ({ type: 'submitEvidence', summary }) as const),
+  },
   fc.constantFrom('', 'Revised policy', 'Audit report').map((summary) => ({ type: 'amendEvidence', summary }) as const),
   { weight: 10, arbitrary: fc.constant({ type: 'approve' } as const) },
   { weight: 2, arbitrary: reason.map((text) => ({ type: 'reject', reasons: text }) as const) },
   fc.constant({ type: 'rerouteApproval' } as const),
-  { weight: 6, arbitrary: fc.record({ signatory: fc.constantFrom('', 'Chief Constable'), signedOn: fc.option(date, { nil: undefined }) }).map(({ signedOn, ...fields }) => (signedOn === undefined ? { type: 'selfCertify', ...fields } : { type: 'selfCertify', signedOn, ...fields }) as LifecycleCommand) },
+  {
+    weight: 6,
+    arbitrary: fc
+      .record({ signatory: fc.constantFrom('', 'Chief Constable'), signedOn: fc.option(date, { nil: undefined }) })
+      .map(
+        ({ signedOn, ...fields }) =>
+          (signedOn === undefined ? { type: 'selfCertify', ...fields } : { type: 'selfCertify', signedOn, ...fields }) as LifecycleCommand,
+      ),
+  },
   { weight: 5, arbitrary: fc.constant({ type: 'submitToHmicfrs' } as const) },
   { weight: 5, arbitrary: date.map((visitedOn) => ({ type: 'recordVerificationVisit', visitedOn }) as const) },
-  { weight: 6, arbitrary: fc.record({ outcome: fc.constantFrom(...hmicfrsOutcomes), reasons: reason }).map((fields) => ({ type: 'recordHmicfrsResponse', ...fields }) as const) },
+  {
+    weight: 6,
+    arbitrary: fc
+      .record({ outcome: fc.constantFrom(...hmicfrsOutcomes), reasons: reason })
+      .map((fields) => ({ type: 'recordHmicfrsResponse', ...fields }) as const),
+  },
   fc.constantFrom('', 'rec-1', 'rec-2').map((supersededBy) => ({ type: 'markSuperseded', supersededBy }) as const),
   reason.map((text) => ({ type: 'markNoLongerRelevant', reason: text }) as const),
   reason.map((text) => ({ type: 'markBusinessAsUsual', reason: text }) as const),
   { weight: 2, arbitrary: reason.map((text) => ({ type: 'reopen', reason: text }) as const) },
-  fc
-    .record({ ownerId: fc.option(person, { nil: undefined }), leadId: fc.option(person, { nil: undefined }), reason })
-    .map(({ ownerId, leadId, reason: text }) => ({ type: 'reassign', reason: text, ...(ownerId === undefined ? {} : { ownerId }), ...(leadId === undefined ? {} : { leadId }) }) as LifecycleCommand),
+  fc.record({ ownerId: fc.option(person, { nil: undefined }), leadId: fc.option(person, { nil: undefined }), reason }).map(
+    ({ ownerId, leadId, reason: text }) =>
+      ({
+        type: 'reassign',
+        reason: text,
+        ...(ownerId === undefined ? {} : { ownerId }),
+        ...(leadId === undefined ? {} : { leadId }),
+      }) as LifecycleCommand,
+  ),
 );
 
 interface Step {
@@ -275,7 +327,9 @@ function plausibleCommand(type: LifecycleCommandType, state: RecommendationState
     case 'markSuperseded':
       return { type, supersededBy: 'rec-2' };
     case 'reassign':
-      return pick % 2 === 0 ? { type, ownerId: state.ownerId === 'owen' ? 'olive' : 'owen', reason: 'Moved post' } : { type, leadId: state.leadId === 'lena' ? 'leo' : 'lena', reason: 'Moved post' };
+      return pick % 2 === 0
+        ? { type, ownerId: state.ownerId === 'owen' ? 'olive' : 'owen', reason: 'Moved post' }
+        : { type, leadId: state.leadId === 'lena' ? 'leo' : 'lena', reason: 'Moved post' };
   }
 }
 
@@ -289,7 +343,8 @@ function guidedChoice(state: RecommendationState, today: string, pick: number): 
   if (total === 0) return null;
   let target = pick % total;
   for (const option of options) {
-    if (target < option.weight) return { actor: option.actor, command: plausibleCommand(option.type, state, today, Math.floor(pick / total)) };
+    if (target < option.weight)
+      return { actor: option.actor, command: plausibleCommand(option.type, state, today, Math.floor(pick / total)) };
     target -= option.weight;
   }
   return null;
@@ -380,7 +435,12 @@ function play(input: { category: ClosureCategory | null; routing: number; steps:
     const issued = guidance?.command ?? randomCommand;
     const actor = guidance?.actor ?? actorFor(choice, state, issued);
     const routingItem = routingItems[input.routing];
-    const context: CommandContext = { actor, today, directory: directories[directory], ...(routingItem ? { routing: { item: routingItem } } : {}) };
+    const context: CommandContext = {
+      actor,
+      today,
+      directory: directories[directory],
+      ...(routingItem ? { routing: { item: routingItem } } : {}),
+    };
     const snapshot = JSON.stringify(state);
     const offered = availableCommands(state, actor);
 

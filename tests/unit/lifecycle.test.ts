@@ -60,7 +60,8 @@ function accept(state: RecommendationState, command: LifecycleCommand, ctx: Comm
   return decision;
 }
 
-const run = (state: RecommendationState, command: LifecycleCommand, ctx: CommandContext): RecommendationState => accept(state, command, ctx).state;
+const run = (state: RecommendationState, command: LifecycleCommand, ctx: CommandContext): RecommendationState =>
+  accept(state, command, ctx).state;
 
 function refusal(state: RecommendationState, command: LifecycleCommand, ctx: CommandContext): string {
   const decision = decide(state, command, ctx);
@@ -80,7 +81,11 @@ function inProgress(category: ClosureCategory | null = 2): RecommendationState {
 }
 
 function awaitingLead(category: ClosureCategory | null = 2, extra: Partial<CommandContext> = {}): RecommendationState {
-  return run(inProgress(category), { type: 'submitEvidence', summary: 'Policy published; training records attached' }, context(owen, extra));
+  return run(
+    inProgress(category),
+    { type: 'submitEvidence', summary: 'Policy published; training records attached' },
+    context(owen, extra),
+  );
 }
 
 function approved(category: ClosureCategory | null): RecommendationState {
@@ -117,18 +122,24 @@ describe('assign and accept', () => {
   });
 
   it('refuses a due date in the past, a missing owner, and an owner who is also the lead', () => {
-    expect(refusal(initialState('r'), { ...assign, dueDate: '2025-03-09' }, context(admin))).toBe('an owner cannot be assigned: the due date 2025-03-09 is in the past');
+    expect(refusal(initialState('r'), { ...assign, dueDate: '2025-03-09' }, context(admin))).toBe(
+      'an owner cannot be assigned: the due date 2025-03-09 is in the past',
+    );
     expect(refusal(initialState('r'), { ...assign, dueDate: '2025-02-30' }, context(admin))).toBe(
       'an owner cannot be assigned: the due date must be a real date (YYYY-MM-DD)',
     );
-    expect(refusal(initialState('r'), { ...assign, ownerId: '' }, context(admin))).toBe('an owner cannot be assigned: an owner must be chosen');
+    expect(refusal(initialState('r'), { ...assign, ownerId: '' }, context(admin))).toBe(
+      'an owner cannot be assigned: an owner must be chosen',
+    );
     expect(refusal(initialState('r'), { ...assign, leadId: 'owen' }, context(admin))).toBe(
       'an owner cannot be assigned: the owner and the lead must be different people, because the lead approves the owner’s evidence',
     );
   });
 
   it('lets only an administrator assign', () => {
-    expect(refusal(initialState('r'), assign, context(owen))).toBe('an owner cannot be assigned: only an administrator (corporate development) can do this');
+    expect(refusal(initialState('r'), assign, context(owen))).toBe(
+      'an owner cannot be assigned: only an administrator (corporate development) can do this',
+    );
   });
 
   it('points to handing over once the work is under way', () => {
@@ -153,12 +164,20 @@ describe('category 1: no action required', () => {
   it('is closed by an administrator straight from logged', () => {
     const decision = accept(initialState('r', 1), { type: 'closeNoActionRequired', reason: 'Already force policy' }, context(admin));
     expect(decision.state.status).toBe('closed');
-    expect(decision.state.closure).toMatchObject({ how: 'no_action_required', by: 'admin', on: today, reason: 'Already force policy', afterDueDate: false });
+    expect(decision.state.closure).toMatchObject({
+      how: 'no_action_required',
+      by: 'admin',
+      on: today,
+      reason: 'Already force policy',
+      afterDueDate: false,
+    });
     expect(describeStatus(decision.state)).toBe('Closed (no action required)');
   });
 
   it('can also be closed once assigned, but only for category 1 and only by an administrator', () => {
-    expect(run(inProgress(1), { type: 'closeNoActionRequired', reason: 'No change needed' }, context(admin)).closure?.how).toBe('no_action_required');
+    expect(run(inProgress(1), { type: 'closeNoActionRequired', reason: 'No change needed' }, context(admin)).closure?.how).toBe(
+      'no_action_required',
+    );
     expect(refusal(inProgress(2), { type: 'closeNoActionRequired', reason: 'x' }, context(admin))).toBe(
       'the recommendation cannot be closed as no action required: it is category 2; only category 1 items close as no action required',
     );
@@ -194,14 +213,25 @@ describe('category 2: self-certified and closed', () => {
     expect(eventTypes(byLead)).toEqual(['approval_given', 'approval_requested']);
     expect(notified(byLead)).toEqual(['dora:approval_requested']);
     expect(describeStatus(byLead.state)).toBe('Awaiting approval (step 2 of 2: the Deputy Chief Constable)');
-    expect(byLead.state.approval?.steps[0]?.approval).toEqual({ by: 'lena', onBehalfOf: null, on: today, evidenceVersion: 1, textVersion: 1, comment: 'Good evidence' });
+    expect(byLead.state.approval?.steps[0]?.approval).toEqual({
+      by: 'lena',
+      onBehalfOf: null,
+      on: today,
+      evidenceVersion: 1,
+      textVersion: 1,
+      comment: 'Good evidence',
+    });
 
     const byDcc = accept(byLead.state, { type: 'approve' }, context(dora));
     expect(eventTypes(byDcc)).toEqual(['approval_given', 'approval_chain_completed']);
     expect(byDcc.state.status).toBe('awaiting_self_certification');
     expect(notified(byDcc)).toEqual(['admin:ready_for_self_certification', 'dora:ready_for_self_certification']);
 
-    const letter = accept(byDcc.state, { type: 'selfCertify', signatory: 'Chief Constable A. Smith', letterReference: 'SC/2025/14' }, context(dora));
+    const letter = accept(
+      byDcc.state,
+      { type: 'selfCertify', signatory: 'Chief Constable A. Smith', letterReference: 'SC/2025/14' },
+      context(dora),
+    );
     expect(eventTypes(letter)).toEqual(['self_certified', 'closed']);
     expect(letter.state.status).toBe('closed');
     expect(letter.state.closure).toMatchObject({ how: 'self_certified', afterDueDate: false });
@@ -222,7 +252,9 @@ describe('category 2: self-certified and closed', () => {
 
   it('refuses a letter without a signatory, a letter dated in the future, and a letter recorded by the owner', () => {
     const state = approved(2);
-    expect(refusal(state, { type: 'selfCertify', signatory: ' ' }, context(admin))).toBe('the recommendation cannot be self-certified: the letter must name who signed it');
+    expect(refusal(state, { type: 'selfCertify', signatory: ' ' }, context(admin))).toBe(
+      'the recommendation cannot be self-certified: the letter must name who signed it',
+    );
     expect(refusal(state, { type: 'selfCertify', signatory: 'CC', signedOn: '2025-03-11' }, context(admin))).toBe(
       'the recommendation cannot be self-certified: the letter cannot be dated in the future (2025-03-11)',
     );
@@ -242,7 +274,11 @@ describe('category 2: self-certified and closed', () => {
 
   it('can still be found wanting by HMICFRS after closing, which sends it back to the owner', () => {
     const closed = run(approved(2), { type: 'selfCertify', signatory: 'CC' }, context(admin));
-    const decision = accept(closed, { type: 'recordHmicfrsResponse', outcome: 'not_accepted', reasons: 'No audit of compliance' }, context(liam));
+    const decision = accept(
+      closed,
+      { type: 'recordHmicfrsResponse', outcome: 'not_accepted', reasons: 'No audit of compliance' },
+      context(liam),
+    );
     expect(decision.state).toMatchObject({ status: 'in_progress', closure: null, approval: null, selfCertification: null });
     expect(decision.state.lastRejection).toEqual({ source: 'hmicfrs', by: 'liam', on: today, reasons: 'No audit of compliance' });
     expect(notified(decision)).toEqual(['owen:hmicfrs_not_accepted', 'lena:hmicfrs_not_accepted']);
@@ -251,7 +287,11 @@ describe('category 2: self-certified and closed', () => {
 
 describe('category 3: self-certified, HMICFRS signs off', () => {
   it('goes letter → submitted by the liaison lead → reality test → signed off', () => {
-    const letter = accept(approved(3), { type: 'selfCertify', signatory: 'DCC D. Quinn', signatoryRole: 'Deputy Chief Constable' }, context(dora));
+    const letter = accept(
+      approved(3),
+      { type: 'selfCertify', signatory: 'DCC D. Quinn', signatoryRole: 'Deputy Chief Constable' },
+      context(dora),
+    );
     expect(letter.state.status).toBe('self_certified');
     expect(notified(letter)).toEqual(['liam:ready_for_hmicfrs_submission']);
 
@@ -275,11 +315,19 @@ describe('category 3: self-certified, HMICFRS signs off', () => {
   });
 
   it('goes back to in progress when HMICFRS does not accept it, and the reasons are required', () => {
-    const submitted = run(run(approved(3), { type: 'selfCertify', signatory: 'CC' }, context(admin)), { type: 'submitToHmicfrs' }, context(liam));
+    const submitted = run(
+      run(approved(3), { type: 'selfCertify', signatory: 'CC' }, context(admin)),
+      { type: 'submitToHmicfrs' },
+      context(liam),
+    );
     expect(refusal(submitted, { type: 'recordHmicfrsResponse', outcome: 'not_accepted' }, context(liam))).toBe(
       "HMICFRS's response cannot be recorded: the owner must be told why HMICFRS did not accept it: give the reasons",
     );
-    const back = run(submitted, { type: 'recordHmicfrsResponse', outcome: 'not_accepted', reasons: 'Evidence is a draft policy' }, context(liam));
+    const back = run(
+      submitted,
+      { type: 'recordHmicfrsResponse', outcome: 'not_accepted', reasons: 'Evidence is a draft policy' },
+      context(liam),
+    );
     expect(back).toMatchObject({ status: 'in_progress', hmicfrs: null, selfCertification: null, approval: null });
     const again = run(back, { type: 'submitEvidence', summary: 'Final policy' }, context(owen));
     expect(again.evidence?.version).toBe(2);
@@ -307,14 +355,24 @@ describe('category 4: HMICFRS verifies', () => {
     const visited = run(letter, { type: 'recordVerificationVisit', visitedOn: '2025-03-07', notes: 'Dip-sampled 20 cases' }, context(liam));
     expect(visited.status).toBe('verification_visit_held');
     expect(visited.hmicfrs).toMatchObject({ visitedOn: '2025-03-07', visitNotes: 'Dip-sampled 20 cases', submittedOn: null });
-    expect(refusal(visited, { type: 'recordHmicfrsResponse', outcome: 'reality_test' }, context(liam))).toMatch(/a reality test cannot be recorded/);
+    expect(refusal(visited, { type: 'recordHmicfrsResponse', outcome: 'reality_test' }, context(liam))).toMatch(
+      /a reality test cannot be recorded/,
+    );
     const closed = run(visited, { type: 'recordHmicfrsResponse', outcome: 'signed_off', reasons: 'Verified on visit' }, context(liam));
     expect(closed.closure).toMatchObject({ how: 'signed_off_by_hmicfrs', reason: 'Verified on visit' });
   });
 
   it('goes back to in progress when the visit finds the work incomplete', () => {
-    const visited = run(run(approved(4), { type: 'selfCertify', signatory: 'CC' }, context(admin)), { type: 'recordVerificationVisit', visitedOn: today }, context(liam));
-    const back = run(visited, { type: 'recordHmicfrsResponse', outcome: 'not_accepted', reasons: 'Not embedded in practice' }, context(liam));
+    const visited = run(
+      run(approved(4), { type: 'selfCertify', signatory: 'CC' }, context(admin)),
+      { type: 'recordVerificationVisit', visitedOn: today },
+      context(liam),
+    );
+    const back = run(
+      visited,
+      { type: 'recordHmicfrsResponse', outcome: 'not_accepted', reasons: 'Not embedded in practice' },
+      context(liam),
+    );
     expect(back.status).toBe('in_progress');
     expect(back.lastRejection?.source).toBe('hmicfrs');
   });
@@ -334,7 +392,10 @@ describe('routing of the approval chain', () => {
   });
 
   it('uses the force’s own rules, including a named approver', () => {
-    const rules = [{ id: 'cat4-board', priority: 5, match: { categories: [4 as const] }, steps: [{ kind: 'person' as const, personId: 'dan' }] }, { id: 'any', priority: 0, match: {}, steps: [{ kind: 'lead' as const }] }];
+    const rules = [
+      { id: 'cat4-board', priority: 5, match: { categories: [4 as const] }, steps: [{ kind: 'person' as const, personId: 'dan' }] },
+      { id: 'any', priority: 0, match: {}, steps: [{ kind: 'lead' as const }] },
+    ];
     const state = awaitingLead(4, { routing: { rules } });
     expect(state.approval?.routeId).toBe('cat4-board');
     expect(run(state, { type: 'approve' }, context(dan)).status).toBe('awaiting_self_certification');
@@ -342,7 +403,9 @@ describe('routing of the approval chain', () => {
   });
 
   it('refuses evidence when no routing rule fits', () => {
-    const rules = [{ id: 'audit-only', priority: 0, match: { sourceKinds: ['internal_audit' as const] }, steps: [{ kind: 'lead' as const }] }];
+    const rules = [
+      { id: 'audit-only', priority: 0, match: { sourceKinds: ['internal_audit' as const] }, steps: [{ kind: 'lead' as const }] },
+    ];
     expect(refusal(inProgress(), { type: 'submitEvidence', summary: 'x' }, context(owen, { routing: { rules } }))).toBe(
       'evidence cannot be submitted: no approval route fits this recommendation; an administrator must check the routing rules',
     );
@@ -354,7 +417,9 @@ describe('routing of the approval chain', () => {
     expect(eventTypes(atDcc)).toEqual(['approval_given', 'approver_not_found']);
     expect(atDcc.state.status).toBe('evidence_submitted');
     expect(notified(atDcc)).toEqual(['admin:approver_needed']);
-    expect(atDcc.state.approval?.steps[1]?.waitingReason).toBe('no one can approve this step: nobody active holds the role of Deputy Chief Constable');
+    expect(atDcc.state.approval?.steps[1]?.waitingReason).toBe(
+      'no one can approve this step: nobody active holds the role of Deputy Chief Constable',
+    );
     expect(describeStatus(atDcc.state)).toBe('Evidence submitted, waiting for an approver (step 2 of 2: the Deputy Chief Constable)');
     expect(refusal(atDcc.state, { type: 'approve' }, context(dora))).toBe(
       'this step cannot be approved: nobody has been asked to approve it yet (no one can approve this step: nobody active holds the role of Deputy Chief Constable)',
@@ -383,7 +448,9 @@ describe('separation of duties', () => {
     const atLead = run(working, { type: 'submitEvidence', summary: 'x' }, context(dora));
     const atDcc = run(atLead, { type: 'approve' }, context(lena));
     expect(atDcc.status).toBe('evidence_submitted');
-    expect(atDcc.approval?.steps[1]?.waitingReason).toBe('no one can approve this step: dora owns this recommendation and cannot approve it');
+    expect(atDcc.approval?.steps[1]?.waitingReason).toBe(
+      'no one can approve this step: dora owns this recommendation and cannot approve it',
+    );
     expect(refusal(atDcc, { type: 'approve' }, context(dora))).toMatch(/^this step cannot be approved: nobody has been asked/);
   });
 
@@ -395,10 +462,17 @@ describe('separation of duties', () => {
   });
 
   it('never lets one person approve two steps of a chain', () => {
-    const both: Directory = { people: directory.people.map((person) => (person.id === 'lena' ? { ...person, roles: ['lead' as const, 'dcc' as const] } : person)).filter((person) => person.id !== 'dora'), delegations: [] };
+    const both: Directory = {
+      people: directory.people
+        .map((person) => (person.id === 'lena' ? { ...person, roles: ['lead' as const, 'dcc' as const] } : person))
+        .filter((person) => person.id !== 'dora'),
+      delegations: [],
+    };
     const atDcc = run(awaitingLead(2, { directory: both }), { type: 'approve' }, context(lena, { directory: both }));
     expect(atDcc.status).toBe('evidence_submitted');
-    expect(atDcc.approval?.steps[1]?.waitingReason).toBe('no one can approve this step: lena has already approved another step of this chain');
+    expect(atDcc.approval?.steps[1]?.waitingReason).toBe(
+      'no one can approve this step: lena has already approved another step of this chain',
+    );
 
     const viaDelegation = run(awaitingLead(), { type: 'approve' }, context(lena));
     expect(refusal(viaDelegation, { type: 'approve' }, context({ ...lena, delegatesFor: ['dora'] }))).toBe(
@@ -437,10 +511,17 @@ describe('separation of duties', () => {
 describe('rejection loop', () => {
   it('sends the item back to the owner with the reasons, and a fresh chain starts on resubmission', () => {
     const atDcc = run(awaitingLead(), { type: 'approve' }, context(lena));
-    expect(refusal(atDcc, { type: 'reject', reasons: '  ' }, context(dora))).toBe('the evidence cannot be rejected: the owner must be told why: give the reasons');
+    expect(refusal(atDcc, { type: 'reject', reasons: '  ' }, context(dora))).toBe(
+      'the evidence cannot be rejected: the owner must be told why: give the reasons',
+    );
     const rejected = accept(atDcc, { type: 'reject', reasons: 'No evidence that staff were trained' }, context(dora));
     expect(rejected.state).toMatchObject({ status: 'in_progress', approval: null });
-    expect(rejected.state.lastRejection).toEqual({ source: 'approver', by: 'dora', on: today, reasons: 'No evidence that staff were trained' });
+    expect(rejected.state.lastRejection).toEqual({
+      source: 'approver',
+      by: 'dora',
+      on: today,
+      reasons: 'No evidence that staff were trained',
+    });
     expect(notified(rejected)).toEqual(['owen:evidence_rejected']);
 
     const resubmitted = run(rejected.state, { type: 'submitEvidence', summary: 'Training records added' }, context(owen));
@@ -463,7 +544,9 @@ describe('outdated approvals', () => {
     expect(chain.steps[0]).toMatchObject({ approverId: 'lena', approval: null });
     expect(chain.steps[0]?.outdated).toEqual([expect.objectContaining({ by: 'lena', evidenceVersion: 1 })]);
     expect(chain.steps[1]).toMatchObject({ approverId: null, openedOn: null, approval: null });
-    expect(refusal(amended.state, { type: 'approve' }, context(dora))).toMatch(/^this step cannot be approved: only the lead asked at this step \(lena\)/);
+    expect(refusal(amended.state, { type: 'approve' }, context(dora))).toMatch(
+      /^this step cannot be approved: only the lead asked at this step \(lena\)/,
+    );
 
     const reApproved = run(amended.state, { type: 'approve' }, context(lena));
     expect(reApproved.approval?.steps[0]?.approval?.evidenceVersion).toBe(2);
@@ -505,7 +588,8 @@ describe('outdated approvals', () => {
 describe('parts that progress separately', () => {
   function withParts(): RecommendationState {
     let state = initialState('rec-4', 2);
-    for (const reference of ['4a', '4b', '4c']) state = run(state, { type: 'addPart', reference, text: `Bullet ${reference}` }, context(admin));
+    for (const reference of ['4a', '4b', '4c'])
+      state = run(state, { type: 'addPart', reference, text: `Bullet ${reference}` }, context(admin));
     return run(run(state, assign, context(admin)), { type: 'accept' }, context(owen));
   }
 
@@ -521,7 +605,9 @@ describe('parts that progress separately', () => {
     expect(commandRefusal(state, owen, 'submitEvidence')).toBe('evidence cannot be submitted: 2 of 3 parts are still in progress (4b, 4c)');
 
     state = run(state, { type: 'updatePart', reference: '4b', status: 'complete' }, context(owen));
-    expect(refusal(state, { type: 'submitEvidence', summary: 'x' }, context(owen))).toBe('evidence cannot be submitted: 1 of 3 parts is still in progress (4c)');
+    expect(refusal(state, { type: 'submitEvidence', summary: 'x' }, context(owen))).toBe(
+      'evidence cannot be submitted: 1 of 3 parts is still in progress (4c)',
+    );
     state = run(state, { type: 'updatePart', reference: '4c', status: 'complete' }, context(owen));
     expect(run(state, { type: 'submitEvidence', summary: 'x' }, context(owen)).status).toBe('awaiting_approval');
   });
@@ -534,7 +620,9 @@ describe('parts that progress separately', () => {
 
   it('refuses duplicate references, unknown parts and no-op updates', () => {
     const state = withParts();
-    expect(refusal(state, { type: 'addPart', reference: '4a', text: 'again' }, context(admin))).toBe('a part cannot be added: there is already a part 4a');
+    expect(refusal(state, { type: 'addPart', reference: '4a', text: 'again' }, context(admin))).toBe(
+      'a part cannot be added: there is already a part 4a',
+    );
     expect(refusal(state, { type: 'updatePart', reference: '9', status: 'complete' }, context(owen))).toBe(
       'the part cannot be updated: there is no part 9; its parts are 4a, 4b, 4c',
     );
@@ -596,7 +684,9 @@ describe('extensions', () => {
     const leadApproved = accept(state, { type: 'decideExtension', approved: true }, context(lena));
     expect(eventTypes(leadApproved)).toEqual(['extension_step_approved', 'extension_approval_requested']);
     expect(leadApproved.state.dueDate).toBe('2025-08-31');
-    expect(refusal(leadApproved.state, { type: 'decideExtension', approved: true }, context(lena))).toMatch(/only the Deputy Chief Constable asked at this step \(dora\)/);
+    expect(refusal(leadApproved.state, { type: 'decideExtension', approved: true }, context(lena))).toMatch(
+      /only the Deputy Chief Constable asked at this step \(dora\)/,
+    );
     const final = run(leadApproved.state, { type: 'decideExtension', approved: true }, context(dora));
     expect(final.dueDate).toBe('2025-12-31');
     expect(final.dueDateHistory.map((entry) => entry.dueDate)).toEqual(['2025-06-30', '2025-07-31', '2025-08-31', '2025-12-31']);
@@ -614,10 +704,13 @@ describe('extensions', () => {
     expect(refusal(pending, { type: 'requestExtension', newDueDate: '2025-10-30', reason: 'x' }, context(owen))).toBe(
       'an extension cannot be requested: an extension to 2025-09-30 is already waiting for a decision',
     );
-    const leadLeft: Directory = { people: directory.people.map((person) => (person.id === 'lena' ? { ...person, active: false } : person)), delegations: [] };
-    expect(refusal(state, { type: 'requestExtension', newDueDate: '2025-09-30', reason: 'x' }, context(owen, { directory: leadLeft }))).toBe(
-      'an extension cannot be requested: no one can approve this step: lena is no longer active',
-    );
+    const leadLeft: Directory = {
+      people: directory.people.map((person) => (person.id === 'lena' ? { ...person, active: false } : person)),
+      delegations: [],
+    };
+    expect(
+      refusal(state, { type: 'requestExtension', newDueDate: '2025-09-30', reason: 'x' }, context(owen, { directory: leadLeft })),
+    ).toBe('an extension cannot be requested: no one can approve this step: lena is no longer active');
     expect(refusal(awaitingLead(), { type: 'requestExtension', newDueDate: '2025-09-30', reason: 'x' }, context(owen))).toBe(
       'an extension cannot be requested: it is awaiting approval; extensions are for work not yet evidenced',
     );
@@ -692,13 +785,21 @@ describe('not for the force and reactivation', () => {
     expect(availableCommands(nft.state, admin)).toEqual(
       expect.arrayContaining(['reactivate', 'setCategory', 'addPart', 'amendText', 'markSuperseded', 'markNoLongerRelevant']),
     );
-    expect(refusal(nft.state, assign, context(admin))).toBe('an owner cannot be assigned: it is marked not for the force; to change the owner or lead, hand it over instead');
+    expect(refusal(nft.state, assign, context(admin))).toBe(
+      'an owner cannot be assigned: it is marked not for the force; to change the owner or lead, hand it over instead',
+    );
 
     expect(refusal(nft.state, { ...assign, type: 'reactivate', reason: '' }, context(admin))).toBe(
       'the recommendation cannot be reactivated: a reason is needed to reactivate it',
     );
     const reactivated = accept(nft.state, { ...assign, type: 'reactivate', reason: 'Force asked to lead regionally' }, context(admin));
-    expect(reactivated.state).toMatchObject({ status: 'assigned', ownerId: 'owen', leadId: 'lena', dueDate: '2025-06-30', notForTheForceReason: null });
+    expect(reactivated.state).toMatchObject({
+      status: 'assigned',
+      ownerId: 'owen',
+      leadId: 'lena',
+      dueDate: '2025-06-30',
+      notForTheForceReason: null,
+    });
     expect(eventTypes(reactivated)).toEqual(['reactivated']);
     expect(notified(reactivated)).toEqual(['owen:assigned_to_you', 'lena:lead_for_item']);
   });
@@ -735,7 +836,9 @@ describe('other exits', () => {
     const closed = run(nft, { type: 'markNoLongerRelevant', reason: 'Legislation repealed' }, context(admin));
     expect(closed.closure).toMatchObject({ how: 'no_longer_relevant', reason: 'Legislation repealed' });
     expect(closed.notForTheForceReason).toBeNull();
-    expect(run(approved(3), { type: 'markNoLongerRelevant', reason: 'Unit disbanded' }, context(admin)).closure?.how).toBe('no_longer_relevant');
+    expect(run(approved(3), { type: 'markNoLongerRelevant', reason: 'Unit disbanded' }, context(admin)).closure?.how).toBe(
+      'no_longer_relevant',
+    );
   });
 
   it('closes as business as usual only the force’s own work', () => {
@@ -798,7 +901,9 @@ describe('progress updates and the at-risk flag', () => {
     state = run(state, { type: 'postUpdate', text: 'Consultation closed' }, context(admin, { today: '2025-04-01' }));
     expect(state.latestUpdate).toEqual({ text: 'Consultation closed', by: 'admin', on: '2025-04-01' });
     expect(state.updateCount).toBe(2);
-    expect(refusal(state, { type: 'postUpdate', text: '' }, context(owen))).toBe('a progress update cannot be posted: the update has no text');
+    expect(refusal(state, { type: 'postUpdate', text: '' }, context(owen))).toBe(
+      'a progress update cannot be posted: the update has no text',
+    );
   });
 
   it('flags and clears at risk; evidence clears it', () => {
@@ -809,7 +914,9 @@ describe('progress updates and the at-risk flag', () => {
     );
     expect(run(flagged, { type: 'clearAtRisk' }, context(owen)).atRisk).toBeNull();
     expect(run(flagged, { type: 'submitEvidence', summary: 'x' }, context(owen)).atRisk).toBeNull();
-    expect(refusal(inProgress(), { type: 'clearAtRisk' }, context(owen))).toBe('the at-risk flag cannot be cleared: it is not flagged at risk');
+    expect(refusal(inProgress(), { type: 'clearAtRisk' }, context(owen))).toBe(
+      'the at-risk flag cannot be cleared: it is not flagged at risk',
+    );
   });
 });
 
@@ -862,7 +969,9 @@ describe('availableCommands', () => {
     for (const type of lifecycleCommandTypes) {
       expect(commandRefusal(state, owen, type) === null).toBe(availableCommands(state, owen).includes(type));
     }
-    expect(commandRefusal(state, viewer, 'postUpdate')).toBe('a progress update cannot be posted: only the owner or an administrator can do this');
+    expect(commandRefusal(state, viewer, 'postUpdate')).toBe(
+      'a progress update cannot be posted: only the owner or an administrator can do this',
+    );
   });
 
   it('offers the HMICFRS commands to the liaison lead', () => {
@@ -893,7 +1002,11 @@ describe('events', () => {
 
 describe('HMICFRS after sign-off', () => {
   it('cannot un-accept an item it signed off; an administrator reopens it instead', () => {
-    const submitted = run(run(approved(3), { type: 'selfCertify', signatory: 'CC' }, context(admin)), { type: 'submitToHmicfrs' }, context(liam));
+    const submitted = run(
+      run(approved(3), { type: 'selfCertify', signatory: 'CC' }, context(admin)),
+      { type: 'submitToHmicfrs' },
+      context(liam),
+    );
     const signedOff = run(submitted, { type: 'recordHmicfrsResponse', outcome: 'signed_off' }, context(liam));
     expect(refusal(signedOff, { type: 'recordHmicfrsResponse', outcome: 'not_accepted', reasons: 'x' }, context(liam))).toBe(
       "HMICFRS's response cannot be recorded: it is closed (signed off by HMICFRS), so no response from HMICFRS is awaited",
@@ -905,14 +1018,20 @@ describe('extension waiting for an approver', () => {
   it('waits when the DCC step of a third extension has nobody, and is rerouted later', () => {
     let state = inProgress();
     for (const newDueDate of ['2025-07-31', '2025-08-31']) {
-      state = run(run(state, { type: 'requestExtension', newDueDate, reason: 'Delay' }, context(owen)), { type: 'decideExtension', approved: true }, context(lena));
+      state = run(
+        run(state, { type: 'requestExtension', newDueDate, reason: 'Delay' }, context(owen)),
+        { type: 'decideExtension', approved: true },
+        context(lena),
+      );
     }
     state = run(state, { type: 'requestExtension', newDueDate: '2025-12-31', reason: 'Third delay' }, context(owen));
     const noDcc: Directory = { people: directory.people.filter((person) => person.id !== 'dora'), delegations: [] };
     const waiting = accept(state, { type: 'decideExtension', approved: true }, context(lena, { directory: noDcc }));
     expect(eventTypes(waiting)).toEqual(['extension_step_approved', 'extension_approver_not_found']);
     expect(notified(waiting)).toEqual(['admin:approver_needed']);
-    expect(refusal(waiting.state, { type: 'decideExtension', approved: true }, context(dora))).toMatch(/^the extension cannot be decided: nobody has been asked to approve it yet/);
+    expect(refusal(waiting.state, { type: 'decideExtension', approved: true }, context(dora))).toMatch(
+      /^the extension cannot be decided: nobody has been asked to approve it yet/,
+    );
     const rerouted = accept(waiting.state, { type: 'rerouteApproval' }, context(admin));
     expect(eventTypes(rerouted)).toEqual(['extension_approval_requested']);
     expect(run(rerouted.state, { type: 'decideExtension', approved: true }, context(dora)).dueDate).toBe('2025-12-31');

@@ -8,7 +8,10 @@ import { commandsIndependentOfDirectory, lifecycleCommand, lifecycleCommands, li
 /** The registry the api, the pages and `decide` derive from: every entry in it once, and each entry whole. */
 describe('lifecycle command entries', () => {
   const defined = [intake, work, extension, approval, closure].flatMap((group) =>
-    Object.values(group).filter((value): value is (typeof lifecycleCommands)[number] => typeof value === 'object' && value !== null && 'effect' in value && 'guard' in value),
+    Object.values(group).filter(
+      (value): value is (typeof lifecycleCommands)[number] =>
+        typeof value === 'object' && value !== null && 'effect' in value && 'guard' in value,
+    ),
   );
 
   it('registers every entry the groups define, once', () => {
@@ -27,6 +30,11 @@ describe('lifecycle command entries', () => {
   });
 
   it('derives which commands need no directory from the entries', () => {
-    expect([...commandsIndependentOfDirectory].sort()).toEqual(lifecycleCommands.filter((entry) => entry.independentOfDirectory).map((entry) => entry.type).sort());
+    expect([...commandsIndependentOfDirectory].sort()).toEqual(
+      lifecycleCommands
+        .filter((entry) => entry.independentOfDirectory)
+        .map((entry) => entry.type)
+        .sort(),
+    );
   });
 });

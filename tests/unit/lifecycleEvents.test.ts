@@ -2,7 +2,15 @@ import { describeEvent, peopleNamedIn, type LifecycleEventData } from '../../dom
 
 /** Sentences are written from the typed facts at the edge, naming people through the lookup they are given. */
 
-const names: Record<string, string> = { owen: 'Owen Owner', olive: 'Olive Owner', lena: 'Lena Lead', leo: 'Leo Lead', dan: 'Dan Lead', dora: 'Dora Deputy', admin: 'Ada Admin' };
+const names: Record<string, string> = {
+  owen: 'Owen Owner',
+  olive: 'Olive Owner',
+  lena: 'Lena Lead',
+  leo: 'Leo Lead',
+  dan: 'Dan Lead',
+  dora: 'Dora Deputy',
+  admin: 'Ada Admin',
+};
 const nameOf = (id: string): string => names[id] ?? id;
 
 const dccStep = { number: 2, of: 2, step: { kind: 'role', role: 'dcc' } } as const;
@@ -32,8 +40,16 @@ const cases: Array<[LifecycleEventData, string, string[]]> = [
     ['lena'],
   ],
   // What supersedes an item is an item or words, never a person.
-  [{ type: 'closed', how: 'superseded', reason: 'Superseded by rec-2', supersededBy: 'rec-2' }, 'Closed: superseded by rec-2 (Superseded by rec-2)', []],
-  [{ type: 'approvals_outdated', count: 2, changed: 'text', askedAgainFrom: 1 }, '2 approvals outdated because the text changed; step 1 is asked again', []],
+  [
+    { type: 'closed', how: 'superseded', reason: 'Superseded by rec-2', supersededBy: 'rec-2' },
+    'Closed: superseded by rec-2 (Superseded by rec-2)',
+    [],
+  ],
+  [
+    { type: 'approvals_outdated', count: 2, changed: 'text', askedAgainFrom: 1 },
+    '2 approvals outdated because the text changed; step 1 is asked again',
+    [],
+  ],
   [
     { type: 'self_certified', signatory: 'CC', signedOn: '2025-03-10', followUp: 'hmicfrs_sign_off' },
     'Self-certified: letter signed by CC on 2025-03-10; to be submitted to HMICFRS for sign-off',

@@ -19,21 +19,46 @@ describe('the list page’s filters', () => {
     const filters = read({ lead, state: 'assigned,in_progress', department: 'Crime, Justice and Operations', sort: 'dueDate' });
     expect(filters.errors).toEqual([]);
     expect(filters.tags).toEqual([
-      { heading: 'Lead', tags: [{ text: 'Nadia Haskins', href: '/recommendations?state=assigned%2Cin_progress&department=Crime%2C+Justice+and+Operations&sort=dueDate' }] },
+      {
+        heading: 'Lead',
+        tags: [
+          {
+            text: 'Nadia Haskins',
+            href: '/recommendations?state=assigned%2Cin_progress&department=Crime%2C+Justice+and+Operations&sort=dueDate',
+          },
+        ],
+      },
       // A department with a comma is one value, not two.
-      { heading: 'Department', tags: [{ text: 'Crime, Justice and Operations', href: `/recommendations?lead=${lead}&state=assigned%2Cin_progress&sort=dueDate` }] },
+      {
+        heading: 'Department',
+        tags: [{ text: 'Crime, Justice and Operations', href: `/recommendations?lead=${lead}&state=assigned%2Cin_progress&sort=dueDate` }],
+      },
       {
         heading: 'Status',
         tags: [
-          { text: 'Assigned', href: `/recommendations?lead=${lead}&state=in_progress&department=Crime%2C+Justice+and+Operations&sort=dueDate` },
-          { text: 'In progress', href: `/recommendations?lead=${lead}&state=assigned&department=Crime%2C+Justice+and+Operations&sort=dueDate` },
+          {
+            text: 'Assigned',
+            href: `/recommendations?lead=${lead}&state=in_progress&department=Crime%2C+Justice+and+Operations&sort=dueDate`,
+          },
+          {
+            text: 'In progress',
+            href: `/recommendations?lead=${lead}&state=assigned&department=Crime%2C+Justice+and+Operations&sort=dueDate`,
+          },
         ],
       },
     ]);
     // Two statuses cannot sit in one select: they travel as a hidden field, and the select offers a third.
-    expect(filters.hidden).toEqual([{ name: 'state', value: 'assigned,in_progress' }, { name: 'sort', value: 'dueDate' }]);
+    expect(filters.hidden).toEqual([
+      { name: 'state', value: 'assigned,in_progress' },
+      { name: 'sort', value: 'dueDate' },
+    ]);
     expect(filters.fields.find((f) => f.name === 'state')!.items.filter((i) => i.selected)).toEqual([]);
-    expect(filters.fields.find((f) => f.name === 'lead')!.items.filter((i) => i.selected).map((i) => i.text)).toEqual(['Nadia Haskins']);
+    expect(
+      filters.fields
+        .find((f) => f.name === 'lead')!
+        .items.filter((i) => i.selected)
+        .map((i) => i.text),
+    ).toEqual(['Nadia Haskins']);
   });
 
   it('keeps filters the form has no select for (the dashboard’s) as hidden fields and tags', () => {
@@ -50,7 +75,10 @@ describe('the list page’s filters', () => {
   it('names each bad value by its field in words, and keeps the good filters', () => {
     const filters = read({ rag: 'purple', owner: 'bob', colour: 'red', report, q: '' });
     expect(filters.errors).toEqual([
-      { field: 'filter-rag', message: 'RAG status must be a RAG status: closed, proposed_for_closure, off_target, at_risk, on_target, not_for_the_force' },
+      {
+        field: 'filter-rag',
+        message: 'RAG status must be a RAG status: closed, proposed_for_closure, off_target, at_risk, on_target, not_for_the_force',
+      },
       { field: 'filter-owner', message: 'Owner must be a person id (a UUID), "me" or "none"' },
       { field: 'filters', message: '“colour” is not a filter of this list' },
     ]);
@@ -64,7 +92,8 @@ describe('the list page’s filters', () => {
 describe('status groups', () => {
   it('put every status in one group, and give each group one tag colour', () => {
     expect(statusGroups.flatMap((g) => statusesIn([g])).sort()).toEqual([...lifecycleStatuses].sort());
-    for (const status of lifecycleStatuses) expect([status, statusTagModifiers[status]]).toEqual([status, statusGroupTagModifiers[statusGroupOf[status]]]);
+    for (const status of lifecycleStatuses)
+      expect([status, statusTagModifiers[status]]).toEqual([status, statusGroupTagModifiers[statusGroupOf[status]]]);
     expect(new Set(Object.values(statusGroupTagModifiers)).size).toBe(statusGroups.length);
   });
 });

@@ -24,7 +24,12 @@ interface Running {
   caller: { person: Identity['person'] | null; remoteAddress?: string };
 }
 
-const ADMINISTRATOR: Identity['person'] = { id: 'a', name: 'Hannah Whitcombe', email: 'hannah@example.police.uk', roles: ['administrator'] };
+const ADMINISTRATOR: Identity['person'] = {
+  id: 'a',
+  name: 'Hannah Whitcombe',
+  email: 'hannah@example.police.uk',
+  roles: ['administrator'],
+};
 const VIEWER: Identity['person'] = { id: 'v', name: 'Margaret Holloway', email: 'margaret@example.police.uk', roles: ['viewer'] };
 
 async function startMailbox(): Promise<Running> {
@@ -35,7 +40,8 @@ async function startMailbox(): Promise<Running> {
   // Stands in for the app's authentication; a remote address is faked on this request only, never on the shared socket.
   app.use((req, _res, next) => {
     if (caller.person) req.identity = { person: caller.person, via: 'session', session: { id: 's', csrfToken: 't' } };
-    if (caller.remoteAddress) Object.defineProperty(req, 'socket', { value: Object.create(req.socket, { remoteAddress: { value: caller.remoteAddress } }) });
+    if (caller.remoteAddress)
+      Object.defineProperty(req, 'socket', { value: Object.create(req.socket, { remoteAddress: { value: caller.remoteAddress } }) });
     next();
   });
   app.use('/dev/mailbox', createMailboxRouter(sink));
@@ -117,8 +123,12 @@ describe('development mailbox pages', () => {
     expect(body).toContain('<h1 class="govuk-heading-l">Development mailbox</h1>');
     expect(body).toMatch(/This is the development mailbox\./);
     expect(body).toMatch(/Mail is not delivered to anyone\./);
-    expect(squash(body)).toContain('<caption class="govuk-table__caption govuk-table__caption--s">Emails received, newest first (2)</caption>');
-    expect(squash(body)).toContain('<th scope="col" class="govuk-table__header">Received</th><th scope="col" class="govuk-table__header">To</th><th scope="col" class="govuk-table__header">Subject</th>');
+    expect(squash(body)).toContain(
+      '<caption class="govuk-table__caption govuk-table__caption--s">Emails received, newest first (2)</caption>',
+    );
+    expect(squash(body)).toContain(
+      '<th scope="col" class="govuk-table__header">Received</th><th scope="col" class="govuk-table__header">To</th><th scope="col" class="govuk-table__header">Subject</th>',
+    );
 
     // Subjects are escaped and link to their message.
     expect(body).not.toContain('<script>');
@@ -149,12 +159,20 @@ describe('development mailbox pages', () => {
     const body = await response.text();
 
     expect(count(body, /<h1[\s>]/)).toBe(1);
-    expect(body).toContain('<h1 class="govuk-heading-l">Overdue &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quoted&quot; recommendation</h1>');
+    expect(body).toContain(
+      '<h1 class="govuk-heading-l">Overdue &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quoted&quot; recommendation</h1>',
+    );
     expect(body).not.toContain('<script>');
     expect(squash(body)).toContain('<a href="/dev/mailbox" class="govuk-back-link">Back to all messages in the development mailbox</a>');
-    expect(squash(body)).toContain('<dt class="govuk-summary-list__key">From</dt><dd class="govuk-summary-list__value">&quot;Recommendation tracker&quot; &lt;tracker@example.police.uk&gt;</dd>');
-    expect(squash(body)).toContain('<dt class="govuk-summary-list__key">To</dt><dd class="govuk-summary-list__value">inspector@example.police.uk, deputy@example.police.uk</dd>');
-    expect(squash(body)).toContain(`<dt class="govuk-summary-list__key">Received</dt><dd class="govuk-summary-list__value"><time datetime="${dangerous.receivedAt}">`);
+    expect(squash(body)).toContain(
+      '<dt class="govuk-summary-list__key">From</dt><dd class="govuk-summary-list__value">&quot;Recommendation tracker&quot; &lt;tracker@example.police.uk&gt;</dd>',
+    );
+    expect(squash(body)).toContain(
+      '<dt class="govuk-summary-list__key">To</dt><dd class="govuk-summary-list__value">inspector@example.police.uk, deputy@example.police.uk</dd>',
+    );
+    expect(squash(body)).toContain(
+      `<dt class="govuk-summary-list__key">Received</dt><dd class="govuk-summary-list__value"><time datetime="${dangerous.receivedAt}">`,
+    );
 
     expect(body).toContain(
       '<pre>Open the recommendation: http://localhost:3000/recommendations/42?x=1&amp;y=2\nGuidance: https://example.police.uk/guidance.</pre>',
@@ -171,7 +189,9 @@ describe('development mailbox pages', () => {
     expect(body).toContain(
       '<li><a class="govuk-link" href="mailto:help@example.police.uk">Email the helpdesk</a> <span class="govuk-hint">(goes to mailto:help@example.police.uk)</span></li>',
     );
-    expect(body).toContain('<li><a class="govuk-link" href="https://example.police.uk/guidance">https://example.police.uk/guidance</a></li>');
+    expect(body).toContain(
+      '<li><a class="govuk-link" href="https://example.police.uk/guidance">https://example.police.uk/guidance</a></li>',
+    );
     expect(body).not.toContain('javascript:');
     expect(count(body, /<li><a class="govuk-link" /)).toBe(3);
   });
@@ -248,7 +268,12 @@ describe('who may open the development mailbox', () => {
 
   beforeAll(async () => {
     running = await startMailbox();
-    await send(running.sink, { from: FROM, to: 'dcc@example.police.uk', subject: 'Choose your password', text: 'Choose it here: http://localhost:3000/set-password/secret-token' });
+    await send(running.sink, {
+      from: FROM,
+      to: 'dcc@example.police.uk',
+      subject: 'Choose your password',
+      text: 'Choose it here: http://localhost:3000/set-password/secret-token',
+    });
     await running.sink.waitFor((m) => m.subject === 'Choose your password');
   });
   afterAll(async () => {
@@ -307,9 +332,14 @@ describe('who may open the development mailbox', () => {
   });
 
   it('counts only loopback connections, not relayed ones, as this machine', () => {
-    const machine = (remoteAddress: string | undefined, headers: Record<string, string> = {}) => fromThisMachine({ socket: { remoteAddress } as never, headers });
+    const machine = (remoteAddress: string | undefined, headers: Record<string, string> = {}) =>
+      fromThisMachine({ socket: { remoteAddress } as never, headers });
     expect(['127.0.0.1', '::1', '::ffff:127.0.0.1'].map((a) => machine(a))).toEqual([true, true, true]);
-    expect([machine('192.168.1.2'), machine(undefined), machine('127.0.0.1', { 'x-forwarded-for': '203.0.113.9' })]).toEqual([false, false, false]);
+    expect([machine('192.168.1.2'), machine(undefined), machine('127.0.0.1', { 'x-forwarded-for': '203.0.113.9' })]).toEqual([
+      false,
+      false,
+      false,
+    ]);
   });
 });
 

@@ -27,7 +27,11 @@ describe('GET /metrics', () => {
     const registry = new Registry();
     new Gauge({ name: 'ours', help: 'ours', registers: [registry], collect: () => undefined }).set(3);
     const { answer, res } = recordedAnswer();
-    await metricsEndpoint(registry, async () => '# TYPE temporal_num_pollers gauge\ntemporal_num_pollers 2\n')({} as Request, res, () => undefined);
+    await metricsEndpoint(registry, async () => '# TYPE temporal_num_pollers gauge\ntemporal_num_pollers 2\n')(
+      {} as Request,
+      res,
+      () => undefined,
+    );
     expect(answer.status).toBe(200);
     expect(answer.type).toBe(registry.contentType);
     expect(answer.body).toMatch(/^ours 3$/m);

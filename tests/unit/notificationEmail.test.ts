@@ -21,7 +21,9 @@ describe('renderNotificationEmail', () => {
     expect(renderNotificationEmail('assigned_to_you', facts).subject).toBe(
       'Action assigned to you, due 31 March 2027: HMICFRS Stalking & harassment, area for improvement 4a',
     );
-    expect(renderNotificationEmail('approval_requested', facts).subject).toBe('Approval needed: HMICFRS Stalking & harassment, area for improvement 4a');
+    expect(renderNotificationEmail('approval_requested', facts).subject).toBe(
+      'Approval needed: HMICFRS Stalking & harassment, area for improvement 4a',
+    );
   });
 
   it.each(notificationTemplates)('%s: escapes user text in HTML, keeps it as typed in text, and links to the item', (template) => {

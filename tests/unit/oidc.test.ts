@@ -5,7 +5,14 @@ import { startOidcIssuer, type FakeIssuer, type Tamper } from '../support/oidcIs
 describe('OIDC sign-in client', () => {
   let issuer: FakeIssuer;
   const redirectUri = 'http://tracker.test/sign-in/oidc/callback';
-  const client = () => new OidcClient({ issuerUrl: issuer.url, clientId: issuer.clientId, clientSecret: issuer.clientSecret, providerName: 'Test', redirectUri });
+  const client = () =>
+    new OidcClient({
+      issuerUrl: issuer.url,
+      clientId: issuer.clientId,
+      clientSecret: issuer.clientSecret,
+      providerName: 'Test',
+      redirectUri,
+    });
 
   beforeAll(async () => {
     issuer = await startOidcIssuer();
@@ -32,9 +39,21 @@ describe('OIDC sign-in client', () => {
     const { url, pending } = await c.startSignIn();
     const asked = new URL(url);
     expect(asked.origin + asked.pathname).toBe(`${issuer.url}/authorize`);
-    expect(Object.fromEntries(asked.searchParams)).toMatchObject({ response_type: 'code', client_id: issuer.clientId, redirect_uri: redirectUri, state: pending.state, nonce: pending.nonce, code_challenge_method: 'S256' });
+    expect(Object.fromEntries(asked.searchParams)).toMatchObject({
+      response_type: 'code',
+      client_id: issuer.clientId,
+      redirect_uri: redirectUri,
+      state: pending.state,
+      nonce: pending.nonce,
+      code_challenge_method: 'S256',
+    });
     expect(asked.searchParams.get('scope')).toContain('openid');
-    expect(await signIn(c)).toEqual({ issuer: issuer.url, subject: 'entra-subject-42', email: 'tom.ellery@test.police.uk', name: 'Tom Ellery' });
+    expect(await signIn(c)).toEqual({
+      issuer: issuer.url,
+      subject: 'entra-subject-42',
+      email: 'tom.ellery@test.police.uk',
+      name: 'Tom Ellery',
+    });
   });
 
   it("takes Entra's preferred_username when there is no email claim", async () => {
@@ -64,9 +83,21 @@ describe('OIDC sign-in client', () => {
   });
 
   it('refuses a wrong client secret and a provider that names another issuer', async () => {
-    const badSecret = new OidcClient({ issuerUrl: issuer.url, clientId: issuer.clientId, clientSecret: 'wrong', providerName: 'Test', redirectUri });
+    const badSecret = new OidcClient({
+      issuerUrl: issuer.url,
+      clientId: issuer.clientId,
+      clientSecret: 'wrong',
+      providerName: 'Test',
+      redirectUri,
+    });
     await expect(signIn(badSecret)).rejects.toThrow(/invalid_client/);
-    const misnamed = new OidcClient({ issuerUrl: `${issuer.url}/tenant`, clientId: issuer.clientId, clientSecret: issuer.clientSecret, providerName: 'Test', redirectUri });
+    const misnamed = new OidcClient({
+      issuerUrl: `${issuer.url}/tenant`,
+      clientId: issuer.clientId,
+      clientSecret: issuer.clientSecret,
+      providerName: 'Test',
+      redirectUri,
+    });
     await expect(misnamed.startSignIn()).rejects.toThrow(/could not be reached|refused|calls itself/);
   });
 });

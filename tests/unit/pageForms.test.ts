@@ -2,7 +2,8 @@ import { CheckedFiles } from '../../api/imports/checkedFiles';
 import { readDateInput } from '../../platform/web/dateInput';
 
 describe('a GOV.UK date input read back', () => {
-  const read = (day: string, month: string, year: string) => readDateInput({ 'd-day': day, 'd-month': month, 'd-year': year }, 'd', 'The date');
+  const read = (day: string, month: string, year: string) =>
+    readDateInput({ 'd-day': day, 'd-month': month, 'd-year': year }, 'd', 'The date');
 
   it('gives the date, or nothing when every box is empty', () => {
     expect(read(' 7 ', '3', '2026')).toMatchObject({ empty: false, date: '2026-03-07' });

@@ -62,17 +62,25 @@ describe('dates as the papers use them', () => {
 
   it('prints the whole due-date history as the seeds do', () => {
     const history = (...dates: string[]) => dates.map((dueDate) => ({ dueDate }));
-    expect(dueDateHistoryWords(history('2020-09-30', '2021-01-31', '2021-04-30'))).toBe('September 2020, extended to January 2021, now April 2021');
+    expect(dueDateHistoryWords(history('2020-09-30', '2021-01-31', '2021-04-30'))).toBe(
+      'September 2020, extended to January 2021, now April 2021',
+    );
     expect(dueDateHistoryWords(history('2020-09-30', '2021-01-31'))).toBe('September 2020, now January 2021');
     expect(dueDateHistoryWords(history('2020-09-30'))).toBe('September 2020');
-    expect(dueDateHistoryWords(history('2020-09-01', '2020-09-30', '2020-12-31'))).toBe('1 September 2020, extended to 30 September 2020, now December 2020');
+    expect(dueDateHistoryWords(history('2020-09-01', '2020-09-30', '2020-12-31'))).toBe(
+      '1 September 2020, extended to 30 September 2020, now December 2020',
+    );
     expect(dueDateHistoryWords([])).toBe('No deadline set');
   });
 });
 
 describe('status colours (domain/rag.ts, as the papers print them)', () => {
   const asAt = '2021-03-31';
-  const closure = (how: 'superseded' | 'self_certified' | 'signed_off_by_hmicfrs' | 'no_action_required', afterDueDate: boolean, on = '2020-06-01') => ({
+  const closure = (
+    how: 'superseded' | 'self_certified' | 'signed_off_by_hmicfrs' | 'no_action_required',
+    afterDueDate: boolean,
+    on = '2020-06-01',
+  ) => ({
     how,
     on,
     by: null,
@@ -87,12 +95,30 @@ describe('status colours (domain/rag.ts, as the papers print them)', () => {
     ['closed, no action required', { status: 'closed', closure: closure('no_action_required', false) }, 'closed', 'WHITE', 'Closed'],
     ['closed on time', { status: 'closed', closure: closure('self_certified', false) }, 'closed', 'GREEN', 'Closed'],
     ['closed late', { status: 'closed', closure: closure('signed_off_by_hmicfrs', true) }, 'closed', 'PURPLE', 'Closed'],
-    ['with HMICFRS', { status: 'awaiting_hmicfrs_sign_off', dueDate: '2020-01-01' }, 'proposed_for_closure', 'AMBER', 'Proposed for closure'],
-    ['in the approval chain', { status: 'awaiting_approval', dueDate: '2020-01-01' }, 'proposed_for_closure', 'AMBER', 'Proposed for closure'],
+    [
+      'with HMICFRS',
+      { status: 'awaiting_hmicfrs_sign_off', dueDate: '2020-01-01' },
+      'proposed_for_closure',
+      'AMBER',
+      'Proposed for closure',
+    ],
+    [
+      'in the approval chain',
+      { status: 'awaiting_approval', dueDate: '2020-01-01' },
+      'proposed_for_closure',
+      'AMBER',
+      'Proposed for closure',
+    ],
     ['past its due date', { dueDate: '2021-03-30' }, 'off_target', 'RED', 'Off target'],
     ['due on the day', { dueDate: '2021-03-31' }, 'at_risk', 'AMBER', 'At risk'],
     ['due within three months', { dueDate: '2021-06-30' }, 'at_risk', 'AMBER', 'At risk'],
-    ['flagged at risk', { dueDate: '2022-01-01', atRisk: { reason: 'r', flaggedBy: null, flaggedOn: '2021-03-01' } }, 'at_risk', 'AMBER', 'At risk'],
+    [
+      'flagged at risk',
+      { dueDate: '2022-01-01', atRisk: { reason: 'r', flaggedBy: null, flaggedOn: '2021-03-01' } },
+      'at_risk',
+      'AMBER',
+      'At risk',
+    ],
     ['due later', { dueDate: '2021-07-01' }, 'on_target', 'AMBER', 'On target'],
     ['logged, no date yet', { status: 'logged' }, 'on_target', 'AMBER', 'On target'],
   ];
@@ -122,7 +148,9 @@ describe('status lines', () => {
   });
 
   it('names mixed kinds, items awaiting sign-off, and reports with nothing for the force', () => {
-    expect(statusLine([item({ kind: 'area_for_improvement' }), item({ status: 'awaiting_hmicfrs_sign_off' }), item({ status: 'closed' })])).toBe(
+    expect(
+      statusLine([item({ kind: 'area_for_improvement' }), item({ status: 'awaiting_hmicfrs_sign_off' }), item({ status: 'closed' })]),
+    ).toBe(
       'This report makes 3 items (2 recommendations, 1 area for improvement); all 3 are for the force; 1 complete, 1 self-certified, awaiting HMICFRS sign-off, 1 in progress.',
     );
     expect(statusLine([item({ forTheForce: false })])).toBe('This report makes 1 recommendation; none are for the force.');
@@ -136,8 +164,22 @@ describe('the committee overview', () => {
 
   it('counts the force’s inspection items by category, outstanding and closed and how', () => {
     const row = (category: number) => paper.main.categoryTable.find((r) => r.category === category)!;
-    expect(row(2)).toMatchObject({ outstanding: 0, awaitingSignOff: 0, closedSelfCertified: 1, closedSignedOff: 0, closedOtherwise: 0, total: 1 });
-    expect(row(3)).toMatchObject({ outstanding: 2, awaitingSignOff: 2, closedSelfCertified: 0, closedSignedOff: 1, closedOtherwise: 0, total: 5 });
+    expect(row(2)).toMatchObject({
+      outstanding: 0,
+      awaitingSignOff: 0,
+      closedSelfCertified: 1,
+      closedSignedOff: 0,
+      closedOtherwise: 0,
+      total: 1,
+    });
+    expect(row(3)).toMatchObject({
+      outstanding: 2,
+      awaitingSignOff: 2,
+      closedSelfCertified: 0,
+      closedSignedOff: 1,
+      closedOtherwise: 0,
+      total: 5,
+    });
     expect(paper.main.totals).toMatchObject({ outstanding: 2, awaitingSignOff: 2, closed: 2, total: 6 });
     // Super-complaints are in the appendix, audits nowhere in this paper.
     expect(paper.appendix.totals).toMatchObject({ outstanding: 1, total: 1 });
@@ -150,7 +192,12 @@ describe('the committee overview', () => {
     expect(childProtection).toMatchObject({ date: 'Jun 2019', outstanding: 1, closed: 1 });
     // Recommendation 2 closed in June 2020, before the previous committee: counted, not listed.
     expect(childProtection!.groups.flatMap((g) => g.items.map((i) => i.reference))).toEqual(['3']);
-    expect(roads).toMatchObject({ outstanding: 3, closed: 1, statusLine: 'This report makes 5 items (3 recommendations, 2 areas for improvement); 4 are for the force; 1 complete, 1 self-certified, awaiting HMICFRS sign-off, 2 in progress.' });
+    expect(roads).toMatchObject({
+      outstanding: 3,
+      closed: 1,
+      statusLine:
+        'This report makes 5 items (3 recommendations, 2 areas for improvement); 4 are for the force; 1 complete, 1 self-certified, awaiting HMICFRS sign-off, 2 in progress.',
+    });
     expect(roads!.groups.map((g) => [g.category, g.items.map((i) => `${i.reference} ${i.state}`)])).toEqual([
       [2, ['11 Closed (self-certified)']],
       [3, ['6 In progress', '14 Submitted to HMICFRS, awaiting sign-off', '15 In progress']],
@@ -162,10 +209,13 @@ describe('the committee overview', () => {
     const later = buildOverview(paperDataAsAt(sample, '2021-09-30'), { scheme: 'B', previousCommittee: '2021-06-30' });
     const earlierAllClosed = later.main.reports.find((r) => r.title === 'Child Protection – Demo Constabulary');
     expect(earlierAllClosed).toBeDefined(); // recommendation 3 is still with HMICFRS
-    const onlyClosed = buildOverview(paperDataAsAt({ ...sample, reports: [sample.reports[0]!].map((r) => ({ ...r, items: [r.items[0]!] })) }, SAMPLE_AS_AT), {
-      scheme: 'B',
-      previousCommittee: SAMPLE_PREVIOUS,
-    });
+    const onlyClosed = buildOverview(
+      paperDataAsAt({ ...sample, reports: [sample.reports[0]!].map((r) => ({ ...r, items: [r.items[0]!] })) }, SAMPLE_AS_AT),
+      {
+        scheme: 'B',
+        previousCommittee: SAMPLE_PREVIOUS,
+      },
+    );
     expect(onlyClosed.main.reports).toEqual([]);
     expect(onlyClosed.main.totals).toMatchObject({ closed: 1, total: 1 });
   });
@@ -177,8 +227,17 @@ describe('the committee overview', () => {
   });
 
   it('counts the category table the same way for any set of items', () => {
-    const { rows, totals } = categoryTable([item({ category: null }), item({ category: 1, status: 'closed', closure: { how: 'no_action_required', on: '2020-01-01', reason: 'r', afterDueDate: false } })]);
-    expect(rows.map((r) => [r.category, r.total])).toEqual([[1, 1], [2, 0], [3, 0], [4, 0], [null, 1]]);
+    const { rows, totals } = categoryTable([
+      item({ category: null }),
+      item({ category: 1, status: 'closed', closure: { how: 'no_action_required', on: '2020-01-01', reason: 'r', afterDueDate: false } }),
+    ]);
+    expect(rows.map((r) => [r.category, r.total])).toEqual([
+      [1, 1],
+      [2, 0],
+      [3, 0],
+      [4, 0],
+      [null, 1],
+    ]);
     expect(totals).toMatchObject({ outstanding: 1, closedOtherwise: 1, total: 2 });
   });
 });
@@ -218,9 +277,13 @@ describe('the quarterly action update', () => {
 
   it('puts each item in one group, in the order closed, proposed, off target, new, at risk, on target', () => {
     const quarterStart = '2021-01-01';
-    expect(quarterlyGroupOf(item({ status: 'closed', closure: closedOn('2021-02-01'), loggedOn: '2021-01-15' }), '2021-03-31', quarterStart)).toBe('closed');
+    expect(
+      quarterlyGroupOf(item({ status: 'closed', closure: closedOn('2021-02-01'), loggedOn: '2021-01-15' }), '2021-03-31', quarterStart),
+    ).toBe('closed');
     expect(quarterlyGroupOf(item({ status: 'closed', closure: closedOn('2020-12-01') }), '2021-03-31', quarterStart)).toBeNull();
-    expect(quarterlyGroupOf(item({ status: 'awaiting_approval', dueDate: '2021-01-02', loggedOn: '2021-02-01' }), '2021-03-31', quarterStart)).toBe('proposed_for_closure');
+    expect(
+      quarterlyGroupOf(item({ status: 'awaiting_approval', dueDate: '2021-01-02', loggedOn: '2021-02-01' }), '2021-03-31', quarterStart),
+    ).toBe('proposed_for_closure');
     expect(quarterlyGroupOf(item({ dueDate: '2021-03-01', loggedOn: '2021-02-01' }), '2021-03-31', quarterStart)).toBe('off_target');
     expect(quarterlyGroupOf(item({ dueDate: '2021-04-01', loggedOn: '2021-02-01' }), '2021-03-31', quarterStart)).toBe('new');
     expect(quarterlyGroupOf(item({ dueDate: '2021-04-01' }), '2021-03-31', quarterStart)).toBe('at_risk');
@@ -239,9 +302,17 @@ describe('the per-report tracker', () => {
   const roads = paper.reports.find((r) => r.title === 'Roads Policing: Not optional')!;
 
   it('prints every item with its colour, whole due-date history and latest comment', () => {
-    expect(roads.summary).toBe('This report makes 5 items (3 recommendations, 2 areas for improvement); 4 are for the force; 1 complete, 1 self-certified, awaiting HMICFRS sign-off, 2 in progress.');
+    expect(roads.summary).toBe(
+      'This report makes 5 items (3 recommendations, 2 areas for improvement); 4 are for the force; 1 complete, 1 self-certified, awaiting HMICFRS sign-off, 2 in progress.',
+    );
     expect(roads.items.map((i) => [i.reference, i.kind, i.colour.label, i.dueDates, i.comment])).toEqual([
-      ['6', 'Recommendation', 'AMBER', 'September 2020, extended to January 2021, now April 2021', 'Awaiting dates for the regional meetings. (Tom Ellery, 10/02/2021)'],
+      [
+        '6',
+        'Recommendation',
+        'AMBER',
+        'September 2020, extended to January 2021, now April 2021',
+        'Awaiting dates for the regional meetings. (Tom Ellery, 10/02/2021)',
+      ],
       ['8', 'Recommendation', 'WHITE', '', 'This action is for the Department for Transport'],
       ['11', 'Recommendation', 'PURPLE', 'December 2020', 'Training booked for November. (Tom Ellery, 01/10/2020)'],
       // Self-certified and with HMICFRS: proposed for closure, AMBER until HMICFRS signs it off (domain/rag.ts).
@@ -254,7 +325,13 @@ describe('the per-report tracker', () => {
     expect(paper.reports.map((r) => r.publishedOn)).toEqual(['2021-01-08', '2020-12-17', '2020-07-15', '2019-06-01']);
     const one = buildTracker(paperDataAsAt(sample, SAMPLE_AS_AT), { scheme: 'B', reportId: roads.id });
     expect(one.reports.map((r) => r.title)).toEqual(['Roads Policing: Not optional']);
-    expect(one.reports[0]!.items.map((i) => i.colour.label)).toEqual(['At risk', 'Not for the force', 'Closed', 'Proposed for closure', 'Off target']);
+    expect(one.reports[0]!.items.map((i) => i.colour.label)).toEqual([
+      'At risk',
+      'Not for the force',
+      'Closed',
+      'Proposed for closure',
+      'Off target',
+    ]);
   });
 });
 
@@ -265,13 +342,29 @@ describe('requests, files and formats', () => {
       message: expect.stringContaining('the overview paper comes as html, docx, pdf'),
     });
     expect(paperRequestProblem({ kind: 'quarterly', asAt: '2023-10-01', format: 'csv', scheme: 'B' })).toBeNull();
-    expect(paperRequestProblem({ kind: 'quarterly', asAt: '2023-10-01', format: 'csv', scheme: 'B', previousCommittee: '2023-10-01' })?.field).toBe('previousCommittee');
-    expect(paperRequestProblem({ kind: 'overview', asAt: '2023-10-01', format: 'pdf', scheme: 'B', reportId: 'x' })?.field).toBe('reportId');
-    expect(paperFilename({ kind: 'overview', asAt: '2023-10-01', scheme: 'B' }, 'docx')).toBe('committee-overview-2023-10-01-scheme-b.docx');
+    expect(
+      paperRequestProblem({ kind: 'quarterly', asAt: '2023-10-01', format: 'csv', scheme: 'B', previousCommittee: '2023-10-01' })?.field,
+    ).toBe('previousCommittee');
+    expect(paperRequestProblem({ kind: 'overview', asAt: '2023-10-01', format: 'pdf', scheme: 'B', reportId: 'x' })?.field).toBe(
+      'reportId',
+    );
+    expect(paperFilename({ kind: 'overview', asAt: '2023-10-01', scheme: 'B' }, 'docx')).toBe(
+      'committee-overview-2023-10-01-scheme-b.docx',
+    );
   });
 
   it('writes CSV that spreadsheet programs read as text', () => {
-    const csv = renderCsv({ name: 's', columns: [{ title: 'A', width: 1 }, { title: 'B', width: 1 }], rows: [['=SUM(A1)', 'say "hi", twice\nthen stop'], [3, '-1']] });
+    const csv = renderCsv({
+      name: 's',
+      columns: [
+        { title: 'A', width: 1 },
+        { title: 'B', width: 1 },
+      ],
+      rows: [
+        ['=SUM(A1)', 'say "hi", twice\nthen stop'],
+        [3, '-1'],
+      ],
+    });
     expect(csv).toBe('\uFEFFA,B\r\n\'=SUM(A1),"say ""hi"", twice\nthen stop"\r\n3,\'-1\r\n');
   });
 

@@ -44,7 +44,10 @@ async function textOf(format: PaperFormat, body: Buffer): Promise<string[]> {
     case 'xlsx':
       return xlsxText(body);
     case 'csv':
-      return body.toString('utf8').replace(/^\uFEFF/, '').split('\r\n');
+      return body
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .split('\r\n');
   }
 }
 
@@ -76,7 +79,11 @@ describe.each(Object.keys(papers) as BuiltPaper['kind'][])('the %s paper', (kind
 
   it('says the same in the PDF, word for word (lines wrap; pages have footers and repeat table headers)', async () => {
     const lines = pdfText(await renderPaper(paper, 'pdf', FORCE)).filter((line) => !/ – page \d+ of \d+$/.test(line));
-    const headers = [...new Set(document.blocks.flatMap((block) => (block.type === 'table' ? [words(pdfSafe(block.columns.map((c) => c.title).join(' ')))] : [])))];
+    const headers = [
+      ...new Set(
+        document.blocks.flatMap((block) => (block.type === 'table' ? [words(pdfSafe(block.columns.map((c) => c.title).join(' ')))] : [])),
+      ),
+    ];
     const withoutHeaders = (text: string) => headers.reduce((rest, header) => rest.split(header).join(' '), text);
     expect(words(withoutHeaders(words(lines.join(' '))))).toBe(words(withoutHeaders(words(pdfSafe(documentLines(document).join(' '))))));
   });
@@ -85,7 +92,11 @@ describe.each(Object.keys(papers) as BuiltPaper['kind'][])('the %s paper', (kind
     it('puts every row of its tables in the workbook and the CSV', async () => {
       const sheets = tabulate(paper)!;
       const workbook = await xlsxText(await renderPaper(paper, 'xlsx', FORCE));
-      const expected = sheets.sheets.flatMap((sheet) => [`# ${sheet.name}`, sheet.columns.map((c) => c.title).join('\t'), ...sheet.rows.map((row) => row.join('\t'))]);
+      const expected = sheets.sheets.flatMap((sheet) => [
+        `# ${sheet.name}`,
+        sheet.columns.map((c) => c.title).join('\t'),
+        ...sheet.rows.map((row) => row.join('\t')),
+      ]);
       expect(workbook).toEqual(expected);
       const csv = (await renderPaper(paper, 'csv', FORCE)).toString('utf8');
       expect(csv.startsWith('\uFEFF')).toBe(true);

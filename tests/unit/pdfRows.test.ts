@@ -24,7 +24,9 @@ function firstColumnCells(pdf: Buffer): Box[][] {
     const dictionary = raw.slice(raw.lastIndexOf('<<', start), start);
     let content: string;
     try {
-      content = (/FlateDecode/.test(dictionary) ? zlib.inflateSync(pdf.subarray(start + 7, end)) : pdf.subarray(start + 7, end)).toString('latin1');
+      content = (/FlateDecode/.test(dictionary) ? zlib.inflateSync(pdf.subarray(start + 7, end)) : pdf.subarray(start + 7, end)).toString(
+        'latin1',
+      );
     } catch {
       continue;
     }
@@ -47,7 +49,16 @@ function oneLineTable(rows: number): PaperDocument {
     title: 'Rows',
     forceName: 'Demo Constabulary',
     landscape: true,
-    blocks: [{ type: 'table', columns: [{ title: 'Reference', width: 1 }, { title: 'Text', width: 4 }], rows: Array.from({ length: rows }, (_, index): Cell[] => [{ text: `R${index + 1}` }, { text: 'One line' }]) }],
+    blocks: [
+      {
+        type: 'table',
+        columns: [
+          { title: 'Reference', width: 1 },
+          { title: 'Text', width: 4 },
+        ],
+        rows: Array.from({ length: rows }, (_, index): Cell[] => [{ text: `R${index + 1}` }, { text: 'One line' }]),
+      },
+    ],
   };
 }
 

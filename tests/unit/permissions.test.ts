@@ -1,5 +1,12 @@
 import { roles, type Role } from '../../domain/vocabulary';
-import { authorize, describePermission, isAllowed, mightBeAllowed, permissionNames, permissionTable } from '../../platform/http/permissions';
+import {
+  authorize,
+  describePermission,
+  isAllowed,
+  mightBeAllowed,
+  permissionNames,
+  permissionTable,
+} from '../../platform/http/permissions';
 
 const as = (...held: Role[]) => ({ person: { id: 'p', name: 'P', email: 'p@x', roles: held } });
 
@@ -18,7 +25,10 @@ describe('the permission table', () => {
     for (const name of permissionNames) {
       const reads = name.endsWith('.read') && name !== 'audit.read';
       // Their own API tokens and their own reminder preference are the only things a viewer sets.
-      expect([name, isAllowed(viewer, name, { owner: true, self: true })]).toEqual([name, reads || name === 'apiTokens.manage' || name === 'people.preferences']);
+      expect([name, isAllowed(viewer, name, { owner: true, self: true })]).toEqual([
+        name,
+        reads || name === 'apiTokens.manage' || name === 'people.preferences',
+      ]);
     }
   });
 
@@ -44,7 +54,9 @@ describe('the permission table', () => {
   });
 
   it('refuses with 403 naming the permission, and describes who may', () => {
-    expect(() => authorize(as('viewer'), 'reports.create')).toThrow(expect.objectContaining({ status: 403, detail: expect.stringContaining('reports.create') }));
+    expect(() => authorize(as('viewer'), 'reports.create')).toThrow(
+      expect.objectContaining({ status: 403, detail: expect.stringContaining('reports.create') }),
+    );
     expect(describePermission('evidence.add')).toMatch(/^administrator; or the item's owner \(if administrator, action_owner/);
     expect(describePermission('reports.read')).toBe('every role');
   });

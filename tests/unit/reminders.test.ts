@@ -99,7 +99,11 @@ describe('the reminder policy', () => {
   it('takes a force’s overrides over the defaults', () => {
     const force = reminderPolicyWith({ sendTime: '09:30', committee: { requestBefore: { workingDays: 20 } } });
     expect(force.sendTime).toBe('09:30');
-    expect(force.committee).toEqual({ requestBefore: { workingDays: 20 }, deadlineBefore: { workingDays: 5 }, chaseBeforeDeadline: { workingDays: 2 } });
+    expect(force.committee).toEqual({
+      requestBefore: { workingDays: 20 },
+      deadlineBefore: { workingDays: 5 },
+      chaseBeforeDeadline: { workingDays: 2 },
+    });
     expect(force.dueReminders).toBe(policy.dueReminders);
   });
 
@@ -125,7 +129,9 @@ describe('the reminder policy', () => {
     expect(reminderPolicyProblems({ ...policy, offTarget: { workingDays: 1, duration: 'P1D' } as never })).toEqual([
       'the off-target notice must have exactly one of workingDays or duration, not workingDays, duration',
     ]);
-    expect(() => plannedNudges(inProgress('2027-03-31'), bad, calendar, '2027-01-04T12:00:00Z')).toThrow(/the reminder policy cannot be used/);
+    expect(() => plannedNudges(inProgress('2027-03-31'), bad, calendar, '2027-01-04T12:00:00Z')).toThrow(
+      /the reminder policy cannot be used/,
+    );
   });
 
   it('refuses a time that is not an ISO timestamp with a zone', () => {
@@ -191,7 +197,12 @@ describe('due-date reminders and the off-target chain', () => {
   });
 
   it('moves every reminder when an extension is approved while a reminder is pending', () => {
-    const requested = run(item, { type: 'requestExtension', newDueDate: '2027-06-30', reason: 'Awaiting the new IT system' }, owen, '2027-03-10');
+    const requested = run(
+      item,
+      { type: 'requestExtension', newDueDate: '2027-06-30', reason: 'Awaiting the new IT system' },
+      owen,
+      '2027-03-10',
+    );
     // While the extension waits for the lead, the old reminders stand and the lead is chased to decide.
     expect(summary(plannedNudges(requested, policy, calendar, '2027-03-10T12:00:00Z')).slice(0, 4)).toEqual([
       '2027-03-15T08:00:00.000Z approval_chase approver extension:2027-03-10:2027-06-30:s1:lena:2027-03-10:chase',
@@ -278,7 +289,12 @@ describe('due-date reminders and the off-target chain', () => {
 
 describe('approval chases', () => {
   // Evidence submitted on Monday 22 March 2027; Easter falls in the wait.
-  const evidenced = run(inProgress('2027-06-30', '2027-03-01'), { type: 'submitEvidence', summary: 'Training delivered to all sergeants' }, owen, '2027-03-22');
+  const evidenced = run(
+    inProgress('2027-06-30', '2027-03-01'),
+    { type: 'submitEvidence', summary: 'Training delivered to all sergeants' },
+    owen,
+    '2027-03-22',
+  );
 
   it('chases the approver after 3 working days and escalates after 5', () => {
     expect(evidenced.status).toBe('awaiting_approval');
@@ -356,7 +372,12 @@ describe('durations for due dates and HMICFRS', () => {
     const submitted = withHmicfrs('2027-05-28');
     expect(submitted.status).toBe('awaiting_hmicfrs_sign_off');
     expect(plannedNudges(submitted, policy, calendar, '2027-05-28T12:00:00Z')).toEqual([
-      { at: '2027-08-31T07:00:00.000Z', kind: 'hmicfrs_chase', recipients: 'liaison_lead', key: 'hmicfrs:awaiting_hmicfrs_sign_off:2027-05-28:P3M' },
+      {
+        at: '2027-08-31T07:00:00.000Z',
+        kind: 'hmicfrs_chase',
+        recipients: 'liaison_lead',
+        key: 'hmicfrs:awaiting_hmicfrs_sign_off:2027-05-28:P3M',
+      },
     ]);
     expect(ragStatus(submitted, '2027-09-01')).toBe('proposed_for_closure');
   });
@@ -365,7 +386,12 @@ describe('durations for due dates and HMICFRS', () => {
     const older = withHmicfrs('2027-04-01');
     expect(hmicfrsWaitingSince(older)).toBe('2027-04-01');
     expect(plannedNudges(older, policy, calendar, '2027-04-01T12:00:00Z')).toEqual([
-      { at: '2027-07-01T07:00:00.000Z', kind: 'hmicfrs_chase', recipients: 'liaison_lead', key: 'hmicfrs:awaiting_hmicfrs_sign_off:2027-04-01:P3M' },
+      {
+        at: '2027-07-01T07:00:00.000Z',
+        kind: 'hmicfrs_chase',
+        recipients: 'liaison_lead',
+        key: 'hmicfrs:awaiting_hmicfrs_sign_off:2027-04-01:P3M',
+      },
     ]);
     const working = inProgress('2027-12-31');
     expect(hmicfrsWaitingSince(working)).toBeNull();
@@ -454,7 +480,12 @@ describe('RAG status', () => {
     const closedLate = run(approved, { type: 'selfCertify', signatory: 'CC' }, admin, '2027-02-04');
     const onTime = inProgress('2027-12-31');
     const closedOnTime = run(
-      run(run(run(onTime, { type: 'submitEvidence', summary: 'Done' }, owen, '2027-02-01'), { type: 'approve' }, lena, '2027-02-02'), { type: 'approve' }, dora, '2027-02-03'),
+      run(
+        run(run(onTime, { type: 'submitEvidence', summary: 'Done' }, owen, '2027-02-01'), { type: 'approve' }, lena, '2027-02-02'),
+        { type: 'approve' },
+        dora,
+        '2027-02-03',
+      ),
       { type: 'selfCertify', signatory: 'CC' },
       admin,
       '2027-02-04',

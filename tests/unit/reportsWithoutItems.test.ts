@@ -7,10 +7,36 @@ import { readReportRow, isReportRow } from '../../domain/trackerImport';
 
 /** Reports a force lists with a status line and no items (seed 001, super-complaint appendices). */
 
-const report = (overrides: Partial<ReportAsAt>): ReportAsAt => ({ id: 'r', title: 'T', originator: 'HMICFRS', kind: 'inspection', scope: 'force', publishedOn: '2019-09-01', loggedOn: '2019-10-01', ...overrides });
+const report = (overrides: Partial<ReportAsAt>): ReportAsAt => ({
+  id: 'r',
+  title: 'T',
+  originator: 'HMICFRS',
+  kind: 'inspection',
+  scope: 'force',
+  publishedOn: '2019-09-01',
+  loggedOn: '2019-10-01',
+  ...overrides,
+});
 const item: ItemAsAt = {
-  id: 'i1', reportId: 'listed', reference: '1', kind: 'recommendation', text: 'Train investigators', addressedTo: '', forTheForce: true, department: null, loggedOn: '2019-10-01', status: 'in_progress',
-  closure: null, category: 2, dueDate: null, dueDateHistory: [], latestUpdate: null, atRisk: null, ownerId: null, leadId: null, notForTheForceReason: null,
+  id: 'i1',
+  reportId: 'listed',
+  reference: '1',
+  kind: 'recommendation',
+  text: 'Train investigators',
+  addressedTo: '',
+  forTheForce: true,
+  department: null,
+  loggedOn: '2019-10-01',
+  status: 'in_progress',
+  closure: null,
+  category: 2,
+  dueDate: null,
+  dueDateHistory: [],
+  latestUpdate: null,
+  atRisk: null,
+  ownerId: null,
+  leadId: null,
+  notForTheForceReason: null,
 };
 const data: PaperData = {
   asAt: '2021-03-31',
@@ -42,18 +68,34 @@ describe('a report listed without its items', () => {
 
   it('is in the tracker with its stated status and no rows', () => {
     const paper = buildTracker(data, { scheme: 'A' });
-    expect(paper.reports.find((r) => r.id === 'bare')).toMatchObject({ summary: 'HMICFRS have agreed closure of these recommendations.', items: [] });
+    expect(paper.reports.find((r) => r.id === 'bare')).toMatchObject({
+      summary: 'HMICFRS have agreed closure of these recommendations.',
+      items: [],
+    });
   });
 
   it('is read from a tracker row with a report but no reference or text, logged on its own date', () => {
-    const cells = { 'Report title': 'Stalking and harassment', Originator: 'HMICFRS', 'Published on': '05/09/2019', Status: 'HMICFRS have agreed closure of these recommendations.', 'Logged on': '01/10/2019' };
+    const cells = {
+      'Report title': 'Stalking and harassment',
+      Originator: 'HMICFRS',
+      'Published on': '05/09/2019',
+      Status: 'HMICFRS have agreed closure of these recommendations.',
+      'Logged on': '01/10/2019',
+    };
     expect(isReportRow(cells)).toBe(true);
     expect(isReportRow({ ...cells, Reference: '1' })).toBe(false);
     expect(readReportRow(4, cells)).toEqual({
-      report: { row: 4, report: { title: 'Stalking and harassment', originator: 'HMICFRS', kind: 'inspection', scope: 'force', publishedOn: '2019-09-05' }, statusLine: cells.Status, loggedOn: '2019-10-01' },
+      report: {
+        row: 4,
+        report: { title: 'Stalking and harassment', originator: 'HMICFRS', kind: 'inspection', scope: 'force', publishedOn: '2019-09-05' },
+        statusLine: cells.Status,
+        loggedOn: '2019-10-01',
+      },
       problems: [],
     });
     expect(readReportRow(4, { ...cells, 'Logged on': '' }).report!.loggedOn).toBe('2019-09-05');
-    expect(readReportRow(5, { ...cells, 'Published on': '' }).problems).toEqual([{ row: 5, column: 'Published on', message: 'a report listed without items needs its publication date' }]);
+    expect(readReportRow(5, { ...cells, 'Published on': '' }).problems).toEqual([
+      { row: 5, column: 'Published on', message: 'a report listed without items needs its publication date' },
+    ]);
   });
 });

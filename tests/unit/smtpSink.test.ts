@@ -169,14 +169,14 @@ describe('SMTP sink', () => {
 
   it('says what it waited for when waitFor times out', async () => {
     const started = Date.now();
-    await expect(
-      sink.waitFor((m) => m.subject === 'never-sent-subject', { timeoutMs: 300 }),
-    ).rejects.toThrow(/Timed out after 300 ms waiting for an email matching .*never-sent-subject/);
+    await expect(sink.waitFor((m) => m.subject === 'never-sent-subject', { timeoutMs: 300 })).rejects.toThrow(
+      /Timed out after 300 ms waiting for an email matching .*never-sent-subject/,
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
 
-    await expect(
-      sink.waitFor(() => false, { timeoutMs: 100, description: 'the reminder to inspector@example.police.uk' }),
-    ).rejects.toThrow(/waiting for the reminder to inspector@example\.police\.uk .*holds \d+ message\(s\)/);
+    await expect(sink.waitFor(() => false, { timeoutMs: 100, description: 'the reminder to inspector@example.police.uk' })).rejects.toThrow(
+      /waiting for the reminder to inspector@example\.police\.uk .*holds \d+ message\(s\)/,
+    );
   });
 
   it('refuses a message over 10 MB with a clear SMTP error and keeps nothing', async () => {

@@ -37,7 +37,11 @@ describe('SMTP sink with STARTTLS and AUTH required', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smtp-secured-'));
     certificate = await selfSignedCertificate(path.join(dir, 'tls'));
-    sink = await startSmtpSink({ port: 0, storeDir: path.join(dir, 'mail'), secured: { key: certificate.key, cert: certificate.cert, user: USER, password: PASSWORD } });
+    sink = await startSmtpSink({
+      port: 0,
+      storeDir: path.join(dir, 'mail'),
+      secured: { key: certificate.key, cert: certificate.cert, user: USER, password: PASSWORD },
+    });
   });
 
   afterAll(async () => {

@@ -1,4 +1,10 @@
-import { availableCommands, initialState, type ApprovalChain, type LifecycleStatus, type RecommendationState } from '../../domain/lifecycle';
+import {
+  availableCommands,
+  initialState,
+  type ApprovalChain,
+  type LifecycleStatus,
+  type RecommendationState,
+} from '../../domain/lifecycle';
 import type { Role } from '../../domain/vocabulary';
 import type { TaskData, TaskItem } from '../../api/tasks/model';
 import { taskSections, type TaskSection } from '../../api/tasks/sections';
@@ -12,11 +18,26 @@ const chain = (approverId: string | null): ApprovalChain => ({
   routeId: 'hmicfrs',
   startedOn: '2027-05-02',
   current: 0,
-  steps: [{ step: { kind: 'lead' }, approverId, onBehalfOf: null, openedOn: approverId ? '2027-05-02' : null, waitingReason: approverId ? null : 'nobody holds the role', approval: null, outdated: [] }],
+  steps: [
+    {
+      step: { kind: 'lead' },
+      approverId,
+      onBehalfOf: null,
+      openedOn: approverId ? '2027-05-02' : null,
+      waitingReason: approverId ? null : 'nobody holds the role',
+      approval: null,
+      outdated: [],
+    },
+  ],
 });
 
 /** An item in `status`, its commands for `who` judged by the lifecycle itself, as the queries give it. */
-function task(id: string, status: LifecycleStatus, who: { id: string; roles: Role[] }, extra: Partial<RecommendationState> & { overdue?: boolean; risky?: boolean; ownerActive?: boolean } = {}): TaskItem {
+function task(
+  id: string,
+  status: LifecycleStatus,
+  who: { id: string; roles: Role[] },
+  extra: Partial<RecommendationState> & { overdue?: boolean; risky?: boolean; ownerActive?: boolean } = {},
+): TaskItem {
   const { overdue = false, risky: atRisk = false, ownerActive = true, ...more } = extra;
   const assigned = status !== 'logged';
   const state: RecommendationState = {
@@ -49,26 +70,36 @@ function task(id: string, status: LifecycleStatus, who: { id: string; roles: Rol
   return { item, state, commands: availableCommands(state, { personId: who.id, roles: who.roles }), ownerActive, leadActive: true };
 }
 
-const sectionsOf = (who: { id: string; name: string; roles: Role[] }, build: (w: typeof who) => TaskItem[], failedEmails: TaskData['failedEmails'] = []) =>
-  taskSections({ person: { ...who, delegatesFor: [] }, items: build(who), failedEmails });
+const sectionsOf = (
+  who: { id: string; name: string; roles: Role[] },
+  build: (w: typeof who) => TaskItem[],
+  failedEmails: TaskData['failedEmails'] = [],
+) => taskSections({ person: { ...who, delegatesFor: [] }, items: build(who), failedEmails });
 const captions = (s: TaskSection | undefined) => s?.tables.map((t) => t.caption);
 const section = (result: ReturnType<typeof taskSections>, id: TaskSection['id']) => result.sections.find((s) => s.id === id);
 
 /** My tasks' sections (api/tasks/sections.ts): each role's tasks, as the lifecycle's guards say. */
 describe('My tasks sections', () => {
   it("gives the owner their three groups, empty or not, by today's figures", () => {
-    const result = sectionsOf({ ...owner, roles: ['action_owner'] }, (w) => [task('1', 'in_progress', w, { overdue: true }), task('2', 'assigned', w, { risky: true }), task('3', 'awaiting_approval', w, { approval: chain(lead.id) })]);
+    const result = sectionsOf({ ...owner, roles: ['action_owner'] }, (w) => [
+      task('1', 'in_progress', w, { overdue: true }),
+      task('2', 'assigned', w, { risky: true }),
+      task('3', 'awaiting_approval', w, { approval: chain(lead.id) }),
+    ]);
     expect(result.sections.map((s) => s.id)).toEqual(['owner']);
     expect(captions(section(result, 'owner'))).toEqual(['Overdue (1)', 'Due soon or at risk (1)', 'Under way or waiting for approval (1)']);
     // Waiting for approval is not the owner's to do.
     expect(result.total).toBe(2);
   });
 
-  it("gives a lead their portfolio (overdue, at risk, waiting for them) and the decisions, each item counted once", () => {
+  it('gives a lead their portfolio (overdue, at risk, waiting for them) and the decisions, each item counted once', () => {
     const result = sectionsOf({ ...lead, roles: ['lead'] }, (w) => [
       task('1', 'in_progress', w, { overdue: true }),
       task('2', 'in_progress', w, { risky: true }),
-      task('3', 'awaiting_approval', w, { approval: chain(lead.id), evidence: { summary: 'Done', version: 1, submittedBy: owner.id, submittedOn: '2027-05-02' } }),
+      task('3', 'awaiting_approval', w, {
+        approval: chain(lead.id),
+        evidence: { summary: 'Done', version: 1, submittedBy: owner.id, submittedOn: '2027-05-02' },
+      }),
       task('4', 'in_progress', w),
     ]);
     expect(result.sections.map((s) => s.id)).toEqual(['lead', 'decisions']);
@@ -87,8 +118,20 @@ describe('My tasks sections', () => {
 
   it('gives the liaison lead what to submit, what awaits HMICFRS and the reality tests', () => {
     const liaison = { id: 'liaison', name: 'Lia Liaison', roles: ['liaison_lead'] as Role[] };
-    const certified = { selfCertification: { signatory: 'DCC', signatoryRole: null, letterReference: null, signedOn: '2027-04-01', recordedBy: null } };
-    const submitted = (reality: boolean) => ({ ...certified, hmicfrs: { submittedOn: '2027-04-02', submittedBy: 'liaison', reference: null, realityTestAtNextInspection: reality, visitedOn: null, visitNotes: null } });
+    const certified = {
+      selfCertification: { signatory: 'DCC', signatoryRole: null, letterReference: null, signedOn: '2027-04-01', recordedBy: null },
+    };
+    const submitted = (reality: boolean) => ({
+      ...certified,
+      hmicfrs: {
+        submittedOn: '2027-04-02',
+        submittedBy: 'liaison',
+        reference: null,
+        realityTestAtNextInspection: reality,
+        visitedOn: null,
+        visitNotes: null,
+      },
+    });
     const result = sectionsOf(liaison, (w) => [
       task('1', 'self_certified', w, certified),
       task('2', 'awaiting_hmicfrs_sign_off', w, submitted(false)),
@@ -96,7 +139,11 @@ describe('My tasks sections', () => {
       task('4', 'in_progress', w),
     ]);
     expect(result.sections.map((s) => s.id)).toEqual(['hmicfrs']);
-    expect(captions(section(result, 'hmicfrs'))).toEqual(['To submit to HMICFRS (1)', 'Awaiting HMICFRS: record its response or visit (1)', 'To be reality-tested at the next inspection (1)']);
+    expect(captions(section(result, 'hmicfrs'))).toEqual([
+      'To submit to HMICFRS (1)',
+      'Awaiting HMICFRS: record its response or visit (1)',
+      'To be reality-tested at the next inspection (1)',
+    ]);
     expect(result.total).toBe(3);
   });
 
@@ -107,10 +154,22 @@ describe('My tasks sections', () => {
       (w) => [
         task('1', 'logged', w, { category: null }),
         task('2', 'logged', w),
-        task('3', 'evidence_submitted', w, { approval: chain(null), evidence: { summary: 'Done', version: 1, submittedBy: owner.id, submittedOn: '2027-05-02' } }),
+        task('3', 'evidence_submitted', w, {
+          approval: chain(null),
+          evidence: { summary: 'Done', version: 1, submittedBy: owner.id, submittedOn: '2027-05-02' },
+        }),
         task('4', 'in_progress', w, { ownerActive: false }),
       ],
-      [{ id: 'e1', toAddress: 'nobody@example.police.uk', subject: 'Task assigned', recommendationId: '4', createdAt: new Date('2027-05-03T09:00:00Z'), lastError: '550 no such user' }],
+      [
+        {
+          id: 'e1',
+          toAddress: 'nobody@example.police.uk',
+          subject: 'Task assigned',
+          recommendationId: '4',
+          createdAt: new Date('2027-05-03T09:00:00Z'),
+          lastError: '550 no such user',
+        },
+      ],
     );
     expect(result.sections.map((s) => s.id)).toEqual(['administration']);
     expect(captions(section(result, 'administration'))).toEqual([

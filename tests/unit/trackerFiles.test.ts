@@ -15,7 +15,11 @@ async function read(file: Buffer | string, type: string, limits: ImportLimits = 
 }
 
 /** The limit a file passes, as the answer will give it. */
-async function passed(file: Buffer | string, type: string, limits: ImportLimits): Promise<Pick<ImportLimitError, 'status' | 'title' | 'where' | 'detail'>> {
+async function passed(
+  file: Buffer | string,
+  type: string,
+  limits: ImportLimits,
+): Promise<Pick<ImportLimitError, 'status' | 'title' | 'where' | 'detail'>> {
   const error = await read(file, type, limits).then(
     () => null,
     (e: unknown) => e,
@@ -45,7 +49,10 @@ function handmade(sheetRows: string, sharedStrings: ZipPart | null = null): Buff
       content:
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
     },
-    { name: 'xl/worksheets/sheet1.xml', content: `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${sheetRows}</sheetData></worksheet>` },
+    {
+      name: 'xl/worksheets/sheet1.xml',
+      content: `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${sheetRows}</sheetData></worksheet>`,
+    },
     ...(sharedStrings ? [sharedStrings] : []),
   ]);
 }
@@ -64,7 +71,14 @@ describe('reading a tracker file', () => {
   it('reads an Excel workbook as exceljs did: text, rich text, numbers, dates, formulas and booleans', async () => {
     const file = await workbook([
       ['Title', 'Published on', 'Reference', 'Text', 'For the force', 'Category'],
-      ['Legitimacy 2015', new Date('2016-02-01T00:00:00Z'), 1.5, { richText: [{ text: 'Respond ', font: { bold: true } }, { text: 'now' }] }, true, { formula: '1+1', result: 2 }],
+      [
+        'Legitimacy 2015',
+        new Date('2016-02-01T00:00:00Z'),
+        1.5,
+        { richText: [{ text: 'Respond ', font: { bold: true } }, { text: 'now' }] },
+        true,
+        { formula: '1+1', result: 2 },
+      ],
       [],
       ['Row four', null, 'x < y & "z"'],
     ]);
@@ -76,7 +90,9 @@ describe('reading a tracker file', () => {
   });
 
   it('reads inline strings, and cells without references, from workbooks other programs wrote', async () => {
-    const file = handmade('<row r="1"><c t="inlineStr"><is><t>Title</t></is></c><c t="inlineStr"><is><r><t>Te</t></r><r><t>xt</t></r></is></c></row><row><c><v>42</v></c></row>');
+    const file = handmade(
+      '<row r="1"><c t="inlineStr"><is><t>Title</t></is></c><c t="inlineStr"><is><r><t>Te</t></r><r><t>xt</t></r></is></c></row><row><c><v>42</v></c></row>',
+    );
     expect(await read(file, XLSX)).toEqual([
       { row: 1, cells: ['Title', 'Text'] },
       { row: 2, cells: ['42'] },
@@ -91,7 +107,11 @@ describe('reading a tracker file', () => {
 
     it('rows', async () => {
       const rows = [header, ...Array.from({ length: 4 }, (_, i) => ['T', 'HMICFRS', String(i + 1), 'x'])];
-      expect(await passed(await make(rows), type, small)).toMatchObject({ status: 413, title: 'The file has too many rows', where: 'row 5' });
+      expect(await passed(await make(rows), type, small)).toMatchObject({
+        status: 413,
+        title: 'The file has too many rows',
+        where: 'row 5',
+      });
       expect(await read(await make(rows.slice(0, 4)), type, small)).toHaveLength(4);
     });
 
@@ -113,30 +133,67 @@ describe('reading a tracker file', () => {
   });
 
   it('stops at a cell too long while it is still arriving, and never holds a 300 MB cell (the 300 KB workbook)', async () => {
-    const cell = await deflatedRepeat('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>', 'a', 200 * 1024 * 1024, '</t></si></sst>');
-    const file = handmade('<row r="1"><c t="inlineStr"><is><t>Text</t></is></c></row><row r="2"><c r="A2" t="s"><v>0</v></c></row>', { name: 'xl/sharedStrings.xml', ...cell });
+    const cell = await deflatedRepeat(
+      '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>',
+      'a',
+      200 * 1024 * 1024,
+      '</t></si></sst>',
+    );
+    const file = handmade('<row r="1"><c t="inlineStr"><is><t>Text</t></is></c></row><row r="2"><c r="A2" t="s"><v>0</v></c></row>', {
+      name: 'xl/sharedStrings.xml',
+      ...cell,
+    });
     expect(file.length).toBeLessThan(400 * 1024);
     const before = process.memoryUsage().heapUsed;
     expect(await passed(file, XLSX, defaultImportLimits)).toMatchObject({ status: 422, where: 'row 2, column A (“Text”)' });
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 1024 * 1024);
 
-    const bomb = await deflatedRepeat('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>', 'a', 300 * 1024 * 1024, '</t></si></sst>');
-    expect(await passed(handmade('', { name: 'xl/sharedStrings.xml', ...bomb }), XLSX, defaultImportLimits)).toMatchObject({ status: 413, title: 'The workbook is too large once unpacked' });
+    const bomb = await deflatedRepeat(
+      '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>',
+      'a',
+      300 * 1024 * 1024,
+      '</t></si></sst>',
+    );
+    expect(await passed(handmade('', { name: 'xl/sharedStrings.xml', ...bomb }), XLSX, defaultImportLimits)).toMatchObject({
+      status: 413,
+      title: 'The workbook is too large once unpacked',
+    });
   });
 
   it('finds a cell too long however its XML is written (character references padded with zeros), inline or shared', async () => {
     const padded = `&#x${'0'.repeat(100)}41;`.repeat(20);
-    expect(await read(handmade(`<row r="1"><c t="inlineStr"><is><t>${'&#x41;'.repeat(20)}</t></is></c></row>`), XLSX, small)).toEqual([{ row: 1, cells: ['A'.repeat(20)] }]);
-    expect(await passed(handmade(`<row r="1"><c t="inlineStr"><is><t>Text</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>${padded}</t></is></c></row>`), XLSX, small)).toMatchObject({
+    expect(await read(handmade(`<row r="1"><c t="inlineStr"><is><t>${'&#x41;'.repeat(20)}</t></is></c></row>`), XLSX, small)).toEqual([
+      { row: 1, cells: ['A'.repeat(20)] },
+    ]);
+    expect(
+      await passed(
+        handmade(
+          `<row r="1"><c t="inlineStr"><is><t>Text</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>${padded}</t></is></c></row>`,
+        ),
+        XLSX,
+        small,
+      ),
+    ).toMatchObject({
       status: 422,
       where: 'row 2, column A (“Text”)',
     });
     const sharedPart = { name: 'xl/sharedStrings.xml', content: `<sst><si><t>Text</t></si><si><t>${padded}</t></si></sst>` };
-    expect(await passed(handmade('<row r="1"><c t="s"><v>0</v></c></row><row r="7"><c r="C7" t="s"><v>1</v></c></row>', sharedPart), XLSX, small)).toMatchObject({ status: 422, where: 'row 7, column C' });
+    expect(
+      await passed(
+        handmade('<row r="1"><c t="s"><v>0</v></c></row><row r="7"><c r="C7" t="s"><v>1</v></c></row>', sharedPart),
+        XLSX,
+        small,
+      ),
+    ).toMatchObject({ status: 422, where: 'row 7, column C' });
   });
 
   it('refuses what is not a workbook, or not well-formed, as unreadable', async () => {
-    for (const file of [Buffer.from('name,text\n'), Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), Buffer.from('PK\u0003\u0004 truncated'), handmade('<row><c><v>1</row>')]) {
+    for (const file of [
+      Buffer.from('name,text\n'),
+      Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]),
+      Buffer.from('PK\u0003\u0004 truncated'),
+      handmade('<row><c><v>1</row>'),
+    ]) {
       await expect(read(file, XLSX)).rejects.toBeInstanceOf(UnreadableFileError);
     }
   });
@@ -146,7 +203,10 @@ describe('reading a tracker file', () => {
       { row: 1, cells: ['A', 'B'] },
       { row: 2, cells: ['1', '2'] },
     ]);
-    await expect(readRowsInWorker(Buffer.from('A\n1\n2\n3\n4\n'), 'text/csv', small)).rejects.toMatchObject({ status: 413, where: 'row 5' });
+    await expect(readRowsInWorker(Buffer.from('A\n1\n2\n3\n4\n'), 'text/csv', small)).rejects.toMatchObject({
+      status: 413,
+      where: 'row 5',
+    });
     await expect(readRowsInWorker(Buffer.from('not a workbook'), XLSX, small)).rejects.toBeInstanceOf(UnreadableFileError);
   });
 

@@ -3,9 +3,23 @@ import { importedHistory, mapHeaders, readDate, readImportRow } from '../../doma
 
 describe('tracker import rules', () => {
   it("maps the template's columns and the seeds' usual headers, and reports unknown ones", () => {
-    const { columns, problems } = mapHeaders(['Source title', 'Source originator.', 'Reference', 'Action', 'Target date', 'Manager Responsible', 'Colour of the sky']);
+    const { columns, problems } = mapHeaders([
+      'Source title',
+      'Source originator.',
+      'Reference',
+      'Action',
+      'Target date',
+      'Manager Responsible',
+      'Colour of the sky',
+    ]);
     expect(columns).toEqual(['Report title', 'Originator', 'Reference', 'Text', 'Due date', 'Lead email', null]);
-    expect(problems).toEqual([{ row: 1, column: null, message: 'the column "Colour of the sky" is not one the import knows; rename it to one of the template\'s columns' }]);
+    expect(problems).toEqual([
+      {
+        row: 1,
+        column: null,
+        message: 'the column "Colour of the sky" is not one the import knows; rename it to one of the template\'s columns',
+      },
+    ]);
     expect(mapHeaders(['Reference']).problems.map((p) => p.column)).toEqual(['Report title', 'Originator', 'Text']);
   });
 
@@ -35,7 +49,14 @@ describe('tracker import rules', () => {
   it('reads a row of a quarterly update into an item in progress with its due-date history', () => {
     const { item, problems } = readImportRow(5, row);
     expect(problems).toEqual([]);
-    expect(item).toMatchObject({ status: 'in_progress', kind: 'action', category: 2, ownerEmail: 'sarah.lindqvist@example.police.uk', dueDate: '2027-07-31', earlierDueDates: ['2027-04-30', '2027-05-31'] });
+    expect(item).toMatchObject({
+      status: 'in_progress',
+      kind: 'action',
+      category: 2,
+      ownerEmail: 'sarah.lindqvist@example.police.uk',
+      dueDate: '2027-07-31',
+      earlierDueDates: ['2027-04-30', '2027-05-31'],
+    });
     expect(item!.report).toMatchObject({ kind: 'internal_audit', originator: 'Mazars' });
     const { state } = importedHistory('rec-1', item!, { ownerId: 'owner', leadId: 'lead' }, '2026-11-23');
     expect(state!.dueDateHistory.map((d) => [d.dueDate, d.kind])).toEqual([
@@ -46,11 +67,21 @@ describe('tracker import rules', () => {
   });
 
   it('names every bad cell by row and column', () => {
-    const { item, problems } = readImportRow(7, { ...row, 'Due date': '31/02/2027', Status: 'Sort of done', Category: 'five', 'Owner email': 'sarah at example' });
+    const { item, problems } = readImportRow(7, {
+      ...row,
+      'Due date': '31/02/2027',
+      Status: 'Sort of done',
+      Category: 'five',
+      'Owner email': 'sarah at example',
+    });
     expect(item).toBeNull();
     expect(problems).toEqual([
       { row: 7, column: 'Category', message: '"five" is not a closure category (1, 2, 3 or 4)' },
-      expect.objectContaining({ row: 7, column: 'Status', message: expect.stringContaining('"Sort of done" is not a status the import knows') }),
+      expect.objectContaining({
+        row: 7,
+        column: 'Status',
+        message: expect.stringContaining('"Sort of done" is not a status the import knows'),
+      }),
       { row: 7, column: 'Owner email', message: '"sarah at example" is not an email address' },
       { row: 7, column: 'Due date', message: '"31/02/2027" is not a date (write 31/03/2027 or 2027-03-31)' },
     ]);
@@ -62,14 +93,42 @@ describe('tracker import rules', () => {
   });
 
   it('starts closed and not-for-the-force items in sound states', () => {
-    const closed = readImportRow(2, { 'Report title': 'T', Originator: 'HMICFRS', Reference: '1', Text: 'x', Status: 'Closed', Category: '2' }).item!;
-    expect(importedHistory('r', closed, { ownerId: null, leadId: null }, '2026-11-23').state!.closure).toMatchObject({ how: 'self_certified' });
-    const signedOff = readImportRow(2, { 'Report title': 'T', Originator: 'HMICFRS', Reference: '1', Text: 'x', Status: 'Complete', Category: '3' }).item!;
-    expect(importedHistory('r', signedOff, { ownerId: null, leadId: null }, '2026-11-23').state!.closure).toMatchObject({ how: 'signed_off_by_hmicfrs' });
+    const closed = readImportRow(2, {
+      'Report title': 'T',
+      Originator: 'HMICFRS',
+      Reference: '1',
+      Text: 'x',
+      Status: 'Closed',
+      Category: '2',
+    }).item!;
+    expect(importedHistory('r', closed, { ownerId: null, leadId: null }, '2026-11-23').state!.closure).toMatchObject({
+      how: 'self_certified',
+    });
+    const signedOff = readImportRow(2, {
+      'Report title': 'T',
+      Originator: 'HMICFRS',
+      Reference: '1',
+      Text: 'x',
+      Status: 'Complete',
+      Category: '3',
+    }).item!;
+    expect(importedHistory('r', signedOff, { ownerId: null, leadId: null }, '2026-11-23').state!.closure).toMatchObject({
+      how: 'signed_off_by_hmicfrs',
+    });
     const unknown = readImportRow(2, { 'Report title': 'T', Originator: 'HMICFRS', Reference: '1', Text: 'x', Status: 'Closed' }).item!;
     expect(importedHistory('r', unknown, { ownerId: null, leadId: null }, '2026-11-23').problems[0]).toMatch(/needs its closure category/);
-    const national = readImportRow(2, { 'Report title': 'T', Originator: 'HMICFRS', Reference: '2', Text: 'x', 'For the force': 'no', 'Addressed to': 'NPCC' }).item!;
-    expect(importedHistory('r', national, { ownerId: null, leadId: null }, '2026-11-23').state).toMatchObject({ status: 'not_for_the_force', notForTheForceReason: 'Addressed to NPCC' });
+    const national = readImportRow(2, {
+      'Report title': 'T',
+      Originator: 'HMICFRS',
+      Reference: '2',
+      Text: 'x',
+      'For the force': 'no',
+      'Addressed to': 'NPCC',
+    }).item!;
+    expect(importedHistory('r', national, { ownerId: null, leadId: null }, '2026-11-23').state).toMatchObject({
+      status: 'not_for_the_force',
+      notForTheForceReason: 'Addressed to NPCC',
+    });
   });
   describe('an item imported part-way through its life', () => {
     const base = {
@@ -99,9 +158,22 @@ describe('tracker import rules', () => {
     const read = (cells: Record<string, string>) => readImportRow(2, { ...base, ...cells }).item!;
 
     it('waits at the approval step the tracker gives, the earlier steps approved, opened on its status date', () => {
-      const { state, steps } = importedHistory('r', read({ Status: 'Awaiting approval', 'Approval step': '2', 'Status since': '10/07/2023' }), people, '2026-11-23', routing);
+      const { state, steps } = importedHistory(
+        'r',
+        read({ Status: 'Awaiting approval', 'Approval step': '2', 'Status since': '10/07/2023' }),
+        people,
+        '2026-11-23',
+        routing,
+      );
       expect(state).toMatchObject({ status: 'awaiting_approval', evidence: { submittedOn: '2023-07-10' } });
-      expect(state!.approval).toMatchObject({ routeId: 'hmicfrs-inspection', current: 1, steps: [{ approverId: 'lead', approval: { by: 'lead', on: '2023-07-10' } }, { approverId: 'dcc', openedOn: '2023-07-10', approval: null }] });
+      expect(state!.approval).toMatchObject({
+        routeId: 'hmicfrs-inspection',
+        current: 1,
+        steps: [
+          { approverId: 'lead', approval: { by: 'lead', on: '2023-07-10' } },
+          { approverId: 'dcc', openedOn: '2023-07-10', approval: null },
+        ],
+      });
       // Each part of the history on its own day, in date order.
       expect(steps.map((step) => [step.on, step.type])).toEqual([
         ['2022-12-12', 'recommendation_imported'],
@@ -113,16 +185,40 @@ describe('tracker import rules', () => {
     });
 
     it('reads "self-certified" by the category, and dates the letter and the submission to HMICFRS', () => {
-      expect(importedHistory('r', read({ Status: 'Self-certified', 'Status since': '01/08/2023' }), people, '2026-11-23', routing).state).toMatchObject({ status: 'self_certified', selfCertification: { signedOn: '2023-08-01' } });
-      expect(importedHistory('r', read({ Status: 'Self-certified', Category: '2', 'Status since': '01/08/2023' }), people, '2026-11-23', routing).state).toMatchObject({ status: 'closed', closure: { how: 'self_certified', on: '2023-08-01' } });
-      expect(importedHistory('r', read({ Status: 'Submitted to HMICFRS', 'Status since': '01/09/2023' }), people, '2026-11-23', routing).state).toMatchObject({ status: 'awaiting_hmicfrs_sign_off', hmicfrs: { submittedOn: '2023-09-01' }, approval: { current: 2 } });
+      expect(
+        importedHistory('r', read({ Status: 'Self-certified', 'Status since': '01/08/2023' }), people, '2026-11-23', routing).state,
+      ).toMatchObject({ status: 'self_certified', selfCertification: { signedOn: '2023-08-01' } });
+      expect(
+        importedHistory('r', read({ Status: 'Self-certified', Category: '2', 'Status since': '01/08/2023' }), people, '2026-11-23', routing)
+          .state,
+      ).toMatchObject({ status: 'closed', closure: { how: 'self_certified', on: '2023-08-01' } });
+      expect(
+        importedHistory('r', read({ Status: 'Submitted to HMICFRS', 'Status since': '01/09/2023' }), people, '2026-11-23', routing).state,
+      ).toMatchObject({ status: 'awaiting_hmicfrs_sign_off', hmicfrs: { submittedOn: '2023-09-01' }, approval: { current: 2 } });
     });
 
     it('says why it cannot be imported as the tracker says', () => {
-      expect(importedHistory('r', read({ Status: 'Awaiting approval', 'Approval step': '3', 'Status since': '10/07/2023' }), people, '2026-11-23', routing).problems).toEqual(['its approval route has 2 steps, so it cannot wait at step 3']);
-      expect(importedHistory('r', read({ Status: 'Awaiting approval', 'Status since': '10/07/2023' }), people, '2026-11-23', { ...routing, people: [] }).problems[0]).toMatch(/^step 1 of its approval route: no one can approve/);
-      expect(importedHistory('r', read({ Status: 'In progress', 'Status since': '10/07/2027' }), people, '2026-11-23', routing).problems).toEqual(['its dates must not be after today (2027-07-10)']);
-      expect(readImportRow(2, { ...base, Status: 'In progress', 'Approval step': '2' }).problems).toEqual([{ row: 2, column: 'Approval step', message: 'only an item awaiting approval waits at an approval step' }]);
+      expect(
+        importedHistory(
+          'r',
+          read({ Status: 'Awaiting approval', 'Approval step': '3', 'Status since': '10/07/2023' }),
+          people,
+          '2026-11-23',
+          routing,
+        ).problems,
+      ).toEqual(['its approval route has 2 steps, so it cannot wait at step 3']);
+      expect(
+        importedHistory('r', read({ Status: 'Awaiting approval', 'Status since': '10/07/2023' }), people, '2026-11-23', {
+          ...routing,
+          people: [],
+        }).problems[0],
+      ).toMatch(/^step 1 of its approval route: no one can approve/);
+      expect(
+        importedHistory('r', read({ Status: 'In progress', 'Status since': '10/07/2027' }), people, '2026-11-23', routing).problems,
+      ).toEqual(['its dates must not be after today (2027-07-10)']);
+      expect(readImportRow(2, { ...base, Status: 'In progress', 'Approval step': '2' }).problems).toEqual([
+        { row: 2, column: 'Approval step', message: 'only an item awaiting approval waits at an approval step' },
+      ]);
     });
   });
 });

@@ -18,14 +18,26 @@ describe('page templates', () => {
   });
 
   it('shows the error summary linking to each field, and says Error in the title', () => {
-    const out = renderView('message.njk', { title: 'Assign', paragraphs: ['x'], errors: [{ field: 'owner', message: 'Choose an owner <now>' }] });
+    const out = renderView('message.njk', {
+      title: 'Assign',
+      paragraphs: ['x'],
+      errors: [{ field: 'owner', message: 'Choose an owner <now>' }],
+    });
     expect(out).toContain('<title>Error: Assign');
     expect(out).toMatch(/class="govuk-error-summary"/);
     expect(out).toContain('<a href="#owner">Choose an owner &lt;now&gt;</a>');
   });
 
   it('marks the current navigation item and shows counts', () => {
-    const out = renderView('message.njk', { title: 'T', paragraphs: [], nav: [{ href: '/', text: 'My tasks', count: 3, current: true }, { href: '/dashboard', text: 'Dash <b>' }], account: { name: 'Ann', csrfToken: 'tok' } });
+    const out = renderView('message.njk', {
+      title: 'T',
+      paragraphs: [],
+      nav: [
+        { href: '/', text: 'My tasks', count: 3, current: true },
+        { href: '/dashboard', text: 'Dash <b>' },
+      ],
+      account: { name: 'Ann', csrfToken: 'tok' },
+    });
     expect(out).toMatch(/href="\/"\s+aria-current="page"/);
     expect(out).toContain('My tasks <span class="app-nav-count">3</span>');
     expect(out).toContain('Dash &lt;b&gt;');

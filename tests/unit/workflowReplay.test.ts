@@ -18,9 +18,15 @@ describe('recorded workflow histories replay on the current code', () => {
   });
 
   it('replays every one without nondeterminism', async () => {
-    const histories = files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(folder, file), 'utf8'))) }));
+    const histories = files.map((file) => ({
+      workflowId: file.replace(/\.json$/, ''),
+      history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(folder, file), 'utf8'))),
+    }));
     const failures: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowsPath, bundlerOptions: workflowBundlerOptions, replayName: 'replay-test' }, histories)) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowsPath, bundlerOptions: workflowBundlerOptions, replayName: 'replay-test' },
+      histories,
+    )) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }
     expect(failures).toEqual([]);

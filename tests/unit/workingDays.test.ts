@@ -8,13 +8,7 @@ import {
   proclaimedChanges,
   statutoryBankHolidays,
 } from '../../domain/bankHolidays';
-import {
-  addCalendarMonths,
-  isoWeekday,
-  londonUtcOffsetMinutes,
-  londonWallClock,
-  londonWallClockToEpochMs,
-} from '../../domain/calendar';
+import { addCalendarMonths, isoWeekday, londonUtcOffsetMinutes, londonWallClock, londonWallClockToEpochMs } from '../../domain/calendar';
 import { createWorkingCalendar, englandAndWalesCalendar, workingCalendarProblems } from '../../domain/workingDays';
 
 /**
@@ -62,10 +56,46 @@ describe('England and Wales bank holidays', () => {
   });
 
   it('projects 2027 to 2030 by the statutory rules', () => {
-    expect(datesIn(2027)).toEqual(['2027-01-01', '2027-03-26', '2027-03-29', '2027-05-03', '2027-05-31', '2027-08-30', '2027-12-27', '2027-12-28']);
-    expect(datesIn(2028)).toEqual(['2028-01-03', '2028-04-14', '2028-04-17', '2028-05-01', '2028-05-29', '2028-08-28', '2028-12-25', '2028-12-26']);
-    expect(datesIn(2029)).toEqual(['2029-01-01', '2029-03-30', '2029-04-02', '2029-05-07', '2029-05-28', '2029-08-27', '2029-12-25', '2029-12-26']);
-    expect(datesIn(2030)).toEqual(['2030-01-01', '2030-04-19', '2030-04-22', '2030-05-06', '2030-05-27', '2030-08-26', '2030-12-25', '2030-12-26']);
+    expect(datesIn(2027)).toEqual([
+      '2027-01-01',
+      '2027-03-26',
+      '2027-03-29',
+      '2027-05-03',
+      '2027-05-31',
+      '2027-08-30',
+      '2027-12-27',
+      '2027-12-28',
+    ]);
+    expect(datesIn(2028)).toEqual([
+      '2028-01-03',
+      '2028-04-14',
+      '2028-04-17',
+      '2028-05-01',
+      '2028-05-29',
+      '2028-08-28',
+      '2028-12-25',
+      '2028-12-26',
+    ]);
+    expect(datesIn(2029)).toEqual([
+      '2029-01-01',
+      '2029-03-30',
+      '2029-04-02',
+      '2029-05-07',
+      '2029-05-28',
+      '2029-08-27',
+      '2029-12-25',
+      '2029-12-26',
+    ]);
+    expect(datesIn(2030)).toEqual([
+      '2030-01-01',
+      '2030-04-19',
+      '2030-04-22',
+      '2030-05-06',
+      '2030-05-27',
+      '2030-08-26',
+      '2030-12-25',
+      '2030-12-26',
+    ]);
   });
 
   it('names the one-off days and marks substitutes as GOV.UK does', () => {
@@ -286,10 +316,14 @@ describe('working-day properties', () => {
 
   it('addWorkingDays lands on a working day for any non-zero count', () => {
     fc.assert(
-      fc.property(dates, counts.filter((n) => n !== 0), (date, n) => {
-        expect(englandAndWalesCalendar.isWorkingDay(englandAndWalesCalendar.addWorkingDays(date, n))).toBe(true);
-        expect(force.isWorkingDay(force.addWorkingDays(date, n))).toBe(true);
-      }),
+      fc.property(
+        dates,
+        counts.filter((n) => n !== 0),
+        (date, n) => {
+          expect(englandAndWalesCalendar.isWorkingDay(englandAndWalesCalendar.addWorkingDays(date, n))).toBe(true);
+          expect(force.isWorkingDay(force.addWorkingDays(date, n))).toBe(true);
+        },
+      ),
     );
   });
 

@@ -27,13 +27,21 @@ const headingLevels = { 1: HeadingLevel.HEADING_1, 2: HeadingLevel.HEADING_2, 3:
 
 /** Word keeps line breaks only as breaks inside a run. */
 function runs(text: string, options: { bold?: boolean; italics?: boolean; color?: string; size?: number } = {}): TextRun[] {
-  return text.split('\n').map((line, index) => new TextRun({ text: line, break: index > 0 ? 1 : undefined, font: FONT, size: options.size ?? SIZE, ...options }));
+  return text
+    .split('\n')
+    .map(
+      (line, index) => new TextRun({ text: line, break: index > 0 ? 1 : undefined, font: FONT, size: options.size ?? SIZE, ...options }),
+    );
 }
 
 function tableCell(cell: Cell, column: Column | undefined, width: number, header: boolean): TableCell {
   return new TableCell({
     width: { size: width, type: WidthType.DXA },
-    shading: cell.fill ? { fill: cell.fill, type: ShadingType.CLEAR, color: 'auto' } : header ? { fill: 'F3F2F1', type: ShadingType.CLEAR, color: 'auto' } : undefined,
+    shading: cell.fill
+      ? { fill: cell.fill, type: ShadingType.CLEAR, color: 'auto' }
+      : header
+        ? { fill: 'F3F2F1', type: ShadingType.CLEAR, color: 'auto' }
+        : undefined,
     margins: { top: 40, bottom: 40, left: 80, right: 80 },
     children: [
       new Paragraph({
@@ -53,11 +61,20 @@ function table(block: Extract<Block, { type: 'table' }>, pageWidth: number): (Pa
     children: block.columns.map((column, index) => tableCell({ text: column.title }, column, widths[index]!, true)),
   });
   const rows = block.rows.map(
-    (row) => new TableRow({ cantSplit: true, children: row.map((cell, index) => tableCell(cell, block.columns[index], widths[index]!, false)) }),
+    (row) =>
+      new TableRow({ cantSplit: true, children: row.map((cell, index) => tableCell(cell, block.columns[index], widths[index]!, false)) }),
   );
   const parts: (Paragraph | Table)[] = [];
-  if (block.caption) parts.push(new Paragraph({ keepNext: true, spacing: { before: 120, after: 60 }, children: runs(block.caption, { bold: true }) }));
-  parts.push(new Table({ width: { size: pageWidth, type: WidthType.DXA }, columnWidths: widths, layout: TableLayoutType.FIXED, rows: [header, ...rows] }));
+  if (block.caption)
+    parts.push(new Paragraph({ keepNext: true, spacing: { before: 120, after: 60 }, children: runs(block.caption, { bold: true }) }));
+  parts.push(
+    new Table({
+      width: { size: pageWidth, type: WidthType.DXA },
+      columnWidths: widths,
+      layout: TableLayoutType.FIXED,
+      rows: [header, ...rows],
+    }),
+  );
   parts.push(new Paragraph({ children: [] }));
   return parts;
 }
@@ -70,9 +87,18 @@ export async function renderDocx(document: PaperDocument): Promise<Buffer> {
   ];
   for (const block of document.blocks) {
     if (block.type === 'heading') {
-      children.push(new Paragraph({ heading: headingLevels[block.level], keepNext: true, spacing: { before: 240, after: 80 }, children: runs(block.text, { bold: true, size: [0, 32, 26, 22][block.level] }) }));
+      children.push(
+        new Paragraph({
+          heading: headingLevels[block.level],
+          keepNext: true,
+          spacing: { before: 240, after: 80 },
+          children: runs(block.text, { bold: true, size: [0, 32, 26, 22][block.level] }),
+        }),
+      );
     } else if (block.type === 'paragraph') {
-      children.push(new Paragraph({ spacing: { after: 80 }, children: runs(block.text, { bold: block.bold, italics: block.italic, size: 20 }) }));
+      children.push(
+        new Paragraph({ spacing: { after: 80 }, children: runs(block.text, { bold: block.bold, italics: block.italic, size: 20 }) }),
+      );
     } else {
       children.push(...table(block, pageWidth));
     }
@@ -86,7 +112,11 @@ export async function renderDocx(document: PaperDocument): Promise<Buffer> {
         properties: {
           page: {
             // Portrait measurements: docx swaps them for a landscape page.
-            size: { width: A4_SHORT, height: A4_LONG, orientation: document.landscape ? PageOrientation.LANDSCAPE : PageOrientation.PORTRAIT },
+            size: {
+              width: A4_SHORT,
+              height: A4_LONG,
+              orientation: document.landscape ? PageOrientation.LANDSCAPE : PageOrientation.PORTRAIT,
+            },
             margin: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
           },
         },

@@ -16,14 +16,27 @@ const PAD = 3;
 
 /** Characters Helvetica (WinAnsiEncoding) can show beyond Latin-1. */
 const winAnsiExtras = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-const replacements: Record<string, string> = { '↑': 'Up', '↓': 'Down', '↔': 'No change', '→': '->', '←': '<-', '≤': '<=', '≥': '>=', '\u00a0': ' ', '\u2011': '-', '\u2010': '-', '\u2212': '-' };
+const replacements: Record<string, string> = {
+  '↑': 'Up',
+  '↓': 'Down',
+  '↔': 'No change',
+  '→': '->',
+  '←': '<-',
+  '≤': '<=',
+  '≥': '>=',
+  '\u00a0': ' ',
+  '\u2011': '-',
+  '\u2010': '-',
+  '\u2212': '-',
+};
 
 export function pdfSafe(text: string): string {
   let out = '';
   for (const char of text) {
     const code = char.codePointAt(0)!;
     if (replacements[char] !== undefined) out += replacements[char];
-    else if (char === '\n' || char === '\t' || (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || winAnsiExtras.has(char)) out += char;
+    else if (char === '\n' || char === '\t' || (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || winAnsiExtras.has(char))
+      out += char;
     else out += '?';
   }
   return out;
@@ -55,7 +68,11 @@ function drawRow(doc: Doc, cells: Cell[], columns: Column[], widths: number[], y
       .font(header || cell.bold ? BOLD : FONT)
       .fontSize(BODY_SIZE)
       .fillColor(`#${cell.ink ?? '0b0c0c'}`)
-      .text(pdfSafe(cell.text), x + PAD, y + PAD, { width: width - 2 * PAD, align: columns[index]?.numeric ? 'right' : 'left', lineBreak: true });
+      .text(pdfSafe(cell.text), x + PAD, y + PAD, {
+        width: width - 2 * PAD,
+        align: columns[index]?.numeric ? 'right' : 'left',
+        lineBreak: true,
+      });
     x += width;
   });
   doc.fillColor('#0b0c0c');
@@ -173,7 +190,11 @@ export function renderPdf(document: PaperDocument): Promise<Buffer> {
       .font(FONT)
       .fontSize(7)
       .fillColor('#505a5f')
-      .text(pdfSafe(`${document.title} – page ${index + 1} of ${range.count}`), MARGIN, doc.page.height - MARGIN, { width: doc.page.width - 2 * MARGIN, align: 'right', lineBreak: false });
+      .text(pdfSafe(`${document.title} – page ${index + 1} of ${range.count}`), MARGIN, doc.page.height - MARGIN, {
+        width: doc.page.width - 2 * MARGIN,
+        align: 'right',
+        lineBreak: false,
+      });
     doc.page.margins.bottom = bottom;
   }
   doc.end();

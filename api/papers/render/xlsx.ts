@@ -22,7 +22,8 @@ export async function renderXlsx(sheets: PaperSheets, meta: { title: string; for
     worksheet.eachRow((row) => {
       row.alignment = { vertical: 'top', wrapText: true };
     });
-    if (sheet.rows.length > 0) worksheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: sheet.rows.length + 1, column: sheet.columns.length } };
+    if (sheet.rows.length > 0)
+      worksheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: sheet.rows.length + 1, column: sheet.columns.length } };
   }
   const buffer = await workbook.xlsx.writeBuffer();
   return Buffer.from(buffer as ArrayBuffer);
