@@ -7,8 +7,7 @@ import { actingPersonOf } from '../../platform/http/actor';
 import { authorize, isAllowed } from '../../platform/http/permissions';
 import { ApiProblem } from '../../platform/http/problem';
 import { escapeHtml, type FormError } from '../../platform/web/html';
-import { multipartForms, type UploadedFile } from '../../platform/web/multipartForm';
-import { renderView } from '../../platform/web/views';
+import { fileUploadForms, type UploadedFile } from '../../platform/web/multipartForm';
 import type { ApiDependencies } from '../dependencies';
 import { evidenceContentTypes } from '../evidence/fileCheck';
 import { fileSize } from '../../platform/web/fileSize';
@@ -33,26 +32,11 @@ export function attachmentUploadForms({
   evidenceMaxBytes,
   forceName,
 }: Pick<ApiDependencies, 'evidenceMaxBytes' | 'forceName'>): RequestHandler {
-  return multipartForms({
+  return fileUploadForms({
     path: UPLOAD_PATH,
-    maxBytes: evidenceMaxBytes + 64 * 1024,
-    tooLarge: (res) =>
-      res
-        .status(413)
-        .type('html')
-        .send(
-          renderView('message.njk', {
-            title: 'The file is too large',
-            serviceName: `${forceName} recommendation tracker`,
-            paragraphs: [`Attached files can be at most ${fileSize(evidenceMaxBytes)}. Nothing was recorded.`],
-            link: {
-              before: 'Go back to the recommendation and choose a smaller file, or ',
-              href: '/',
-              text: 'go to your tasks',
-              after: '.',
-            },
-          }),
-        ),
+    maxFileBytes: evidenceMaxBytes,
+    forceName,
+    limit: (largest) => `Attached files can be at most ${largest}. Nothing was recorded.`,
   });
 }
 

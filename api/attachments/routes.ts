@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { attachmentRecordKinds } from '../../entities/Attachment';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { listOf } from '../../platform/http/schemas';
-import { ApiProblem } from '../../platform/http/problem';
 import type { ApiDependencies } from '../dependencies';
 import { evidenceContentTypes } from '../evidence/fileCheck';
+import { fileUploadRefusals, uploadedFile } from '../evidence/uploadedFile';
 import { recommendationIdParams } from '../../platform/http/params';
 import type { AttachmentSummary } from './service';
 
@@ -80,30 +80,13 @@ export function attachmentsFeature({ attachments, evidenceMaxBytes }: ApiDepende
         responses: {
           201: { description: 'Attached', schema: attachmentSchema },
           409: { description: 'No such record is recorded for the item yet. Nothing was attached.' },
-          415: {
-            description:
-              'The type is not accepted, or the bytes or the title’s extension are not of the type declared (naming what the file looks like). Nothing was attached.',
-          },
-          422: {
-            description: 'The virus scanner found something in the file; the refusal is on the item’s audit trail. Nothing was attached.',
-          },
-          503: {
-            description: 'The virus scanner did not answer; try again later (Retry-After). Nothing was attached.',
-            headers: { 'Retry-After': 'Seconds to wait before trying again' },
-          },
+          ...fileUploadRefusals('Nothing was attached.'),
         },
         async handle({ req, res, params, query, by }) {
-          const contentType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-          if (!evidenceContentTypes[contentType]) {
-            throw new ApiProblem(
-              415,
-              'This type of file cannot be attached',
-              `Files of type "${contentType || 'unknown'}" are not accepted. Accepted: ${Object.values(evidenceContentTypes).join(', ')}.`,
-              [{ field: 'header.Content-Type', message: 'is not an accepted type of file' }],
-            );
-          }
-          const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-          if (content.length === 0) throw ApiProblem.invalid([{ field: 'body', message: 'the file is empty' }]);
+          const { contentType, content } = uploadedFile(req, {
+            title: 'This type of file cannot be attached',
+            notAccepted: 'is not an accepted type of file',
+          });
           res
             .status(201)
             .json(

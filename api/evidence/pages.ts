@@ -1,5 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { multipartForms, type UploadedFile } from '../../platform/web/multipartForm';
+import { fileUploadForms, type UploadedFile } from '../../platform/web/multipartForm';
 import { z } from 'zod';
 import type { ApiDependencies } from '../dependencies';
 import { actingPersonOf } from '../../platform/http/actor';
@@ -11,7 +11,6 @@ import { Recommendation } from '../../entities';
 import { workingStatuses } from '../../domain/lifecycle';
 import type { FormError } from '../../platform/web/html';
 import { fileSize } from '../../platform/web/fileSize';
-import { renderView } from '../../platform/web/views';
 
 /**
  * The recommendation page's "Add evidence" forms: a file (multipart/form-data, so it works without JavaScript), a
@@ -31,26 +30,11 @@ export function evidenceUploadForms({
   evidenceMaxBytes,
   forceName,
 }: Pick<ApiDependencies, 'evidenceMaxBytes' | 'forceName'>): RequestHandler {
-  return multipartForms({
+  return fileUploadForms({
     path: UPLOAD_PATH,
-    maxBytes: evidenceMaxBytes + 64 * 1024,
-    tooLarge: (res) =>
-      res
-        .status(413)
-        .type('html')
-        .send(
-          renderView('message.njk', {
-            title: 'The file is too large',
-            serviceName: `${forceName} recommendation tracker`,
-            paragraphs: [`Evidence files can be at most ${fileSize(evidenceMaxBytes)}. Nothing was added.`],
-            link: {
-              before: 'Go back to the recommendation and choose a smaller file, or ',
-              href: '/',
-              text: 'go to your tasks',
-              after: '.',
-            },
-          }),
-        ),
+    maxFileBytes: evidenceMaxBytes,
+    forceName,
+    limit: (largest) => `Evidence files can be at most ${largest}. Nothing was added.`,
   });
 }
 

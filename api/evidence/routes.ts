@@ -6,6 +6,7 @@ import { evidenceItemSchema, listOf } from '../../platform/http/schemas';
 import { ApiProblem } from '../../platform/http/problem';
 import type { ApiDependencies } from '../dependencies';
 import { evidenceContentTypes } from './fileCheck';
+import { fileUploadRefusals, uploadedFile } from './uploadedFile';
 import type { EvidenceSummary } from './service';
 import { recommendationIdParams } from '../../platform/http/params';
 
@@ -104,30 +105,13 @@ export function evidenceFeature({ dataSource, evidence, evidenceMaxBytes }: ApiD
         rawBody: { contentTypes: Object.keys(evidenceContentTypes), maxBytes: () => evidenceMaxBytes },
         responses: {
           ...added,
-          415: {
-            description:
-              'The type is not accepted, or the bytes or the title’s extension are not of the type declared (naming what the file looks like). Nothing was added.',
-          },
-          422: {
-            description: 'The virus scanner found something in the file; the refusal is on the item’s audit trail. Nothing was added.',
-          },
-          503: {
-            description: 'The virus scanner did not answer; try again later (Retry-After). Nothing was added.',
-            headers: { 'Retry-After': 'Seconds to wait before trying again' },
-          },
+          ...fileUploadRefusals('Nothing was added.'),
         },
         async handle({ req, res, params, query, by }) {
-          const contentType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-          if (!evidenceContentTypes[contentType]) {
-            throw new ApiProblem(
-              415,
-              'This type of file cannot be kept as evidence',
-              `Files of type "${contentType || 'unknown'}" are not accepted. Accepted: ${Object.values(evidenceContentTypes).join(', ')}.`,
-              [{ field: 'header.Content-Type', message: 'is not an accepted type of evidence file' }],
-            );
-          }
-          const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-          if (content.length === 0) throw ApiProblem.invalid([{ field: 'body', message: 'the file is empty' }]);
+          const { contentType, content } = uploadedFile(req, {
+            title: 'This type of file cannot be kept as evidence',
+            notAccepted: 'is not an accepted type of evidence file',
+          });
           res
             .status(201)
             .json(

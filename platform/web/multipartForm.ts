@@ -1,5 +1,7 @@
 import { Readable, Transform } from 'node:stream';
 import type { RequestHandler, Response } from 'express';
+import { fileSize } from './fileSize';
+import { renderView } from './views';
 
 /**
  * A page form that sends a file (multipart/form-data, so it works without JavaScript), read into `req.body`: its text
@@ -51,4 +53,37 @@ export function multipartForms(options: { path: RegExp; maxBytes: number; tooLar
       res.status(400).type('text/plain').send('The form could not be read. Go back and try again.');
     }
   };
+}
+
+/**
+ * Upload forms on `path`, read up to the largest file (plus room for the other fields); a larger request is answered
+ * at once, never read, with a page that says `limit(the largest size)` and how to go on.
+ */
+export function fileUploadForms(options: {
+  path: RegExp;
+  maxFileBytes: number;
+  forceName: string;
+  limit: (largest: string) => string;
+}): RequestHandler {
+  return multipartForms({
+    path: options.path,
+    maxBytes: options.maxFileBytes + 64 * 1024,
+    tooLarge: (res) =>
+      res
+        .status(413)
+        .type('html')
+        .send(
+          renderView('message.njk', {
+            title: 'The file is too large',
+            serviceName: `${options.forceName} recommendation tracker`,
+            paragraphs: [options.limit(fileSize(options.maxFileBytes))],
+            link: {
+              before: 'Go back to the recommendation and choose a smaller file, or ',
+              href: '/',
+              text: 'go to your tasks',
+              after: '.',
+            },
+          }),
+        ),
+  });
 }
