@@ -8,6 +8,8 @@ import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { ApiProblem } from '../../platform/http/problem';
 import { isoDate } from '../../domain/lifecycle/fields';
+import { coverReportSchema, coverSections } from './coverReport';
+import { coverReportDraft, saveCoverReport } from './coverReportStore';
 
 /**
  * Committee papers as at any date, computed from the audit trail (api/papers/):
@@ -45,6 +47,16 @@ const querySchema = z
   })
   .strict();
 
+const coverReportText = z.object(Object.fromEntries(coverSections.map((s) => [s.key, z.string().describe(s.heading)])));
+const coverReportResponse = z.object({
+  kind: z.enum(paperKinds),
+  text: coverReportText,
+  saved: z
+    .object({ at: z.string().describe('When it was saved (ISO 8601)'), by: z.string().describe('Who saved it') })
+    .nullable()
+    .describe('The last save; null when none was ever saved and the text is the defaults (papers then print no cover report)'),
+});
+
 export function papersFeature({ dataSource, forceName }: ApiDependencies): Feature {
   const database = dataSourceDatabase(dataSource);
   return {
@@ -53,6 +65,33 @@ export function papersFeature({ dataSource, forceName }: ApiDependencies): Featu
     description:
       'The committee overview, the quarterly action update and the per-report tracker, as at any date, as a web page, Word, PDF, Excel or CSV.',
     endpoints: [
+      endpoint({
+        method: 'get',
+        path: '/:kind/cover-report',
+        summary: 'The cover report of a kind of paper',
+        description:
+          'The cover report last saved for the kind, printed before the paper in HTML, Word and PDF; or, before any was saved, the defaults a new one starts from.',
+        access: 'papers.read',
+        params: paramsSchema,
+        responses: { 200: { description: 'The cover report', schema: coverReportResponse } },
+        async handle({ res, params }) {
+          res.status(200).json(await coverReportDraft(dataSource, params.kind));
+        },
+      }),
+      endpoint({
+        method: 'put',
+        path: '/:kind/cover-report',
+        summary: 'Save the cover report of a kind of paper',
+        description:
+          'Every section, as text. Required: reportTo, reportOf, purpose, recommendation; an empty section is left out of the paper. Saved with an audit event; the next paper of the kind opens with it.',
+        access: 'papers.coverReport',
+        params: paramsSchema,
+        body: coverReportSchema,
+        responses: { 200: { description: 'Saved', schema: coverReportResponse } },
+        async handle({ res, params, body, by }) {
+          res.status(200).json(await saveCoverReport(dataSource, params.kind, body, by));
+        },
+      }),
       endpoint({
         method: 'get',
         path: '/:kind',
@@ -89,8 +128,8 @@ export function papersFeature({ dataSource, forceName }: ApiDependencies): Featu
           };
           const problem = paperRequestProblem(request);
           if (problem) throw ApiProblem.invalid([{ field: `query.${problem.field}`, message: problem.message }]);
-          const { paper, brokenTrails } = await buildCheckedPaper(database, request);
-          const body = await renderPaper(paper, request.format, forceName, brokenTrails);
+          const { paper, brokenTrails, cover } = await buildCheckedPaper(database, request);
+          const body = await renderPaper(paper, request.format, forceName, brokenTrails, cover);
           res
             .status(200)
             .set({

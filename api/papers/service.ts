@@ -1,4 +1,6 @@
 import type { IsoDate } from '../../domain/vocabulary';
+import { coverReportBlocks, type SavedCoverReport } from './coverReport';
+import { savedCoverReport } from './coverReportStore';
 import { figureRulesOf, REMINDER_SETTINGS_KEY, reminderSettingsFrom } from '../../entities/reminderSettings';
 import type { ItemSource, PaperDatabase, Sql } from './asAt';
 import { loadAsAt } from './asAt';
@@ -157,12 +159,16 @@ export function paperFilename(request: Pick<PaperRequest, 'kind' | 'asAt' | 'sch
 
 type BrokenTrail = { reference: string | null; reportTitle: string | null };
 
-/** Renders a built paper in one format. */
+/**
+ * Renders a built paper in one format; with a cover report, that comes first in HTML, Word and PDF (spreadsheets
+ * stay the paper's tables alone: see docs/papers.md).
+ */
 export async function renderPaper(
   paper: BuiltPaper,
   format: PaperFormat,
   forceName: string,
   brokenTrails: BrokenTrail[] = [],
+  cover: SavedCoverReport | null = null,
 ): Promise<Buffer> {
   if (format === 'xlsx' || format === 'csv') {
     const sheets = tabulate(paper);
@@ -170,19 +176,25 @@ export async function renderPaper(
     if (format === 'csv') return Buffer.from(renderCsv(sheets.sheets[sheets.csvSheet]!), 'utf8');
     return renderXlsx(sheets, { title: paperTitles[paper.kind], forceName, asAt: paper.asAt });
   }
-  const document = withTrailWarning(layOut(paper, forceName), brokenTrails);
+  const document = withTrailWarning(withCoverReport(layOut(paper, forceName), cover), brokenTrails);
   if (format === 'html') return Buffer.from(renderHtml(document), 'utf8');
   if (format === 'docx') return renderDocx(document);
   return renderPdf(document);
 }
 
-/** The paper, and the items whose audit trail does not verify, which every rendering of it names first. */
+/**
+ * The paper, the items whose audit trail does not verify (which every rendering of it names first), and the cover
+ * report last saved for its kind.
+ */
 export async function buildCheckedPaper(
   database: PaperDatabase,
   request: PaperRequest,
-): Promise<{ paper: BuiltPaper; brokenTrails: BrokenTrail[] }> {
-  const [paper, broken] = await Promise.all([buildPaper(database, request), database.snapshot((sql) => sql(brokenItemTrailsSql, [null]))]);
-  return { paper, brokenTrails: broken as BrokenTrail[] };
+): Promise<{ paper: BuiltPaper; brokenTrails: BrokenTrail[]; cover: SavedCoverReport | null }> {
+  const [paper, [broken, cover]] = await Promise.all([
+    buildPaper(database, request),
+    database.snapshot(async (sql) => [await sql(brokenItemTrailsSql, [null]), await savedCoverReport(sql, request.kind)] as const),
+  ]);
+  return { paper, brokenTrails: broken as BrokenTrail[], cover };
 }
 
 export async function producePaper(
@@ -192,13 +204,18 @@ export async function producePaper(
 ): Promise<RenderedPaper> {
   const problem = paperRequestProblem(request);
   if (problem) throw new Error(`${problem.field}: ${problem.message}`);
-  const { paper, brokenTrails } = await buildCheckedPaper(database, request);
+  const { paper, brokenTrails, cover } = await buildCheckedPaper(database, request);
   return {
-    body: await renderPaper(paper, request.format, forceName, brokenTrails),
+    body: await renderPaper(paper, request.format, forceName, brokenTrails, cover),
     contentType: contentTypes[request.format],
     filename: paperFilename(request, request.format),
     disposition: request.format === 'html' ? 'inline' : 'attachment',
   };
+}
+
+function withCoverReport(document: PaperDocument, cover: SavedCoverReport | null): PaperDocument {
+  if (!cover) return document;
+  return { ...document, blocks: [...coverReportBlocks(cover.kind, cover.text), ...document.blocks] };
 }
 
 /** A paper drawn from a trail altered outside the service says so first, naming the items. */
@@ -216,6 +233,6 @@ function withTrailWarning(document: PaperDocument, broken: BrokenTrail[]): Paper
 export async function previewPaper(database: PaperDatabase, request: PaperRequest, forceName: string, headingOffset = 1): Promise<string> {
   const problem = paperRequestProblem({ ...request, format: 'html' });
   if (problem) throw new Error(`${problem.field}: ${problem.message}`);
-  const { paper, brokenTrails } = await buildCheckedPaper(database, request);
-  return renderHtmlFragment(withTrailWarning(layOut(paper, forceName), brokenTrails), headingOffset);
+  const { paper, brokenTrails, cover } = await buildCheckedPaper(database, request);
+  return renderHtmlFragment(withTrailWarning(withCoverReport(layOut(paper, forceName), cover), brokenTrails), headingOffset);
 }

@@ -79,6 +79,7 @@ export const permissionTable = {
   'settings.read': { description: "See the force's reminder policy, closure days and committee dates", roles: everyone },
   'settings.manage': { description: "Change the force's reminder policy, closure days and committee dates", roles: ['administrator'] },
   'papers.read': { description: 'Produce committee papers (overview, quarterly update, tracker) as at any date', roles: everyone },
+  'papers.coverReport': { description: 'Write the cover report a committee paper opens with', roles: ['administrator'] },
   'approvals.read': { description: 'See the approvals and extension decisions waiting for oneself', roles: everyone },
   'audit.read': { description: 'Read the whole audit trail, including sign-ins and refusals', roles: ['administrator', 'dcc'] },
   'consistency.manage': {
