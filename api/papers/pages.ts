@@ -1,13 +1,15 @@
 import { Router, type Request, type Response } from 'express';
 import { calendarDateInLondon, formatLongDate } from '../../domain/calendar';
 import type { ApiDependencies } from '../dependencies';
-import { authorize } from '../../platform/http/permissions';
+import { authorize, isAllowed } from '../../platform/http/permissions';
 import type { FormError } from '../../platform/web/html';
 import { dateItems, partsOf, readDateInput, type DateParts } from '../../platform/web/dateInput';
 import { pageShell } from '../../platform/web/pageShell';
 import { dataSourceDatabase } from './asAt';
 import { formatsOf, paperKinds, paperTitles, type PaperFormat, type PaperKind } from './model';
 import { schemes, type Scheme } from './rag';
+import { coverReportDraft } from './coverReportStore';
+import { coverReportPages } from './coverReportPages';
 import { paperRequestProblem, previewPaper, producePaper, type PaperRequest } from './service';
 
 /**
@@ -104,6 +106,7 @@ function queryOf(request: PaperRequest, format?: PaperFormat): string {
 export function papersPages(deps: ApiDependencies): Router {
   const router = Router();
   const shell = pageShell(deps);
+  router.use(coverReportPages(deps));
   const database = dataSourceDatabase(deps.dataSource);
 
   async function page(
@@ -119,6 +122,7 @@ export function papersPages(deps: ApiDependencies): Router {
       return error ? { text: error.message } : undefined;
     };
     const request = extra.request;
+    const cover = request && (await coverReportDraft(deps.dataSource, request.kind));
     await shell.send(
       req,
       res,
@@ -152,6 +156,13 @@ export function papersPages(deps: ApiDependencies): Router {
             .filter((f): f is Exclude<PaperFormat, 'html'> => f !== 'html')
             .map((format) => ({ href: `/papers/download?${queryOf(request, format)}`, text: formatNames[format] })),
           spreadsheets: formatsOf[request.kind].includes('xlsx'),
+          coverReport: cover && {
+            status: cover.saved
+              ? `The paper opens with the cover report saved on ${formatLongDate(calendarDateInLondon(Date.parse(cover.saved.at)))} by ${cover.saved.by} (not in Excel or CSV).`
+              : 'No cover report has been saved for this paper yet, so it has none.',
+            edit: isAllowed(req.identity!, 'papers.coverReport') ? `/papers/cover-report?${queryOf(request)}` : null,
+            editText: cover.saved ? 'Edit the cover report' : 'Write a cover report',
+          },
           preview: extra.preview,
         },
       },
