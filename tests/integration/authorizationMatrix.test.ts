@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { defaultCoverReport } from '../../api/papers/coverReport';
 import { buildApp } from '../../api/server';
 import { createMailboxRouter } from '../../dev/mailbox';
 import type { Role } from '../../domain/vocabulary';
@@ -354,6 +355,11 @@ const table: Record<string, Row> = {
   'POST /api/departments': { allowed: ADMIN, request: () => ({ path: '/api/departments', body: { name: `Department ${next()}` } }) },
   'GET /api/audit': { allowed: ['administrator', 'dcc'], request: () => ({ path: '/api/audit?limit=5' }) },
   'GET /api/papers/:kind': { allowed: ALL, request: () => ({ path: '/api/papers/overview' }) },
+  'GET /api/papers/:kind/cover-report': { allowed: ALL, request: () => ({ path: '/api/papers/tracker/cover-report' }) },
+  'PUT /api/papers/:kind/cover-report': {
+    allowed: ADMIN,
+    request: () => ({ path: '/api/papers/tracker/cover-report', body: defaultCoverReport('tracker') }),
+  },
   'GET /api/settings/reminders': { allowed: ALL, request: () => ({ path: '/api/settings/reminders' }) },
   'PUT /api/settings/reminders': {
     allowed: ADMIN,
@@ -376,6 +382,11 @@ const table: Record<string, Row> = {
     allowed: ALL,
     page: true,
     request: () => ({ path: '/papers/download?paper=overview&asAt-day=1&asAt-month=10&asAt-year=2026&scheme=B&format=docx' }),
+  },
+  'GET /papers/cover-report': { allowed: ADMIN, page: true, request: () => ({ path: '/papers/cover-report?paper=tracker&scheme=A' }) },
+  'POST /papers/cover-report': {
+    allowed: ADMIN,
+    request: () => ({ path: '/papers/cover-report', form: { paper: 'tracker', scheme: 'A', ...defaultCoverReport('tracker') } }),
   },
   // The approval page: anyone signed in may look; whoever may not decide is told why (200), not shown the form.
   'GET /approvals/:id': { allowed: 'signedIn', page: true, request: (ctx) => ({ path: `/approvals/${ctx.itemId}` }) },
