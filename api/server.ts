@@ -36,6 +36,7 @@ import { evidenceFeature } from './evidence/routes';
 import { attachmentsFeature } from './attachments/routes';
 import { healthFeature } from './health/routes';
 import { importsFeature } from './imports/routes';
+import { peopleImportFeature } from './imports/peopleRoutes';
 import { docsFeature } from './openapi/routes';
 import { peopleFeature } from './people/routes';
 import { papersFeature } from './papers/routes';
@@ -60,6 +61,7 @@ export function apiFeatures(deps: ApiDependencies): Feature[] {
     apiTokensFeature(deps),
     reportsFeature(deps),
     importsFeature(deps),
+    peopleImportFeature(deps),
     evidenceFeature(deps),
     attachmentsFeature(deps),
     recommendationsFeature(deps),
