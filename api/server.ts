@@ -42,6 +42,7 @@ import { peopleFeature } from './people/routes';
 import { papersFeature } from './papers/routes';
 import { papersPages } from './papers/pages';
 import { importPages, importUploadForms } from './imports/pages';
+import { peopleImportPages } from './imports/peoplePages';
 import { ApiProblem, notFoundHandler, problemHandler, refuseDeepBodies } from '../platform/http/problem';
 import { recommendationsFeature } from './recommendations/routes';
 import { scheduleFeature, schedulePageRoutes } from './schedule/routes';
@@ -205,6 +206,7 @@ export function buildApp(services: ApiServices): Express {
   app.use(pageRoutes(deps));
   app.use(papersPages(deps));
   app.use(importPages(deps));
+  app.use(peopleImportPages(deps)); // before the administration pages, whose /admin/people/:personId would take it
   app.use(dashboardPages(deps));
   app.use(adminRoutes(deps));
   app.use(changePasswordRoutes(deps));
