@@ -110,5 +110,11 @@ describe('the people import page in a browser', () => {
     await page.screenshot({ path: path.join(__dirname, '..', '..', 'artifacts', 'people-import-page.png'), fullPage: true });
     expect(await product.app.dataSource.manager.countBy(AuditEvent, { type: 'person_added' })).toBe(2);
     await product.sink.waitFor((m) => m.to.includes('tom.ellery@force.police.uk'));
+
+    // The person's page names their line manager from the file.
+    await click('a:has-text("See the people")');
+    await click('a:has-text("Tom Ellery")');
+    expect(await page.locator('main').textContent()).toContain('Line manager: Nadia Haskins');
+    await checks.visited(page, 'person-with-line-manager');
   });
 });
