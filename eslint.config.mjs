@@ -42,7 +42,7 @@ export const featureDependencies = {
   bulk: ['recommendations'],
   consistency: ['recommendations'],
   dashboard: ['recommendations'],
-  imports: ['recommendations'],
+  imports: ['people', 'recommendations'],
   reports: ['recommendations'],
   schedule: ['recommendations'],
   tasks: ['recommendations'],

@@ -12,6 +12,7 @@ import type { ReminderSettingsService } from './administration/reminderSettings'
 import type { EvidenceService } from './evidence/service';
 import type { AttachmentService } from './attachments/service';
 import type { ImportService } from './imports/service';
+import type { PeopleImportService } from './imports/peopleImport';
 import type { ReportService } from './reports/service';
 import type { RecommendationService } from './recommendations/service';
 import type { PageShellDependencies } from '../platform/web/pageShell';
@@ -29,6 +30,8 @@ export interface ApiServices {
   attachments: AttachmentService;
   reminderSettings: ReminderSettingsService;
   imports: ImportService;
+  /** The force's people from a file such as an HR export: a dry run, then one transaction. */
+  peopleImport: PeopleImportService;
   /** Sign-in, sessions, API tokens, and the settings of sign-in and email links. */
   auth: AuthService;
   /** Administrators adding, editing and deactivating people. */

@@ -36,11 +36,13 @@ import { evidenceFeature } from './evidence/routes';
 import { attachmentsFeature } from './attachments/routes';
 import { healthFeature } from './health/routes';
 import { importsFeature } from './imports/routes';
+import { peopleImportFeature } from './imports/peopleRoutes';
 import { docsFeature } from './openapi/routes';
 import { peopleFeature } from './people/routes';
 import { papersFeature } from './papers/routes';
 import { papersPages } from './papers/pages';
 import { importPages, importUploadForms } from './imports/pages';
+import { peopleImportPages } from './imports/peoplePages';
 import { ApiProblem, notFoundHandler, problemHandler, refuseDeepBodies } from '../platform/http/problem';
 import { recommendationsFeature } from './recommendations/routes';
 import { scheduleFeature, schedulePageRoutes } from './schedule/routes';
@@ -60,6 +62,7 @@ export function apiFeatures(deps: ApiDependencies): Feature[] {
     apiTokensFeature(deps),
     reportsFeature(deps),
     importsFeature(deps),
+    peopleImportFeature(deps),
     evidenceFeature(deps),
     attachmentsFeature(deps),
     recommendationsFeature(deps),
@@ -203,6 +206,7 @@ export function buildApp(services: ApiServices): Express {
   app.use(pageRoutes(deps));
   app.use(papersPages(deps));
   app.use(importPages(deps));
+  app.use(peopleImportPages(deps)); // before the administration pages, whose /admin/people/:personId would take it
   app.use(dashboardPages(deps));
   app.use(adminRoutes(deps));
   app.use(changePasswordRoutes(deps));

@@ -25,6 +25,7 @@ import { ReminderSettingsService } from '../api/administration/reminderSettings'
 import { EvidenceService } from '../api/evidence/service';
 import { AttachmentService } from '../api/attachments/service';
 import { ImportService } from '../api/imports/service';
+import { PeopleImportService } from '../api/imports/peopleImport';
 import type { ImportLimits } from '../api/imports/limits';
 import { clamdScanner } from '../api/evidence/clamav';
 import { RecommendationService } from '../api/recommendations/service';
@@ -105,6 +106,7 @@ export interface RunningApplication {
     auth: AuthService;
     reminderSettings: ReminderSettingsService;
     imports: ImportService;
+    peopleImport: PeopleImportService;
     people: PeopleService;
     passwordLinks: PasswordLinkService;
     firstRun: FirstRun;
@@ -161,6 +163,8 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
       { mailer, forceName: options.forceName },
     );
     const scanner = options.clamavAddress ? clamdScanner(options.clamavAddress) : null;
+    const people = new PeopleService(dataSource, auth);
+    const passwordLinks = new PasswordLinkService(dataSource, auth, mailer, options.forceName);
     const services = {
       reports: new ReportService(dataSource, workflows, logger),
       recommendations: new RecommendationService(dataSource, workflows),
@@ -170,8 +174,9 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
       reminderSettings: new ReminderSettingsService(dataSource, workflows, logger),
       imports: new ImportService(dataSource, workflows, logger, options.importLimits),
       auth,
-      people: new PeopleService(dataSource, auth),
-      passwordLinks: new PasswordLinkService(dataSource, auth, mailer, options.forceName),
+      people,
+      peopleImport: new PeopleImportService(dataSource, people, passwordLinks, options.importLimits),
+      passwordLinks,
       firstRun: new FirstRun(dataSource),
       auditChain: new AuditChainService(
         dataSource,

@@ -22,6 +22,10 @@ export class Person {
   @Column({ type: 'text', default: '' })
   department: string;
 
+  /** Whom the person reports to, as the force's HR records say (set by the people import or the API); null if unknown. */
+  @Column({ type: 'uuid', name: 'line_manager_id', nullable: true })
+  lineManagerId: string | null;
+
   @Column({ type: 'boolean', default: true })
   active: boolean;
 

@@ -19,6 +19,7 @@ import { ReportStatusLines1763901700000 } from './migrations/1763901700000-Repor
 import { Comments1763901800000 } from './migrations/1763901800000-Comments';
 import { PendingOutbox1763901900000 } from './migrations/1763901900000-PendingOutbox';
 import { ReportedPeople1763902000000 } from './migrations/1763902000000-ReportedPeople';
+import { LineManagers1763902100000 } from './migrations/1763902100000-LineManagers';
 import { PaperCoverReports1763902110000 } from './migrations/1763902110000-PaperCoverReports';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript sources and from dist/. */
@@ -41,6 +42,7 @@ export const migrations = [
   Comments1763901800000,
   PendingOutbox1763901900000,
   ReportedPeople1763902000000,
+  LineManagers1763902100000,
   PaperCoverReports1763902110000,
 ];
 

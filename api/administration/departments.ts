@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import type { ActingPerson } from '../../platform/http/actor';
 import { Department } from '../../entities';
-import { recordAudit } from '../../entities/auditTrail';
+import { addDepartmentIn } from '../people/departments';
 import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { departmentSchema as departmentResponse, listOf } from '../../platform/http/schemas';
@@ -14,20 +14,7 @@ export const departmentSchema = z
 
 /** Adds a department; the name must be new. */
 export async function addDepartment(dataSource: DataSource, name: string, by: ActingPerson): Promise<Department> {
-  return dataSource.transaction(async (tx) => {
-    if (await tx.existsBy(Department, { name })) throw ApiProblem.invalid([{ field: 'body.name', message: `"${name}" already exists` }]);
-    const row = await tx.save(tx.create(Department, { name }));
-    await recordAudit(tx, {
-      actorId: by.actor.personId,
-      actorLabel: by.label,
-      entityType: 'department',
-      entityId: row.id,
-      type: 'department_added',
-      summary: `Added department "${name}"`,
-      after: { name },
-    });
-    return row;
-  });
+  return dataSource.transaction((tx) => addDepartmentIn(tx, name, { id: by.actor.personId, label: by.label }));
 }
 
 export function departmentsFeature({ dataSource }: ApiDependencies): Feature {

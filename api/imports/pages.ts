@@ -35,7 +35,8 @@ const sourceWords = {
  */
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const CHECK_PATH = /^\/imports$/;
+/** The upload forms of the tracker import and the people import. */
+const CHECK_PATH = /^\/(imports|admin\/people\/import)$/;
 /** Rows a result page lists; the counts cover the whole file. */
 const ROWS_LISTED = 1_000;
 
@@ -57,25 +58,25 @@ export function importUploadForms(): RequestHandler {
   return multipartForms({
     path: CHECK_PATH,
     maxBytes: MAX_IMPORT_BYTES + 64 * 1024,
-    tooLarge: (res) => res.redirect(303, '/imports?error=too-large'),
+    tooLarge: (res) => res.redirect(303, `${res.req.path}?error=too-large`),
   });
 }
 
 /** What the file is, by its name first: browsers send a CSV as text/csv, application/vnd.ms-excel or nothing. */
-function contentTypeOf(file: UploadedFile): string | null {
+export function contentTypeOf(file: UploadedFile): string | null {
   const name = file.name.toLowerCase();
   if (name.endsWith('.csv')) return 'text/csv';
   if (name.endsWith('.xlsx')) return XLSX;
   return file.type === 'text/csv' || file.type === XLSX ? file.type : null;
 }
 
-const tooLargeError: FormError = {
+export const tooLargeError: FormError = {
   field: 'file',
   message: `The selected file must be smaller than ${count(MAX_IMPORT_BYTES / 1024 / 1024)} MB. Split the tracker and import each part. Nothing was imported.`,
 };
 
 /** A refusal of the whole file (a limit passed, a file that cannot be read) as the page's error on the file field. */
-function fileErrors(problem: ApiProblem): FormError[] {
+export function fileErrors(problem: ApiProblem): FormError[] {
   const where = problem.errors.find((e) => e.field === 'body');
   const detail = problem.detail && problem.detail !== problem.title ? ` ${problem.detail}` : '';
   return [

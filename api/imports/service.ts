@@ -24,8 +24,8 @@ import { ApiProblem } from '../../platform/http/problem';
 import type { RecommendationWorkflows } from '../recommendations/workflowGateway';
 import { loadApprovalDirectory } from '../recommendations/decisionContext';
 import { excerpt, EXCERPT_CHARS } from '../../platform/files/excerpt';
-import { count, defaultImportLimits, ImportLimitError, UnreadableFileError, type ImportLimits, type SheetRow } from './limits';
-import { readRowsInWorker } from './readInWorker';
+import { count, defaultImportLimits, type ImportLimits, type SheetRow } from './limits';
+import { readUploadedRows } from './uploadedRows';
 import { fileStatuses, saveConfirmed, savedMeanings, type FileStatus } from './statusMappings';
 import { statusWordingKey, type StatusMeaning } from '../../domain/importStatusWording';
 
@@ -295,24 +295,8 @@ export class ImportService {
   }
 
   /** The file's rows, read in a worker thread; a limit passed or a file that cannot be read is the answer. */
-  private async rows(file: Buffer, contentType: string): Promise<SheetRow[]> {
-    try {
-      return await readRowsInWorker(file, contentType, this.limits);
-    } catch (error) {
-      if (error instanceof ImportLimitError)
-        throw new ApiProblem(error.status, error.title, error.detail, [
-          { field: 'body', message: `${error.where}: ${error.title.toLowerCase()}` },
-        ]);
-      if (error instanceof UnreadableFileError) {
-        throw ApiProblem.invalid([
-          {
-            field: 'body',
-            message: `the file could not be read as ${contentType === 'text/csv' ? 'CSV' : 'an Excel workbook'}: ${error.message}`,
-          },
-        ]);
-      }
-      throw error;
-    }
+  private rows(file: Buffer, contentType: string): Promise<SheetRow[]> {
+    return readUploadedRows(file, contentType, this.limits);
   }
 
   private async plan(

@@ -92,6 +92,7 @@ export function peoplePages({ deps, render, guard }: AdminContext): Router {
         departments: await departments(person.department),
         openItems,
         hasPassword,
+        lineManager: person.lineManagerId ? await dataSource.manager.findOneBy(Person, { id: person.lineManagerId }) : null,
         done: req.query.done,
         isSelf: person.id === req.identity!.person.id,
       },

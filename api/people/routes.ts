@@ -16,6 +16,7 @@ export const personView = (p: Person) => ({
   roles: p.roles,
   jobTitle: p.jobTitle,
   department: p.department,
+  lineManagerId: p.lineManagerId,
   digestPreference: p.digestPreference,
   active: p.active,
   version: p.version,

@@ -23,10 +23,16 @@ const personFields = {
     .transform((list) => [...new Set(list)]),
   jobTitle: z.string().trim().max(200, 'must be at most 200 characters'),
   department: z.string().trim().max(200, 'must be at most 200 characters').describe("one of the force's departments, or empty"),
+  lineManagerId: z.uuid({ message: 'must be the id of a person (a UUID)' }).nullable().describe('whom the person reports to, or null'),
 };
 
 export const newPersonSchema = z
-  .object({ ...personFields, jobTitle: personFields.jobTitle.default(''), department: personFields.department.default('') })
+  .object({
+    ...personFields,
+    jobTitle: personFields.jobTitle.default(''),
+    department: personFields.department.default(''),
+    lineManagerId: personFields.lineManagerId.default(null),
+  })
   .strict();
 export type NewPerson = z.output<typeof newPersonSchema>;
 
@@ -37,10 +43,11 @@ export const personChangesSchema = z
     roles: personFields.roles.optional(),
     jobTitle: personFields.jobTitle.optional(),
     department: personFields.department.optional(),
+    lineManagerId: personFields.lineManagerId.optional(),
   })
   .strict()
   .refine((changes) => Object.values(changes).some((v) => v !== undefined), {
-    message: 'must change at least one of name, email, roles, jobTitle, department',
+    message: 'must change at least one of name, email, roles, jobTitle, department, lineManagerId',
   });
 export type PersonChanges = z.output<typeof personChangesSchema>;
 

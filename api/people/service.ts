@@ -17,7 +17,7 @@ export interface Actor {
   label: string;
 }
 
-const auditedFields = ['name', 'email', 'roles', 'jobTitle', 'department'] as const;
+const auditedFields = ['name', 'email', 'roles', 'jobTitle', 'department', 'lineManagerId'] as const;
 
 /**
  * The people of the force, as administrators manage them: adding, editing (with the version they saw), and
@@ -31,20 +31,23 @@ export class PeopleService {
   ) {}
 
   async create(input: NewPerson, by: Actor): Promise<Person> {
-    return this.dataSource.transaction(async (tx) => {
-      await this.check(tx, input, null);
-      const person = await tx.save(tx.create(Person, { ...input, active: true }));
-      await recordAudit(tx, {
-        actorId: by.id,
-        actorLabel: by.label,
-        entityType: 'person',
-        entityId: person.id,
-        type: 'person_added',
-        summary: `Added ${person.name} (${person.email}) as ${person.roles.join(', ')}`,
-        after: pick(person),
-      });
-      return person;
+    return this.dataSource.transaction((tx) => this.createIn(tx, input, by));
+  }
+
+  /** Adds a person inside the caller's transaction (the people import adds many in one). */
+  async createIn(tx: EntityManager, input: NewPerson, by: Actor): Promise<Person> {
+    await this.check(tx, input, null);
+    const person = await tx.save(tx.create(Person, { ...input, active: true }));
+    await recordAudit(tx, {
+      actorId: by.id,
+      actorLabel: by.label,
+      entityType: 'person',
+      entityId: person.id,
+      type: 'person_added',
+      summary: `Added ${person.name} (${person.email}) as ${person.roles.join(', ')}`,
+      after: pick(person),
     });
+    return person;
   }
 
   /** Changes what is given; `ifMatch` (the version the editor saw) must still be current, or 412 and nothing changes. */
@@ -52,30 +55,35 @@ export class PeopleService {
     return this.dataSource.transaction(async (tx) => {
       const person = await this.lockedPerson(tx, personId);
       if (ifMatch) requireVersion(ifMatch, person.version, 'person');
-      await this.check(tx, changes, person);
-      const before = pick(person);
-      if (changes.roles && person.id === by.id && person.roles.includes('administrator') && !changes.roles.includes('administrator')) {
-        throw ApiProblem.invalid([
-          { field: 'body.roles', message: 'you cannot take the administrator role away from yourself: ask another administrator' },
-        ]);
-      }
-      Object.assign(person, Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)));
-      const after = pick(person);
-      const changed = auditedFields.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
-      if (!changed.length) return person;
-      const saved = await tx.save(person);
-      await recordAudit(tx, {
-        actorId: by.id,
-        actorLabel: by.label,
-        entityType: 'person',
-        entityId: person.id,
-        type: 'person_changed',
-        summary: `Changed ${changed.join(', ')} of ${person.name}`,
-        before: Object.fromEntries(changed.map((f) => [f, before[f]])),
-        after: Object.fromEntries(changed.map((f) => [f, after[f]])),
-      });
-      return saved;
+      return this.updateIn(tx, person, changes, by);
     });
+  }
+
+  /** Changes a person the caller has locked in its transaction; one `person_changed` event names what changed. */
+  async updateIn(tx: EntityManager, person: Person, changes: PersonChanges, by: Actor, why = ''): Promise<Person> {
+    await this.check(tx, changes, person);
+    const before = pick(person);
+    if (changes.roles && person.id === by.id && person.roles.includes('administrator') && !changes.roles.includes('administrator')) {
+      throw ApiProblem.invalid([
+        { field: 'body.roles', message: 'you cannot take the administrator role away from yourself: ask another administrator' },
+      ]);
+    }
+    Object.assign(person, Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)));
+    const after = pick(person);
+    const changed = auditedFields.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
+    if (!changed.length) return person;
+    const saved = await tx.save(person);
+    await recordAudit(tx, {
+      actorId: by.id,
+      actorLabel: by.label,
+      entityType: 'person',
+      entityId: person.id,
+      type: 'person_changed',
+      summary: `Changed ${changed.join(', ')} of ${person.name}${why}`,
+      before: Object.fromEntries(changed.map((f) => [f, before[f]])),
+      after: Object.fromEntries(changed.map((f) => [f, after[f]])),
+    });
+    return saved;
   }
 
   /**
@@ -160,14 +168,18 @@ export class PeopleService {
       .getCount();
   }
 
-  private async lockedPerson(tx: EntityManager, personId: string): Promise<Person> {
+  async lockedPerson(tx: EntityManager, personId: string): Promise<Person> {
     const person = await tx.findOne(Person, { where: { id: personId }, lock: { mode: 'pessimistic_write' } });
     if (!person) throw ApiProblem.notFound('The person');
     return person;
   }
 
-  /** The rules that need the database: one person per email; a department the force has. */
-  private async check(tx: EntityManager, input: { email?: string; department?: string }, current: Person | null): Promise<void> {
+  /** The rules that need the database: one person per email; a department the force has; a line manager who exists. */
+  private async check(
+    tx: EntityManager,
+    input: { email?: string; department?: string; lineManagerId?: string | null },
+    current: Person | null,
+  ): Promise<void> {
     const problems = [];
     if (input.email !== undefined && input.email !== current?.email) {
       const holder = await tx.findOneBy(Person, { email: input.email });
@@ -177,10 +189,22 @@ export class PeopleService {
     if (input.department && input.department !== current?.department && !(await tx.existsBy(Department, { name: input.department }))) {
       problems.push({ field: 'body.department', message: `"${input.department}" is not one of the force's departments (add it first)` });
     }
+    if (input.lineManagerId && input.lineManagerId !== current?.lineManagerId) {
+      if (input.lineManagerId === current?.id) problems.push({ field: 'body.lineManagerId', message: 'nobody is their own line manager' });
+      else if (!(await tx.existsBy(Person, { id: input.lineManagerId })))
+        problems.push({ field: 'body.lineManagerId', message: 'is not the id of a person in the product' });
+    }
     if (problems.length) throw ApiProblem.invalid(problems);
   }
 }
 
 function pick(person: Person): Record<(typeof auditedFields)[number], unknown> {
-  return { name: person.name, email: person.email, roles: person.roles, jobTitle: person.jobTitle, department: person.department };
+  return {
+    name: person.name,
+    email: person.email,
+    roles: person.roles,
+    jobTitle: person.jobTitle,
+    department: person.department,
+    lineManagerId: person.lineManagerId,
+  };
 }

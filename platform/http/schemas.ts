@@ -38,6 +38,7 @@ export const personSchema = z
     roles: z.array(z.enum(roles)),
     jobTitle: z.string(),
     department: z.string(),
+    lineManagerId: uuid.nullable().describe('whom the person reports to'),
     digestPreference: z.enum(['immediate', 'daily', 'weekly']),
     active: z.boolean().describe('false once deactivated: cannot sign in'),
     version: z.number().int().describe('send as If-Match when changing the person'),

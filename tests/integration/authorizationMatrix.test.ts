@@ -170,6 +170,14 @@ const table: Record<string, Row> = {
       raw: { type: 'text/csv', data: Buffer.from('Report title,Originator,Reference,Text\r\nMatrix report,HMICFRS,1,Text\r\n') },
     }),
   },
+  'GET /api/people/import/template.csv': { allowed: ADMIN, request: () => ({ path: '/api/people/import/template.csv' }) },
+  'POST /api/people/import': {
+    allowed: ADMIN,
+    request: () => ({
+      path: '/api/people/import?dryRun=true',
+      raw: { type: 'text/csv', data: Buffer.from('Name,Email,Roles\r\nMatrix newcomer,matrix.newcomer@test.police.uk,viewer\r\n') },
+    }),
+  },
   'GET /api/imports/status-mappings': { allowed: ADMIN, request: () => ({ path: '/api/imports/status-mappings' }) },
   'PUT /api/imports/status-mappings.csv': {
     allowed: ADMIN,
@@ -567,6 +575,19 @@ const table: Record<string, Row> = {
   // Nothing was checked under this hash: the page asks for the file again (409), having imported nothing.
   'POST /imports/import': { allowed: ADMIN, request: () => ({ path: '/imports/import', form: { file: 'not-a-checked-file' } }) },
   'GET /admin/people': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/people?status=deactivated' }) },
+  'GET /admin/people/import': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/people/import' }) },
+  'POST /admin/people/import': {
+    allowed: ADMIN,
+    request: () => ({
+      path: '/admin/people/import',
+      raw: multipartFile('people.csv', 'text/csv', 'Name,Email,Roles\r\nMatrix newcomer,matrix.newcomer@test.police.uk,viewer\r\n'),
+    }),
+  },
+  // Nothing was checked under this hash: the page asks for the file again (409), having imported nothing.
+  'POST /admin/people/import/import': {
+    allowed: ADMIN,
+    request: () => ({ path: '/admin/people/import/import', form: { file: 'not-a-checked-file' } }),
+  },
   'GET /admin/people/new': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/people/new' }) },
   'POST /admin/people/new': {
     allowed: ADMIN,
