@@ -73,6 +73,8 @@ export class WorkflowReconciler {
   private readonly batchSize: number;
   private readonly catchUpMs: number;
   private readonly now: () => number;
+  private latest: ReconcileReport | null = null;
+  private running: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -85,7 +87,19 @@ export class WorkflowReconciler {
     this.now = options.now ?? Date.now;
   }
 
-  async reconcile(options: { apply: boolean; by: ActingPerson }): Promise<ReconcileReport> {
+  /** The last run's report in this process, or null before the first. */
+  get lastReport(): ReconcileReport | null {
+    return this.latest;
+  }
+
+  /** One run at a time in a process, so two administrators pressing the button do not both start (and note) the same items. */
+  reconcile(options: { apply: boolean; by: ActingPerson }): Promise<ReconcileReport> {
+    const report = this.running.then(() => this.run(options));
+    this.running = report.catch(() => undefined);
+    return report.then((done) => (this.latest = done));
+  }
+
+  private async run(options: { apply: boolean; by: ActingPerson }): Promise<ReconcileReport> {
     const started = this.now();
     const items: ReconciledItem[] = [];
     for (let after = NIL_UUID; ;) {
