@@ -7,6 +7,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ReconcileReport } from '../../api/consistency';
 import { stableJson } from '../../api/consistency/compare';
 import type { Person } from '../../entities';
+import { recordAudit } from '../../entities/auditTrail';
 import { recommendationWorkflowId, recordQuery, reminderScheduleQuery, type ReminderSchedule } from '../../workflows/messages';
 import { addCast, apiClient, type ApiClient } from '../support/apiClient';
 import { eventually } from '../support/eventually';
@@ -224,10 +225,29 @@ describe('workflows:reconcile', () => {
       [ids.approval]: ['missing', 'would_start'],
       [ids.hmicfrs]: ['missing', 'would_start'],
     });
+    // A reminder the trail shows as sent (here, the HMICFRS item's next one) is not planned again by the new run.
+    expect(schedules[ids.hmicfrs]!.planned.map((n) => n.kind)).toContain('hmicfrs_chase');
+    const chase = schedules[ids.hmicfrs]!.planned[0]!;
+    await product.app.dataSource.transaction((tx) =>
+      recordAudit(tx, {
+        actorId: null,
+        actorLabel: 'Reminders',
+        entityType: 'recommendation',
+        entityId: ids.hmicfrs,
+        recommendationId: ids.hmicfrs,
+        type: 'reminder_sent',
+        summary: 'HMICFRS chase',
+        idempotencyKey: `nudge:${ids.hmicfrs}:${chase.key}`,
+      }),
+    );
     const applied = await reportOf('--apply');
     expect(applied.counts).toMatchObject({ started: 3, already_running: 1, skipped_closed: 1, not_started: 0 });
     await expectWorkflowsFollowPostgres();
-    for (const id of lost()) expect((await handle(id).query(reminderScheduleQuery)).planned).toEqual(schedules[id]!.planned);
+    for (const id of [ids.assigned, ids.approval])
+      expect((await handle(id).query(reminderScheduleQuery)).planned).toEqual(schedules[id]!.planned);
+    const hmicfrsPlan = (await handle(ids.hmicfrs).query(reminderScheduleQuery)).planned;
+    expect(hmicfrsPlan.map((n) => n.key)).not.toContain(chase.key);
+    expect(hmicfrsPlan.slice(0, schedules[ids.hmicfrs]!.planned.length - 1)).toEqual(schedules[ids.hmicfrs]!.planned.slice(1));
 
     const view = await api.command(ids.hmicfrs, { type: 'recordHmicfrsResponse', outcome: 'signed_off' }, p.liaison.id);
     expect(view.status).toBe('closed');
