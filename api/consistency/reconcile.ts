@@ -55,12 +55,15 @@ export interface ReconcileOptions {
   now?: () => number;
 }
 
-interface Row {
+interface Listed {
   id: string;
   reference: string;
   reportTitle: string;
   status: LifecycleStatus;
   version: number;
+}
+
+interface Row extends Listed {
   state: RecommendationState;
 }
 
@@ -103,7 +106,10 @@ export class WorkflowReconciler {
     const started = this.now();
     const items: ReconciledItem[] = [];
     for (let after = NIL_UUID; ;) {
-      const rows = (await this.dataSource.query(`${ROW_SELECT} WHERE r.id > $1 ORDER BY r.id LIMIT $2`, [after, this.batchSize])) as Row[];
+      const rows = (await this.dataSource.query(`${LIST_SELECT} WHERE r.id > $1 ORDER BY r.id LIMIT $2`, [
+        after,
+        this.batchSize,
+      ])) as Listed[];
       if (rows.length === 0) break;
       after = rows[rows.length - 1]!.id;
       items.push(...(await mapWithConcurrency(rows, this.concurrency, (row) => this.reconcileOne(row, options))));
@@ -120,8 +126,8 @@ export class WorkflowReconciler {
     };
   }
 
-  private async reconcileOne(listed: Row, options: { apply: boolean; by: ActingPerson }): Promise<ReconciledItem> {
-    const item = (row: Row, found: WorkflowRunStatus | null, action: ReconcileAction, detail: string | null = null): ReconciledItem => ({
+  private async reconcileOne(listed: Listed, options: { apply: boolean; by: ActingPerson }): Promise<ReconciledItem> {
+    const item = (row: Listed, found: WorkflowRunStatus | null, action: ReconcileAction, detail: string | null = null): ReconciledItem => ({
       recommendationId: row.id,
       reference: row.reference,
       reportTitle: row.reportTitle,
@@ -138,7 +144,8 @@ export class WorkflowReconciler {
     } catch (error) {
       return item(listed, null, 'not_started', `Temporal did not say whether the workflow runs: ${messageOf(error)}`);
     }
-    if (found === 'running') return item(listed, found, 'already_running');
+    // A paused workflow is still open: a start would find it there (USE_EXISTING) and do nothing.
+    if (found === 'running' || found === 'paused') return item(listed, found, 'already_running');
     if (!options.apply) return item(listed, found, 'would_start');
     // Read again just before starting: a command recorded since the batch was read is then in the workflow's state.
     const row = await this.openRow(listed.id);
@@ -190,6 +197,10 @@ export class WorkflowReconciler {
 }
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+/** Every item, closed ones too (for the report); the state, the heavy part, is read only for an item being started. */
+const LIST_SELECT = `SELECT r.id, r.reference, s.title AS "reportTitle", r.status, r.version
+  FROM recommendations r JOIN source_reports s ON s.id = r.report_id`;
 
 const ROW_SELECT = `SELECT r.id, r.reference, s.title AS "reportTitle", r.status, r.version, r.state
   FROM recommendations r JOIN source_reports s ON s.id = r.report_id`;
