@@ -3,6 +3,7 @@
 # Recommendation Tracker: one image for its three processes. docker-compose.yml chooses which with
 # the command: node dist/bin/migrate.js | node dist/bin/api.js | node dist/bin/worker.js
 # By hand, in the api container: node dist/bin/admin.js create --email … --name … (the first administrator).
+# After Temporal's data is lost: node dist/bin/reconcileWorkflows.js, then with --apply (docs/deployment.md).
 #
 #   docker build -t recommendation-tracker .
 

@@ -6,6 +6,7 @@ import type { PasswordLinkService } from './auth/passwordLinks';
 import type { AuthService } from './auth/service';
 import type { AuditChainService } from './audit/service';
 import type { ConsistencyCheck } from './consistency/service';
+import type { WorkflowReconciler } from './consistency/reconcile';
 import type { PeopleService } from './people/service';
 import type { FirstRun } from './setup/firstRun';
 import type { ReminderSettingsService } from './administration/reminderSettings';
@@ -42,6 +43,8 @@ export interface ApiServices {
   firstRun: FirstRun;
   /** Every open item's workflow against PostgreSQL: the admin page, its API and the metric. */
   consistency: ConsistencyCheck;
+  /** Starts every open item's workflow again from PostgreSQL (Temporal's data lost): the admin page's rebuild. */
+  reconciler: WorkflowReconciler;
   /** The audit trail's hash chain: verification and signed checkpoints. */
   auditChain: AuditChainService;
   /** Largest evidence file accepted, in bytes. */

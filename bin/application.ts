@@ -15,7 +15,7 @@ import { startHousekeeping } from '../api/auth/housekeeping';
 import { PasswordLinkService } from '../api/auth/passwordLinks';
 import { AuthService, type AuthSettings } from '../api/auth/service';
 import { defaultAuthSettings } from '../api/auth/settings';
-import { createConsistencyCheck, type ConsistencyCheck } from '../api/consistency';
+import { createConsistencyCheck, createWorkflowReconciler, type ConsistencyCheck, type WorkflowReconciler } from '../api/consistency';
 import { startPeriodicConsistencyCheck } from '../api/consistency/periodic';
 import { startOutboxSweep } from '../activities/outboxSweep';
 import { outboxSender } from '../activities/sendOutboundEmail';
@@ -111,6 +111,7 @@ export interface RunningApplication {
     passwordLinks: PasswordLinkService;
     firstRun: FirstRun;
     consistency: ConsistencyCheck;
+    reconciler: WorkflowReconciler;
     auditChain: AuditChainService;
   };
   httpUrl: string | null;
@@ -184,6 +185,14 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
         logger,
       ),
       consistency: createConsistencyCheck({
+        dataSource,
+        connection,
+        namespace: options.namespace,
+        taskQueue: options.taskQueue,
+        reminderSettings: () => loadReminderSettings(dataSource.manager),
+        historyLimit: options.workflowHistoryLimit,
+      }),
+      reconciler: createWorkflowReconciler({
         dataSource,
         connection,
         namespace: options.namespace,

@@ -2,11 +2,9 @@ import { Connection } from '@temporalio/client';
 import { loadReminderSettings } from '../entities/reminderSettings';
 import { CHECK_ACTOR, createConsistencyCheck } from '../api/consistency';
 import { reportAsText } from '../api/consistency/text';
-import type { Config } from '../config/config';
 import { createDataSource } from '../entities/dataSource';
-import { embeddedDatabaseUrl } from '../dev/infrastructure';
 import { configureOrExit } from './configure';
-import { listening } from './database';
+import { runningServices } from './database';
 
 /**
  * Compares every open item's workflow with its row in PostgreSQL and prints the differences:
@@ -40,27 +38,10 @@ function parseArguments(argv: string[]): { heal: boolean; json: boolean } {
   return args;
 }
 
-/** The configured services, or those `npm start` runs embedded (fixed credentials, dev/embeddedPostgres.ts). */
-async function services(config: Config): Promise<{ databaseUrl: string; temporalAddress: string }> {
-  let databaseUrl = config.DATABASE_URL;
-  if (!databaseUrl) {
-    if (!(await listening(config.EMBEDDED_POSTGRES_PORT)))
-      throw new Error('PostgreSQL is not running: start the product ("npm start") or set DATABASE_URL.');
-    databaseUrl = embeddedDatabaseUrl(config.EMBEDDED_POSTGRES_PORT);
-  }
-  let temporalAddress = config.TEMPORAL_ADDRESS;
-  if (!temporalAddress) {
-    if (!(await listening(config.TEMPORAL_DEV_PORT)))
-      throw new Error('Temporal is not running: start the product ("npm start") or set TEMPORAL_ADDRESS.');
-    temporalAddress = `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
-  }
-  return { databaseUrl, temporalAddress };
-}
-
 async function main(): Promise<number> {
   const { config } = configureOrExit('check-consistency');
   const args = parseArguments(process.argv.slice(2));
-  const { databaseUrl, temporalAddress } = await services(config);
+  const { databaseUrl, temporalAddress } = await runningServices(config);
   const dataSource = createDataSource(databaseUrl, { poolSize: 2 });
   let connection: Connection | null = null;
   try {

@@ -50,3 +50,20 @@ export async function openDatabase(
     },
   };
 }
+
+/** The configured services, or those a running `npm start` runs embedded (fixed credentials, dev/embeddedPostgres.ts). */
+export async function runningServices(config: Config): Promise<{ databaseUrl: string; temporalAddress: string }> {
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    if (!(await listening(config.EMBEDDED_POSTGRES_PORT)))
+      throw new Error('PostgreSQL is not running: start the product ("npm start") or set DATABASE_URL.');
+    databaseUrl = embeddedDatabaseUrl(config.EMBEDDED_POSTGRES_PORT);
+  }
+  let temporalAddress = config.TEMPORAL_ADDRESS;
+  if (!temporalAddress) {
+    if (!(await listening(config.TEMPORAL_DEV_PORT)))
+      throw new Error('Temporal is not running: start the product ("npm start") or set TEMPORAL_ADDRESS.');
+    temporalAddress = `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
+  }
+  return { databaseUrl, temporalAddress };
+}

@@ -1,6 +1,13 @@
 import { Router } from 'express';
 import { actingPersonOf } from '../../platform/http/actor';
-import { classificationLabels, classifications, type ConsistencyReport } from './';
+import {
+  classificationLabels,
+  classifications,
+  reconcileActions,
+  type ConsistencyReport,
+  type ReconcileAction,
+  type ReconcileReport,
+} from './';
 import { lifecycleStatusLabels } from '../../domain/lifecycle/states';
 import type { AdminContext } from '../adminContext';
 
@@ -48,6 +55,36 @@ function view(report: ConsistencyReport) {
   };
 }
 
+const actionLabels: Record<ReconcileAction, string> = {
+  started: 'Started',
+  would_start: 'To start',
+  already_running: 'Already running',
+  skipped_closed: 'Closed: needs no workflow',
+  not_started: 'Could not be started',
+};
+
+/** The rebuild's plan or outcome: counts of every item, and a row for each one that needs (or got) a workflow. */
+function rebuildView(report: ReconcileReport) {
+  return {
+    apply: report.apply,
+    toStart: report.counts.would_start,
+    started: report.counts.started,
+    notStarted: report.counts.not_started,
+    counts: reconcileActions
+      .filter((a) => (report.apply ? a !== 'would_start' : a !== 'started'))
+      .map((a) => ({ label: actionLabels[a], count: report.counts[a] })),
+    items: report.items
+      .filter((i) => i.action !== 'already_running' && i.action !== 'skipped_closed')
+      .map((i) => ({
+        id: i.recommendationId,
+        item: `${i.reportTitle}, ${i.reference}`,
+        record: record(i),
+        found: i.found === 'missing' ? 'Missing' : i.found ? i.found.charAt(0).toUpperCase() + i.found.slice(1).replace(/_/g, ' ') : '—',
+        action: actionLabels[i.action] + (i.detail ? `: ${i.detail}` : ''),
+      })),
+  };
+}
+
 /** Whether each open item's workflow agrees with PostgreSQL: the last check, checking again, and repairing. */
 export function consistencyPages({ deps, render, guard }: AdminContext): Router {
   const router = Router();
@@ -69,6 +106,18 @@ export function consistencyPages({ deps, render, guard }: AdminContext): Router 
   router.post('/repair', async (req, res) => {
     await deps.consistency.check({ heal: true, by: actingPersonOf(req.identity!) });
     res.redirect(303, '/admin/consistency?done=repaired');
+  });
+  router.get('/rebuild', async (req, res) => {
+    const last = deps.reconciler.lastReport;
+    const report =
+      req.query.done === 'started' && last?.apply
+        ? last
+        : await deps.reconciler.reconcile({ apply: false, by: actingPersonOf(req.identity!) });
+    await render(req, res, 'rebuildWorkflows.njk', { title: 'Rebuild workflows from PostgreSQL', report: rebuildView(report) });
+  });
+  router.post('/rebuild', async (req, res) => {
+    await deps.reconciler.reconcile({ apply: true, by: actingPersonOf(req.identity!) });
+    res.redirect(303, '/admin/consistency/rebuild?done=started');
   });
   return router;
 }

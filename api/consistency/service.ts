@@ -13,6 +13,7 @@ import {
   type Classification,
   type DifferenceClass,
 } from './compare';
+import { messageOf } from './errorMessage';
 
 /** The two things the check asks of an item's workflow (RecommendationWorkflows has both). */
 export interface CheckedWorkflows {
@@ -297,14 +298,3 @@ const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 const ROW_SELECT = `SELECT r.id, r.reference, s.title AS "reportTitle", r.status, r.version, r.state
   FROM recommendations r JOIN source_reports s ON s.id = r.report_id`;
-
-/** The error and its causes ("Failed to query Workflow: Deadline exceeded"), shortened for a table cell. */
-function messageOf(error: unknown): string {
-  const parts: string[] = [];
-  for (let e: unknown = error; e && parts.length < 3; e = (e as { cause?: unknown }).cause) {
-    const text = (e instanceof Error ? e.message : String(e)).trim();
-    if (text && !parts.some((part) => part.includes(text))) parts.push(text);
-  }
-  const message = parts.join(': ');
-  return message.length > 300 ? `${message.slice(0, 297)}…` : message;
-}

@@ -1,5 +1,6 @@
 import { classifications } from './compare';
 import type { ConsistencyReport } from './service';
+import { reconcileActions, type ReconcileReport } from './reconcile';
 
 const cell = (value: string, width: number) => (value.length > width ? `${value.slice(0, width - 1)}…` : value.padEnd(width));
 
@@ -35,5 +36,35 @@ export function reportAsText(report: ConsistencyReport): string {
       ? 'Report only: nothing was changed; run with --heal to repair.'
       : 'Report only: nothing was changed.';
   lines.push(`Checked ${report.checked} open item(s) in ${seconds} s: ${found}. ${outcome}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The reconcile's report for a terminal: every item and what was done, then the counts. */
+export function reconcileReportAsText(report: ReconcileReport): string {
+  const rows = report.items.map((i) => [
+    `${i.reference} (${i.recommendationId})`,
+    `v${i.version} ${i.status}`,
+    i.found ?? '—',
+    i.action.replace(/_/g, ' ') + (i.detail ? `: ${i.detail}` : ''),
+  ]);
+  const head = ['Item', 'Status', 'Workflow was', 'Action'];
+  const widths = head.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => (i === values.length - 1 ? v : cell(v, widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  const lines = rows.length ? [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ''] : [];
+  const counts = reconcileActions
+    .filter((a) => report.counts[a] > 0)
+    .map((a) => `${report.counts[a]} ${a.replace(/_/g, ' ')}`)
+    .join(', ');
+  const seconds = (report.durationMs / 1000).toFixed(1);
+  const outcome = report.apply
+    ? 'Applied.'
+    : report.counts.would_start
+      ? 'Dry run: nothing was started; run with --apply to start them.'
+      : 'Dry run: nothing to start.';
+  lines.push(`${report.items.length} item(s) in ${seconds} s: ${counts || 'none'}. ${outcome}`);
   return `${lines.join('\n')}\n`;
 }

@@ -6,6 +6,7 @@ import {
   WithStartWorkflowOperation,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  type WorkflowExecutionStatusName,
 } from '@temporalio/client';
 import type { RecommendationState } from '../../domain/lifecycle';
 import {
@@ -30,6 +31,8 @@ import {
   type WorkflowRecord,
 } from '../../workflows/messages';
 import { ApiProblem } from '../../platform/http/problem';
+
+export type WorkflowRunStatus = 'running' | 'missing' | Lowercase<Exclude<WorkflowExecutionStatusName, 'RUNNING'>>;
 
 /** The api's only door to Temporal: start a recommendation's workflow, send it commands, ask its state. */
 export class RecommendationWorkflows {
@@ -78,6 +81,40 @@ export class RecommendationWorkflows {
       if (error instanceof WorkflowNotFoundError) return false;
       throw error;
     }
+  }
+
+  /**
+   * Whether the item's workflow runs: `running`, `missing` (never started, or its history is gone), or how it closed
+   * (`terminated`, `failed`…).
+   */
+  async runStatus(recommendationId: string): Promise<WorkflowRunStatus> {
+    try {
+      const { status } = await this.client.workflow.getHandle(recommendationWorkflowId(recommendationId)).describe();
+      return status.name === 'RUNNING'
+        ? 'running'
+        : (status.name.toLowerCase() as Lowercase<Exclude<WorkflowExecutionStatusName, 'RUNNING'>>);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return 'missing';
+      throw error;
+    }
+  }
+
+  /**
+   * Starts the item's workflow again from its record in PostgreSQL. A run that is still going is left alone
+   * (USE_EXISTING); a closed one (terminated, failed…) gives way to a new run (ALLOW_DUPLICATE). `resume` carries
+   * the reminders already sent and where planning starts, so none is sent twice.
+   */
+  async restart(
+    recommendationId: string,
+    record: { state: RecommendationState; version: number },
+    resume: Pick<RecommendationWorkflowInput, 'sentNudgeKeys' | 'checkedUntil'>,
+  ): Promise<void> {
+    const options = await this.startOptions(recommendationId, record.state, record.version);
+    await this.client.workflow.start(recommendationWorkflowType, {
+      ...options,
+      args: [{ ...options.args[0], ...resume }],
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    });
   }
 
   /** Starting twice is a no-op: the workflow id is the recommendation's. `version`: the row's, as `state` was read. */
