@@ -70,10 +70,11 @@ export function contentTypeOf(file: UploadedFile): string | null {
   return file.type === 'text/csv' || file.type === XLSX ? file.type : null;
 }
 
-export const tooLargeError: FormError = {
+/** A file past the limit; `what` is what to split ("the tracker", "the list of people"). */
+export const tooLargeError = (what: string): FormError => ({
   field: 'file',
-  message: `The selected file must be smaller than ${count(MAX_IMPORT_BYTES / 1024 / 1024)} MB. Split the tracker and import each part. Nothing was imported.`,
-};
+  message: `The selected file must be smaller than ${count(MAX_IMPORT_BYTES / 1024 / 1024)} MB. Split ${what} and import each part. Nothing was imported.`,
+});
 
 /** A refusal of the whole file (a limit passed, a file that cannot be read) as the page's error on the file field. */
 export function fileErrors(problem: ApiProblem): FormError[] {
@@ -169,7 +170,7 @@ export function importPages(deps: ApiDependencies, checked = new CheckedFiles())
 
   router.get('/imports', async (req, res) => {
     authorize(req.identity!, 'imports.manage');
-    if (req.query.error === 'too-large') return page(req, res, { errors: [tooLargeError] }, 413);
+    if (req.query.error === 'too-large') return page(req, res, { errors: [tooLargeError('the tracker')] }, 413);
     await page(req, res, {});
   });
 

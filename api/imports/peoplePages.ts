@@ -93,7 +93,7 @@ export function peopleImportPages(deps: ApiDependencies, checked = new CheckedFi
 
   router.get('/admin/people/import', async (req, res) => {
     authorize(req.identity!, 'people.manage');
-    if (req.query.error === 'too-large') return page(req, res, { errors: [tooLargeError] }, 413);
+    if (req.query.error === 'too-large') return page(req, res, { errors: [tooLargeError('the list of people')] }, 413);
     await page(req, res, {});
   });
 
