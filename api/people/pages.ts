@@ -14,6 +14,7 @@ const labels: Record<string, string> = {
   roles: 'Roles',
   jobTitle: 'Job title',
   department: 'Department',
+  lineManagerId: 'Line manager',
   password: 'The password',
 };
 const idParams = z.object({ personId: z.uuid({ message: 'must be the id of a person' }) });
@@ -25,6 +26,8 @@ const personForm = (body: FormBody) => ({
   roles: list(body, 'roles'),
   jobTitle: text(body, 'jobTitle'),
   department: text(body, 'department'),
+  // Absent (a form without the field): left as it is; the empty choice: no line manager.
+  lineManagerId: 'lineManagerId' in body ? text(body, 'lineManagerId') || null : undefined,
 });
 
 /** People, their roles and accounts: add, edit, deactivate and reactivate, set a password or email a set-password link. */
@@ -37,6 +40,17 @@ export function peoplePages({ deps, render, guard }: AdminContext): Router {
   const departments = async (current?: string | null) => {
     const names = (await dataSource.manager.find(Department, { order: { name: 'ASC' } })).map((d) => d.name);
     return current && !names.includes(current) ? [...names, current].sort((a, b) => a.localeCompare(b)) : names;
+  };
+  /** Whom a person may report to: the active people but themselves, and their current manager even if deactivated. */
+  const managers = async (person?: Person) => {
+    const rows = await dataSource.manager.find(Person, { where: { active: true }, order: { name: 'ASC' } });
+    const current =
+      person?.lineManagerId && !rows.some((p) => p.id === person.lineManagerId)
+        ? await dataSource.manager.findOneBy(Person, { id: person.lineManagerId })
+        : null;
+    return [...rows, ...(current ? [current] : [])]
+      .filter((p) => p.id !== person?.id)
+      .map((p) => ({ value: p.id, text: p.jobTitle ? `${p.name}, ${p.jobTitle}` : p.name }));
   };
 
   router.get('/', async (req, res) => {
@@ -51,7 +65,13 @@ export function peoplePages({ deps, render, guard }: AdminContext): Router {
   });
 
   const newPage = async (req: Request, res: Response, values: object, errors?: FormError[], status = 200) =>
-    render(req, res, 'personNew.njk', { title: 'Add a person', values, errors, roleChoices, departments: await departments() }, status);
+    render(
+      req,
+      res,
+      'personNew.njk',
+      { title: 'Add a person', values, errors, roleChoices, departments: await departments(), managers: await managers() },
+      status,
+    );
 
   router.get('/new', async (req, res) => newPage(req, res, { roles: [] }));
   router.post('/new', async (req, res) => {
@@ -90,6 +110,7 @@ export function peoplePages({ deps, render, guard }: AdminContext): Router {
         roleChoices,
         roleLabels,
         departments: await departments(person.department),
+        managers: await managers(person),
         openItems,
         hasPassword,
         lineManager: person.lineManagerId ? await dataSource.manager.findOneBy(Person, { id: person.lineManagerId }) : null,

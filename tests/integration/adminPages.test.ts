@@ -224,6 +224,47 @@ describe('administration pages', () => {
     expect(audit!.summary).toBe('Changed jobTitle of Derek Moorcroft');
   });
 
+  it('sets a line manager from the form, keeps it when another field is edited, and names a bad choice', async () => {
+    const create = async (name: string, email: string) =>
+      (await api.call<{ id: string }>('POST', '/api/people', { name, email, roles: ['action_owner'] })).body.id;
+    const manager = await create('Grace Hollis', 'grace.hollis@test.police.uk');
+    const person = await create('Tom Baines', 'tom.baines@test.police.uk');
+    const form = async () => {
+      const page = await get(`/admin/people/${person}`);
+      return {
+        html: page.html,
+        version: /name="version" value="(\d+)"/.exec(page.html)![1]!,
+        selected: /<select[^>]*name="lineManagerId"[\s\S]*?<option value="([^"]*)" selected>/.exec(page.html)?.[1] ?? '',
+      };
+    };
+    const fields = { name: 'Tom Baines', email: 'tom.baines@test.police.uk', roles: ['action_owner'], jobTitle: '', department: '' };
+    // Nobody is offered as their own line manager.
+    expect((await form()).html).not.toContain(`<option value="${person}"`);
+
+    let shown = await form();
+    expect(await post(`/admin/people/${person}`, { ...fields, version: shown.version, lineManagerId: manager })).toMatchObject({
+      status: 303,
+    });
+    shown = await form();
+    expect(shown.selected).toBe(manager);
+    // The browser sends back what the form shows, with only the job title changed: the line manager stays.
+    await post(`/admin/people/${person}`, { ...fields, version: shown.version, jobTitle: 'Sergeant', lineManagerId: shown.selected });
+    expect((await api.call<{ lineManagerId: string; jobTitle: string }>('GET', `/api/people/${person}`)).body).toMatchObject({
+      lineManagerId: manager,
+      jobTitle: 'Sergeant',
+    });
+    const summaries = (
+      (await product.app.dataSource.query(
+        `SELECT summary FROM audit_events WHERE entity_id = $1 AND type = 'person_changed' ORDER BY occurred_at, id`,
+        [person],
+      )) as { summary: string }[]
+    ).map((r) => r.summary);
+    expect(summaries).toEqual(['Changed lineManagerId of Tom Baines', 'Changed jobTitle of Tom Baines']);
+
+    shown = await form();
+    await refused(`/admin/people/${person}`, { ...fields, version: shown.version, lineManagerId: person }, ['lineManagerId']);
+  });
+
   it('deactivates and reactivates, sets a password by the rules, and emails a set-password link the person uses once', async () => {
     const person = (
       await api.call<{ id: string }>('POST', '/api/people', {
