@@ -48,6 +48,8 @@ describe('the reminder schedule of an item', () => {
     await product.sink.waitFor((m) => m.to.includes(p.lead.email) && m.subject.startsWith('Reminder: your approval is waiting'), {
       timeoutMs: 20_000,
     });
+    // Once the escalation is out the plan holds only dated notices, so the API and the workflow query read the same plan.
+    await product.sink.waitFor((m) => m.subject.startsWith('Escalated to you: an approval has waited too long'), { timeoutMs: 20_000 });
     browser = await launchChromium();
     page = await (await browser.newContext()).newPage();
     await page.goto(`${product.baseUrl}/sign-in?next=/recommendations/${id}`);
