@@ -62,7 +62,8 @@ function explain(error: unknown, settings: OidcSettings): OidcError {
     const name = (error as Error | null)?.name;
     if (name === 'TimeoutError' || name === 'AbortError')
       return new OidcError(`the identity provider could not be reached (no answer in ${REQUEST_TIMEOUT_SECONDS} seconds)`);
-    if (name === 'TypeError') {
+    // fetch's own failure; the library's TypeErrors (a wrong argument: our mistake) carry a code.
+    if (name === 'TypeError' && !('code' in (error as object))) {
       const reason = (error as Error & { cause?: { code?: unknown } }).cause?.code;
       return new OidcError(
         `the identity provider could not be reached (${typeof reason === 'string' ? reason : (error as Error).message})`,
@@ -90,7 +91,6 @@ function explain(error: unknown, settings: OidcSettings): OidcError {
       break;
     case 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED':
       if (facts.claim === 'exp') return new OidcError('the ID token has expired');
-      if (facts.claim === 'iat') return new OidcError('the ID token was issued too long ago');
       if (facts.claim === 'nbf') return new OidcError('the ID token is not valid yet');
       break;
     case 'OAUTH_KEY_SELECTION_FAILED':
@@ -105,7 +105,7 @@ function explain(error: unknown, settings: OidcSettings): OidcError {
       break;
     case 'OAUTH_RESPONSE_IS_NOT_CONFORM':
     case 'OAUTH_RESPONSE_IS_NOT_JSON': {
-      const status = (inner as { status?: unknown }).status ?? (error.cause as { status?: unknown } | undefined)?.status;
+      const status = (error.cause as { status?: unknown } | undefined)?.status;
       return new OidcError(
         `the identity provider answered${typeof status === 'number' ? ` with HTTP ${status}` : ''} instead of what OpenID Connect expects`,
       );
@@ -116,6 +116,7 @@ function explain(error: unknown, settings: OidcSettings): OidcError {
         return new OidcError(`the ID token is signed with ${String(facts.header?.alg)}, which is not accepted`);
       if (inner.message.includes('"state"')) return new OidcError('the sign-in did not come back with the state it was sent with');
       if (inner.message.includes('"id_token"')) return new OidcError('the identity provider sent no ID token');
+      if (inner.message.startsWith('no authorization code')) return new OidcError('the identity provider sent no authorization code');
       break;
   }
   return new OidcError(`the identity provider's answer was not accepted: ${inner.message}`);

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
  * the client secret and PKCE and returns an RS256 ID token. `tamper` makes it misbehave in one chosen way; claims in
  * `user` override the token's own (aud, iat…).
  */
-export type Tamper = 'none' | 'wrong-nonce' | 'wrong-audience' | 'expired' | 'bad-signature' | 'alg-none' | 'other-issuer' | 'unknown-key';
+export type Tamper =
+  'none' | 'wrong-nonce' | 'wrong-audience' | 'expired' | 'bad-signature' | 'alg-none' | 'other-issuer' | 'unknown-key' | 'no-id-token';
 
 export interface FakeIssuer {
   url: string;
@@ -105,7 +106,8 @@ export async function startOidcIssuer(options: { clientId?: string; clientSecret
             .digest('base64url') !== grant.challenge
         )
           return json(res, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed' });
-        json(res, 200, { access_token: 'opaque', token_type: 'Bearer', expires_in: 300, id_token: idToken(grant.nonce) });
+        const tokens = { access_token: 'opaque', token_type: 'Bearer', expires_in: 300 };
+        json(res, 200, issuer.tamper === 'no-id-token' ? tokens : { ...tokens, id_token: idToken(grant.nonce) });
       });
       return;
     }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { OidcClient, OidcError } from '../../api/auth/oidc';
 import { startOidcIssuer, type FakeIssuer, type Tamper } from '../support/oidcIssuer';
 
@@ -69,6 +70,7 @@ describe('OIDC sign-in client', () => {
     ['alg-none', 'the ID token is signed with none, which is not accepted'],
     ['other-issuer', 'the ID token was issued by someone else'],
     ['unknown-key', 'the ID token was signed with a key the identity provider does not publish (another-key)'],
+    ['no-id-token', 'the identity provider sent no ID token'],
   ];
   it.each(wrong)('refuses an ID token with %s', async (tamper, message) => {
     issuer.tamper = tamper;
@@ -97,13 +99,14 @@ describe('OIDC sign-in client', () => {
     expect(await signIn(client())).toMatchObject({ subject: 's', email: null });
   });
 
-  it('refuses a callback whose state is not the one sent, or that carries an error', async () => {
+  it('refuses a callback whose state is not the one sent, that carries an error, or that has no code', async () => {
     await expect(signIn(client(), (q) => q.set('state', 'forged'))).rejects.toThrow(
       'the sign-in did not come back with the state it was sent with',
     );
     await expect(signIn(client(), (q) => (q.delete('code'), q.set('error', 'access_denied')))).rejects.toThrow(
       'the identity provider did not sign you in: access_denied',
     );
+    await expect(signIn(client(), (q) => q.delete('code'))).rejects.toThrow('the identity provider sent no authorization code');
   });
 
   it('sends the PKCE verifier: a code redeemed with another one is refused by the provider', async () => {
@@ -149,5 +152,13 @@ describe('OIDC sign-in client', () => {
     } finally {
       await again.stop();
     }
+  });
+
+  it("loads through Node's own require(), as the built product does (jest compiles it instead)", () => {
+    const loaded = spawnSync(process.execPath, ['-e', "process.stdout.write(typeof require('openid-client').authorizationCodeGrant)"], {
+      cwd: __dirname,
+      encoding: 'utf8',
+    });
+    expect({ status: loaded.status, stdout: loaded.stdout, stderr: loaded.stderr }).toEqual({ status: 0, stdout: 'function', stderr: '' });
   });
 });
