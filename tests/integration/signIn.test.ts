@@ -1,6 +1,6 @@
 import { AuditEvent, Department, ExternalIdentity, type Person } from '../../entities';
 import { addPeople, signIn } from '../support/apiClient';
-import { startOidcIssuer, type FakeIssuer } from '../support/oidcIssuer';
+import { startOidcIssuer, type FakeIssuer, type Tamper } from '../support/oidcIssuer';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 const PASSWORD = 'correct horse battery staple';
@@ -346,19 +346,37 @@ describe('sign-in through the identity provider (OpenID Connect)', () => {
     ).toEqual(['oidc', 'oidc']);
   });
 
-  it('refuses someone the product does not know, and a token that does not answer this sign-in, auditing both', async () => {
+  it('refuses someone the product does not know, and each wrong ID token with its reason, auditing each', async () => {
     issuer.user = { sub: 'entra-oid-2', email: 'stranger@test.police.uk' };
     const stranger = await roundTrip();
     expect(stranger.status).toBe(403);
     expect(cookieOf(stranger, 'rt_session')).toBeUndefined();
     issuer.user = { sub: 'entra-oid-1', email: owner.email };
-    issuer.tamper = 'wrong-nonce';
-    const tampered = await roundTrip();
-    issuer.tamper = 'none';
-    expect(tampered.status).toBe(400);
-    expect(await tampered.text()).toContain('nonce');
-    const refusals = await product.app.dataSource.manager.find(AuditEvent, { where: { type: 'sign_in_failed' } });
-    expect(refusals.map((e) => (e.after as { reason: string }).reason)).toEqual(['no_person', 'oidc']);
+    const wrong: [Tamper, string][] = [
+      ['wrong-nonce', 'The ID token does not answer this sign-in (nonce). Please start again.'],
+      ['wrong-audience', 'The ID token is meant for another application. Please start again.'],
+      ['expired', 'The ID token has expired. Please start again.'],
+      ['bad-signature', 'The ID token signature is not valid. Please start again.'],
+    ];
+    for (const [tamper, message] of wrong) {
+      issuer.tamper = tamper;
+      const tampered = await roundTrip();
+      issuer.tamper = 'none';
+      expect({ tamper, status: tampered.status, session: cookieOf(tampered, 'rt_session') }).toEqual({
+        tamper,
+        status: 400,
+        session: undefined,
+      });
+      expect(await tampered.text()).toContain(message);
+    }
+    const refusals = await product.app.dataSource.manager.find(AuditEvent, { where: { type: 'sign_in_failed' }, order: { id: 'ASC' } });
+    expect(refusals.map((e) => e.after)).toEqual([
+      expect.objectContaining({ reason: 'no_person' }),
+      ...wrong.map(([, message]) => ({
+        reason: 'oidc',
+        detail: message.charAt(0).toLowerCase() + message.slice(1, -'. Please start again.'.length),
+      })),
+    ]);
     const noCookie = await fetch(`${product.baseUrl}/sign-in/oidc/callback?code=x&state=y`, { redirect: 'manual' });
     expect(noCookie.status).toBe(400);
   });

@@ -5,9 +5,11 @@ import type { AddressInfo } from 'node:net';
 /**
  * A minimal OpenID Connect provider for tests, standing in for the force's identity provider (an external system):
  * discovery, a key set, an authorization endpoint that signs the user in at once, and a token endpoint that checks
- * the client secret and PKCE and returns an RS256 ID token. `tamper` makes it misbehave in one chosen way.
+ * the client secret and PKCE and returns an RS256 ID token. `tamper` makes it misbehave in one chosen way; claims in
+ * `user` override the token's own (aud, iat…).
  */
-export type Tamper = 'none' | 'wrong-nonce' | 'wrong-audience' | 'expired' | 'bad-signature' | 'alg-none' | 'other-issuer' | 'unknown-key';
+export type Tamper =
+  'none' | 'wrong-nonce' | 'wrong-audience' | 'expired' | 'bad-signature' | 'alg-none' | 'other-issuer' | 'unknown-key' | 'no-id-token';
 
 export interface FakeIssuer {
   url: string;
@@ -19,12 +21,12 @@ export interface FakeIssuer {
   stop(): Promise<void>;
 }
 
-export async function startOidcIssuer(options: { clientId?: string; clientSecret?: string } = {}): Promise<FakeIssuer> {
+export async function startOidcIssuer(options: { clientId?: string; clientSecret?: string; port?: number } = {}): Promise<FakeIssuer> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'test-key-1', use: 'sig', alg: 'RS256' };
   const codes = new Map<string, { nonce: string; challenge: string; redirectUri: string }>();
   const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const issuer: FakeIssuer = {
     url,
@@ -59,7 +61,8 @@ export async function startOidcIssuer(options: { clientId?: string; clientSecret
 
   server.on('request', (req, res) => {
     const at = new URL(req.url ?? '/', url);
-    if (at.pathname === '/.well-known/openid-configuration') {
+    // Under any path, so that a client configured with a longer issuer URL finds a provider naming itself differently.
+    if (at.pathname.endsWith('/.well-known/openid-configuration')) {
       return json(res, 200, {
         issuer: url,
         authorization_endpoint: `${url}/authorize`,
@@ -85,8 +88,14 @@ export async function startOidcIssuer(options: { clientId?: string; clientSecret
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
         const form = new URLSearchParams(body);
-        const expected = `Basic ${Buffer.from(`${encodeURIComponent(issuer.clientId)}:${encodeURIComponent(issuer.clientSecret)}`).toString('base64')}`;
-        if (req.headers.authorization !== expected) return json(res, 401, { error: 'invalid_client' });
+        // RFC 6749 2.3.1: both halves form-urlencoded (clients differ on which characters they escape).
+        const [scheme, encoded] = (req.headers.authorization ?? '').split(' ');
+        const [user, password] = Buffer.from(encoded ?? '', 'base64')
+          .toString('utf8')
+          .split(':')
+          .map((part) => decodeURIComponent(part.replace(/\+/g, ' ')));
+        if (scheme !== 'Basic' || user !== issuer.clientId || password !== issuer.clientSecret)
+          return json(res, 401, { error: 'invalid_client' });
         const grant = codes.get(form.get('code') ?? '');
         codes.delete(form.get('code') ?? '');
         if (!grant || form.get('grant_type') !== 'authorization_code' || form.get('redirect_uri') !== grant.redirectUri)
@@ -97,7 +106,8 @@ export async function startOidcIssuer(options: { clientId?: string; clientSecret
             .digest('base64url') !== grant.challenge
         )
           return json(res, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed' });
-        json(res, 200, { access_token: 'opaque', token_type: 'Bearer', expires_in: 300, id_token: idToken(grant.nonce) });
+        const tokens = { access_token: 'opaque', token_type: 'Bearer', expires_in: 300 };
+        json(res, 200, issuer.tamper === 'no-id-token' ? tokens : { ...tokens, id_token: idToken(grant.nonce) });
       });
       return;
     }
