@@ -54,6 +54,11 @@ import { historyCounts, updateTimelines, type HistoryCounts, type UpdateTimeline
  * third process. The raw workflow's worker is a process of its own too, so both sides are arranged alike: the
  * client here, the worker elsewhere. This process only sends the load, measures, and reads /proc for the CPU
  * each process used; the processes' logs go to files in the work folder (kept when the run fails).
+ *
+ * Then the same again on the production topology (dev/cluster.ts, as `npm run start:cluster` runs it): the Temporal
+ * server on PostgreSQL (127.0.0.1:5432 unless DATABASE_URL), two API processes taking the requests in turn, two
+ * workers, and SMTP with STARTTLS and AUTH; its raw updates and floor run on that server and PostgreSQL. The dev
+ * topology's services are stopped first, so the two do not share the machine. Both results are printed last.
  */
 
 const TARGET_RATIO = 0.5;
