@@ -56,7 +56,7 @@ import { historyCounts, updateTimelines, type HistoryCounts, type UpdateTimeline
  * each process used; the processes' logs go to files in the work folder (kept when the run fails).
  *
  * Then the same again on the production topology (dev/cluster.ts, as `npm run start:cluster` runs it): the Temporal
- * server on PostgreSQL (127.0.0.1:5432 unless DATABASE_URL), two API processes taking the requests in turn, two
+ * server on PostgreSQL (DATABASE_URL's server, else 127.0.0.1:5432), two API processes taking the requests in turn, two
  * workers, and SMTP with STARTTLS and AUTH; its raw updates and floor run on that server and PostgreSQL. The dev
  * topology's services are stopped first, so the two do not share the machine. Both results are printed last.
  */
