@@ -8,9 +8,8 @@ import { newPersonSchema } from '../api/people/schemas';
 import { ApiProblem } from '../platform/http/problem';
 import { AdministratorExists, createFirstAdministrator } from '../api/auth/firstAdministrator';
 import { Person } from '../entities';
-import { createDataSource } from '../entities/dataSource';
 import { configureOrExit } from './configure';
-import { openDatabase } from './database';
+import { withDatabase } from './database';
 
 /**
  * The first administrator, from a terminal on the server:
@@ -152,25 +151,21 @@ async function main(): Promise<number> {
   }
   // Logs go to stderr and only when something is wrong: stdout is for the link.
   const logger = pino({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, name: 'admin' }, pino.destination(2));
-  const database = await openDatabase(config, logger);
-  const dataSource = createDataSource(database.url, { poolSize: 2 });
-  try {
-    await dataSource.initialize();
-    const auth = new AuthService(dataSource, authSettingsFromConfig(config));
-    const passwordLinks = new PasswordLinkService(dataSource, auth, null, config.FORCE_NAME);
-    const result = await runAdminCommand(args, { dataSource, passwordLinks, publicUrl: config.publicUrl, actorLabel: actorLabel() });
-    (result.exitCode === 0 ? process.stdout : process.stderr).write(result.text);
-    return result.exitCode;
-  } catch (error) {
-    if ((error as { code?: unknown }).code === '42P01')
-      throw new Error(
-        'the database has no tables yet: run the migrations first (npm run migrate, or the compose migrate job), or start the product once',
-      );
-    throw error;
-  } finally {
-    await dataSource.destroy().catch(() => undefined);
-    await database.close();
-  }
+  return withDatabase(config, logger, { poolSize: 2 }, async (dataSource) => {
+    try {
+      const auth = new AuthService(dataSource, authSettingsFromConfig(config));
+      const passwordLinks = new PasswordLinkService(dataSource, auth, null, config.FORCE_NAME);
+      const result = await runAdminCommand(args, { dataSource, passwordLinks, publicUrl: config.publicUrl, actorLabel: actorLabel() });
+      (result.exitCode === 0 ? process.stdout : process.stderr).write(result.text);
+      return result.exitCode;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === '42P01')
+        throw new Error(
+          'the database has no tables yet: run the migrations first (npm run migrate, or the compose migrate job), or start the product once',
+        );
+      throw error;
+    }
+  });
 }
 
 if (require.main === module) {

@@ -1,8 +1,7 @@
 import { parseCheckpoint, verifyAuditChain, type Checkpoint } from '../api/audit/chain';
 import { sessionSecret } from '../config/config';
-import { createDataSource } from '../entities/dataSource';
 import { configureOrExit } from './configure';
-import { openDatabase } from './database';
+import { withDatabase } from './database';
 
 /**
  * Checks the audit trail's hash chain from its first event to its last, and every signed checkpoint, and names the
@@ -42,10 +41,7 @@ function parseArguments(argv: string[]): { json: boolean; checkpoints: Checkpoin
 async function main(): Promise<number> {
   const { config, logger } = configureOrExit('audit-verify');
   const args = parseArguments(process.argv.slice(2));
-  const database = await openDatabase(config, logger);
-  const dataSource = createDataSource(database.url, { poolSize: 1 });
-  try {
-    await dataSource.initialize();
+  return withDatabase(config, logger, { poolSize: 1 }, async (dataSource) => {
     const report = await verifyAuditChain(dataSource.manager, sessionSecret(config), args.checkpoints);
     if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else if (report.firstBreak) {
@@ -59,10 +55,7 @@ async function main(): Promise<number> {
         `The audit trail verifies: ${report.events} events, ${report.checkpoints} signed checkpoints, no broken link.\n`,
       );
     return report.firstBreak ? 1 : 0;
-  } finally {
-    await dataSource.destroy().catch(() => undefined);
-    await database.close();
-  }
+  });
 }
 
 if (require.main === module) {

@@ -1,10 +1,8 @@
-import { Connection } from '@temporalio/client';
 import { loadReminderSettings } from '../entities/reminderSettings';
 import { CHECK_ACTOR, createConsistencyCheck } from '../api/consistency';
 import { reportAsText } from '../api/consistency/text';
-import { createDataSource } from '../entities/dataSource';
 import { configureOrExit } from './configure';
-import { runningServices } from './database';
+import { withDatabaseAndTemporal } from './database';
 
 /**
  * Compares every open item's workflow with its row in PostgreSQL and prints the differences:
@@ -41,12 +39,7 @@ function parseArguments(argv: string[]): { heal: boolean; json: boolean } {
 async function main(): Promise<number> {
   const { config } = configureOrExit('check-consistency');
   const args = parseArguments(process.argv.slice(2));
-  const { databaseUrl, temporalAddress } = await runningServices(config);
-  const dataSource = createDataSource(databaseUrl, { poolSize: 2 });
-  let connection: Connection | null = null;
-  try {
-    await dataSource.initialize();
-    connection = await Connection.connect({ address: temporalAddress });
+  return withDatabaseAndTemporal(config, async ({ dataSource, connection }) => {
     const check = createConsistencyCheck({
       dataSource,
       connection,
@@ -63,10 +56,7 @@ async function main(): Promise<number> {
     const report = await check.check({ heal: args.heal, by: { ...CHECK_ACTOR, label: 'Consistency check (command line)' } });
     process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : reportAsText(report));
     return report.remaining === 0 ? 0 : 1;
-  } finally {
-    await connection?.close().catch(() => undefined);
-    await dataSource.destroy().catch(() => undefined);
-  }
+  });
 }
 
 if (require.main === module) {

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import type { DataSource } from 'typeorm';
 import type { Config } from '../config/config';
+import { createDataSource } from '../entities/dataSource';
 import { startEmbeddedPostgres, type RunningPostgres } from '../dev/embeddedPostgres';
 import { embeddedDatabaseUrl } from '../dev/infrastructure';
 import { acquireInstanceLock } from '../dev/instanceLock';
@@ -66,4 +69,46 @@ export async function runningServices(config: Config): Promise<{ databaseUrl: st
     temporalAddress = `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
   }
   return { databaseUrl, temporalAddress };
+}
+
+/**
+ * Runs `use` with the product's database opened as `openDatabase` finds it (started here if need be), and closes it
+ * after, whatever happens.
+ */
+export async function withDatabase<T>(
+  config: Config,
+  logger: Parameters<typeof startEmbeddedPostgres>[0]['logger'],
+  options: { poolSize: number },
+  use: (dataSource: DataSource) => Promise<T>,
+): Promise<T> {
+  const database = await openDatabase(config, logger);
+  const dataSource = createDataSource(database.url, { poolSize: options.poolSize });
+  try {
+    await dataSource.initialize();
+    return await use(dataSource);
+  } finally {
+    await dataSource.destroy().catch(() => undefined);
+    await database.close();
+  }
+}
+
+/**
+ * Runs `use` with the running product's database and a connection to its Temporal (`runningServices`), and closes
+ * both after, whatever happens.
+ */
+export async function withDatabaseAndTemporal<T>(
+  config: Config,
+  use: (services: { dataSource: DataSource; connection: Connection }) => Promise<T>,
+): Promise<T> {
+  const { databaseUrl, temporalAddress } = await runningServices(config);
+  const dataSource = createDataSource(databaseUrl, { poolSize: 2 });
+  let connection: Connection | null = null;
+  try {
+    await dataSource.initialize();
+    connection = await Connection.connect({ address: temporalAddress });
+    return await use({ dataSource, connection });
+  } finally {
+    await connection?.close().catch(() => undefined);
+    await dataSource.destroy().catch(() => undefined);
+  }
 }

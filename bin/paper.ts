@@ -3,7 +3,6 @@ import path from 'node:path';
 import pino from 'pino';
 import { calendarDateInLondon } from '../domain/calendar';
 import { isIsoDate } from '../domain/vocabulary';
-import { createDataSource } from '../entities/dataSource';
 import { dataSourceDatabase } from '../api/papers/asAt';
 import type { PaperFormat, PaperKind } from '../api/papers/model';
 import { paperFormats, paperKinds } from '../api/papers/model';
@@ -11,7 +10,7 @@ import type { Scheme } from '../api/papers/rag';
 import { schemes } from '../api/papers/rag';
 import { producePaper, paperRequestProblem } from '../api/papers/service';
 import { configureOrExit } from './configure';
-import { openDatabase } from './database';
+import { withDatabase } from './database';
 
 /**
  * Writes a committee paper as at a date, computed from the audit trail:
@@ -99,10 +98,7 @@ async function main(): Promise<void> {
   if (problem)
     fail(`--${problem.field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace('report-id', 'report')}: ${problem.message}`);
 
-  const database = await openDatabase(config, logger);
-  const dataSource = createDataSource(database.url, { poolSize: 1 });
-  try {
-    await dataSource.initialize();
+  await withDatabase(config, logger, { poolSize: 1 }, async (dataSource) => {
     const paper = await producePaper(dataSourceDatabase(dataSource), request, config.FORCE_NAME);
     if (args.out === '-') {
       // A reader that stops early (`| head`) is not an error.
@@ -115,10 +111,7 @@ async function main(): Promise<void> {
       fs.writeFileSync(file, paper.body);
       process.stderr.write(`Wrote ${file} (${(paper.body.length / 1024).toFixed(1)} KB)\n`);
     }
-  } finally {
-    await dataSource.destroy().catch(() => undefined);
-    await database.close();
-  }
+  });
 }
 
 if (require.main === module) {

@@ -1,10 +1,8 @@
-import { Connection } from '@temporalio/client';
 import { CHECK_ACTOR, createWorkflowReconciler } from '../api/consistency';
 import { reconcileReportAsText } from '../api/consistency/text';
-import { createDataSource } from '../entities/dataSource';
 import { loadReminderSettings } from '../entities/reminderSettings';
 import { configureOrExit } from './configure';
-import { runningServices } from './database';
+import { withDatabaseAndTemporal } from './database';
 
 /**
  * Rebuilds Temporal from PostgreSQL, the source of truth: every open item whose workflow is not running (Temporal's
@@ -51,12 +49,7 @@ function fail(message: string): never {
 async function main(): Promise<number> {
   const { config } = configureOrExit('reconcile-workflows');
   const args = parseArguments(process.argv.slice(2));
-  const { databaseUrl, temporalAddress } = await runningServices(config);
-  const dataSource = createDataSource(databaseUrl, { poolSize: 2 });
-  let connection: Connection | null = null;
-  try {
-    await dataSource.initialize();
-    connection = await Connection.connect({ address: temporalAddress });
+  return withDatabaseAndTemporal(config, async ({ dataSource, connection }) => {
     const reconciler = createWorkflowReconciler({
       dataSource,
       connection,
@@ -74,10 +67,7 @@ async function main(): Promise<number> {
     const report = await reconciler.reconcile({ apply: args.apply, by: { ...CHECK_ACTOR, label: 'Workflow reconcile (command line)' } });
     process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : reconcileReportAsText(report));
     return report.counts.not_started > 0 || (args.apply && report.counts.would_start > 0) ? 1 : 0;
-  } finally {
-    await connection?.close().catch(() => undefined);
-    await dataSource.destroy().catch(() => undefined);
-  }
+  });
 }
 
 if (require.main === module) {

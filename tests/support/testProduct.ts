@@ -36,13 +36,21 @@ export async function startTestProduct(
     auth?: Partial<AuthSettings>;
     smtpUrl?: string;
     workerMetrics?: ApplicationOptions['workerMetrics'];
+    /** Another PostgreSQL server than the run's shared one (its maintenance database's URL). */
+    postgresAdminUrl?: string;
+    /** A database that exists already on that server (a restored backup), used instead of a new one; dropped by stop(). */
+    database?: string;
+    /** Another Temporal than the run's shared one. */
+    temporalAddress?: string;
+    /** The task queue of an earlier product whose data this one takes over. */
+    taskQueue?: string;
   } = {},
 ): Promise<TestProduct> {
-  const adminUrl = required('TEST_POSTGRES_ADMIN_URL');
+  const adminUrl = options.postgresAdminUrl ?? required('TEST_POSTGRES_ADMIN_URL');
   const suffix = randomBytes(6).toString('hex');
-  const database = `rt_test_${suffix}`;
-  const taskQueue = `test-${suffix}`;
-  await withPg(adminUrl, (c) => c.query(`CREATE DATABASE ${database}`));
+  const database = options.database ?? `rt_test_${suffix}`;
+  const taskQueue = options.taskQueue ?? `test-${suffix}`;
+  if (!options.database) await withPg(adminUrl, (c) => c.query(`CREATE DATABASE ${database}`));
   const databaseUrl = databaseUrlFor(adminUrl, database);
   const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-mail-'));
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'warn', pretty: false });
@@ -52,7 +60,7 @@ export async function startTestProduct(
   const instance = (smtpUrl: string) =>
     startApplication({
       databaseUrl,
-      temporalAddress: required('TEST_TEMPORAL_ADDRESS'),
+      temporalAddress: options.temporalAddress ?? required('TEST_TEMPORAL_ADDRESS'),
       namespace: 'default',
       taskQueue,
       smtpUrl,
