@@ -26,6 +26,7 @@ import { consistencyMetrics } from './consistency/metrics';
 import { dashboardMetrics } from './dashboard/metrics';
 import { outboxMetrics } from './health/outboxMetrics';
 import { httpMetrics } from '../platform/metrics/httpMetrics';
+import { httpTracing } from '../platform/tracing/http';
 import { metricsEndpoint } from '../platform/metrics/endpoint';
 import { processMetrics } from '../platform/metrics/registry';
 import { consistencyFeature } from './consistency/routes';
@@ -132,6 +133,7 @@ export function buildApp(services: ApiServices): Express {
   app.set('trust proxy', /^\d+$/.test(deps.trustProxy ?? '') ? Number(deps.trustProxy) : (deps.trustProxy ?? 'loopback'));
   const metrics = processMetrics();
   app.use(httpMetrics(metrics));
+  app.use(httpTracing());
   consistencyMetrics(metrics, deps.consistency);
   dashboardMetrics(metrics, deps.logger, deps);
   outboxMetrics(metrics, deps.logger, deps.dataSource);
