@@ -1,5 +1,5 @@
 import { isSpanContextValid, trace } from '@opentelemetry/api';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -22,7 +22,14 @@ const NOT_FOR_A_PERSON = 'pid,hostname,req,res,responseTime,trace_id,span_id';
  * Structured JSON logs, one object a line, for collectors; one readable line each instead when a person watches a
  * terminal (see logsArePretty). Within a traced request or activity, JSON lines carry its trace_id and span_id.
  */
-export function createLogger(options: { level: string; pretty?: boolean; format?: LogFormat; name?: string }): Logger {
+export function createLogger(options: {
+  level: string;
+  pretty?: boolean;
+  format?: LogFormat;
+  name?: string;
+  /** Where JSON lines go instead of stdout (tests). */
+  destination?: DestinationStream;
+}): Logger {
   const pretty = options.pretty ?? logsArePretty(options.format ?? 'auto');
   const settings = {
     level: options.level,
@@ -40,7 +47,7 @@ export function createLogger(options: { level: string; pretty?: boolean; format?
       // not installed: JSON
     }
   }
-  return pino(settings);
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }
 
 function traceIds(): Record<string, string> {

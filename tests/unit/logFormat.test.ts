@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { ConfigError, loadConfig, tracingSettings } from '../../config/config';
-import { logsArePretty } from '../../platform/logger';
+import { trace } from '@opentelemetry/api';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { createLogger, logsArePretty } from '../../platform/logger';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -107,5 +109,24 @@ describe('tracing settings', () => {
     expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'localhost:4318' }, '/app')).toThrow(
       /OTEL_EXPORTER_OTLP_ENDPOINT: must be a URL starting with http:\/\/ or https:\/\/ \(got "localhost:4318"\)/,
     );
+  });
+});
+
+describe('log lines within a trace', () => {
+  it('carry the trace and span ids of the active span, so a log line leads to its trace; none outside a span', () => {
+    new NodeTracerProvider().register();
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+    logger.info('outside');
+    const ids = trace.getTracer('test').startActiveSpan('a command', (span) => {
+      logger.info('inside');
+      span.end();
+      return span.spanContext();
+    });
+    expect(lines).toEqual([
+      expect.not.objectContaining({ trace_id: expect.anything() }),
+      expect.objectContaining({ msg: 'inside', trace_id: ids.traceId, span_id: ids.spanId }),
+    ]);
+    expect(ids.traceId).toMatch(/^[0-9a-f]{32}$/);
   });
 });
