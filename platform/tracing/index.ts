@@ -44,15 +44,27 @@ export function installTracing(settings: TracingSettings, logger: Logger): Traci
     return installed;
   }
   const log = logger.child({ component: 'opentelemetry' });
-  // The SDK reports failed exports (collector down, refused) through diag; anything below warn is for its developers.
+  // The SDK reports failed exports (collector down, refused) through diag, as a serialized error, every batch:
+  // one warning a minute says so. Below warn is for the SDK's developers.
+  let quietUntil = 0;
+  let unsaid = 0;
+  const warn = (message: string) => {
+    if (Date.now() < quietUntil) {
+      unsaid += 1;
+      return;
+    }
+    let text = message;
+    try {
+      text = (JSON.parse(message) as { message?: string }).message ?? message;
+    } catch {
+      // not JSON: as it is
+    }
+    log.warn({ endpoint: settings.endpoint, similarSinceLast: unsaid }, `traces: ${text}`);
+    quietUntil = Date.now() + 60_000;
+    unsaid = 0;
+  };
   diag.setLogger(
-    {
-      error: (message, ...args) => log.warn({ details: args.map(String) }, message),
-      warn: (message, ...args) => log.warn({ details: args.map(String) }, message),
-      info: () => undefined,
-      debug: () => undefined,
-      verbose: () => undefined,
-    },
+    { error: warn, warn, info: () => undefined, debug: () => undefined, verbose: () => undefined },
     { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
   );
   const resource = Resource.default().merge(new Resource({ 'service.name': settings.serviceName }));
@@ -76,7 +88,10 @@ export function installTracing(settings: TracingSettings, logger: Logger): Traci
       },
       sinks: { exporter: makeWorkflowExporter(processor, resource) },
     }),
-    flush: () => provider.forceFlush(),
+    flush: () =>
+      provider
+        .forceFlush()
+        .catch((error: unknown) => warn(error instanceof Error ? error.message : `could not be sent (${String(error)})`)),
   };
   installed = tracing;
   logger.info({ endpoint: settings.endpoint, serviceName: settings.serviceName }, 'sending traces over OTLP/HTTP');
