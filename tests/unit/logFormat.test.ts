@@ -62,12 +62,14 @@ logger.warn({ mailDir: '.data/mail' }, 'SMTP_URL is not set');
     const run = spawnSync(process.execPath, [program], { env, encoding: 'utf8' });
     expect(run.status).toBe(0);
     const lines = run.stdout.trim().split('\n');
-    expect(lines).toHaveLength(3);
-    const first = JSON.parse(lines[0]!) as Record<string, unknown>;
-    expect(first).toMatchObject({ level: 30, name: 'start', msg: 'database migrations applied' });
-    expect(first.applied).toEqual(['InitialSchema1763900000000', 'LifecycleRecords1763900100000']);
-    expect(lines[1]).toBe('  The banner start prints.');
-    expect(JSON.parse(lines[2]!)).toMatchObject({ level: 40, msg: 'SMTP_URL is not set', mailDir: '.data/mail' });
+    // Written asynchronously, so the program's own line may come anywhere among them.
+    expect(lines.filter((line) => !line.startsWith('{'))).toEqual(['  The banner start prints.']);
+    const entries = lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries).toEqual([
+      expect.objectContaining({ level: 30, name: 'start', msg: 'database migrations applied' }),
+      expect.objectContaining({ level: 40, name: 'start', msg: 'SMTP_URL is not set', mailDir: '.data/mail' }),
+    ]);
+    expect(entries[0]!.applied).toEqual(['InitialSchema1763900000000', 'LifecycleRecords1763900100000']);
   });
 
   const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
