@@ -22,6 +22,7 @@ import { reminderSettingsNewerThan } from '../entities/reminderSettings';
 import type { ReminderSettings } from '../domain/reminders/policy';
 import { PENDING_COLUMNS, type outboxSender, type PendingEmail } from './sendOutboundEmail';
 import { emailBatchHoldSql } from '../entities/emailBatches';
+import { inSpan } from '../platform/tracing/spans';
 
 type OutboxSender = ReturnType<typeof outboxSender>;
 
@@ -144,30 +145,38 @@ export function recordTransitionActivity(dataSource: DataSource, links: EmailLin
   };
   async function record(input: RecordTransitionInput): Promise<RecordTransitionOutcome> {
     const fingerprint = commandFingerprint(input.recommendationId, input.actor.personId, input.command);
-    const written = await dataSource.transaction(
-      async (tx): Promise<RecordTransitionOutcome | { queued: PendingEmail[]; version: number }> => {
-        const facts = await readFacts(tx, input);
-        if (facts.receipt) {
-          if (facts.receipt.fingerprint !== fingerprint) return { outcome: 'key_reused', recordedType: facts.receipt.commandType };
-          return { outcome: 'already_recorded', record: await readRecordedItem(tx, input.recommendationId) };
-        }
-        const version = await compareAndSet(tx, input);
-        if (version === null) return { outcome: 'version_moved', record: await readRecordedItem(tx, input.recommendationId) };
-        const queued = await writeTransition(tx, input, facts, links);
-        await tx.query(
-          `INSERT INTO command_receipts (key, recommendation_id, command_type, fingerprint, version_after, actor_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [
-            input.commandId,
-            input.recommendationId,
-            input.command.type,
-            fingerprint,
-            version,
-            input.actor.personId,
-            new Date(input.occurredAt),
-          ],
-        );
-        return { queued, version };
-      },
+    const written = await inSpan(
+      'recordTransition transaction',
+      { 'recommendation.id': input.recommendationId, 'command.type': input.command.type, 'command.key': input.commandId },
+      (span) =>
+        dataSource
+          .transaction(async (tx): Promise<RecordTransitionOutcome | { queued: PendingEmail[]; version: number }> => {
+            const facts = await readFacts(tx, input);
+            if (facts.receipt) {
+              if (facts.receipt.fingerprint !== fingerprint) return { outcome: 'key_reused', recordedType: facts.receipt.commandType };
+              return { outcome: 'already_recorded', record: await readRecordedItem(tx, input.recommendationId) };
+            }
+            const version = await compareAndSet(tx, input);
+            if (version === null) return { outcome: 'version_moved', record: await readRecordedItem(tx, input.recommendationId) };
+            const queued = await writeTransition(tx, input, facts, links);
+            await tx.query(
+              `INSERT INTO command_receipts (key, recommendation_id, command_type, fingerprint, version_after, actor_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+              [
+                input.commandId,
+                input.recommendationId,
+                input.command.type,
+                fingerprint,
+                version,
+                input.actor.personId,
+                new Date(input.occurredAt),
+              ],
+            );
+            return { queued, version };
+          })
+          .then((result) => {
+            span.setAttribute('outcome', 'outcome' in result ? result.outcome : 'recorded');
+            return result;
+          }),
     );
     if ('outcome' in written) return written;
     const outboxIds = written.queued.map((email) => email.id).sort(byOutboxOrder);

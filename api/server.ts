@@ -26,6 +26,7 @@ import { consistencyMetrics } from './consistency/metrics';
 import { dashboardMetrics } from './dashboard/metrics';
 import { outboxMetrics } from './health/outboxMetrics';
 import { httpMetrics } from '../platform/metrics/httpMetrics';
+import { httpTracing } from '../platform/tracing/http';
 import { metricsEndpoint } from '../platform/metrics/endpoint';
 import { processMetrics } from '../platform/metrics/registry';
 import { consistencyFeature } from './consistency/routes';
@@ -83,6 +84,9 @@ export function apiFeatures(deps: ApiDependencies): Feature[] {
 }
 
 /** Request URLs as logged: email-link tokens and sign-in codes never reach the logs. */
+/** The address a request asked for (as sent, before any router trimmed it), with its secrets redacted. */
+const requestUrl = (req: { url?: string; originalUrl?: string }): string => redactUrl(req.originalUrl ?? req.url ?? '');
+
 export function redactUrl(url: string): string {
   const [path, query] = url.split('?', 2) as [string, string | undefined];
   const safePath = path
@@ -132,6 +136,7 @@ export function buildApp(services: ApiServices): Express {
   app.set('trust proxy', /^\d+$/.test(deps.trustProxy ?? '') ? Number(deps.trustProxy) : (deps.trustProxy ?? 'loopback'));
   const metrics = processMetrics();
   app.use(httpMetrics(metrics));
+  app.use(httpTracing());
   consistencyMetrics(metrics, deps.consistency);
   dashboardMetrics(metrics, deps.logger, deps);
   outboxMetrics(metrics, deps.logger, deps.dataSource);
@@ -155,6 +160,11 @@ export function buildApp(services: ApiServices): Express {
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+      // One line a request that says what happened, on a terminal as in the JSON; the pages' styles, scripts and
+      // fonts only at debug, so a person clicking around sees the pages they opened.
+      customSuccessMessage: (req, res, ms) => `${req.method} ${requestUrl(req)} ${res.statusCode} (${Math.round(ms)} ms)`,
+      customErrorMessage: (req, res, error) => `${req.method} ${requestUrl(req)} ${res.statusCode}: ${error.message}`,
+      customLogLevel: (req, _res, error) => (error ? 'error' : /^\/(govuk|assets)\//.test(requestUrl(req)) ? 'debug' : 'info'),
     }),
   );
   app.use(

@@ -38,7 +38,8 @@ import { readinessProbe } from '../platform/readiness';
 import { installTemporalRuntime, temporalSdkMetrics } from '../platform/temporal/runtime';
 import { processMetrics } from '../platform/metrics/registry';
 import { serveMetrics } from '../platform/metrics/server';
-import { workflowBundlerOptions, workflowsPath } from './workflowBundle';
+import { tracedWorkflowModules, workflowBundlerOptions, workflowsPath } from './workflowBundle';
+import { installTracing, type TracingSettings } from '../platform/tracing';
 import { WORKER_CAPACITY } from '../platform/temporal/workerCapacity';
 
 export interface ApplicationOptions {
@@ -70,7 +71,15 @@ export interface ApplicationOptions {
   workerMetrics?: { host: string; port: number; temporalSdkAddress?: string };
   migrate?: boolean;
   mailbox?: SmtpSink;
-  /** A pre-built workflow bundle (tests build it once per run); otherwise the worker bundles workflows/ itself. */
+  /**
+   * OpenTelemetry traces over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT), from the HTTP request through the workflow to
+   * the activity's transaction; none when unset. Once per process: tests that start several share the first one's.
+   */
+  tracing?: TracingSettings;
+  /**
+   * A pre-built workflow bundle (tests build it once per run); otherwise the worker bundles workflows/ itself. With
+   * tracing, it must hold the tracing interceptors (buildWorkflowBundle's `traced`).
+   */
   workflowBundle?: { code: string };
   /** Workflows the worker keeps in memory between tasks (TEMPORAL_WORKER_CACHED_WORKFLOWS); default: the SDK's, from the heap limit. */
   workerCachedWorkflows?: number;
@@ -134,6 +143,8 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
   const dataSource = createDataSource(options.databaseUrl);
   await dataSource.initialize();
   const cleanups: (() => Promise<void>)[] = [() => dataSource.destroy()];
+  const tracing = options.tracing ? installTracing(options.tracing, logger) : null;
+  if (tracing) cleanups.push(() => tracing.flush());
   const stopAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
       await cleanup().catch((error: unknown) => logger.error({ err: error }, 'error while stopping'));
@@ -148,7 +159,11 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
 
     const connection = await Connection.connect({ address: options.temporalAddress });
     cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: options.namespace });
+    const client = new Client({
+      connection,
+      namespace: options.namespace,
+      ...(tracing ? { interceptors: tracing.clientInterceptors() } : {}),
+    });
     const workflows = new RecommendationWorkflows(
       client,
       options.taskQueue,
@@ -222,6 +237,15 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
             actionLinks: { secret: services.auth.settings.sessionSecret, days: services.auth.settings.actionLinkDays },
           },
         }),
+        ...(tracing
+          ? {
+              ...tracing.workerOptions(),
+              interceptors: {
+                ...tracing.workerOptions().interceptors,
+                ...(options.workflowBundle ? {} : { workflowModules: tracedWorkflowModules }),
+              },
+            }
+          : {}),
         shutdownGraceTime: '20 seconds',
         ...WORKER_CAPACITY,
         ...(options.workerCachedWorkflows ? { maxCachedWorkflows: options.workerCachedWorkflows } : {}),

@@ -5,7 +5,7 @@ import { createLogger, type Logger } from '../platform/logger';
 export function configureOrExit(name: string): { config: Config; logger: Logger } {
   try {
     const config = loadConfig();
-    return { config, logger: createLogger({ level: config.LOG_LEVEL, name }) };
+    return { config, logger: createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, name }) };
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(

@@ -1,7 +1,7 @@
 import { authSettingsFromConfig } from '../api/auth/settings';
 import { importLimitsFromConfig } from '../api/imports/limits';
 import { startApplication } from './application';
-import { workerMetricsSettings } from '../config/config';
+import { tracingSettings, workerMetricsSettings } from '../config/config';
 import { configureOrExit, exitWith, onShutdownSignal } from './configure';
 
 /**
@@ -36,6 +36,7 @@ export async function runProcess(role: 'api' | 'worker'): Promise<void> {
       runWorker: role === 'worker',
       http: { host: config.HTTP_HOST, port: config.HTTP_PORT },
       workerMetrics: workerMetricsSettings(config),
+      tracing: tracingSettings(config, role),
       migrate: false,
       auth: authSettingsFromConfig(config),
     });

@@ -4,7 +4,7 @@ import { DEMO_PASSWORD, demoAccounts, loadDemoData } from '../demo/loadDemoData'
 import { startApplication, type RunningApplication } from './application';
 import { startInfrastructure, type Infrastructure } from '../dev/infrastructure';
 import { acquireInstanceLock } from '../dev/instanceLock';
-import { workerMetricsSettings } from '../config/config';
+import { tracingSettings, workerMetricsSettings } from '../config/config';
 import { configureOrExit, exitWith, onShutdownSignal } from './configure';
 import { mailBannerLines, smtpBannerLine, type MailDestination } from './mailBanner';
 import { setupBannerLines } from './setupBanner';
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
       runWorker: true,
       http: { host: config.HTTP_HOST, port: config.HTTP_PORT },
       workerMetrics: workerMetricsSettings(config),
+      tracing: tracingSettings(config, 'recommendation-tracker'),
       mailbox: infrastructure.sink ?? undefined,
       auth: authSettingsFromConfig(config, config.DEMO_DATA ? { accounts: demoAccounts(), password: DEMO_PASSWORD } : null),
       setupCode: !config.DEMO_DATA,

@@ -30,12 +30,24 @@ export const preloadedWorkflowModules: string[] = [
 
 export const workflowBundlerOptions = { preloadModules: preloadedWorkflowModules };
 
+/**
+ * With tracing (OTEL_EXPORTER_OTLP_ENDPOINT), the OpenTelemetry workflow interceptors: a span for each update, its
+ * validation and each activity it schedules, carried to the activity in its headers, exported through the worker's
+ * sink. Only then: a bundle holding them needs the worker to have the sink. Their spans write nothing to the
+ * workflow's history, and histories written by SDK 1.13.2 or later replay the same with or without them.
+ */
+export const tracedWorkflowModules: string[] = [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')];
+
 /** The bundle tests and benchmarks build once and hand to each worker they start (webpack's own messages are dropped). */
-export async function buildWorkflowBundle(onError: (message: string) => void): Promise<{ code: string }> {
+export async function buildWorkflowBundle(
+  onError: (message: string) => void,
+  options: { traced?: boolean } = {},
+): Promise<{ code: string }> {
   const silent = () => undefined;
   const { code } = await bundleWorkflowCode({
     workflowsPath,
     ...workflowBundlerOptions,
+    ...(options.traced ? { workflowInterceptorModules: tracedWorkflowModules } : {}),
     logger: { trace: silent, debug: silent, info: silent, warn: silent, log: silent, error: onError },
   });
   return { code };

@@ -34,6 +34,8 @@ const url = (protocols: string[]) =>
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** auto: one readable line an entry when stdout is a terminal (outside production), JSON otherwise; pretty or json to choose. */
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json'], { message: 'must be auto, pretty or json' }).default('auto'),
 
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: port.default(3000),
@@ -65,6 +67,11 @@ export const configSchema = z.object({
   WORKER_METRICS_PORT: port.optional(),
   /** With WORKER_METRICS_PORT: the loopback port where the Temporal SDK's own exporter listens; the worker's /metrics reads it. */
   TEMPORAL_SDK_METRICS_PORT: port.default(9465),
+
+  /** OpenTelemetry traces: the OTLP/HTTP collector's base URL (spans go to <endpoint>/v1/traces); none sent when unset. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
+  /** The service the traces name; by default the process's role: api, worker, or recommendation-tracker for `npm start`. */
+  OTEL_SERVICE_NAME: z.string().min(1).max(100).optional(),
 
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   SMTP_SINK_PORT: port.default(2525),
@@ -287,4 +294,13 @@ export function sessionSecret(config: Pick<Config, 'SESSION_SECRET' | 'NODE_ENV'
   fs.mkdirSync(config.dataDir, { recursive: true });
   fs.writeFileSync(file, `${generated}\n`, { mode: 0o600 });
   return generated;
+}
+
+/** Tracing when OTEL_EXPORTER_OTLP_ENDPOINT is set, the service named by OTEL_SERVICE_NAME or the process's role. */
+export function tracingSettings(
+  config: Pick<Config, 'OTEL_EXPORTER_OTLP_ENDPOINT' | 'OTEL_SERVICE_NAME'>,
+  role: string,
+): { endpoint: string; serviceName: string } | undefined {
+  if (!config.OTEL_EXPORTER_OTLP_ENDPOINT) return undefined;
+  return { endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME ?? role };
 }

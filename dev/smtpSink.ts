@@ -68,6 +68,7 @@ export interface SmtpSink {
 }
 
 export interface SinkLogger {
+  debug(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
 }
@@ -101,7 +102,7 @@ export function isMessageId(id: string): boolean {
   return MESSAGE_ID_PATTERN.test(id);
 }
 
-const silentLogger: SinkLogger = { info: () => undefined, warn: () => undefined };
+const silentLogger: SinkLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
@@ -254,7 +255,8 @@ export async function startSmtpSink(options: StartSmtpSinkOptions): Promise<Smtp
     } finally {
       if (!written) await fs.rm(tempPath, { force: true });
     }
-    logger.info({ id, from: mailFrom, to: rcptTo, bytes: stream.byteLength }, 'SMTP sink stored a message');
+    // At debug: the development mailbox shows every message, and the demo's first start catches a dozen at once.
+    logger.debug({ id, from: mailFrom, to: rcptTo, bytes: stream.byteLength }, 'SMTP sink stored a message');
     events.emit('stored', id);
     return id;
   }

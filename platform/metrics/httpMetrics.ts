@@ -32,6 +32,13 @@ export function routePattern(req: Request, matched: string | null): string {
   return req.baseUrl ? `${asPattern(req.baseUrl, req.params)}/*` : 'unmatched';
 }
 
+const matchedRoutes = new WeakMap<Request, () => string>();
+
+/** The route pattern of a request httpMetrics saw (see routePattern), as far as it is known yet; for the request's trace. */
+export function routeOf(req: Request): string | undefined {
+  return matchedRoutes.get(req)?.();
+}
+
 /**
  * Every request's duration by method, route pattern and status (`http_request_duration_seconds`; its `_count` is the
  * requests). Mount it first, before anything that may answer.
@@ -62,6 +69,7 @@ export function httpMetrics(registry: Registry): RequestHandler {
         }
       },
     });
+    matchedRoutes.set(req, () => routePattern(req, matched));
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       duration.observe({ method: req.method, route: routePattern(req, matched), status_code: String(res.statusCode) }, seconds);

@@ -44,6 +44,8 @@ export async function startTestProduct(
     temporalAddress?: string;
     /** The task queue of an earlier product whose data this one takes over. */
     taskQueue?: string;
+    /** Traces sent to this collector; the workflow bundle must then hold the tracing interceptors. */
+    tracing?: { settings: NonNullable<ApplicationOptions['tracing']>; workflowBundle: { code: string } };
   } = {},
 ): Promise<TestProduct> {
   const adminUrl = options.postgresAdminUrl ?? required('TEST_POSTGRES_ADMIN_URL');
@@ -73,7 +75,8 @@ export async function startTestProduct(
       http: { host: '127.0.0.1', port: 0 },
       workerMetrics: options.workerMetrics,
       mailbox: sink,
-      workflowBundle: { code: fs.readFileSync(required('TEST_WORKFLOW_BUNDLE'), 'utf8') },
+      workflowBundle: options.tracing?.workflowBundle ?? { code: fs.readFileSync(required('TEST_WORKFLOW_BUNDLE'), 'utf8') },
+      tracing: options.tracing?.settings,
       workflowHistoryLimit: options.workflowHistoryLimit,
       digestEveryMs: options.digestEveryMs,
       // Off, so that tests comparing the database before and after a request never see a run in between.
