@@ -40,6 +40,7 @@ import { peopleImportFeature } from './imports/peopleRoutes';
 import { docsFeature } from './openapi/routes';
 import { peopleFeature } from './people/routes';
 import { papersFeature } from './papers/routes';
+import { paperLayoutFeature } from './papers/layoutRoutes';
 import { papersPages } from './papers/pages';
 import { importPages, importUploadForms } from './imports/pages';
 import { peopleImportPages } from './imports/peoplePages';
@@ -75,6 +76,7 @@ export function apiFeatures(deps: ApiDependencies): Feature[] {
     delegationsFeature(deps),
     departmentsFeature(deps),
     reminderSettingsFeature(deps),
+    paperLayoutFeature(deps),
     auditFeature(deps),
     papersFeature(deps),
     consistencyFeature(deps),
