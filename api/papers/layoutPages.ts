@@ -37,6 +37,9 @@ import { paperLayoutDraft, savePaperLayout } from './layoutStore';
  * PUT /api/settings/paper-layout. Every bad field is named in the error summary and beside the field.
  */
 
+/** The most fields the form can send: the whole paper's 12, and each section's 27 (every checkbox ticked), for 10 sections. */
+export const paperLayoutFormFields = 12 + 27 * 10 + 10;
+
 interface SectionDraft {
   heading: string;
   position: string;
@@ -128,7 +131,10 @@ function draftFromForm(body: FormBody): LayoutDraft {
     dateStyle: text(body, 'dateStyle'),
     counting: text(body, 'counting'),
     categories: Object.fromEntries(
-      editableCategories.map((c) => [c, { label: text(body, `category-${c}-label`), description: text(body, `category-${c}-description`) }]),
+      editableCategories.map((c) => [
+        c,
+        { label: text(body, `category-${c}-label`), description: text(body, `category-${c}-description`) },
+      ]),
     ),
     sections,
   };
@@ -174,7 +180,8 @@ function layoutFromDraft(draft: LayoutDraft): { value: unknown; formIndex: numbe
 /** A problem's path as the id of the field that shows it. */
 function fieldOfPath(path: (string | number)[], formIndex: number[], draft: LayoutDraft): string {
   const [first, second, third, fourth] = path;
-  if (first === 'categories' && typeof second === 'string') return `category-${second}-${third === 'description' ? 'description' : 'label'}`;
+  if (first === 'categories' && typeof second === 'string')
+    return `category-${second}-${third === 'description' ? 'description' : 'label'}`;
   if (first === 'sections' && typeof second === 'number') {
     const index = formIndex[second] ?? second;
     if (third === 'columns') {
@@ -301,8 +308,7 @@ export function paperLayoutPages({ render, guard, deps }: AdminContext): Router 
     const draft = draftFromForm(body);
     const action = text(body, 'action');
     if (action === 'add') {
-      if (draft.sections.length >= 10)
-        return page(req, res, draft, [{ field: 'add', message: 'A layout has at most 10 sections' }], 400);
+      if (draft.sections.length >= 10) return page(req, res, draft, [{ field: 'add', message: 'A layout has at most 10 sections' }], 400);
       draft.sections.push(newSection(draft.sections.length));
       return page(req, res, draft);
     }
