@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { builtInPaperLayouts, type PaperLayout } from '../../domain/paperLayout';
 import { apiClient, tokenFor, type ApiClient, type Problem } from '../support/apiClient';
+import { OpenApiValidator } from '../support/openApiValidator';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 import { docxText, htmlText, pdfText, words } from '../fixtures/papers/extractText';
 import { addTrackerPeople, importTrackerFile, trackerCsv, ukDate, type TrackerRow } from '../fixtures/papers/trackerFile';
@@ -145,6 +146,14 @@ describe('the layout of the committee overview', () => {
     expect(saved.status).toBe(200);
     expect(saved.body.layout).toEqual(builtInPaperLayouts.appendices);
     expect(saved.body.saved!.by).toBe('Ada Admin');
+    // As /api/openapi.json documents it, as is the refusal of a bad layout.
+    const validator = await OpenApiValidator.load(product.baseUrl);
+    expect(validator.problems('PUT', '/api/settings/paper-layout', 200, 'application/json', saved.body)).toEqual([]);
+    const draft = await api.call<Draft>('GET', '/api/settings/paper-layout');
+    expect(validator.problems('GET', '/api/settings/paper-layout', 200, 'application/json', draft.body)).toEqual([]);
+    const bad = await api.call<Problem>('PUT', '/api/settings/paper-layout', { ...builtInPaperLayouts.appendices, sections: [] });
+    expect(bad.status).toBe(400);
+    expect(validator.problems('PUT', '/api/settings/paper-layout', 400, 'application/problem+json', bad.body)).toEqual([]);
     expect(await auditEvents()).toEqual([
       {
         entity_id: 'overview',
