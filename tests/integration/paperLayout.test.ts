@@ -203,7 +203,11 @@ describe('the layout of the committee overview', () => {
 
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'paper-layout-'));
     fs.writeFileSync(path.join(folder, 'overview.pdf'), pdf);
-    execFileSync('pdftoppm', ['-png', '-r', '80', path.join(folder, 'overview.pdf'), path.join(folder, 'page')]);
+    try {
+      execFileSync('pdftoppm', ['-png', '-r', '80', path.join(folder, 'overview.pdf'), path.join(folder, 'page')]);
+    } catch (error) {
+      throw new Error(`pdftoppm could not draw the PDF's pages (install poppler-utils, as .ci/run does): ${(error as Error).message}`);
+    }
     const pages = fs
       .readdirSync(folder)
       .filter((f) => f.endsWith('.png'))
