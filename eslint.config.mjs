@@ -48,7 +48,7 @@ export const featureDependencies = {
   tasks: ['recommendations'],
   papers: ['audit'],
   actionLinks: ['auth', 'recommendations'],
-  administration: ['audit', 'consistency', 'people', 'recommendations', 'reports'],
+  administration: ['audit', 'consistency', 'papers', 'people', 'recommendations', 'reports'],
 };
 
 const apiFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'api');

@@ -41,6 +41,8 @@ import { peopleImportFeature } from './imports/peopleRoutes';
 import { docsFeature } from './openapi/routes';
 import { peopleFeature } from './people/routes';
 import { papersFeature } from './papers/routes';
+import { paperLayoutFeature } from './papers/layoutRoutes';
+import { paperLayoutFormFields } from './papers/layoutPages';
 import { papersPages } from './papers/pages';
 import { importPages, importUploadForms } from './imports/pages';
 import { peopleImportPages } from './imports/peoplePages';
@@ -76,6 +78,7 @@ export function apiFeatures(deps: ApiDependencies): Feature[] {
     delegationsFeature(deps),
     departmentsFeature(deps),
     reminderSettingsFeature(deps),
+    paperLayoutFeature(deps),
     auditFeature(deps),
     papersFeature(deps),
     consistencyFeature(deps),
@@ -188,6 +191,8 @@ export function buildApp(services: ApiServices): Express {
   );
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(refuseDeepBodies); // before anything walks the body
+  // The layout form has some 25 fields per section, up to 10 sections; every other form stays within 50.
+  app.use('/admin/paper-layout', express.urlencoded({ extended: false, limit: '100kb', parameterLimit: paperLayoutFormFields }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 50 }));
   app.use(evidenceUploadForms(deps)); // a page's file upload carries its CSRF field inside the multipart body
   app.use(attachmentUploadForms(deps)); // so does a command form that takes a file (the letter, HMICFRS's reply)

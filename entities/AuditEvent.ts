@@ -43,6 +43,8 @@ export class AuditEvent {
     | 'import_status_mapping'
     /** The cover report of a kind of committee paper (entity id: the kind). */
     | 'paper_cover_report'
+    /** The force's layout of a kind of committee paper (entity id: the kind). */
+    | 'paper_layout'
     /** Sign-ins, failed sign-ins, lockouts and sign-outs (entity id: the person's, or the email typed). */
     | 'account'
     | 'api_token'

@@ -8,6 +8,7 @@ import { consistencyPages } from '../consistency/pages';
 import { delegationPages } from './delegationPages';
 import { departmentPages } from './departmentPages';
 import { peoplePages } from '../people/pages';
+import { paperLayoutPages } from '../papers/layoutPages';
 import { reportPages } from '../reports/pages';
 import { routingRulePages } from './routingRulePages';
 import { settingsPages } from './settingsPages';
@@ -45,6 +46,7 @@ export function adminRoutes(deps: ApiDependencies): Router {
   router.use('/admin/delegations', delegationPages(context));
   router.use('/admin/routing-rules', routingRulePages(context));
   router.use('/admin/settings', settingsPages(context));
+  router.use('/admin/paper-layout', paperLayoutPages(context));
   router.use('/admin/consistency', consistencyPages(context));
   router.use('/admin/audit-trail', auditTrailPages(context));
   router.use('/admin', reportPages(context));

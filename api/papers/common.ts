@@ -1,15 +1,15 @@
-import { closureHowPhrases, lifecycleStatusLabels, selfCertifiedStatuses } from '../../domain/lifecycle/states';
+import { closureHowPhrases, lifecycleStatusLabels } from '../../domain/lifecycle/states';
+import { countsForTheForce, paperStandingOf } from '../../domain/paperLayout';
 import type { IsoDate, ItemKind } from '../../domain/vocabulary';
 import type { ItemAsAt, ReportAsAt } from './model';
 
 /** Helpers the three papers share. */
 
 /** The force's own work: addressed to the force and not marked "not for the force". */
-export const isForTheForce = (item: Pick<ItemAsAt, 'forTheForce' | 'status'>): boolean =>
-  item.forTheForce && item.status !== 'not_for_the_force';
+export const isForTheForce = (item: Pick<ItemAsAt, 'forTheForce' | 'status'>): boolean => countsForTheForce(item);
 
 /** Self-certified and with HMICFRS: sign-off, a reality test or a verification visit awaited. */
-export const isAwaitingSignOff = (item: Pick<ItemAsAt, 'status'>): boolean => selfCertifiedStatuses.includes(item.status);
+export const isAwaitingSignOff = (item: Pick<ItemAsAt, 'status'>): boolean => paperStandingOf(item.status) === 'awaiting_sign_off';
 
 const referenceCollator = new Intl.Collator('en-GB', { numeric: true, sensitivity: 'base' });
 

@@ -2,7 +2,9 @@ import { longDate } from './dates';
 import type { Block, Cell, PaperDocument, PaperSheets } from './layout';
 import { cell } from './layout';
 import { paperTitles } from './model';
-import type { CategoryRow, OverviewPaper, OverviewSection } from './overview';
+import type { CategoryRow, OverviewItem, OverviewLayoutSection, OverviewPaper, OverviewReport } from './overview';
+import { compareReferences } from './common';
+import { columnDefaults, countColumns, type CountingConvention, type ItemColumn, type ReportColumn } from '../../domain/paperLayout';
 import type { QuarterlyPaper } from './quarterly';
 import type { TrackerPaper } from './tracker';
 import type { Colour } from './rag';
@@ -11,7 +13,7 @@ import type { Colour } from './rag';
 
 const colourCell = (colour: Colour): Cell => cell(colour.label, { fill: colour.fill, ink: colour.ink, bold: true });
 
-function categoryTableBlock(section: OverviewSection): Block {
+function categoryTableBlock(table: { rows: CategoryRow[]; totals: CategoryRow }): Block {
   const row = (r: CategoryRow, bold = false): Cell[] =>
     [r.label, r.outstanding, r.awaitingSignOff, r.closedSelfCertified, r.closedSignedOff, r.closedOtherwise, r.total].map((value) =>
       cell(value, { bold }),
@@ -27,42 +29,112 @@ function categoryTableBlock(section: OverviewSection): Block {
       { title: 'Closed: other', width: 11, numeric: true },
       { title: 'Total', width: 9, numeric: true },
     ],
-    rows: [...section.categoryTable.map((r) => row(r)), row(section.totals, true)],
+    rows: [...table.rows.map((r) => row(r)), row(table.totals, true)],
   };
 }
 
-function overviewSectionBlocks(section: OverviewSection, emptyText: string): Block[] {
-  const blocks: Block[] = [categoryTableBlock(section)];
-  blocks.push({
-    type: 'paragraph',
-    italic: true,
-    text: 'Closed otherwise: no action required, superseded, no longer relevant or now business as usual. Each report below counts items self-certified and awaiting HMICFRS sign-off as outstanding until HMICFRS agrees closure.',
-  });
-  if (section.reports.length === 0) blocks.push({ type: 'paragraph', text: emptyText });
-  for (const report of section.reports) {
-    blocks.push({ type: 'heading', level: 3, text: `${report.date} – ${report.title}` });
-    blocks.push({ type: 'paragraph', bold: true, text: `Status – ${report.statusLine}` });
-    // Blank (a dash) for a report logged without its items: the paper does not make up figures nobody listed.
+const countingNotes: Record<CountingConvention, string> = {
+  outstanding_until_signed_off:
+    'Each report below counts items self-certified and awaiting HMICFRS sign-off as outstanding until HMICFRS agrees closure.',
+  awaiting_sign_off_apart: 'Each report below counts items self-certified and awaiting HMICFRS sign-off apart, not as outstanding.',
+};
+
+/** "Total number outstanding: 1. Total number closed: 1.", with those awaiting sign-off when counted apart; a dash for a report logged without its items. */
+function totalsSentence(report: OverviewReport, counting: CountingConvention): string {
+  const figure = (n: number | null) => (n === null ? '–' : String(n));
+  const awaiting =
+    counting === 'awaiting_sign_off_apart' ? ` Total number awaiting HMICFRS sign-off: ${figure(report.awaitingSignOff)}.` : '';
+  return `Total number outstanding: ${figure(report.outstanding)}.${awaiting} Total number closed: ${figure(report.closed)}.`;
+}
+
+const itemCell: Record<ItemColumn, (item: OverviewItem) => string> = {
+  reference: (item) => item.reference,
+  text: (item) => item.text,
+  state: (item) => (item.newlyClosed ? `${item.state}, since the last committee` : item.state),
+};
+const itemWidths: Record<ItemColumn, number> = { reference: 6, text: 70, state: 24 };
+
+function reportBlocks(report: OverviewReport, section: OverviewLayoutSection, counting: CountingConvention, level: 3 | 4): Block[] {
+  const blocks: Block[] = [
+    { type: 'heading', level, text: `${report.date} – ${report.title}` },
+    { type: 'paragraph', bold: true, text: `Status – ${report.statusLine}` },
+    { type: 'paragraph', text: totalsSentence(report, counting) },
+  ];
+  const columns = section.spec.columns.filter((c): c is { key: ItemColumn; heading: string } => c.key in itemCell);
+  for (const group of report.groups) {
+    blocks.push({
+      type: 'table',
+      caption: group.label,
+      columns: columns.map((c) => ({ title: c.heading, width: itemWidths[c.key] })),
+      rows: group.items.map((item) => columns.map((c) => cell(itemCell[c.key](item)))),
+    });
+  }
+  return blocks;
+}
+
+/** A report's items as one cell: each text after its reference, a blank line between them. */
+const recommendationsText = (report: OverviewReport) =>
+  report.groups
+    .flatMap((group) => group.items)
+    .sort((a, b) => compareReferences(a.reference, b.reference))
+    .map((item) => `${item.reference}. ${item.text}`)
+    .join('\n\n');
+
+const figure = (n: number | null) => (n === null ? '–' : n);
+const reportCell: Record<ReportColumn, (report: OverviewReport) => string | number> = {
+  date: (r) => r.date,
+  title: (r) => r.title,
+  status: (r) => r.statusLine,
+  recommendations: (r) => recommendationsText(r),
+  outstanding: (r) => figure(r.outstanding),
+  awaitingSignOff: (r) => figure(r.awaitingSignOff),
+  closed: (r) => figure(r.closed),
+  total: (r) => figure(r.total),
+};
+const reportWidths: Record<ReportColumn, number> = {
+  date: 7,
+  title: 17,
+  status: 18,
+  recommendations: 40,
+  outstanding: 8,
+  awaitingSignOff: 8,
+  closed: 8,
+  total: 7,
+};
+
+function reportTable(reports: OverviewReport[], section: OverviewLayoutSection): Block {
+  const counts = new Set<string>(countColumns);
+  const asked = section.spec.columns.filter((c): c is { key: ReportColumn; heading: string } => c.key in reportCell);
+  // The columns asked for, less counts with nothing to show, then any count the layout leaves out but has figures.
+  const columns = [
+    ...asked.filter((c) => !counts.has(c.key) || (section.countColumns as string[]).includes(c.key)),
+    ...section.countColumns.filter((key) => !asked.some((c) => c.key === key)).map((key) => ({ key, heading: columnDefaults[key] })),
+  ];
+  return {
+    type: 'table',
+    columns: columns.map((c) => ({ title: c.heading, width: reportWidths[c.key], numeric: counts.has(c.key) || c.key === 'total' })),
+    rows: reports.map((report) => columns.map((c) => cell(reportCell[c.key](report)))),
+  };
+}
+
+function overviewSectionBlocks(section: OverviewLayoutSection, counting: CountingConvention): Block[] {
+  const blocks: Block[] = [{ type: 'heading', level: 2, text: section.spec.heading }];
+  for (const d of section.descriptions) blocks.push({ type: 'paragraph', text: `${d.label}. ${d.description}` });
+  // A category table with nothing to count (no super-complaints, say) is left out rather than printed empty.
+  if (section.categoryTable && (section.categoryTable.totals.total > 0 || section.groups.length > 0)) {
+    blocks.push(categoryTableBlock(section.categoryTable));
     blocks.push({
       type: 'paragraph',
-      text: `Total number outstanding: ${report.outstanding ?? '–'}. Total number closed: ${report.closed ?? '–'}.`,
+      italic: true,
+      text: `Closed otherwise: no action required, superseded, no longer relevant or now business as usual. ${countingNotes[counting]}`,
     });
-    for (const group of report.groups) {
-      blocks.push({
-        type: 'table',
-        caption: group.label,
-        columns: [
-          { title: 'Ref', width: 6 },
-          { title: 'Recommendation', width: 70 },
-          { title: 'State', width: 24 },
-        ],
-        rows: group.items.map((item) => [
-          cell(item.reference),
-          cell(item.text),
-          cell(item.newlyClosed ? `${item.state}, since the last committee` : item.state),
-        ]),
-      });
-    }
+  }
+  if (section.groups.length === 0) blocks.push({ type: 'paragraph', text: section.spec.emptyText });
+  for (const group of section.groups) {
+    if (group.heading !== null) blocks.push({ type: 'heading', level: 3, text: group.heading });
+    for (const d of group.descriptions) blocks.push({ type: 'paragraph', text: d.description });
+    if (section.spec.style === 'report_table') blocks.push(reportTable(group.reports, section));
+    else for (const report of group.reports) blocks.push(...reportBlocks(report, section, counting, group.heading === null ? 3 : 4));
   }
   return blocks;
 }
@@ -77,10 +149,7 @@ export function overviewDocument(paper: OverviewPaper, forceName: string): Paper
           ? ` Items reported complete to the committee of ${longDate(paper.previousCommittee)} are left out of the lists.`
           : ''),
     },
-    { type: 'heading', level: 2, text: 'Recommendations by HMICFRS closure category' },
-    ...overviewSectionBlocks(paper.main, 'No inspection reports to report on.'),
-    { type: 'heading', level: 2, text: 'Appendix: super-complaints' },
-    ...overviewSectionBlocks(paper.appendix, 'No super-complaints to report on.'),
+    ...paper.sections.flatMap((section) => overviewSectionBlocks(section, paper.layout.counting)),
   ];
   return { title: paperTitles.overview, forceName, blocks, landscape: true };
 }

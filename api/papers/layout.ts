@@ -22,7 +22,7 @@ export interface Column {
 }
 
 export type Block =
-  | { type: 'heading'; level: 1 | 2 | 3; text: string }
+  | { type: 'heading'; level: 1 | 2 | 3 | 4; text: string }
   | { type: 'paragraph'; text: string; bold?: boolean; italic?: boolean }
   | { type: 'table'; caption?: string; columns: Column[]; rows: Cell[][] };
 

@@ -10,6 +10,7 @@ import { formatsOf, paperKinds, paperTitles, type PaperFormat, type PaperKind } 
 import { schemes, type Scheme } from './rag';
 import { coverReportDraft } from './coverReportStore';
 import { coverReportPages } from './coverReportPages';
+import { paperLayoutDraft } from './layoutStore';
 import { paperRequestProblem, previewPaper, producePaper, type PaperRequest } from './service';
 
 /**
@@ -123,6 +124,7 @@ export function papersPages(deps: ApiDependencies): Router {
     };
     const request = extra.request;
     const cover = request && (await coverReportDraft(deps.dataSource, request.kind));
+    const layout = request?.kind === 'overview' ? await paperLayoutDraft(deps.dataSource) : null;
     await shell.send(
       req,
       res,
@@ -162,6 +164,12 @@ export function papersPages(deps: ApiDependencies): Router {
               : 'No cover report has been saved for this paper yet, so it has none.',
             edit: isAllowed(req.identity!, 'papers.coverReport') ? `/papers/cover-report?${queryOf(request)}` : null,
             editText: cover.saved ? 'Edit the cover report' : 'Write a cover report',
+          },
+          layout: layout && {
+            status: layout.saved
+              ? `Printed in the force’s layout “${layout.layout.name}”, saved on ${formatLongDate(calendarDateInLondon(Date.parse(layout.saved.at)))} by ${layout.saved.by}.`
+              : 'Printed in the standard layout: no layout has been saved for this force.',
+            edit: isAllowed(req.identity!, 'papers.layout'),
           },
           preview: extra.preview,
         },

@@ -1,6 +1,7 @@
 import type { IsoDate } from '../../domain/vocabulary';
 import { coverReportBlocks, type SavedCoverReport } from './coverReport';
 import { savedCoverReport } from './coverReportStore';
+import { overviewLayout } from './layoutStore';
 import { figureRulesOf, REMINDER_SETTINGS_KEY, reminderSettingsFrom } from '../../entities/reminderSettings';
 import type { ItemSource, PaperDatabase, Sql } from './asAt';
 import { loadAsAt } from './asAt';
@@ -83,8 +84,11 @@ export async function buildPaper(database: PaperDatabase, request: PaperRequest,
     case 'overview': {
       // The overview prints the texts of the force's items only, and not of those reported complete already.
       const texts = { forTheForceOnly: true, closedBefore: request.previousCommittee ?? null };
-      const data = await database.snapshot((sql) => loadAsAt(sql, request.asAt, { texts, reportKinds: overviewSourceKinds, source }));
-      return buildOverview(data, { scheme: request.scheme, previousCommittee: request.previousCommittee ?? null });
+      const [data, layout] = await database.snapshot(
+        async (sql) =>
+          [await loadAsAt(sql, request.asAt, { texts, reportKinds: overviewSourceKinds, source }), await overviewLayout(sql)] as const,
+      );
+      return buildOverview(data, { scheme: request.scheme, previousCommittee: request.previousCommittee ?? null, layout });
     }
     case 'quarterly': {
       const previousQuarter = request.previousCommittee ?? addMonths(request.asAt, -3);

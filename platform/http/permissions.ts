@@ -80,6 +80,7 @@ export const permissionTable = {
   'settings.manage': { description: "Change the force's reminder policy, closure days and committee dates", roles: ['administrator'] },
   'papers.read': { description: 'Produce committee papers (overview, quarterly update, tracker) as at any date', roles: everyone },
   'papers.coverReport': { description: 'Write the cover report a committee paper opens with', roles: ['administrator'] },
+  'papers.layout': { description: "Choose and edit the layout of the force's committee overview", roles: ['administrator'] },
   'approvals.read': { description: 'See the approvals and extension decisions waiting for oneself', roles: everyone },
   'audit.read': { description: 'Read the whole audit trail, including sign-ins and refusals', roles: ['administrator', 'dcc'] },
   'consistency.manage': {

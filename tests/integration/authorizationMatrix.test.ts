@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defaultCoverReport } from '../../api/papers/coverReport';
+import { builtInPaperLayouts } from '../../domain/paperLayout';
 import { buildApp } from '../../api/server';
 import { createMailboxRouter } from '../../dev/mailbox';
 import type { Role } from '../../domain/vocabulary';
@@ -373,6 +374,11 @@ const table: Record<string, Row> = {
     allowed: ADMIN,
     request: () => ({ path: '/api/settings/reminders', body: { closedDays: ['2027-12-29'] } }),
   },
+  'GET /api/settings/paper-layout': { allowed: ALL, request: () => ({ path: '/api/settings/paper-layout' }) },
+  'PUT /api/settings/paper-layout': {
+    allowed: ADMIN,
+    request: () => ({ path: '/api/settings/paper-layout', body: builtInPaperLayouts.appendices }),
+  },
   'GET /api/admin/consistency': { allowed: ADMIN, request: () => ({ path: '/api/admin/consistency' }) },
   'POST /api/admin/consistency/repair': { allowed: ADMIN, request: () => ({ path: '/api/admin/consistency/repair' }) },
 
@@ -668,6 +674,12 @@ const table: Record<string, Row> = {
     }),
   },
   'GET /admin/settings': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/settings' }) },
+  'GET /admin/paper-layout': { allowed: ADMIN, page: true, request: () => ({ path: '/admin/paper-layout?start=appendices' }) },
+  // Adding a section shows the form again with one more, saving nothing.
+  'POST /admin/paper-layout': {
+    allowed: ADMIN,
+    request: () => ({ path: '/admin/paper-layout', form: { sectionCount: '0', action: 'add' } }),
+  },
   'POST /admin/settings': {
     allowed: ADMIN,
     request: () => ({

@@ -7,6 +7,7 @@ import { layOut, type BuiltPaper } from '../../api/papers/service';
 import { buildTracker } from '../../api/papers/tracker';
 import { paperDataAsAt } from '../fixtures/papers/fixture';
 import { SAMPLE_AS_AT, SAMPLE_PREVIOUS, sample } from '../fixtures/papers/sample';
+import { builtInPaperLayouts } from '../../domain/paperLayout';
 
 const MARGIN = 36;
 type Box = { top: number; bottom: number };
@@ -85,8 +86,14 @@ describe('tables in the PDF', () => {
     expect(expectRowsTouch(pdf)).toBe(125 + pageCount(pdf));
   });
 
-  const papers: Record<BuiltPaper['kind'], () => BuiltPaper> = {
+  const papers: Record<BuiltPaper['kind'] | 'overview in appendices', () => BuiltPaper> = {
     overview: () => buildOverview(paperDataAsAt(sample, SAMPLE_AS_AT), { scheme: 'B', previousCommittee: SAMPLE_PREVIOUS }),
+    'overview in appendices': () =>
+      buildOverview(paperDataAsAt(sample, SAMPLE_AS_AT), {
+        scheme: 'B',
+        previousCommittee: SAMPLE_PREVIOUS,
+        layout: builtInPaperLayouts.appendices,
+      }),
     quarterly: () =>
       buildQuarterly(paperDataAsAt(sample, SAMPLE_AS_AT), paperDataAsAt(sample, SAMPLE_PREVIOUS), {
         previousQuarter: SAMPLE_PREVIOUS,
@@ -97,7 +104,7 @@ describe('tables in the PDF', () => {
   };
 
   it.each(Object.keys(papers))('in the %s paper, every table: rows touch, header and rows alike', async (kind) => {
-    const document = layOut(papers[kind as BuiltPaper['kind']](), 'Demo Constabulary');
+    const document = layOut(papers[kind as keyof typeof papers](), 'Demo Constabulary');
     const tables = document.blocks.filter((block) => block.type === 'table');
     expect(tables.length).toBeGreaterThan(0);
     for (const table of tables) {

@@ -23,7 +23,12 @@ const MARGIN = 720; // half an inch
 const FONT = 'Arial';
 const SIZE = 18; // half-points: 9 pt, as committee papers' tables are printed
 
-const headingLevels = { 1: HeadingLevel.HEADING_1, 2: HeadingLevel.HEADING_2, 3: HeadingLevel.HEADING_3 } as const;
+const headingLevels = {
+  1: HeadingLevel.HEADING_1,
+  2: HeadingLevel.HEADING_2,
+  3: HeadingLevel.HEADING_3,
+  4: HeadingLevel.HEADING_4,
+} as const;
 
 /** Word keeps line breaks only as breaks inside a run. */
 function runs(text: string, options: { bold?: boolean; italics?: boolean; color?: string; size?: number } = {}): TextRun[] {
@@ -92,7 +97,7 @@ export async function renderDocx(document: PaperDocument): Promise<Buffer> {
           heading: headingLevels[block.level],
           keepNext: true,
           spacing: { before: 240, after: 80 },
-          children: runs(block.text, { bold: true, size: [0, 32, 26, 22][block.level] }),
+          children: runs(block.text, { bold: true, size: [0, 32, 26, 22, 21][block.level] }),
         }),
       );
     } else if (block.type === 'paragraph') {

@@ -6,7 +6,7 @@ import type { Block, Cell, PaperDocument } from '../layout';
 const style = `
   body { font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; margin: 24px; line-height: 1.35; font-size: 14px; }
   .force { color: #505a5f; font-weight: bold; margin: 0; }
-  h1 { font-size: 24px; margin: 4px 0 12px; } h2 { font-size: 19px; margin: 28px 0 8px; } h3 { font-size: 16px; margin: 22px 0 6px; }
+  h1 { font-size: 24px; margin: 4px 0 12px; } h2 { font-size: 19px; margin: 28px 0 8px; } h3 { font-size: 16px; margin: 22px 0 6px; } h4 { font-size: 15px; margin: 18px 0 6px; }
   p { margin: 6px 0; } .italic { font-style: italic; color: #505a5f; }
   table { border-collapse: collapse; width: 100%; margin: 8px 0 14px; table-layout: fixed; }
   caption { text-align: left; font-weight: bold; padding: 4px 0; }

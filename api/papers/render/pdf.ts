@@ -176,7 +176,7 @@ export function renderPdf(document: PaperDocument): Promise<Buffer> {
   drawText(doc, document.forceName, BOLD, 10, 0.2);
   drawText(doc, document.title, BOLD, 18, 0.5);
   for (const block of document.blocks) {
-    if (block.type === 'heading') drawText(doc, block.text, BOLD, [0, 14, 12, 10][block.level]!, 0.3, 40);
+    if (block.type === 'heading') drawText(doc, block.text, BOLD, [0, 14, 12, 10, 10][block.level]!, 0.3, 40);
     else if (block.type === 'paragraph') drawText(doc, block.text, block.italic ? ITALIC : block.bold ? BOLD : FONT, 9, 0.4);
     else drawTable(doc, block);
   }
