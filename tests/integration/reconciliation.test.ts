@@ -7,22 +7,10 @@ import type { ImportPreview, TrackerReconciliation } from '../../api/imports/ser
 import { statusWordingKey } from '../../domain/importStatusWording';
 import { AuditEvent, Recommendation, TrackerStatedFigure } from '../../entities';
 import { SEED_001_AS_AT, SEED_001_PREVIOUS, seed001Reports, seed001Roles } from '../fixtures/papers/seed001';
-import { SEED_001_FILE, seed001Emails } from '../fixtures/papers/seed001File';
+import { SEED_001_FILE, seed001Differences, seed001Emails, seed001LineMeanings } from '../fixtures/papers/seed001File';
 import { addTrackerPeople } from '../fixtures/papers/trackerFile';
 import { tokenFor } from '../support/apiClient';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
-
-/** What the person confirms seed 001's status lines mean: the fixture's reading (tests/fixtures/papers/seed001.ts). */
-export const seed001LineMeanings: Record<string, string> = {
-  'Awaiting methodology from National Police Chiefs Council, College of Policing and Home Office - currently delayed due to Covid-19.':
-    'in progress',
-  'Updates submitted to ACC Griffin for sign off before submitting to HMICFRS for review.': 'awaiting approval',
-};
-
-/** The four reports whose "Total number closed" counts recommendations the paper does not print. */
-export const seed001Differences = seed001Reports
-  .filter((report) => report.printed && report.printed.closed > 0)
-  .map((report) => [report.title, 'closed', String(report.printed!.closed), '0']);
 
 /**
  * Report-level statuses and counts, and the reconciliation report, over the API: seed 001 imported from the file
