@@ -493,16 +493,15 @@ export class ImportService {
       !(byColumn.Status ?? '').trim() && lines.has(reportKey(byColumn));
     // A report's own status line is kept as written; it is read as a status only for a report whose items are in the file.
     const withItems = new Set(itemRows.map(({ byColumn }) => reportKey(byColumn)));
+    // How many rows a line is read for: the items that take it (at least its own row).
+    const takingLine = new Map<string, number>();
+    for (const { byColumn } of itemRows)
+      if (takesLine(byColumn)) takingLine.set(reportKey(byColumn), (takingLine.get(reportKey(byColumn)) ?? 0) + 1);
     const statuses = fileStatuses(
       [
         ...itemRows.flatMap(({ byColumn }) => (takesLine(byColumn) ? [] : [byColumn.Status ?? ''])),
         ...[...lines.entries()].flatMap(([key, { line }]) =>
-          withItems.has(key)
-            ? Array.from(
-                { length: itemRows.filter(({ byColumn }) => takesLine(byColumn) && reportKey(byColumn) === key).length || 1 },
-                () => line,
-              )
-            : [],
+          withItems.has(key) ? Array.from({ length: takingLine.get(key) ?? 1 }, () => line) : [],
         ),
       ],
       saved,
@@ -554,11 +553,12 @@ export class ImportService {
           ownOutstanding.set(reportKey(byColumn), (ownOutstanding.get(reportKey(byColumn)) ?? 0) + 1);
       }
     }
+    const reportRowAt = new Map(reportRows.map((report) => [report.row, report]));
     const reportStatuses: ReportStatusChoice[] = [];
     for (const [key, rows] of inheriting) {
       await pause();
       const { row: reportRow, line } = lines.get(key)!;
-      const listed = reportRows.find((report) => report.row === reportRow);
+      const listed = reportRowAt.get(reportRow);
       const closes = lineCloses(line);
       const plan = planReportStatus(
         closes,
