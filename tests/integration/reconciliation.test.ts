@@ -53,11 +53,11 @@ describe('report-level statuses and the reconciliation report', () => {
     expect(dry.body.statuses.find((s) => s.wording in seed001LineMeanings)).toBeDefined();
     expect(dry.body.reportStatuses).toEqual([]);
 
-    // The answer quotes a wording in at most 200 characters: the mapping names the line in full.
-    const fullLine = (key: string) => seed001Reports.find((report) => statusWordingKey(report.status) === key)!.status;
+    // The answer quotes a wording in at most 200 characters: a longer line is confirmed by its key.
+    const lineOf = (key: string) => seed001Reports.find((report) => statusWordingKey(report.status) === key)!.status;
     const meanings = dry.body.statuses.map((status) => ({
-      wording: fullLine(status.key),
-      status: seed001LineMeanings[fullLine(status.key)] ?? status.status,
+      wording: status.key,
+      status: seed001LineMeanings[lineOf(status.key)] ?? status.status,
     }));
     expect((await request('PUT', '/api/imports/status-mappings', JSON.stringify({ mappings: meanings }))).status).toBe(200);
     const checked = await send(file, 'dryRun=true');
