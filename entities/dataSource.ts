@@ -22,6 +22,7 @@ import { ReportedPeople1763902000000 } from './migrations/1763902000000-Reported
 import { LineManagers1763902100000 } from './migrations/1763902100000-LineManagers';
 import { PaperCoverReports1763902110000 } from './migrations/1763902110000-PaperCoverReports';
 import { PaperLayouts1763902200000 } from './migrations/1763902200000-PaperLayouts';
+import { TrackerStatedFigures1763902300000 } from './migrations/1763902300000-TrackerStatedFigures';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript sources and from dist/. */
 export const migrations = [
@@ -46,6 +47,7 @@ export const migrations = [
   LineManagers1763902100000,
   PaperCoverReports1763902110000,
   PaperLayouts1763902200000,
+  TrackerStatedFigures1763902300000,
 ];
 
 /** One DataSource per process. Schema changes only through migrations: `synchronize` stays off. */
