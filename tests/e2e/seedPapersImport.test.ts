@@ -125,7 +125,7 @@ function itemsPrinted(paper: TrackerPaper, reports: TrackerSeedReport[]) {
   });
 }
 
-describe('seed 002 through the import page: RED and NEW RED given their meaning', () => {
+describe('seed 002 through the import page: RED, NEW RED and NEW GREEN given their meaning', () => {
   const file = seed002File();
   const request: PaperRequest = { kind: 'tracker', asAt: SEED_002_AS_AT, scheme: 'A', previousCommittee: null };
   let product: TestProduct;
@@ -143,20 +143,29 @@ describe('seed 002 through the import page: RED and NEW RED given their meaning'
   it('proposes a meaning for each colour the import does not know, and imports with the meanings chosen', async () => {
     await upload(page, file);
     expect(await page.locator('h2#problems').textContent()).toBe('seed002-tracker.csv has no problems');
-    // AMBER and WHITE are the import's own words; RED and NEW RED are the force's, proposed as in progress.
-    expect((await page.locator('#statuses label').allTextContents()).map((label) => label.trim()).sort()).toEqual(['“NEW RED”', '“RED”']);
-    for (const wording of ['RED', 'NEW RED']) {
+    // AMBER and WHITE are the import's own words; RED, NEW RED and NEW GREEN are the force's, proposed as in progress.
+    expect((await page.locator('#statuses label').allTextContents()).map((label) => label.trim()).sort()).toEqual([
+      '“NEW GREEN”',
+      '“NEW RED”',
+      '“RED”',
+    ]);
+    for (const wording of ['RED', 'NEW RED', 'NEW GREEN']) {
       expect(await mapping(page, wording).locator('select').inputValue()).toBe('in progress');
       expect(await mapping(page, wording).locator('.govuk-hint').textContent()).toContain('Not yet confirmed');
     }
     await checks.visited(page, 'statuses-proposed');
 
-    // Seed 002's key: RED is "beyond designated deadline". The person says so: at risk.
+    // Seed 002's key: RED is "beyond designated deadline", GREEN "implemented". The person says so: at risk, closed.
     for (const wording of ['RED', 'NEW RED']) await mapping(page, wording).locator('select').selectOption('at risk');
+    await mapping(page, 'NEW GREEN').locator('select').selectOption('closed');
     await Promise.all([page.waitForNavigation(), page.click('button:has-text("Check again with these meanings")')]);
     expect(await page.locator('h2#problems').textContent()).toBe('seed002-tracker.csv has no problems');
-    for (const wording of ['RED', 'NEW RED']) {
-      expect(await mapping(page, wording).locator('select').inputValue()).toBe('at risk');
+    for (const [wording, meaning] of [
+      ['RED', 'at risk'],
+      ['NEW RED', 'at risk'],
+      ['NEW GREEN', 'closed'],
+    ] as const) {
+      expect(await mapping(page, wording).locator('select').inputValue()).toBe(meaning);
       expect(await mapping(page, wording).locator('.govuk-hint').textContent()).toContain(
         'Your choice, saved for the force when you import',
       );
@@ -181,6 +190,14 @@ describe('seed 002 through the import page: RED and NEW RED given their meaning'
       `SELECT reference, reported_status FROM recommendations WHERE state->>'atRisk' IS NOT NULL ORDER BY reference`,
     );
     expect(atRisk.map((row) => row.reported_status).sort()).toEqual(red.map((item) => item.printedColour).sort());
+    // Its NEW GREEN items closed after their agreed date: the product prints PURPLE (the fixture says why).
+    const closed = await product.app.dataSource.query<{ reported_status: string; how: string }[]>(
+      `SELECT reported_status, state->'closure'->>'how' AS how FROM recommendations WHERE status = 'closed'`,
+    );
+    expect(closed).toEqual([
+      { reported_status: 'NEW GREEN', how: 'signed_off_by_hmicfrs' },
+      { reported_status: 'NEW GREEN', how: 'signed_off_by_hmicfrs' },
+    ]);
   });
 
   it('prints the report the seed lists without recommendations, with its own line, and the summary lines of the reports typed in full', async () => {

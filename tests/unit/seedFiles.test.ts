@@ -26,6 +26,7 @@ describe('the seed files a force would upload', () => {
     };
     expect(statuses('seed002-tracker.csv')).toEqual([
       'AMBER',
+      'NEW GREEN',
       'NEW RED',
       'RED',
       'This report describes the findings from 6 Joint Targeted Area Inspections [JTAs] – there are no recommendations. The report has been circulated for learning opportunities.',
