@@ -56,6 +56,9 @@ export const importColumns = [
   'Status since',
   'Approval step',
   'Updated on',
+  'Stated outstanding',
+  'Stated closed',
+  'Stated total',
 ] as const;
 export type ImportColumn = (typeof importColumns)[number];
 
@@ -86,7 +89,48 @@ export const importColumnAliases: Record<string, ImportColumn> = {
   'date closed': 'Status since',
   'closed on': 'Status since',
   'update date': 'Updated on',
+  'total number outstanding': 'Stated outstanding',
+  'total outstanding': 'Stated outstanding',
+  'number outstanding': 'Stated outstanding',
+  'total number closed': 'Stated closed',
+  'total closed': 'Stated closed',
+  'number closed': 'Stated closed',
+  'total number': 'Stated total',
+  'total number of recommendations': 'Stated total',
 };
+
+/**
+ * The counts a tracker states for a report (on its report row) or a closure category (on a category row), as it
+ * printed them: kept, compared with what its rows imply (domain/reconciliation.ts), never used in place of them.
+ */
+export interface StatedFigures {
+  outstanding: number | null;
+  closed: number | null;
+  total: number | null;
+}
+
+export const statedColumns = {
+  outstanding: 'Stated outstanding',
+  closed: 'Stated closed',
+  total: 'Stated total',
+} as const satisfies Record<keyof StatedFigures, ImportColumn>;
+
+const hasStated = (cells: Partial<Record<ImportColumn, string>>) =>
+  Object.values(statedColumns).some((column) => (cells[column] ?? '').trim() !== '');
+
+/** Reads the stated counts of a report or category row: whole numbers, 0 or more, or blank (not stated). */
+function readStated(row: number, cells: Partial<Record<ImportColumn, string>>, problems: ImportProblem[]): StatedFigures {
+  const one = (column: ImportColumn): number | null => {
+    const value = (cells[column] ?? '').trim();
+    if (!value) return null;
+    if (!/^\d{1,7}$/.test(value)) {
+      problems.push({ row, column, message: `"${value}" is not a count (a whole number, 0 or more, or blank)` });
+      return null;
+    }
+    return Number(value);
+  };
+  return { outstanding: one(statedColumns.outstanding), closed: one(statedColumns.closed), total: one(statedColumns.total) };
+}
 
 /**
  * The statuses an import can start an item in, by the words trackers use. "Self-certified" depends on the category
@@ -249,6 +293,13 @@ export function readImportRow(
 
   const title = need('Report title');
   const originator = need('Originator');
+  for (const column of Object.values(statedColumns))
+    if (cell(column))
+      problems.push({
+        row,
+        column,
+        message: 'a stated count belongs on the report’s own row (its title, no reference, no text) or a category row, not on an item',
+      });
   const reference = need('Reference');
   const text = need('Text');
   const kind = oneOf('Item kind', itemKinds, 'recommendation');
@@ -353,19 +404,54 @@ export function readImportRow(
   };
 }
 
-/** A report the tracker lists without items (no reference, no text): its date and status line, as the paper gave them. */
+/**
+ * A report row (a report title, no reference, no text): the report's date, status line and stated counts, as the
+ * paper gave them. The report may be listed without items, or its items may follow on rows of their own; an item
+ * row with a blank Status takes the report's status line (see `planReportStatus`).
+ */
 export interface ImportedReport {
   row: number;
   report: ImportedItem['report'];
   /** The Status cell: the report's status line as the force wrote it ("HMICFRS have agreed closure of these recommendations."). */
   statusLine: string | null;
+  /** "Total number outstanding", "Total number closed" and the total, as the paper printed them. */
+  stated: StatedFigures;
   /** The day it was logged: "Logged on", else its publication date. */
   loggedOn: IsoDate;
 }
 
-/** Whether a row lists a report without items: it names a report but no item (no reference, no text). */
+/** Whether a row is a report row: it names a report but no item (no reference, no text). */
 export const isReportRow = (cells: Partial<Record<ImportColumn, string>>) =>
   !(cells.Reference ?? '').trim() && !(cells.Text ?? '').trim() && !!(cells['Report title'] ?? '').trim();
+
+/** A category row: the totals a tracker's category table states for one closure category. */
+export interface ImportedCategoryTotal {
+  row: number;
+  category: ClosureCategory;
+  stated: StatedFigures;
+}
+
+/** Whether a row is a category row: no report, no item, a Category and stated counts. */
+export const isCategoryRow = (cells: Partial<Record<ImportColumn, string>>) =>
+  !(cells['Report title'] ?? '').trim() &&
+  !(cells.Reference ?? '').trim() &&
+  !(cells.Text ?? '').trim() &&
+  !!(cells.Category ?? '').trim() &&
+  hasStated(cells);
+
+/** Reads a category row: its closure category and the totals the tracker states for it. */
+export function readCategoryRow(
+  row: number,
+  cells: Partial<Record<ImportColumn, string>>,
+): { total: ImportedCategoryTotal | null; problems: ImportProblem[] } {
+  const problems: ImportProblem[] = [];
+  const categoryCell = (cells.Category ?? '').trim();
+  const category = closureCategories.find((c) => String(c) === categoryCell.replace(/^category\s*/i, '')) ?? null;
+  if (category === null) problems.push({ row, column: 'Category', message: `"${categoryCell}" is not a closure category (1, 2, 3 or 4)` });
+  const stated = readStated(row, cells, problems);
+  if (problems.length || category === null) return { total: null, problems };
+  return { total: { row, category, stated }, problems };
+}
 
 /** Reads a report listed without items; its publication date is needed, as papers order and date reports by it. */
 export function readReportRow(
@@ -399,6 +485,7 @@ export function readReportRow(
   if (!scope) problems.push({ row, column: 'Scope', message: `"${cell('Scope')}" is not one of: ${sourceScopes.join(', ')}` });
   const publishedOn = date('Published on', true);
   const loggedOn = date('Logged on', false);
+  const stated = readStated(row, cells, problems);
   if (publishedOn && loggedOn && loggedOn < publishedOn)
     problems.push({ row, column: 'Logged on', message: `is before the report was published (${publishedOn})` });
   if (problems.length || !kind || !scope || !publishedOn) return { report: null, problems };
@@ -407,6 +494,7 @@ export function readReportRow(
       row,
       report: { title: cell('Report title'), originator, kind, scope, publishedOn },
       statusLine: cell('Status') || null,
+      stated,
       loggedOn: loggedOn ?? publishedOn,
     },
     problems,
@@ -675,4 +763,67 @@ export function importedHistory(
   fold();
   const problems = invariantViolations(state);
   return problems.length ? { steps: [], state: null, problems } : { steps, state, problems: [] };
+}
+
+/** Whether a status the import reads (its own word or a confirmed meaning) closes the item: a report's line "closed". */
+export function statusCloses(status: string): boolean {
+  const known = importStatuses[words(status).replace(/\.$/, '')];
+  return known !== undefined && known.status === 'closed' && !known.selfCertified;
+}
+
+/** For an item that takes its report's status line: counted outstanding, or closed. */
+export type ReportItemChoice = 'outstanding' | 'closed';
+
+export interface ReportStatusPlan {
+  /** Each item row that takes the line (blank Status), in file order, with what it is taken as. */
+  items: { row: number; choice: ReportItemChoice; proposed: ReportItemChoice; chosen: boolean }[];
+  /** The line and counts do not say which items are which: the person chooses per item (the proposal is the default). */
+  ambiguous: boolean;
+  /** Why, in words, for the dry run. */
+  why: string;
+}
+
+/**
+ * How a report's status line and stated counts apply to the report's items that have no status of their own
+ * (`inheriting`, row numbers in file order). Unambiguous when every such item must be the same: no stated
+ * "outstanding", or one that the line and the items agree on. Otherwise (3 outstanding of 4 listed, or a line that
+ * says closed with items stated outstanding) the person chooses per item; the proposal meets the stated count with the
+ * items in the order listed, outstanding first. `ownOutstanding`: items of the report with a status of their own
+ * that are not closed, which count towards the stated number. A choice for an unambiguous item is ignored.
+ */
+export function planReportStatus(
+  lineCloses: boolean,
+  stated: StatedFigures,
+  inheriting: readonly number[],
+  ownOutstanding: number,
+  choices: ReadonlyMap<number, ReportItemChoice> = new Map(),
+): ReportStatusPlan {
+  const n = inheriting.length;
+  const line: ReportItemChoice = lineCloses ? 'closed' : 'outstanding';
+  const all = (why: string): ReportStatusPlan => ({
+    items: inheriting.map((row) => ({ row, choice: line, proposed: line, chosen: false })),
+    ambiguous: false,
+    why,
+  });
+  if (stated.outstanding === null)
+    return all(`the status line ${lineCloses ? 'says closed' : 'says open'}, with no stated count outstanding`);
+  const needed = Math.max(0, stated.outstanding - ownOutstanding);
+  if (!lineCloses && needed >= n) return all(`the status line says open and ${stated.outstanding} are stated outstanding`);
+  if (lineCloses && needed === 0) return all(`the status line says closed and none are stated outstanding`);
+  const outstanding = Math.min(needed, n);
+  const items = inheriting.map((row, index) => {
+    const proposed: ReportItemChoice = index < outstanding ? 'outstanding' : 'closed';
+    const choice = choices.get(row);
+    return { row, choice: choice ?? proposed, proposed, chosen: choice !== undefined };
+  });
+  const why = lineCloses
+    ? `the status line says closed, but ${stated.outstanding} ${stated.outstanding === 1 ? 'is' : 'are'} stated outstanding of ${n + ownOutstanding} listed; the tracker does not say which`
+    : `${stated.outstanding} ${stated.outstanding === 1 ? 'is' : 'are'} stated outstanding of ${n + ownOutstanding} listed; the tracker does not say which`;
+  return { items, ambiguous: true, why };
+}
+
+/** The Status an item taking its report's line is read with: the line itself, or the choice made against it. */
+export function inheritedStatus(line: string, lineCloses: boolean, choice: ReportItemChoice): string {
+  if ((choice === 'closed') === lineCloses) return line;
+  return choice === 'closed' ? 'closed' : 'in progress';
 }

@@ -41,6 +41,8 @@ export class AuditEvent {
     | 'force_setting'
     /** What one of the force's status wordings means at import (entity id: the wording's key). */
     | 'import_status_mapping'
+    /** An import of a tracker and what it stated (report rows' counts and status lines, category totals). */
+    | 'tracker_import'
     /** The cover report of a kind of committee paper (entity id: the kind). */
     | 'paper_cover_report'
     /** Sign-ins, failed sign-ins, lockouts and sign-outs (entity id: the person's, or the email typed). */

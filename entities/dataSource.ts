@@ -21,6 +21,7 @@ import { PendingOutbox1763901900000 } from './migrations/1763901900000-PendingOu
 import { ReportedPeople1763902000000 } from './migrations/1763902000000-ReportedPeople';
 import { LineManagers1763902100000 } from './migrations/1763902100000-LineManagers';
 import { PaperCoverReports1763902110000 } from './migrations/1763902110000-PaperCoverReports';
+import { TrackerStatedFigures1763902300000 } from './migrations/1763902300000-TrackerStatedFigures';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript sources and from dist/. */
 export const migrations = [
@@ -44,6 +45,7 @@ export const migrations = [
   ReportedPeople1763902000000,
   LineManagers1763902100000,
   PaperCoverReports1763902110000,
+  TrackerStatedFigures1763902300000,
 ];
 
 /** One DataSource per process. Schema changes only through migrations: `synchronize` stays off. */

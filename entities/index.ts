@@ -32,6 +32,8 @@ import { Session } from './Session';
 import { SetupCode } from './SetupCode';
 import { SignInAttempt } from './SignInAttempt';
 import { SourceReport } from './SourceReport';
+import { TrackerImport } from './TrackerImport';
+import { TrackerStatedFigure } from './TrackerStatedFigure';
 
 export {
   ActionLink,
@@ -68,6 +70,8 @@ export {
   SetupCode,
   SignInAttempt,
   SourceReport,
+  TrackerImport,
+  TrackerStatedFigure,
 };
 
 export const entities = [
@@ -105,4 +109,6 @@ export const entities = [
   PasswordLink,
   SetupCode,
   ImportStatusMapping,
+  TrackerImport,
+  TrackerStatedFigure,
 ];

@@ -7,19 +7,43 @@ import { formBody, text } from '../../platform/web/forms';
 import type { FormError } from '../../platform/web/html';
 import { multipartForms, type UploadedFile } from '../../platform/web/multipartForm';
 import { pageShell } from '../../platform/web/pageShell';
+import { importIdParams } from '../../platform/http/params';
+import { escapeHtml } from '../../platform/web/html';
 import { CheckedFiles, type CheckedFile } from './checkedFiles';
 import { count, MAX_IMPORT_BYTES } from './limits';
-import type { ImportPreview, RowAction } from './service';
+import type { ImportDecisions, ImportPreview, RowAction } from './service';
+import type { ReportItemChoice } from '../../domain/trackerImport';
+import type { ReconciliationFinding } from '../../domain/reconciliation';
 import { isStatusMeaning, statusMeanings, type StatusMeaning } from '../../domain/importStatusWording';
 
-/** The meanings the person chose on the page's mapping step (`key-<n>` and `meaning-<n>`), by wording key. */
-function confirmedMeanings(body: Record<string, unknown>): Map<string, StatusMeaning> {
+/**
+ * What the person decided on the page: the meanings chosen on the mapping step (`key-<n>` and `meaning-<n>`), by
+ * wording key, and for items under a report's status line, outstanding or closed (`choice-<row>`).
+ */
+function decisionsOf(body: Record<string, unknown>): ImportDecisions {
   const confirmed = new Map<string, StatusMeaning>();
   for (let index = 0; typeof body[`key-${index}`] === 'string'; index++) {
     const meaning = body[`meaning-${index}`];
     if (typeof meaning === 'string' && isStatusMeaning(meaning)) confirmed.set(body[`key-${index}`] as string, meaning);
   }
-  return confirmed;
+  const choices = new Map<number, ReportItemChoice>();
+  for (const [field, value] of Object.entries(body)) {
+    const row = /^choice-(\d{1,7})$/.exec(field)?.[1];
+    if (row && (value === 'outstanding' || value === 'closed')) choices.set(Number(row), value);
+  }
+  return { confirmed, choices };
+}
+
+/** The reconciliation's findings as table rows: row, where, figure, stated, what the rows give, and why. */
+export function findingRows(findings: readonly ReconciliationFinding[]) {
+  return findings.map((finding) => [
+    { text: finding.row === null ? '' : String(finding.row), format: 'numeric' },
+    { text: finding.scope === 'report' ? finding.where : finding.where },
+    { text: finding.figure.charAt(0).toUpperCase() + finding.figure.slice(1) },
+    { text: finding.stated },
+    { text: finding.implied },
+    { text: finding.message.charAt(0).toUpperCase() + finding.message.slice(1) },
+  ]);
 }
 
 const sourceWords = {
@@ -137,6 +161,22 @@ export function importPages(deps: ApiDependencies, checked = new CheckedFiles())
             preview.rows.length > ROWS_LISTED ? `The first ${count(ROWS_LISTED)} of ${count(preview.rows.length)} rows are listed.` : null,
         },
         imported: !!view.imported,
+        importId: view.imported?.importId ?? null,
+        reconciliation: preview ? findingRows(preview.reconciliation) : [],
+        stated: !!preview && (preview.reconciliation.length > 0 || preview.reportStatuses.length > 0),
+        reportStatuses: (preview?.reportStatuses ?? []).map((report) => ({
+          ...report,
+          items: report.items.map((item) => ({
+            row: item.row,
+            label: `Row ${item.row}${item.reference ? `, reference ${item.reference}` : ''}`,
+            hint: `Proposed: ${item.proposed}`,
+            items: (['outstanding', 'closed'] as const).map((choice) => ({
+              value: choice,
+              text: choice === 'outstanding' ? 'Outstanding' : 'Closed',
+              selected: item.choice === choice,
+            })),
+          })),
+        })),
         statuses: preview?.statuses.length
           ? preview.statuses.map((status, index) => ({
               index,
@@ -221,7 +261,7 @@ export function importPages(deps: ApiDependencies, checked = new CheckedFiles())
       const message = `Upload the file again: a checked file is kept for ${Math.round(checked.keepForMs / 60_000)} minutes, and this one is no longer here. Nothing was imported.`;
       return page(req, res, { errors: [{ field: 'file', message }] }, 409);
     }
-    const confirmed = confirmedMeanings(formBody(req));
+    const confirmed = decisionsOf(formBody(req));
     if (text(formBody(req), 'action') === 'check') {
       const view = checkedView(file, await imports.preview(file.content, file.contentType, confirmed));
       return page(req, res, view, view.preview.problems.length ? 422 : 200);
@@ -253,5 +293,65 @@ export function importPages(deps: ApiDependencies, checked = new CheckedFiles())
     }
   });
 
+  // The reconciliation reports: the imports that kept stated figures, and one import's report.
+  router.get('/imports/reconciliation', async (req, res) => {
+    authorize(req.identity!, 'imports.manage');
+    const list = await imports.trackerImports();
+    await shell.send(
+      req,
+      res,
+      'reconciliation.njk',
+      {
+        title: 'Reconciliation reports',
+        imports: list.map((imported) => [
+          {
+            html: `<a class="govuk-link" href="/imports/${imported.id}/reconciliation">${escapeHtml(londonTime.format(new Date(imported.importedAt)))}</a>`,
+          },
+          { text: imported.importedBy },
+          { text: count(imported.rows), format: 'numeric' },
+          { text: count(imported.statedFigures), format: 'numeric' },
+          { text: count(imported.differences), format: 'numeric' },
+        ]),
+      },
+      { current: '/imports' },
+    );
+  });
+
+  router.get('/imports/:id/reconciliation', async (req, res) => {
+    authorize(req.identity!, 'imports.manage');
+    const parsed = importIdParams.safeParse(req.params);
+    const report = parsed.success ? await imports.reconciliationOf(parsed.data.id) : null;
+    if (!report) return shell.notFound(req, res);
+    const counts = (figures: { outstanding: number | null; closed: number | null; total: number | null }) =>
+      [figures.outstanding, figures.closed, figures.total].map((value) => ({
+        text: value === null ? '' : String(value),
+        format: 'numeric',
+      }));
+    await shell.send(
+      req,
+      res,
+      'reconciliation.njk',
+      {
+        title: 'Reconciliation report',
+        report: {
+          importedAt: londonTime.format(new Date(report.importedAt)),
+          importedBy: report.importedBy,
+          rows: count(report.rows),
+          findings: findingRows(report.findings),
+          stated: report.stated.map((figure) => [
+            { text: figure.row === null ? '' : String(figure.row), format: 'numeric' },
+            { text: figure.scope === 'report' ? (figure.report ?? '') : `Category ${figure.category}` },
+            { text: figure.statusLine ?? '' },
+            ...counts(figure.stated),
+            ...counts({ outstanding: figure.rows.outstanding, closed: figure.rows.closed, total: figure.rows.listed }),
+          ]),
+        },
+      },
+      { current: '/imports' },
+    );
+  });
+
   return router;
 }
+
+const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });

@@ -4,6 +4,7 @@ import { importColumns } from '../../domain/trackerImport';
 import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { ApiProblem } from '../../platform/http/problem';
+import { importIdParams } from '../../platform/http/params';
 import { MAX_IMPORT_BYTES } from './limits';
 import { readMappingFile } from './mappingFile';
 import { sendPreview } from './sendPreview';
@@ -26,6 +27,50 @@ const mappingsSchema = z
   })
   .strict()
   .meta({ id: 'ImportStatusMappings' });
+
+const findingSchema = z
+  .object({
+    row: z.number().nullable().describe('The row of the file that states the figure'),
+    scope: z.enum(['report', 'category']),
+    where: z.string().describe('The report’s title, or "Category 3"'),
+    figure: z.enum(['outstanding', 'closed', 'total', 'status line']),
+    stated: z.string().describe('As the tracker states it'),
+    implied: z.string().describe('What its rows imply'),
+    message: z.string(),
+  })
+  .meta({ id: 'ReconciliationFinding' });
+
+const countsSchema = z.object({ outstanding: z.number().nullable(), closed: z.number().nullable(), total: z.number().nullable() });
+
+const reconciliationSchema = z
+  .object({
+    id: z.string(),
+    importedAt: z.string(),
+    importedBy: z.string(),
+    rows: z.number(),
+    stated: z.array(
+      z.object({
+        row: z.number().nullable(),
+        scope: z.enum(['report', 'category']),
+        report: z.string().nullable(),
+        reportId: z.string().nullable(),
+        category: z.number().nullable(),
+        statusLine: z.string().nullable(),
+        stated: countsSchema,
+        rows: z.object({ listed: z.number(), outstanding: z.number(), closed: z.number() }),
+      }),
+    ),
+    findings: z.array(findingSchema),
+  })
+  .meta({ id: 'TrackerReconciliation' });
+
+/** `choices=12:outstanding,13:closed`: per item under a report's status line, by row. */
+const choicesQuery = z
+  .string()
+  .regex(/^\d{1,7}:(outstanding|closed)(,\d{1,7}:(outstanding|closed))*$/, {
+    message: 'must be <row>:outstanding or <row>:closed, separated by commas',
+  })
+  .optional();
 
 const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const acceptedTypes = ['text/csv', xlsx];
@@ -51,6 +96,27 @@ const previewSchema = z
     ),
     notes: z.array(z.string()),
     counts: z.object({ create: z.number(), update: z.number(), unchanged: z.number() }),
+    reportStatuses: z
+      .array(
+        z.object({
+          row: z.number().describe('The report row'),
+          report: z.string(),
+          statusLine: z.string(),
+          why: z.string(),
+          items: z.array(
+            z.object({
+              row: z.number(),
+              reference: z.string(),
+              choice: z.enum(['outstanding', 'closed']),
+              proposed: z.enum(['outstanding', 'closed']),
+              chosen: z.boolean().describe('false: the proposal, to be chosen or accepted (acceptProposals=true) before importing'),
+            }),
+          ),
+        }),
+      )
+      .describe('Reports whose status line and stated counts do not say which items are outstanding: a choice per item'),
+    reconciliation: z.array(findingSchema).describe('Where a figure the file states differs from what its own rows imply'),
+    importId: z.string().nullable().describe('Once imported, when the file stated figures: GET /api/imports/{id}/reconciliation'),
     statuses: z
       .array(
         z.object({
@@ -149,11 +215,60 @@ export function importsFeature({ imports }: ApiDependencies): Feature {
         },
       }),
       endpoint({
+        method: 'get',
+        path: '/',
+        summary: 'The imports that kept what their tracker stated (report counts and status lines, category totals), newest first',
+        access: 'imports.manage',
+        responses: {
+          200: {
+            description: 'The imports',
+            schema: z.object({
+              imports: z.array(
+                z.object({
+                  id: z.string(),
+                  importedAt: z.string(),
+                  importedBy: z.string(),
+                  rows: z.number(),
+                  statedFigures: z.number(),
+                  differences: z.number().describe('How many stated figures differ from the rows'),
+                }),
+              ),
+            }),
+          },
+        },
+        async handle({ res }) {
+          res.json({ imports: await imports.trackerImports() });
+        },
+      }),
+      endpoint({
+        method: 'get',
+        path: '/:id/reconciliation',
+        summary:
+          'An import’s reconciliation report: every figure its tracker stated that differs from what its rows imply, with both numbers',
+        access: 'imports.manage',
+        params: importIdParams,
+        responses: {
+          200: { description: 'The reconciliation report', schema: reconciliationSchema },
+          404: { description: 'No such import' },
+        },
+        async handle({ res, params }) {
+          const report = await imports.reconciliationOf(params.id);
+          if (!report) throw new ApiProblem(404, 'No such import', `No import has the id ${params.id}.`);
+          res.json(report);
+        },
+      }),
+      endpoint({
         method: 'post',
         path: '/',
         summary: 'Check a tracker (dryRun=true: nothing is imported), or import it in one transaction when it has no problems',
         access: 'imports.manage',
-        query: z.object({ dryRun: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true') }).strict(),
+        query: z
+          .object({
+            dryRun: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true'),
+            choices: choicesQuery,
+            acceptProposals: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
+          })
+          .strict(),
         rawBody: { contentTypes: acceptedTypes, maxBytes: () => MAX_IMPORT_BYTES },
         responses: {
           200: { description: 'What the file holds and what importing it does (or did)', schema: previewSchema },
@@ -178,9 +293,23 @@ export function importsFeature({ imports }: ApiDependencies): Feature {
           }
           const file = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
           if (file.length === 0) throw ApiProblem.invalid([{ field: 'body', message: 'the file is empty' }]);
+          const decisions = {
+            choices: new Map(
+              (query.choices ?? '')
+                .split(',')
+                .filter(Boolean)
+                .map((pair) => {
+                  const [row, choice] = pair.split(':') as [string, 'outstanding' | 'closed'];
+                  return [Number(row), choice] as const;
+                }),
+            ),
+            acceptProposals: query.acceptProposals === 'true',
+          };
           await sendPreview(
             res,
-            query.dryRun === 'true' ? await imports.preview(file, contentType) : await imports.import(file, contentType, by),
+            query.dryRun === 'true'
+              ? await imports.preview(file, contentType, decisions)
+              : await imports.import(file, contentType, by, decisions),
           );
         },
       }),

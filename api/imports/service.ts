@@ -5,18 +5,27 @@ import type { RecommendationState } from '../../domain/lifecycle';
 import type { IsoDate } from '../../domain/vocabulary';
 import {
   importedHistory,
+  inheritedStatus,
+  isCategoryRow,
   isImportVocabulary,
   isReportRow,
   mapHeaders,
+  planReportStatus,
+  readCategoryRow,
   readReportRow,
+  statusCloses,
+  type ImportedCategoryTotal,
   type ImportedReport,
+  type ReportItemChoice,
   readImportRow,
   type ImportColumn,
   type ImportedItem,
   type ImportProblem,
   type ImportRouting,
 } from '../../domain/trackerImport';
-import { Person, Recommendation, SourceReport } from '../../entities';
+import { Person, Recommendation, SourceReport, TrackerImport, TrackerStatedFigure } from '../../entities';
+import { impliedCounts, reconcile, type ImpliedCounts, type ReconciliationFinding } from '../../domain/reconciliation';
+import type { ClosureCategory } from '../../domain/vocabulary';
 import { recordAudit } from '../../entities/auditTrail';
 import { recommendationWorkflowId } from '../../workflows/messages';
 import type { ActingPerson } from '../../platform/http/actor';
@@ -42,6 +51,41 @@ export interface ImportPreview {
   counts: Record<RowAction, number>;
   /** The force's own status wordings in the file and what each is taken to mean: confirm the proposed ones to import. */
   statuses: FileStatus[];
+  /** Reports whose status line and stated counts do not say which items are outstanding: a choice per item. */
+  reportStatuses: ReportStatusChoice[];
+  /** Where the file's stated figures differ from what its own rows imply. */
+  reconciliation: ReconciliationFinding[];
+  /** The import, once imported and when the file stated figures: its reconciliation is kept under this id. */
+  importId: string | null;
+}
+
+/** A report whose items' statuses the person chooses, one by one (docs/import.md). */
+export interface ReportStatusChoice {
+  row: number;
+  report: string;
+  statusLine: string;
+  why: string;
+  items: { row: number; reference: string; choice: ReportItemChoice; proposed: ReportItemChoice; chosen: boolean }[];
+}
+
+/** What the person decided about the file: its wordings' meanings, and per-item choices under a report's line. */
+export interface ImportDecisions {
+  confirmed?: ReadonlyMap<string, StatusMeaning>;
+  choices?: ReadonlyMap<number, ReportItemChoice>;
+  /** Take the proposal for every item not chosen. */
+  acceptProposals?: boolean;
+}
+
+/** A figure the file states, with what its rows imply, as stored with the import. */
+interface PlannedFigure {
+  row: number;
+  scope: 'report' | 'category';
+  report: ImportedReport['report'] | null;
+  category: ClosureCategory | null;
+  statusLine: string | null;
+  lineCloses: boolean | null;
+  stated: ImportedReport['stated'];
+  rows: ImpliedCounts;
 }
 
 interface PlannedRow {
@@ -84,18 +128,13 @@ export class ImportService {
     private readonly limits: ImportLimits = defaultImportLimits,
   ) {}
 
-  /** `confirmed`: what the person says the file's own status wordings mean, by `statusWordingKey`. */
-  async preview(file: Buffer, contentType: string, confirmed: ReadonlyMap<string, StatusMeaning> = new Map()): Promise<ImportPreview> {
-    return summarise(await this.plan(file, contentType, confirmed));
+  /** `decisions.confirmed`: what the person says the file's own status wordings mean, by `statusWordingKey`. */
+  async preview(file: Buffer, contentType: string, decisions: ImportDecisions = {}): Promise<ImportPreview> {
+    return summarise(await this.plan(file, contentType, decisions));
   }
 
-  async import(
-    file: Buffer,
-    contentType: string,
-    by: ActingPerson,
-    confirmed: ReadonlyMap<string, StatusMeaning> = new Map(),
-  ): Promise<ImportPreview> {
-    const planned = await this.plan(file, contentType, confirmed);
+  async import(file: Buffer, contentType: string, by: ActingPerson, decisions: ImportDecisions = {}): Promise<ImportPreview> {
+    const planned = await this.plan(file, contentType, decisions);
     const unconfirmed = planned.statuses.filter((status) => status.source === 'proposed');
     if (unconfirmed.length) {
       throw new ApiProblem(
@@ -105,6 +144,20 @@ export class ImportService {
         unconfirmed.map((status) => ({
           field: `status "${status.wording}"`,
           message: `has no confirmed meaning (proposed: ${status.status}, as it ${status.why})`,
+        })),
+      );
+    }
+    const unchosen = decisions.acceptProposals
+      ? []
+      : planned.reportStatuses.flatMap((report) => report.items.filter((item) => !item.chosen).map((item) => ({ report, item })));
+    if (unchosen.length) {
+      throw new ApiProblem(
+        422,
+        'Choose which items are outstanding; nothing was imported',
+        `${unchosen.length} items take a status line that does not say whether they are outstanding: choose on the import page, or send choices=<row>:outstanding|closed (or acceptProposals=true).`,
+        unchosen.map(({ report, item }) => ({
+          field: `row ${item.row}`,
+          message: `is under "${excerpt(report.report, 60)}", where ${report.why} (proposed: ${item.proposed})`,
         })),
       );
     }
@@ -124,6 +177,7 @@ export class ImportService {
     const now = Date.now();
     const today = calendarDateInLondon(now);
     const started: { id: string; state: RecommendationState }[] = [];
+    let importId: string | null = null;
     // Each new report is logged on the day its first item in the file was (the papers count a report from then).
     const firstLoggedOn = new Map<string, IsoDate>();
     for (const p of plan) {
@@ -239,6 +293,50 @@ export class ImportService {
         );
         if (state.status !== 'closed') started.push({ id, state });
       }
+      if (planned.figures.length) {
+        importId = randomUUID();
+        await tx.insert(TrackerImport, {
+          id: importId,
+          importedAt: new Date(now),
+          importedBy: by.actor.personId,
+          importedByLabel: by.label,
+          rows: planned.fileRows,
+        });
+        for (const figure of planned.figures) {
+          const key = figure.report ? `${figure.report.originator}\u0000${figure.report.title}` : null;
+          const sourceReportId = key
+            ? (reportIds.get(key) ??
+              (await tx.findOneBy(SourceReport, { title: figure.report!.title, originator: figure.report!.originator }))?.id ??
+              null)
+            : null;
+          await tx.insert(TrackerStatedFigure, {
+            id: randomUUID(),
+            importId,
+            row: figure.row,
+            scope: figure.scope,
+            sourceReportId,
+            reportTitle: figure.report?.title ?? null,
+            originator: figure.report?.originator ?? null,
+            category: figure.category,
+            statusLine: figure.statusLine,
+            lineCloses: figure.lineCloses,
+            statedOutstanding: figure.stated.outstanding,
+            statedClosed: figure.stated.closed,
+            statedTotal: figure.stated.total,
+            rowsListed: figure.rows.listed,
+            rowsOutstanding: figure.rows.outstanding,
+            rowsClosed: figure.rows.closed,
+          });
+        }
+        await recordAudit(tx, {
+          ...audit,
+          entityType: 'tracker_import',
+          entityId: importId,
+          type: 'tracker_imported',
+          summary: `Imported a tracker of ${count(planned.fileRows)} rows, keeping what it states for ${count(planned.figures.length)} reports and categories; ${planned.reconciliation.length === 0 ? 'its stated figures agree with its rows' : `${count(planned.reconciliation.length)} of its stated figures differ from its rows`}`,
+          after: { rows: planned.fileRows, statedFigures: planned.figures.length, differences: planned.reconciliation.length },
+        });
+      }
     });
     // A few starts in flight at once: one after another, each waits for the server's answer before the next is sent.
     let next = 0;
@@ -253,7 +351,54 @@ export class ImportService {
       }
     };
     await Promise.all(Array.from({ length: WORKFLOW_STARTS_IN_FLIGHT }, starter));
-    return preview;
+    return { ...preview, importId };
+  }
+
+  /** The imports that kept stated figures, newest first, with how many of their figures differ from their rows. */
+  async trackerImports(limit = 50): Promise<TrackerImportSummary[]> {
+    const imports = await this.dataSource.getRepository(TrackerImport).find({ order: { importedAt: 'DESC' }, take: limit });
+    if (!imports.length) return [];
+    const figures = await this.dataSource
+      .getRepository(TrackerStatedFigure)
+      .createQueryBuilder('f')
+      .where('f.import_id = ANY(:ids)', { ids: imports.map((i) => i.id) })
+      .getMany();
+    return imports.map((imported) => {
+      const own = figures.filter((figure) => figure.importId === imported.id);
+      return {
+        id: imported.id,
+        importedAt: imported.importedAt.toISOString(),
+        importedBy: imported.importedByLabel,
+        rows: imported.rows,
+        statedFigures: own.length,
+        differences: reconcileFigures(own.map(plannedFigureOf)).length,
+      };
+    });
+  }
+
+  /** An import's reconciliation report: what the tracker stated, against what its rows implied; null for no such import. */
+  async reconciliationOf(id: string): Promise<TrackerReconciliation | null> {
+    const imported = await this.dataSource.getRepository(TrackerImport).findOneBy({ id });
+    if (!imported) return null;
+    const figures = await this.dataSource.getRepository(TrackerStatedFigure).find({ where: { importId: id }, order: { row: 'ASC' } });
+    const findings = reconcileFigures(figures.map(plannedFigureOf));
+    return {
+      id,
+      importedAt: imported.importedAt.toISOString(),
+      importedBy: imported.importedByLabel,
+      rows: imported.rows,
+      stated: figures.map((figure) => ({
+        row: figure.row,
+        scope: figure.scope,
+        report: figure.reportTitle,
+        reportId: figure.sourceReportId,
+        category: figure.category,
+        statusLine: figure.statusLine,
+        stated: { outstanding: figure.statedOutstanding, closed: figure.statedClosed, total: figure.statedTotal },
+        rows: { listed: figure.rowsListed, outstanding: figure.rowsOutstanding, closed: figure.rowsClosed },
+      })),
+      findings,
+    };
   }
 
   /** The force's confirmed status wordings and what each means. */
@@ -302,8 +447,12 @@ export class ImportService {
   private async plan(
     file: Buffer,
     contentType: string,
-    confirmed: ReadonlyMap<string, StatusMeaning>,
+    decisions: ImportDecisions,
   ): Promise<{
+    fileRows: number;
+    reportStatuses: ReportStatusChoice[];
+    figures: PlannedFigure[];
+    reconciliation: ReconciliationFinding[];
     plan: PlannedRow[];
     reports: PlannedReport[];
     problems: QuotedProblem[];
@@ -326,40 +475,151 @@ export class ImportService {
       return byColumn;
     };
     const saved = await savedMeanings(this.dataSource);
-    // A report's own status line (a row without items) is kept as written, not mapped to an item's state.
-    const itemStatuses = body.flatMap(({ cells }) => {
-      const byColumn = byColumnOf(cells);
-      return isReportRow(byColumn) ? [] : [byColumn.Status ?? ''];
-    });
-    const statuses = fileStatuses(itemStatuses, saved, confirmed);
-    const reportRows: ImportedReport[] = [];
+    const reportKey = (cells: Partial<Record<ImportColumn, string>>) =>
+      `${(cells.Originator ?? '').trim()}\u0000${(cells['Report title'] ?? '').trim()}`;
+    const rowsOf = body
+      .filter(({ cells }) => !cells.every((c) => !c.trim()))
+      .map(({ row, cells }) => ({ row, cells, byColumn: byColumnOf(cells) }));
+    const kindOf = (byColumn: Partial<Record<ImportColumn, string>>) =>
+      isReportRow(byColumn) ? 'report' : isCategoryRow(byColumn) ? 'category' : 'item';
+    // Each report's status line (its report row's Status), and which item rows take it (a blank Status).
+    const lines = new Map<string, { row: number; line: string }>();
+    for (const { row, byColumn } of rowsOf) {
+      const line = (byColumn.Status ?? '').trim();
+      if (kindOf(byColumn) === 'report' && line && !lines.has(reportKey(byColumn))) lines.set(reportKey(byColumn), { row, line });
+    }
+    const itemRows = rowsOf.filter(({ byColumn }) => kindOf(byColumn) === 'item');
+    const takesLine = (byColumn: Partial<Record<ImportColumn, string>>) =>
+      !(byColumn.Status ?? '').trim() && lines.has(reportKey(byColumn));
+    // A report's own status line is kept as written; it is read as a status only for a report whose items are in the file.
+    const withItems = new Set(itemRows.map(({ byColumn }) => reportKey(byColumn)));
+    const statuses = fileStatuses(
+      [
+        ...itemRows.flatMap(({ byColumn }) => (takesLine(byColumn) ? [] : [byColumn.Status ?? ''])),
+        ...[...lines.entries()].flatMap(([key, { line }]) =>
+          withItems.has(key)
+            ? Array.from(
+                { length: itemRows.filter(({ byColumn }) => takesLine(byColumn) && reportKey(byColumn) === key).length || 1 },
+                () => line,
+              )
+            : [],
+        ),
+      ],
+      saved,
+      decisions.confirmed ?? new Map(),
+    );
     const statusMap = new Map(statuses.map((status) => [status.key, status.status]));
+    const lineCloses = (line: string) =>
+      statusCloses(isImportVocabulary(line) ? line : (statusMap.get(statusWordingKey(line)) ?? 'in progress'));
+    const reportRows: ImportedReport[] = [];
+    const categoryRows: ImportedCategoryTotal[] = [];
     const problems: QuotedProblem[] = mapped.problems.map((p) => quoting(p, headers));
     const notes: string[] = [];
     const items: ImportedItem[] = [];
     const seen = new Map<string, number>();
-    for (const { row, cells } of body) {
-      await pause();
-      if (cells.every((c) => !c.trim())) continue;
-      const byColumn = byColumnOf(cells);
-      if (isReportRow(byColumn)) {
-        const listed = readReportRow(row, byColumn);
-        problems.push(...listed.problems.map((p) => quoting(valued(p, p.column ? byColumn[p.column] : undefined), cells)));
-        if (listed.report) reportRows.push(listed.report);
-        continue;
-      }
+    const readItem = (row: number, cells: string[], byColumn: Partial<Record<ImportColumn, string>>, reportedStatus?: string) => {
       const read = readImportRow(row, byColumn, statusMap);
       problems.push(...read.problems.map((p) => quoting(valued(p, p.column ? byColumn[p.column] : undefined), cells)));
-      if (!read.item) continue;
+      if (!read.item) return null;
       const key = `${read.item.report.originator}\u0000${read.item.report.title}\u0000${read.item.reference}`;
       if (seen.has(key))
         problems.push(
           valued({ row, column: 'Reference', message: `the same report and reference as row ${seen.get(key)}` }, read.item.reference),
         );
       seen.set(key, row);
-      items.push(read.item);
+      const item = reportedStatus === undefined ? read.item : { ...read.item, reportedStatus };
+      items.push(item);
+      return item;
+    };
+    // Items with a status of their own first: they count towards a report's stated number outstanding.
+    const inheriting = new Map<string, { row: number; cells: string[]; byColumn: Partial<Record<ImportColumn, string>> }[]>();
+    const ownOutstanding = new Map<string, number>();
+    for (const { row, cells, byColumn } of rowsOf) {
+      await pause();
+      const kind = kindOf(byColumn);
+      if (kind === 'report') {
+        const listed = readReportRow(row, byColumn);
+        problems.push(...listed.problems.map((p) => quoting(valued(p, p.column ? byColumn[p.column] : undefined), cells)));
+        if (listed.report) reportRows.push(listed.report);
+      } else if (kind === 'category') {
+        const read = readCategoryRow(row, byColumn);
+        problems.push(...read.problems.map((p) => quoting(valued(p, p.column ? byColumn[p.column] : undefined), cells)));
+        if (read.total) categoryRows.push(read.total);
+      } else if (takesLine(byColumn)) {
+        const key = reportKey(byColumn);
+        inheriting.set(key, [...(inheriting.get(key) ?? []), { row, cells, byColumn }]);
+      } else {
+        const item = readItem(row, cells, byColumn);
+        if (item && item.status !== 'closed' && item.forTheForce)
+          ownOutstanding.set(reportKey(byColumn), (ownOutstanding.get(reportKey(byColumn)) ?? 0) + 1);
+      }
     }
+    const reportStatuses: ReportStatusChoice[] = [];
+    for (const [key, rows] of inheriting) {
+      await pause();
+      const { row: reportRow, line } = lines.get(key)!;
+      const listed = reportRows.find((report) => report.row === reportRow);
+      const closes = lineCloses(line);
+      const plan = planReportStatus(
+        closes,
+        listed?.stated ?? { outstanding: null, closed: null, total: null },
+        rows.map((r) => r.row),
+        ownOutstanding.get(key) ?? 0,
+        decisions.choices ?? new Map(),
+      );
+      const choices: ReportStatusChoice['items'] = [];
+      plan.items.forEach((planned, index) => {
+        const { row, cells, byColumn } = rows[index]!;
+        readItem(row, cells, { ...byColumn, Status: inheritedStatus(line, closes, planned.choice) }, line);
+        choices.push({ ...planned, reference: excerpt((byColumn.Reference ?? '').trim(), 60) });
+      });
+      if (plan.ambiguous)
+        reportStatuses.push({
+          row: reportRow,
+          report: excerpt(listed?.report.title ?? key.split('\u0000')[1]!),
+          statusLine: excerpt(line),
+          why: plan.why,
+          items: choices,
+        });
+    }
+    items.sort((a, b) => a.row - b.row);
+    reportStatuses.sort((a, b) => a.row - b.row);
     if (body.length === 0) problems.push({ row: 1, column: null, message: 'the file has no rows under its header' });
+
+    // What the file states, beside what its own rows imply.
+    const byReport = new Map<string, ImportedItem[]>();
+    for (const item of items) {
+      const key = `${item.report.originator}\u0000${item.report.title}`;
+      byReport.set(key, [...(byReport.get(key) ?? []), item]);
+    }
+    const figures: PlannedFigure[] = [
+      ...reportRows
+        .filter((report) => report.statusLine !== null || Object.values(report.stated).some((value) => value !== null))
+        .map((report): PlannedFigure => {
+          const key = `${report.report.originator}\u0000${report.report.title}`;
+          return {
+            row: report.row,
+            scope: 'report',
+            report: report.report,
+            category: null,
+            statusLine: report.statusLine,
+            lineCloses: report.statusLine && byReport.has(key) ? lineCloses(report.statusLine) : null,
+            stated: report.stated,
+            rows: impliedCounts(byReport.get(key) ?? []),
+          };
+        }),
+      ...categoryRows.map((category): PlannedFigure => ({
+        row: category.row,
+        scope: 'category',
+        report: null,
+        category: category.category,
+        statusLine: null,
+        lineCloses: null,
+        stated: category.stated,
+        rows: impliedCounts(items.filter((item) => item.category === category.category)),
+      })),
+    ];
+    const reconciliation = reconcileFigures(figures);
     const withProblems = new Set(problems.map((p) => p.row));
 
     const emails = [...new Set(items.flatMap((i) => [i.ownerEmail, i.leadEmail]).filter((e): e is string => !!e))];
@@ -471,9 +731,61 @@ export class ImportService {
         notes.push(`row ${listed.row}: the report "${excerpt(listed.report.title, 60)}" is already logged; it is left as it is`);
       reports.push({ listed, action: existing ? 'unchanged' : 'create' });
     }
-    return { plan, reports, problems: problems.sort((a, b) => a.row - b.row), notes, routing, statuses, saved };
+    return {
+      fileRows: body.length,
+      reportStatuses,
+      figures,
+      reconciliation,
+      plan,
+      reports,
+      problems: problems.sort((a, b) => a.row - b.row),
+      notes,
+      routing,
+      statuses,
+      saved,
+    };
   }
 }
+
+export interface TrackerImportSummary {
+  id: string;
+  importedAt: string;
+  importedBy: string;
+  rows: number;
+  statedFigures: number;
+  differences: number;
+}
+
+/** An import's reconciliation report (docs/import.md). */
+export interface TrackerReconciliation {
+  id: string;
+  importedAt: string;
+  importedBy: string;
+  rows: number;
+  /** Every figure the tracker stated, with what its rows implied. */
+  stated: {
+    row: number | null;
+    scope: 'report' | 'category';
+    report: string | null;
+    reportId: string | null;
+    category: ClosureCategory | null;
+    statusLine: string | null;
+    stated: ImportedReport['stated'];
+    rows: ImpliedCounts;
+  }[];
+  findings: ReconciliationFinding[];
+}
+
+const plannedFigureOf = (figure: TrackerStatedFigure): Parameters<typeof reconcileFigures>[0][number] => ({
+  row: figure.row ?? 0,
+  scope: figure.scope,
+  report: figure.reportTitle === null ? null : { title: figure.reportTitle },
+  category: figure.category,
+  statusLine: figure.statusLine,
+  lineCloses: figure.lineCloses,
+  stated: { outstanding: figure.statedOutstanding, closed: figure.statedClosed, total: figure.statedTotal },
+  rows: { listed: figure.rowsListed, outstanding: figure.rowsOutstanding, closed: figure.rowsClosed },
+});
 
 /** The most problems (and notes) an answer lists; it says how many more there are. */
 const MAX_LISTED = 1_000;
@@ -487,18 +799,44 @@ function valued(problem: ImportProblem, value: string | null | undefined): Quote
   return text ? { ...problem, value: excerpt(text, VALUE_CHARS) } : problem;
 }
 
+/** The differences between what the file states and what its rows imply, in file order. */
+export function reconcileFigures(
+  figures: readonly (Omit<PlannedFigure, 'report'> & { report: { title: string } | null })[],
+): ReconciliationFinding[] {
+  const ordered = [...figures].sort((a, b) => a.row - b.row);
+  return reconcile(
+    ordered
+      .filter((figure) => figure.scope === 'report')
+      .map((figure) => ({
+        row: figure.row,
+        title: figure.report?.title ?? '',
+        statusLine: figure.statusLine,
+        lineCloses: figure.lineCloses,
+        stated: figure.stated,
+        rows: figure.rows,
+      })),
+    ordered
+      .filter((figure) => figure.scope === 'category' && figure.category !== null)
+      .map((figure) => ({ row: figure.row, category: figure.category!, stated: figure.stated, rows: figure.rows })),
+  );
+}
+
 function summarise({
   plan,
   reports,
   problems,
   notes,
   statuses,
+  reportStatuses,
+  reconciliation,
 }: {
   plan: PlannedRow[];
   reports: PlannedReport[];
   problems: QuotedProblem[];
   notes: string[];
   statuses: FileStatus[];
+  reportStatuses: ReportStatusChoice[];
+  reconciliation: ReconciliationFinding[];
 }): ImportPreview {
   const counts: Record<RowAction, number> = { create: 0, update: 0, unchanged: 0 };
   for (const row of [...plan, ...reports]) counts[row.action]++;
@@ -522,6 +860,9 @@ function summarise({
     notes: [...more(problems, 'problems'), ...notes.slice(0, MAX_LISTED), ...more(notes, 'notes')],
     counts,
     statuses: statuses.slice(0, MAX_LISTED),
+    reportStatuses: reportStatuses.slice(0, MAX_LISTED),
+    reconciliation: reconciliation.slice(0, MAX_LISTED),
+    importId: null,
   };
 }
 

@@ -1,6 +1,7 @@
 import { LimitCheck, type ImportLimits, type SheetRow } from './limits';
 import { readXlsxRows } from './xlsx';
 import { csvText } from '../../platform/csv';
+import type { ImportColumn } from '../../domain/trackerImport';
 
 /**
  * The rows of an uploaded tracker that have something in them: a CSV file (RFC 4180: quotes, commas and line breaks
@@ -82,30 +83,62 @@ export function readCsvRows(text: string, limits: ImportLimits, onRow: (row: She
 }
 
 /** The template a force downloads: the columns, and one example row from a real committee paper. */
-export function templateCsv(columns: readonly string[]): string {
-  const example = [
-    'Stalking and harassment: An inspection',
-    'HMICFRS',
-    'inspection',
-    'force',
-    '01/04/2019',
-    '1',
-    'recommendation',
-    'Within six months chief constables should ensure that forces record stalking or harassment crimes if appropriate when victims report breaches of orders.',
-    'Chief constables',
-    'yes',
-    '3',
-    'Public Protection',
-    'tom.ellery@example.police.uk',
-    'nadia.haskins@example.police.uk',
-    '31/03/2027',
-    '30/09/2026',
-    'in progress',
-    'Audit of breach reports under way',
-    '12/04/2019',
-    '15/05/2019',
-    '',
-    '01/10/2026',
+/**
+ * The template: its columns and example rows of each kind (docs/import.md): a report row (title, no reference, no
+ * text) with its status line and stated counts, an item of that report that takes the line (blank Status), an item
+ * with a status of its own, and a category row stating a category table's totals.
+ */
+export function templateCsv(columns: readonly ImportColumn[]): string {
+  const report = {
+    'Report title': 'Stalking and harassment: An inspection',
+    Originator: 'HMICFRS',
+    'Source kind': 'inspection',
+    Scope: 'force',
+    'Published on': '01/04/2019',
+  } satisfies Partial<Record<ImportColumn, string>>;
+  const examples: Partial<Record<ImportColumn, string>>[] = [
+    {
+      ...report,
+      Status: 'Evidence submitted to HMICFRS for review. Awaiting feedback.',
+      'Stated outstanding': '2',
+      'Stated closed': '0',
+      'Stated total': '2',
+    },
+    {
+      ...report,
+      Reference: '1',
+      'Item kind': 'recommendation',
+      Text: 'Within six months chief constables should ensure that forces record stalking or harassment crimes if appropriate when victims report breaches of orders.',
+      'Addressed to': 'Chief constables',
+      'For the force': 'yes',
+      Category: '3',
+      Department: 'Public Protection',
+      'Owner email': 'tom.ellery@example.police.uk',
+      'Lead email': 'nadia.haskins@example.police.uk',
+      'Due date': '31/03/2027',
+      'Logged on': '12/04/2019',
+      'Status since': '15/05/2019',
+    },
+    {
+      ...report,
+      Reference: '2',
+      'Item kind': 'recommendation',
+      Text: 'Within six months chief constables should ensure that officers are aware of the importance of treating breaches of orders as part of a wider pattern of offending.',
+      'Addressed to': 'Chief constables',
+      'For the force': 'yes',
+      Category: '3',
+      Department: 'Public Protection',
+      'Owner email': 'tom.ellery@example.police.uk',
+      'Lead email': 'nadia.haskins@example.police.uk',
+      'Due date': '31/03/2027',
+      'Earlier due dates': '30/09/2026',
+      Status: 'in progress',
+      'Latest update': 'Audit of breach reports under way',
+      'Logged on': '12/04/2019',
+      'Status since': '15/05/2019',
+      'Updated on': '01/10/2026',
+    },
+    { Category: '3', 'Stated outstanding': '2', 'Stated closed': '0', 'Stated total': '2' },
   ];
-  return csvText([columns, example]);
+  return csvText([columns, ...examples.map((row) => columns.map((column) => row[column] ?? ''))]);
 }

@@ -130,6 +130,7 @@ export function papersPages(deps: ApiDependencies): Router {
       {
         title: 'Committee papers',
         errors,
+        reconciliationLink: isAllowed(req.identity!, 'imports.manage'),
         papers: paperKinds.map((kind) => ({
           value: kind,
           text: paperTitles[kind],

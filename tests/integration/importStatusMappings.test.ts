@@ -180,7 +180,9 @@ describe('importing a tracker whose statuses are in the force’s own words', ()
     // signed these off), and are saved in its transaction.
     const by: ActingPerson = { actor: { personId: adminId, roles: ['administrator'] }, label: 'Hannah Whitcombe' };
     const key = dry.body.statuses![1]!.key as string;
-    const imported = await product.app.services.imports.import(Buffer.from(next), 'text/csv', by, new Map([[key, 'signed off' as const]]));
+    const imported = await product.app.services.imports.import(Buffer.from(next), 'text/csv', by, {
+      confirmed: new Map([[key, 'signed off' as const]]),
+    });
     expect(imported.counts.create).toBe(2);
     const rows = await product.app.dataSource.manager.find(ImportStatusMapping, { order: { wording: 'ASC' } });
     expect(rows.map((r) => [r.wording, r.status])).toEqual([
