@@ -14,8 +14,10 @@ import { SEED_003_AS_AT, seed003Reports } from '../fixtures/papers/seed003';
 import { SEED_004_AS_AT, SEED_004_PREVIOUS_QUARTER, seed004Roles, seed004Rows, seed004Summary, titleOf } from '../fixtures/papers/seed004';
 import {
   seed002File,
+  seed002Lines,
   seed002WithoutRows,
   seed003File,
+  seed003Lines,
   seed004File,
   seedFileBytes,
   trackerSeedRoles,
@@ -31,9 +33,10 @@ const ARTIFACTS = path.join(__dirname, '..', '..', 'artifacts');
  * Seeds 002, 003 and 004 imported as a force would: each paper's own file (tests/fixtures/papers/seed002-tracker.csv,
  * seed003-tracker.csv, seed004-actions.xlsx; README.md there says where each row comes from) uploaded on the import
  * page in Chromium, checked, its own status words given their meanings on the mapping step where the import does
- * not know them, imported, and the paper regenerated as at the seed's date. The figures are the seed's where the
- * seed is consistent; where it is not, the test asserts what the product prints and says why (the fixtures'
- * headers list those places). Each seed is a force of its own, so each has a product of its own. Axe on every page
+ * not know them (statuses and the reports' summary lines), imported, its reconciliation report read (where the
+ * counts a paper states differ from its rows), and the paper regenerated as at the seed's date. The figures are the
+ * seed's where the seed is consistent; where it is not, the test asserts what the product prints and says why (the
+ * fixtures' headers list those places). Each seed is a force of its own, so each has a product of its own. Axe on every page
  * visited; a screenshot of each regenerated paper: artifacts/seed-00N-paper.png.
  */
 
@@ -66,8 +69,17 @@ async function upload(page: Page, file: SeedFile): Promise<void> {
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("Check the file")')]);
 }
 
+/** The mapping step's field for a wording (its label is the wording in quotes). */
 const mapping = (page: Page, wording: string) =>
-  page.locator('#statuses .govuk-form-group', { has: page.locator('label', { hasText: new RegExp(`^\\s*“${wording}”\\s*$`) }) });
+  page.locator('#statuses .govuk-form-group').filter({ has: page.locator('label', { hasText: `“${wording}”` }) });
+
+/** The reconciliation page of the import just made (linked from its result): each finding's report, figure, stated, and what the rows give. */
+async function reconciliationFindings(page: Page): Promise<string[][]> {
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("The reconciliation report of this import")')]);
+  return page
+    .locator('table#findings tbody tr')
+    .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td, th')].slice(1, 5).map((cell) => cell.textContent!.trim())));
+}
 
 /** Imports the file that was checked; returns the panel's words. */
 async function importChecked(page: Page, file: SeedFile): Promise<string> {
@@ -94,7 +106,7 @@ async function paperPage(page: Page, product: TestProduct, request: PaperRequest
   await page.goto(`${product.baseUrl}/papers?${query}`);
   expect(await page.locator('.govuk-error-summary').count()).toBe(0);
   // A long paper (seed 004's) is shown from its beginning, one screen of it.
-  const long = (await page.evaluate(() => document.body.scrollHeight)) > 8_000;
+  const long = (await page.locator('body').evaluate((body) => body.scrollHeight)) > 8_000;
   if (long) await page.locator('section.app-paper').evaluate((section) => section.scrollIntoView());
   await page.screenshot({ path: path.join(ARTIFACTS, screenshot), fullPage: !long });
   return (await page.locator('section.app-paper').textContent())!.replace(/\s+/g, ' ');
@@ -143,11 +155,19 @@ describe('seed 002 through the import page: RED, NEW RED and NEW GREEN given the
   it('proposes a meaning for each colour the import does not know, and imports with the meanings chosen', async () => {
     await upload(page, file);
     expect(await page.locator('h2#problems').textContent()).toBe('seed002-tracker.csv has no problems');
-    // AMBER and WHITE are the import's own words; RED, NEW RED and NEW GREEN are the force's, proposed as in progress.
-    expect((await page.locator('#statuses label').allTextContents()).map((label) => label.trim()).sort()).toEqual([
-      '“NEW GREEN”',
-      '“NEW RED”',
-      '“RED”',
+    // AMBER and WHITE are the import's own words; RED, NEW RED and NEW GREEN are the force's, proposed as in
+    // progress; so are the summary lines of the reports whose items are in the file.
+    const lines = Object.values(seed002Lines).map((stated) => stated.line);
+    expect((await page.locator('#statuses label').allTextContents()).map((label) => label.trim()).sort()).toEqual(
+      ['NEW GREEN', 'NEW RED', 'RED', ...lines].map((wording) => `“${wording}”`).sort(),
+    );
+    // A line is read by its words: "5 are complete and 1 are in progress" is proposed as closed.
+    expect(await Promise.all(lines.map((line) => mapping(page, line).locator('select').inputValue()))).toEqual([
+      'in progress',
+      'not for the force',
+      'closed',
+      'closed',
+      'closed',
     ]);
     for (const wording of ['RED', 'NEW RED', 'NEW GREEN']) {
       expect(await mapping(page, wording).locator('select').inputValue()).toBe('in progress');
@@ -158,6 +178,8 @@ describe('seed 002 through the import page: RED, NEW RED and NEW GREEN given the
     // Seed 002's key: RED is "beyond designated deadline", GREEN "implemented". The person says so: at risk, closed.
     for (const wording of ['RED', 'NEW RED']) await mapping(page, wording).locator('select').selectOption('at risk');
     await mapping(page, 'NEW GREEN').locator('select').selectOption('closed');
+    // Every report line the paper prints is of a report still open.
+    for (const line of lines) await mapping(page, line).locator('select').selectOption('in progress');
     await Promise.all([page.waitForNavigation(), page.click('button:has-text("Check again with these meanings")')]);
     expect(await page.locator('h2#problems').textContent()).toBe('seed002-tracker.csv has no problems');
     for (const [wording, meaning] of [
@@ -172,10 +194,32 @@ describe('seed 002 through the import page: RED, NEW RED and NEW GREEN given the
     }
     await checks.visited(page, 'statuses-chosen');
 
-    // Every item, and the report the paper lists without recommendations.
+    // The dry run lists where the paper's stated counts differ from its rows.
+    expect(await page.locator('h2#reconciliation').textContent()).toBe('Where the file’s figures differ from its rows');
+
+    // Every item, the report the paper lists without recommendations, and each report's line.
     const items = seed002Reports.flatMap((report) => report.items).length;
-    expect(await importChecked(page, file)).toBe(`Tracker imported ${items + 1} created, 0 updated, 0 unchanged`);
+    expect(file.rows.length).toBe(items + 1 + Object.keys(seed002Lines).length);
+    expect(await importChecked(page, file)).toBe(`Tracker imported ${file.rows.length} created, 0 updated, 0 unchanged`);
     await checks.visited(page, 'imported');
+  });
+
+  it('lists in the reconciliation report where the paper’s counts differ from the rows it prints', async () => {
+    // Seed 002 prints a report's open items and counts its closed ones without printing them, so its stated
+    // closed and total differ from its rows; Roads Policing also counts its two WHITE items (8, 11, not typed) as
+    // in progress. Where the paper prints every row of the force's (Pre-charge bail), its counts agree.
+    expect(await reconciliationFindings(page)).toEqual([
+      ['Roads Policing – Not Optional', 'Outstanding', '6', '4'],
+      ['Roads Policing – Not Optional', 'Closed', '4', '0'],
+      ['Roads Policing – Not Optional', 'Total', '10', '4'],
+      ['Child Protection – City of London Police', 'Closed', '5', '0'],
+      ['Child Protection – City of London Police', 'Total', '6', '1'],
+      ['National Child Protection Inspections: 2019', 'Closed', '1', '0'],
+      ['National Child Protection Inspections: 2019', 'Total', '3', '2'],
+      ['City of London Police – Joint inspection of police custody', 'Closed', '21', '2'],
+      ['City of London Police – Joint inspection of police custody', 'Total', '22', '3'],
+    ]);
+    await checks.visited(page, 'reconciliation');
   });
 
   it('regenerates the tracker as at 31 January 2021 with the seed’s items, colours, due dates and comments', async () => {
@@ -233,15 +277,31 @@ describe('seed 003 through the import page: its colours are the import’s own w
     await product?.stop();
   });
 
-  it('checks the file with no mapping step to confirm, and imports it', async () => {
+  it('confirms the meanings proposed for its summary lines, and imports it', async () => {
     await upload(page, file);
     expect(await page.locator('h2#problems').textContent()).toBe('seed003-tracker.csv has no problems');
-    // AMBER, WHITE and GREEN need no mapping; the new report's two AMBER items, which name nobody yet, are logged.
-    expect(await page.locator('#statuses').count()).toBe(0);
+    // AMBER, WHITE and GREEN are the import's own words (the new report's two AMBER items, which name nobody yet,
+    // are logged); its summary lines are read by their words, and each proposal is right: the person confirms them.
+    const lines = Object.values(seed003Lines).map((stated) => stated.line);
+    expect((await page.locator('#statuses label').allTextContents()).map((label) => label.trim()).sort()).toEqual(
+      lines.map((line) => `“${line}”`).sort(),
+    );
+    expect(await Promise.all(lines.map((line) => mapping(page, line).locator('select').inputValue()))).toEqual([
+      'in progress',
+      'in progress',
+      'closed',
+    ]);
     await checks.visited(page, 'checked');
     const items = seed003Reports.flatMap((report) => report.items).length;
-    expect(await importChecked(page, file)).toBe(`Tracker imported ${items} created, 0 updated, 0 unchanged`);
+    expect(file.rows.length).toBe(items + Object.keys(seed003Lines).length);
+    expect(await importChecked(page, file)).toBe(`Tracker imported ${file.rows.length} created, 0 updated, 0 unchanged`);
     await checks.visited(page, 'imported');
+  });
+
+  it('finds every count the paper states in agreement with its rows', async () => {
+    expect(await reconciliationFindings(page)).toEqual([]);
+    expect(await page.locator('#findings').textContent()).toContain('The figures the tracker states agree with its rows.');
+    await checks.visited(page, 'reconciliation');
   });
 
   it('regenerates the tracker as at 31 December 2015 with the seed’s items and the numbers of its summary lines', async () => {
