@@ -131,7 +131,7 @@ function itemsPrinted(paper: TrackerPaper, reports: TrackerSeedReport[]) {
         text: item.text,
         colour: item.productColour?.colour ?? item.printedColour,
         dueDates: item.dueDateWords,
-        comment: item.comment,
+        comment: item.productComment?.comment ?? item.comment,
       })),
     };
   });
@@ -206,8 +206,8 @@ describe('seed 002 through the import page: RED, NEW RED and NEW GREEN given the
 
   it('lists in the reconciliation report where the paper’s counts differ from the rows it prints', async () => {
     // Seed 002 prints a report's open items and counts its closed ones without printing them, so its stated
-    // closed and total differ from its rows; Roads Policing also counts its two WHITE items (8, 11, not typed) as
-    // in progress. Where the paper prints every row of the force's (Pre-charge bail), its counts agree.
+    // closed and total differ from its rows; Roads Policing also counts its two WHITE items (8, 11) as the force's
+    // and in progress. Where the paper prints every row of the force's (Pre-charge bail), its counts agree.
     expect(await reconciliationFindings(page)).toEqual([
       ['Roads Policing – Not Optional', 'Outstanding', '6', '4'],
       ['Roads Policing – Not Optional', 'Closed', '4', '0'],
