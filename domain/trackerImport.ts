@@ -463,7 +463,7 @@ export function readReportRow(
   const date = (column: ImportColumn, needed: boolean): IsoDate | null => {
     const value = cell(column);
     if (!value) {
-      if (needed) problems.push({ row, column, message: 'a report listed without items needs its publication date' });
+      if (needed) problems.push({ row, column, message: 'a report row needs its publication date' });
       return null;
     }
     const parsed = readDate(value);

@@ -178,6 +178,12 @@ const table: Record<string, Row> = {
       raw: { type: 'text/csv', data: Buffer.from('Name,Email,Roles\r\nMatrix newcomer,matrix.newcomer@test.police.uk,viewer\r\n') },
     }),
   },
+  'GET /api/imports': { allowed: ADMIN, request: () => ({ path: '/api/imports' }) },
+  // No import has this id: 404, having passed the permission check.
+  'GET /api/imports/:id/reconciliation': {
+    allowed: ADMIN,
+    request: () => ({ path: '/api/imports/00000000-0000-4000-8000-000000000000/reconciliation' }),
+  },
   'GET /api/imports/status-mappings': { allowed: ADMIN, request: () => ({ path: '/api/imports/status-mappings' }) },
   'PUT /api/imports/status-mappings.csv': {
     allowed: ADMIN,
@@ -565,6 +571,13 @@ const table: Record<string, Row> = {
 
   'GET /admin': { allowed: ADMIN, page: true, request: () => ({ path: '/admin' }) },
   'GET /imports': { allowed: ADMIN, page: true, request: () => ({ path: '/imports' }) },
+  'GET /imports/reconciliation': { allowed: ADMIN, page: true, request: () => ({ path: '/imports/reconciliation' }) },
+  // No import has this id: the not-found page, having passed the permission check.
+  'GET /imports/:id/reconciliation': {
+    allowed: ADMIN,
+    page: true,
+    request: () => ({ path: '/imports/00000000-0000-4000-8000-000000000000/reconciliation' }),
+  },
   'POST /imports': {
     allowed: ADMIN,
     request: () => ({

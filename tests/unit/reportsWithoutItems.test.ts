@@ -89,13 +89,14 @@ describe('a report listed without its items', () => {
         row: 4,
         report: { title: 'Stalking and harassment', originator: 'HMICFRS', kind: 'inspection', scope: 'force', publishedOn: '2019-09-05' },
         statusLine: cells.Status,
+        stated: { outstanding: null, closed: null, total: null },
         loggedOn: '2019-10-01',
       },
       problems: [],
     });
     expect(readReportRow(4, { ...cells, 'Logged on': '' }).report!.loggedOn).toBe('2019-09-05');
     expect(readReportRow(5, { ...cells, 'Published on': '' }).problems).toEqual([
-      { row: 5, column: 'Published on', message: 'a report listed without items needs its publication date' },
+      { row: 5, column: 'Published on', message: 'a report row needs its publication date' },
     ]);
   });
 });
