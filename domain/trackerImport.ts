@@ -137,7 +137,10 @@ function readStated(row: number, cells: Partial<Record<ImportColumn, string>>, p
  * (`selfCertified`): a category 2 item closes on its letter, a category 3 item then goes to HMICFRS, a category 4
  * item waits for HMICFRS's visit.
  */
-export const importStatuses: Record<string, { status: LifecycleStatus; closure?: ClosureHow; atRisk?: true; selfCertified?: true }> = {
+export const importStatuses: Record<
+  string,
+  { status: LifecycleStatus; closure?: ClosureHow; atRisk?: true; selfCertified?: true; ratingOnly?: true }
+> = {
   logged: { status: 'logged' },
   new: { status: 'logged' },
   'not for the force': { status: 'not_for_the_force' },
@@ -147,7 +150,9 @@ export const importStatuses: Record<string, { status: LifecycleStatus; closure?:
   'on target': { status: 'in_progress' },
   'at risk': { status: 'in_progress', atRisk: true },
   'off target': { status: 'in_progress' },
-  amber: { status: 'in_progress' },
+  // A colour rates the work, it does not say anyone holds it: an AMBER row naming no owner, lead or due date is a
+  // new report's item still being assessed (seed 003), logged until it is assigned.
+  amber: { status: 'in_progress', ratingOnly: true },
   'awaiting approval': { status: 'awaiting_approval' },
   'proposed for closure': { status: 'awaiting_approval' },
   approved: { status: 'awaiting_self_certification' },
@@ -320,13 +325,17 @@ export function readImportRow(
       column: 'Status',
       message: `"${statusCell}" is not a status the import knows (${Object.keys(importStatuses).join(', ')})`,
     });
-  const status: LifecycleStatus = mapped?.selfCertified
-    ? category === 3
-      ? 'self_certified'
-      : category === 4
-        ? 'awaiting_verification_visit'
-        : 'closed'
-    : (mapped?.status ?? 'logged');
+  const heldByNobody = !cell('Owner email') && !cell('Lead email') && !cell('Due date');
+  const status: LifecycleStatus =
+    mapped?.ratingOnly && heldByNobody && forTheForce
+      ? 'logged'
+      : mapped?.selfCertified
+        ? category === 3
+          ? 'self_certified'
+          : category === 4
+            ? 'awaiting_verification_visit'
+            : 'closed'
+        : (mapped?.status ?? 'logged');
   // A long-closed item may name people who have left, or name them without an email ("Supt J. Smith"): kept as text.
   const historic = status === 'closed';
   const ownerEmail = historic && !isEmail(cell('Owner email')) ? null : email('Owner email');

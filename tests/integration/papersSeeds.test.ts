@@ -202,7 +202,7 @@ describe.each([
         // Where the seed's colour is at odds with its own key, the fixture says why and gives the product's.
         colour: item.productColour?.colour ?? item.printedColour,
         dueDates: item.dueDateWords,
-        comment: item.comment,
+        comment: item.productComment?.comment ?? item.comment,
       }));
       expect(ours).toEqual(seed);
     }

@@ -92,6 +92,16 @@ describe('tracker import rules', () => {
     expect(problems.map((p) => p.column)).toEqual(['Owner email', 'Lead email', 'Due date']);
   });
 
+  it('logs an AMBER item that nobody holds yet, as a new report’s items are while being assessed (seed 003)', () => {
+    const cells = { 'Report title': 'Witness for the prosecution', Originator: 'HMIC', Reference: '4', Text: 'x', Status: 'AMBER' };
+    const { item, problems } = readImportRow(3, cells);
+    expect(problems).toEqual([]);
+    expect(item).toMatchObject({ status: 'logged', reportedStatus: 'AMBER', ownerEmail: null, dueDate: null });
+    expect(importedHistory('r', item!, { ownerId: null, leadId: null }, '2026-11-23').state).toMatchObject({ status: 'logged' });
+    // A colour on a row that names any of them still needs all three, as work in progress does.
+    expect(readImportRow(3, { ...cells, 'Due date': '31/03/2016' }).problems.map((p) => p.column)).toEqual(['Owner email', 'Lead email']);
+  });
+
   it('starts closed and not-for-the-force items in sound states', () => {
     const closed = readImportRow(2, {
       'Report title': 'T',
