@@ -63,6 +63,13 @@ export interface SmtpSink {
    * (default 5000 ms). `description` names what is awaited in the timeout error; otherwise the predicate's source is used.
    */
   waitFor(predicate: (m: StoredMessage) => boolean, options?: { timeoutMs?: number; description?: string }): Promise<StoredMessage>;
+  /**
+   * While true, every new connection is greeted with `421 4.3.2` (service not available, try later), as a mail
+   * relay under maintenance answers: senders keep their mail and try again. For fault tests.
+   */
+  setRefusing(refusing: boolean): void;
+  /** Connections refused with 421 since the sink started. */
+  readonly refusedConnections: number;
   /** Stops accepting mail and resolves once the server has closed. Safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -278,9 +285,16 @@ export async function startSmtpSink(options: StartSmtpSinkOptions): Promise<Smtp
         },
       }
     : { authOptional: true, disabledCommands: ['AUTH', 'STARTTLS'] };
+  let refusing = false;
+  let refusedConnections = 0;
   const server = new SMTPServer({
     secure: false,
     ...access,
+    onConnect(_session, callback) {
+      if (!refusing) return callback();
+      refusedConnections++;
+      callback(new SmtpError('4.3.2 Service not available, try again later', 421));
+    },
     size: MAX_MESSAGE_BYTES,
     banner: 'Development mailbox: mail is kept locally and not delivered',
     logger: false,
@@ -441,5 +455,19 @@ export async function startSmtpSink(options: StartSmtpSinkOptions): Promise<Smtp
     return stopping;
   }
 
-  return { host, port, url, list, get, waitFor, stop };
+  return {
+    host,
+    port,
+    url,
+    list,
+    get,
+    waitFor,
+    setRefusing: (value: boolean) => {
+      refusing = value;
+    },
+    get refusedConnections() {
+      return refusedConnections;
+    },
+    stop,
+  };
 }

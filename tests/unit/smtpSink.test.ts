@@ -57,6 +57,25 @@ describe('SMTP sink', () => {
     await fs.rm(path.dirname(path.dirname(dir)), { recursive: true, force: true });
   });
 
+  it('while refusing, answers every connection 421 (the sender keeps its mail); afterwards it takes mail again', async () => {
+    const before = (await sink.list()).length;
+    sink.setRefusing(true);
+    try {
+      const refused = await send(sink, { from: FROM, to: 'officer@example.police.uk', subject: 'Refused', text: 'x' }).then(
+        () => null,
+        (error: { responseCode?: number; message: string }) => error,
+      );
+      expect(refused?.responseCode).toBe(421);
+      expect(sink.refusedConnections).toBe(1);
+      expect((await sink.list()).length).toBe(before);
+    } finally {
+      sink.setRefusing(false);
+    }
+    await send(sink, { from: FROM, to: 'officer@example.police.uk', subject: 'Accepted again', text: 'x' });
+    expect((await sink.list())[0]!.subject).toBe('Accepted again');
+    expect(sink.refusedConnections).toBe(1);
+  });
+
   it('listens on loopback on a free port and creates the store directory', async () => {
     expect(sink.host).toBe('127.0.0.1');
     expect(sink.port).toBeGreaterThan(0);
