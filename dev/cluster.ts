@@ -8,7 +8,7 @@ import { temporal } from '@temporalio/proto';
 import { databaseUrlFor, withPg } from '../platform/postgresClient';
 import type { Logger } from '../platform/logger';
 import { SupervisedProcess, type ProcessEvent } from './clusterProcess';
-import { startEmbeddedPostgres, type RunningPostgres } from './embeddedPostgres';
+import { embeddedPostgresUrl } from './embeddedPostgres';
 import { freePort } from './ports';
 import { selfSignedCertificate } from './selfSignedCertificate';
 import { startSmtpSink, type SmtpSink } from './smtpSink';
@@ -64,8 +64,8 @@ export interface Cluster {
   databaseUrl: string;
   /** The superuser URL of the PostgreSQL server in use (to drop the databases afterwards). */
   postgresAdminUrl: string;
-  /** The embedded PostgreSQL the cluster started, if it started one (stopped with the cluster). */
-  embeddedPostgres: RunningPostgres | null;
+  /** The embedded PostgreSQL the cluster started, if it started one: a supervised process, stopped with the cluster. */
+  embeddedPostgres: SupervisedProcess | null;
   databases: string[];
   apis: SupervisedProcess[];
   apiUrls: string[];
@@ -93,23 +93,34 @@ async function reachable(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * The PostgreSQL to use: the one named, else the machine's, else (or when `embeddedPostgres` is asked for) an embedded
+ * one run as a supervised program of its own (dev/embeddedPostgresProcess.ts), which a test can stop and start again.
+ */
 async function choosePostgres(
   options: ClusterOptions,
-  started: { stop(): Promise<void> }[],
-): Promise<{ adminUrl: string; embedded: RunningPostgres | null }> {
+  events: ProcessEvent[],
+  onStarted: (process: SupervisedProcess) => void,
+): Promise<{ adminUrl: string; embedded: SupervisedProcess | null }> {
   if (!options.embeddedPostgres) {
     if (options.postgresAdminUrl) return { adminUrl: options.postgresAdminUrl, embedded: null };
     if (process.env.DATABASE_URL) return { adminUrl: databaseUrlFor(process.env.DATABASE_URL, 'postgres'), embedded: null };
     if (await reachable(MACHINE_POSTGRES)) return { adminUrl: MACHINE_POSTGRES, embedded: null };
     options.logger.info('no PostgreSQL at 127.0.0.1:5432: starting an embedded one');
   }
-  const embedded: RunningPostgres = await startEmbeddedPostgres({
-    dataDir: path.join(options.workDir, 'postgres'),
-    port: await freePort(),
-    logger: options.logger,
-  });
-  started.push(embedded);
-  return { adminUrl: embedded.adminUrl, embedded };
+  const port = await freePort();
+  const adminUrl = embeddedPostgresUrl(port, 'postgres');
+  const embedded = new SupervisedProcess(
+    'postgres',
+    process.execPath,
+    [path.join(options.distDir, 'dev', 'embeddedPostgresProcess.js'), path.join(options.workDir, 'postgres'), String(port)],
+    { env: process.env, cwd: options.workDir, logFile: path.join(options.workDir, 'postgres.log'), events },
+    () => reachable(adminUrl),
+  );
+  embedded.start();
+  onStarted(embedded);
+  await embedded.ensureReady(120_000);
+  return { adminUrl, embedded };
 }
 
 function runToEnd(script: string, env: NodeJS.ProcessEnv, logFile: string): Promise<void> {
@@ -147,17 +158,20 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const started: { stop(): Promise<void> }[] = [];
   const events = options.events ?? [];
   const processes: SupervisedProcess[] = [];
+  /** Stopped last: everything else may still be writing. */
+  const postgres: SupervisedProcess[] = [];
   const stop = async () => {
     await Promise.allSettled(processes.filter((p) => p.name !== 'temporal-server').map((p) => p.stop()));
     await Promise.allSettled(processes.filter((p) => p.name === 'temporal-server').map((p) => p.stop()));
     for (const service of started.splice(0).reverse())
       await service.stop().catch((error: unknown) => logger.warn({ err: error }, 'error while stopping'));
+    await Promise.allSettled(postgres.map((p) => p.stop(30_000)));
   };
-  const killNow = () => processes.forEach((p) => p.killNow());
+  const killNow = () => [...processes, ...postgres].forEach((p) => p.killNow());
 
   try {
     const [{ adminUrl, embedded: embeddedPostgres }, binaries, cliPath, certificate] = await Promise.all([
-      choosePostgres(options, started),
+      choosePostgres(options, events, (p) => postgres.push(p)),
       findOrBuildTemporalServer(logger),
       findOrBuildTemporalCli(process.env.TEMPORAL_CLI_PATH, logger),
       selfSignedCertificate(path.join(workDir, 'tls')),

@@ -83,7 +83,12 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
   const faultRows: FaultRow[] = [];
   const keep = process.env.CLUSTER_KEEP === '1';
   const t0 = Date.now();
-  const killAll = () => cluster?.killNow();
+  /** Processes a test starts besides the cluster's own (the stale worker). */
+  const extraProcesses: SupervisedProcess[] = [];
+  const killAll = () => {
+    cluster?.killNow();
+    extraProcesses.forEach((p) => p.killNow());
+  };
   /** Due dates of the reminder bursts, each later than the one before (an earlier burst's reminder is then in the past). */
   let nextReminderDueDate = Date.parse('2027-09-30T00:00:00Z');
 
@@ -336,7 +341,8 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
       child.once('error', reject);
       child.once('exit', (code) => {
         try {
-          const report = JSON.parse(out.slice(out.indexOf('{'))) as ReconcileReport;
+          // The report is the last thing written, pretty-printed; a log line before it would be JSON too.
+          const report = JSON.parse(out.slice(out.lastIndexOf('{\n  "startedAt"'))) as ReconcileReport;
           say(`workflows:reconcile${apply ? ' --apply' : ' (dry run)'} exited ${code}: ${JSON.stringify(report.counts)}`);
           resolve(report);
         } catch {
@@ -378,6 +384,7 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
           ),
         ].join('\n')}`,
       );
+    await Promise.allSettled(extraProcesses.map((p) => p.stop()));
     await cluster?.stop();
     process.removeListener('exit', killAll);
     if (workDir && !keep) fs.rmSync(workDir, { recursive: true, force: true });
@@ -511,7 +518,8 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
         const killedAt = Date.now();
         await postgres.stop();
         await sleep(5000);
-        await postgres.start();
+        postgres.start();
+        await postgres.ensureReady(120_000);
         await cluster!.temporal.process.ensureReady(120_000);
         await productReady(120_000);
         return { killedAt, backAfterMs: Date.now() - killedAt };
@@ -610,6 +618,7 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
       { env: cluster!.env, cwd: workDir, logFile: path.join(workDir, 'worker-stale.log'), events: cluster!.events },
       (pid) => cluster!.workers[0]!.ready(pid),
     );
+    extraProcesses.push(stale);
 
     // Items with a command already in their histories, so that every workflow the stale worker replays meets the change.
     const burstItems = await createItems(ITEMS_PER_BURST, 'Cluster stale worker inspection');
