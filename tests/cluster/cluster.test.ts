@@ -66,7 +66,10 @@ interface FaultRow {
   diverged: number;
   emailsDuplicated: number;
   remindersMissed: number | null;
+  /** Until what failed was back (processes, or every email out). */
   recoverySeconds: number | null;
+  /** The longest stretch after the fault without a 2xx: the outage as clients saw it. */
+  stallSeconds: number | null;
 }
 
 type Command = { type: string } & Record<string, unknown>;
@@ -197,7 +200,7 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
    * A reminder burst: `count` items assigned, due on a date of their own, then one change of the reminder settings
    * whose only due-date reminder lands for all of them at one instant REMINDER_LEAD_MS from now.
    */
-  async function reminderBurst(count: number, title: string): Promise<{ items: Item[]; instant: number }> {
+  async function reminderBurst(count: number, title: string): Promise<{ items: Item[]; instant: number; records: CommandRecord[] }> {
     const burstItems = await createItems(count, title);
     const dueDate = new Date(nextReminderDueDate).toISOString().slice(0, 10);
     nextReminderDueDate += 28 * 86_400_000;
@@ -217,7 +220,7 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
     const policy = reminderPolicyWith({ dueReminders: [{ duration: `PT${beforeDue}S` }] }, base);
     const put = await fetch(`${cluster!.apiUrls[0]}/api/settings/reminders`, { method: 'PUT', headers, body: JSON.stringify({ policy }) });
     if (put.status !== 200) throw new Error(`PUT /api/settings/reminders answered ${put.status}: ${await put.text()}`);
-    return { items: burstItems, instant };
+    return { items: burstItems, instant, records };
   }
 
   /** Each burst item's due reminder: its outbox rows (one expected, sent) and the copies of its Message-ID received. */
@@ -271,7 +274,13 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
     records: CommandRecord[],
     label: string,
     extra: [string, string | number][],
-    options: { checked?: Item[]; recoveryMs: number | null; reminders?: { missed: number; duplicated: number }; settleMs?: number },
+    options: {
+      checked?: Item[];
+      recoveryMs: number | null;
+      faultAt?: number;
+      reminders?: { missed: number; duplicated: number };
+      settleMs?: number;
+    },
   ) {
     const unsent = await outboxSettled(cluster!.databaseUrl, options.settleMs ?? 90_000);
     const report = await checkInvariants({
@@ -307,6 +316,7 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
       emailsDuplicated: c.emailsDuplicated,
       remindersMissed: options.reminders?.missed ?? null,
       recoverySeconds: options.recoveryMs === null ? null : Math.round(options.recoveryMs / 100) / 10,
+      stallSeconds: options.faultAt === undefined ? null : Math.round(longestStall(records, options.faultAt) / 100) / 10,
     });
     expect(acknowledged.length).toBeGreaterThan(0);
     expect(c).toEqual(NO_VIOLATIONS);
@@ -376,11 +386,11 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
     if (faultRows.length)
       say(
         `\nfault table (whole file ${((Date.now() - t0) / 1000).toFixed(0)} s)\n${[
-          '| fault | acknowledged | lost | duplicated | diverged | emails duplicated | reminders missed | recovery |',
-          '|---|---|---|---|---|---|---|---|',
+          '| fault | acknowledged | lost | duplicated | diverged | emails duplicated | reminders missed | recovery | longest without a 2xx |',
+          '|---|---|---|---|---|---|---|---|---|',
           ...faultRows.map(
             (r) =>
-              `| ${r.fault} | ${r.acknowledged} | ${r.lost} | ${r.duplicated} | ${r.diverged} | ${r.emailsDuplicated} | ${r.remindersMissed ?? '–'} | ${r.recoverySeconds === null ? '–' : `${r.recoverySeconds} s`} |`,
+              `| ${r.fault} | ${r.acknowledged} | ${r.lost} | ${r.duplicated} | ${r.diverged} | ${r.emailsDuplicated} | ${r.remindersMissed ?? '–'} | ${r.recoverySeconds === null ? '–' : `${r.recoverySeconds} s`} | ${r.stallSeconds === null ? '–' : `${r.stallSeconds} s`} |`,
           ),
         ].join('\n')}`,
       );
@@ -433,14 +443,26 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
     faultLabel: string,
     fault: () => Promise<{ killedAt: number; backAfterMs: number | null }>,
     backLabel: string,
-    options: { settleMs?: number; extraRows?: () => Promise<[string, string | number][]> } = {},
+    options: {
+      settleMs?: number;
+      extraRows?: () => Promise<[string, string | number][]>;
+      /** The load starts at this moment (epoch ms) and the fault with it, rather than a third of the way in. */
+      loadAt?: number;
+      /** Items and commands of the test besides the burst's, checked with them. */
+      also?: { items: Item[]; records: CommandRecord[] };
+    } = {},
   ) {
     const burstItems = await createItems(ITEMS_PER_BURST, title);
     let struck: { killedAt: number; backAfterMs: number | null } | null = null;
+    if (options.loadAt) await sleep(Math.max(0, options.loadAt - Date.now()));
     const started = Date.now();
-    const records = await burst(burstItems, async () => {
-      struck = await fault();
-    });
+    const records = await burst(
+      burstItems,
+      async () => {
+        struck = await fault();
+      },
+      { strikeAtStart: options.loadAt !== undefined },
+    );
     const loadMs = Date.now() - started;
     expect(struck).not.toBeNull();
     const { killedAt, backAfterMs } = struck!;
@@ -448,7 +470,7 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
     const answeredAfter = records.filter((r) => lastAnswer(r) >= killedAt);
     const stall = longestStall(records, killedAt);
     await verify(
-      records,
+      [...(options.also?.records ?? []), ...records],
       faultLabel,
       [
         ['fault', faultLabel],
@@ -461,7 +483,7 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
         ['load', `${(loadMs / 1000).toFixed(1)} s, ${ITEMS_PER_BURST} items`],
         ...((await options.extraRows?.()) ?? []),
       ],
-      { checked: burstItems, recoveryMs: backAfterMs, settleMs: options.settleMs },
+      { checked: [...(options.also?.items ?? []), ...burstItems], recoveryMs: backAfterMs, faultAt: killedAt, settleMs: options.settleMs },
     );
     expect(backAfterMs).not.toBeNull();
   }
@@ -539,7 +561,7 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
   it(`the mail server refusing (421) for ${SMTP_OUTAGE_MS / 1000} s while commands and a reminder burst fall due: every email sent once afterwards`, async () => {
     const reminders = await reminderBurst(REMINDER_ITEMS, 'Cluster SMTP outage reminders');
     const smtp = cluster!.smtp;
-    const refusedBefore = smtp.refusedConnections;
+    const refusedBefore = { connections: smtp.refusedConnections, messages: smtp.refusedMessages };
     let back = 0;
     let outageStarted = 0;
     const burstItems = await createItems(ITEMS_PER_BURST, 'Cluster SMTP outage inspection');
@@ -559,18 +581,29 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
     const unsentAtEnd = await outboxSettled(cluster!.databaseUrl, settleMs);
     const allOut = Date.now();
     const tally = await remindersTally(reminders.items, 30_000);
+    const refused = smtp.refusedConnections - refusedBefore.connections + smtp.refusedMessages - refusedBefore.messages;
+    expect(refused).toBeGreaterThan(0);
     await verify(
-      records,
+      [...reminders.records, ...records],
       `SMTP refusing (421) for ${SMTP_OUTAGE_MS / 1000} s`,
       [
         ['fault', `every SMTP connection answered 421 for ${SMTP_OUTAGE_MS / 1000} s`],
-        ['connections refused', smtp.refusedConnections - refusedBefore],
+        [
+          'connections / messages refused (421)',
+          `${smtp.refusedConnections - refusedBefore.connections} / ${smtp.refusedMessages - refusedBefore.messages}`,
+        ],
         ['reminder instant', `${((reminders.instant - outageStarted) / 1000).toFixed(1)} s into the outage`],
         ['every email out', `${((allOut - back) / 1000).toFixed(1)} s after the mail server came back (unsent then: ${unsentAtEnd})`],
         ['load', `${(loadMs / 1000).toFixed(1)} s, ${ITEMS_PER_BURST} items`],
         ...tally.rows,
       ],
-      { checked: [...burstItems, ...reminders.items], recoveryMs: allOut - back, reminders: tally, settleMs: 30_000 },
+      {
+        checked: [...burstItems, ...reminders.items],
+        recoveryMs: allOut - back,
+        faultAt: outageStarted,
+        reminders: { missed: tally.missed, duplicated: tally.duplicated },
+        settleMs: 30_000,
+      },
     );
   }, 600_000);
 
@@ -586,6 +619,9 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
       },
       `${victim.name} polling again`,
       {
+        // Commands arriving from two seconds before the instant, so the kill meets both kinds of work.
+        loadAt: reminders.instant - 2000,
+        also: reminders,
         extraRows: async () => {
           const tally = await remindersTally(reminders.items, 90_000);
           expect({ missed: tally.missed, duplicated: tally.duplicated }).toEqual({ missed: 0, duplicated: 0 });
@@ -630,7 +666,7 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
     expect(assigned.every((r) => r.outcome === 'acknowledged')).toBe(true);
 
     let staleFrom = 0;
-    let backAt = 0;
+    let rightStartedAt = 0;
     let backAfterMs: number | null = null;
     const started = Date.now();
     const records = await burst(
@@ -642,17 +678,17 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
         staleFrom = Date.now();
         await sleep(20_000);
         await stale.stop();
+        rightStartedAt = Date.now();
         for (const worker of cluster!.workers) worker.start();
         await productReady(120_000);
-        backAt = Date.now();
-        backAfterMs = backAt - staleFrom;
+        backAfterMs = Date.now() - staleFrom;
       },
       { assigned: true, strikeAtStart: true },
     );
     const loadMs = Date.now() - started;
     const acknowledgedWhileStale = records.filter((r) => {
       const at = r.answeredAt[r.answeredAt.length - 1] ?? 0;
-      return r.outcome === 'acknowledged' && at > staleFrom && at < backAt;
+      return r.outcome === 'acknowledged' && at > staleFrom && at < rightStartedAt;
     }).length;
 
     // What the stale worker did: workflow tasks failed (Temporal's history says so), none completed with its code.
@@ -672,7 +708,7 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
       await connection.close();
     }
     await verify(
-      records,
+      [...assigned, ...records],
       'stale worker build (a changed command path) for 20 s, the right workers stopped',
       [
         ['fault', 'both workers stopped; a worker of a stale build polls alone for 20 s; then the right workers again'],
@@ -681,7 +717,7 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
         ['right workers polling again', `${((backAfterMs ?? 0) / 1000).toFixed(1)} s after the stale worker started`],
         ['load', `${(loadMs / 1000).toFixed(1)} s, ${ITEMS_PER_BURST} items`],
       ],
-      { checked: burstItems, recoveryMs: backAfterMs },
+      { checked: burstItems, recoveryMs: backAfterMs, faultAt: staleFrom },
     );
     expect(failedTasks).toBeGreaterThan(0);
     expect(staleCompleted).toBe(0);

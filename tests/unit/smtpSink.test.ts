@@ -76,6 +76,24 @@ describe('SMTP sink', () => {
     expect(sink.refusedConnections).toBe(1);
   });
 
+  it('refuses a message with 421 on a connection opened before the refusal began (a pooled sender)', async () => {
+    const transport = nodemailer.createTransport({ host: sink.host, port: sink.port, secure: false, pool: true, maxConnections: 1 });
+    try {
+      await transport.sendMail({ from: FROM, to: 'officer@example.police.uk', subject: 'Pooled before', text: 'x' });
+      sink.setRefusing(true);
+      const refused = await transport.sendMail({ from: FROM, to: 'officer@example.police.uk', subject: 'Pooled during', text: 'x' }).then(
+        () => null,
+        (error: { responseCode?: number }) => error,
+      );
+      expect(refused?.responseCode).toBe(421);
+      expect(sink.refusedMessages).toBe(1);
+      expect((await sink.list()).some((m) => m.subject === 'Pooled during')).toBe(false);
+    } finally {
+      sink.setRefusing(false);
+      transport.close();
+    }
+  });
+
   it('listens on loopback on a free port and creates the store directory', async () => {
     expect(sink.host).toBe('127.0.0.1');
     expect(sink.port).toBeGreaterThan(0);
