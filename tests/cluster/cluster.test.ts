@@ -707,6 +707,7 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
     } finally {
       await connection.close();
     }
+    const nondeterminism = (fs.readFileSync(stale.logFile, 'utf8').match(/Nondeterminism error/g) ?? []).length;
     await verify(
       [...assigned, ...records],
       'stale worker build (a changed command path) for 20 s, the right workers stopped',
@@ -714,12 +715,14 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
         ['fault', 'both workers stopped; a worker of a stale build polls alone for 20 s; then the right workers again'],
         ['workflow tasks failed / completed by the stale worker (histories)', `${failedTasks} / ${staleCompleted}`],
         ['commands acknowledged while only the stale worker ran', acknowledgedWhileStale],
+        ['non-determinism errors in the stale worker log', nondeterminism],
         ['right workers polling again', `${((backAfterMs ?? 0) / 1000).toFixed(1)} s after the stale worker started`],
         ['load', `${(loadMs / 1000).toFixed(1)} s, ${ITEMS_PER_BURST} items`],
       ],
       { checked: burstItems, recoveryMs: backAfterMs, faultAt: staleFrom },
     );
     expect(failedTasks).toBeGreaterThan(0);
+    expect(nondeterminism).toBeGreaterThan(0);
     expect(staleCompleted).toBe(0);
     expect(acknowledgedWhileStale).toBe(0);
   }, 400_000);
