@@ -7,10 +7,7 @@ export interface RunningPostgres {
   /** Connection URL of the maintenance database `postgres`. */
   adminUrl: string;
   urlFor(database: string): string;
-  /** Stops the server (a fast shutdown: sessions are ended, the data kept). */
   stop(): Promise<void>;
-  /** Starts it again on the same port and data after stop(). */
-  start(): Promise<void>;
 }
 
 interface EmbeddedPostgresServer {
@@ -91,19 +88,16 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     logger.info({ dataDir }, 'creating the embedded PostgreSQL data folder (first start)');
     await server.initialise();
   }
-  const start = async () => {
-    try {
-      await server.start();
-    } catch (error) {
-      throw new Error(
-        `Embedded PostgreSQL did not start on port ${port} with data in ${dataDir}` +
-          (error instanceof Error ? `: ${error.message}` : ' (the server exited; run with LOG_LEVEL=debug to see its output)'),
-      );
-    }
-  };
-  await start();
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `Embedded PostgreSQL did not start on port ${port} with data in ${dataDir}` +
+        (error instanceof Error ? `: ${error.message}` : ' (the server exited; run with LOG_LEVEL=debug to see its output)'),
+    );
+  }
   const urlFor = (database: string) => embeddedPostgresUrl(port, database);
-  return { adminUrl: urlFor('postgres'), urlFor, stop: () => server.stop(), start };
+  return { adminUrl: urlFor('postgres'), urlFor, stop: () => server.stop() };
 }
 
 function binaryPackageDir(): string {

@@ -619,8 +619,8 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
       },
       `${victim.name} polling again`,
       {
-        // Commands arriving from two seconds before the instant, so the kill meets both kinds of work.
-        loadAt: reminders.instant - 2000,
+        // Commands arriving from the instant on, so the kill (0.3 s later) meets both kinds of work.
+        loadAt: reminders.instant,
         also: reminders,
         extraRows: async () => {
           const tally = await remindersTally(reminders.items, 90_000);
