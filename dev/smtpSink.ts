@@ -63,6 +63,16 @@ export interface SmtpSink {
    * (default 5000 ms). `description` names what is awaited in the timeout error; otherwise the predicate's source is used.
    */
   waitFor(predicate: (m: StoredMessage) => boolean, options?: { timeoutMs?: number; description?: string }): Promise<StoredMessage>;
+  /**
+   * While true, every new connection is greeted with `421 4.3.2` (service not available, try later), and every message
+   * on a connection already open is refused with it at MAIL FROM, as a mail relay under maintenance answers: senders
+   * keep their mail and try again. For fault tests.
+   */
+  setRefusing(refusing: boolean): void;
+  /** Connections refused with 421 since the sink started. */
+  readonly refusedConnections: number;
+  /** Messages refused with 421 at MAIL FROM on a connection opened before the refusal began. */
+  readonly refusedMessages: number;
   /** Stops accepting mail and resolves once the server has closed. Safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -280,9 +290,23 @@ export async function startSmtpSink(options: StartSmtpSinkOptions): Promise<Smtp
         },
       }
     : { authOptional: true, disabledCommands: ['AUTH', 'STARTTLS'] };
+  let refusing = false;
+  let refusedConnections = 0;
+  let refusedMessages = 0;
   const server = new SMTPServer({
     secure: false,
     ...access,
+    onConnect(_session, callback) {
+      if (!refusing) return callback();
+      refusedConnections++;
+      callback(new SmtpError('4.3.2 Service not available, try again later', 421));
+    },
+    // A sender that pools its connections keeps one open across the refusal's start: its next message is refused too.
+    onMailFrom(_address, _session, callback) {
+      if (!refusing) return callback();
+      refusedMessages++;
+      callback(new SmtpError('4.3.2 Service not available, try again later', 421));
+    },
     size: MAX_MESSAGE_BYTES,
     banner: 'Development mailbox: mail is kept locally and not delivered',
     logger: false,
@@ -443,5 +467,22 @@ export async function startSmtpSink(options: StartSmtpSinkOptions): Promise<Smtp
     return stopping;
   }
 
-  return { host, port, url, list, get, waitFor, stop };
+  return {
+    host,
+    port,
+    url,
+    list,
+    get,
+    waitFor,
+    setRefusing: (value: boolean) => {
+      refusing = value;
+    },
+    get refusedConnections() {
+      return refusedConnections;
+    },
+    get refusedMessages() {
+      return refusedMessages;
+    },
+    stop,
+  };
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { databaseUrlFor, withPg } from '../platform/postgresClient';
 import type { Logger } from '../platform/logger';
-import { ClusterProcess } from './clusterProcess';
+import { SupervisedProcess, type ProcessEvent } from './clusterProcess';
 import { findOrBuildGoProgram, goModuleDir, type GoProgram } from './goBinaries';
 import { assertPortFree } from './ports';
 
@@ -275,11 +275,13 @@ export interface TemporalServerSetup {
   workDir: string;
   ports?: Partial<Pick<TemporalServerPorts, 'grpc'>>;
   logger: Logger;
+  /** Where the server's starts, kills and exits are noted. */
+  events?: ProcessEvent[];
 }
 
 export interface TemporalServer {
   address: string;
-  process: ClusterProcess;
+  process: SupervisedProcess;
   configFile: string;
 }
 
@@ -290,15 +292,20 @@ export async function startTemporalServer(setup: TemporalServerSetup, readyTimeo
   const dynamicConfigFile = path.join(repositoryRoot(), 'deploy', 'temporal', 'dynamicconfig', 'docker.yaml');
   fs.writeFileSync(configFile, temporalServerConfig({ databases: setup.databases, ports, dynamicConfigFile }));
   const address = `127.0.0.1:${ports.grpc}`;
-  const process_ = new ClusterProcess(
+  const process_ = new SupervisedProcess(
     'temporal-server',
     setup.serverPath,
     ['--config-file', configFile, '--allow-no-auth', 'start'],
-    { env: process.env, cwd: setup.workDir, logFile: path.join(setup.workDir, 'temporal-server.log') },
+    { env: process.env, cwd: setup.workDir, logFile: path.join(setup.workDir, 'temporal-server.log'), events: setup.events },
     () => temporalServerHealthy(address),
   );
   process_.start();
-  await process_.waitReady(readyTimeoutMs);
+  try {
+    await process_.ensureReady(readyTimeoutMs);
+  } catch (error) {
+    process_.killNow();
+    throw error;
+  }
   setup.logger.info({ address, version: setup.version }, 'Temporal server started on PostgreSQL');
   return { address, process: process_, configFile };
 }

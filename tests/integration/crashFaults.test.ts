@@ -12,6 +12,8 @@ import {
   databaseUrlFor,
   Driver,
   injectFaults,
+  invariantRows,
+  NO_VIOLATIONS,
   outboxSettled,
   planFaults,
   Rng,
@@ -23,6 +25,7 @@ import {
   table,
   temporalDevServerArgs,
   temporalReady,
+  violationLines,
   withPg,
   workerPolling,
   type Cast,
@@ -439,20 +442,7 @@ describe('one truth under crashes and concurrency (seeded fault injection)', () 
           `${racingPairs.length}: ${pairsOneWon} / ${pairsBothAck} / ${racingPairs.length - pairsOneWon - pairsBothAck}`,
         ],
         ['replays acknowledged again', `${replays.length - c.replaysNotAcknowledged} of ${replays.length}`],
-        ['unresolved (no definitive answer)', c.unresolved],
-        ['unexpected answers (400/401/403/404…)', c.unexpectedAnswers],
-        ['receipts (phantom: key never sent)', `${report.receipts} (${report.phantomReceipts})`],
-        ['LOST', c.lost],
-        ['DUPLICATED', c.duplicated],
-        ['DIVERGED', `${c.diverged}${report.divergenceCheckedVersion ? '' : ' (state only: the workflow has no record query)'}`],
-        ['EMAILS DUPLICATED', c.emailsDuplicated],
-        ['re-sent after the sender died mid-send (same Message-ID)', report.emailsDuplicatedNearKill],
-        [
-          'emails: outbox sent / delivered / not sent / missing',
-          `${report.emailsSent} / ${report.emailsDelivered} / ${c.emailsNotSent} / ${c.emailsMissing}`,
-        ],
-        ['audit trails inconsistent', c.auditInconsistent],
-        ['refused yet recorded', c.refusedYetRecorded],
+        ...invariantRows(report),
         ['load / whole run', `${(loadMs / 1000).toFixed(1)} s / ${((Date.now() - t0) / 1000).toFixed(1)} s`],
       ])}`,
     );
@@ -460,10 +450,7 @@ describe('one truth under crashes and concurrency (seeded fault injection)', () 
     for (const note of notes) say(`note: ${note}`);
     if (report.violations.length) {
       say(`\nviolations (${report.violations.length}; first 25):`);
-      for (const v of report.violations.slice(0, 25))
-        say(
-          `  [${v.invariant}]${v.item !== undefined ? ` item ${v.item}` : ''}${v.itemId ? ` ${v.itemId}` : ''}${v.key ? ` key ${v.key}` : ''}: ${v.detail}`,
-        );
+      for (const line of violationLines(report, 25)) say(line);
       say(
         `\nprocess events:\n${events.map((e) => `  ${new Date(e.at).toISOString().slice(11, 23)} (+${(e.atMs / 1000).toFixed(1)} s) ${e.process}: ${e.what}`).join('\n')}`,
       );
@@ -471,19 +458,7 @@ describe('one truth under crashes and concurrency (seeded fault injection)', () 
 
     expect(records.length).toBeGreaterThan(ITEMS);
     expect(injected.length).toBeGreaterThan(0);
-    expect(c).toEqual({
-      lost: 0,
-      duplicated: 0,
-      diverged: 0,
-      emailsDuplicated: 0,
-      emailsNotSent: 0,
-      emailsMissing: 0,
-      auditInconsistent: 0,
-      refusedYetRecorded: 0,
-      replaysNotAcknowledged: 0,
-      unresolved: 0,
-      unexpectedAnswers: 0,
-    });
+    expect(c).toEqual(NO_VIOLATIONS);
     keepWorkDir = process.env.FAULT_KEEP === '1';
   }, 300_000);
 });

@@ -1,12 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { databaseUrlFor, withPg } from '../../platform/postgresClient';
+import { workerPolls } from '../../dev/cluster';
+import type { ProcessEvent, SupervisedProcess } from '../../dev/clusterProcess';
 
 /**
  * Helpers of the randomized crash fault test (tests/integration/crashFaults.test.ts): a seeded PRNG, the product
@@ -121,142 +121,7 @@ export async function compileProduct(
 // ---------------------------------------------------------------------------------------------------------------
 // Processes that can be killed and started again
 
-export interface ProcessEvent {
-  atMs: number;
-  /** Epoch milliseconds. */
-  at: number;
-  process: string;
-  what: string;
-}
-
-/**
- * One long-running child (the Temporal dev server, the API or the worker) under a supervisor: `kill9()` sends
- * SIGKILL to its process group, `start()` starts it again with the same command, environment and log file. An exit
- * nobody asked for is counted and followed by a restart after a second, as a container's restart policy would.
- */
-export class SupervisedProcess {
-  private child: ChildProcess | null = null;
-  private exited: Promise<void> = Promise.resolve();
-  private expectingExit = false;
-  private stopped = false;
-  starts = 0;
-  unexpectedExits = 0;
-  lastExit: string | null = null;
-
-  constructor(
-    readonly name: string,
-    private readonly command: string,
-    private readonly args: string[],
-    private readonly options: { env: NodeJS.ProcessEnv; cwd: string; logFile: string; events: ProcessEvent[]; t0: number },
-    /** Whether the process is ready to do its work (polled after each start). */
-    readonly ready: (pid: number) => Promise<boolean>,
-  ) {}
-
-  get pid(): number | null {
-    return this.child?.pid ?? null;
-  }
-
-  isRunning(): boolean {
-    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  private note(what: string) {
-    const at = Date.now();
-    this.options.events.push({ atMs: at - this.options.t0, at, process: this.name, what });
-  }
-
-  start(): void {
-    if (this.stopped || this.isRunning()) return;
-    this.starts++;
-    fs.appendFileSync(this.options.logFile, `\n===== start #${this.starts} at ${new Date().toISOString()} =====\n`);
-    const log = fs.openSync(this.options.logFile, 'a');
-    const child = spawn(this.command, this.args, {
-      cwd: this.options.cwd,
-      env: this.options.env,
-      stdio: ['ignore', log, log],
-      detached: true,
-    });
-    fs.closeSync(log);
-    this.child = child;
-    this.note(`started (pid ${child.pid ?? '?'})`);
-    this.exited = new Promise<void>((resolve) => {
-      child.once('error', (error) => {
-        this.lastExit = `spawn error: ${error.message}`;
-        resolve();
-      });
-      child.once('exit', (code, signal) => {
-        this.lastExit = signal ?? `code ${code}`;
-        if (!this.expectingExit && !this.stopped) {
-          this.unexpectedExits++;
-          this.note(`exited unexpectedly (${this.lastExit}); restarting in 1 s`);
-          setTimeout(() => {
-            if (this.child === child) this.start();
-          }, 1000);
-        }
-        resolve();
-      });
-    });
-  }
-
-  private signalGroup(signal: NodeJS.Signals) {
-    const pid = this.child?.pid;
-    if (!pid || !this.isRunning()) return;
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      try {
-        process.kill(pid, signal);
-      } catch {
-        // gone already
-      }
-    }
-  }
-
-  /** SIGKILL, then waits for the exit; nothing restarts it until `start()`. */
-  async kill9(): Promise<void> {
-    if (!this.isRunning()) return;
-    this.expectingExit = true;
-    this.note(`kill -9 (pid ${this.pid})`);
-    this.signalGroup('SIGKILL');
-    await this.exited;
-    this.expectingExit = false;
-  }
-
-  /** Waits until `ready` answers true for the current process; false after `timeoutMs`. */
-  async waitReady(timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const pid = this.pid;
-      if (pid && this.isRunning() && (await this.ready(pid).catch(() => false))) return true;
-      await sleep(200);
-    }
-    return false;
-  }
-
-  /** SIGTERM, then SIGKILL after `graceMs`; never restarted afterwards. */
-  async stop(graceMs = 5000): Promise<void> {
-    this.stopped = true;
-    if (!this.isRunning()) return;
-    this.signalGroup('SIGTERM');
-    const timer = setTimeout(() => this.signalGroup('SIGKILL'), graceMs);
-    await this.exited;
-    clearTimeout(timer);
-  }
-
-  /** Synchronous last resort (process exit): SIGKILL whatever still runs. */
-  killNow(): void {
-    this.stopped = true;
-    this.signalGroup('SIGKILL');
-  }
-
-  tail(lines = 30): string {
-    try {
-      return fs.readFileSync(this.options.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '(no log)';
-    }
-  }
-}
+export { SupervisedProcess, type ProcessEvent } from '../../dev/clusterProcess';
 
 /** The arguments dev/temporalDevServer.ts starts the dev server with (copied: that module keeps no handle to kill -9). */
 export function temporalDevServerArgs(port: number, dbFile: string): string[] {
@@ -298,16 +163,9 @@ export async function temporalReady(address: string): Promise<boolean> {
   });
 }
 
-/** True once the worker process `pid` polls `taskQueue` for workflow tasks (pollers are named `<pid>@<host>`). */
-export async function workerPolling(address: string, taskQueue: string, pid: number): Promise<boolean> {
-  return withTemporal(address, async (connection) => {
-    const answer = await connection.workflowService.describeTaskQueue({
-      namespace: 'default',
-      taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-    });
-    return (answer.pollers ?? []).some((poller) => poller.identity === `${pid}@${os.hostname()}`);
-  });
+/** True once the worker process `pid` polls `taskQueue` in the default namespace for workflow tasks. */
+export function workerPolling(address: string, taskQueue: string, pid: number): Promise<boolean> {
+  return workerPolls(address, 'default', taskQueue, pid);
 }
 
 /** Runs a one-shot node script to completion (the migrate job); rejects with its log unless it exits 0. */
@@ -641,6 +499,32 @@ export function planFaults(rng: Rng, count: number): PlannedFault[] {
   return faults;
 }
 
+/**
+ * One fault: kill -9 of `victims` at once, `downMs` down, then each started again (`first`, if among them, alone and
+ * ready before the others, as the Temporal server before its clients) and waited for (bounded). `recoveredAfterMs`
+ * counts from the restart; `backAfterMs` from the kill; both null when something was not ready in time.
+ */
+export async function strike(
+  victims: SupervisedProcess[],
+  options: { downMs: number; recoveryTimeoutMs: number; first?: SupervisedProcess },
+): Promise<{ killedAt: number; recoveredAfterMs: number | null; backAfterMs: number | null }> {
+  const killedAt = Date.now();
+  await Promise.all(victims.map((victim) => victim.kill9()));
+  await sleep(options.downMs);
+  const started = Date.now();
+  let ready = true;
+  const first = options.first && victims.includes(options.first) ? options.first : null;
+  if (first) {
+    first.start();
+    ready = await first.waitReady(options.recoveryTimeoutMs);
+  }
+  const others = victims.filter((victim) => victim !== first);
+  for (const victim of others) victim.start();
+  const results = await Promise.all(others.map((victim) => victim.waitReady(options.recoveryTimeoutMs)));
+  ready = results.every(Boolean) && ready;
+  return { killedAt, recoveredAfterMs: ready ? Date.now() - started : null, backAfterMs: ready ? Date.now() - killedAt : null };
+}
+
 export interface FaultTargets {
   temporal: SupervisedProcess;
   api: SupervisedProcess;
@@ -663,21 +547,13 @@ export async function injectFaults(
     const victims: SupervisedProcess[] = fault.kind === 'all' ? [targets.temporal, targets.api, targets.worker] : [targets[fault.kind]];
     const atMs = Date.now() - options.t0;
     options.log(`fault ${fault.index + 1}/${plan.length} at ${(atMs / 1000).toFixed(1)} s: kill -9 ${fault.kind}, down ${fault.downMs} ms`);
-    await Promise.all(victims.map((victim) => victim.kill9()));
-    await sleep(fault.downMs);
-    const started = Date.now();
-    let ready = true;
-    if (victims.includes(targets.temporal)) {
-      targets.temporal.start();
-      ready = (await targets.temporal.waitReady(options.recoveryTimeoutMs)) && ready;
-    }
-    const others = victims.filter((victim) => victim !== targets.temporal);
-    for (const victim of others) victim.start();
-    const results = await Promise.all(others.map((victim) => victim.waitReady(options.recoveryTimeoutMs)));
-    ready = results.every(Boolean) && ready;
-    const recoveredAfterMs = ready ? Date.now() - started : null;
+    const { recoveredAfterMs } = await strike(victims, {
+      downMs: fault.downMs,
+      recoveryTimeoutMs: options.recoveryTimeoutMs,
+      first: targets.temporal,
+    });
     options.log(
-      `  ${fault.kind} ${ready ? `back in ${((recoveredAfterMs ?? 0) / 1000).toFixed(1)} s` : `NOT ready after ${options.recoveryTimeoutMs / 1000} s`}`,
+      `  ${fault.kind} ${recoveredAfterMs !== null ? `back in ${(recoveredAfterMs / 1000).toFixed(1)} s` : `NOT ready after ${options.recoveryTimeoutMs / 1000} s`}`,
     );
     injected.push({ ...fault, atMs, recoveredAfterMs });
   }
@@ -1091,6 +967,55 @@ export async function checkInvariants(input: {
     emailsDelivered: input.mail.length,
     divergenceCheckedVersion: diverged.checkedVersion,
   };
+}
+
+/** What every fault run must end with: each count zero. */
+export const NO_VIOLATIONS: InvariantCounts = {
+  lost: 0,
+  duplicated: 0,
+  diverged: 0,
+  emailsDuplicated: 0,
+  emailsNotSent: 0,
+  emailsMissing: 0,
+  auditInconsistent: 0,
+  refusedYetRecorded: 0,
+  replaysNotAcknowledged: 0,
+  unresolved: 0,
+  unexpectedAnswers: 0,
+};
+
+/** The rows of a fault run's table that come from checkInvariants, the same in every fault test. */
+export function invariantRows(report: InvariantReport): [string, string | number][] {
+  const c = report.counts;
+  return [
+    ['unresolved (no definitive answer)', c.unresolved],
+    ['unexpected answers (400/401/403/404…)', c.unexpectedAnswers],
+    ['receipts (phantom: key never sent)', `${report.receipts} (${report.phantomReceipts})`],
+    ['LOST (2xx without its receipt)', c.lost],
+    ['DUPLICATED (applied twice)', c.duplicated],
+    [
+      'DIVERGED (workflow vs PostgreSQL)',
+      `${c.diverged}${report.divergenceCheckedVersion ? '' : ' (state only: the workflow has no record query)'}`,
+    ],
+    ['EMAILS DUPLICATED (same Message-ID twice)', c.emailsDuplicated],
+    ['re-sent after the sender died mid-send (same Message-ID)', report.emailsDuplicatedNearKill],
+    [
+      'emails: outbox sent / delivered / not sent / missing',
+      `${report.emailsSent} / ${report.emailsDelivered} / ${c.emailsNotSent} / ${c.emailsMissing}`,
+    ],
+    ['audit trails inconsistent', c.auditInconsistent],
+    ['refused yet recorded', c.refusedYetRecorded],
+  ];
+}
+
+/** The first `limit` violations, one line each, for the test output. */
+export function violationLines(report: InvariantReport, limit: number): string[] {
+  return report.violations
+    .slice(0, limit)
+    .map(
+      (v) =>
+        `  [${v.invariant}]${v.item !== undefined ? ` item ${v.item}` : ''}${v.itemId ? ` ${v.itemId}` : ''}${v.key ? ` key ${v.key}` : ''}: ${v.detail}`,
+    );
 }
 
 /** A two-column table, for the run's summary. */

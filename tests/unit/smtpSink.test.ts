@@ -57,6 +57,43 @@ describe('SMTP sink', () => {
     await fs.rm(path.dirname(path.dirname(dir)), { recursive: true, force: true });
   });
 
+  it('while refusing, answers every connection 421 (the sender keeps its mail); afterwards it takes mail again', async () => {
+    const before = (await sink.list()).length;
+    sink.setRefusing(true);
+    try {
+      const refused = await send(sink, { from: FROM, to: 'officer@example.police.uk', subject: 'Refused', text: 'x' }).then(
+        () => null,
+        (error: { responseCode?: number; message: string }) => error,
+      );
+      expect(refused?.responseCode).toBe(421);
+      expect(sink.refusedConnections).toBe(1);
+      expect((await sink.list()).length).toBe(before);
+    } finally {
+      sink.setRefusing(false);
+    }
+    await send(sink, { from: FROM, to: 'officer@example.police.uk', subject: 'Accepted again', text: 'x' });
+    expect((await sink.list())[0]!.subject).toBe('Accepted again');
+    expect(sink.refusedConnections).toBe(1);
+  });
+
+  it('refuses a message with 421 on a connection opened before the refusal began (a pooled sender)', async () => {
+    const transport = nodemailer.createTransport({ host: sink.host, port: sink.port, secure: false, pool: true, maxConnections: 1 });
+    try {
+      await transport.sendMail({ from: FROM, to: 'officer@example.police.uk', subject: 'Pooled before', text: 'x' });
+      sink.setRefusing(true);
+      const refused = await transport.sendMail({ from: FROM, to: 'officer@example.police.uk', subject: 'Pooled during', text: 'x' }).then(
+        () => null,
+        (error: { responseCode?: number }) => error,
+      );
+      expect(refused?.responseCode).toBe(421);
+      expect(sink.refusedMessages).toBe(1);
+      expect((await sink.list()).some((m) => m.subject === 'Pooled during')).toBe(false);
+    } finally {
+      sink.setRefusing(false);
+      transport.close();
+    }
+  });
+
   it('listens on loopback on a free port and creates the store directory', async () => {
     expect(sink.host).toBe('127.0.0.1');
     expect(sink.port).toBeGreaterThan(0);
