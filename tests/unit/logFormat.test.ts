@@ -61,7 +61,7 @@ logger.warn({ mailDir: '.data/mail' }, 'SMTP_URL is not set');
   it('writes one JSON object a line to a pipe, for a log collector', () => {
     const run = spawnSync(process.execPath, [program], { env, encoding: 'utf8' });
     expect(run.status).toBe(0);
-    const lines = run.stdout.trim().split('\n');
+    const lines = run.stdout.split('\n').filter((line) => line.trim() !== '');
     // Written asynchronously, so the program's own line may come anywhere among them.
     expect(lines.filter((line) => !line.startsWith('{'))).toEqual(['  The banner start prints.']);
     const entries = lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
