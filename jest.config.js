@@ -19,6 +19,9 @@ module.exports = {
   reporters: ['default', '<rootDir>/tests/support/summaryReporter.js'],
   // Integration tests wait for real timers, emails and workflows; project configs cannot set this.
   testTimeout: 60_000,
+  // Each test file starts products in the test process; on two cores jest would run every file in one process, whose
+  // heap then grows file by file until it fails. Run files in a worker instead, replaced once it holds more than this.
+  workerIdleMemoryLimit: '1GB',
   projects: [
     {
       displayName: 'unit',

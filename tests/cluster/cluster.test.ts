@@ -16,6 +16,7 @@ import {
   compileProduct,
   Driver,
   invariantRows,
+  Rng,
   NO_VIOLATIONS,
   outboxSettled,
   say,
@@ -41,12 +42,14 @@ import {
  *   CLUSTER_KEEP=1                     keep the work folder (every process's log, the mail) and the databases
  *   CLUSTER_SMTP_OUTAGE_SECONDS=60     how long the mail server refuses (CI's default; a force's outage is longer)
  *   CLUSTER_REMINDER_ITEMS=16          items whose reminder falls due in each reminder burst
+ *   CLUSTER_FAULT_SEED=20261207        the seeded schedule of the randomized test (printed; rerun with it to replay)
  */
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ITEMS_PER_BURST = 6;
 const SMTP_OUTAGE_MS = 1000 * Number(process.env.CLUSTER_SMTP_OUTAGE_SECONDS ?? 60);
 const REMINDER_ITEMS = Number(process.env.CLUSTER_REMINDER_ITEMS ?? 16);
+const FAULT_SEED = Number(process.env.CLUSTER_FAULT_SEED ?? 20261207) >>> 0;
 /** Time from the settings change to the instant its reminders fall due: every workflow takes the change in first. */
 const REMINDER_LEAD_MS = 20_000;
 
@@ -448,11 +451,13 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
       extraRows?: () => Promise<[string, string | number][]>;
       /** The load starts at this moment (epoch ms) and the fault with it, rather than a third of the way in. */
       loadAt?: number;
+      /** Items in the burst (ITEMS_PER_BURST unless said). */
+      items?: number;
       /** Items and commands of the test besides the burst's, checked with them. */
       also?: { items: Item[]; records: CommandRecord[] };
     } = {},
   ) {
-    const burstItems = await createItems(ITEMS_PER_BURST, title);
+    const burstItems = await createItems(options.items ?? ITEMS_PER_BURST, title);
     let struck: { killedAt: number; backAfterMs: number | null } | null = null;
     if (options.loadAt) await sleep(Math.max(0, options.loadAt - Date.now()));
     const started = Date.now();
@@ -480,7 +485,7 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
           `${(Math.max(0, ...answeredAfter.map((r) => lastAnswer(r) - killedAt)) / 1000).toFixed(1)} s`,
         ],
         [backLabel, backAfterMs === null ? 'NOT back' : `${(backAfterMs / 1000).toFixed(1)} s after the fault`],
-        ['load', `${(loadMs / 1000).toFixed(1)} s, ${ITEMS_PER_BURST} items`],
+        ['load', `${(loadMs / 1000).toFixed(1)} s, ${burstItems.length} items`],
         ...((await options.extraRows?.()) ?? []),
       ],
       { checked: [...(options.also?.items ?? []), ...burstItems], recoveryMs: backAfterMs, faultAt: killedAt, settleMs: options.settleMs },
@@ -557,6 +562,52 @@ describe('the production topology as processes (Temporal server on PostgreSQL, 2
       },
     );
   }, 300_000);
+
+  it('a seeded random schedule of three faults (kill -9 of an api or a worker, a Temporal or PostgreSQL restart) mid-burst', async () => {
+    const rng = new Rng(FAULT_SEED);
+    const kinds = ['api', 'worker', 'temporal', 'postgres'] as const;
+    const schedule = [0, 1, 2].map(() => ({
+      kind: rng.pick(kinds),
+      which: rng.int(0, 1),
+      gapMs: rng.int(500, 3000),
+      downMs: rng.int(500, 4000),
+    }));
+    const label = (f: (typeof schedule)[number]) =>
+      f.kind === 'api' || f.kind === 'worker'
+        ? `kill -9 ${f.kind}-${f.which + 1}`
+        : `${f.kind === 'temporal' ? 'Temporal' : 'PostgreSQL'} restart`;
+    say(
+      `\ncluster randomized faults: CLUSTER_FAULT_SEED=${FAULT_SEED}: ${schedule.map((f) => `${label(f)} (${f.downMs} ms down)`).join(', then ')}`,
+    );
+    await faultTest(
+      'Cluster random fault inspection',
+      `seed ${FAULT_SEED}: ${schedule.map(label).join(', ')}`,
+      async () => {
+        let firstAt: number | null = null;
+        for (const fault of schedule) {
+          await sleep(fault.gapMs);
+          const at = Date.now();
+          firstAt ??= at;
+          if (fault.kind === 'api' || fault.kind === 'worker') {
+            const victim = (fault.kind === 'api' ? cluster!.apis : cluster!.workers)[fault.which]!;
+            await strike([victim], { downMs: fault.downMs, recoveryTimeoutMs: 120_000 });
+          } else {
+            const target = fault.kind === 'temporal' ? cluster!.temporal.process : cluster!.embeddedPostgres!;
+            await target.stop();
+            await sleep(fault.downMs);
+            target.start();
+            await target.ensureReady(120_000);
+            await cluster!.temporal.process.ensureReady(120_000);
+          }
+          await productReady(120_000);
+        }
+        return { killedAt: firstAt!, backAfterMs: Date.now() - firstAt! };
+      },
+      'every process back after the last fault',
+      // A longer load than the other faults', so that all three strike while commands are still arriving.
+      { loadAt: Date.now(), items: 4 * ITEMS_PER_BURST },
+    );
+  }, 420_000);
 
   it(`the mail server refusing (421) for ${SMTP_OUTAGE_MS / 1000} s while commands and a reminder burst fall due: every email sent once afterwards`, async () => {
     const reminders = await reminderBurst(REMINDER_ITEMS, 'Cluster SMTP outage reminders');
