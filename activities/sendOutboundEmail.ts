@@ -69,6 +69,12 @@ const LEASE_SECONDS = 30;
 const RENEW_EVERY_MS = 10_000;
 const LEASE_END = `now() + interval '${LEASE_SECONDS} seconds'`;
 
+/**
+ * An email the server took is marked sent; when that write fails (PostgreSQL restarting), it is tried again for this
+ * long, the claim renewed meanwhile, rather than left to run out and the email sent a second time.
+ */
+const RECORD_SENT_WITHIN_MS = 60_000;
+
 const BEING_SENT_ELSEWHERE = 'being sent by another attempt';
 const HELD_FOR_BATCH = 'held until its batch of commands is done, or being sent with the rest of its batch';
 const STILL_SENDING = 'still being sent: the mail server has not answered yet';
@@ -156,7 +162,10 @@ export function outboxSender(dataSource: DataSource, mailer: Mailer, messageIdDo
         const reasons = await Promise.all(rows.map((row) => recordFailure(row, failed.error)));
         return reasons.find((reason) => reason !== null) ?? null;
       }
-      await markFinished(dataSource, rows, 'sent', null);
+      await recordSent(
+        rows.map((row) => row.id),
+        () => markFinished(dataSource, rows, 'sent', null),
+      );
       return null;
     } catch (error) {
       activityLog().warn('the outcome of a combined email could not be recorded; its claim runs out and it is sent again', {
@@ -172,7 +181,7 @@ export function outboxSender(dataSource: DataSource, mailer: Mailer, messageIdDo
     const failed = await deliver(row);
     try {
       if (failed) return await recordFailure(row, failed.error);
-      await markSent(row);
+      await recordSent([row.id], () => markSent(row));
       return null;
     } catch (error) {
       activityLog().warn('the outcome of an email could not be recorded; its claim runs out and it is sent again', {
@@ -180,6 +189,30 @@ export function outboxSender(dataSource: DataSource, mailer: Mailer, messageIdDo
         error: (error as Error).message,
       });
       return `outcome not recorded: ${(error as Error).message}`;
+    }
+  }
+
+  /** Marks rows the server took as sent, trying again (their claim kept) while PostgreSQL cannot be written to. */
+  async function recordSent(ids: string[], record: () => Promise<unknown>): Promise<void> {
+    const deadline = Date.now() + RECORD_SENT_WITHIN_MS;
+    ids.forEach((id) => leases.renew(id));
+    try {
+      for (let waitMs = 250; ; waitMs = Math.min(2 * waitMs, 2_000)) {
+        try {
+          await record();
+          return;
+        } catch (error) {
+          if (Date.now() + waitMs > deadline) throw error;
+          if (waitMs === 250)
+            activityLog().warn('an email the server took could not be marked sent yet; trying again', {
+              outboxIds: ids,
+              error: (error as Error).message,
+            });
+          await new Promise((resolve) => setTimeout(resolve, waitMs));
+        }
+      }
+    } finally {
+      ids.forEach((id) => leases.stopRenewing(id));
     }
   }
 

@@ -191,6 +191,9 @@ export interface ImportedItem {
   department: string | null;
   ownerEmail: string | null;
   leadEmail: string | null;
+  /** The owner and lead as trackers often name them, without an email ("Supt Jane Smith"): found by name, if one person has it. */
+  ownerName: string | null;
+  leadName: string | null;
   dueDate: IsoDate | null;
   earlierDueDates: IsoDate[];
   status: LifecycleStatus;
@@ -252,6 +255,11 @@ export function readDate(value: string): IsoDate | null {
 }
 
 const isEmail = (value: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim());
+/** Letters (any script), with spaces, dots, hyphens and apostrophes between: "Supt J. O'Neill-Smith". */
+const isPersonName = (value: string) => value.length <= 120 && /^\p{L}[\p{L}\p{M} .'’-]*$/u.test(value);
+
+/** How a person is found from a tracker's name cell: case and spacing do not matter. */
+export const personNameKey = (name: string) => name.trim().replace(/\s+/g, ' ').toLocaleLowerCase('en-GB');
 
 /** Whether the import knows a status cell's words without a mapping (its own vocabulary). */
 export const isImportVocabulary = (status: string) => importStatuses[words(status).replace(/\.$/, '')] !== undefined;
@@ -286,8 +294,19 @@ export function readImportRow(
   };
   const email = (column: ImportColumn): string | null => {
     const value = cell(column).toLowerCase();
-    if (!value) return null;
+    if (!value || !value.includes('@')) return null;
     if (!isEmail(value)) problems.push({ row, column, message: `"${cell(column)}" is not an email address` });
+    return value;
+  };
+  const personName = (column: ImportColumn): string | null => {
+    const value = cell(column).replace(/\s+/g, ' ');
+    if (!value || value.includes('@')) return null;
+    if (!isPersonName(value))
+      problems.push({
+        row,
+        column,
+        message: `"${value.length > 60 ? `${value.slice(0, 60)}…` : value}" is neither an email address nor a person's name`,
+      });
     return value;
   };
 
@@ -340,6 +359,8 @@ export function readImportRow(
   const historic = status === 'closed';
   const ownerEmail = historic && !isEmail(cell('Owner email')) ? null : email('Owner email');
   const leadEmail = historic && !isEmail(cell('Lead email')) ? null : email('Lead email');
+  const ownerName = historic ? null : personName('Owner email');
+  const leadName = historic ? null : personName('Lead email');
   const dueDate = date('Due date');
   const earlierDueDates = cell('Earlier due dates')
     .split(/[;,]/)
@@ -366,8 +387,10 @@ export function readImportRow(
   else if (approvalStep !== null && status !== 'awaiting_approval')
     problems.push({ row, column: 'Approval step', message: 'only an item awaiting approval waits at an approval step' });
   if (ownedStatuses.includes(status)) {
-    if (!ownerEmail) problems.push({ row, column: 'Owner email', message: `an item that is ${status.replace(/_/g, ' ')} needs its owner` });
-    if (!leadEmail) problems.push({ row, column: 'Lead email', message: `an item that is ${status.replace(/_/g, ' ')} needs its lead` });
+    if (!ownerEmail && !ownerName)
+      problems.push({ row, column: 'Owner email', message: `an item that is ${status.replace(/_/g, ' ')} needs its owner` });
+    if (!leadEmail && !leadName)
+      problems.push({ row, column: 'Lead email', message: `an item that is ${status.replace(/_/g, ' ')} needs its lead` });
     if (!dueDate) problems.push({ row, column: 'Due date', message: `an item that is ${status.replace(/_/g, ' ')} needs its due date` });
   }
   if (!forTheForce && status !== 'not_for_the_force' && status !== 'closed')
@@ -386,6 +409,8 @@ export function readImportRow(
       department: cell('Department') || null,
       ownerEmail,
       leadEmail,
+      ownerName,
+      leadName,
       dueDate,
       earlierDueDates,
       status,
@@ -630,7 +655,7 @@ export function importedHistory(
   // A closed item whose owner and lead are not both people in the product closes without them (their names stay
   // on the item as text), its due date counting only for whether it closed late.
   const historic = item.status === 'closed' && !(people.ownerId && people.leadId && item.dueDate);
-  const owned = !historic && (item.ownerEmail || item.leadEmail || item.dueDate);
+  const owned = !historic && (item.ownerEmail || item.leadEmail || item.ownerName || item.leadName || item.dueDate);
   const dates = historic ? [] : [...item.earlierDueDates, ...(item.dueDate ? [item.dueDate] : [])];
   const first: Partial<RecommendationState> = { category: item.category };
   if (owned) {

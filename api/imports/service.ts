@@ -10,6 +10,7 @@ import {
   isImportVocabulary,
   isReportRow,
   mapHeaders,
+  personNameKey,
   planReportStatus,
   readCategoryRow,
   readReportRow,
@@ -628,6 +629,40 @@ export class ImportService {
       ? await this.dataSource.manager.createQueryBuilder(Person, 'p').where('p.email = ANY(:emails) AND p.active', { emails }).getMany()
       : [];
     const byEmail = new Map(people.map((p) => [p.email, p]));
+    const names = [
+      ...new Set(
+        items
+          .flatMap((i) => [i.ownerName, i.leadName])
+          .filter((n): n is string => !!n)
+          .map(personNameKey),
+      ),
+    ];
+    const named = names.length
+      ? await this.dataSource.manager
+          .createQueryBuilder(Person, 'p')
+          .where(`lower(regexp_replace(btrim(p.name), '\\s+', ' ', 'g')) = ANY(:names) AND p.active`, { names })
+          .getMany()
+      : [];
+    const byName = new Map<string, Person[]>();
+    for (const person of named) byName.set(personNameKey(person.name), [...(byName.get(personNameKey(person.name)) ?? []), person]);
+    /** The one active person a name cell names, or the problem with it (nobody, or several: then the email is needed). */
+    const findByName = (name: string, row: number, column: ImportColumn): Person | undefined => {
+      const found = byName.get(personNameKey(name)) ?? [];
+      if (found.length === 1) return found[0];
+      problems.push(
+        valued(
+          {
+            row,
+            column,
+            message: found.length
+              ? `${found.length} active people are called ${name}: write the email of the one meant`
+              : `nobody active is called ${name} (write their email, or add them on People first)`,
+          },
+          name,
+        ),
+      );
+      return undefined;
+    };
     const titles = [...new Set(items.map((i) => i.report.title))];
     const known = titles.length
       ? await this.dataSource.manager
@@ -644,9 +679,17 @@ export class ImportService {
     const routing = await this.routing();
     for (const item of items) {
       await pause();
-      let owner = item.ownerEmail ? byEmail.get(item.ownerEmail) : undefined;
-      let lead = item.leadEmail ? byEmail.get(item.leadEmail) : undefined;
       const problemsBefore = problems.length;
+      let owner = item.ownerEmail
+        ? byEmail.get(item.ownerEmail)
+        : item.ownerName
+          ? findByName(item.ownerName, item.row, 'Owner email')
+          : undefined;
+      let lead = item.leadEmail
+        ? byEmail.get(item.leadEmail)
+        : item.leadName
+          ? findByName(item.leadName, item.row, 'Lead email')
+          : undefined;
       if (item.status === 'closed') {
         // A closed item needs no live owner or lead: people who have left (or lack the role now) stay as text.
         if (owner && !owner.roles.includes('action_owner')) owner = undefined;
@@ -657,7 +700,10 @@ export class ImportService {
         );
       else if (owner && !owner.roles.includes('action_owner'))
         problems.push(
-          valued({ row: item.row, column: 'Owner email', message: `${owner.name} does not have the role "action owner"` }, item.ownerEmail),
+          valued(
+            { row: item.row, column: 'Owner email', message: `${owner.name} does not have the role "action owner"` },
+            item.ownerEmail ?? item.ownerName,
+          ),
         );
       if (item.leadEmail && !lead)
         problems.push(
@@ -665,7 +711,10 @@ export class ImportService {
         );
       else if (lead && !lead.roles.includes('lead'))
         problems.push(
-          valued({ row: item.row, column: 'Lead email', message: `${lead.name} does not have the role "lead"` }, item.leadEmail),
+          valued(
+            { row: item.row, column: 'Lead email', message: `${lead.name} does not have the role "lead"` },
+            item.leadEmail ?? item.leadName,
+          ),
         );
       const existing = existingItems.get(`${item.report.originator}\u0000${item.report.title}\u0000${item.reference}`) ?? null;
       const peopleUnknown = withProblems.has(item.row) || problems.length > problemsBefore;

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { In } from 'typeorm';
 import { addCalendarDays, calendarDateInLondon } from '../../domain/calendar';
 import { importColumns } from '../../domain/trackerImport';
-import { AuditEvent, Recommendation, SourceReport } from '../../entities';
+import { AuditEvent, Person, Recommendation, SourceReport } from '../../entities';
 import { nextNudgeQuery, recommendationWorkflowId, stateQuery } from '../../workflows/messages';
 import { addPeople, apiClient, tokenFor, type ApiClient } from '../support/apiClient';
 import { eventually } from '../support/eventually';
@@ -139,6 +139,35 @@ describe('importing an existing tracker', () => {
       { row: 2, column: 'Owner email', value: 'nobody@test.police.uk', message: 'nobody active has the email nobody@test.police.uk' },
     ]);
     expect(await product.app.dataSource.manager.count(Recommendation)).toBe(before);
+  });
+
+  it('finds people the tracker names without an email by their name, when exactly one active person has it', async () => {
+    const repo = product.app.dataSource.getRepository(Person);
+    await repo.save([
+      repo.create({ name: 'Jo Bloggs', email: 'jo.bloggs@test.police.uk', roles: ['action_owner'] }),
+      repo.create({ name: 'Jo  bloggs', email: 'joanne.bloggs@test.police.uk', roles: ['action_owner'] }),
+    ]);
+    const named = (owner: string, lead: string) => csv([[...good[0]!.slice(0, 12), owner, lead, ...good[0]!.slice(14)]]);
+    expect((await send(named('sarah  LINDQVIST', 'Andrew Pemberton'), true)).body).toMatchObject({ problems: [], counts: { create: 1 } });
+    expect((await send(named('Jo Bloggs', 'Nobody Known'), true)).body.problems).toEqual([
+      {
+        row: 2,
+        column: 'Owner email',
+        value: 'Jo Bloggs',
+        message: '2 active people are called Jo Bloggs: write the email of the one meant',
+      },
+      {
+        row: 2,
+        column: 'Lead email',
+        value: 'Nobody Known',
+        message: 'nobody active is called Nobody Known (write their email, or add them on People first)',
+      },
+    ]);
+    // Found by name, the person must still hold the role.
+    expect((await send(named('Andrew Pemberton', 'Andrew Pemberton'), true)).body.problems).toEqual([
+      { row: 2, column: 'Owner email', value: 'Andrew Pemberton', message: 'Andrew Pemberton does not have the role "action owner"' },
+    ]);
+    await repo.update({ email: In(['jo.bloggs@test.police.uk', 'joanne.bloggs@test.police.uk']) }, { active: false });
   });
 
   it('imports a clean file in one go, starting workflows in the state each item is really in', async () => {

@@ -98,6 +98,39 @@ describe('the outbox lease', () => {
     expect(second.sends).toHaveLength(0);
   });
 
+  it('marks an email the server took as sent once PostgreSQL answers again, holding its claim meanwhile: never sent twice', async () => {
+    const id = await queue();
+    const m = controlledMailer();
+    // The first writes of the outcome fail, as while PostgreSQL restarts.
+    let failures = 3;
+    const ds = product.app.dataSource;
+    const restarting = new Proxy(ds, {
+      get(target, property) {
+        if (property === 'query')
+          return (sql: string, parameters?: unknown[]) =>
+            /SET status = \$2/.test(sql) && failures-- > 0
+              ? Promise.reject(new Error('Connection terminated unexpectedly'))
+              : target.query(sql, parameters);
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const sender = outboxSender(restarting, m.mailer, 'tracker.test');
+    const arrived = m.nextSend();
+    const done = env.run(() => sender.sendPending([id])) as Promise<UnsentEmail[]>;
+    await arrived;
+    m.sends[0]!.answer();
+    // While the outcome waits to be written, the row stays claimed: another sender does not send it again.
+    const { second, sendSecond } = senders();
+    expect(await sendSecond([id])).toEqual([{ id, reason: 'being sent by another attempt' }]);
+    expect(await done).toEqual([]);
+    expect(failures).toBeLessThan(0);
+    expect(await row(id)).toMatchObject({ status: 'sent', attempts: 1, leaseUntil: null });
+    expect(await sendSecond([id])).toEqual([]);
+    expect(second.sends).toHaveLength(0);
+    expect(m.sends).toHaveLength(1);
+  });
+
   it('lets another sender send at once when the server certainly did not take the message', async () => {
     const id = await queue();
     const { first, second, sendFirst, sendSecond } = senders();

@@ -27,8 +27,14 @@ describe('a long-closed item in an imported tracker', () => {
       ownerAsWritten: 'DI Mark Allen (retired)',
       leadAsWritten: 'Supt Jane Smith',
     });
-    // An open item still needs its people.
-    expect(readImportRow(2, { ...row, Status: 'In progress' }).problems.map((p) => p.column)).toEqual(['Owner email', 'Lead email']);
+    // An open item still needs its people: a name is looked up when the file is checked, a remark is refused.
+    expect(readImportRow(2, { ...row, Status: 'In progress' }).problems).toEqual([
+      { row: 2, column: 'Owner email', message: '"DI Mark Allen (retired)" is neither an email address nor a person\'s name' },
+    ]);
+    expect(readImportRow(2, { ...row, Status: 'In progress', 'Owner email': 'DI Mark Allen' }).item).toMatchObject({
+      ownerName: 'DI Mark Allen',
+      leadName: 'Supt Jane Smith',
+    });
   });
 
   it('closes on its own date without an owner, lead or approval chain, and still says it closed late', () => {

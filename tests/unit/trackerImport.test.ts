@@ -1,5 +1,5 @@
 import { defaultRoutingRules } from '../../domain/approvalRouting';
-import { importedHistory, mapHeaders, readDate, readImportRow } from '../../domain/trackerImport';
+import { importedHistory, mapHeaders, personNameKey, readDate, readImportRow } from '../../domain/trackerImport';
 
 describe('tracker import rules', () => {
   it("maps the template's columns and the seeds' usual headers, and reports unknown ones", () => {
@@ -72,7 +72,7 @@ describe('tracker import rules', () => {
       'Due date': '31/02/2027',
       Status: 'Sort of done',
       Category: 'five',
-      'Owner email': 'sarah at example',
+      'Owner email': 'sarah@example',
     });
     expect(item).toBeNull();
     expect(problems).toEqual([
@@ -82,8 +82,18 @@ describe('tracker import rules', () => {
         column: 'Status',
         message: expect.stringContaining('"Sort of done" is not a status the import knows'),
       }),
-      { row: 7, column: 'Owner email', message: '"sarah at example" is not an email address' },
+      { row: 7, column: 'Owner email', message: '"sarah@example" is not an email address' },
       { row: 7, column: 'Due date', message: '"31/02/2027" is not a date (write 31/03/2027 or 2027-03-31)' },
+    ]);
+  });
+
+  it('reads a person named without an email as a name to find (seed 004 names its managers), and refuses a cell that is neither', () => {
+    const { item, problems } = readImportRow(4, { ...row, 'Owner email': ' Supt  Jane O’Neill-Smith ', 'Lead email': 'DCI Mark Allen' });
+    expect(problems).toEqual([]);
+    expect(item).toMatchObject({ ownerEmail: null, ownerName: 'Supt Jane O’Neill-Smith', leadEmail: null, leadName: 'DCI Mark Allen' });
+    expect(personNameKey(' Supt  Jane O’Neill-Smith ')).toBe(personNameKey('supt jane o’neill-smith'));
+    expect(readImportRow(4, { ...row, 'Owner email': 'Team 4 (vacant)' }).problems).toEqual([
+      { row: 4, column: 'Owner email', message: '"Team 4 (vacant)" is neither an email address nor a person\'s name' },
     ]);
   });
 
