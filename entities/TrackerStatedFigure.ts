@@ -1,5 +1,7 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import type { ClosureCategory } from '../domain/vocabulary';
+import type { SourceReport } from './SourceReport';
+import type { TrackerImport } from './TrackerImport';
 
 /**
  * What a tracker stated for one report (its report row: status line and counts) or one closure category (a category
@@ -7,12 +9,21 @@ import type { ClosureCategory } from '../domain/vocabulary';
  * (domain/reconciliation.ts compares the two).
  */
 @Entity({ name: 'tracker_stated_figures' })
+@Index('IDX_tracker_stated_figures_import', ['importId', 'row'])
+@Check('tracker_stated_figures_scope_check', `"scope" IN ('report', 'category')`)
+@Check('tracker_stated_figures_stated_outstanding_check', '"stated_outstanding" >= 0')
+@Check('tracker_stated_figures_stated_closed_check', '"stated_closed" >= 0')
+@Check('tracker_stated_figures_stated_total_check', '"stated_total" >= 0')
 export class TrackerStatedFigure {
   @PrimaryColumn({ type: 'uuid' })
   id: string;
 
   @Column({ type: 'uuid', name: 'import_id' })
   importId: string;
+
+  @ManyToOne('TrackerImport')
+  @JoinColumn({ name: 'import_id', foreignKeyConstraintName: 'tracker_stated_figures_import_id_fkey' })
+  trackerImport?: TrackerImport;
 
   /** The row of the file that states it; its position orders the report. */
   @Column({ type: 'integer', nullable: true })
@@ -23,6 +34,10 @@ export class TrackerStatedFigure {
 
   @Column({ type: 'uuid', name: 'source_report_id', nullable: true })
   sourceReportId: string | null;
+
+  @ManyToOne('SourceReport')
+  @JoinColumn({ name: 'source_report_id', foreignKeyConstraintName: 'tracker_stated_figures_source_report_id_fkey' })
+  sourceReport?: SourceReport;
 
   @Column({ type: 'text', name: 'report_title', nullable: true })
   reportTitle: string | null;

@@ -5,10 +5,7 @@ export class LineManagers1763902100000 implements MigrationInterface {
   name = 'LineManagers1763902100000';
 
   async up(q: QueryRunner): Promise<void> {
-    // Deferred: an import may name a manager whose row it inserts later in the same transaction.
-    await q.query(
-      `ALTER TABLE "people" ADD "line_manager_id" uuid REFERENCES "people" ("id") ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED`,
-    );
+    await q.query(`ALTER TABLE "people" ADD "line_manager_id" uuid`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -36,10 +36,15 @@ describe('importing long-closed items', () => {
 
   it('asks for live people only for open items, and imports the closed ones with their people as written', async () => {
     const dry = await send(file, true);
+    // The open item names its owner without an email: looked up once its lead and due date are given too.
     expect(dry.body.problems.map((p) => [p.row, p.column])).toEqual([
-      [4, 'Owner email'],
       [4, 'Lead email'],
       [4, 'Due date'],
+    ]);
+    const withLeadAndDate = file.replace('In progress,DI Mark Allen,,,', 'In progress,DI Mark Allen,Supt Jane Smith,31/03/2027,');
+    expect((await send(withLeadAndDate, true)).body.problems.map((p) => [p.row, p.column])).toEqual([
+      [4, 'Owner email'],
+      [4, 'Lead email'],
     ]);
     const closedOnly = file.split('\r\n').slice(0, 3).join('\r\n');
     expect((await send(closedOnly, true)).body.problems).toEqual([]);
