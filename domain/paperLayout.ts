@@ -91,6 +91,38 @@ export const paperDateStyleLabels: Record<PaperDateStyle, string> = {
   numeric: paperMonth('2019-09-01', 'numeric'),
 };
 
+// ── Report status lines ─────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Which status line a paper prints under a report that has items:
+ *  - `stated_while_current`: the force's own line (from its tracker, or given when logging the report) until any of
+ *    the report's items changes status after it was stated; from then on, the line the product writes from its items;
+ *  - `generated`: always the product's line.
+ * A report logged without items always prints the force's line: there is nothing to write one from.
+ */
+export const statusLineRules = ['stated_while_current', 'generated'] as const;
+export type StatusLineRule = (typeof statusLineRules)[number];
+
+export const statusLineRuleLabels: Record<StatusLineRule, string> = {
+  stated_while_current: "The force's own words, until one of the report's items changes status; then a line written from its items",
+  generated: "Always a line written from the report's items",
+};
+
+/** The force's status line for a report as at a paper's date, and whether an item changed status after it was stated. */
+export interface StatedStatusLine {
+  text: string;
+  supersededByChange: boolean;
+}
+
+export const noItemsListedLine = 'Its items are not listed.';
+
+/** The line a paper prints: `generated` is the product's line from the report's items, null when it has none. */
+export function statusLineToPrint(rule: StatusLineRule, stated: StatedStatusLine | null, generated: string | null): string {
+  if (generated === null) return stated?.text || noItemsListedLine;
+  if (rule === 'stated_while_current' && stated?.text && !stated.supersededByChange) return stated.text;
+  return generated;
+}
+
 // ── Sections ────────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** The reports the overview covers; audits are in the quarterly update. */
@@ -219,6 +251,7 @@ export const paperLayoutSchema = z
     name: text('The layout name', 100),
     dateStyle: z.enum(paperDateStyles, { message: `must be one of ${paperDateStyles.join(', ')}` }),
     counting: z.enum(countingConventions, { message: `must be one of ${countingConventions.join(', ')}` }),
+    statusLines: z.enum(statusLineRules, { message: `must be one of ${statusLineRules.join(', ')}` }).default('stated_while_current'),
     categories: z.object({ '1': categoryTextSchema, '2': categoryTextSchema, '3': categoryTextSchema, '4': categoryTextSchema }).strict(),
     sections: z.array(sectionSchema).min(1, { message: 'Add at least one section' }).max(10, { message: 'At most 10 sections' }),
   })
@@ -286,6 +319,7 @@ export const builtInPaperLayouts: Record<BuiltInLayoutName, PaperLayout> = {
     name: 'One list by date, super-complaints in an appendix',
     dateStyle: 'short',
     counting: 'outstanding_until_signed_off',
+    statusLines: 'stated_while_current',
     categories: defaultCategoryTexts,
     sections: [
       {
@@ -316,6 +350,7 @@ export const builtInPaperLayouts: Record<BuiltInLayoutName, PaperLayout> = {
     name: 'One appendix per closure level, then super-complaints',
     dateStyle: 'sept',
     counting: 'awaiting_sign_off_apart',
+    statusLines: 'stated_while_current',
     categories: defaultCategoryTexts,
     sections: [
       {

@@ -191,6 +191,7 @@ export class ImportService {
       const reportIds = new Map<string, string>();
       const audit = { actorId: by.actor.personId, actorLabel: `${by.label} (import)` };
       await saveConfirmed(tx, planned.statuses, planned.saved, audit);
+      const withItems = new Set(plan.map((p) => `${p.item.report.originator}\u0000${p.item.report.title}`));
       for (const { listed, action } of planned.reports) {
         if (action !== 'create') continue;
         const reportId = randomUUID();
@@ -202,7 +203,7 @@ export class ImportService {
           entityType: 'source_report',
           entityId: reportId,
           type: 'report_logged',
-          summary: `Imported ${listed.report.originator} report "${listed.report.title}", listed without items (row ${listed.row})`,
+          summary: `Imported ${listed.report.originator} report "${listed.report.title}" (row ${listed.row})${withItems.has(`${listed.report.originator}\u0000${listed.report.title}`) ? '' : ', listed without items'}`,
           after: facts,
         });
         reportIds.set(`${listed.report.originator}\u0000${listed.report.title}`, reportId);
@@ -213,6 +214,8 @@ export class ImportService {
           await tx.update(Recommendation, { id: existing.id }, changes);
           await recordAudit(tx, {
             ...audit,
+            // At the import's instant, not after it: a status line the import states is current from then on.
+            occurredAt: new Date(now),
             entityType: 'recommendation',
             entityId: existing.id,
             recommendationId: existing.id,

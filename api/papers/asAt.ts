@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { StatedStatusLine } from '../../domain/paperLayout';
 import type { AtRiskFlag, ClosureHow, DueDateEntry, LifecycleStatus, ProgressUpdate } from '../../domain/lifecycle/states';
 import type { ClosureCategory, IsoDate, ItemKind, SourceKind, SourceScope } from '../../domain/vocabulary';
 import { endOfAsAtDay } from './dates';
@@ -274,9 +275,35 @@ function toReport(row: Record<string, unknown>): ReportAsAt {
     scope: String(after.scope ?? 'national') as SourceScope,
     publishedOn: String(after.publishedOn ?? ''),
     loggedOn: String(row.logged_on),
-    ...(typeof after.statusLine === 'string' ? { statedStatus: after.statusLine } : {}),
   };
 }
+
+/**
+ * Each report's status line in the force's words as at $1: of the lines stated for it (when it was logged, or by a
+ * tracker import), the latest stated before $1, else the first (an import backdates the history it brings, so a
+ * paper as at an earlier date reads what that import stated); and whether any of its items changed status after.
+ */
+export const STATED_LINES_SQL = `WITH stated AS (
+    SELECT e.entity_id::uuid AS report_id, e.after->>'statusLine' AS line, e.occurred_at AS stated_at
+      FROM audit_events e
+      WHERE e.entity_type = 'source_report' AND e.type = 'report_logged' AND e.after ? 'statusLine'
+        -- An imported report is logged backdated, before the history the import brings: its line is the import's.
+        AND NOT EXISTS (SELECT 1 FROM tracker_stated_figures f
+          WHERE f.source_report_id::text = e.entity_id AND f.scope = 'report' AND f.status_line IS NOT NULL)
+    UNION ALL
+    SELECT f.source_report_id, f.status_line, i.imported_at
+      FROM tracker_stated_figures f JOIN tracker_imports i ON i.id = f.import_id
+      WHERE f.scope = 'report' AND f.source_report_id IS NOT NULL AND f.status_line IS NOT NULL
+  ), chosen AS (
+    SELECT DISTINCT ON (report_id) report_id, line, stated_at FROM stated
+      ORDER BY report_id, stated_at < $1 DESC, CASE WHEN stated_at < $1 THEN stated_at END DESC, stated_at
+  )
+  SELECT c.report_id, c.line, EXISTS (
+      SELECT 1 FROM recommendations r
+        JOIN audit_events e ON e.recommendation_id = r.id AND e.entity_type = 'recommendation'
+      WHERE r.report_id = c.report_id AND e.occurred_at > c.stated_at AND e.occurred_at < $1 AND e.after ? 'status'
+    ) AS superseded
+  FROM chosen c`;
 
 export type ItemSource = 'intervals' | 'trail';
 
@@ -312,7 +339,15 @@ export async function loadAsAt(sql: Sql, asAt: IsoDate, options: LoadOptions = {
     const rows = await sql(PEOPLE_AS_AT_SQL, [[...ids], before]);
     for (const row of rows) people[String(row.id)] = String(row.name);
   }
-  return { asAt, reports: reportRows.map(toReport), items, people };
+  const stated = new Map<string, StatedStatusLine>();
+  for (const row of await sql(STATED_LINES_SQL, [before]))
+    stated.set(String(row.report_id), { text: String(row.line), supersededByChange: row.superseded === true });
+  const reports = reportRows.map((row) => {
+    const report = toReport(row);
+    const line = stated.get(report.id);
+    return line ? { ...report, statedStatus: line } : report;
+  });
+  return { asAt, reports, items, people };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { closureHowPhrases, lifecycleStatusLabels } from '../../domain/lifecycle/states';
-import { countsForTheForce, paperStandingOf } from '../../domain/paperLayout';
+import { countsForTheForce, paperStandingOf, statusLineToPrint, type StatusLineRule } from '../../domain/paperLayout';
 import type { IsoDate, ItemKind } from '../../domain/vocabulary';
 import type { ItemAsAt, ReportAsAt } from './model';
 
@@ -104,13 +104,9 @@ export function statusLine(items: readonly ItemAsAt[]): string {
   return `${makes}; ${forForce}; ${progress.join(', ')}.`;
 }
 
-/**
- * A report's status line: from its items; for a report logged without them, the status the force stated, as the
- * paper it came from printed it (no figures are made up for items nobody listed).
- */
-export function reportStatusLine(report: Pick<ReportAsAt, 'statedStatus'>, items: readonly ItemAsAt[]): string {
-  if (items.length > 0) return statusLine(items);
-  return report.statedStatus ? report.statedStatus : 'Its items are not listed.';
+/** A report's status line under the layout's rule (no figures are made up for a report logged without its items). */
+export function reportStatusLine(report: Pick<ReportAsAt, 'statedStatus'>, items: readonly ItemAsAt[], rule: StatusLineRule): string {
+  return statusLineToPrint(rule, report.statedStatus ?? null, items.length > 0 ? statusLine(items) : null);
 }
 
 /** The item's lifecycle state in a few words: "In progress", "Closed (self-certified)". */

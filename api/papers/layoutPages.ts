@@ -7,6 +7,8 @@ import {
   columnDefaults,
   countingConventionLabels,
   countingConventions,
+  statusLineRuleLabels,
+  statusLineRules,
   editableCategories,
   itemColumns,
   layoutCategories,
@@ -58,6 +60,7 @@ interface LayoutDraft {
   name: string;
   dateStyle: string;
   counting: string;
+  statusLines: string;
   categories: Record<string, { label: string; description: string }>;
   sections: SectionDraft[];
 }
@@ -72,6 +75,7 @@ function draftOf(layout: PaperLayout): LayoutDraft {
     name: layout.name,
     dateStyle: layout.dateStyle,
     counting: layout.counting,
+    statusLines: layout.statusLines,
     categories: structuredClone(layout.categories),
     sections: layout.sections.map((section, index) => {
       const own = Object.fromEntries(section.columns.map((c) => [c.key, c.heading]));
@@ -130,6 +134,7 @@ function draftFromForm(body: FormBody): LayoutDraft {
     name: text(body, 'name'),
     dateStyle: text(body, 'dateStyle'),
     counting: text(body, 'counting'),
+    statusLines: text(body, 'statusLines'),
     categories: Object.fromEntries(
       editableCategories.map((c) => [
         c,
@@ -158,6 +163,7 @@ function layoutFromDraft(draft: LayoutDraft): { value: unknown; formIndex: numbe
     name: draft.name,
     dateStyle: draft.dateStyle,
     counting: draft.counting,
+    statusLines: draft.statusLines,
     categories: draft.categories,
     sections: positioned.map(({ section }) => {
       const keys: readonly string[] = section.style === 'report_table' ? reportColumns : itemColumns;
@@ -196,14 +202,14 @@ function fieldOfPath(path: (string | number)[], formIndex: number[], draft: Layo
   }
   // Reports of a kind and category that no section takes: shown at the first section's categories.
   if (first === 'sections') return draft.sections.length ? field(0, 'categories') : 'add';
-  return typeof first === 'string' && ['name', 'dateStyle', 'counting'].includes(first) ? first : 'name';
+  return typeof first === 'string' && ['name', 'dateStyle', 'counting', 'statusLines'].includes(first) ? first : 'name';
 }
 
 const order = (id: string) => {
   const m = /^section-(\d+)-/.exec(id);
   if (m) return 100 + Number(m[1]);
   if (id.startsWith('category-')) return 10 + Number(id.split('-')[1]);
-  return ['name', 'dateStyle', 'counting'].indexOf(id);
+  return ['name', 'dateStyle', 'counting', 'statusLines'].indexOf(id);
 };
 
 function view(draft: LayoutDraft, errors: FormError[]) {
@@ -217,6 +223,7 @@ function view(draft: LayoutDraft, errors: FormError[]) {
     name: { value: draft.name, error: error('name') },
     dateStyle: { items: radios(paperDateStyles, paperDateStyleLabels, draft.dateStyle), error: error('dateStyle') },
     counting: { items: radios(countingConventions, countingConventionLabels, draft.counting), error: error('counting') },
+    statusLines: { items: radios(statusLineRules, statusLineRuleLabels, draft.statusLines), error: error('statusLines') },
     categories: editableCategories.map((c) => ({
       key: c,
       label: draft.categories[c]?.label ?? '',

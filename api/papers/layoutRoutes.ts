@@ -29,7 +29,7 @@ export function paperLayoutFeature({ dataSource }: ApiDependencies): Feature {
     mountPath: '/api/settings/paper-layout',
     tag: 'Paper layout',
     description:
-      'How the committee overview is laid out for this force: its sections and their order, which reports and closure categories each takes, grouping, columns and headings, the force’s words for each closure category, the date style, and how items awaiting HMICFRS sign-off are counted.',
+      'How the committee overview is laid out for this force: its sections and their order, which reports and closure categories each takes, grouping, columns and headings, the force’s words for each closure category, the date style, how items awaiting HMICFRS sign-off are counted, and which status line a report prints (the force’s own words while current, or always one written from its items).',
     endpoints: [
       endpoint({
         method: 'get',

@@ -1,4 +1,5 @@
 import type { AtRiskFlag, Closure, DueDateEntry, LifecycleStatus, ProgressUpdate } from '../../domain/lifecycle/states';
+import type { StatedStatusLine } from '../../domain/paperLayout';
 import type { ClosureCategory, IsoDate, ItemKind, SourceKind, SourceScope } from '../../domain/vocabulary';
 
 /**
@@ -16,8 +17,11 @@ export interface ReportAsAt {
   publishedOn: IsoDate;
   /** The London date the report was logged in the product. */
   loggedOn: IsoDate;
-  /** The report's status as the force stated it when logging it without its items ("All recommendations closed"). */
-  statedStatus?: string | null;
+  /**
+   * The report's status line in the force's words as at the date ("All recommendations closed"): given when it was
+   * logged, or by the latest tracker import that stated one (./asAt.ts).
+   */
+  statedStatus?: StatedStatusLine | null;
 }
 
 /** What the papers read of how an item closed (not who closed it, nor what superseded it: no paper prints those). */

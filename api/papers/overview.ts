@@ -265,7 +265,7 @@ function reportsOf(
       title: report.title,
       originator: report.originator,
       kind: report.kind,
-      statusLine: reportStatusLine(report, allItems),
+      statusLine: reportStatusLine(report, allItems, layout.statusLines),
       outstanding: blank ? null : counts.outstanding,
       awaitingSignOff: blank ? null : counts.awaitingSignOff,
       closed: blank ? null : counts.closed,

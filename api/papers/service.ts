@@ -104,11 +104,12 @@ export async function buildPaper(database: PaperDatabase, request: PaperRequest,
       return buildQuarterly(current, previous, { previousQuarter, quarterBeforeThat, scheme: request.scheme, rules });
     }
     case 'tracker': {
-      const [data, rules] = await database.snapshot(
+      const [data, rules, layout] = await database.snapshot(
         async (sql) =>
           [
             await loadAsAt(sql, request.asAt, { fields: ['dueDateHistory', 'latestUpdate', 'atRisk', 'notForTheForceReason'], source }),
             await paperRules(sql),
+            await overviewLayout(sql),
           ] as const,
       );
       return buildTracker(data, {
@@ -116,6 +117,7 @@ export async function buildPaper(database: PaperDatabase, request: PaperRequest,
         previousReport: request.previousCommittee ?? null,
         reportId: request.reportId ?? null,
         rules,
+        statusLines: layout.statusLines,
       });
     }
   }

@@ -1,4 +1,5 @@
 import type { IsoDate } from '../../domain/vocabulary';
+import type { StatusLineRule } from '../../domain/paperLayout';
 import { itemKindLabels, sourceKindLabels } from '../../domain/vocabulary';
 import { byReference, compareCodes, compareTitles, isForTheForce, itemsByReport, nameOf, reportStatusLine, stateWords } from './common';
 import { dayMonthYear, dueDateHistoryWords, longDate } from './dates';
@@ -21,6 +22,8 @@ export interface TrackerOptions {
   reportId?: string | null;
   /** The force's reminder policy and calendar, for the status colours (default: the defaults of docs/reminders.md). */
   rules?: PaperRules;
+  /** Which status line a report prints (the force's overview layout says; default: its words while current). */
+  statusLines?: StatusLineRule;
 }
 
 export interface TrackerItem {
@@ -109,7 +112,7 @@ export function buildTracker(data: PaperData, options: TrackerOptions): TrackerP
         title: report.title,
         source: sourceWords(report),
         publishedOn: report.publishedOn,
-        summary: reportStatusLine(report, items),
+        summary: reportStatusLine(report, items, options.statusLines ?? 'stated_while_current'),
         items: byReference(items).map((item) => trackerItem(item, data, options, figuresOf)),
       };
     }),

@@ -43,7 +43,7 @@ export const newReportSchema = z
     kind: z.enum(sourceKinds),
     scope: z.enum(sourceScopes),
     publishedOn: isoDate,
-    /** The report's status as the force states it ("All recommendations closed"), for a report listed without its items. */
+    /** The report's status as the force states it ("All recommendations closed"); papers print it while it is current (domain/paperLayout.ts). */
     statusLine: z
       .string()
       .trim()

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { dataSourceDatabase } from '../../api/papers/asAt';
 import type { OverviewPaper } from '../../api/papers/overview';
+import type { TrackerPaper } from '../../api/papers/tracker';
+import { addCalendarDays, calendarDateInLondon } from '../../domain/calendar';
 import { buildPaper } from '../../api/papers/service';
 import type { ImportPreview, TrackerReconciliation } from '../../api/imports/service';
 import { statusWordingKey } from '../../domain/importStatusWording';
@@ -110,10 +112,8 @@ describe('report-level statuses and the reconciliation report', () => {
     expect(paper.main.reports.map((r) => [r.outstanding, r.closed])).toEqual(
       seed001Reports.map((r) => (r.printed ? [r.printed.outstanding, 0] : [null, null])),
     );
-    // A report listed without items prints the force's line; one with items, the line its rows give.
-    expect(paper.main.reports.filter((r) => r.outstanding === null).map((r) => r.statusLine)).toEqual(
-      seed001Reports.filter((r) => !r.printed).map((r) => r.status),
-    );
+    // Every report prints the force's own line: none of its items has changed status since the tracker stated it.
+    expect(paper.main.reports.map((r) => r.statusLine)).toEqual(seed001Reports.map((r) => r.status));
     paper.main.reports.forEach((r, index) => {
       expect(r.groups.flatMap((group) => group.items).map((item) => item.text)).toEqual(seed001Reports[index]!.listed);
     });
@@ -185,5 +185,36 @@ describe('report-level statuses and the reconciliation report', () => {
     ]);
     const report = await request<TrackerReconciliation>('GET', `/api/imports/${imported.body.importId}/reconciliation`);
     expect(report.body.findings.map((f) => f.where)).toEqual(['Category 3', 'Category 3']);
+
+    // The papers print the tracker's line until one of the report's items changes status in the product.
+    const today = calendarDateInLondon(Date.now());
+    const custodyLine = async (asAt: string) => {
+      const database = dataSourceDatabase(product.app.dataSource);
+      const overview = (await buildPaper(database, { kind: 'overview', asAt, scheme: 'B' })) as OverviewPaper;
+      const tracker = (await buildPaper(database, { kind: 'tracker', asAt, scheme: 'A' })) as TrackerPaper;
+      const lines = [
+        overview.main.reports.find((r) => r.title === 'Custody inspection')!.statusLine,
+        tracker.reports.find((r) => r.title === 'Custody inspection')!.summary,
+      ];
+      return lines;
+    };
+    expect(await custodyLine(today)).toEqual([line, line]);
+    const signedOff = await request(
+      'POST',
+      `/api/recommendations/${items[1]!.id}/commands`,
+      JSON.stringify({ type: 'recordHmicfrsResponse', outcome: 'signed_off' }),
+    );
+    expect(signedOff.status).toBe(200);
+    const written =
+      'This report makes 4 recommendations; all 4 are for the force; 2 complete, 2 self-certified, awaiting HMICFRS sign-off, 0 in progress.';
+    expect(await custodyLine(today)).toEqual([written, written]);
+    // As at the day before, nothing had changed since the line was stated.
+    expect(await custodyLine(addCalendarDays(today, -1))).toEqual([line, line]);
+
+    // Or always the line written from the items, when the force's layout says so.
+    const layout = await request<{ layout: Record<string, unknown> }>('GET', '/api/settings/paper-layout');
+    const saved = await request('PUT', '/api/settings/paper-layout', JSON.stringify({ ...layout.body.layout, statusLines: 'generated' }));
+    expect(saved.status).toBe(200);
+    expect((await custodyLine(addCalendarDays(today, -1)))[0]).toMatch(/^This report makes 4 recommendations/);
   }, 120_000);
 });

@@ -6,6 +6,7 @@ import {
   paperLayoutSchema,
   paperMonth,
   paperStandingOf,
+  statusLineToPrint,
   type PaperLayout,
 } from '../../domain/paperLayout';
 import type { LifecycleStatus } from '../../domain/lifecycle/states';
@@ -56,6 +57,34 @@ describe('counting items for the paper', () => {
     const appendixA = builtInPaperLayouts.appendices.sections[0]!;
     expect(countColumnsToPrint(appendixA, [none], 'outstanding_until_signed_off')).toEqual(['outstanding', 'closed']);
     expect(countColumnsToPrint(appendixA, [none], 'awaiting_sign_off_apart')).toEqual(['outstanding', 'awaitingSignOff', 'closed']);
+  });
+});
+
+describe("a report's status line", () => {
+  const stated = (supersededByChange: boolean) => ({
+    text: 'Evidence submitted to HMICFRS for review. Awaiting feedback.',
+    supersededByChange,
+  });
+  const generated = 'This report makes 4 recommendations; all 4 are for the force; 1 complete, 3 in progress.';
+
+  it("prints the force's words until one of the report's items changes status, then the line written from its items", () => {
+    expect(statusLineToPrint('stated_while_current', stated(false), generated)).toBe(stated(false).text);
+    expect(statusLineToPrint('stated_while_current', stated(true), generated)).toBe(generated);
+    expect(statusLineToPrint('stated_while_current', null, generated)).toBe(generated);
+  });
+
+  it('or always the line written from its items, when the layout says so', () => {
+    expect(statusLineToPrint('generated', stated(false), generated)).toBe(generated);
+  });
+
+  it("prints the force's words for a report without items under either rule, and says so when there are none", () => {
+    expect(statusLineToPrint('generated', stated(true), null)).toBe(stated(true).text);
+    expect(statusLineToPrint('stated_while_current', null, null)).toBe('Its items are not listed.');
+  });
+
+  it('is the force’s words in a layout saved before the choice existed', () => {
+    const { statusLines: _, ...older } = builtInPaperLayouts.appendices;
+    expect(paperLayoutSchema.parse(older).statusLines).toBe('stated_while_current');
   });
 });
 
