@@ -23,8 +23,9 @@ import {
   sectionStyles,
   unsetCategoryLabel,
   type BuiltInLayoutName,
+  type ItemColumn,
   type PaperLayout,
-  type SectionStyle,
+  type ReportColumn,
 } from '../../domain/paperLayout';
 import { actingPersonOf } from '../../platform/http/actor';
 import type { FormError } from '../../platform/web/html';
@@ -34,13 +35,13 @@ import { paperLayoutDraft, savePaperLayout } from './layoutStore';
 
 /**
  * The overview's layout page (/admin/paper-layout): start from a built-in layout or the saved one, edit the sections
- * (order, reports and categories taken, how they print, grouping, column headings), the force's words per closure
- * category, the date style and the counting convention; saved through the same check and store as
+ * (order, reports and categories taken, how they print, grouping, column headings and their order), the force's words
+ * per closure category, the date style and the counting convention; saved through the same check and store as
  * PUT /api/settings/paper-layout. Every bad field is named in the error summary and beside the field.
  */
 
-/** The most fields the form can send: the whole paper's 12, and each section's 27 (every checkbox ticked), for 10 sections. */
-export const paperLayoutFormFields = 12 + 27 * 10 + 10;
+/** The most fields the form can send: the whole paper's 12, and each section's 39 (every checkbox ticked), for 10 sections. */
+export const paperLayoutFormFields = 12 + 39 * 10 + 10;
 
 interface SectionDraft {
   heading: string;
@@ -51,9 +52,15 @@ interface SectionDraft {
   grouping: string;
   categoryTable: boolean;
   descriptions: boolean;
-  /** Column headings by key, for each style; a blank heading leaves the column out. */
-  headings: Record<string, string>;
+  /** Every column of both styles, in the order shown: its heading (blank leaves it out) and its position among its style's. */
+  columns: ColumnDraft[];
   emptyText: string;
+}
+
+interface ColumnDraft {
+  key: ReportColumn | ItemColumn;
+  heading: string;
+  position: string;
 }
 
 interface LayoutDraft {
@@ -78,9 +85,13 @@ function draftOf(layout: PaperLayout): LayoutDraft {
     statusLines: layout.statusLines,
     categories: structuredClone(layout.categories),
     sections: layout.sections.map((section, index) => {
-      const own = Object.fromEntries(section.columns.map((c) => [c.key, c.heading]));
       const ownKeys = section.style === 'report_table' ? reportColumns : itemColumns;
       const otherKeys = section.style === 'report_table' ? itemColumns : reportColumns;
+      // The printed columns in their order, then those left out.
+      const own = [
+        ...section.columns,
+        ...ownKeys.filter((k) => !section.columns.some((c) => c.key === k)).map((key) => ({ key, heading: '' })),
+      ];
       return {
         heading: section.heading,
         position: String(index + 1),
@@ -90,10 +101,10 @@ function draftOf(layout: PaperLayout): LayoutDraft {
         grouping: section.grouping,
         categoryTable: section.categoryTable,
         descriptions: section.descriptions,
-        headings: {
-          ...Object.fromEntries(ownKeys.map((k) => [k, own[k] ?? ''])),
-          ...Object.fromEntries(otherKeys.map((k) => [k, columnDefaults[k]])),
-        },
+        columns: [
+          ...own.map((c, at) => ({ key: c.key, heading: c.heading, position: String(at + 1) })),
+          ...otherKeys.map((key, at) => ({ key, heading: columnDefaults[key], position: String(at + 1) })),
+        ],
         emptyText: section.emptyText,
       };
     }),
@@ -112,6 +123,34 @@ function newSection(count: number): SectionDraft {
 
 const field = (index: number, name: string) => `section-${index}-${name}`;
 
+const keysOf = (style: string): readonly (ReportColumn | ItemColumn)[] => (style === 'report_table' ? reportColumns : itemColumns);
+
+/** A whole number from 1 to `count`, or null. */
+function positionOf(value: string, count: number): number | null {
+  const trimmed = value.trim();
+  const position = Number(trimmed);
+  return /^\d+$/.test(trimmed) && position >= 1 && position <= count ? position : null;
+}
+
+const shownColumns = (section: SectionDraft, keys: readonly string[]) => section.columns.filter((c) => keys.includes(c.key));
+
+/** The columns a section prints: those of its style with a heading, by position (ties in the order shown). */
+function printedColumns(section: SectionDraft): ColumnDraft[] {
+  const keys = keysOf(section.style);
+  return shownColumns(section, keys)
+    .filter((c) => c.heading.trim())
+    .map((column, shown) => ({ column, shown, position: positionOf(column.position, keys.length) ?? Infinity }))
+    .sort((a, b) => a.position - b.position || a.shown - b.shown)
+    .map(({ column }) => column);
+}
+
+/** The order the form showed the columns in (a hidden field), each column once; any missing in the usual order. */
+function columnOrderOf(value: string): (ReportColumn | ItemColumn)[] {
+  const all: readonly string[] = [...reportColumns, ...itemColumns];
+  const shown = [...new Set(value.split(','))].filter((k): k is ReportColumn | ItemColumn => all.includes(k));
+  return [...shown, ...(all as (ReportColumn | ItemColumn)[]).filter((k) => !shown.includes(k))];
+}
+
 function draftFromForm(body: FormBody): LayoutDraft {
   const count = Math.min(Math.max(Number(text(body, 'sectionCount')) || 0, 0), 10);
   const sections: SectionDraft[] = [];
@@ -126,7 +165,11 @@ function draftFromForm(body: FormBody): LayoutDraft {
       grouping: text(body, field(i, 'grouping')),
       categoryTable: options.includes('categoryTable'),
       descriptions: options.includes('descriptions'),
-      headings: Object.fromEntries([...reportColumns, ...itemColumns].map((k) => [k, text(body, field(i, `column-${k}`))])),
+      columns: columnOrderOf(text(body, field(i, 'columns'))).map((key) => ({
+        key,
+        heading: text(body, field(i, `column-${key}`)),
+        position: text(body, field(i, `column-${key}-position`)),
+      })),
       emptyText: text(body, field(i, 'emptyText')),
     });
   }
@@ -156,6 +199,14 @@ function layoutFromDraft(draft: LayoutDraft): { value: unknown; formIndex: numbe
         field: field(index, 'position'),
         message: `Enter the position of section ${index + 1} as a whole number from 1 to ${n}`,
       });
+    // Only the positions of the columns it prints matter.
+    const keys = keysOf(section.style);
+    for (const column of shownColumns(section, keys).filter((c) => c.heading.trim()))
+      if (positionOf(column.position, keys.length) === null)
+        errors.push({
+          field: field(index, `column-${column.key}-position`),
+          message: `Enter the position of column “${columnDefaults[column.key]}” in section ${index + 1} as a whole number from 1 to ${keys.length}`,
+        });
     return { section, index, position };
   });
   positioned.sort((a, b) => a.position - b.position || a.index - b.index);
@@ -165,20 +216,17 @@ function layoutFromDraft(draft: LayoutDraft): { value: unknown; formIndex: numbe
     counting: draft.counting,
     statusLines: draft.statusLines,
     categories: draft.categories,
-    sections: positioned.map(({ section }) => {
-      const keys: readonly string[] = section.style === 'report_table' ? reportColumns : itemColumns;
-      return {
-        heading: section.heading,
-        sources: section.sources,
-        categories: section.categories,
-        style: section.style,
-        grouping: section.grouping,
-        categoryTable: section.categoryTable,
-        descriptions: section.descriptions,
-        columns: keys.filter((k) => section.headings[k]?.trim()).map((k) => ({ key: k, heading: section.headings[k] })),
-        emptyText: section.emptyText,
-      };
-    }),
+    sections: positioned.map(({ section }) => ({
+      heading: section.heading,
+      sources: section.sources,
+      categories: section.categories,
+      style: section.style,
+      grouping: section.grouping,
+      categoryTable: section.categoryTable,
+      descriptions: section.descriptions,
+      columns: printedColumns(section).map((c) => ({ key: c.key, heading: c.heading })),
+      emptyText: section.emptyText,
+    })),
   };
   return { value, formIndex: positioned.map((p) => p.index), errors };
 }
@@ -191,10 +239,9 @@ function fieldOfPath(path: (string | number)[], formIndex: number[], draft: Layo
   if (first === 'sections' && typeof second === 'number') {
     const index = formIndex[second] ?? second;
     if (third === 'columns') {
-      const style = (draft.sections[index]?.style ?? 'report_table') as SectionStyle;
-      const keys = style === 'report_table' ? reportColumns : itemColumns;
-      const column = typeof fourth === 'number' ? keys.filter((k) => draft.sections[index]?.headings[k]?.trim())[fourth] : undefined;
-      return field(index, `column-${column ?? keys[0]}`);
+      const section = draft.sections[index];
+      const column = section && typeof fourth === 'number' ? printedColumns(section)[fourth]?.key : undefined;
+      return field(index, `column-${column ?? keysOf(section?.style ?? 'report_table')[0]}`);
     }
     if (typeof third === 'string' && ['heading', 'sources', 'categories', 'style', 'grouping', 'emptyText'].includes(third))
       return field(index, third);
@@ -205,9 +252,10 @@ function fieldOfPath(path: (string | number)[], formIndex: number[], draft: Layo
   return typeof first === 'string' && ['name', 'dateStyle', 'counting', 'statusLines'].includes(first) ? first : 'name';
 }
 
+const sectionFieldOrder = ['heading', 'position', 'sources', 'categories', 'style', 'grouping', 'column', 'emptyText'];
 const order = (id: string) => {
-  const m = /^section-(\d+)-/.exec(id);
-  if (m) return 100 + Number(m[1]);
+  const m = /^section-(\d+)-([a-zA-Z]+)/.exec(id);
+  if (m) return 100 + Number(m[1]) * 10 + Math.max(sectionFieldOrder.indexOf(m[2]!), 0);
   if (id.startsWith('category-')) return 10 + Number(id.split('-')[1]);
   return ['name', 'dateStyle', 'counting', 'statusLines'].indexOf(id);
 };
@@ -219,6 +267,13 @@ function view(draft: LayoutDraft, errors: FormError[]) {
   };
   const radios = (values: readonly string[], labels: Record<string, string>, chosen: string) =>
     values.map((value) => ({ value, text: labels[value], checked: chosen === value }));
+  const columnView = (i: number, c: ColumnDraft) => ({
+    id: field(i, `column-${c.key}`),
+    label: columnDefaults[c.key],
+    value: c.heading,
+    error: error(field(i, `column-${c.key}`)),
+    position: { value: c.position, error: error(field(i, `column-${c.key}-position`)) },
+  });
   return {
     name: { value: draft.name, error: error('name') },
     dateStyle: { items: radios(paperDateStyles, paperDateStyleLabels, draft.dateStyle), error: error('dateStyle') },
@@ -258,18 +313,9 @@ function view(draft: LayoutDraft, errors: FormError[]) {
         { value: 'categoryTable', text: 'A category table at the top (left out when there is nothing to count)', checked: s.categoryTable },
         { value: 'descriptions', text: 'The description of each closure category it takes', checked: s.descriptions },
       ],
-      reportColumns: reportColumns.map((k) => ({
-        id: field(i, `column-${k}`),
-        label: columnDefaults[k],
-        value: s.headings[k] ?? '',
-        error: error(field(i, `column-${k}`)),
-      })),
-      itemColumns: itemColumns.map((k) => ({
-        id: field(i, `column-${k}`),
-        label: columnDefaults[k],
-        value: s.headings[k] ?? '',
-        error: error(field(i, `column-${k}`)),
-      })),
+      columnOrder: s.columns.map((c) => c.key).join(','),
+      reportColumns: shownColumns(s, reportColumns).map((c) => columnView(i, c)),
+      itemColumns: shownColumns(s, itemColumns).map((c) => columnView(i, c)),
       emptyText: { value: s.emptyText, error: error(field(i, 'emptyText')) },
     })),
   };

@@ -219,4 +219,28 @@ describe('the layout of the committee overview', () => {
     );
     fs.rmSync(folder, { recursive: true, force: true });
   });
+
+  it('prints the columns in the order a PUT lists them', async () => {
+    const reordered = structuredClone(builtInPaperLayouts.appendices) as PaperLayout;
+    reordered.sections[0]!.columns = [
+      { key: 'outstanding', heading: 'Outstanding' },
+      { key: 'closed', heading: 'Closed' },
+      { key: 'title', heading: 'Report' },
+      { key: 'date', heading: 'Published' },
+    ];
+    const saved = await api.call<Draft>('PUT', '/api/settings/paper-layout', reordered);
+    expect(saved.status).toBe(200);
+    expect(saved.body.layout.sections[0]!.columns.map((c) => c.key)).toEqual(['outstanding', 'closed', 'title', 'date']);
+    const draft = await api.call<Draft>('GET', '/api/settings/paper-layout');
+    expect(draft.body.layout.sections[0]!.columns).toEqual(reordered.sections[0]!.columns);
+    expect((await auditEvents()).at(-1)!.after.sections[0]!.columns).toEqual(reordered.sections[0]!.columns);
+
+    // Appendix A: custody's category 2 items, one in progress and one closed.
+    const header = 'Outstanding\tClosed\tReport\tPublished';
+    const row = '1\t1\tCustody services in a Covid-19 environment\tSept 2019';
+    for (const lines of [htmlText((await paper('html')).toString('utf8')), docxText(await paper('docx'))])
+      expect(lines.slice(lines.indexOf(expected[0]!) + 2, lines.indexOf(expected[0]!) + 4)).toEqual([header, row]);
+    const joined = (text: string) => words(text).replace(/(\w)- (\w)/g, '$1-$2');
+    expect(joined(pdfText(await paper('pdf')).join(' '))).toContain(joined(`${header} ${row}`));
+  });
 });

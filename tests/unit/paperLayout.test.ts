@@ -111,6 +111,26 @@ describe('the layout schema', () => {
     expect(checkPaperLayout(layout)).toMatchObject({ ok: true, layout: { sections: [{ heading: 'Appendix A' }, {}, {}] } });
   });
 
+  it('keeps the columns in the order given: the order they print in', () => {
+    const layout = copy();
+    layout.sections[0]!.columns = [
+      { key: 'total', heading: 'Total' },
+      { key: 'title', heading: 'Title' },
+      { key: 'date', heading: 'Date' },
+    ];
+    layout.sections[2]!.style = 'report_blocks';
+    layout.sections[2]!.columns = [
+      { key: 'state', heading: 'State' },
+      { key: 'reference', heading: 'Ref' },
+    ];
+    const checked = checkPaperLayout(layout);
+    expect(checked.ok && checked.layout.sections.map((s) => s.columns.map((c) => c.key))).toEqual([
+      ['total', 'title', 'date'],
+      ['date', 'title', 'status', 'recommendations', 'awaitingSignOff', 'closed'],
+      ['state', 'reference'],
+    ]);
+  });
+
   it('names each bad field and why', () => {
     const layout = copy() as unknown as Record<string, unknown> & PaperLayout;
     layout.dateStyle = 'September' as never;

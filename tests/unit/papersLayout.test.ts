@@ -121,3 +121,46 @@ describe('the standard layout, changed', () => {
     expect(lines).toContain(`06/2019 – ${child}`);
   });
 });
+
+describe('columns in the layout’s order', () => {
+  const layout: PaperLayout = structuredClone(builtInPaperLayouts.appendices);
+  // A count before the title, the date last; the items' state before their text.
+  layout.sections[0]!.columns = [
+    { key: 'closed', heading: 'Closed' },
+    { key: 'title', heading: 'Report' },
+    { key: 'recommendations', heading: 'Recommendations' },
+    { key: 'outstanding', heading: 'Outstanding' },
+    { key: 'date', heading: 'Published' },
+  ];
+  layout.sections[2] = {
+    ...layout.sections[2]!,
+    style: 'report_blocks',
+    columns: [
+      { key: 'state', heading: 'Where it stands' },
+      { key: 'reference', heading: 'No.' },
+      { key: 'text', heading: 'What HMICFRS asked' },
+    ],
+  };
+  const paper = overview(layout);
+  const lines = documentLines(overviewDocument(paper, FORCE));
+  const roadsRow = `1\t${roads}\t11. Chief constables should make sure serious collision investigators are trained to national standards.\t0\tJul 2020`;
+  const superComplaintRow = /^In progress\t1\tWhere officers only have doubts/;
+
+  it('prints a report table’s columns and an item table’s in the order the layout lists them', () => {
+    const a = lines.slice(lines.indexOf('Appendix A: category 2 recommendations'));
+    expect(a[2]).toBe('Closed\tReport\tRecommendations\tOutstanding\tPublished');
+    expect(a[3]).toBe(roadsRow);
+    const c = lines.slice(lines.indexOf('Appendix C: super-complaints'));
+    expect(c).toContain('Where it stands\tNo.\tWhat HMICFRS asked');
+    expect(c.some((line) => superComplaintRow.test(line))).toBe(true);
+  });
+
+  it('in HTML, Word and PDF alike', async () => {
+    expect(htmlText((await renderPaper(paper, 'html', FORCE)).toString('utf8'))).toEqual(lines);
+    expect(docxText(await renderPaper(paper, 'docx', FORCE))).toEqual(lines);
+    // PDF cells are drawn left to right, so a header row's words come in its columns' order.
+    const pdf = words(pdfText(await renderPaper(paper, 'pdf', FORCE)).join(' '));
+    expect(pdf).toContain(words('Closed Report Recommendations Outstanding Published'));
+    expect(pdf).toContain(words('Where it stands No. What HMICFRS asked'));
+  });
+});
