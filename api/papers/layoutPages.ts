@@ -40,8 +40,8 @@ import { paperLayoutDraft, savePaperLayout } from './layoutStore';
  * PUT /api/settings/paper-layout. Every bad field is named in the error summary and beside the field.
  */
 
-/** The most fields the form can send: the whole paper's 12, and each section's 39 (every checkbox ticked), for 10 sections. */
-export const paperLayoutFormFields = 12 + 39 * 10 + 10;
+/** The most fields the form can send: the whole paper's 13, and each section's 39 (every checkbox ticked), for 10 sections. */
+export const paperLayoutFormFields = 13 + 39 * 10 + 10;
 
 interface SectionDraft {
   heading: string;
