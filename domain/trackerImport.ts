@@ -255,8 +255,12 @@ export function readDate(value: string): IsoDate | null {
 }
 
 const isEmail = (value: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim());
-/** Letters (any script), with spaces, dots, hyphens and apostrophes between: "Supt J. O'Neill-Smith". */
-const isPersonName = (value: string) => value.length <= 120 && /^\p{L}[\p{L}\p{M} .'’-]*$/u.test(value);
+/**
+ * Letters (any script), with spaces, dots, hyphens, apostrophes and slashes between, perhaps a role in brackets after:
+ * "Supt J. O'Neill-Smith", "T/Ch Insp Andrew Goodall", "Maria Fox (Archive & Exhibits Manager)" (seed 004). It is
+ * looked up as written, brackets and all, so a remark such as "(retired)" finds nobody active.
+ */
+const isPersonName = (value: string) => value.length <= 120 && /^\p{L}[\p{L}\p{M} .'’/-]*( \([\p{L}\p{M} .'’&/-]+\))?$/u.test(value);
 
 /** How a person is found from a tracker's name cell: case and spacing do not matter. */
 export const personNameKey = (name: string) => name.trim().replace(/\s+/g, ' ').toLocaleLowerCase('en-GB');
@@ -359,8 +363,13 @@ export function readImportRow(
   const historic = status === 'closed';
   const ownerEmail = historic && !isEmail(cell('Owner email')) ? null : email('Owner email');
   const leadEmail = historic && !isEmail(cell('Lead email')) ? null : email('Lead email');
-  const ownerName = historic ? null : personName('Owner email');
-  const leadName = historic ? null : personName('Lead email');
+  // A closed item's people named without an email are found if still here (seed 004's managers), else kept as text.
+  const closedName = (column: ImportColumn) => {
+    const value = cell(column).replace(/\s+/g, ' ');
+    return value && !value.includes('@') && isPersonName(value) ? value : null;
+  };
+  const ownerName = historic ? closedName('Owner email') : personName('Owner email');
+  const leadName = historic ? closedName('Lead email') : personName('Lead email');
   const dueDate = date('Due date');
   const earlierDueDates = cell('Earlier due dates')
     .split(/[;,]/)

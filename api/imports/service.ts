@@ -648,10 +648,14 @@ export class ImportService {
       : [];
     const byName = new Map<string, Person[]>();
     for (const person of named) byName.set(personNameKey(person.name), [...(byName.get(personNameKey(person.name)) ?? []), person]);
-    /** The one active person a name cell names, or the problem with it (nobody, or several: then the email is needed). */
-    const findByName = (name: string, row: number, column: ImportColumn): Person | undefined => {
+    /**
+     * The one active person a name cell names, or the problem with it (nobody, or several: then the email is needed);
+     * for a closed item, nobody found is no problem (its people stay as text).
+     */
+    const findByName = (name: string, row: number, column: ImportColumn, closed: boolean): Person | undefined => {
       const found = byName.get(personNameKey(name)) ?? [];
       if (found.length === 1) return found[0];
+      if (closed) return undefined;
       problems.push(
         valued(
           {
@@ -686,12 +690,12 @@ export class ImportService {
       let owner = item.ownerEmail
         ? byEmail.get(item.ownerEmail)
         : item.ownerName
-          ? findByName(item.ownerName, item.row, 'Owner email')
+          ? findByName(item.ownerName, item.row, 'Owner email', item.status === 'closed')
           : undefined;
       let lead = item.leadEmail
         ? byEmail.get(item.leadEmail)
         : item.leadName
-          ? findByName(item.leadName, item.row, 'Lead email')
+          ? findByName(item.leadName, item.row, 'Lead email', item.status === 'closed')
           : undefined;
       if (item.status === 'closed') {
         // A closed item needs no live owner or lead: people who have left (or lack the role now) stay as text.

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { dataSourceDatabase } from '../../api/papers/asAt';
 import { dayMonthYear } from '../../api/papers/dates';
+import { excerpt } from '../../platform/files/excerpt';
 import type { QuarterlyPaper } from '../../api/papers/quarterly';
 import { buildPaper, type PaperRequest } from '../../api/papers/service';
 import type { TrackerPaper } from '../../api/papers/tracker';
@@ -69,9 +70,12 @@ async function upload(page: Page, file: SeedFile): Promise<void> {
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("Check the file")')]);
 }
 
-/** The mapping step's field for a wording (its label is the wording in quotes). */
+/** A wording as the mapping step labels it: in quotes, its first 200 characters. */
+const label = (wording: string) => `“${excerpt(wording)}”`;
+
+/** The mapping step's field for a wording. */
 const mapping = (page: Page, wording: string) =>
-  page.locator('#statuses .govuk-form-group').filter({ has: page.locator('label', { hasText: `“${wording}”` }) });
+  page.locator('#statuses .govuk-form-group').filter({ has: page.locator('label', { hasText: label(wording) }) });
 
 /** The reconciliation page of the import just made (linked from its result): each finding's report, figure, stated, and what the rows give. */
 async function reconciliationFindings(page: Page): Promise<string[][]> {
@@ -159,16 +163,19 @@ describe('seed 002 through the import page: RED, NEW RED and NEW GREEN given the
     // progress; so are the summary lines of the reports whose items are in the file.
     const lines = Object.values(seed002Lines).map((stated) => stated.line);
     expect((await page.locator('#statuses label').allTextContents()).map((label) => label.trim()).sort()).toEqual(
-      ['NEW GREEN', 'NEW RED', 'RED', ...lines].map((wording) => `“${wording}”`).sort(),
+      ['NEW GREEN', 'NEW RED', 'RED', ...lines].map(label).sort(),
     );
-    // A line is read by its words: "5 are complete and 1 are in progress" is proposed as closed.
-    expect(await Promise.all(lines.map((line) => mapping(page, line).locator('select').inputValue()))).toEqual([
-      'in progress',
-      'not for the force',
-      'closed',
-      'closed',
-      'closed',
-    ]);
+    // A line is read by its words: "5 are complete and 1 are in progress" is proposed as closed, "1 closed [not
+    // applicable]" as not for the force; the super-complaint's and Pre-charge bail's name no state (in progress).
+    expect(await Promise.all(lines.map((line) => mapping(page, line).locator('select').inputValue()))).toEqual(
+      Object.keys(seed002Lines).map((title) =>
+        title.startsWith('Police super-complaint') || title.startsWith('Pre-charge bail')
+          ? 'in progress'
+          : title === 'Roads Policing – Not Optional'
+            ? 'not for the force'
+            : 'closed',
+      ),
+    );
     for (const wording of ['RED', 'NEW RED', 'NEW GREEN']) {
       expect(await mapping(page, wording).locator('select').inputValue()).toBe('in progress');
       expect(await mapping(page, wording).locator('.govuk-hint').textContent()).toContain('Not yet confirmed');
@@ -202,12 +209,13 @@ describe('seed 002 through the import page: RED, NEW RED and NEW GREEN given the
     expect(file.rows.length).toBe(items + 1 + Object.keys(seed002Lines).length);
     expect(await importChecked(page, file)).toBe(`Tracker imported ${file.rows.length} created, 0 updated, 0 unchanged`);
     await checks.visited(page, 'imported');
-  });
+  }, 180_000);
 
   it('lists in the reconciliation report where the paper’s counts differ from the rows it prints', async () => {
     // Seed 002 prints a report's open items and counts its closed ones without printing them, so its stated
     // closed and total differ from its rows; Roads Policing also counts its two WHITE items (8, 11) as the force's
-    // and in progress. Where the paper prints every row of the force's (Pre-charge bail), its counts agree.
+    // and in progress, as Cyber, the mental health review and PEEL 2017 count theirs (their only rows, all WHITE).
+    // Where the paper prints every row of the force's (the super-complaint, Pre-charge bail), its counts agree.
     expect(await reconciliationFindings(page)).toEqual([
       ['Roads Policing – Not Optional', 'Outstanding', '6', '4'],
       ['Roads Policing – Not Optional', 'Closed', '4', '0'],
@@ -216,8 +224,29 @@ describe('seed 002 through the import page: RED, NEW RED and NEW GREEN given the
       ['Child Protection – City of London Police', 'Total', '6', '1'],
       ['National Child Protection Inspections: 2019', 'Closed', '1', '0'],
       ['National Child Protection Inspections: 2019', 'Total', '3', '2'],
+      ['Cyber: Keep the light on', 'Outstanding', '2', '0'],
+      ['Cyber: Keep the light on', 'Closed', '2', '0'],
+      ['Cyber: Keep the light on', 'Total', '4', '0'],
+      ['Shining a light on betrayal: Abuse of position for a sexual purpose', 'Closed', '3', '0'],
+      ['Shining a light on betrayal: Abuse of position for a sexual purpose', 'Total', '4', '1'],
+      ['Crime Data Integrity inspection 2019', 'Closed', '4', '0'],
+      ['Crime Data Integrity inspection 2019', 'Total', '6', '2'],
+      ['The Poor Relation - The police and CPS response to crimes against older people', 'Closed', '4', '0'],
+      ['The Poor Relation - The police and CPS response to crimes against older people', 'Total', '5', '1'],
+      ['PEEL 2018/2019', 'Closed', '9', '0'],
+      ['PEEL 2018/2019', 'Total', '11', '2'],
+      ['Fraud: Time to Choose', 'Closed', '17', '0'],
+      ['Fraud: Time to Choose', 'Total', '18', '1'],
+      ['Policing and Mental Health - Picking Up the Pieces', 'Outstanding', '1', '0'],
+      ['Policing and Mental Health - Picking Up the Pieces', 'Closed', '2', '0'],
+      ['Policing and Mental Health - Picking Up the Pieces', 'Total', '3', '0'],
+      ['Understanding the difference: the initial police response to hate crime', 'Closed', '7', '0'],
+      ['Understanding the difference: the initial police response to hate crime', 'Total', '8', '1'],
       ['City of London Police – Joint inspection of police custody', 'Closed', '21', '2'],
       ['City of London Police – Joint inspection of police custody', 'Total', '22', '3'],
+      ['PEEL: Police Effectiveness 2017 – National', 'Outstanding', '1', '0'],
+      ['PEEL: Police Effectiveness 2017 – National', 'Closed', '3', '0'],
+      ['PEEL: Police Effectiveness 2017 – National', 'Total', '4', '0'],
     ]);
     await checks.visited(page, 'reconciliation');
   });
@@ -228,7 +257,7 @@ describe('seed 002 through the import page: RED, NEW RED and NEW GREEN given the
     // The seed's RED items are AMBER in the product, whose scheme A measures against the agreed (latest) date: each
     // fixture item says why. Those the force called RED are flagged at risk, as the mapping said.
     const red = seed002Reports.flatMap((report) => report.items).filter((item) => /RED/.test(item.printedColour));
-    expect(red.length).toBe(5);
+    expect(red.length).toBe(6);
     expect(red.every((item) => item.productColour?.colour === 'AMBER')).toBe(true);
     const atRisk = await product.app.dataSource.query<{ reference: string; reported_status: string }[]>(
       `SELECT reference, reported_status FROM recommendations WHERE state->>'atRisk' IS NOT NULL ORDER BY reference`,
@@ -250,8 +279,13 @@ describe('seed 002 through the import page: RED, NEW RED and NEW GREEN given the
     const printed = paper.reports.find((report) => report.title === feelingHeard!.title)!;
     expect(printed.items).toEqual([]);
     expect(printed.summary).toBe(feelingHeard!.statusLine);
-    // Newest first, as the seed prints them: 'Feeling heard' (9 December 2020) before Pre-charge bail (8 December).
-    expect(paper.reports.map((report) => report.title)).toEqual([feelingHeard!.title, ...seed002Reports.map((report) => report.title)]);
+    // Newest first: the super-complaint (17 December 2020), 'Feeling heard' (9 December), Pre-charge bail (8 December)…
+    const [superComplaint, ...older] = seed002Reports;
+    expect(paper.reports.map((report) => report.title)).toEqual([
+      superComplaint!.title,
+      feelingHeard!.title,
+      ...older.map((report) => report.title),
+    ]);
     // Nothing has changed since the tracker stated them: each report prints the seed's own summary line.
     for (const report of seed002Reports.filter((r) => r.summary))
       expect(paper.reports.find((r) => r.title === report.title)!.summary).toBe(report.summary!.printed);
@@ -284,24 +318,38 @@ describe('seed 003 through the import page: its colours are the import’s own w
     // AMBER, WHITE and GREEN are the import's own words (the new report's two AMBER items, which name nobody yet,
     // are logged); its summary lines are read by their words, and each proposal is right: the person confirms them.
     const lines = Object.values(seed003Lines).map((stated) => stated.line);
-    expect((await page.locator('#statuses label').allTextContents()).map((label) => label.trim()).sort()).toEqual(
-      lines.map((line) => `“${line}”`).sort(),
+    expect((await page.locator('#statuses label').allTextContents()).map((label) => label.trim()).sort()).toEqual(lines.map(label).sort());
+    // Every line says how many are "still in progress" but the MAPPA follow-up's ("… and is completed").
+    expect(await Promise.all(lines.map((line) => mapping(page, line).locator('select').inputValue()))).toEqual(
+      Object.keys(seed003Lines).map((title) =>
+        title === 'A Follow-up inspection of Multi Agency Public Protection Arrangements' ? 'closed' : 'in progress',
+      ),
     );
-    expect(await Promise.all(lines.map((line) => mapping(page, line).locator('select').inputValue()))).toEqual([
-      'in progress',
-      'in progress',
-      'closed',
-    ]);
     await checks.visited(page, 'checked');
     const items = seed003Reports.flatMap((report) => report.items).length;
     expect(file.rows.length).toBe(items + Object.keys(seed003Lines).length);
     expect(await importChecked(page, file)).toBe(`Tracker imported ${file.rows.length} created, 0 updated, 0 unchanged`);
     await checks.visited(page, 'imported');
-  });
+  }, 180_000);
 
-  it('finds every count the paper states in agreement with its rows', async () => {
-    expect(await reconciliationFindings(page)).toEqual([]);
-    expect(await page.locator('#findings').textContent()).toContain('The figures the tracker states agree with its rows.');
+  it('lists in the reconciliation report where the paper’s counts differ from the rows it prints', async () => {
+    // The first five reports' lines agree with their rows. The older reports' lines count every action of the
+    // force's, their tables print only some; and the seed contradicts itself where a line counts more "still in
+    // progress" than the table prints open (Targeting the Risk, Welfare, Core Business, the force's Stop & Search).
+    expect(await reconciliationFindings(page)).toEqual([
+      ['Targeting the Risk', 'Outstanding', '4', '2'],
+      ['Online and on the edge: Real risks in a virtual world', 'Total', '12', '3'],
+      ["In harm's way: The role of the police in keeping children safe", 'Total', '3', '6'],
+      ['Building the picture: An inspection of police information management', 'Total', '6', '3'],
+      ['Stop and Search Powers 2', 'Total', '3', '1'],
+      ['Welfare of Vulnerable People in Custody', 'Outstanding', '2', '1'],
+      ['Welfare of Vulnerable People in Custody', 'Total', '7', '1'],
+      ['Core Business, previously known as Making Best Use of Police Time', 'Outstanding', '8', '3'],
+      ['Core Business, previously known as Making Best Use of Police Time', 'Total', '37', '3'],
+      ['Stop & Search', 'Total', '8', '2'],
+      ['Stop & Search: City of London Police Recommendations', 'Outstanding', '4', '1'],
+      ['Stop & Search: City of London Police Recommendations', 'Total', '15', '1'],
+    ]);
     await checks.visited(page, 'reconciliation');
   });
 
@@ -314,9 +362,9 @@ describe('seed 003 through the import page: its colours are the import’s own w
       `SELECT reported_status, count(*) AS n FROM recommendations GROUP BY reported_status ORDER BY reported_status`,
     );
     expect(reported.map((row) => [row.reported_status, Number(row.n)])).toEqual([
-      ['AMBER', 4],
-      ['GREEN', 1],
-      ['WHITE', 10],
+      ['AMBER', 24],
+      ['GREEN', 11],
+      ['WHITE', 28],
     ]);
 
     const text = await paperPage(page, product, request, 'seed-003-paper.png');
@@ -345,6 +393,9 @@ describe('seed 004 through the import page: the quarterly update from its own wo
     expect(await page.locator('h2#problems').textContent()).toBe('seed004-actions.xlsx has no problems');
     // "At Risk", "At Risk.", "Closed" and "Proposed for closure" are the import's own words.
     expect(await page.locator('#statuses').count()).toBe(0);
+    // Its managers are named as printed, each the one person of that name the test added (forceOf, seed004Roles).
+    const managerColumn = file.header.indexOf('Manager Responsible');
+    expect(new Set(file.rows.map((row) => row[managerColumn]))).toEqual(new Set(seed004Rows.map((row) => row.manager)));
     await checks.visited(page, 'checked');
     expect(await importChecked(page, file)).toBe(`Tracker imported ${file.rows.length} created, 0 updated, 0 unchanged`);
     await checks.visited(page, 'imported');

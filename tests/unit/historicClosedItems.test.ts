@@ -26,10 +26,13 @@ describe('a long-closed item in an imported tracker', () => {
       leadEmail: null,
       ownerAsWritten: 'DI Mark Allen (retired)',
       leadAsWritten: 'Supt Jane Smith',
+      // Looked up when the file is checked: the one active person of that name, if there is one; else text.
+      ownerName: 'DI Mark Allen (retired)',
+      leadName: 'Supt Jane Smith',
     });
     // An open item still needs its people: a name is looked up when the file is checked, a remark is refused.
-    expect(readImportRow(2, { ...row, Status: 'In progress' }).problems).toEqual([
-      { row: 2, column: 'Owner email', message: '"DI Mark Allen (retired)" is neither an email address nor a person\'s name' },
+    expect(readImportRow(2, { ...row, Status: 'In progress', 'Owner email': 'DI Mark Allen, retired 2019' }).problems).toEqual([
+      { row: 2, column: 'Owner email', message: '"DI Mark Allen, retired 2019" is neither an email address nor a person\'s name' },
     ]);
     expect(readImportRow(2, { ...row, Status: 'In progress', 'Owner email': 'DI Mark Allen' }).item).toMatchObject({
       ownerName: 'DI Mark Allen',

@@ -92,6 +92,10 @@ describe('tracker import rules', () => {
     expect(problems).toEqual([]);
     expect(item).toMatchObject({ ownerEmail: null, ownerName: 'Supt Jane O’Neill-Smith', leadEmail: null, leadName: 'DCI Mark Allen' });
     expect(personNameKey(' Supt  Jane O’Neill-Smith ')).toBe(personNameKey('supt jane o’neill-smith'));
+    // Seed 004 prints ranks with a slash and roles in brackets: each is a name, looked up as written.
+    expect(
+      readImportRow(4, { ...row, 'Owner email': 'T/Ch Insp Andrew Goodall', 'Lead email': 'Maria Fox (Archive & Exhibits Manager)' }).item,
+    ).toMatchObject({ ownerName: 'T/Ch Insp Andrew Goodall', leadName: 'Maria Fox (Archive & Exhibits Manager)' });
     expect(readImportRow(4, { ...row, 'Owner email': 'Team 4 (vacant)' }).problems).toEqual([
       { row: 4, column: 'Owner email', message: '"Team 4 (vacant)" is neither an email address nor a person\'s name' },
     ]);
