@@ -5,7 +5,8 @@ import { authorize } from '../../platform/http/permissions';
 import { ApiProblem } from '../../platform/http/problem';
 import { formBody, text } from '../../platform/web/forms';
 import type { FormError } from '../../platform/web/html';
-import { multipartForms, type UploadedFile } from '../../platform/web/multipartForm';
+import { multipartForms } from '../../platform/web/multipartForm';
+import { checkedUpload, refusedFile, type UploadTypes } from '../../platform/web/checkedUpload';
 import { pageShell } from '../../platform/web/pageShell';
 import { importIdParams } from '../../platform/http/params';
 import { escapeHtml } from '../../platform/web/html';
@@ -86,32 +87,28 @@ export function importUploadForms(): RequestHandler {
   });
 }
 
-/** What the file is, by its name first: browsers send a CSV as text/csv, application/vnd.ms-excel or nothing. */
-export function contentTypeOf(file: UploadedFile): string | null {
-  const name = file.name.toLowerCase();
-  if (name.endsWith('.csv')) return 'text/csv';
-  if (name.endsWith('.xlsx')) return XLSX;
-  return file.type === 'text/csv' || file.type === XLSX ? file.type : null;
-}
+/** The files both import pages take. */
+export const importFileTypes: UploadTypes = {
+  byEnding: { '.csv': 'text/csv', '.xlsx': XLSX },
+  wrongType: 'The selected file must be a CSV file or an Excel workbook (.xlsx)',
+};
+
+/** The dry run's problems, as the one error above their table (none when there are none). */
+export const problemsError = (problems: number): FormError[] =>
+  problems
+    ? [
+        {
+          field: 'problems',
+          message: `The file has ${count(problems)} ${problems === 1 ? 'problem' : 'problems'}: fix ${problems === 1 ? 'it' : 'them'} in the file and check it again. Nothing was imported.`,
+        },
+      ]
+    : [];
 
 /** A file past the limit; `what` is what to split ("the tracker", "the list of people"). */
 export const tooLargeError = (what: string): FormError => ({
   field: 'file',
   message: `The selected file must be smaller than ${count(MAX_IMPORT_BYTES / 1024 / 1024)} MB. Split ${what} and import each part. Nothing was imported.`,
 });
-
-/** A refusal of the whole file (a limit passed, a file that cannot be read) as the page's error on the file field. */
-export function fileErrors(problem: ApiProblem): FormError[] {
-  const where = problem.errors.find((e) => e.field === 'body');
-  const detail = problem.detail && problem.detail !== problem.title ? ` ${problem.detail}` : '';
-  return [
-    {
-      field: 'file',
-      message:
-        problem.status === 400 ? (where?.message.replace(/^the file/, 'The selected file') ?? problem.title) : `${problem.title}.${detail}`,
-    },
-  ];
-}
 
 export function importPages(deps: ApiDependencies, checked = new CheckedFiles()): Router {
   const router = Router();
@@ -196,17 +193,7 @@ export function importPages(deps: ApiDependencies, checked = new CheckedFiles())
   }
 
   /** A dry run's page: its problems, or what importing does, with the file's own status wordings to confirm. */
-  function checkedView(file: CheckedFile, preview: ImportPreview) {
-    const errors = preview.problems.length
-      ? [
-          {
-            field: 'problems',
-            message: `The file has ${count(preview.problems.length)} ${preview.problems.length === 1 ? 'problem' : 'problems'}: fix ${preview.problems.length === 1 ? 'it' : 'them'} in the file and check it again. Nothing was imported.`,
-          },
-        ]
-      : [];
-    return { errors, file, preview };
-  }
+  const checkedView = (file: CheckedFile, preview: ImportPreview) => ({ errors: problemsError(preview.problems.length), file, preview });
 
   router.get('/imports', async (req, res) => {
     authorize(req.identity!, 'imports.manage');
@@ -217,40 +204,12 @@ export function importPages(deps: ApiDependencies, checked = new CheckedFiles())
   // The dry run: the file is kept (by its hash, for this person) so that importing it imports these very bytes.
   router.post('/imports', async (req, res) => {
     authorize(req.identity!, 'imports.manage');
-    const upload = formBody(req).file as unknown as UploadedFile | undefined;
-    if (!upload || typeof upload !== 'object' || upload.content.length === 0) {
-      return page(
-        req,
-        res,
-        {
-          errors: [
-            {
-              field: 'file',
-              message:
-                upload && typeof upload === 'object' && upload.name ? 'The selected file is empty' : 'Select a tracker file (CSV or Excel)',
-            },
-          ],
-        },
-        400,
-      );
-    }
-    const contentType = contentTypeOf(upload);
-    if (!contentType)
-      return page(
-        req,
-        res,
-        { errors: [{ field: 'file', message: 'The selected file must be a CSV file or an Excel workbook (.xlsx)' }] },
-        415,
-      );
-    try {
-      const preview = await imports.preview(upload.content, contentType);
-      const view = checkedView(checked.keep(req.identity!.person.id, { name: upload.name, contentType, content: upload.content }), preview);
-      await page(req, res, view, view.preview.problems.length ? 422 : 200);
-    } catch (error) {
-      if (error instanceof ApiProblem && [400, 413, 415, 422].includes(error.status))
-        return page(req, res, { errors: fileErrors(error) }, error.status);
-      throw error;
-    }
+    const upload = await checkedUpload(req, { missing: 'Select a tracker file (CSV or Excel)', types: importFileTypes }, (file) =>
+      imports.preview(file.content, file.contentType),
+    );
+    if (!upload.ok) return page(req, res, { errors: upload.errors }, upload.status);
+    const view = checkedView(checked.keep(req.identity!.person.id, upload.file), upload.read);
+    await page(req, res, view, view.preview.problems.length ? 422 : 200);
   });
 
   router.post('/imports/import', async (req, res) => {
@@ -287,8 +246,8 @@ export function importPages(deps: ApiDependencies, checked = new CheckedFiles())
           422,
         );
       }
-      if (error instanceof ApiProblem && [400, 413, 415, 422].includes(error.status))
-        return page(req, res, { errors: fileErrors(error) }, error.status);
+      const refused = refusedFile(error);
+      if (refused) return page(req, res, { errors: refused.errors }, refused.status);
       throw error;
     }
   });

@@ -5,11 +5,11 @@ import { authorize } from '../../platform/http/permissions';
 import { ApiProblem } from '../../platform/http/problem';
 import { formBody, text } from '../../platform/web/forms';
 import type { FormError } from '../../platform/web/html';
-import type { UploadedFile } from '../../platform/web/multipartForm';
+import { checkedUpload, refusedFile } from '../../platform/web/checkedUpload';
 import { pageShell } from '../../platform/web/pageShell';
 import { CheckedFiles, type CheckedFile } from './checkedFiles';
 import { count } from './limits';
-import { contentTypeOf, fileErrors, tooLargeError } from './pages';
+import { importFileTypes, problemsError, tooLargeError } from './pages';
 import type { PeopleImportPreview } from './peopleImport';
 import type { RowAction } from './service';
 
@@ -79,14 +79,7 @@ export function peopleImportPages(deps: ApiDependencies, checked = new CheckedFi
   }
 
   const checkedView = (file: CheckedFile, preview: PeopleImportPreview) => ({
-    errors: preview.problems.length
-      ? [
-          {
-            field: 'problems',
-            message: `The file has ${count(preview.problems.length)} ${preview.problems.length === 1 ? 'problem' : 'problems'}: fix ${preview.problems.length === 1 ? 'it' : 'them'} in the file and check it again. Nothing was imported.`,
-          },
-        ]
-      : [],
+    errors: problemsError(preview.problems.length),
     file,
     preview,
   });
@@ -100,33 +93,12 @@ export function peopleImportPages(deps: ApiDependencies, checked = new CheckedFi
   // The dry run: the file is kept (by its hash, for this person) so that importing it imports these very bytes.
   router.post('/admin/people/import', async (req, res) => {
     authorize(req.identity!, 'people.manage');
-    const upload = formBody(req).file as unknown as UploadedFile | undefined;
-    if (!upload || typeof upload !== 'object' || upload.content.length === 0) {
-      const named = upload && typeof upload === 'object' && upload.name;
-      return page(
-        req,
-        res,
-        { errors: [{ field: 'file', message: named ? 'The selected file is empty' : 'Select a file of people (CSV or Excel)' }] },
-        400,
-      );
-    }
-    const contentType = contentTypeOf(upload);
-    if (!contentType)
-      return page(
-        req,
-        res,
-        { errors: [{ field: 'file', message: 'The selected file must be a CSV file or an Excel workbook (.xlsx)' }] },
-        415,
-      );
-    try {
-      const preview = await peopleImport.preview(upload.content, contentType);
-      const view = checkedView(checked.keep(req.identity!.person.id, { name: upload.name, contentType, content: upload.content }), preview);
-      await page(req, res, view, preview.problems.length ? 422 : 200);
-    } catch (error) {
-      if (error instanceof ApiProblem && [400, 413, 415, 422].includes(error.status))
-        return page(req, res, { errors: fileErrors(error) }, error.status);
-      throw error;
-    }
+    const upload = await checkedUpload(req, { missing: 'Select a file of people (CSV or Excel)', types: importFileTypes }, (file) =>
+      peopleImport.preview(file.content, file.contentType),
+    );
+    if (!upload.ok) return page(req, res, { errors: upload.errors }, upload.status);
+    const view = checkedView(checked.keep(req.identity!.person.id, upload.file), upload.read);
+    await page(req, res, view, upload.read.problems.length ? 422 : 200);
   });
 
   router.post('/admin/people/import/import', async (req, res) => {
@@ -161,8 +133,8 @@ export function peopleImportPages(deps: ApiDependencies, checked = new CheckedFi
           422,
         );
       }
-      if (error instanceof ApiProblem && [400, 413, 415, 422].includes(error.status))
-        return page(req, res, { errors: fileErrors(error) }, error.status);
+      const refused = refusedFile(error);
+      if (refused) return page(req, res, { errors: refused.errors }, refused.status);
       throw error;
     }
   });

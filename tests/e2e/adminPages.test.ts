@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Person } from '../../entities';
 import { recommendationWorkflowId } from '../../workflows/messages';
 import { addCast, apiClient } from '../support/apiClient';
-import { launchChromium, pageChecks } from '../support/browser';
+import { launchChromium, pageChecks, signedInPage } from '../support/browser';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 const PASSWORD = 'correct horse battery staple';
@@ -33,11 +33,12 @@ describe('administration pages in a browser', () => {
       recommendations: [{ reference: '1', category: 3 }],
     });
     browser = await launchChromium();
-    page = await (await browser.newContext()).newPage();
-    await page.goto(`${product.baseUrl}/sign-in?next=/admin`);
-    await page.fill('#email', p.admin.email);
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${product.baseUrl}/admin`), page.keyboard.press('Enter')]);
+    page = await signedInPage(
+      browser,
+      product,
+      { email: p.admin.email, password: PASSWORD },
+      { path: '/admin', context: { viewport: { width: 1280, height: 720 } } },
+    );
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -189,13 +190,13 @@ describe('administration pages in a browser', () => {
   });
   it('a viewer opening /admin gets a GOV.UK page saying what they can do, and the list searches as free text (issue 18)', async () => {
     const previous = page;
-    const visitor = await browser.newContext();
-    page = await visitor.newPage();
+    page = await signedInPage(
+      browser,
+      product,
+      { email: p.viewer.email, password: PASSWORD },
+      { context: { viewport: { width: 1280, height: 720 } } },
+    );
     try {
-      await page.goto(`${product.baseUrl}/sign-in?next=/`);
-      await page.fill('#email', p.viewer.email);
-      await page.fill('#password', PASSWORD);
-      await Promise.all([page.waitForURL(`${product.baseUrl}/`), page.keyboard.press('Enter')]);
       const refused = await page.goto(`${product.baseUrl}/admin`);
       expect(refused?.status()).toBe(403);
       expect(await page.textContent('h1')).toBe('You cannot open this page');
@@ -208,7 +209,7 @@ describe('administration pages in a browser', () => {
       expect(await page.inputValue('#filter-q')).toBe('peel');
       await visited('list-search');
     } finally {
-      await visitor.close();
+      await page.context().close();
       page = previous;
     }
   });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Person } from '../../entities';
 import { addCast, apiClient } from '../support/apiClient';
-import { launchChromium, pageChecks } from '../support/browser';
+import { launchChromium, pageChecks, signedInPage } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
@@ -34,11 +34,7 @@ describe('bulk assignment in a browser', () => {
       recommendations: [{ reference: '1' }, { reference: '2' }, { reference: '3' }],
     });
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(`${product.baseUrl}/sign-in?next=/`);
-    await page.fill('#email', p.admin.email);
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${product.baseUrl}/`), page.keyboard.press('Enter')]);
+    page = await signedInPage(browser, product, { email: p.admin.email, password: PASSWORD });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Person } from '../../entities';
 import { addCast, addPeople, apiClient } from '../support/apiClient';
-import { launchChromium, pageChecks } from '../support/browser';
+import { launchChromium, pageChecks, signedInPage } from '../support/browser';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 const PASSWORD = 'correct horse battery staple';
@@ -51,11 +51,7 @@ describe('the dashboard in a browser', () => {
       ids.slice(2),
     ]);
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(`${product.baseUrl}/sign-in?next=/dashboard`);
-    await page.fill('#email', p.admin.email);
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${product.baseUrl}/dashboard`), page.keyboard.press('Enter')]);
+    page = await signedInPage(browser, product, { email: p.admin.email, password: PASSWORD }, { path: '/dashboard' });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

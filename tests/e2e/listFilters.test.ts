@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Person } from '../../entities';
 import { addCast, apiClient } from '../support/apiClient';
-import { launchChromium, pageChecks } from '../support/browser';
+import { launchChromium, pageChecks, signedInPage } from '../support/browser';
 import { csvRecords } from '../support/csv';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
@@ -43,11 +43,7 @@ describe('searching and filtering the list in a browser', () => {
     await api.command(vetting!, { type: 'assign', ownerId: p.owner.id, leadId: p.lead.id, dueDate: isoDaysFromNow(300) });
     await api.command(vetting!, { type: 'accept' }, p.owner.id);
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })).newPage();
-    await page.goto(`${product.baseUrl}/sign-in?next=/`);
-    await page.fill('#email', p.admin.email);
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${product.baseUrl}/`), page.keyboard.press('Enter')]);
+    page = await signedInPage(browser, product, { email: p.admin.email, password: PASSWORD }, { context: { acceptDownloads: true } });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

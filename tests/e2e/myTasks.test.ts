@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Person } from '../../entities';
 import { addCast, apiClient, type ApiClient } from '../support/apiClient';
-import { launchChromium, pageChecks } from '../support/browser';
+import { launchChromium, pageChecks, signedInPage } from '../support/browser';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 const PASSWORD = 'correct horse battery staple';
@@ -64,14 +64,7 @@ describe('My tasks per role, and the next step first, in a browser', () => {
     await product?.stop();
   });
 
-  async function signedIn(person: Person): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(`${product.baseUrl}/sign-in?next=/`);
-    await page.fill('#email', person.email);
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${product.baseUrl}/`), page.keyboard.press('Enter')]);
-    return page;
-  }
+  const signedIn = (person: Person) => signedInPage(browser, product, { email: person.email, password: PASSWORD });
 
   /** The rows of the table with this caption, as the item names they link to. */
   const tableLinks = (page: Page, caption: string) =>

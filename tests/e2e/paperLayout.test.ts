@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Person } from '../../entities';
 import { builtInPaperLayouts } from '../../domain/paperLayout';
 import { addCast, apiClient } from '../support/apiClient';
-import { launchChromium, pageChecks } from '../support/browser';
+import { launchChromium, pageChecks, signedInPage } from '../support/browser';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 const PASSWORD = 'correct horse battery staple';
@@ -37,11 +37,7 @@ describe('choosing and editing the layout of the committee overview in a browser
       ],
     });
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(`${product.baseUrl}/sign-in?next=/`);
-    await page.fill('#email', p.admin.email);
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${product.baseUrl}/`), page.keyboard.press('Enter')]);
+    page = await signedInPage(browser, product, { email: p.admin.email, password: PASSWORD });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Person } from '../../entities';
 import { calendarDateInLondon } from '../../domain/calendar';
 import { addCast, apiClient } from '../support/apiClient';
-import { launchChromium, pageChecks } from '../support/browser';
+import { launchChromium, pageChecks, signedInPage } from '../support/browser';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 const PASSWORD = 'correct horse battery staple';
@@ -39,11 +39,7 @@ describe('the committee papers page in a browser', () => {
       (await api.call('PUT', '/api/settings/reminders', { committeeMeetings: ['2026-03-12', '2026-09-17', '2099-01-01'] })).status,
     ).toBe(200);
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })).newPage();
-    await page.goto(`${product.baseUrl}/sign-in?next=/`);
-    await page.fill('#email', p.admin.email);
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${product.baseUrl}/`), page.keyboard.press('Enter')]);
+    page = await signedInPage(browser, product, { email: p.admin.email, password: PASSWORD }, { context: { acceptDownloads: true } });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

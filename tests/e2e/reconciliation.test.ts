@@ -8,7 +8,7 @@ import { Recommendation } from '../../entities';
 import { SEED_001_AS_AT, SEED_001_PREVIOUS, seed001Reports, seed001Roles } from '../fixtures/papers/seed001';
 import { SEED_001_FILE, seed001Differences, seed001Emails, seed001LineMeanings } from '../fixtures/papers/seed001File';
 import { addTrackerPeople } from '../fixtures/papers/trackerFile';
-import { launchChromium, pageChecks } from '../support/browser';
+import { launchChromium, pageChecks, signedInPage } from '../support/browser';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 const PASSWORD = 'correct horse battery staple';
@@ -31,11 +31,7 @@ describe('seed 001 through the import page, and its reconciliation report', () =
     const people = await addTrackerPeople(product, { ...seed001Roles, 'Import Administrator': ['administrator'] });
     await product.app.services.auth.setPassword(people['Import Administrator']!.id, PASSWORD, { id: null, label: 'test' });
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(`${product.baseUrl}/sign-in?next=/`);
-    await page.fill('#email', people['Import Administrator']!.email);
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${product.baseUrl}/`), page.keyboard.press('Enter')]);
+    page = await signedInPage(browser, product, { email: people['Import Administrator']!.email, password: PASSWORD });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -4,7 +4,7 @@ import { reminderPolicyWith } from '../../domain/reminders/policy';
 import type { Person } from '../../entities';
 import { recommendationWorkflowId, reminderScheduleQuery } from '../../workflows/messages';
 import { addCast, apiClient, type ApiClient } from '../support/apiClient';
-import { launchChromium, pageChecks } from '../support/browser';
+import { launchChromium, pageChecks, signedInPage } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { OpenApiValidator } from '../support/openApiValidator';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
@@ -51,11 +51,12 @@ describe('the reminder schedule of an item', () => {
     // Once the escalation is out the plan holds only dated notices, so the API and the workflow query read the same plan.
     await product.sink.waitFor((m) => m.subject.startsWith('Escalated to you: an approval has waited too long'), { timeoutMs: 20_000 });
     browser = await launchChromium();
-    page = await (await browser.newContext()).newPage();
-    await page.goto(`${product.baseUrl}/sign-in?next=/recommendations/${id}`);
-    await page.fill('#email', p.admin.email);
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${product.baseUrl}/recommendations/${id}`), page.keyboard.press('Enter')]);
+    page = await signedInPage(
+      browser,
+      product,
+      { email: p.admin.email, password: PASSWORD },
+      { path: `/recommendations/${id}`, context: { viewport: { width: 1280, height: 720 } } },
+    );
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { Person } from '../../entities';
 import { addCast } from '../support/apiClient';
-import { launchChromium, pageChecks } from '../support/browser';
+import { launchChromium, pageChecks, signedInPage } from '../support/browser';
 import { startTestProduct, type TestProduct } from '../support/testProduct';
 
 const PASSWORD = 'correct horse battery staple';
@@ -18,11 +18,12 @@ describe('the reminder policy page in a browser', () => {
     p = await addCast(product.app.dataSource, 'admin');
     await product.app.services.auth.setPassword(p.admin.id, PASSWORD, { id: null, label: 'test' });
     browser = await launchChromium();
-    page = await (await browser.newContext()).newPage();
-    await page.goto(`${product.baseUrl}/sign-in?next=/admin/settings`);
-    await page.fill('#email', p.admin.email);
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${product.baseUrl}/admin/settings`), page.keyboard.press('Enter')]);
+    page = await signedInPage(
+      browser,
+      product,
+      { email: p.admin.email, password: PASSWORD },
+      { path: '/admin/settings', context: { viewport: { width: 1280, height: 720 } } },
+    );
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

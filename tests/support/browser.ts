@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -23,6 +23,25 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * A page of its own browser context (1280×900 unless `context` says otherwise), signed in as this person through the
+ * sign-in form, on `path` (`/` unless said).
+ */
+export async function signedInPage(
+  browser: Browser,
+  product: { baseUrl: string },
+  person: { email: string; password: string },
+  options: { path?: string; context?: BrowserContextOptions } = {},
+): Promise<Page> {
+  const to = options.path ?? '/';
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options.context })).newPage();
+  await page.goto(`${product.baseUrl}/sign-in?next=${to}`);
+  await page.fill('#email', person.email);
+  await page.fill('#password', person.password);
+  await Promise.all([page.waitForURL(`${product.baseUrl}${to}`), page.keyboard.press('Enter')]);
+  return page;
 }
 
 /**
