@@ -1,7 +1,5 @@
-import { authSettingsFromConfig } from '../api/auth/settings';
-import { importLimitsFromConfig } from '../api/imports/limits';
 import { startApplication } from './application';
-import { tracingSettings, workerMetricsSettings } from '../config/config';
+import { applicationOptionsFrom } from './applicationOptions';
 import { configureOrExit, exitWith, onShutdownSignal } from './configure';
 
 /**
@@ -15,30 +13,15 @@ export async function runProcess(role: 'api' | 'worker'): Promise<void> {
     exitWith(logger, `${missing.join(', ')} must be set for the ${role} process (npm start runs everything embedded instead)`);
   try {
     const app = await startApplication({
-      databaseUrl: config.DATABASE_URL!,
-      temporalAddress: config.TEMPORAL_ADDRESS!,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      smtpUrl: config.SMTP_URL!,
-      mailFrom: config.MAIL_FROM,
-      publicUrl: config.publicUrl,
-      forceName: config.FORCE_NAME,
-      trustProxy: config.TRUST_PROXY,
-      evidenceMaxMb: config.EVIDENCE_MAX_MB,
-      clamavAddress: config.CLAMAV_ADDRESS,
-      importLimits: importLimitsFromConfig(config),
-      workerCachedWorkflows: config.TEMPORAL_WORKER_CACHED_WORKFLOWS,
-      consistencyCheckEveryMs: config.CONSISTENCY_CHECK_MINUTES * 60_000,
-      auditCheckpointEveryMs: config.AUDIT_CHECKPOINT_MINUTES * 60_000,
-      auditCheckpointEmail: config.AUDIT_CHECKPOINT_EMAIL,
-      logger,
-      runApi: role === 'api',
-      runWorker: role === 'worker',
-      http: { host: config.HTTP_HOST, port: config.HTTP_PORT },
-      workerMetrics: workerMetricsSettings(config),
-      tracing: tracingSettings(config, role),
+      ...applicationOptionsFrom(config, logger, {
+        databaseUrl: config.DATABASE_URL!,
+        temporalAddress: config.TEMPORAL_ADDRESS!,
+        smtpUrl: config.SMTP_URL!,
+        runApi: role === 'api',
+        runWorker: role === 'worker',
+        traceRole: role,
+      }),
       migrate: false,
-      auth: authSettingsFromConfig(config),
     });
     onShutdownSignal(logger, app.stop);
     logger.info({ role, http: app.httpUrl, metrics: app.workerMetricsUrl ?? undefined }, `${role} started`);

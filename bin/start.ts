@@ -1,10 +1,9 @@
 import { authSettingsFromConfig } from '../api/auth/settings';
-import { importLimitsFromConfig } from '../api/imports/limits';
 import { DEMO_PASSWORD, demoAccounts, loadDemoData } from '../demo/loadDemoData';
 import { startApplication, type RunningApplication } from './application';
+import { applicationOptionsFrom } from './applicationOptions';
 import { startInfrastructure, type Infrastructure } from '../dev/infrastructure';
 import { acquireInstanceLock } from '../dev/instanceLock';
-import { tracingSettings, workerMetricsSettings } from '../config/config';
 import { configureOrExit, exitWith, onShutdownSignal } from './configure';
 import { mailBannerLines, smtpBannerLine, type MailDestination } from './mailBanner';
 import { setupBannerLines } from './setupBanner';
@@ -33,30 +32,20 @@ async function main(): Promise<void> {
     logger.info('starting PostgreSQL, Temporal and SMTP');
     infrastructure = await startInfrastructure(config, logger);
     app = await startApplication({
-      databaseUrl: infrastructure.databaseUrl,
-      temporalAddress: infrastructure.temporalAddress,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      smtpUrl: infrastructure.smtpUrl,
-      mailFrom: config.MAIL_FROM,
-      publicUrl: config.publicUrl,
-      forceName: config.FORCE_NAME,
-      trustProxy: config.TRUST_PROXY,
-      evidenceMaxMb: config.EVIDENCE_MAX_MB,
-      clamavAddress: config.CLAMAV_ADDRESS,
-      importLimits: importLimitsFromConfig(config),
-      workerCachedWorkflows: config.TEMPORAL_WORKER_CACHED_WORKFLOWS,
-      consistencyCheckEveryMs: config.CONSISTENCY_CHECK_MINUTES * 60_000,
-      auditCheckpointEveryMs: config.AUDIT_CHECKPOINT_MINUTES * 60_000,
-      auditCheckpointEmail: config.AUDIT_CHECKPOINT_EMAIL,
-      logger,
-      runApi: true,
-      runWorker: true,
-      http: { host: config.HTTP_HOST, port: config.HTTP_PORT },
-      workerMetrics: workerMetricsSettings(config),
-      tracing: tracingSettings(config, 'recommendation-tracker'),
+      ...applicationOptionsFrom(
+        config,
+        logger,
+        {
+          databaseUrl: infrastructure.databaseUrl,
+          temporalAddress: infrastructure.temporalAddress,
+          smtpUrl: infrastructure.smtpUrl,
+          runApi: true,
+          runWorker: true,
+          traceRole: 'recommendation-tracker',
+        },
+        authSettingsFromConfig(config, config.DEMO_DATA ? { accounts: demoAccounts(), password: DEMO_PASSWORD } : null),
+      ),
       mailbox: infrastructure.sink ?? undefined,
-      auth: authSettingsFromConfig(config, config.DEMO_DATA ? { accounts: demoAccounts(), password: DEMO_PASSWORD } : null),
       setupCode: !config.DEMO_DATA,
     });
     if (config.DEMO_DATA) await loadDemoData({ dataSource: app.dataSource, ...app.services, logger });
