@@ -20,7 +20,8 @@ module.exports = {
   // Integration tests wait for real timers, emails and workflows; project configs cannot set this.
   testTimeout: 60_000,
   // Each test file starts products in the test process; on two cores jest would run every file in one process, whose
-  // heap then grows file by file until it fails. Run files in a worker instead, replaced once it holds more than this.
+  // heap then grows file by file until it fails. Run files in a worker instead, replaced once it holds more than this:
+  // a guard now, as the growth found (docs/testing.md) is fixed, but a handle Node keeps would hold a whole file again.
   workerIdleMemoryLimit: '1GB',
   projects: [
     {

@@ -322,9 +322,13 @@ export async function startApplication(options: ApplicationOptions): Promise<Run
       cleanups.push(
         () =>
           new Promise<void>((resolve) => {
-            server.close(() => resolve());
+            // Cleared once closed: a pending timer would keep the stopped app in memory for its 10 s.
+            const closeTheRest = setTimeout(() => server.closeAllConnections(), 10_000).unref();
+            server.close(() => {
+              clearTimeout(closeTheRest);
+              resolve();
+            });
             server.closeIdleConnections();
-            setTimeout(() => server.closeAllConnections(), 10_000).unref();
           }),
       );
     }

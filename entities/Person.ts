@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
 import type { Role } from '../domain/vocabulary';
 
 @Entity({ name: 'people' })
@@ -25,6 +25,11 @@ export class Person {
   /** Whom the person reports to, as the force's HR records say (set by the people import or the API); null if unknown. */
   @Column({ type: 'uuid', name: 'line_manager_id', nullable: true })
   lineManagerId: string | null;
+
+  /** People are deactivated, never deleted: deleting someone who is still another's line manager is refused. */
+  @ManyToOne('Person', { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'line_manager_id', foreignKeyConstraintName: 'people_line_manager_id_fkey' })
+  lineManager?: Person;
 
   @Column({ type: 'boolean', default: true })
   active: boolean;

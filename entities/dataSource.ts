@@ -23,6 +23,7 @@ import { LineManagers1763902100000 } from './migrations/1763902100000-LineManage
 import { PaperCoverReports1763902110000 } from './migrations/1763902110000-PaperCoverReports';
 import { PaperLayouts1763902200000 } from './migrations/1763902200000-PaperLayouts';
 import { TrackerStatedFigures1763902300000 } from './migrations/1763902300000-TrackerStatedFigures';
+import { LineManagerForeignKey1763902400000 } from './migrations/1763902400000-LineManagerForeignKey';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript sources and from dist/. */
 export const migrations = [
@@ -48,6 +49,7 @@ export const migrations = [
   PaperCoverReports1763902110000,
   PaperLayouts1763902200000,
   TrackerStatedFigures1763902300000,
+  LineManagerForeignKey1763902400000,
 ];
 
 /** One DataSource per process. Schema changes only through migrations: `synchronize` stays off. */
