@@ -41,10 +41,19 @@ const item: ItemAsAt = {
 const data: PaperData = {
   asAt: '2021-03-31',
   reports: [
-    report({ id: 'bare', title: 'Stalking and harassment', statedStatus: { text: 'HMICFRS have agreed closure of these recommendations.', supersededByChange: false } }),
+    report({
+      id: 'bare',
+      title: 'Stalking and harassment',
+      statedStatus: { text: 'HMICFRS have agreed closure of these recommendations.', supersededByChange: false },
+    }),
     report({ id: 'quiet', title: 'Custody', publishedOn: '2019-11-01' }),
     report({ id: 'listed', title: 'Roads policing', publishedOn: '2020-07-15' }),
-    report({ id: 'sc', title: 'Police data sharing', kind: 'super_complaint', statedStatus: { text: 'All recommendations closed', supersededByChange: false } }),
+    report({
+      id: 'sc',
+      title: 'Police data sharing',
+      kind: 'super_complaint',
+      statedStatus: { text: 'All recommendations closed', supersededByChange: false },
+    }),
   ],
   items: [item],
   people: {},
