@@ -3,11 +3,8 @@ import { peopleImportColumns, peopleTemplateRows } from '../../domain/peopleImpo
 import { csvText } from '../../platform/csv';
 import type { ApiDependencies } from '../dependencies';
 import { endpoint, type Feature } from '../../platform/http/endpoint';
-import { ApiProblem } from '../../platform/http/problem';
 import { MAX_IMPORT_BYTES } from './limits';
-
-const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const acceptedTypes = ['text/csv', xlsx];
+import { importContentTypes, requestFile } from './requestFile';
 
 const peoplePreviewSchema = z
   .object({
@@ -71,24 +68,14 @@ export function peopleImportFeature({ peopleImport }: ApiDependencies): Feature 
             sendPasswordEmails: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
           })
           .strict(),
-        rawBody: { contentTypes: acceptedTypes, maxBytes: () => MAX_IMPORT_BYTES },
+        rawBody: { contentTypes: importContentTypes, maxBytes: () => MAX_IMPORT_BYTES },
         responses: {
           200: { description: 'What the file holds and what importing it does (or did)', schema: peoplePreviewSchema },
           413: { description: 'The file is larger than 10 MB, or passes a limit of the tracker import. Nothing was imported.' },
           422: { description: 'The file has problems (dryRun=false), named by row and column. Nothing was imported.' },
         },
         async handle({ req, res, query, by }) {
-          const contentType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-          if (!acceptedTypes.includes(contentType)) {
-            throw new ApiProblem(
-              415,
-              'Send a CSV file or an Excel workbook',
-              `Files of type "${contentType || 'unknown'}" cannot be imported.`,
-              [{ field: 'header.Content-Type', message: `must be text/csv or ${xlsx}` }],
-            );
-          }
-          const file = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-          if (file.length === 0) throw ApiProblem.invalid([{ field: 'body', message: 'the file is empty' }]);
+          const { file, contentType } = requestFile(req);
           res.json(
             query.dryRun === 'true'
               ? await peopleImport.preview(file, contentType)

@@ -6,6 +6,7 @@ import { endpoint, type Feature } from '../../platform/http/endpoint';
 import { ApiProblem } from '../../platform/http/problem';
 import { importIdParams } from '../../platform/http/params';
 import { MAX_IMPORT_BYTES } from './limits';
+import { importContentTypes, requestFile } from './requestFile';
 import { readMappingFile } from './mappingFile';
 import { sendPreview } from './sendPreview';
 import { templateCsv } from './spreadsheet';
@@ -71,9 +72,6 @@ const choicesQuery = z
     message: 'must be <row>:outstanding or <row>:closed, separated by commas',
   })
   .optional();
-
-const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const acceptedTypes = ['text/csv', xlsx];
 
 const previewSchema = z
   .object({
@@ -269,7 +267,7 @@ export function importsFeature({ imports }: ApiDependencies): Feature {
             acceptProposals: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
           })
           .strict(),
-        rawBody: { contentTypes: acceptedTypes, maxBytes: () => MAX_IMPORT_BYTES },
+        rawBody: { contentTypes: importContentTypes, maxBytes: () => MAX_IMPORT_BYTES },
         responses: {
           200: { description: 'What the file holds and what importing it does (or did)', schema: previewSchema },
           413: {
@@ -282,17 +280,7 @@ export function importsFeature({ imports }: ApiDependencies): Feature {
           },
         },
         async handle({ req, res, query, by }) {
-          const contentType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-          if (!acceptedTypes.includes(contentType)) {
-            throw new ApiProblem(
-              415,
-              'Send a CSV file or an Excel workbook',
-              `Files of type "${contentType || 'unknown'}" cannot be imported.`,
-              [{ field: 'header.Content-Type', message: `must be text/csv or ${xlsx}` }],
-            );
-          }
-          const file = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-          if (file.length === 0) throw ApiProblem.invalid([{ field: 'body', message: 'the file is empty' }]);
+          const { file, contentType } = requestFile(req);
           const decisions = {
             choices: new Map(
               (query.choices ?? '')

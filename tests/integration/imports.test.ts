@@ -119,6 +119,24 @@ describe('importing an existing tracker', () => {
     ],
   ];
 
+  it('refuses a body that is not a CSV file or a workbook, or is empty, naming the header or the body, for trackers and people alike', async () => {
+    for (const path of ['/api/imports', '/api/people/import']) {
+      const post = async (body: string, type: string) => {
+        const response = await fetch(`${product.baseUrl}${path}?dryRun=true`, {
+          method: 'POST',
+          headers: { 'content-type': type, authorization: `Bearer ${adminToken}` },
+          body,
+        });
+        return { status: response.status, errors: ((await response.json()) as { errors: unknown[] }).errors };
+      };
+      expect(await post('a,b', 'text/plain')).toEqual({
+        status: 415,
+        errors: [{ field: 'header.Content-Type', message: expect.stringMatching(/^must be text\/csv or application\/vnd/) }],
+      });
+      expect(await post('', 'text/csv')).toEqual({ status: 400, errors: [{ field: 'body', message: 'the file is empty' }] });
+    }
+  });
+
   it('lists every problem by row and column and imports nothing until the file is clean', async () => {
     const before = await product.app.dataSource.manager.count(Recommendation);
     const bad = [
