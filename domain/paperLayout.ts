@@ -155,7 +155,10 @@ export type ReportColumn = (typeof reportColumns)[number];
 export type ItemColumn = (typeof itemColumns)[number];
 export const countColumns = ['outstanding', 'awaitingSignOff', 'closed'] as const satisfies readonly ReportColumn[];
 
-export const columnsOfStyle: Record<SectionStyle, readonly string[]> = { report_blocks: itemColumns, report_table: reportColumns };
+export const columnsOfStyle: Record<SectionStyle, readonly (ReportColumn | ItemColumn)[]> = {
+  report_blocks: itemColumns,
+  report_table: reportColumns,
+};
 
 export const columnDefaults: Record<ReportColumn | ItemColumn, string> = {
   date: 'Date',

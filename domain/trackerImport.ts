@@ -302,15 +302,17 @@ export function readImportRow(
     if (!isEmail(value)) problems.push({ row, column, message: `"${cell(column)}" is not an email address` });
     return value;
   };
-  const personName = (column: ImportColumn): string | null => {
+  /** A person named without an email; for a closed item, whose people may stay as text, a cell that is no name is left out. */
+  const personName = (column: ImportColumn, closed: boolean): string | null => {
     const value = cell(column).replace(/\s+/g, ' ');
     if (!value || value.includes('@')) return null;
-    if (!isPersonName(value))
-      problems.push({
-        row,
-        column,
-        message: `"${value.length > 60 ? `${value.slice(0, 60)}…` : value}" is neither an email address nor a person's name`,
-      });
+    if (isPersonName(value)) return value;
+    if (closed) return null;
+    problems.push({
+      row,
+      column,
+      message: `"${value.length > 60 ? `${value.slice(0, 60)}…` : value}" is neither an email address nor a person's name`,
+    });
     return value;
   };
 
@@ -364,12 +366,8 @@ export function readImportRow(
   const ownerEmail = historic && !isEmail(cell('Owner email')) ? null : email('Owner email');
   const leadEmail = historic && !isEmail(cell('Lead email')) ? null : email('Lead email');
   // A closed item's people named without an email are found if still here (seed 004's managers), else kept as text.
-  const closedName = (column: ImportColumn) => {
-    const value = cell(column).replace(/\s+/g, ' ');
-    return value && !value.includes('@') && isPersonName(value) ? value : null;
-  };
-  const ownerName = historic ? closedName('Owner email') : personName('Owner email');
-  const leadName = historic ? closedName('Lead email') : personName('Lead email');
+  const ownerName = personName('Owner email', historic);
+  const leadName = personName('Lead email', historic);
   const dueDate = date('Due date');
   const earlierDueDates = cell('Earlier due dates')
     .split(/[;,]/)

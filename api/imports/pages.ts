@@ -7,6 +7,7 @@ import { formBody, text } from '../../platform/web/forms';
 import type { FormError } from '../../platform/web/html';
 import { multipartForms } from '../../platform/web/multipartForm';
 import { checkedUpload, refusedFile, type UploadTypes } from '../../platform/web/checkedUpload';
+import { XLSX } from './requestFile';
 import { pageShell } from '../../platform/web/pageShell';
 import { importIdParams } from '../../platform/http/params';
 import { escapeHtml } from '../../platform/web/html';
@@ -59,7 +60,6 @@ const sourceWords = {
  * service the API uses (which writes the audit events). Limits and unreadable files come back as an error summary.
  */
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** The upload forms of the tracker import and the people import. */
 const CHECK_PATH = /^\/(imports|admin\/people\/import)$/;
 /** Rows a result page lists; the counts cover the whole file. */

@@ -98,11 +98,14 @@ interface PlannedRow {
   leadId: string | null;
 }
 
-/** A report the tracker lists without items, and whether importing logs it. */
+/** A report row of the tracker (its status line and counts; its items, if any, on rows of their own), and whether importing logs it. */
 interface PlannedReport {
   listed: ImportedReport;
   action: 'create' | 'unchanged';
 }
+
+/** Which report a row is of: the file names a report by its originator and title. */
+const reportKeyOf = (report: { originator: string; title: string }) => `${report.originator}\u0000${report.title}`;
 
 /** Workflow starts an import keeps in flight. */
 const WORKFLOW_STARTS_IN_FLIGHT = 4;
@@ -183,7 +186,7 @@ export class ImportService {
     const firstLoggedOn = new Map<string, IsoDate>();
     for (const p of plan) {
       if (p.action !== 'create') continue;
-      const key = `${p.item.report.originator}\u0000${p.item.report.title}`;
+      const key = reportKeyOf(p.item.report);
       const on = p.item.loggedOn ?? today;
       if (!firstLoggedOn.has(key) || on < firstLoggedOn.get(key)!) firstLoggedOn.set(key, on);
     }
@@ -191,7 +194,7 @@ export class ImportService {
       const reportIds = new Map<string, string>();
       const audit = { actorId: by.actor.personId, actorLabel: `${by.label} (import)` };
       await saveConfirmed(tx, planned.statuses, planned.saved, audit);
-      const withItems = new Set(plan.map((p) => `${p.item.report.originator}\u0000${p.item.report.title}`));
+      const withItems = new Set(plan.map((p) => reportKeyOf(p.item.report)));
       for (const { listed, action } of planned.reports) {
         if (action !== 'create') continue;
         const reportId = randomUUID();
@@ -203,10 +206,10 @@ export class ImportService {
           entityType: 'source_report',
           entityId: reportId,
           type: 'report_logged',
-          summary: `Imported ${listed.report.originator} report "${listed.report.title}" (row ${listed.row})${withItems.has(`${listed.report.originator}\u0000${listed.report.title}`) ? '' : ', listed without items'}`,
+          summary: `Imported ${listed.report.originator} report "${listed.report.title}" (row ${listed.row})${withItems.has(reportKeyOf(listed.report)) ? '' : ', listed without items'}`,
           after: facts,
         });
-        reportIds.set(`${listed.report.originator}\u0000${listed.report.title}`, reportId);
+        reportIds.set(reportKeyOf(listed.report), reportId);
       }
       for (const { item, action, existing, changes, ownerId, leadId } of plan) {
         if (action === 'unchanged') continue;
@@ -226,7 +229,7 @@ export class ImportService {
           });
           continue;
         }
-        const reportKey = `${item.report.originator}\u0000${item.report.title}`;
+        const reportKey = reportKeyOf(item.report);
         let reportId =
           reportIds.get(reportKey) ??
           (await tx.findOneBy(SourceReport, { title: item.report.title, originator: item.report.originator }))?.id;
@@ -307,7 +310,7 @@ export class ImportService {
           rows: planned.fileRows,
         });
         for (const figure of planned.figures) {
-          const key = figure.report ? `${figure.report.originator}\u0000${figure.report.title}` : null;
+          const key = figure.report ? reportKeyOf(figure.report) : null;
           const sourceReportId = key
             ? (reportIds.get(key) ??
               (await tx.findOneBy(SourceReport, { title: figure.report!.title, originator: figure.report!.originator }))?.id ??
@@ -480,7 +483,7 @@ export class ImportService {
     };
     const saved = await savedMeanings(this.dataSource);
     const reportKey = (cells: Partial<Record<ImportColumn, string>>) =>
-      `${(cells.Originator ?? '').trim()}\u0000${(cells['Report title'] ?? '').trim()}`;
+      reportKeyOf({ originator: (cells.Originator ?? '').trim(), title: (cells['Report title'] ?? '').trim() });
     const rowsOf = body
       .filter(({ cells }) => !cells.every((c) => !c.trim()))
       .map(({ row, cells }) => ({ row, cells, byColumn: byColumnOf(cells) }));
@@ -524,7 +527,7 @@ export class ImportService {
       const read = readImportRow(row, byColumn, statusMap);
       problems.push(...read.problems.map((p) => quoting(valued(p, p.column ? byColumn[p.column] : undefined), cells)));
       if (!read.item) return null;
-      const key = `${read.item.report.originator}\u0000${read.item.report.title}\u0000${read.item.reference}`;
+      const key = `${reportKeyOf(read.item.report)}\u0000${read.item.reference}`;
       if (seen.has(key))
         problems.push(
           valued({ row, column: 'Reference', message: `the same report and reference as row ${seen.get(key)}` }, read.item.reference),
@@ -593,14 +596,14 @@ export class ImportService {
     // What the file states, beside what its own rows imply.
     const byReport = new Map<string, ImportedItem[]>();
     for (const item of items) {
-      const key = `${item.report.originator}\u0000${item.report.title}`;
+      const key = reportKeyOf(item.report);
       byReport.set(key, [...(byReport.get(key) ?? []), item]);
     }
     const figures: PlannedFigure[] = [
       ...reportRows
         .filter((report) => report.statusLine !== null || Object.values(report.stated).some((value) => value !== null))
         .map((report): PlannedFigure => {
-          const key = `${report.report.originator}\u0000${report.report.title}`;
+          const key = reportKeyOf(report.report);
           return {
             row: report.row,
             scope: 'report',
@@ -678,9 +681,7 @@ export class ImportService {
           .where('r.title = ANY(:titles)', { titles })
           .getMany()
       : [];
-    const existingItems = new Map(
-      known.map((item) => [`${item.report.originator}\u0000${item.report.title}\u0000${item.reference}`, item] as const),
-    );
+    const existingItems = new Map(known.map((item) => [`${reportKeyOf(item.report)}\u0000${item.reference}`, item] as const));
     const plan: PlannedRow[] = [];
     const today = calendarDateInLondon(Date.now());
     const routing = await this.routing();
@@ -723,7 +724,7 @@ export class ImportService {
             item.leadEmail ?? item.leadName,
           ),
         );
-      const existing = existingItems.get(`${item.report.originator}\u0000${item.report.title}\u0000${item.reference}`) ?? null;
+      const existing = existingItems.get(`${reportKeyOf(item.report)}\u0000${item.reference}`) ?? null;
       const peopleUnknown = withProblems.has(item.row) || problems.length > problemsBefore;
       if (!existing) {
         // A row whose people are unknown has said what is wrong already; its state follows once they are fixed.
@@ -770,7 +771,7 @@ export class ImportService {
     const reports: PlannedReport[] = [];
     const reportSeen = new Map<string, number>();
     for (const listed of reportRows) {
-      const key = `${listed.report.originator}\u0000${listed.report.title}`;
+      const key = reportKeyOf(listed.report);
       if (reportSeen.has(key))
         problems.push(
           valued(

@@ -5,10 +5,9 @@ import {
   builtInPaperLayouts,
   checkPaperLayout,
   columnDefaults,
+  columnsOfStyle,
   countingConventionLabels,
   countingConventions,
-  statusLineRuleLabels,
-  statusLineRules,
   editableCategories,
   itemColumns,
   layoutCategories,
@@ -21,6 +20,8 @@ import {
   sectionGroupings,
   sectionStyleLabels,
   sectionStyles,
+  statusLineRuleLabels,
+  statusLineRules,
   unsetCategoryLabel,
   type BuiltInLayoutName,
   type ItemColumn,
@@ -85,7 +86,7 @@ function draftOf(layout: PaperLayout): LayoutDraft {
     statusLines: layout.statusLines,
     categories: structuredClone(layout.categories),
     sections: layout.sections.map((section, index) => {
-      const ownKeys = section.style === 'report_table' ? reportColumns : itemColumns;
+      const ownKeys = columnsOfStyle[section.style];
       const otherKeys = section.style === 'report_table' ? itemColumns : reportColumns;
       // The printed columns in their order, then those left out.
       const own = [
@@ -123,7 +124,9 @@ function newSection(count: number): SectionDraft {
 
 const field = (index: number, name: string) => `section-${index}-${name}`;
 
-const keysOf = (style: string): readonly (ReportColumn | ItemColumn)[] => (style === 'report_table' ? reportColumns : itemColumns);
+/** The columns of a style as the form sends it (an unknown one: the item table's). */
+const keysOf = (style: string): readonly (ReportColumn | ItemColumn)[] =>
+  (columnsOfStyle as Record<string, readonly (ReportColumn | ItemColumn)[]>)[style] ?? itemColumns;
 
 /** A whole number from 1 to `count`, or null. */
 function positionOf(value: string, count: number): number | null {
@@ -194,7 +197,7 @@ function layoutFromDraft(draft: LayoutDraft): { value: unknown; formIndex: numbe
   const n = draft.sections.length;
   const positioned = draft.sections.map((section, index) => {
     const position = Number(section.position.trim());
-    if (!/^\d+$/.test(section.position.trim()) || position < 1 || position > n)
+    if (positionOf(section.position, n) === null)
       errors.push({
         field: field(index, 'position'),
         message: `Enter the position of section ${index + 1} as a whole number from 1 to ${n}`,

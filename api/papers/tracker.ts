@@ -1,5 +1,5 @@
-import type { IsoDate } from '../../domain/vocabulary';
 import type { StatusLineRule } from '../../domain/paperLayout';
+import type { IsoDate } from '../../domain/vocabulary';
 import { itemKindLabels, sourceKindLabels } from '../../domain/vocabulary';
 import { byReference, compareCodes, compareTitles, isForTheForce, itemsByReport, nameOf, reportStatusLine, stateWords } from './common';
 import { dayMonthYear, dueDateHistoryWords, longDate } from './dates';
